@@ -1,0 +1,2 @@
+//! The `custval` binary (placeholder while the workspace is set up).
+fn main() {}
