@@ -8,7 +8,9 @@
 //! A column without variation has `σ = 0`, hence `C = 0` and weight 0; its correlation with
 //! other columns is undefined, and it is left out of their conflict sums, so adding a constant
 //! column never changes the other weights (pyDecision instead sets r = 0 there, which adds 1 to
-//! every other column's sum). If every column is constant, the weights are equal.
+//! every other column's sum). If every column is constant, the weights are equal. If the
+//! non-constant columns have no conflict at all (a single one, or all perfectly correlated),
+//! every `C_j` is 0 and they share the weight equally, constant columns still getting 0.
 
 use crate::Direction;
 use crate::entropy::from_divergence;
@@ -57,6 +59,16 @@ pub fn weights(columns: &[Vec<f64>], directions: &[Direction]) -> Result<Vec<f64
             sd[j] * conflict
         })
         .collect();
+    if info.iter().all(|c| *c == 0.0) {
+        // Every informative column is perfectly correlated with the others (or there is only
+        // one): no conflict anywhere, so the informative columns share the weight equally and
+        // constant ones still get 0.
+        let informative: Vec<f64> = sd
+            .iter()
+            .map(|s| if *s > 0.0 { 1.0 } else { 0.0 })
+            .collect();
+        return Ok(from_divergence(&informative));
+    }
     Ok(from_divergence(&info))
 }
 
@@ -118,6 +130,24 @@ mod tests {
         assert!((with[0] - base[0]).abs() < 1e-15 && (with[2] - base[1]).abs() < 1e-15);
         assert_eq!(
             weights(&[vec![1.0; 3], vec![2.0; 3]], &[Direction::Cost; 2]).unwrap(),
+            vec![0.5, 0.5]
+        );
+        // One informative column: it takes all the weight (regression found by proptest).
+        assert_eq!(
+            weights(
+                &[vec![1.0, 5.0, 2.0], vec![2.0; 3]],
+                &[Direction::Benefit; 2]
+            )
+            .unwrap(),
+            vec![1.0, 0.0]
+        );
+        // Two perfectly correlated columns: no conflict, equal shares.
+        assert_eq!(
+            weights(
+                &[vec![1.0, 2.0, 3.0], vec![2.0, 4.0, 6.0]],
+                &[Direction::Benefit; 2]
+            )
+            .unwrap(),
             vec![0.5, 0.5]
         );
     }

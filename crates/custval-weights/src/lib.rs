@@ -153,7 +153,8 @@
 //! the weights; m − 1 matches pymcdm and pyDecision), `w = C/ΣC`. A constant column has
 //! `σ = 0` and weight 0 and is left out of the other columns' conflict sums (its correlation is
 //! undefined; pyDecision uses r = 0, which inflates every other column's conflict by 1). All
-//! constant: equal weights.
+//! constant: equal weights. No conflict at all among the non-constant columns (one such
+//! column, or all perfectly correlated): they share the weight equally.
 //!
 //! # Combined weights ([`combine`])
 //!
