@@ -1,1 +1,86 @@
-//! Probabilistic customer-base models (work in progress).
+//! Probabilistic customer-base models: how many purchases a customer will make, whether they
+//! are still a customer, what they will spend, and what that is worth today.
+//!
+//! custval defines a customer's actual value as the present value of future profit. In
+//! non-contractual settings (a customer can leave without telling) that value has to be
+//! inferred from the purchase history, which is what the marketing-science "buy till you die"
+//! models do. This crate holds them, the summary builder that feeds them, and the holdout
+//! report that checks them. It is pure computation: no I/O, no file system, no async; the CLI
+//! reads files and hands columns in.
+//!
+//! # Models and the parameterizations they follow
+//!
+//! | model | paper | parameters |
+//! |---|---|---|
+//! | BG/NBD | Fader, Hardie & Lee (2005), "Counting Your Customers the Easy Way" | r, α, a, b |
+//! | MBG/NBD | Batislam, Denizel & Filiztekin (2007) | r, α, a, b |
+//! | Pareto/NBD | Schmittlein, Morrison & Colombo (1987), in Fader & Hardie's note "A Note on Deriving the Pareto/NBD Model and Related Expressions" (2005) | r, α, s, β |
+//! | BG/BB | Fader, Hardie & Shang (2010) | α, β, γ, δ |
+//! | Gamma-Gamma | Fader & Hardie (2013), "The Gamma-Gamma Model of Monetary Value" | p, q, v (the paper's γ) |
+//! | shifted-beta-geometric | Fader & Hardie (2007), "How to Project Customer Retention"; DERL from Fader & Hardie (2010) | α, β |
+//!
+//! The names and scales are the papers' (and lifetimes'), so published estimates can be
+//! compared digit by digit: the tests reproduce the CDNOW and donations figures.
+//!
+//! # Why fitting works on unique patterns
+//!
+//! The likelihood of a customer depends only on (x, t_x, T). Transaction data are dated by day,
+//! so customers collapse to far fewer distinct patterns than rows; [`fit`] sorts them into
+//! unique patterns with counts (weights) and evaluates each once. The sort also groups patterns
+//! by x, so the ln Γ / ln B terms that depend on x alone are computed once per distinct x. Over
+//! 20,000 patterns the likelihood is summed in parallel with rayon; the inner loops are plain
+//! functions over slices.
+//!
+//! # Optimizer
+//!
+//! Maximum likelihood over θ = ln(parameters) — every parameter is positive, so the problem is
+//! unconstrained — with argmin's L-BFGS and a More–Thuente line search: few evaluations, robust
+//! steps, and a gradient-norm stopping rule that doubles as the convergence report. BG/NBD,
+//! MBG/NBD and Gamma-Gamma have analytic gradients; Pareto/NBD, BG/BB and sBG use central
+//! differences (their derivatives w.r.t. the ₂F₁ parameters have no practical closed form, and
+//! BG/BB and sBG have only a handful of patterns). Several starting points are tried when the
+//! first does not converge, and Nelder–Mead restarts a stalled run. An optional L2 penalizer
+//! follows lifetimes' convention.
+//!
+//! # Hand-written numerics
+//!
+//! [`special`] has ln Γ (Lanczos), ψ, and a log-space Gaussian hypergeometric ₂F₁. The
+//! Pareto/NBD likelihood needs ₂F₁(r+s+x, ·; r+s+x+1; z) with first parameters up to 10⁴ and z
+//! up to nearly 1; linear-space implementations (scipy's, which lifetimes uses) overflow there
+//! and return inf or NaN. No Rust crate offers ₂F₁ at all in log space, so this one sums the
+//! series with a running scale and, where it pays, after Euler's transformation (positive,
+//! monotonically shrinking terms instead of a hump of e^thousands).
+//!
+//! # Not for
+//!
+//! Reading files, choosing the calibration period, or segmenting customers: those live in the
+//! CLI and the other custval crates.
+
+pub mod bgbb;
+pub mod bgnbd;
+mod data;
+mod error;
+pub mod gamma_gamma;
+mod model;
+mod optimize;
+pub mod pnbd;
+mod predict;
+pub mod sbg;
+pub mod special;
+mod summary;
+mod validation;
+
+pub use bgbb::BgBb;
+pub use bgnbd::BgNbd;
+pub use data::ClvData;
+pub use error::ClvError;
+pub use gamma_gamma::GammaGamma;
+pub use model::{Fit, FittedModel, Model, fit, log_likelihood};
+pub use optimize::FitOptions;
+pub use pnbd::ParetoNbd;
+pub use predict::{PredictOptions, Prediction, discounted_purchases, predict};
+pub use sbg::ShiftedBetaGeometric;
+pub use summary::{
+    CustomerSummary, SummaryOptions, TimeUnit, days_from_civil, summarize, summarize_customer,
+};
+pub use validation::{HoldoutBucket, HoldoutReport, holdout_report};

@@ -1,0 +1,271 @@
+//! BG/NBD (Fader, Hardie & Lee 2005) and MBG/NBD (Batislam, Denizel & Filiztekin 2007).
+//!
+//! Both share the Poisson–gamma purchase process (r, α) and a beta (a, b) dropout probability;
+//! they differ only in when a customer may drop out: BG/NBD after each repeat purchase, MBG/NBD
+//! also right after the first one (so a customer with x = 0 can be dead). One kernel serves
+//! both, switched by `modified`.
+
+use serde::Serialize;
+
+use crate::data::{Patterns, sum_chunks};
+use crate::error::ClvError;
+use crate::optimize::Objective;
+use crate::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp};
+
+/// BG/NBD or MBG/NBD parameters (purchase rate ~ Gamma(r, α), dropout p ~ Beta(a, b)).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct BgNbd {
+    pub r: f64,
+    pub alpha: f64,
+    pub a: f64,
+    pub b: f64,
+    /// `true` for MBG/NBD.
+    pub modified: bool,
+}
+
+/// Per-distinct-x part of the log-likelihood and its gradient w.r.t. (r, α, a, b).
+#[inline]
+fn group_terms(p: &BgNbd, x: f64, with_grad: bool) -> (f64, [f64; 4]) {
+    let BgNbd {
+        r,
+        alpha,
+        a,
+        b,
+        modified,
+    } = *p;
+    // MBG/NBD's beta part is B(a, b+x+1)/B(a, b): one more survival step than BG/NBD.
+    let bx = if modified { b + x + 1.0 } else { b + x };
+    let c = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + ln_gamma(a + b) + ln_gamma(bx)
+        - ln_gamma(b)
+        - ln_gamma(a + bx);
+    if !with_grad {
+        return (c, [0.0; 4]);
+    }
+    let dab = digamma(a + b) - digamma(a + bx);
+    (
+        c,
+        [
+            digamma(r + x) - digamma(r) + alpha.ln(),
+            r / alpha,
+            dab,
+            dab + digamma(bx) - digamma(b),
+        ],
+    )
+}
+
+/// Weighted log-likelihood over `range` of the patterns, plus the gradient when `GRAD`.
+/// `consts` holds the per-group terms. Returns [ll, ∂r, ∂α, ∂a, ∂b].
+#[inline]
+fn kernel<const GRAD: bool>(
+    p: &BgNbd,
+    pat: &Patterns,
+    consts: &[(f64, [f64; 4])],
+    range: std::ops::Range<usize>,
+) -> [f64; 5] {
+    let BgNbd {
+        r,
+        alpha,
+        a,
+        b,
+        modified,
+    } = *p;
+    let ln_a = a.ln();
+    let mut acc = [0.0; 5];
+    let (xs, txs, ts, ws, gs) = (
+        &pat.x[range.clone()],
+        &pat.tx[range.clone()],
+        &pat.t[range.clone()],
+        &pat.w[range.clone()],
+        &pat.group[range],
+    );
+    for i in 0..xs.len() {
+        let (x, tx, t, w) = (xs[i], txs[i], ts[i], ws[i]);
+        let (c, dc) = &consts[gs[i] as usize];
+        let rx = r + x;
+        let lt = (alpha + t).ln();
+        let a3 = -rx * lt;
+        let has_a4 = modified || x > 0.0;
+        let (ll, prob4, ltx, bden) = if has_a4 {
+            let ltx = (alpha + tx).ln();
+            let bden = if modified { b + x } else { b + x - 1.0 };
+            let a4 = ln_a - bden.ln() - rx * ltx;
+            let l = log_add_exp(a3, a4);
+            (c + l, (a4 - l).exp(), ltx, bden)
+        } else {
+            (c + a3, 0.0, 0.0, 1.0)
+        };
+        acc[0] += w * ll;
+        if GRAD {
+            let p3 = 1.0 - prob4;
+            acc[1] += w * (dc[0] - p3 * lt - prob4 * ltx);
+            acc[2] += w * (dc[1] - rx * (p3 / (alpha + t) + prob4 / (alpha + tx)));
+            acc[3] += w * (dc[2] + prob4 / a);
+            acc[4] += w * (dc[3] - prob4 / bden);
+        }
+    }
+    acc
+}
+
+/// Likelihood objective over compressed patterns.
+pub(crate) struct BgNbdObjective {
+    pub patterns: Patterns,
+    pub modified: bool,
+}
+
+impl Objective for BgNbdObjective {
+    fn ll(&self, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        let m = BgNbd {
+            r: p[0],
+            alpha: p[1],
+            a: p[2],
+            b: p[3],
+            modified: self.modified,
+        };
+        let pat = &self.patterns;
+        let with_grad = grad.is_some();
+        let consts: Vec<(f64, [f64; 4])> = pat
+            .group_x
+            .iter()
+            .map(|&x| group_terms(&m, x, with_grad))
+            .collect();
+        let acc = if with_grad {
+            sum_chunks(pat.len(), |rg| kernel::<true>(&m, pat, &consts, rg))
+        } else {
+            sum_chunks(pat.len(), |rg| kernel::<false>(&m, pat, &consts, rg))
+        };
+        if let Some(g) = grad {
+            g.copy_from_slice(&acc[1..5]);
+        }
+        acc[0]
+    }
+    fn has_gradient(&self) -> bool {
+        true
+    }
+    fn total_weight(&self) -> f64 {
+        self.patterns.total_weight
+    }
+}
+
+impl BgNbd {
+    pub(crate) fn starts(data_t_mean: f64) -> Vec<Vec<f64>> {
+        let scale = data_t_mean.max(1e-3);
+        vec![
+            vec![0.5, scale / 5.0, 1.0, 2.0],
+            vec![1.0, 1.0, 1.0, 1.0],
+            vec![0.1, scale, 0.5, 5.0],
+        ]
+    }
+
+    /// Log-likelihood of one customer.
+    pub fn log_likelihood(&self, x: f64, tx: f64, t: f64) -> f64 {
+        let (c, _) = group_terms(self, x, false);
+        let pat = Patterns {
+            x: vec![x],
+            tx: vec![tx],
+            t: vec![t],
+            w: vec![1.0],
+            group: vec![0],
+            group_x: vec![x],
+            total_weight: 1.0,
+        };
+        kernel::<false>(self, &pat, &[(c, [0.0; 4])], 0..1)[0]
+    }
+
+    /// ln of the odds term a/(b+x−1)·((α+T)/(α+t_x))^{r+x} that separates alive from dead.
+    fn ln_dead_odds(&self, x: f64, tx: f64, t: f64) -> f64 {
+        if !self.modified && x == 0.0 {
+            return f64::NEG_INFINITY;
+        }
+        let bden = if self.modified {
+            self.b + x
+        } else {
+            self.b + x - 1.0
+        };
+        self.a.ln() - bden.ln() + (self.r + x) * ((self.alpha + t).ln() - (self.alpha + tx).ln())
+    }
+
+    /// P(alive at T | x, t_x, T).
+    pub fn p_alive(&self, x: f64, tx: f64, t: f64) -> f64 {
+        let lo = self.ln_dead_odds(x, tx, t);
+        // 1/(1+e^lo) computed without overflow.
+        if lo > 0.0 {
+            let e = (-lo).exp();
+            e / (1.0 + e)
+        } else {
+            1.0 / (1.0 + lo.exp())
+        }
+    }
+
+    /// E[Y(t) | x, t_x, T]: expected purchases in (T, T+t].
+    pub fn conditional_expected_purchases(&self, t: f64, x: f64, tx: f64, big_t: f64) -> f64 {
+        if t <= 0.0 {
+            return 0.0;
+        }
+        let BgNbd {
+            r,
+            alpha,
+            a,
+            b,
+            modified,
+        } = *self;
+        let (aa, bb) = if modified { (a, b + 1.0) } else { (a, b) };
+        // Both papers' forms: (a+b+x−1)/(a−1)·[1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x; a+b+x−1; z)]
+        // times P(alive) (BG/NBD), with b → b+1 for MBG/NBD.
+        let abx1 = aa + bb + x - 1.0;
+        let z = t / (alpha + big_t + t);
+        let ln_f = (r + x) * ((alpha + big_t).ln() - (alpha + big_t + t).ln())
+            + ln_hyp2f1(r + x, bb + x, abx1, z);
+        let bracket = -ln_f.exp_m1();
+        let factor = abx1 / (aa - 1.0);
+        let p_alive = self.p_alive(x, tx, big_t);
+        (factor * bracket * p_alive).max(0.0)
+    }
+
+    /// Unconditional E[X(t)] for a new customer.
+    pub fn expected_purchases(&self, t: f64) -> f64 {
+        if t <= 0.0 {
+            return 0.0;
+        }
+        let BgNbd {
+            r,
+            alpha,
+            a,
+            b,
+            modified,
+        } = *self;
+        let z = t / (alpha + t);
+        let ln_base = r * (alpha.ln() - (alpha + t).ln());
+        if modified {
+            // Batislam et al. (2007), eq. 10: b/(a−1)·[1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; z)].
+            let lf = ln_base + ln_hyp2f1(r, b + 1.0, a + b, z);
+            b / (a - 1.0) * (-lf.exp_m1())
+        } else {
+            // Fader, Hardie & Lee (2005), eq. 9.
+            let lf = ln_base + ln_hyp2f1(r, b, a + b - 1.0, z);
+            (a + b - 1.0) / (a - 1.0) * (-lf.exp_m1())
+        }
+    }
+
+    /// P(X(t) = n) for a new customer (BG/NBD, Fader, Hardie & Lee 2005 eq. 8).
+    pub fn prob_n_purchases(&self, t: f64, n: u32) -> Result<f64, ClvError> {
+        if self.modified {
+            return Err(ClvError::Undefined {
+                what: "P(X(t)=n) for MBG/NBD",
+                reason: "not implemented; use BG/NBD",
+            });
+        }
+        let BgNbd { r, alpha, a, b, .. } = *self;
+        let x = f64::from(n);
+        let ln_p = alpha.ln() - (alpha + t).ln();
+        let ln_q = t.ln() - (alpha + t).ln();
+        let ln_nb =
+            |j: f64| ln_gamma(r + j) - ln_gamma(r) - ln_gamma(j + 1.0) + r * ln_p + j * ln_q;
+        let first = (ln_beta(a, b + x) - ln_beta(a, b) + ln_nb(x)).exp();
+        if n == 0 {
+            return Ok(first);
+        }
+        let cdf: f64 = (0..n).map(|j| ln_nb(f64::from(j)).exp()).sum();
+        let second = (ln_beta(a + 1.0, b + x - 1.0) - ln_beta(a, b)).exp() * (1.0 - cdf).max(0.0);
+        Ok(first + second)
+    }
+}

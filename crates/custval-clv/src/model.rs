@@ -1,0 +1,480 @@
+//! The public face: which model, fitting, named parameters, and per-customer predictions.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Serialize, Serializer};
+
+use crate::bgbb::{self, BgBb, BgBbObjective};
+use crate::bgnbd::{BgNbd, BgNbdObjective};
+use crate::data::{ClvData, Patterns};
+use crate::error::ClvError;
+use crate::gamma_gamma::{self, GammaGamma, GammaGammaObjective};
+use crate::optimize::{FitOptions, minimize};
+use crate::pnbd::{self, ParetoNbd, ParetoNbdObjective};
+use crate::sbg::{self, SbgObjective, ShiftedBetaGeometric};
+
+/// The models this crate fits. `FromStr`/`Display` use the CLI names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Model {
+    BgNbd,
+    MbgNbd,
+    ParetoNbd,
+    BgBb,
+    GammaGamma,
+    ShiftedBetaGeometric,
+}
+
+impl Model {
+    /// The CLI name (`bgnbd`, `mbgnbd`, `pnbd`, `bgbb`, `gg`, `sbg`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::BgNbd => "bgnbd",
+            Model::MbgNbd => "mbgnbd",
+            Model::ParetoNbd => "pnbd",
+            Model::BgBb => "bgbb",
+            Model::GammaGamma => "gg",
+            Model::ShiftedBetaGeometric => "sbg",
+        }
+    }
+
+    /// Parameter names, in the order of [`FittedModel::params`].
+    pub fn param_names(self) -> &'static [&'static str] {
+        match self {
+            Model::BgNbd | Model::MbgNbd => &["r", "alpha", "a", "b"],
+            Model::ParetoNbd => &["r", "alpha", "s", "beta"],
+            Model::BgBb => &["alpha", "beta", "gamma", "delta"],
+            Model::GammaGamma => &["p", "q", "v"],
+            Model::ShiftedBetaGeometric => &["alpha", "beta"],
+        }
+    }
+
+    fn expected_names(self) -> &'static str {
+        match self {
+            Model::BgNbd | Model::MbgNbd => "r, alpha, a, b",
+            Model::ParetoNbd => "r, alpha, s, beta",
+            Model::BgBb => "alpha, beta, gamma, delta",
+            Model::GammaGamma => "p, q, v",
+            Model::ShiftedBetaGeometric => "alpha, beta",
+        }
+    }
+}
+
+impl fmt::Display for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Model {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl FromStr for Model {
+    type Err = ClvError;
+    fn from_str(s: &str) -> Result<Self, ClvError> {
+        Ok(match s {
+            "bgnbd" => Model::BgNbd,
+            "mbgnbd" => Model::MbgNbd,
+            "pnbd" | "paretonbd" => Model::ParetoNbd,
+            "bgbb" => Model::BgBb,
+            "gg" | "gammagamma" => Model::GammaGamma,
+            "sbg" => Model::ShiftedBetaGeometric,
+            _ => {
+                return Err(ClvError::InvalidOption {
+                    name: "model",
+                    reason: "expected one of bgnbd, mbgnbd, pnbd, bgbb, gg, sbg",
+                });
+            }
+        })
+    }
+}
+
+/// A model with its parameters, ready to predict.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "model", rename_all = "lowercase")]
+pub enum FittedModel {
+    BgNbd(BgNbd),
+    MbgNbd(BgNbd),
+    ParetoNbd(ParetoNbd),
+    BgBb(BgBb),
+    GammaGamma(GammaGamma),
+    ShiftedBetaGeometric(ShiftedBetaGeometric),
+}
+
+fn check_positive(model: Model, names: &[&'static str], v: &[f64]) -> Result<(), ClvError> {
+    for (name, &value) in names.iter().zip(v) {
+        if !(value.is_finite() && value > 0.0) {
+            return Err(ClvError::InvalidParameter {
+                model: model.name(),
+                name,
+                value,
+            });
+        }
+    }
+    Ok(())
+}
+
+impl FittedModel {
+    /// Builds a model from natural parameters in the order of [`Model::param_names`].
+    pub fn from_vec(model: Model, v: &[f64]) -> Result<Self, ClvError> {
+        let names = model.param_names();
+        if v.len() != names.len() {
+            return Err(ClvError::Parameter {
+                model: model.name(),
+                problem: "wrong number of parameters, e.g.",
+                name: format!("{} given", v.len()),
+                expected: model.expected_names(),
+            });
+        }
+        check_positive(model, names, v)?;
+        Ok(match model {
+            Model::BgNbd | Model::MbgNbd => {
+                let m = BgNbd {
+                    r: v[0],
+                    alpha: v[1],
+                    a: v[2],
+                    b: v[3],
+                    modified: model == Model::MbgNbd,
+                };
+                if m.modified {
+                    FittedModel::MbgNbd(m)
+                } else {
+                    FittedModel::BgNbd(m)
+                }
+            }
+            Model::ParetoNbd => FittedModel::ParetoNbd(ParetoNbd {
+                r: v[0],
+                alpha: v[1],
+                s: v[2],
+                beta: v[3],
+            }),
+            Model::BgBb => FittedModel::BgBb(BgBb {
+                alpha: v[0],
+                beta: v[1],
+                gamma: v[2],
+                delta: v[3],
+            }),
+            Model::GammaGamma => FittedModel::GammaGamma(GammaGamma {
+                p: v[0],
+                q: v[1],
+                v: v[2],
+            }),
+            Model::ShiftedBetaGeometric => {
+                FittedModel::ShiftedBetaGeometric(ShiftedBetaGeometric {
+                    alpha: v[0],
+                    beta: v[1],
+                })
+            }
+        })
+    }
+
+    /// Builds a model from named parameters (`[("r", 0.24), ("alpha", 4.41), …]`, any order).
+    /// Every name must be known and present exactly once.
+    pub fn from_params(model: Model, params: &[(&str, f64)]) -> Result<Self, ClvError> {
+        let names = model.param_names();
+        for (name, _) in params {
+            if !names.contains(name) {
+                return Err(ClvError::Parameter {
+                    model: model.name(),
+                    problem: "unknown",
+                    name: (*name).to_string(),
+                    expected: model.expected_names(),
+                });
+            }
+        }
+        let mut v = Vec::with_capacity(names.len());
+        for want in names {
+            let mut found = params.iter().filter(|(n, _)| n == want);
+            match (found.next(), found.next()) {
+                (Some(&(_, value)), None) => v.push(value),
+                (None, _) => {
+                    return Err(ClvError::Parameter {
+                        model: model.name(),
+                        problem: "missing",
+                        name: (*want).to_string(),
+                        expected: model.expected_names(),
+                    });
+                }
+                (Some(_), Some(_)) => {
+                    return Err(ClvError::Parameter {
+                        model: model.name(),
+                        problem: "repeated",
+                        name: (*want).to_string(),
+                        expected: model.expected_names(),
+                    });
+                }
+            }
+        }
+        Self::from_vec(model, &v)
+    }
+
+    pub fn model(&self) -> Model {
+        match self {
+            FittedModel::BgNbd(_) => Model::BgNbd,
+            FittedModel::MbgNbd(_) => Model::MbgNbd,
+            FittedModel::ParetoNbd(_) => Model::ParetoNbd,
+            FittedModel::BgBb(_) => Model::BgBb,
+            FittedModel::GammaGamma(_) => Model::GammaGamma,
+            FittedModel::ShiftedBetaGeometric(_) => Model::ShiftedBetaGeometric,
+        }
+    }
+
+    /// Named parameters in the CLI's order.
+    pub fn params(&self) -> Vec<(&'static str, f64)> {
+        let v: Vec<f64> = match self {
+            FittedModel::BgNbd(m) | FittedModel::MbgNbd(m) => vec![m.r, m.alpha, m.a, m.b],
+            FittedModel::ParetoNbd(m) => vec![m.r, m.alpha, m.s, m.beta],
+            FittedModel::BgBb(m) => vec![m.alpha, m.beta, m.gamma, m.delta],
+            FittedModel::GammaGamma(m) => vec![m.p, m.q, m.v],
+            FittedModel::ShiftedBetaGeometric(m) => vec![m.alpha, m.beta],
+        };
+        self.model().param_names().iter().copied().zip(v).collect()
+    }
+
+    fn not_a_purchase_model(&self, what: &'static str) -> ClvError {
+        ClvError::Undefined {
+            what,
+            reason: "only BG/NBD, MBG/NBD, Pareto/NBD and BG/BB predict purchases",
+        }
+    }
+
+    /// Log-likelihood of one customer: (x, t_x, T) for the purchase models, (x, m̄) for
+    /// Gamma-Gamma (pass m̄ as `recency`, `t` ignored).
+    pub fn log_likelihood(&self, x: f64, tx: f64, t: f64) -> Result<f64, ClvError> {
+        Ok(match self {
+            FittedModel::BgNbd(m) | FittedModel::MbgNbd(m) => m.log_likelihood(x, tx, t),
+            FittedModel::ParetoNbd(m) => m.log_likelihood(x, tx, t),
+            FittedModel::BgBb(m) => m.log_likelihood(x, tx, t),
+            FittedModel::GammaGamma(m) => m.log_likelihood(x, tx),
+            FittedModel::ShiftedBetaGeometric(_) => {
+                return Err(ClvError::Undefined {
+                    what: "a per-customer log-likelihood for sBG",
+                    reason: "sBG is fitted on cohort counts",
+                });
+            }
+        })
+    }
+
+    /// P(alive | x, t_x, T) (BG/BB: alive at opportunity n+1, with `t` = n).
+    pub fn p_alive(&self, x: f64, tx: f64, t: f64) -> Result<f64, ClvError> {
+        Ok(match self {
+            FittedModel::BgNbd(m) | FittedModel::MbgNbd(m) => m.p_alive(x, tx, t),
+            FittedModel::ParetoNbd(m) => m.p_alive(x, tx, t),
+            FittedModel::BgBb(m) => m.p_alive(x, tx, t),
+            _ => return Err(self.not_a_purchase_model("P(alive)")),
+        })
+    }
+
+    /// Expected purchases in the next `horizon` time units (BG/BB: opportunities) given the
+    /// customer's history.
+    pub fn conditional_expected_purchases(
+        &self,
+        horizon: f64,
+        x: f64,
+        tx: f64,
+        t: f64,
+    ) -> Result<f64, ClvError> {
+        Ok(match self {
+            FittedModel::BgNbd(m) | FittedModel::MbgNbd(m) => {
+                m.conditional_expected_purchases(horizon, x, tx, t)
+            }
+            FittedModel::ParetoNbd(m) => m.conditional_expected_purchases(horizon, x, tx, t),
+            FittedModel::BgBb(m) => m.conditional_expected_purchases(horizon.floor(), x, tx, t),
+            _ => return Err(self.not_a_purchase_model("expected purchases")),
+        })
+    }
+
+    /// Unconditional E[X(t)] for a newly acquired customer.
+    pub fn expected_purchases(&self, t: f64) -> Result<f64, ClvError> {
+        Ok(match self {
+            FittedModel::BgNbd(m) | FittedModel::MbgNbd(m) => m.expected_purchases(t),
+            FittedModel::ParetoNbd(m) => m.expected_purchases(t),
+            FittedModel::BgBb(m) => m.expected_purchases(t.floor()),
+            _ => return Err(self.not_a_purchase_model("expected purchases")),
+        })
+    }
+}
+
+fn serialize_params<S: Serializer>(
+    params: &[(&'static str, f64)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(params.len()))?;
+    for (k, v) in params {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+/// The result of [`fit`]; serializes to the CLI's JSON (without `seconds`, which the CLI adds).
+#[derive(Clone, Debug, Serialize)]
+pub struct Fit {
+    pub model: Model,
+    #[serde(serialize_with = "serialize_params")]
+    pub params: Vec<(&'static str, f64)>,
+    /// Total log-likelihood (weights applied), in the time unit of the input.
+    pub log_likelihood: f64,
+    /// Customers the fit used (sum of weights; Gamma-Gamma: those with frequency > 0;
+    /// sBG: the cohort size).
+    pub n_customers: f64,
+    pub converged: bool,
+    pub iterations: u64,
+    /// Norm of the gradient of the mean negative log-likelihood w.r.t. the log-parameters.
+    pub grad_norm: f64,
+    #[serde(skip)]
+    pub fitted: FittedModel,
+}
+
+fn mean(v: &[f64]) -> f64 {
+    if v.is_empty() {
+        0.0
+    } else {
+        v.iter().sum::<f64>() / v.len() as f64
+    }
+}
+
+/// Fits `model` to `data` by maximum likelihood (see [`ClvData`] for the columns each model
+/// reads).
+pub fn fit(model: Model, data: &ClvData, opts: &FitOptions) -> Result<Fit, ClvError> {
+    let optimum = match model {
+        Model::BgNbd | Model::MbgNbd | Model::ParetoNbd => {
+            data.validate_rft(model.name(), false)?;
+            let patterns = Patterns::new(
+                &data.frequency,
+                &data.recency,
+                &data.t,
+                data.weights.as_deref(),
+            );
+            let t_mean = mean(&data.t);
+            if model == Model::ParetoNbd {
+                minimize(
+                    &ParetoNbdObjective { patterns },
+                    &pnbd::starts(t_mean),
+                    opts,
+                )?
+            } else {
+                let obj = BgNbdObjective {
+                    patterns,
+                    modified: model == Model::MbgNbd,
+                };
+                minimize(&obj, &BgNbd::starts(t_mean), opts)?
+            }
+        }
+        Model::BgBb => {
+            data.validate_rft(model.name(), true)?;
+            let patterns = Patterns::new(
+                &data.frequency,
+                &data.recency,
+                &data.t,
+                data.weights.as_deref(),
+            );
+            minimize(&BgBbObjective { patterns }, &bgbb::starts(), opts)?
+        }
+        Model::GammaGamma => {
+            data.validate_spend()?;
+            let mut obj = GammaGammaObjective {
+                x: Vec::new(),
+                m: Vec::new(),
+                w: Vec::new(),
+                total_weight: 0.0,
+            };
+            for i in 0..data.len() {
+                let w = data.weight(i);
+                if data.frequency[i] > 0.0 && w > 0.0 {
+                    obj.x.push(data.frequency[i]);
+                    obj.m.push(data.monetary_value[i]);
+                    obj.w.push(w);
+                    obj.total_weight += w;
+                }
+            }
+            if obj.x.is_empty() {
+                return Err(ClvError::Empty(
+                    "Gamma-Gamma needs customers with frequency > 0",
+                ));
+            }
+            let starts = gamma_gamma::starts(mean(&obj.m));
+            minimize(&obj, &starts, opts)?
+        }
+        Model::ShiftedBetaGeometric => {
+            sbg::validate(&data.alive)?;
+            let obj = SbgObjective {
+                alive: data.alive.clone(),
+            };
+            let starts = vec![vec![1.0, 1.0], vec![0.5, 2.0], vec![2.0, 5.0]];
+            minimize(&obj, &starts, opts)?
+        }
+    };
+    let fitted = FittedModel::from_vec(model, &optimum.params)?;
+    let n_customers = match model {
+        Model::GammaGamma => (0..data.len())
+            .filter(|&i| data.frequency[i] > 0.0)
+            .map(|i| data.weight(i))
+            .sum(),
+        Model::ShiftedBetaGeometric => data.alive[0],
+        _ => (0..data.len()).map(|i| data.weight(i)).sum(),
+    };
+    Ok(Fit {
+        model,
+        params: fitted.params(),
+        log_likelihood: optimum.log_likelihood,
+        n_customers,
+        converged: optimum.converged,
+        iterations: optimum.iterations,
+        grad_norm: optimum.grad_norm,
+        fitted,
+    })
+}
+
+/// Total log-likelihood of `data` under `model` (weights applied), with the same inputs as
+/// [`fit`].
+pub fn log_likelihood(model: &FittedModel, data: &ClvData) -> Result<f64, ClvError> {
+    let p: Vec<f64> = model.params().iter().map(|(_, v)| *v).collect();
+    use crate::optimize::Objective;
+    Ok(match model {
+        FittedModel::BgNbd(_) | FittedModel::MbgNbd(_) | FittedModel::ParetoNbd(_) => {
+            data.validate_rft(model.model().name(), false)?;
+            let patterns = Patterns::new(
+                &data.frequency,
+                &data.recency,
+                &data.t,
+                data.weights.as_deref(),
+            );
+            if let FittedModel::ParetoNbd(_) = model {
+                ParetoNbdObjective { patterns }.ll(&p, None)
+            } else {
+                BgNbdObjective {
+                    patterns,
+                    modified: matches!(model, FittedModel::MbgNbd(_)),
+                }
+                .ll(&p, None)
+            }
+        }
+        FittedModel::BgBb(_) => {
+            data.validate_rft("bgbb", true)?;
+            let patterns = Patterns::new(
+                &data.frequency,
+                &data.recency,
+                &data.t,
+                data.weights.as_deref(),
+            );
+            BgBbObjective { patterns }.ll(&p, None)
+        }
+        FittedModel::GammaGamma(m) => {
+            data.validate_spend()?;
+            (0..data.len())
+                .filter(|&i| data.frequency[i] > 0.0)
+                .map(|i| {
+                    data.weight(i) * m.log_likelihood(data.frequency[i], data.monetary_value[i])
+                })
+                .sum()
+        }
+        FittedModel::ShiftedBetaGeometric(m) => {
+            sbg::validate(&data.alive)?;
+            sbg::sbg_ll(m.alpha, m.beta, &data.alive)
+        }
+    })
+}

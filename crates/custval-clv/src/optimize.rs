@@ -1,0 +1,293 @@
+//! Maximum-likelihood fitting over log-parameters.
+//!
+//! All model parameters are positive, so the optimizer works on θ = ln(parameter): the problem
+//! becomes unconstrained and the scales of r (~0.2) and α (~10) stop mattering. The objective is
+//! the mean negative log-likelihood per customer plus `penalizer · Σ parameter²` (lifetimes'
+//! convention, so a penalizer means the same in both tools). L-BFGS with a More–Thuente line
+//! search (argmin) does the work; Nelder–Mead restarts it when L-BFGS stalls on a ridge.
+
+use std::sync::Mutex;
+
+use argmin::core::{CostFunction, Executor, Gradient, State};
+use argmin::solver::linesearch::MoreThuenteLineSearch;
+use argmin::solver::neldermead::NelderMead;
+use argmin::solver::quasinewton::LBFGS;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ClvError;
+
+/// Options for [`crate::fit`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FitOptions {
+    /// L2 penalty on the parameters (0 = plain maximum likelihood).
+    pub penalizer: f64,
+    /// Iteration cap per L-BFGS run.
+    pub max_iter: u64,
+    /// Convergence: norm of the gradient of the mean negative log-likelihood w.r.t. θ.
+    pub grad_tol: f64,
+    /// How many of the model's starting points to try even when the first converges (≥ 1).
+    pub n_starts: usize,
+    /// A starting point in natural parameters, tried first (for example a previous fit).
+    pub initial: Option<Vec<f64>>,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        Self {
+            penalizer: 0.0,
+            max_iter: 500,
+            grad_tol: 1e-6,
+            n_starts: 1,
+            initial: None,
+        }
+    }
+}
+
+/// A log-likelihood the optimizer can maximize.
+pub(crate) trait Objective: Sync {
+    /// Total weighted log-likelihood at natural parameters `p`; when `grad` is given and the
+    /// model has an analytic gradient, fill it with ∂LL/∂p.
+    fn ll(&self, p: &[f64], grad: Option<&mut [f64]>) -> f64;
+    fn has_gradient(&self) -> bool;
+    fn total_weight(&self) -> f64;
+}
+
+/// Result of [`minimize`], in natural parameters.
+pub(crate) struct Optimum {
+    pub params: Vec<f64>,
+    pub log_likelihood: f64,
+    pub converged: bool,
+    pub iterations: u64,
+    pub grad_norm: f64,
+}
+
+/// Last evaluated point: θ, cost, gradient (argmin asks for cost and gradient separately).
+type Cache = Mutex<Option<(Vec<f64>, f64, Vec<f64>)>>;
+
+struct Problem<'a> {
+    obj: &'a dyn Objective,
+    penalizer: f64,
+    cache: Cache,
+}
+
+/// Cost returned where the likelihood is not finite: large, so line searches back off.
+const BAD_COST: f64 = 1e100;
+
+impl Problem<'_> {
+    fn cost_only(&self, theta: &[f64]) -> f64 {
+        let p: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
+        let w = self.obj.total_weight();
+        let pen: f64 = p.iter().map(|v| v * v).sum::<f64>() * self.penalizer;
+        let c = -self.obj.ll(&p, None) / w + pen;
+        if c.is_finite() { c } else { BAD_COST }
+    }
+
+    fn eval(&self, theta: &[f64]) -> (f64, Vec<f64>) {
+        if let Ok(guard) = self.cache.lock()
+            && let Some((t, c, g)) = guard.as_ref()
+            && t.as_slice() == theta
+        {
+            return (*c, g.clone());
+        }
+        let n = theta.len();
+        let p: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
+        let w = self.obj.total_weight();
+        let mut grad = vec![0.0; n];
+        let cost = if self.obj.has_gradient() {
+            let ll = self.obj.ll(&p, Some(&mut grad));
+            for i in 0..n {
+                grad[i] = -grad[i] * p[i] / w + 2.0 * self.penalizer * p[i] * p[i];
+            }
+            let pen: f64 = p.iter().map(|v| v * v).sum::<f64>() * self.penalizer;
+            -ll / w + pen
+        } else {
+            // Central differences in θ; the objective is smooth and O(1), so h = 1e-5 gives
+            // gradients good to ~1e-10.
+            let c = self.cost_only(theta);
+            let mut th = theta.to_vec();
+            for i in 0..n {
+                let h = 1e-5;
+                th[i] = theta[i] + h;
+                let up = self.cost_only(&th);
+                th[i] = theta[i] - h;
+                let down = self.cost_only(&th);
+                th[i] = theta[i];
+                grad[i] = (up - down) / (2.0 * h);
+            }
+            c
+        };
+        let (cost, grad) =
+            if cost.is_finite() && cost < BAD_COST && grad.iter().all(|g| g.is_finite()) {
+                (cost, grad)
+            } else {
+                // Pull back towards the origin of θ (parameters ~1) from a region that overflows.
+                (BAD_COST, theta.to_vec())
+            };
+        if let Ok(mut guard) = self.cache.lock() {
+            *guard = Some((theta.to_vec(), cost, grad.clone()));
+        }
+        (cost, grad)
+    }
+}
+
+impl CostFunction for Problem<'_> {
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, theta: &Vec<f64>) -> Result<f64, argmin::core::Error> {
+        Ok(self.eval(theta).0)
+    }
+}
+
+impl Gradient for Problem<'_> {
+    type Param = Vec<f64>;
+    type Gradient = Vec<f64>;
+    fn gradient(&self, theta: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
+        Ok(self.eval(theta).1)
+    }
+}
+
+fn norm(v: &[f64]) -> f64 {
+    v.iter().map(|g| g * g).sum::<f64>().sqrt()
+}
+
+/// One L-BFGS run from `theta0`; returns (θ, cost, iterations). Errors of the solver (a line
+/// search that cannot make progress) return the best point reached.
+fn lbfgs(problem: &Problem<'_>, theta0: Vec<f64>, opts: &FitOptions) -> (Vec<f64>, f64, u64) {
+    let fallback = {
+        let c = problem.eval(&theta0).0;
+        (theta0.clone(), c, 0)
+    };
+    let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+        .with_tolerance_grad(opts.grad_tol * 0.1)
+        .and_then(|s| s.with_tolerance_cost(1e-15));
+    let Ok(solver) = solver else { return fallback };
+    let run = Executor::new(
+        Problem {
+            obj: problem.obj,
+            penalizer: problem.penalizer,
+            cache: Mutex::new(None),
+        },
+        solver,
+    )
+    .configure(|s| s.param(theta0).max_iters(opts.max_iter))
+    .run();
+    match run {
+        Ok(res) => {
+            let st = res.state();
+            match st.get_best_param() {
+                Some(p) => (p.clone(), st.get_best_cost(), st.get_iter()),
+                None => fallback,
+            }
+        }
+        Err(_) => fallback,
+    }
+}
+
+fn nelder_mead(problem: &Problem<'_>, theta0: &[f64], max_iter: u64) -> (Vec<f64>, f64, u64) {
+    let n = theta0.len();
+    let mut simplex = vec![theta0.to_vec()];
+    for i in 0..n {
+        let mut v = theta0.to_vec();
+        v[i] += 0.5;
+        simplex.push(v);
+    }
+    let fallback = (theta0.to_vec(), problem.eval(theta0).0, 0);
+    let Ok(solver) = NelderMead::new(simplex).with_sd_tolerance(1e-12) else {
+        return fallback;
+    };
+    let run = Executor::new(
+        Problem {
+            obj: problem.obj,
+            penalizer: problem.penalizer,
+            cache: Mutex::new(None),
+        },
+        solver,
+    )
+    .configure(|s| s.max_iters(max_iter))
+    .run();
+    match run {
+        Ok(res) => {
+            let st = res.state();
+            match st.get_best_param() {
+                Some(p) => (p.clone(), st.get_best_cost(), st.get_iter()),
+                None => fallback,
+            }
+        }
+        Err(_) => fallback,
+    }
+}
+
+/// Maximizes `obj` from each of `starts` (natural parameters) and returns the best optimum.
+pub(crate) fn minimize(
+    obj: &dyn Objective,
+    starts: &[Vec<f64>],
+    opts: &FitOptions,
+) -> Result<Optimum, ClvError> {
+    if !(opts.penalizer.is_finite() && opts.penalizer >= 0.0) {
+        return Err(ClvError::InvalidOption {
+            name: "penalizer",
+            reason: "must be finite and >= 0",
+        });
+    }
+    let problem = Problem {
+        obj,
+        penalizer: opts.penalizer,
+        cache: Mutex::new(None),
+    };
+    let mut all_starts: Vec<Vec<f64>> = Vec::new();
+    if let Some(init) = &opts.initial {
+        all_starts.push(init.clone());
+    }
+    all_starts.extend(starts.iter().cloned());
+    let mut best: Option<(Vec<f64>, f64, u64, f64)> = None;
+    let mut total_iter = 0;
+    for (k, start) in all_starts.iter().enumerate() {
+        if start.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
+            continue;
+        }
+        let theta0: Vec<f64> = start.iter().map(|v| v.ln()).collect();
+        let (theta, cost, it) = lbfgs(&problem, theta0, opts);
+        total_iter += it;
+        let g = norm(&problem.eval(&theta).1);
+        if best.as_ref().is_none_or(|b| cost < b.1) {
+            best = Some((theta, cost, it, g));
+        }
+        let converged = best.as_ref().is_some_and(|b| b.3 <= opts.grad_tol * 10.0);
+        if converged && k + 1 >= opts.n_starts.max(1) {
+            break;
+        }
+    }
+    let Some((mut theta, mut cost, _, mut g)) = best else {
+        return Err(ClvError::InvalidOption {
+            name: "initial",
+            reason: "no valid starting point (parameters must be finite and > 0)",
+        });
+    };
+    if g > opts.grad_tol * 10.0 {
+        // Stalled: walk with Nelder–Mead, then let L-BFGS polish.
+        let (t2, _, it2) = nelder_mead(&problem, &theta, opts.max_iter * 4);
+        let (t3, c3, it3) = lbfgs(&problem, t2, opts);
+        total_iter += it2 + it3;
+        if c3 <= cost {
+            theta = t3;
+            cost = c3;
+            g = norm(&problem.eval(&theta).1);
+        }
+    }
+    if cost >= BAD_COST {
+        return Err(ClvError::NotConverged {
+            iterations: total_iter,
+            grad_norm: g,
+            log_likelihood: f64::NEG_INFINITY,
+        });
+    }
+    let params: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
+    let log_likelihood = obj.ll(&params, None);
+    Ok(Optimum {
+        params,
+        log_likelihood,
+        converged: g <= opts.grad_tol * 10.0,
+        iterations: total_iter,
+        grad_norm: g,
+    })
+}
