@@ -186,6 +186,22 @@ pub enum WeightsError {
         /// The accepted range.
         expected: &'static str,
     },
+    /// A `--cost` name that is not a column of the table.
+    #[error("unknown column `{name}` in the cost list (columns: {available})")]
+    UnknownColumn {
+        /// The name given.
+        name: String,
+        /// The table's columns, comma-separated.
+        available: String,
+    },
+    /// An entry of a comma-separated number list (e.g. `--weights`) is not a number.
+    #[error("entry {position} of the list, `{token}`, is not a number")]
+    BadListEntry {
+        /// 1-based position in the list.
+        position: usize,
+        /// The offending text.
+        token: String,
+    },
     /// The hierarchy TOML could not be read.
     #[error("hierarchy TOML: {message}")]
     HierarchyToml {

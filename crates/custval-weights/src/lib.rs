@@ -23,7 +23,9 @@
 //! of row (customer, alternative) `i`. Each method works per column, the CLI builds columns
 //! from a table naturally, and a column's direction, weight and error context line up by index.
 //! Errors name the 0-based column and row. Directions are a `&[Direction]` with one entry per
-//! column ([`Direction::from_cost_indices`] builds it from `--cost`).
+//! column. Callers with a row-major table and column names use [`table::columns_from_rows`],
+//! [`table::directions_from_cost_names`] (for `--cost`) and [`table::parse_weight_list`] (for
+//! `--weights`).
 //!
 //! # Normalization ([`normalize`])
 //!
@@ -205,6 +207,7 @@ pub mod expert;
 pub mod normalize;
 pub mod score;
 pub mod sensitivity;
+pub mod table;
 pub mod topsis;
 mod util;
 
