@@ -1,16 +1,17 @@
 //! Per-customer predictions and discounted CLV.
 //!
-//! CLV convention: with horizon H (in the data's time unit), per-period discount rate d and
-//! margin m, a customer's value is
+//! CLV convention: with horizon H (in the data's time unit), a discount period of P time units
+//! (default 1), a discount rate d per period and margin m, a customer's value is
 //!
 //! ```text
-//! clv = m · E[spend] · Σ_{k=1}^{⌈H⌉} (E[Y(min(k,H))] − E[Y(k−1)]) / (1+d)^k
+//! clv = m · E[spend] · Σ_{k=1}^{⌈H/P⌉} (E[Y(min(kP, H))] − E[Y((k−1)P)]) / (1+d)^k
 //! ```
 //!
 //! where E[Y(t)] is the conditional expected number of purchases in the next t time units: the
 //! purchases expected in each period are discounted at the period's end. lifetimes'
-//! `customer_lifetime_value` does the same with monthly steps (its `time` in months, `freq`
-//! converting); here the step is one time unit of the input, so "weekly data, rate per week".
+//! `customer_lifetime_value(…, time=12, discount_rate, freq="W")` is the case P = 4.345 weeks,
+//! H = 12·4.345 (monthly steps on weekly data); the CLI's default is P = 1 ("weekly data, rate
+//! per week").
 
 use std::collections::HashMap;
 
@@ -27,8 +28,10 @@ use crate::model::FittedModel;
 pub struct PredictOptions {
     /// Horizon in the data's time unit (BG/BB: opportunities).
     pub horizon: f64,
-    /// Discount rate per time unit (0 = no discounting).
+    /// Discount rate per discount period (0 = no discounting).
     pub discount_rate: f64,
+    /// Length of a discount period in time units (1 = one step per time unit).
+    pub period: f64,
     /// Profit margin applied to spend (1 = revenue).
     pub margin: f64,
     /// A spend model; with it, `expected_spend` and `clv` are filled (needs `monetary_value`).
@@ -40,6 +43,7 @@ impl Default for PredictOptions {
         Self {
             horizon: 1.0,
             discount_rate: 0.0,
+            period: 1.0,
             margin: 1.0,
             spend: None,
         }
@@ -61,17 +65,19 @@ pub struct Prediction {
 pub fn discounted_purchases(
     model: &FittedModel,
     horizon: f64,
+    period: f64,
     discount_rate: f64,
     x: f64,
     tx: f64,
     t: f64,
 ) -> Result<f64, ClvError> {
-    let steps = horizon.ceil().max(0.0) as u64;
+    // The 1e-9 keeps 12·4.345/4.345 at 12 steps despite rounding.
+    let steps = (horizon / period - 1e-9).ceil().max(0.0) as u64;
     let mut prev = 0.0;
     let mut acc = 0.0;
     let mut factor = 1.0;
     for k in 1..=steps {
-        let e = model.conditional_expected_purchases((k as f64).min(horizon), x, tx, t)?;
+        let e = model.conditional_expected_purchases((k as f64 * period).min(horizon), x, tx, t)?;
         factor /= 1.0 + discount_rate;
         acc += (e - prev) * factor;
         prev = e;
@@ -90,6 +96,12 @@ fn check(opts: &PredictOptions) -> Result<(), ClvError> {
         return Err(ClvError::InvalidOption {
             name: "discount_rate",
             reason: "must be finite and > -1",
+        });
+    }
+    if !(opts.period.is_finite() && opts.period > 0.0) {
+        return Err(ClvError::InvalidOption {
+            name: "period",
+            reason: "must be finite and > 0",
         });
     }
     if !opts.margin.is_finite() {
@@ -150,7 +162,15 @@ pub fn predict(
             let e = model.conditional_expected_purchases(opts.horizon, x, tx, t)?;
             let p = model.p_alive(x, tx, t)?;
             let d = if with_clv {
-                discounted_purchases(model, opts.horizon, opts.discount_rate, x, tx, t)?
+                discounted_purchases(
+                    model,
+                    opts.horizon,
+                    opts.period,
+                    opts.discount_rate,
+                    x,
+                    tx,
+                    t,
+                )?
             } else {
                 0.0
             };
