@@ -36,6 +36,20 @@ pub enum WeightsError {
         /// The value read.
         value: f64,
     },
+    /// A judgement so extreme the arithmetic would overflow.
+    #[error(
+        "comparison matrix row {row}, column {column}: judgement {value} is outside 1/{max}..{max}"
+    )]
+    JudgementRange {
+        /// 1-based row.
+        row: usize,
+        /// 1-based column.
+        column: usize,
+        /// The value read.
+        value: f64,
+        /// The largest accepted judgement.
+        max: f64,
+    },
     /// Rows of different lengths.
     #[error(
         "comparison matrix row {row} has {found} entries but row 1 has {expected}; rows are separated by `;`, entries by spaces"

@@ -1,8 +1,37 @@
 //! Helpers for callers holding a row-major table with column names (the CLI): transpose to
 //! this crate's column-major layout, resolve `--cost` names to directions, parse `--weights`.
 
+use serde::Serialize;
+
 use crate::Direction;
 use crate::error::{Result, WeightsError};
+
+/// Weights with their column names: the JSON of `custval weights entropy|critic`,
+/// `{"columns": [...], "weights": [...]}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NamedWeights {
+    /// Indicator column names, in table order.
+    pub columns: Vec<String>,
+    /// One weight per column (sum 1).
+    pub weights: Vec<f64>,
+}
+
+impl NamedWeights {
+    /// Pairs names with weights.
+    ///
+    /// # Errors
+    /// Different lengths.
+    pub fn new(columns: Vec<String>, weights: Vec<f64>) -> Result<NamedWeights> {
+        if columns.len() != weights.len() {
+            return Err(WeightsError::LengthMismatch {
+                what: "weights (one per column name)".to_owned(),
+                expected: columns.len(),
+                found: weights.len(),
+            });
+        }
+        Ok(NamedWeights { columns, weights })
+    }
+}
 
 /// Rows (one per customer or alternative) → columns (one per indicator).
 ///

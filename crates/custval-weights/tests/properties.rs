@@ -217,3 +217,75 @@ proptest! {
         assert_weights(&sensitivity::perturb(&s, k, -delta).unwrap());
     }
 }
+
+/// Wide-ranging real values (negative, tiny, large, repeated) in 2–10 rows × 1–5 columns.
+fn wild_table() -> impl Strategy<Value = (Vec<Vec<f64>>, Vec<Direction>)> {
+    (2usize..10, 1usize..5).prop_flat_map(|(m, n)| {
+        let value = prop_oneof![
+            -1e9f64..1e9,
+            -1.0f64..1.0,
+            Just(0.0),
+            Just(1e-300),
+            Just(5.0),
+        ];
+        (
+            prop::collection::vec(prop::collection::vec(value, m), n),
+            prop::collection::vec(
+                prop_oneof![Just(Direction::Benefit), Just(Direction::Cost)],
+                n,
+            ),
+        )
+    })
+}
+
+proptest! {
+    #[test]
+    fn never_nan_on_wild_values((t, d) in wild_table()) {
+        assert_weights(&entropy::weights(&t, &d).unwrap());
+        assert_weights(&critic::weights(&t, &d).unwrap());
+        let r = topsis::rank(&t, &vec![1.0; t.len()], &d).unwrap();
+        prop_assert!(r.closeness.iter().all(|c| (0.0..=1.0).contains(c)), "{:?}", r.closeness);
+        for method in [Method::MinMax, Method::Vector, Method::ZScore, Method::RankPercentile] {
+            let n = normalize::normalize(&t, &d, method).unwrap();
+            prop_assert!(n.iter().flatten().all(|v| v.is_finite()), "{method:?}");
+        }
+        let s = score::weighted_raw(&t, &d, &vec![1.0; t.len()], Method::MinMax).unwrap();
+        prop_assert!(s.scores.iter().all(|v| v.is_finite()));
+    }
+}
+
+proptest! {
+    #[test]
+    fn incomplete_matrices_are_completed_or_rejected(
+        n in 2usize..9,
+        picks in prop::collection::vec(0usize..17, 36),
+        gaps in prop::collection::vec(prop::bool::weighted(0.3), 36),
+    ) {
+        let scale: Vec<f64> = (1..=9).rev().map(|k| 1.0 / f64::from(k)).chain((2..=9).map(f64::from)).collect();
+        let mut k = 0;
+        let mut rows = vec![vec![None; n]; n];
+        for (i, row) in rows.iter_mut().enumerate() {
+            row[i] = Some(1.0);
+        }
+        for i in 0..n {
+            for j in i + 1..n {
+                if !gaps[k] {
+                    rows[i][j] = Some(scale[picks[k]]);
+                }
+                k += 1;
+            }
+        }
+        let m = ahp::Matrix::from_rows(&rows).unwrap();
+        match ahp::analyze(&m, ahp::RiTable::Saaty) {
+            Ok(r) => {
+                assert_weights(&r.weights);
+                prop_assert!(r.weights.iter().all(|w| *w > 0.0));
+                prop_assert!(r.cr.is_finite() && r.cr >= 0.0);
+                let completed = r.completed.unwrap_or_default();
+                prop_assert!(completed.iter().flatten().all(|v| v.is_finite() && *v > 0.0));
+                prop_assert_eq!(r.missing, gaps[..k].iter().filter(|g| **g).count());
+            }
+            Err(e) => prop_assert!(matches!(e, custval_weights::WeightsError::Disconnected { .. }), "{e}"),
+        }
+    }
+}

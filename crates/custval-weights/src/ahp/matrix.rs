@@ -12,6 +12,11 @@ use crate::error::{Result, WeightsError};
 /// disagreements such as `0.3` against `3` (10 %).
 pub const RECIPROCAL_TOLERANCE: f64 = 0.02;
 
+/// Largest judgement accepted (and its reciprocal the smallest). Far beyond Saaty's 1–9 scale,
+/// it only keeps the arithmetic finite: with n ≤ 20 (the largest RI table) weight ratios stay
+/// below 1e171.
+pub const MAX_JUDGEMENT: f64 = 1e9;
+
 /// A positive reciprocal comparison matrix, possibly with missing judgements.
 ///
 /// Invariants: square, `n ≥ 1`; diagonal 1; for every pair either both `a_ij` and `a_ji` are
@@ -60,6 +65,14 @@ impl Matrix {
                             row: i + 1,
                             column: j + 1,
                             value: v,
+                        });
+                    }
+                    if !(1.0 / MAX_JUDGEMENT..=MAX_JUDGEMENT).contains(&v) {
+                        return Err(WeightsError::JudgementRange {
+                            row: i + 1,
+                            column: j + 1,
+                            value: v,
+                            max: MAX_JUDGEMENT,
                         });
                     }
                 }
@@ -370,6 +383,14 @@ mod tests {
             WeightsError::BadToken { .. }
         ));
         assert_eq!(parse_matrix(" ; ").unwrap_err(), WeightsError::EmptyMatrix);
+        assert!(matches!(
+            parse_matrix("1 1e10; 1e-10 1").unwrap_err(),
+            WeightsError::JudgementRange {
+                row: 1,
+                column: 2,
+                ..
+            }
+        ));
         // Rounded decimals are accepted; the upper value is kept.
         let m = parse_matrix("1 3; 0.33 1").unwrap();
         assert_eq!(m.get(1, 0), Some(1.0 / 3.0));

@@ -13,7 +13,7 @@ mod matrix;
 mod ri;
 
 pub use hierarchy::{Hierarchy, HierarchyResult, NodeResult};
-pub use matrix::{Matrix, RECIPROCAL_TOLERANCE, geometric_mean, parse_matrix};
+pub use matrix::{MAX_JUDGEMENT, Matrix, RECIPROCAL_TOLERANCE, geometric_mean, parse_matrix};
 pub use ri::RiTable;
 
 use serde::Serialize;
@@ -95,15 +95,16 @@ pub struct Judgement {
 /// compared; [`WeightsError::NoRandomIndex`] when `n` is beyond the table (n ≥ 3 only).
 pub fn analyze(matrix: &Matrix, table: RiTable) -> Result<AhpResult> {
     let n = matrix.n();
+    // Fail before any work when the table cannot judge this size.
+    let ri = table.ri(n)?;
     check_connected(matrix)?;
     let harker = harker_matrix(matrix);
     let (weights, lambda_raw, iterations) = principal_eigen(&harker, n)?;
     let (lambda_max, ci, cr, ri) = if n <= 2 {
         // 1×1 and reciprocal 2×2 matrices are consistent by definition; report exact values
         // rather than λmax = 2.0000000000000004.
-        (n as f64, 0.0, 0.0, table.ri(n)?)
+        (n as f64, 0.0, 0.0, ri)
     } else {
-        let ri = table.ri(n)?;
         // λmax ≥ n for positive reciprocal matrices, with equality exactly when the matrix is
         // consistent; snap rounding noise (|λ − n| ≤ 1e-12·n) to n so a consistent matrix
         // reports CI = CR = 0, not ±1e-16.
