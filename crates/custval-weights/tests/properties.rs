@@ -262,19 +262,21 @@ proptest! {
         gaps in prop::collection::vec(prop::bool::weighted(0.3), 36),
     ) {
         let scale: Vec<f64> = (1..=9).rev().map(|k| 1.0 / f64::from(k)).chain((2..=9).map(f64::from)).collect();
-        let mut k = 0;
-        let mut rows = vec![vec![None; n]; n];
-        for (i, row) in rows.iter_mut().enumerate() {
-            row[i] = Some(1.0);
-        }
-        for i in 0..n {
-            for j in i + 1..n {
-                if !gaps[k] {
-                    rows[i][j] = Some(scale[picks[k]]);
-                }
-                k += 1;
-            }
-        }
+        // Upper-triangle pairs in row order; pair k is judged unless gaps[k].
+        let pairs: Vec<(usize, usize)> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
+        let k = pairs.len();
+        let rows: Vec<Vec<Option<f64>>> = (0..n)
+            .map(|r| {
+                (0..n)
+                    .map(|c| match pairs.iter().position(|p| *p == (r, c)) {
+                        Some(p) if !gaps[p] => Some(scale[picks[p]]),
+                        Some(_) => None,
+                        None if r == c => Some(1.0),
+                        None => None,
+                    })
+                    .collect()
+            })
+            .collect();
         let m = ahp::Matrix::from_rows(&rows).unwrap();
         match ahp::analyze(&m, ahp::RiTable::Saaty) {
             Ok(r) => {
