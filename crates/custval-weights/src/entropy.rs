@@ -108,8 +108,8 @@ mod tests {
 
     #[test]
     fn hand_computed_two_by_two() {
-        // Column 0: min-max gives 0, 1 → p = 0, 1 → e = 0, d = 1.
-        // Column 1: 1, 2, 3 rows? keep 2 rows: 5, 5 → constant → d = 0.
+        // Column 0: min-max gives 0, 1 → p = 0, 1 → e = 0 (p ln p = 0 at p = 0), d = 1.
+        // Column 1: 5, 5 → constant → d = 0.
         let w = weights(&[vec![1.0, 2.0], vec![5.0, 5.0]], &[Direction::Benefit; 2]).unwrap();
         assert_eq!(w, vec![1.0, 0.0]);
     }

@@ -62,10 +62,12 @@
 //! error, not a gap, so a typo never silently becomes a missing judgement. If only one of
 //! `a_ij`, `a_ji` is given the other is its reciprocal (an expert may fill the upper triangle
 //! only); if both are given they must be reciprocal within 2 % (`0.33` for 1/3 passes, `0.3`
-//! does not) and the upper-triangle value is kept exactly.
+//! does not) and the upper-triangle value is kept exactly. Judgements must lie in
+//! [1e-9, 1e9] (far beyond Saaty's 1/9–9; the bound only keeps the arithmetic finite).
 //!
-//! - **Weights**: the principal right eigenvector normalized to sum 1, by power iteration until
-//!   no component moves by more than 1e-14. Power iteration is exact enough and sufficient:
+//! - **Weights**: the principal right eigenvector normalized to sum 1, by power iteration run
+//!   until the vector stops changing at the level of rounding (about 1e-16; a fixed 1e-14
+//!   tolerance left errors in the 15th digit). Power iteration is exact enough and sufficient:
 //!   positive reciprocal matrices (and Harker's matrices of connected incomplete ones) are
 //!   primitive, so Perron–Frobenius guarantees a simple dominant real eigenvalue with a positive
 //!   eigenvector, and convergence is geometric with the small ratio |λ₂/λ₁| of judgement
