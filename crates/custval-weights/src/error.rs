@@ -105,7 +105,9 @@ pub enum WeightsError {
         item: usize,
     },
     /// The random-index table has no value for this size.
-    #[error("random-index table `{table}` has no value for a {n}×{n} matrix (it covers n ≤ {max})")]
+    #[error(
+        "random-index table `{table}` has no value for a {n}×{n} matrix (it covers n ≤ {max}; alonso-lamata covers n ≤ 15, donegan-dodd n ≤ 20)"
+    )]
     NoRandomIndex {
         /// Matrix size.
         n: usize,
