@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::data::{Patterns, sum_chunks};
 use crate::error::ClvError;
 use crate::optimize::Objective;
-use crate::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp};
+use crate::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1, ln_series_tail, log_add_exp};
 
 /// BG/NBD or MBG/NBD parameters (purchase rate ~ Gamma(r, α), dropout p ~ Beta(a, b)).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -213,37 +213,30 @@ impl BgNbd {
         // times P(alive) (BG/NBD), with b → b+1 for MBG/NBD.
         let abx1 = aa + bb + x - 1.0;
         let z = t / (alpha + big_t + t);
-        let ln_f = (r + x) * ((alpha + big_t).ln() - (alpha + big_t + t).ln())
-            + ln_hyp2f1(r + x, bb + x, abx1, z);
+        let ln_pow = (r + x) * ((alpha + big_t).ln() - (alpha + big_t + t).ln());
+        let p_alive = self.p_alive(x, tx, big_t);
+        if abx1 <= 0.0 {
+            // Only x = 0 with a + b ≤ 1 (so a < 1): c = a+b−1 ∈ (−1, 0] makes the series'
+            // terms negative. Pulling c into the sum, c·[1 − F·₂F₁] = c(1 − F) − F·Σ_{j≥1} u_j
+            // with u_j = (A)_j (B)_j z^j / ((c+1)_{j−1} j!) all positive, so
+            // E = [F·Σ u_j − c(1 − F)] / (1 − a).
+            let (ra, rb) = (r + x, bb + x);
+            let ln_u1 = ra.ln() + rb.ln() + z.ln();
+            // u_{j+1}/u_j = (A+j)(B+j) z / ((c+j)(j+1)) for j ≥ 1.
+            let ln_sum = ln_series_tail(ra, rb, abx1, z, 1.0, ln_u1);
+            let value = ((ln_pow + ln_sum).exp() - abx1 * (-ln_pow.exp_m1())) / (1.0 - aa);
+            return (value * p_alive).max(0.0);
+        }
+        let ln_f = ln_pow + ln_hyp2f1(r + x, bb + x, abx1, z);
         let bracket = -ln_f.exp_m1();
         let factor = abx1 / (aa - 1.0);
-        let p_alive = self.p_alive(x, tx, big_t);
         (factor * bracket * p_alive).max(0.0)
     }
 
-    /// Unconditional E[X(t)] for a new customer.
+    /// Unconditional E[X(t)] for a new customer: the conditional expectation at x = t_x = T = 0
+    /// (FHL 2005 eq. 9; Batislam et al. 2007 eq. 10, where P(alive | x = 0, T = 0) = b/(a+b)).
     pub fn expected_purchases(&self, t: f64) -> f64 {
-        if t <= 0.0 {
-            return 0.0;
-        }
-        let BgNbd {
-            r,
-            alpha,
-            a,
-            b,
-            modified,
-        } = *self;
-        let z = t / (alpha + t);
-        let ln_base = r * (alpha.ln() - (alpha + t).ln());
-        if modified {
-            // Batislam et al. (2007), eq. 10: b/(a−1)·[1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; z)].
-            let lf = ln_base + ln_hyp2f1(r, b + 1.0, a + b, z);
-            b / (a - 1.0) * (-lf.exp_m1())
-        } else {
-            // Fader, Hardie & Lee (2005), eq. 9.
-            let lf = ln_base + ln_hyp2f1(r, b, a + b - 1.0, z);
-            (a + b - 1.0) / (a - 1.0) * (-lf.exp_m1())
-        }
+        self.conditional_expected_purchases(t, 0.0, 0.0, 0.0)
     }
 
     /// P(X(t) = n) for a new customer (BG/NBD, Fader, Hardie & Lee 2005 eq. 8).

@@ -36,8 +36,9 @@ impl ShiftedBetaGeometric {
     }
 
     /// Discounted expected residual lifetime of a customer who has made `renewals` renewals
-    /// (Fader & Hardie 2010, eq. 6 with n − 1 = renewals): expected number of further payments,
-    /// each discounted by (1+d) per period, counted from the next period.
+    /// (Fader & Hardie 2010, eq. 6 with n − 1 = renewals): the expected number of further
+    /// payments, the next renewal undiscounted and each later one discounted by (1+d) per
+    /// period — Σ_{t≥n} P(T > t | T > n−1)/(1+d)^{t−n}.
     pub fn derl(&self, discount_rate: f64, renewals: f64) -> Result<f64, ClvError> {
         if !(discount_rate.is_finite() && discount_rate > 0.0) {
             return Err(ClvError::InvalidOption {

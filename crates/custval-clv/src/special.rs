@@ -85,16 +85,22 @@ pub fn log_sub_exp(a: f64, b: f64) -> f64 {
 const HYP_MAX_TERMS: usize = 2_000_000;
 
 /// ln of the power series Σ_j (a)_j (b)_j / ((c)_j j!) z^j for a, b, c > 0 and 0 ≤ z < 1.
-///
-/// All terms are positive, so the sum is accumulated with a running scale (the log-sum-exp idea
-/// applied to a recurrence): terms that would overflow f64 (they can reach e^10000 when b is
-/// large) rescale the partial sum instead. The loop stops when the remaining tail, bounded by a
-/// geometric series with ratio max(current ratio, z), is below 1e-16 of the sum.
 fn ln_series_positive(a: f64, b: f64, c: f64, z: f64) -> f64 {
-    let mut ln_scale = 0.0_f64;
+    ln_series_tail(a, b, c, z, 0.0, 0.0)
+}
+
+/// ln Σ_{j ≥ j0} t_j where ln t_{j0} = `ln_first` and t_{j+1} = t_j (a+j)(b+j) z / ((c+j)(j+1)),
+/// for terms that are all positive (a + j0, b + j0, c + j0 > 0, 0 ≤ z < 1).
+///
+/// The sum is accumulated with a running scale (the log-sum-exp idea applied to a recurrence):
+/// terms that would overflow f64 (they can reach e^10000 when b is large) rescale the partial
+/// sum instead. The loop stops when the remaining tail, bounded by a geometric series with
+/// ratio max(current ratio, z), is below 1e-17 of the sum.
+pub(crate) fn ln_series_tail(a: f64, b: f64, c: f64, z: f64, j0: f64, ln_first: f64) -> f64 {
+    let mut ln_scale = ln_first;
     let mut term = 1.0_f64;
     let mut sum = 1.0_f64;
-    let mut j = 0.0_f64;
+    let mut j = j0;
     for _ in 0..HYP_MAX_TERMS {
         let ratio = (a + j) * (b + j) / ((c + j) * (j + 1.0)) * z;
         term *= ratio;

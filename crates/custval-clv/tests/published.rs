@@ -81,3 +81,26 @@ fn sbg_fader_hardie_2007_regular_and_high_end() {
     assert_close("alpha", param(&f, "alpha"), 0.668, 0.0005);
     assert_close("beta", param(&f, "beta"), 3.806, 0.0005);
 }
+
+/// The high-end cohort's projection and DERL at the fitted (α, β), as in the worked example of
+/// jdmaturen/shifted_beta_geometric_py (README: survival for years 8–12 = 0.460, 0.436, 0.414,
+/// 0.395, 0.378; residual lifetime at t = 7, d = 10% = 7.530).
+#[test]
+fn sbg_projection_and_derl() {
+    use custval_clv::ShiftedBetaGeometric;
+    let m = ShiftedBetaGeometric {
+        alpha: 0.668,
+        beta: 3.806,
+    };
+    let want = [0.460, 0.436, 0.414, 0.395, 0.378];
+    for (t, w) in (8..=12).zip(want) {
+        assert_close("S(t)", m.survival(f64::from(t)), w, 0.0005);
+    }
+    assert_close("DERL", m.derl(0.1, 7.0).expect("derl"), 7.530, 0.0005);
+    assert_close(
+        "retention(1)",
+        m.retention(1.0),
+        3.806 / (0.668 + 3.806),
+        1e-12,
+    );
+}
