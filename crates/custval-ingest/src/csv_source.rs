@@ -1,0 +1,554 @@
+//! Delimited text: sniffing, and a parallel block parser.
+//!
+//! One thread reads the (decoded) byte stream and cuts it into blocks that end on a record
+//! boundary; worker threads parse blocks with the `csv` crate and fold rows into their own
+//! states. Cutting is quote-aware, so quoted fields with embedded newlines stay whole.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use encoding_rs::{Encoding, UTF_8};
+
+use crate::encoding::{DecodingReader, binary_offset, detect};
+use crate::{
+    Cell, FoldResult, IngestError, Plan, ReadOptions, Row, STACK_FIELDS, ScanReport,
+};
+
+const SAMPLE: usize = 64 << 10;
+const BLOCK: usize = 4 << 20;
+
+#[derive(Debug, Clone)]
+pub(crate) struct CsvLayout {
+    pub headers: Vec<String>,
+    pub encoding: &'static Encoding,
+    bom: usize,
+    delimiter: u8,
+    /// Decoded bytes of the header record, including its line end.
+    header_len: usize,
+    /// Physical lines the header spans (a quoted header name may hold a newline).
+    header_lines: u64,
+}
+
+impl CsvLayout {
+    pub fn detect(path: &Path, options: &ReadOptions) -> Result<CsvLayout, IngestError> {
+        let io = |source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = File::open(path).map_err(io)?;
+        let mut sample = Vec::with_capacity(SAMPLE);
+        (&mut file)
+            .take(SAMPLE as u64)
+            .read_to_end(&mut sample)
+            .map_err(io)?;
+        let complete = sample.len() < SAMPLE;
+        let utf16 = sample.starts_with(b"\xFF\xFE") || sample.starts_with(b"\xFE\xFF");
+        let (encoding, bom) = if utf16 {
+            let enc = if sample[0] == 0xFF {
+                encoding_rs::UTF_16LE
+            } else {
+                encoding_rs::UTF_16BE
+            };
+            (enc, 2)
+        } else {
+            if let Some(offset) = binary_offset(&sample) {
+                return Err(IngestError::Binary {
+                    path: path.to_path_buf(),
+                    offset,
+                });
+            }
+            let d = detect(&sample, options.encoding, complete);
+            (d.encoding, d.bom)
+        };
+        let mut layout = CsvLayout {
+            headers: Vec::new(),
+            encoding,
+            bom,
+            delimiter: options.delimiter.unwrap_or(b','),
+            header_len: 0,
+            header_lines: 1,
+        };
+        // Read decoded text until the header record is complete.
+        let mut stream = layout.open(path, None)?;
+        let mut text = Vec::new();
+        loop {
+            let before = text.len();
+            (&mut stream)
+                .take(SAMPLE as u64)
+                .read_to_end(&mut text)
+                .map_err(io)?;
+            let eof = text.len() - before < SAMPLE;
+            if memchr::memchr(b'\n', &text).is_some() || eof {
+                break;
+            }
+            if text.len() > options.max_record_bytes {
+                return Err(IngestError::RecordTooLong {
+                    path: path.to_path_buf(),
+                    line: 1,
+                    limit: options.max_record_bytes,
+                });
+            }
+        }
+        let first_line_end = memchr::memchr(b'\n', &text).unwrap_or(text.len());
+        if std::str::from_utf8(&text[..first_line_end]).is_err() {
+            return Err(encoding_error(path, 1, encoding));
+        }
+        if options.delimiter.is_none() {
+            layout.delimiter = sniff_delimiter(&text[..first_line_end]);
+        }
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(layout.delimiter)
+            .from_reader(&text[..]);
+        let mut rec = csv::ByteRecord::new();
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(IngestError::Empty {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(e) => {
+                return Err(IngestError::Csv {
+                    path: path.to_path_buf(),
+                    line: 1,
+                    message: e.to_string(),
+                });
+            }
+        }
+        layout.header_len = rdr.position().byte() as usize;
+        layout.header_lines = rdr.position().line().saturating_sub(1).max(1);
+        layout.headers = rec
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let h = String::from_utf8_lossy(h);
+                let h = h.trim_start_matches('\u{feff}').trim();
+                if h.is_empty() {
+                    format!("column{}", i + 1)
+                } else {
+                    h.to_string()
+                }
+            })
+            .collect();
+        Ok(layout)
+    }
+
+    /// The file as a UTF-8 byte stream, BOM skipped; `counter` counts raw bytes read.
+    fn open(
+        &self,
+        path: &Path,
+        counter: Option<Arc<AtomicU64>>,
+    ) -> Result<Box<dyn Read + Send>, IngestError> {
+        let io = |source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = File::open(path).map_err(io)?;
+        file.seek(SeekFrom::Start(self.bom as u64)).map_err(io)?;
+        let counted = Counting {
+            inner: file,
+            counter,
+        };
+        Ok(if self.encoding == UTF_8 {
+            Box::new(counted)
+        } else {
+            Box::new(DecodingReader::new(counted, self.encoding))
+        })
+    }
+}
+
+struct Counting<R> {
+    inner: R,
+    counter: Option<Arc<AtomicU64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(c) = &self.counter {
+            c.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+fn encoding_error(path: &Path, line: u64, encoding: &'static Encoding) -> IngestError {
+    IngestError::Encoding {
+        path: path.to_path_buf(),
+        line,
+        encoding: encoding.name(),
+        hint: if encoding == UTF_8 {
+            "; the file is not UTF-8 or mixes encodings (try --encoding gbk)"
+        } else {
+            "; the file mixes encodings or is not in this encoding (try --encoding utf-8 or gb18030)"
+        },
+    }
+}
+
+/// Picks the delimiter that occurs most often outside quotes in the header line.
+fn sniff_delimiter(line: &[u8]) -> u8 {
+    let mut counts = [0usize; 4];
+    let cands = [b',', b';', b'\t', b'|'];
+    let mut quoted = false;
+    for &c in line {
+        if c == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if let Some(k) = cands.iter().position(|d| *d == c) {
+                counts[k] += 1;
+            }
+        }
+    }
+    let mut best = 0;
+    for k in 1..4 {
+        if counts[k] > counts[best] {
+            best = k;
+        }
+    }
+    cands[best]
+}
+
+/// Index of the `\n` that ends the last complete record in `buf`, if any.
+pub(crate) fn last_record_end(buf: &[u8], delimiter: u8) -> Option<usize> {
+    if memchr::memchr(b'"', buf).is_none() {
+        return memchr::memrchr(b'\n', buf);
+    }
+    #[derive(PartialEq)]
+    enum St {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut st = St::FieldStart;
+    let mut last = None;
+    let mut prev: Option<usize> = None;
+    for pos in memchr::memchr3_iter(b'"', b'\n', delimiter, buf) {
+        // Ordinary bytes between two events move the state on.
+        if prev.is_none_or(|p| pos > p + 1) && (prev.is_some() || pos > 0) {
+            st = match st {
+                St::FieldStart | St::Unquoted | St::QuoteInQuoted => St::Unquoted,
+                St::Quoted => St::Quoted,
+            };
+        }
+        let c = buf[pos];
+        st = match (st, c) {
+            (St::FieldStart, b'"') => St::Quoted,
+            (St::Quoted, b'"') => St::QuoteInQuoted,
+            (St::QuoteInQuoted, b'"') => St::Quoted,
+            (St::Unquoted, b'"') => St::Unquoted,
+            (St::Quoted, _) => St::Quoted,
+            (_, b'\n') => {
+                last = Some(pos);
+                St::FieldStart
+            }
+            (_, _) => St::FieldStart,
+        };
+        prev = Some(pos);
+    }
+    last
+}
+
+fn read_full(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    let start = buf.len();
+    buf.resize(start + want, 0);
+    let mut filled = start;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                buf.truncate(filled);
+                return Err(e);
+            }
+        }
+    }
+    let eof = filled < buf.len();
+    buf.truncate(filled);
+    Ok(eof)
+}
+
+struct Block {
+    bytes: Vec<u8>,
+    first_line: u64,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn scan<S, I, F>(
+    path: &Path,
+    layout: &CsvLayout,
+    options: &ReadOptions,
+    threads: usize,
+    plan: &Plan<'_>,
+    init: &I,
+    fold: &F,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<(Vec<S>, ScanReport), IngestError>
+where
+    S: Send,
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, &Row<'_>) -> FoldResult + Sync,
+{
+    let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let counter = Arc::new(AtomicU64::new(0));
+    let mut stream = layout.open(path, Some(counter.clone()))?;
+    let stop = AtomicBool::new(false);
+    let workers = threads.max(1);
+    std::thread::scope(|scope| {
+        let (tx, rx) = crossbeam_channel::bounded::<Block>(workers * 2);
+        let (free_tx, free_rx) = crossbeam_channel::unbounded::<Vec<u8>>();
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let rx = rx.clone();
+                let free_tx = free_tx.clone();
+                let stop = &stop;
+                scope.spawn(move || {
+                    let mut state = init();
+                    let mut report = ScanReport::default();
+                    for block in rx.iter() {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        if let Err(e) = parse_block(
+                            path,
+                            layout,
+                            &block,
+                            plan,
+                            &mut state,
+                            fold,
+                            &mut report,
+                        ) {
+                            stop.store(true, Ordering::Relaxed);
+                            return Err(e);
+                        }
+                        let _ = free_tx.send(block.bytes);
+                    }
+                    Ok((state, report))
+                })
+            })
+            .collect();
+        drop(rx);
+        let read = cut_blocks(
+            path,
+            layout,
+            options,
+            &mut *stream,
+            &tx,
+            &free_rx,
+            &stop,
+            &|| progress(counter.load(Ordering::Relaxed), total),
+        );
+        drop(tx);
+        let mut states = Vec::with_capacity(workers);
+        let mut report = ScanReport::default();
+        let mut first_err = read.err();
+        for h in handles {
+            match h.join() {
+                Ok(Ok((s, r))) => {
+                    states.push(s);
+                    report.read += r.read;
+                    report.rejected.extend(r.rejected);
+                }
+                Ok(Err(e)) => {
+                    // Prefer the earliest line when several workers failed.
+                    first_err = Some(match first_err {
+                        Some(prev) if err_line(&prev) <= err_line(&e) => prev,
+                        _ => e,
+                    });
+                }
+                Err(_) => {
+                    first_err.get_or_insert(IngestError::Csv {
+                        path: path.to_path_buf(),
+                        line: 0,
+                        message: "a parser thread stopped unexpectedly".into(),
+                    });
+                }
+            }
+        }
+        progress(total, total);
+        match first_err {
+            Some(e) => Err(e),
+            None => Ok((states, report)),
+        }
+    })
+}
+
+fn err_line(e: &IngestError) -> u64 {
+    match e {
+        IngestError::Encoding { line, .. }
+        | IngestError::Csv { line, .. }
+        | IngestError::RecordTooLong { line, .. } => *line,
+        _ => u64::MAX,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cut_blocks(
+    path: &Path,
+    layout: &CsvLayout,
+    options: &ReadOptions,
+    stream: &mut dyn Read,
+    tx: &crossbeam_channel::Sender<Block>,
+    free: &crossbeam_channel::Receiver<Vec<u8>>,
+    stop: &AtomicBool,
+    tick: &dyn Fn(),
+) -> Result<(), IngestError> {
+    let io = |source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    // Skip the header record.
+    let mut header = Vec::new();
+    read_full(stream, &mut header, layout.header_len).map_err(io)?;
+    let mut line = 1 + layout.header_lines;
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let mut buf = free.try_recv().unwrap_or_else(|_| Vec::with_capacity(BLOCK * 2));
+        buf.clear();
+        buf.extend_from_slice(&carry);
+        let eof = read_full(stream, &mut buf, BLOCK).map_err(io)?;
+        tick();
+        if eof {
+            if !buf.is_empty() {
+                let _ = tx.send(Block {
+                    bytes: buf,
+                    first_line: line,
+                });
+            }
+            return Ok(());
+        }
+        match last_record_end(&buf, layout.delimiter) {
+            Some(end) => {
+                carry.clear();
+                carry.extend_from_slice(&buf[end + 1..]);
+                buf.truncate(end + 1);
+                let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
+                if tx
+                    .send(Block {
+                        bytes: buf,
+                        first_line: line,
+                    })
+                    .is_err()
+                {
+                    return Ok(());
+                }
+                line += lines;
+            }
+            None => {
+                if buf.len() > options.max_record_bytes {
+                    return Err(IngestError::RecordTooLong {
+                        path: path.to_path_buf(),
+                        line,
+                        limit: options.max_record_bytes,
+                    });
+                }
+                carry = buf;
+            }
+        }
+        if carry.len() > options.max_record_bytes {
+            return Err(IngestError::RecordTooLong {
+                path: path.to_path_buf(),
+                line,
+                limit: options.max_record_bytes,
+            });
+        }
+    }
+}
+
+fn parse_block<S, F>(
+    path: &Path,
+    layout: &CsvLayout,
+    block: &Block,
+    plan: &Plan<'_>,
+    state: &mut S,
+    fold: &F,
+    report: &mut ScanReport,
+) -> Result<(), IngestError>
+where
+    F: Fn(&mut S, &Row<'_>) -> FoldResult,
+{
+    if let Err(e) = std::str::from_utf8(&block.bytes) {
+        let offset = e.valid_up_to();
+        let line =
+            block.first_line + memchr::memchr_iter(b'\n', &block.bytes[..offset]).count() as u64;
+        return Err(encoding_error(path, line, layout.encoding));
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(layout.delimiter)
+        .from_reader(&block.bytes[..]);
+    let mut rec = csv::ByteRecord::new();
+    let n = plan.columns.len();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map_or(block.first_line, |p| block.first_line + p.line() - 1);
+                return Err(IngestError::Csv {
+                    path: PathBuf::from(path),
+                    line,
+                    message: e.to_string(),
+                });
+            }
+        }
+        let line = rec
+            .position()
+            .map_or(block.first_line, |p| block.first_line + p.line() - 1);
+        let mut stack = [Cell::Null; STACK_FIELDS];
+        let mut heap;
+        let cells: &mut [Cell<'_>] = if n <= STACK_FIELDS {
+            &mut stack[..n]
+        } else {
+            heap = vec![Cell::Null; n];
+            &mut heap
+        };
+        for (i, &col) in plan.columns.iter().enumerate() {
+            if let Some(bytes) = rec.get(col) {
+                // The block is valid UTF-8 and fields are cut at ASCII bytes.
+                cells[i] = std::str::from_utf8(bytes).map_or(Cell::Null, Cell::Str);
+            }
+        }
+        plan.finish_row(line, cells, state, fold, report, || {
+            rec.iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect()
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs() {
+        assert_eq!(sniff_delimiter(b"a,b,c"), b',');
+        assert_eq!(sniff_delimiter(b"a;b;c"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');
+        assert_eq!(sniff_delimiter(b"\"a,b\";c;d"), b';');
+    }
+
+    #[test]
+    fn cuts_outside_quotes() {
+        let buf = b"a,b\n\"x\ny\",2\nc,\"d\n";
+        // The last newline is inside an open quote; the one before it ends a record.
+        assert_eq!(last_record_end(buf, b','), Some(11));
+        let buf = b"a,\"he said \"\"hi\"\"\"\nb,c\n";
+        assert_eq!(last_record_end(buf, b','), Some(buf.len() - 1));
+        let buf = b"5\" disk,1\n";
+        assert_eq!(last_record_end(buf, b','), Some(9));
+    }
+}

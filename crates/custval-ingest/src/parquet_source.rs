@@ -1,0 +1,213 @@
+//! Parquet through the `arrow`/`parquet` crates. Row groups are spread over worker threads,
+//! each with its own reader, so decoding runs on all cores.
+
+use std::fs::File;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use arrow::array::{Array, ArrayRef, Date32Array, Float64Array, StringArray};
+use arrow::datatypes::DataType;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use crate::{Cell, FoldResult, IngestError, Kind, Plan, Row, STACK_FIELDS, ScanReport};
+
+fn builder(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>, IngestError> {
+    let file = File::open(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| IngestError::Parquet {
+        path: path.to_path_buf(),
+        message: format!("not a readable Parquet file: {e}"),
+    })
+}
+
+pub(crate) fn headers(path: &Path) -> Result<Vec<String>, IngestError> {
+    Ok(builder(path)?
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().trim().to_string())
+        .collect())
+}
+
+enum ColView {
+    Str(StringArray),
+    F64(Float64Array),
+    D32(Date32Array),
+}
+
+fn view(path: &Path, array: &ArrayRef, kind: Kind, name: &str) -> Result<ColView, IngestError> {
+    let err = |e: arrow::error::ArrowError| IngestError::Parquet {
+        path: path.to_path_buf(),
+        message: format!("column {name:?}: {e}"),
+    };
+    let dt = array.data_type();
+    let is_text = matches!(dt, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
+    let cast = |to: &DataType| arrow::compute::cast(array, to).map_err(err);
+    Ok(match (kind, dt) {
+        (Kind::Date, DataType::Date32) | (Kind::Date, DataType::Date64) | (Kind::Date, DataType::Timestamp(_, _)) => {
+            let a = cast(&DataType::Date32)?;
+            ColView::D32(a.as_any().downcast_ref::<Date32Array>().cloned().ok_or_else(|| IngestError::Parquet {
+                path: path.to_path_buf(),
+                message: format!("column {name:?}: cannot read as dates"),
+            })?)
+        }
+        (Kind::Text, _) | (_, _) if is_text || kind == Kind::Text => {
+            let a = cast(&DataType::Utf8)?;
+            ColView::Str(a.as_any().downcast_ref::<StringArray>().cloned().ok_or_else(|| IngestError::Parquet {
+                path: path.to_path_buf(),
+                message: format!("column {name:?}: cannot read as text"),
+            })?)
+        }
+        _ if dt.is_numeric() || matches!(dt, DataType::Boolean) => {
+            let a = cast(&DataType::Float64)?;
+            ColView::F64(a.as_any().downcast_ref::<Float64Array>().cloned().ok_or_else(|| IngestError::Parquet {
+                path: path.to_path_buf(),
+                message: format!("column {name:?}: cannot read as numbers"),
+            })?)
+        }
+        _ => {
+            return Err(IngestError::Parquet {
+                path: path.to_path_buf(),
+                message: format!("column {name:?} has type {dt}, which cannot hold a {kind:?}"),
+            });
+        }
+    })
+}
+
+fn cell(v: &ColView, i: usize) -> Cell<'_> {
+    match v {
+        ColView::Str(a) if a.is_valid(i) => Cell::Str(a.value(i)),
+        ColView::F64(a) if a.is_valid(i) => Cell::Num(a.value(i)),
+        ColView::D32(a) if a.is_valid(i) => Cell::Date(a.value(i)),
+        _ => Cell::Null,
+    }
+}
+
+fn cell_text(c: Cell<'_>) -> String {
+    match c {
+        Cell::Null => String::new(),
+        Cell::Str(s) => s.to_string(),
+        Cell::Num(x) => x.to_string(),
+        Cell::Date(d) => crate::parse::format_date(d),
+    }
+}
+
+pub(crate) fn scan<S, I, F>(
+    path: &Path,
+    threads: usize,
+    plan: &Plan<'_>,
+    init: &I,
+    fold: &F,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<(Vec<S>, ScanReport), IngestError>
+where
+    S: Send,
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, &Row<'_>) -> FoldResult + Sync,
+{
+    let meta = builder(path)?.metadata().clone();
+    let groups = meta.num_row_groups();
+    let mut starts = Vec::with_capacity(groups);
+    let mut total: u64 = 0;
+    for g in 0..groups {
+        starts.push(total);
+        total += meta.row_group(g).num_rows().max(0) as u64;
+    }
+    let workers = threads.clamp(1, groups.max(1));
+    let done = AtomicU64::new(0);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let starts = &starts;
+                let done = &done;
+                scope.spawn(move || -> Result<(S, ScanReport), IngestError> {
+                    let mut state = init();
+                    let mut report = ScanReport::default();
+                    for g in (w..groups).step_by(workers) {
+                        let b = builder(path)?;
+                        let mask = ProjectionMask::roots(b.parquet_schema(), plan.columns.iter().copied());
+                        // Projected batches keep the file's column order; map requested → batch index.
+                        let mut sorted: Vec<usize> = plan.columns.to_vec();
+                        sorted.sort_unstable();
+                        sorted.dedup();
+                        let reader = b
+                            .with_projection(mask)
+                            .with_row_groups(vec![g])
+                            .with_batch_size(65_536)
+                            .build()
+                            .map_err(|e| IngestError::Parquet {
+                                path: path.to_path_buf(),
+                                message: e.to_string(),
+                            })?;
+                        let mut row0 = starts[g];
+                        for batch in reader {
+                            let batch = batch.map_err(|e| IngestError::Parquet {
+                                path: path.to_path_buf(),
+                                message: format!("row group {g}: {e}"),
+                            })?;
+                            let views = plan
+                                .columns
+                                .iter()
+                                .enumerate()
+                                .map(|(i, c)| {
+                                    let k = sorted.binary_search(c).unwrap_or(0);
+                                    view(path, batch.column(k), plan.fields[i].kind, &plan.fields[i].column)
+                                })
+                                .collect::<Result<Vec<_>, _>>()?;
+                            let n = views.len();
+                            for r in 0..batch.num_rows() {
+                                let mut stack = [Cell::Null; STACK_FIELDS];
+                                let mut heap;
+                                let cells: &mut [Cell<'_>] = if n <= STACK_FIELDS {
+                                    &mut stack[..n]
+                                } else {
+                                    heap = vec![Cell::Null; n];
+                                    &mut heap
+                                };
+                                for (i, v) in views.iter().enumerate() {
+                                    cells[i] = cell(v, r);
+                                }
+                                let line = row0 + r as u64 + 2;
+                                plan.finish_row(line, cells, &mut state, fold, &mut report, || {
+                                    cells.iter().map(|c| cell_text(*c)).collect()
+                                });
+                            }
+                            row0 += batch.num_rows() as u64;
+                            let d = done.fetch_add(batch.num_rows() as u64, Ordering::Relaxed);
+                            progress(d + batch.num_rows() as u64, total);
+                        }
+                    }
+                    Ok((state, report))
+                })
+            })
+            .collect();
+        let mut states = Vec::new();
+        let mut report = ScanReport::default();
+        let mut first_err = None;
+        for h in handles {
+            match h.join() {
+                Ok(Ok((s, r))) => {
+                    states.push(s);
+                    report.read += r.read;
+                    report.rejected.extend(r.rejected);
+                }
+                Ok(Err(e)) => {
+                    first_err.get_or_insert(e);
+                }
+                Err(_) => {
+                    first_err.get_or_insert(IngestError::Parquet {
+                        path: path.to_path_buf(),
+                        message: "a reader thread stopped unexpectedly".into(),
+                    });
+                }
+            }
+        }
+        match first_err {
+            Some(e) => Err(e),
+            None => Ok((states, report)),
+        }
+    })
+}
