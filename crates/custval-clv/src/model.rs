@@ -352,7 +352,7 @@ pub fn fit(model: Model, data: &ClvData, opts: &FitOptions) -> Result<Fit, ClvEr
             let t_mean = mean(&data.t);
             if model == Model::ParetoNbd {
                 minimize(
-                    &ParetoNbdObjective { patterns },
+                    &ParetoNbdObjective::new(patterns),
                     &pnbd::starts(t_mean),
                     opts,
                 )?
@@ -444,7 +444,7 @@ pub fn log_likelihood(model: &FittedModel, data: &ClvData) -> Result<f64, ClvErr
                 data.weights.as_deref(),
             );
             if let FittedModel::ParetoNbd(_) = model {
-                ParetoNbdObjective { patterns }.ll(&p, None)
+                ParetoNbdObjective::new(patterns).ll(&p, None)
             } else {
                 BgNbdObjective {
                     patterns,

@@ -7,6 +7,9 @@
 //! between them stay in log space ([`ln_hyp2f1`], [`log_sub_exp`]), which is what keeps large
 //! x, t_x and T (10⁴) finite where a linear-space ₂F₁ overflows.
 
+use std::collections::HashMap;
+
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::data::{Patterns, sum_chunks};
@@ -27,6 +30,13 @@ impl ParetoNbd {
     /// m = max(α, β). −inf when t_x = T.
     #[inline]
     pub(crate) fn ln_a0(&self, x: f64, tx: f64, t: f64) -> f64 {
+        log_sub_exp(self.ln_g(x, tx), self.ln_g(x, t))
+    }
+
+    /// One of the two terms of A₀: ln[₂F₁(r+s+x, b; r+s+x+1; |α−β|/(m+w)) / (m+w)^{r+s+x}]
+    /// with b = s+1 when α ≥ β and b = r+x otherwise.
+    #[inline]
+    fn ln_g(&self, x: f64, w: f64) -> f64 {
         let ParetoNbd { r, alpha, s, beta } = *self;
         let (m, d, b2) = if alpha >= beta {
             (alpha, alpha - beta, s + 1.0)
@@ -34,10 +44,8 @@ impl ParetoNbd {
             (beta, beta - alpha, r + x)
         };
         let n = r + s + x;
-        let (mtx, mt) = (m + tx, m + t);
-        let l1 = ln_hyp2f1(n, b2, n + 1.0, d / mtx) - n * mtx.ln();
-        let l2 = ln_hyp2f1(n, b2, n + 1.0, d / mt) - n * mt.ln();
-        log_sub_exp(l1, l2)
+        let mw = m + w;
+        ln_hyp2f1(n, b2, n + 1.0, d / mw) - n * mw.ln()
     }
 
     /// Log-likelihood of one customer, without the part that depends on x alone
@@ -101,8 +109,55 @@ impl ParetoNbd {
     }
 }
 
+/// Pareto/NBD likelihood over patterns. The two ₂F₁ terms depend on (x, t_x) and on (x, T)
+/// only, and day-dated data have far fewer such pairs than (x, t_x, T) patterns, so each is
+/// computed once per pair and looked up.
 pub(crate) struct ParetoNbdObjective {
-    pub patterns: Patterns,
+    patterns: Patterns,
+    /// Distinct (x, t_x) and (x, T) pairs, and each pattern's index into them.
+    x_tx: Vec<(f64, f64)>,
+    x_t: Vec<(f64, f64)>,
+    pat_x_tx: Vec<u32>,
+    pat_x_t: Vec<u32>,
+}
+
+impl ParetoNbdObjective {
+    pub fn new(patterns: Patterns) -> Self {
+        let mut x_tx = Vec::new();
+        let mut pat_x_tx = Vec::with_capacity(patterns.len());
+        let mut x_t = Vec::new();
+        let mut pat_x_t = Vec::with_capacity(patterns.len());
+        let mut seen: HashMap<(u64, u64), u32> = HashMap::new();
+        for i in 0..patterns.len() {
+            let (x, tx, t) = (patterns.x[i], patterns.tx[i], patterns.t[i]);
+            // Patterns are sorted by (x, t_x, T), so equal (x, t_x) are adjacent.
+            if x_tx.last() != Some(&(x, tx)) {
+                x_tx.push((x, tx));
+            }
+            pat_x_tx.push((x_tx.len() - 1) as u32);
+            let id = *seen.entry((x.to_bits(), t.to_bits())).or_insert_with(|| {
+                x_t.push((x, t));
+                (x_t.len() - 1) as u32
+            });
+            pat_x_t.push(id);
+        }
+        Self {
+            patterns,
+            x_tx,
+            x_t,
+            pat_x_tx,
+            pat_x_t,
+        }
+    }
+}
+
+/// ln G over a list of (x, w) pairs, in parallel when long.
+fn ln_g_all(m: &ParetoNbd, pairs: &[(f64, f64)]) -> Vec<f64> {
+    if pairs.len() < 4096 {
+        pairs.iter().map(|&(x, w)| m.ln_g(x, w)).collect()
+    } else {
+        pairs.par_iter().map(|&(x, w)| m.ln_g(x, w)).collect()
+    }
 }
 
 impl Objective for ParetoNbdObjective {
@@ -113,17 +168,25 @@ impl Objective for ParetoNbdObjective {
             s: p[2],
             beta: p[3],
         };
+        let ParetoNbd { r, alpha, s, beta } = m;
         let pat = &self.patterns;
         let consts: Vec<f64> = pat
             .group_x
             .iter()
-            .map(|&x| ln_gamma(m.r + x) - ln_gamma(m.r))
+            .map(|&x| ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + s * beta.ln())
             .collect();
+        let g1 = ln_g_all(&m, &self.x_tx);
+        let g2 = ln_g_all(&m, &self.x_t);
+        let ln_s = s.ln();
         sum_chunks::<1, _>(pat.len(), |rg| {
             let mut acc = 0.0;
             for i in rg {
-                let c = consts[pat.group[i] as usize];
-                acc += pat.w[i] * (c + m.ll_rest(pat.x[i], pat.tx[i], pat.t[i]));
+                let (x, t) = (pat.x[i], pat.t[i]);
+                let first = -(r + x) * (alpha + t).ln() - s * (beta + t).ln();
+                let ln_a0 =
+                    log_sub_exp(g1[self.pat_x_tx[i] as usize], g2[self.pat_x_t[i] as usize]);
+                let second = ln_s - (r + s + x).ln() + ln_a0;
+                acc += pat.w[i] * (consts[pat.group[i] as usize] + log_add_exp(first, second));
             }
             [acc]
         })[0]

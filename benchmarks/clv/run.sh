@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# End-to-end CLV benchmark: custval vs lifetimes 0.11.3 on simulated BG/NBD and Pareto/NBD data.
+# Usage: benchmarks/clv/run.sh [extra args for bench.py, e.g. --sizes bgnbd:100000]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/custval-target-clv}"
+python="$(bash "$root/../shared/tools/peers.sh")"
+cd "$root"
+cargo build --release -p custval-clv --example fit_csv
+export CUSTVAL_FIT_CSV="$CARGO_TARGET_DIR/release/examples/fit_csv"
+export CUSTVAL="${CUSTVAL:-$CARGO_TARGET_DIR/release/custval}"
+# Lifetimes' Pareto/NBD takes ~8 minutes at 1M customers; it is skipped above 100k by default.
+exec "$python" "$here/bench.py" --no-lifetimes-above 100000 "$@"
