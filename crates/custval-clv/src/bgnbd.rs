@@ -53,54 +53,82 @@ fn group_terms(p: &BgNbd, x: f64, with_grad: bool) -> (f64, [f64; 4]) {
     )
 }
 
+/// Per-evaluation lookup tables: per distinct x the x-only terms, per distinct time ln(α+t)
+/// and 1/(α+t).
+struct Tables {
+    /// (C(x), ∂C/∂(r, α, a, b), ln(b+x−1) or ln(b+x), 1/(that denominator)).
+    groups: Vec<(f64, [f64; 4], f64, f64)>,
+    ln_at: Vec<f64>,
+    inv_at: Vec<f64>,
+}
+
+fn tables(m: &BgNbd, pat: &Patterns, with_grad: bool) -> Tables {
+    let groups = pat
+        .group_x
+        .iter()
+        .map(|&x| {
+            let (c, dc) = group_terms(m, x, with_grad);
+            let bden = if m.modified { m.b + x } else { m.b + x - 1.0 };
+            (c, dc, bden.ln(), 1.0 / bden)
+        })
+        .collect();
+    let ln_at = pat.times.iter().map(|t| (m.alpha + t).ln()).collect();
+    let inv_at = if with_grad {
+        pat.times.iter().map(|t| 1.0 / (m.alpha + t)).collect()
+    } else {
+        Vec::new()
+    };
+    Tables {
+        groups,
+        ln_at,
+        inv_at,
+    }
+}
+
 /// Weighted log-likelihood over `range` of the patterns, plus the gradient when `GRAD`.
-/// `consts` holds the per-group terms. Returns [ll, ∂r, ∂α, ∂a, ∂b].
+/// Returns [ll, ∂r, ∂α, ∂a, ∂b]. Per pattern only one exp/ln1p pair (and one exp for the
+/// gradient) remains; everything else is looked up.
 #[inline]
 fn kernel<const GRAD: bool>(
     p: &BgNbd,
     pat: &Patterns,
-    consts: &[(f64, [f64; 4])],
+    tab: &Tables,
     range: std::ops::Range<usize>,
 ) -> [f64; 5] {
-    let BgNbd {
-        r,
-        alpha,
-        a,
-        b,
-        modified,
-    } = *p;
+    let BgNbd { r, a, modified, .. } = *p;
     let ln_a = a.ln();
+    let inv_a = 1.0 / a;
     let mut acc = [0.0; 5];
-    let (xs, txs, ts, ws, gs) = (
+    let (xs, ws, gs) = (
         &pat.x[range.clone()],
-        &pat.tx[range.clone()],
-        &pat.t[range.clone()],
         &pat.w[range.clone()],
-        &pat.group[range],
+        &pat.group[range.clone()],
     );
+    let (tis, txis) = (&pat.t_idx[range.clone()], &pat.tx_idx[range]);
     for i in 0..xs.len() {
-        let (x, tx, t, w) = (xs[i], txs[i], ts[i], ws[i]);
-        let (c, dc) = &consts[gs[i] as usize];
+        let (x, w) = (xs[i], ws[i]);
+        let (c, dc, ln_bden, inv_bden) = &tab.groups[gs[i] as usize];
+        let (ti, txi) = (tis[i] as usize, txis[i] as usize);
         let rx = r + x;
-        let lt = (alpha + t).ln();
+        let lt = tab.ln_at[ti];
         let a3 = -rx * lt;
+        // BG/NBD customers with x = 0 cannot have dropped out; MBG/NBD ones can.
         let has_a4 = modified || x > 0.0;
-        let (ll, prob4, ltx, bden) = if has_a4 {
-            let ltx = (alpha + tx).ln();
-            let bden = if modified { b + x } else { b + x - 1.0 };
-            let a4 = ln_a - bden.ln() - rx * ltx;
+        let (ll, prob4, ltx) = if has_a4 {
+            let ltx = tab.ln_at[txi];
+            let a4 = ln_a - ln_bden - rx * ltx;
             let l = log_add_exp(a3, a4);
-            (c + l, (a4 - l).exp(), ltx, bden)
+            (c + l, if GRAD { (a4 - l).exp() } else { 0.0 }, ltx)
         } else {
-            (c + a3, 0.0, 0.0, 1.0)
+            (c + a3, 0.0, 0.0)
         };
         acc[0] += w * ll;
         if GRAD {
             let p3 = 1.0 - prob4;
             acc[1] += w * (dc[0] - p3 * lt - prob4 * ltx);
-            acc[2] += w * (dc[1] - rx * (p3 / (alpha + t) + prob4 / (alpha + tx)));
-            acc[3] += w * (dc[2] + prob4 / a);
-            acc[4] += w * (dc[3] - prob4 / bden);
+            acc[2] += w * (dc[1] - rx * (p3 * tab.inv_at[ti] + prob4 * tab.inv_at[txi]));
+            acc[3] += w * (dc[2] + prob4 * inv_a);
+            acc[4] += w * (dc[3] - prob4 * inv_bden);
         }
     }
     acc
@@ -123,15 +151,11 @@ impl Objective for BgNbdObjective {
         };
         let pat = &self.patterns;
         let with_grad = grad.is_some();
-        let consts: Vec<(f64, [f64; 4])> = pat
-            .group_x
-            .iter()
-            .map(|&x| group_terms(&m, x, with_grad))
-            .collect();
+        let tab = tables(&m, pat, with_grad);
         let acc = if with_grad {
-            sum_chunks(pat.len(), |rg| kernel::<true>(&m, pat, &consts, rg))
+            sum_chunks(pat.len(), |rg| kernel::<true>(&m, pat, &tab, rg))
         } else {
-            sum_chunks(pat.len(), |rg| kernel::<false>(&m, pat, &consts, rg))
+            sum_chunks(pat.len(), |rg| kernel::<false>(&m, pat, &tab, rg))
         };
         if let Some(g) = grad {
             g.copy_from_slice(&acc[1..5]);
@@ -158,17 +182,8 @@ impl BgNbd {
 
     /// Log-likelihood of one customer.
     pub fn log_likelihood(&self, x: f64, tx: f64, t: f64) -> f64 {
-        let (c, _) = group_terms(self, x, false);
-        let pat = Patterns {
-            x: vec![x],
-            tx: vec![tx],
-            t: vec![t],
-            w: vec![1.0],
-            group: vec![0],
-            group_x: vec![x],
-            total_weight: 1.0,
-        };
-        kernel::<false>(self, &pat, &[(c, [0.0; 4])], 0..1)[0]
+        let pat = Patterns::new(&[x], &[tx], &[t], None);
+        kernel::<false>(self, &pat, &tables(self, &pat, false), 0..1)[0]
     }
 
     /// ln of the odds term a/(b+x−1)·((α+T)/(α+t_x))^{r+x} that separates alive from dead.

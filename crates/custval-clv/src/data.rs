@@ -1,6 +1,9 @@
 //! Input columns, their validation, and the compression of customers into unique patterns.
 
+use std::collections::hash_map::Entry;
+
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::error::ClvError;
@@ -209,10 +212,12 @@ pub(crate) fn validate_row(
 
 /// Customers grouped into unique (x, t_x, T) patterns with summed weights, sorted by x so that
 /// everything that depends on x alone (the ln Γ and ln B terms) is computed once per distinct
-/// x (`group`/`group_x`).
+/// x (`group`/`group_x`). The distinct values of t_x and T together form `times`, so terms like
+/// ln(α + T) are computed once per distinct time (`t_idx`, `tx_idx`).
 ///
 /// Real transaction data are dated by day, so even a million customers have a few hundred
-/// thousand distinct patterns at most, and the likelihood costs per pattern, not per customer.
+/// thousand distinct patterns and a few hundred distinct times at most, and the likelihood
+/// costs per pattern, not per customer.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Patterns {
     pub x: Vec<f64>,
@@ -221,48 +226,63 @@ pub(crate) struct Patterns {
     pub w: Vec<f64>,
     pub group: Vec<u32>,
     pub group_x: Vec<f64>,
+    pub times: Vec<f64>,
+    pub t_idx: Vec<u32>,
+    pub tx_idx: Vec<u32>,
     pub total_weight: f64,
 }
 
 impl Patterns {
     pub fn new(x: &[f64], tx: &[f64], t: &[f64], weights: Option<&[f64]>) -> Self {
-        let n = x.len();
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        // Values are validated non-negative, where the bit pattern orders like the number.
-        let key = |i: &u32| {
-            let i = *i as usize;
-            (x[i].to_bits(), tx[i].to_bits(), t[i].to_bits())
-        };
-        if n > 50_000 {
-            order.par_sort_unstable_by_key(key);
-        } else {
-            order.sort_unstable_by_key(key);
-        }
-        let mut p = Patterns::default();
-        let mut last: Option<(u64, u64, u64)> = None;
-        for i in order {
-            let k = key(&i);
-            let i = i as usize;
+        // One hash pass merges duplicates (fast on a million rows); only the distinct patterns
+        // are then sorted. Values are validated non-negative, where the bit pattern orders
+        // like the number.
+        let mut seen: FxHashMap<(u64, u64, u64), u32> = FxHashMap::default();
+        let mut keys: Vec<(u64, u64, u64)> = Vec::new();
+        let mut wsum: Vec<f64> = Vec::new();
+        let mut total_weight = 0.0;
+        for i in 0..x.len() {
             let wi = weights.map_or(1.0, |w| w[i]);
-            p.total_weight += wi;
+            total_weight += wi;
             if wi == 0.0 {
                 continue;
             }
-            if last == Some(k) {
-                if let Some(w) = p.w.last_mut() {
-                    *w += wi;
+            let key = (x[i].to_bits(), tx[i].to_bits(), t[i].to_bits());
+            match seen.entry(key) {
+                Entry::Occupied(e) => wsum[*e.get() as usize] += wi,
+                Entry::Vacant(e) => {
+                    e.insert(keys.len() as u32);
+                    keys.push(key);
+                    wsum.push(wi);
                 }
-                continue;
             }
-            if last.is_none_or(|l| l.0 != k.0) {
-                p.group_x.push(x[i]);
+        }
+        drop(seen);
+        let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| keys[i as usize]);
+        let mut p = Patterns {
+            total_weight,
+            ..Patterns::default()
+        };
+        let mut time_ids: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut time_id = |v: u64, times: &mut Vec<f64>| -> u32 {
+            *time_ids.entry(v).or_insert_with(|| {
+                times.push(f64::from_bits(v));
+                (times.len() - 1) as u32
+            })
+        };
+        for i in order {
+            let (kx, ktx, kt) = keys[i as usize];
+            if p.x.last().is_none_or(|last| last.to_bits() != kx) {
+                p.group_x.push(f64::from_bits(kx));
             }
-            last = Some(k);
-            p.x.push(x[i]);
-            p.tx.push(tx[i]);
-            p.t.push(t[i]);
-            p.w.push(wi);
+            p.x.push(f64::from_bits(kx));
+            p.tx.push(f64::from_bits(ktx));
+            p.t.push(f64::from_bits(kt));
+            p.w.push(wsum[i as usize]);
             p.group.push((p.group_x.len() - 1) as u32);
+            p.tx_idx.push(time_id(ktx, &mut p.times));
+            p.t_idx.push(time_id(kt, &mut p.times));
         }
         p
     }

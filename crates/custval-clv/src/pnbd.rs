@@ -178,11 +178,13 @@ impl Objective for ParetoNbdObjective {
         let g1 = ln_g_all(&m, &self.x_tx);
         let g2 = ln_g_all(&m, &self.x_t);
         let ln_s = s.ln();
+        let ln_at: Vec<f64> = pat.times.iter().map(|t| (alpha + t).ln()).collect();
+        let ln_bt: Vec<f64> = pat.times.iter().map(|t| (beta + t).ln()).collect();
         sum_chunks::<1, _>(pat.len(), |rg| {
             let mut acc = 0.0;
             for i in rg {
-                let (x, t) = (pat.x[i], pat.t[i]);
-                let first = -(r + x) * (alpha + t).ln() - s * (beta + t).ln();
+                let (x, ti) = (pat.x[i], pat.t_idx[i] as usize);
+                let first = -(r + x) * ln_at[ti] - s * ln_bt[ti];
                 let ln_a0 =
                     log_sub_exp(g1[self.pat_x_tx[i] as usize], g2[self.pat_x_t[i] as usize]);
                 let second = ln_s - (r + s + x).ln() + ln_a0;

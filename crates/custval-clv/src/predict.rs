@@ -13,9 +13,8 @@
 //! H = 12·4.345 (monthly steps on weekly data); the CLI's default is P = 1 ("weekly data, rate
 //! per week").
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::data::ClvData;
@@ -142,7 +141,7 @@ pub fn predict(
         }
     }
     // Unique patterns → index.
-    let mut index: HashMap<(u64, u64, u64), u32> = HashMap::new();
+    let mut index: FxHashMap<(u64, u64, u64), u32> = FxHashMap::default();
     let mut uniq: Vec<(f64, f64, f64)> = Vec::new();
     let mut row_pat: Vec<u32> = Vec::with_capacity(data.len());
     for i in 0..data.len() {
