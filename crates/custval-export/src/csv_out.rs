@@ -1,0 +1,217 @@
+//! CSV output: UTF-8 with BOM, CRLF line ends, RFC 4180 quoting, formula-injection guard; and
+//! the quarantine file of rejected rows.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::atomic::{parent_dir, write_atomically};
+use crate::number::format_number;
+use crate::{Cell, ExportError, Quarantined, Table, effective_headers, longest_row};
+
+const BOM: &str = "\u{feff}";
+const LINE_END: &str = "\r\n";
+
+/// Text as Excel should show it: a leading `'` before text that Excel would otherwise run as a
+/// formula (beginning with `=`, `+`, `@`, a tab or a CR).
+fn guard_formula(text: &str) -> Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// Appends one field with RFC 4180 quoting (only when it contains `,`, `"`, CR or LF).
+fn push_field(out: &mut String, field: &str) {
+    if field.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        for c in field.chars() {
+            if c == '"' {
+                out.push('"');
+            }
+            out.push(c);
+        }
+        out.push('"');
+    } else {
+        out.push_str(field);
+    }
+}
+
+fn push_record<'a>(out: &mut String, fields: impl IntoIterator<Item = Cow<'a, str>>) {
+    for (i, field) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_field(out, &guard_formula(&field));
+    }
+    out.push_str(LINE_END);
+}
+
+fn cell_text(cell: &Cell) -> Cow<'_, str> {
+    match cell {
+        Cell::Empty => Cow::Borrowed(""),
+        Cell::Text(s) => Cow::Borrowed(s.as_str()),
+        Cell::Number(x) => Cow::Owned(format_number(*x).unwrap_or_default()),
+        Cell::Int(i) => Cow::Owned(i.to_string()),
+        Cell::Date(d) => Cow::Owned(crate::format_date(*d)),
+        Cell::Bool(true) => Cow::Borrowed("TRUE"),
+        Cell::Bool(false) => Cow::Borrowed("FALSE"),
+    }
+}
+
+/// Calls `emit` with each CSV line of the table (the first one starting with the BOM).
+fn for_each_line(
+    table: &Table,
+    mut emit: impl FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let width = longest_row(table).max(table.headers.len());
+    let mut line = String::with_capacity(256);
+    line.push_str(BOM);
+    // A header-row guard is applied too: a column named `=SUM(...)` is still text.
+    push_record(&mut line, effective_headers(&table.headers, width));
+    emit(&line)?;
+    for row in &table.rows {
+        line.clear();
+        let cells = row.iter().map(cell_text);
+        let padding = std::iter::repeat_n(Cow::Borrowed(""), width - row.len());
+        push_record(&mut line, cells.chain(padding));
+        emit(&line)?;
+    }
+    Ok(())
+}
+
+/// The table as CSV bytes: UTF-8 with a BOM, CRLF line ends, RFC 4180 quoting, numbers in plain
+/// notation, dates ISO, booleans `TRUE`/`FALSE`, text guarded against formula injection (see the
+/// crate documentation).
+pub fn csv_bytes(table: &Table) -> Vec<u8> {
+    let mut out = String::new();
+    // Appending to a String cannot fail.
+    let _ = for_each_line(table, |line| {
+        out.push_str(line);
+        Ok(())
+    });
+    out.into_bytes()
+}
+
+pub(crate) fn write_table_csv(file: &mut File, table: &Table) -> std::io::Result<()> {
+    let mut w = BufWriter::with_capacity(1 << 16, file);
+    for_each_line(table, |line| w.write_all(line.as_bytes()))?;
+    w.flush()
+}
+
+/// Writes rejected rows to a CSV file (UTF-8 with BOM, CRLF, RFC 4180), atomically.
+///
+/// Columns: `line`, `reason`, then the source file's headers. A row with fewer fields than
+/// headers is padded with empty fields; fields beyond the headers go to extra columns named
+/// `extra1`, `extra2`, … (never joined into the last column), so every rejected row is shown as
+/// it was read. Text fields get the same formula-injection guard as [`csv_bytes`].
+pub fn write_quarantine(
+    path: &Path,
+    source_headers: &[String],
+    rows: &[Quarantined],
+) -> Result<(), ExportError> {
+    let longest = rows.iter().map(|r| r.fields.len()).max().unwrap_or(0);
+    let width = longest.max(source_headers.len());
+    write_atomically(path, |file| {
+        let result = (|| {
+            let mut w = BufWriter::with_capacity(1 << 16, file);
+            let mut line = String::with_capacity(256);
+            line.push_str(BOM);
+            let headers = [Cow::Borrowed("line"), Cow::Borrowed("reason")]
+                .into_iter()
+                .chain(effective_headers(source_headers, width));
+            push_record(&mut line, headers);
+            w.write_all(line.as_bytes())?;
+            for row in rows {
+                line.clear();
+                let fields = [
+                    Cow::Owned(row.line.to_string()),
+                    Cow::Borrowed(row.reason.as_str()),
+                ]
+                .into_iter()
+                .chain(row.fields.iter().map(|f| Cow::Borrowed(f.as_str())))
+                .chain(std::iter::repeat_n(
+                    Cow::Borrowed(""),
+                    width - row.fields.len(),
+                ));
+                push_record(&mut line, fields);
+                w.write_all(line.as_bytes())?;
+            }
+            w.flush()
+        })();
+        result.map_err(|source| ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })
+}
+
+/// Where the quarantine file for `input` goes by default: next to the input, with
+/// `.quarantine.csv` replacing the extension (`orders.csv` → `orders.quarantine.csv`,
+/// `订单.xlsx` → `订单.quarantine.csv`).
+///
+/// If the input's directory is not writable (checked by creating and removing a temporary file
+/// there, because permission bits do not tell the whole story: read-only mounts, ACLs, root), the
+/// file goes to the current directory instead (`./orders.quarantine.csv`). The caller should
+/// print the path it finally used.
+pub fn default_quarantine_path(input: &Path) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "input".to_string());
+    let name = format!("{stem}.quarantine.csv");
+    let dir = parent_dir(input);
+    if dir_is_writable(&dir) {
+        match input.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.join(name),
+            _ => PathBuf::from(name),
+        }
+    } else {
+        Path::new(".").join(name)
+    }
+}
+
+fn dir_is_writable(dir: &Path) -> bool {
+    tempfile::Builder::new()
+        .prefix(".custval-probe.")
+        .tempfile_in(dir)
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_and_guard() {
+        let mut s = String::new();
+        push_record(
+            &mut s,
+            [
+                "a,b",
+                "say \"hi\"",
+                "two\nlines",
+                "=1+2",
+                "+1",
+                "@x",
+                "-5",
+                "\tx",
+                "plain",
+            ]
+            .into_iter()
+            .map(Cow::Borrowed),
+        );
+        assert_eq!(
+            s,
+            "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",'=1+2,'+1,'@x,-5,'\tx,plain\r\n"
+        );
+    }
+
+    #[test]
+    fn guard_then_quote_cr() {
+        let mut s = String::new();
+        push_record(&mut s, [Cow::Borrowed("\rx")]);
+        assert_eq!(s, "\"'\rx\"\r\n");
+    }
+}

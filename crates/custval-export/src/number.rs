@@ -1,0 +1,55 @@
+//! Plain-text numbers for CSV: no `.0` on integers, no scientific notation at ordinary
+//! magnitudes.
+
+/// Text for a finite number, `None` for NaN and infinities (written as empty cells).
+pub(crate) fn format_number(x: f64) -> Option<String> {
+    if !x.is_finite() {
+        return None;
+    }
+    if x == 0.0 {
+        return Some("0".to_string()); // also -0.0
+    }
+    let a = x.abs();
+    if (1e-7..1e21).contains(&a) {
+        Some(format!("{x}"))
+    } else {
+        Some(format!("{x:e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_number;
+
+    #[test]
+    fn plain_numbers() {
+        assert_eq!(format_number(1234.5).as_deref(), Some("1234.5"));
+        assert_eq!(format_number(1234.0).as_deref(), Some("1234"));
+        assert_eq!(format_number(-0.0).as_deref(), Some("0"));
+        assert_eq!(format_number(-12.25).as_deref(), Some("-12.25"));
+        assert_eq!(format_number(0.1).as_deref(), Some("0.1"));
+        assert_eq!(
+            format_number(1e20).as_deref(),
+            Some("100000000000000000000")
+        );
+        assert_eq!(format_number(1e21).as_deref(), Some("1e21"));
+        assert_eq!(format_number(1.5e-8).as_deref(), Some("1.5e-8"));
+        assert_eq!(format_number(0.000_000_1).as_deref(), Some("0.0000001"));
+        assert_eq!(format_number(f64::NAN), None);
+        assert_eq!(format_number(f64::NEG_INFINITY), None);
+    }
+
+    #[test]
+    fn round_trips() {
+        for x in [
+            0.1 + 0.2,
+            1.0 / 3.0,
+            123_456_789.123_456_78,
+            2.5e-7,
+            9.007_199_254_740_993e15,
+        ] {
+            let s = format_number(x).unwrap_or_default();
+            assert_eq!(s.parse::<f64>().ok(), Some(x), "{s}");
+        }
+    }
+}
