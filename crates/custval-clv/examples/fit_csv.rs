@@ -41,13 +41,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         col(&["monetary_value"]),
         col(&["weights"]),
     ];
-    let mut cols: [Vec<f64>; 5] = Default::default();
+    // Field position → column slot, so rows are parsed without per-row allocations.
+    let mut slot_of: Vec<Option<usize>> = vec![None; header.len()];
+    for (slot, i) in idx.iter().enumerate() {
+        if let Some(i) = i {
+            slot_of[*i] = Some(slot);
+        }
+    }
+    let wanted = idx.iter().filter(|i| i.is_some()).count();
+    let rows = text.len() / 16;
+    let mut cols: [Vec<f64>; 5] = std::array::from_fn(|_| Vec::with_capacity(rows));
     for line in lines.filter(|l| !l.trim().is_empty()) {
-        let fields: Vec<&str> = line.split(',').collect();
-        for (c, i) in cols.iter_mut().zip(idx) {
-            if let Some(i) = i {
-                c.push(fields.get(i).ok_or("short row")?.trim().parse()?);
+        let mut got = 0;
+        for (field, slot) in line.split(',').zip(&slot_of) {
+            if let Some(slot) = slot {
+                cols[*slot].push(parse_number(field.trim())?);
+                got += 1;
             }
+        }
+        if got != wanted {
+            return Err(format!("short row: {line}").into());
         }
     }
     let [frequency, recency, t, monetary_value, weights] = cols;
@@ -76,4 +89,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     out["seconds"] = start.elapsed().as_secs_f64().into();
     println!("{out}");
     Ok(())
+}
+
+/// Plain decimals ("12.345678") parsed as mantissa / 10^k, which is exactly the correctly
+/// rounded value while the mantissa fits 2^53 and k ≤ 22 (Clinger's fast path); anything else
+/// goes to `str::parse`. A third of the time of a million-row file went to float parsing.
+fn parse_number(s: &str) -> Result<f64, std::num::ParseFloatError> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let bytes = s.as_bytes();
+    let mut mantissa: u64 = 0;
+    let mut digits = 0;
+    let mut decimals: Option<usize> = None;
+    for &b in bytes {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                digits += 1;
+                if let Some(d) = decimals.as_mut() {
+                    *d += 1;
+                }
+            }
+            b'.' if decimals.is_none() => decimals = Some(0),
+            _ => return s.parse(),
+        }
+    }
+    let k = decimals.unwrap_or(0);
+    if digits == 0 || digits > 15 || k >= POW10.len() {
+        return s.parse();
+    }
+    Ok(mantissa as f64 / POW10[k])
 }
