@@ -79,13 +79,27 @@ impl BgBb {
 
     /// E[X(n, n+k) | x, t_x, n]: expected transactions in the next k opportunities.
     pub fn conditional_expected_purchases(&self, k: f64, x: f64, tx: f64, n: f64) -> f64 {
+        self.p_alive(x, tx, n) * self.expected_purchases_if_alive(k, x, n)
+    }
+
+    /// The same for a customer alive at opportunity n+1 (FHS 2010 eq. 13 divided by P(alive));
+    /// it does not depend on t_x.
+    pub fn expected_purchases_if_alive(&self, k: f64, x: f64, n: f64) -> f64 {
         if k <= 0.0 {
             return 0.0;
         }
-        let BgBb { alpha, beta, .. } = *self;
-        let ln_l = self.log_likelihood(x, tx, n);
-        let ln_a = ln_beta(alpha + x + 1.0, beta + n - x) - ln_beta(alpha, beta);
-        ((ln_a - ln_l).exp() * self.alive_opportunities(n, k)).max(0.0)
+        let BgBb {
+            alpha,
+            beta,
+            gamma,
+            delta,
+        } = *self;
+        // B(α+x+1, β+n−x) / [B(α+x, β+n−x) · B(γ, δ+n+1)/B(γ, δ)].
+        let ln_ratio = ln_beta(alpha + x + 1.0, beta + n - x)
+            - ln_beta(alpha + x, beta + n - x)
+            - ln_beta(gamma, delta + n + 1.0)
+            + ln_beta(gamma, delta);
+        (ln_ratio.exp() * self.alive_opportunities(n, k)).max(0.0)
     }
 }
 

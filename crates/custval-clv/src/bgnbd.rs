@@ -211,8 +211,15 @@ impl BgNbd {
         }
     }
 
-    /// E[Y(t) | x, t_x, T]: expected purchases in (T, T+t].
+    /// E[Y(t) | x, t_x, T]: expected purchases in (T, T+t] — P(alive) times
+    /// [`Self::expected_purchases_if_alive`].
     pub fn conditional_expected_purchases(&self, t: f64, x: f64, tx: f64, big_t: f64) -> f64 {
+        self.p_alive(x, tx, big_t) * self.expected_purchases_if_alive(t, x, big_t)
+    }
+
+    /// Expected purchases in (T, T+t] of a customer alive at T with x repeat purchases. It does
+    /// not depend on t_x, so predictions compute it once per (x, T).
+    pub fn expected_purchases_if_alive(&self, t: f64, x: f64, big_t: f64) -> f64 {
         if t <= 0.0 {
             return 0.0;
         }
@@ -225,11 +232,10 @@ impl BgNbd {
         } = *self;
         let (aa, bb) = if modified { (a, b + 1.0) } else { (a, b) };
         // Both papers' forms: (a+b+x−1)/(a−1)·[1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x; a+b+x−1; z)]
-        // times P(alive) (BG/NBD), with b → b+1 for MBG/NBD.
+        // (times P(alive)), with b → b+1 for MBG/NBD.
         let abx1 = aa + bb + x - 1.0;
         let z = t / (alpha + big_t + t);
         let ln_pow = (r + x) * ((alpha + big_t).ln() - (alpha + big_t + t).ln());
-        let p_alive = self.p_alive(x, tx, big_t);
         if abx1 <= 0.0 {
             // Only x = 0 with a + b ≤ 1 (so a < 1): c = a+b−1 ∈ (−1, 0] makes the series'
             // terms negative. Pulling c into the sum, c·[1 − F·₂F₁] = c(1 − F) − F·Σ_{j≥1} u_j
@@ -240,12 +246,12 @@ impl BgNbd {
             // u_{j+1}/u_j = (A+j)(B+j) z / ((c+j)(j+1)) for j ≥ 1.
             let ln_sum = ln_series_tail(ra, rb, abx1, z, 1.0, ln_u1);
             let value = ((ln_pow + ln_sum).exp() - abx1 * (-ln_pow.exp_m1())) / (1.0 - aa);
-            return (value * p_alive).max(0.0);
+            return value.max(0.0);
         }
         let ln_f = ln_pow + ln_hyp2f1(r + x, bb + x, abx1, z);
         let bracket = -ln_f.exp_m1();
         let factor = abx1 / (aa - 1.0);
-        (factor * bracket * p_alive).max(0.0)
+        (factor * bracket).max(0.0)
     }
 
     /// Unconditional E[X(t)] for a new customer: the conditional expectation at x = t_x = T = 0

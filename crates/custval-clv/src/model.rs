@@ -287,6 +287,24 @@ impl FittedModel {
         })
     }
 
+    /// Expected purchases in the next `horizon` of a customer known to be alive at T; the
+    /// conditional expectation is P(alive) times this. It depends on (x, T) only (BG/BB: x, n).
+    pub fn expected_purchases_if_alive(
+        &self,
+        horizon: f64,
+        x: f64,
+        t: f64,
+    ) -> Result<f64, ClvError> {
+        Ok(match self {
+            FittedModel::BgNbd(m) | FittedModel::MbgNbd(m) => {
+                m.expected_purchases_if_alive(horizon, x, t)
+            }
+            FittedModel::ParetoNbd(m) => m.expected_purchases_if_alive(horizon, x, t),
+            FittedModel::BgBb(m) => m.expected_purchases_if_alive(horizon.floor(), x, t),
+            _ => return Err(self.not_a_purchase_model("expected purchases")),
+        })
+    }
+
     /// Unconditional E[X(t)] for a newly acquired customer.
     pub fn expected_purchases(&self, t: f64) -> Result<f64, ClvError> {
         Ok(match self {
@@ -310,6 +328,14 @@ fn serialize_params<S: Serializer>(
     map.end()
 }
 
+fn serialize_count<S: Serializer>(n: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if n.fract() == 0.0 && *n >= 0.0 && *n < 9.0e15 {
+        s.serialize_u64(*n as u64)
+    } else {
+        s.serialize_f64(*n)
+    }
+}
+
 /// The result of [`fit`]; serializes to the CLI's JSON (without `seconds`, which the CLI adds).
 #[derive(Clone, Debug, Serialize)]
 pub struct Fit {
@@ -319,7 +345,8 @@ pub struct Fit {
     /// Total log-likelihood (weights applied), in the time unit of the input.
     pub log_likelihood: f64,
     /// Customers the fit used (sum of weights; Gamma-Gamma: those with frequency > 0;
-    /// sBG: the cohort size).
+    /// sBG: the cohort size). Serialized as an integer when whole, as in the CLI contract.
+    #[serde(serialize_with = "serialize_count")]
     pub n_customers: f64,
     pub converged: bool,
     pub iterations: u64,

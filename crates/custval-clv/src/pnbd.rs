@@ -98,20 +98,20 @@ impl ParetoNbd {
 
     /// E[Y(t) | x, t_x, T] = (r+x)(β+T)/((α+T)(s−1))·[1 − ((β+T)/(β+T+t))^{s−1}]·P(alive).
     pub fn conditional_expected_purchases(&self, t: f64, x: f64, tx: f64, big_t: f64) -> f64 {
+        self.p_alive(x, tx, big_t) * self.expected_purchases_if_alive(t, x, big_t)
+    }
+
+    /// The same without P(alive): expected purchases in (T, T+t] of a customer alive at T.
+    pub fn expected_purchases_if_alive(&self, t: f64, x: f64, big_t: f64) -> f64 {
         if t <= 0.0 {
             return 0.0;
         }
         let ParetoNbd { r, alpha, s, beta } = *self;
         let bt = beta + big_t;
-        (r + x) * bt / (alpha + big_t)
-            * Self::dropout_integral(s, bt, t)
-            * self.p_alive(x, tx, big_t)
+        (r + x) * bt / (alpha + big_t) * Self::dropout_integral(s, bt, t)
     }
 }
 
-/// Pareto/NBD likelihood over patterns. The two ₂F₁ terms depend on (x, t_x) and on (x, T)
-/// only, and day-dated data have far fewer such pairs than (x, t_x, T) patterns, so each is
-/// computed once per pair and looked up.
 pub(crate) struct ParetoNbdObjective {
     patterns: Patterns,
     /// Distinct (x, t_x) and (x, T) pairs, and each pattern's index into them.

@@ -70,13 +70,29 @@ pub fn discounted_purchases(
     tx: f64,
     t: f64,
 ) -> Result<f64, ClvError> {
+    Ok(
+        model.p_alive(x, tx, t)?
+            * discounted_if_alive(model, horizon, period, discount_rate, x, t)?,
+    )
+}
+
+/// The discounted sum for a customer alive at T: P(alive) factors out of every term, and what
+/// remains depends on (x, T) only.
+fn discounted_if_alive(
+    model: &FittedModel,
+    horizon: f64,
+    period: f64,
+    discount_rate: f64,
+    x: f64,
+    t: f64,
+) -> Result<f64, ClvError> {
     // The 1e-9 keeps 12·4.345/4.345 at 12 steps despite rounding.
     let steps = (horizon / period - 1e-9).ceil().max(0.0) as u64;
     let mut prev = 0.0;
     let mut acc = 0.0;
     let mut factor = 1.0;
     for k in 1..=steps {
-        let e = model.conditional_expected_purchases((k as f64 * period).min(horizon), x, tx, t)?;
+        let e = model.expected_purchases_if_alive((k as f64 * period).min(horizon), x, t)?;
         factor /= 1.0 + discount_rate;
         acc += (e - prev) * factor;
         prev = e;
@@ -140,40 +156,48 @@ pub fn predict(
             });
         }
     }
-    // Unique patterns → index.
+    // Unique (x, t_x, T) patterns for P(alive), and unique (x, T) pairs for the purchase
+    // curve of an alive customer, which is where the time goes (one ₂F₁ per step for BG/NBD).
     let mut index: FxHashMap<(u64, u64, u64), u32> = FxHashMap::default();
-    let mut uniq: Vec<(f64, f64, f64)> = Vec::new();
+    let mut pair_index: FxHashMap<(u64, u64), u32> = FxHashMap::default();
+    let mut uniq: Vec<(f64, f64, f64, u32)> = Vec::new();
+    let mut pairs: Vec<(f64, f64)> = Vec::new();
     let mut row_pat: Vec<u32> = Vec::with_capacity(data.len());
     for i in 0..data.len() {
         let (x, tx, t) = (data.frequency[i], data.recency[i], data.t[i]);
         let id = *index
             .entry((x.to_bits(), tx.to_bits(), t.to_bits()))
             .or_insert_with(|| {
-                uniq.push((x, tx, t));
+                let pair = *pair_index
+                    .entry((x.to_bits(), t.to_bits()))
+                    .or_insert_with(|| {
+                        pairs.push((x, t));
+                        (pairs.len() - 1) as u32
+                    });
+                uniq.push((x, tx, t, pair));
                 (uniq.len() - 1) as u32
             });
         row_pat.push(id);
     }
     let with_clv = opts.spend.is_some();
-    let per_pattern: Vec<(f64, f64, f64)> = uniq
+    let per_pair: Vec<(f64, f64)> = pairs
         .par_iter()
-        .map(|&(x, tx, t)| -> Result<(f64, f64, f64), ClvError> {
-            let e = model.conditional_expected_purchases(opts.horizon, x, tx, t)?;
-            let p = model.p_alive(x, tx, t)?;
+        .map(|&(x, t)| -> Result<(f64, f64), ClvError> {
+            let e = model.expected_purchases_if_alive(opts.horizon, x, t)?;
             let d = if with_clv {
-                discounted_purchases(
-                    model,
-                    opts.horizon,
-                    opts.period,
-                    opts.discount_rate,
-                    x,
-                    tx,
-                    t,
-                )?
+                discounted_if_alive(model, opts.horizon, opts.period, opts.discount_rate, x, t)?
             } else {
                 0.0
             };
-            Ok((e, p, d))
+            Ok((e, d))
+        })
+        .collect::<Result<_, _>>()?;
+    let per_pattern: Vec<(f64, f64, f64)> = uniq
+        .par_iter()
+        .map(|&(x, tx, t, pair)| -> Result<(f64, f64, f64), ClvError> {
+            let p = model.p_alive(x, tx, t)?;
+            let (e, d) = per_pair[pair as usize];
+            Ok((p * e, p, p * d))
         })
         .collect::<Result<_, _>>()?;
     Ok(row_pat

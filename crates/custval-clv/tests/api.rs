@@ -75,7 +75,7 @@ fn fit_serializes_like_the_cli_contract() {
     let keys: Vec<&String> = json["params"].as_object().expect("map").keys().collect();
     assert_eq!(keys.len(), 4);
     assert!(json["params"]["alpha"].as_f64().is_some());
-    assert_eq!(json["n_customers"], 2357.0);
+    assert_eq!(json["n_customers"], 2357);
     assert_eq!(json["converged"], true);
 }
 
