@@ -68,6 +68,10 @@ fn tables(m: &BgNbd, pat: &Patterns, with_grad: bool) -> Tables {
         .iter()
         .map(|&x| {
             let (c, dc) = group_terms(m, x, with_grad);
+            // BG/NBD rows with x = 0 have no dropout term, and b + x − 1 may be ≤ 0 there.
+            if !m.modified && x == 0.0 {
+                return (c, dc, 0.0, 0.0);
+            }
             let bden = if m.modified { m.b + x } else { m.b + x - 1.0 };
             (c, dc, bden.ln(), 1.0 / bden)
         })
