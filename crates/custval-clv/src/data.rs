@@ -290,6 +290,15 @@ impl Patterns {
     pub fn len(&self) -> usize {
         self.x.len()
     }
+
+    /// Every `stride`-th pattern with its weight: a sample spread over all x (the patterns are
+    /// sorted by x), for warm starts.
+    pub fn stride_sample(&self, stride: usize) -> Patterns {
+        let stride = stride.max(1);
+        let pick = |v: &[f64]| v.iter().step_by(stride).copied().collect::<Vec<f64>>();
+        let (x, tx, t, w) = (pick(&self.x), pick(&self.tx), pick(&self.t), pick(&self.w));
+        Patterns::new(&x, &tx, &t, Some(&w))
+    }
 }
 
 /// Below this many patterns the likelihood runs on one thread (rayon's overhead would dominate).

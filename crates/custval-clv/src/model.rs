@@ -10,9 +10,14 @@ use crate::bgnbd::{BgNbd, BgNbdObjective};
 use crate::data::{ClvData, Patterns};
 use crate::error::ClvError;
 use crate::gamma_gamma::{self, GammaGamma, GammaGammaObjective};
-use crate::optimize::{FitOptions, minimize};
+use crate::optimize::{FitOptions, minimize, polish_with_sample_hessian};
 use crate::pnbd::{self, ParetoNbd, ParetoNbdObjective};
 use crate::sbg::{self, SbgObjective, ShiftedBetaGeometric};
+
+/// Above this many patterns, BG/NBD and MBG/NBD fits start from a sample of them.
+const WARM_START_MIN: usize = 60_000;
+/// Patterns in that sample.
+const WARM_START_SAMPLE: usize = 20_000;
 
 /// The models this crate fits. `FromStr`/`Display` use the CLI names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -384,11 +389,30 @@ pub fn fit(model: Model, data: &ClvData, opts: &FitOptions) -> Result<Fit, ClvEr
                     opts,
                 )?
             } else {
-                let obj = BgNbdObjective {
-                    patterns,
-                    modified: model == Model::MbgNbd,
-                };
-                minimize(&obj, &BgNbd::starts(t_mean), opts)?
+                let modified = model == Model::MbgNbd;
+                let mut starts = BgNbd::starts(t_mean);
+                if patterns.len() > WARM_START_MIN && opts.initial.is_none() {
+                    // Fit a stride sample of the patterns, then finish on all of them with
+                    // the sample's Hessian (see `polish_with_sample_hessian`).
+                    let sample = BgNbdObjective {
+                        patterns: patterns.stride_sample(patterns.len() / WARM_START_SAMPLE),
+                        modified,
+                    };
+                    let full = BgNbdObjective { patterns, modified };
+                    let warm = minimize(&sample, &starts, opts)?;
+                    match polish_with_sample_hessian(&full, &sample, &warm.params, opts) {
+                        Some(mut o) => {
+                            o.iterations += warm.iterations;
+                            o
+                        }
+                        None => {
+                            starts.insert(0, warm.params);
+                            minimize(&full, &starts, opts)?
+                        }
+                    }
+                } else {
+                    minimize(&BgNbdObjective { patterns, modified }, &starts, opts)?
+                }
             }
         }
         Model::BgBb => {

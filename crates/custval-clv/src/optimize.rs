@@ -295,3 +295,116 @@ pub(crate) fn minimize(
         grad_norm: g,
     })
 }
+
+/// Solves H d = g for a small symmetric positive-definite H (Cholesky); `None` when H is not
+/// positive definite.
+fn solve_spd(h: &[Vec<f64>], g: &[f64]) -> Option<Vec<f64>> {
+    let n = g.len();
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+            if i == j {
+                let d = h[i][i] - s;
+                if !(d > 0.0 && d.is_finite()) {
+                    return None;
+                }
+                l[i][i] = d.sqrt();
+            } else {
+                l[i][j] = (h[i][j] - s) / l[j][j];
+            }
+        }
+    }
+    let mut y = vec![0.0; n];
+    for i in 0..n {
+        y[i] = (g[i] - (0..i).map(|k| l[i][k] * y[k]).sum::<f64>()) / l[i][i];
+    }
+    let mut x = vec![0.0; n];
+    for i in (0..n).rev() {
+        x[i] = (y[i] - (i + 1..n).map(|k| l[k][i] * x[k]).sum::<f64>()) / l[i][i];
+    }
+    Some(x)
+}
+
+/// Finishes a large fit from the optimum of a stride sample of its patterns.
+///
+/// L-BFGS restarted at a good point still spends ~10 iterations relearning the curvature. The
+/// sample's objective (a mean per customer, like the full one) has nearly the same Hessian, so
+/// Newton steps with the sample's Hessian — computed once, by differences of the analytic
+/// gradient — converge in a handful of full-data gradient evaluations. Returns `None` (the
+/// caller falls back to L-BFGS) when the sample Hessian is not positive definite, a step does
+/// not decrease the objective, or the gradient does not get small.
+// A 4×4 matrix reads best indexed.
+#[allow(clippy::needless_range_loop)]
+pub(crate) fn polish_with_sample_hessian(
+    full: &dyn Objective,
+    sample: &dyn Objective,
+    start: &[f64],
+    opts: &FitOptions,
+) -> Option<Optimum> {
+    if !(full.has_gradient() && sample.has_gradient()) {
+        return None;
+    }
+    let mk = |obj| Problem {
+        obj,
+        penalizer: opts.penalizer,
+        cache: Mutex::new(None),
+    };
+    let (ps, pf) = (mk(sample), mk(full));
+    let n = start.len();
+    let mut theta: Vec<f64> = start.iter().map(|v| v.ln()).collect();
+    let h = 1e-5;
+    let mut hess = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        let mut up = theta.clone();
+        up[i] += h;
+        let mut down = theta.clone();
+        down[i] -= h;
+        let (gu, gd) = (ps.eval(&up).1, ps.eval(&down).1);
+        for j in 0..n {
+            hess[i][j] = (gu[j] - gd[j]) / (2.0 * h);
+        }
+    }
+    for i in 0..n {
+        for j in 0..i {
+            let m = 0.5 * (hess[i][j] + hess[j][i]);
+            hess[i][j] = m;
+            hess[j][i] = m;
+        }
+    }
+    let (mut cost, mut grad) = pf.eval(&theta);
+    let mut iterations = 0;
+    while norm(&grad) > opts.grad_tol * 0.1 {
+        if iterations >= 30 {
+            return None;
+        }
+        iterations += 1;
+        let step = solve_spd(&hess, &grad)?;
+        let mut t = 1.0;
+        loop {
+            let trial: Vec<f64> = theta.iter().zip(&step).map(|(a, d)| a - t * d).collect();
+            let (c, g) = pf.eval(&trial);
+            if c <= cost {
+                theta = trial;
+                cost = c;
+                grad = g;
+                break;
+            }
+            t *= 0.5;
+            if t < 1e-3 {
+                return None;
+            }
+        }
+    }
+    if cost >= BAD_COST {
+        return None;
+    }
+    let params: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
+    Some(Optimum {
+        log_likelihood: full.ll(&params, None),
+        params,
+        converged: true,
+        iterations,
+        grad_norm: norm(&grad),
+    })
+}

@@ -205,3 +205,43 @@ fn tidy_library_sources() {
         );
     }
 }
+
+/// Above 60,000 patterns BG/NBD fits a sample first and finishes with the sample's Hessian;
+/// the estimate must be the plain L-BFGS one (an explicit `initial` disables the warm start).
+#[test]
+fn large_fit_warm_start_matches_plain_lbfgs() {
+    let base = cdnow();
+    let mut big = ClvData::default();
+    for k in 0..150 {
+        let shift = f64::from(k % 60) / 7.0;
+        for i in 0..base.len() {
+            big.frequency.push(base.frequency[i]);
+            big.recency.push(base.recency[i]);
+            big.t.push(base.t[i] + shift);
+        }
+    }
+    for model in [Model::BgNbd, Model::MbgNbd] {
+        let warm = fit(model, &big, &FitOptions::default()).expect("warm fit");
+        let plain = fit(
+            model,
+            &big,
+            &FitOptions {
+                initial: Some(vec![1.0, 1.0, 1.0, 1.0]),
+                ..FitOptions::default()
+            },
+        )
+        .expect("plain fit");
+        assert!(warm.converged && plain.converged);
+        for ((name, w), (_, p)) in warm.params.iter().zip(&plain.params) {
+            // Both stop at a gradient norm of 1e-7; a and b are strongly correlated, which
+            // leaves ~1e-6 of play along their ridge.
+            assert!((w / p - 1.0).abs() < 1e-5, "{model} {name}: {w} vs {p}");
+        }
+        assert!(
+            (warm.log_likelihood - plain.log_likelihood).abs() < 1e-10 * plain.log_likelihood.abs(),
+            "{} vs {}",
+            warm.log_likelihood,
+            plain.log_likelihood
+        );
+    }
+}
