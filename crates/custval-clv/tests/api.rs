@@ -245,3 +245,16 @@ fn large_fit_warm_start_matches_plain_lbfgs() {
         );
     }
 }
+
+/// regression_bgnbd_gradient_nan_at_b_one: at b = 1 the x = 0 rows computed 0 × 1/(b+x−1)
+/// = NaN in the gradient, so a fit starting there failed with "did not converge".
+#[test]
+fn regression_bgnbd_gradient_nan_at_b_one() {
+    let opts = FitOptions {
+        initial: Some(vec![1.0, 1.0, 1.0, 1.0]),
+        ..FitOptions::default()
+    };
+    let f = fit(Model::BgNbd, &cdnow(), &opts).expect("fit from b = 1");
+    assert!(f.converged);
+    assert!((f.log_likelihood + 9582.4).abs() < 0.05);
+}
