@@ -8,7 +8,6 @@
 use serde::Serialize;
 
 use crate::data::{Patterns, sum_chunks};
-use crate::error::ClvError;
 use crate::optimize::Objective;
 use crate::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1, ln_series_tail, log_add_exp};
 
@@ -264,26 +263,30 @@ impl BgNbd {
         self.conditional_expected_purchases(t, 0.0, 0.0, 0.0)
     }
 
-    /// P(X(t) = n) for a new customer (BG/NBD, Fader, Hardie & Lee 2005 eq. 8).
-    pub fn prob_n_purchases(&self, t: f64, n: u32) -> Result<f64, ClvError> {
-        if self.modified {
-            return Err(ClvError::Undefined {
-                what: "P(X(t)=n) for MBG/NBD",
-                reason: "not implemented; use BG/NBD",
-            });
-        }
-        let BgNbd { r, alpha, a, b, .. } = *self;
+    /// P(X(t) = n) for a new customer: FHL 2005 eq. 8 for BG/NBD; for MBG/NBD the same
+    /// argument with one more survival flip at time 0 (Batislam et al. 2007).
+    pub fn prob_n_purchases(&self, t: f64, n: u32) -> f64 {
+        let BgNbd {
+            r,
+            alpha,
+            a,
+            b,
+            modified,
+        } = *self;
         let x = f64::from(n);
+        // Survival flips passed by a customer with n repeat purchases who is still alive.
+        let flips = if modified { x + 1.0 } else { x };
         let ln_p = alpha.ln() - (alpha + t).ln();
         let ln_q = t.ln() - (alpha + t).ln();
         let ln_nb =
             |j: f64| ln_gamma(r + j) - ln_gamma(r) - ln_gamma(j + 1.0) + r * ln_p + j * ln_q;
-        let first = (ln_beta(a, b + x) - ln_beta(a, b) + ln_nb(x)).exp();
-        if n == 0 {
-            return Ok(first);
+        let alive = (ln_beta(a, b + flips) - ln_beta(a, b) + ln_nb(x)).exp();
+        if !modified && n == 0 {
+            return alive;
         }
+        // Died at the last flip, having made all n purchases (Poisson count ≥ n).
         let cdf: f64 = (0..n).map(|j| ln_nb(f64::from(j)).exp()).sum();
-        let second = (ln_beta(a + 1.0, b + x - 1.0) - ln_beta(a, b)).exp() * (1.0 - cdf).max(0.0);
-        Ok(first + second)
+        let dead = (ln_beta(a + 1.0, b + flips - 1.0) - ln_beta(a, b)).exp() * (1.0 - cdf).max(0.0);
+        alive + dead
     }
 }

@@ -310,6 +310,17 @@ impl FittedModel {
         })
     }
 
+    /// P(X(t) = n) for a newly acquired customer (BG/NBD and MBG/NBD).
+    pub fn prob_n_purchases(&self, t: f64, n: u32) -> Result<f64, ClvError> {
+        match self {
+            FittedModel::BgNbd(m) | FittedModel::MbgNbd(m) => Ok(m.prob_n_purchases(t, n)),
+            _ => Err(ClvError::Undefined {
+                what: "P(X(t) = n)",
+                reason: "implemented for BG/NBD and MBG/NBD only",
+            }),
+        }
+    }
+
     /// Unconditional E[X(t)] for a newly acquired customer.
     pub fn expected_purchases(&self, t: f64) -> Result<f64, ClvError> {
         Ok(match self {

@@ -105,11 +105,8 @@ fn bgnbd_fit_and_predictions_match_lifetimes() {
     }
     let m = model_from(&r["bgnbd"], Model::BgNbd);
     check_purchase_predictions(&m, &r["bgnbd"], &rows(&r), 1e-8);
-    let FittedModel::BgNbd(bg) = m else {
-        unreachable!()
-    };
     for (n, want) in r["bgnbd"]["prob_n_39"].as_object().expect("map") {
-        let got = bg
+        let got = m
             .prob_n_purchases(39.0, n.parse().expect("n"))
             .expect("P(X=n)");
         rel_close(
@@ -150,6 +147,17 @@ fn mbgnbd_fit_and_predictions_match_lifetimes() {
         1e-10,
     );
     check_purchase_predictions(&m, &r["mbgnbd"], &rows(&r), 1e-8);
+    for (n, want) in r["mbgnbd"]["prob_n_39"].as_object().expect("map") {
+        let got = m
+            .prob_n_purchases(39.0, n.parse().expect("n"))
+            .expect("P(X=n)");
+        rel_close(
+            &format!("MBG P(X(39)={n})"),
+            got,
+            want.as_f64().expect("p"),
+            1e-8,
+        );
+    }
 }
 
 #[test]
