@@ -48,8 +48,11 @@
 //! Pareto/NBD likelihood needs ₂F₁(r+s+x, ·; r+s+x+1; z) with first parameters up to 10⁴ and z
 //! up to nearly 1; linear-space implementations (scipy's, which lifetimes uses) overflow there
 //! and return inf or NaN. No Rust crate offers ₂F₁ at all in log space, so this one sums the
-//! series with a running scale and, where it pays, after Euler's transformation (positive,
-//! monotonically shrinking terms instead of a hump of e^thousands).
+//! series with a running scale (log-sum-exp on a recurrence), after Euler's transformation where
+//! that turns a hump of e^thousands into positive, shrinking terms, and for z > 0.9 switches to
+//! the connection formula in 1 − z (Abramowitz & Stegun 15.3.6), whose series converge in a few
+//! terms where the one in z needs millions. It is checked against closed forms and mpmath to
+//! 1e-10, including 1 − z = 1e-7.
 //!
 //! # Not for
 //!
