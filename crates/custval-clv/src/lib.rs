@@ -37,10 +37,13 @@
 //! unconstrained — with argmin's L-BFGS and a More–Thuente line search: few evaluations, robust
 //! steps, and a gradient-norm stopping rule that doubles as the convergence report. BG/NBD,
 //! MBG/NBD and Gamma-Gamma have analytic gradients; Pareto/NBD, BG/BB and sBG use central
-//! differences (their derivatives w.r.t. the ₂F₁ parameters have no practical closed form, and
-//! BG/BB and sBG have only a handful of patterns). Several starting points are tried when the
-//! first does not converge, and Nelder–Mead restarts a stalled run. An optional L2 penalizer
-//! follows lifetimes' convention.
+//! differences, evaluated in parallel (their derivatives w.r.t. the ₂F₁ parameters have no
+//! practical closed form, and BG/BB and sBG have only a handful of patterns). Several starting
+//! points are tried when the first does not converge, and Nelder–Mead restarts a stalled run.
+//! Above 60,000 patterns BG/NBD and MBG/NBD first fit a 20,000-pattern stride sample and finish
+//! with Newton steps that use the sample's Hessian: a restarted L-BFGS would spend ten
+//! full-data iterations relearning curvature the sample already knows. An optional L2
+//! penalizer follows lifetimes' convention (mean negative log-likelihood + λ Σ parameter²).
 //!
 //! # Hand-written numerics
 //!

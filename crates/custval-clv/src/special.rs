@@ -203,7 +203,7 @@ fn ln_hyp2f1_near_one(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
 ///   and shrink from the first one, whereas the direct series first climbs to a hump near
 ///   j ≈ b z/(1−z) (e^thousands when b ~ 10⁴). This is the case of the Pareto/NBD likelihood,
 ///   where c = a + 1.
-/// * 0.9 < z < 1: the connection formula in 1 − z ([`ln_hyp2f1_near_one`]) when c − a − b is
+/// * 0.9 < z < 1: the connection formula in 1 − z (Abramowitz & Stegun 15.3.6) when c − a − b is
 ///   not (nearly) an integer and its two series behave; otherwise the series above, whose tail
 ///   bound keeps the result finite (accurate to ~1e-6 even at 1 − z = 1e-7 when the terms fall
 ///   off polynomially).
