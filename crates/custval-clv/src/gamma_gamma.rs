@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::sum_chunks;
+use crate::data::{ClvData, sum_chunks};
+use crate::error::ClvError;
 use crate::optimize::Objective;
 use crate::special::{digamma, ln_gamma};
 
@@ -41,6 +42,8 @@ impl GammaGamma {
     }
 }
 
+/// The likelihood over the customers with frequency > 0 (the others carry no spend
+/// information).
 pub(crate) struct GammaGammaObjective {
     pub x: Vec<f64>,
     pub m: Vec<f64>,
@@ -48,24 +51,51 @@ pub(crate) struct GammaGammaObjective {
     pub total_weight: f64,
 }
 
+impl GammaGammaObjective {
+    pub fn new(data: &ClvData) -> Result<Self, ClvError> {
+        data.validate_spend()?;
+        let mut obj = GammaGammaObjective {
+            x: Vec::new(),
+            m: Vec::new(),
+            w: Vec::new(),
+            total_weight: 0.0,
+        };
+        for i in 0..data.len() {
+            let w = data.weight(i);
+            if data.frequency[i] > 0.0 && w > 0.0 {
+                obj.x.push(data.frequency[i]);
+                obj.m.push(data.monetary_value[i]);
+                obj.w.push(w);
+                obj.total_weight += w;
+            }
+        }
+        if obj.x.is_empty() {
+            return Err(ClvError::Empty(
+                "Gamma-Gamma needs customers with frequency > 0",
+            ));
+        }
+        Ok(obj)
+    }
+}
+
 impl Objective for GammaGammaObjective {
     fn ll(&self, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        let model = GammaGamma {
+            p: p[0],
+            q: p[1],
+            v: p[2],
+        };
         let (pp, q, v) = (p[0], p[1], p[2]);
         let with_grad = grad.is_some();
-        let (lgq, dgq, lnv) = (ln_gamma(q), digamma(q), v.ln());
+        let (dgq, lnv) = (digamma(q), v.ln());
         let acc = sum_chunks::<4, _>(self.x.len(), |rg| {
             let mut a = [0.0; 4];
             for i in rg {
                 let (x, m, w) = (self.x[i], self.m[i], self.w[i]);
-                let px = pp * x;
-                let lxm = (x * m + v).ln();
-                a[0] += w
-                    * (ln_gamma(px + q) - ln_gamma(px) - lgq
-                        + q * lnv
-                        + (px - 1.0) * m.ln()
-                        + px * x.ln()
-                        - (px + q) * lxm);
+                a[0] += w * model.log_likelihood(x, m);
                 if with_grad {
+                    let px = pp * x;
+                    let lxm = (x * m + v).ln();
                     let d = digamma(px + q);
                     a[1] += w * x * (d - digamma(px) + m.ln() + x.ln() - lxm);
                     a[2] += w * (d - dgq + lnv - lxm);

@@ -10,7 +10,7 @@ use crate::bgnbd::{BgNbd, BgNbdObjective};
 use crate::data::{ClvData, Patterns};
 use crate::error::ClvError;
 use crate::gamma_gamma::{self, GammaGamma, GammaGammaObjective};
-use crate::optimize::{FitOptions, minimize, polish_with_sample_hessian};
+use crate::optimize::{FitOptions, Objective, minimize, polish_with_sample_hessian};
 use crate::pnbd::{self, ParetoNbd, ParetoNbdObjective};
 use crate::sbg::{self, SbgObjective, ShiftedBetaGeometric};
 
@@ -380,18 +380,23 @@ fn mean(v: &[f64]) -> f64 {
     }
 }
 
+/// Validated frequency/recency/T (periods) columns compressed to patterns.
+fn rft_patterns(data: &ClvData, model: Model, discrete: bool) -> Result<Patterns, ClvError> {
+    data.validate_rft(model.name(), discrete)?;
+    Ok(Patterns::new(
+        &data.frequency,
+        &data.recency,
+        &data.t,
+        data.weights.as_deref(),
+    ))
+}
+
 /// Fits `model` to `data` by maximum likelihood (see [`ClvData`] for the columns each model
 /// reads).
 pub fn fit(model: Model, data: &ClvData, opts: &FitOptions) -> Result<Fit, ClvError> {
     let optimum = match model {
         Model::BgNbd | Model::MbgNbd | Model::ParetoNbd => {
-            data.validate_rft(model.name(), false)?;
-            let patterns = Patterns::new(
-                &data.frequency,
-                &data.recency,
-                &data.t,
-                data.weights.as_deref(),
-            );
+            let patterns = rft_patterns(data, model, false)?;
             let t_mean = mean(&data.t);
             if model == Model::ParetoNbd {
                 minimize(
@@ -427,37 +432,11 @@ pub fn fit(model: Model, data: &ClvData, opts: &FitOptions) -> Result<Fit, ClvEr
             }
         }
         Model::BgBb => {
-            data.validate_rft(model.name(), true)?;
-            let patterns = Patterns::new(
-                &data.frequency,
-                &data.recency,
-                &data.t,
-                data.weights.as_deref(),
-            );
+            let patterns = rft_patterns(data, model, true)?;
             minimize(&BgBbObjective { patterns }, &bgbb::starts(), opts)?
         }
         Model::GammaGamma => {
-            data.validate_spend()?;
-            let mut obj = GammaGammaObjective {
-                x: Vec::new(),
-                m: Vec::new(),
-                w: Vec::new(),
-                total_weight: 0.0,
-            };
-            for i in 0..data.len() {
-                let w = data.weight(i);
-                if data.frequency[i] > 0.0 && w > 0.0 {
-                    obj.x.push(data.frequency[i]);
-                    obj.m.push(data.monetary_value[i]);
-                    obj.w.push(w);
-                    obj.total_weight += w;
-                }
-            }
-            if obj.x.is_empty() {
-                return Err(ClvError::Empty(
-                    "Gamma-Gamma needs customers with frequency > 0",
-                ));
-            }
+            let obj = GammaGammaObjective::new(data)?;
             let starts = gamma_gamma::starts(mean(&obj.m));
             minimize(&obj, &starts, opts)?
         }
@@ -495,45 +474,21 @@ pub fn fit(model: Model, data: &ClvData, opts: &FitOptions) -> Result<Fit, ClvEr
 /// [`fit`].
 pub fn log_likelihood(model: &FittedModel, data: &ClvData) -> Result<f64, ClvError> {
     let p: Vec<f64> = model.params().iter().map(|(_, v)| *v).collect();
-    use crate::optimize::Objective;
+    let kind = model.model();
     Ok(match model {
-        FittedModel::BgNbd(_) | FittedModel::MbgNbd(_) | FittedModel::ParetoNbd(_) => {
-            data.validate_rft(model.model().name(), false)?;
-            let patterns = Patterns::new(
-                &data.frequency,
-                &data.recency,
-                &data.t,
-                data.weights.as_deref(),
-            );
-            if let FittedModel::ParetoNbd(_) = model {
-                ParetoNbdObjective::new(patterns).ll(&p, None)
-            } else {
-                BgNbdObjective {
-                    patterns,
-                    modified: matches!(model, FittedModel::MbgNbd(_)),
-                }
-                .ll(&p, None)
-            }
+        FittedModel::BgNbd(_) | FittedModel::MbgNbd(_) => BgNbdObjective {
+            patterns: rft_patterns(data, kind, false)?,
+            modified: kind == Model::MbgNbd,
         }
-        FittedModel::BgBb(_) => {
-            data.validate_rft("bgbb", true)?;
-            let patterns = Patterns::new(
-                &data.frequency,
-                &data.recency,
-                &data.t,
-                data.weights.as_deref(),
-            );
-            BgBbObjective { patterns }.ll(&p, None)
+        .ll(&p, None),
+        FittedModel::ParetoNbd(_) => {
+            ParetoNbdObjective::new(rft_patterns(data, kind, false)?).ll(&p, None)
         }
-        FittedModel::GammaGamma(m) => {
-            data.validate_spend()?;
-            (0..data.len())
-                .filter(|&i| data.frequency[i] > 0.0)
-                .map(|i| {
-                    data.weight(i) * m.log_likelihood(data.frequency[i], data.monetary_value[i])
-                })
-                .sum()
+        FittedModel::BgBb(_) => BgBbObjective {
+            patterns: rft_patterns(data, kind, true)?,
         }
+        .ll(&p, None),
+        FittedModel::GammaGamma(_) => GammaGammaObjective::new(data)?.ll(&p, None),
         FittedModel::ShiftedBetaGeometric(m) => {
             sbg::validate(&data.alive)?;
             sbg::sbg_ll(m.alpha, m.beta, &data.alive)

@@ -74,7 +74,15 @@ struct Problem<'a> {
 /// Cost returned where the likelihood is not finite: large, so line searches back off.
 const BAD_COST: f64 = 1e100;
 
-impl Problem<'_> {
+impl<'a> Problem<'a> {
+    fn new(obj: &'a dyn Objective, penalizer: f64) -> Self {
+        Problem {
+            obj,
+            penalizer,
+            cache: Mutex::new(None),
+        }
+    }
+
     fn cost_only(&self, theta: &[f64]) -> f64 {
         let p: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
         let w = self.obj.total_weight();
@@ -165,16 +173,9 @@ fn lbfgs(problem: &Problem<'_>, theta0: Vec<f64>, opts: &FitOptions) -> (Vec<f64
         .with_tolerance_grad(opts.grad_tol * 0.1)
         .and_then(|s| s.with_tolerance_cost(1e-15));
     let Ok(solver) = solver else { return fallback };
-    let run = Executor::new(
-        Problem {
-            obj: problem.obj,
-            penalizer: problem.penalizer,
-            cache: Mutex::new(None),
-        },
-        solver,
-    )
-    .configure(|s| s.param(theta0).max_iters(opts.max_iter))
-    .run();
+    let run = Executor::new(Problem::new(problem.obj, problem.penalizer), solver)
+        .configure(|s| s.param(theta0).max_iters(opts.max_iter))
+        .run();
     match run {
         Ok(res) => {
             let st = res.state();
@@ -199,16 +200,9 @@ fn nelder_mead(problem: &Problem<'_>, theta0: &[f64], max_iter: u64) -> (Vec<f64
     let Ok(solver) = NelderMead::new(simplex).with_sd_tolerance(1e-12) else {
         return fallback;
     };
-    let run = Executor::new(
-        Problem {
-            obj: problem.obj,
-            penalizer: problem.penalizer,
-            cache: Mutex::new(None),
-        },
-        solver,
-    )
-    .configure(|s| s.max_iters(max_iter))
-    .run();
+    let run = Executor::new(Problem::new(problem.obj, problem.penalizer), solver)
+        .configure(|s| s.max_iters(max_iter))
+        .run();
     match run {
         Ok(res) => {
             let st = res.state();
@@ -233,11 +227,7 @@ pub(crate) fn minimize(
             reason: "must be finite and >= 0",
         });
     }
-    let problem = Problem {
-        obj,
-        penalizer: opts.penalizer,
-        cache: Mutex::new(None),
-    };
+    let problem = Problem::new(obj, opts.penalizer);
     let mut all_starts: Vec<Vec<f64>> = Vec::new();
     if let Some(init) = &opts.initial {
         all_starts.push(init.clone());
@@ -345,12 +335,10 @@ pub(crate) fn polish_with_sample_hessian(
     if !(full.has_gradient() && sample.has_gradient()) {
         return None;
     }
-    let mk = |obj| Problem {
-        obj,
-        penalizer: opts.penalizer,
-        cache: Mutex::new(None),
-    };
-    let (ps, pf) = (mk(sample), mk(full));
+    let (ps, pf) = (
+        Problem::new(sample, opts.penalizer),
+        Problem::new(full, opts.penalizer),
+    );
     let n = start.len();
     let mut theta: Vec<f64> = start.iter().map(|v| v.ln()).collect();
     let h = 1e-5;

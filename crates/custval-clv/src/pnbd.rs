@@ -7,7 +7,7 @@
 //! between them stay in log space ([`ln_hyp2f1`], [`log_sub_exp`]), which is what keeps large
 //! x, t_x and T (10⁴) finite where a linear-space ₂F₁ overflows.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -48,19 +48,10 @@ impl ParetoNbd {
         ln_hyp2f1(n, b2, n + 1.0, d / mw) - n * mw.ln()
     }
 
-    /// Log-likelihood of one customer, without the part that depends on x alone
-    /// (ln Γ(r+x) − ln Γ(r)), which the caller adds.
-    #[inline]
-    fn ll_rest(&self, x: f64, tx: f64, t: f64) -> f64 {
-        let ParetoNbd { r, alpha, s, beta } = *self;
-        let first = -(r + x) * (alpha + t).ln() - s * (beta + t).ln();
-        let second = s.ln() - (r + s + x).ln() + self.ln_a0(x, tx, t);
-        r * alpha.ln() + s * beta.ln() + log_add_exp(first, second)
-    }
-
-    /// Log-likelihood of one customer.
+    /// Log-likelihood of one customer (the same kernel as the fit, on one pattern).
     pub fn log_likelihood(&self, x: f64, tx: f64, t: f64) -> f64 {
-        ln_gamma(self.r + x) - ln_gamma(self.r) + self.ll_rest(x, tx, t)
+        let obj = ParetoNbdObjective::new(Patterns::new(&[x], &[tx], &[t], None));
+        obj.ll(&[self.r, self.alpha, self.s, self.beta], None)
     }
 
     /// P(alive at T | x, t_x, T).
@@ -127,7 +118,7 @@ impl ParetoNbdObjective {
         let mut pat_x_tx = Vec::with_capacity(patterns.len());
         let mut x_t = Vec::new();
         let mut pat_x_t = Vec::with_capacity(patterns.len());
-        let mut seen: HashMap<(u64, u64), u32> = HashMap::new();
+        let mut seen: FxHashMap<(u64, u64), u32> = FxHashMap::default();
         for i in 0..patterns.len() {
             let (x, tx, t) = (patterns.x[i], patterns.tx[i], patterns.t[i]);
             // Patterns are sorted by (x, t_x, T), so equal (x, t_x) are adjacent.
