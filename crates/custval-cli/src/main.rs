@@ -1,2 +1,123 @@
-//! The `custval` binary (placeholder while the workspace is set up).
-fn main() {}
+//! The `custval` binary: argument parsing, progress, output formats and exit codes.
+//!
+//! This is the edge of the system. Each subcommand turns its clap arguments into plain calls
+//! on the library crates (`custval-ingest` reads, `custval-segment`, `custval-weights` and
+//! `custval-clv` compute, `custval-export` writes); no computation lives here. Errors from the
+//! libraries are typed; this binary alone flattens them with `anyhow` into one line on stderr
+//! and exit status 1 (clap's usage errors exit 2).
+//!
+//! Output conventions (see `shared/spec/cli.md`): `--format json` prints exactly one JSON
+//! document on stdout; everything for humans (progress bars, notes, warnings) goes to stderr.
+
+mod commands;
+mod input;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Customer value evaluation and key-account management (客户价值评估与大客户管理).
+#[derive(Debug, Parser)]
+#[command(name = "custval", version, about, long_about = None, max_term_width = 100)]
+struct Cli {
+    /// The store: a SQLite file path or a postgres:// URL.
+    #[arg(
+        long,
+        global = true,
+        default_value = "custval.db",
+        value_name = "PATH|URL"
+    )]
+    db: String,
+
+    /// Only errors on stderr (no progress bars or notes).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a realistic synthetic company (customers, orders, costs, …) to a folder.
+    Generate(commands::generate::Args),
+    /// RFM scores and segments per customer from a transactions file.
+    Rfm(commands::rfm::Args),
+    /// ABC (Pareto) classes by cumulative share of value.
+    Abc(commands::abc::Args),
+    /// Indicator weights: AHP, entropy, CRITIC.
+    #[command(subcommand)]
+    Weights(commands::weights::Command),
+    /// Rank alternatives (customers) on several indicators.
+    #[command(subcommand)]
+    Rank(commands::weights::RankCommand),
+    /// Generate a demo company and run the analysis on it.
+    Demo(commands::demo::Args),
+}
+
+/// What every command gets besides its own arguments.
+pub struct Globals {
+    #[allow(dead_code)]
+    pub db: String,
+    pub quiet: bool,
+}
+
+fn main() -> ExitCode {
+    // A panic is a bug; still, the user gets one line and no backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("custval: internal error: {msg} (please report this)");
+    }));
+    let cli = Cli::parse();
+    let filter = if cli.quiet { "error" } else { "warn" };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CUSTVAL_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter)),
+        )
+        .with_writer(std::io::stderr)
+        .without_time()
+        .init();
+    let g = Globals {
+        db: cli.db,
+        quiet: cli.quiet,
+    };
+    let result = match cli.command {
+        Command::Generate(a) => commands::generate::run(a, &g),
+        Command::Rfm(a) => commands::rfm::run(a, &g),
+        Command::Abc(a) => commands::abc::run(a, &g),
+        Command::Weights(c) => commands::weights::run(c, &g),
+        Command::Rank(c) => commands::weights::run_rank(c, &g),
+        Command::Demo(a) => commands::demo::run(a, &g),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("custval: {}", one_line(&e));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The error and its causes on one line, without repeating a cause already in the message.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line.replace('\n', " ")
+}

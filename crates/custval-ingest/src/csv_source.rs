@@ -13,9 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use encoding_rs::{Encoding, UTF_8};
 
 use crate::encoding::{DecodingReader, binary_offset, detect};
-use crate::{
-    Cell, FoldResult, IngestError, Plan, ReadOptions, Row, STACK_FIELDS, ScanReport,
-};
+use crate::{Cell, FoldResult, IngestError, Plan, ReadOptions, Row, STACK_FIELDS, ScanReport};
 
 const SAMPLE: usize = 64 << 10;
 const BLOCK: usize = 4 << 20;
@@ -315,15 +313,9 @@ where
                         if stop.load(Ordering::Relaxed) {
                             break;
                         }
-                        if let Err(e) = parse_block(
-                            path,
-                            layout,
-                            &block,
-                            plan,
-                            &mut state,
-                            fold,
-                            &mut report,
-                        ) {
+                        if let Err(e) =
+                            parse_block(path, layout, &block, plan, &mut state, fold, &mut report)
+                        {
                             stop.store(true, Ordering::Relaxed);
                             return Err(e);
                         }
@@ -412,7 +404,9 @@ fn cut_blocks(
         if stop.load(Ordering::Relaxed) {
             return Ok(());
         }
-        let mut buf = free.try_recv().unwrap_or_else(|_| Vec::with_capacity(BLOCK * 2));
+        let mut buf = free
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(BLOCK * 2));
         buf.clear();
         buf.extend_from_slice(&carry);
         let eof = read_full(stream, &mut buf, BLOCK).map_err(io)?;

@@ -38,7 +38,11 @@ pub(crate) struct Detected {
 
 /// Decides the encoding from a sample of the file's first bytes.
 pub(crate) fn detect(sample: &[u8], choice: EncodingChoice, complete: bool) -> Detected {
-    let bom = if sample.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let bom = if sample.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     let encoding = match choice {
         EncodingChoice::Utf8 => UTF_8,
         // encoding_rs decodes GBK as GB18030 (a superset), which is what real GBK files need.
@@ -52,7 +56,8 @@ pub(crate) fn detect(sample: &[u8], choice: EncodingChoice, complete: bool) -> D
                 // A multi-byte character cut by the end of the sample is still UTF-8.
                 Err(e) if !complete && e.error_len().is_none() => UTF_8,
                 Err(_) => {
-                    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+                    let mut det =
+                        chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
                     det.feed(body, complete);
                     // Chinese tables first: tld "cn" biases the guess toward GBK family.
                     let guess = det.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
@@ -156,7 +161,11 @@ mod tests {
     fn detects_gbk() {
         let (bytes, _, _) = GBK.encode("客户编号,订单日期,金额\nC001,2024-01-31,100\n");
         let d = detect(&bytes, EncodingChoice::Auto, true);
-        assert!(d.encoding == GBK || d.encoding == GB18030, "{}", d.encoding.name());
+        assert!(
+            d.encoding == GBK || d.encoding == GB18030,
+            "{}",
+            d.encoding.name()
+        );
     }
 
     #[test]

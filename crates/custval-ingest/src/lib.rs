@@ -58,7 +58,9 @@ pub enum IngestError {
     },
     #[error("{path}: column {name:?} appears more than once in the header")]
     DuplicateColumn { path: PathBuf, name: String },
-    #[error("{path}: line {line}: a record longer than {limit} bytes; this does not look like a table")]
+    #[error(
+        "{path}: line {line}: a record longer than {limit} bytes; this does not look like a table"
+    )]
     RecordTooLong {
         path: PathBuf,
         line: u64,
@@ -71,7 +73,9 @@ pub enum IngestError {
         encoding: &'static str,
         hint: &'static str,
     },
-    #[error("{path}: this is not a text table (binary data near byte {offset}); expected CSV, XLSX or Parquet")]
+    #[error(
+        "{path}: this is not a text table (binary data near byte {offset}); expected CSV, XLSX or Parquet"
+    )]
     Binary { path: PathBuf, offset: usize },
     #[error("{path}: line {line}: {message}")]
     Csv {
@@ -83,7 +87,9 @@ pub enum IngestError {
     Workbook { path: PathBuf, message: String },
     #[error("{path}: {message}")]
     Parquet { path: PathBuf, message: String },
-    #[error("{path}: {rejected} of {read} rows were rejected and --strict is set (first: line {line}: {reason})")]
+    #[error(
+        "{path}: {rejected} of {read} rows were rejected and --strict is set (first: line {line}: {reason})"
+    )]
     Strict {
         path: PathBuf,
         read: u64,
@@ -385,9 +391,7 @@ impl Source {
             (None, Format::Xlsx) => {
                 xlsx_source::scan(&self.path, &self.options, &plan, &init, &fold, progress)?
             }
-            (None, _) => {
-                parquet_source::scan(&self.path, threads, &plan, &init, &fold, progress)?
-            }
+            (None, _) => parquet_source::scan(&self.path, threads, &plan, &init, &fold, progress)?,
         };
         report.rejected.sort_by_key(|r| r.line);
         Ok((states, report))
@@ -497,10 +501,20 @@ impl Plan<'_> {
                 match field.kind {
                     Kind::Text => Ok(Value::Text(s)),
                     Kind::Date => parse::parse_date(s).map(Value::Date).ok_or_else(|| {
-                        format!("bad date in {}: {:?} is {}", field.column, s, parse::BAD_DATE)
+                        format!(
+                            "bad date in {}: {:?} is {}",
+                            field.column,
+                            s,
+                            parse::BAD_DATE
+                        )
                     }),
                     Kind::Number => parse::parse_number(s).map(Value::Number).ok_or_else(|| {
-                        format!("bad number in {}: {:?} is {}", field.column, s, parse::BAD_NUMBER)
+                        format!(
+                            "bad number in {}: {:?} is {}",
+                            field.column,
+                            s,
+                            parse::BAD_NUMBER
+                        )
                     }),
                 }
             }
@@ -508,7 +522,9 @@ impl Plan<'_> {
                 Kind::Number if x.is_finite() => Ok(Value::Number(x)),
                 Kind::Date => parse::days_from_excel_serial(x)
                     .map(Value::Date)
-                    .ok_or_else(|| format!("bad date in {}: {x} is {}", field.column, parse::BAD_DATE)),
+                    .ok_or_else(|| {
+                        format!("bad date in {}: {x} is {}", field.column, parse::BAD_DATE)
+                    }),
                 _ => Err(format!("bad value in {}: {x}", field.column)),
             },
             Cell::Date(d) => match field.kind {
@@ -517,7 +533,11 @@ impl Plan<'_> {
                     "bad value in {}: a date ({}) where a {} is expected",
                     field.column,
                     parse::format_date(d),
-                    if field.kind == Kind::Number { "number" } else { "text" }
+                    if field.kind == Kind::Number {
+                        "number"
+                    } else {
+                        "text"
+                    }
                 )),
             },
         }

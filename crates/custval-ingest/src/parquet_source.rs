@@ -44,29 +44,49 @@ fn view(path: &Path, array: &ArrayRef, kind: Kind, name: &str) -> Result<ColView
         message: format!("column {name:?}: {e}"),
     };
     let dt = array.data_type();
-    let is_text = matches!(dt, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
+    let is_text = matches!(
+        dt,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    );
     let cast = |to: &DataType| arrow::compute::cast(array, to).map_err(err);
     Ok(match (kind, dt) {
-        (Kind::Date, DataType::Date32) | (Kind::Date, DataType::Date64) | (Kind::Date, DataType::Timestamp(_, _)) => {
+        (Kind::Date, DataType::Date32)
+        | (Kind::Date, DataType::Date64)
+        | (Kind::Date, DataType::Timestamp(_, _)) => {
             let a = cast(&DataType::Date32)?;
-            ColView::D32(a.as_any().downcast_ref::<Date32Array>().cloned().ok_or_else(|| IngestError::Parquet {
-                path: path.to_path_buf(),
-                message: format!("column {name:?}: cannot read as dates"),
-            })?)
+            ColView::D32(
+                a.as_any()
+                    .downcast_ref::<Date32Array>()
+                    .cloned()
+                    .ok_or_else(|| IngestError::Parquet {
+                        path: path.to_path_buf(),
+                        message: format!("column {name:?}: cannot read as dates"),
+                    })?,
+            )
         }
         (Kind::Text, _) | (_, _) if is_text || kind == Kind::Text => {
             let a = cast(&DataType::Utf8)?;
-            ColView::Str(a.as_any().downcast_ref::<StringArray>().cloned().ok_or_else(|| IngestError::Parquet {
-                path: path.to_path_buf(),
-                message: format!("column {name:?}: cannot read as text"),
-            })?)
+            ColView::Str(
+                a.as_any()
+                    .downcast_ref::<StringArray>()
+                    .cloned()
+                    .ok_or_else(|| IngestError::Parquet {
+                        path: path.to_path_buf(),
+                        message: format!("column {name:?}: cannot read as text"),
+                    })?,
+            )
         }
         _ if dt.is_numeric() || matches!(dt, DataType::Boolean) => {
             let a = cast(&DataType::Float64)?;
-            ColView::F64(a.as_any().downcast_ref::<Float64Array>().cloned().ok_or_else(|| IngestError::Parquet {
-                path: path.to_path_buf(),
-                message: format!("column {name:?}: cannot read as numbers"),
-            })?)
+            ColView::F64(
+                a.as_any()
+                    .downcast_ref::<Float64Array>()
+                    .cloned()
+                    .ok_or_else(|| IngestError::Parquet {
+                        path: path.to_path_buf(),
+                        message: format!("column {name:?}: cannot read as numbers"),
+                    })?,
+            )
         }
         _ => {
             return Err(IngestError::Parquet {
@@ -128,7 +148,8 @@ where
                     let mut report = ScanReport::default();
                     for g in (w..groups).step_by(workers) {
                         let b = builder(path)?;
-                        let mask = ProjectionMask::roots(b.parquet_schema(), plan.columns.iter().copied());
+                        let mask =
+                            ProjectionMask::roots(b.parquet_schema(), plan.columns.iter().copied());
                         // Projected batches keep the file's column order; map requested → batch index.
                         let mut sorted: Vec<usize> = plan.columns.to_vec();
                         sorted.sort_unstable();
@@ -154,7 +175,12 @@ where
                                 .enumerate()
                                 .map(|(i, c)| {
                                     let k = sorted.binary_search(c).unwrap_or(0);
-                                    view(path, batch.column(k), plan.fields[i].kind, &plan.fields[i].column)
+                                    view(
+                                        path,
+                                        batch.column(k),
+                                        plan.fields[i].kind,
+                                        &plan.fields[i].column,
+                                    )
                                 })
                                 .collect::<Result<Vec<_>, _>>()?;
                             let n = views.len();

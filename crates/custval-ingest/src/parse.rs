@@ -73,7 +73,8 @@ pub fn days_from_excel_serial(serial: f64) -> Option<i32> {
 }
 
 /// Why a date field was rejected; becomes the quarantine reason.
-pub const BAD_DATE: &str = "not a date (expected e.g. 2024-01-31, 2024/1/31, 20240131, 2024年1月31日 or an Excel serial)";
+pub const BAD_DATE: &str =
+    "not a date (expected e.g. 2024-01-31, 2024/1/31, 20240131, 2024年1月31日 or an Excel serial)";
 
 /// Parses a date in any accepted form. A time of day after the date is ignored.
 pub fn parse_date(text: &str) -> Option<i32> {
@@ -117,7 +118,8 @@ fn parse_date_slow(s: &str) -> Option<i32> {
         return None;
     }
     // Excel serial with a time fraction: "45322.5".
-    if b.iter().all(|c| c.is_ascii_digit() || *c == b'.') && b.iter().filter(|c| **c == b'.').count() == 1
+    if b.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+        && b.iter().filter(|c| **c == b'.').count() == 1
     {
         if let Ok(v) = date_part.parse::<f64>() {
             if b.iter().position(|c| *c == b'.').unwrap_or(0) <= 7 && v >= 1.0 {
@@ -251,7 +253,11 @@ fn parse_number_slow(s: &str) -> Option<f64> {
             clean.replace_range(pos..pos + code.len(), "");
         }
     }
-    if !saw_digit || clean.chars().any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E') {
+    if !saw_digit
+        || clean
+            .chars()
+            .any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
+    {
         return None;
     }
     let mut v: f64 = clean.parse().ok()?;
@@ -309,7 +315,16 @@ mod tests {
         ] {
             assert_eq!(parse_date(s), want, "{s}");
         }
-        for s in ["", "31/01/2024", "01/31/2024", "2024-13-01", "2024-02-30", "abc", "2024-1", "0"] {
+        for s in [
+            "",
+            "31/01/2024",
+            "01/31/2024",
+            "2024-13-01",
+            "2024-02-30",
+            "abc",
+            "2024-1",
+            "0",
+        ] {
             assert_eq!(parse_date(s), None, "{s}");
         }
     }
@@ -335,7 +350,9 @@ mod tests {
             let got = parse_number(s);
             assert!(got.is_some_and(|g| (g - v).abs() < 1e-9), "{s}: {got:?}");
         }
-        for s in ["", "abc", "NaN", "inf", "-", "1.2.3", "--1", "(-1)", "12abc"] {
+        for s in [
+            "", "abc", "NaN", "inf", "-", "1.2.3", "--1", "(-1)", "12abc",
+        ] {
             assert_eq!(parse_number(s), None, "{s}");
         }
     }

@@ -12,7 +12,8 @@ fn load(path: &Path, options: &ReadOptions) -> Result<Range<Data>, IngestError> 
         path: path.to_path_buf(),
         message,
     };
-    let mut wb = open_workbook_auto(path).map_err(|e| err(format!("cannot open the workbook: {e}")))?;
+    let mut wb =
+        open_workbook_auto(path).map_err(|e| err(format!("cannot open the workbook: {e}")))?;
     let names = wb.sheet_names();
     let name = match &options.sheet {
         Some(s) => {

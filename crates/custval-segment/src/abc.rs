@@ -67,7 +67,10 @@ pub fn classify(values: &[f64], cuts: &[f64], basis: Basis) -> Result<Vec<AbcRow
                 Basis::Value => cum,
                 Basis::Count => (rank + 1) as f64 / n,
             };
-            let k = cuts.iter().position(|c| position <= c + EPS).unwrap_or(cuts.len());
+            let k = cuts
+                .iter()
+                .position(|c| position <= c + EPS)
+                .unwrap_or(cuts.len());
             AbcRow {
                 index,
                 value,
@@ -104,7 +107,10 @@ mod tests {
 
     #[test]
     fn bad_input() {
-        assert_eq!(classify(&[], &[0.8], Basis::Value), Err(SegmentError::Empty));
+        assert_eq!(
+            classify(&[], &[0.8], Basis::Value),
+            Err(SegmentError::Empty)
+        );
         assert!(classify(&[1.0], &[0.9, 0.8], Basis::Value).is_err());
         assert!(classify(&[-1.0, 0.5], &[0.8], Basis::Value).is_err());
         assert!(classify(&[f64::NAN], &[0.8], Basis::Value).is_err());

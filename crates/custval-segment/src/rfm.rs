@@ -193,9 +193,8 @@ impl RuleSet {
     pub fn name<'a>(&'a self, s: &RfmScore, bins: u8) -> &'a str {
         let s = match self.scale {
             Some(scale) if scale != bins => {
-                let re = |v: u8| {
-                    1 + ((u16::from(v) - 1) * u16::from(scale) / u16::from(bins)) as u8
-                };
+                let re =
+                    |v: u8| 1 + ((u16::from(v) - 1) * u16::from(scale) / u16::from(bins)) as u8;
                 RfmScore {
                     r_score: re(s.r_score),
                     f_score: re(s.f_score),
@@ -289,7 +288,9 @@ mod tests {
 
     #[test]
     fn scores_follow_breaks() {
-        let values: Vec<_> = (1..=10).map(|i| v(i * 10, i as u64, i as f64 * 100.0)).collect();
+        let values: Vec<_> = (1..=10)
+            .map(|i| v(i * 10, i as u64, i as f64 * 100.0))
+            .collect();
         let (t, s) = score(&values, 5).expect("scores");
         for (got, want) in t.frequency.iter().zip([2.8, 4.6, 6.4, 8.2]) {
             assert!((got - want).abs() < 1e-12, "{got} vs {want}");
@@ -308,7 +309,11 @@ mod tests {
         values.extend((0..20).map(|i| v(5, 2 + i, 500.0)));
         let (t, s) = score(&values, 5).expect("scores");
         assert_eq!(t.frequency[..3], [1.0, 1.0, 1.0]);
-        assert!(s[..80].iter().all(|x| x.f_score == 1 && x.r_score == s[0].r_score));
+        assert!(
+            s[..80]
+                .iter()
+                .all(|x| x.f_score == 1 && x.r_score == s[0].r_score)
+        );
         assert!(s[80..].iter().all(|x| x.f_score >= 4));
     }
 

@@ -1,0 +1,223 @@
+//! `custval abc`: Pareto classes by cumulative share.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use custval_export::{Cell, Table};
+use custval_ingest::{Field, Kind};
+use custval_segment::abc::{self, AbcRow, Basis};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::Globals;
+use crate::input::{InputOpts, progress_bar};
+use crate::output::{self, Destination, Format, num, pct};
+
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Values are sorted descending (ties keep file order). A row is in class A while the cumulative
+share including it is within the first cut, B within the second, and so on; C after the last
+cut. Rows with the same id are summed first, so a transactions file can be given directly.
+--by count cuts on the share of customers instead (top 20% = A with --cuts 0.2,0.5).")]
+pub struct Args {
+    /// Input table (CSV, XLSX or Parquet).
+    #[arg(long, value_name = "FILE")]
+    pub input: PathBuf,
+    /// Column with the customer (or item) id.
+    #[arg(long, value_name = "COL")]
+    pub id_col: String,
+    /// Column with the value (revenue, profit, CLV, …).
+    #[arg(long, value_name = "COL")]
+    pub value_col: String,
+    /// Cumulative-share cuts, increasing, within (0, 1].
+    #[arg(long, default_value = "0.8,0.95", value_delimiter = ',')]
+    pub cuts: Vec<f64>,
+    /// Cut by share of value or share of customers.
+    #[arg(long, value_enum, default_value = "value")]
+    pub by: By,
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    #[command(flatten)]
+    pub opts: InputOpts,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum By {
+    Value,
+    Count,
+}
+
+#[derive(Serialize)]
+struct RowOut<'a> {
+    id: &'a str,
+    value: f64,
+    share: f64,
+    cumulative_share: f64,
+    class: &'a str,
+}
+
+/// Sums values per id, keeping the order ids first appear in.
+pub fn read_values(a: &Args, g: &Globals) -> Result<(Vec<String>, Vec<f64>)> {
+    let source = a.opts.open(&a.input)?;
+    let fields = [
+        Field::required(&a.id_col, Kind::Text),
+        Field::required(&a.value_col, Kind::Number),
+    ];
+    let bar = progress_bar(g, "reading");
+    let (parts, report) = source.scan(
+        &fields,
+        Vec::new,
+        |rows: &mut Vec<(u64, String, f64)>, row| {
+            match (row.text(0), row.number(1)) {
+                (Some(id), Some(v)) => rows.push((row.line, id.to_string(), v)),
+                _ => return Err("missing field".into()),
+            }
+            Ok(())
+        },
+        &|d, t| {
+            bar.set_length(t);
+            bar.set_position(d);
+        },
+    )?;
+    bar.finish_and_clear();
+    a.opts.settle(&source, &report, g)?;
+    let mut rows: Vec<(u64, String, f64)> = parts.into_iter().flatten().collect();
+    rows.sort_by_key(|r| r.0);
+    let mut index: FxHashMap<String, usize> = FxHashMap::default();
+    let (mut ids, mut values) = (Vec::new(), Vec::new());
+    for (_, id, v) in rows {
+        match index.get(&id) {
+            Some(&k) => values[k] += v,
+            None => {
+                index.insert(id.clone(), ids.len());
+                ids.push(id);
+                values.push(v);
+            }
+        }
+    }
+    Ok((ids, values))
+}
+
+pub fn run(a: Args, g: &Globals) -> Result<()> {
+    let dest = output::destination(a.format, a.output.as_deref())?;
+    let (ids, values) = read_values(&a, g)?;
+    let basis = match a.by {
+        By::Value => Basis::Value,
+        By::Count => Basis::Count,
+    };
+    let rows = abc::classify(&values, &a.cuts, basis)?;
+    emit(&ids, &rows, &a.cuts, dest, g)
+}
+
+pub fn emit(
+    ids: &[String],
+    rows: &[AbcRow],
+    cuts: &[f64],
+    dest: Destination,
+    g: &Globals,
+) -> Result<()> {
+    let table = || Table {
+        headers: ["id", "value", "share", "cumulative_share", "class"]
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::Text(ids[r.index].clone()),
+                    Cell::Number(super::rfm::round6(r.value)),
+                    Cell::Number(r.share),
+                    Cell::Number(r.cumulative_share),
+                    Cell::Text(r.class.clone()),
+                ]
+            })
+            .collect(),
+    };
+    match dest {
+        Destination::Stdout(Format::Json) => output::print_json(
+            &rows
+                .iter()
+                .map(|r| RowOut {
+                    id: &ids[r.index],
+                    value: super::rfm::round6(r.value),
+                    share: r.share,
+                    cumulative_share: r.cumulative_share,
+                    class: &r.class,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Destination::Stdout(Format::Csv) => {
+            output::print_bytes(&custval_export::csv_bytes(&table()))
+        }
+        Destination::Stdout(_) => {
+            let mut text = summary(rows, cuts);
+            if rows.len() <= 50 {
+                text.push('\n');
+                text.push_str(&output::text_table(
+                    &["id", "value", "share", "cumulative", "class"],
+                    rows.iter().map(|r| {
+                        vec![
+                            ids[r.index].clone(),
+                            num(r.value, 2),
+                            pct(r.share),
+                            pct(r.cumulative_share),
+                            r.class.clone(),
+                        ]
+                    }),
+                ));
+            } else {
+                text.push_str("\n(use --output FILE.csv|.xlsx or --format json for every row)");
+            }
+            output::print_text(&text)
+        }
+        Destination::File(path, tf) => {
+            output::write_file(&path, tf, &table())?;
+            if !g.quiet {
+                eprintln!("wrote {} rows to {}", rows.len(), path.display());
+                eprintln!("{}", summary(rows, cuts));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Count and value share per class.
+pub fn summary(rows: &[AbcRow], cuts: &[f64]) -> String {
+    let total: f64 = rows.iter().map(|r| r.value).sum();
+    let n = rows.len().max(1) as f64;
+    let mut lines = Vec::new();
+    for k in 0..=cuts.len() {
+        let label = abc::label(k);
+        let (count, value) = rows
+            .iter()
+            .filter(|r| r.class == label)
+            .fold((0usize, 0.0), |(c, v), r| (c + 1, v + r.value));
+        let rule = match k {
+            0 => format!("cumulative share ≤ {}", pct(cuts[0])),
+            k if k < cuts.len() => format!("≤ {}", pct(cuts[k])),
+            _ => "the rest".to_string(),
+        };
+        lines.push(vec![
+            label,
+            num(count as f64, 0),
+            pct(count as f64 / n),
+            num(value, 2),
+            pct(if total != 0.0 { value / total } else { 0.0 }),
+            rule,
+        ]);
+    }
+    output::text_table(
+        &[
+            "class",
+            "customers",
+            "% customers",
+            "value",
+            "% value",
+            "rule",
+        ],
+        lines,
+    )
+}

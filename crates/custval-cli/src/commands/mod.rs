@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod abc;
+pub mod demo;
+pub mod generate;
+pub mod rfm;
+pub mod weights;
