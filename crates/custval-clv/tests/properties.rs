@@ -180,6 +180,46 @@ fn extreme_grid_has_no_nan_or_inf() {
     }
 }
 
+/// BG/BB at up to 10⁴ opportunities and transactions.
+#[test]
+fn bgbb_extreme_grid_has_no_nan_or_inf() {
+    for (alpha, beta, gamma, delta) in [
+        (1.204, 0.750, 0.657, 2.783),
+        (0.05, 20.0, 20.0, 0.05),
+        (20.0, 0.05, 0.05, 20.0),
+    ] {
+        let m = FittedModel::BgBb(BgBb {
+            alpha,
+            beta,
+            gamma,
+            delta,
+        });
+        for n in [0.0_f64, 1.0, 100.0, 1e4] {
+            for (x, tx) in [(0.0, 0.0), (1.0, 1.0), (n / 2.0, n), (n, n), (1.0, n)] {
+                let (x, tx) = (x.floor().min(tx), tx.min(n));
+                let x = if tx == 0.0 { 0.0 } else { x.max(1.0).min(tx) };
+                let ll = m.log_likelihood(x, tx, n).unwrap_or(f64::NAN);
+                assert!(
+                    ll.is_finite() && ll <= 1e-12,
+                    "{m:?} ll({x},{tx},{n}) = {ll}"
+                );
+                let pa = m.p_alive(x, tx, n).unwrap_or(f64::NAN);
+                assert!(
+                    (0.0..=1.0).contains(&pa),
+                    "{m:?} p_alive({x},{tx},{n}) = {pa}"
+                );
+                let e = m
+                    .conditional_expected_purchases(1e4, x, tx, n)
+                    .unwrap_or(f64::NAN);
+                assert!(
+                    e.is_finite() && e >= 0.0 && e <= 1e4,
+                    "{m:?} E({x},{tx},{n}) = {e}"
+                );
+            }
+        }
+    }
+}
+
 /// regression_bgnbd_a_plus_b_below_one: c = a+b−1 ≤ 0 for x = 0 used to feed a non-positive c
 /// into the series; the rearranged sum must join the regular formula continuously.
 #[test]
