@@ -245,3 +245,31 @@ fn pnbd_fit_matches_lifetimes() {
         );
     }
 }
+
+/// Where lifetimes' linear-space ₂F₁ still works on extreme histories (x, t_x, T up to 10⁴) the
+/// log-likelihoods agree; where it returns NaN (null in the fixture) ours stays finite.
+#[test]
+fn pnbd_extreme_histories_finite_where_lifetimes_is_nan() {
+    let r = reference();
+    let ex = &r["pnbd_extreme"];
+    let x = vec_of(&ex["rows"]["frequency"]);
+    let tx = vec_of(&ex["rows"]["recency"]);
+    let t = vec_of(&ex["rows"]["T"]);
+    let mut nan_cases = 0;
+    for case in ex["cases"].as_array().expect("cases") {
+        let m = model_from(case, Model::ParetoNbd);
+        let want = case["log_likelihood_rows"].as_array().expect("rows");
+        for i in 0..x.len() {
+            let got = m.log_likelihood(x[i], tx[i], t[i]).expect("ll");
+            assert!(got.is_finite(), "row {i}: {got}");
+            match want[i].as_f64() {
+                Some(w) => rel_close(&format!("extreme row {i}"), got, w, 1e-9),
+                None => nan_cases += 1,
+            }
+        }
+    }
+    assert!(
+        nan_cases > 0,
+        "the fixture should contain lifetimes' NaN cases"
+    );
+}
