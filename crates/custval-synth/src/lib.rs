@@ -57,6 +57,7 @@
 //! by the calling thread in order, batch by batch through a bounded channel, so memory stays
 //! bounded and writing overlaps generation.
 
+mod bgnbd;
 mod chunk;
 mod csv_out;
 mod date;
@@ -75,10 +76,11 @@ use arrow::array::RecordBatch;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
+pub use bgnbd::{expected_repeat_purchases, expected_repeat_purchases_given};
 pub use model::{
     CATEGORIES, CHANNELS, Category, DECLINE_FACTOR, GROW_FACTOR, INDUSTRIES, INDUSTRIES_EN,
     INTERACTION_KINDS, MAX_ORDERS_PER_CUSTOMER, REGIONS, SIZES, SegmentParams, TREND_SHARE, TRENDS,
-    default_segments, expected_repeat_purchases, expected_repeat_purchases_given,
+    default_segments,
 };
 
 use chunk::ChunkData;
