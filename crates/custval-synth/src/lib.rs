@@ -44,6 +44,21 @@
 //! * **Wallet**: for about half of the customers, the estimated annual category spend
 //!   (`annual expected spend / share_of_wallet`, with noise); empty for the others.
 //!
+//! # Files and columns
+//! Dates are `YYYY-MM-DD`, money in yuan with two decimals, CSV in UTF-8 without BOM, comma,
+//! header row; Parquet uses `Date32`, `Float64`, `Int32`, `Boolean` and UTF-8 strings.
+//!
+//! | file | columns |
+//! |---|---|
+//! | `customers` | `customer_id` (`C0000001`), `name`, `industry`, `region`, `size`, `signup_date`, `owner` (`rep01`–`rep20`; key and large accounts belong to `rep01`–`rep05`), `phone` (`555-…`, fake), `email` (`@example.com`), `wallet` (annual, empty for about half) |
+//! | `transactions` | `order_id` (`O0000001-0001`), `customer_id`, `order_date`, `amount`, `cost`, `category`, `quantity`, `channel` (`direct`, `distributor`, `online`, `tender`) |
+//! | `costs` | `customer_id`, `period` (`YYYY-MM`, from the signup month to two months after dropout), `sales_cost`, `service_cost` |
+//! | `interactions` | `customer_id`, `date`, `kind` (`service_ticket`, `complaint`, `inquiry` = new-business inquiry, `referral`) |
+//! | `surveys` | `customer_id`, `date`, `csat` (1–5), `nps` (0–10) |
+//! | `contracts` | `customer_id`, `start`, `end`, `renewed` (`true`/`false`; empty while the contract runs past `end_date`) |
+//! | `payments` | `customer_id`, `invoice_date` (month end), `due_date`, `paid_date` (empty when unpaid), `amount` |
+//! | `truth.csv` | `customer_id`, `size`, `industry`, `trend` (`stable`/`decline`/`grow`), `trend_start`, `signup_date`, `lambda` (repeat purchases per day), `p_dropout`, `dropout_day` (date of the last purchase of a customer who dropped out; empty if alive), `nu`, `expected_spend_per_order` (= 3/ν), `late_payer`, `satisfaction` (latent, ~N(0, 0.7)), `share_of_wallet`, `high_maintenance`, `orders` (including the signup order), `revenue` |
+//!
 //! # Why it is deterministic
 //! Each customer's random number generator (xoshiro256++) is seeded from `(seed, customer
 //! index)` through a SplitMix64 mixer, and a customer's rows depend on nothing else. Customers
@@ -201,6 +216,9 @@ pub struct GenerateOptions {
     pub output_dir: PathBuf,
     /// Customers per chunk (memory and progress granularity; does not change the output).
     pub chunk_size: usize,
+    /// Worker threads: 0 uses rayon's global pool (all cores); n builds a pool of n threads.
+    /// Does not change the output.
+    pub threads: usize,
     /// Parameters of the size bands small, medium, large, key.
     pub segments: [SegmentParams; 4],
 }
@@ -208,6 +226,17 @@ pub struct GenerateOptions {
 /// The default end of the observation window: 2026-06-30.
 pub fn default_end_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 30).unwrap_or(NaiveDate::MIN)
+}
+
+impl GenerateOptions {
+    /// The defaults with `customers` and `output_dir` set.
+    pub fn new(customers: u64, output_dir: impl Into<PathBuf>) -> Self {
+        GenerateOptions {
+            customers,
+            output_dir: output_dir.into(),
+            ..Default::default()
+        }
+    }
 }
 
 impl Default for GenerateOptions {
@@ -220,6 +249,7 @@ impl Default for GenerateOptions {
             format: Format::Csv,
             output_dir: PathBuf::from("synthetic"),
             chunk_size: 10_000,
+            threads: 0,
             segments: default_segments(),
         }
     }
@@ -498,8 +528,27 @@ pub fn generate(
         .map(|&t| Sink::open(dir, t, opts.format))
         .collect::<Result<Vec<_>, _>>()?;
 
+    let pool = if opts.threads == 0 {
+        None
+    } else {
+        Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(opts.threads)
+                .build()
+                .map_err(|e| {
+                    SynthError::InvalidOptions(format!(
+                        "cannot start {} threads: {e}",
+                        opts.threads
+                    ))
+                })?,
+        )
+    };
+    let threads = pool
+        .as_ref()
+        .map_or_else(rayon::current_num_threads, |p| p.current_num_threads());
     let n_chunks = opts.customers.div_ceil(opts.chunk_size as u64);
-    let per_batch = (rayon::current_num_threads() as u64 * 2).max(2);
+    let per_batch = (threads as u64 * 2).max(2);
+    let pool = pool.as_ref();
     let mut rows = [0u64; 8];
     let mut done = 0u64;
     let model = &model;
@@ -510,10 +559,16 @@ pub fn generate(
             let mut b = 0;
             while b < n_chunks {
                 let end = (b + per_batch).min(n_chunks);
-                let out: Vec<_> = (b..end)
-                    .into_par_iter()
-                    .map(|c| build_chunk(model, opts, c))
-                    .collect();
+                let work = || -> Vec<_> {
+                    (b..end)
+                        .into_par_iter()
+                        .map(|c| build_chunk(model, opts, c))
+                        .collect()
+                };
+                let out = match pool {
+                    Some(p) => p.install(work),
+                    None => work(),
+                };
                 if tx.send(out).is_err() {
                     break;
                 }
