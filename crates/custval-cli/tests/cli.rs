@@ -33,7 +33,10 @@ fn fails(cmd: &mut Command) -> String {
     let out = cmd.output().expect("run");
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(1), "stderr: {err}");
-    assert!(!err.contains("panicked") && !err.contains("internal error"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("internal error"),
+        "{err}"
+    );
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
     err
 }
@@ -60,7 +63,13 @@ fn rfm_args(file: &Path, c: &str, d: &str, a: &str, as_of: &str) -> Vec<String> 
 #[test]
 fn rfm_on_cdnow_matches_independent_totals() {
     let out = custval()
-        .args(rfm_args(&data("cdnow_transactions.csv"), "customer_id", "date", "amount", "1998-06-30"))
+        .args(rfm_args(
+            &data("cdnow_transactions.csv"),
+            "customer_id",
+            "date",
+            "amount",
+            "1998-06-30",
+        ))
         .args(["--format", "json"])
         .output()
         .expect("run");
@@ -69,7 +78,10 @@ fn rfm_on_cdnow_matches_independent_totals() {
     // 23,570 customers and $2,500,315.63 in 69,659 rows: the CDNOW master file's known totals.
     assert_eq!(customers.len(), 23_570);
     assert_eq!(v["input"]["read"], 69_659);
-    let total: f64 = customers.iter().map(|c| c["monetary"].as_f64().unwrap_or(0.0)).sum();
+    let total: f64 = customers
+        .iter()
+        .map(|c| c["monetary"].as_f64().unwrap_or(0.0))
+        .sum();
     assert!((total - 2_500_315.63).abs() < 0.01, "{total}");
     let c2 = &customers[1];
     assert_eq!(c2["customer_id"], "2");
@@ -77,7 +89,11 @@ fn rfm_on_cdnow_matches_independent_totals() {
     assert_eq!(c2["monetary"], 89.0);
     assert_eq!(c2["recency_days"], 534, "1997-01-12 to 1998-06-30");
     for c in customers {
-        let (r, f, m) = (c["r_score"].as_u64().unwrap_or(0), c["f_score"].as_u64().unwrap_or(0), c["m_score"].as_u64().unwrap_or(0));
+        let (r, f, m) = (
+            c["r_score"].as_u64().unwrap_or(0),
+            c["f_score"].as_u64().unwrap_or(0),
+            c["m_score"].as_u64().unwrap_or(0),
+        );
         assert!((1..=5).contains(&r) && (1..=5).contains(&f) && (1..=5).contains(&m));
         assert_eq!(c["rfm_score"].as_u64(), Some(100 * r + 10 * f + m));
     }
@@ -90,7 +106,13 @@ fn rfm_on_cdnow_matches_independent_totals() {
 #[test]
 fn rfm_cn8_names_eight_classes() {
     let out = custval()
-        .args(rfm_args(&data("cdnow_transactions.csv"), "customer_id", "date", "amount", "1998-06-30"))
+        .args(rfm_args(
+            &data("cdnow_transactions.csv"),
+            "customer_id",
+            "date",
+            "amount",
+            "1998-06-30",
+        ))
         .args(["--segments", "cn8", "--format", "json"])
         .output()
         .expect("run");
@@ -130,7 +152,13 @@ fn regression_gbk_chinese_headers_and_quarantine() {
     let file = gbk_file(dir.path());
     let q = dir.path().join("rejected.csv");
     let out = custval()
-        .args(rfm_args(&file, "客户编号", "订单日期", "金额", "2024-03-31"))
+        .args(rfm_args(
+            &file,
+            "客户编号",
+            "订单日期",
+            "金额",
+            "2024-03-31",
+        ))
         .args(["--format", "json", "--quarantine", &q.display().to_string()])
         .output()
         .expect("run");
@@ -141,7 +169,10 @@ fn regression_gbk_chinese_headers_and_quarantine() {
     let customers = v["customers"].as_array().expect("customers");
     assert_eq!(customers.len(), 2);
     assert_eq!(customers[0]["customer_id"], "C001");
-    assert_eq!(customers[0]["monetary"], 1000.0, "refund in parentheses nets");
+    assert_eq!(
+        customers[0]["monetary"], 1000.0,
+        "refund in parentheses nets"
+    );
     assert_eq!(customers[0]["recency_days"], 30);
     assert_eq!(customers[1]["monetary"], 800.0);
     // The quarantine file: UTF-8 with BOM, line numbers as in a text editor, reasons.
@@ -161,7 +192,13 @@ fn strict_mode_refuses_dirty_files() {
     let file = gbk_file(dir.path());
     let err = fails(
         custval()
-            .args(rfm_args(&file, "客户编号", "订单日期", "金额", "2024-03-31"))
+            .args(rfm_args(
+                &file,
+                "客户编号",
+                "订单日期",
+                "金额",
+                "2024-03-31",
+            ))
             .arg("--strict"),
     );
     assert!(err.contains("--strict") && err.contains("line 5"), "{err}");
@@ -189,7 +226,13 @@ fn bad_inputs_fail_with_one_clear_line() {
 
     let run = |file: &Path| {
         let mut c = custval();
-        c.args(rfm_args(file, "customer_id", "date", "amount", "2024-12-31"));
+        c.args(rfm_args(
+            file,
+            "customer_id",
+            "date",
+            "amount",
+            "2024-12-31",
+        ));
         c
     };
     assert!(fails(&mut run(&p("missing.csv"))).contains("missing.csv"));
@@ -200,10 +243,22 @@ fn bad_inputs_fail_with_one_clear_line() {
     assert!(fails(&mut run(&p("long.csv"))).contains("longer than"));
     let e = fails(&mut run(&p("mixed.csv")));
     assert!(e.contains("line 20002") && e.contains("UTF-8"), "{e}");
-    let e = fails(custval().args(rfm_args(&p("ok.csv"), "客户", "date", "amount", "2024-12-31")));
-    assert!(e.contains("no column named \"客户\"") && e.contains("customer_id, date, amount"), "{e}");
+    let e = fails(custval().args(rfm_args(
+        &p("ok.csv"),
+        "客户",
+        "date",
+        "amount",
+        "2024-12-31",
+    )));
+    assert!(
+        e.contains("no column named \"客户\"") && e.contains("customer_id, date, amount"),
+        "{e}"
+    );
     // Usage errors are clap's: exit 2.
-    let out = custval().args(["rfm", "--as-of", "nope"]).output().expect("run");
+    let out = custval()
+        .args(["rfm", "--as-of", "nope"])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -213,34 +268,88 @@ fn abc_classes_and_formats() {
     let f = dir.path().join("values.csv");
     std::fs::write(&f, "id;value\nA;50\nB;30\nC;10\nD;5\nE;5\nA;0\n").expect("w");
     let out = custval()
-        .args(["abc", "--input", &f.display().to_string(), "--id-col", "id", "--value-col", "value", "--format", "json"])
+        .args([
+            "abc",
+            "--input",
+            &f.display().to_string(),
+            "--id-col",
+            "id",
+            "--value-col",
+            "value",
+            "--format",
+            "json",
+        ])
         .output()
         .expect("run");
     let v = json(&out);
-    let classes: Vec<&str> = v.as_array().expect("rows").iter().map(|r| r["class"].as_str().unwrap_or("")).collect();
+    let classes: Vec<&str> = v
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["class"].as_str().unwrap_or(""))
+        .collect();
     assert_eq!(classes, ["A", "A", "B", "B", "C"]);
     assert_eq!(v[1]["cumulative_share"], 0.8);
     let xlsx = dir.path().join("abc.xlsx");
     custval()
-        .args(["abc", "--input", &f.display().to_string(), "--id-col", "id", "--value-col", "value", "--output", &xlsx.display().to_string()])
+        .args([
+            "abc",
+            "--input",
+            &f.display().to_string(),
+            "--id-col",
+            "id",
+            "--value-col",
+            "value",
+            "--output",
+            &xlsx.display().to_string(),
+        ])
         .assert()
         .success();
-    assert!(std::fs::metadata(&xlsx).map(|m| m.len() > 1000).unwrap_or(false));
+    assert!(
+        std::fs::metadata(&xlsx)
+            .map(|m| m.len() > 1000)
+            .unwrap_or(false)
+    );
     let out = custval()
-        .args(["abc", "--input", &f.display().to_string(), "--id-col", "id", "--value-col", "value", "--format", "csv"])
+        .args([
+            "abc",
+            "--input",
+            &f.display().to_string(),
+            "--id-col",
+            "id",
+            "--value-col",
+            "value",
+            "--format",
+            "csv",
+        ])
         .output()
         .expect("run");
-    assert!(out.stdout.starts_with(b"\xEF\xBB\xBFid,value,share,cumulative_share,class"));
+    assert!(
+        out.stdout
+            .starts_with(b"\xEF\xBB\xBFid,value,share,cumulative_share,class")
+    );
 }
 
 #[test]
 fn ahp_matrix_published_example() {
     let out = custval()
-        .args(["weights", "ahp", "--matrix", "1 3 5; 1/3 1 3; 1/5 1/3 1", "--format", "json"])
+        .args([
+            "weights",
+            "ahp",
+            "--matrix",
+            "1 3 5; 1/3 1 3; 1/5 1/3 1",
+            "--format",
+            "json",
+        ])
         .output()
         .expect("run");
     let v = json(&out);
-    let w: Vec<f64> = v["weights"].as_array().expect("w").iter().filter_map(Value::as_f64).collect();
+    let w: Vec<f64> = v["weights"]
+        .as_array()
+        .expect("w")
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
     for (got, want) in w.iter().zip([0.6370, 0.2583, 0.1047]) {
         assert!((got - want).abs() < 5e-4, "{got} vs {want}");
     }
@@ -255,21 +364,53 @@ fn ahp_matrix_published_example() {
 fn entropy_critic_topsis_json() {
     let dir = tempfile::tempdir().expect("tmp");
     let f = dir.path().join("ind.csv");
-    std::fs::write(&f, "customer,revenue,margin,complaints\nA,100,0.3,2\nB,80,0.5,0\nC,20,0.1,5\n").expect("w");
+    std::fs::write(
+        &f,
+        "customer,revenue,margin,complaints\nA,100,0.3,2\nB,80,0.5,0\nC,20,0.1,5\n",
+    )
+    .expect("w");
     for method in ["entropy", "critic"] {
         let v = json(
             &custval()
-                .args(["weights", method, "--input", &f.display().to_string(), "--cost", "complaints", "--format", "json"])
+                .args([
+                    "weights",
+                    method,
+                    "--input",
+                    &f.display().to_string(),
+                    "--cost",
+                    "complaints",
+                    "--format",
+                    "json",
+                ])
                 .output()
                 .expect("run"),
         );
-        assert_eq!(v["columns"], serde_json::json!(["revenue", "margin", "complaints"]));
-        let s: f64 = v["weights"].as_array().expect("w").iter().filter_map(Value::as_f64).sum();
+        assert_eq!(
+            v["columns"],
+            serde_json::json!(["revenue", "margin", "complaints"])
+        );
+        let s: f64 = v["weights"]
+            .as_array()
+            .expect("w")
+            .iter()
+            .filter_map(Value::as_f64)
+            .sum();
         assert!((s - 1.0).abs() < 1e-9);
     }
     let v = json(
         &custval()
-            .args(["rank", "topsis", "--input", &f.display().to_string(), "--weights", "0.5,0.3,0.2", "--cost", "complaints", "--format", "json"])
+            .args([
+                "rank",
+                "topsis",
+                "--input",
+                &f.display().to_string(),
+                "--weights",
+                "0.5,0.3,0.2",
+                "--cost",
+                "complaints",
+                "--format",
+                "json",
+            ])
             .output()
             .expect("run"),
     );
@@ -285,31 +426,68 @@ fn generate_is_deterministic_and_parquet_agrees_with_csv() {
     let pq = dir.path().join("pq");
     for (d, fmt) in [(&a, "csv"), (&b, "csv"), (&pq, "parquet")] {
         custval()
-            .args(["generate", "--customers", "300", "--seed", "7", "--output", &d.display().to_string(), "--format", fmt])
+            .args([
+                "generate",
+                "--customers",
+                "300",
+                "--seed",
+                "7",
+                "--output",
+                &d.display().to_string(),
+                "--format",
+                fmt,
+            ])
             .assert()
             .success();
     }
     let read = |p: PathBuf| std::fs::read(p).expect("read");
-    assert_eq!(read(a.join("transactions.csv")), read(b.join("transactions.csv")));
-    for f in ["customers.csv", "costs.csv", "interactions.csv", "surveys.csv", "contracts.csv", "payments.csv", "truth.csv"] {
+    assert_eq!(
+        read(a.join("transactions.csv")),
+        read(b.join("transactions.csv"))
+    );
+    for f in [
+        "customers.csv",
+        "costs.csv",
+        "interactions.csv",
+        "surveys.csv",
+        "contracts.csv",
+        "payments.csv",
+        "truth.csv",
+    ] {
         assert!(a.join(f).exists(), "{f}");
     }
     let head = String::from_utf8(read(a.join("transactions.csv"))).expect("utf8");
     let header = head.lines().next().unwrap_or("");
-    for col in ["order_id", "customer_id", "order_date", "amount", "cost", "category"] {
+    for col in [
+        "order_id",
+        "customer_id",
+        "order_date",
+        "amount",
+        "cost",
+        "category",
+    ] {
         assert!(header.split(',').any(|h| h == col), "{header}");
     }
     let rfm = |file: PathBuf| {
         json(
             &custval()
-                .args(rfm_args(&file, "customer_id", "order_date", "amount", "2026-06-30"))
+                .args(rfm_args(
+                    &file,
+                    "customer_id",
+                    "order_date",
+                    "amount",
+                    "2026-06-30",
+                ))
                 .args(["--format", "json"])
                 .output()
                 .expect("run"),
         )["customers"]
             .clone()
     };
-    assert_eq!(rfm(a.join("transactions.csv")), rfm(pq.join("transactions.parquet")));
+    assert_eq!(
+        rfm(a.join("transactions.csv")),
+        rfm(pq.join("transactions.parquet"))
+    );
 }
 
 #[test]
@@ -322,7 +500,11 @@ fn xlsx_input_with_dates_as_cells() {
     ws.write(0, 0, "客户").expect("w");
     ws.write(0, 1, "日期").expect("w");
     ws.write(0, 2, "金额").expect("w");
-    let rows = [("甲", 2024, 1, 31, 100.0), ("甲", 2024, 2, 29, 50.0), ("乙", 2024, 3, 1, 70.0)];
+    let rows = [
+        ("甲", 2024, 1, 31, 100.0),
+        ("甲", 2024, 2, 29, 50.0),
+        ("乙", 2024, 3, 1, 70.0),
+    ];
     for (i, (c, y, m, d, a)) in rows.iter().enumerate() {
         let r = i as u32 + 1;
         ws.write(r, 0, *c).expect("w");
@@ -342,7 +524,12 @@ fn xlsx_input_with_dates_as_cells() {
             .expect("run"),
     );
     let c = v["customers"].as_array().expect("customers");
-    let get = |id: &str| c.iter().find(|x| x["customer_id"] == id).cloned().unwrap_or(Value::Null);
+    let get = |id: &str| {
+        c.iter()
+            .find(|x| x["customer_id"] == id)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
     assert_eq!(get("甲")["monetary"], 150.0);
     assert_eq!(get("甲")["recency_days"], 31);
     assert_eq!(get("丙")["monetary"], 1000.0);
@@ -353,10 +540,23 @@ fn xlsx_input_with_dates_as_cells() {
 fn demo_runs() {
     let dir = tempfile::tempdir().expect("tmp");
     let out = custval()
-        .args(["demo", "--customers", "200", "--dir", &dir.path().join("demo").display().to_string()])
+        .args([
+            "demo",
+            "--customers",
+            "200",
+            "--dir",
+            &dir.path().join("demo").display().to_string(),
+        ])
         .output()
         .expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("RFM segments") && text.contains("ABC classes"), "{text}");
+    assert!(
+        text.contains("RFM segments") && text.contains("ABC classes"),
+        "{text}"
+    );
 }

@@ -412,7 +412,8 @@ fn cut_blocks(
         let eof = read_full(stream, &mut buf, BLOCK).map_err(io)?;
         tick();
         if eof {
-            let tail = last_record_end(&buf, layout.delimiter).map_or(buf.len(), |e| buf.len() - e - 1);
+            let tail =
+                last_record_end(&buf, layout.delimiter).map_or(buf.len(), |e| buf.len() - e - 1);
             if tail > options.max_record_bytes {
                 let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
                 return Err(IngestError::RecordTooLong {
