@@ -11,4 +11,4 @@ cargo build --release -p custval-clv --example fit_csv
 export CUSTVAL_FIT_CSV="$CARGO_TARGET_DIR/release/examples/fit_csv"
 export CUSTVAL="${CUSTVAL:-$CARGO_TARGET_DIR/release/custval}"
 # Lifetimes' Pareto/NBD takes ~8 minutes at 1M customers; it is skipped above 100k by default.
-exec "$python" "$here/bench.py" --no-lifetimes-above 100000 "$@"
+exec "$python" "$here/bench.py" --no-lifetimes-above 100000 --repeat 3 "$@"
