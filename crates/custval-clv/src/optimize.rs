@@ -233,7 +233,8 @@ pub(crate) fn minimize(
         all_starts.push(init.clone());
     }
     all_starts.extend(starts.iter().cloned());
-    let mut best: Option<(Vec<f64>, f64, u64, f64)> = None;
+    // (θ, cost, gradient norm) of the best run so far.
+    let mut best: Option<(Vec<f64>, f64, f64)> = None;
     let mut total_iter = 0;
     for (k, start) in all_starts.iter().enumerate() {
         if start.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
@@ -244,14 +245,14 @@ pub(crate) fn minimize(
         total_iter += it;
         let g = norm(&problem.eval(&theta).1);
         if best.as_ref().is_none_or(|b| cost < b.1) {
-            best = Some((theta, cost, it, g));
+            best = Some((theta, cost, g));
         }
-        let converged = best.as_ref().is_some_and(|b| b.3 <= opts.grad_tol * 10.0);
+        let converged = best.as_ref().is_some_and(|b| b.2 <= opts.grad_tol * 10.0);
         if converged && k + 1 >= opts.n_starts.max(1) {
             break;
         }
     }
-    let Some((mut theta, mut cost, _, mut g)) = best else {
+    let Some((mut theta, mut cost, mut g)) = best else {
         return Err(ClvError::InvalidOption {
             name: "initial",
             reason: "no valid starting point (parameters must be finite and > 0)",
