@@ -58,6 +58,25 @@
 //! terms where the one in z needs millions. It is checked against closed forms and mpmath to
 //! 1e-10, including 1 − z = 1e-7.
 //!
+//! # Example
+//!
+//! ```
+//! use custval_clv::{ClvData, FitOptions, FittedModel, Model, PredictOptions, fit, predict};
+//!
+//! // frequency, recency, T in weeks (one row per customer; an optional weights column counts
+//! // identical customers).
+//! let data = ClvData::rft(vec![2.0, 1.0, 0.0, 5.0], vec![30.4, 1.7, 0.0, 35.0], vec![38.9; 4]);
+//! let f = fit(Model::BgNbd, &data, &FitOptions::default())?;
+//! println!("{}", serde_json::to_string(&f).unwrap_or_default()); // {"model":"bgnbd","params":{"r":…},…}
+//! let model = FittedModel::from_params(
+//!     Model::BgNbd,
+//!     &[("r", 0.243), ("alpha", 4.414), ("a", 0.793), ("b", 2.426)],
+//! )?;
+//! let rows = predict(&model, &data, &PredictOptions { horizon: 52.0, ..Default::default() })?;
+//! assert!(rows.iter().all(|r| (0.0..=1.0).contains(&r.p_alive)));
+//! # Ok::<(), custval_clv::ClvError>(())
+//! ```
+//!
 //! # Not for
 //!
 //! Reading files, choosing the calibration period, or segmenting customers: those live in the
