@@ -1,10 +1,10 @@
 //! Generates a synthetic company and prints the figures recorded in BENCH.md.
 //!
-//! `cargo run --release -p custval-synth --example generate -- CUSTOMERS DIR [csv|parquet] [SEED]`
+//! `cargo run --release -p custval-synth --example generate -- CUSTOMERS DIR [csv|parquet] [SEED] [b2b|retail]`
 
 use std::error::Error;
 
-use custval_synth::{Format, GenerateOptions, Table, generate};
+use custval_synth::{Flavour, Format, GenerateOptions, Table, generate};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -12,10 +12,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     let dir = args.get(2).cloned().unwrap_or_else(|| "synthetic".into());
     let format: Format = args.get(3).map_or(Ok(Format::Csv), |s| s.parse())?;
     let seed: u64 = args.get(4).map_or(Ok(42), |s| s.parse())?;
+    let flavour: Flavour = args.get(5).map_or(Ok(Flavour::B2b), |s| s.parse())?;
     let opts = GenerateOptions {
         customers,
         seed,
         format,
+        flavour,
         output_dir: dir.into(),
         ..Default::default()
     };

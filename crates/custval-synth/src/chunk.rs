@@ -97,6 +97,8 @@ pub(crate) struct Payments {
 /// Everything generated for one chunk of customers.
 #[derive(Debug, Default)]
 pub(crate) struct ChunkData {
+    /// The `size` labels of the flavour.
+    pub size_labels: [&'static str; 4],
     pub customers: Customers,
     pub truth: Truth,
     pub transactions: Transactions,

@@ -5,7 +5,7 @@ use crate::Table;
 use crate::chunk::ChunkData;
 use crate::date::{push_date, push_period};
 use crate::fmt::{push_cents, push_float, push_u64, push_u64_padded};
-use crate::model::{CATEGORIES, CHANNELS, INDUSTRIES, INTERACTION_KINDS, REGIONS, SIZES, TRENDS};
+use crate::model::{CATEGORIES, CHANNELS, INDUSTRIES, INTERACTION_KINDS, REGIONS, TRENDS};
 use crate::names::{push_email, push_phone};
 
 /// Header line of each table.
@@ -63,7 +63,7 @@ pub(crate) fn encode(table: Table, c: &ChunkData, w: usize) -> Vec<u8> {
                 o.push(b',');
                 o.extend_from_slice(REGIONS[usize::from(t.region[i])].as_bytes());
                 o.push(b',');
-                o.extend_from_slice(SIZES[usize::from(t.size[i])].as_bytes());
+                o.extend_from_slice(c.size_labels[usize::from(t.size[i])].as_bytes());
                 o.push(b',');
                 push_date(o, t.signup[i]);
                 o.extend_from_slice(b",rep");
@@ -176,7 +176,7 @@ pub(crate) fn encode(table: Table, c: &ChunkData, w: usize) -> Vec<u8> {
             for i in 0..t.index.len() {
                 push_customer_id(o, t.index[i], w);
                 o.push(b',');
-                o.extend_from_slice(SIZES[usize::from(cu.size[i])].as_bytes());
+                o.extend_from_slice(c.size_labels[usize::from(cu.size[i])].as_bytes());
                 o.push(b',');
                 o.extend_from_slice(INDUSTRIES[usize::from(cu.industry[i])].as_bytes());
                 o.push(b',');

@@ -41,6 +41,10 @@
 //!   high-maintenance accounts) drives CSAT (1–5), NPS (0–10) and referrals.
 //! * **Costs**: monthly sales cost per band and service cost from orders and tickets
 //!   (5 % high-maintenance customers cost four times as much to serve: the negative-value ones).
+//! * **Retail case** ([`Flavour::Retail`], DOMAIN §12's e-commerce repeat buyers): the same
+//!   model with consumer bands (`occasional`, `regular`, `loyal`, `vip`; [`retail_segments`]),
+//!   industry 个人消费者, person names, small baskets, higher dropout, no contracts, no wallet,
+//!   paid at once.
 //! * **Wallet**: for about half of the customers, the estimated annual category spend
 //!   (`annual expected spend / share_of_wallet`, with noise); empty for the others.
 //!
@@ -93,9 +97,9 @@ use rayon::prelude::*;
 
 pub use bgnbd::{expected_repeat_purchases, expected_repeat_purchases_given};
 pub use model::{
-    CATEGORIES, CHANNELS, Category, DECLINE_FACTOR, GROW_FACTOR, INDUSTRIES, INDUSTRIES_EN,
-    INTERACTION_KINDS, MAX_ORDERS_PER_CUSTOMER, REGIONS, SIZES, SegmentParams, TREND_SHARE, TRENDS,
-    default_segments,
+    CATEGORIES, CHANNELS, Category, DECLINE_FACTOR, Flavour, GROW_FACTOR, INDUSTRIES,
+    INDUSTRIES_EN, INTERACTION_KINDS, MAX_ORDERS_PER_CUSTOMER, REGIONS, RETAIL_SIZES, SIZES,
+    SegmentParams, TREND_SHARE, TRENDS, default_segments, retail_segments,
 };
 
 use chunk::ChunkData;
@@ -219,8 +223,11 @@ pub struct GenerateOptions {
     /// Worker threads: 0 uses rayon's global pool (all cores); n builds a pool of n threads.
     /// Does not change the output.
     pub threads: usize,
-    /// Parameters of the size bands small, medium, large, key.
-    pub segments: [SegmentParams; 4],
+    /// B2B (default) or retail.
+    pub flavour: Flavour,
+    /// Parameters of the four size bands; `None` takes the flavour's defaults
+    /// ([`default_segments`], [`retail_segments`]).
+    pub segments: Option<[SegmentParams; 4]>,
 }
 
 /// The default end of the observation window: 2026-06-30.
@@ -250,7 +257,8 @@ impl Default for GenerateOptions {
             output_dir: PathBuf::from("synthetic"),
             chunk_size: 10_000,
             threads: 0,
-            segments: default_segments(),
+            flavour: Flavour::B2b,
+            segments: None,
         }
     }
 }
@@ -470,7 +478,10 @@ fn build_chunk(model: &Model, opts: &GenerateOptions, chunk: u64) -> Result<Enco
     let size = opts.chunk_size as u64;
     let first = chunk * size;
     let last = (first + size).min(opts.customers);
-    let mut data = ChunkData::default();
+    let mut data = ChunkData {
+        size_labels: model.size_labels,
+        ..ChunkData::default()
+    };
     let mut scratch = Scratch::default();
     for index in first..last {
         model.simulate(index, &mut data, &mut scratch);
@@ -517,7 +528,10 @@ pub fn generate(
 ) -> Result<GenerateSummary, SynthError> {
     let started = Instant::now();
     let (start_day, end_day) = window(opts)?;
-    let model = Model::new(opts.seed, start_day, end_day, &opts.segments)?;
+    let segments = opts
+        .segments
+        .unwrap_or_else(|| opts.flavour.default_segments());
+    let model = Model::new(opts.seed, opts.flavour, start_day, end_day, &segments)?;
     let dir = &opts.output_dir;
     std::fs::create_dir_all(dir).map_err(|source| SynthError::CreateDir {
         path: dir.clone(),

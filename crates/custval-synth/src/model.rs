@@ -16,23 +16,70 @@ pub(crate) type CustRng = Xoshiro256PlusPlus;
 /// Size bands, smallest first (the `size` column).
 pub const SIZES: [&str; 4] = ["small", "medium", "large", "key"];
 
+/// Size bands of the retail case (the `size` column), least valuable first.
+pub const RETAIL_SIZES: [&str; 4] = ["occasional", "regular", "loyal", "vip"];
+
+/// Which company to simulate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Flavour {
+    /// A B2B supplier with key accounts (hospitals, pharmacy chains, manufacturers, …): the
+    /// default.
+    #[default]
+    B2b,
+    /// A retailer / e-commerce shop selling to consumers (repeat buyers): industry
+    /// `个人消费者`, person names, small orders, higher dropout, no contracts, paid at once.
+    Retail,
+}
+
+impl Flavour {
+    /// The `size` labels of the four bands.
+    pub fn size_labels(self) -> [&'static str; 4] {
+        match self {
+            Flavour::B2b => SIZES,
+            Flavour::Retail => RETAIL_SIZES,
+        }
+    }
+
+    /// The default band parameters of the flavour.
+    pub fn default_segments(self) -> [SegmentParams; 4] {
+        match self {
+            Flavour::B2b => default_segments(),
+            Flavour::Retail => retail_segments(),
+        }
+    }
+}
+
+impl std::str::FromStr for Flavour {
+    type Err = SynthError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "b2b" => Ok(Flavour::B2b),
+            "retail" => Ok(Flavour::Retail),
+            other => Err(SynthError::InvalidOptions(format!(
+                "unknown flavour {other:?} (expected b2b or retail)"
+            ))),
+        }
+    }
+}
+
 /// Industries (the `industry` column), with their English meaning in [`INDUSTRIES_EN`].
-pub const INDUSTRIES: [&str; 5] = ["医药", "制造业", "零售", "金融", "信息技术"];
+pub const INDUSTRIES: [&str; 6] = ["医药", "制造业", "零售", "金融", "信息技术", "个人消费者"];
 
 /// English names of [`INDUSTRIES`], index for index.
-pub const INDUSTRIES_EN: [&str; 5] = [
+pub const INDUSTRIES_EN: [&str; 6] = [
     "pharma (hospitals, pharmacy chains)",
     "manufacturing",
     "retail chains",
     "finance",
     "IT / software",
+    "consumers (retail case)",
 ];
 
 /// Regions (the `region` column).
 pub const REGIONS: [&str; 7] = ["华东", "华南", "华北", "华中", "西南", "西北", "东北"];
 
 /// Sales channels (the `channel` column of transactions).
-pub const CHANNELS: [&str; 4] = ["direct", "distributor", "online", "tender"];
+pub const CHANNELS: [&str; 5] = ["direct", "distributor", "online", "tender", "store"];
 
 /// Interaction kinds (the `kind` column of interactions).
 pub const INTERACTION_KINDS: [&str; 4] = ["service_ticket", "complaint", "inquiry", "referral"];
@@ -52,7 +99,7 @@ pub struct Category {
 }
 
 /// The product catalogue.
-pub const CATEGORIES: [Category; 9] = [
+pub const CATEGORIES: [Category; 13] = [
     Category {
         name: "药品",
         margin: 0.22,
@@ -98,6 +145,26 @@ pub const CATEGORIES: [Category; 9] = [
         margin: 0.18,
         unit_price: 100.0,
     },
+    Category {
+        name: "服装",
+        margin: 0.45,
+        unit_price: 300.0,
+    },
+    Category {
+        name: "美妆个护",
+        margin: 0.55,
+        unit_price: 150.0,
+    },
+    Category {
+        name: "食品生鲜",
+        margin: 0.20,
+        unit_price: 60.0,
+    },
+    Category {
+        name: "数码家电",
+        margin: 0.12,
+        unit_price: 2_000.0,
+    },
 ];
 
 /// Industry mix: share of customers, spend multiplier, category preferences.
@@ -105,41 +172,63 @@ struct Industry {
     share: f64,
     spend_mult: f64,
     late_extra: f64,
-    category_weights: [f64; 9],
+    category_weights: [f64; 13],
 }
 
-const INDUSTRY_TABLE: [Industry; 5] = [
+const INDUSTRY_TABLE: [Industry; 6] = [
     Industry {
         share: 0.30,
         spend_mult: 1.0,
         late_extra: 0.10,
-        category_weights: [5.0, 3.0, 4.0, 0.0, 0.0, 0.5, 0.5, 0.5, 0.5],
+        category_weights: [
+            5.0, 3.0, 4.0, 0.0, 0.0, 0.5, 0.5, 0.5, 0.5, 0.0, 0.0, 0.0, 0.0,
+        ],
     },
     Industry {
         share: 0.25,
         spend_mult: 1.3,
         late_extra: 0.0,
-        category_weights: [0.0, 0.0, 0.0, 5.0, 4.0, 0.5, 1.0, 2.0, 0.2],
+        category_weights: [
+            0.0, 0.0, 0.0, 5.0, 4.0, 0.5, 1.0, 2.0, 0.2, 0.0, 0.0, 0.0, 0.0,
+        ],
     },
     Industry {
         share: 0.20,
         spend_mult: 0.6,
         late_extra: 0.03,
-        category_weights: [1.0, 0.0, 0.5, 0.0, 0.5, 0.5, 0.5, 1.0, 5.0],
+        category_weights: [
+            1.0, 0.0, 0.5, 0.0, 0.5, 0.5, 0.5, 1.0, 5.0, 0.0, 0.0, 0.0, 0.0,
+        ],
     },
     Industry {
         share: 0.10,
         spend_mult: 1.6,
         late_extra: -0.05,
-        category_weights: [0.0, 0.0, 0.0, 0.0, 0.0, 4.0, 3.0, 2.0, 0.3],
+        category_weights: [
+            0.0, 0.0, 0.0, 0.0, 0.0, 4.0, 3.0, 2.0, 0.3, 0.0, 0.0, 0.0, 0.0,
+        ],
     },
     Industry {
         share: 0.15,
         spend_mult: 1.2,
         late_extra: 0.0,
-        category_weights: [0.0, 0.0, 0.0, 0.5, 0.0, 4.0, 4.0, 3.0, 0.0],
+        category_weights: [
+            0.0, 0.0, 0.0, 0.5, 0.0, 4.0, 4.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+        ],
+    },
+    // Consumers: only in the retail case.
+    Industry {
+        share: 0.0,
+        spend_mult: 1.0,
+        late_extra: 0.0,
+        category_weights: [
+            0.3, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0, 4.0, 3.0, 4.0, 1.5,
+        ],
     },
 ];
+
+/// Index of 个人消费者 in [`INDUSTRIES`].
+const CONSUMER: usize = 5;
 
 const REGION_SHARES: [f64; 7] = [0.32, 0.20, 0.18, 0.12, 0.10, 0.04, 0.04];
 
@@ -180,6 +269,12 @@ pub struct SegmentParams {
     pub contract_share: f64,
     /// Survey rate per year.
     pub surveys_per_year: f64,
+    /// Monthly service cost of an account with no orders (yuan).
+    pub service_cost_base: f64,
+    /// Service cost per order (yuan).
+    pub service_cost_per_order: f64,
+    /// Service cost per service ticket or complaint (yuan).
+    pub service_cost_per_ticket: f64,
 }
 
 impl SegmentParams {
@@ -222,12 +317,71 @@ pub fn default_segments() -> [SegmentParams; 4] {
             payment_terms_days: terms,
             contract_share: contract,
             surveys_per_year: surveys,
+            service_cost_base: 30.0,
+            service_cost_per_order: 60.0,
+            service_cost_per_ticket: 300.0,
         };
+    let scaled = |p: SegmentParams, k: f64| SegmentParams {
+        service_cost_base: p.service_cost_base * k,
+        service_cost_per_order: p.service_cost_per_order * k,
+        service_cost_per_ticket: p.service_cost_per_ticket * k,
+        ..p
+    };
     [
-        base(0.62, 1.5, 22.0, 14.0, 2_500.0, 1.3, 80.0, 30, 0.2, 0.3),
-        base(0.25, 2.0, 18.0, 24.0, 4_000.0, 1.6, 300.0, 45, 0.6, 0.8),
-        base(0.10, 2.5, 14.0, 39.0, 7_000.0, 2.0, 1_200.0, 60, 0.9, 1.5),
-        base(0.03, 3.0, 10.0, 59.0, 12_000.0, 3.0, 5_000.0, 90, 1.0, 3.0),
+        scaled(
+            base(0.62, 1.5, 22.0, 14.0, 2_500.0, 1.3, 80.0, 30, 0.2, 0.3),
+            1.0,
+        ),
+        scaled(
+            base(0.25, 2.0, 18.0, 24.0, 4_000.0, 1.6, 300.0, 45, 0.6, 0.8),
+            2.0,
+        ),
+        scaled(
+            base(0.10, 2.5, 14.0, 39.0, 7_000.0, 2.0, 1_200.0, 60, 0.9, 1.5),
+            4.0,
+        ),
+        scaled(
+            base(0.03, 3.0, 10.0, 59.0, 12_000.0, 3.0, 5_000.0, 90, 1.0, 3.0),
+            8.0,
+        ),
+    ]
+}
+
+/// The retail case's bands (occasional, regular, loyal, vip): consumers buying small baskets,
+/// more of them dropping out.
+///
+/// | band | share | r | α (1/day) | mean λ (per year) | a | b | mean p | mean order (¥) |
+/// |---|---|---|---|---|---|---|---|---|
+/// | occasional | 60 % | 0.6 | 60 | 3.7  | 1 | 3  | 0.25  | 150 |
+/// | regular    | 28 % | 1.0 | 40 | 9.1  | 1 | 5  | 0.17  | 250 |
+/// | loyal      | 10 % | 1.5 | 25 | 21.9 | 1 | 9  | 0.10  | 350 |
+/// | vip        | 2 %  | 2.0 | 15 | 48.7 | 1 | 15 | 0.063 | 600 |
+///
+/// Spend: p_spend = 3, q = 6, γ = mean order · 5/3. No contracts, paid at once, no wallet.
+pub fn retail_segments() -> [SegmentParams; 4] {
+    let band = |share, r, alpha, b, mean_order: f64, surveys| SegmentParams {
+        share,
+        r,
+        alpha,
+        a: 1.0,
+        b,
+        spend_shape: 3.0,
+        q: 6.0,
+        gamma: mean_order * 5.0 / 3.0,
+        signup_skew: 1.0,
+        monthly_sales_cost: 2.0,
+        payment_terms_days: 0,
+        contract_share: 0.0,
+        surveys_per_year: surveys,
+        service_cost_base: 0.5,
+        service_cost_per_order: 4.0,
+        service_cost_per_ticket: 30.0,
+    };
+    [
+        band(0.60, 0.6, 60.0, 3.0, 150.0, 0.1),
+        band(0.28, 1.0, 40.0, 5.0, 250.0, 0.2),
+        band(0.10, 1.5, 25.0, 9.0, 350.0, 0.4),
+        band(0.02, 2.0, 15.0, 15.0, 600.0, 0.8),
     ]
 }
 
@@ -251,12 +405,14 @@ struct SegDists {
 /// The model of one run, shared read-only by all worker threads.
 pub(crate) struct Model {
     seed: u64,
+    flavour: Flavour,
     pub(crate) start_day: i32,
     pub(crate) end_day: i32,
     pub(crate) trend_start: i32,
     seg: Vec<SegDists>,
     size_cum: [f64; 4],
     industry_cum: [f64; 5],
+    pub(crate) size_labels: [&'static str; 4],
     region_cum: [f64; 7],
 }
 
@@ -343,6 +499,7 @@ fn day_in(rng: &mut CustRng, from: i32, to: i32) -> i32 {
 impl Model {
     pub(crate) fn new(
         seed: u64,
+        flavour: Flavour,
         start_day: i32,
         end_day: i32,
         segments: &[SegmentParams; 4],
@@ -381,6 +538,8 @@ impl Model {
         let trend_start = end_day + 1 - (span / 3).min(182);
         Ok(Model {
             seed,
+            flavour,
+            size_labels: flavour.size_labels(),
             start_day,
             end_day,
             trend_start,
@@ -391,7 +550,7 @@ impl Model {
                 segments[2].share,
                 segments[3].share,
             ]),
-            industry_cum: cumulative(INDUSTRY_TABLE.map(|i| i.share)),
+            industry_cum: cumulative([0, 1, 2, 3, 4].map(|i| INDUSTRY_TABLE[i].share)),
             region_cum: cumulative(REGION_SHARES),
         })
     }
@@ -401,7 +560,9 @@ impl Model {
         let mut rng = customer_rng(self.seed, index);
         let rng = &mut rng;
         let size = pick_cum(&self.size_cum, uniform(rng));
+        let retail = self.flavour == Flavour::Retail;
         let industry = pick_cum(&self.industry_cum, uniform(rng));
+        let industry = if retail { CONSUMER } else { industry };
         let region = pick_cum(&self.region_cum, uniform(rng));
         let ind = &INDUSTRY_TABLE[industry];
         let sd = &self.seg[size];
@@ -435,7 +596,7 @@ impl Model {
             + if size == 0 { 0.05 } else { 0.0 }
             + ind.late_extra
             + if trend == 1 { 0.20 } else { 0.0 };
-        let late_payer = uniform(rng) < late_p;
+        let late_payer = uniform(rng) < late_p && !retail;
         let high_maintenance = uniform(rng) < 0.05;
         let satisfaction = 0.7 * normal(rng) + [0.0, -0.3, 0.4][trend]
             - if late_payer { 0.2 } else { 0.0 }
@@ -468,6 +629,13 @@ impl Model {
             sc.cats.push(0);
         }
         let channel_pref: u8 = match size {
+            _ if retail => {
+                if uniform(rng) < 0.6 {
+                    2
+                } else {
+                    4
+                }
+            }
             0 => {
                 if uniform(rng) < 0.5 {
                     2
@@ -538,6 +706,8 @@ impl Model {
             let qty = ((amt as f64 / 100.0) / c.unit_price).round().max(1.0) as u32;
             let channel = if uniform(rng) < 0.85 {
                 channel_pref
+            } else if retail {
+                [2, 4][rng.random_range(0..2)]
             } else {
                 rng.random_range(0..4u8)
             };
@@ -660,7 +830,7 @@ impl Model {
             };
             let bad_debt =
                 late_payer && dropout_day.is_some() && k + 1 == n_months && uniform(rng) < 0.5;
-            let paid = due + delay;
+            let paid = if retail { invoice } else { due + delay };
             out.payments.index.push(index);
             out.payments.invoice.push(invoice);
             out.payments.due.push(due);
@@ -698,9 +868,10 @@ impl Model {
                 j += 1;
             }
             let sales = sp.monthly_sales_cost * (0.3 * normal(rng)).exp();
-            let scale = [1.0, 2.0, 4.0, 8.0][size];
-            let service =
-                (30.0 + 60.0 * f64::from(orders_in) + 300.0 * f64::from(tickets)) * scale * hm;
+            let service = (sp.service_cost_base
+                + sp.service_cost_per_order * f64::from(orders_in)
+                + sp.service_cost_per_ticket * f64::from(tickets))
+                * hm;
             out.costs.index.push(index);
             out.costs.month.push(mi);
             out.costs.sales.push(to_cents(sales));
@@ -709,13 +880,17 @@ impl Model {
 
         // Customer row (wallet known for about half).
         let annual_spend = lambda * 365.25 * expected_spend;
-        let wallet = if uniform(rng) < 0.5 {
+        let wallet = if uniform(rng) < 0.5 && !retail {
             let w = annual_spend / share_of_wallet * (0.15 * normal(rng)).exp();
             Some(to_cents((w / 100.0).round().max(1.0) * 100.0))
         } else {
             None
         };
-        let name = crate::names::company_name(rng, region, industry);
+        let name = if retail {
+            crate::names::person_name(rng)
+        } else {
+            crate::names::company_name(rng, region, industry)
+        };
         let owner = if size >= 2 {
             rng.random_range(1..=5u16)
         } else {

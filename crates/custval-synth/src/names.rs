@@ -23,7 +23,7 @@ const SYLLABLES: [&str; 32] = [
 ];
 
 /// Name suffixes per industry, in the order of [`crate::model::INDUSTRIES`].
-const SUFFIXES: [&[&str]; 5] = [
+const SUFFIXES: [&[&str]; 6] = [
     &[
         "医院",
         "人民医院",
@@ -55,6 +55,7 @@ const SUFFIXES: [&[&str]; 5] = [
         "网络科技有限公司",
         "数据科技有限公司",
     ],
+    &["商店"],
 ];
 
 fn pick<'a>(rng: &mut CustRng, items: &[&'a str]) -> &'a str {
@@ -72,6 +73,27 @@ pub(crate) fn company_name(rng: &mut CustRng, region: usize, industry: usize) ->
     s.push_str(a);
     s.push_str(b);
     s.push_str(suffix);
+    s
+}
+
+const SURNAMES: [&str; 24] = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋",
+];
+
+const GIVEN: [&str; 24] = [
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀", "霞", "平", "刚", "桂", "英", "华",
+];
+
+/// A person's name such as `王丽华` (the retail case), from the customer's own RNG.
+pub(crate) fn person_name(rng: &mut CustRng) -> String {
+    let mut s = String::with_capacity(9);
+    s.push_str(pick(rng, &SURNAMES));
+    s.push_str(pick(rng, &GIVEN));
+    if rng.random_range(0..3) > 0 {
+        s.push_str(pick(rng, &GIVEN));
+    }
     s
 }
 

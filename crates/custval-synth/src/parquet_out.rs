@@ -17,7 +17,7 @@ use crate::chunk::ChunkData;
 use crate::csv_out::push_customer_id;
 use crate::date::period_string;
 use crate::fmt::push_u64_padded;
-use crate::model::{CATEGORIES, CHANNELS, INDUSTRIES, INTERACTION_KINDS, REGIONS, SIZES};
+use crate::model::{CATEGORIES, CHANNELS, INDUSTRIES, INTERACTION_KINDS, REGIONS};
 use crate::names::{push_email, push_phone};
 use crate::{SynthError, Table};
 
@@ -129,7 +129,7 @@ pub(crate) fn encode(table: Table, c: &ChunkData, w: usize) -> Result<RecordBatc
                 Arc::new(StringArray::from_iter_values(t.name.iter())),
                 labels(&t.industry, &INDUSTRIES),
                 labels(&t.region, &REGIONS),
-                labels(&t.size, &SIZES),
+                labels(&t.size, &c.size_labels),
                 dates(&t.signup),
                 strings(t.index.len(), |i, o| {
                     o.extend_from_slice(b"rep");

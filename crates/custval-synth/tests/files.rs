@@ -320,10 +320,51 @@ fn invalid_options_are_rejected() {
         output_dir: dir.path().into(),
         ..Default::default()
     };
-    opts.segments[2].alpha = -1.0;
+    let mut segs = custval_synth::default_segments();
+    segs[2].alpha = -1.0;
+    opts.segments = Some(segs);
     assert!(
         matches!(generate(&opts, &mut |_| {}), Err(SynthError::InvalidOptions(m)) if m.contains("alpha"))
     );
     assert!("xlsx".parse::<Format>().is_err());
     assert_eq!("Parquet".parse::<Format>().ok(), Some(Format::Parquet));
+}
+
+#[test]
+fn retail_flavour_writes_consumers_without_contracts_or_wallets() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let opts = GenerateOptions {
+        customers: 2_000,
+        seed: 8,
+        flavour: custval_synth::Flavour::Retail,
+        output_dir: dir.path().into(),
+        ..Default::default()
+    };
+    let s = generate(&opts, &mut |_| {}).expect("generate");
+    assert_eq!(s.rows(Table::Contracts), 0);
+    let per_customer = s.rows(Table::Transactions) as f64 / 2_000.0;
+    assert!((2.0..10.0).contains(&per_customer), "{per_customer}");
+    let cu = read_csv(&dir.path().join("customers.csv"));
+    for r in &cu.rows {
+        assert_eq!(&r[2], "个人消费者");
+        assert!(custval_synth::RETAIL_SIZES.contains(&&r[4]), "{}", &r[4]);
+        assert!(
+            r[1].chars().count() <= 3 && !r[1].contains("公司"),
+            "{}",
+            &r[1]
+        );
+        assert!(r[9].is_empty(), "no wallet in retail");
+    }
+    for r in &read_csv(&dir.path().join("payments.csv")).rows {
+        assert_eq!(&r[1], &r[3], "retail pays at invoice");
+    }
+    for r in &read_csv(&dir.path().join("transactions.csv")).rows {
+        assert!(["online", "store"].contains(&&r[7]), "{}", &r[7]);
+    }
+    assert!(
+        read_csv(&dir.path().join("truth.csv"))
+            .rows
+            .iter()
+            .all(|r| &r[11] == "false")
+    );
 }
