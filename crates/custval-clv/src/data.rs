@@ -206,6 +206,9 @@ pub(crate) fn validate_row(
         if x > tx {
             return Err(invalid(row, "frequency", x, "is greater than recency"));
         }
+        if x == 0.0 && tx != 0.0 {
+            return Err(invalid(row, "recency", tx, "must be 0 when frequency is 0"));
+        }
     }
     Ok(())
 }

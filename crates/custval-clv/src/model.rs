@@ -394,6 +394,16 @@ fn rft_patterns(data: &ClvData, model: Model, discrete: bool) -> Result<Patterns
 /// Fits `model` to `data` by maximum likelihood (see [`ClvData`] for the columns each model
 /// reads).
 pub fn fit(model: Model, data: &ClvData, opts: &FitOptions) -> Result<Fit, ClvError> {
+    if let Some(init) = &opts.initial
+        && init.len() != model.param_names().len()
+    {
+        return Err(ClvError::Parameter {
+            model: model.name(),
+            problem: "wrong number of initial values, e.g.",
+            name: format!("{} given", init.len()),
+            expected: model.expected_names(),
+        });
+    }
     let optimum = match model {
         Model::BgNbd | Model::MbgNbd | Model::ParetoNbd => {
             let patterns = rft_patterns(data, model, false)?;

@@ -60,6 +60,28 @@ fn invalid_rows_are_reported_with_their_index() {
     );
     let err = fit(Model::BgNbd, &ClvData::default(), &FitOptions::default()).expect_err("empty");
     assert!(matches!(err, ClvError::Empty(_)));
+    let bad_init = FitOptions {
+        initial: Some(vec![1.0; 4]),
+        ..FitOptions::default()
+    };
+    let data = ClvData::spend(vec![1.0, 2.0], vec![10.0, 20.0]);
+    assert!(matches!(
+        fit(Model::GammaGamma, &data, &bad_init),
+        Err(ClvError::Parameter { .. })
+    ));
+    let bgbb = ClvData::rft(vec![0.0], vec![2.0], vec![6.0]);
+    let err = fit(Model::BgBb, &bgbb, &FitOptions::default()).expect_err("x = 0, t_x > 0");
+    assert!(
+        matches!(
+            err,
+            ClvError::InvalidValue {
+                row: 0,
+                column: "recency",
+                ..
+            }
+        ),
+        "{err}"
+    );
     let data = ClvData::spend(vec![0.0, 0.0], vec![0.0, 0.0]);
     assert!(matches!(
         fit(Model::GammaGamma, &data, &FitOptions::default()),
