@@ -14,7 +14,9 @@
 #    its peak RSS is that of the whole Python process.
 # 4. Checks that both give the same r/f/m scores for >= 99.99% of customers and prints a table:
 #    median seconds over --runs runs (default 3; custval and DuckDB alternate), ratio
-#    custval/DuckDB, peak RSS.
+#    custval/DuckDB, peak RSS, and median CPU seconds (user + system) of each process, which
+#    say more than wall time on a machine shared with other work (DuckDB's include Python's
+#    start, about 0.1 s).
 #
 # --quick: 20000 customers, a smoke test. --duckdb-only (automatic when no custval binary is
 # found): DuckDB generates a comparable data set itself and only the DuckDB half runs.
@@ -36,7 +38,7 @@ while [ $# -gt 0 ]; do
     --runs) runs="$2"; shift ;;
     --as-of) as_of="$2"; shift ;;
     --duckdb-only) duckdb_only=1 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -70,8 +72,8 @@ mkdir -p "$data" "$out"
 csv="$data/transactions.csv"
 parquet="$data/transactions.parquet"
 
-# Wall seconds of a command, peak RSS (KiB) in the file given as $1; output to $2 (stdout) and
-# $3 (stderr).
+# Wall seconds of a command on stdout; its peak RSS (KiB) in the file $1 and its CPU seconds
+# (user + system) in $1.cpu; the command's output goes to $2 (stdout) and $3 (stderr).
 timed() {
   local rss_file="$1" stdout="$2" stderr="$3"; shift 3
   local t0 t1
@@ -81,6 +83,7 @@ timed() {
   fi
   t1=$(date +%s%N)
   awk '/Maximum resident set size/ {print $NF}' "$rss_file.time" >"$rss_file"
+  awk '/(User|System) time \(seconds\)/ {s += $NF} END {printf "%.2f\n", s}' "$rss_file.time" >"$rss_file.cpu"
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }'
 }
 
@@ -113,31 +116,36 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 max() { sort -n | tail -n 1; }
 
 results="$work/results.tsv"
-printf 'input\trows\tcustval_s\tduckdb_s\tratio\tcustval_rss_MiB\tduckdb_rss_MiB\tscore_diffs\n' >"$results"
+printf 'input\trows\tcustval_s\tduckdb_s\tratio\tcustval_rss_MiB\tduckdb_rss_MiB\tcustval_cpu_s\tduckdb_cpu_s\tscore_diffs\n' >"$results"
 status=0
 for kind in csv parquet; do
   file="$csv"; [ "$kind" = parquet ] && file="$parquet"
   cat "$file" >/dev/null # both tools start from a warm page cache
   : >"$work/cv.$kind.s"; : >"$work/cv.$kind.rss"; : >"$work/dk.$kind.s"; : >"$work/dk.$kind.rss"
+  : >"$work/cv.$kind.cpu"; : >"$work/dk.$kind.cpu"
   for i in $(seq 1 "$runs"); do
     if [ "$duckdb_only" = 0 ]; then
       s=$(timed "$work/rss" "$work/cv.out" "$work/cv.err" "$custval" rfm --transactions "$file" \
         --customer-col customer_id --date-col order_date --amount-col amount --as-of "$as_of" \
         --format csv --output "$out/custval-$kind.csv") || { status=1; break; }
       echo "$s" >>"$work/cv.$kind.s"; cat "$work/rss" >>"$work/cv.$kind.rss"
+      cat "$work/rss.cpu" >>"$work/cv.$kind.cpu"
       say "  custval rfm $kind run $i: ${s}s, $(( $(cat "$work/rss") / 1024 )) MiB"
     fi
     timed "$work/rss" "$work/dk.out" "$work/dk.err" "$py" "$here/duck.py" rfm --input "$file" \
       --as-of "$as_of" --output "$out/duckdb-$kind.csv" >/dev/null
     s=$("$py" -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["seconds"])' "$work/dk.out")
     echo "$s" >>"$work/dk.$kind.s"; cat "$work/rss" >>"$work/dk.$kind.rss"
+    cat "$work/rss.cpu" >>"$work/dk.$kind.cpu"
     say "  duckdb      $kind run $i: ${s}s, $(( $(cat "$work/rss") / 1024 )) MiB"
   done
   dk_s=$(median <"$work/dk.$kind.s")
   dk_rss=$(( $(max <"$work/dk.$kind.rss") / 1024 ))
+  dk_cpu=$(median <"$work/dk.$kind.cpu")
   if [ "$duckdb_only" = 0 ] && [ -s "$work/cv.$kind.s" ]; then
     cv_s=$(median <"$work/cv.$kind.s")
     cv_rss=$(( $(max <"$work/cv.$kind.rss") / 1024 ))
+    cv_cpu=$(median <"$work/cv.$kind.cpu")
     ratio=$(awk -v a="$cv_s" -v b="$dk_s" 'BEGIN { printf "%.2f", a / b }')
     cmp=$("$py" "$here/duck.py" compare --custval "$out/custval-$kind.csv" --duckdb "$out/duckdb-$kind.csv")
     say "  agreement ($kind): $cmp"
@@ -145,9 +153,9 @@ for kind in csv parquet; do
     ok=$(echo "$cmp" | "$py" -c 'import json,sys; print(int(json.load(sys.stdin)["agree_share"] >= 0.9999))')
     if [ "$ok" != 1 ]; then say "  DISAGREEMENT on $kind: fewer than 99.99% of customers have identical scores"; status=1; fi
   else
-    cv_s="-"; cv_rss="-"; ratio="-"; diffs="-"
+    cv_s="-"; cv_rss="-"; cv_cpu="-"; ratio="-"; diffs="-"
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$rows" "$cv_s" "$dk_s" "$ratio" "$cv_rss" "$dk_rss" "$diffs" >>"$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$rows" "$cv_s" "$dk_s" "$ratio" "$cv_rss" "$dk_rss" "$cv_cpu" "$dk_cpu" "$diffs" >>"$results"
 done
 
 echo
