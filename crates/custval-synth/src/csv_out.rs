@@ -5,8 +5,8 @@ use crate::Table;
 use crate::chunk::ChunkData;
 use crate::date::{push_date, push_period};
 use crate::fmt::{push_cents, push_float, push_u64, push_u64_padded};
-use crate::model::{CATEGORIES, CHANNELS, INDUSTRIES, INTERACTION_KINDS, REGIONS, TRENDS};
 use crate::names::{push_email, push_phone};
+use crate::params::{CATEGORIES, CHANNELS, INDUSTRIES, INTERACTION_KINDS, REGIONS, TRENDS};
 
 /// Header line of each table.
 pub(crate) fn header(table: Table) -> &'static str {

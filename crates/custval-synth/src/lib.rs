@@ -83,6 +83,7 @@ mod date;
 mod fmt;
 mod model;
 mod names;
+mod params;
 mod parquet_out;
 
 use std::fs::File;
@@ -96,7 +97,7 @@ use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
 pub use bgnbd::{expected_repeat_purchases, expected_repeat_purchases_given};
-pub use model::{
+pub use params::{
     CATEGORIES, CHANNELS, Category, DECLINE_FACTOR, Flavour, GROW_FACTOR, INDUSTRIES,
     INDUSTRIES_EN, INTERACTION_KINDS, MAX_ORDERS_PER_CUSTOMER, REGIONS, RETAIL_SIZES, SIZES,
     SegmentParams, TREND_SHARE, TRENDS, default_segments, retail_segments,

@@ -4,7 +4,7 @@ use rand::RngExt;
 
 use crate::model::CustRng;
 
-/// Cities per region, in the order of [`crate::model::REGIONS`].
+/// Cities per region, in the order of [`crate::params::REGIONS`].
 const CITIES: [&[&str]; 7] = [
     &[
         "上海", "杭州", "南京", "苏州", "宁波", "合肥", "济南", "青岛",
@@ -22,7 +22,7 @@ const SYLLABLES: [&str; 32] = [
     "远", "嘉", "汇", "中", "新", "金", "海", "天", "博", "创", "联", "捷", "凯", "益", "和", "润",
 ];
 
-/// Name suffixes per industry, in the order of [`crate::model::INDUSTRIES`].
+/// Name suffixes per industry, in the order of [`crate::params::INDUSTRIES`].
 const SUFFIXES: [&[&str]; 6] = [
     &[
         "医院",

@@ -17,8 +17,8 @@ use crate::chunk::ChunkData;
 use crate::csv_out::push_customer_id;
 use crate::date::period_string;
 use crate::fmt::push_u64_padded;
-use crate::model::{CATEGORIES, CHANNELS, INDUSTRIES, INTERACTION_KINDS, REGIONS};
 use crate::names::{push_email, push_phone};
+use crate::params::{CATEGORIES, CHANNELS, INDUSTRIES, INTERACTION_KINDS, REGIONS};
 use crate::{SynthError, Table};
 
 fn f(name: &str, dt: DataType, nullable: bool) -> Field {
