@@ -1,7 +1,7 @@
 //! custval-synth: the synthetic company generator behind `custval generate` and `custval demo`.
 //!
 //! # What it is for
-//! It writes a realistic, reproducible B2B company — customers, transactions, costs,
+//! It writes a realistic, reproducible B2B company (or a retail one, [`Flavour::Retail`]) — customers, transactions, costs,
 //! interactions, surveys, contracts, payments — one file per table, plus `truth.csv` with every
 //! customer's generating parameters, so that the rest of custval can be demonstrated, tested
 //! and benchmarked against data whose ground truth is known. It is an *edge* crate like the
@@ -55,20 +55,22 @@
 //! | file | columns |
 //! |---|---|
 //! | `customers` | `customer_id` (`C0000001`), `name`, `industry`, `region`, `size`, `signup_date`, `owner` (`rep01`–`rep20`; key and large accounts belong to `rep01`–`rep05`), `phone` (`555-…`, fake), `email` (`@example.com`), `wallet` (annual, empty for about half) |
-//! | `transactions` | `order_id` (`O0000001-0001`), `customer_id`, `order_date`, `amount`, `cost`, `category`, `quantity`, `channel` (`direct`, `distributor`, `online`, `tender`) |
+//! | `transactions` | `order_id` (`O0000001-0001`), `customer_id`, `order_date`, `amount`, `cost`, `category`, `quantity`, `channel` (`direct`, `distributor`, `online`, `tender`; retail: `online`, `store`) |
 //! | `costs` | `customer_id`, `period` (`YYYY-MM`, from the signup month to two months after dropout), `sales_cost`, `service_cost` |
 //! | `interactions` | `customer_id`, `date`, `kind` (`service_ticket`, `complaint`, `inquiry` = new-business inquiry, `referral`) |
 //! | `surveys` | `customer_id`, `date`, `csat` (1–5), `nps` (0–10) |
 //! | `contracts` | `customer_id`, `start`, `end`, `renewed` (`true`/`false`; empty while the contract runs past `end_date`) |
 //! | `payments` | `customer_id`, `invoice_date` (month end), `due_date`, `paid_date` (empty when unpaid), `amount` |
-//! | `truth.csv` | `customer_id`, `size`, `industry`, `trend` (`stable`/`decline`/`grow`), `trend_start`, `signup_date`, `lambda` (repeat purchases per day), `p_dropout`, `dropout_day` (date of the last purchase of a customer who dropped out; empty if alive), `nu`, `expected_spend_per_order` (= 3/ν), `late_payer`, `satisfaction` (latent, ~N(0, 0.7)), `share_of_wallet`, `high_maintenance`, `orders` (including the signup order), `revenue` |
+//! | `truth.csv` | `customer_id`, `size`, `industry`, `trend` (`stable`/`decline`/`grow`), `trend_start`, `signup_date`, `lambda` (repeat purchases per day), `p_dropout`, `dropout_day` (date of the last purchase of a customer who dropped out; empty if alive), `nu`, `expected_spend_per_order` (= p_spend/ν, 3/ν by default), `late_payer`, `satisfaction` (latent, ~N(0, 0.7)), `share_of_wallet`, `high_maintenance`, `orders` (including the signup order), `revenue` |
 //!
 //! # Why it is deterministic
 //! Each customer's random number generator (xoshiro256++) is seeded from `(seed, customer
 //! index)` through a SplitMix64 mixer, and a customer's rows depend on nothing else. Customers
 //! are generated in parallel chunks (rayon) and written in index order, so the files are
-//! byte-identical for the same options whatever the number of threads or the chunk size (on the
-//! same platform and crate version: the gamma sampler uses `ln`/`exp` from the platform's libm).
+//! byte-identical for the same options whatever the number of threads (CSV files also whatever
+//! the chunk size; Parquet pages follow the chunks), on the same platform and crate version: the
+//! gamma sampler uses `ln`/`exp` from the platform's libm, and a change of the model changes the
+//! data.
 //!
 //! # Why it streams
 //! One million customers make about twenty million transactions. Chunks of customers are
