@@ -194,8 +194,8 @@ fn holdout_report_on_cdnow() {
     assert!(json["buckets"][0]["predicted_mean"].as_f64().is_some());
 }
 
-/// The library (src/, outside `#[cfg(test)]` modules) never unwraps, expects or panics, every
-/// source file stays a readable size, and the crate keeps its `//!` header.
+/// The library (src/, outside `#[cfg(test)]` modules) never unwraps, expects or panics, does no
+/// I/O, every source file stays a readable size, and the crate keeps its `//!` header.
 #[test]
 fn tidy_library_sources() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
@@ -218,6 +218,10 @@ fn tidy_library_sources() {
                 "{} uses {bad} outside tests",
                 path.display()
             );
+        }
+        // Architecture invariant: the model crate does no I/O (files, network, processes).
+        for io in ["std::fs", "std::net", "std::process", "std::io::", "tokio"] {
+            assert!(!library.contains(io), "{} uses {io}", path.display());
         }
         assert!(text.lines().count() < 800, "{} is too long", path.display());
         assert!(
