@@ -199,15 +199,17 @@ pub(crate) fn validate_row(
     if tx > t + 1e-9 * (1.0 + t) {
         return Err(invalid(row, "recency", tx, "is greater than T (periods)"));
     }
+    // No repeat purchase means no time of the last one (Pareto/NBD would otherwise integrate
+    // from a t_x that does not exist).
+    if x == 0.0 && tx != 0.0 {
+        return Err(invalid(row, "recency", tx, "must be 0 when frequency is 0"));
+    }
     if discrete {
         if x.fract() != 0.0 || tx.fract() != 0.0 || t.fract() != 0.0 {
             return Err(invalid(row, "frequency", x, "BG/BB needs whole numbers"));
         }
         if x > tx {
             return Err(invalid(row, "frequency", x, "is greater than recency"));
-        }
-        if x == 0.0 && tx != 0.0 {
-            return Err(invalid(row, "recency", tx, "must be 0 when frequency is 0"));
         }
     }
     Ok(())
