@@ -134,12 +134,22 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Compares customer ids so that numeric ids sort as numbers ("2" before "10").
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    match (a.parse::<u64>(), b.parse::<u64>()) {
-        (Ok(x), Ok(y)) => x.cmp(&y),
-        _ => a.cmp(b),
+/// Orders customer ids so that numeric ids sort as numbers ("2" before "10") and come before
+/// other ids, which sort as text. `key` is `id.parse::<u64>().ok()`, computed once per id.
+pub fn id_order(a: (Option<u64>, &str), b: (Option<u64>, &str)) -> std::cmp::Ordering {
+    use std::cmp::Ordering::{Greater, Less};
+    match (a.0, b.0) {
+        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.1.cmp(b.1)),
+        (Some(_), None) => Less,
+        (None, Some(_)) => Greater,
+        (None, None) => a.1.cmp(b.1),
     }
+}
+
+/// [`id_order`] for two ids given as text (parses them on every call; prefer `id_order` in
+/// large sorts).
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    id_order((a.parse().ok(), a), (b.parse().ok(), b))
 }
 
 #[cfg(test)]

@@ -87,6 +87,7 @@ pub(crate) struct DecodingReader<R> {
     pending_pos: usize,
     /// Bytes of decoded output so far; used to report where a malformed sequence was.
     pub produced: u64,
+    failed: bool,
 }
 
 impl<R: Read> DecodingReader<R> {
@@ -101,6 +102,7 @@ impl<R: Read> DecodingReader<R> {
             pending: Vec::with_capacity(1 << 17),
             pending_pos: 0,
             produced: 0,
+            failed: false,
         }
     }
 }
@@ -114,6 +116,9 @@ impl<R: Read> Read for DecodingReader<R> {
                 self.pending_pos += n;
                 self.produced += n as u64;
                 return Ok(n);
+            }
+            if self.failed {
+                return Err(malformed());
             }
             if self.eof && self.start == self.end {
                 return Ok(0);
@@ -142,15 +147,24 @@ impl<R: Read> Read for DecodingReader<R> {
             self.start += read;
             self.pending.truncate(written);
             if let encoding_rs::DecoderResult::Malformed(_, _) = result {
-                // Hand the clean prefix on with one byte that is never valid UTF-8 after it:
-                // the block parser's UTF-8 check then reports the exact line, in one place for
-                // transcoded and native UTF-8 input alike. Nothing after it is read.
-                self.pending.push(0xFF);
+                // Hand on what decoded cleanly, then fail: the reader of this stream knows
+                // how many lines it has seen and names the line.
+                self.failed = true;
                 self.eof = true;
                 self.start = self.end;
+                if self.pending.is_empty() {
+                    return Err(malformed());
+                }
             }
         }
     }
+}
+
+fn malformed() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        "malformed input for the encoding",
+    )
 }
 
 #[cfg(test)]

@@ -186,3 +186,38 @@ proptest! {
         }
     }
 }
+
+/// A GBK file with a byte sequence that is not GBK at line 3002 (in a column nobody asked
+/// for): the scan fails naming that line instead of returning replacement characters or
+/// silently stopping early.
+#[test]
+fn regression_malformed_gbk_names_the_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut text = String::from("客户,金额,备注\n");
+    for i in 0..3000 {
+        text.push_str(&format!("客户{i},{i},正常\n"));
+    }
+    let (mut bytes, _, _) = encoding_rs::GBK.encode(&text);
+    let mut bytes = bytes.to_mut().clone();
+    bytes.extend_from_slice(b"X,1,\x81\x20\n");
+    bytes.extend(encoding_rs::GBK.encode("尾,2,好\n").0.iter());
+    let p = write(dir.path(), "bad.csv", &bytes);
+    let src = Source::open(
+        &p,
+        ReadOptions {
+            encoding: EncodingChoice::Gbk,
+            ..ReadOptions::default()
+        },
+    )
+    .expect("open");
+    let fields = [
+        Field::required("客户", Kind::Text),
+        Field::required("金额", Kind::Number),
+    ];
+    let err = src
+        .read_all(&fields)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("line 3002") && err.contains("GBK"), "{err}");
+}

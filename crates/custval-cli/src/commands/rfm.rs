@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::Globals;
 use crate::input::{InputOpts, parse_date_arg, progress_bar};
-use crate::output::{self, Destination, Format, natural_cmp, num, pct};
+use crate::output::{self, Destination, Format, id_order, num, pct};
 
 const AFTER_HELP: &str = "\
 Scores: 1..bins by quantile breaks (type 7, like DuckDB's quantile_cont), 5 = best; a value's
@@ -178,18 +178,22 @@ pub fn aggregate(
                 .or_insert(v);
         }
     }
-    let mut rows: Vec<(Box<str>, Agg)> = all.customers.into_iter().collect();
-    rows.sort_unstable_by(|a, b| natural_cmp(&a.0, &b.0));
+    let mut rows: Vec<(Option<u64>, Box<str>, Agg)> = all
+        .customers
+        .into_iter()
+        .map(|(k, a)| (k.parse().ok(), k, a))
+        .collect();
+    rows.sort_unstable_by(|a, b| id_order((a.0, &a.1), (b.0, &b.1)));
     let values = rows
         .iter()
-        .map(|(_, a)| RfmValues {
+        .map(|(_, _, a)| RfmValues {
             recency_days: i64::from(as_of) - i64::from(a.last),
             frequency: a.count,
             monetary: a.sum,
         })
         .collect();
     Ok(Aggregated {
-        ids: rows.into_iter().map(|(k, _)| k.into_string()).collect(),
+        ids: rows.into_iter().map(|(_, k, _)| k.into_string()).collect(),
         values,
         after_as_of: all.after_as_of,
         report,
