@@ -485,7 +485,7 @@ pub(crate) enum Cell<'a> {
 }
 
 /// How many fields a row may request before scratch space moves from the stack to the heap.
-pub(crate) const STACK_FIELDS: usize = 32;
+pub(crate) const STACK_FIELDS: usize = 8;
 
 impl Plan<'_> {
     /// Checks one cell against its field; `Err` is the quarantine reason.

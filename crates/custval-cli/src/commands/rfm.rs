@@ -100,8 +100,40 @@ struct Agg {
 
 #[derive(Default)]
 struct Part {
-    customers: FxHashMap<Box<str>, Agg>,
+    index: FxHashMap<Box<str>, u32>,
+    ids: Vec<Box<str>>,
+    aggs: Vec<Agg>,
+    /// Exports often list a customer's orders together; a run of one id skips the hash.
+    last: Option<u32>,
     after_as_of: u64,
+}
+
+impl Part {
+    fn add(&mut self, id: &str, day: i32, amount: f64) {
+        let k = match self.last {
+            Some(k) if *self.ids[k as usize] == *id => k,
+            _ => match self.index.get(id) {
+                Some(&k) => k,
+                None => {
+                    let k = self.aggs.len() as u32;
+                    let key: Box<str> = id.into();
+                    self.index.insert(key.clone(), k);
+                    self.ids.push(key);
+                    self.aggs.push(Agg {
+                        last: day,
+                        count: 0,
+                        sum: 0.0,
+                    });
+                    k
+                }
+            },
+        };
+        self.last = Some(k);
+        let a = &mut self.aggs[k as usize];
+        a.last = a.last.max(day);
+        a.count += 1;
+        a.sum += amount;
+    }
 }
 
 /// Aggregates a transactions file into per-customer RFM values.
@@ -138,23 +170,7 @@ pub fn aggregate(
                 p.after_as_of += 1;
                 return Ok(());
             }
-            match p.customers.get_mut(id) {
-                Some(a) => {
-                    a.last = a.last.max(day);
-                    a.count += 1;
-                    a.sum += amount;
-                }
-                None => {
-                    p.customers.insert(
-                        id.into(),
-                        Agg {
-                            last: day,
-                            count: 1,
-                            sum: amount,
-                        },
-                    );
-                }
-            }
+            p.add(id, day, amount);
             Ok(())
         },
         &|done, total| {
@@ -167,20 +183,27 @@ pub fn aggregate(
     let mut all = parts.next().unwrap_or_default();
     for p in parts {
         all.after_as_of += p.after_as_of;
-        for (k, v) in p.customers {
-            all.customers
-                .entry(k)
-                .and_modify(|a| {
+        for (id, v) in p.ids.into_iter().zip(p.aggs) {
+            match all.index.get(&id) {
+                Some(&k) => {
+                    let a = &mut all.aggs[k as usize];
                     a.last = a.last.max(v.last);
                     a.count += v.count;
                     a.sum += v.sum;
-                })
-                .or_insert(v);
+                }
+                None => {
+                    all.index.insert(id.clone(), all.aggs.len() as u32);
+                    all.ids.push(id);
+                    all.aggs.push(v);
+                }
+            }
         }
     }
+    drop(all.index);
     let mut rows: Vec<(Option<u64>, Box<str>, Agg)> = all
-        .customers
+        .ids
         .into_iter()
+        .zip(all.aggs)
         .map(|(k, a)| (k.parse().ok(), k, a))
         .collect();
     rows.sort_unstable_by(|a, b| id_order((a.0, &a.1), (b.0, &b.1)));
