@@ -54,6 +54,9 @@ enum Command {
     Rank(commands::weights::RankCommand),
     /// Generate a demo company and run the analysis on it.
     Demo(commands::demo::Args),
+    /// Customer lifetime value models: fit, predict, summarize transactions.
+    #[command(subcommand)]
+    Clv(commands::clv::Command),
 }
 
 /// What every command gets besides its own arguments.
@@ -95,6 +98,7 @@ fn main() -> ExitCode {
         Command::Weights(c) => commands::weights::run(c, &g),
         Command::Rank(c) => commands::weights::run_rank(c, &g),
         Command::Demo(a) => commands::demo::run(a, &g),
+        Command::Clv(c) => commands::clv::run(c, &g),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
