@@ -792,3 +792,85 @@ fn summary_errors_are_one_line() {
     );
     assert!(err.contains("no customer"), "{err}");
 }
+
+#[test]
+fn option_and_cohort_errors_are_one_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("alive.csv");
+    std::fs::write(&file, "alive\n1000\n631\n700\n").expect("write");
+    let err = fails(
+        custval()
+            .args(["clv", "fit", "--model", "sbg", "--input"])
+            .arg(&file),
+    );
+    assert!(
+        err.contains("line 4") && err.contains("non-increasing"),
+        "{err}"
+    );
+    let err = fails(
+        custval()
+            .args(["clv", "predict", "--model", "bgnbd", "--params", BGNBD_REF])
+            .args(["--horizon=-3", "--input"])
+            .arg(data("cdnow_customers_summary.csv")),
+    );
+    assert!(err.contains("horizon"), "{err}");
+    let err = fails(
+        custval()
+            .args([
+                "clv",
+                "fit",
+                "--model",
+                "bgnbd",
+                "--penalizer=-1",
+                "--input",
+            ])
+            .arg(data("cdnow_customers_summary.csv")),
+    );
+    assert!(err.contains("--penalizer"), "{err}");
+}
+
+#[test]
+fn predict_reads_xlsx_and_keeps_typed_columns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("customers.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["name", "Frequency", "Recency", "t", "score"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).expect("header");
+    }
+    let rows = [
+        ("ann", 2.0, 30.43, 38.86, 1.5),
+        ("bob", 0.0, 0.0, 38.86, 7.0),
+    ];
+    for (r, (name, x, tx, t, score)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, *name).expect("cell");
+        ws.write_number(r, 1, *x).expect("cell");
+        ws.write_number(r, 2, *tx).expect("cell");
+        ws.write_number(r, 3, *t).expect("cell");
+        ws.write_number(r, 4, *score).expect("cell");
+    }
+    wb.save(&file).expect("save");
+    let out = custval()
+        .args(["clv", "predict", "--model", "bgnbd", "--params", BGNBD_REF])
+        .args(["--horizon", "39", "--format", "json", "--input"])
+        .arg(&file)
+        .output()
+        .expect("run");
+    let v = json(&out);
+    let rows = v.as_array().expect("array");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["name"], "ann");
+    assert_eq!(rows[0]["score"], 1.5);
+    assert_eq!(rows[1]["score"], 7);
+    assert_eq!(rows[0]["Frequency"], 2);
+    rel_close(
+        "xlsx E",
+        f(&rows[0]["expected_purchases"]),
+        1.2259104241744259,
+        1e-8,
+    );
+}

@@ -527,10 +527,21 @@ fn read_summary(
 /// A crate error as one line naming the file and, for a bad value, the line.
 fn clv_error(e: ClvError, path: &Path, lines: &[u64]) -> anyhow::Error {
     match &e {
-        ClvError::InvalidValue { row, .. } => match lines.get(*row) {
-            Some(line) => anyhow!("{}: line {line}: {e}", path.display()),
+        ClvError::InvalidValue {
+            row,
+            column,
+            value,
+            reason,
+        } => match lines.get(*row) {
+            Some(line) => anyhow!(
+                "{}: line {line}: {column} = {value} is invalid: {reason}",
+                path.display()
+            ),
             None => anyhow!("{}: {e}", path.display()),
         },
+        ClvError::InvalidOption { .. }
+        | ClvError::Parameter { .. }
+        | ClvError::InvalidParameter { .. } => anyhow!("{e}"),
         _ => anyhow!("{}: {e}", path.display()),
     }
 }
