@@ -96,10 +96,7 @@ pub fn parse_date(text: &str) -> Option<i32> {
 
 fn parse_date_slow(s: &str) -> Option<i32> {
     // Cut a trailing time: "2024/1/31 10:22", "2024-01-31T10:22:00Z".
-    let date_part = s
-        .split(|c: char| c == ' ' || c == 'T' || c == 't')
-        .next()
-        .unwrap_or(s);
+    let date_part = s.split([' ', 'T', 't']).next().unwrap_or(s);
     let b = date_part.as_bytes();
     if b.is_empty() {
         return None;

@@ -128,8 +128,11 @@ fn others() -> String {
     "Others".to_string()
 }
 
+/// A segment row: name and inclusive R, F, M score ranges.
+pub type TableRow = (&'static str, [u8; 2], [u8; 2], [u8; 2]);
+
 /// The default segment table, written for scores 1–5. Published in `custval rfm --help`.
-pub const DEFAULT_TABLE: &[(&str, [u8; 2], [u8; 2], [u8; 2])] = &[
+pub const DEFAULT_TABLE: &[TableRow] = &[
     ("Champions", [4, 5], [4, 5], [4, 5]),
     ("Can't Lose Them", [1, 2], [4, 5], [4, 5]),
     ("Loyal Customers", [3, 5], [3, 5], [1, 5]),
