@@ -25,20 +25,22 @@ use crate::input::{InputOpts, parse_date_arg, progress_bar};
 use crate::output::{self, Destination, Format, natural_cmp, num};
 
 const MODELS_HELP: &str = "\
-Models and the input columns they read (names case-insensitive; an optional `weights` column
-counts identical customers):
-  bgnbd   BG/NBD (Fader, Hardie & Lee 2005)        frequency, recency, T      params r, alpha, a, b
-  mbgnbd  MBG/NBD (Batislam et al. 2007)           frequency, recency, T      params r, alpha, a, b
-  pnbd    Pareto/NBD (Schmittlein et al. 1987)     frequency, recency, T      params r, alpha, s, beta
-  bgbb    BG/BB (Fader, Hardie & Shang 2010)       frequency, recency, periods (whole numbers)
-                                                                              params alpha, beta, gamma, delta
-  gg      Gamma-Gamma spend (Fader & Hardie 2013)  frequency, monetary_value (rows with frequency 0
-                                                   are ignored)               params p, q, v
-  sbg     shifted-beta-geometric (Fader & Hardie 2007), contract renewals: column `alive`, one row
-          per period in order, the number of customers of one cohort still active at the start of
-          the period (first row = cohort size)                                params alpha, beta
-frequency = repeat purchases, recency = time of the last purchase since the first, T = age
-(time since the first purchase), all in one time unit (see `custval clv summary`).
+Models, the input columns they read and their parameters (column names case-insensitive; an
+optional `weights` column counts identical customers):
+  bgnbd   BG/NBD (Fader, Hardie & Lee 2005): frequency, recency, T -> r, alpha, a, b
+  mbgnbd  MBG/NBD (Batislam et al. 2007): frequency, recency, T -> r, alpha, a, b
+  pnbd    Pareto/NBD (Schmittlein et al. 1987): frequency, recency, T -> r, alpha, s, beta
+  bgbb    BG/BB (Fader, Hardie & Shang 2010): frequency, recency, periods (whole numbers)
+          -> alpha, beta, gamma, delta
+  gg      Gamma-Gamma spend (Fader & Hardie 2013): frequency, monetary_value (rows with
+          frequency 0 are ignored) -> p, q, v
+  sbg     shifted-beta-geometric (Fader & Hardie 2007), contract renewals: column `alive`, one
+          row per period in order, the customers of one cohort still active at the start of
+          the period (first row = cohort size) -> alpha, beta
+frequency = repeat purchases, recency = time from the first to the last purchase, T = time
+from the first purchase to the end of observation, all in one time unit (see `custval clv
+summary`). log_likelihood is the total over customers (weights applied) in that unit;
+seconds is the time of the estimation itself (reading the file excluded).
 
 Rows that cannot be used (a negative or non-numeric value, recency greater than T, recency
 other than 0 with frequency 0, non-whole BG/BB values) are written to the quarantine file with
@@ -184,7 +186,8 @@ pub struct PredictArgs {
     /// Write the rows to this file (.csv, .xlsx, .json).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    #[arg(long, value_enum)]
+    /// Output format. Default: csv on stdout; with --output, the file's extension.
+    #[arg(long, value_enum, value_name = "json|csv|table|xlsx")]
     pub format: Option<Format>,
     #[command(flatten)]
     pub tuning: FitTuning,
@@ -225,7 +228,8 @@ pub struct SummaryArgs {
     /// Write the summary to this file (.csv, .xlsx, .json).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    #[arg(long, value_enum)]
+    /// Output format. Default: csv on stdout; with --output, the file's extension.
+    #[arg(long, value_enum, value_name = "csv|json|table|xlsx")]
     pub format: Option<Format>,
     #[command(flatten)]
     pub opts: InputOpts,
