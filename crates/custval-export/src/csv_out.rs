@@ -7,7 +7,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::atomic::{parent_dir, write_atomically};
-use crate::number::format_number;
+use crate::number::{format_number, write_number};
 use crate::{Cell, ExportError, Quarantined, Table, effective_headers, longest_row};
 
 const BOM: &str = "\u{feff}";
@@ -48,6 +48,19 @@ fn push_record<'a>(out: &mut String, fields: impl IntoIterator<Item = Cow<'a, st
     out.push_str(LINE_END);
 }
 
+/// Appends one cell; numbers are written in place (they never need quotes or the guard).
+fn push_cell(out: &mut String, cell: &Cell) {
+    use std::fmt::Write;
+    match cell {
+        Cell::Number(x) => write_number(out, *x),
+        // Writing to a String cannot fail.
+        Cell::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        other => push_field(out, &guard_formula(&cell_text(other))),
+    }
+}
+
 fn cell_text(cell: &Cell) -> Cow<'_, str> {
     match cell {
         Cell::Empty => Cow::Borrowed(""),
@@ -73,9 +86,16 @@ fn for_each_line(
     emit(&line)?;
     for row in &table.rows {
         line.clear();
-        let cells = row.iter().map(cell_text);
-        let padding = std::iter::repeat_n(Cow::Borrowed(""), width - row.len());
-        push_record(&mut line, cells.chain(padding));
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                line.push(',');
+            }
+            push_cell(&mut line, cell);
+        }
+        for _ in row.len()..width {
+            line.push(',');
+        }
+        line.push_str(LINE_END);
         emit(&line)?;
     }
     Ok(())

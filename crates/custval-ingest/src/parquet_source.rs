@@ -185,17 +185,16 @@ where
                                 .collect::<Result<Vec<_>, _>>()?;
                             let n = views.len();
                             for r in 0..batch.num_rows() {
-                                let mut stack = [Cell::Null; STACK_FIELDS];
-                                let mut heap;
-                                let cells: &mut [Cell<'_>] = if n <= STACK_FIELDS {
-                                    &mut stack[..n]
+                                let mut stack: arrayvec::ArrayVec<Cell<'_>, STACK_FIELDS> =
+                                    arrayvec::ArrayVec::new();
+                                let mut heap = Vec::new();
+                                let cells: &[Cell<'_>] = if n <= STACK_FIELDS {
+                                    stack.extend(views.iter().map(|v| cell(v, r)));
+                                    &stack
                                 } else {
-                                    heap = vec![Cell::Null; n];
-                                    &mut heap
+                                    heap.extend(views.iter().map(|v| cell(v, r)));
+                                    &heap
                                 };
-                                for (i, v) in views.iter().enumerate() {
-                                    cells[i] = cell(v, r);
-                                }
                                 let line = row0 + r as u64 + 2;
                                 plan.finish_row(line, cells, &mut state, fold, &mut report, || {
                                     cells.iter().map(|c| cell_text(*c)).collect()

@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use custval_export::{Cell, Table};
 use custval_ingest::{Field, Kind, Source};
 use custval_segment::rfm::{self, Basis, Cn8, RfmScore, RfmValues, RuleSet, Thresholds};
+use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -158,6 +159,7 @@ pub fn aggregate(
         Field::required(amount_col, Kind::Number),
     ];
     let bar = progress_bar(g, "reading");
+    let started = std::time::Instant::now();
     let (parts, report) = source.scan(
         &fields,
         Part::default,
@@ -179,10 +181,12 @@ pub fn aggregate(
         },
     )?;
     bar.finish_and_clear();
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "scanned");
     let mut parts = parts.into_iter();
     let mut all = parts.next().unwrap_or_default();
     for p in parts {
         all.after_as_of += p.after_as_of;
+        all.index.reserve(p.ids.len());
         for (id, v) in p.ids.into_iter().zip(p.aggs) {
             match all.index.get(&id) {
                 Some(&k) => {
@@ -199,6 +203,7 @@ pub fn aggregate(
             }
         }
     }
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "merged");
     drop(all.index);
     let mut rows: Vec<(Option<u64>, Box<str>, Agg)> = all
         .ids
@@ -206,7 +211,11 @@ pub fn aggregate(
         .zip(all.aggs)
         .map(|(k, a)| (k.parse().ok(), k, a))
         .collect();
-    rows.sort_unstable_by(|a, b| id_order((a.0, &a.1), (b.0, &b.1)));
+    rows.par_sort_unstable_by(|a, b| id_order((a.0, &a.1), (b.0, &b.1)));
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        "merged and sorted"
+    );
     let values = rows
         .iter()
         .map(|(_, _, a)| RfmValues {
@@ -250,10 +259,10 @@ impl Scheme {
         })
     }
 
-    pub fn name(&self, v: &RfmValues, s: &RfmScore, bins: u8) -> String {
+    pub fn name(&self, v: &RfmValues, s: &RfmScore, bins: u8) -> &str {
         match self {
-            Scheme::Rules(r, _) => r.name(s, bins).to_string(),
-            Scheme::Cn8(c) => c.classify(v).0.to_string(),
+            Scheme::Rules(r, _) => r.name(s, bins),
+            Scheme::Cn8(c) => c.classify(v).0,
         }
     }
 }
@@ -333,7 +342,7 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
     );
     let (thresholds, scores) = rfm::score(&agg.values, a.bins)?;
     let scheme = Scheme::load(&a.segments, a.bins, a.cn8_basis, &agg.values)?;
-    let names: Vec<String> = agg
+    let names: Vec<&str> = agg
         .values
         .iter()
         .zip(&scores)
@@ -381,7 +390,7 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
                 Cell::Int(i64::from(s.f_score)),
                 Cell::Int(i64::from(s.m_score)),
                 Cell::Int(i64::from(s.rfm_score)),
-                Cell::Text(n.clone()),
+                Cell::Text((*n).to_string()),
             ]);
         }
         t
@@ -480,14 +489,14 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
     }
 }
 
-fn summarize(names: &[String], values: &[RfmValues]) -> Vec<SegmentSummary> {
+fn summarize(names: &[&str], values: &[RfmValues]) -> Vec<SegmentSummary> {
     let total_m: f64 = values.iter().map(|v| v.monetary).sum();
     let mut by: Vec<SegmentSummary> = Vec::new();
     let mut index: FxHashMap<&str, usize> = FxHashMap::default();
     for (n, v) in names.iter().zip(values) {
-        let k = *index.entry(n.as_str()).or_insert_with(|| {
+        let k = *index.entry(n).or_insert_with(|| {
             by.push(SegmentSummary {
-                segment: n.clone(),
+                segment: (*n).to_string(),
                 customers: 0,
                 share: 0.0,
                 monetary: 0.0,
