@@ -388,9 +388,12 @@ impl Cols {
     }
 }
 
-/// An accepted row: its line, the model columns, and (for predict) the other columns as read.
-struct Rec {
-    line: u64,
+/// Accepted rows, flat: per row its line, the model columns (`nums`, `n` per row) and, for
+/// predict, the other columns as read (`text`, `m` per row). Flat vectors keep a million-row
+/// read to a few allocations.
+#[derive(Default)]
+struct Part {
+    lines: Vec<u64>,
     nums: Vec<f64>,
     text: Vec<Option<Box<str>>>,
 }
@@ -398,19 +401,33 @@ struct Rec {
 /// A customer summary read from a file.
 struct Summary {
     cols: Cols,
-    recs: Vec<Rec>,
+    rows: Part,
     /// Header indices of the columns carried through as text (predict).
     passthrough: Vec<usize>,
     quarantine: Option<PathBuf>,
 }
 
 impl Summary {
+    fn len(&self) -> usize {
+        self.rows.lines.len()
+    }
+
+    fn num(&self, row: usize, i: usize) -> f64 {
+        self.rows.nums[row * self.cols.names.len() + i]
+    }
+
+    fn text(&self, row: usize, j: usize) -> Option<&str> {
+        self.rows.text[row * self.passthrough.len() + j].as_deref()
+    }
+
     fn column(&self, i: Option<usize>) -> Vec<f64> {
-        i.map_or_else(Vec::new, |i| self.recs.iter().map(|r| r.nums[i]).collect())
+        i.map_or_else(Vec::new, |i| {
+            (0..self.len()).map(|r| self.num(r, i)).collect()
+        })
     }
 
     fn lines(&self) -> Vec<u64> {
-        self.recs.iter().map(|r| r.line).collect()
+        self.rows.lines.clone()
     }
 
     fn data(&self, model: Model) -> ClvData {
@@ -484,31 +501,31 @@ fn read_summary(
     let bar = progress_bar(g, "reading");
     let (parts, report) = source.scan(
         &fields,
-        Vec::new,
-        |recs: &mut Vec<Rec>, row| {
-            let mut nums = Vec::with_capacity(n);
+        Part::default,
+        |p: &mut Part, row| {
+            let start = p.nums.len();
             for i in 0..n {
-                nums.push(
-                    row.number(i)
-                        .ok_or_else(|| format!("missing {}", cols.names[i]))?,
-                );
-            }
-            cols.check(&nums)?;
-            let text = (n..row.values.len())
-                .map(|i| match row.values[i] {
-                    custval_ingest::Value::Missing => None,
-                    custval_ingest::Value::Text(s) => Some(s.into()),
-                    custval_ingest::Value::Number(x) => Some(x.to_string().into()),
-                    custval_ingest::Value::Date(d) => {
-                        Some(custval_ingest::parse::format_date(d).into())
+                match row.number(i) {
+                    Some(x) => p.nums.push(x),
+                    None => {
+                        p.nums.truncate(start);
+                        return Err(format!("missing {}", cols.names[i]));
                     }
-                })
-                .collect();
-            recs.push(Rec {
-                line: row.line,
-                nums,
-                text,
-            });
+                }
+            }
+            if let Err(reason) = cols.check(&p.nums[start..]) {
+                p.nums.truncate(start);
+                return Err(reason);
+            }
+            p.lines.push(row.line);
+            p.text.extend(row.values[n..].iter().map(|v| match *v {
+                custval_ingest::Value::Missing => None,
+                custval_ingest::Value::Text(s) => Some(s.into()),
+                custval_ingest::Value::Number(x) => Some(x.to_string().into()),
+                custval_ingest::Value::Date(d) => {
+                    Some(custval_ingest::parse::format_date(d).into())
+                }
+            }));
             Ok(())
         },
         &|done, total| {
@@ -518,14 +535,43 @@ fn read_summary(
     )?;
     bar.finish_and_clear();
     let quarantine = opts.settle(source, &report, g)?;
-    let mut recs: Vec<Rec> = parts.into_iter().flatten().collect();
-    recs.sort_unstable_by_key(|r| r.line);
     Ok(Summary {
         cols,
-        recs,
+        rows: merge_in_line_order(parts, n, extra.len()),
         passthrough: extra,
         quarantine,
     })
+}
+
+/// The workers' rows in file order.
+fn merge_in_line_order(parts: Vec<Part>, n: usize, m: usize) -> Part {
+    let mut all = Part::default();
+    for p in parts {
+        if all.lines.is_empty() {
+            all = p;
+        } else {
+            all.lines.extend(p.lines);
+            all.nums.extend(p.nums);
+            all.text.extend(p.text);
+        }
+    }
+    if all.lines.is_sorted() {
+        return all;
+    }
+    let mut order: Vec<usize> = (0..all.lines.len()).collect();
+    order.sort_unstable_by_key(|&r| all.lines[r]);
+    let mut out = Part {
+        lines: Vec::with_capacity(order.len()),
+        nums: Vec::with_capacity(all.nums.len()),
+        text: Vec::with_capacity(all.text.len()),
+    };
+    for &r in &order {
+        out.lines.push(all.lines[r]);
+        out.nums.extend_from_slice(&all.nums[r * n..(r + 1) * n]);
+        out.text
+            .extend(all.text[r * m..(r + 1) * m].iter_mut().map(Option::take));
+    }
+    out
 }
 
 /// A crate error as one line naming the file and, for a bad value, the line.
@@ -773,14 +819,14 @@ fn run_predict(a: PredictArgs, g: &Globals) -> Result<()> {
             .map(|(h, _)| h.clone())
             .chain(added.iter().map(|s| (*s).to_string()))
             .collect(),
-        rows: Vec::with_capacity(s.recs.len()),
+        rows: Vec::with_capacity(s.len()),
     };
-    for (rec, p) in s.recs.iter().zip(&preds) {
+    for (r, p) in preds.iter().enumerate() {
         let mut row: Vec<Cell> = Vec::with_capacity(table.headers.len());
         for (_, src) in &layout {
             row.push(match src {
-                Src::Num(i) => number_cell(rec.nums[*i]),
-                Src::Text(j) => rec.text[*j].as_deref().map_or(Cell::Empty, text_cell),
+                Src::Num(i) => number_cell(s.num(r, *i)),
+                Src::Text(j) => s.text(r, *j).map_or(Cell::Empty, text_cell),
             });
         }
         row.push(Cell::Number(p.expected_purchases));
