@@ -73,30 +73,49 @@ fn cell_text(cell: &Cell) -> Cow<'_, str> {
     }
 }
 
-/// Calls `emit` with each CSV line of the table (the first one starting with the BOM).
+/// Rows formatted per parallel task; big enough that a task outweighs its scheduling.
+const ROWS_PER_TASK: usize = 16_384;
+
+/// Calls `emit` with the CSV text of the table in order, in pieces: first the header line
+/// (starting with the BOM), then groups of rows. Rows are formatted on all cores, because a
+/// result table of half a million customers is otherwise the slowest step of a command.
 fn for_each_line(
     table: &Table,
     mut emit: impl FnMut(&str) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    use rayon::prelude::*;
     let width = longest_row(table).max(table.headers.len());
     let mut line = String::with_capacity(256);
     line.push_str(BOM);
     // A header-row guard is applied too: a column named `=SUM(...)` is still text.
     push_record(&mut line, effective_headers(&table.headers, width));
     emit(&line)?;
-    for row in &table.rows {
-        line.clear();
-        for (i, cell) in row.iter().enumerate() {
-            if i > 0 {
-                line.push(',');
-            }
-            push_cell(&mut line, cell);
+    for group in table
+        .rows
+        .chunks(ROWS_PER_TASK * rayon::current_num_threads().max(1))
+    {
+        let texts: Vec<String> = group
+            .par_chunks(ROWS_PER_TASK)
+            .map(|rows| {
+                let mut out = String::with_capacity(rows.len() * 64);
+                for row in rows {
+                    for (i, cell) in row.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        push_cell(&mut out, cell);
+                    }
+                    for _ in row.len()..width {
+                        out.push(',');
+                    }
+                    out.push_str(LINE_END);
+                }
+                out
+            })
+            .collect();
+        for t in &texts {
+            emit(t)?;
         }
-        for _ in row.len()..width {
-            line.push(',');
-        }
-        line.push_str(LINE_END);
-        emit(&line)?;
     }
     Ok(())
 }

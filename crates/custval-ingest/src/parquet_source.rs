@@ -97,6 +97,7 @@ fn view(path: &Path, array: &ArrayRef, kind: Kind, name: &str) -> Result<ColView
     })
 }
 
+#[inline(always)]
 fn cell(v: &ColView, i: usize) -> Cell<'_> {
     match v {
         ColView::Str(a) if a.is_valid(i) => Cell::Str(a.value(i)),

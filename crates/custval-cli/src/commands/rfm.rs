@@ -99,9 +99,10 @@ struct Agg {
     sum: f64,
 }
 
+/// One worker's customers: ids stored once, found through a table of indices into them.
 #[derive(Default)]
 struct Part {
-    index: FxHashMap<Box<str>, u32>,
+    index: hashbrown::HashTable<u32>,
     ids: Vec<Box<str>>,
     aggs: Vec<Agg>,
     /// Exports often list a customer's orders together; a run of one id skips the hash.
@@ -109,25 +110,35 @@ struct Part {
     after_as_of: u64,
 }
 
+fn hash_id(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(id)
+}
+
 impl Part {
     fn add(&mut self, id: &str, day: i32, amount: f64) {
         let k = match self.last {
             Some(k) if *self.ids[k as usize] == *id => k,
-            _ => match self.index.get(id) {
-                Some(&k) => k,
-                None => {
-                    let k = self.aggs.len() as u32;
-                    let key: Box<str> = id.into();
-                    self.index.insert(key.clone(), k);
-                    self.ids.push(key);
-                    self.aggs.push(Agg {
-                        last: day,
-                        count: 0,
-                        sum: 0.0,
-                    });
-                    k
+            _ => {
+                let h = hash_id(id);
+                let ids = &self.ids;
+                match self.index.find(h, |&k| *ids[k as usize] == *id) {
+                    Some(&k) => k,
+                    None => {
+                        let k = self.aggs.len() as u32;
+                        self.ids.push(id.into());
+                        self.aggs.push(Agg {
+                            last: day,
+                            count: 0,
+                            sum: 0.0,
+                        });
+                        let ids = &self.ids;
+                        self.index
+                            .insert_unique(h, k, |&j| hash_id(&ids[j as usize]));
+                        k
+                    }
                 }
-            },
+            }
         };
         self.last = Some(k);
         let a = &mut self.aggs[k as usize];
@@ -182,36 +193,31 @@ pub fn aggregate(
     )?;
     bar.finish_and_clear();
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "scanned");
-    let mut parts = parts.into_iter();
-    let mut all = parts.next().unwrap_or_default();
+    // Workers may have seen the same customer: sort all partial rows by id and merge
+    // neighbours, which also gives the output its order.
+    let mut after_as_of = 0;
+    let mut rows: Vec<(Option<u64>, Box<str>, Agg)> = Vec::new();
     for p in parts {
-        all.after_as_of += p.after_as_of;
-        all.index.reserve(p.ids.len());
-        for (id, v) in p.ids.into_iter().zip(p.aggs) {
-            match all.index.get(&id) {
-                Some(&k) => {
-                    let a = &mut all.aggs[k as usize];
-                    a.last = a.last.max(v.last);
-                    a.count += v.count;
-                    a.sum += v.sum;
-                }
-                None => {
-                    all.index.insert(id.clone(), all.aggs.len() as u32);
-                    all.ids.push(id);
-                    all.aggs.push(v);
-                }
-            }
-        }
+        after_as_of += p.after_as_of;
+        drop(p.index);
+        rows.extend(
+            p.ids
+                .into_iter()
+                .zip(p.aggs)
+                .map(|(k, a)| (k.parse().ok(), k, a)),
+        );
     }
-    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "merged");
-    drop(all.index);
-    let mut rows: Vec<(Option<u64>, Box<str>, Agg)> = all
-        .ids
-        .into_iter()
-        .zip(all.aggs)
-        .map(|(k, a)| (k.parse().ok(), k, a))
-        .collect();
     rows.par_sort_unstable_by(|a, b| id_order((a.0, &a.1), (b.0, &b.1)));
+    rows.dedup_by(|later, kept| {
+        if later.1 == kept.1 {
+            kept.2.last = kept.2.last.max(later.2.last);
+            kept.2.count += later.2.count;
+            kept.2.sum += later.2.sum;
+            true
+        } else {
+            false
+        }
+    });
     tracing::debug!(
         seconds = started.elapsed().as_secs_f64(),
         "merged and sorted"
@@ -227,7 +233,7 @@ pub fn aggregate(
     Ok(Aggregated {
         ids: rows.into_iter().map(|(_, k, _)| k.into_string()).collect(),
         values,
-        after_as_of: all.after_as_of,
+        after_as_of,
         report,
     })
 }
