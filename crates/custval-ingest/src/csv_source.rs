@@ -13,7 +13,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use encoding_rs::{Encoding, UTF_8};
 
 use crate::encoding::{DecodingReader, binary_offset, detect};
-use crate::{Cell, FoldResult, IngestError, Plan, ReadOptions, Row, STACK_FIELDS, ScanReport};
+use crate::{
+    Cell, FoldResult, IngestError, Plan, ReadOptions, Row, ScanReport, join_workers, with_cells,
+};
 
 const SAMPLE: usize = 64 << 10;
 const BLOCK: usize = 4 << 20;
@@ -332,47 +334,14 @@ where
             &|| progress(counter.load(Ordering::Relaxed), total),
         );
         drop(tx);
-        let mut states = Vec::with_capacity(workers);
-        let mut report = ScanReport::default();
-        let mut first_err = read.err();
-        for h in handles {
-            match h.join() {
-                Ok(Ok((s, r))) => {
-                    states.push(s);
-                    report.read += r.read;
-                    report.rejected.extend(r.rejected);
-                }
-                Ok(Err(e)) => {
-                    // Prefer the earliest line when several workers failed.
-                    first_err = Some(match first_err {
-                        Some(prev) if err_line(&prev) <= err_line(&e) => prev,
-                        _ => e,
-                    });
-                }
-                Err(_) => {
-                    first_err.get_or_insert(IngestError::Csv {
-                        path: path.to_path_buf(),
-                        line: 0,
-                        message: "a parser thread stopped unexpectedly".into(),
-                    });
-                }
-            }
-        }
+        let joined = join_workers(handles, read.err(), || IngestError::Csv {
+            path: path.to_path_buf(),
+            line: 0,
+            message: "a parser thread stopped unexpectedly".into(),
+        });
         progress(total, total);
-        match first_err {
-            Some(e) => Err(e),
-            None => Ok((states, report)),
-        }
+        joined
     })
-}
-
-fn err_line(e: &IngestError) -> u64 {
-    match e {
-        IngestError::Encoding { line, .. }
-        | IngestError::Csv { line, .. }
-        | IngestError::RecordTooLong { line, .. } => *line,
-        _ => u64::MAX,
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -511,27 +480,23 @@ where
         let line = rec
             .position()
             .map_or(block.first_line, |p| block.first_line + p.line() - 1);
-        let mut stack = [Cell::Null; STACK_FIELDS];
-        let mut heap;
-        let cells: &mut [Cell<'_>] = if n <= STACK_FIELDS {
-            &mut stack[..n]
-        } else {
-            heap = vec![Cell::Null; n];
-            &mut heap
-        };
-        for (i, &col) in plan.columns.iter().enumerate() {
-            if let Some(bytes) = rec.get(col) {
-                cells[i] = Cell::Str(
-                    std::str::from_utf8(bytes)
-                        .map_err(|_| encoding_error(path, line, layout.encoding))?,
-                );
-            }
-        }
-        plan.finish_row(line, cells, state, fold, report, || {
-            rec.iter()
-                .map(|f| String::from_utf8_lossy(f).into_owned())
-                .collect()
-        });
+        let rec = &rec;
+        with_cells(
+            n,
+            |i| match rec.get(plan.columns[i]) {
+                Some(bytes) => std::str::from_utf8(bytes)
+                    .map(Cell::Str)
+                    .map_err(|_| encoding_error(path, line, layout.encoding)),
+                None => Ok(Cell::Null),
+            },
+            |cells| {
+                plan.finish_row(line, cells, state, fold, report, || {
+                    rec.iter()
+                        .map(|f| String::from_utf8_lossy(f).into_owned())
+                        .collect()
+                })
+            },
+        )?;
     }
 }
 
@@ -584,28 +549,26 @@ where
                 bounds[count] = (start, rec.len());
                 count += 1;
             }
-            let mut stack = [Cell::Null; STACK_FIELDS];
-            let mut heap;
-            let cells: &mut [Cell<'_>] = if n <= STACK_FIELDS {
-                &mut stack[..n]
-            } else {
-                heap = vec![Cell::Null; n];
-                &mut heap
-            };
-            for (i, &col) in plan.columns.iter().enumerate() {
-                if col < count {
+            with_cells(
+                n,
+                |i| {
+                    let col = plan.columns[i];
+                    if col >= count {
+                        return Ok(Cell::Null);
+                    }
                     let (a, b) = bounds[col];
-                    cells[i] = Cell::Str(
-                        std::str::from_utf8(&rec[a..b])
-                            .map_err(|_| encoding_error(path, line, layout.encoding))?,
-                    );
-                }
-            }
-            plan.finish_row(line, cells, state, fold, report, || {
-                rec.split(|b| *b == delim)
-                    .map(|f| String::from_utf8_lossy(f).into_owned())
-                    .collect()
-            });
+                    std::str::from_utf8(&rec[a..b])
+                        .map(Cell::Str)
+                        .map_err(|_| encoding_error(path, line, layout.encoding))
+                },
+                |cells| {
+                    plan.finish_row(line, cells, state, fold, report, || {
+                        rec.split(|b| *b == delim)
+                            .map(|f| String::from_utf8_lossy(f).into_owned())
+                            .collect()
+                    })
+                },
+            )?;
         }
         line += 1;
         pos = end + 1;

@@ -469,6 +469,72 @@ impl OwnedRow {
     }
 }
 
+/// Builds one row's cells with `cell(i)` for each requested field, in scratch that is not
+/// zero-filled per row (on the stack up to [`STACK_FIELDS`] fields), and hands them to `use_`.
+pub(crate) fn with_cells<'a, R, E>(
+    n: usize,
+    mut cell: impl FnMut(usize) -> Result<Cell<'a>, E>,
+    use_: impl FnOnce(&[Cell<'a>]) -> R,
+) -> Result<R, E> {
+    if n <= STACK_FIELDS {
+        let mut stack: arrayvec::ArrayVec<Cell<'a>, STACK_FIELDS> = arrayvec::ArrayVec::new();
+        for i in 0..n {
+            stack.push(cell(i)?);
+        }
+        Ok(use_(&stack))
+    } else {
+        let heap = (0..n).map(cell).collect::<Result<Vec<_>, E>>()?;
+        Ok(use_(&heap))
+    }
+}
+
+/// What a scan worker hands back.
+pub(crate) type WorkerResult<S> = Result<(S, ScanReport), IngestError>;
+
+/// Joins scan workers: collects their states, merges their reports, and keeps the error at the
+/// earliest line when several failed (`first_err` is one the caller already has). `lost` makes
+/// the error for a worker that stopped without a result.
+pub(crate) fn join_workers<S>(
+    handles: Vec<std::thread::ScopedJoinHandle<'_, WorkerResult<S>>>,
+    mut first_err: Option<IngestError>,
+    lost: impl Fn() -> IngestError,
+) -> Result<(Vec<S>, ScanReport), IngestError> {
+    let mut states = Vec::with_capacity(handles.len());
+    let mut report = ScanReport::default();
+    for h in handles {
+        match h.join() {
+            Ok(Ok((s, r))) => {
+                states.push(s);
+                report.read += r.read;
+                report.rejected.extend(r.rejected);
+            }
+            Ok(Err(e)) => {
+                first_err = Some(match first_err {
+                    Some(prev) if error_line(&prev) <= error_line(&e) => prev,
+                    _ => e,
+                });
+            }
+            Err(_) => {
+                first_err.get_or_insert_with(&lost);
+            }
+        }
+    }
+    match first_err {
+        Some(e) => Err(e),
+        None => Ok((states, report)),
+    }
+}
+
+/// The line an error names, for choosing the earliest; errors without one sort last.
+fn error_line(e: &IngestError) -> u64 {
+    match e {
+        IngestError::Encoding { line, .. }
+        | IngestError::Csv { line, .. }
+        | IngestError::RecordTooLong { line, .. } => *line,
+        _ => u64::MAX,
+    }
+}
+
 /// The requested fields and where they are in the file.
 pub(crate) struct Plan<'a> {
     pub fields: &'a [Field],

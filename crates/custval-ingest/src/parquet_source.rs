@@ -10,7 +10,7 @@ use arrow::datatypes::DataType;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use crate::{Cell, FoldResult, IngestError, Kind, Plan, Row, STACK_FIELDS, ScanReport};
+use crate::{Cell, FoldResult, IngestError, Kind, Plan, Row, ScanReport, join_workers, with_cells};
 
 fn builder(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>, IngestError> {
     let file = File::open(path).map_err(|source| IngestError::Io {
@@ -186,20 +186,21 @@ where
                                 .collect::<Result<Vec<_>, _>>()?;
                             let n = views.len();
                             for r in 0..batch.num_rows() {
-                                let mut stack: arrayvec::ArrayVec<Cell<'_>, STACK_FIELDS> =
-                                    arrayvec::ArrayVec::new();
-                                let mut heap = Vec::new();
-                                let cells: &[Cell<'_>] = if n <= STACK_FIELDS {
-                                    stack.extend(views.iter().map(|v| cell(v, r)));
-                                    &stack
-                                } else {
-                                    heap.extend(views.iter().map(|v| cell(v, r)));
-                                    &heap
-                                };
                                 let line = row0 + r as u64 + 2;
-                                plan.finish_row(line, cells, &mut state, fold, &mut report, || {
-                                    cells.iter().map(|c| cell_text(*c)).collect()
-                                });
+                                with_cells(
+                                    n,
+                                    |i| Ok::<_, IngestError>(cell(&views[i], r)),
+                                    |cells| {
+                                        plan.finish_row(
+                                            line,
+                                            cells,
+                                            &mut state,
+                                            fold,
+                                            &mut report,
+                                            || cells.iter().map(|c| cell_text(*c)).collect(),
+                                        )
+                                    },
+                                )?;
                             }
                             row0 += batch.num_rows() as u64;
                             let d = done.fetch_add(batch.num_rows() as u64, Ordering::Relaxed);
@@ -210,30 +211,9 @@ where
                 })
             })
             .collect();
-        let mut states = Vec::new();
-        let mut report = ScanReport::default();
-        let mut first_err = None;
-        for h in handles {
-            match h.join() {
-                Ok(Ok((s, r))) => {
-                    states.push(s);
-                    report.read += r.read;
-                    report.rejected.extend(r.rejected);
-                }
-                Ok(Err(e)) => {
-                    first_err.get_or_insert(e);
-                }
-                Err(_) => {
-                    first_err.get_or_insert(IngestError::Parquet {
-                        path: path.to_path_buf(),
-                        message: "a reader thread stopped unexpectedly".into(),
-                    });
-                }
-            }
-        }
-        match first_err {
-            Some(e) => Err(e),
-            None => Ok((states, report)),
-        }
+        join_workers(handles, None, || IngestError::Parquet {
+            path: path.to_path_buf(),
+            message: "a reader thread stopped unexpectedly".into(),
+        })
     })
 }

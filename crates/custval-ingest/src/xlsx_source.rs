@@ -5,7 +5,7 @@ use std::path::Path;
 
 use calamine::{Data, Range, Reader, open_workbook_auto};
 
-use crate::{Cell, FoldResult, IngestError, Plan, ReadOptions, Row, STACK_FIELDS, ScanReport};
+use crate::{Cell, FoldResult, IngestError, Plan, ReadOptions, Row, ScanReport, with_cells};
 
 fn load(path: &Path, options: &ReadOptions) -> Result<Range<Data>, IngestError> {
     let err = |message: String| IngestError::Workbook {
@@ -120,30 +120,29 @@ where
             });
             continue;
         }
-        let mut stack = [Cell::Null; STACK_FIELDS];
-        let mut heap;
-        let cells: &mut [Cell<'_>] = if n <= STACK_FIELDS {
-            &mut stack[..n]
-        } else {
-            heap = vec![Cell::Null; n];
-            &mut heap
-        };
-        for (i, &col) in plan.columns.iter().enumerate() {
-            cells[i] = match row.get(col) {
-                None | Some(Data::Empty) => Cell::Null,
-                Some(Data::Float(f)) if plan.fields[i].kind != crate::Kind::Text => Cell::Num(*f),
-                Some(Data::Int(v)) if plan.fields[i].kind != crate::Kind::Text => {
-                    Cell::Num(*v as f64)
-                }
-                Some(Data::DateTime(dt)) => match plan.fields[i].kind {
-                    crate::Kind::Date => Cell::Num(dt.as_f64()),
-                    crate::Kind::Number => Cell::Num(dt.as_f64()),
-                    crate::Kind::Text => Cell::Str(&scratch[i]),
-                },
-                _ => Cell::Str(&scratch[i]),
-            };
-        }
-        plan.finish_row(line, cells, &mut state, fold, &mut report, raw);
+        let scratch = &scratch;
+        with_cells(
+            n,
+            |i| {
+                let col = plan.columns[i];
+                Ok::<_, IngestError>(match row.get(col) {
+                    None | Some(Data::Empty) => Cell::Null,
+                    Some(Data::Float(f)) if plan.fields[i].kind != crate::Kind::Text => {
+                        Cell::Num(*f)
+                    }
+                    Some(Data::Int(v)) if plan.fields[i].kind != crate::Kind::Text => {
+                        Cell::Num(*v as f64)
+                    }
+                    Some(Data::DateTime(dt)) => match plan.fields[i].kind {
+                        crate::Kind::Date => Cell::Num(dt.as_f64()),
+                        crate::Kind::Number => Cell::Num(dt.as_f64()),
+                        crate::Kind::Text => Cell::Str(&scratch[i]),
+                    },
+                    _ => Cell::Str(&scratch[i]),
+                })
+            },
+            |cells| plan.finish_row(line, cells, &mut state, fold, &mut report, raw),
+        )?;
         if k % 65_536 == 0 {
             progress(k as u64, total);
         }
