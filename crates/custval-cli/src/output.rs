@@ -17,6 +17,13 @@ pub enum Format {
     Xlsx,
 }
 
+/// `--format` for reports that are one document (weights, model fits): a table or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+}
+
 /// Where a result goes: stdout in a format, or a file whose format comes from `--format` or its
 /// extension.
 pub enum Destination {

@@ -76,12 +76,8 @@ fn parse_model(s: &str) -> Result<Model, String> {
     Model::from_str(&s.to_ascii_lowercase()).map_err(|e| e.to_string())
 }
 
-/// `--format` for the fit and holdout reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Fmt {
-    Table,
-    Json,
-}
+/// `--format` of the fit and holdout reports.
+pub use crate::output::ReportFormat as Fmt;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {

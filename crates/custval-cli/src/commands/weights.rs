@@ -11,11 +11,7 @@ use crate::Globals;
 use crate::input::InputOpts;
 use crate::output::{self, num};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Fmt {
-    Table,
-    Json,
-}
+pub use crate::output::ReportFormat as Fmt;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
