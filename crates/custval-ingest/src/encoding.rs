@@ -85,8 +85,6 @@ pub(crate) struct DecodingReader<R> {
     eof: bool,
     pending: Vec<u8>,
     pending_pos: usize,
-    /// Bytes of decoded output so far; used to report where a malformed sequence was.
-    pub produced: u64,
     failed: bool,
 }
 
@@ -101,7 +99,6 @@ impl<R: Read> DecodingReader<R> {
             eof: false,
             pending: Vec::with_capacity(1 << 17),
             pending_pos: 0,
-            produced: 0,
             failed: false,
         }
     }
@@ -114,7 +111,6 @@ impl<R: Read> Read for DecodingReader<R> {
                 let n = buf.len().min(self.pending.len() - self.pending_pos);
                 buf[..n].copy_from_slice(&self.pending[self.pending_pos..self.pending_pos + n]);
                 self.pending_pos += n;
-                self.produced += n as u64;
                 return Ok(n);
             }
             if self.failed {
