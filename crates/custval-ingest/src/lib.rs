@@ -263,6 +263,8 @@ pub struct Source {
     options: ReadOptions,
     headers: Vec<String>,
     csv: Option<csv_source::CsvLayout>,
+    /// An XLSX sheet, read once when the file is opened.
+    sheet: Option<calamine::Range<calamine::Data>>,
 }
 
 impl Source {
@@ -283,12 +285,18 @@ impl Source {
         if meta.len() == 0 {
             return Err(IngestError::Empty { path });
         }
+        let mut sheet = None;
         let (headers, csv) = match format {
             Format::Csv => {
                 let layout = csv_source::CsvLayout::detect(&path, &options)?;
                 (layout.headers.clone(), Some(layout))
             }
-            Format::Xlsx => (xlsx_source::headers(&path, &options)?, None),
+            Format::Xlsx => {
+                let range = xlsx_source::load(&path, &options)?;
+                let headers = xlsx_source::headers(&path, &range)?;
+                sheet = Some(range);
+                (headers, None)
+            }
             Format::Parquet => (parquet_source::headers(&path)?, None),
         };
         if headers.iter().all(|h| h.trim().is_empty()) {
@@ -300,6 +308,7 @@ impl Source {
             options,
             headers,
             csv,
+            sheet,
         })
     }
 
@@ -388,9 +397,14 @@ impl Source {
                 &fold,
                 progress,
             )?,
-            (None, Format::Xlsx) => {
-                xlsx_source::scan(&self.path, &self.options, &plan, &init, &fold, progress)?
-            }
+            (None, Format::Xlsx) => match &self.sheet {
+                Some(range) => xlsx_source::scan(range, &plan, &init, &fold, progress)?,
+                None => {
+                    return Err(IngestError::Empty {
+                        path: self.path.clone(),
+                    });
+                }
+            },
             (None, _) => parquet_source::scan(&self.path, threads, &plan, &init, &fold, progress)?,
         };
         report.rejected.sort_by_key(|r| r.line);

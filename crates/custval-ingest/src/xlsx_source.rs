@@ -7,7 +7,8 @@ use calamine::{Data, Range, Reader, open_workbook_auto};
 
 use crate::{Cell, FoldResult, IngestError, Plan, ReadOptions, Row, ScanReport, with_cells};
 
-fn load(path: &Path, options: &ReadOptions) -> Result<Range<Data>, IngestError> {
+/// Reads the chosen sheet once; [`crate::Source`] keeps it for the scan.
+pub(crate) fn load(path: &Path, options: &ReadOptions) -> Result<Range<Data>, IngestError> {
     let err = |message: String| IngestError::Workbook {
         path: path.to_path_buf(),
         message,
@@ -43,8 +44,7 @@ fn cell_text(c: &Data) -> String {
     }
 }
 
-pub(crate) fn headers(path: &Path, options: &ReadOptions) -> Result<Vec<String>, IngestError> {
-    let range = load(path, options)?;
+pub(crate) fn headers(path: &Path, range: &Range<Data>) -> Result<Vec<String>, IngestError> {
     let Some(first) = range.rows().next() else {
         return Err(IngestError::Empty {
             path: path.to_path_buf(),
@@ -65,8 +65,7 @@ pub(crate) fn headers(path: &Path, options: &ReadOptions) -> Result<Vec<String>,
 }
 
 pub(crate) fn scan<S, I, F>(
-    path: &Path,
-    options: &ReadOptions,
+    range: &Range<Data>,
     plan: &Plan<'_>,
     init: &I,
     fold: &F,
@@ -76,7 +75,6 @@ where
     I: Fn() -> S,
     F: Fn(&mut S, &Row<'_>) -> FoldResult,
 {
-    let range = load(path, options)?;
     let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
     let total = range.height() as u64;
     let mut state = init();
