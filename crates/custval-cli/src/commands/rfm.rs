@@ -18,6 +18,8 @@ const AFTER_HELP: &str = "\
 Scores: 1..bins by quantile breaks (type 7, like DuckDB's quantile_cont), 5 = best; a value's
 score is 1 + the number of breaks it exceeds (recency: bins - that number), so equal values
 always get equal scores. rfm_score = 100*R + 10*F + M. Rows dated after --as-of are ignored.
+frequency counts rows (orders) and monetary sums amounts, so a refund row (negative amount)
+nets against revenue and also counts as a row: remove refund rows first if they should not.
 
 Default segments (scores 1-5, first matching rule wins):
   Champions           R 4-5  F 4-5  M 4-5
