@@ -533,14 +533,15 @@ fn read_summary(
     let quarantine = opts.settle(source, &report, g)?;
     Ok(Summary {
         cols,
-        rows: merge_in_line_order(parts, n, extra.len()),
+        // Only predictions are printed row by row; a fit sums over customers in any order.
+        rows: merge_in_line_order(parts, n, extra.len(), passthrough),
         passthrough: extra,
         quarantine,
     })
 }
 
-/// The workers' rows in file order.
-fn merge_in_line_order(parts: Vec<Part>, n: usize, m: usize) -> Part {
+/// The workers' rows, in file order when `ordered`.
+fn merge_in_line_order(parts: Vec<Part>, n: usize, m: usize, ordered: bool) -> Part {
     let mut all = Part::default();
     for p in parts {
         if all.lines.is_empty() {
@@ -551,7 +552,7 @@ fn merge_in_line_order(parts: Vec<Part>, n: usize, m: usize) -> Part {
             all.text.extend(p.text);
         }
     }
-    if all.lines.is_sorted() {
+    if !ordered || all.lines.is_sorted() {
         return all;
     }
     let mut order: Vec<usize> = (0..all.lines.len()).collect();
