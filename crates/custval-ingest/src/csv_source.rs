@@ -484,10 +484,8 @@ where
         with_cells(
             n,
             |i| match rec.get(plan.columns[i]) {
-                Some(bytes) => std::str::from_utf8(bytes)
-                    .map(Cell::Str)
-                    .map_err(|_| encoding_error(path, line, layout.encoding)),
-                None => Ok(Cell::Null),
+                Some(bytes) => std::str::from_utf8(bytes).ok().map(Cell::Str),
+                None => Some(Cell::Null),
             },
             |cells| {
                 plan.finish_row(line, cells, state, fold, report, || {
@@ -496,7 +494,8 @@ where
                         .collect()
                 })
             },
-        )?;
+        )
+        .ok_or_else(|| encoding_error(path, line, layout.encoding))?;
     }
 }
 
@@ -554,12 +553,10 @@ where
                 |i| {
                     let col = plan.columns[i];
                     if col >= count {
-                        return Ok(Cell::Null);
+                        return Some(Cell::Null);
                     }
                     let (a, b) = bounds[col];
-                    std::str::from_utf8(&rec[a..b])
-                        .map(Cell::Str)
-                        .map_err(|_| encoding_error(path, line, layout.encoding))
+                    std::str::from_utf8(&rec[a..b]).ok().map(Cell::Str)
                 },
                 |cells| {
                     plan.finish_row(line, cells, state, fold, report, || {
@@ -568,7 +565,8 @@ where
                             .collect()
                     })
                 },
-            )?;
+            )
+            .ok_or_else(|| encoding_error(path, line, layout.encoding))?;
         }
         line += 1;
         pos = end + 1;

@@ -189,7 +189,7 @@ where
                                 let line = row0 + r as u64 + 2;
                                 with_cells(
                                     n,
-                                    |i| Ok::<_, IngestError>(cell(&views[i], r)),
+                                    |i| Some(cell(&views[i], r)),
                                     |cells| {
                                         plan.finish_row(
                                             line,
@@ -200,7 +200,7 @@ where
                                             || cells.iter().map(|c| cell_text(*c)).collect(),
                                         )
                                     },
-                                )?;
+                                );
                             }
                             row0 += batch.num_rows() as u64;
                             let d = done.fetch_add(batch.num_rows() as u64, Ordering::Relaxed);

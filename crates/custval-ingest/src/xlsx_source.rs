@@ -123,7 +123,7 @@ where
             n,
             |i| {
                 let col = plan.columns[i];
-                Ok::<_, IngestError>(match row.get(col) {
+                Some(match row.get(col) {
                     None | Some(Data::Empty) => Cell::Null,
                     Some(Data::Float(f)) if plan.fields[i].kind != crate::Kind::Text => {
                         Cell::Num(*f)
@@ -140,7 +140,7 @@ where
                 })
             },
             |cells| plan.finish_row(line, cells, &mut state, fold, &mut report, raw),
-        )?;
+        );
         if k % 65_536 == 0 {
             progress(k as u64, total);
         }
