@@ -18,7 +18,16 @@ use crate::{
 };
 
 const SAMPLE: usize = 64 << 10;
+/// Largest and smallest blocks handed to a parser thread. A file is cut into about eight
+/// blocks per thread, so that a small file (a 30 MB summary) still keeps every core busy and
+/// does not wait for one 4 MiB read before parsing starts.
 const BLOCK: usize = 4 << 20;
+const MIN_BLOCK: usize = 256 << 10;
+
+fn block_size(file_len: u64, threads: usize) -> usize {
+    let per = file_len / (threads.max(1) as u64 * 8);
+    (per as usize).clamp(MIN_BLOCK, BLOCK)
+}
 
 #[derive(Debug, Clone)]
 pub(crate) struct CsvLayout {
@@ -331,6 +340,7 @@ where
             &tx,
             &free_rx,
             &stop,
+            block_size(total, workers),
             &|| progress(counter.load(Ordering::Relaxed), total),
         );
         drop(tx);
@@ -353,6 +363,7 @@ fn cut_blocks(
     tx: &crossbeam_channel::Sender<Block>,
     free: &crossbeam_channel::Receiver<Vec<u8>>,
     stop: &AtomicBool,
+    block: usize,
     tick: &dyn Fn(),
 ) -> Result<(), IngestError> {
     let io = |source| IngestError::Io {
@@ -370,10 +381,10 @@ fn cut_blocks(
         }
         let mut buf = free
             .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(BLOCK * 2));
+            .unwrap_or_else(|_| Vec::with_capacity(block * 2));
         buf.clear();
         buf.extend_from_slice(&carry);
-        let eof = match read_full(stream, &mut buf, BLOCK) {
+        let eof = match read_full(stream, &mut buf, block) {
             Ok(eof) => eof,
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
                 let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
