@@ -617,7 +617,10 @@ fn fit_file(
     let source = opts.open(input)?;
     let s = read_summary(&source, model, Need::default(), false, opts, g)?;
     let data = s.data(model);
-    tracing::debug!(seconds = reading.elapsed().as_secs_f64(), "read the summary");
+    tracing::debug!(
+        seconds = reading.elapsed().as_secs_f64(),
+        "read the summary"
+    );
     let started = Instant::now();
     let f =
         custval_clv::fit(model, &data, &fit_opts).map_err(|e| clv_error(e, input, &s.lines()))?;
