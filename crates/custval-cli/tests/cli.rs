@@ -1,45 +1,11 @@
 //! End-to-end tests: the real `custval` binary on real files.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn custval() -> Command {
-    let mut c = Command::cargo_bin("custval").expect("binary");
-    c.env_remove("CUSTVAL_LOG");
-    c
-}
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(name)
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "exit {:?}, stderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON document")
-}
-
-/// Runs a command expected to fail cleanly: exit 1, one line on stderr, no panic.
-fn fails(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("run");
-    let err = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(1), "stderr: {err}");
-    assert!(
-        !err.contains("panicked") && !err.contains("internal error"),
-        "{err}"
-    );
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    err
-}
+mod common;
+use common::{custval, data, fails, json};
 
 fn rfm_args(file: &Path, c: &str, d: &str, a: &str, as_of: &str) -> Vec<String> {
     [

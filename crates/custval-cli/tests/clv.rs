@@ -1,54 +1,16 @@
 //! End-to-end tests of `custval clv fit|predict|summary|holdout` on the reference data sets.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn custval() -> Command {
-    let mut c = Command::cargo_bin("custval").expect("binary");
-    c.env_remove("CUSTVAL_LOG");
-    c
-}
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(name)
-}
+mod common;
+use common::{custval, data, fails, json, ok};
 
 fn fixture() -> Value {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../custval-clv/tests/fixtures/lifetimes_reference.json");
     serde_json::from_str(&std::fs::read_to_string(p).expect("fixture")).expect("fixture json")
-}
-
-fn ok(out: &Output) -> &[u8] {
-    assert!(
-        out.status.success(),
-        "exit {:?}, stderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    &out.stdout
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(ok(out)).expect("stdout is one JSON document")
-}
-
-/// Runs a command expected to fail cleanly: exit 1, one line on stderr, no panic.
-fn fails(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("run");
-    let err = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(1), "stderr: {err}");
-    assert!(
-        !err.contains("panicked") && !err.contains("internal error"),
-        "{err}"
-    );
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    err
 }
 
 fn fit_json(model: &str, file: &str) -> Value {
