@@ -15,6 +15,12 @@ mod output;
 
 use std::process::ExitCode;
 
+/// Commands allocate one small string or row per customer, from several threads at once;
+/// mimalloc serves that pattern markedly faster than the system allocator (see
+/// benchmarks/README.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 
 /// Customer value evaluation and key-account management (客户价值评估与大客户管理).

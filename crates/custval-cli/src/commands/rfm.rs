@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use custval_export::{Cell, Table};
 use custval_ingest::{Field, Kind, Source};
 use custval_segment::rfm::{self, Basis, Cn8, RfmScore, RfmValues, RuleSet, Thresholds};
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -348,7 +349,9 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
         a.transactions.display(),
         custval_ingest::parse::format_date(a.as_of)
     );
+    let t0 = std::time::Instant::now();
     let (thresholds, scores) = rfm::score(&agg.values, a.bins)?;
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "scored");
     let scheme = Scheme::load(&a.segments, a.bins, a.cn8_basis, &agg.values)?;
     let names: Vec<&str> = agg
         .values
@@ -357,6 +360,7 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
         .map(|(v, s)| scheme.name(v, s, a.bins))
         .collect();
     let summary = summarize(&names, &agg.values);
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "segmented");
     if agg.after_as_of > 0 && !g.quiet {
         eprintln!(
             "{}: {} rows dated after {} were ignored",
@@ -365,43 +369,39 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
             custval_ingest::parse::format_date(a.as_of)
         );
     }
-    let table = || {
-        let mut t = Table {
-            headers: [
-                "customer_id",
-                "recency_days",
-                "frequency",
-                "monetary",
-                "r_score",
-                "f_score",
-                "m_score",
-                "rfm_score",
-                "segment",
-            ]
-            .iter()
-            .map(|s| (*s).to_string())
+    // Half a million rows of cells: built on all cores.
+    let table = || Table {
+        headers: [
+            "customer_id",
+            "recency_days",
+            "frequency",
+            "monetary",
+            "r_score",
+            "f_score",
+            "m_score",
+            "rfm_score",
+            "segment",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect(),
+        rows: (0..agg.ids.len())
+            .into_par_iter()
+            .map(|k| {
+                let (v, sc) = (&agg.values[k], &scores[k]);
+                vec![
+                    Cell::Text(agg.ids[k].clone()),
+                    Cell::Int(v.recency_days),
+                    Cell::Int(v.frequency as i64),
+                    Cell::Number(round6(v.monetary)),
+                    Cell::Int(i64::from(sc.r_score)),
+                    Cell::Int(i64::from(sc.f_score)),
+                    Cell::Int(i64::from(sc.m_score)),
+                    Cell::Int(i64::from(sc.rfm_score)),
+                    Cell::Text(names[k].to_string()),
+                ]
+            })
             .collect(),
-            rows: Vec::with_capacity(agg.ids.len()),
-        };
-        for ((id, v), (s, n)) in agg
-            .ids
-            .iter()
-            .zip(&agg.values)
-            .zip(scores.iter().zip(&names))
-        {
-            t.rows.push(vec![
-                Cell::Text(id.clone()),
-                Cell::Int(v.recency_days),
-                Cell::Int(v.frequency as i64),
-                Cell::Number(round6(v.monetary)),
-                Cell::Int(i64::from(s.r_score)),
-                Cell::Int(i64::from(s.f_score)),
-                Cell::Int(i64::from(s.m_score)),
-                Cell::Int(i64::from(s.rfm_score)),
-                Cell::Text((*n).to_string()),
-            ]);
-        }
-        t
     };
     let cn8 = match &scheme {
         Scheme::Cn8(c) => Some(c),
@@ -485,7 +485,10 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
                 serde_json::to_writer(&mut w, &json())?;
                 std::io::Write::flush(&mut w)?;
             } else {
-                output::write_file(&path, tf, &table())?;
+                let t = table();
+                tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "table built");
+                output::write_file(&path, tf, &t)?;
+                tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "written");
             }
             if !g.quiet {
                 eprintln!("wrote {} customers to {}", agg.ids.len(), path.display());
