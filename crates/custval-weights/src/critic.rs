@@ -14,9 +14,9 @@
 
 use crate::Direction;
 use crate::entropy::from_divergence;
-use crate::error::{Result, WeightsError};
+use crate::error::Result;
 use crate::normalize::{Method, normalize, sample_sd};
-use crate::util::{check_columns, check_len, mean};
+use crate::util::{check_objective_input, mean};
 
 /// CRITIC weights; `columns[j][i]` is indicator `j` of row `i`.
 ///
@@ -24,19 +24,7 @@ use crate::util::{check_columns, check_len, mean};
 /// Fewer than 2 rows, ragged or non-finite input, a direction count that differs from the
 /// column count.
 pub fn weights(columns: &[Vec<f64>], directions: &[Direction]) -> Result<Vec<f64>> {
-    let m = check_columns(columns)?;
-    check_len(
-        "directions (one per column)",
-        columns.len(),
-        directions.len(),
-    )?;
-    if m < 2 {
-        return Err(WeightsError::TooFewRows {
-            method: "CRITIC weights",
-            min: 2,
-            found: m,
-        });
-    }
+    check_objective_input("CRITIC weights", columns, directions)?;
     let x = normalize(columns, directions, Method::MinMax)?;
     let sd: Vec<f64> = x.iter().map(|c| sample_sd(c)).collect();
     let centered: Vec<Vec<f64>> = x

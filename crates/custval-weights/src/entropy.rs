@@ -10,9 +10,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Direction;
-use crate::error::{Result, WeightsError};
+use crate::error::Result;
 use crate::normalize::{Method, normalize};
-use crate::util::{check_columns, check_len, min_max};
+use crate::util::{check_objective_input, min_max};
 
 /// Which values the proportions `p_ij` are taken of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -49,19 +49,7 @@ pub fn weights_with(
     directions: &[Direction],
     variant: Variant,
 ) -> Result<Vec<f64>> {
-    let m = check_columns(columns)?;
-    check_len(
-        "directions (one per column)",
-        columns.len(),
-        directions.len(),
-    )?;
-    if m < 2 {
-        return Err(WeightsError::TooFewRows {
-            method: "entropy weights",
-            min: 2,
-            found: m,
-        });
-    }
+    let m = check_objective_input("entropy weights", columns, directions)?;
     let normalized = match variant {
         Variant::MinMax => normalize(columns, directions, Method::MinMax)?,
         Variant::RawProportions => normalize(columns, directions, Method::Sum)?,
@@ -105,6 +93,7 @@ pub(crate) fn from_divergence(d: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::WeightsError;
 
     #[test]
     fn hand_computed_two_by_two() {

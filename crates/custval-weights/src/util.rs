@@ -19,6 +19,30 @@ pub(crate) fn check_columns(columns: &[Vec<f64>]) -> Result<usize> {
     Ok(m)
 }
 
+/// The checks every objective weighting method makes: a rectangular finite table, one
+/// direction per column, and at least two rows (one row has no dispersion). Returns the row
+/// count.
+pub(crate) fn check_objective_input(
+    method: &'static str,
+    columns: &[Vec<f64>],
+    directions: &[crate::Direction],
+) -> Result<usize> {
+    let m = check_columns(columns)?;
+    check_len(
+        "directions (one per column)",
+        columns.len(),
+        directions.len(),
+    )?;
+    if m < 2 {
+        return Err(WeightsError::TooFewRows {
+            method,
+            min: 2,
+            found: m,
+        });
+    }
+    Ok(m)
+}
+
 /// Fails on the first NaN or infinite value of column `j`.
 pub(crate) fn check_finite(j: usize, col: &[f64]) -> Result<()> {
     match col.iter().position(|v| !v.is_finite()) {
