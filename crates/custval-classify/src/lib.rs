@@ -1,0 +1,1 @@
+//! Customer classification (skeleton; being written).

@@ -1,0 +1,1 @@
+//! The evaluation configuration (skeleton; being written).

@@ -1,0 +1,1 @@
+//! Evaluation reports (skeleton; being written).
