@@ -258,6 +258,51 @@ impl Dataset {
     }
 }
 
+/// Identifier of an evaluation run.
+pub type RunId = i64;
+
+/// One evaluation run as stored: immutable once written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunInfo {
+    pub id: RunId,
+    pub as_of: Day,
+    /// RFC 3339 UTC timestamp of when the run was stored.
+    pub created_at: String,
+    pub customers: u64,
+    pub seconds: f64,
+    /// The `custval.toml` text the run used, verbatim (a run is reproducible from it).
+    pub config: String,
+    /// Run-level results as JSON chosen by the engine (weights, normalization parameters, cuts,
+    /// CLV fit and calibration, tier and class counts). Opaque to the store.
+    pub meta: String,
+}
+
+/// What a run stores for one customer. The columns the store filters and sorts on are
+/// fields; everything else the engine needs to explain the result is in `detail` (JSON text,
+/// opaque to the store) so that the schema does not change when an explanation gains a field.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CustomerResult {
+    pub customer_id: String,
+    pub name: Option<String>,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub owner: Option<String>,
+    pub tier: String,
+    pub value_class: String,
+    pub potential_tier: String,
+    pub lifecycle: String,
+    pub profit_loyalty: String,
+    pub cluster: Option<u32>,
+    pub rfm_segment: Option<String>,
+    pub score: f64,
+    pub value_score: f64,
+    pub potential_score: f64,
+    pub spend_12m: Option<f64>,
+    pub clv: Option<f64>,
+    pub p_alive: Option<f64>,
+    pub detail: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
