@@ -1,1 +1,4 @@
-//! The evaluation engine: features as of a date, indicators, weights, scores, classes, CLV and actions: pure computation (skeleton; being written).
+//! The evaluation engine (being written): features as of a date, indicators, weights, scores,
+//! classes, CLV and recommended actions, as pure computation over a `custval_model::Dataset`.
+
+pub mod features;
