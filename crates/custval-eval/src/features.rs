@@ -95,6 +95,11 @@ pub struct PurchaseSummary {
     pub days: u32,
     /// Mean net amount of the repeat purchase days (0 without repeats).
     pub repeat_mean: f64,
+    /// The same figures cut at the calibration end (for the CLV holdout report): purchase
+    /// days up to it, the last of them, and the purchase days after it.
+    pub cal_days: u32,
+    pub cal_last: Option<Day>,
+    pub holdout_days: u32,
 }
 
 impl FeatureTable {
@@ -115,7 +120,10 @@ fn col(id: &str) -> usize {
 
 /// Computes every feature except the CLV ones (`p_alive`, `expected_purchases_12m`, `clv_12m`),
 /// which stay `NaN` until the engine fills them.
-pub fn compute(data: &Dataset, as_of: Day) -> FeatureTable {
+///
+/// `calibration_end` (before `as_of`) splits each customer's purchase days for the CLV model's
+/// holdout check; see [`PurchaseSummary`].
+pub fn compute(data: &Dataset, as_of: Day, calibration_end: Day) -> FeatureTable {
     let n = data.customers.len();
     let tx_r = data.ranges_by_customer(&data.tx, |t| t.cust);
     let cost_r = data.ranges_by_customer(&data.costs, |c| c.cust);
@@ -202,6 +210,12 @@ pub fn compute(data: &Dataset, as_of: Day) -> FeatureTable {
                             repeat_sum += net;
                         }
                         purchases.last = Some(day);
+                        if day <= calibration_end {
+                            purchases.cal_days += 1;
+                            purchases.cal_last = Some(day);
+                        } else if purchases.cal_days > 0 {
+                            purchases.holdout_days += 1;
+                        }
                     }
                 }
                 i = j;
@@ -550,7 +564,11 @@ mod tests {
     #[test]
     fn features_follow_their_definitions_and_ignore_later_rows() {
         let d = sample();
-        let t = compute(&d, 400);
+        let t = compute(&d, 400, 200);
+        assert_eq!(
+            (t.purchase_days[0].cal_days, t.purchase_days[0].holdout_days),
+            (1, 1)
+        );
         // Customer A: days 100 (150) and 300 (200 − 20 = 180); day 500 is after as_of.
         assert_eq!(get(&t, "spend_12m", 0), 330.0);
         assert_eq!(get(&t, "orders_12m", 0), 2.0);
@@ -584,7 +602,7 @@ mod tests {
     #[test]
     fn an_earlier_date_sees_less() {
         let d = sample();
-        let t = compute(&d, 150);
+        let t = compute(&d, 150, 150);
         assert_eq!(get(&t, "spend_12m", 0), 150.0);
         assert_eq!(get(&t, "orders_total", 1), 0.0);
         assert!(get(&t, "recency_days", 1).is_nan());
