@@ -3,3 +3,4 @@
 
 pub mod clv;
 pub mod features;
+pub mod scoring;
