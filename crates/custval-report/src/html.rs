@@ -1,0 +1,492 @@
+//! The HTML report: a view model of preformatted strings, rendered by an askama template.
+//!
+//! Design choices:
+//! - **All formatting happens in Rust** (numbers per language, translated labels, SVG charts),
+//!   so the template only lays out strings and cannot print a raw `f64`.
+//! - **askama escapes every value** (the template is `.html`); the only unescaped values are the
+//!   chart SVGs, which [`crate::svg`] escapes itself.
+//! - **One file, no references**: CSS is inline in the template, charts are inline SVG, and there
+//!   is no script, font or image to load, so the report works offline and as an e-mail
+//!   attachment. `@media print` rules keep charts and cards whole on paper and print the heatmap's
+//!   colours.
+
+use askama::Template;
+
+use crate::charts::{self, Chart, TableView, Td};
+use crate::data::{ClvModel, ReportData};
+use crate::format::{DASH, count, fixed, money, percent, score, significant};
+use crate::i18n::{Lang, Msg, dimension_name, direction_name};
+
+/// Label lookup for the template: `t.get(Msg::…)`.
+#[derive(Clone, Copy)]
+struct Texts(Lang);
+
+impl Texts {
+    fn get(&self, m: Msg) -> &'static str {
+        m.text(self.0)
+    }
+}
+
+/// A headline figure in the summary.
+struct Card {
+    label: &'static str,
+    value: String,
+}
+
+/// One class's rule and playbook.
+struct ClassView<'a> {
+    class: &'a str,
+    label: &'a str,
+    customers: String,
+    value: String,
+    rule: &'a str,
+    playbook: &'a [(String, String)],
+}
+
+/// The classes of one dimension.
+struct ClassGroup<'a> {
+    heading: String,
+    classes: Vec<ClassView<'a>>,
+}
+
+/// The CLV model's section.
+struct ClvView {
+    name: String,
+    log_likelihood: String,
+    converged: bool,
+    parameters: TableView,
+    calibration: Option<TableView>,
+}
+
+/// One of the top customers, formatted.
+struct TopView<'a> {
+    rank: usize,
+    cells: Vec<Td>,
+    actions: &'a [String],
+}
+
+/// A section's anchor and heading, for the table of contents.
+struct SectionLink {
+    id: &'static str,
+    title: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Page<'a> {
+    t: Texts,
+    html_lang: &'static str,
+    title: String,
+    subtitle: String,
+    sections: Vec<SectionLink>,
+    cards: Vec<Card>,
+    config: &'a [String],
+    tier_table: TableView,
+    tier_rules: Vec<(&'a str, &'a str)>,
+    class_groups: Vec<ClassGroup<'a>>,
+    weight_table: TableView,
+    weight_notes: Vec<(String, &'a str)>,
+    weights_chart: Chart,
+    clv: Option<ClvView>,
+    charts: Vec<Chart>,
+    budget_table: TableView,
+    budget_chart: Chart,
+    top_headers: Vec<Td>,
+    top: Vec<TopView<'a>>,
+    alerts: &'a [String],
+    notes: &'a [String],
+    footer: String,
+}
+
+/// Section anchors, in page order. Tests check that each is present.
+pub const SECTION_IDS: [&str; 8] = [
+    "summary",
+    "rules",
+    "weights",
+    "clv-model",
+    "charts",
+    "budget",
+    "top-customers",
+    "notes",
+];
+
+fn td(s: impl Into<String>) -> Td {
+    Td {
+        text: s.into(),
+        num: false,
+    }
+}
+
+fn tn(s: impl Into<String>) -> Td {
+    Td {
+        text: s.into(),
+        num: true,
+    }
+}
+
+fn headers(lang: Lang, msgs: &[Msg]) -> Vec<String> {
+    msgs.iter().map(|m| m.text(lang).to_string()).collect()
+}
+
+fn tier_table(data: &ReportData) -> TableView {
+    let lang = data.language;
+    let mut table = TableView {
+        headers: headers(
+            lang,
+            &[
+                Msg::Tier,
+                Msg::Customers,
+                Msg::CustomerShare,
+                Msg::Value,
+                Msg::ValueShare,
+            ],
+        ),
+        rows: Vec::new(),
+    };
+    let total_customers: u64 = data.tiers.iter().map(|t| t.customers).sum();
+    let total_value: f64 = data.tiers.iter().map(|t| t.value).sum();
+    let total_share: f64 = data.tiers.iter().map(|t| t.value_share).sum();
+    for t in &data.tiers {
+        let share = if total_customers == 0 {
+            0.0
+        } else {
+            t.customers as f64 / total_customers as f64
+        };
+        table.rows.push(vec![
+            td(&t.tier),
+            tn(count(t.customers)),
+            tn(percent(share)),
+            tn(money(lang, t.value)),
+            tn(percent(t.value_share)),
+        ]);
+    }
+    if !data.tiers.is_empty() {
+        let all = if total_customers == 0 { 0.0 } else { 1.0 };
+        table.rows.push(vec![
+            td(Msg::Total.text(lang)),
+            tn(count(total_customers)),
+            tn(percent(all)),
+            tn(money(lang, total_value)),
+            tn(percent(total_share)),
+        ]);
+    }
+    table
+}
+
+fn class_groups(data: &ReportData) -> Vec<ClassGroup<'_>> {
+    let lang = data.language;
+    let mut order: Vec<&str> = Vec::new();
+    for c in &data.classes {
+        if !order.contains(&c.dimension.as_str()) {
+            order.push(&c.dimension);
+        }
+    }
+    order
+        .into_iter()
+        .map(|dim| ClassGroup {
+            heading: dimension_name(lang, dim).to_string(),
+            classes: data
+                .classes
+                .iter()
+                .filter(|c| c.dimension == dim)
+                .map(|c| ClassView {
+                    class: &c.class,
+                    label: &c.label,
+                    customers: count(c.customers),
+                    value: money(lang, c.value),
+                    rule: &c.rule,
+                    playbook: &c.playbook,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn weight_table(data: &ReportData) -> TableView {
+    let lang = data.language;
+    let mut table = TableView {
+        headers: headers(
+            lang,
+            &[
+                Msg::Dimension,
+                Msg::Indicator,
+                Msg::Method,
+                Msg::Weight,
+                Msg::Direction,
+                Msg::Normalization,
+            ],
+        ),
+        rows: Vec::new(),
+    };
+    for w in &data.weights {
+        let indicator = if w.label.is_empty() || w.label == w.indicator {
+            w.indicator.clone()
+        } else {
+            format!("{} ({})", w.label, w.indicator)
+        };
+        table.rows.push(vec![
+            td(dimension_name(lang, &w.dimension)),
+            td(indicator),
+            td(&w.method),
+            tn(fixed(w.weight, 3)),
+            td(direction_name(lang, &w.direction)),
+            td(&w.normalization),
+        ]);
+    }
+    table
+}
+
+fn clv_view(lang: Lang, model: &ClvModel) -> ClvView {
+    let mut parameters = TableView {
+        headers: headers(lang, &[Msg::Parameter, Msg::Estimate]),
+        rows: Vec::new(),
+    };
+    for (name, value) in &model.parameters {
+        parameters
+            .rows
+            .push(vec![td(name), tn(significant(*value))]);
+    }
+    let calibration = model.calibration.as_ref().map(|rows| {
+        let mut table = TableView {
+            headers: headers(
+                lang,
+                &[
+                    Msg::Bucket,
+                    Msg::Customers,
+                    Msg::Predicted,
+                    Msg::Actual,
+                    Msg::Difference,
+                ],
+            ),
+            rows: Vec::new(),
+        };
+        for r in rows {
+            table.rows.push(vec![
+                td(&r.bucket),
+                tn(count(r.customers)),
+                tn(fixed(r.predicted, 2)),
+                tn(fixed(r.actual, 2)),
+                tn(fixed(r.predicted - r.actual, 2)),
+            ]);
+        }
+        table
+    });
+    ClvView {
+        name: model.name.clone(),
+        log_likelihood: fixed(model.log_likelihood, 2),
+        converged: model.converged,
+        parameters,
+        calibration,
+    }
+}
+
+fn budget_table(data: &ReportData) -> TableView {
+    let lang = data.language;
+    let mut table = TableView {
+        headers: headers(
+            lang,
+            &[Msg::Class, Msg::Label, Msg::Amount, Msg::Share, Msg::Basis],
+        ),
+        rows: Vec::new(),
+    };
+    for b in &data.budget {
+        table.rows.push(vec![
+            td(&b.class),
+            td(&b.label),
+            tn(money(lang, b.amount)),
+            tn(percent(b.share)),
+            td(&b.basis),
+        ]);
+    }
+    if !data.budget.is_empty() {
+        let amount: f64 = data.budget.iter().map(|b| b.amount).sum();
+        let share: f64 = data.budget.iter().map(|b| b.share).sum();
+        table.rows.push(vec![
+            td(Msg::Total.text(lang)),
+            td(""),
+            tn(money(lang, amount)),
+            tn(percent(share)),
+            td(""),
+        ]);
+    }
+    table
+}
+
+fn top_customers(data: &ReportData) -> (Vec<Td>, Vec<TopView<'_>>) {
+    let lang = data.language;
+    let head = [
+        (Msg::Rank, true),
+        (Msg::CustomerId, false),
+        (Msg::Label, false),
+        (Msg::Tier, false),
+        (Msg::ValueClass, false),
+        (Msg::Lifecycle, false),
+        (Msg::Score, true),
+        (Msg::ValueScoreShort, true),
+        (Msg::PotentialScoreShort, true),
+        (Msg::Clv, true),
+        (Msg::PAlive, true),
+    ];
+    let head = head
+        .iter()
+        .map(|(m, num)| Td {
+            text: m.text(lang).to_string(),
+            num: *num,
+        })
+        .collect();
+    let rows = data
+        .top_customers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| TopView {
+            rank: i + 1,
+            cells: vec![
+                td(&c.customer_id),
+                td(&c.name),
+                td(&c.tier),
+                td(&c.value_class),
+                td(&c.lifecycle),
+                tn(score(c.score)),
+                tn(score(c.value_score)),
+                tn(score(c.potential_score)),
+                tn(money(lang, c.clv)),
+                tn(percent(c.p_alive)),
+            ],
+            actions: &c.actions,
+        })
+        .collect();
+    (head, rows)
+}
+
+fn cards(data: &ReportData) -> Vec<Card> {
+    let lang = data.language;
+    let run = &data.run;
+    let total_value: f64 = data.tiers.iter().map(|t| t.value).sum();
+    let or_dash = |s: &str| {
+        if s.is_empty() {
+            DASH.to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    vec![
+        Card {
+            label: Msg::Run.text(lang),
+            value: format!("#{}", run.id),
+        },
+        Card {
+            label: Msg::AsOf.text(lang),
+            value: or_dash(&run.as_of),
+        },
+        Card {
+            label: Msg::Customers.text(lang),
+            value: count(run.customers),
+        },
+        Card {
+            label: Msg::Value.text(lang),
+            value: if data.tiers.is_empty() {
+                DASH.to_string()
+            } else {
+                money(lang, total_value)
+            },
+        },
+        Card {
+            label: Msg::RunTime.text(lang),
+            value: if run.seconds.is_finite() {
+                format!("{}{}", fixed(run.seconds, 1), Msg::SecondsUnit.text(lang))
+            } else {
+                DASH.to_string()
+            },
+        },
+        Card {
+            label: Msg::CreatedAt.text(lang),
+            value: or_dash(&run.created_at),
+        },
+    ]
+}
+
+/// Renders the whole report as one self-contained HTML document.
+pub(crate) fn render(data: &ReportData) -> Result<String, askama::Error> {
+    let lang = data.language;
+    let title = Msg::ReportTitle.text(lang).to_string();
+    let subtitle = format!(
+        "{} #{} · {} {}",
+        Msg::Run.text(lang),
+        data.run.id,
+        Msg::AsOf.text(lang),
+        if data.run.as_of.is_empty() {
+            DASH
+        } else {
+            &data.run.as_of
+        }
+    );
+    let section_msgs = [
+        Msg::SecSummary,
+        Msg::SecRules,
+        Msg::SecWeights,
+        Msg::SecClv,
+        Msg::SecCharts,
+        Msg::SecBudget,
+        Msg::SecTop,
+        Msg::SecNotes,
+    ];
+    let sections = SECTION_IDS
+        .iter()
+        .zip(section_msgs)
+        .map(|(id, m)| SectionLink {
+            id,
+            title: m.text(lang),
+        })
+        .collect();
+    let (top_headers, top) = top_customers(data);
+    let page = Page {
+        t: Texts(lang),
+        html_lang: lang.html_tag(),
+        footer: format!(
+            "{} · {} #{} · {}",
+            Msg::GeneratedBy.text(lang),
+            Msg::Run.text(lang),
+            data.run.id,
+            data.run.created_at
+        ),
+        title,
+        subtitle,
+        sections,
+        cards: cards(data),
+        config: &data.run.config_summary,
+        tier_table: tier_table(data),
+        tier_rules: data
+            .tiers
+            .iter()
+            .map(|t| (t.tier.as_str(), t.rule.as_str()))
+            .collect(),
+        class_groups: class_groups(data),
+        weight_table: weight_table(data),
+        weight_notes: data
+            .weight_notes
+            .iter()
+            .map(|n| {
+                (
+                    dimension_name(lang, &n.dimension).to_string(),
+                    n.note.as_str(),
+                )
+            })
+            .collect(),
+        weights_chart: charts::weights(lang, &data.weights),
+        clv: data.run.clv_model.as_ref().map(|m| clv_view(lang, m)),
+        charts: vec![
+            charts::tiers(data),
+            charts::pareto(data),
+            charts::scatter(data),
+            charts::rfm(data),
+            charts::clv_histogram(data),
+        ],
+        budget_table: budget_table(data),
+        budget_chart: charts::budget(lang, &data.budget),
+        top_headers,
+        top,
+        alerts: &data.alerts,
+        notes: &data.notes,
+    };
+    page.render()
+}

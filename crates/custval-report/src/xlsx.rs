@@ -1,0 +1,500 @@
+//! The report as an Excel workbook: one sheet per table a manager may want to sort or filter.
+//!
+//! Design choices:
+//! - **Sheets are described as data first** ([`SheetSpec`]: headers, a number format per column,
+//!   rows of [`custval_export::Cell`]) and written by one function, so every sheet gets the same
+//!   treatment: bold frozen header, autofilter, widths from the content.
+//! - **Numbers stay numbers**: money, counts, scores and shares are written as numeric cells with
+//!   a display format (`#,##0.00`, `0.0%`, …), never as preformatted text, so Excel can sum and
+//!   sort them. Shares are fractions with a percentage format. NaN and infinities are left blank.
+//! - **Sheet names and headers follow the report's language**; cell text from the data (rules,
+//!   playbooks, actions) is written as given.
+//! - The workbook is built in memory (a report is small: ~50 top customers, tens of classes) and
+//!   written atomically as bytes.
+
+use custval_export::Cell;
+use rust_xlsxwriter::{ColNum, Format, RowNum, Workbook, Worksheet, XlsxError};
+
+use crate::data::ReportData;
+use crate::i18n::{Lang, Msg, dimension_name, direction_name};
+use crate::svg::display_width;
+
+/// How a column's numbers are displayed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fmt {
+    /// Text or Excel's General format.
+    General,
+    /// Whole counts: `#,##0`.
+    Count,
+    /// Money: `#,##0.00`.
+    Money,
+    /// Fractions shown as percentages: `0.0%`.
+    Percent,
+    /// Scores on 0–100: `0.0`.
+    Score,
+    /// Weights: `0.000`.
+    Weight,
+    /// Long text that may hold line breaks: wrapped.
+    Wrap,
+}
+
+impl Fmt {
+    fn number_format(self) -> Option<&'static str> {
+        match self {
+            Fmt::General | Fmt::Wrap => None,
+            Fmt::Count => Some("#,##0"),
+            Fmt::Money => Some("#,##0.00"),
+            Fmt::Percent => Some("0.0%"),
+            Fmt::Score => Some("0.0"),
+            Fmt::Weight => Some("0.000"),
+        }
+    }
+}
+
+/// One worksheet before it is written.
+struct SheetSpec {
+    name: &'static str,
+    columns: Vec<(&'static str, Fmt)>,
+    rows: Vec<Vec<Cell>>,
+}
+
+fn text(s: &str) -> Cell {
+    if s.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(s.to_string())
+    }
+}
+
+fn int(n: u64) -> Cell {
+    // Counts beyond i64 do not occur; saturate rather than fail.
+    Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn columns(lang: Lang, cols: &[(Msg, Fmt)]) -> Vec<(&'static str, Fmt)> {
+    cols.iter().map(|(m, f)| (m.text(lang), *f)).collect()
+}
+
+fn summary(data: &ReportData) -> SheetSpec {
+    let lang = data.language;
+    let run = &data.run;
+    let mut rows: Vec<Vec<Cell>> = vec![
+        vec![text(Msg::Run.text(lang)), Cell::Int(run.id)],
+        vec![text(Msg::AsOf.text(lang)), text(&run.as_of)],
+        vec![text(Msg::CreatedAt.text(lang)), text(&run.created_at)],
+        vec![text(Msg::Customers.text(lang)), int(run.customers)],
+        vec![text(Msg::Seconds.text(lang)), Cell::Number(run.seconds)],
+    ];
+    if !data.tiers.is_empty() {
+        let total: f64 = data.tiers.iter().map(|t| t.value).sum();
+        rows.push(vec![text(Msg::Value.text(lang)), Cell::Number(total)]);
+    }
+    if let Some(m) = &run.clv_model {
+        let yes_no = if m.converged { Msg::Yes } else { Msg::No };
+        rows.push(vec![text(Msg::Model.text(lang)), text(&m.name)]);
+        for (name, value) in &m.parameters {
+            let label = format!("{} {name}", Msg::Parameter.text(lang));
+            rows.push(vec![Cell::Text(label), Cell::Number(*value)]);
+        }
+        rows.push(vec![
+            text(Msg::LogLikelihood.text(lang)),
+            Cell::Number(m.log_likelihood),
+        ]);
+        rows.push(vec![
+            text(Msg::Converged.text(lang)),
+            text(yes_no.text(lang)),
+        ]);
+    }
+    for line in &run.config_summary {
+        rows.push(vec![text(Msg::Configuration.text(lang)), text(line)]);
+    }
+    for n in &data.weight_notes {
+        let label = format!(
+            "{} · {}",
+            Msg::Weight.text(lang),
+            dimension_name(lang, &n.dimension)
+        );
+        rows.push(vec![Cell::Text(label), text(&n.note)]);
+    }
+    for a in &data.alerts {
+        rows.push(vec![text(Msg::Alert.text(lang)), text(a)]);
+    }
+    for n in &data.notes {
+        rows.push(vec![text(Msg::Note.text(lang)), text(n)]);
+    }
+    SheetSpec {
+        name: Msg::SheetSummary.text(lang),
+        columns: columns(lang, &[(Msg::Item, Fmt::General), (Msg::Value, Fmt::Wrap)]),
+        rows,
+    }
+}
+
+fn tiers(data: &ReportData) -> SheetSpec {
+    let lang = data.language;
+    let total: u64 = data.tiers.iter().map(|t| t.customers).sum();
+    let rows = data
+        .tiers
+        .iter()
+        .map(|t| {
+            let share = if total == 0 {
+                Cell::Empty
+            } else {
+                Cell::Number(t.customers as f64 / total as f64)
+            };
+            vec![
+                text(&t.tier),
+                int(t.customers),
+                share,
+                Cell::Number(t.value),
+                Cell::Number(t.value_share),
+                text(&t.rule),
+            ]
+        })
+        .collect();
+    SheetSpec {
+        name: Msg::SheetTiers.text(lang),
+        columns: columns(
+            lang,
+            &[
+                (Msg::Tier, Fmt::General),
+                (Msg::Customers, Fmt::Count),
+                (Msg::CustomerShare, Fmt::Percent),
+                (Msg::Value, Fmt::Money),
+                (Msg::ValueShare, Fmt::Percent),
+                (Msg::Rule, Fmt::Wrap),
+            ],
+        ),
+        rows,
+    }
+}
+
+fn classes(data: &ReportData) -> SheetSpec {
+    let lang = data.language;
+    let rows = data
+        .classes
+        .iter()
+        .map(|c| {
+            let playbook: Vec<String> = c
+                .playbook
+                .iter()
+                .map(|(field, text)| format!("{field}: {text}"))
+                .collect();
+            vec![
+                text(dimension_name(lang, &c.dimension)),
+                text(&c.class),
+                text(&c.label),
+                int(c.customers),
+                Cell::Number(c.value),
+                text(&c.rule),
+                text(&playbook.join("\n")),
+            ]
+        })
+        .collect();
+    SheetSpec {
+        name: Msg::SheetClasses.text(lang),
+        columns: columns(
+            lang,
+            &[
+                (Msg::Dimension, Fmt::General),
+                (Msg::Class, Fmt::General),
+                (Msg::Label, Fmt::General),
+                (Msg::Customers, Fmt::Count),
+                (Msg::Value, Fmt::Money),
+                (Msg::Rule, Fmt::Wrap),
+                (Msg::Playbook, Fmt::Wrap),
+            ],
+        ),
+        rows,
+    }
+}
+
+fn weights(data: &ReportData) -> SheetSpec {
+    let lang = data.language;
+    let rows = data
+        .weights
+        .iter()
+        .map(|w| {
+            vec![
+                text(dimension_name(lang, &w.dimension)),
+                text(&w.indicator),
+                text(&w.label),
+                text(&w.method),
+                Cell::Number(w.weight),
+                text(direction_name(lang, &w.direction)),
+                text(&w.normalization),
+            ]
+        })
+        .collect();
+    SheetSpec {
+        name: Msg::SheetWeights.text(lang),
+        columns: columns(
+            lang,
+            &[
+                (Msg::Dimension, Fmt::General),
+                (Msg::Indicator, Fmt::General),
+                (Msg::Label, Fmt::General),
+                (Msg::Method, Fmt::General),
+                (Msg::Weight, Fmt::Weight),
+                (Msg::Direction, Fmt::General),
+                (Msg::Normalization, Fmt::General),
+            ],
+        ),
+        rows,
+    }
+}
+
+fn budget(data: &ReportData) -> SheetSpec {
+    let lang = data.language;
+    let rows = data
+        .budget
+        .iter()
+        .map(|b| {
+            vec![
+                text(&b.class),
+                text(&b.label),
+                Cell::Number(b.amount),
+                Cell::Number(b.share),
+                text(&b.basis),
+            ]
+        })
+        .collect();
+    SheetSpec {
+        name: Msg::SheetBudget.text(lang),
+        columns: columns(
+            lang,
+            &[
+                (Msg::Class, Fmt::General),
+                (Msg::Label, Fmt::General),
+                (Msg::Amount, Fmt::Money),
+                (Msg::Share, Fmt::Percent),
+                (Msg::Basis, Fmt::Wrap),
+            ],
+        ),
+        rows,
+    }
+}
+
+fn top_customers(data: &ReportData) -> SheetSpec {
+    let lang = data.language;
+    let rows = data
+        .top_customers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            vec![
+                int(i as u64 + 1),
+                text(&c.customer_id),
+                text(&c.name),
+                text(&c.tier),
+                text(&c.value_class),
+                text(&c.lifecycle),
+                Cell::Number(c.score),
+                Cell::Number(c.value_score),
+                Cell::Number(c.potential_score),
+                Cell::Number(c.clv),
+                Cell::Number(c.p_alive),
+                text(&c.actions.join("\n")),
+            ]
+        })
+        .collect();
+    SheetSpec {
+        name: Msg::SheetTop.text(lang),
+        columns: columns(
+            lang,
+            &[
+                (Msg::Rank, Fmt::Count),
+                (Msg::CustomerId, Fmt::General),
+                (Msg::Label, Fmt::General),
+                (Msg::Tier, Fmt::General),
+                (Msg::ValueClass, Fmt::General),
+                (Msg::Lifecycle, Fmt::General),
+                (Msg::Score, Fmt::Score),
+                (Msg::ValueScoreShort, Fmt::Score),
+                (Msg::PotentialScoreShort, Fmt::Score),
+                (Msg::Clv, Fmt::Money),
+                (Msg::PAlive, Fmt::Percent),
+                (Msg::Actions, Fmt::Wrap),
+            ],
+        ),
+        rows,
+    }
+}
+
+fn calibration(data: &ReportData) -> Option<SheetSpec> {
+    let lang = data.language;
+    let rows = data.run.clv_model.as_ref()?.calibration.as_ref()?;
+    Some(SheetSpec {
+        name: Msg::SheetCalibration.text(lang),
+        columns: columns(
+            lang,
+            &[
+                (Msg::Bucket, Fmt::General),
+                (Msg::Customers, Fmt::Count),
+                (Msg::Predicted, Fmt::Money),
+                (Msg::Actual, Fmt::Money),
+                (Msg::Difference, Fmt::Money),
+            ],
+        ),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    text(&r.bucket),
+                    int(r.customers),
+                    Cell::Number(r.predicted),
+                    Cell::Number(r.actual),
+                    Cell::Number(r.predicted - r.actual),
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// Width in Excel character units of what a cell shows.
+fn shown_width(cell: &Cell, fmt: Fmt) -> usize {
+    match cell {
+        Cell::Empty => 0,
+        // A wrapped cell is as wide as its longest line.
+        Cell::Text(s) => s.lines().map(display_width).max().unwrap_or(0),
+        Cell::Number(x) if !x.is_finite() => 0,
+        Cell::Number(x) => match fmt {
+            Fmt::Percent => 7,
+            // Digits, grouping commas, two decimals, sign.
+            _ => format!("{:.2}", x.abs()).len() * 4 / 3 + 2,
+        },
+        Cell::Int(i) => i.to_string().len() * 4 / 3 + 1,
+        Cell::Date(_) => 10,
+        Cell::Bool(_) => 5,
+    }
+}
+
+fn write_sheet(sheet: &mut Worksheet, spec: &SheetSpec) -> Result<(), XlsxError> {
+    sheet.set_name(spec.name)?;
+    let bold = Format::new().set_bold();
+    let formats: Vec<Format> = spec
+        .columns
+        .iter()
+        .map(|(_, f)| match (f, f.number_format()) {
+            (Fmt::Wrap, _) => Format::new().set_text_wrap(),
+            (_, Some(nf)) => Format::new().set_num_format(nf),
+            (_, None) => Format::new(),
+        })
+        .collect();
+    for (col, (title, fmt)) in spec.columns.iter().enumerate() {
+        let col = col as ColNum;
+        sheet.write_string_with_format(0, col, *title, &bold)?;
+        let content = spec
+            .rows
+            .iter()
+            .filter_map(|r| r.get(col as usize))
+            .map(|c| shown_width(c, *fmt))
+            .max()
+            .unwrap_or(0);
+        let width = (content.max(display_width(title) + 2) + 1) as f64;
+        sheet.set_column_width(col, width.clamp(8.0, 60.0))?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    for (r, row) in spec.rows.iter().enumerate() {
+        let r = (r + 1) as RowNum;
+        for (col, (cell, format)) in row.iter().zip(&formats).enumerate() {
+            let col = col as ColNum;
+            match cell {
+                Cell::Empty => {}
+                Cell::Text(s) => {
+                    sheet.write_string_with_format(r, col, s, format)?;
+                }
+                Cell::Number(x) if x.is_finite() => {
+                    sheet.write_number_with_format(r, col, *x, format)?;
+                }
+                Cell::Number(_) => {}
+                Cell::Int(i) => {
+                    sheet.write_number_with_format(r, col, *i as f64, format)?;
+                }
+                Cell::Date(d) => {
+                    sheet.write_string(r, col, custval_export::format_date(*d))?;
+                }
+                Cell::Bool(b) => {
+                    sheet.write_boolean(r, col, *b)?;
+                }
+            }
+        }
+    }
+    if !spec.rows.is_empty() && !spec.columns.is_empty() {
+        let last_col = (spec.columns.len() - 1) as ColNum;
+        sheet.autofilter(0, 0, spec.rows.len() as RowNum, last_col)?;
+    }
+    Ok(())
+}
+
+/// The sheets of the workbook, in order (calibration only when the run has one).
+fn sheets(data: &ReportData) -> Vec<SheetSpec> {
+    let mut out = vec![
+        summary(data),
+        tiers(data),
+        classes(data),
+        weights(data),
+        budget(data),
+        top_customers(data),
+    ];
+    out.extend(calibration(data));
+    out
+}
+
+/// The sheet names [`build`] produces for `data`, in order.
+pub(crate) fn sheet_names(data: &ReportData) -> Vec<&'static str> {
+    sheets(data).iter().map(|s| s.name).collect()
+}
+
+/// Builds the workbook and returns the bytes of the `.xlsx` file.
+pub(crate) fn build(data: &ReportData) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    for spec in sheets(data) {
+        let sheet = workbook.add_worksheet();
+        write_sheet(sheet, &spec)?;
+    }
+    workbook.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_per_language() {
+        let mut data = ReportData::default();
+        assert_eq!(
+            sheet_names(&data),
+            [
+                "Summary",
+                "Tiers",
+                "Classes",
+                "Weights",
+                "Budget",
+                "Top customers"
+            ]
+        );
+        data.language = Lang::Zh;
+        data.run.clv_model = Some(crate::data::ClvModel {
+            calibration: Some(Vec::new()),
+            ..Default::default()
+        });
+        assert_eq!(
+            sheet_names(&data),
+            [
+                "摘要",
+                "客户分级",
+                "客户分类",
+                "权重",
+                "预算",
+                "重点客户",
+                "CLV校准"
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_report_builds() {
+        let bytes = build(&ReportData::default()).unwrap();
+        assert!(bytes.starts_with(b"PK"));
+    }
+}

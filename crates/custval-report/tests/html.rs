@@ -1,0 +1,339 @@
+//! The HTML report: self-contained, well-formed, escaped, complete, and free of NaN.
+
+mod common;
+
+use common::representative;
+use custval_report::*;
+
+const VOID: [&str; 6] = ["meta", "br", "hr", "img", "input", "link"];
+
+/// Checks that every element is closed in order (the report closes every non-void element), that
+/// no raw `<` appears in text, and returns the number of elements seen.
+fn check_well_formed(html: &str) -> usize {
+    let mut stack: Vec<String> = Vec::new();
+    let mut seen = 0;
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        let after = &rest[lt + 1..];
+        if let Some(body) = after.strip_prefix("!DOCTYPE") {
+            rest = &body[body.find('>').expect("doctype closed") + 1..];
+            continue;
+        }
+        let gt = after.find('>').expect("tag closed");
+        let tag = &after[..gt];
+        rest = &after[gt + 1..];
+        assert!(!tag.contains('<'), "raw '<' inside tag: {tag}");
+        if let Some(name) = tag.strip_prefix('/') {
+            let open = stack
+                .pop()
+                .unwrap_or_else(|| panic!("</{name}> with nothing open"));
+            assert_eq!(open, name.trim(), "mismatched close");
+            continue;
+        }
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        assert!(!name.is_empty(), "not a tag: <{tag}>");
+        seen += 1;
+        if tag.ends_with('/') || VOID.contains(&name.as_str()) {
+            continue;
+        }
+        if name == "style" {
+            let end = rest.find("</style>").expect("style closed");
+            rest = &rest[end + "</style>".len()..];
+            continue;
+        }
+        stack.push(name);
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+    seen
+}
+
+/// Checks the rules every rendering must follow, whatever the data.
+fn check_common(html: &str, lang: Lang) {
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains(r#"<meta charset="utf-8">"#));
+    assert!(html.contains(&format!(
+        r#"<html lang="{}">"#,
+        if lang == Lang::Zh { "zh-CN" } else { "en" }
+    )));
+    assert!(html.contains(r#"name="viewport""#));
+    assert!(html.contains("@media print"));
+    check_well_formed(html);
+
+    // Nothing is loaded from anywhere: the only URL is the SVG namespace.
+    let without_ns = html.replace(r#"xmlns="http://www.w3.org/2000/svg""#, "");
+    for banned in [
+        "http://",
+        "https://",
+        "<script",
+        "<link",
+        " src=",
+        "@import",
+        "url(",
+        "@font-face",
+    ] {
+        assert!(!without_ns.contains(banned), "found {banned}");
+    }
+
+    for id in SECTION_IDS {
+        assert!(
+            html.contains(&format!(r#"<section id="{id}">"#)),
+            "section {id}"
+        );
+        assert!(
+            html.contains(&format!(r##"href="#{id}""##)),
+            "toc link {id}"
+        );
+    }
+
+    // Seven charts, each an accessible SVG directly followed by its table view.
+    let opens = html.matches("<svg").count();
+    assert_eq!(opens, 7);
+    assert_eq!(html.matches("</svg>").count(), opens);
+    for (i, part) in html.split("</svg>").enumerate().skip(1) {
+        assert!(
+            part.trim_start().starts_with("<details"),
+            "chart {i} has no table view"
+        );
+        assert!(
+            part.contains("<table>"),
+            "chart {i}'s table view has no table"
+        );
+    }
+    for svg in html.split("<svg").skip(1) {
+        let head = &svg[..svg.find('>').unwrap_or(0)];
+        assert!(head.contains("aria-label="), "{head}");
+        assert!(head.contains(r#"role="img""#), "{head}");
+        assert!(
+            svg.trim_start_matches(|c| c != '>').starts_with("><title"),
+            "title first"
+        );
+    }
+
+    assert!(!html.contains("NaN"), "NaN in the report");
+    assert!(!html.contains("inf"), "inf in the report");
+}
+
+#[test]
+fn representative_report_in_english() {
+    let data = representative(Lang::En);
+    let html = render_html(&data).unwrap();
+    check_common(&html, Lang::En);
+
+    assert!(html.contains("Customer evaluation report"));
+    assert!(html.contains("How tiers and classes are decided"));
+    // Every rule and playbook text is shown.
+    for t in &data.tiers {
+        let escaped = t
+            .rule
+            .replace('<', "&#60;")
+            .replace('>', "&#62;")
+            .replace('\'', "&#39;");
+        assert!(
+            html.contains(&escaped) || html.contains(&t.rule),
+            "{}",
+            t.rule
+        );
+    }
+    for text in [
+        "value score ≥ 60 and potential score ≥ 60",
+        "dedicated account manager",
+        "monthly visit",
+        "spend down 30% year on year",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    // Weights: method, direction, normalization, notes.
+    for text in [
+        "AHP",
+        "entropy",
+        "benefit (higher is better)",
+        "cost (lower is better)",
+        "z-score",
+        "AHP CR = 0.03 (Saaty RI)",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    // CLV model: parameters to four significant digits, log-likelihood, calibration.
+    for text in [
+        "BG/NBD + Gamma-Gamma",
+        "0.2426",
+        "4.414",
+        "-9,582.43",
+        "Calibration against the holdout period",
+        "7+",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    // Money, counts and shares in English style.
+    for text in [
+        "¥9,876,543",
+        "2,469",
+        "80.0%",
+        "¥600,000 (60.0%)",
+        "¥123,456",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    // Pareto curve y = 1 - (1 - x)^5 reaches 80 % at x = 1 - 0.2^(1/5) = 27.52 %.
+    assert!(html.contains("Share of customers making 80% of value: 27.5%"));
+    // Top customers with their actions, and the alert shown in the summary and the notes.
+    assert!(html.contains("C00050"));
+    assert!(html.contains("quarterly business review (most valuable)"));
+    assert!(html.contains(r##"<a href="#notes">Alerts: 1</a>"##));
+    // The empty RFM cell shows a dash.
+    assert!(html.contains(">—</text>"));
+}
+
+#[test]
+fn representative_report_in_chinese() {
+    let html = render_html(&representative(Lang::Zh)).unwrap();
+    check_common(&html, Lang::Zh);
+    for text in [
+        "客户价值评估报告",
+        "分级与分类规则",
+        "价值×潜力分类",
+        "生命周期阶段",
+        "效益型（越大越好）",
+        "数据表",
+        "¥987.7万",
+        "¥60.0万 (60.0%)",
+        "¥12.3万",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    for english in [
+        "How tiers and classes are decided",
+        "Table view",
+        "Top customers and next actions",
+    ] {
+        assert!(!html.contains(english), "{english}");
+    }
+}
+
+#[test]
+fn user_text_is_escaped_everywhere() {
+    for lang in [Lang::En, Lang::Zh] {
+        let html = render_html(&representative(lang)).unwrap();
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("alert('x')"));
+        // askama's escaping in the page, the SVG writer's in the charts.
+        assert!(html.contains("&#60;script&#62;"));
+        assert!(html.contains("&lt;script&gt;"));
+    }
+}
+
+#[test]
+fn empty_report_renders_without_nan() {
+    for lang in [Lang::En, Lang::Zh] {
+        let data = ReportData {
+            language: lang,
+            ..ReportData::default()
+        };
+        let html = render_html(&data).unwrap();
+        check_common(&html, lang);
+        assert!(html.contains(Msg::NoData.text(lang)));
+        assert!(html.contains(Msg::NoClvModel.text(lang)));
+        assert!(html.contains(Msg::NoNotes.text(lang)));
+    }
+}
+
+#[test]
+fn non_finite_numbers_never_reach_the_page() {
+    let mut data = representative(Lang::En);
+    let nan = f64::NAN;
+    data.run.seconds = f64::INFINITY;
+    data.tiers[0].value = nan;
+    data.tiers[1].value_share = f64::NEG_INFINITY;
+    data.classes[0].value = nan;
+    data.pareto.push((nan, 0.5));
+    data.pareto.push((0.5, f64::INFINITY));
+    data.scatter.x_cut = nan;
+    data.scatter.points[0].x = f64::INFINITY;
+    data.scatter.points[1].y = nan;
+    data.rfm_heatmap.mean_monetary[2][2] = nan;
+    data.clv_histogram[0].lo = f64::NEG_INFINITY;
+    data.weights[0].weight = nan;
+    data.budget[0].amount = f64::INFINITY;
+    data.top_customers[0].clv = nan;
+    data.top_customers[0].p_alive = nan;
+    if let Some(m) = data.run.clv_model.as_mut() {
+        m.log_likelihood = nan;
+        m.parameters[0].1 = f64::INFINITY;
+        m.converged = false;
+    }
+    let html = render_html(&data).unwrap();
+    check_common(&html, Lang::En);
+    assert!(html.contains("The optimizer did not converge"));
+}
+
+#[test]
+fn empty_rfm_grid_and_single_point_curve() {
+    let mut data = representative(Lang::En);
+    data.rfm_heatmap = RfmHeatmap::default();
+    data.pareto = vec![(1.0, 1.0)];
+    data.scatter.points.clear();
+    data.clv_histogram = vec![HistogramBin {
+        lo: 0.0,
+        hi: 0.0,
+        customers: 0,
+    }];
+    let html = render_html(&data).unwrap();
+    check_common(&html, Lang::En);
+}
+
+#[test]
+fn write_html_is_atomic_and_names_the_path_on_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.html");
+    let data = representative(Lang::En);
+    std::fs::write(&path, "old").unwrap();
+    write_html(&data, &path).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        render_html(&data).unwrap()
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "temporary file left behind"
+    );
+
+    let missing = dir.path().join("no-such-dir").join("report.html");
+    let err = write_html(&data, &missing).unwrap_err();
+    assert!(matches!(err, ReportError::MissingDirectory { .. }));
+    assert!(err.to_string().contains("no-such-dir"), "{err}");
+
+    let err = write_report(&data, &dir.path().join("report.pdf")).unwrap_err();
+    assert!(matches!(err, ReportError::UnknownFormat { .. }));
+    assert!(err.to_string().contains("report.pdf"), "{err}");
+
+    let upper = dir.path().join("REPORT.HTM");
+    write_report(&data, &upper).unwrap();
+    assert!(
+        std::fs::read_to_string(&upper)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+}
+
+#[test]
+fn input_round_trips_through_json_and_defaults_missing_fields() {
+    let mut data = representative(Lang::Zh);
+    // JSON has no NaN: serde_json writes null, which does not read back as f64.
+    data.rfm_heatmap.mean_monetary[0][4] = 0.0;
+    let json = serde_json::to_string(&data).unwrap();
+    assert!(json.contains(r#""language":"zh""#));
+    let back: ReportData = serde_json::from_str(&json).unwrap();
+    // serde_json's default float parsing may differ in the last bit, so compare what is shown.
+    assert!(render_html(&back).unwrap() == render_html(&data).unwrap());
+    assert_eq!(back.top_customers.len(), 50);
+    assert_eq!(back.scatter.points.len(), data.scatter.points.len());
+
+    let partial: ReportData = serde_json::from_str(r#"{"run":{"id":3}}"#).unwrap();
+    assert_eq!(partial.run.id, 3);
+    assert_eq!(partial.language, Lang::En);
+    check_common(&render_html(&partial).unwrap(), Lang::En);
+}
