@@ -142,6 +142,7 @@ fn legend_row(svg: &mut Svg, x: f64, y: f64, entries: &[(&str, &str)]) {
 /// Tier distribution: per tier, a bar for its share of customers and one for its share of value.
 pub(crate) fn tiers(data: &ReportData) -> Chart {
     let lang = data.language;
+    let colon = Msg::Colon.text(lang);
     let (id, title, desc) = ("tiers", Msg::ChartTiers, Msg::ChartTiersDesc);
     let (title, desc) = (title.text(lang), desc.text(lang));
     let total: u64 = data.tiers.iter().map(|t| t.customers).sum();
@@ -208,7 +209,7 @@ pub(crate) fn tiers(data: &ReportData) -> Chart {
             ];
             for (share, colour, label, x) in bars {
                 let bh = share / max * h;
-                let tip = format!("{} {}: {}", Msg::Tier.text(lang), t.tier, label);
+                let tip = format!("{} {}{colon}{}", Msg::Tier.text(lang), t.tier, label);
                 svg.rect(x, top + h - bh, bar, bh, colour, &tip);
                 svg.text(
                     x + bar / 2.0,
@@ -267,6 +268,7 @@ fn pareto_points(raw: &[(f64, f64)]) -> Vec<(f64, f64)> {
 /// Pareto curve with the 80 % line and where the curve crosses it.
 pub(crate) fn pareto(data: &ReportData) -> Chart {
     let lang = data.language;
+    let colon = Msg::Colon.text(lang);
     let id = "pareto";
     let (title, desc) = (Msg::ChartPareto.text(lang), Msg::ChartParetoDesc.text(lang));
     let mut table = TableView::new(lang, &[Msg::CumCustomers, Msg::CumValue]);
@@ -275,7 +277,7 @@ pub(crate) fn pareto(data: &ReportData) -> Chart {
     }
     let pts = pareto_points(&data.pareto);
     let reach = pareto_reach(&pts, 0.8);
-    let note = reach.map(|x| format!("{}: {}", Msg::ParetoReach.text(lang), percent(x)));
+    let note = reach.map(|x| format!("{}{colon}{}", Msg::ParetoReach.text(lang), percent(x)));
     let svg = if pts.len() < 2 {
         no_data(id, title, desc, lang)
     } else {
@@ -589,6 +591,7 @@ fn cell_mean(lang: Lang, heat: &RfmHeatmap, r: usize, f: usize) -> String {
 /// RFM heatmap: R 5..1 from the top, F 1..5 from the left, shaded by customers.
 pub(crate) fn rfm(data: &ReportData) -> Chart {
     let lang = data.language;
+    let colon = Msg::Colon.text(lang);
     let id = "rfm";
     let (title, desc) = (Msg::ChartRfm.text(lang), Msg::ChartRfmDesc.text(lang));
     let heat = &data.rfm_heatmap;
@@ -632,7 +635,7 @@ pub(crate) fn rfm(data: &ReportData) -> Chart {
                 let x = left + f as f64 * cw;
                 let n = heat.customers[r][f];
                 let t = n as f64 / max as f64;
-                let tip = format!("R{} F{}: {}", r + 1, f + 1, count(n));
+                let tip = format!("R{} F{}{colon}{}", r + 1, f + 1, count(n));
                 svg.rect(
                     x,
                     y,
@@ -726,6 +729,7 @@ pub(crate) fn rfm(data: &ReportData) -> Chart {
 /// CLV histogram: customers per CLV range.
 pub(crate) fn clv_histogram(data: &ReportData) -> Chart {
     let lang = data.language;
+    let colon = Msg::Colon.text(lang);
     let id = "clv";
     let (title, desc) = (Msg::ChartClv.text(lang), Msg::ChartClvDesc.text(lang));
     let bins: &[HistogramBin] = &data.clv_histogram;
@@ -763,7 +767,7 @@ pub(crate) fn clv_histogram(data: &ReportData) -> Chart {
             let x = left + i as f64 * bw;
             let bh = b.customers as f64 / scale * h;
             let tip = format!(
-                "{} – {}: {}",
+                "{} – {}{colon}{}",
                 money(lang, b.lo),
                 money(lang, b.hi),
                 count(b.customers)
@@ -819,6 +823,7 @@ struct HBar {
 
 /// Horizontal bars with labels on the left and values after the bars.
 fn hbars(id: &str, title: &str, desc: &str, lang: Lang, bars: &[HBar], colour: &str) -> String {
+    let colon = Msg::Colon.text(lang);
     if bars.is_empty() {
         return no_data(id, title, desc, lang);
     }
@@ -847,7 +852,7 @@ fn hbars(id: &str, title: &str, desc: &str, lang: Lang, bars: &[HBar], colour: &
             len,
             row_h - 8.0,
             colour,
-            &format!("{}: {}", b.label, b.value_text),
+            &format!("{}{colon}{}", b.label, b.value_text),
         );
         svg.text(
             label_w + len + 6.0,

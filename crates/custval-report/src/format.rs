@@ -4,7 +4,7 @@
 //! - **Money**: English groups thousands (`¥1,234,568`); Chinese switches to 万 (10⁴) from
 //!   ¥10,000 on (`¥123.5万`) and to 亿 (10⁸) from ¥1亿 on, as Chinese business reports do, so a
 //!   column of large amounts stays short. Amounts under ¥100 keep two decimals (`¥12.50`); larger
-//!   ones are whole yuan, because cents of a customer's value are noise.
+//!   ones, and zero, are whole yuan, because cents of a customer's value are noise.
 //! - **Shares** are fractions in and one-decimal percentages out (`0.1234` → `12.3%`).
 //! - **NaN and infinities become an em dash** (`—`): a report must never print `NaN` or `inf`.
 //! - A value that rounds to zero prints without a minus sign (`-0.0001` → `0.0`).
@@ -71,7 +71,7 @@ pub(crate) fn money(lang: Lang, x: f64) -> String {
                 format!("{wan}万")
             }
         }
-        _ if a >= 100.0 => fixed(a, 0),
+        _ if a >= 100.0 || a == 0.0 => fixed(a, 0),
         _ => fixed(a, 2),
     };
     let zero = body.bytes().all(|b| matches!(b, b'0' | b'.'));
@@ -84,10 +84,12 @@ pub(crate) fn money(lang: Lang, x: f64) -> String {
 
 /// A share (fraction) as a percentage with one decimal: `0.1234` → `12.3%`.
 pub(crate) fn percent(share: f64) -> String {
-    if !share.is_finite() {
+    let pct = share * 100.0;
+    // A huge finite share overflows to infinity when scaled.
+    if !pct.is_finite() {
         return DASH.to_string();
     }
-    format!("{}%", fixed(share * 100.0, 1))
+    format!("{}%", fixed(pct, 1))
 }
 
 /// About four significant digits, for model parameters (`0.2425`, `4.414`, `79.41`).
@@ -128,7 +130,8 @@ mod tests {
         assert_eq!(money(Lang::En, 1_234_567.4), "¥1,234,567");
         assert_eq!(money(Lang::En, 12.5), "¥12.50");
         assert_eq!(money(Lang::En, -2500.0), "-¥2,500");
-        assert_eq!(money(Lang::En, 0.0), "¥0.00");
+        assert_eq!(money(Lang::En, 0.0), "¥0");
+        assert_eq!(money(Lang::En, -0.001), "¥0.00");
         assert_eq!(money(Lang::En, f64::INFINITY), DASH);
     }
 
@@ -157,5 +160,29 @@ mod tests {
         assert_eq!(significant(0.000_123_4), "0.000123");
         assert_eq!(significant(0.0), "0");
         assert_eq!(score(87.46), "87.5");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fixed_reads_back_within_rounding(x in -1e12f64..1e12, d in 0usize..4) {
+            let text = fixed(x, d);
+            let back: f64 = text.replace(',', "").parse().unwrap();
+            // Rounding to d decimals, plus the parse's own error at this magnitude.
+            let tolerance = 0.5 * 10f64.powi(-(d as i32)) + 4.0 * f64::EPSILON * x.abs();
+            proptest::prop_assert!((back - x).abs() <= tolerance, "{} -> {}", x, text);
+        }
+
+        #[test]
+        fn nothing_prints_nan_or_inf(bits in proptest::num::u64::ANY, zh in proptest::bool::ANY) {
+            // Every f64 bit pattern, NaN payloads and infinities included.
+            let x = f64::from_bits(bits);
+            let lang = if zh { Lang::Zh } else { Lang::En };
+            for text in [money(lang, x), percent(x), significant(x), fixed(x, 2), score(x)] {
+                proptest::prop_assert!(!text.contains("NaN") && !text.contains("inf"), "{}", text);
+                proptest::prop_assert!(text == DASH || text.chars().any(|c| c.is_ascii_digit()), "{}", text);
+            }
+            let m = money(lang, x);
+            proptest::prop_assert!(m == DASH || m.starts_with('¥') || m.starts_with("-¥"), "{}", m);
+        }
     }
 }

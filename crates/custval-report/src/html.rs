@@ -4,7 +4,7 @@
 //! - **All formatting happens in Rust** (numbers per language, translated labels, SVG charts),
 //!   so the template only lays out strings and cannot print a raw `f64`.
 //! - **askama escapes every value** (the template is `.html`); the only unescaped values are the
-//!   chart SVGs, which [`crate::svg`] escapes itself.
+//!   chart SVGs, which the `svg` module escapes itself.
 //! - **One file, no references**: CSS is inline in the template, charts are inline SVG, and there
 //!   is no script, font or image to load, so the report works offline and as an e-mail
 //!   attachment. `@media print` rules keep charts and cards whole on paper and print the heatmap's

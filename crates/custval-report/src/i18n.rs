@@ -62,6 +62,7 @@ macro_rules! messages {
 messages! {
     ReportTitle => "Customer evaluation report", "客户价值评估报告";
     Contents => "Contents", "目录";
+    Colon => ": ", "：";
     SecSummary => "Summary", "摘要";
     SecRules => "How tiers and classes are decided", "分级与分类规则";
     SecWeights => "Indicator weights", "指标权重";

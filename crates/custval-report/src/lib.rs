@@ -6,7 +6,7 @@
 //! This crate computes nothing about customers: it formats, draws and writes.
 //!
 //! Design decisions a newcomer might question:
-//! - **Charts are inline SVG generated in Rust** ([`svg`], [`charts`]), not a JavaScript chart
+//! - **Charts are inline SVG generated in Rust** (modules `svg` and `charts`), not a JavaScript chart
 //!   library: the report must work offline, as an e-mail attachment and on paper, and an HTML
 //!   file that loads nothing cannot break or leak. Each chart has a `<title>`, a `<desc>`, an
 //!   `aria-label` and a `<details>` table view of its numbers.

@@ -307,4 +307,25 @@ mod tests {
         assert!(out.contains("&lt;b&gt;"));
         assert!(out.ends_with("</svg>"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn escaped_text_has_no_markup(text in "\\PC*") {
+            let out = escape(&text);
+            proptest::prop_assert!(!out.contains('<') && !out.contains('>') && !out.contains('"'));
+            let back = out
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
+            proptest::prop_assert_eq!(back, text);
+        }
+
+        #[test]
+        fn coordinates_parse(bits in proptest::num::u64::ANY) {
+            let s = num(f64::from_bits(bits));
+            proptest::prop_assert!(s.parse::<f64>().is_ok_and(f64::is_finite), "{}", s);
+        }
+    }
 }

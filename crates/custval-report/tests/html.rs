@@ -337,3 +337,41 @@ fn input_round_trips_through_json_and_defaults_missing_fields() {
     assert_eq!(partial.language, Lang::En);
     check_common(&render_html(&partial).unwrap(), Lang::En);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Whatever numbers the caller passes (NaN payloads, infinities, subnormals, huge values),
+    /// the page stays well-formed and prints no NaN or inf.
+    #[test]
+    fn any_numbers_render_cleanly(bits in proptest::collection::vec(proptest::num::u64::ANY, 24), zh in proptest::bool::ANY) {
+        let f = |i: usize| f64::from_bits(bits[i]);
+        let lang = if zh { Lang::Zh } else { Lang::En };
+        let mut data = representative(lang);
+        data.run.seconds = f(0);
+        data.tiers[0].value = f(1);
+        data.tiers[0].value_share = f(2);
+        data.classes[0].value = f(3);
+        data.pareto = vec![(f(4), f(5)), (f(6), f(7)), (1.0, 1.0)];
+        data.scatter.x_cut = f(8);
+        data.scatter.y_cut = f(9);
+        data.scatter.points[0].x = f(10);
+        data.scatter.points[0].y = f(11);
+        data.rfm_heatmap.mean_monetary[1][1] = f(12);
+        data.clv_histogram[0].lo = f(13);
+        data.clv_histogram[0].hi = f(14);
+        data.weights[0].weight = f(15);
+        data.weights[1].weight = f(16);
+        data.budget[0].amount = f(17);
+        data.budget[0].share = f(18);
+        data.top_customers[0].clv = f(19);
+        data.top_customers[0].p_alive = f(20);
+        data.top_customers[0].score = f(21);
+        if let Some(m) = data.run.clv_model.as_mut() {
+            m.log_likelihood = f(22);
+            m.parameters[0].1 = f(23);
+        }
+        let html = render_html(&data).unwrap();
+        check_common(&html, lang);
+    }
+}
