@@ -1,0 +1,851 @@
+//! Lifecycle stage per customer (生命周期): prospect, new, growing, loyal, declining, churned,
+//! each with the goal the documents give it (acquisition, conversion, growth, retention,
+//! reactivation, win-back).
+//!
+//! Rules, evaluated in this order, first match wins:
+//! 1. no order up to the as-of date → `prospect` (潜在客户);
+//! 2. first order within `new_days` (90) of the as-of date → `new` (新客户, 首次购买);
+//! 3. P(alive) < 0.15 or last order more than 540 days ago → `churned` (流失客户);
+//! 4. P(alive) < 0.5 or spend of the last 6 months more than 30 % below the 6 months before →
+//!    `declining` (衰退客户);
+//! 5. only one order so far (and not caught by 3–4) → `new`: still in the first-purchase stage,
+//!    the goal is unchanged (convert to a repeat buyer);
+//! 6. tenure ≥ 730 days and ≥ 4 orders in the last 12 months and P(alive) ≥ 0.7 → `loyal`
+//!    (忠诚客户);
+//! 7. otherwise → `growing` (成长客户, 重复购买), and the sentence names the loyal condition
+//!    that is not yet met.
+//!
+//! New comes before churned and declining: a customer whose first order is weeks old has no
+//! history to decline from, and model-based P(alive) is least reliable then. Churned comes before
+//! declining so the stronger signal wins.
+//!
+//! Missing inputs: a test whose input is unknown (`None`, NaN) is skipped, so a company without
+//! a CLV model still gets stages from recency and spend; the loyal sentence says when P(alive)
+//! was not checked. The loyal tenure test is the exception: without a tenure it falls back to
+//! days since the first order, and with neither it fails (loyalty is not assumed).
+
+use serde::{Deserialize, Serialize};
+
+use crate::ClassifyError;
+use crate::explain::{Assigned, Explain, fixed, known, percent};
+
+/// A lifecycle stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LifecycleStage {
+    /// 潜在客户: no purchase yet.
+    Prospect,
+    /// 新客户 / 首次购买: first purchase recent, or only one so far.
+    New,
+    /// 成长客户 / 重复购买: repeat buyer, not yet loyal.
+    Growing,
+    /// 忠诚客户: long tenure, frequent, alive.
+    Loyal,
+    /// 衰退客户: P(alive) or spend falling.
+    Declining,
+    /// 流失客户: very likely gone.
+    Churned,
+}
+
+impl LifecycleStage {
+    /// Every stage, in lifecycle order.
+    pub const ALL: [LifecycleStage; 6] = [
+        LifecycleStage::Prospect,
+        LifecycleStage::New,
+        LifecycleStage::Growing,
+        LifecycleStage::Loyal,
+        LifecycleStage::Declining,
+        LifecycleStage::Churned,
+    ];
+
+    /// Stable snake_case id (the serde name).
+    pub fn id(self) -> &'static str {
+        match self {
+            LifecycleStage::Prospect => "prospect",
+            LifecycleStage::New => "new",
+            LifecycleStage::Growing => "growing",
+            LifecycleStage::Loyal => "loyal",
+            LifecycleStage::Declining => "declining",
+            LifecycleStage::Churned => "churned",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            LifecycleStage::Prospect => "prospect",
+            LifecycleStage::New => "new customer",
+            LifecycleStage::Growing => "growing customer",
+            LifecycleStage::Loyal => "loyal customer",
+            LifecycleStage::Declining => "declining customer",
+            LifecycleStage::Churned => "churned customer",
+        }
+    }
+
+    /// Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            LifecycleStage::Prospect => "潜在客户",
+            LifecycleStage::New => "新客户",
+            LifecycleStage::Growing => "成长客户",
+            LifecycleStage::Loyal => "忠诚客户",
+            LifecycleStage::Declining => "衰退客户",
+            LifecycleStage::Churned => "流失客户",
+        }
+    }
+
+    /// What the company should aim for with customers in this stage.
+    pub fn goal(self) -> StageGoal {
+        match self {
+            LifecycleStage::Prospect => StageGoal::Acquisition,
+            LifecycleStage::New => StageGoal::Conversion,
+            LifecycleStage::Growing => StageGoal::Growth,
+            LifecycleStage::Loyal => StageGoal::Retention,
+            LifecycleStage::Declining => StageGoal::Reactivation,
+            LifecycleStage::Churned => StageGoal::WinBack,
+        }
+    }
+}
+
+/// The goal of a lifecycle stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageGoal {
+    /// 获取: win the first purchase.
+    Acquisition,
+    /// 转化: turn a first purchase into repeat buying.
+    Conversion,
+    /// 增长: raise frequency and spend.
+    Growth,
+    /// 保持: keep the customer.
+    Retention,
+    /// 挽回: stop the decline.
+    Reactivation,
+    /// 赢回: win a lost customer back.
+    WinBack,
+}
+
+impl StageGoal {
+    /// Stable snake_case id (the serde name).
+    pub fn id(self) -> &'static str {
+        match self {
+            StageGoal::Acquisition => "acquisition",
+            StageGoal::Conversion => "conversion",
+            StageGoal::Growth => "growth",
+            StageGoal::Retention => "retention",
+            StageGoal::Reactivation => "reactivation",
+            StageGoal::WinBack => "win_back",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            StageGoal::Acquisition => "acquisition",
+            StageGoal::Conversion => "conversion",
+            StageGoal::Growth => "growth",
+            StageGoal::Retention => "retention",
+            StageGoal::Reactivation => "reactivation",
+            StageGoal::WinBack => "win-back",
+        }
+    }
+
+    /// Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            StageGoal::Acquisition => "获取",
+            StageGoal::Conversion => "转化",
+            StageGoal::Growth => "增长",
+            StageGoal::Retention => "保持",
+            StageGoal::Reactivation => "挽回",
+            StageGoal::WinBack => "赢回",
+        }
+    }
+}
+
+/// What the lifecycle rules need to know about one customer at the as-of date.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct LifecycleInput {
+    /// Orders up to the as-of date.
+    pub orders_total: u32,
+    /// Days from the first order to the as-of date.
+    pub days_since_first: Option<f64>,
+    /// Days from the last order to the as-of date.
+    pub recency_days: Option<f64>,
+    /// Probability the customer is still active (e.g. BG/NBD), in [0, 1].
+    pub p_alive: Option<f64>,
+    /// Spend of the last 6 months over the 6 months before, minus 1 (−0.3 = 30 % less).
+    pub spend_growth_6m: Option<f64>,
+    /// Length of the relationship in days (first order, or contract start, to the as-of date).
+    pub tenure_days: Option<f64>,
+    /// Orders in the last 12 months.
+    pub orders_12m: u32,
+}
+
+/// Thresholds of the lifecycle rules.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LifecycleThresholds {
+    /// A first order at most this many days ago makes a customer new (90).
+    pub new_days: f64,
+    /// P(alive) below this is churned (0.15).
+    pub churn_p_alive: f64,
+    /// No order for more than this many days is churned (540).
+    pub churn_recency_days: f64,
+    /// P(alive) below this is declining (0.5).
+    pub decline_p_alive: f64,
+    /// Six-month spend growth below this is declining (−0.3).
+    pub decline_spend_growth: f64,
+    /// Loyal needs at least this tenure in days (730).
+    pub loyal_tenure_days: f64,
+    /// Loyal needs at least this many orders in 12 months (4).
+    pub loyal_orders_12m: u32,
+    /// Loyal needs at least this P(alive) when it is known (0.7).
+    pub loyal_p_alive: f64,
+}
+
+impl Default for LifecycleThresholds {
+    fn default() -> Self {
+        Self {
+            new_days: 90.0,
+            churn_p_alive: 0.15,
+            churn_recency_days: 540.0,
+            decline_p_alive: 0.5,
+            decline_spend_growth: -0.3,
+            loyal_tenure_days: 730.0,
+            loyal_orders_12m: 4,
+            loyal_p_alive: 0.7,
+        }
+    }
+}
+
+impl LifecycleThresholds {
+    /// Checks that every threshold is finite, probabilities lie in [0, 1], day counts are not
+    /// negative, and the churn P(alive) line is not above the decline line.
+    pub fn validate(&self) -> Result<(), ClassifyError> {
+        let days = [
+            ("new_days", self.new_days),
+            ("churn_recency_days", self.churn_recency_days),
+            ("loyal_tenure_days", self.loyal_tenure_days),
+        ];
+        for (field, value) in days {
+            if !(value.is_finite() && value >= 0.0) {
+                return Err(ClassifyError::Config {
+                    field,
+                    value,
+                    reason: "must be a finite number of days ≥ 0",
+                });
+            }
+        }
+        let probs = [
+            ("churn_p_alive", self.churn_p_alive),
+            ("decline_p_alive", self.decline_p_alive),
+            ("loyal_p_alive", self.loyal_p_alive),
+        ];
+        for (field, value) in probs {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(ClassifyError::Config {
+                    field,
+                    value,
+                    reason: "must be a probability in [0, 1]",
+                });
+            }
+        }
+        if self.churn_p_alive > self.decline_p_alive {
+            return Err(ClassifyError::Config {
+                field: "churn_p_alive",
+                value: self.churn_p_alive,
+                reason: "must not exceed decline_p_alive",
+            });
+        }
+        if !self.decline_spend_growth.is_finite() {
+            return Err(ClassifyError::Config {
+                field: "decline_spend_growth",
+                value: self.decline_spend_growth,
+                reason: "must be a finite growth rate",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The loyal condition a growing customer does not meet yet (the first one failing).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "gap")]
+pub enum LoyalGap {
+    /// Tenure below the line, or unknown.
+    Tenure { tenure_days: Option<f64>, line: f64 },
+    /// Too few orders in the last 12 months.
+    Orders { orders_12m: u32, line: u32 },
+    /// P(alive) known and below the line.
+    PAlive { p_alive: f64, line: f64 },
+}
+
+impl LoyalGap {
+    fn en(&self) -> String {
+        match *self {
+            LoyalGap::Tenure {
+                tenure_days: Some(t),
+                line,
+            } => format!("tenure {} days < {}", fixed(t, 0), fixed(line, 0)),
+            LoyalGap::Tenure {
+                tenure_days: None, ..
+            } => "tenure unknown".to_string(),
+            LoyalGap::Orders { orders_12m, line } => {
+                format!("{orders_12m} orders in 12 months < {line}")
+            }
+            LoyalGap::PAlive { p_alive, line } => {
+                format!("P(alive) {} < {}", fixed(p_alive, 2), fixed(line, 2))
+            }
+        }
+    }
+
+    fn zh(&self) -> String {
+        match *self {
+            LoyalGap::Tenure {
+                tenure_days: Some(t),
+                line,
+            } => format!("客户关系时长 {} 天 < {} 天", fixed(t, 0), fixed(line, 0)),
+            LoyalGap::Tenure {
+                tenure_days: None, ..
+            } => "客户关系时长未知".to_string(),
+            LoyalGap::Orders { orders_12m, line } => {
+                format!("近12个月 {orders_12m} 单 < {line} 单")
+            }
+            LoyalGap::PAlive { p_alive, line } => {
+                format!("存活概率 {} < {}", fixed(p_alive, 2), fixed(line, 2))
+            }
+        }
+    }
+}
+
+/// Why a customer is in its stage, with the figures.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "rule")]
+pub enum LifecycleRule {
+    /// Rule 1.
+    NoPurchase,
+    /// Rule 2.
+    FirstPurchaseRecent {
+        days_since_first: f64,
+        new_days: f64,
+    },
+    /// Rule 3, by P(alive).
+    ChurnedPAlive { p_alive: f64, line: f64 },
+    /// Rule 3, by recency.
+    ChurnedRecency { recency_days: f64, line: f64 },
+    /// Rule 4, by P(alive).
+    DecliningPAlive { p_alive: f64, line: f64 },
+    /// Rule 4, by six-month spend growth.
+    DecliningSpend { growth: f64, line: f64 },
+    /// Rule 5.
+    SingleOrder { days_since_first: Option<f64> },
+    /// Rule 6; `tenure_days` is the figure tested (tenure, or days since the first order).
+    Loyal {
+        tenure_days: f64,
+        tenure_line: f64,
+        orders_12m: u32,
+        orders_line: u32,
+        p_alive: Option<f64>,
+        p_alive_line: f64,
+    },
+    /// Rule 7.
+    Growing { orders_total: u32, gap: LoyalGap },
+}
+
+impl Explain for LifecycleRule {
+    fn explain_en(&self) -> String {
+        match *self {
+            LifecycleRule::NoPurchase => "no purchase up to the as-of date".to_string(),
+            LifecycleRule::FirstPurchaseRecent {
+                days_since_first,
+                new_days,
+            } => format!(
+                "first purchase {} days ago ≤ {} days",
+                fixed(days_since_first, 0),
+                fixed(new_days, 0)
+            ),
+            LifecycleRule::ChurnedPAlive { p_alive, line } => format!(
+                "P(alive) {} < churn line {}",
+                fixed(p_alive, 2),
+                fixed(line, 2)
+            ),
+            LifecycleRule::ChurnedRecency { recency_days, line } => format!(
+                "last purchase {} days ago > {} days",
+                fixed(recency_days, 0),
+                fixed(line, 0)
+            ),
+            LifecycleRule::DecliningPAlive { p_alive, line } => format!(
+                "P(alive) {} < decline line {}",
+                fixed(p_alive, 2),
+                fixed(line, 2)
+            ),
+            LifecycleRule::DecliningSpend { growth, line } => format!(
+                "spend of the last 6 months {} against the 6 months before, below {}",
+                percent(growth),
+                percent(line)
+            ),
+            LifecycleRule::SingleOrder { days_since_first } => match days_since_first {
+                Some(d) => format!(
+                    "one order only, {} days ago: not yet a repeat buyer",
+                    fixed(d, 0)
+                ),
+                None => "one order only: not yet a repeat buyer".to_string(),
+            },
+            LifecycleRule::Loyal {
+                tenure_days,
+                tenure_line,
+                orders_12m,
+                orders_line,
+                p_alive,
+                p_alive_line,
+            } => {
+                let alive = match p_alive {
+                    Some(p) => format!("P(alive) {} ≥ {}", fixed(p, 2), fixed(p_alive_line, 2)),
+                    None => "P(alive) unknown, not checked".to_string(),
+                };
+                format!(
+                    "tenure {} days ≥ {}, {orders_12m} orders in 12 months ≥ {orders_line}, {alive}",
+                    fixed(tenure_days, 0),
+                    fixed(tenure_line, 0)
+                )
+            }
+            LifecycleRule::Growing { orders_total, gap } => format!(
+                "repeat buyer ({orders_total} orders), neither churned nor declining; not yet loyal: {}",
+                gap.en()
+            ),
+        }
+    }
+
+    fn explain_zh(&self) -> String {
+        match *self {
+            LifecycleRule::NoPurchase => "截至评估日尚无购买".to_string(),
+            LifecycleRule::FirstPurchaseRecent {
+                days_since_first,
+                new_days,
+            } => format!(
+                "首次购买距今 {} 天 ≤ {} 天",
+                fixed(days_since_first, 0),
+                fixed(new_days, 0)
+            ),
+            LifecycleRule::ChurnedPAlive { p_alive, line } => {
+                format!("存活概率 {} < 流失线 {}", fixed(p_alive, 2), fixed(line, 2))
+            }
+            LifecycleRule::ChurnedRecency { recency_days, line } => format!(
+                "最近一次购买距今 {} 天 > {} 天",
+                fixed(recency_days, 0),
+                fixed(line, 0)
+            ),
+            LifecycleRule::DecliningPAlive { p_alive, line } => {
+                format!("存活概率 {} < 衰退线 {}", fixed(p_alive, 2), fixed(line, 2))
+            }
+            LifecycleRule::DecliningSpend { growth, line } => format!(
+                "近6个月消费额较前6个月变化 {}，低于 {}",
+                percent(growth),
+                percent(line)
+            ),
+            LifecycleRule::SingleOrder { days_since_first } => match days_since_first {
+                Some(d) => format!("仅购买一次（距今 {} 天），尚未重复购买", fixed(d, 0)),
+                None => "仅购买一次，尚未重复购买".to_string(),
+            },
+            LifecycleRule::Loyal {
+                tenure_days,
+                tenure_line,
+                orders_12m,
+                orders_line,
+                p_alive,
+                p_alive_line,
+            } => {
+                let alive = match p_alive {
+                    Some(p) => format!("存活概率 {} ≥ {}", fixed(p, 2), fixed(p_alive_line, 2)),
+                    None => "存活概率未知，未检查".to_string(),
+                };
+                format!(
+                    "客户关系时长 {} 天 ≥ {} 天，近12个月 {orders_12m} 单 ≥ {orders_line} 单，{alive}",
+                    fixed(tenure_days, 0),
+                    fixed(tenure_line, 0)
+                )
+            }
+            LifecycleRule::Growing { orders_total, gap } => format!(
+                "重复购买（共 {orders_total} 单），未流失也未衰退；尚未达到忠诚：{}",
+                gap.zh()
+            ),
+        }
+    }
+}
+
+fn assigned(class: LifecycleStage, rule: LifecycleRule) -> Assigned<LifecycleStage, LifecycleRule> {
+    Assigned { class, rule }
+}
+
+/// The stage of one customer (rules of the module header, in order). Thresholds are assumed
+/// valid; [`classify_lifecycle`] checks them.
+pub fn lifecycle_stage(
+    c: &LifecycleInput,
+    t: &LifecycleThresholds,
+) -> Assigned<LifecycleStage, LifecycleRule> {
+    use LifecycleStage as S;
+    let first = c.days_since_first.and_then(known);
+    let recency = c.recency_days.and_then(known);
+    let p_alive = c.p_alive.and_then(known);
+    let growth = c.spend_growth_6m.and_then(known);
+
+    if c.orders_total == 0 {
+        return assigned(S::Prospect, LifecycleRule::NoPurchase);
+    }
+    if let Some(d) = first.filter(|d| *d <= t.new_days) {
+        return assigned(
+            S::New,
+            LifecycleRule::FirstPurchaseRecent {
+                days_since_first: d,
+                new_days: t.new_days,
+            },
+        );
+    }
+    if let Some(p) = p_alive.filter(|p| *p < t.churn_p_alive) {
+        let line = t.churn_p_alive;
+        return assigned(
+            S::Churned,
+            LifecycleRule::ChurnedPAlive { p_alive: p, line },
+        );
+    }
+    if let Some(r) = recency.filter(|r| *r > t.churn_recency_days) {
+        return assigned(
+            S::Churned,
+            LifecycleRule::ChurnedRecency {
+                recency_days: r,
+                line: t.churn_recency_days,
+            },
+        );
+    }
+    if let Some(p) = p_alive.filter(|p| *p < t.decline_p_alive) {
+        let line = t.decline_p_alive;
+        return assigned(
+            S::Declining,
+            LifecycleRule::DecliningPAlive { p_alive: p, line },
+        );
+    }
+    if let Some(g) = growth.filter(|g| *g < t.decline_spend_growth) {
+        return assigned(
+            S::Declining,
+            LifecycleRule::DecliningSpend {
+                growth: g,
+                line: t.decline_spend_growth,
+            },
+        );
+    }
+    if c.orders_total == 1 {
+        return assigned(
+            S::New,
+            LifecycleRule::SingleOrder {
+                days_since_first: first,
+            },
+        );
+    }
+    let tenure = c.tenure_days.and_then(known).or(first);
+    let gap = match tenure {
+        Some(d) if d >= t.loyal_tenure_days => None,
+        _ => Some(LoyalGap::Tenure {
+            tenure_days: tenure,
+            line: t.loyal_tenure_days,
+        }),
+    }
+    .or_else(|| {
+        (c.orders_12m < t.loyal_orders_12m).then_some(LoyalGap::Orders {
+            orders_12m: c.orders_12m,
+            line: t.loyal_orders_12m,
+        })
+    })
+    .or_else(|| {
+        p_alive
+            .filter(|p| *p < t.loyal_p_alive)
+            .map(|p| LoyalGap::PAlive {
+                p_alive: p,
+                line: t.loyal_p_alive,
+            })
+    });
+    match (gap, tenure) {
+        (None, Some(tenure_days)) => assigned(
+            S::Loyal,
+            LifecycleRule::Loyal {
+                tenure_days,
+                tenure_line: t.loyal_tenure_days,
+                orders_12m: c.orders_12m,
+                orders_line: t.loyal_orders_12m,
+                p_alive,
+                p_alive_line: t.loyal_p_alive,
+            },
+        ),
+        (gap, _) => assigned(
+            S::Growing,
+            LifecycleRule::Growing {
+                orders_total: c.orders_total,
+                gap: gap.unwrap_or(LoyalGap::Tenure {
+                    tenure_days: None,
+                    line: t.loyal_tenure_days,
+                }),
+            },
+        ),
+    }
+}
+
+/// The stage of every customer, after checking the thresholds.
+pub fn classify_lifecycle(
+    inputs: &[LifecycleInput],
+    t: &LifecycleThresholds,
+) -> Result<Vec<Assigned<LifecycleStage, LifecycleRule>>, ClassifyError> {
+    t.validate()?;
+    Ok(inputs.iter().map(|c| lifecycle_stage(c, t)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn t() -> LifecycleThresholds {
+        LifecycleThresholds::default()
+    }
+
+    fn repeat_buyer() -> LifecycleInput {
+        LifecycleInput {
+            orders_total: 12,
+            days_since_first: Some(1000.0),
+            recency_days: Some(20.0),
+            p_alive: Some(0.9),
+            spend_growth_6m: Some(0.1),
+            tenure_days: Some(1000.0),
+            orders_12m: 6,
+        }
+    }
+
+    #[test]
+    fn prospect_and_new() {
+        let p = lifecycle_stage(&LifecycleInput::default(), &t());
+        assert_eq!(p.class, LifecycleStage::Prospect);
+        assert_eq!(p.class.goal(), StageGoal::Acquisition);
+        assert_eq!(p.rule_zh(), "截至评估日尚无购买");
+        let n = lifecycle_stage(
+            &LifecycleInput {
+                orders_total: 2,
+                days_since_first: Some(35.0),
+                recency_days: Some(3.0),
+                p_alive: Some(0.05),
+                ..Default::default()
+            },
+            &t(),
+        );
+        // New wins over a low P(alive): rule 2 comes before rule 3.
+        assert_eq!(n.class, LifecycleStage::New);
+        assert_eq!(n.rule_en(), "first purchase 35 days ago ≤ 90 days");
+        assert_eq!(n.class.goal(), StageGoal::Conversion);
+    }
+
+    #[test]
+    fn churned_before_declining() {
+        let c = LifecycleInput {
+            p_alive: Some(0.1),
+            spend_growth_6m: Some(-0.9),
+            ..repeat_buyer()
+        };
+        let a = lifecycle_stage(&c, &t());
+        assert_eq!(a.class, LifecycleStage::Churned);
+        assert_eq!(a.rule_en(), "P(alive) 0.10 < churn line 0.15");
+        assert_eq!(a.class.goal(), StageGoal::WinBack);
+        let r = LifecycleInput {
+            p_alive: None,
+            recency_days: Some(600.0),
+            ..repeat_buyer()
+        };
+        let a = lifecycle_stage(&r, &t());
+        assert_eq!(a.class, LifecycleStage::Churned);
+        assert_eq!(a.rule_zh(), "最近一次购买距今 600 天 > 540 天");
+    }
+
+    #[test]
+    fn declining_by_p_alive_or_spend() {
+        let a = lifecycle_stage(
+            &LifecycleInput {
+                p_alive: Some(0.42),
+                ..repeat_buyer()
+            },
+            &t(),
+        );
+        assert_eq!(a.class, LifecycleStage::Declining);
+        assert_eq!(a.class.goal(), StageGoal::Reactivation);
+        let b = lifecycle_stage(
+            &LifecycleInput {
+                spend_growth_6m: Some(-0.45),
+                ..repeat_buyer()
+            },
+            &t(),
+        );
+        assert_eq!(b.class, LifecycleStage::Declining);
+        assert_eq!(
+            b.rule_en(),
+            "spend of the last 6 months -45% against the 6 months before, below -30%"
+        );
+        assert_eq!(b.rule_zh(), "近6个月消费额较前6个月变化 -45%，低于 -30%");
+    }
+
+    #[test]
+    fn single_order_stays_new() {
+        let a = lifecycle_stage(
+            &LifecycleInput {
+                orders_total: 1,
+                days_since_first: Some(200.0),
+                recency_days: Some(200.0),
+                p_alive: Some(1.0),
+                ..Default::default()
+            },
+            &t(),
+        );
+        assert_eq!(a.class, LifecycleStage::New);
+        assert_eq!(
+            a.rule_en(),
+            "one order only, 200 days ago: not yet a repeat buyer"
+        );
+    }
+
+    #[test]
+    fn loyal_and_growing_name_the_gap() {
+        let a = lifecycle_stage(&repeat_buyer(), &t());
+        assert_eq!(a.class, LifecycleStage::Loyal);
+        assert_eq!(
+            a.rule_en(),
+            "tenure 1000 days ≥ 730, 6 orders in 12 months ≥ 4, P(alive) 0.90 ≥ 0.70"
+        );
+        assert_eq!(a.class.goal(), StageGoal::Retention);
+        let no_model = lifecycle_stage(
+            &LifecycleInput {
+                p_alive: None,
+                ..repeat_buyer()
+            },
+            &t(),
+        );
+        assert_eq!(no_model.class, LifecycleStage::Loyal);
+        assert!(
+            no_model
+                .rule_en()
+                .ends_with("P(alive) unknown, not checked")
+        );
+        let short = lifecycle_stage(
+            &LifecycleInput {
+                tenure_days: Some(400.0),
+                days_since_first: Some(400.0),
+                ..repeat_buyer()
+            },
+            &t(),
+        );
+        assert_eq!(short.class, LifecycleStage::Growing);
+        assert!(
+            short
+                .rule_en()
+                .ends_with("not yet loyal: tenure 400 days < 730")
+        );
+        assert_eq!(short.class.goal(), StageGoal::Growth);
+        let few = lifecycle_stage(
+            &LifecycleInput {
+                orders_12m: 2,
+                ..repeat_buyer()
+            },
+            &t(),
+        );
+        assert!(few.rule_zh().ends_with("近12个月 2 单 < 4 单"));
+        let cool = lifecycle_stage(
+            &LifecycleInput {
+                p_alive: Some(0.6),
+                ..repeat_buyer()
+            },
+            &t(),
+        );
+        assert_eq!(cool.class, LifecycleStage::Growing);
+        assert!(cool.rule_en().ends_with("P(alive) 0.60 < 0.70"));
+        let unknown = lifecycle_stage(
+            &LifecycleInput {
+                tenure_days: None,
+                days_since_first: None,
+                ..repeat_buyer()
+            },
+            &t(),
+        );
+        assert_eq!(unknown.class, LifecycleStage::Growing);
+        assert!(unknown.rule_en().ends_with("tenure unknown"));
+    }
+
+    #[test]
+    fn tenure_falls_back_to_days_since_first() {
+        let a = lifecycle_stage(
+            &LifecycleInput {
+                tenure_days: None,
+                ..repeat_buyer()
+            },
+            &t(),
+        );
+        assert_eq!(a.class, LifecycleStage::Loyal);
+    }
+
+    #[test]
+    fn thresholds_are_checked() {
+        let bad = LifecycleThresholds {
+            churn_p_alive: 0.6,
+            ..t()
+        };
+        assert!(matches!(
+            classify_lifecycle(&[], &bad),
+            Err(ClassifyError::Config {
+                field: "churn_p_alive",
+                ..
+            })
+        ));
+        let nan = LifecycleThresholds {
+            new_days: f64::NAN,
+            ..t()
+        };
+        assert!(classify_lifecycle(&[], &nan).is_err());
+        assert_eq!(classify_lifecycle(&[], &t()), Ok(vec![]));
+    }
+
+    #[test]
+    fn ids_and_goals() {
+        for s in LifecycleStage::ALL {
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.id())
+            );
+            assert!(!s.label_zh().is_empty() && !s.goal().label_zh().is_empty());
+        }
+        assert_eq!(
+            serde_json::to_string(&StageGoal::WinBack).unwrap(),
+            "\"win_back\""
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn every_customer_gets_one_stage_and_a_sentence(
+            orders_total in 0u32..20,
+            first in proptest::option::of(0.0f64..3000.0),
+            recency in proptest::option::of(0.0f64..3000.0),
+            p_alive in proptest::option::of(0.0f64..=1.0),
+            growth in proptest::option::of(-1.0f64..3.0),
+            tenure in proptest::option::of(0.0f64..3000.0),
+            orders_12m in 0u32..20,
+        ) {
+            let c = LifecycleInput {
+                orders_total,
+                days_since_first: first,
+                recency_days: recency,
+                p_alive,
+                spend_growth_6m: growth,
+                tenure_days: tenure,
+                orders_12m,
+            };
+            let a = lifecycle_stage(&c, &t());
+            prop_assert!(!a.rule_en().is_empty() && !a.rule_zh().is_empty());
+            prop_assert_eq!(a.class == LifecycleStage::Prospect, orders_total == 0);
+            if a.class == LifecycleStage::Loyal {
+                prop_assert!(orders_12m >= 4);
+            }
+        }
+    }
+}
