@@ -68,19 +68,28 @@ impl Explain for BudgetRule {
                 amount,
                 total,
             } => {
-                let of_pool = if pool < 1.0 {
-                    format!(" of the {} left after floors", percent(pool))
+                let part = share(basis, basis_total);
+                if pool < 1.0 {
+                    format!(
+                        "basis {} of {} ({}), times the {} left after floors = {} of {} → {}",
+                        fixed(basis, 2),
+                        fixed(basis_total, 2),
+                        percent(part),
+                        percent(pool),
+                        percent(pool * part),
+                        fixed(total, 2),
+                        fixed(amount, 2)
+                    )
                 } else {
-                    String::new()
-                };
-                format!(
-                    "basis {} / {} (all bases sharing the pool){of_pool} = {} of {} → {}",
-                    fixed(basis, 2),
-                    fixed(basis_total, 2),
-                    percent(pool * share(basis, basis_total)),
-                    fixed(total, 2),
-                    fixed(amount, 2)
-                )
+                    format!(
+                        "basis {} of {} = {} of {} → {}",
+                        fixed(basis, 2),
+                        fixed(basis_total, 2),
+                        percent(part),
+                        fixed(total, 2),
+                        fixed(amount, 2)
+                    )
+                }
             }
             BudgetRule::Floor {
                 basis,
@@ -124,19 +133,28 @@ impl Explain for BudgetRule {
                 amount,
                 total,
             } => {
-                let of_pool = if pool < 1.0 {
-                    format!(" × 扣除保底后剩余的 {}", percent(pool))
+                let part = share(basis, basis_total);
+                if pool < 1.0 {
+                    format!(
+                        "基数 {} / 合计 {}（{}）× 扣除保底后剩余的 {} = {}，预算 {} → {}",
+                        fixed(basis, 2),
+                        fixed(basis_total, 2),
+                        percent(part),
+                        percent(pool),
+                        percent(pool * part),
+                        fixed(total, 2),
+                        fixed(amount, 2)
+                    )
                 } else {
-                    String::new()
-                };
-                format!(
-                    "基数 {} / 参与分配的基数合计 {}{of_pool} = {}，预算 {} → {}",
-                    fixed(basis, 2),
-                    fixed(basis_total, 2),
-                    percent(pool * share(basis, basis_total)),
-                    fixed(total, 2),
-                    fixed(amount, 2)
-                )
+                    format!(
+                        "基数 {} / 合计 {} = {}，预算 {} → {}",
+                        fixed(basis, 2),
+                        fixed(basis_total, 2),
+                        percent(part),
+                        fixed(total, 2),
+                        fixed(amount, 2)
+                    )
+                }
             }
             BudgetRule::Floor {
                 basis,
@@ -451,11 +469,11 @@ mod tests {
         assert_eq!(a.total_cents, 10000);
         assert_eq!(
             a.lines[1].rule_en(),
-            "basis 1.00 / 3.00 (all bases sharing the pool) = 33.3% of 100.00 → 33.33"
+            "basis 1.00 of 3.00 = 33.3% of 100.00 → 33.33"
         );
         assert_eq!(
             a.lines[1].rule_zh(),
-            "基数 1.00 / 参与分配的基数合计 3.00 = 33.3%，预算 100.00 → 33.33"
+            "基数 1.00 / 合计 3.00 = 33.3%，预算 100.00 → 33.33"
         );
     }
 
@@ -482,10 +500,9 @@ mod tests {
             a.lines[2].rule_en(),
             "floor 20% of 100.00 applies (basis -5.00 alone would give 0%) → 20.00"
         );
-        assert!(
-            a.lines[0]
-                .rule_en()
-                .contains("of the 80% left after floors")
+        assert_eq!(
+            a.lines[0].rule_en(),
+            "basis 9.00 of 10.00 (90%), times the 80% left after floors = 72% of 100.00 → 72.00"
         );
         assert!(a.lines[0].rule_zh().contains("扣除保底后剩余的 80%"));
     }

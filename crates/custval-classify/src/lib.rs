@@ -10,7 +10,10 @@
 //!
 //! # Every class explains itself
 //! Each classifier returns, per customer, an [`Assigned`] with the class and the rule that put
-//! the customer there. The rule is a small enum holding the figures it names (the customer's
+//! the customer there. The `classify_*` functions compute the cuts over all customers and then
+//! classify each; the per-customer functions ([`value_class`], [`potential_tier()`],
+//! [`lifecycle_stage`], [`profit_loyalty_class`]) take given cuts, for re-classifying one
+//! customer between runs. The rule is a small enum holding the figures it names (the customer's
 //! score, the cut, the quantile behind the cut); the English and Chinese sentences are rendered
 //! on demand by [`Assigned::rule_en`] / [`Assigned::rule_zh`]. Storing figures instead of two
 //! `String`s per customer keeps a million results at tens of megabytes rather than hundreds.
@@ -18,7 +21,7 @@
 //! and `label_zh()` whose Chinese follows `DOMAIN.md`.
 //!
 //! # Choices a newcomer would otherwise question
-//! - **Quantile type 7** ([`quantile`]): linear interpolation between order statistics, the
+//! - **Quantile type 7** ([`mod@quantile`]): linear interpolation between order statistics, the
 //!   default of R, NumPy and DuckDB's `quantile_cont`, and the convention of `custval-segment`,
 //!   so a cut printed here can be reproduced in any of those tools. Non-finite values (NaN,
 //!   ±∞) are missing: they are left out of the cut and the customer's rule says "unknown".
@@ -67,14 +70,16 @@ pub use lifecycle::{
 };
 pub use potential_tier::{
     PotentialTier, PotentialTierConfig, PotentialTierCuts, TierRule, classify_potential_tier,
+    potential_tier,
 };
 pub use profit_loyalty::{
     ProfitLoyaltyClass, ProfitLoyaltyConfig, ProfitLoyaltyCuts, ProfitLoyaltyRule,
-    classify_profit_loyalty,
+    classify_profit_loyalty, profit_loyalty_class,
 };
 pub use quantile::{median, quantile, quantile_sorted, quantiles};
 pub use value_potential::{
     ValueClass, ValuePotentialConfig, ValuePotentialCuts, ValueRule, classify_value_potential,
+    value_class,
 };
 
 /// Errors from classification inputs and configuration.

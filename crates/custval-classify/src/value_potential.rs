@@ -13,7 +13,7 @@
 //! 3. potential score ≥ potential cut → `secondary` (二级客户: low actual, high strategic value).
 //! 4. otherwise → `maintain` (维持客户: low value, low potential, not loss-making).
 //!
-//! Cuts are type-7 quantiles of the scores over all customers ([`crate::quantile`]). A missing
+//! Cuts are type-7 quantiles of the scores over all customers ([`mod@crate::quantile`]). A missing
 //! score (NaN) is never above a cut, and its sentence says "unknown". For negative-value
 //! customers the sentence also says whether potential is high, because the seed asks to convert
 //! the promising ones and strategically abandon the rest.
