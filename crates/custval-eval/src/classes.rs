@@ -1,0 +1,640 @@
+//! Classes, actions and budget of one evaluation, and the stored per-customer result.
+//!
+//! Every class comes with its rule (from `custval-classify`, or the ABC cut for tiers) and the
+//! rule is stored with the result as data, so that `customer show` can say in either language
+//! why the customer is where it is, long after the run.
+//!
+//! Actions, in the order a customer sees them: the action rules of the plan whose condition
+//! holds (by priority), each with the figures its condition read; then a cross-sell offer when
+//! the customer's industry peers commonly buy categories it has not bought and its class is one
+//! to grow; then the playbook of its value class. At most [`MAX_ACTIONS`].
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use custval_classify::{
+    Assigned, Explain, FeatureSpec, KMeansConfig, LifecycleInput, LifecycleRule, LifecycleStage,
+    LifecycleThresholds, PotentialTier, PotentialTierConfig, ProfitLoyaltyClass,
+    ProfitLoyaltyConfig, ProfitLoyaltyRule, TierRule, ValueClass, ValuePotentialConfig, ValueRule,
+};
+use custval_model::{CustomerResult, Dataset};
+
+use crate::EvalError;
+use crate::engine::IndicatorUsed;
+use crate::features::{FEATURES, FeatureTable, feature_index};
+use crate::plan::{Plan, STRING_VARS};
+use crate::scoring::points;
+
+/// Most actions listed per customer.
+pub const MAX_ACTIONS: usize = 5;
+
+/// The three scores of every customer.
+pub struct Scores<'a> {
+    pub value: &'a [f64],
+    pub potential: &'a [f64],
+    pub total: &'a [f64],
+}
+
+/// Why a customer has its ABC tier.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AbcRule {
+    /// The customer's value on the tier basis.
+    pub value: f64,
+    /// Cumulative share (of value, or of customers) up to and including this customer.
+    pub cumulative_share: f64,
+    /// The cut the share fell within (1.0 for the last tier).
+    pub cut: f64,
+    pub by_count: bool,
+}
+
+impl AbcRule {
+    pub fn explain_en(&self, tier: &str, basis: &str) -> String {
+        let what = if self.by_count { "customers" } else { "total" };
+        format!(
+            "{basis} {:.2}: ranked customers down to this one make {:.1}% of {what}, within the {tier} cut of {:.0}%",
+            self.value,
+            100.0 * self.cumulative_share,
+            100.0 * self.cut
+        )
+    }
+    pub fn explain_zh(&self, tier: &str, basis: &str) -> String {
+        let what = if self.by_count { "客户数" } else { "总值" };
+        format!(
+            "{basis} {:.2}：按价值排序累计至该客户占{what}的 {:.1}%，在 {tier} 类界限 {:.0}% 之内",
+            self.value,
+            100.0 * self.cumulative_share,
+            100.0 * self.cut
+        )
+    }
+}
+
+/// One recommended action with its reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Action {
+    pub id: String,
+    pub text: String,
+    pub text_zh: String,
+    /// Which class or indicator triggered it, with the figures.
+    pub reason: String,
+    pub reason_zh: String,
+    pub source: String,
+}
+
+/// What `CustomerResult::detail` holds (JSON).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Detail {
+    /// Raw indicator values in run order (`null` = missing).
+    pub raw: Vec<Option<f64>>,
+    /// Normalized values (`null` = excluded).
+    pub norm: Vec<Option<f64>>,
+    /// Points of the total score per indicator (dimension points × dimension weight).
+    pub points: Vec<f64>,
+    pub tier_rule: AbcRule,
+    pub value_rule: ValueRule,
+    pub potential_rule: TierRule,
+    pub lifecycle_rule: LifecycleRule,
+    pub profit_loyalty_rule: ProfitLoyaltyRule,
+    pub actions: Vec<Action>,
+    /// Built-in features in `FEATURES` order (`null` = missing).
+    pub features: Vec<Option<f64>>,
+    /// Categories the customer's industry peers commonly buy and it has not.
+    pub cross_sell: Vec<String>,
+}
+
+/// Counts and value per class, for the run summary.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ClassSummary {
+    pub tier_basis: String,
+    pub tier_cuts: Vec<f64>,
+    pub tiers_by_count: bool,
+    /// variable → class → (customers, spend_12m, clv_12m).
+    pub counts: BTreeMap<String, BTreeMap<String, (u64, f64, f64)>>,
+    pub value_cut: f64,
+    pub potential_cut: f64,
+    pub potential_tier_cuts: (f64, f64),
+    pub profit_cut: f64,
+    pub loyalty_cut: f64,
+    pub clusters: Vec<ClusterInfo>,
+    pub cluster_selection: String,
+    pub rfm_thresholds: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterInfo {
+    pub id: u32,
+    pub size: u64,
+    pub description_en: String,
+    pub description_zh: String,
+}
+
+/// Budget lines with their rules in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct Budget {
+    pub total: f64,
+    pub basis: String,
+    pub by: String,
+    /// (class, basis sum, amount, share, rule)
+    pub lines: Vec<(String, f64, f64, f64, String)>,
+}
+
+/// Per-customer classes.
+pub struct Classified {
+    pub tier: Vec<String>,
+    pub tier_rule: Vec<AbcRule>,
+    pub value: Vec<Assigned<ValueClass, ValueRule>>,
+    pub potential: Vec<Assigned<PotentialTier, TierRule>>,
+    pub lifecycle: Vec<Assigned<LifecycleStage, LifecycleRule>>,
+    pub profit_loyalty: Vec<Assigned<ProfitLoyaltyClass, ProfitLoyaltyRule>>,
+    pub cluster: Vec<Option<u32>>,
+    pub rfm: Vec<Option<String>>,
+    pub summary: ClassSummary,
+    pub budget: Option<Budget>,
+}
+
+fn opt(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+/// A numeric column by id: a built-in feature, an indicator, or "score".
+fn column<'a>(
+    id: &str,
+    table: &'a FeatureTable,
+    raw: &'a [Vec<f64>],
+    indicators: &[IndicatorUsed],
+    scores: &'a Scores,
+) -> Option<&'a [f64]> {
+    if id == "score" {
+        return Some(scores.total);
+    }
+    if let Some(j) = indicators.iter().position(|i| i.id == id) {
+        return Some(&raw[j]);
+    }
+    table.get(id)
+}
+
+fn ce(e: custval_classify::ClassifyError) -> EvalError {
+    EvalError::Classify(e.to_string())
+}
+
+/// Assigns every class.
+pub fn classify(
+    data: &Dataset,
+    table: &FeatureTable,
+    raw: &[Vec<f64>],
+    indicators: &[IndicatorUsed],
+    scores: &Scores,
+    plan: &Plan,
+    notes: &mut Vec<String>,
+) -> Result<Classified, EvalError> {
+    let n = data.customers.len();
+    let f = |id: &str| table.get(id).unwrap_or(&[]);
+    let mut summary = ClassSummary::default();
+
+    // ABC tiers on the basis; customers with nothing on it are C.
+    let tp = &plan.tiers;
+    let basis = column(&tp.basis, table, raw, indicators, scores).ok_or_else(|| {
+        EvalError::Plan(format!(
+            "tier basis {:?} is not a feature, indicator or \"score\"",
+            tp.basis
+        ))
+    })?;
+    let values: Vec<f64> = basis
+        .iter()
+        .map(|v| if v.is_finite() { v.max(0.0) } else { 0.0 })
+        .collect();
+    let cuts = [tp.a, tp.b];
+    let mut tier = vec!["C".to_string(); n];
+    let mut tier_rule = vec![
+        AbcRule {
+            value: 0.0,
+            cumulative_share: 1.0,
+            cut: 1.0,
+            by_count: tp.by_count
+        };
+        n
+    ];
+    let abc_basis = if tp.by_count {
+        custval_segment::abc::Basis::Count
+    } else {
+        custval_segment::abc::Basis::Value
+    };
+    match custval_segment::abc::classify(&values, &cuts, abc_basis) {
+        Ok(rows) => {
+            for r in rows {
+                let k = (r.class.as_bytes()[0] - b'A') as usize;
+                tier_rule[r.index] = AbcRule {
+                    value: r.value,
+                    cumulative_share: r.cumulative_share,
+                    cut: cuts.get(k).copied().unwrap_or(1.0),
+                    by_count: tp.by_count,
+                };
+                tier[r.index] = r.class;
+            }
+        }
+        Err(e) => notes.push(format!("tiers: every customer is C ({e})")),
+    }
+    summary.tier_basis = tp.basis.clone();
+    summary.tier_cuts = cuts.to_vec();
+    summary.tiers_by_count = tp.by_count;
+
+    let cp = &plan.classes;
+    let net: Vec<Option<f64>> = f("net_contribution_12m").iter().map(|v| opt(*v)).collect();
+    let (vp_cuts, value) = custval_classify::classify_value_potential(
+        scores.value,
+        scores.potential,
+        &net,
+        &ValuePotentialConfig {
+            value_high_quantile: cp.value_high_quantile,
+            potential_high_quantile: cp.potential_high_quantile,
+        },
+    )
+    .map_err(ce)?;
+    summary.value_cut = vp_cuts.value_cut;
+    summary.potential_cut = vp_cuts.potential_cut;
+    let (pt_cuts, potential) = custval_classify::classify_potential_tier(
+        scores.potential,
+        &PotentialTierConfig {
+            high_share: cp.potential_tier_high,
+            medium_share: cp.potential_tier_medium,
+        },
+    )
+    .map_err(ce)?;
+    summary.potential_tier_cuts = (pt_cuts.high_cut, pt_cuts.medium_cut);
+
+    let lc_inputs: Vec<LifecycleInput> = (0..n)
+        .map(|c| {
+            let p = &table.purchase_days[c];
+            LifecycleInput {
+                orders_total: p.days,
+                days_since_first: opt(f("age_days")[c]),
+                recency_days: opt(f("recency_days")[c]),
+                p_alive: opt(f("p_alive")[c]),
+                spend_growth_6m: opt(f("spend_growth_6m")[c]),
+                tenure_days: opt(f("tenure_days")[c]),
+                orders_12m: f("orders_12m")[c] as u32,
+            }
+        })
+        .collect();
+    let lifecycle =
+        custval_classify::classify_lifecycle(&lc_inputs, &LifecycleThresholds::default())
+            .map_err(ce)?;
+
+    let profit_col = column(&cp.profit_measure, table, raw, indicators, scores).unwrap_or(&[]);
+    let loyal_col = column(&cp.loyalty_measure, table, raw, indicators, scores).unwrap_or(&[]);
+    let profit: Vec<Option<f64>> = (0..n)
+        .map(|c| profit_col.get(c).copied().and_then(opt))
+        .collect();
+    let loyal: Vec<Option<f64>> = (0..n)
+        .map(|c| loyal_col.get(c).copied().and_then(opt))
+        .collect();
+    let (pl_cuts, profit_loyalty) =
+        custval_classify::classify_profit_loyalty(&profit, &loyal, &ProfitLoyaltyConfig::default())
+            .map_err(ce)?;
+    summary.profit_cut = pl_cuts.profit_cut;
+    summary.loyalty_cut = pl_cuts.loyalty_cut;
+
+    // Behavioural clusters over buyers only (prospects have no behaviour to cluster).
+    let mut cluster = vec![None; n];
+    let buyers: Vec<usize> = (0..n)
+        .filter(|c| table.purchase_days[*c].days > 0)
+        .collect();
+    let specs: Vec<FeatureSpec> = cp
+        .cluster_features
+        .iter()
+        .map(|id| {
+            let label = crate::feature_label(id);
+            FeatureSpec::new(id.clone()).with_labels(label.0, label.1)
+        })
+        .collect();
+    let cols: Vec<&[f64]> = cp
+        .cluster_features
+        .iter()
+        .filter_map(|id| column(id, table, raw, indicators, scores))
+        .collect();
+    if cols.len() == specs.len() && !specs.is_empty() && buyers.len() > cp.k_max.max(cp.k_min) * 3 {
+        let mut m = Vec::with_capacity(buyers.len() * cols.len());
+        for &c in &buyers {
+            m.extend(cols.iter().map(|col| col[c]));
+        }
+        let cfg = KMeansConfig {
+            k_min: cp.k_min,
+            k_max: cp.k_max,
+            seed: cp.seed,
+            ..KMeansConfig::default()
+        };
+        match custval_classify::kmeans_cluster(&specs, &m, &cfg) {
+            Ok(cl) => {
+                for (k, &c) in buyers.iter().enumerate() {
+                    cluster[c] = cl.labels.get(k).copied();
+                }
+                summary.cluster_selection = cl.selection_en();
+                summary.clusters = (0..cl.k)
+                    .map(|i| ClusterInfo {
+                        id: i as u32,
+                        size: cl.sizes[i] as u64,
+                        description_en: cl.descriptions_en[i].clone(),
+                        description_zh: cl.descriptions_zh[i].clone(),
+                    })
+                    .collect();
+            }
+            Err(e) => notes.push(format!("behavioural clusters not computed: {e}")),
+        }
+    } else {
+        notes.push(
+            "behavioural clusters not computed: too few buyers or unknown cluster features".into(),
+        );
+    }
+
+    // RFM segments for buyers, from the same purchase days.
+    let mut rfm = vec![None; n];
+    let rv: Vec<custval_segment::rfm::RfmValues> = buyers
+        .iter()
+        .map(|&c| custval_segment::rfm::RfmValues {
+            recency_days: f("recency_days")[c] as i64,
+            frequency: u64::from(table.purchase_days[c].days),
+            monetary: f("spend_total")[c],
+        })
+        .collect();
+    if rv.len() >= 5 {
+        if let Ok((th, sc)) = custval_segment::rfm::score(&rv, 5) {
+            let rules = custval_segment::rfm::RuleSet::default_table();
+            for (k, &c) in buyers.iter().enumerate() {
+                rfm[c] = Some(rules.name(&sc[k], 5).to_string());
+            }
+            summary.rfm_thresholds = serde_json::to_value(&th).ok();
+        }
+    }
+
+    let mut classified = Classified {
+        tier,
+        tier_rule,
+        value,
+        potential,
+        lifecycle,
+        profit_loyalty,
+        cluster,
+        rfm,
+        summary,
+        budget: None,
+    };
+    let spend = f("spend_12m");
+    let clv = f("clv_12m");
+    let mut counts: BTreeMap<String, BTreeMap<String, (u64, f64, f64)>> = BTreeMap::new();
+    for c in 0..n {
+        let s = if spend[c].is_finite() { spend[c] } else { 0.0 };
+        let v = if clv[c].is_finite() { clv[c] } else { 0.0 };
+        for (var, class) in [
+            ("tier", classified.tier[c].clone()),
+            ("value_class", classified.value[c].class.id().to_string()),
+            (
+                "potential_tier",
+                classified.potential[c].class.id().to_string(),
+            ),
+            ("lifecycle", classified.lifecycle[c].class.id().to_string()),
+            (
+                "profit_loyalty",
+                classified.profit_loyalty[c].class.id().to_string(),
+            ),
+            (
+                "cluster",
+                classified.cluster[c].map_or_else(|| "none".into(), |k| k.to_string()),
+            ),
+            (
+                "industry",
+                data.customers[c]
+                    .industry
+                    .clone()
+                    .unwrap_or_else(|| "unknown".into()),
+            ),
+        ] {
+            let e = counts
+                .entry(var.to_string())
+                .or_default()
+                .entry(class)
+                .or_insert((0, 0.0, 0.0));
+            e.0 += 1;
+            e.1 += s;
+            e.2 += v;
+        }
+    }
+    if let Some(bp) = &plan.budget {
+        let by = counts.get(&bp.by).cloned().unwrap_or_default();
+        let bases: Vec<(String, f64)> = by
+            .iter()
+            .map(|(k, (_, s, v))| {
+                (
+                    k.clone(),
+                    if bp.basis == "clv" {
+                        v.max(0.0)
+                    } else {
+                        s.max(0.0)
+                    },
+                )
+            })
+            .collect();
+        match custval_classify::allocate_budget(bp.total, &bases, &[]) {
+            Ok(a) => {
+                classified.budget = Some(Budget {
+                    total: a.total,
+                    basis: bp.basis.clone(),
+                    by: bp.by.clone(),
+                    lines: a
+                        .lines
+                        .iter()
+                        .map(|l| {
+                            (
+                                l.class.clone(),
+                                l.basis,
+                                l.amount,
+                                l.share,
+                                l.rule.explain_en(),
+                            )
+                        })
+                        .collect(),
+                })
+            }
+            Err(e) => notes.push(format!("budget not allocated: {e}")),
+        }
+    }
+    classified.summary.counts = counts;
+    Ok(classified)
+}
+
+fn fmt_value(v: f64) -> String {
+    if !v.is_finite() {
+        "missing".into()
+    } else if (v.fract() == 0.0 && v.abs() < 1e15) || v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// Builds the stored results, actions included.
+#[allow(clippy::too_many_arguments)]
+pub fn results(
+    data: &Dataset,
+    table: &FeatureTable,
+    raw: &[Vec<f64>],
+    normalized: &[Vec<f64>],
+    indicators: &[IndicatorUsed],
+    scores: &Scores,
+    cl: &Classified,
+    plan: &Plan,
+) -> Vec<CustomerResult> {
+    let n = data.customers.len();
+    let nf = FEATURES.len();
+    let dim_weight = |d: crate::plan::Dimension| match d {
+        crate::plan::Dimension::Current => plan.current_weight,
+        crate::plan::Dimension::Potential => plan.potential_weight,
+    };
+    (0..n)
+        .into_par_iter()
+        .map(|c| {
+            let info = &data.customers[c];
+            let mut slots: Vec<f64> = Vec::with_capacity(nf + raw.len());
+            slots.extend(table.columns.iter().map(|col| col[c]));
+            slots.extend(raw.iter().map(|col| col[c]));
+            let value_id = cl.value[c].class.id();
+            let strings: Vec<String> = STRING_VARS
+                .iter()
+                .map(|v| match *v {
+                    "tier" => cl.tier[c].clone(),
+                    "value_class" => value_id.to_string(),
+                    "potential_tier" => cl.potential[c].class.id().to_string(),
+                    "lifecycle" => cl.lifecycle[c].class.id().to_string(),
+                    "profit_loyalty" => cl.profit_loyalty[c].class.id().to_string(),
+                    "industry" => info.industry.clone().unwrap_or_default(),
+                    "region" => info.region.clone().unwrap_or_default(),
+                    "size" => info.size.clone().unwrap_or_default(),
+                    "owner" => info.owner.clone().unwrap_or_default(),
+                    "rfm_segment" => cl.rfm[c].clone().unwrap_or_default(),
+                    _ => String::new(),
+                })
+                .collect();
+            let str_refs: Vec<&str> = strings.iter().map(String::as_str).collect();
+            let value_of = |name: &str| -> String {
+                if let Some(k) = STRING_VARS.iter().position(|v| *v == name) {
+                    return strings[k].clone();
+                }
+                if let Some(i) = feature_index(name) {
+                    return fmt_value(slots[i]);
+                }
+                if let Some(j) = indicators.iter().position(|i| i.id == name) {
+                    return fmt_value(slots[nf + j]);
+                }
+                "?".into()
+            };
+
+            let mut actions: Vec<(i64, Action)> = Vec::new();
+            for a in &plan.actions {
+                if (a.when)(&slots, &str_refs) {
+                    let figures: Vec<String> = a.variables.iter().map(|v| format!("{v} = {}", value_of(v))).collect();
+                    actions.push((
+                        a.priority,
+                        Action {
+                            id: a.id.clone(),
+                            text: a.text_en.clone(),
+                            text_zh: a.text_zh.clone(),
+                            reason: format!("rule {}: {} ({})", a.id, a.when_text, figures.join(", ")),
+                            reason_zh: format!("规则 {}：{}（{}）", a.id, a.when_text, figures.join("，")),
+                            source: "rule".into(),
+                        },
+                    ));
+                }
+            }
+            actions.sort_by_key(|(p, _)| *p);
+            let mut actions: Vec<Action> = actions.into_iter().map(|(_, a)| a).collect();
+            let gaps: Vec<String> = table.cross_sell[c]
+                .iter()
+                .filter_map(|k| data.categories.get(*k as usize).cloned())
+                .collect();
+            if !gaps.is_empty() && matches!(cl.value[c].class, ValueClass::MostValuable | ValueClass::Secondary) {
+                let list = gaps.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+                actions.push(Action {
+                    id: "cross_sell".into(),
+                    text: format!("Offer {list}: commonly bought by its industry peers"),
+                    text_zh: format!("推荐 {list}：同行业客户普遍购买"),
+                    reason: format!(
+                        "value class {value_id}; {} categories bought by ≥{:.0}% of {} peers are missing",
+                        gaps.len(),
+                        100.0 * crate::features::CROSS_SELL_PEER_SHARE,
+                        info.industry.as_deref().unwrap_or("?")
+                    ),
+                    reason_zh: format!(
+                        "价值类别 {value_id}；同行业 ≥{:.0}% 客户购买的 {} 个品类尚未购买",
+                        100.0 * crate::features::CROSS_SELL_PEER_SHARE,
+                        gaps.len()
+                    ),
+                    source: "cross_sell".into(),
+                });
+            }
+            for pb in &plan.playbooks {
+                let k = STRING_VARS.iter().position(|v| *v == pb.variable);
+                if k.is_some_and(|k| strings[k] == pb.value) {
+                    let pick = ["retention", "cross_sell", "abandonment", "service_level", "contact_frequency"]
+                        .iter()
+                        .find_map(|want| pb.fields.iter().find(|(f, en, _)| f == want && !en.is_empty()));
+                    if let Some((field, en, zh)) = pick {
+                        actions.push(Action {
+                            id: format!("playbook:{}:{}", pb.variable, pb.value),
+                            text: en.clone(),
+                            text_zh: zh.clone(),
+                            reason: format!("playbook for {} = {} ({field})", pb.variable, pb.value),
+                            reason_zh: format!("{} = {} 的策略（{field}）", pb.variable, pb.value),
+                            source: "playbook".into(),
+                        });
+                    }
+                }
+            }
+            actions.truncate(MAX_ACTIONS);
+
+            let norm_row: Vec<f64> = normalized.iter().map(|col| col[c]).collect();
+            let mut pts = vec![0.0; indicators.len()];
+            for dim in [crate::plan::Dimension::Current, crate::plan::Dimension::Potential] {
+                let idx: Vec<usize> = (0..indicators.len()).filter(|j| indicators[*j].dimension == dim).collect();
+                let row: Vec<f64> = idx.iter().map(|j| norm_row[*j]).collect();
+                let w: Vec<f64> = idx.iter().map(|j| indicators[*j].weight).collect();
+                for (p, j) in points(&row, &w).into_iter().zip(&idx) {
+                    pts[*j] = p * dim_weight(dim);
+                }
+            }
+            let detail = Detail {
+                raw: raw.iter().map(|col| opt(col[c])).collect(),
+                norm: norm_row.iter().map(|v| opt(*v)).collect(),
+                points: pts,
+                tier_rule: cl.tier_rule[c],
+                value_rule: cl.value[c].rule,
+                potential_rule: cl.potential[c].rule,
+                lifecycle_rule: cl.lifecycle[c].rule,
+                profit_loyalty_rule: cl.profit_loyalty[c].rule,
+                actions,
+                features: table.columns.iter().map(|col| opt(col[c])).collect(),
+                cross_sell: gaps,
+            };
+            CustomerResult {
+                customer_id: info.id.clone(),
+                name: info.name.clone(),
+                industry: info.industry.clone(),
+                region: info.region.clone(),
+                owner: info.owner.clone(),
+                tier: cl.tier[c].clone(),
+                value_class: value_id.to_string(),
+                potential_tier: cl.potential[c].class.id().to_string(),
+                lifecycle: cl.lifecycle[c].class.id().to_string(),
+                profit_loyalty: cl.profit_loyalty[c].class.id().to_string(),
+                cluster: cl.cluster[c],
+                rfm_segment: cl.rfm[c].clone(),
+                score: scores.total[c],
+                value_score: scores.value[c],
+                potential_score: scores.potential[c],
+                spend_12m: opt(table.columns[0][c]),
+                clv: table.get("clv_12m").and_then(|v| opt(v[c])),
+                p_alive: table.get("p_alive").and_then(|v| opt(v[c])),
+                detail: serde_json::to_string(&detail).unwrap_or_default(),
+            }
+        })
+        .collect()
+}

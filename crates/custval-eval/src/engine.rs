@@ -1,0 +1,306 @@
+//! One evaluation: data as of a date in, one explained result per customer out.
+//!
+//! The steps, in order (each one reads only what the previous ones produced):
+//! 1. built-in features as of the date ([`crate::features`]), then the CLV step
+//!    ([`crate::clv`]) which fills P(alive), expected purchases and CLV;
+//! 2. indicators: each formula over the features (and earlier indicators);
+//! 3. normalization per indicator with its missing-data rule ([`crate::scoring`]);
+//! 4. weights per dimension (given, entropy, CRITIC or combined), then the current-value,
+//!    potential and total scores;
+//! 5. classes ([`crate::classes`]), then actions from playbooks and rules, then the budget.
+//!
+//! Determinism: the same data, date and plan give the same results (k-means is seeded;
+//! parallel steps write to fixed positions).
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use custval_model::{CustomerResult, Dataset, Day};
+
+use crate::EvalError;
+use crate::clv::{ClvReport, apply as apply_clv};
+use crate::features::{FEATURES, FeatureTable, compute as compute_features};
+use crate::plan::{Dimension, Objective, Plan, WeightPlan};
+use crate::scoring::{NormParams, points};
+
+/// Days of history held out for the CLV holdout check.
+pub const HOLDOUT_DAYS: Day = 182;
+
+/// Weights of one dimension as used, with where they came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct DimensionWeights {
+    pub dimension: Dimension,
+    pub method: String,
+    pub note: String,
+    /// (indicator id, weight) in plan order.
+    pub weights: Vec<(String, f64)>,
+}
+
+/// An indicator as used in a run: its definition and normalization parameters.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorUsed {
+    pub id: String,
+    pub name_en: String,
+    pub name_zh: String,
+    pub unit: String,
+    pub dimension: Dimension,
+    pub formula: String,
+    pub params: NormParams,
+    /// Weight within its dimension.
+    pub weight: f64,
+}
+
+/// Everything computed for the run as a whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    pub as_of: Day,
+    pub customers: u64,
+    pub indicators: Vec<IndicatorUsed>,
+    pub weights: Vec<DimensionWeights>,
+    pub current_weight: f64,
+    pub potential_weight: f64,
+    pub clv: ClvReport,
+    pub classes: crate::classes::ClassSummary,
+    pub budget: Option<crate::classes::Budget>,
+    pub notes: Vec<String>,
+}
+
+/// The result of [`evaluate`].
+pub struct Evaluation {
+    pub summary: RunSummary,
+    pub results: Vec<CustomerResult>,
+}
+
+/// Objective weights from normalized columns (excluded values count as 0 for the weights).
+fn objective_weights(
+    normalized: &[&Vec<f64>],
+    objective: Objective,
+) -> Result<Vec<f64>, EvalError> {
+    let cols: Vec<Vec<f64>> = normalized
+        .iter()
+        .map(|c| {
+            c.iter()
+                .map(|v| if v.is_finite() { *v } else { 0.0 })
+                .collect()
+        })
+        .collect();
+    let dirs = vec![custval_weights::Direction::Benefit; cols.len()];
+    let w = match objective {
+        Objective::Entropy => custval_weights::entropy::weights(&cols, &dirs),
+        Objective::Critic => custval_weights::critic::weights(&cols, &dirs),
+    };
+    w.map_err(|e| EvalError::Weights(e.to_string()))
+}
+
+fn dimension_weights(
+    plan: &WeightPlan,
+    normalized: &[&Vec<f64>],
+    ids: &[String],
+    dimension: Dimension,
+) -> Result<DimensionWeights, EvalError> {
+    let (method, note, w) = match plan {
+        WeightPlan::Given { weights, note } => ("given".to_string(), note.clone(), weights.clone()),
+        WeightPlan::Entropy => (
+            "entropy".into(),
+            "entropy weights from this run's normalized data".into(),
+            objective_weights(normalized, Objective::Entropy)?,
+        ),
+        WeightPlan::Critic => (
+            "critic".into(),
+            "CRITIC weights from this run's normalized data".into(),
+            objective_weights(normalized, Objective::Critic)?,
+        ),
+        WeightPlan::Combined {
+            subjective,
+            note,
+            objective,
+            alpha,
+        } => {
+            let o = objective_weights(normalized, *objective)?;
+            let w = custval_weights::combine::linear(subjective, &o, *alpha)
+                .map_err(|e| EvalError::Weights(e.to_string()))?;
+            (
+                "combined".into(),
+                format!(
+                    "{alpha} × ({note}) + {} × {} weights from this run's data",
+                    1.0 - alpha,
+                    match objective {
+                        Objective::Entropy => "entropy",
+                        Objective::Critic => "CRITIC",
+                    }
+                ),
+                w,
+            )
+        }
+    };
+    if w.len() != ids.len() {
+        return Err(EvalError::Weights(format!(
+            "{} weights for {} {:?} indicators",
+            w.len(),
+            ids.len(),
+            dimension
+        )));
+    }
+    Ok(DimensionWeights {
+        dimension,
+        method,
+        note,
+        weights: ids.iter().cloned().zip(w).collect(),
+    })
+}
+
+/// Runs one evaluation of `data` as of `as_of`.
+pub fn evaluate(data: &Dataset, as_of: Day, plan: &Plan) -> Result<Evaluation, EvalError> {
+    let n = data.customers.len();
+    if n == 0 {
+        return Err(EvalError::NoCustomers);
+    }
+    let calibration_end = as_of - HOLDOUT_DAYS;
+    let mut table: FeatureTable = compute_features(data, as_of, calibration_end);
+    let fmt = |d: Day| crate::format_day(d);
+    let clv = apply_clv(&mut table, as_of, calibration_end, &plan.clv, &fmt);
+    let mut notes = clv.notes.clone();
+
+    // Indicators, computed row by row over the numeric slots (features, then indicators).
+    let nf = FEATURES.len();
+    let ni = plan.indicators.len();
+    let raw_rows: Vec<Vec<f64>> = (0..n)
+        .into_par_iter()
+        .map(|c| {
+            let mut slots: Vec<f64> = Vec::with_capacity(nf + ni);
+            slots.extend(table.columns.iter().map(|col| col[c]));
+            for ind in &plan.indicators {
+                let v = (ind.formula)(&slots);
+                slots.push(if v.is_finite() { v } else { f64::NAN });
+            }
+            slots.split_off(nf)
+        })
+        .collect();
+    let raw: Vec<Vec<f64>> = (0..ni)
+        .map(|j| raw_rows.iter().map(|r| r[j]).collect())
+        .collect();
+    drop(raw_rows);
+    let params: Vec<NormParams> = plan
+        .indicators
+        .par_iter()
+        .zip(raw.par_iter())
+        .map(|(ind, col)| NormParams::fit(col, ind.direction, ind.norm, ind.missing))
+        .collect();
+    let normalized: Vec<Vec<f64>> = params
+        .par_iter()
+        .zip(raw.par_iter())
+        .map(|(p, col)| {
+            col.iter()
+                .map(|v| p.normalize(*v).unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
+    for (ind, p) in plan.indicators.iter().zip(&params) {
+        if p.known == 0 {
+            notes.push(format!(
+                "indicator {} has no value for any customer (missing rule {:?} applied to all)",
+                ind.id, p.missing
+            ));
+        }
+    }
+
+    let mut weights = Vec::new();
+    let mut dim_cols: Vec<Vec<usize>> = Vec::new();
+    for (dim, wp) in [
+        (Dimension::Current, &plan.weights_current),
+        (Dimension::Potential, &plan.weights_potential),
+    ] {
+        let cols: Vec<usize> = (0..ni)
+            .filter(|j| plan.indicators[*j].dimension == dim)
+            .collect();
+        if cols.is_empty() {
+            return Err(EvalError::Plan(format!("no {dim:?} indicators")));
+        }
+        let ids: Vec<String> = cols
+            .iter()
+            .map(|j| plan.indicators[*j].id.clone())
+            .collect();
+        let norm_refs: Vec<&Vec<f64>> = cols.iter().map(|j| &normalized[*j]).collect();
+        weights.push(dimension_weights(wp, &norm_refs, &ids, dim)?);
+        dim_cols.push(cols);
+    }
+    let mut weight_of = vec![0.0; ni];
+    for (dw, cols) in weights.iter().zip(&dim_cols) {
+        for ((_, w), j) in dw.weights.iter().zip(cols) {
+            weight_of[*j] = *w;
+        }
+    }
+    let dim_score = |cols: &[usize], dw: &DimensionWeights, c: usize| -> f64 {
+        let row: Vec<f64> = cols.iter().map(|j| normalized[*j][c]).collect();
+        let w: Vec<f64> = dw.weights.iter().map(|(_, w)| *w).collect();
+        points(&row, &w).iter().sum()
+    };
+    let value_score: Vec<f64> = (0..n)
+        .into_par_iter()
+        .map(|c| dim_score(&dim_cols[0], &weights[0], c))
+        .collect();
+    let potential_score: Vec<f64> = (0..n)
+        .into_par_iter()
+        .map(|c| dim_score(&dim_cols[1], &weights[1], c))
+        .collect();
+    let total: Vec<f64> = value_score
+        .iter()
+        .zip(&potential_score)
+        .map(|(v, p)| plan.current_weight * v + plan.potential_weight * p)
+        .collect();
+
+    let indicators_used: Vec<IndicatorUsed> = plan
+        .indicators
+        .iter()
+        .zip(params)
+        .zip(&weight_of)
+        .map(|((ind, p), w)| IndicatorUsed {
+            id: ind.id.clone(),
+            name_en: ind.name_en.clone(),
+            name_zh: ind.name_zh.clone(),
+            unit: ind.unit.clone(),
+            dimension: ind.dimension,
+            formula: ind.formula_text.clone(),
+            params: p,
+            weight: *w,
+        })
+        .collect();
+
+    let scores = crate::classes::Scores {
+        value: &value_score,
+        potential: &potential_score,
+        total: &total,
+    };
+    let classified = crate::classes::classify(
+        data,
+        &table,
+        &raw,
+        &indicators_used,
+        &scores,
+        plan,
+        &mut notes,
+    )?;
+    let results = crate::classes::results(
+        data,
+        &table,
+        &raw,
+        &normalized,
+        &indicators_used,
+        &scores,
+        &classified,
+        plan,
+    );
+    let summary = RunSummary {
+        as_of,
+        customers: n as u64,
+        indicators: indicators_used,
+        weights,
+        current_weight: plan.current_weight,
+        potential_weight: plan.potential_weight,
+        clv,
+        classes: classified.summary,
+        budget: classified.budget,
+        notes,
+    };
+    Ok(Evaluation { summary, results })
+}
