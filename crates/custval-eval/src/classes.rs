@@ -104,7 +104,7 @@ pub struct Detail {
 }
 
 /// Counts and value per class, for the run summary.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct ClassSummary {
     pub tier_basis: String,
     pub tier_cuts: Vec<f64>,
@@ -119,9 +119,12 @@ pub struct ClassSummary {
     pub clusters: Vec<ClusterInfo>,
     pub cluster_selection: String,
     pub rfm_thresholds: Option<serde_json::Value>,
+    /// Buyers per (R score − 1, F score − 1) cell, and their mean monetary value.
+    pub rfm_grid: [[u64; 5]; 5],
+    pub rfm_grid_monetary: [[f64; 5]; 5],
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClusterInfo {
     pub id: u32,
     pub size: u64,
@@ -130,7 +133,7 @@ pub struct ClusterInfo {
 }
 
 /// Budget lines with their rules in words.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Budget {
     pub total: f64,
     pub basis: String,
@@ -360,9 +363,27 @@ pub fn classify(
     if rv.len() >= 5 {
         if let Ok((th, sc)) = custval_segment::rfm::score(&rv, 5) {
             let rules = custval_segment::rfm::RuleSet::default_table();
+            let mut sums = [[0.0; 5]; 5];
             for (k, &c) in buyers.iter().enumerate() {
                 rfm[c] = Some(rules.name(&sc[k], 5).to_string());
+                let (r, fr) = (
+                    usize::from(sc[k].r_score.clamp(1, 5)) - 1,
+                    usize::from(sc[k].f_score.clamp(1, 5)) - 1,
+                );
+                summary.rfm_grid[r][fr] += 1;
+                sums[r][fr] += rv[k].monetary;
             }
+            for ((m_row, n_row), s_row) in summary
+                .rfm_grid_monetary
+                .iter_mut()
+                .zip(&summary.rfm_grid)
+                .zip(&sums)
+            {
+                for ((m, count), sum) in m_row.iter_mut().zip(n_row).zip(s_row) {
+                    *m = if *count > 0 { sum / *count as f64 } else { 0.0 };
+                }
+            }
+
             summary.rfm_thresholds = serde_json::to_value(&th).ok();
         }
     }

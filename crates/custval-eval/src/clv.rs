@@ -16,7 +16,7 @@
 //!   CLV features stay missing, the indicators' missing-data rules apply, and a warning says why.
 
 use custval_clv::{ClvData, FitOptions, Model, PredictOptions, TimeUnit, holdout_report, predict};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::features::{FeatureTable, PurchaseSummary};
 
@@ -34,7 +34,7 @@ pub struct ClvSettings {
 }
 
 /// A fitted model as reported.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ModelReport {
     pub model: String,
     pub params: Vec<(String, f64)>,
@@ -46,7 +46,7 @@ pub struct ModelReport {
 }
 
 /// Predicted vs actual repeat purchases in the holdout, by calibration frequency.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Calibration {
     pub calibration_end: String,
     pub holdout_days: i32,
@@ -59,7 +59,7 @@ pub struct Calibration {
 }
 
 /// Everything the CLV step says about itself.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct ClvReport {
     pub purchases: Option<ModelReport>,
     pub spend: Option<ModelReport>,

@@ -13,7 +13,7 @@
 //! parallel steps write to fixed positions).
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use custval_model::{CustomerResult, Dataset, Day};
 
@@ -27,7 +27,7 @@ use crate::scoring::{NormParams, points};
 pub const HOLDOUT_DAYS: Day = 182;
 
 /// Weights of one dimension as used, with where they came from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DimensionWeights {
     pub dimension: Dimension,
     pub method: String,
@@ -37,7 +37,7 @@ pub struct DimensionWeights {
 }
 
 /// An indicator as used in a run: its definition and normalization parameters.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndicatorUsed {
     pub id: String,
     pub name_en: String,
@@ -51,7 +51,7 @@ pub struct IndicatorUsed {
 }
 
 /// Everything computed for the run as a whole.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunSummary {
     pub as_of: Day,
     pub customers: u64,

@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::clv::ClvSettings;
 use crate::scoring::{Direction, Missing, Norm};
@@ -34,7 +34,7 @@ pub type NumFn = Arc<dyn Fn(&[f64]) -> f64 + Send + Sync>;
 /// A condition over the numeric and string slots.
 pub type BoolFn = Arc<dyn Fn(&[f64], &[&str]) -> bool + Send + Sync>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
     Current,
@@ -58,7 +58,7 @@ pub struct IndicatorPlan {
 }
 
 /// How a dimension's weights are obtained.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "method")]
 pub enum WeightPlan {
     /// Given weights (expert scoring or AHP), one per indicator of the dimension in plan
@@ -78,7 +78,7 @@ pub enum WeightPlan {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Objective {
     Entropy,
@@ -86,7 +86,7 @@ pub enum Objective {
 }
 
 /// ABC tiers.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TierPlan {
     /// A feature or indicator id, or "score".
     pub basis: String,
@@ -97,7 +97,7 @@ pub struct TierPlan {
 }
 
 /// Class settings.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClassPlan {
     pub value_high_quantile: f64,
     pub potential_high_quantile: f64,
@@ -112,7 +112,7 @@ pub struct ClassPlan {
 }
 
 /// A playbook: what the company does for one class.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PlaybookPlan {
     /// A [`STRING_VARS`] name, e.g. `value_class`.
     pub variable: String,
@@ -135,7 +135,7 @@ pub struct ActionPlan {
 }
 
 /// Budget allocation across the values of one class variable.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BudgetPlan {
     pub total: f64,
     /// "value" (12-month spend) or "clv".
