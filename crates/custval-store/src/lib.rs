@@ -1,1 +1,373 @@
-//! The workspace store: SQLite through sqlx (migrations, WAL), imports, runs, overrides, audit log, users (skeleton; being written).
+//! The custval workspace store: a company's imported data, evaluation runs, overrides, the
+//! audit log and the users of the web app, in SQLite (through `sqlx`) by default.
+//!
+//! The [`Store`] trait is the interface the CLI and (later) the web handlers program against;
+//! [`SqliteStore`] implements it on an embedded file (`./custval.db`), and a PostgreSQL
+//! implementation can follow with the same integration tests. Methods return `Send` futures so
+//! that axum handlers can await them. What this crate is not: it computes nothing about
+//! customers (that is `custval-eval`, a pure engine reading the [`Dataset`] loaded here) and it
+//! parses no files (that is `custval-ingest`).
+//!
+//! # Opening
+//! [`SqliteStore::open`] applies the embedded migrations (`migrations/*.sql`), and sets WAL
+//! journaling (readers never block the writer), `synchronous=NORMAL` (durable at checkpoints,
+//! never corrupt), foreign keys on, and a busy timeout of [`BUSY_TIMEOUT_SECS`] so that two
+//! `custval evaluate` processes on one file wait for each other instead of failing. Writes
+//! start with `BEGIN IMMEDIATE`: a deferred transaction that read first could not upgrade to a
+//! write lock while another process writes, and would fail at once instead of waiting.
+//!
+//! # Schema (`migrations/0001_init.sql`)
+//! - `customers(key INTEGER PRIMARY KEY, customer_id UNIQUE, master data…)`. Every fact table
+//!   (`transactions`, `costs`, `interactions`, `surveys`, `contracts`, `payments`, `overrides`)
+//!   references the dense integer `key`, not the text id: at 20M order lines an integer is a
+//!   few bytes instead of a repeated string, joins and the `(cust, day)` index stay small, and
+//!   the loader remaps keys to the [`Dataset`]'s dense `0..n` with an array instead of a hash
+//!   map. Dates are `INTEGER` days since 1970-01-01 (the model's [`Day`]), amounts `REAL`,
+//!   categories and channels interned in their own tables.
+//! - `runs` and `results`: a run is one row plus one `results` row per customer, written in
+//!   one transaction and never modified, so a failed evaluation leaves earlier runs as they
+//!   were and a run is visible only when complete. `results` holds the columns lists filter
+//!   and sort on, each with a `(run_id, column, score)` index so that a page of 50 out of a
+//!   million rows reads about 50 index entries. The engine's explanation (`detail`) is opaque
+//!   JSON in `result_details`: the store never looks inside it, so an explanation can gain a
+//!   field without a migration, and keeping it out of `results` keeps scans narrow.
+//! - `overrides`, `audit_log`, `users`, `tokens` (only a token's SHA-256 is stored; passwords
+//!   are argon2id PHC strings).
+//!
+//! # Import keys: why duplicates never double-count
+//! Re-importing a file (or an overlapping export) must store nothing twice, yet two identical
+//! rows in one file can be two real order lines. Each stored row therefore carries a key and
+//! its *occurrence index* (`line`): the n-th row with the same key within one import call (or
+//! one [`ImportSession`]) gets `line = n`. Re-importing the same rows yields the same keys and
+//! indexes, which are already stored, so every row counts as a duplicate:
+//! - transactions with an order id: `(order_id, refund, line)` where `refund` is the sign of
+//!   the amount, so order lines sharing an order id are lines 0, 1, … and a refund row with the
+//!   order's id is a separate line;
+//! - transactions without an order id: `(customer, day, amount, category, line)`;
+//! - customers: `customer_id`, upserted (changed fields overwrite, identical rows are
+//!   duplicates); costs: `(customer, period)`, upserted;
+//! - interactions and surveys: all fields plus `line`; contracts and payments: all fields but
+//!   the outcome learnt later (`renewed`, `paid_date`) plus `line`, and that outcome is updated
+//!   when a later export knows it (otherwise an invoice exported unpaid and later paid would be
+//!   stored twice).
+//!
+//! Occurrences are counted on 64-bit fingerprints of the keys (about 9 bytes of memory per
+//! distinct key while an import runs). Two different keys sharing a fingerprint — odds about
+//! n²/2⁶⁵, 1 in 90 000 for a 20M-line import — only shift the second one's `line` by one; a
+//! re-import of the same file shifts it identically and still stores nothing twice.
+//!
+//! Rows of fact tables for a customer id not yet in `customers` create a stub customer (id
+//! only), so that the order of imports does not matter; a later customers import fills it in.
+//!
+//! # Loading without leakage
+//! [`Store::load_dataset`] returns what was known on `as_of` and nothing later, so that a
+//! backtest at a past date sees what an evaluation on that day would have seen: transactions,
+//! interactions and surveys dated `<= as_of`; costs of periods starting `<= as_of`; contracts
+//! started `<= as_of`, with `renewed` unknown while the term ends after `as_of`; invoices dated
+//! `<= as_of`, unpaid if paid after `as_of`; customers who signed up by `as_of` (or whose
+//! signup is unknown) or bought by then, with a signup date after `as_of` hidden. Master data
+//! (name, industry, owner) is not historised: the current values are returned. All of it is
+//! read in one read transaction, a consistent snapshot even while an import commits.
+
+mod error;
+mod occurrence;
+mod sqlite;
+mod types;
+
+use std::future::Future;
+
+pub use custval_model::{
+    ContractRecord, CostRecord, CustomerRecord, CustomerResult, Dataset, Day, InteractionRecord,
+    PaymentRecord, RunId, RunInfo, SurveyRecord, TxRecord,
+};
+pub use error::{BUSY_TIMEOUT_SECS, StoreError};
+pub use sqlite::{SqliteImport, SqliteStore};
+pub use types::{
+    AuditEntry, ImportCounts, OpenOptions, Override, ResultPage, ResultQuery, ResultSort, Role,
+    TableCounts, TierPoint, User,
+};
+
+/// One import transaction, possibly fed in several chunks (a 20M-line file need not be in
+/// memory at once). Nothing is visible to others until [`ImportSession::commit`]; dropping the
+/// session rolls everything back, and after any error the session refuses to commit.
+/// Occurrence indexes (see the crate docs) run across all chunks of a table.
+pub trait ImportSession: Send {
+    fn transactions(
+        &mut self,
+        rows: &[TxRecord],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send;
+    fn customers(
+        &mut self,
+        rows: &[CustomerRecord],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send;
+    fn costs(
+        &mut self,
+        rows: &[CostRecord],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send;
+    fn interactions(
+        &mut self,
+        rows: &[InteractionRecord],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send;
+    fn surveys(
+        &mut self,
+        rows: &[SurveyRecord],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send;
+    fn contracts(
+        &mut self,
+        rows: &[ContractRecord],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send;
+    fn payments(
+        &mut self,
+        rows: &[PaymentRecord],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send;
+    /// Makes every accepted row visible at once.
+    fn commit(self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// The workspace store. Every method is one database transaction unless it says otherwise.
+pub trait Store: Send + Sync {
+    type Import: ImportSession;
+
+    /// Starts an import transaction (waits for another writer up to the busy timeout).
+    fn begin_import(&self) -> impl Future<Output = Result<Self::Import, StoreError>> + Send;
+
+    /// Imports order lines in one transaction: all accepted rows are stored, or none.
+    fn import_transactions(
+        &self,
+        rows: &[TxRecord],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
+        async move {
+            let mut s = self.begin_import().await?;
+            let counts = s.transactions(rows).await?;
+            s.commit().await?;
+            Ok(counts)
+        }
+    }
+
+    /// Upserts customers by id in one transaction.
+    fn import_customers(
+        &self,
+        rows: &[CustomerRecord],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
+        async move {
+            let mut s = self.begin_import().await?;
+            let counts = s.customers(rows).await?;
+            s.commit().await?;
+            Ok(counts)
+        }
+    }
+
+    /// Upserts costs by (customer, period) in one transaction.
+    fn import_costs(
+        &self,
+        rows: &[CostRecord],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
+        async move {
+            let mut s = self.begin_import().await?;
+            let counts = s.costs(rows).await?;
+            s.commit().await?;
+            Ok(counts)
+        }
+    }
+
+    /// Imports interactions in one transaction.
+    fn import_interactions(
+        &self,
+        rows: &[InteractionRecord],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
+        async move {
+            let mut s = self.begin_import().await?;
+            let counts = s.interactions(rows).await?;
+            s.commit().await?;
+            Ok(counts)
+        }
+    }
+
+    /// Imports survey answers in one transaction.
+    fn import_surveys(
+        &self,
+        rows: &[SurveyRecord],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
+        async move {
+            let mut s = self.begin_import().await?;
+            let counts = s.surveys(rows).await?;
+            s.commit().await?;
+            Ok(counts)
+        }
+    }
+
+    /// Imports contract terms in one transaction.
+    fn import_contracts(
+        &self,
+        rows: &[ContractRecord],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
+        async move {
+            let mut s = self.begin_import().await?;
+            let counts = s.contracts(rows).await?;
+            s.commit().await?;
+            Ok(counts)
+        }
+    }
+
+    /// Imports invoices and payments in one transaction.
+    fn import_payments(
+        &self,
+        rows: &[PaymentRecord],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
+        async move {
+            let mut s = self.begin_import().await?;
+            let counts = s.payments(rows).await?;
+            s.commit().await?;
+            Ok(counts)
+        }
+    }
+
+    /// Everything known on `as_of` and nothing later (see the crate docs), customers keyed
+    /// `0..n`, tables sorted as [`Dataset::sort`] says.
+    fn load_dataset(&self, as_of: Day) -> impl Future<Output = Result<Dataset, StoreError>> + Send;
+
+    /// [`Store::load_dataset`] restricted to some customers (unknown ids are skipped).
+    fn load_dataset_for(
+        &self,
+        customer_ids: &[String],
+        as_of: Day,
+    ) -> impl Future<Output = Result<Dataset, StoreError>> + Send;
+
+    /// Stores a complete run in one transaction and returns its id. `meta` must be JSON.
+    fn create_run(
+        &self,
+        as_of: Day,
+        config: &str,
+        meta: &str,
+        seconds: f64,
+        results: &[CustomerResult],
+    ) -> impl Future<Output = Result<RunId, StoreError>> + Send;
+
+    /// Every run, newest first.
+    fn runs(&self) -> impl Future<Output = Result<Vec<RunInfo>, StoreError>> + Send;
+
+    /// One run, or [`StoreError::RunNotFound`].
+    fn run(&self, id: RunId) -> impl Future<Output = Result<RunInfo, StoreError>> + Send;
+
+    /// The newest run, if any.
+    fn latest_run(&self) -> impl Future<Output = Result<Option<RunInfo>, StoreError>> + Send;
+
+    /// Deletes a run and its results (an admin action; the caller audits it).
+    fn delete_run(&self, id: RunId) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// A filtered, sorted page of a run's results and the number matching.
+    fn results(
+        &self,
+        run: RunId,
+        query: &ResultQuery,
+    ) -> impl Future<Output = Result<ResultPage, StoreError>> + Send;
+
+    /// One customer's result in a run.
+    fn result(
+        &self,
+        run: RunId,
+        customer_id: &str,
+    ) -> impl Future<Output = Result<Option<CustomerResult>, StoreError>> + Send;
+
+    /// A customer's tier in every run that scored them, oldest first.
+    fn tier_history(
+        &self,
+        customer_id: &str,
+    ) -> impl Future<Output = Result<Vec<TierPoint>, StoreError>> + Send;
+
+    /// A customer's master data (contact details included: callers mask them by role).
+    fn customer(
+        &self,
+        customer_id: &str,
+    ) -> impl Future<Output = Result<Option<CustomerRecord>, StoreError>> + Send;
+
+    /// Number of customers, stubs included.
+    fn customer_count(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// A customer's latest `limit` order lines, newest first (a purchase timeline).
+    fn transactions_of(
+        &self,
+        customer_id: &str,
+        limit: u64,
+    ) -> impl Future<Output = Result<Vec<TxRecord>, StoreError>> + Send;
+
+    /// Row counts of every table.
+    fn table_counts(&self) -> impl Future<Output = Result<TableCounts, StoreError>> + Send;
+
+    /// Overrides a customer's tier (until the end of day `until`, or until cleared), replacing
+    /// any earlier override, and audits it in the same transaction.
+    fn set_override(
+        &self,
+        customer_id: &str,
+        tier: &str,
+        reason: &str,
+        author: &str,
+        until: Option<Day>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Clears a customer's override and audits it; false when none was set.
+    fn clear_override(
+        &self,
+        customer_id: &str,
+        author: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The override in force on `today`, if any.
+    fn active_override(
+        &self,
+        customer_id: &str,
+        today: Day,
+    ) -> impl Future<Output = Result<Option<Override>, StoreError>> + Send;
+
+    /// Every override in force on `today`, by customer id.
+    fn active_overrides(
+        &self,
+        today: Day,
+    ) -> impl Future<Output = Result<Vec<Override>, StoreError>> + Send;
+
+    /// Appends to the audit log.
+    fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: &serde_json::Value,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The latest `limit` audit entries, newest first.
+    fn audit_log(
+        &self,
+        limit: u64,
+    ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
+
+    /// Adds a user; without a password the user can only use API tokens.
+    fn add_user(
+        &self,
+        name: &str,
+        role: Role,
+        owner_id: Option<&str>,
+        password: Option<&str>,
+    ) -> impl Future<Output = Result<User, StoreError>> + Send;
+
+    /// The user, when the password is theirs; `None` for a wrong password, an unknown user or
+    /// a token-only user (all three take the same time).
+    fn verify_password(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+
+    fn user(&self, name: &str) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+
+    /// Every user, by name.
+    fn users(&self) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
+
+    /// A new API token for the user (shown once: only its SHA-256 is stored).
+    fn create_token(&self, name: &str) -> impl Future<Output = Result<String, StoreError>> + Send;
+
+    /// The user a token belongs to.
+    fn user_for_token(
+        &self,
+        token: &str,
+    ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+}

@@ -1,0 +1,535 @@
+//! The customer-360 reads, overrides, the audit log, users and API tokens.
+//!
+//! Overrides and their audit entries are written in one transaction, so an override can
+//! never exist without its audit trail. Passwords are argon2id (the crate's default
+//! parameters) in PHC strings, hashed and verified on tokio's blocking pool because one hash
+//! takes tens of milliseconds; a login for an unknown or token-only user hashes anyway so
+//! that the answer takes the same time either way. API tokens are 32 bytes from the OS random
+//! source, shown once, and stored as their SHA-256 only: a stolen database yields no usable
+//! token, and a plain hash suffices because the token has 256 bits of entropy.
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use custval_model::{CustomerRecord, Day, TxRecord};
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
+use sqlx::{Row, SqlitePool};
+
+use super::{count, now_rfc3339};
+use crate::StoreError;
+use crate::error::ctx;
+use crate::types::{AuditEntry, Override, Role, TableCounts, User};
+
+pub(crate) async fn customer(
+    pool: &SqlitePool,
+    customer_id: &str,
+) -> Result<Option<CustomerRecord>, StoreError> {
+    const DOING: &str = "reading a customer";
+    let row = sqlx::query(
+        "SELECT customer_id, name, industry, region, size, signup, owner, phone, email, wallet \
+         FROM customers WHERE customer_id = ?",
+    )
+    .bind(customer_id)
+    .fetch_optional(pool)
+    .await
+    .map_err(ctx(DOING))?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let rec = (|| -> Result<CustomerRecord, sqlx::Error> {
+        let signup: Option<i64> = row.try_get(5)?;
+        Ok(CustomerRecord {
+            customer_id: row.try_get(0)?,
+            name: row.try_get(1)?,
+            industry: row.try_get(2)?,
+            region: row.try_get(3)?,
+            size: row.try_get(4)?,
+            signup_date: signup.map(|d| d as Day),
+            owner: row.try_get(6)?,
+            phone: row.try_get(7)?,
+            email: row.try_get(8)?,
+            wallet: row.try_get(9)?,
+        })
+    })()
+    .map_err(ctx(DOING))?;
+    Ok(Some(rec))
+}
+
+pub(crate) async fn transactions_of(
+    pool: &SqlitePool,
+    customer_id: &str,
+    limit: u64,
+) -> Result<Vec<TxRecord>, StoreError> {
+    const DOING: &str = "reading a customer's transactions";
+    let rows = sqlx::query(
+        "SELECT t.order_id, c.customer_id, t.day, t.amount, t.cost, cat.name, t.quantity, ch.name \
+         FROM customers c JOIN transactions t ON t.cust = c.key \
+         LEFT JOIN categories cat ON cat.id = t.category \
+         LEFT JOIN channels ch ON ch.id = t.channel \
+         WHERE c.customer_id = ? ORDER BY t.day DESC, t.id DESC LIMIT ?",
+    )
+    .bind(customer_id)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(pool)
+    .await
+    .map_err(ctx(DOING))?;
+    rows.iter()
+        .map(|row| {
+            let day: i64 = row.try_get(2)?;
+            Ok(TxRecord {
+                order_id: row.try_get(0)?,
+                customer_id: row.try_get(1)?,
+                date: day as Day,
+                amount: row.try_get(3)?,
+                cost: row.try_get(4)?,
+                category: row.try_get(5)?,
+                quantity: row.try_get(6)?,
+                channel: row.try_get(7)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(ctx(DOING))
+}
+
+pub(crate) async fn table_counts(pool: &SqlitePool) -> Result<TableCounts, StoreError> {
+    const DOING: &str = "counting rows";
+    let row = sqlx::query(
+        "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM transactions), \
+         (SELECT count(*) FROM costs), (SELECT count(*) FROM interactions), \
+         (SELECT count(*) FROM surveys), (SELECT count(*) FROM contracts), \
+         (SELECT count(*) FROM payments), (SELECT count(*) FROM runs), \
+         (SELECT count(*) FROM overrides), (SELECT count(*) FROM users), \
+         (SELECT count(*) FROM audit_log)",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(ctx(DOING))?;
+    let n = |i: usize| -> Result<u64, StoreError> {
+        let v: i64 = row.try_get(i).map_err(ctx(DOING))?;
+        Ok(count(v))
+    };
+    Ok(TableCounts {
+        customers: n(0)?,
+        transactions: n(1)?,
+        costs: n(2)?,
+        interactions: n(3)?,
+        surveys: n(4)?,
+        contracts: n(5)?,
+        payments: n(6)?,
+        runs: n(7)?,
+        overrides: n(8)?,
+        users: n(9)?,
+        audit_log: n(10)?,
+    })
+}
+
+/// A day as `YYYY-MM-DD`, for audit details a person reads.
+fn iso(day: Day) -> String {
+    // 719_163 = days from 0001-01-01 (CE day 1) to 1970-01-01.
+    chrono::NaiveDate::from_num_days_from_ce_opt(day + 719_163)
+        .map_or_else(|| day.to_string(), |d| d.to_string())
+}
+
+async fn customer_key(conn: &mut SqliteConnection, customer_id: &str) -> Result<i64, StoreError> {
+    let key: Option<i64> = sqlx::query_scalar("SELECT key FROM customers WHERE customer_id = ?")
+        .bind(customer_id)
+        .fetch_optional(conn)
+        .await
+        .map_err(ctx("looking up a customer"))?;
+    key.ok_or_else(|| StoreError::UnknownCustomer(customer_id.to_string()))
+}
+
+pub(crate) async fn set_override(
+    pool: &SqlitePool,
+    customer_id: &str,
+    tier: &str,
+    reason: &str,
+    author: &str,
+    until: Option<Day>,
+) -> Result<(), StoreError> {
+    const DOING: &str = "setting an override";
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(ctx(DOING))?;
+    let key = customer_key(&mut tx, customer_id).await?;
+    let now = now_rfc3339();
+    // The new override replaces any earlier one (kept as history).
+    sqlx::query(
+        "UPDATE overrides SET cleared_at = ?, cleared_by = ? WHERE cust = ? AND cleared_at IS NULL",
+    )
+    .bind(&now)
+    .bind(author)
+    .bind(key)
+    .execute(&mut *tx)
+    .await
+    .map_err(ctx(DOING))?;
+    sqlx::query(
+        "INSERT INTO overrides (cust, tier, reason, author, created_at, until) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(key)
+    .bind(tier)
+    .bind(reason)
+    .bind(author)
+    .bind(&now)
+    .bind(until)
+    .execute(&mut *tx)
+    .await
+    .map_err(ctx(DOING))?;
+    let detail = serde_json::json!({
+        "tier": tier,
+        "reason": reason,
+        "until": until.map(iso),
+    });
+    audit(&mut tx, author, "override.set", customer_id, &detail).await?;
+    tx.commit().await.map_err(ctx(DOING))
+}
+
+pub(crate) async fn clear_override(
+    pool: &SqlitePool,
+    customer_id: &str,
+    author: &str,
+) -> Result<bool, StoreError> {
+    const DOING: &str = "clearing an override";
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(ctx(DOING))?;
+    let key = customer_key(&mut tx, customer_id).await?;
+    let done = sqlx::query(
+        "UPDATE overrides SET cleared_at = ?, cleared_by = ? WHERE cust = ? AND cleared_at IS NULL",
+    )
+    .bind(now_rfc3339())
+    .bind(author)
+    .bind(key)
+    .execute(&mut *tx)
+    .await
+    .map_err(ctx(DOING))?;
+    let cleared = done.rows_affected();
+    let detail = serde_json::json!({ "cleared": cleared });
+    audit(&mut tx, author, "override.clear", customer_id, &detail).await?;
+    tx.commit().await.map_err(ctx(DOING))?;
+    Ok(cleared > 0)
+}
+
+/// Overrides in force on `today`, one customer's or everyone's, by customer id.
+pub(crate) async fn active_overrides(
+    pool: &SqlitePool,
+    customer_id: Option<&str>,
+    today: Day,
+) -> Result<Vec<Override>, StoreError> {
+    const DOING: &str = "reading overrides";
+    let one = if customer_id.is_some() {
+        " AND c.customer_id = ?"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT c.customer_id, o.tier, o.reason, o.author, o.created_at, o.until \
+         FROM overrides o JOIN customers c ON c.key = o.cust \
+         WHERE o.cleared_at IS NULL AND (o.until IS NULL OR o.until >= ?){one} \
+         ORDER BY c.customer_id, o.id"
+    );
+    let mut q = sqlx::query(&sql).bind(today);
+    if let Some(id) = customer_id {
+        q = q.bind(id);
+    }
+    let rows = q.fetch_all(pool).await.map_err(ctx(DOING))?;
+    rows.iter()
+        .map(|row| {
+            let until: Option<i64> = row.try_get(5)?;
+            Ok(Override {
+                customer_id: row.try_get(0)?,
+                tier: row.try_get(1)?,
+                reason: row.try_get(2)?,
+                author: row.try_get(3)?,
+                created_at: row.try_get(4)?,
+                until: until.map(|d| d as Day),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(ctx(DOING))
+}
+
+/// Appends an audit entry on `conn` (inside the caller's transaction when there is one).
+pub(crate) async fn audit(
+    conn: &mut SqliteConnection,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &serde_json::Value,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(now_rfc3339())
+    .bind(actor)
+    .bind(action)
+    .bind(subject)
+    .bind(detail.to_string())
+    .execute(conn)
+    .await
+    .map_err(ctx("writing the audit log"))?;
+    Ok(())
+}
+
+pub(crate) async fn audit_log(
+    pool: &SqlitePool,
+    limit: u64,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    const DOING: &str = "reading the audit log";
+    let rows = sqlx::query(
+        "SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT ?",
+    )
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(pool)
+    .await
+    .map_err(ctx(DOING))?;
+    rows.iter()
+        .map(|row| {
+            let detail: String = row.try_get(5)?;
+            Ok(AuditEntry {
+                id: row.try_get(0)?,
+                at: row.try_get(1)?,
+                actor: row.try_get(2)?,
+                action: row.try_get(3)?,
+                subject: row.try_get(4)?,
+                // The CHECK keeps it JSON; a hand-edited file still reads as text.
+                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::String(detail)),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(ctx(DOING))
+}
+
+const USER_COLS: &str = "name, role, owner_id, password_hash IS NOT NULL, created_at";
+
+fn user_row(row: &SqliteRow) -> Result<User, StoreError> {
+    const DOING: &str = "reading a user";
+    let role: String = row.try_get(1).map_err(ctx(DOING))?;
+    Ok(User {
+        name: row.try_get(0).map_err(ctx(DOING))?,
+        role: role.parse()?,
+        owner_id: row.try_get(2).map_err(ctx(DOING))?,
+        has_password: row.try_get(3).map_err(ctx(DOING))?,
+        created_at: row.try_get(4).map_err(ctx(DOING))?,
+    })
+}
+
+fn random_bytes<const N: usize>(doing: &'static str) -> Result<[u8; N], StoreError> {
+    let mut b = [0u8; N];
+    OsRng
+        .try_fill_bytes(&mut b)
+        .map_err(|e| StoreError::Crypto {
+            doing,
+            message: e.to_string(),
+        })?;
+    Ok(b)
+}
+
+/// Runs a CPU-heavy password computation off the async threads.
+async fn blocking<T: Send + 'static>(
+    doing: &'static str,
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Crypto {
+            doing,
+            message: e.to_string(),
+        })?
+}
+
+fn hash_password(password: &str, salt: &[u8; 16]) -> Result<String, StoreError> {
+    const DOING: &str = "hashing a password";
+    let crypto = |e: argon2::password_hash::Error| StoreError::Crypto {
+        doing: DOING,
+        message: e.to_string(),
+    };
+    let salt = SaltString::encode_b64(salt).map_err(crypto)?;
+    let hash = Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(crypto)?;
+    Ok(hash.to_string())
+}
+
+pub(crate) async fn add_user(
+    pool: &SqlitePool,
+    name: &str,
+    role: Role,
+    owner_id: Option<&str>,
+    password: Option<&str>,
+) -> Result<User, StoreError> {
+    const DOING: &str = "adding a user";
+    if name.trim().is_empty() {
+        return Err(StoreError::InvalidRecord {
+            table: "users",
+            row: 0,
+            reason: "the user name is empty".to_string(),
+        });
+    }
+    let hash = match password {
+        Some(pw) => {
+            let salt = random_bytes::<16>(DOING)?;
+            let pw = pw.to_string();
+            Some(blocking(DOING, move || hash_password(&pw, &salt)).await?)
+        }
+        None => None,
+    };
+    let row = sqlx::query(&format!(
+        "INSERT INTO users (name, role, owner_id, password_hash, created_at) \
+         VALUES (?, ?, ?, ?, ?) RETURNING {USER_COLS}"
+    ))
+    .bind(name)
+    .bind(role.as_str())
+    .bind(owner_id)
+    .bind(hash)
+    .bind(now_rfc3339())
+    .fetch_one(pool)
+    .await
+    .map_err(|e| {
+        let taken = matches!(&e, sqlx::Error::Database(db) if db.is_unique_violation());
+        if taken {
+            StoreError::UserExists(name.to_string())
+        } else {
+            StoreError::sql(DOING, e)
+        }
+    })?;
+    user_row(&row)
+}
+
+pub(crate) async fn verify_password(
+    pool: &SqlitePool,
+    name: &str,
+    password: &str,
+) -> Result<Option<User>, StoreError> {
+    const DOING: &str = "checking a password";
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLS}, password_hash FROM users WHERE name = ?"
+    ))
+    .bind(name)
+    .fetch_optional(pool)
+    .await
+    .map_err(ctx(DOING))?;
+    let stored: Option<String> = match &row {
+        Some(r) => r.try_get(5).map_err(ctx(DOING))?,
+        None => None,
+    };
+    let pw = password.to_string();
+    let ok = blocking(DOING, move || {
+        match stored {
+            Some(stored) => {
+                let parsed = PasswordHash::new(&stored).map_err(|e| StoreError::Crypto {
+                    doing: DOING,
+                    message: format!("stored hash unreadable: {e}"),
+                })?;
+                Ok(Argon2::default()
+                    .verify_password(pw.as_bytes(), &parsed)
+                    .is_ok())
+            }
+            None => {
+                // Same work as a verification, so timing does not reveal the user exists.
+                hash_password(&pw, &[0u8; 16])?;
+                Ok(false)
+            }
+        }
+    })
+    .await?;
+    match (ok, row) {
+        (true, Some(row)) => Ok(Some(user_row(&row)?)),
+        _ => Ok(None),
+    }
+}
+
+pub(crate) async fn user(pool: &SqlitePool, name: &str) -> Result<Option<User>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE name = ?"))
+        .bind(name)
+        .fetch_optional(pool)
+        .await
+        .map_err(ctx("reading a user"))?;
+    row.as_ref().map(user_row).transpose()
+}
+
+pub(crate) async fn users(pool: &SqlitePool) -> Result<Vec<User>, StoreError> {
+    let rows = sqlx::query(&format!("SELECT {USER_COLS} FROM users ORDER BY name"))
+        .fetch_all(pool)
+        .await
+        .map_err(ctx("listing users"))?;
+    rows.iter().map(user_row).collect()
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Prefix of API tokens, so that secret scanners and people recognise one.
+const TOKEN_PREFIX: &str = "cvt_";
+
+pub(crate) async fn create_token(pool: &SqlitePool, name: &str) -> Result<String, StoreError> {
+    const DOING: &str = "creating a token";
+    let user_id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE name = ?")
+        .bind(name)
+        .fetch_optional(pool)
+        .await
+        .map_err(ctx(DOING))?;
+    let user_id = user_id.ok_or_else(|| StoreError::UnknownUser(name.to_string()))?;
+    let bytes = random_bytes::<32>(DOING)?;
+    let mut token = String::with_capacity(TOKEN_PREFIX.len() + 64);
+    token.push_str(TOKEN_PREFIX);
+    for b in bytes {
+        token.push_str(&format!("{b:02x}"));
+    }
+    sqlx::query("INSERT INTO tokens (user_id, sha256, created_at) VALUES (?, ?, ?)")
+        .bind(user_id)
+        .bind(token_hash(&token))
+        .bind(now_rfc3339())
+        .execute(pool)
+        .await
+        .map_err(ctx(DOING))?;
+    Ok(token)
+}
+
+pub(crate) async fn user_for_token(
+    pool: &SqlitePool,
+    token: &str,
+) -> Result<Option<User>, StoreError> {
+    let row = sqlx::query(
+        "SELECT u.name, u.role, u.owner_id, u.password_hash IS NOT NULL, u.created_at \
+         FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.sha256 = ?",
+    )
+    .bind(token_hash(token.trim()))
+    .fetch_optional(pool)
+    .await
+    .map_err(ctx("checking a token"))?;
+    row.as_ref().map(user_row).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso(0), "1970-01-01");
+        assert_eq!(iso(20_454), "2026-01-01");
+    }
+
+    #[test]
+    fn password_hashes_are_argon2id_and_verify() {
+        let h = hash_password("s3cret", &[7u8; 16]).unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        let parsed = PasswordHash::new(&h).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(b"s3cret", &parsed)
+                .is_ok()
+        );
+        assert!(
+            Argon2::default()
+                .verify_password(b"secret", &parsed)
+                .is_err()
+        );
+    }
+}

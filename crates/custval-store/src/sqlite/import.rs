@@ -1,0 +1,648 @@
+//! Imports: [`SqliteImport`], one `BEGIN IMMEDIATE` transaction fed in chunks.
+//!
+//! Speed comes from multi-row `INSERT … VALUES (…),(…)` statements of [`BATCH`] rows with
+//! bound parameters (one prepared statement per table and batch size, cached by sqlx on the
+//! session's single connection), `ON CONFLICT DO NOTHING` + `rows_affected` to count
+//! duplicates, and the customer, category and channel maps loaded once per session, so that
+//! a row costs a hash lookup rather than a query. `ON CONFLICT` rather than `INSERT OR IGNORE`
+//! on purpose: `OR IGNORE` would also silently skip rows that break a `NOT NULL` or `CHECK`
+//! constraint and count them as duplicates, where an import must fail and store nothing.
+//!
+//! Each batch is validated just before it is written, so a bad row half-way through a call
+//! fails after earlier batches were written: the transaction's rollback is what guarantees
+//! that nothing of the call is stored (and the integration tests exercise exactly that).
+
+use std::collections::HashMap;
+
+use custval_model::{
+    ContractRecord, CostRecord, CustomerRecord, InteractionRecord, PaymentRecord, SurveyRecord,
+    TxRecord,
+};
+use sqlx::sqlite::SqliteConnection;
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+
+use crate::error::ctx;
+use crate::occurrence::{Fingerprint, Occurrences};
+use crate::types::ImportCounts;
+use crate::{ImportSession, StoreError};
+
+/// Rows per INSERT statement: 500 × at most 10 columns stays far below SQLite's limit of
+/// 32766 bound parameters, and larger batches measured no faster.
+const BATCH: usize = 500;
+
+/// `prefix (?,…),(?,…) suffix` with `rows` groups of `cols` placeholders.
+fn values_sql(prefix: &str, cols: usize, rows: usize, suffix: &str) -> String {
+    let group = format!("({})", vec!["?"; cols].join(","));
+    let mut s = String::with_capacity(prefix.len() + suffix.len() + rows * (group.len() + 1));
+    s.push_str(prefix);
+    for i in 0..rows {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&group);
+    }
+    s.push_str(suffix);
+    s
+}
+
+/// The statement for a batch: the cached full-size one, or one built for a shorter tail.
+fn batch_sql<'a>(
+    full: &'a str,
+    n: usize,
+    build: impl Fn(usize) -> String,
+) -> std::borrow::Cow<'a, str> {
+    if n == BATCH {
+        std::borrow::Cow::Borrowed(full)
+    } else {
+        std::borrow::Cow::Owned(build(n))
+    }
+}
+
+/// A text → integer key table (customers, categories, channels), loaded once per session.
+struct Interner {
+    table: &'static str,
+    key_col: &'static str,
+    name_col: &'static str,
+    map: Option<HashMap<String, i64>>,
+}
+
+impl Interner {
+    fn new(table: &'static str, key_col: &'static str, name_col: &'static str) -> Interner {
+        Interner {
+            table,
+            key_col,
+            name_col,
+            map: None,
+        }
+    }
+
+    /// Keys for `names`, inserting the unknown ones (stub rows).
+    async fn resolve(
+        &mut self,
+        conn: &mut SqliteConnection,
+        names: &[Option<&str>],
+    ) -> Result<Vec<Option<i64>>, StoreError> {
+        let doing = format!("importing: looking up {}", self.table);
+        if self.map.is_none() {
+            let sql = format!(
+                "SELECT {}, {} FROM {}",
+                self.key_col, self.name_col, self.table
+            );
+            let rows = sqlx::query(&sql)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(|e| StoreError::sql(doing.clone(), e))?;
+            let mut map = HashMap::with_capacity(rows.len());
+            for row in rows {
+                let key: i64 = row
+                    .try_get(0)
+                    .map_err(|e| StoreError::sql(doing.clone(), e))?;
+                let name: String = row
+                    .try_get(1)
+                    .map_err(|e| StoreError::sql(doing.clone(), e))?;
+                map.insert(name, key);
+            }
+            self.map = Some(map);
+        }
+        let map = self.map.get_or_insert_with(HashMap::new);
+        let mut out = Vec::with_capacity(names.len());
+        let mut missing: Vec<&str> = Vec::new();
+        // Exports are usually grouped by customer: skip the hash for a repeated name.
+        let mut last: Option<(&str, i64)> = None;
+        for name in names {
+            let Some(name) = *name else {
+                out.push(None);
+                continue;
+            };
+            match last {
+                Some((l, k)) if l == name => out.push(Some(k)),
+                _ => match map.get(name) {
+                    Some(&k) => {
+                        last = Some((name, k));
+                        out.push(Some(k));
+                    }
+                    None => {
+                        missing.push(name);
+                        out.push(None);
+                    }
+                },
+            }
+        }
+        if missing.is_empty() {
+            return Ok(out);
+        }
+        missing.sort_unstable();
+        missing.dedup();
+        let prefix = format!("INSERT INTO {} ({}) VALUES ", self.table, self.name_col);
+        let suffix = format!(" RETURNING {}, {}", self.key_col, self.name_col);
+        for chunk in missing.chunks(BATCH) {
+            let sql = values_sql(&prefix, 1, chunk.len(), &suffix);
+            let mut q = sqlx::query(&sql);
+            for name in chunk {
+                q = q.bind(*name);
+            }
+            let rows = q
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(|e| StoreError::sql(doing.clone(), e))?;
+            for row in rows {
+                let key: i64 = row
+                    .try_get(0)
+                    .map_err(|e| StoreError::sql(doing.clone(), e))?;
+                let name: String = row
+                    .try_get(1)
+                    .map_err(|e| StoreError::sql(doing.clone(), e))?;
+                map.insert(name, key);
+            }
+        }
+        for (o, name) in out.iter_mut().zip(names) {
+            if o.is_none() {
+                *o = name.and_then(|n| map.get(n).copied());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records keys a customers upsert returned, when the map is already loaded.
+    fn learn(&mut self, name: String, key: i64) {
+        if let Some(map) = self.map.as_mut() {
+            map.insert(name, key);
+        }
+    }
+}
+
+/// An import transaction on one pooled connection. See [`ImportSession`].
+pub struct SqliteImport {
+    tx: Transaction<'static, Sqlite>,
+    customers: Interner,
+    categories: Interner,
+    channels: Interner,
+    occ_tx: Occurrences,
+    occ_interactions: Occurrences,
+    occ_surveys: Occurrences,
+    occ_contracts: Occurrences,
+    occ_payments: Occurrences,
+    /// Set by the first error: the session then refuses to go on or commit.
+    failed: Option<String>,
+}
+
+/// Checks a number the store must keep finite.
+fn finite(table: &'static str, row: usize, field: &str, v: f64) -> Result<(), StoreError> {
+    if v.is_finite() {
+        Ok(())
+    } else {
+        Err(StoreError::InvalidRecord {
+            table,
+            row,
+            reason: format!("{field} is {v}, not a finite number"),
+        })
+    }
+}
+
+fn finite_opt(
+    table: &'static str,
+    row: usize,
+    field: &str,
+    v: Option<f64>,
+) -> Result<(), StoreError> {
+    v.map_or(Ok(()), |v| finite(table, row, field, v))
+}
+
+fn has_id(table: &'static str, row: usize, id: &str) -> Result<(), StoreError> {
+    if id.trim().is_empty() {
+        Err(StoreError::InvalidRecord {
+            table,
+            row,
+            reason: "customer_id is empty".to_string(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// A label that is absent or blank is no label.
+fn label(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|s| !s.trim().is_empty())
+}
+
+/// Customer keys of a batch, in row order (every id was validated non-empty).
+fn keys_in_order(keys: Vec<Option<i64>>) -> Vec<i64> {
+    keys.into_iter().map(|k| k.unwrap_or(0)).collect()
+}
+
+impl SqliteImport {
+    pub(crate) async fn begin(pool: &SqlitePool) -> Result<SqliteImport, StoreError> {
+        let tx = pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(ctx("starting an import"))?;
+        Ok(SqliteImport {
+            tx,
+            customers: Interner::new("customers", "key", "customer_id"),
+            categories: Interner::new("categories", "id", "name"),
+            channels: Interner::new("channels", "id", "name"),
+            occ_tx: Occurrences::default(),
+            occ_interactions: Occurrences::default(),
+            occ_surveys: Occurrences::default(),
+            occ_contracts: Occurrences::default(),
+            occ_payments: Occurrences::default(),
+            failed: None,
+        })
+    }
+
+    /// Runs one import call, poisoning the session if it fails.
+    fn check(&self) -> Result<(), StoreError> {
+        match &self.failed {
+            Some(why) => Err(StoreError::ImportAborted(why.clone())),
+            None => Ok(()),
+        }
+    }
+
+    fn record<T>(&mut self, r: Result<T, StoreError>) -> Result<T, StoreError> {
+        if let Err(e) = &r {
+            self.failed = Some(e.to_string());
+        }
+        r
+    }
+
+    async fn customer_keys(&mut self, ids: &[&str]) -> Result<Vec<i64>, StoreError> {
+        let names: Vec<Option<&str>> = ids.iter().map(|s| Some(*s)).collect();
+        let keys = self.customers.resolve(&mut self.tx, &names).await?;
+        Ok(keys_in_order(keys))
+    }
+
+    async fn tx_rows(&mut self, rows: &[TxRecord]) -> Result<ImportCounts, StoreError> {
+        const PREFIX: &str = "INSERT INTO transactions \
+             (cust, day, amount, cost, category, quantity, channel, order_id, refund, line) VALUES ";
+        const SUFFIX: &str = " ON CONFLICT DO NOTHING";
+        let full = values_sql(PREFIX, 10, BATCH, SUFFIX);
+        let mut counts = ImportCounts::default();
+        for (b, chunk) in rows.chunks(BATCH).enumerate() {
+            for (i, r) in chunk.iter().enumerate() {
+                let row = b * BATCH + i;
+                has_id("transactions", row, &r.customer_id)?;
+                finite("transactions", row, "amount", r.amount)?;
+                finite_opt("transactions", row, "cost", r.cost)?;
+                finite_opt("transactions", row, "quantity", r.quantity)?;
+            }
+            let ids: Vec<&str> = chunk.iter().map(|r| r.customer_id.as_str()).collect();
+            let custs = self.customer_keys(&ids).await?;
+            let cats: Vec<Option<&str>> = chunk.iter().map(|r| label(&r.category)).collect();
+            let cats = self.categories.resolve(&mut self.tx, &cats).await?;
+            let chans: Vec<Option<&str>> = chunk.iter().map(|r| label(&r.channel)).collect();
+            let chans = self.channels.resolve(&mut self.tx, &chans).await?;
+            let lines: Vec<u32> = chunk
+                .iter()
+                .map(|r| {
+                    let refund = r.amount < 0.0;
+                    let fp = match label(&r.order_id) {
+                        Some(order) => Fingerprint::new(1).add(order).add(&refund),
+                        None => Fingerprint::new(2)
+                            .add(r.customer_id.as_str())
+                            .add(&r.date)
+                            .add_f64(r.amount)
+                            .add(&label(&r.category)),
+                    };
+                    self.occ_tx.next(fp.finish())
+                })
+                .collect();
+            let sql = batch_sql(&full, chunk.len(), |n| values_sql(PREFIX, 10, n, SUFFIX));
+            let mut q = sqlx::query(&sql);
+            for (i, r) in chunk.iter().enumerate() {
+                q = q
+                    .bind(custs[i])
+                    .bind(r.date)
+                    .bind(r.amount)
+                    .bind(r.cost)
+                    .bind(cats[i])
+                    .bind(r.quantity)
+                    .bind(chans[i])
+                    .bind(label(&r.order_id))
+                    .bind(r.amount < 0.0)
+                    .bind(i64::from(lines[i]));
+            }
+            let done = q
+                .execute(&mut *self.tx)
+                .await
+                .map_err(ctx("importing transactions"))?;
+            counts.accepted += done.rows_affected();
+        }
+        counts.duplicates = rows.len() as u64 - counts.accepted;
+        Ok(counts)
+    }
+
+    async fn customer_rows(&mut self, rows: &[CustomerRecord]) -> Result<ImportCounts, StoreError> {
+        const PREFIX: &str = "INSERT INTO customers (customer_id, name, industry, region, size, \
+             signup, owner, phone, email, wallet) VALUES ";
+        const SUFFIX: &str = " ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, \
+             industry = excluded.industry, region = excluded.region, size = excluded.size, \
+             signup = excluded.signup, owner = excluded.owner, phone = excluded.phone, \
+             email = excluded.email, wallet = excluded.wallet \
+             WHERE customers.name IS NOT excluded.name OR customers.industry IS NOT excluded.industry \
+             OR customers.region IS NOT excluded.region OR customers.size IS NOT excluded.size \
+             OR customers.signup IS NOT excluded.signup OR customers.owner IS NOT excluded.owner \
+             OR customers.phone IS NOT excluded.phone OR customers.email IS NOT excluded.email \
+             OR customers.wallet IS NOT excluded.wallet \
+             RETURNING key, customer_id";
+        let full = values_sql(PREFIX, 10, BATCH, SUFFIX);
+        let mut counts = ImportCounts::default();
+        for (b, chunk) in rows.chunks(BATCH).enumerate() {
+            for (i, r) in chunk.iter().enumerate() {
+                has_id("customers", b * BATCH + i, &r.customer_id)?;
+                finite_opt("customers", b * BATCH + i, "wallet", r.wallet)?;
+            }
+            let sql = batch_sql(&full, chunk.len(), |n| values_sql(PREFIX, 10, n, SUFFIX));
+            let mut q = sqlx::query(&sql);
+            for r in chunk {
+                q = q
+                    .bind(r.customer_id.as_str())
+                    .bind(r.name.as_deref())
+                    .bind(r.industry.as_deref())
+                    .bind(r.region.as_deref())
+                    .bind(r.size.as_deref())
+                    .bind(r.signup_date)
+                    .bind(r.owner.as_deref())
+                    .bind(r.phone.as_deref())
+                    .bind(r.email.as_deref())
+                    .bind(r.wallet);
+            }
+            let returned = q
+                .fetch_all(&mut *self.tx)
+                .await
+                .map_err(ctx("importing customers"))?;
+            counts.accepted += returned.len() as u64;
+            for row in returned {
+                let key: i64 = row.try_get(0).map_err(ctx("importing customers"))?;
+                let id: String = row.try_get(1).map_err(ctx("importing customers"))?;
+                self.customers.learn(id, key);
+            }
+        }
+        counts.duplicates = rows.len() as u64 - counts.accepted;
+        Ok(counts)
+    }
+
+    async fn cost_rows(&mut self, rows: &[CostRecord]) -> Result<ImportCounts, StoreError> {
+        const PREFIX: &str = "INSERT INTO costs (cust, period, sales, service) VALUES ";
+        const SUFFIX: &str = " ON CONFLICT (cust, period) DO UPDATE SET sales = excluded.sales, \
+             service = excluded.service \
+             WHERE costs.sales IS NOT excluded.sales OR costs.service IS NOT excluded.service";
+        let full = values_sql(PREFIX, 4, BATCH, SUFFIX);
+        let mut counts = ImportCounts::default();
+        for (b, chunk) in rows.chunks(BATCH).enumerate() {
+            for (i, r) in chunk.iter().enumerate() {
+                has_id("costs", b * BATCH + i, &r.customer_id)?;
+                finite("costs", b * BATCH + i, "sales_cost", r.sales_cost)?;
+                finite("costs", b * BATCH + i, "service_cost", r.service_cost)?;
+            }
+            let ids: Vec<&str> = chunk.iter().map(|r| r.customer_id.as_str()).collect();
+            let custs = self.customer_keys(&ids).await?;
+            let sql = batch_sql(&full, chunk.len(), |n| values_sql(PREFIX, 4, n, SUFFIX));
+            let mut q = sqlx::query(&sql);
+            for (i, r) in chunk.iter().enumerate() {
+                q = q
+                    .bind(custs[i])
+                    .bind(r.period)
+                    .bind(r.sales_cost)
+                    .bind(r.service_cost);
+            }
+            let done = q
+                .execute(&mut *self.tx)
+                .await
+                .map_err(ctx("importing costs"))?;
+            counts.accepted += done.rows_affected();
+        }
+        counts.duplicates = rows.len() as u64 - counts.accepted;
+        Ok(counts)
+    }
+
+    async fn interaction_rows(
+        &mut self,
+        rows: &[InteractionRecord],
+    ) -> Result<ImportCounts, StoreError> {
+        const PREFIX: &str = "INSERT INTO interactions (cust, day, kind, line) VALUES ";
+        const SUFFIX: &str = " ON CONFLICT DO NOTHING";
+        let full = values_sql(PREFIX, 4, BATCH, SUFFIX);
+        let mut counts = ImportCounts::default();
+        for (b, chunk) in rows.chunks(BATCH).enumerate() {
+            for (i, r) in chunk.iter().enumerate() {
+                has_id("interactions", b * BATCH + i, &r.customer_id)?;
+            }
+            let ids: Vec<&str> = chunk.iter().map(|r| r.customer_id.as_str()).collect();
+            let custs = self.customer_keys(&ids).await?;
+            let sql = batch_sql(&full, chunk.len(), |n| values_sql(PREFIX, 4, n, SUFFIX));
+            let mut q = sqlx::query(&sql);
+            for (i, r) in chunk.iter().enumerate() {
+                let fp = Fingerprint::new(3)
+                    .add(r.customer_id.as_str())
+                    .add(&r.date)
+                    .add(r.kind.as_str());
+                let line = self.occ_interactions.next(fp.finish());
+                q = q
+                    .bind(custs[i])
+                    .bind(r.date)
+                    .bind(r.kind.as_str())
+                    .bind(i64::from(line));
+            }
+            let done = q
+                .execute(&mut *self.tx)
+                .await
+                .map_err(ctx("importing interactions"))?;
+            counts.accepted += done.rows_affected();
+        }
+        counts.duplicates = rows.len() as u64 - counts.accepted;
+        Ok(counts)
+    }
+
+    async fn survey_rows(&mut self, rows: &[SurveyRecord]) -> Result<ImportCounts, StoreError> {
+        const PREFIX: &str = "INSERT INTO surveys (cust, day, csat, nps, line) VALUES ";
+        const SUFFIX: &str = " ON CONFLICT DO NOTHING";
+        let full = values_sql(PREFIX, 5, BATCH, SUFFIX);
+        let mut counts = ImportCounts::default();
+        for (b, chunk) in rows.chunks(BATCH).enumerate() {
+            for (i, r) in chunk.iter().enumerate() {
+                has_id("surveys", b * BATCH + i, &r.customer_id)?;
+                finite_opt("surveys", b * BATCH + i, "csat", r.csat)?;
+                finite_opt("surveys", b * BATCH + i, "nps", r.nps)?;
+            }
+            let ids: Vec<&str> = chunk.iter().map(|r| r.customer_id.as_str()).collect();
+            let custs = self.customer_keys(&ids).await?;
+            let sql = batch_sql(&full, chunk.len(), |n| values_sql(PREFIX, 5, n, SUFFIX));
+            let mut q = sqlx::query(&sql);
+            for (i, r) in chunk.iter().enumerate() {
+                let fp = Fingerprint::new(4)
+                    .add(r.customer_id.as_str())
+                    .add(&r.date)
+                    .add_opt_f64(r.csat)
+                    .add_opt_f64(r.nps);
+                let line = self.occ_surveys.next(fp.finish());
+                q = q
+                    .bind(custs[i])
+                    .bind(r.date)
+                    .bind(r.csat)
+                    .bind(r.nps)
+                    .bind(i64::from(line));
+            }
+            let done = q
+                .execute(&mut *self.tx)
+                .await
+                .map_err(ctx("importing surveys"))?;
+            counts.accepted += done.rows_affected();
+        }
+        counts.duplicates = rows.len() as u64 - counts.accepted;
+        Ok(counts)
+    }
+
+    async fn contract_rows(&mut self, rows: &[ContractRecord]) -> Result<ImportCounts, StoreError> {
+        const PREFIX: &str =
+            "INSERT INTO contracts (cust, start_day, end_day, renewed, line) VALUES ";
+        const SUFFIX: &str = " ON CONFLICT (cust, start_day, ifnull(end_day, ''), line) \
+             DO UPDATE SET renewed = excluded.renewed \
+             WHERE excluded.renewed IS NOT NULL AND contracts.renewed IS NOT excluded.renewed";
+        let full = values_sql(PREFIX, 5, BATCH, SUFFIX);
+        let mut counts = ImportCounts::default();
+        for (b, chunk) in rows.chunks(BATCH).enumerate() {
+            for (i, r) in chunk.iter().enumerate() {
+                has_id("contracts", b * BATCH + i, &r.customer_id)?;
+            }
+            let ids: Vec<&str> = chunk.iter().map(|r| r.customer_id.as_str()).collect();
+            let custs = self.customer_keys(&ids).await?;
+            let sql = batch_sql(&full, chunk.len(), |n| values_sql(PREFIX, 5, n, SUFFIX));
+            let mut q = sqlx::query(&sql);
+            for (i, r) in chunk.iter().enumerate() {
+                let fp = Fingerprint::new(5)
+                    .add(r.customer_id.as_str())
+                    .add(&r.start)
+                    .add(&r.end);
+                let line = self.occ_contracts.next(fp.finish());
+                q = q
+                    .bind(custs[i])
+                    .bind(r.start)
+                    .bind(r.end)
+                    .bind(r.renewed)
+                    .bind(i64::from(line));
+            }
+            let done = q
+                .execute(&mut *self.tx)
+                .await
+                .map_err(ctx("importing contracts"))?;
+            counts.accepted += done.rows_affected();
+        }
+        counts.duplicates = rows.len() as u64 - counts.accepted;
+        Ok(counts)
+    }
+
+    async fn payment_rows(&mut self, rows: &[PaymentRecord]) -> Result<ImportCounts, StoreError> {
+        const PREFIX: &str =
+            "INSERT INTO payments (cust, invoice, due, paid, amount, line) VALUES ";
+        const SUFFIX: &str = " ON CONFLICT (cust, invoice, due, ifnull(amount, ''), line) \
+             DO UPDATE SET paid = excluded.paid \
+             WHERE excluded.paid IS NOT NULL AND payments.paid IS NOT excluded.paid";
+        let full = values_sql(PREFIX, 6, BATCH, SUFFIX);
+        let mut counts = ImportCounts::default();
+        for (b, chunk) in rows.chunks(BATCH).enumerate() {
+            for (i, r) in chunk.iter().enumerate() {
+                has_id("payments", b * BATCH + i, &r.customer_id)?;
+                finite_opt("payments", b * BATCH + i, "amount", r.amount)?;
+            }
+            let ids: Vec<&str> = chunk.iter().map(|r| r.customer_id.as_str()).collect();
+            let custs = self.customer_keys(&ids).await?;
+            let sql = batch_sql(&full, chunk.len(), |n| values_sql(PREFIX, 6, n, SUFFIX));
+            let mut q = sqlx::query(&sql);
+            for (i, r) in chunk.iter().enumerate() {
+                let fp = Fingerprint::new(6)
+                    .add(r.customer_id.as_str())
+                    .add(&r.invoice_date)
+                    .add(&r.due_date)
+                    .add_opt_f64(r.amount);
+                let line = self.occ_payments.next(fp.finish());
+                q = q
+                    .bind(custs[i])
+                    .bind(r.invoice_date)
+                    .bind(r.due_date)
+                    .bind(r.paid_date)
+                    .bind(r.amount)
+                    .bind(i64::from(line));
+            }
+            let done = q
+                .execute(&mut *self.tx)
+                .await
+                .map_err(ctx("importing payments"))?;
+            counts.accepted += done.rows_affected();
+        }
+        counts.duplicates = rows.len() as u64 - counts.accepted;
+        Ok(counts)
+    }
+
+    /// Abandons the import explicitly (dropping the session does the same).
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        self.tx
+            .rollback()
+            .await
+            .map_err(ctx("rolling back an import"))
+    }
+}
+
+impl ImportSession for SqliteImport {
+    async fn transactions(&mut self, rows: &[TxRecord]) -> Result<ImportCounts, StoreError> {
+        self.check()?;
+        let r = self.tx_rows(rows).await;
+        self.record(r)
+    }
+
+    async fn customers(&mut self, rows: &[CustomerRecord]) -> Result<ImportCounts, StoreError> {
+        self.check()?;
+        let r = self.customer_rows(rows).await;
+        self.record(r)
+    }
+
+    async fn costs(&mut self, rows: &[CostRecord]) -> Result<ImportCounts, StoreError> {
+        self.check()?;
+        let r = self.cost_rows(rows).await;
+        self.record(r)
+    }
+
+    async fn interactions(
+        &mut self,
+        rows: &[InteractionRecord],
+    ) -> Result<ImportCounts, StoreError> {
+        self.check()?;
+        let r = self.interaction_rows(rows).await;
+        self.record(r)
+    }
+
+    async fn surveys(&mut self, rows: &[SurveyRecord]) -> Result<ImportCounts, StoreError> {
+        self.check()?;
+        let r = self.survey_rows(rows).await;
+        self.record(r)
+    }
+
+    async fn contracts(&mut self, rows: &[ContractRecord]) -> Result<ImportCounts, StoreError> {
+        self.check()?;
+        let r = self.contract_rows(rows).await;
+        self.record(r)
+    }
+
+    async fn payments(&mut self, rows: &[PaymentRecord]) -> Result<ImportCounts, StoreError> {
+        self.check()?;
+        let r = self.payment_rows(rows).await;
+        self.record(r)
+    }
+
+    async fn commit(self) -> Result<(), StoreError> {
+        self.check()?;
+        self.tx.commit().await.map_err(ctx("committing an import"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_sql_groups() {
+        assert_eq!(
+            values_sql("INSERT INTO t (a, b) VALUES ", 2, 3, " X"),
+            "INSERT INTO t (a, b) VALUES (?,?),(?,?),(?,?) X"
+        );
+    }
+}

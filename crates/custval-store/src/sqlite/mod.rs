@@ -1,0 +1,407 @@
+//! [`SqliteStore`]: the [`Store`] on an embedded SQLite file, through `sqlx`.
+//!
+//! Opening sets the pragmas the crate docs explain (WAL, `synchronous=NORMAL`, foreign keys,
+//! busy timeout) and applies the embedded migrations. Migrations run under `BEGIN IMMEDIATE`
+//! so that two processes opening a fresh file at once do not both try to create the schema;
+//! an up-to-date store is recognised first without taking the write lock, so opening never
+//! waits for a running import. Queries are runtime-checked `sqlx::query` (no
+//! `DATABASE_URL` at build time). The work is split by subject: `import`, `load`, `runs` and
+//! `admin` (customer pages, overrides, audit log, users).
+
+mod admin;
+mod import;
+mod load;
+mod runs;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use custval_model::{CustomerRecord, CustomerResult, Dataset, Day, RunId, RunInfo, TxRecord};
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+pub use import::SqliteImport;
+
+use crate::error::{BUSY_TIMEOUT_SECS, ctx};
+use crate::types::{
+    AuditEntry, OpenOptions, Override, ResultPage, ResultQuery, Role, TableCounts, TierPoint, User,
+};
+use crate::{Store, StoreError};
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// The migration files, for error messages (sqlx reports a version number only).
+const MIGRATION_FILES: &[&str] = &["0001_init.sql"];
+
+/// Connections in the pool: enough for a web server's concurrent reads (WAL lets them run
+/// beside the one writer), few enough that page caches stay bounded.
+const MAX_CONNECTIONS: u32 = 4;
+/// Page cache per connection, in KiB (SQLite's negative `cache_size`).
+const CACHE_KIB: i64 = 64 * 1024;
+
+/// A store on a SQLite file. Cheap to clone (a connection pool).
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (or with `options.create`, creates) the store at a file path or `sqlite:` URL and
+    /// brings its schema up to date. A `postgres://` URL is [`StoreError::Unsupported`].
+    pub async fn open(path_or_url: &str, options: OpenOptions) -> Result<SqliteStore, StoreError> {
+        let lower = path_or_url.trim().to_ascii_lowercase();
+        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            return Err(StoreError::Unsupported {
+                what: "PostgreSQL stores are planned but not available in this build; \
+                       use a SQLite file path (the default is ./custval.db)"
+                    .to_string(),
+            });
+        }
+        let base = if lower.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(path_or_url.trim())
+                .map_err(|e| StoreError::sql(format!("reading the store URL {path_or_url}"), e))?
+        } else {
+            SqliteConnectOptions::new().filename(path_or_url)
+        };
+        let path = base.get_filename().to_path_buf();
+        if !options.create && !path.exists() {
+            return Err(StoreError::NotInitialised { path });
+        }
+        let connect = base
+            .create_if_missing(options.create)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(BUSY_TIMEOUT_SECS))
+            .pragma("cache_size", (-CACHE_KIB).to_string())
+            .pragma("temp_store", "MEMORY")
+            // Rows cross from sqlx's worker thread in batches of this many: fewer wake-ups
+            // when a load streams millions of rows.
+            .row_buffer_size(4096);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .min_connections(0)
+            .acquire_timeout(Duration::from_secs(BUSY_TIMEOUT_SECS + 30))
+            .connect_with(connect)
+            .await
+            .map_err(|e| StoreError::sql(format!("opening the store {}", path.display()), e))?;
+        migrate(&pool, &path).await?;
+        Ok(SqliteStore { pool, path })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Waits for open connections to finish and closes them (the WAL is checkpointed).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Starts an import transaction (the [`Store::begin_import`] of this store).
+    pub async fn import(&self) -> Result<SqliteImport, StoreError> {
+        SqliteImport::begin(&self.pool).await
+    }
+}
+
+/// Latest migration version this build knows.
+fn latest_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+fn migration_file(version: i64) -> String {
+    MIGRATION_FILES
+        .iter()
+        .find(|f| {
+            let digits: String = f.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<i64>().ok() == Some(version)
+        })
+        .map(|f| format!("migrations/{f}"))
+        .unwrap_or_else(|| format!("version {version}"))
+}
+
+/// Applies missing migrations, unless the schema is already current.
+async fn migrate(pool: &SqlitePool, path: &Path) -> Result<(), StoreError> {
+    let doing = || format!("checking the schema of {}", path.display());
+    let has_table: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(|e| StoreError::sql(doing(), e))?;
+    if has_table > 0 {
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success = 1")
+                .fetch_one(pool)
+                .await
+                .map_err(|e| StoreError::sql(doing(), e))?;
+        let applied = applied.unwrap_or(0);
+        if applied > latest_version() {
+            return Err(StoreError::Migration {
+                path: path.to_path_buf(),
+                file: migration_file(applied),
+                message: format!(
+                    "the store was created by a newer custval (schema version {applied}, this \
+                     build knows up to {}); upgrade custval",
+                    latest_version()
+                ),
+            });
+        }
+        if applied == latest_version() {
+            return Ok(());
+        }
+    }
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(|e| StoreError::sql(format!("upgrading the store {}", path.display()), e))?;
+    MIGRATOR
+        .run(&mut *tx)
+        .await
+        .map_err(|e| migration_error(path, e))?;
+    tx.commit()
+        .await
+        .map_err(|e| StoreError::sql(format!("upgrading the store {}", path.display()), e))?;
+    tracing::debug!(path = %path.display(), version = latest_version(), "store schema upgraded");
+    Ok(())
+}
+
+fn migration_error(path: &Path, e: MigrateError) -> StoreError {
+    let (file, message) = match &e {
+        MigrateError::ExecuteMigration(source, v) => (migration_file(*v), source.to_string()),
+        MigrateError::VersionMismatch(v) => (
+            migration_file(*v),
+            "this migration was applied but has been modified since; the store and this build \
+             of custval disagree about the schema"
+                .to_string(),
+        ),
+        MigrateError::VersionMissing(v) => (
+            migration_file(*v),
+            "the store was created by a newer custval; upgrade custval".to_string(),
+        ),
+        MigrateError::Dirty(v) => (
+            migration_file(*v),
+            "a previous upgrade stopped half-way; restore the file from a backup".to_string(),
+        ),
+        MigrateError::Execute(source) if crate::error::is_busy(source) => {
+            return StoreError::Busy {
+                doing: format!("upgrading the store {}", path.display()),
+                seconds: BUSY_TIMEOUT_SECS,
+            };
+        }
+        other => ("migrations".to_string(), other.to_string()),
+    };
+    StoreError::Migration {
+        path: path.to_path_buf(),
+        file,
+        message,
+    }
+}
+
+impl Store for SqliteStore {
+    type Import = SqliteImport;
+
+    async fn begin_import(&self) -> Result<SqliteImport, StoreError> {
+        SqliteImport::begin(&self.pool).await
+    }
+
+    async fn load_dataset(&self, as_of: Day) -> Result<Dataset, StoreError> {
+        load::load(&self.pool, None, as_of).await
+    }
+
+    async fn load_dataset_for(
+        &self,
+        customer_ids: &[String],
+        as_of: Day,
+    ) -> Result<Dataset, StoreError> {
+        load::load(&self.pool, Some(customer_ids), as_of).await
+    }
+
+    async fn create_run(
+        &self,
+        as_of: Day,
+        config: &str,
+        meta: &str,
+        seconds: f64,
+        results: &[CustomerResult],
+    ) -> Result<RunId, StoreError> {
+        runs::create_run(&self.pool, as_of, config, meta, seconds, results).await
+    }
+
+    async fn runs(&self) -> Result<Vec<RunInfo>, StoreError> {
+        runs::runs(&self.pool).await
+    }
+
+    async fn run(&self, id: RunId) -> Result<RunInfo, StoreError> {
+        runs::run(&self.pool, id)
+            .await?
+            .ok_or(StoreError::RunNotFound(id))
+    }
+
+    async fn latest_run(&self) -> Result<Option<RunInfo>, StoreError> {
+        runs::latest_run(&self.pool).await
+    }
+
+    async fn delete_run(&self, id: RunId) -> Result<(), StoreError> {
+        runs::delete_run(&self.pool, id).await
+    }
+
+    async fn results(&self, run: RunId, query: &ResultQuery) -> Result<ResultPage, StoreError> {
+        runs::results(&self.pool, run, query).await
+    }
+
+    async fn result(
+        &self,
+        run: RunId,
+        customer_id: &str,
+    ) -> Result<Option<CustomerResult>, StoreError> {
+        runs::result(&self.pool, run, customer_id).await
+    }
+
+    async fn tier_history(&self, customer_id: &str) -> Result<Vec<TierPoint>, StoreError> {
+        runs::tier_history(&self.pool, customer_id).await
+    }
+
+    async fn customer(&self, customer_id: &str) -> Result<Option<CustomerRecord>, StoreError> {
+        admin::customer(&self.pool, customer_id).await
+    }
+
+    async fn customer_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM customers")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(ctx("counting customers"))?;
+        Ok(n.max(0) as u64)
+    }
+
+    async fn transactions_of(
+        &self,
+        customer_id: &str,
+        limit: u64,
+    ) -> Result<Vec<TxRecord>, StoreError> {
+        admin::transactions_of(&self.pool, customer_id, limit).await
+    }
+
+    async fn table_counts(&self) -> Result<TableCounts, StoreError> {
+        admin::table_counts(&self.pool).await
+    }
+
+    async fn set_override(
+        &self,
+        customer_id: &str,
+        tier: &str,
+        reason: &str,
+        author: &str,
+        until: Option<Day>,
+    ) -> Result<(), StoreError> {
+        admin::set_override(&self.pool, customer_id, tier, reason, author, until).await
+    }
+
+    async fn clear_override(&self, customer_id: &str, author: &str) -> Result<bool, StoreError> {
+        admin::clear_override(&self.pool, customer_id, author).await
+    }
+
+    async fn active_override(
+        &self,
+        customer_id: &str,
+        today: Day,
+    ) -> Result<Option<Override>, StoreError> {
+        Ok(
+            admin::active_overrides(&self.pool, Some(customer_id), today)
+                .await?
+                .pop(),
+        )
+    }
+
+    async fn active_overrides(&self, today: Day) -> Result<Vec<Override>, StoreError> {
+        admin::active_overrides(&self.pool, None, today).await
+    }
+
+    async fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .map_err(ctx("writing the audit log"))?;
+        admin::audit(&mut conn, actor, action, subject, detail).await
+    }
+
+    async fn audit_log(&self, limit: u64) -> Result<Vec<AuditEntry>, StoreError> {
+        admin::audit_log(&self.pool, limit).await
+    }
+
+    async fn add_user(
+        &self,
+        name: &str,
+        role: Role,
+        owner_id: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<User, StoreError> {
+        admin::add_user(&self.pool, name, role, owner_id, password).await
+    }
+
+    async fn verify_password(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<Option<User>, StoreError> {
+        admin::verify_password(&self.pool, name, password).await
+    }
+
+    async fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
+        admin::user(&self.pool, name).await
+    }
+
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        admin::users(&self.pool).await
+    }
+
+    async fn create_token(&self, name: &str) -> Result<String, StoreError> {
+        admin::create_token(&self.pool, name).await
+    }
+
+    async fn user_for_token(&self, token: &str) -> Result<Option<User>, StoreError> {
+        admin::user_for_token(&self.pool, token).await
+    }
+}
+
+/// Current time as stored in `created_at` columns.
+pub(crate) fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A `u64` count from SQLite's `i64`.
+pub(crate) fn count(n: i64) -> u64 {
+    n.max(0) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migration_files_match_the_migrations_folder() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        on_disk.sort();
+        assert_eq!(on_disk, MIGRATION_FILES);
+        assert_eq!(MIGRATOR.iter().count(), MIGRATION_FILES.len());
+        assert_eq!(migration_file(1), "migrations/0001_init.sql");
+        assert_eq!(migration_file(99), "version 99");
+    }
+}

@@ -1,0 +1,454 @@
+//! Evaluation runs and their results: written once in one transaction, then only read.
+//!
+//! Writing: results are inserted in ascending score order, so that every
+//! `(run_id, column, score)` index grows at a few insertion points instead of at random, and
+//! with ids assigned here (the write lock is held) so that `result_details` rows can be keyed
+//! by the same id without a `RETURNING` round trip.
+//!
+//! Reading: the list query is built from the filters that are set, so SQLite can pick the
+//! `(run_id, filter, score)` index that delivers rows already in score order; a page then
+//! reads `offset + limit` index entries. The class filter names a value of one of four
+//! columns; the store does not know the engine's vocabularies, so it first probes which
+//! column holds that value in the run (one index lookup each) and filters on that column only.
+
+use std::collections::HashSet;
+
+use custval_model::{CustomerResult, Day, RunId, RunInfo};
+use futures::TryStreamExt;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqlitePool};
+
+use super::{count, now_rfc3339};
+use crate::StoreError;
+use crate::error::ctx;
+use crate::types::{ResultPage, ResultQuery, ResultSort, TierPoint};
+
+/// Result rows per INSERT statement (19 columns: 9 500 parameters).
+const BATCH: usize = 500;
+
+const RESULT_COLS: &str = "r.customer_id, r.name, r.industry, r.region, r.owner, r.tier, \
+     r.value_class, r.potential_tier, r.lifecycle, r.profit_loyalty, r.cluster, r.rfm_segment, \
+     r.score, r.value_score, r.potential_score, r.spend_12m, r.clv, r.p_alive, d.detail";
+
+fn run_info(row: &SqliteRow) -> Result<RunInfo, sqlx::Error> {
+    let as_of: i64 = row.try_get(1)?;
+    let customers: i64 = row.try_get(3)?;
+    Ok(RunInfo {
+        id: row.try_get(0)?,
+        as_of: as_of as Day,
+        created_at: row.try_get(2)?,
+        customers: count(customers),
+        seconds: row.try_get(4)?,
+        config: row.try_get(5)?,
+        meta: row.try_get(6)?,
+    })
+}
+
+fn customer_result(row: &SqliteRow) -> Result<CustomerResult, sqlx::Error> {
+    let cluster: Option<i64> = row.try_get(10)?;
+    Ok(CustomerResult {
+        customer_id: row.try_get(0)?,
+        name: row.try_get(1)?,
+        industry: row.try_get(2)?,
+        region: row.try_get(3)?,
+        owner: row.try_get(4)?,
+        tier: row.try_get(5)?,
+        value_class: row.try_get(6)?,
+        potential_tier: row.try_get(7)?,
+        lifecycle: row.try_get(8)?,
+        profit_loyalty: row.try_get(9)?,
+        cluster: cluster.and_then(|c| u32::try_from(c).ok()),
+        rfm_segment: row.try_get(11)?,
+        score: row.try_get(12)?,
+        value_score: row.try_get(13)?,
+        potential_score: row.try_get(14)?,
+        spend_12m: row.try_get(15)?,
+        clv: row.try_get(16)?,
+        p_alive: row.try_get(17)?,
+        detail: row.try_get(18)?,
+    })
+}
+
+fn invalid(row: usize, reason: String) -> StoreError {
+    StoreError::InvalidRecord {
+        table: "results",
+        row,
+        reason,
+    }
+}
+
+fn check_result(i: usize, r: &CustomerResult) -> Result<(), StoreError> {
+    if r.customer_id.is_empty() {
+        return Err(invalid(i, "customer_id is empty".to_string()));
+    }
+    for (field, v) in [
+        ("score", Some(r.score)),
+        ("value_score", Some(r.value_score)),
+        ("potential_score", Some(r.potential_score)),
+        ("spend_12m", r.spend_12m),
+        ("clv", r.clv),
+        ("p_alive", r.p_alive),
+    ] {
+        if let Some(v) = v.filter(|v| !v.is_finite()) {
+            return Err(invalid(
+                i,
+                format!("{field} of customer {} is {v}", r.customer_id),
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn create_run(
+    pool: &SqlitePool,
+    as_of: Day,
+    config: &str,
+    meta: &str,
+    seconds: f64,
+    results: &[CustomerResult],
+) -> Result<RunId, StoreError> {
+    const DOING: &str = "storing the run";
+    if serde_json::from_str::<serde::de::IgnoredAny>(meta).is_err() {
+        return Err(StoreError::InvalidRecord {
+            table: "runs",
+            row: 0,
+            reason: "meta is not JSON".to_string(),
+        });
+    }
+    let mut seen = HashSet::with_capacity(results.len());
+    for (i, r) in results.iter().enumerate() {
+        check_result(i, r)?;
+        if !seen.insert(r.customer_id.as_str()) {
+            return Err(invalid(
+                i,
+                format!("customer {} appears twice in the run", r.customer_id),
+            ));
+        }
+    }
+    let mut order: Vec<&CustomerResult> = results.iter().collect();
+    order.sort_by(|a, b| a.score.total_cmp(&b.score));
+
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(ctx(DOING))?;
+    let run_id: i64 = sqlx::query_scalar(
+        "INSERT INTO runs (as_of, created_at, customers, seconds, config, meta) \
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(as_of)
+    .bind(now_rfc3339())
+    .bind(results.len() as i64)
+    .bind(if seconds.is_finite() { seconds } else { 0.0 })
+    .bind(config)
+    .bind(meta)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(ctx(DOING))?;
+    let base: i64 = sqlx::query_scalar("SELECT ifnull(max(id), 0) FROM results")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
+
+    let prefix = "INSERT INTO results (id, run_id, customer_id, name, industry, region, owner, \
+         tier, value_class, potential_tier, lifecycle, profit_loyalty, cluster, rfm_segment, \
+         score, value_score, potential_score, spend_12m, clv, p_alive) VALUES ";
+    let group = format!("({})", vec!["?"; 20].join(","));
+    let detail_prefix = "INSERT INTO result_details (id, detail) VALUES ";
+    for (b, chunk) in order.chunks(BATCH).enumerate() {
+        let first = base + 1 + (b * BATCH) as i64;
+        let sql = format!("{prefix}{}", vec![group.as_str(); chunk.len()].join(","));
+        let mut q = sqlx::query(&sql);
+        for (i, r) in chunk.iter().enumerate() {
+            q = q
+                .bind(first + i as i64)
+                .bind(run_id)
+                .bind(r.customer_id.as_str())
+                .bind(r.name.as_deref())
+                .bind(r.industry.as_deref())
+                .bind(r.region.as_deref())
+                .bind(r.owner.as_deref())
+                .bind(r.tier.as_str())
+                .bind(r.value_class.as_str())
+                .bind(r.potential_tier.as_str())
+                .bind(r.lifecycle.as_str())
+                .bind(r.profit_loyalty.as_str())
+                .bind(r.cluster.map(i64::from))
+                .bind(r.rfm_segment.as_deref())
+                .bind(r.score)
+                .bind(r.value_score)
+                .bind(r.potential_score)
+                .bind(r.spend_12m)
+                .bind(r.clv)
+                .bind(r.p_alive);
+        }
+        q.execute(&mut *tx).await.map_err(ctx(DOING))?;
+        let sql = format!("{detail_prefix}{}", vec!["(?,?)"; chunk.len()].join(","));
+        let mut q = sqlx::query(&sql);
+        for (i, r) in chunk.iter().enumerate() {
+            q = q.bind(first + i as i64).bind(r.detail.as_str());
+        }
+        q.execute(&mut *tx).await.map_err(ctx(DOING))?;
+    }
+    tx.commit().await.map_err(ctx(DOING))?;
+    tracing::debug!(run = run_id, customers = results.len(), "run stored");
+    Ok(run_id)
+}
+
+const RUN_COLS: &str = "id, as_of, created_at, customers, seconds, config, meta";
+
+pub(crate) async fn runs(pool: &SqlitePool) -> Result<Vec<RunInfo>, StoreError> {
+    let rows = sqlx::query(&format!("SELECT {RUN_COLS} FROM runs ORDER BY id DESC"))
+        .fetch_all(pool)
+        .await
+        .map_err(ctx("listing runs"))?;
+    rows.iter()
+        .map(|r| run_info(r).map_err(ctx("listing runs")))
+        .collect()
+}
+
+pub(crate) async fn run(pool: &SqlitePool, id: RunId) -> Result<Option<RunInfo>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {RUN_COLS} FROM runs WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .map_err(ctx("reading a run"))?;
+    row.as_ref()
+        .map(run_info)
+        .transpose()
+        .map_err(ctx("reading a run"))
+}
+
+pub(crate) async fn latest_run(pool: &SqlitePool) -> Result<Option<RunInfo>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {RUN_COLS} FROM runs ORDER BY id DESC LIMIT 1"
+    ))
+    .fetch_optional(pool)
+    .await
+    .map_err(ctx("reading the latest run"))?;
+    row.as_ref()
+        .map(run_info)
+        .transpose()
+        .map_err(ctx("reading the latest run"))
+}
+
+pub(crate) async fn delete_run(pool: &SqlitePool, id: RunId) -> Result<(), StoreError> {
+    const DOING: &str = "deleting a run";
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(ctx(DOING))?;
+    sqlx::query("DELETE FROM result_details WHERE id IN (SELECT id FROM results WHERE run_id = ?)")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
+    sqlx::query("DELETE FROM results WHERE run_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
+    let done = sqlx::query("DELETE FROM runs WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::RunNotFound(id));
+    }
+    tx.commit().await.map_err(ctx(DOING))
+}
+
+/// A bound value of a dynamically built query.
+enum Arg<'a> {
+    Int(i64),
+    Text(&'a str),
+    Owned(String),
+}
+
+/// `%`, `_` and `\` taken literally in a LIKE pattern (with `ESCAPE '\'`).
+fn like_pattern(s: &str) -> String {
+    let mut p = String::with_capacity(s.len() + 2);
+    p.push('%');
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// The columns a class value may belong to.
+const CLASS_COLUMNS: [&str; 4] = [
+    "value_class",
+    "lifecycle",
+    "potential_tier",
+    "profit_loyalty",
+];
+
+pub(crate) async fn results(
+    pool: &SqlitePool,
+    run_id: RunId,
+    query: &ResultQuery,
+) -> Result<ResultPage, StoreError> {
+    const DOING: &str = "listing results";
+    // One read transaction: the count and the page see the same snapshot.
+    let mut tx = pool.begin().await.map_err(ctx(DOING))?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM runs WHERE id = ?")
+        .bind(run_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
+    if exists.is_none() {
+        return Err(StoreError::RunNotFound(run_id));
+    }
+
+    let mut conds = vec!["r.run_id = ?".to_string()];
+    let mut args = vec![Arg::Int(run_id)];
+    for (col, v) in [
+        ("tier", &query.tier),
+        ("industry", &query.industry),
+        ("region", &query.region),
+        ("owner", &query.owner),
+    ] {
+        if let Some(v) = v {
+            conds.push(format!("r.{col} = ?"));
+            args.push(Arg::Text(v));
+        }
+    }
+    if let Some(class) = &query.class {
+        let mut cols = Vec::new();
+        for col in CLASS_COLUMNS {
+            let hit: Option<i64> = sqlx::query_scalar(&format!(
+                "SELECT 1 FROM results WHERE run_id = ? AND {col} = ? LIMIT 1"
+            ))
+            .bind(run_id)
+            .bind(class.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(ctx(DOING))?;
+            if hit.is_some() {
+                cols.push(col);
+            }
+        }
+        if cols.is_empty() {
+            return Ok(ResultPage::default());
+        }
+        let ors: Vec<String> = cols.iter().map(|c| format!("r.{c} = ?")).collect();
+        conds.push(format!("({})", ors.join(" OR ")));
+        for _ in &cols {
+            args.push(Arg::Text(class));
+        }
+    }
+    if let Some(s) = query.search.as_deref().filter(|s| !s.is_empty()) {
+        conds.push("(r.customer_id LIKE ? ESCAPE '\\' OR r.name LIKE ? ESCAPE '\\')".to_string());
+        args.push(Arg::Owned(like_pattern(s)));
+        args.push(Arg::Owned(like_pattern(s)));
+    }
+    let filter = conds.join(" AND ");
+
+    let count_sql = format!("SELECT count(*) FROM results r WHERE {filter}");
+    let mut q = sqlx::query_scalar::<_, i64>(&count_sql);
+    for a in &args {
+        q = match a {
+            Arg::Int(i) => q.bind(*i),
+            Arg::Text(s) => q.bind(*s),
+            Arg::Owned(s) => q.bind(s.as_str()),
+        };
+    }
+    let total = q.fetch_one(&mut *tx).await.map_err(ctx(DOING))?;
+
+    let order = match query.sort {
+        ResultSort::Score => "r.score DESC, r.customer_id",
+        ResultSort::Clv => "r.clv DESC, r.customer_id",
+        ResultSort::Spend12m => "r.spend_12m DESC, r.customer_id",
+        ResultSort::CustomerId => "r.customer_id",
+        ResultSort::Name => "r.name IS NULL, r.name, r.customer_id",
+    };
+    let page_sql = format!(
+        "SELECT {RESULT_COLS} FROM results r JOIN result_details d ON d.id = r.id \
+         WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"
+    );
+    let mut q = sqlx::query(&page_sql);
+    for a in &args {
+        q = match a {
+            Arg::Int(i) => q.bind(*i),
+            Arg::Text(s) => q.bind(*s),
+            Arg::Owned(s) => q.bind(s.as_str()),
+        };
+    }
+    let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+    let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+    let mut rows = q.bind(limit).bind(offset).fetch(&mut *tx);
+    let mut out = Vec::new();
+    while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
+        out.push(customer_result(&row).map_err(ctx(DOING))?);
+    }
+    drop(rows);
+    tx.commit().await.map_err(ctx(DOING))?;
+    Ok(ResultPage {
+        total: count(total),
+        results: out,
+    })
+}
+
+pub(crate) async fn result(
+    pool: &SqlitePool,
+    run_id: RunId,
+    customer_id: &str,
+) -> Result<Option<CustomerResult>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {RESULT_COLS} FROM results r JOIN result_details d ON d.id = r.id \
+         WHERE r.run_id = ? AND r.customer_id = ?"
+    ))
+    .bind(run_id)
+    .bind(customer_id)
+    .fetch_optional(pool)
+    .await
+    .map_err(ctx("reading a result"))?;
+    row.as_ref()
+        .map(customer_result)
+        .transpose()
+        .map_err(ctx("reading a result"))
+}
+
+pub(crate) async fn tier_history(
+    pool: &SqlitePool,
+    customer_id: &str,
+) -> Result<Vec<TierPoint>, StoreError> {
+    const DOING: &str = "reading a tier history";
+    let rows = sqlx::query(
+        "SELECT runs.id, runs.as_of, r.tier, r.score FROM runs \
+         JOIN results r ON r.run_id = runs.id AND r.customer_id = ? \
+         ORDER BY runs.as_of, runs.id",
+    )
+    .bind(customer_id)
+    .fetch_all(pool)
+    .await
+    .map_err(ctx(DOING))?;
+    rows.iter()
+        .map(|row| {
+            let as_of: i64 = row.try_get(1)?;
+            Ok(TierPoint {
+                run: row.try_get(0)?,
+                as_of: as_of as Day,
+                tier: row.try_get(2)?,
+                score: row.try_get(3)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(ctx(DOING))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern("a_b%c\\"), "%a\\_b\\%c\\\\%");
+        assert_eq!(like_pattern("华"), "%华%");
+    }
+}
