@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use custval_classify::{
     Assigned, Explain, FeatureSpec, KMeansConfig, LifecycleInput, LifecycleRule, LifecycleStage,
-    LifecycleThresholds, PotentialTier, PotentialTierConfig, ProfitLoyaltyClass,
-    ProfitLoyaltyConfig, ProfitLoyaltyRule, TierRule, ValueClass, ValuePotentialConfig, ValueRule,
+    PotentialTier, PotentialTierConfig, ProfitLoyaltyClass, ProfitLoyaltyConfig, ProfitLoyaltyRule,
+    TierRule, ValueClass, ValuePotentialConfig, ValueRule,
 };
 use custval_model::{CustomerResult, Dataset};
 
@@ -181,7 +181,85 @@ fn ce(e: custval_classify::ClassifyError) -> EvalError {
     EvalError::Classify(e.to_string())
 }
 
+/// Classes that do not depend on the scores (indicator formulas may read them).
+pub struct PreClasses {
+    pub lifecycle: Vec<Assigned<LifecycleStage, LifecycleRule>>,
+    pub rfm: Vec<Option<String>>,
+    pub rfm_thresholds: Option<serde_json::Value>,
+    pub rfm_grid: [[u64; 5]; 5],
+    pub rfm_grid_monetary: [[f64; 5]; 5],
+}
+
+/// Lifecycle stages and RFM segments, from the features alone.
+pub fn pre_classes(table: &FeatureTable, plan: &Plan) -> Result<PreClasses, EvalError> {
+    let n = table.purchase_days.len();
+    let f = |id: &str| table.get(id).unwrap_or(&[]);
+    let buyers: Vec<usize> = (0..n)
+        .filter(|c| table.purchase_days[*c].days > 0)
+        .collect();
+    let mut rfm_thresholds = None;
+    let mut rfm_grid = [[0u64; 5]; 5];
+    let mut rfm_grid_monetary = [[0.0; 5]; 5];
+    let lc_inputs: Vec<LifecycleInput> = (0..n)
+        .map(|c| {
+            let p = &table.purchase_days[c];
+            LifecycleInput {
+                orders_total: p.days,
+                days_since_first: opt(f("age_days")[c]),
+                recency_days: opt(f("recency_days")[c]),
+                p_alive: opt(f("p_alive")[c]),
+                spend_growth_6m: opt(f("spend_growth_6m")[c]),
+                tenure_days: opt(f("tenure_days")[c]),
+                orders_12m: f("orders_12m")[c] as u32,
+            }
+        })
+        .collect();
+    let lifecycle =
+        custval_classify::classify_lifecycle(&lc_inputs, &plan.classes.lifecycle).map_err(ce)?;
+    // RFM segments for buyers, from the same purchase days.
+    let mut rfm = vec![None; n];
+    let rv: Vec<custval_segment::rfm::RfmValues> = buyers
+        .iter()
+        .map(|&c| custval_segment::rfm::RfmValues {
+            recency_days: f("recency_days")[c] as i64,
+            frequency: u64::from(table.purchase_days[c].days),
+            monetary: f("spend_total")[c],
+        })
+        .collect();
+    if rv.len() >= 5 {
+        if let Ok((th, sc)) = custval_segment::rfm::score(&rv, 5) {
+            let rules = custval_segment::rfm::RuleSet::default_table();
+            let mut sums = [[0.0; 5]; 5];
+            for (k, &c) in buyers.iter().enumerate() {
+                rfm[c] = Some(rules.name(&sc[k], 5).to_string());
+                let (r, fr) = (
+                    usize::from(sc[k].r_score.clamp(1, 5)) - 1,
+                    usize::from(sc[k].f_score.clamp(1, 5)) - 1,
+                );
+                rfm_grid[r][fr] += 1;
+                sums[r][fr] += rv[k].monetary;
+            }
+            for ((m_row, n_row), s_row) in rfm_grid_monetary.iter_mut().zip(&rfm_grid).zip(&sums) {
+                for ((m, count), sum) in m_row.iter_mut().zip(n_row).zip(s_row) {
+                    *m = if *count > 0 { sum / *count as f64 } else { 0.0 };
+                }
+            }
+
+            rfm_thresholds = serde_json::to_value(&th).ok();
+        }
+    }
+
+    Ok(PreClasses {
+        lifecycle,
+        rfm,
+        rfm_thresholds,
+        rfm_grid,
+        rfm_grid_monetary,
+    })
+}
+
 /// Assigns every class.
+#[allow(clippy::too_many_arguments)]
 pub fn classify(
     data: &Dataset,
     table: &FeatureTable,
@@ -189,8 +267,16 @@ pub fn classify(
     indicators: &[IndicatorUsed],
     scores: &Scores,
     plan: &Plan,
+    pre: PreClasses,
     notes: &mut Vec<String>,
 ) -> Result<Classified, EvalError> {
+    let PreClasses {
+        lifecycle,
+        rfm,
+        rfm_thresholds,
+        rfm_grid,
+        rfm_grid_monetary,
+    } = pre;
     let n = data.customers.len();
     let f = |id: &str| table.get(id).unwrap_or(&[]);
     let mut summary = ClassSummary::default();
@@ -243,6 +329,9 @@ pub fn classify(
     summary.tiers_by_count = tp.by_count;
 
     let cp = &plan.classes;
+    summary.rfm_thresholds = rfm_thresholds;
+    summary.rfm_grid = rfm_grid;
+    summary.rfm_grid_monetary = rfm_grid_monetary;
     let net: Vec<Option<f64>> = f("net_contribution_12m").iter().map(|v| opt(*v)).collect();
     let (vp_cuts, value) = custval_classify::classify_value_potential(
         scores.value,
@@ -266,24 +355,6 @@ pub fn classify(
     .map_err(ce)?;
     summary.potential_tier_cuts = (pt_cuts.high_cut, pt_cuts.medium_cut);
 
-    let lc_inputs: Vec<LifecycleInput> = (0..n)
-        .map(|c| {
-            let p = &table.purchase_days[c];
-            LifecycleInput {
-                orders_total: p.days,
-                days_since_first: opt(f("age_days")[c]),
-                recency_days: opt(f("recency_days")[c]),
-                p_alive: opt(f("p_alive")[c]),
-                spend_growth_6m: opt(f("spend_growth_6m")[c]),
-                tenure_days: opt(f("tenure_days")[c]),
-                orders_12m: f("orders_12m")[c] as u32,
-            }
-        })
-        .collect();
-    let lifecycle =
-        custval_classify::classify_lifecycle(&lc_inputs, &LifecycleThresholds::default())
-            .map_err(ce)?;
-
     let profit_col = column(&cp.profit_measure, table, raw, indicators, scores).unwrap_or(&[]);
     let loyal_col = column(&cp.loyalty_measure, table, raw, indicators, scores).unwrap_or(&[]);
     let profit: Vec<Option<f64>> = (0..n)
@@ -292,9 +363,15 @@ pub fn classify(
     let loyal: Vec<Option<f64>> = (0..n)
         .map(|c| loyal_col.get(c).copied().and_then(opt))
         .collect();
-    let (pl_cuts, profit_loyalty) =
-        custval_classify::classify_profit_loyalty(&profit, &loyal, &ProfitLoyaltyConfig::default())
-            .map_err(ce)?;
+    let (pl_cuts, profit_loyalty) = custval_classify::classify_profit_loyalty(
+        &profit,
+        &loyal,
+        &ProfitLoyaltyConfig {
+            profit_quantile: cp.profit_quantile,
+            loyalty_quantile: cp.loyalty_quantile,
+        },
+    )
+    .map_err(ce)?;
     summary.profit_cut = pl_cuts.profit_cut;
     summary.loyalty_cut = pl_cuts.loyalty_cut;
 
@@ -348,44 +425,6 @@ pub fn classify(
         notes.push(
             "behavioural clusters not computed: too few buyers or unknown cluster features".into(),
         );
-    }
-
-    // RFM segments for buyers, from the same purchase days.
-    let mut rfm = vec![None; n];
-    let rv: Vec<custval_segment::rfm::RfmValues> = buyers
-        .iter()
-        .map(|&c| custval_segment::rfm::RfmValues {
-            recency_days: f("recency_days")[c] as i64,
-            frequency: u64::from(table.purchase_days[c].days),
-            monetary: f("spend_total")[c],
-        })
-        .collect();
-    if rv.len() >= 5 {
-        if let Ok((th, sc)) = custval_segment::rfm::score(&rv, 5) {
-            let rules = custval_segment::rfm::RuleSet::default_table();
-            let mut sums = [[0.0; 5]; 5];
-            for (k, &c) in buyers.iter().enumerate() {
-                rfm[c] = Some(rules.name(&sc[k], 5).to_string());
-                let (r, fr) = (
-                    usize::from(sc[k].r_score.clamp(1, 5)) - 1,
-                    usize::from(sc[k].f_score.clamp(1, 5)) - 1,
-                );
-                summary.rfm_grid[r][fr] += 1;
-                sums[r][fr] += rv[k].monetary;
-            }
-            for ((m_row, n_row), s_row) in summary
-                .rfm_grid_monetary
-                .iter_mut()
-                .zip(&summary.rfm_grid)
-                .zip(&sums)
-            {
-                for ((m, count), sum) in m_row.iter_mut().zip(n_row).zip(s_row) {
-                    *m = if *count > 0 { sum / *count as f64 } else { 0.0 };
-                }
-            }
-
-            summary.rfm_thresholds = serde_json::to_value(&th).ok();
-        }
     }
 
     let mut classified = Classified {
@@ -518,6 +557,7 @@ pub fn results(
             let mut slots: Vec<f64> = Vec::with_capacity(nf + raw.len());
             slots.extend(table.columns.iter().map(|col| col[c]));
             slots.extend(raw.iter().map(|col| col[c]));
+            slots.extend([scores.total[c], scores.value[c], scores.potential[c]]);
             let value_id = cl.value[c].class.id();
             let strings: Vec<String> = STRING_VARS
                 .iter()
@@ -545,6 +585,9 @@ pub fn results(
                 }
                 if let Some(j) = indicators.iter().position(|i| i.id == name) {
                     return fmt_value(slots[nf + j]);
+                }
+                if let Some(k) = ["score", "current_score", "potential_score"].iter().position(|v| *v == name) {
+                    return fmt_value(slots[nf + raw.len() + k]);
                 }
                 "?".into()
             };

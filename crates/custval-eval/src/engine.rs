@@ -164,13 +164,28 @@ pub fn evaluate(data: &Dataset, as_of: Day, plan: &Plan) -> Result<Evaluation, E
     // Indicators, computed row by row over the numeric slots (features, then indicators).
     let nf = FEATURES.len();
     let ni = plan.indicators.len();
+    // Classes known before the scores, which indicator formulas may read.
+    let pre = crate::classes::pre_classes(&table, plan)?;
     let raw_rows: Vec<Vec<f64>> = (0..n)
         .into_par_iter()
         .map(|c| {
+            let info = &data.customers[c];
+            let texts: [&str; 10] = [
+                "",
+                "",
+                "",
+                pre.lifecycle[c].class.id(),
+                "",
+                info.industry.as_deref().unwrap_or(""),
+                info.region.as_deref().unwrap_or(""),
+                info.size.as_deref().unwrap_or(""),
+                info.owner.as_deref().unwrap_or(""),
+                pre.rfm[c].as_deref().unwrap_or(""),
+            ];
             let mut slots: Vec<f64> = Vec::with_capacity(nf + ni);
             slots.extend(table.columns.iter().map(|col| col[c]));
             for ind in &plan.indicators {
-                let v = (ind.formula)(&slots);
+                let v = (ind.formula)(&slots, &texts);
                 slots.push(if v.is_finite() { v } else { f64::NAN });
             }
             slots.split_off(nf)
@@ -278,6 +293,7 @@ pub fn evaluate(data: &Dataset, as_of: Day, plan: &Plan) -> Result<Evaluation, E
         &indicators_used,
         &scores,
         plan,
+        pre,
         &mut notes,
     )?;
     let results = crate::classes::results(

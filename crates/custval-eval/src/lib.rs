@@ -16,6 +16,7 @@ pub mod classes;
 pub mod clv;
 pub mod engine;
 pub mod features;
+pub mod from_config;
 pub mod plan;
 pub mod scoring;
 

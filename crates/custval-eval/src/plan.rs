@@ -29,8 +29,8 @@ pub const STRING_VARS: &[&str] = &[
     "rfm_segment",
 ];
 
-/// A numeric formula over the numeric slots; returns `NaN` for missing.
-pub type NumFn = Arc<dyn Fn(&[f64]) -> f64 + Send + Sync>;
+/// A numeric formula over the numeric and string slots; returns `NaN` for missing.
+pub type NumFn = Arc<dyn Fn(&[f64], &[&str]) -> f64 + Send + Sync>;
 /// A condition over the numeric and string slots.
 pub type BoolFn = Arc<dyn Fn(&[f64], &[&str]) -> bool + Send + Sync>;
 
@@ -107,6 +107,9 @@ pub struct ClassPlan {
     pub k_min: usize,
     pub k_max: usize,
     pub seed: u64,
+    pub profit_quantile: f64,
+    pub loyalty_quantile: f64,
+    pub lifecycle: custval_classify::LifecycleThresholds,
     pub profit_measure: String,
     pub loyalty_measure: String,
 }

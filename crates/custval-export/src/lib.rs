@@ -143,6 +143,18 @@ pub enum ExportError {
     TooManyColumns { path: PathBuf, columns: usize },
 }
 
+/// Writes bytes to `path` atomically (a temporary file renamed over it), for any file custval
+/// writes besides tables (configs, reports).
+pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    atomic::write_atomically(path, |f| {
+        use std::io::Write;
+        f.write_all(bytes).map_err(|source| ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })
+}
+
 /// Writes `table` to `path` in `format`, atomically (temporary file in the same directory, then
 /// rename). On error the target is untouched and no temporary file remains.
 pub fn write_table(path: &Path, format: TableFormat, table: &Table) -> Result<(), ExportError> {

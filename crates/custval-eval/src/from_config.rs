@@ -1,0 +1,243 @@
+//! A validated `custval.toml` (crate `custval-config`) as an evaluation [`Plan`].
+//!
+//! The config crate has already checked everything that can be checked without data (names,
+//! formulas and their types, weights summing to 1, AHP consistency); this adapter only maps
+//! its types onto the engine's and wraps the compiled formulas in closures.
+
+use std::sync::Arc;
+
+use custval_config::{
+    self as cfg, ClvModel, MissingRule, Normalization, ResolvedWeights, TierMethod, TimeUnit,
+    Validated,
+};
+
+use crate::clv::ClvSettings;
+use crate::engine::HOLDOUT_DAYS;
+use crate::plan::{
+    ActionPlan, BudgetPlan, ClassPlan, Dimension, IndicatorPlan, Objective, Plan, PlaybookPlan,
+    TierPlan, WeightPlan,
+};
+use crate::scoring::{Direction, Missing, Norm};
+
+fn weight_plan(w: &ResolvedWeights) -> WeightPlan {
+    let note = match (&w.ahp, w.method) {
+        (Some(a), _) => format!("AHP, CR = {:.3}", a.result.cr),
+        (None, m) => m.as_str().to_string(),
+    };
+    match (w.subjective.clone(), w.objective) {
+        (Some(s), None) => WeightPlan::Given { weights: s, note },
+        (None, Some(cfg::Objective::Entropy)) => WeightPlan::Entropy,
+        (None, Some(cfg::Objective::Critic)) => WeightPlan::Critic,
+        (Some(s), Some(o)) => WeightPlan::Combined {
+            subjective: s,
+            note: match (&w.ahp, w.method) {
+                (Some(a), _) => format!("AHP, CR = {:.3}", a.result.cr),
+                _ => "expert".into(),
+            },
+            objective: match o {
+                cfg::Objective::Entropy => Objective::Entropy,
+                cfg::Objective::Critic => Objective::Critic,
+            },
+            alpha: w.alpha,
+        },
+        (None, None) => {
+            let n = w.indicators.len().max(1);
+            WeightPlan::Given {
+                weights: vec![1.0 / n as f64; w.indicators.len()],
+                note: "equal".into(),
+            }
+        }
+    }
+}
+
+/// The plan of a validated config.
+pub fn from_validated(v: &Validated) -> Plan {
+    let c = &v.config;
+    let indicators = c
+        .indicators
+        .iter()
+        .zip(&v.indicators)
+        .map(|(ind, compiled)| {
+            let f = compiled.formula.clone();
+            IndicatorPlan {
+                id: ind.id.clone(),
+                name_en: ind.label_en().to_string(),
+                name_zh: ind.label_zh().to_string(),
+                unit: ind.unit.clone(),
+                dimension: match ind.dimension {
+                    cfg::Dimension::Current => Dimension::Current,
+                    cfg::Dimension::Potential => Dimension::Potential,
+                },
+                direction: match ind.direction {
+                    cfg::Direction::Benefit => Direction::Benefit,
+                    cfg::Direction::Cost => Direction::Cost,
+                },
+                norm: match ind.normalization {
+                    Normalization::Minmax => Norm::Minmax,
+                    Normalization::Rank => Norm::Rank,
+                    Normalization::Zscore => Norm::Zscore,
+                    Normalization::LogMinmax => Norm::LogMinmax,
+                    Normalization::None => Norm::None,
+                },
+                missing: match ind.missing {
+                    MissingRule::Zero => Missing::Zero,
+                    MissingRule::Median => Missing::Median,
+                    MissingRule::Min => Missing::Min,
+                    MissingRule::Worst => Missing::Worst,
+                    MissingRule::Exclude => Missing::Exclude,
+                },
+                formula_text: ind.formula_text().to_string(),
+                formula: Arc::new(move |nums: &[f64], texts: &[&str]| f.eval_number(nums, texts)),
+            }
+        })
+        .collect();
+    let actions = c
+        .actions
+        .iter()
+        .zip(&v.actions)
+        .map(|(a, compiled)| {
+            let f = compiled.when.clone();
+            ActionPlan {
+                id: a.id.clone(),
+                when_text: a.when.clone(),
+                variables: compiled
+                    .when
+                    .variables()
+                    .iter()
+                    .map(|v| v.name.clone())
+                    .collect(),
+                when: Arc::new(move |nums: &[f64], texts: &[&str]| f.eval_bool(nums, texts)),
+                text_en: a.text.clone(),
+                text_zh: if a.text_zh.is_empty() {
+                    a.text.clone()
+                } else {
+                    a.text_zh.clone()
+                },
+                priority: i64::from(a.priority),
+            }
+        })
+        .collect();
+    let playbooks = c
+        .playbooks
+        .iter()
+        .filter_map(|p| {
+            let (var, value) = p.class_parts()?;
+            Some(PlaybookPlan {
+                variable: var.to_string(),
+                value: value.to_string(),
+                fields: p
+                    .fields()
+                    .into_iter()
+                    .map(|(f, en, zh)| {
+                        (
+                            f.to_string(),
+                            en.to_string(),
+                            if zh.is_empty() {
+                                en.to_string()
+                            } else {
+                                zh.to_string()
+                            },
+                        )
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    let e = &c.evaluation;
+    let l = &c.classes.lifecycle;
+    Plan {
+        indicators,
+        weights_current: weight_plan(&v.current),
+        weights_potential: weight_plan(&v.potential),
+        current_weight: e.current_weight,
+        potential_weight: e.potential_weight,
+        clv: ClvSettings {
+            model: match e.clv_model {
+                ClvModel::Bgnbd => custval_clv::Model::BgNbd,
+                ClvModel::Mbgnbd => custval_clv::Model::MbgNbd,
+                ClvModel::Pnbd => custval_clv::Model::ParetoNbd,
+            },
+            unit: match e.time_unit {
+                TimeUnit::Day => custval_clv::TimeUnit::Day,
+                TimeUnit::Week => custval_clv::TimeUnit::Week,
+                TimeUnit::Month => custval_clv::TimeUnit::Month,
+            },
+            horizon_months: f64::from(e.clv_horizon_months),
+            annual_discount_rate: e.annual_discount_rate,
+            margin: match e.margin {
+                cfg::Margin::Observed => None,
+                cfg::Margin::Fixed(m) => Some(m),
+            },
+            holdout_days: HOLDOUT_DAYS,
+        },
+        tiers: TierPlan {
+            basis: c.tiers.basis.clone(),
+            by_count: c.tiers.method == TierMethod::Count,
+            a: c.tiers.a,
+            b: c.tiers.b,
+        },
+        classes: ClassPlan {
+            value_high_quantile: c.classes.value_high_quantile,
+            potential_high_quantile: c.classes.potential_high_quantile,
+            potential_tier_high: c.classes.potential_tier_high,
+            potential_tier_medium: c.classes.potential_tier_medium,
+            cluster_features: c.classes.cluster_features.clone(),
+            k_min: c.classes.k_min as usize,
+            k_max: c.classes.k_max as usize,
+            seed: c.classes.seed,
+            profit_measure: c.classes.profit_measure.clone(),
+            loyalty_measure: c.classes.loyalty_measure.clone(),
+            profit_quantile: c.classes.profit_quantile,
+            loyalty_quantile: c.classes.loyalty_quantile,
+            lifecycle: custval_classify::LifecycleThresholds {
+                new_days: l.new_days,
+                churn_p_alive: l.churn_p_alive,
+                churn_recency_days: l.churn_recency_days,
+                decline_p_alive: l.decline_p_alive,
+                decline_spend_growth: l.decline_spend_growth,
+                loyal_tenure_days: l.loyal_tenure_days,
+                loyal_orders_12m: l.loyal_orders_12m,
+                loyal_p_alive: l.loyal_p_alive,
+            },
+        },
+        playbooks,
+        actions,
+        budget: (c.budget.total > 0.0).then(|| BudgetPlan {
+            total: c.budget.total,
+            basis: c.budget.basis.as_str().to_string(),
+            by: c.budget.by.clone(),
+        }),
+    }
+}
+
+/// Parses, validates and converts a config text; returns the plan and the warnings.
+pub fn plan(text: &str) -> Result<(Plan, Vec<String>), custval_config::ConfigError> {
+    let v = custval_config::load(text)?;
+    let warnings = v.warnings.iter().map(ToString::to_string).collect();
+    Ok((from_validated(&v), warnings))
+}
+
+/// Playbook lines per "variable:value" of a stored config, for reports (empty if the stored
+/// text no longer parses).
+pub fn playbook_lines(text: &str, zh: bool) -> Vec<(String, Vec<(String, String)>)> {
+    let Ok(c) = custval_config::parse(text) else {
+        return Vec::new();
+    };
+    c.playbooks
+        .iter()
+        .map(|p| {
+            (
+                p.class.clone(),
+                p.fields()
+                    .into_iter()
+                    .map(|(f, en, cn)| {
+                        (
+                            f.to_string(),
+                            if zh && !cn.is_empty() { cn } else { en }.to_string(),
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
