@@ -1,0 +1,366 @@
+//! Runs and results: one transaction per run, newest first, filters, sorts, pages, totals,
+//! tier history, deletion.
+
+mod common;
+
+use common::*;
+use custval_store::{ResultQuery, ResultSort, Store, StoreError};
+
+fn q() -> ResultQuery {
+    ResultQuery::default()
+}
+
+#[tokio::test]
+async fn runs_are_listed_newest_first_and_readable() {
+    let (_dir, store) = fresh().await;
+    assert_eq!(store.latest_run().await.unwrap(), None);
+    let r1 = store
+        .create_run(
+            d(2025, 3, 31),
+            "[weights]\n",
+            r#"{"cuts":[0.8]}"#,
+            1.5,
+            &[result("C1", "A", 90.0)],
+        )
+        .await
+        .unwrap();
+    let r2 = store
+        .create_run(
+            d(2025, 6, 30),
+            "x = 1",
+            "{}",
+            2.0,
+            &[result("C1", "B", 60.0), result("C2", "A", 95.0)],
+        )
+        .await
+        .unwrap();
+    assert!(r2 > r1);
+    let runs = store.runs().await.unwrap();
+    assert_eq!(runs.iter().map(|r| r.id).collect::<Vec<_>>(), [r2, r1]);
+    let info = store.run(r1).await.unwrap();
+    assert_eq!(
+        (info.as_of, info.customers, info.seconds),
+        (d(2025, 3, 31), 1, 1.5)
+    );
+    assert_eq!(info.config, "[weights]\n");
+    assert_eq!(info.meta, r#"{"cuts":[0.8]}"#);
+    assert!(info.created_at.ends_with('Z'), "{}", info.created_at);
+    assert_eq!(store.latest_run().await.unwrap().unwrap().id, r2);
+    assert!(matches!(
+        store.run(999).await,
+        Err(StoreError::RunNotFound(999))
+    ));
+
+    // Results round-trip field for field.
+    let back = store.result(r2, "C1").await.unwrap().unwrap();
+    assert_eq!(back, result("C1", "B", 60.0));
+    assert_eq!(store.result(r2, "C9").await.unwrap(), None);
+
+    let hist = store.tier_history("C1").await.unwrap();
+    assert_eq!(hist.len(), 2);
+    assert_eq!(
+        (hist[0].run, hist[0].tier.as_str(), hist[0].score),
+        (r1, "A", 90.0)
+    );
+    assert_eq!(
+        (hist[1].run, hist[1].as_of, hist[1].tier.as_str()),
+        (r2, d(2025, 6, 30), "B")
+    );
+
+    store.delete_run(r1).await.unwrap();
+    assert_eq!(store.runs().await.unwrap().len(), 1);
+    assert_eq!(store.tier_history("C1").await.unwrap().len(), 1);
+    assert!(matches!(
+        store.delete_run(r1).await,
+        Err(StoreError::RunNotFound(_))
+    ));
+    assert!(matches!(
+        store.results(r1, &q()).await,
+        Err(StoreError::RunNotFound(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_failed_run_leaves_earlier_runs_untouched() {
+    let (_dir, store) = fresh().await;
+    let r1 = store
+        .create_run(1, "", "{}", 0.1, &[result("C1", "A", 1.0)])
+        .await
+        .unwrap();
+    let mut bad: Vec<_> = (0..1500)
+        .map(|i| result(&format!("C{i}"), "B", i as f64))
+        .collect();
+    bad[1200].score = f64::NAN;
+    let err = store.create_run(2, "", "{}", 0.1, &bad).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::InvalidRecord { row: 1200, .. }),
+        "{err:?}"
+    );
+    let mut twice: Vec<_> = (0..1500)
+        .map(|i| result(&format!("C{i}"), "B", i as f64))
+        .collect();
+    twice[1400].customer_id = "C3".to_string();
+    assert!(store.create_run(2, "", "{}", 0.1, &twice).await.is_err());
+    assert!(store.create_run(2, "", "not json", 0.1, &[]).await.is_err());
+    let runs = store.runs().await.unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].id, r1);
+    assert_eq!(store.results(r1, &q()).await.unwrap().total, 1);
+}
+
+/// 1000 customers over tiers, classes, owners and names, scores 0..999 (customer i has
+/// score i).
+fn sample() -> Vec<custval_store::CustomerResult> {
+    (0..1000)
+        .map(|i| {
+            let mut r = result(&format!("C{i:04}"), ["A", "B", "C"][i % 3], i as f64);
+            r.owner = Some(format!("rep{}", i % 4));
+            r.region = Some(["north", "south"][i % 2].to_string());
+            r.industry = Some(["retail", "pharma", "finance", "it", "food"][i % 5].to_string());
+            r.value_class = ["most_valuable", "secondary", "negative"][i % 3].to_string();
+            r.lifecycle = ["new", "loyal", "declining", "churned"][i % 4].to_string();
+            r.clv = if i % 10 == 0 {
+                None
+            } else {
+                Some(((i * 37) % 1000) as f64)
+            };
+            r.spend_12m = Some(((i * 91) % 1000) as f64);
+            r.name = if i == 7 {
+                None
+            } else {
+                Some(format!("Shop {:03} 华", 999 - i))
+            };
+            r
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn results_filter_sort_and_page() {
+    let (_dir, store) = fresh().await;
+    let rows = sample();
+    let run = store.create_run(10, "", "{}", 1.0, &rows).await.unwrap();
+
+    // Default: everything by score descending, 50 per page.
+    let page = store.results(run, &q()).await.unwrap();
+    assert_eq!(page.total, 1000);
+    assert_eq!(page.results.len(), 50);
+    assert_eq!(page.results[0].customer_id, "C0999");
+    assert_eq!(page.results[49].score, 950.0);
+
+    // Tier filter, second page.
+    let query = ResultQuery {
+        tier: Some("A".into()),
+        offset: 50,
+        limit: 20,
+        ..q()
+    };
+    let page = store.results(run, &query).await.unwrap();
+    assert_eq!(page.total, 334);
+    assert_eq!(page.results.len(), 20);
+    assert!(page.results.iter().all(|r| r.tier == "A"));
+    let expected: Vec<f64> = (0..1000)
+        .rev()
+        .filter(|i| i % 3 == 0)
+        .skip(50)
+        .take(20)
+        .map(|i| i as f64)
+        .collect();
+    assert_eq!(
+        page.results.iter().map(|r| r.score).collect::<Vec<_>>(),
+        expected
+    );
+
+    // The last page is short; past the end is empty with the same total.
+    let page = store
+        .results(
+            run,
+            &ResultQuery {
+                tier: Some("A".into()),
+                offset: 330,
+                ..q()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((page.total, page.results.len()), (334, 4));
+    let page = store
+        .results(
+            run,
+            &ResultQuery {
+                tier: Some("A".into()),
+                offset: 5000,
+                ..q()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((page.total, page.results.len()), (334, 0));
+
+    // Class matches value_class or lifecycle (or the other two class columns).
+    let page = store
+        .results(
+            run,
+            &ResultQuery {
+                class: Some("secondary".into()),
+                ..q()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 333);
+    assert!(page.results.iter().all(|r| r.value_class == "secondary"));
+    let page = store
+        .results(
+            run,
+            &ResultQuery {
+                class: Some("churned".into()),
+                tier: Some("B".into()),
+                ..q()
+            },
+        )
+        .await
+        .unwrap();
+    let n = (0..1000).filter(|i| i % 4 == 3 && i % 3 == 1).count() as u64;
+    assert_eq!(page.total, n);
+    assert!(
+        page.results
+            .iter()
+            .all(|r| r.lifecycle == "churned" && r.tier == "B")
+    );
+    let page = store
+        .results(
+            run,
+            &ResultQuery {
+                class: Some("true_friend".into()),
+                ..q()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1000, "profit_loyalty column");
+    let page = store
+        .results(
+            run,
+            &ResultQuery {
+                class: Some("nothing".into()),
+                ..q()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((page.total, page.results.len()), (0, 0));
+
+    // Owner, region, industry combine.
+    let query = ResultQuery {
+        owner: Some("rep1".into()),
+        region: Some("south".into()),
+        industry: Some("pharma".into()),
+        ..q()
+    };
+    let page = store.results(run, &query).await.unwrap();
+    let n = (0..1000)
+        .filter(|i| i % 4 == 1 && i % 2 == 1 && i % 5 == 1)
+        .count() as u64;
+    assert_eq!(page.total, n);
+
+    // Search: id or name substring, ASCII case-insensitive, wildcards literal.
+    let page = store
+        .results(
+            run,
+            &ResultQuery {
+                search: Some("c012".into()),
+                ..q()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 10);
+    let page = store
+        .results(
+            run,
+            &ResultQuery {
+                search: Some("shop 000".into()),
+                ..q()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.results[0].customer_id, "C0999");
+    let page = store
+        .results(
+            run,
+            &ResultQuery {
+                search: Some("%".into()),
+                ..q()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0);
+    let page = store
+        .results(
+            run,
+            &ResultQuery {
+                search: Some("华".into()),
+                ..q()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 999);
+
+    // Sorts.
+    let by = |sort| ResultQuery {
+        sort,
+        limit: 1000,
+        ..q()
+    };
+    let page = store.results(run, &by(ResultSort::Clv)).await.unwrap();
+    let clvs: Vec<Option<f64>> = page.results.iter().map(|r| r.clv).collect();
+    assert_eq!(clvs[0], Some(999.0));
+    assert!(
+        clvs.iter().skip(900).all(Option::is_none),
+        "unknown CLV last"
+    );
+    assert!(clvs[..900].windows(2).all(|w| w[0] >= w[1]));
+    let page = store.results(run, &by(ResultSort::Spend12m)).await.unwrap();
+    assert!(
+        page.results
+            .windows(2)
+            .all(|w| w[0].spend_12m >= w[1].spend_12m)
+    );
+    let page = store
+        .results(run, &by(ResultSort::CustomerId))
+        .await
+        .unwrap();
+    assert_eq!(page.results[0].customer_id, "C0000");
+    assert_eq!(page.results[999].customer_id, "C0999");
+    let page = store.results(run, &by(ResultSort::Name)).await.unwrap();
+    assert_eq!(page.results[0].name.as_deref(), Some("Shop 000 华"));
+    assert_eq!(page.results[999].name, None, "no name last");
+
+    // Ties are broken by customer id, so pages never overlap.
+    let tied: Vec<_> = (0..30)
+        .map(|i| result(&format!("T{i:02}"), "A", 5.0))
+        .collect();
+    let run2 = store.create_run(11, "", "{}", 1.0, &tied).await.unwrap();
+    let mut seen = Vec::new();
+    for p in 0..3 {
+        let page = store
+            .results(
+                run2,
+                &ResultQuery {
+                    offset: p * 10,
+                    limit: 10,
+                    ..q()
+                },
+            )
+            .await
+            .unwrap();
+        seen.extend(page.results.into_iter().map(|r| r.customer_id));
+    }
+    let expected: Vec<String> = (0..30).map(|i| format!("T{i:02}")).collect();
+    assert_eq!(seen, expected);
+}
