@@ -17,6 +17,25 @@
 //! - [`formula`]: the formula language on its own.
 //! - [`features`]: the built-in features and class variables a formula may use.
 //!
+//! ```
+//! let v = custval_config::load(custval_config::DEFAULT_TOML)?;
+//! assert!(v.warnings.is_empty());
+//! // One numbers row per customer in `v.scope` slot order (NaN = missing), one texts row.
+//! let mut numbers = vec![f64::NAN; v.scope.number_names().len()];
+//! let mut texts = vec![""; v.scope.text_names().len()];
+//! numbers[v.scope.number_slot("p_alive").unwrap_or(0)] = 0.4;
+//! texts[v.scope.text_slot("value_class").unwrap_or(0)] = "most_valuable";
+//! let protect = &v.actions[0];
+//! assert!(protect.when.eval_bool(&numbers, &texts));
+//!
+//! let e = custval_config::load("[tiers]\nbasis = \"spend12m\"\n").unwrap_err();
+//! assert_eq!(
+//!     e.to_string(),
+//!     "line 2, column 9: tiers.basis: `spend12m` is not a numeric feature, indicator or score (did you mean `spend_12m`?)"
+//! );
+//! # Ok::<(), custval_config::ConfigError>(())
+//! ```
+//!
 //! # Why a formula language and not SQL
 //! Indicators and action rules are formulas over built-in per-customer features that the
 //! engine computes as of the evaluation date. Compared with letting users write SQL:
@@ -36,7 +55,7 @@
 //! # Error reporting
 //! Types carry no spans (they stay plain data for the engine); instead the text is also parsed
 //! into a map from key paths (`indicator[3].formula`, arrays counted from 1) to spans, which
-//! turns any error into "line 40, column 11: indicator[3].formula: …". A formula error points
+//! turns any error into `line 40, column 11: indicator[3].formula: …`. A formula error points
 //! at the column inside the formula when the string has no escapes. Validation records every
 //! error and reports the first in the file. An inconsistent AHP matrix (CR ≥ 0.1) is a
 //! [`Warning`] naming the judgement to revise, not an error: the weights are still usable.

@@ -618,3 +618,13 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn regression_bom_at_start_of_file() {
+    // Windows editors save UTF-8 with a byte-order mark.
+    let text = format!("\u{feff}[tiers]\na = 0.7\n{SMALL}");
+    let v = load(&text).unwrap();
+    assert_eq!(v.config.tiers.a, 0.7);
+    let e = load_err("\u{feff}[tiers]\na = 7\n");
+    check(&e, ErrorKind::Range, "tiers.a", 2);
+}

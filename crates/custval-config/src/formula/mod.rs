@@ -40,8 +40,9 @@
 //! # Evaluation
 //! [`compile`] resolves every name to a slot index of a [`Scope`] once; [`Formula::eval`] then
 //! walks a small typed tree over two slices (numbers with NaN for missing, texts with `""` for
-//! missing) without allocating or looking up a name, so one formula over a million customers
-//! costs a few tens of milliseconds. Nesting is bounded (see [`MAX_DEPTH`]) so neither parsing
+//! missing) without allocating or looking up a name: a formula of ten nodes with a logarithm
+//! takes about 80 ms per million customers on one core of the development machine, a typical
+//! `when` rule about 40 ms (evaluator alone, row in cache). Nesting is bounded (see [`MAX_DEPTH`]) so neither parsing
 //! nor evaluation can exhaust the stack, whatever the input.
 
 mod eval;
