@@ -12,6 +12,8 @@
 mod commands;
 mod input;
 mod output;
+mod report_data;
+mod show;
 
 use std::process::ExitCode;
 
@@ -63,11 +65,24 @@ enum Command {
     /// Customer lifetime value models: fit, predict, summarize transactions.
     #[command(subcommand)]
     Clv(commands::clv::Command),
+    /// Create the store (--db) and the default evaluation config custval.toml.
+    Init(commands::workspace::InitArgs),
+    /// Import a table (transactions, customers, costs, …) into the store.
+    Import(commands::import::Args),
+    /// Evaluate every customer as of a date (or a series of dates) and store the run.
+    Evaluate(commands::workspace::EvaluateArgs),
+    /// List the customers of a run.
+    #[command(subcommand)]
+    Customers(commands::workspace::CustomersCommand),
+    /// One customer's result, explained.
+    #[command(subcommand)]
+    Customer(commands::workspace::CustomerCommand),
+    /// Write a run's report: self-contained HTML with charts, or an Excel workbook.
+    Report(commands::workspace::ReportArgs),
 }
 
 /// What every command gets besides its own arguments.
 pub struct Globals {
-    #[allow(dead_code)]
     pub db: String,
     pub quiet: bool,
 }
@@ -105,6 +120,12 @@ fn main() -> ExitCode {
         Command::Rank(c) => commands::weights::run_rank(c, &g),
         Command::Demo(a) => commands::demo::run(a, &g),
         Command::Clv(c) => commands::clv::run(c, &g),
+        Command::Init(a) => commands::workspace::init(a, &g),
+        Command::Import(a) => commands::workspace::import(a, &g),
+        Command::Evaluate(a) => commands::workspace::evaluate(a, &g),
+        Command::Customers(c) => commands::workspace::customers(c, &g),
+        Command::Customer(c) => commands::workspace::customer(c, &g),
+        Command::Report(a) => commands::workspace::report(a, &g),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,5 +4,7 @@ pub mod abc;
 pub mod clv;
 pub mod demo;
 pub mod generate;
+pub mod import;
 pub mod rfm;
 pub mod weights;
+pub mod workspace;

@@ -1,0 +1,664 @@
+//! The workspace commands: `init`, `import`, `evaluate`, `customers list`, `customer show`
+//! and `report`, over the store (`--db`, SQLite by default).
+//!
+//! Each command opens the store, does one thing and closes it. The store's methods are
+//! async (sqlx); a single-threaded tokio runtime drives them, while the evaluation itself runs
+//! synchronously on rayon's threads between two awaits.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use custval_export::{Cell, Table};
+use custval_model::{CustomerResult, Day, RunId, RunInfo};
+use custval_store::{OpenOptions, ResultQuery, ResultSort, SqliteStore, Store};
+use serde::Serialize;
+
+use crate::Globals;
+use crate::commands::import::{self, Records};
+use crate::output::{self, Destination, Format, ReportFormat, num};
+
+/// Runs a future to completion on a fresh single-threaded runtime.
+pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    Ok(rt.block_on(f))
+}
+
+pub async fn open(g: &Globals, create: bool) -> Result<SqliteStore> {
+    Ok(SqliteStore::open(&g.db, OpenOptions { create }).await?)
+}
+
+/// `custval.toml` beside the store file (or in the current directory for a URL).
+pub fn default_config_path(db: &str) -> PathBuf {
+    if db.contains("://") {
+        return PathBuf::from("custval.toml");
+    }
+    Path::new(db)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("custval.toml"), |p| p.join("custval.toml"))
+}
+
+pub fn parse_day(s: &str) -> Result<Day, String> {
+    custval_ingest::parse::parse_date(s)
+        .ok_or_else(|| format!("{s:?} is not a date (expected YYYY-MM-DD)"))
+}
+
+// ---------------------------------------------------------------------------------------
+// init
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Overwrite an existing custval.toml with the default.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn init(a: InitArgs, g: &Globals) -> Result<()> {
+    block_on(async {
+        let store = open(g, true).await?;
+        let counts = store.table_counts().await?;
+        let cfg = default_config_path(&g.db);
+        let wrote = if cfg.exists() && !a.force {
+            false
+        } else {
+            custval_export::write_bytes_atomic(&cfg, custval_config::DEFAULT_TOML.as_bytes())
+                .with_context(|| format!("writing {}", cfg.display()))?;
+            true
+        };
+        if !g.quiet {
+            eprintln!(
+                "store ready: {} ({} customers, {} transactions, {} runs)",
+                g.db, counts.customers, counts.transactions, counts.runs
+            );
+            if wrote {
+                eprintln!(
+                    "wrote the default evaluation config {} (edit it to choose indicators and weights)",
+                    cfg.display()
+                );
+            } else {
+                eprintln!(
+                    "kept the existing {} (use --force to replace it with the default)",
+                    cfg.display()
+                );
+            }
+            eprintln!(
+                "next: custval import transactions FILE, then custval evaluate --as-of YYYY-MM-DD"
+            );
+        }
+        Ok(())
+    })?
+}
+
+// ---------------------------------------------------------------------------------------
+// import
+
+pub fn import(a: import::Args, g: &Globals) -> Result<()> {
+    let start = Instant::now();
+    let (records, read, rejected, quarantine) =
+        import::read(a.table, &a.file, &a.map, &a.input, g)?;
+    let counts = block_on(async {
+        let store = open(g, false).await?;
+        let c = match &records {
+            Records::Transactions(v) => store.import_transactions(v).await,
+            Records::Customers(v) => store.import_customers(v).await,
+            Records::Costs(v) => store.import_costs(v).await,
+            Records::Interactions(v) => store.import_interactions(v).await,
+            Records::Surveys(v) => store.import_surveys(v).await,
+            Records::Contracts(v) => store.import_contracts(v).await,
+            Records::Payments(v) => store.import_payments(v).await,
+        };
+        c.with_context(|| format!("{}: nothing was stored", a.file.display()))
+    })??;
+    let out = import::ImportOutput {
+        table: format!("{:?}", a.table).to_lowercase(),
+        read,
+        accepted: counts.accepted,
+        rejected,
+        duplicates: counts.duplicates,
+        quarantine: quarantine.map(|p| p.display().to_string()),
+        seconds: start.elapsed().as_secs_f64(),
+    };
+    match a.format {
+        ReportFormat::Json => output::print_json(&out),
+        ReportFormat::Table => output::print_text(&format!(
+            "{}: read {} rows: {} stored, {} already there (duplicates), {} rejected{} in {:.1} s",
+            a.file.display(),
+            out.read,
+            out.accepted,
+            out.duplicates,
+            out.rejected,
+            out.quarantine
+                .as_deref()
+                .map(|q| format!(" (see {q})"))
+                .unwrap_or_default(),
+            out.seconds
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// evaluate
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("when").required(true).args(["as_of", "from"])))]
+pub struct EvaluateArgs {
+    /// Evaluate as of this date: only data up to it is used.
+    #[arg(long, value_parser = parse_day, value_name = "DATE")]
+    pub as_of: Option<Day>,
+    /// First period end of a series (with --to and --every).
+    #[arg(long, value_parser = parse_day, value_name = "DATE", requires_all = ["to", "every"])]
+    pub from: Option<Day>,
+    #[arg(long, value_parser = parse_day, value_name = "DATE")]
+    pub to: Option<Day>,
+    #[arg(long, value_enum)]
+    pub every: Option<Every>,
+    /// The evaluation config (default: custval.toml beside the store).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Every {
+    Month,
+    Quarter,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RunOut {
+    pub run: RunId,
+    pub as_of: String,
+    pub customers: u64,
+    pub tiers: std::collections::BTreeMap<String, u64>,
+    pub classes: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
+    pub seconds: f64,
+    pub notes: Vec<String>,
+}
+
+/// Reads and validates the config; returns its text and the plan.
+pub fn load_plan(path: Option<&Path>, g: &Globals) -> Result<(String, custval_eval::plan::Plan)> {
+    let path = path.map_or_else(|| default_config_path(&g.db), Path::to_path_buf);
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "{}: cannot read the evaluation config (run custval init to write the default)",
+            path.display()
+        )
+    })?;
+    let (plan, warnings) = custval_eval::from_config::plan(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    if !g.quiet {
+        for w in warnings {
+            eprintln!("{}: warning: {w}", path.display());
+        }
+    }
+    Ok((text, plan))
+}
+
+/// Month ends (or quarter ends) from `from` to `to`, inclusive, starting at `from`'s period.
+fn period_ends(from: Day, to: Day, every: Every) -> Vec<Day> {
+    let step = match every {
+        Every::Month => 1,
+        Every::Quarter => 3,
+    };
+    let (mut y, mut m, _) = custval_eval::civil(from);
+    if every == Every::Quarter {
+        m = m.div_ceil(3) * 3;
+    }
+    let mut out = Vec::new();
+    loop {
+        let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        let end = custval_ingest::parse::days_from_ymd(ny, nm, 1).map(|d| d - 1);
+        match end {
+            Some(e) if e <= to => out.push(e),
+            _ => break,
+        }
+        m += step;
+        while m > 12 {
+            m -= 12;
+            y += 1;
+        }
+    }
+    out
+}
+
+pub async fn evaluate_one(
+    store: &SqliteStore,
+    as_of: Day,
+    text: &str,
+    plan: &custval_eval::plan::Plan,
+) -> Result<RunOut> {
+    let start = Instant::now();
+    let data = store
+        .load_dataset(as_of)
+        .await
+        .context("loading the data")?;
+    let eval = custval_eval::evaluate(&data, as_of, plan)?;
+    drop(data);
+    let meta = serde_json::to_string(&eval.summary)?;
+    let seconds = start.elapsed().as_secs_f64();
+    let run = store
+        .create_run(as_of, text, &meta, seconds, &eval.results)
+        .await
+        .context("storing the run")?;
+    let mut tiers = std::collections::BTreeMap::new();
+    for t in ["A", "B", "C"] {
+        tiers.insert(t.to_string(), 0);
+    }
+    let mut classes = std::collections::BTreeMap::new();
+    for (var, counts) in &eval.summary.classes.counts {
+        let m: std::collections::BTreeMap<String, u64> =
+            counts.iter().map(|(k, v)| (k.clone(), v.0)).collect();
+        if var == "tier" {
+            tiers.extend(m);
+        } else if var != "industry" {
+            classes.insert(var.clone(), m);
+        }
+    }
+    Ok(RunOut {
+        run,
+        as_of: custval_eval::format_day(as_of),
+        customers: eval.summary.customers,
+        tiers,
+        classes,
+        seconds: start.elapsed().as_secs_f64(),
+        notes: eval.summary.notes,
+    })
+}
+
+fn run_text(r: &RunOut) -> String {
+    let tiers: Vec<String> = r.tiers.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let mut s = format!(
+        "run {} as of {}: {} customers in {:.1} s; tiers: {}",
+        r.run,
+        r.as_of,
+        r.customers,
+        r.seconds,
+        tiers.join(", ")
+    );
+    if let Some(vc) = r.classes.get("value_class") {
+        let v: Vec<String> = vc.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        s.push_str(&format!("\n  value classes: {}", v.join(", ")));
+    }
+    if let Some(lc) = r.classes.get("lifecycle") {
+        let v: Vec<String> = lc.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        s.push_str(&format!("\n  lifecycle: {}", v.join(", ")));
+    }
+    for n in &r.notes {
+        s.push_str(&format!("\n  note: {n}"));
+    }
+    s
+}
+
+pub fn evaluate(a: EvaluateArgs, g: &Globals) -> Result<()> {
+    let (text, plan) = load_plan(a.config.as_deref(), g)?;
+    let dates = match (a.as_of, a.from, a.to, a.every) {
+        (Some(d), _, _, _) => vec![d],
+        (None, Some(f), Some(t), Some(e)) => {
+            if t < f {
+                bail!("--to is before --from");
+            }
+            let d = period_ends(f, t, e);
+            if d.is_empty() {
+                bail!("no period ends between --from and --to");
+            }
+            d
+        }
+        _ => bail!("give --as-of DATE, or --from DATE --to DATE --every month|quarter"),
+    };
+    let runs = block_on(async {
+        let store = open(g, false).await?;
+        let mut runs = Vec::new();
+        for d in &dates {
+            let r = evaluate_one(&store, *d, &text, &plan).await?;
+            if !g.quiet && a.format == ReportFormat::Table && dates.len() > 1 {
+                eprintln!("run {} as of {} done", r.run, r.as_of);
+            }
+            runs.push(r);
+        }
+        anyhow::Ok(runs)
+    })??;
+    match (a.format, a.as_of.is_some()) {
+        (ReportFormat::Json, true) => output::print_json(&runs[0]),
+        (ReportFormat::Json, false) => output::print_json(&serde_json::json!({ "runs": runs })),
+        (ReportFormat::Table, _) => {
+            let text: Vec<String> = runs.iter().map(run_text).collect();
+            output::print_text(&text.join("\n"))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// customers list / customer show
+
+#[derive(Debug, clap::Subcommand)]
+pub enum CustomersCommand {
+    /// The customers of a run, filtered and sorted.
+    List(ListArgs),
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum CustomerCommand {
+    /// One customer's result, explained.
+    Show(ShowArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// The run (default: the latest).
+    #[arg(long)]
+    pub run: Option<RunId>,
+    #[arg(long)]
+    pub tier: Option<String>,
+    /// A value class, lifecycle stage, potential tier or profit-loyalty class.
+    #[arg(long)]
+    pub class: Option<String>,
+    #[arg(long)]
+    pub industry: Option<String>,
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Substring of the id or name.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// score, clv, spend_12m, customer_id or name.
+    #[arg(long, default_value = "score")]
+    pub sort: ResultSort,
+    /// At most this many rows (default: all for files, 50 on a terminal).
+    #[arg(long)]
+    pub limit: Option<u64>,
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub async fn pick_run(store: &SqliteStore, run: Option<RunId>) -> Result<RunInfo> {
+    match run {
+        Some(id) => Ok(store.run(id).await?),
+        None => store.latest_run().await?.ok_or_else(|| {
+            anyhow::anyhow!("no evaluation run yet: run custval evaluate --as-of DATE first")
+        }),
+    }
+}
+
+fn opt_num(x: Option<f64>) -> Cell {
+    x.map_or(Cell::Empty, Cell::Number)
+}
+
+#[derive(Serialize)]
+struct ListRow<'a> {
+    customer_id: &'a str,
+    name: Option<&'a str>,
+    tier: &'a str,
+    value_class: &'a str,
+    potential_tier: &'a str,
+    lifecycle: &'a str,
+    profit_loyalty: &'a str,
+    score: f64,
+    value_score: f64,
+    potential_score: f64,
+    spend_12m: Option<f64>,
+    clv: Option<f64>,
+    p_alive: Option<f64>,
+    industry: Option<&'a str>,
+    owner: Option<&'a str>,
+}
+
+fn list_row(r: &CustomerResult) -> ListRow<'_> {
+    ListRow {
+        customer_id: &r.customer_id,
+        name: r.name.as_deref(),
+        tier: &r.tier,
+        value_class: &r.value_class,
+        potential_tier: &r.potential_tier,
+        lifecycle: &r.lifecycle,
+        profit_loyalty: &r.profit_loyalty,
+        score: r.score,
+        value_score: r.value_score,
+        potential_score: r.potential_score,
+        spend_12m: r.spend_12m,
+        clv: r.clv,
+        p_alive: r.p_alive,
+        industry: r.industry.as_deref(),
+        owner: r.owner.as_deref(),
+    }
+}
+
+pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
+    let CustomersCommand::List(a) = c;
+    let dest = output::destination(a.format, a.output.as_deref())?;
+    let to_terminal = matches!(dest, Destination::Stdout(Format::Table));
+    let limit = a
+        .limit
+        .unwrap_or(if to_terminal { 50 } else { u64::MAX / 2 });
+    let (run, page) = block_on(async {
+        let store = open(g, false).await?;
+        let run = pick_run(&store, a.run).await?;
+        let q = ResultQuery {
+            tier: a.tier.clone(),
+            class: a.class.clone(),
+            industry: a.industry.clone(),
+            owner: a.owner.clone(),
+            search: a.search.clone(),
+            sort: a.sort,
+            offset: 0,
+            limit,
+            ..ResultQuery::default()
+        };
+        let page = store.results(run.id, &q).await?;
+        anyhow::Ok((run, page))
+    })??;
+    let rows = &page.results;
+    let headers = [
+        "customer_id",
+        "name",
+        "tier",
+        "value_class",
+        "potential_tier",
+        "lifecycle",
+        "profit_loyalty",
+        "score",
+        "value_score",
+        "potential_score",
+        "spend_12m",
+        "clv_12m",
+        "p_alive",
+        "industry",
+        "owner",
+    ];
+    let table = || Table {
+        headers: headers.iter().map(|s| (*s).to_string()).collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::Text(r.customer_id.clone()),
+                    r.name.clone().map_or(Cell::Empty, Cell::Text),
+                    Cell::Text(r.tier.clone()),
+                    Cell::Text(r.value_class.clone()),
+                    Cell::Text(r.potential_tier.clone()),
+                    Cell::Text(r.lifecycle.clone()),
+                    Cell::Text(r.profit_loyalty.clone()),
+                    Cell::Number(r.score),
+                    Cell::Number(r.value_score),
+                    Cell::Number(r.potential_score),
+                    opt_num(r.spend_12m),
+                    opt_num(r.clv),
+                    opt_num(r.p_alive),
+                    r.industry.clone().map_or(Cell::Empty, Cell::Text),
+                    r.owner.clone().map_or(Cell::Empty, Cell::Text),
+                ]
+            })
+            .collect(),
+    };
+    match dest {
+        Destination::Stdout(Format::Json) => {
+            output::print_json(&rows.iter().map(list_row).collect::<Vec<_>>())
+        }
+        Destination::Stdout(Format::Csv) => {
+            output::print_bytes(&custval_export::csv_bytes(&table()))
+        }
+        Destination::Stdout(_) => {
+            let mut text = output::text_table(
+                &[
+                    "customer",
+                    "name",
+                    "tier",
+                    "class",
+                    "lifecycle",
+                    "score",
+                    "spend 12m",
+                    "CLV 12m",
+                    "P(alive)",
+                ],
+                rows.iter().map(|r| {
+                    vec![
+                        r.customer_id.clone(),
+                        r.name.clone().unwrap_or_default(),
+                        r.tier.clone(),
+                        r.value_class.clone(),
+                        r.lifecycle.clone(),
+                        num(r.score, 1),
+                        r.spend_12m.map_or(String::new(), |v| num(v, 2)),
+                        r.clv.map_or(String::new(), |v| num(v, 2)),
+                        r.p_alive.map_or(String::new(), |v| num(v, 3)),
+                    ]
+                }),
+            );
+            text.push_str(&format!(
+                "\nrun {} as of {}: {} of {} matching customers shown (--limit, --format csv|xlsx --output FILE for all)",
+                run.id,
+                custval_eval::format_day(run.as_of),
+                rows.len(),
+                page.total
+            ));
+            output::print_text(&text)
+        }
+        Destination::File(path, tf) => {
+            output::write_file(&path, tf, &table())?;
+            if !g.quiet {
+                eprintln!(
+                    "wrote {} customers of run {} to {}",
+                    rows.len(),
+                    run.id,
+                    path.display()
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    pub id: String,
+    #[arg(long)]
+    pub run: Option<RunId>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+}
+
+pub fn customer(c: CustomerCommand, g: &Globals) -> Result<()> {
+    let CustomerCommand::Show(a) = c;
+    let shown = block_on(async {
+        let store = open(g, false).await?;
+        let run = pick_run(&store, a.run).await?;
+        let result = store
+            .result(run.id, &a.id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("customer {:?} is not in run {}", a.id, run.id))?;
+        let today = custval_ingest::parse::days_from_ymd(
+            chrono::Utc::now()
+                .format("%Y")
+                .to_string()
+                .parse()
+                .unwrap_or(1970),
+            chrono::Utc::now()
+                .format("%m")
+                .to_string()
+                .parse()
+                .unwrap_or(1),
+            chrono::Utc::now()
+                .format("%d")
+                .to_string()
+                .parse()
+                .unwrap_or(1),
+        )
+        .unwrap_or(run.as_of);
+        let ov = store.active_override(&a.id, today).await?;
+        let history = store.tier_history(&a.id).await?;
+        anyhow::Ok(crate::show::explain(&run, &result, ov, history)?)
+    })??;
+    match a.format {
+        ReportFormat::Json => output::print_json(&shown),
+        ReportFormat::Table => output::print_text(&crate::show::text(&shown)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// report
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    #[arg(long)]
+    pub run: Option<RunId>,
+    /// FILE.html (self-contained, with charts) or FILE.xlsx.
+    #[arg(long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Report language.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+pub fn report(a: ReportArgs, g: &Globals) -> Result<()> {
+    if custval_report::ReportFormat::from_path(&a.output).is_none() {
+        bail!("{}: the report is .html or .xlsx", a.output.display());
+    }
+    let (run, results) = block_on(async {
+        let store = open(g, false).await?;
+        let run = pick_run(&store, a.run).await?;
+        let q = ResultQuery {
+            limit: u64::MAX / 2,
+            ..ResultQuery::default()
+        };
+        let page = store.results(run.id, &q).await?;
+        store
+            .audit(
+                "cli",
+                "export_report",
+                &format!("run {}", run.id),
+                &serde_json::json!({"output": a.output.display().to_string()}),
+            )
+            .await?;
+        anyhow::Ok((run, page.results))
+    })??;
+    let summary: custval_eval::RunSummary = serde_json::from_str(&run.meta)
+        .with_context(|| format!("run {}: unreadable run summary", run.id))?;
+    let playbooks = custval_eval::from_config::playbook_lines(&run.config, a.lang == Lang::Zh);
+    let lang = match a.lang {
+        Lang::En => custval_report::Lang::En,
+        Lang::Zh => custval_report::Lang::Zh,
+    };
+    let data = crate::report_data::build(&run, &summary, &results, &playbooks, lang);
+    custval_report::write_report(&data, &a.output)
+        .with_context(|| format!("writing {}", a.output.display()))?;
+    if !g.quiet {
+        eprintln!(
+            "wrote the report of run {} ({} customers) to {}",
+            run.id,
+            results.len(),
+            a.output.display()
+        );
+    }
+    Ok(())
+}

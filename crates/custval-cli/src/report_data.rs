@@ -1,0 +1,373 @@
+//! Fills the report's input from a stored run: the run summary (JSON meta) and the results.
+//!
+//! All numbers come from the run as stored; this module only aggregates (Pareto curve, CLV
+//! histogram, sampled scatter) and picks labels, so the report shows what `customer show`
+//! and `customers list` show.
+
+use custval_classify::{LifecycleStage, PotentialTier, ProfitLoyaltyClass, ValueClass};
+use custval_eval::RunSummary;
+use custval_model::{CustomerResult, RunInfo};
+use custval_report::{
+    BudgetRow, CalibrationRow, ClassRow, ClvModel, HistogramBin, Lang, ReportData, RfmHeatmap,
+    Scatter, ScatterPoint, TierRow, TopCustomer, WeightNote, WeightRow,
+};
+
+/// Most points drawn in the scatter (sampled evenly by rank).
+const SCATTER_POINTS: usize = 3000;
+/// Points of the Pareto curve.
+const PARETO_POINTS: usize = 200;
+
+fn label(dimension: &str, id: &str, zh: bool) -> String {
+    let found = match dimension {
+        "value_class" => ValueClass::ALL
+            .iter()
+            .find(|c| c.id() == id)
+            .map(|c| (c.label_en(), c.label_zh())),
+        "lifecycle" => LifecycleStage::ALL
+            .iter()
+            .find(|c| c.id() == id)
+            .map(|c| (c.label_en(), c.label_zh())),
+        "potential_tier" => PotentialTier::ALL
+            .iter()
+            .find(|c| c.id() == id)
+            .map(|c| (c.label_en(), c.label_zh())),
+        "profit_loyalty" => ProfitLoyaltyClass::ALL
+            .iter()
+            .find(|c| c.id() == id)
+            .map(|c| (c.label_en(), c.label_zh())),
+        _ => None,
+    };
+    match found {
+        Some((en, cn)) => (if zh { cn } else { en }).to_string(),
+        None => id.to_string(),
+    }
+}
+
+fn class_rule(dimension: &str, s: &RunSummary, zh: bool) -> String {
+    let c = &s.classes;
+    match (dimension, zh) {
+        ("value_class", false) => format!(
+            "negative value: net contribution < 0; most valuable: current value score ≥ {:.1}; secondary: potential score ≥ {:.1}; maintain: the rest",
+            c.value_cut, c.potential_cut
+        ),
+        ("value_class", true) => format!(
+            "负值：净贡献 < 0；最有价值：当前价值得分 ≥ {:.1}；二级：潜力得分 ≥ {:.1}；维持：其余",
+            c.value_cut, c.potential_cut
+        ),
+        ("potential_tier", false) => format!("high: potential ≥ {:.1}; medium: ≥ {:.1}; low: the rest", c.potential_tier_cuts.0, c.potential_tier_cuts.1),
+        ("potential_tier", true) => format!("高：潜力得分 ≥ {:.1}；中：≥ {:.1}；低：其余", c.potential_tier_cuts.0, c.potential_tier_cuts.1),
+        ("profit_loyalty", false) => format!("profit cut {:.2}, loyalty cut {:.0}", c.profit_cut, c.loyalty_cut),
+        ("profit_loyalty", true) => format!("利润线 {:.2}，忠诚线 {:.0}", c.profit_cut, c.loyalty_cut),
+        ("lifecycle", false) => "rules in order: prospect, new (≤ 90 days), churned, declining, single order, loyal, growing".into(),
+        ("lifecycle", true) => "依次判断：潜在、新客户（≤90天）、流失、衰退、仅一单、忠诚、成长".into(),
+        ("cluster", false) => c.cluster_selection.clone(),
+        ("cluster", true) => c.cluster_selection.clone(),
+        _ => String::new(),
+    }
+}
+
+/// Builds the report input. `playbooks` maps "variable:value" to (field, text) lines.
+pub fn build(
+    run: &RunInfo,
+    summary: &RunSummary,
+    results: &[CustomerResult],
+    playbooks: &[(String, Vec<(String, String)>)],
+    lang: Lang,
+) -> ReportData {
+    let zh = lang == Lang::Zh;
+    let spend = |r: &CustomerResult| r.spend_12m.unwrap_or(0.0).max(0.0);
+    let total_spend: f64 = results.iter().map(spend).sum();
+
+    let tiers: Vec<TierRow> = ["A", "B", "C"]
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            let (n, v) = results
+                .iter()
+                .filter(|r| r.tier == *t)
+                .fold((0u64, 0.0), |(n, v), r| (n + 1, v + spend(r)));
+            let cut = summary.classes.tier_cuts.get(k).copied().unwrap_or(1.0);
+            let basis = &summary.classes.tier_basis;
+            TierRow {
+                tier: (*t).to_string(),
+                customers: n,
+                value: v,
+                value_share: if total_spend > 0.0 {
+                    v / total_spend
+                } else {
+                    0.0
+                },
+                rule: if zh {
+                    format!("按 {basis} 降序累计占比至 {:.0}%", 100.0 * cut)
+                } else {
+                    format!(
+                        "customers ranked by {basis} up to {:.0}% of the cumulative total",
+                        100.0 * cut
+                    )
+                },
+            }
+        })
+        .collect();
+
+    let mut classes = Vec::new();
+    for dim in [
+        "value_class",
+        "potential_tier",
+        "lifecycle",
+        "profit_loyalty",
+        "cluster",
+    ] {
+        let Some(counts) = summary.classes.counts.get(dim) else {
+            continue;
+        };
+        for (class, (n, s, _)) in counts {
+            let key = format!("{dim}:{class}");
+            let playbook = playbooks
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, p)| p.clone())
+                .unwrap_or_default();
+            let label = if dim == "cluster" {
+                summary
+                    .classes
+                    .clusters
+                    .iter()
+                    .find(|c| c.id.to_string() == *class)
+                    .map(|c| {
+                        format!(
+                            "{class}: {}",
+                            if zh {
+                                &c.description_zh
+                            } else {
+                                &c.description_en
+                            }
+                        )
+                    })
+                    .unwrap_or_else(|| class.clone())
+            } else {
+                label(dim, class, zh)
+            };
+            classes.push(ClassRow {
+                dimension: dim.to_string(),
+                class: class.clone(),
+                label,
+                customers: *n,
+                value: *s,
+                rule: class_rule(dim, summary, zh),
+                playbook,
+            });
+        }
+    }
+
+    let mut sorted: Vec<f64> = results.iter().map(spend).collect();
+    sorted.sort_unstable_by(|a, b| b.total_cmp(a));
+    let n = sorted.len().max(1);
+    let mut pareto = vec![(0.0, 0.0)];
+    let mut cum = 0.0;
+    let step = (n / PARETO_POINTS).max(1);
+    for (i, v) in sorted.iter().enumerate() {
+        cum += v;
+        if (i + 1) % step == 0 || i + 1 == sorted.len() {
+            pareto.push((
+                (i + 1) as f64 / n as f64,
+                if total_spend > 0.0 {
+                    cum / total_spend
+                } else {
+                    0.0
+                },
+            ));
+        }
+    }
+
+    let stride = (results.len() / SCATTER_POINTS).max(1);
+    let scatter = Scatter {
+        points: results
+            .iter()
+            .step_by(stride)
+            .map(|r| ScatterPoint {
+                x: r.value_score,
+                y: r.potential_score,
+                class: r.value_class.clone(),
+            })
+            .collect(),
+        x_cut: summary.classes.value_cut,
+        y_cut: summary.classes.potential_cut,
+    };
+
+    let clvs: Vec<f64> = results
+        .iter()
+        .filter_map(|r| r.clv)
+        .filter(|v| v.is_finite())
+        .collect();
+    let mut clv_histogram = Vec::new();
+    if !clvs.is_empty() {
+        let mut s = clvs.clone();
+        s.sort_unstable_by(f64::total_cmp);
+        // Bins over the 1st–99th percentile so that a few whales do not flatten the picture;
+        // the outer bins take the tails.
+        let lo = s[s.len() / 100];
+        let hi = s[(s.len() * 99 / 100).min(s.len() - 1)];
+        let bins = 20usize;
+        let width = ((hi - lo) / bins as f64).max(f64::MIN_POSITIVE);
+        let mut counts = vec![0u64; bins];
+        for v in &clvs {
+            let k = (((v - lo) / width).floor().max(0.0) as usize).min(bins - 1);
+            counts[k] += 1;
+        }
+        clv_histogram = counts
+            .into_iter()
+            .enumerate()
+            .map(|(k, c)| HistogramBin {
+                lo: lo + k as f64 * width,
+                hi: lo + (k + 1) as f64 * width,
+                customers: c,
+            })
+            .collect();
+    }
+
+    let weights: Vec<WeightRow> = summary
+        .indicators
+        .iter()
+        .map(|i| {
+            let dim = format!("{:?}", i.dimension).to_lowercase();
+            WeightRow {
+                method: summary
+                    .weights
+                    .iter()
+                    .find(|w| w.dimension == i.dimension)
+                    .map(|w| w.method.clone())
+                    .unwrap_or_default(),
+                dimension: dim,
+                indicator: i.id.clone(),
+                label: if zh {
+                    i.name_zh.clone()
+                } else {
+                    i.name_en.clone()
+                },
+                weight: i.weight,
+                direction: format!("{:?}", i.params.direction).to_lowercase(),
+                normalization: format!("{:?}", i.params.norm).to_lowercase(),
+            }
+        })
+        .collect();
+    let weight_notes = summary
+        .weights
+        .iter()
+        .map(|w| WeightNote {
+            dimension: format!("{:?}", w.dimension).to_lowercase(),
+            note: w.note.clone(),
+        })
+        .collect();
+
+    let budget = summary
+        .budget
+        .as_ref()
+        .map(|b| {
+            b.lines
+                .iter()
+                .map(|(class, _, amount, share, _)| BudgetRow {
+                    class: class.clone(),
+                    label: label(&b.by, class, zh),
+                    amount: *amount,
+                    share: *share,
+                    basis: b.basis.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let mut top: Vec<&CustomerResult> = results.iter().collect();
+    top.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let top_customers = top
+        .iter()
+        .take(50)
+        .map(|r| {
+            let actions = serde_json::from_str::<custval_eval::classes::Detail>(&r.detail)
+                .map(|d| {
+                    d.actions
+                        .iter()
+                        .map(|a| {
+                            if zh {
+                                a.text_zh.clone()
+                            } else {
+                                a.text.clone()
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            TopCustomer {
+                customer_id: r.customer_id.clone(),
+                name: r.name.clone().unwrap_or_default(),
+                tier: r.tier.clone(),
+                value_class: label("value_class", &r.value_class, zh),
+                lifecycle: label("lifecycle", &r.lifecycle, zh),
+                score: r.score,
+                value_score: r.value_score,
+                potential_score: r.potential_score,
+                clv: r.clv.unwrap_or(f64::NAN),
+                p_alive: r.p_alive.unwrap_or(f64::NAN),
+                actions,
+            }
+        })
+        .collect();
+
+    let clv_model = summary.clv.purchases.as_ref().map(|m| ClvModel {
+        name: m.model.clone(),
+        parameters: m.params.clone(),
+        log_likelihood: m.log_likelihood,
+        converged: m.converged,
+        calibration: summary.clv.calibration.as_ref().map(|c| {
+            c.buckets
+                .iter()
+                .map(|(b, n, p, a)| CalibrationRow {
+                    bucket: b.clone(),
+                    customers: *n as u64,
+                    predicted: *p,
+                    actual: *a,
+                })
+                .collect()
+        }),
+    });
+    let mut config_summary = vec![
+        format!(
+            "score = {} × current value + {} × potential",
+            summary.current_weight, summary.potential_weight
+        ),
+        format!("{} indicators", summary.indicators.len()),
+    ];
+    if let Some(c) = &summary.clv.calibration {
+        config_summary.push(format!(
+            "CLV holdout since {}: predicted {:.0} vs actual {:.0} repeat purchases (MAE {:.3} per customer)",
+            c.calibration_end, c.total_predicted, c.total_actual, c.mae
+        ));
+    }
+
+    ReportData {
+        language: lang,
+        run: custval_report::RunInfo {
+            id: run.id,
+            as_of: custval_eval::format_day(run.as_of),
+            created_at: run.created_at.clone(),
+            customers: run.customers,
+            seconds: run.seconds,
+            config_summary,
+            clv_model,
+        },
+        tiers,
+        classes,
+        pareto,
+        scatter,
+        rfm_heatmap: RfmHeatmap {
+            customers: summary.classes.rfm_grid,
+            mean_monetary: summary.classes.rfm_grid_monetary,
+        },
+        clv_histogram,
+        weights,
+        weight_notes,
+        budget,
+        top_customers,
+        alerts: Vec::new(),
+        notes: summary.notes.clone(),
+    }
+}

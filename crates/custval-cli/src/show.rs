@@ -1,0 +1,322 @@
+//! `customer show`: one customer's result with everything that explains it.
+//!
+//! The explanation is rebuilt from what the run stored — the indicator definitions and
+//! normalization parameters in the run summary, and the customer's raw values, normalized
+//! values, points, rules and actions in its detail — never recomputed from today's data, so it
+//! is the explanation of that run.
+
+use anyhow::{Context, Result};
+use custval_classify::Explain;
+use custval_eval::RunSummary;
+use custval_eval::classes::{Action, Detail};
+use custval_model::{CustomerResult, RunInfo};
+use custval_store::{Override, TierPoint};
+use serde::Serialize;
+
+use crate::output::{num, text_table};
+
+#[derive(Debug, Serialize)]
+pub struct IndicatorLine {
+    pub id: String,
+    pub name: String,
+    pub name_zh: String,
+    pub dimension: String,
+    pub raw: Option<f64>,
+    pub normalized: Option<f64>,
+    /// Weight within its dimension.
+    pub weight: f64,
+    /// Points of the total score.
+    pub points: f64,
+    pub how: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClassLine {
+    pub class: String,
+    pub rule: String,
+    pub rule_zh: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OverrideOut {
+    pub tier: String,
+    pub reason: String,
+    pub author: String,
+    pub until: Option<String>,
+    pub created_at: String,
+    pub computed_tier: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Shown {
+    pub customer_id: String,
+    pub name: Option<String>,
+    pub industry: Option<String>,
+    pub owner: Option<String>,
+    pub run: i64,
+    pub as_of: String,
+    pub score: f64,
+    pub value_score: f64,
+    pub potential_score: f64,
+    pub tier: String,
+    pub class: String,
+    pub potential_tier: String,
+    pub lifecycle_stage: String,
+    pub profit_loyalty: String,
+    pub cluster: Option<u32>,
+    pub rfm_segment: Option<String>,
+    pub clv: Option<f64>,
+    pub p_alive: Option<f64>,
+    pub spend_12m: Option<f64>,
+    /// Indicator id → points of the total score.
+    pub contributions: std::collections::BTreeMap<String, f64>,
+    pub indicators: Vec<IndicatorLine>,
+    pub score_formula: String,
+    pub rules: std::collections::BTreeMap<String, ClassLine>,
+    pub actions: Vec<Action>,
+    pub cross_sell: Vec<String>,
+    #[serde(rename = "override")]
+    pub override_: Option<OverrideOut>,
+    pub tier_history: Vec<TierPoint>,
+}
+
+fn how(p: &custval_eval::scoring::NormParams) -> String {
+    use custval_eval::scoring::Norm;
+    let dir = match p.direction {
+        custval_eval::scoring::Direction::Benefit => "more is better",
+        custval_eval::scoring::Direction::Cost => "less is better",
+    };
+    let norm = match p.norm {
+        Norm::Minmax => format!(
+            "min-max between {} and {} (1st–99th percentile)",
+            num(p.lo, 2),
+            num(p.hi, 2)
+        ),
+        Norm::LogMinmax => format!("min-max of ln(1+x) between {:.3} and {:.3}", p.lo, p.hi),
+        Norm::Rank => format!("percentile rank among {} customers", p.known),
+        Norm::Zscore => format!(
+            "normal CDF of the z-score (mean {:.3}, sd {:.3})",
+            p.mean, p.sd
+        ),
+        Norm::None => "taken as is (0–1)".into(),
+    };
+    let missing = match p.imputed {
+        Some(v) => format!("; missing → {}", num(v, 3)),
+        None => format!("; missing → {:?}", p.missing).to_lowercase(),
+    };
+    format!("{norm}, {dir}{missing}")
+}
+
+pub fn explain(
+    run: &RunInfo,
+    r: &CustomerResult,
+    ov: Option<Override>,
+    history: Vec<TierPoint>,
+) -> Result<Shown> {
+    let summary: RunSummary = serde_json::from_str(&run.meta)
+        .with_context(|| format!("run {}: unreadable run summary", run.id))?;
+    let d: Detail = serde_json::from_str(&r.detail)
+        .with_context(|| format!("run {}: unreadable result of {}", run.id, r.customer_id))?;
+    let mut indicators = Vec::new();
+    let mut contributions = std::collections::BTreeMap::new();
+    for (j, ind) in summary.indicators.iter().enumerate() {
+        let points = d.points.get(j).copied().unwrap_or(0.0);
+        contributions.insert(ind.id.clone(), points);
+        indicators.push(IndicatorLine {
+            id: ind.id.clone(),
+            name: ind.name_en.clone(),
+            name_zh: ind.name_zh.clone(),
+            dimension: format!("{:?}", ind.dimension).to_lowercase(),
+            raw: d.raw.get(j).copied().flatten(),
+            normalized: d.norm.get(j).copied().flatten(),
+            weight: ind.weight,
+            points,
+            how: how(&ind.params),
+        });
+    }
+    let basis = &summary.classes.tier_basis;
+    let mut rules = std::collections::BTreeMap::new();
+    rules.insert(
+        "tier".to_string(),
+        ClassLine {
+            class: r.tier.clone(),
+            rule: d.tier_rule.explain_en(&r.tier, basis),
+            rule_zh: d.tier_rule.explain_zh(&r.tier, basis),
+        },
+    );
+    rules.insert(
+        "value_class".to_string(),
+        ClassLine {
+            class: r.value_class.clone(),
+            rule: d.value_rule.explain_en(),
+            rule_zh: d.value_rule.explain_zh(),
+        },
+    );
+    rules.insert(
+        "potential_tier".to_string(),
+        ClassLine {
+            class: r.potential_tier.clone(),
+            rule: d.potential_rule.explain_en(),
+            rule_zh: d.potential_rule.explain_zh(),
+        },
+    );
+    rules.insert(
+        "lifecycle".to_string(),
+        ClassLine {
+            class: r.lifecycle.clone(),
+            rule: d.lifecycle_rule.explain_en(),
+            rule_zh: d.lifecycle_rule.explain_zh(),
+        },
+    );
+    rules.insert(
+        "profit_loyalty".to_string(),
+        ClassLine {
+            class: r.profit_loyalty.clone(),
+            rule: d.profit_loyalty_rule.explain_en(),
+            rule_zh: d.profit_loyalty_rule.explain_zh(),
+        },
+    );
+    if let Some(k) = r.cluster
+        && let Some(c) = summary.classes.clusters.iter().find(|c| c.id == k)
+    {
+        rules.insert(
+            "cluster".to_string(),
+            ClassLine {
+                class: k.to_string(),
+                rule: c.description_en.clone(),
+                rule_zh: c.description_zh.clone(),
+            },
+        );
+    }
+    let override_ = ov.map(|o| OverrideOut {
+        tier: o.tier,
+        reason: o.reason,
+        author: o.author,
+        until: o.until.map(custval_eval::format_day),
+        created_at: o.created_at,
+        computed_tier: r.tier.clone(),
+    });
+    Ok(Shown {
+        customer_id: r.customer_id.clone(),
+        name: r.name.clone(),
+        industry: r.industry.clone(),
+        owner: r.owner.clone(),
+        run: run.id,
+        as_of: custval_eval::format_day(run.as_of),
+        score: r.score,
+        value_score: r.value_score,
+        potential_score: r.potential_score,
+        tier: override_
+            .as_ref()
+            .map_or_else(|| r.tier.clone(), |o| o.tier.clone()),
+        class: r.value_class.clone(),
+        potential_tier: r.potential_tier.clone(),
+        lifecycle_stage: r.lifecycle.clone(),
+        profit_loyalty: r.profit_loyalty.clone(),
+        cluster: r.cluster,
+        rfm_segment: r.rfm_segment.clone(),
+        clv: r.clv,
+        p_alive: r.p_alive,
+        spend_12m: r.spend_12m,
+        contributions,
+        indicators,
+        score_formula: format!(
+            "score = {} × current value score ({:.1}) + {} × potential score ({:.1}) = {:.1}; each indicator's points = 100 × weight × normalized value × dimension weight",
+            summary.current_weight,
+            r.value_score,
+            summary.potential_weight,
+            r.potential_score,
+            r.score
+        ),
+        rules,
+        actions: d.actions,
+        cross_sell: d.cross_sell,
+        override_,
+        tier_history: history,
+    })
+}
+
+fn opt(x: Option<f64>, decimals: usize) -> String {
+    x.map_or_else(|| "—".into(), |v| num(v, decimals))
+}
+
+pub fn text(s: &Shown) -> String {
+    let mut out = format!(
+        "{} {}  (run {} as of {})\n",
+        s.customer_id,
+        s.name.as_deref().unwrap_or(""),
+        s.run,
+        s.as_of
+    );
+    out.push_str(&format!(
+        "tier {}  ·  {}  ·  {}  ·  score {:.1} (current value {:.1}, potential {:.1})\n",
+        s.tier, s.class, s.lifecycle_stage, s.score, s.value_score, s.potential_score
+    ));
+    out.push_str(&format!(
+        "CLV 12m {}  ·  P(alive) {}  ·  12-month spend {}\n",
+        opt(s.clv, 2),
+        opt(s.p_alive, 3),
+        opt(s.spend_12m, 2)
+    ));
+    if let Some(o) = &s.override_ {
+        out.push_str(&format!(
+            "OVERRIDE: tier {} (computed {}) by {}: {}{}\n",
+            o.tier,
+            o.computed_tier,
+            o.author,
+            o.reason,
+            o.until
+                .as_deref()
+                .map(|u| format!(" until {u}"))
+                .unwrap_or_default()
+        ));
+    }
+    out.push_str("\nWhy this score\n");
+    out.push_str(&text_table(
+        &[
+            "indicator",
+            "dimension",
+            "raw",
+            "normalized",
+            "weight",
+            "points",
+            "how",
+        ],
+        s.indicators.iter().map(|i| {
+            vec![
+                i.id.clone(),
+                i.dimension.clone(),
+                opt(i.raw, 2),
+                opt(i.normalized, 3),
+                num(i.weight, 3),
+                num(i.points, 2),
+                i.how.clone(),
+            ]
+        }),
+    ));
+    out.push_str(&format!("\n{}\n\nWhy these classes\n", s.score_formula));
+    for (k, c) in &s.rules {
+        out.push_str(&format!("  {k}: {} — {}\n", c.class, c.rule));
+    }
+    out.push_str("\nRecommended actions\n");
+    if s.actions.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for (k, a) in s.actions.iter().enumerate() {
+        out.push_str(&format!(
+            "  {}. {}\n     because {}\n",
+            k + 1,
+            a.text,
+            a.reason
+        ));
+    }
+    if s.tier_history.len() > 1 {
+        let h: Vec<String> = s
+            .tier_history
+            .iter()
+            .map(|p| format!("{} {}", custval_eval::format_day(p.as_of), p.tier))
+            .collect();
+        out.push_str(&format!("\nTier history: {}\n", h.join(" → ")));
+    }
+    out
+}
