@@ -521,8 +521,11 @@ fn demo_runs() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        text.contains("RFM segments") && text.contains("ABC classes"),
-        "{text}"
-    );
+    let demo = dir.path().join("demo");
+    assert!(text.contains("Report:"), "{text}");
+    for f in ["custval.db", "custval.toml", "report.html", "report-zh.html"] {
+        assert!(demo.join(f).exists(), "{f} missing");
+    }
+    let html = std::fs::read_to_string(demo.join("report.html")).expect("report");
+    assert!(html.contains("<svg") && html.contains("most"), "report without charts");
 }

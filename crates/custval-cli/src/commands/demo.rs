@@ -1,107 +1,149 @@
-//! `custval demo`: generate a company and walk through the analysis on it.
+//! `custval demo`: the whole journey on a generated company — generate, create a workspace,
+//! import every table, evaluate, write the report — and how to continue.
+//!
+//! Everything lives in the demo folder (`custval-demo/` by default): the generated files, the
+//! store `custval.db`, the config `custval.toml` and the reports, so that a demo never touches
+//! a real workspace in the current directory. Running it again starts the demo store afresh
+//! (only in a folder the generator made, recognized by its `truth.csv`).
 
 use std::path::PathBuf;
 
-use anyhow::Result;
-use custval_segment::abc::{self, Basis};
-use custval_segment::rfm;
+use anyhow::{Result, bail};
 
 use crate::Globals;
-use crate::commands::{abc as abc_cmd, generate, rfm as rfm_cmd};
+use crate::commands::import::{self, Table};
+use crate::commands::{generate, workspace};
 use crate::input::InputOpts;
+use crate::output::ReportFormat;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Customers in the demo company.
     #[arg(long, default_value_t = 2_000)]
     pub customers: u64,
-    /// Where the generated files go.
+    /// Where the generated files, the store and the report go.
     #[arg(long, default_value = "custval-demo", value_name = "DIR")]
     pub dir: PathBuf,
     /// Random seed.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Months of history.
+    #[arg(long, default_value_t = 36)]
+    pub months: u32,
 }
 
 pub fn run(a: Args, g: &Globals) -> Result<()> {
-    let gen_args = generate::Args {
-        customers: a.customers,
-        seed: a.seed,
-        months: 24,
-        end_date: None,
-        output: a.dir.clone(),
-        format: generate::FileFormat::Csv,
-    };
-    eprintln!(
-        "1/3 generating a B2B company with {} customers in {}",
-        a.customers,
-        a.dir.display()
-    );
-    let summary = generate::generate(&gen_args, g)?;
-    let as_of = custval_ingest::parse::parse_date(&summary.end_date.to_string())
-        .ok_or_else(|| anyhow::anyhow!("the generator's end date is not a date"))?;
-    let tx = a.dir.join("transactions.csv");
-    eprintln!("2/3 RFM segments as of {}", summary.end_date);
-    let opts = InputOpts {
-        encoding: custval_ingest::EncodingChoice::Auto,
-        sheet: None,
-        delimiter: None,
-        quarantine: None,
-        strict: false,
-    };
-    let source = opts.open(&tx)?;
-    let agg = rfm_cmd::aggregate(&source, "customer_id", "order_date", "amount", as_of, g)?;
-    opts.settle(&source, &agg.report, g)?;
-    let (thresholds, scores) = rfm::score(&agg.values, 5)?;
-    let rules = rfm::RuleSet::default_table();
-    let mut counts: Vec<(String, usize, f64)> = Vec::new();
-    for (v, s) in agg.values.iter().zip(&scores) {
-        let name = rules.name(s, 5);
-        match counts.iter_mut().find(|c| c.0 == name) {
-            Some(c) => {
-                c.1 += 1;
-                c.2 += v.monetary;
+    let db = a.dir.join("custval.db");
+    if db.exists() {
+        if !a.dir.join("truth.csv").exists() {
+            bail!(
+                "{} holds a store that the demo did not make; choose another --dir",
+                a.dir.display()
+            );
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let p = PathBuf::from(format!("{}{suffix}", db.display()));
+            if p.exists() {
+                std::fs::remove_file(&p)?;
             }
-            None => counts.push((name.to_string(), 1, v.monetary)),
         }
     }
-    counts.sort_by(|x, y| y.2.total_cmp(&x.2));
-    let total: f64 = agg.values.iter().map(|v| v.monetary).sum();
-    let n = agg.values.len() as f64;
-    let mut text = format!(
-        "custval demo — {} customers, {} orders, {} to {}\n\nRFM segments (monetary breaks {}):\n",
-        agg.values.len(),
-        agg.report.accepted(),
-        summary.start_date,
-        summary.end_date,
-        thresholds
-            .monetary
-            .iter()
-            .map(|x| crate::output::num(*x, 0))
-            .collect::<Vec<_>>()
-            .join(" | ")
+    let note = |s: String| {
+        if !g.quiet {
+            eprintln!("{s}");
+        }
+    };
+    note(format!(
+        "1/5 generating a B2B company with {} customers in {}",
+        a.customers,
+        a.dir.display()
+    ));
+    let summary = generate::generate(
+        &generate::Args {
+            customers: a.customers,
+            seed: a.seed,
+            months: a.months,
+            end_date: None,
+            output: a.dir.clone(),
+            format: generate::FileFormat::Csv,
+        },
+        g,
+    )?;
+    let dg = Globals {
+        db: db.display().to_string(),
+        quiet: true,
+    };
+    note(format!("2/5 creating the workspace {}", db.display()));
+    workspace::init(workspace::InitArgs { force: true }, &dg)?;
+    note(
+        "3/5 importing customers, transactions, costs, interactions, surveys, contracts, payments"
+            .into(),
     );
-    text.push_str(&crate::output::text_table(
-        &["segment", "customers", "% customers", "% revenue"],
-        counts.iter().map(|(name, c, m)| {
-            vec![
-                name.clone(),
-                c.to_string(),
-                crate::output::pct(*c as f64 / n),
-                crate::output::pct(m / total),
-            ]
-        }),
+    for (table, file) in [
+        (Table::Customers, "customers.csv"),
+        (Table::Transactions, "transactions.csv"),
+        (Table::Costs, "costs.csv"),
+        (Table::Interactions, "interactions.csv"),
+        (Table::Surveys, "surveys.csv"),
+        (Table::Contracts, "contracts.csv"),
+        (Table::Payments, "payments.csv"),
+    ] {
+        workspace::import(
+            import::Args {
+                table,
+                file: a.dir.join(file),
+                map: Vec::new(),
+                input: InputOpts {
+                    encoding: custval_ingest::EncodingChoice::Auto,
+                    sheet: None,
+                    delimiter: None,
+                    quarantine: None,
+                    strict: false,
+                },
+                format: ReportFormat::Table,
+            },
+            &dg,
+        )?;
+    }
+    let as_of = custval_ingest::parse::parse_date(&summary.end_date.to_string())
+        .ok_or_else(|| anyhow::anyhow!("the generator's end date is not a date"))?;
+    note(format!(
+        "4/5 evaluating every customer as of {}",
+        summary.end_date
     ));
-    eprintln!("3/3 ABC classes by revenue");
-    let cuts = [0.8, 0.95];
-    let values: Vec<f64> = agg.values.iter().map(|v| v.monetary).collect();
-    let rows = abc::classify(&values, &cuts, Basis::Value)?;
-    text.push_str("\n\nABC classes by revenue (二八法则):\n");
-    text.push_str(&abc_cmd::summary(&rows, &cuts));
-    text.push_str(&format!(
-        "\n\nNext: custval rfm --transactions {tx} --customer-col customer_id --date-col order_date \\\n        --amount-col amount --as-of {end} --output rfm.xlsx\n      custval abc --input {tx} --id-col customer_id --value-col amount --output abc.csv\n",
-        tx = tx.display(),
-        end = summary.end_date
-    ));
-    crate::output::print_text(&text)
+    workspace::evaluate(
+        workspace::EvaluateArgs {
+            as_of: Some(as_of),
+            from: None,
+            to: None,
+            every: None,
+            config: None,
+            format: ReportFormat::Table,
+        },
+        &dg,
+    )?;
+    let report = a.dir.join("report.html");
+    let report_zh = a.dir.join("report-zh.html");
+    note("5/5 writing the reports".into());
+    for (path, lang) in [
+        (&report, workspace::Lang::En),
+        (&report_zh, workspace::Lang::Zh),
+    ] {
+        workspace::report(
+            workspace::ReportArgs {
+                run: None,
+                output: path.clone(),
+                lang,
+            },
+            &dg,
+        )?;
+    }
+    let dbs = db.display();
+    crate::output::print_text(&format!(
+        "\nReport: {}  (中文: {})\nThe workspace is {dbs}; continue with, for example:\n  custval --db {dbs} customers list --tier A\n  custval --db {dbs} customer show <ID>\n  custval --db {dbs} customers list --class secondary --output secondary.xlsx\n  custval --db {dbs} evaluate --from 2025-07-31 --to {} --every quarter\nEdit {} to change indicators, weights, classes and playbooks.",
+        report.display(),
+        report_zh.display(),
+        summary.end_date,
+        a.dir.join("custval.toml").display()
+    ))
 }
