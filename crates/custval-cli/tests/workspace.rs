@@ -115,7 +115,7 @@ fn the_whole_journey_on_generated_data() {
     let run = ws.run_json(&["evaluate", "--as-of", "2026-06-30", "--format", "json"]);
     assert_eq!(run["as_of"], "2026-06-30");
     let n = run["customers"].as_u64().expect("customers");
-    assert!(n >= 250 && n <= 300, "{run}");
+    assert!((250..=300).contains(&n), "{run}");
     let tiers = run["tiers"].as_object().expect("tiers");
     let sum: u64 = tiers.values().filter_map(Value::as_u64).sum();
     assert_eq!(sum, n);
