@@ -99,7 +99,12 @@ fn main() -> ExitCode {
         eprintln!("custval: internal error: {msg} (please report this)");
     }));
     let cli = Cli::parse();
-    let filter = if cli.quiet { "error" } else { "warn" };
+    // sqlx warns about every statement over a second; on a million rows that is expected.
+    let filter = if cli.quiet {
+        "error"
+    } else {
+        "warn,sqlx=error"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CUSTVAL_LOG")

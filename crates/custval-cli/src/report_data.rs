@@ -276,6 +276,9 @@ pub fn build(
         })
         .unwrap_or_default();
 
+    let plan = custval_eval::from_config::plan(&run.config)
+        .ok()
+        .map(|(p, _)| p);
     let mut top: Vec<&CustomerResult> = results.iter().collect();
     top.sort_by(|a, b| b.score.total_cmp(&a.score));
     let top_customers = top
@@ -283,17 +286,12 @@ pub fn build(
         .take(50)
         .map(|r| {
             let actions = serde_json::from_str::<custval_eval::classes::Detail>(&r.detail)
-                .map(|d| {
-                    d.actions
-                        .iter()
-                        .map(|a| {
-                            if zh {
-                                a.text_zh.clone()
-                            } else {
-                                a.text.clone()
-                            }
-                        })
-                        .collect()
+                .map(|d| match &plan {
+                    Some(p) => custval_eval::classes::render_actions(&d.actions, p, &d.cross_sell)
+                        .into_iter()
+                        .map(|a| if zh { a.text_zh } else { a.text })
+                        .collect(),
+                    None => Vec::new(),
                 })
                 .unwrap_or_default();
             TopCustomer {

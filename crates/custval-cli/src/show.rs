@@ -229,7 +229,12 @@ pub fn explain(
             r.score
         ),
         rules,
-        actions: d.actions,
+        actions: match custval_eval::from_config::plan(&run.config) {
+            Ok((plan, _)) => {
+                custval_eval::classes::render_actions(&d.actions, &plan, &d.cross_sell)
+            }
+            Err(_) => Vec::new(),
+        },
         cross_sell: d.cross_sell,
         override_,
         tier_history: history,

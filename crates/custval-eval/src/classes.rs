@@ -82,6 +82,117 @@ pub struct Action {
     pub source: String,
 }
 
+/// Where an action comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Rule,
+    CrossSell,
+    Playbook,
+}
+
+/// An action as stored: which rule or playbook, and the customer's figures. The words come
+/// from the run's own config when the action is shown ([`render_actions`]), so a million
+/// stored results do not repeat the same sentences a million times.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredAction {
+    pub id: String,
+    pub source: Source,
+    /// Rule: `variable = value, …`; cross-sell: class and industry; playbook: the field.
+    pub figures: String,
+}
+
+/// The playbook field a customer's action is taken from: the first of these that is set.
+fn playbook_field(pb: &crate::plan::PlaybookPlan) -> Option<&str> {
+    [
+        "retention",
+        "cross_sell",
+        "abandonment",
+        "service_level",
+        "contact_frequency",
+    ]
+    .into_iter()
+    .find(|want| {
+        pb.fields
+            .iter()
+            .any(|(f, en, _)| f == want && !en.is_empty())
+    })
+}
+
+/// Rounds to 6 significant digits: explanations need no more, and JSON stays short.
+fn round6(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let mag = 10f64.powi(5 - x.abs().log10().floor() as i32);
+    let r = (x * mag).round() / mag;
+    if r.is_finite() { r } else { x }
+}
+
+/// Stored actions in words, with their reasons, from the plan of the run that made them.
+pub fn render_actions(stored: &[StoredAction], plan: &Plan, cross_sell: &[String]) -> Vec<Action> {
+    stored
+        .iter()
+        .map(|s| match s.source {
+            Source::Rule => {
+                let rule = plan.actions.iter().find(|a| a.id == s.id);
+                Action {
+                    id: s.id.clone(),
+                    text: rule.map_or_else(|| s.id.clone(), |r| r.text_en.clone()),
+                    text_zh: rule.map_or_else(|| s.id.clone(), |r| r.text_zh.clone()),
+                    reason: format!(
+                        "rule {}: {} ({})",
+                        s.id,
+                        rule.map_or("", |r| r.when_text.as_str()),
+                        s.figures
+                    ),
+                    reason_zh: format!(
+                        "规则 {}：{}（{}）",
+                        s.id,
+                        rule.map_or("", |r| r.when_text.as_str()),
+                        s.figures.replace(", ", "，")
+                    ),
+                    source: "rule".into(),
+                }
+            }
+            Source::CrossSell => {
+                let list = cross_sell.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+                let share = 100.0 * crate::features::CROSS_SELL_PEER_SHARE;
+                Action {
+                    id: s.id.clone(),
+                    text: format!("Offer {list}: commonly bought by its industry peers"),
+                    text_zh: format!("推荐 {list}：同行业客户普遍购买"),
+                    reason: format!(
+                        "{}; {} categories that ≥{share:.0}% of the industry's buyers buy are missing",
+                        s.figures,
+                        cross_sell.len()
+                    ),
+                    reason_zh: format!(
+                        "{}；同行业 ≥{share:.0}% 的客户购买的 {} 个品类尚未购买",
+                        s.figures.replace(", ", "，"),
+                        cross_sell.len()
+                    ),
+                    source: "cross_sell".into(),
+                }
+            }
+            Source::Playbook => {
+                let mut parts = s.id.splitn(3, ':').skip(1);
+                let (var, value) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+                let pb = plan.playbooks.iter().find(|p| p.variable == var && p.value == value);
+                let line = pb.and_then(|p| p.fields.iter().find(|(f, _, _)| *f == s.figures));
+                Action {
+                    id: s.id.clone(),
+                    text: line.map_or_else(|| s.id.clone(), |l| l.1.clone()),
+                    text_zh: line.map_or_else(|| s.id.clone(), |l| l.2.clone()),
+                    reason: format!("playbook for {var} = {value} ({})", s.figures),
+                    reason_zh: format!("{var} = {value} 的策略（{}）", s.figures),
+                    source: "playbook".into(),
+                }
+            }
+        })
+        .collect()
+}
+
 /// What `CustomerResult::detail` holds (JSON).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Detail {
@@ -96,9 +207,7 @@ pub struct Detail {
     pub potential_rule: TierRule,
     pub lifecycle_rule: LifecycleRule,
     pub profit_loyalty_rule: ProfitLoyaltyRule,
-    pub actions: Vec<Action>,
-    /// Built-in features in `FEATURES` order (`null` = missing).
-    pub features: Vec<Option<f64>>,
+    pub actions: Vec<StoredAction>,
     /// Categories the customer's industry peers commonly buy and it has not.
     pub cross_sell: Vec<String>,
 }
@@ -586,79 +695,77 @@ pub fn results(
                 if let Some(j) = indicators.iter().position(|i| i.id == name) {
                     return fmt_value(slots[nf + j]);
                 }
-                if let Some(k) = ["score", "current_score", "potential_score"].iter().position(|v| *v == name) {
+                if let Some(k) = ["score", "current_score", "potential_score"]
+                    .iter()
+                    .position(|v| *v == name)
+                {
                     return fmt_value(slots[nf + raw.len() + k]);
                 }
                 "?".into()
             };
 
-            let mut actions: Vec<(i64, Action)> = Vec::new();
+            let mut actions: Vec<(i64, StoredAction)> = Vec::new();
             for a in &plan.actions {
                 if (a.when)(&slots, &str_refs) {
-                    let figures: Vec<String> = a.variables.iter().map(|v| format!("{v} = {}", value_of(v))).collect();
+                    let figures: Vec<String> = a
+                        .variables
+                        .iter()
+                        .map(|v| format!("{v} = {}", value_of(v)))
+                        .collect();
                     actions.push((
                         a.priority,
-                        Action {
+                        StoredAction {
                             id: a.id.clone(),
-                            text: a.text_en.clone(),
-                            text_zh: a.text_zh.clone(),
-                            reason: format!("rule {}: {} ({})", a.id, a.when_text, figures.join(", ")),
-                            reason_zh: format!("规则 {}：{}（{}）", a.id, a.when_text, figures.join("，")),
-                            source: "rule".into(),
+                            source: Source::Rule,
+                            figures: figures.join(", "),
                         },
                     ));
                 }
             }
             actions.sort_by_key(|(p, _)| *p);
-            let mut actions: Vec<Action> = actions.into_iter().map(|(_, a)| a).collect();
+            let mut actions: Vec<StoredAction> = actions.into_iter().map(|(_, a)| a).collect();
             let gaps: Vec<String> = table.cross_sell[c]
                 .iter()
                 .filter_map(|k| data.categories.get(*k as usize).cloned())
                 .collect();
-            if !gaps.is_empty() && matches!(cl.value[c].class, ValueClass::MostValuable | ValueClass::Secondary) {
-                let list = gaps.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
-                actions.push(Action {
+            if !gaps.is_empty()
+                && matches!(
+                    cl.value[c].class,
+                    ValueClass::MostValuable | ValueClass::Secondary
+                )
+            {
+                actions.push(StoredAction {
                     id: "cross_sell".into(),
-                    text: format!("Offer {list}: commonly bought by its industry peers"),
-                    text_zh: format!("推荐 {list}：同行业客户普遍购买"),
-                    reason: format!(
-                        "value class {value_id}; {} categories bought by ≥{:.0}% of {} peers are missing",
-                        gaps.len(),
-                        100.0 * crate::features::CROSS_SELL_PEER_SHARE,
+                    source: Source::CrossSell,
+                    figures: format!(
+                        "value_class = {value_id}, industry = {}",
                         info.industry.as_deref().unwrap_or("?")
                     ),
-                    reason_zh: format!(
-                        "价值类别 {value_id}；同行业 ≥{:.0}% 客户购买的 {} 个品类尚未购买",
-                        100.0 * crate::features::CROSS_SELL_PEER_SHARE,
-                        gaps.len()
-                    ),
-                    source: "cross_sell".into(),
                 });
             }
             for pb in &plan.playbooks {
                 let k = STRING_VARS.iter().position(|v| *v == pb.variable);
-                if k.is_some_and(|k| strings[k] == pb.value) {
-                    let pick = ["retention", "cross_sell", "abandonment", "service_level", "contact_frequency"]
-                        .iter()
-                        .find_map(|want| pb.fields.iter().find(|(f, en, _)| f == want && !en.is_empty()));
-                    if let Some((field, en, zh)) = pick {
-                        actions.push(Action {
-                            id: format!("playbook:{}:{}", pb.variable, pb.value),
-                            text: en.clone(),
-                            text_zh: zh.clone(),
-                            reason: format!("playbook for {} = {} ({field})", pb.variable, pb.value),
-                            reason_zh: format!("{} = {} 的策略（{field}）", pb.variable, pb.value),
-                            source: "playbook".into(),
-                        });
-                    }
+                if k.is_some_and(|k| strings[k] == pb.value)
+                    && let Some(field) = playbook_field(pb)
+                {
+                    actions.push(StoredAction {
+                        id: format!("playbook:{}:{}", pb.variable, pb.value),
+                        source: Source::Playbook,
+                        figures: field.to_string(),
+                    });
                 }
             }
             actions.truncate(MAX_ACTIONS);
 
             let norm_row: Vec<f64> = normalized.iter().map(|col| col[c]).collect();
             let mut pts = vec![0.0; indicators.len()];
-            for dim in [crate::plan::Dimension::Current, crate::plan::Dimension::Potential] {
-                let idx: Vec<usize> = (0..indicators.len()).filter(|j| indicators[*j].dimension == dim).collect();
+            for dim in [
+                crate::plan::Dimension::Current,
+                crate::plan::Dimension::Potential,
+            ] {
+                let idx: Vec<usize> = (0..indicators.len())
+                    .filter(|j| indicators[*j].dimension == dim)
+                    .collect();
                 let row: Vec<f64> = idx.iter().map(|j| norm_row[*j]).collect();
                 let w: Vec<f64> = idx.iter().map(|j| indicators[*j].weight).collect();
                 for (p, j) in points(&row, &w).into_iter().zip(&idx) {
@@ -666,8 +773,8 @@ pub fn results(
                 }
             }
             let detail = Detail {
-                raw: raw.iter().map(|col| opt(col[c])).collect(),
-                norm: norm_row.iter().map(|v| opt(*v)).collect(),
+                raw: raw.iter().map(|col| opt(col[c]).map(round6)).collect(),
+                norm: norm_row.iter().map(|v| opt(*v).map(round6)).collect(),
                 points: pts,
                 tier_rule: cl.tier_rule[c],
                 value_rule: cl.value[c].rule,
@@ -675,7 +782,6 @@ pub fn results(
                 lifecycle_rule: cl.lifecycle[c].rule,
                 profit_loyalty_rule: cl.profit_loyalty[c].rule,
                 actions,
-                features: table.columns.iter().map(|col| opt(col[c])).collect(),
                 cross_sell: gaps,
             };
             CustomerResult {

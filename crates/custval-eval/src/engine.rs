@@ -156,10 +156,13 @@ pub fn evaluate(data: &Dataset, as_of: Day, plan: &Plan) -> Result<Evaluation, E
         return Err(EvalError::NoCustomers);
     }
     let calibration_end = as_of - HOLDOUT_DAYS;
+    let t0 = std::time::Instant::now();
     let mut table: FeatureTable = compute_features(data, as_of, calibration_end);
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "features");
     let fmt = |d: Day| crate::format_day(d);
     let clv = apply_clv(&mut table, as_of, calibration_end, &plan.clv, &fmt);
     let mut notes = clv.notes.clone();
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "clv");
 
     // Indicators, computed row by row over the numeric slots (features, then indicators).
     let nf = FEATURES.len();
@@ -286,6 +289,10 @@ pub fn evaluate(data: &Dataset, as_of: Day, plan: &Plan) -> Result<Evaluation, E
         potential: &potential_score,
         total: &total,
     };
+    tracing::debug!(
+        seconds = t0.elapsed().as_secs_f64(),
+        "indicators and scores"
+    );
     let classified = crate::classes::classify(
         data,
         &table,
@@ -296,6 +303,7 @@ pub fn evaluate(data: &Dataset, as_of: Day, plan: &Plan) -> Result<Evaluation, E
         pre,
         &mut notes,
     )?;
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "classes");
     let results = crate::classes::results(
         data,
         &table,
@@ -306,6 +314,7 @@ pub fn evaluate(data: &Dataset, as_of: Day, plan: &Plan) -> Result<Evaluation, E
         &classified,
         plan,
     );
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "results");
     let summary = RunSummary {
         as_of,
         customers: n as u64,

@@ -241,6 +241,7 @@ pub async fn evaluate_one(
     drop(data);
     let meta = serde_json::to_string(&eval.summary)?;
     let seconds = start.elapsed().as_secs_f64();
+    tracing::debug!(seconds, bytes = meta.len(), "stored summary");
     let run = store
         .create_run(as_of, text, &meta, seconds, &eval.results)
         .await
