@@ -1,0 +1,154 @@
+//! The engine on a small company built in code, with the default `custval.toml`: properties
+//! every evaluation must have, whatever the data.
+
+use custval_eval::classes::Detail;
+use custval_eval::evaluate;
+use custval_model::{Cost, CustomerInfo, Dataset, Tx};
+
+/// A deterministic company: 200 customers, purchase rates and spend spread over two orders of
+/// magnitude, a fifth of them costly to serve, a third stopping halfway.
+fn company() -> Dataset {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut d = Dataset {
+        categories: vec!["a".into(), "b".into(), "c".into()],
+        ..Dataset::default()
+    };
+    for c in 0..200u32 {
+        d.customers.push(CustomerInfo {
+            id: format!("C{c:03}"),
+            industry: Some(if c % 2 == 0 { "pharma" } else { "retail" }.into()),
+            signup: Some(19_000),
+            ..CustomerInfo::default()
+        });
+        let gap = 5.0 + 60.0 * next();
+        let size = 50.0 * (1.0 + 20.0 * next() * next());
+        let stop = if c % 3 == 0 { 19_000 + 400 } else { 20_000 };
+        let mut day = 19_000.0 + gap * next();
+        while day < f64::from(stop) {
+            let amount = size * (0.5 + next());
+            d.tx.push(Tx {
+                cust: c,
+                category: (next() * 3.0) as u32,
+                day: day as i32,
+                cost: (amount * 0.6) as f32,
+                amount,
+            });
+            day += gap * (0.5 + next());
+        }
+        if c % 5 == 0 {
+            // Costly to serve: a cost to serve far above its margin.
+            d.costs.push(Cost {
+                cust: c,
+                period: 19_700,
+                sales: 50_000.0,
+                service: 50_000.0,
+            });
+        } else {
+            d.costs.push(Cost {
+                cust: c,
+                period: 19_700,
+                sales: 10.0,
+                service: 10.0,
+            });
+        }
+    }
+    d.sort();
+    d
+}
+
+fn plan() -> custval_eval::plan::Plan {
+    let (plan, warnings) =
+        custval_eval::from_config::plan(custval_config::DEFAULT_TOML).expect("default config");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    plan
+}
+
+#[test]
+fn scores_are_explained_by_their_points_and_runs_are_deterministic() {
+    let data = company();
+    let plan = plan();
+    let a = evaluate(&data, 19_999, &plan).expect("evaluate");
+    let b = evaluate(&data, 19_999, &plan).expect("evaluate");
+    assert_eq!(a.results.len(), 200);
+    for (x, y) in a.results.iter().zip(&b.results) {
+        assert_eq!(x, y, "same data, date and plan give the same result");
+    }
+    for r in &a.results {
+        assert!(
+            r.score.is_finite() && (0.0..=100.0).contains(&r.score),
+            "{r:?}"
+        );
+        let d: Detail = serde_json::from_str(&r.detail).expect("detail");
+        let sum: f64 = d.points.iter().sum();
+        assert!(
+            (sum - r.score).abs() < 1e-9,
+            "{}: points {sum} vs score {}",
+            r.customer_id,
+            r.score
+        );
+    }
+    let weights: f64 = a
+        .summary
+        .weights
+        .iter()
+        .map(|w| w.weights.iter().map(|(_, x)| x).sum::<f64>())
+        .sum();
+    assert!(
+        (weights - 2.0).abs() < 1e-9,
+        "each dimension's weights sum to 1"
+    );
+    assert!(
+        a.summary.clv.purchases.is_some(),
+        "{:?}",
+        a.summary.clv.notes
+    );
+}
+
+#[test]
+fn costly_customers_are_negative_value_and_tiers_follow_the_pareto_cut() {
+    let data = company();
+    let e = evaluate(&data, 19_999, &plan()).expect("evaluate");
+    for (c, r) in e.results.iter().enumerate() {
+        if c % 5 == 0 && r.spend_12m.unwrap_or(0.0) > 0.0 {
+            assert_eq!(
+                r.value_class, "negative_value",
+                "{} costs 100,000 to serve",
+                r.customer_id
+            );
+        }
+    }
+    let total: f64 = e.results.iter().filter_map(|r| r.spend_12m).sum();
+    let a: f64 = e
+        .results
+        .iter()
+        .filter(|r| r.tier == "A")
+        .filter_map(|r| r.spend_12m)
+        .sum();
+    let a_count = e.results.iter().filter(|r| r.tier == "A").count();
+    assert!(
+        a / total <= 0.8 + 1e-9 && a / total > 0.6,
+        "A holds {:.3} of spend",
+        a / total
+    );
+    assert!(a_count < 100, "A is the minority: {a_count}");
+}
+
+#[test]
+fn nothing_after_the_as_of_date_is_used() {
+    let data = company();
+    let plan = plan();
+    let early = evaluate(&data, 19_300, &plan).expect("evaluate");
+    let mut cut = data.clone();
+    cut.tx.retain(|t| t.day <= 19_300);
+    cut.costs.retain(|c| c.period <= 19_300);
+    let same = evaluate(&cut, 19_300, &plan).expect("evaluate");
+    for (x, y) in early.results.iter().zip(&same.results) {
+        assert_eq!(x, y, "later rows changed an earlier evaluation");
+    }
+}
