@@ -396,3 +396,33 @@ fn cdnow_transactions_evaluate() {
         .expect("a fitted CLV model gives P(alive)");
     assert!((0.0..=1.0).contains(&p));
 }
+
+#[test]
+fn concurrent_evaluations_both_land_intact() {
+    let ws = Ws::generated(150, 24);
+    let spawn = |date: &str| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("custval"))
+            .current_dir(&ws.root)
+            .args([
+                "--db", &ws.db, "evaluate", "--as-of", date, "--format", "json",
+            ])
+            .output()
+            .expect("spawn")
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| spawn("2026-06-30"));
+        let b = s.spawn(|| spawn("2025-12-31"));
+        (a.join().expect("a"), b.join().expect("b"))
+    });
+    let (ra, rb) = (json(&a), json(&b));
+    assert_ne!(ra["run"], rb["run"]);
+    for r in [&ra, &rb] {
+        let id = r["run"].as_i64().expect("run").to_string();
+        let list = ws.run_json(&["customers", "list", "--run", &id, "--format", "json"]);
+        assert_eq!(
+            list.as_array().map(Vec::len),
+            r["customers"].as_u64().map(|n| n as usize),
+            "run {id} is complete"
+        );
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Workspace benchmark (issue 6): generate N customers, then time `init`, every `import`,
+# `evaluate`, `customers list` and `customer show` on the real binary and a real SQLite file,
+# with each step's peak memory (GNU time). Usage: benchmarks/workspace/run.sh [CUSTOMERS] [DIR]
+set -euo pipefail
+N=${1:-100000}
+DIR=${2:-$HOME/.cache/custval-bench/workspace-$N}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/custval-target}
+cargo build --release -q -p custval --manifest-path "$ROOT/Cargo.toml"
+B=$CARGO_TARGET_DIR/release/custval
+mkdir -p "$DIR"
+if [ ! -f "$DIR/data/transactions.csv" ]; then
+  "$B" -q generate --customers "$N" --output "$DIR/data" >/dev/null
+fi
+cd "$DIR"
+rm -f custval.db custval.db-wal custval.db-shm custval.toml
+step() { # name, command...
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o .time "$@" >/dev/null
+  read -r secs kb < .time
+  printf '%-22s %8.2f s %8d MiB\n' "$name" "$secs" $((kb / 1024))
+  echo "$secs" >> .total
+}
+rm -f .total
+echo "custval workspace benchmark: $N customers, $(($(wc -l < data/transactions.csv) - 1)) transactions, $(date -u +%F' '%H:%M) UTC, $(nproc) cores"
+step init "$B" -q init
+for t in customers transactions costs interactions surveys contracts payments; do
+  step "import $t" "$B" -q import "$t" "data/$t.csv" --format json
+done
+step evaluate "$B" -q evaluate --as-of 2026-06-30 --format json
+total=$(paste -sd+ .total | bc)
+printf '%-22s %8.2f s\n' "import + evaluate" "$total"
+ID=$("$B" -q customers list --limit 1 --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["customer_id"])')
+rm -f .total
+step "customers list (50)" "$B" -q customers list --tier A
+step "customer show" "$B" -q customer show "$ID" --format json
+step "report html" "$B" -q report --output report.html
+ls -l custval.db | awk '{printf "store size             %8.0f MiB\n", $5/1048576}'
