@@ -43,27 +43,46 @@ fn label(dimension: &str, id: &str, zh: bool) -> String {
     }
 }
 
-fn class_rule(dimension: &str, s: &RunSummary, zh: bool) -> String {
+fn class_rule(dimension: &str, class: &str, s: &RunSummary, zh: bool) -> String {
     let c = &s.classes;
-    match (dimension, zh) {
-        ("value_class", false) => format!(
-            "negative value: net contribution < 0; most valuable: current value score ≥ {:.1}; secondary: potential score ≥ {:.1}; maintain: the rest",
-            c.value_cut, c.potential_cut
+    let (v, p) = (c.value_cut, c.potential_cut);
+    let (hi, mid) = c.potential_tier_cuts;
+    let text = match (dimension, class) {
+        ("value_class", "negative_value") => ("net contribution < 0: costs exceed profit (checked first)".to_string(), "净贡献 < 0：成本超过利润（最先判断）".to_string()),
+        ("value_class", "most_valuable") => (format!("current value score ≥ {v:.1}"), format!("当前价值得分 ≥ {v:.1}")),
+        ("value_class", "secondary") => (format!("current value score < {v:.1} and potential score ≥ {p:.1}"), format!("当前价值得分 < {v:.1} 且潜力得分 ≥ {p:.1}")),
+        ("value_class", "maintain") => (format!("current value score < {v:.1}, potential score < {p:.1}, not loss-making"), format!("当前价值得分 < {v:.1}，潜力得分 < {p:.1}，不亏损")),
+        ("potential_tier", "high") => (format!("potential score ≥ {hi:.1}"), format!("潜力得分 ≥ {hi:.1}")),
+        ("potential_tier", "medium") => (format!("potential score ≥ {mid:.1} and < {hi:.1}"), format!("潜力得分 ≥ {mid:.1} 且 < {hi:.1}")),
+        ("potential_tier", "low") => (format!("potential score < {mid:.1}"), format!("潜力得分 < {mid:.1}")),
+        ("profit_loyalty", k) => {
+            let hp = matches!(k, "true_friend" | "butterfly");
+            let lt = matches!(k, "true_friend" | "barnacle");
+            (
+                format!(
+                    "profit {} {:.2}, loyalty {} {:.0}",
+                    if hp { "≥" } else { "<" },
+                    c.profit_cut,
+                    if lt { "≥" } else { "<" },
+                    c.loyalty_cut
+                ),
+                format!(
+                    "利润 {} {:.2}，忠诚度 {} {:.0}",
+                    if hp { "≥" } else { "<" },
+                    c.profit_cut,
+                    if lt { "≥" } else { "<" },
+                    c.loyalty_cut
+                ),
+            )
+        }
+        ("lifecycle", _) => (
+            "rules in order, first match wins: prospect (no order), new (first order ≤ 90 days ago or one order only), churned, declining, loyal, growing".into(),
+            "依次判断，先符合者为准：潜在（无订单）、新客户（首单 ≤90 天或仅一单）、流失、衰退、忠诚、成长".into(),
         ),
-        ("value_class", true) => format!(
-            "负值：净贡献 < 0；最有价值：当前价值得分 ≥ {:.1}；二级：潜力得分 ≥ {:.1}；维持：其余",
-            c.value_cut, c.potential_cut
-        ),
-        ("potential_tier", false) => format!("high: potential ≥ {:.1}; medium: ≥ {:.1}; low: the rest", c.potential_tier_cuts.0, c.potential_tier_cuts.1),
-        ("potential_tier", true) => format!("高：潜力得分 ≥ {:.1}；中：≥ {:.1}；低：其余", c.potential_tier_cuts.0, c.potential_tier_cuts.1),
-        ("profit_loyalty", false) => format!("profit cut {:.2}, loyalty cut {:.0}", c.profit_cut, c.loyalty_cut),
-        ("profit_loyalty", true) => format!("利润线 {:.2}，忠诚线 {:.0}", c.profit_cut, c.loyalty_cut),
-        ("lifecycle", false) => "rules in order: prospect, new (≤ 90 days), churned, declining, single order, loyal, growing".into(),
-        ("lifecycle", true) => "依次判断：潜在、新客户（≤90天）、流失、衰退、仅一单、忠诚、成长".into(),
-        ("cluster", false) => c.cluster_selection.clone(),
-        ("cluster", true) => c.cluster_selection.clone(),
-        _ => String::new(),
-    }
+        ("cluster", _) => (c.cluster_selection.clone(), c.cluster_selection.clone()),
+        _ => (String::new(), String::new()),
+    };
+    if zh { text.1 } else { text.0 }
 }
 
 /// Builds the report input. `playbooks` maps "variable:value" to (field, text) lines.
@@ -153,7 +172,7 @@ pub fn build(
                 label,
                 customers: *n,
                 value: *s,
-                rule: class_rule(dim, summary, zh),
+                rule: class_rule(dim, class, summary, zh),
                 playbook,
             });
         }
@@ -246,7 +265,10 @@ pub fn build(
                 },
                 weight: i.weight,
                 direction: format!("{:?}", i.params.direction).to_lowercase(),
-                normalization: format!("{:?}", i.params.norm).to_lowercase(),
+                normalization: serde_json::to_value(i.params.norm)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
             }
         })
         .collect();

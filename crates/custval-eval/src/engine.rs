@@ -99,7 +99,11 @@ fn dimension_weights(
     dimension: Dimension,
 ) -> Result<DimensionWeights, EvalError> {
     let (method, note, w) = match plan {
-        WeightPlan::Given { weights, note } => ("given".to_string(), note.clone(), weights.clone()),
+        WeightPlan::Given { weights, note } => (
+            note.split(',').next().unwrap_or("given").to_string(),
+            note.clone(),
+            weights.clone(),
+        ),
         WeightPlan::Entropy => (
             "entropy".into(),
             "entropy weights from this run's normalized data".into(),
