@@ -37,22 +37,12 @@ pub enum EvalError {
 
 /// ISO date of a day number.
 pub fn format_day(d: custval_model::Day) -> String {
-    let (y, m, dd) = civil(d);
-    format!("{y:04}-{m:02}-{dd:02}")
+    custval_model::date::format_date(d)
 }
 
-/// (year, month, day) of a day number (Hinnant's algorithm).
+/// (year, month, day) of a day number.
 pub fn civil(d: custval_model::Day) -> (i32, u32, u32) {
-    let z = i64::from(d) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((if month <= 2 { y + 1 } else { y }) as i32, month, day)
+    custval_model::date::ymd_from_days(d)
 }
 
 /// English and Chinese label of a built-in feature (the id itself when unknown).

@@ -17,6 +17,8 @@
 //!
 //! Dates are whole days since 1970-01-01 (`i32`), the same convention as `custval-ingest`.
 
+pub mod date;
+
 use serde::{Deserialize, Serialize};
 
 /// Days since 1970-01-01.
