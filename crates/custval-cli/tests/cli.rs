@@ -523,9 +523,17 @@ fn demo_runs() {
     let text = String::from_utf8_lossy(&out.stdout);
     let demo = dir.path().join("demo");
     assert!(text.contains("Report:"), "{text}");
-    for f in ["custval.db", "custval.toml", "report.html", "report-zh.html"] {
+    for f in [
+        "custval.db",
+        "custval.toml",
+        "report.html",
+        "report-zh.html",
+    ] {
         assert!(demo.join(f).exists(), "{f} missing");
     }
     let html = std::fs::read_to_string(demo.join("report.html")).expect("report");
-    assert!(html.contains("<svg") && html.contains("most"), "report without charts");
+    assert!(
+        html.contains("<svg") && html.contains("most"),
+        "report without charts"
+    );
 }
