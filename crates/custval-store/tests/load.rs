@@ -212,3 +212,131 @@ async fn subsets_load_only_those_customers() {
             .is_empty()
     );
 }
+
+/// Everything the loader packs into 64-bit values, at the edges: days before 1970, every
+/// interaction kind, open contracts, unpaid invoices. Then the same store with a customer key
+/// beyond 2³¹, which forces the unpacked queries: both must load the same data.
+#[tokio::test]
+async fn packed_and_unpacked_loads_agree() {
+    let (dir, store) = fresh().await;
+    let old = d(1950, 6, 1);
+    let far = d(2150, 1, 1);
+    store
+        .import_customers(&[customer("P", "Past", Some(old))])
+        .await
+        .unwrap();
+    store
+        .import_transactions(&[
+            txc(Some("1"), "P", old, 10.0, "a"),
+            txc(Some("2"), "P", old - 400, -3.5, "b"),
+            tx(None, "P", far, 1e12),
+            txc(None, "Q", d(1969, 12, 31), 0.25, "c"),
+        ])
+        .await
+        .unwrap();
+    store
+        .import_costs(&[
+            cost("P", old, 1.5, 2.5),
+            cost("Q", d(1969, 12, 1), 0.0, 0.0),
+        ])
+        .await
+        .unwrap();
+    let kinds = [
+        InteractionKind::ServiceTicket,
+        InteractionKind::Complaint,
+        InteractionKind::Inquiry,
+        InteractionKind::Referral,
+        InteractionKind::Other,
+    ];
+    let inter: Vec<_> = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, k)| interaction("P", old - i as i32, *k))
+        .collect();
+    store.import_interactions(&inter).await.unwrap();
+    store
+        .import_surveys(&[
+            survey("P", old, None, Some(0.0)),
+            survey("Q", -1, Some(2.0), None),
+        ])
+        .await
+        .unwrap();
+    store
+        .import_contracts(&[
+            contract("P", old - 365, Some(old - 1), Some(false)),
+            contract("P", old, None, Some(true)),
+            contract("Q", -10, Some(-1), None),
+        ])
+        .await
+        .unwrap();
+    store
+        .import_payments(&[
+            payment("P", old, old - 5, Some(old - 100), None),
+            payment("P", old + 1, old + 30, None, Some(-2.0)),
+            payment("Q", -3, -2, Some(-1), Some(7.0)),
+        ])
+        .await
+        .unwrap();
+    let as_of = d(2100, 1, 1);
+    let packed = store.load_dataset(as_of).await.unwrap();
+    assert_eq!(packed.customers.len(), 2);
+    assert_eq!(packed.tx.len(), 3);
+    assert_eq!(packed.tx[0].day, old - 400);
+    assert_eq!(packed.tx[0].amount, -3.5);
+    assert_eq!(packed.customers[0].signup, Some(old));
+    let got: Vec<InteractionKind> = packed.interactions.iter().map(|i| i.kind).collect();
+    assert_eq!(got.len(), 5);
+    for k in kinds {
+        assert!(got.contains(&k), "{k:?}");
+    }
+    assert_eq!(packed.contracts[0].end, Some(old - 1));
+    assert_eq!(packed.contracts[0].renewed, Some(false));
+    assert_eq!(packed.contracts[1].end, None);
+    assert_eq!(packed.contracts[1].renewed, Some(true));
+    assert_eq!(packed.payments[0].due, old - 5);
+    assert_eq!(packed.payments[0].paid, Some(old - 100));
+    assert_eq!(packed.payments[1].paid, None);
+    assert_eq!(packed.payments[1].amount, Some(-2.0));
+    let q = cust(&packed, "Q").unwrap();
+    assert!(
+        packed
+            .payments
+            .iter()
+            .any(|p| p.cust == q && p.invoice == -3 && p.paid == Some(-1))
+    );
+
+    // A customer key beyond 2^31 (written behind the store's back) disables packing and makes
+    // keys sparse.
+    store.close().await;
+    let url = format!("sqlite://{}", dir.path().join("custval.db").display());
+    {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query(
+            "INSERT INTO customers (key, customer_id, signup) VALUES (4294967296, 'Z', NULL)",
+        )
+        .execute(&mut c)
+        .await
+        .unwrap();
+    }
+    let store =
+        custval_store::SqliteStore::open(&url, custval_store::OpenOptions { create: false })
+            .await
+            .unwrap();
+    let plain = store.load_dataset(as_of).await.unwrap();
+    // Z (unknown signup) is in, last by key, through the sparse key map.
+    assert_eq!(plain.customers.len(), 3);
+    assert_eq!(plain.customers[2].id, "Z");
+    assert_eq!(plain.customers[..2], packed.customers[..]);
+    assert_eq!(plain.categories, packed.categories);
+    assert_eq!(
+        format!("{:?}", plain.tx),
+        format!("{:?}", packed.tx),
+        "NaN costs compare by text"
+    );
+    assert_eq!(plain.costs, packed.costs);
+    assert_eq!(plain.interactions, packed.interactions);
+    assert_eq!(plain.surveys, packed.surveys);
+    assert_eq!(plain.contracts, packed.contracts);
+    assert_eq!(plain.payments, packed.payments);
+}

@@ -8,9 +8,12 @@
 //! on purpose: `OR IGNORE` would also silently skip rows that break a `NOT NULL` or `CHECK`
 //! constraint and count them as duplicates, where an import must fail and store nothing.
 //!
-//! Each batch is validated just before it is written, so a bad row half-way through a call
-//! fails after earlier batches were written: the transaction's rollback is what guarantees
-//! that nothing of the call is stored (and the integration tests exercise exactly that).
+//! Each call first validates its rows and resolves their customer keys (creating stubs), then
+//! writes batch after batch; while sqlx's worker thread executes batch `i`, this thread
+//! computes the occurrence indexes and binds the parameters of batch `i + 1`
+//! ([`run_batches`]), so the two cores overlap. A failure in any batch leaves earlier batches
+//! written inside the transaction: its rollback is what guarantees that nothing of the call is
+//! stored (the integration tests exercise exactly that).
 
 use std::collections::HashMap;
 
@@ -18,7 +21,8 @@ use custval_model::{
     ContractRecord, CostRecord, CustomerRecord, InteractionRecord, PaymentRecord, SurveyRecord,
     TxRecord,
 };
-use sqlx::sqlite::SqliteConnection;
+use sqlx::query::Query;
+use sqlx::sqlite::{SqliteArguments, SqliteConnection};
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
 use crate::error::ctx;
@@ -45,17 +49,55 @@ fn values_sql(prefix: &str, cols: usize, rows: usize, suffix: &str) -> String {
     s
 }
 
-/// The statement for a batch: the cached full-size one, or one built for a shorter tail.
-fn batch_sql<'a>(
-    full: &'a str,
-    n: usize,
-    build: impl Fn(usize) -> String,
-) -> std::borrow::Cow<'a, str> {
-    if n == BATCH {
-        std::borrow::Cow::Borrowed(full)
-    } else {
-        std::borrow::Cow::Owned(build(n))
+/// The two statements a call needs: full batches and the shorter tail.
+struct BatchSql {
+    full: String,
+    tail: String,
+    tail_rows: usize,
+}
+
+impl BatchSql {
+    fn new(prefix: &str, cols: usize, suffix: &str, rows: usize) -> BatchSql {
+        let tail_rows = rows % BATCH;
+        BatchSql {
+            full: values_sql(prefix, cols, BATCH, suffix),
+            tail: values_sql(prefix, cols, tail_rows.max(1), suffix),
+            tail_rows,
+        }
     }
+
+    fn for_rows(&self, n: usize) -> &str {
+        if n == self.tail_rows {
+            &self.tail
+        } else {
+            &self.full
+        }
+    }
+}
+
+type Q<'q> = Query<'q, Sqlite, SqliteArguments<'q>>;
+
+/// Executes `batches` statements built by `build(i)`, building the next one while the current
+/// one runs on sqlx's worker thread. Returns the rows affected.
+async fn run_batches<'q>(
+    conn: &mut SqliteConnection,
+    batches: usize,
+    mut build: impl FnMut(usize) -> Q<'q>,
+    doing: &'static str,
+) -> Result<u64, StoreError> {
+    let mut affected = 0;
+    let mut next = (batches > 0).then(|| build(0));
+    let mut i = 0;
+    while let Some(q) = next.take() {
+        i += 1;
+        let more = i < batches;
+        // `join` polls the statement first (handing it to the worker thread), then builds the
+        // next batch on this thread while the worker executes.
+        let (done, built) = tokio::join!(q.execute(&mut *conn), async { more.then(|| build(i)) });
+        affected += done.map_err(ctx(doing))?.rows_affected();
+        next = built;
+    }
+    Ok(affected)
 }
 
 /// A text → integer key table (customers, categories, channels), loaded once per session.
@@ -225,11 +267,6 @@ fn label(s: &Option<String>) -> Option<&str> {
     s.as_deref().filter(|s| !s.trim().is_empty())
 }
 
-/// Customer keys of a batch, in row order (every id was validated non-empty).
-fn keys_in_order(keys: Vec<Option<i64>>) -> Vec<i64> {
-    keys.into_iter().map(|k| k.unwrap_or(0)).collect()
-}
-
 impl SqliteImport {
     pub(crate) async fn begin(pool: &SqlitePool) -> Result<SqliteImport, StoreError> {
         let tx = pool
@@ -250,7 +287,7 @@ impl SqliteImport {
         })
     }
 
-    /// Runs one import call, poisoning the session if it fails.
+    /// Refuses to go on after a failure.
     fn check(&self) -> Result<(), StoreError> {
         match &self.failed {
             Some(why) => Err(StoreError::ImportAborted(why.clone())),
@@ -258,6 +295,7 @@ impl SqliteImport {
         }
     }
 
+    /// Poisons the session when a call failed.
     fn record<T>(&mut self, r: Result<T, StoreError>) -> Result<T, StoreError> {
         if let Err(e) = &r {
             self.failed = Some(e.to_string());
@@ -265,70 +303,67 @@ impl SqliteImport {
         r
     }
 
+    /// Customer keys of `ids` in order, creating stubs for unknown ids (all validated
+    /// non-empty by the caller).
     async fn customer_keys(&mut self, ids: &[&str]) -> Result<Vec<i64>, StoreError> {
         let names: Vec<Option<&str>> = ids.iter().map(|s| Some(*s)).collect();
         let keys = self.customers.resolve(&mut self.tx, &names).await?;
-        Ok(keys_in_order(keys))
+        Ok(keys.into_iter().map(|k| k.unwrap_or(0)).collect())
     }
 
     async fn tx_rows(&mut self, rows: &[TxRecord]) -> Result<ImportCounts, StoreError> {
         const PREFIX: &str = "INSERT INTO transactions \
              (cust, day, amount, cost, category, quantity, channel, order_id, refund, line) VALUES ";
-        const SUFFIX: &str = " ON CONFLICT DO NOTHING";
-        let full = values_sql(PREFIX, 10, BATCH, SUFFIX);
-        let mut counts = ImportCounts::default();
-        for (b, chunk) in rows.chunks(BATCH).enumerate() {
+        for (i, r) in rows.iter().enumerate() {
+            has_id("transactions", i, &r.customer_id)?;
+            finite("transactions", i, "amount", r.amount)?;
+            finite_opt("transactions", i, "cost", r.cost)?;
+            finite_opt("transactions", i, "quantity", r.quantity)?;
+        }
+        let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
+        let custs = self.customer_keys(&ids).await?;
+        let cats: Vec<Option<&str>> = rows.iter().map(|r| label(&r.category)).collect();
+        let cats = self.categories.resolve(&mut self.tx, &cats).await?;
+        let chans: Vec<Option<&str>> = rows.iter().map(|r| label(&r.channel)).collect();
+        let chans = self.channels.resolve(&mut self.tx, &chans).await?;
+        let sql = BatchSql::new(PREFIX, 10, " ON CONFLICT DO NOTHING", rows.len());
+        let occ = &mut self.occ_tx;
+        let build = |b: usize| {
+            let start = b * BATCH;
+            let chunk = &rows[start..rows.len().min(start + BATCH)];
+            let mut q = sqlx::query(sql.for_rows(chunk.len()));
             for (i, r) in chunk.iter().enumerate() {
-                let row = b * BATCH + i;
-                has_id("transactions", row, &r.customer_id)?;
-                finite("transactions", row, "amount", r.amount)?;
-                finite_opt("transactions", row, "cost", r.cost)?;
-                finite_opt("transactions", row, "quantity", r.quantity)?;
-            }
-            let ids: Vec<&str> = chunk.iter().map(|r| r.customer_id.as_str()).collect();
-            let custs = self.customer_keys(&ids).await?;
-            let cats: Vec<Option<&str>> = chunk.iter().map(|r| label(&r.category)).collect();
-            let cats = self.categories.resolve(&mut self.tx, &cats).await?;
-            let chans: Vec<Option<&str>> = chunk.iter().map(|r| label(&r.channel)).collect();
-            let chans = self.channels.resolve(&mut self.tx, &chans).await?;
-            let lines: Vec<u32> = chunk
-                .iter()
-                .map(|r| {
-                    let refund = r.amount < 0.0;
-                    let fp = match label(&r.order_id) {
-                        Some(order) => Fingerprint::new(1).add(order).add(&refund),
-                        None => Fingerprint::new(2)
-                            .add(r.customer_id.as_str())
-                            .add(&r.date)
-                            .add_f64(r.amount)
-                            .add(&label(&r.category)),
-                    };
-                    self.occ_tx.next(fp.finish())
-                })
-                .collect();
-            let sql = batch_sql(&full, chunk.len(), |n| values_sql(PREFIX, 10, n, SUFFIX));
-            let mut q = sqlx::query(&sql);
-            for (i, r) in chunk.iter().enumerate() {
+                let refund = r.amount < 0.0;
+                let order = label(&r.order_id);
+                let fp = match order {
+                    Some(order) => Fingerprint::new(1).add_str(order).add_bool(refund),
+                    None => Fingerprint::new(2)
+                        .add_str(&r.customer_id)
+                        .add_i32(r.date)
+                        .add_f64(r.amount)
+                        .add_opt_str(label(&r.category)),
+                };
+                let line = occ.next(fp.finish());
                 q = q
-                    .bind(custs[i])
+                    .bind(custs[start + i])
                     .bind(r.date)
                     .bind(r.amount)
                     .bind(r.cost)
-                    .bind(cats[i])
+                    .bind(cats[start + i])
                     .bind(r.quantity)
-                    .bind(chans[i])
-                    .bind(label(&r.order_id))
-                    .bind(r.amount < 0.0)
-                    .bind(i64::from(lines[i]));
+                    .bind(chans[start + i])
+                    .bind(order)
+                    .bind(refund)
+                    .bind(i64::from(line));
             }
-            let done = q
-                .execute(&mut *self.tx)
-                .await
-                .map_err(ctx("importing transactions"))?;
-            counts.accepted += done.rows_affected();
-        }
-        counts.duplicates = rows.len() as u64 - counts.accepted;
-        Ok(counts)
+            q
+        };
+        let batches = rows.len().div_ceil(BATCH);
+        let accepted = run_batches(&mut self.tx, batches, build, "importing transactions").await?;
+        Ok(ImportCounts {
+            accepted,
+            duplicates: rows.len() as u64 - accepted,
+        })
     }
 
     async fn customer_rows(&mut self, rows: &[CustomerRecord]) -> Result<ImportCounts, StoreError> {
@@ -344,15 +379,15 @@ impl SqliteImport {
              OR customers.phone IS NOT excluded.phone OR customers.email IS NOT excluded.email \
              OR customers.wallet IS NOT excluded.wallet \
              RETURNING key, customer_id";
-        let full = values_sql(PREFIX, 10, BATCH, SUFFIX);
-        let mut counts = ImportCounts::default();
-        for (b, chunk) in rows.chunks(BATCH).enumerate() {
-            for (i, r) in chunk.iter().enumerate() {
-                has_id("customers", b * BATCH + i, &r.customer_id)?;
-                finite_opt("customers", b * BATCH + i, "wallet", r.wallet)?;
-            }
-            let sql = batch_sql(&full, chunk.len(), |n| values_sql(PREFIX, 10, n, SUFFIX));
-            let mut q = sqlx::query(&sql);
+        for (i, r) in rows.iter().enumerate() {
+            has_id("customers", i, &r.customer_id)?;
+            finite_opt("customers", i, "wallet", r.wallet)?;
+        }
+        let sql = BatchSql::new(PREFIX, 10, SUFFIX, rows.len());
+        let mut accepted = 0;
+        // Sequential: the returned keys feed the session's customer map.
+        for chunk in rows.chunks(BATCH) {
+            let mut q = sqlx::query(sql.for_rows(chunk.len()));
             for r in chunk {
                 q = q
                     .bind(r.customer_id.as_str())
@@ -370,15 +405,17 @@ impl SqliteImport {
                 .fetch_all(&mut *self.tx)
                 .await
                 .map_err(ctx("importing customers"))?;
-            counts.accepted += returned.len() as u64;
+            accepted += returned.len() as u64;
             for row in returned {
                 let key: i64 = row.try_get(0).map_err(ctx("importing customers"))?;
                 let id: String = row.try_get(1).map_err(ctx("importing customers"))?;
                 self.customers.learn(id, key);
             }
         }
-        counts.duplicates = rows.len() as u64 - counts.accepted;
-        Ok(counts)
+        Ok(ImportCounts {
+            accepted,
+            duplicates: rows.len() as u64 - accepted,
+        })
     }
 
     async fn cost_rows(&mut self, rows: &[CostRecord]) -> Result<ImportCounts, StoreError> {
@@ -386,33 +423,33 @@ impl SqliteImport {
         const SUFFIX: &str = " ON CONFLICT (cust, period) DO UPDATE SET sales = excluded.sales, \
              service = excluded.service \
              WHERE costs.sales IS NOT excluded.sales OR costs.service IS NOT excluded.service";
-        let full = values_sql(PREFIX, 4, BATCH, SUFFIX);
-        let mut counts = ImportCounts::default();
-        for (b, chunk) in rows.chunks(BATCH).enumerate() {
-            for (i, r) in chunk.iter().enumerate() {
-                has_id("costs", b * BATCH + i, &r.customer_id)?;
-                finite("costs", b * BATCH + i, "sales_cost", r.sales_cost)?;
-                finite("costs", b * BATCH + i, "service_cost", r.service_cost)?;
-            }
-            let ids: Vec<&str> = chunk.iter().map(|r| r.customer_id.as_str()).collect();
-            let custs = self.customer_keys(&ids).await?;
-            let sql = batch_sql(&full, chunk.len(), |n| values_sql(PREFIX, 4, n, SUFFIX));
-            let mut q = sqlx::query(&sql);
+        for (i, r) in rows.iter().enumerate() {
+            has_id("costs", i, &r.customer_id)?;
+            finite("costs", i, "sales_cost", r.sales_cost)?;
+            finite("costs", i, "service_cost", r.service_cost)?;
+        }
+        let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
+        let custs = self.customer_keys(&ids).await?;
+        let sql = BatchSql::new(PREFIX, 4, SUFFIX, rows.len());
+        let build = |b: usize| {
+            let start = b * BATCH;
+            let chunk = &rows[start..rows.len().min(start + BATCH)];
+            let mut q = sqlx::query(sql.for_rows(chunk.len()));
             for (i, r) in chunk.iter().enumerate() {
                 q = q
-                    .bind(custs[i])
+                    .bind(custs[start + i])
                     .bind(r.period)
                     .bind(r.sales_cost)
                     .bind(r.service_cost);
             }
-            let done = q
-                .execute(&mut *self.tx)
-                .await
-                .map_err(ctx("importing costs"))?;
-            counts.accepted += done.rows_affected();
-        }
-        counts.duplicates = rows.len() as u64 - counts.accepted;
-        Ok(counts)
+            q
+        };
+        let batches = rows.len().div_ceil(BATCH);
+        let accepted = run_batches(&mut self.tx, batches, build, "importing costs").await?;
+        Ok(ImportCounts {
+            accepted,
+            duplicates: rows.len() as u64 - accepted,
+        })
     }
 
     async fn interaction_rows(
@@ -420,76 +457,76 @@ impl SqliteImport {
         rows: &[InteractionRecord],
     ) -> Result<ImportCounts, StoreError> {
         const PREFIX: &str = "INSERT INTO interactions (cust, day, kind, line) VALUES ";
-        const SUFFIX: &str = " ON CONFLICT DO NOTHING";
-        let full = values_sql(PREFIX, 4, BATCH, SUFFIX);
-        let mut counts = ImportCounts::default();
-        for (b, chunk) in rows.chunks(BATCH).enumerate() {
-            for (i, r) in chunk.iter().enumerate() {
-                has_id("interactions", b * BATCH + i, &r.customer_id)?;
-            }
-            let ids: Vec<&str> = chunk.iter().map(|r| r.customer_id.as_str()).collect();
-            let custs = self.customer_keys(&ids).await?;
-            let sql = batch_sql(&full, chunk.len(), |n| values_sql(PREFIX, 4, n, SUFFIX));
-            let mut q = sqlx::query(&sql);
+        for (i, r) in rows.iter().enumerate() {
+            has_id("interactions", i, &r.customer_id)?;
+        }
+        let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
+        let custs = self.customer_keys(&ids).await?;
+        let sql = BatchSql::new(PREFIX, 4, " ON CONFLICT DO NOTHING", rows.len());
+        let occ = &mut self.occ_interactions;
+        let build = |b: usize| {
+            let start = b * BATCH;
+            let chunk = &rows[start..rows.len().min(start + BATCH)];
+            let mut q = sqlx::query(sql.for_rows(chunk.len()));
             for (i, r) in chunk.iter().enumerate() {
                 let fp = Fingerprint::new(3)
-                    .add(r.customer_id.as_str())
-                    .add(&r.date)
-                    .add(r.kind.as_str());
-                let line = self.occ_interactions.next(fp.finish());
+                    .add_str(&r.customer_id)
+                    .add_i32(r.date)
+                    .add_str(r.kind.as_str());
+                let line = occ.next(fp.finish());
                 q = q
-                    .bind(custs[i])
+                    .bind(custs[start + i])
                     .bind(r.date)
                     .bind(r.kind.as_str())
                     .bind(i64::from(line));
             }
-            let done = q
-                .execute(&mut *self.tx)
-                .await
-                .map_err(ctx("importing interactions"))?;
-            counts.accepted += done.rows_affected();
-        }
-        counts.duplicates = rows.len() as u64 - counts.accepted;
-        Ok(counts)
+            q
+        };
+        let batches = rows.len().div_ceil(BATCH);
+        let accepted = run_batches(&mut self.tx, batches, build, "importing interactions").await?;
+        Ok(ImportCounts {
+            accepted,
+            duplicates: rows.len() as u64 - accepted,
+        })
     }
 
     async fn survey_rows(&mut self, rows: &[SurveyRecord]) -> Result<ImportCounts, StoreError> {
         const PREFIX: &str = "INSERT INTO surveys (cust, day, csat, nps, line) VALUES ";
-        const SUFFIX: &str = " ON CONFLICT DO NOTHING";
-        let full = values_sql(PREFIX, 5, BATCH, SUFFIX);
-        let mut counts = ImportCounts::default();
-        for (b, chunk) in rows.chunks(BATCH).enumerate() {
-            for (i, r) in chunk.iter().enumerate() {
-                has_id("surveys", b * BATCH + i, &r.customer_id)?;
-                finite_opt("surveys", b * BATCH + i, "csat", r.csat)?;
-                finite_opt("surveys", b * BATCH + i, "nps", r.nps)?;
-            }
-            let ids: Vec<&str> = chunk.iter().map(|r| r.customer_id.as_str()).collect();
-            let custs = self.customer_keys(&ids).await?;
-            let sql = batch_sql(&full, chunk.len(), |n| values_sql(PREFIX, 5, n, SUFFIX));
-            let mut q = sqlx::query(&sql);
+        for (i, r) in rows.iter().enumerate() {
+            has_id("surveys", i, &r.customer_id)?;
+            finite_opt("surveys", i, "csat", r.csat)?;
+            finite_opt("surveys", i, "nps", r.nps)?;
+        }
+        let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
+        let custs = self.customer_keys(&ids).await?;
+        let sql = BatchSql::new(PREFIX, 5, " ON CONFLICT DO NOTHING", rows.len());
+        let occ = &mut self.occ_surveys;
+        let build = |b: usize| {
+            let start = b * BATCH;
+            let chunk = &rows[start..rows.len().min(start + BATCH)];
+            let mut q = sqlx::query(sql.for_rows(chunk.len()));
             for (i, r) in chunk.iter().enumerate() {
                 let fp = Fingerprint::new(4)
-                    .add(r.customer_id.as_str())
-                    .add(&r.date)
+                    .add_str(&r.customer_id)
+                    .add_i32(r.date)
                     .add_opt_f64(r.csat)
                     .add_opt_f64(r.nps);
-                let line = self.occ_surveys.next(fp.finish());
+                let line = occ.next(fp.finish());
                 q = q
-                    .bind(custs[i])
+                    .bind(custs[start + i])
                     .bind(r.date)
                     .bind(r.csat)
                     .bind(r.nps)
                     .bind(i64::from(line));
             }
-            let done = q
-                .execute(&mut *self.tx)
-                .await
-                .map_err(ctx("importing surveys"))?;
-            counts.accepted += done.rows_affected();
-        }
-        counts.duplicates = rows.len() as u64 - counts.accepted;
-        Ok(counts)
+            q
+        };
+        let batches = rows.len().div_ceil(BATCH);
+        let accepted = run_batches(&mut self.tx, batches, build, "importing surveys").await?;
+        Ok(ImportCounts {
+            accepted,
+            duplicates: rows.len() as u64 - accepted,
+        })
     }
 
     async fn contract_rows(&mut self, rows: &[ContractRecord]) -> Result<ImportCounts, StoreError> {
@@ -498,37 +535,38 @@ impl SqliteImport {
         const SUFFIX: &str = " ON CONFLICT (cust, start_day, ifnull(end_day, ''), line) \
              DO UPDATE SET renewed = excluded.renewed \
              WHERE excluded.renewed IS NOT NULL AND contracts.renewed IS NOT excluded.renewed";
-        let full = values_sql(PREFIX, 5, BATCH, SUFFIX);
-        let mut counts = ImportCounts::default();
-        for (b, chunk) in rows.chunks(BATCH).enumerate() {
-            for (i, r) in chunk.iter().enumerate() {
-                has_id("contracts", b * BATCH + i, &r.customer_id)?;
-            }
-            let ids: Vec<&str> = chunk.iter().map(|r| r.customer_id.as_str()).collect();
-            let custs = self.customer_keys(&ids).await?;
-            let sql = batch_sql(&full, chunk.len(), |n| values_sql(PREFIX, 5, n, SUFFIX));
-            let mut q = sqlx::query(&sql);
+        for (i, r) in rows.iter().enumerate() {
+            has_id("contracts", i, &r.customer_id)?;
+        }
+        let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
+        let custs = self.customer_keys(&ids).await?;
+        let sql = BatchSql::new(PREFIX, 5, SUFFIX, rows.len());
+        let occ = &mut self.occ_contracts;
+        let build = |b: usize| {
+            let start = b * BATCH;
+            let chunk = &rows[start..rows.len().min(start + BATCH)];
+            let mut q = sqlx::query(sql.for_rows(chunk.len()));
             for (i, r) in chunk.iter().enumerate() {
                 let fp = Fingerprint::new(5)
-                    .add(r.customer_id.as_str())
-                    .add(&r.start)
-                    .add(&r.end);
-                let line = self.occ_contracts.next(fp.finish());
+                    .add_str(&r.customer_id)
+                    .add_i32(r.start)
+                    .add_opt_i32(r.end);
+                let line = occ.next(fp.finish());
                 q = q
-                    .bind(custs[i])
+                    .bind(custs[start + i])
                     .bind(r.start)
                     .bind(r.end)
                     .bind(r.renewed)
                     .bind(i64::from(line));
             }
-            let done = q
-                .execute(&mut *self.tx)
-                .await
-                .map_err(ctx("importing contracts"))?;
-            counts.accepted += done.rows_affected();
-        }
-        counts.duplicates = rows.len() as u64 - counts.accepted;
-        Ok(counts)
+            q
+        };
+        let batches = rows.len().div_ceil(BATCH);
+        let accepted = run_batches(&mut self.tx, batches, build, "importing contracts").await?;
+        Ok(ImportCounts {
+            accepted,
+            duplicates: rows.len() as u64 - accepted,
+        })
     }
 
     async fn payment_rows(&mut self, rows: &[PaymentRecord]) -> Result<ImportCounts, StoreError> {
@@ -537,40 +575,41 @@ impl SqliteImport {
         const SUFFIX: &str = " ON CONFLICT (cust, invoice, due, ifnull(amount, ''), line) \
              DO UPDATE SET paid = excluded.paid \
              WHERE excluded.paid IS NOT NULL AND payments.paid IS NOT excluded.paid";
-        let full = values_sql(PREFIX, 6, BATCH, SUFFIX);
-        let mut counts = ImportCounts::default();
-        for (b, chunk) in rows.chunks(BATCH).enumerate() {
-            for (i, r) in chunk.iter().enumerate() {
-                has_id("payments", b * BATCH + i, &r.customer_id)?;
-                finite_opt("payments", b * BATCH + i, "amount", r.amount)?;
-            }
-            let ids: Vec<&str> = chunk.iter().map(|r| r.customer_id.as_str()).collect();
-            let custs = self.customer_keys(&ids).await?;
-            let sql = batch_sql(&full, chunk.len(), |n| values_sql(PREFIX, 6, n, SUFFIX));
-            let mut q = sqlx::query(&sql);
+        for (i, r) in rows.iter().enumerate() {
+            has_id("payments", i, &r.customer_id)?;
+            finite_opt("payments", i, "amount", r.amount)?;
+        }
+        let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
+        let custs = self.customer_keys(&ids).await?;
+        let sql = BatchSql::new(PREFIX, 6, SUFFIX, rows.len());
+        let occ = &mut self.occ_payments;
+        let build = |b: usize| {
+            let start = b * BATCH;
+            let chunk = &rows[start..rows.len().min(start + BATCH)];
+            let mut q = sqlx::query(sql.for_rows(chunk.len()));
             for (i, r) in chunk.iter().enumerate() {
                 let fp = Fingerprint::new(6)
-                    .add(r.customer_id.as_str())
-                    .add(&r.invoice_date)
-                    .add(&r.due_date)
+                    .add_str(&r.customer_id)
+                    .add_i32(r.invoice_date)
+                    .add_i32(r.due_date)
                     .add_opt_f64(r.amount);
-                let line = self.occ_payments.next(fp.finish());
+                let line = occ.next(fp.finish());
                 q = q
-                    .bind(custs[i])
+                    .bind(custs[start + i])
                     .bind(r.invoice_date)
                     .bind(r.due_date)
                     .bind(r.paid_date)
                     .bind(r.amount)
                     .bind(i64::from(line));
             }
-            let done = q
-                .execute(&mut *self.tx)
-                .await
-                .map_err(ctx("importing payments"))?;
-            counts.accepted += done.rows_affected();
-        }
-        counts.duplicates = rows.len() as u64 - counts.accepted;
-        Ok(counts)
+            q
+        };
+        let batches = rows.len().div_ceil(BATCH);
+        let accepted = run_batches(&mut self.tx, batches, build, "importing payments").await?;
+        Ok(ImportCounts {
+            accepted,
+            duplicates: rows.len() as u64 - accepted,
+        })
     }
 
     /// Abandons the import explicitly (dropping the session does the same).

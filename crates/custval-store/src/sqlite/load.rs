@@ -1,21 +1,39 @@
 //! Loading a [`Dataset`] as of a date, for the whole store or some customers.
 //!
-//! The no-leakage rule is in the crate docs; here it is a `WHERE` clause per table plus two
-//! outcome fields blanked in Rust (`renewed`, `paid`). Everything is read in one deferred
-//! read transaction: with WAL it is a snapshot, so an import committing half-way through the
-//! load cannot hand the engine transactions of customers it did not load.
+//! The no-leakage rule is in the crate docs; here it is a `WHERE` clause per table plus the
+//! outcome fields blanked in Rust (`renewed`, `paid`, a future `signup`).
 //!
-//! Speed: each table is streamed (`fetch`, not `fetch_all`) and decoded by column index into
-//! the compact model types, so 20M order lines never exist as rows in memory at once. Table
-//! scans run in file order and [`Dataset::sort`] orders the result; a file imported in
-//! customer order is then already nearly sorted.
+//! Speed, measured at 20M order lines (the numbers are in the crate's benchmark report):
+//! - sqlx copies every value of every row (an allocation and a free each, on its worker
+//!   thread), which dwarfs SQLite's own scan. So SQL packs the integer columns of a row into
+//!   one 64-bit value — `(customer << 32) | day`, with the category or interaction kind in
+//!   spare high bits — and only `REAL`s travel on their own: an order line is 3 values
+//!   instead of 5, an interaction 1 instead of 3; a customer's six text fields are one JSON
+//!   array. Customer keys beyond 2³¹ (never produced by the store) fall back to plain columns.
+//! - Tables are read in ranges of [`CHUNK_ROWS`] rows, one statement each, and a range's rows
+//!   are freed together after its statement finished: freeing each row while the worker
+//!   allocated the next made both threads fight over the allocator's lock (2× slower at 2M
+//!   lines, 8× at 20M).
+//! - Rows are drained in bursts with a millisecond's sleep between them instead of a wake-up
+//!   per row (futex calls and context switches cost more than the row).
+//! - One connection, one read transaction: with WAL it is a snapshot, so an import
+//!   committing half-way through cannot hand the engine lines of customers it did not load.
+//!   Two connections scanning in parallel measured no faster: every value copy takes
+//!   SQLite's global allocator mutex (memory statistics are compiled in), which serialises
+//!   the two workers.
+//!
+//! Rows are decoded into the compact model types (never kept as rows), and
+//! [`Dataset::sort`] orders the result.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use custval_model::{
     Contract, Cost, CustomerInfo, Dataset, Day, Interaction, InteractionKind, NO_CATEGORY, Payment,
     Survey, Tx,
 };
-use futures::TryStreamExt;
-use sqlx::sqlite::SqliteRow;
+use futures::{FutureExt, TryStreamExt};
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::{Row, SqlitePool};
 
 use crate::StoreError;
@@ -23,17 +41,25 @@ use crate::error::ctx;
 
 const DOING: &str = "loading the dataset";
 
-/// Maps the store's customer keys to the dataset's dense `0..n`.
-struct KeyMap(Vec<u32>);
+/// Rows per statement (per range): 262 144 rows of three values hold about 100 MB until
+/// they are freed together.
+const CHUNK_ROWS: i64 = 262_144;
 
-impl KeyMap {
-    const ABSENT: u32 = u32::MAX;
+/// Cost periods assumed per customer when sizing customer ranges of `costs` (no rowid).
+const PERIODS_PER_CUSTOMER: i64 = 32;
 
-    fn get(&self, key: i64) -> Option<u32> {
-        let k = usize::try_from(key).ok()?;
-        self.0.get(k).copied().filter(|&d| d != KeyMap::ABSENT)
-    }
-}
+/// Sentinel for a NULL day inside a packed value: day `i32::MIN` is 5.8 million years BC.
+const NULL_DAY: i64 = i32::MIN as i64;
+
+/// A customer's text fields as the loader's JSON array carries them.
+type Texts = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 fn get<'r, T>(row: &'r SqliteRow, i: usize) -> Result<T, StoreError>
 where
@@ -42,215 +68,393 @@ where
     row.try_get(i).map_err(ctx(DOING))
 }
 
+/// A stored day; out-of-range values (impossible through the import API) saturate.
 fn day(v: i64) -> Day {
     v.clamp(i64::from(Day::MIN), i64::from(Day::MAX)) as Day
 }
 
-/// The `AND cust IN (…)` restriction of a subset load (`?2` is a JSON array of customer ids).
-fn subset_clause(subset: bool) -> &'static str {
-    if subset {
-        " AND cust IN (SELECT key FROM customers WHERE customer_id IN (SELECT value FROM json_each(?2)))"
-    } else {
-        ""
+/// Low 32 bits of a packed value as a day (SQL wrote `day & 0xffffffff`).
+fn low_day(v: u64) -> Day {
+    (v & 0xffff_ffff) as u32 as i32
+}
+
+/// SQL for "the low 32 bits of a day column".
+fn d32(col: &str) -> String {
+    format!("({col} & 4294967295)")
+}
+
+/// Bits needed for values `0..=max`.
+fn bits(max: u64) -> u32 {
+    64 - max.leading_zeros()
+}
+
+/// Interaction kinds as 3-bit codes in SQL, and back.
+const KIND_CODE_SQL: &str = "CASE kind WHEN 'service_ticket' THEN 0 WHEN 'complaint' THEN 1 \
+     WHEN 'inquiry' THEN 2 WHEN 'referral' THEN 3 ELSE 4 END";
+
+fn kind_of(code: u64) -> InteractionKind {
+    match code {
+        0 => InteractionKind::ServiceTicket,
+        1 => InteractionKind::Complaint,
+        2 => InteractionKind::Inquiry,
+        3 => InteractionKind::Referral,
+        _ => InteractionKind::Other,
     }
 }
 
-pub(crate) async fn load(
-    pool: &SqlitePool,
-    subset: Option<&[String]>,
+/// Maps the store's customer keys to the dataset's dense `0..n`: an array indexed by key
+/// (SQLite allocates keys densely), or a hash map if rows were written behind the store's
+/// back with huge keys.
+enum KeyMap {
+    Dense(Vec<u32>),
+    Sparse(HashMap<u64, u32>),
+}
+
+impl KeyMap {
+    const ABSENT: u32 = u32::MAX;
+
+    fn build(keys: &[u64], sparse: bool) -> KeyMap {
+        if sparse {
+            return KeyMap::Sparse(
+                keys.iter()
+                    .enumerate()
+                    .map(|(i, &k)| (k, i as u32))
+                    .collect(),
+            );
+        }
+        let len = keys.iter().max().map_or(0, |&m| m as usize + 1);
+        let mut v = vec![KeyMap::ABSENT; len];
+        for (i, &k) in keys.iter().enumerate() {
+            v[k as usize] = i as u32;
+        }
+        KeyMap::Dense(v)
+    }
+
+    fn get(&self, key: u64) -> Option<u32> {
+        match self {
+            KeyMap::Dense(v) => {
+                let k = usize::try_from(key).ok()?;
+                v.get(k).copied().filter(|&d| d != KeyMap::ABSENT)
+            }
+            KeyMap::Sparse(m) => m.get(&key).copied(),
+        }
+    }
+}
+
+/// The tables a load reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Customers,
+    Transactions,
+    Costs,
+    Interactions,
+    Surveys,
+    Contracts,
+    Payments,
+}
+
+/// One statement: a table's rows with `lo <= range column < hi`.
+#[derive(Debug, Clone, Copy)]
+struct Job {
+    table: Table,
+    lo: i64,
+    hi: i64,
+}
+
+/// `[lo, lo + step)`, … covering `lo..=last`; one unbounded job for subsets and sparse keys.
+fn jobs(table: Table, lo: i64, last: i64, step: i64, whole: bool, out: &mut Vec<Job>) {
+    if whole {
+        out.push(Job {
+            table,
+            lo: i64::MIN,
+            hi: i64::MAX,
+        });
+        return;
+    }
+    let mut a = lo;
+    while a <= last {
+        let b = a.saturating_add(step.max(1));
+        out.push(Job {
+            table,
+            lo: a,
+            hi: b,
+        });
+        if b == i64::MAX {
+            break;
+        }
+        a = b;
+    }
+}
+
+/// Everything fixed for one load: the SQL of every table and how its values are packed.
+struct Plan {
     as_of: Day,
-) -> Result<Dataset, StoreError> {
-    let ids_json = match subset {
-        Some(ids) => Some(
-            serde_json::to_string(ids).map_err(|e| StoreError::InvalidRecord {
-                table: "customers",
-                row: 0,
-                reason: e.to_string(),
-            })?,
-        ),
-        None => None,
-    };
-    let sub = subset_clause(ids_json.is_some());
-    let mut tx = pool.begin().await.map_err(ctx(DOING))?;
-    let mut d = Dataset::default();
+    /// JSON array of the subset's customer ids.
+    ids: Option<String>,
+    /// Customer keys fit in 31 bits: `(cust << 32) | day` packing.
+    packed: bool,
+    /// Bits of the category id packed beside the customer key in order lines, if they fit.
+    tx_cat_bits: Option<u32>,
+    /// The interaction kind's 3 bits fit beside the customer key.
+    packed_kind: bool,
+    customers: String,
+    transactions: String,
+    costs: String,
+    interactions: String,
+    surveys: String,
+    contracts: String,
+    payments: String,
+}
 
-    // Customers: signed up by as_of (or unknown), or bought by as_of.
-    let cust_sub = if ids_json.is_some() {
-        " AND customer_id IN (SELECT value FROM json_each(?2))"
-    } else {
-        ""
-    };
-    let sql = format!(
-        "SELECT key, customer_id, name, industry, region, size, owner, signup, wallet \
-         FROM customers c WHERE (signup IS NULL OR signup <= ?1 OR EXISTS \
-         (SELECT 1 FROM transactions t WHERE t.cust = c.key AND t.day <= ?1)){cust_sub} \
-         ORDER BY key"
-    );
-    let mut dense = Vec::new();
-    {
-        let mut q = sqlx::query(&sql).bind(as_of);
-        if let Some(j) = &ids_json {
-            q = q.bind(j.as_str());
-        }
-        let mut rows = q.fetch(&mut *tx);
-        while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
-            let key: i64 = get(&row, 0)?;
-            let k = usize::try_from(key).unwrap_or(0);
-            if dense.len() <= k {
-                dense.resize(k + 1, KeyMap::ABSENT);
+impl Plan {
+    fn new(as_of: Day, ids: Option<String>, max_key: i64, max_category: i64) -> Plan {
+        let key_bits = bits(max_key.max(0) as u64);
+        let cat_bits = bits(max_category.max(0) as u64);
+        let packed = key_bits <= 31;
+        let tx_cat_bits = (key_bits + cat_bits <= 31).then_some(cat_bits);
+        let packed_kind = key_bits + 3 <= 31;
+        // Customer restriction of a subset load (`?2`), range of the statement (`?3`, `?4`).
+        let sub = if ids.is_some() {
+            " AND cust IN (SELECT key FROM customers WHERE customer_id IN \
+             (SELECT value FROM json_each(?2)))"
+        } else {
+            ""
+        };
+        let by_id = " AND id >= ?3 AND id < ?4";
+        let cust_day = |col: &str| format!("((cust << 32) | {})", d32(col));
+        let customers = format!(
+            "SELECT key, json_array(customer_id, name, industry, region, size, owner), signup, \
+             wallet FROM customers c WHERE (signup IS NULL OR signup <= ?1 OR EXISTS \
+             (SELECT 1 FROM transactions t WHERE t.cust = c.key AND t.day <= ?1)){} \
+             AND key >= ?3 AND key < ?4",
+            if ids.is_some() {
+                " AND customer_id IN (SELECT value FROM json_each(?2))"
+            } else {
+                ""
             }
-            dense[k] = d.customers.len() as u32;
-            let signup: Option<i64> = get(&row, 7)?;
-            d.customers.push(CustomerInfo {
-                id: get(&row, 1)?,
-                name: get(&row, 2)?,
-                industry: get(&row, 3)?,
-                region: get(&row, 4)?,
-                size: get(&row, 5)?,
-                owner: get(&row, 6)?,
-                // A signup after as_of was not known then (the customer bought earlier).
-                signup: signup.map(day).filter(|&s| s <= as_of),
-                wallet: get(&row, 8)?,
-            });
+        );
+        let transactions = match tx_cat_bits {
+            Some(cb) => format!(
+                "SELECT ((((cust << {cb}) | ifnull(category, 0)) << 32) | {}), amount, cost \
+                 FROM transactions WHERE day <= ?1{sub}{by_id}",
+                d32("day")
+            ),
+            None => format!(
+                "SELECT cust, ifnull(category, 0), day, amount, cost FROM transactions \
+                 WHERE day <= ?1{sub}{by_id}"
+            ),
+        };
+        let costs_cols = if packed {
+            format!("{}, sales, service", cust_day("period"))
+        } else {
+            "cust, period, sales, service".to_string()
+        };
+        let costs = format!(
+            "SELECT {costs_cols} FROM costs WHERE period <= ?1{sub} AND cust >= ?3 AND cust < ?4"
+        );
+        let interactions = if packed_kind {
+            format!(
+                "SELECT ((((cust << 3) | {KIND_CODE_SQL}) << 32) | {}) FROM interactions \
+                 WHERE day <= ?1{sub}{by_id}",
+                d32("day")
+            )
+        } else {
+            format!(
+                "SELECT cust, day, {KIND_CODE_SQL} FROM interactions WHERE day <= ?1{sub}{by_id}"
+            )
+        };
+        let surveys_cols = if packed {
+            format!("{}, csat, nps", cust_day("day"))
+        } else {
+            "cust, day, csat, nps".to_string()
+        };
+        let surveys = format!("SELECT {surveys_cols} FROM surveys WHERE day <= ?1{sub}{by_id}");
+        // (customer, start), (renewed code, end or NULL_DAY).
+        let contracts = format!(
+            "SELECT cust, start_day, ((CASE WHEN renewed IS NULL THEN 0 WHEN renewed THEN 2 \
+             ELSE 1 END << 32) | {}) FROM contracts WHERE start_day <= ?1{sub}{by_id}",
+            d32(&format!("ifnull(end_day, {NULL_DAY})"))
+        );
+        // (customer, invoice), (due, paid or NULL_DAY), amount.
+        let payments = if packed {
+            format!(
+                "SELECT {}, (({} << 32) | {}), amount FROM payments WHERE invoice <= ?1{sub}{by_id}",
+                cust_day("invoice"),
+                d32("due"),
+                d32(&format!("ifnull(paid, {NULL_DAY})"))
+            )
+        } else {
+            format!(
+                "SELECT cust, invoice, due, paid, amount FROM payments \
+                 WHERE invoice <= ?1{sub}{by_id}"
+            )
+        };
+        Plan {
+            as_of,
+            ids,
+            packed,
+            tx_cat_bits,
+            packed_kind,
+            customers,
+            transactions,
+            costs,
+            interactions,
+            surveys,
+            contracts,
+            payments,
         }
     }
-    let keys = KeyMap(dense);
 
-    // Categories: every id, then only those used by the loaded lines enter the dataset (a
-    // category first sold after as_of must not appear).
-    let mut cat_names: Vec<Option<String>> = Vec::new();
-    {
-        let mut rows = sqlx::query("SELECT id, name FROM categories").fetch(&mut *tx);
-        while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
-            let id: i64 = get(&row, 0)?;
-            let name: String = get(&row, 1)?;
-            let i = usize::try_from(id).unwrap_or(0);
-            if cat_names.len() <= i {
-                cat_names.resize(i + 1, None);
-            }
-            cat_names[i] = Some(name);
+    fn sql(&self, table: Table) -> &str {
+        match table {
+            Table::Customers => &self.customers,
+            Table::Transactions => &self.transactions,
+            Table::Costs => &self.costs,
+            Table::Interactions => &self.interactions,
+            Table::Surveys => &self.surveys,
+            Table::Contracts => &self.contracts,
+            Table::Payments => &self.payments,
         }
     }
+}
 
-    let sql =
-        format!("SELECT cust, day, amount, cost, category FROM transactions WHERE day <= ?1{sub}");
-    let mut used = vec![false; cat_names.len()];
-    {
-        let mut q = sqlx::query(&sql).bind(as_of);
-        if let Some(j) = &ids_json {
-            q = q.bind(j.as_str());
+/// What the statements decoded. Customers carry their store key (phase 1); fact rows carry
+/// dense keys already (phase 2) and order lines the store's category id.
+#[derive(Default)]
+struct Part {
+    customers: Vec<(u64, CustomerInfo)>,
+    tx: Vec<Tx>,
+    costs: Vec<Cost>,
+    interactions: Vec<Interaction>,
+    surveys: Vec<Survey>,
+    contracts: Vec<Contract>,
+    payments: Vec<Payment>,
+}
+
+/// Decodes one row of `table` into `part`; rows of customers outside the dataset are skipped.
+fn decode(
+    plan: &Plan,
+    keys: &KeyMap,
+    table: Table,
+    row: &SqliteRow,
+    part: &mut Part,
+) -> Result<(), StoreError> {
+    let as_of = plan.as_of;
+    match table {
+        Table::Customers => {
+            let key: i64 = get(row, 0)?;
+            let text: &str = get(row, 1)?;
+            let (id, name, industry, region, size, owner): Texts = serde_json::from_str(text)
+                .map_err(|e| StoreError::InvalidRecord {
+                    table: "customers",
+                    row: usize::try_from(key).unwrap_or(0),
+                    reason: format!("unreadable text fields: {e}"),
+                })?;
+            let signup: Option<i64> = get(row, 2)?;
+            part.customers.push((
+                key as u64,
+                CustomerInfo {
+                    id,
+                    name,
+                    industry,
+                    region,
+                    size,
+                    owner,
+                    // A signup after as_of was not known then (the customer bought earlier).
+                    signup: signup.map(day).filter(|&s| s <= as_of),
+                    wallet: get(row, 3)?,
+                },
+            ));
         }
-        let mut rows = q.fetch(&mut *tx);
-        while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
-            let Some(cust) = keys.get(get(&row, 0)?) else {
-                continue;
-            };
-            let cost: Option<f64> = get(&row, 3)?;
-            let category: Option<i64> = get(&row, 4)?;
-            let category = match category.and_then(|c| usize::try_from(c).ok()) {
-                Some(c) if c < used.len() => {
-                    used[c] = true;
-                    c as u32
+        Table::Transactions => {
+            let (cust, category, dd, i) = match plan.tx_cat_bits {
+                Some(cb) => {
+                    let p = get::<i64>(row, 0)? as u64;
+                    let hi = p >> 32;
+                    (hi >> cb, hi & ((1u64 << cb) - 1), low_day(p), 1)
                 }
-                _ => NO_CATEGORY,
+                None => {
+                    let cust: i64 = get(row, 0)?;
+                    let cat: i64 = get(row, 1)?;
+                    (cust as u64, cat as u64, day(get(row, 2)?), 3)
+                }
             };
-            d.tx.push(Tx {
-                cust,
-                category,
-                day: day(get(&row, 1)?),
-                cost: cost.map_or(f32::NAN, |c| c as f32),
-                amount: get(&row, 2)?,
-            });
-        }
-    }
-    // Renumber the used categories densely, in id order.
-    let mut remap = vec![NO_CATEGORY; cat_names.len()];
-    for (id, name) in cat_names.into_iter().enumerate() {
-        if let (true, Some(name)) = (used[id], name) {
-            remap[id] = d.categories.len() as u32;
-            d.categories.push(name);
-        }
-    }
-    for t in &mut d.tx {
-        if t.category != NO_CATEGORY {
-            t.category = remap[t.category as usize];
-        }
-    }
-
-    let sql = format!("SELECT cust, period, sales, service FROM costs WHERE period <= ?1{sub}");
-    {
-        let mut q = sqlx::query(&sql).bind(as_of);
-        if let Some(j) = &ids_json {
-            q = q.bind(j.as_str());
-        }
-        let mut rows = q.fetch(&mut *tx);
-        while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
-            if let Some(cust) = keys.get(get(&row, 0)?) {
-                d.costs.push(Cost {
+            if let Some(cust) = keys.get(cust) {
+                let cost: Option<f64> = get(row, i + 1)?;
+                part.tx.push(Tx {
                     cust,
-                    period: day(get(&row, 1)?),
-                    sales: get(&row, 2)?,
-                    service: get(&row, 3)?,
+                    // The store's id for now; renumbered after the load.
+                    category: u32::try_from(category)
+                        .ok()
+                        .filter(|&c| c > 0)
+                        .unwrap_or(NO_CATEGORY),
+                    day: dd,
+                    cost: cost.map_or(f32::NAN, |c| c as f32),
+                    amount: get(row, i)?,
                 });
             }
         }
-    }
-
-    let sql = format!("SELECT cust, day, kind FROM interactions WHERE day <= ?1{sub}");
-    {
-        let mut q = sqlx::query(&sql).bind(as_of);
-        if let Some(j) = &ids_json {
-            q = q.bind(j.as_str());
-        }
-        let mut rows = q.fetch(&mut *tx);
-        while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
-            if let Some(cust) = keys.get(get(&row, 0)?) {
-                let kind: &str = get(&row, 2)?;
-                d.interactions.push(Interaction {
+        Table::Costs => {
+            let (cust, period, i) = if plan.packed {
+                let p = get::<i64>(row, 0)? as u64;
+                (p >> 32, low_day(p), 1)
+            } else {
+                (get::<i64>(row, 0)? as u64, day(get(row, 1)?), 2)
+            };
+            if let Some(cust) = keys.get(cust) {
+                part.costs.push(Cost {
                     cust,
-                    day: day(get(&row, 1)?),
-                    kind: InteractionKind::parse(kind),
+                    period,
+                    sales: get(row, i)?,
+                    service: get(row, i + 1)?,
                 });
             }
         }
-    }
-
-    let sql = format!("SELECT cust, day, csat, nps FROM surveys WHERE day <= ?1{sub}");
-    {
-        let mut q = sqlx::query(&sql).bind(as_of);
-        if let Some(j) = &ids_json {
-            q = q.bind(j.as_str());
-        }
-        let mut rows = q.fetch(&mut *tx);
-        while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
-            if let Some(cust) = keys.get(get(&row, 0)?) {
-                d.surveys.push(Survey {
+        Table::Interactions => {
+            let (cust, dd, code) = if plan.packed_kind {
+                let p = get::<i64>(row, 0)? as u64;
+                ((p >> 32) >> 3, low_day(p), (p >> 32) & 7)
+            } else {
+                let code: i64 = get(row, 2)?;
+                (get::<i64>(row, 0)? as u64, day(get(row, 1)?), code as u64)
+            };
+            if let Some(cust) = keys.get(cust) {
+                part.interactions.push(Interaction {
                     cust,
-                    day: day(get(&row, 1)?),
-                    csat: get(&row, 2)?,
-                    nps: get(&row, 3)?,
+                    day: dd,
+                    kind: kind_of(code),
                 });
             }
         }
-    }
-
-    let sql = format!(
-        "SELECT cust, start_day, end_day, renewed FROM contracts WHERE start_day <= ?1{sub}"
-    );
-    {
-        let mut q = sqlx::query(&sql).bind(as_of);
-        if let Some(j) = &ids_json {
-            q = q.bind(j.as_str());
-        }
-        let mut rows = q.fetch(&mut *tx);
-        while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
-            if let Some(cust) = keys.get(get(&row, 0)?) {
-                let end: Option<i64> = get(&row, 2)?;
-                let end = end.map(day);
-                let renewed: Option<bool> = get(&row, 3)?;
-                d.contracts.push(Contract {
+        Table::Surveys => {
+            let (cust, dd, i) = if plan.packed {
+                let p = get::<i64>(row, 0)? as u64;
+                (p >> 32, low_day(p), 1)
+            } else {
+                (get::<i64>(row, 0)? as u64, day(get(row, 1)?), 2)
+            };
+            if let Some(cust) = keys.get(cust) {
+                part.surveys.push(Survey {
                     cust,
-                    start: day(get(&row, 1)?),
+                    day: dd,
+                    csat: get(row, i)?,
+                    nps: get(row, i + 1)?,
+                });
+            }
+        }
+        Table::Contracts => {
+            let cust: i64 = get(row, 0)?;
+            let p = get::<i64>(row, 2)? as u64;
+            let end = Some(low_day(p)).filter(|&e| i64::from(e) != NULL_DAY);
+            let renewed = match p >> 32 {
+                2 => Some(true),
+                1 => Some(false),
+                _ => None,
+            };
+            if let Some(cust) = keys.get(cust as u64) {
+                part.contracts.push(Contract {
+                    cust,
+                    start: day(get(row, 1)?),
                     end,
                     // The renewal decision is known when the term ends, not before.
                     renewed: if end.is_some_and(|e| e > as_of) {
@@ -261,31 +465,275 @@ pub(crate) async fn load(
                 });
             }
         }
-    }
-
-    let sql =
-        format!("SELECT cust, invoice, due, paid, amount FROM payments WHERE invoice <= ?1{sub}");
-    {
-        let mut q = sqlx::query(&sql).bind(as_of);
-        if let Some(j) = &ids_json {
-            q = q.bind(j.as_str());
-        }
-        let mut rows = q.fetch(&mut *tx);
-        while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
-            if let Some(cust) = keys.get(get(&row, 0)?) {
-                let paid: Option<i64> = get(&row, 3)?;
-                d.payments.push(Payment {
+        Table::Payments => {
+            let (cust, invoice, due, paid, i) = if plan.packed {
+                let p = get::<i64>(row, 0)? as u64;
+                let q = get::<i64>(row, 1)? as u64;
+                let paid = Some(low_day(q)).filter(|&p| i64::from(p) != NULL_DAY);
+                (p >> 32, low_day(p), low_day(q >> 32), paid, 2)
+            } else {
+                let cust: i64 = get(row, 0)?;
+                let paid: Option<i64> = get(row, 3)?;
+                (
+                    cust as u64,
+                    day(get(row, 1)?),
+                    day(get(row, 2)?),
+                    paid.map(day),
+                    4,
+                )
+            };
+            if let Some(cust) = keys.get(cust) {
+                part.payments.push(Payment {
                     cust,
-                    invoice: day(get(&row, 1)?),
-                    due: day(get(&row, 2)?),
+                    invoice,
+                    due,
                     // Paid after as_of: still unpaid on as_of.
-                    paid: paid.map(day).filter(|&p| p <= as_of),
-                    amount: get(&row, 4)?,
+                    paid: paid.filter(|&p| p <= as_of),
+                    amount: get(row, i)?,
                 });
             }
         }
     }
-    tx.commit().await.map_err(ctx(DOING))?;
+    Ok(())
+}
+
+/// Runs one job's statement, decoding into `part`.
+async fn run_job(
+    conn: &mut SqliteConnection,
+    plan: &Plan,
+    keys: &KeyMap,
+    job: Job,
+    part: &mut Part,
+) -> Result<(), StoreError> {
+    // Rows are kept until the statement is done and freed together (see the module docs).
+    let mut keep = Vec::new();
+    let mut rows = sqlx::query(plan.sql(job.table))
+        .bind(plan.as_of)
+        .bind(plan.ids.as_deref())
+        .bind(job.lo)
+        .bind(job.hi)
+        .fetch(&mut *conn);
+    let mut burst = 0usize;
+    loop {
+        // Drain what the worker has produced. When nothing is ready in the middle of a
+        // stream, sleep a millisecond rather than await the next row; at the start of a
+        // statement, or after a trickle, wait normally.
+        let next = match rows.try_next().now_or_never() {
+            Some(next) => next,
+            None if burst >= 1024 => {
+                burst = 0;
+                tokio::time::sleep(Duration::from_millis(1)).await;
+                continue;
+            }
+            None => {
+                burst = 0;
+                rows.try_next().await
+            }
+        };
+        burst += 1;
+        match next.map_err(ctx(DOING))? {
+            Some(row) => {
+                decode(plan, keys, job.table, &row, part)?;
+                keep.push(row);
+            }
+            None => break,
+        }
+    }
+    drop(rows);
+    drop(keep);
+    Ok(())
+}
+
+/// Runs `jobs` in order, decoding into one [`Part`].
+async fn run_all(
+    conn: &mut SqliteConnection,
+    plan: &Plan,
+    keys: &KeyMap,
+    jobs: Vec<Job>,
+) -> Result<Part, StoreError> {
+    let mut part = Part::default();
+    for job in jobs {
+        run_job(conn, plan, keys, job, &mut part).await?;
+    }
+    Ok(part)
+}
+
+pub(crate) async fn load(
+    pool: &SqlitePool,
+    subset: Option<&[String]>,
+    as_of: Day,
+) -> Result<Dataset, StoreError> {
+    let started = Instant::now();
+    let ids = match subset {
+        Some(ids) => Some(
+            serde_json::to_string(ids).map_err(|e| StoreError::InvalidRecord {
+                table: "customers",
+                row: 0,
+                reason: e.to_string(),
+            })?,
+        ),
+        None => None,
+    };
+    let whole = ids.is_some();
+
+    let mut a = pool.begin().await.map_err(ctx(DOING))?;
+
+    let row = sqlx::query(
+        "SELECT ifnull((SELECT max(key) FROM customers), 0), (SELECT count(*) FROM customers), \
+         ifnull((SELECT max(id) FROM categories), 0), \
+         ifnull((SELECT min(id) FROM transactions), 0), ifnull((SELECT max(id) FROM transactions), -1), \
+         ifnull((SELECT min(id) FROM interactions), 0), ifnull((SELECT max(id) FROM interactions), -1), \
+         ifnull((SELECT min(id) FROM surveys), 0), ifnull((SELECT max(id) FROM surveys), -1), \
+         ifnull((SELECT min(id) FROM contracts), 0), ifnull((SELECT max(id) FROM contracts), -1), \
+         ifnull((SELECT min(id) FROM payments), 0), ifnull((SELECT max(id) FROM payments), -1)",
+    )
+    .fetch_one(&mut *a)
+    .await
+    .map_err(ctx(DOING))?;
+    let n: Vec<i64> = (0..13).map(|i| get(&row, i)).collect::<Result<_, _>>()?;
+    let (max_key, n_customers, max_category) = (n[0], n[1], n[2]);
+    // Keys are dense unless rows were written behind the store's back.
+    let sparse = max_key > 4 * n_customers + 65_536;
+    let plan = Plan::new(as_of, ids, max_key, max_category);
+
+    // Phase 1: customers, then the key map.
+    let mut list = Vec::new();
+    jobs(
+        Table::Customers,
+        0,
+        max_key,
+        CHUNK_ROWS,
+        whole || sparse,
+        &mut list,
+    );
+    let no_keys = KeyMap::Dense(Vec::new());
+    let mut part = run_all(&mut a, &plan, &no_keys, list).await?;
+    part.customers.sort_unstable_by_key(|c| c.0);
+    let store_keys: Vec<u64> = part.customers.iter().map(|c| c.0).collect();
+    let keys = KeyMap::build(&store_keys, sparse);
+    let mut d = Dataset {
+        customers: part.customers.into_iter().map(|c| c.1).collect(),
+        ..Dataset::default()
+    };
+
+    // Phase 2: the fact tables, largest first so that both connections stay busy.
+    let mut list = Vec::new();
+    jobs(
+        Table::Transactions,
+        n[3],
+        n[4],
+        CHUNK_ROWS,
+        whole,
+        &mut list,
+    );
+    let cust_step = (CHUNK_ROWS / PERIODS_PER_CUSTOMER).max(1);
+    jobs(
+        Table::Costs,
+        0,
+        max_key,
+        cust_step,
+        whole || sparse,
+        &mut list,
+    );
+    jobs(Table::Payments, n[11], n[12], CHUNK_ROWS, whole, &mut list);
+    jobs(
+        Table::Interactions,
+        n[5],
+        n[6],
+        CHUNK_ROWS,
+        whole,
+        &mut list,
+    );
+    jobs(Table::Surveys, n[7], n[8], CHUNK_ROWS, whole, &mut list);
+    jobs(Table::Contracts, n[9], n[10], CHUNK_ROWS, whole, &mut list);
+    let part = run_all(&mut a, &plan, &keys, list).await?;
+    let names: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM categories ORDER BY id")
+        .fetch_all(&mut *a)
+        .await
+        .map_err(ctx(DOING))?;
+    a.commit().await.map_err(ctx(DOING))?;
+    d.tx = part.tx;
+    d.costs = part.costs;
+    d.interactions = part.interactions;
+    d.surveys = part.surveys;
+    d.contracts = part.contracts;
+    d.payments = part.payments;
+
+    // Categories: only those of loaded lines enter the dataset (a category first sold after
+    // as_of must not appear), renumbered densely in id order.
+    let mut used = vec![false; max_category.max(0) as usize + 1];
+    for t in &d.tx {
+        if let Some(u) = used.get_mut(t.category as usize) {
+            *u = true;
+        }
+    }
+    let mut remap = vec![NO_CATEGORY; used.len()];
+    for (id, name) in names {
+        let Some(i) = usize::try_from(id)
+            .ok()
+            .filter(|&i| i < used.len() && used[i])
+        else {
+            continue;
+        };
+        remap[i] = d.categories.len() as u32;
+        d.categories.push(name);
+    }
+    for t in &mut d.tx {
+        t.category = remap
+            .get(t.category as usize)
+            .copied()
+            .unwrap_or(NO_CATEGORY);
+    }
     d.sort();
+    tracing::debug!(
+        customers = d.customers.len(),
+        transactions = d.tx.len(),
+        seconds = started.elapsed().as_secs_f64(),
+        "dataset loaded"
+    );
     Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_days_round_trip() {
+        for d in [0, 1, -1, 20_000, -719_468, i32::MAX, i32::MIN] {
+            let packed = (5u64 << 32) | (i64::from(d) as u64 & 0xffff_ffff);
+            assert_eq!(low_day(packed), d);
+            assert_eq!(packed >> 32, 5);
+        }
+        assert_eq!(bits(0), 0);
+        assert_eq!(bits(1), 1);
+        assert_eq!(bits(1_000_000), 20);
+        assert_eq!(kind_of(3), InteractionKind::Referral);
+    }
+
+    #[test]
+    fn jobs_cover_the_range_once() {
+        let mut v = Vec::new();
+        jobs(Table::Transactions, 1, 10, 4, false, &mut v);
+        let b: Vec<(i64, i64)> = v.iter().map(|j| (j.lo, j.hi)).collect();
+        assert_eq!(b, [(1, 5), (5, 9), (9, 13)]);
+        v.clear();
+        jobs(Table::Transactions, 0, -1, 4, false, &mut v);
+        assert!(v.is_empty(), "an empty table needs no statement");
+        jobs(Table::Costs, 0, 10, 4, true, &mut v);
+        assert_eq!((v[0].lo, v[0].hi), (i64::MIN, i64::MAX));
+        jobs(Table::Costs, i64::MAX - 1, i64::MAX, 4, false, &mut v);
+        assert_eq!(v.last().map(|j| j.hi), Some(i64::MAX));
+    }
+
+    #[test]
+    fn key_maps_dense_and_sparse() {
+        let dense = KeyMap::build(&[1, 2, 5], false);
+        assert_eq!(
+            (dense.get(5), dense.get(3), dense.get(99)),
+            (Some(2), None, None)
+        );
+        let sparse = KeyMap::build(&[7, 1 << 40], true);
+        assert_eq!((sparse.get(1 << 40), sparse.get(8)), (Some(1), None));
+    }
 }

@@ -39,6 +39,10 @@ const MIGRATION_FILES: &[&str] = &["0001_init.sql"];
 /// Connections in the pool: enough for a web server's concurrent reads (WAL lets them run
 /// beside the one writer), few enough that page caches stay bounded.
 const MAX_CONNECTIONS: u32 = 4;
+/// Rows sqlx's worker thread may run ahead of the reader: large enough that a dataset load
+/// (which drains rows in bursts, see `load`) never makes the worker block and wait for it,
+/// at about 400 bytes a row when a reader falls that far behind.
+const ROW_BUFFER: usize = 65_536;
 /// Page cache per connection, in KiB (SQLite's negative `cache_size`).
 const CACHE_KIB: i64 = 64 * 1024;
 
@@ -79,9 +83,7 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(BUSY_TIMEOUT_SECS))
             .pragma("cache_size", (-CACHE_KIB).to_string())
             .pragma("temp_store", "MEMORY")
-            // Rows cross from sqlx's worker thread in batches of this many: fewer wake-ups
-            // when a load streams millions of rows.
-            .row_buffer_size(4096);
+            .row_buffer_size(ROW_BUFFER);
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .min_connections(0)
