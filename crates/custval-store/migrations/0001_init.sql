@@ -155,6 +155,20 @@ CREATE INDEX results_run_lifecycle ON results (run_id, lifecycle, score);
 CREATE INDEX results_run_potential_tier ON results (run_id, potential_tier, score);
 CREATE INDEX results_run_profit_loyalty ON results (run_id, profit_loyalty, score);
 
+CREATE INDEX results_run_clv ON results (run_id, clv);
+CREATE INDEX results_run_spend ON results (run_id, spend_12m);
+
+-- How many results of a run have each value of each filterable column, written with the run:
+-- the total of a one-filter list without counting a million index entries.
+CREATE TABLE run_counts (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    dim    TEXT NOT NULL,
+    value  TEXT NOT NULL,
+    n      INTEGER NOT NULL,
+    PRIMARY KEY (run_id, dim, value)
+) WITHOUT ROWID;
+CREATE INDEX run_counts_value ON run_counts (run_id, value);
+
 -- The engine's explanation of a result, opaque JSON, apart so that list scans stay narrow.
 CREATE TABLE result_details (
     id     INTEGER PRIMARY KEY REFERENCES results (id) ON DELETE CASCADE,

@@ -250,10 +250,23 @@ async fn bench_import_and_load() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: a release build"]
 async fn bench_runs_and_pages() {
+    if std::env::var("CUSTVAL_BENCH_LOG").is_ok() {
+        tracing_subscriber::fmt()
+            .with_env_filter("custval_store=debug")
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let n: usize = std::env::var("CUSTVAL_BENCH_RESULTS")
         .map(|s| s.parse().unwrap())
         .unwrap_or(1_000_000);
     let (_dir, store) = common::fresh().await;
+    // CUSTVAL_BENCH_KEEP_RUNS=path keeps the database for inspection.
+    let store = match std::env::var("CUSTVAL_BENCH_KEEP_RUNS") {
+        Ok(p) => SqliteStore::open(&p, OpenOptions { create: true })
+            .await
+            .unwrap(),
+        Err(_) => store,
+    };
     let rows: Vec<_> = (0..n)
         .map(|i| {
             // A deterministic shuffle of scores.

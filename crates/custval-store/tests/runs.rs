@@ -364,3 +364,58 @@ async fn results_filter_sort_and_page() {
     let expected: Vec<String> = (0..30).map(|i| format!("T{i:02}")).collect();
     assert_eq!(seen, expected);
 }
+
+#[tokio::test]
+async fn a_class_value_in_two_columns_counts_each_customer_once() {
+    let (_dir, store) = fresh().await;
+    let mut a = result("A", "A", 3.0);
+    a.value_class = "watch".into();
+    let mut b = result("B", "A", 2.0);
+    b.lifecycle = "watch".into();
+    let mut c = result("C", "B", 1.0);
+    c.value_class = "watch".into();
+    c.lifecycle = "watch".into();
+    let run = store
+        .create_run(1, "", "{}", 0.0, &[a, b, c, result("D", "C", 0.0)])
+        .await
+        .unwrap();
+    let page = store
+        .results(
+            run,
+            &ResultQuery {
+                class: Some("watch".into()),
+                ..q()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 3);
+    let ids: Vec<&str> = page
+        .results
+        .iter()
+        .map(|r| r.customer_id.as_str())
+        .collect();
+    assert_eq!(ids, ["A", "B", "C"]);
+    let page = store
+        .results(
+            run,
+            &ResultQuery {
+                tier: Some("Z".into()),
+                ..q()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((page.total, page.results.len()), (0, 0));
+    let page = store
+        .results(
+            run,
+            &ResultQuery {
+                owner: Some("rep1".into()),
+                ..q()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 4);
+}

@@ -11,7 +11,7 @@
 //! Each call first validates its rows and resolves their customer keys (creating stubs), then
 //! writes batch after batch; while sqlx's worker thread executes batch `i`, this thread
 //! computes the occurrence indexes and binds the parameters of batch `i + 1`
-//! ([`run_batches`]), so the two cores overlap. A failure in any batch leaves earlier batches
+//! (`batch::run_batches`), so the two cores overlap. A failure in any batch leaves earlier batches
 //! written inside the transaction: its rollback is what guarantees that nothing of the call is
 //! stored (the integration tests exercise exactly that).
 
@@ -21,84 +21,15 @@ use custval_model::{
     ContractRecord, CostRecord, CustomerRecord, InteractionRecord, PaymentRecord, SurveyRecord,
     TxRecord,
 };
-use sqlx::query::Query;
-use sqlx::sqlite::{SqliteArguments, SqliteConnection};
+use sqlx::sqlite::SqliteConnection;
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+
+use super::batch::{BATCH, BatchSql, add, arguments, run_batches, values_sql};
 
 use crate::error::ctx;
 use crate::occurrence::{Fingerprint, Occurrences};
 use crate::types::ImportCounts;
 use crate::{ImportSession, StoreError};
-
-/// Rows per INSERT statement: 500 × at most 10 columns stays far below SQLite's limit of
-/// 32766 bound parameters, and larger batches measured no faster.
-const BATCH: usize = 500;
-
-/// `prefix (?,…),(?,…) suffix` with `rows` groups of `cols` placeholders.
-fn values_sql(prefix: &str, cols: usize, rows: usize, suffix: &str) -> String {
-    let group = format!("({})", vec!["?"; cols].join(","));
-    let mut s = String::with_capacity(prefix.len() + suffix.len() + rows * (group.len() + 1));
-    s.push_str(prefix);
-    for i in 0..rows {
-        if i > 0 {
-            s.push(',');
-        }
-        s.push_str(&group);
-    }
-    s.push_str(suffix);
-    s
-}
-
-/// The two statements a call needs: full batches and the shorter tail.
-struct BatchSql {
-    full: String,
-    tail: String,
-    tail_rows: usize,
-}
-
-impl BatchSql {
-    fn new(prefix: &str, cols: usize, suffix: &str, rows: usize) -> BatchSql {
-        let tail_rows = rows % BATCH;
-        BatchSql {
-            full: values_sql(prefix, cols, BATCH, suffix),
-            tail: values_sql(prefix, cols, tail_rows.max(1), suffix),
-            tail_rows,
-        }
-    }
-
-    fn for_rows(&self, n: usize) -> &str {
-        if n == self.tail_rows {
-            &self.tail
-        } else {
-            &self.full
-        }
-    }
-}
-
-type Q<'q> = Query<'q, Sqlite, SqliteArguments<'q>>;
-
-/// Executes `batches` statements built by `build(i)`, building the next one while the current
-/// one runs on sqlx's worker thread. Returns the rows affected.
-async fn run_batches<'q>(
-    conn: &mut SqliteConnection,
-    batches: usize,
-    mut build: impl FnMut(usize) -> Q<'q>,
-    doing: &'static str,
-) -> Result<u64, StoreError> {
-    let mut affected = 0;
-    let mut next = (batches > 0).then(|| build(0));
-    let mut i = 0;
-    while let Some(q) = next.take() {
-        i += 1;
-        let more = i < batches;
-        // `join` polls the statement first (handing it to the worker thread), then builds the
-        // next batch on this thread while the worker executes.
-        let (done, built) = tokio::join!(q.execute(&mut *conn), async { more.then(|| build(i)) });
-        affected += done.map_err(ctx(doing))?.rows_affected();
-        next = built;
-    }
-    Ok(affected)
-}
 
 /// A text → integer key table (customers, categories, channels), loaded once per session.
 struct Interner {
@@ -312,6 +243,8 @@ impl SqliteImport {
     }
 
     async fn tx_rows(&mut self, rows: &[TxRecord]) -> Result<ImportCounts, StoreError> {
+        const DOING: &str = "importing transactions";
+        const COLS: usize = 10;
         const PREFIX: &str = "INSERT INTO transactions \
              (cust, day, amount, cost, category, quantity, channel, order_id, refund, line) VALUES ";
         for (i, r) in rows.iter().enumerate() {
@@ -326,12 +259,12 @@ impl SqliteImport {
         let cats = self.categories.resolve(&mut self.tx, &cats).await?;
         let chans: Vec<Option<&str>> = rows.iter().map(|r| label(&r.channel)).collect();
         let chans = self.channels.resolve(&mut self.tx, &chans).await?;
-        let sql = BatchSql::new(PREFIX, 10, " ON CONFLICT DO NOTHING", rows.len());
+        let sql = BatchSql::new(PREFIX, COLS, " ON CONFLICT DO NOTHING", rows.len());
         let occ = &mut self.occ_tx;
         let build = |b: usize| {
             let start = b * BATCH;
             let chunk = &rows[start..rows.len().min(start + BATCH)];
-            let mut q = sqlx::query(sql.for_rows(chunk.len()));
+            let mut args = arguments(chunk.len(), COLS);
             for (i, r) in chunk.iter().enumerate() {
                 let refund = r.amount < 0.0;
                 let order = label(&r.order_id);
@@ -344,22 +277,25 @@ impl SqliteImport {
                         .add_opt_str(label(&r.category)),
                 };
                 let line = occ.next(fp.finish());
-                q = q
-                    .bind(custs[start + i])
-                    .bind(r.date)
-                    .bind(r.amount)
-                    .bind(r.cost)
-                    .bind(cats[start + i])
-                    .bind(r.quantity)
-                    .bind(chans[start + i])
-                    .bind(order)
-                    .bind(refund)
-                    .bind(i64::from(line));
+                add!(
+                    args,
+                    DOING,
+                    custs[start + i],
+                    r.date,
+                    r.amount,
+                    r.cost,
+                    cats[start + i],
+                    r.quantity,
+                    chans[start + i],
+                    order,
+                    refund,
+                    i64::from(line),
+                );
             }
-            q
+            Ok(sqlx::query_with(sql.for_rows(chunk.len()), args))
         };
         let batches = rows.len().div_ceil(BATCH);
-        let accepted = run_batches(&mut self.tx, batches, build, "importing transactions").await?;
+        let accepted = run_batches(&mut self.tx, batches, build, DOING).await?;
         Ok(ImportCounts {
             accepted,
             duplicates: rows.len() as u64 - accepted,
@@ -367,6 +303,8 @@ impl SqliteImport {
     }
 
     async fn customer_rows(&mut self, rows: &[CustomerRecord]) -> Result<ImportCounts, StoreError> {
+        const DOING: &str = "importing customers";
+        const COLS: usize = 10;
         const PREFIX: &str = "INSERT INTO customers (customer_id, name, industry, region, size, \
              signup, owner, phone, email, wallet) VALUES ";
         const SUFFIX: &str = " ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, \
@@ -383,32 +321,35 @@ impl SqliteImport {
             has_id("customers", i, &r.customer_id)?;
             finite_opt("customers", i, "wallet", r.wallet)?;
         }
-        let sql = BatchSql::new(PREFIX, 10, SUFFIX, rows.len());
+        let sql = BatchSql::new(PREFIX, COLS, SUFFIX, rows.len());
         let mut accepted = 0;
         // Sequential: the returned keys feed the session's customer map.
         for chunk in rows.chunks(BATCH) {
-            let mut q = sqlx::query(sql.for_rows(chunk.len()));
+            let mut args = arguments(chunk.len(), COLS);
             for r in chunk {
-                q = q
-                    .bind(r.customer_id.as_str())
-                    .bind(r.name.as_deref())
-                    .bind(r.industry.as_deref())
-                    .bind(r.region.as_deref())
-                    .bind(r.size.as_deref())
-                    .bind(r.signup_date)
-                    .bind(r.owner.as_deref())
-                    .bind(r.phone.as_deref())
-                    .bind(r.email.as_deref())
-                    .bind(r.wallet);
+                add!(
+                    args,
+                    DOING,
+                    r.customer_id.as_str(),
+                    r.name.as_deref(),
+                    r.industry.as_deref(),
+                    r.region.as_deref(),
+                    r.size.as_deref(),
+                    r.signup_date,
+                    r.owner.as_deref(),
+                    r.phone.as_deref(),
+                    r.email.as_deref(),
+                    r.wallet,
+                );
             }
-            let returned = q
+            let returned = sqlx::query_with(sql.for_rows(chunk.len()), args)
                 .fetch_all(&mut *self.tx)
                 .await
-                .map_err(ctx("importing customers"))?;
+                .map_err(ctx(DOING))?;
             accepted += returned.len() as u64;
             for row in returned {
-                let key: i64 = row.try_get(0).map_err(ctx("importing customers"))?;
-                let id: String = row.try_get(1).map_err(ctx("importing customers"))?;
+                let key: i64 = row.try_get(0).map_err(ctx(DOING))?;
+                let id: String = row.try_get(1).map_err(ctx(DOING))?;
                 self.customers.learn(id, key);
             }
         }
@@ -419,6 +360,8 @@ impl SqliteImport {
     }
 
     async fn cost_rows(&mut self, rows: &[CostRecord]) -> Result<ImportCounts, StoreError> {
+        const DOING: &str = "importing costs";
+        const COLS: usize = 4;
         const PREFIX: &str = "INSERT INTO costs (cust, period, sales, service) VALUES ";
         const SUFFIX: &str = " ON CONFLICT (cust, period) DO UPDATE SET sales = excluded.sales, \
              service = excluded.service \
@@ -430,22 +373,25 @@ impl SqliteImport {
         }
         let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
         let custs = self.customer_keys(&ids).await?;
-        let sql = BatchSql::new(PREFIX, 4, SUFFIX, rows.len());
+        let sql = BatchSql::new(PREFIX, COLS, SUFFIX, rows.len());
         let build = |b: usize| {
             let start = b * BATCH;
             let chunk = &rows[start..rows.len().min(start + BATCH)];
-            let mut q = sqlx::query(sql.for_rows(chunk.len()));
+            let mut args = arguments(chunk.len(), COLS);
             for (i, r) in chunk.iter().enumerate() {
-                q = q
-                    .bind(custs[start + i])
-                    .bind(r.period)
-                    .bind(r.sales_cost)
-                    .bind(r.service_cost);
+                add!(
+                    args,
+                    DOING,
+                    custs[start + i],
+                    r.period,
+                    r.sales_cost,
+                    r.service_cost,
+                );
             }
-            q
+            Ok(sqlx::query_with(sql.for_rows(chunk.len()), args))
         };
         let batches = rows.len().div_ceil(BATCH);
-        let accepted = run_batches(&mut self.tx, batches, build, "importing costs").await?;
+        let accepted = run_batches(&mut self.tx, batches, build, DOING).await?;
         Ok(ImportCounts {
             accepted,
             duplicates: rows.len() as u64 - accepted,
@@ -456,34 +402,39 @@ impl SqliteImport {
         &mut self,
         rows: &[InteractionRecord],
     ) -> Result<ImportCounts, StoreError> {
+        const DOING: &str = "importing interactions";
+        const COLS: usize = 4;
         const PREFIX: &str = "INSERT INTO interactions (cust, day, kind, line) VALUES ";
         for (i, r) in rows.iter().enumerate() {
             has_id("interactions", i, &r.customer_id)?;
         }
         let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
         let custs = self.customer_keys(&ids).await?;
-        let sql = BatchSql::new(PREFIX, 4, " ON CONFLICT DO NOTHING", rows.len());
+        let sql = BatchSql::new(PREFIX, COLS, " ON CONFLICT DO NOTHING", rows.len());
         let occ = &mut self.occ_interactions;
         let build = |b: usize| {
             let start = b * BATCH;
             let chunk = &rows[start..rows.len().min(start + BATCH)];
-            let mut q = sqlx::query(sql.for_rows(chunk.len()));
+            let mut args = arguments(chunk.len(), COLS);
             for (i, r) in chunk.iter().enumerate() {
                 let fp = Fingerprint::new(3)
                     .add_str(&r.customer_id)
                     .add_i32(r.date)
                     .add_str(r.kind.as_str());
                 let line = occ.next(fp.finish());
-                q = q
-                    .bind(custs[start + i])
-                    .bind(r.date)
-                    .bind(r.kind.as_str())
-                    .bind(i64::from(line));
+                add!(
+                    args,
+                    DOING,
+                    custs[start + i],
+                    r.date,
+                    r.kind.as_str(),
+                    i64::from(line),
+                );
             }
-            q
+            Ok(sqlx::query_with(sql.for_rows(chunk.len()), args))
         };
         let batches = rows.len().div_ceil(BATCH);
-        let accepted = run_batches(&mut self.tx, batches, build, "importing interactions").await?;
+        let accepted = run_batches(&mut self.tx, batches, build, DOING).await?;
         Ok(ImportCounts {
             accepted,
             duplicates: rows.len() as u64 - accepted,
@@ -491,6 +442,8 @@ impl SqliteImport {
     }
 
     async fn survey_rows(&mut self, rows: &[SurveyRecord]) -> Result<ImportCounts, StoreError> {
+        const DOING: &str = "importing surveys";
+        const COLS: usize = 5;
         const PREFIX: &str = "INSERT INTO surveys (cust, day, csat, nps, line) VALUES ";
         for (i, r) in rows.iter().enumerate() {
             has_id("surveys", i, &r.customer_id)?;
@@ -499,12 +452,12 @@ impl SqliteImport {
         }
         let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
         let custs = self.customer_keys(&ids).await?;
-        let sql = BatchSql::new(PREFIX, 5, " ON CONFLICT DO NOTHING", rows.len());
+        let sql = BatchSql::new(PREFIX, COLS, " ON CONFLICT DO NOTHING", rows.len());
         let occ = &mut self.occ_surveys;
         let build = |b: usize| {
             let start = b * BATCH;
             let chunk = &rows[start..rows.len().min(start + BATCH)];
-            let mut q = sqlx::query(sql.for_rows(chunk.len()));
+            let mut args = arguments(chunk.len(), COLS);
             for (i, r) in chunk.iter().enumerate() {
                 let fp = Fingerprint::new(4)
                     .add_str(&r.customer_id)
@@ -512,17 +465,20 @@ impl SqliteImport {
                     .add_opt_f64(r.csat)
                     .add_opt_f64(r.nps);
                 let line = occ.next(fp.finish());
-                q = q
-                    .bind(custs[start + i])
-                    .bind(r.date)
-                    .bind(r.csat)
-                    .bind(r.nps)
-                    .bind(i64::from(line));
+                add!(
+                    args,
+                    DOING,
+                    custs[start + i],
+                    r.date,
+                    r.csat,
+                    r.nps,
+                    i64::from(line),
+                );
             }
-            q
+            Ok(sqlx::query_with(sql.for_rows(chunk.len()), args))
         };
         let batches = rows.len().div_ceil(BATCH);
-        let accepted = run_batches(&mut self.tx, batches, build, "importing surveys").await?;
+        let accepted = run_batches(&mut self.tx, batches, build, DOING).await?;
         Ok(ImportCounts {
             accepted,
             duplicates: rows.len() as u64 - accepted,
@@ -530,6 +486,8 @@ impl SqliteImport {
     }
 
     async fn contract_rows(&mut self, rows: &[ContractRecord]) -> Result<ImportCounts, StoreError> {
+        const DOING: &str = "importing contracts";
+        const COLS: usize = 5;
         const PREFIX: &str =
             "INSERT INTO contracts (cust, start_day, end_day, renewed, line) VALUES ";
         const SUFFIX: &str = " ON CONFLICT (cust, start_day, ifnull(end_day, ''), line) \
@@ -540,29 +498,32 @@ impl SqliteImport {
         }
         let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
         let custs = self.customer_keys(&ids).await?;
-        let sql = BatchSql::new(PREFIX, 5, SUFFIX, rows.len());
+        let sql = BatchSql::new(PREFIX, COLS, SUFFIX, rows.len());
         let occ = &mut self.occ_contracts;
         let build = |b: usize| {
             let start = b * BATCH;
             let chunk = &rows[start..rows.len().min(start + BATCH)];
-            let mut q = sqlx::query(sql.for_rows(chunk.len()));
+            let mut args = arguments(chunk.len(), COLS);
             for (i, r) in chunk.iter().enumerate() {
                 let fp = Fingerprint::new(5)
                     .add_str(&r.customer_id)
                     .add_i32(r.start)
                     .add_opt_i32(r.end);
                 let line = occ.next(fp.finish());
-                q = q
-                    .bind(custs[start + i])
-                    .bind(r.start)
-                    .bind(r.end)
-                    .bind(r.renewed)
-                    .bind(i64::from(line));
+                add!(
+                    args,
+                    DOING,
+                    custs[start + i],
+                    r.start,
+                    r.end,
+                    r.renewed,
+                    i64::from(line),
+                );
             }
-            q
+            Ok(sqlx::query_with(sql.for_rows(chunk.len()), args))
         };
         let batches = rows.len().div_ceil(BATCH);
-        let accepted = run_batches(&mut self.tx, batches, build, "importing contracts").await?;
+        let accepted = run_batches(&mut self.tx, batches, build, DOING).await?;
         Ok(ImportCounts {
             accepted,
             duplicates: rows.len() as u64 - accepted,
@@ -570,6 +531,8 @@ impl SqliteImport {
     }
 
     async fn payment_rows(&mut self, rows: &[PaymentRecord]) -> Result<ImportCounts, StoreError> {
+        const DOING: &str = "importing payments";
+        const COLS: usize = 6;
         const PREFIX: &str =
             "INSERT INTO payments (cust, invoice, due, paid, amount, line) VALUES ";
         const SUFFIX: &str = " ON CONFLICT (cust, invoice, due, ifnull(amount, ''), line) \
@@ -581,12 +544,12 @@ impl SqliteImport {
         }
         let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
         let custs = self.customer_keys(&ids).await?;
-        let sql = BatchSql::new(PREFIX, 6, SUFFIX, rows.len());
+        let sql = BatchSql::new(PREFIX, COLS, SUFFIX, rows.len());
         let occ = &mut self.occ_payments;
         let build = |b: usize| {
             let start = b * BATCH;
             let chunk = &rows[start..rows.len().min(start + BATCH)];
-            let mut q = sqlx::query(sql.for_rows(chunk.len()));
+            let mut args = arguments(chunk.len(), COLS);
             for (i, r) in chunk.iter().enumerate() {
                 let fp = Fingerprint::new(6)
                     .add_str(&r.customer_id)
@@ -594,18 +557,21 @@ impl SqliteImport {
                     .add_i32(r.due_date)
                     .add_opt_f64(r.amount);
                 let line = occ.next(fp.finish());
-                q = q
-                    .bind(custs[start + i])
-                    .bind(r.invoice_date)
-                    .bind(r.due_date)
-                    .bind(r.paid_date)
-                    .bind(r.amount)
-                    .bind(i64::from(line));
+                add!(
+                    args,
+                    DOING,
+                    custs[start + i],
+                    r.invoice_date,
+                    r.due_date,
+                    r.paid_date,
+                    r.amount,
+                    i64::from(line),
+                );
             }
-            q
+            Ok(sqlx::query_with(sql.for_rows(chunk.len()), args))
         };
         let batches = rows.len().div_ceil(BATCH);
-        let accepted = run_batches(&mut self.tx, batches, build, "importing payments").await?;
+        let accepted = run_batches(&mut self.tx, batches, build, DOING).await?;
         Ok(ImportCounts {
             accepted,
             duplicates: rows.len() as u64 - accepted,
@@ -670,18 +636,5 @@ impl ImportSession for SqliteImport {
     async fn commit(self) -> Result<(), StoreError> {
         self.check()?;
         self.tx.commit().await.map_err(ctx("committing an import"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_sql_groups() {
-        assert_eq!(
-            values_sql("INSERT INTO t (a, b) VALUES ", 2, 3, " X"),
-            "INSERT INTO t (a, b) VALUES (?,?),(?,?),(?,?) X"
-        );
     }
 }

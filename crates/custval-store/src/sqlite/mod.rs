@@ -5,10 +5,11 @@
 //! so that two processes opening a fresh file at once do not both try to create the schema;
 //! an up-to-date store is recognised first without taking the write lock, so opening never
 //! waits for a running import. Queries are runtime-checked `sqlx::query` (no
-//! `DATABASE_URL` at build time). The work is split by subject: `import`, `load`, `runs` and
-//! `admin` (customer pages, overrides, audit log, users).
+//! `DATABASE_URL` at build time). The work is split by subject: `import` (with `batch`), `load`,
+//! `runs` and `admin` (customer pages, overrides, audit log, users).
 
 mod admin;
+mod batch;
 mod import;
 mod load;
 mod runs;
@@ -44,7 +45,7 @@ const MAX_CONNECTIONS: u32 = 4;
 /// at about 400 bytes a row when a reader falls that far behind.
 const ROW_BUFFER: usize = 65_536;
 /// Page cache per connection, in KiB (SQLite's negative `cache_size`).
-const CACHE_KIB: i64 = 64 * 1024;
+pub(crate) const CACHE_KIB: i64 = 64 * 1024;
 
 /// A store on a SQLite file. Cheap to clone (a connection pool).
 #[derive(Debug, Clone)]

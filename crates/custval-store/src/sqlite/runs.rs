@@ -1,9 +1,9 @@
 //! Evaluation runs and their results: written once in one transaction, then only read.
 //!
-//! Writing: results are inserted in ascending score order, so that every
-//! `(run_id, column, score)` index grows at a few insertion points instead of at random, and
-//! with ids assigned here (the write lock is held) so that `result_details` rows can be keyed
-//! by the same id without a `RETURNING` round trip.
+//! Writing: results are inserted in multi-row batches (`batch`), in ascending score order so
+//! that every `(run_id, column, score)` index grows at a few insertion points instead of at
+//! random, and with ids assigned here (the write lock is held) so that `result_details` rows
+//! can be keyed by the same id without a `RETURNING` round trip.
 //!
 //! Reading: the list query is built from the filters that are set, so SQLite can pick the
 //! `(run_id, filter, score)` index that delivers rows already in score order; a page then
@@ -11,20 +11,18 @@
 //! columns; the store does not know the engine's vocabularies, so it first probes which
 //! column holds that value in the run (one index lookup each) and filters on that column only.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use custval_model::{CustomerResult, Day, RunId, RunInfo};
 use futures::TryStreamExt;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
-use super::{count, now_rfc3339};
+use super::batch::{BATCH, BatchSql, add, arguments, run_batches};
+use super::{CACHE_KIB, count, now_rfc3339};
 use crate::StoreError;
 use crate::error::ctx;
 use crate::types::{ResultPage, ResultQuery, ResultSort, TierPoint};
-
-/// Result rows per INSERT statement (19 columns: 9 500 parameters).
-const BATCH: usize = 500;
 
 const RESULT_COLS: &str = "r.customer_id, r.name, r.industry, r.region, r.owner, r.tier, \
      r.value_class, r.potential_tier, r.lifecycle, r.profit_loyalty, r.cluster, r.rfm_segment, \
@@ -108,6 +106,7 @@ pub(crate) async fn create_run(
     results: &[CustomerResult],
 ) -> Result<RunId, StoreError> {
     const DOING: &str = "storing the run";
+    let started = std::time::Instant::now();
     if serde_json::from_str::<serde::de::IgnoredAny>(meta).is_err() {
         return Err(StoreError::InvalidRecord {
             table: "runs",
@@ -132,6 +131,12 @@ pub(crate) async fn create_run(
         .begin_with("BEGIN IMMEDIATE")
         .await
         .map_err(ctx(DOING))?;
+    // A run writes a dozen indexes at once; a larger page cache for this transaction keeps
+    // their working set in memory (restored before the commit).
+    sqlx::query("PRAGMA cache_size = -262144")
+        .execute(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
     let run_id: i64 = sqlx::query_scalar(
         "INSERT INTO runs (as_of, created_at, customers, seconds, config, meta) \
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -150,48 +155,121 @@ pub(crate) async fn create_run(
         .await
         .map_err(ctx(DOING))?;
 
-    let prefix = "INSERT INTO results (id, run_id, customer_id, name, industry, region, owner, \
-         tier, value_class, potential_tier, lifecycle, profit_loyalty, cluster, rfm_segment, \
-         score, value_score, potential_score, spend_12m, clv, p_alive) VALUES ";
-    let group = format!("({})", vec!["?"; 20].join(","));
-    let detail_prefix = "INSERT INTO result_details (id, detail) VALUES ";
-    for (b, chunk) in order.chunks(BATCH).enumerate() {
-        let first = base + 1 + (b * BATCH) as i64;
-        let sql = format!("{prefix}{}", vec![group.as_str(); chunk.len()].join(","));
-        let mut q = sqlx::query(&sql);
+    const PREFIX: &str = "INSERT INTO results (id, run_id, customer_id, name, industry, region, \
+         owner, tier, value_class, potential_tier, lifecycle, profit_loyalty, cluster, \
+         rfm_segment, score, value_score, potential_score, spend_12m, clv, p_alive) VALUES ";
+    const COLS: usize = 20;
+    let batches = order.len().div_ceil(BATCH);
+    let sql = BatchSql::new(PREFIX, COLS, "", order.len());
+    let build = |b: usize| {
+        let start = b * BATCH;
+        let chunk = &order[start..order.len().min(start + BATCH)];
+        let mut args = arguments(chunk.len(), COLS);
         for (i, r) in chunk.iter().enumerate() {
-            q = q
-                .bind(first + i as i64)
-                .bind(run_id)
-                .bind(r.customer_id.as_str())
-                .bind(r.name.as_deref())
-                .bind(r.industry.as_deref())
-                .bind(r.region.as_deref())
-                .bind(r.owner.as_deref())
-                .bind(r.tier.as_str())
-                .bind(r.value_class.as_str())
-                .bind(r.potential_tier.as_str())
-                .bind(r.lifecycle.as_str())
-                .bind(r.profit_loyalty.as_str())
-                .bind(r.cluster.map(i64::from))
-                .bind(r.rfm_segment.as_deref())
-                .bind(r.score)
-                .bind(r.value_score)
-                .bind(r.potential_score)
-                .bind(r.spend_12m)
-                .bind(r.clv)
-                .bind(r.p_alive);
+            add!(
+                args,
+                DOING,
+                base + 1 + (start + i) as i64,
+                run_id,
+                r.customer_id.as_str(),
+                r.name.as_deref(),
+                r.industry.as_deref(),
+                r.region.as_deref(),
+                r.owner.as_deref(),
+                r.tier.as_str(),
+                r.value_class.as_str(),
+                r.potential_tier.as_str(),
+                r.lifecycle.as_str(),
+                r.profit_loyalty.as_str(),
+                r.cluster.map(i64::from),
+                r.rfm_segment.as_deref(),
+                r.score,
+                r.value_score,
+                r.potential_score,
+                r.spend_12m,
+                r.clv,
+                r.p_alive,
+            );
         }
-        q.execute(&mut *tx).await.map_err(ctx(DOING))?;
-        let sql = format!("{detail_prefix}{}", vec!["(?,?)"; chunk.len()].join(","));
-        let mut q = sqlx::query(&sql);
+        Ok(sqlx::query_with(sql.for_rows(chunk.len()), args))
+    };
+    run_batches(&mut tx, batches, build, DOING).await?;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        "run results written"
+    );
+    let detail_sql = BatchSql::new(
+        "INSERT INTO result_details (id, detail) VALUES ",
+        2,
+        "",
+        order.len(),
+    );
+    let build = |b: usize| {
+        let start = b * BATCH;
+        let chunk = &order[start..order.len().min(start + BATCH)];
+        let mut args = arguments(chunk.len(), 2);
         for (i, r) in chunk.iter().enumerate() {
-            q = q.bind(first + i as i64).bind(r.detail.as_str());
+            add!(
+                args,
+                DOING,
+                base + 1 + (start + i) as i64,
+                r.detail.as_str()
+            );
         }
-        q.execute(&mut *tx).await.map_err(ctx(DOING))?;
+        Ok(sqlx::query_with(detail_sql.for_rows(chunk.len()), args))
+    };
+    run_batches(&mut tx, batches, build, DOING).await?;
+
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        "run details written"
+    );
+    // Totals per filter value, for the lists' totals.
+    let mut counts: HashMap<(&str, &str), i64> = HashMap::new();
+    for r in results {
+        for (dim, v) in [
+            ("tier", Some(r.tier.as_str())),
+            ("value_class", Some(r.value_class.as_str())),
+            ("lifecycle", Some(r.lifecycle.as_str())),
+            ("potential_tier", Some(r.potential_tier.as_str())),
+            ("profit_loyalty", Some(r.profit_loyalty.as_str())),
+            ("owner", r.owner.as_deref()),
+            ("industry", r.industry.as_deref()),
+            ("region", r.region.as_deref()),
+        ] {
+            if let Some(v) = v {
+                *counts.entry((dim, v)).or_insert(0) += 1;
+            }
+        }
     }
+    let counts: Vec<((&str, &str), i64)> = counts.into_iter().collect();
+    let count_sql = BatchSql::new(
+        "INSERT INTO run_counts (run_id, dim, value, n) VALUES ",
+        4,
+        "",
+        counts.len(),
+    );
+    let build = |b: usize| {
+        let start = b * BATCH;
+        let chunk = &counts[start..counts.len().min(start + BATCH)];
+        let mut args = arguments(chunk.len(), 4);
+        for ((dim, value), n) in chunk {
+            add!(args, DOING, run_id, *dim, *value, *n);
+        }
+        Ok(sqlx::query_with(count_sql.for_rows(chunk.len()), args))
+    };
+    run_batches(&mut tx, counts.len().div_ceil(BATCH), build, DOING).await?;
+    sqlx::query(&format!("PRAGMA cache_size = -{CACHE_KIB}"))
+        .execute(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
     tx.commit().await.map_err(ctx(DOING))?;
-    tracing::debug!(run = run_id, customers = results.len(), "run stored");
+    tracing::debug!(
+        run = run_id,
+        customers = results.len(),
+        seconds = started.elapsed().as_secs_f64(),
+        "run stored"
+    );
     Ok(run_id)
 }
 
@@ -243,6 +321,11 @@ pub(crate) async fn delete_run(pool: &SqlitePool, id: RunId) -> Result<(), Store
         .execute(&mut *tx)
         .await
         .map_err(ctx(DOING))?;
+    sqlx::query("DELETE FROM run_counts WHERE run_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
     sqlx::query("DELETE FROM results WHERE run_id = ?")
         .bind(id)
         .execute(&mut *tx)
@@ -280,6 +363,13 @@ fn like_pattern(s: &str) -> String {
     p
 }
 
+/// A list's total known without counting rows.
+enum KnownTotal<'a> {
+    /// The `run_counts` entry of a column and value.
+    Dim(&'static str, &'a str),
+    Count(i64),
+}
+
 /// The columns a class value may belong to.
 const CLASS_COLUMNS: [&str; 4] = [
     "value_class",
@@ -296,17 +386,20 @@ pub(crate) async fn results(
     const DOING: &str = "listing results";
     // One read transaction: the count and the page see the same snapshot.
     let mut tx = pool.begin().await.map_err(ctx(DOING))?;
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM runs WHERE id = ?")
+    let customers: Option<i64> = sqlx::query_scalar("SELECT customers FROM runs WHERE id = ?")
         .bind(run_id)
         .fetch_optional(&mut *tx)
         .await
         .map_err(ctx(DOING))?;
-    if exists.is_none() {
+    let Some(customers) = customers else {
         return Err(StoreError::RunNotFound(run_id));
-    }
+    };
 
     let mut conds = vec!["r.run_id = ?".to_string()];
     let mut args = vec![Arg::Int(run_id)];
+    let mut filters = 0;
+    // The one filter set, when there is one: its total is in `run_counts`.
+    let mut known_total: Option<KnownTotal> = None;
     for (col, v) in [
         ("tier", &query.tier),
         ("industry", &query.industry),
@@ -316,23 +409,26 @@ pub(crate) async fn results(
         if let Some(v) = v {
             conds.push(format!("r.{col} = ?"));
             args.push(Arg::Text(v));
+            filters += 1;
+            known_total = Some(KnownTotal::Dim(col, v));
         }
     }
     if let Some(class) = &query.class {
-        let mut cols = Vec::new();
-        for col in CLASS_COLUMNS {
-            let hit: Option<i64> = sqlx::query_scalar(&format!(
-                "SELECT 1 FROM results WHERE run_id = ? AND {col} = ? LIMIT 1"
-            ))
-            .bind(run_id)
-            .bind(class.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(ctx(DOING))?;
-            if hit.is_some() {
-                cols.push(col);
-            }
-        }
+        // Which of the class columns hold this value in the run (the store does not know
+        // the engine's vocabularies), and how often.
+        let hits: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT dim, n FROM run_counts WHERE run_id = ? AND value = ? \
+             AND dim IN ('value_class', 'lifecycle', 'potential_tier', 'profit_loyalty')",
+        )
+        .bind(run_id)
+        .bind(class.as_str())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
+        let cols: Vec<&str> = CLASS_COLUMNS
+            .into_iter()
+            .filter(|c| hits.iter().any(|(d, _)| d == c))
+            .collect();
         if cols.is_empty() {
             return Ok(ResultPage::default());
         }
@@ -341,24 +437,50 @@ pub(crate) async fn results(
         for _ in &cols {
             args.push(Arg::Text(class));
         }
+        filters += 1;
+        // One matching column: its count; several: rows may match twice, so count them.
+        known_total = match hits.as_slice() {
+            [(_, n)] => Some(KnownTotal::Count(*n)),
+            _ => None,
+        };
     }
     if let Some(s) = query.search.as_deref().filter(|s| !s.is_empty()) {
         conds.push("(r.customer_id LIKE ? ESCAPE '\\' OR r.name LIKE ? ESCAPE '\\')".to_string());
         args.push(Arg::Owned(like_pattern(s)));
         args.push(Arg::Owned(like_pattern(s)));
+        filters += 1;
+        known_total = None;
     }
     let filter = conds.join(" AND ");
 
-    let count_sql = format!("SELECT count(*) FROM results r WHERE {filter}");
-    let mut q = sqlx::query_scalar::<_, i64>(&count_sql);
-    for a in &args {
-        q = match a {
-            Arg::Int(i) => q.bind(*i),
-            Arg::Text(s) => q.bind(*s),
-            Arg::Owned(s) => q.bind(s.as_str()),
-        };
-    }
-    let total = q.fetch_one(&mut *tx).await.map_err(ctx(DOING))?;
+    let total = match (filters, known_total) {
+        (0, _) => customers,
+        (1, Some(KnownTotal::Count(n))) => n,
+        (1, Some(KnownTotal::Dim(dim, value))) => {
+            let n: Option<i64> = sqlx::query_scalar(
+                "SELECT n FROM run_counts WHERE run_id = ? AND dim = ? AND value = ?",
+            )
+            .bind(run_id)
+            .bind(dim)
+            .bind(value)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(ctx(DOING))?;
+            n.unwrap_or(0)
+        }
+        _ => {
+            let count_sql = format!("SELECT count(*) FROM results r WHERE {filter}");
+            let mut q = sqlx::query_scalar::<_, i64>(&count_sql);
+            for a in &args {
+                q = match a {
+                    Arg::Int(i) => q.bind(*i),
+                    Arg::Text(s) => q.bind(*s),
+                    Arg::Owned(s) => q.bind(s.as_str()),
+                };
+            }
+            q.fetch_one(&mut *tx).await.map_err(ctx(DOING))?
+        }
+    };
 
     let order = match query.sort {
         ResultSort::Score => "r.score DESC, r.customer_id",
@@ -367,9 +489,11 @@ pub(crate) async fn results(
         ResultSort::CustomerId => "r.customer_id",
         ResultSort::Name => "r.name IS NULL, r.name, r.customer_id",
     };
+    // The page is chosen on `results` alone, then joined to the details of its rows only.
     let page_sql = format!(
-        "SELECT {RESULT_COLS} FROM results r JOIN result_details d ON d.id = r.id \
-         WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"
+        "SELECT {RESULT_COLS} FROM (SELECT r.* FROM results r WHERE {filter} \
+         ORDER BY {order} LIMIT ? OFFSET ?) r JOIN result_details d ON d.id = r.id \
+         ORDER BY {order}"
     );
     let mut q = sqlx::query(&page_sql);
     for a in &args {
@@ -420,8 +544,9 @@ pub(crate) async fn tier_history(
 ) -> Result<Vec<TierPoint>, StoreError> {
     const DOING: &str = "reading a tier history";
     let rows = sqlx::query(
+        // CROSS JOIN keeps runs outside: one (run_id, customer_id) lookup per run.
         "SELECT runs.id, runs.as_of, r.tier, r.score FROM runs \
-         JOIN results r ON r.run_id = runs.id AND r.customer_id = ? \
+         CROSS JOIN results r ON r.run_id = runs.id AND r.customer_id = ? \
          ORDER BY runs.as_of, runs.id",
     )
     .bind(customer_id)
