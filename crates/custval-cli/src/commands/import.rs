@@ -9,14 +9,13 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use custval_ingest::{Field, Kind, OwnedRow, Source};
+use custval_ingest::{Field, FoldResult, Kind, Source};
 use custval_model::{
     ContractRecord, CostRecord, CustomerRecord, InteractionKind, InteractionRecord, PaymentRecord,
     SurveyRecord, TxRecord,
 };
 use serde::Serialize;
 
-use crate::Globals;
 use crate::input::InputOpts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -291,11 +290,11 @@ fn parse_bool(text: &str) -> Option<bool> {
 }
 
 /// A row's value of field `k` (position in the spec list).
-struct Get<'a> {
-    row: &'a OwnedRow,
+struct Get<'a, 'r> {
+    row: &'a custval_ingest::Row<'r>,
     pos: &'a [Option<usize>],
 }
-impl Get<'_> {
+impl Get<'_, '_> {
     fn text(&self, k: usize) -> Option<String> {
         self.pos[k]
             .and_then(|i| self.row.text(i))
@@ -310,193 +309,190 @@ impl Get<'_> {
     }
 }
 
-/// Turns accepted rows into records; rows that fail a table rule (e.g. a bad period) are
-/// added to `rejected` with the reason.
-fn to_records(
-    table: Table,
-    rows: &[OwnedRow],
-    pos: &[Option<usize>],
-    rejected: &mut Vec<custval_ingest::Rejected>,
-) -> Records {
-    let mut reject = |row: &OwnedRow, reason: String| {
-        rejected.push(custval_ingest::Rejected {
-            line: row.line,
-            reason,
-            fields: row
-                .values
-                .iter()
-                .map(|v| match v {
-                    custval_ingest::OwnedValue::Missing => String::new(),
-                    custval_ingest::OwnedValue::Text(s) => s.clone(),
-                    custval_ingest::OwnedValue::Date(d) => custval_ingest::parse::format_date(*d),
-                    custval_ingest::OwnedValue::Number(x) => x.to_string(),
-                })
-                .collect(),
-        });
-    };
-    // Required fields are present: the scan rejected rows without them.
-    let id = |g: &Get| g.text(0).unwrap_or_default();
-    match table {
-        Table::Transactions => Records::Transactions(
-            rows.iter()
-                .map(|row| Get { row, pos })
-                .map(|g| TxRecord {
-                    order_id: g.text(0),
-                    customer_id: g.text(1).unwrap_or_default(),
-                    date: g.date(2).unwrap_or_default(),
-                    amount: g.number(3).unwrap_or_default(),
-                    cost: g.number(4),
-                    category: g.text(5),
-                    quantity: g.number(6),
-                    channel: g.text(7),
-                })
-                .collect(),
-        ),
-        Table::Customers => Records::Customers(
-            rows.iter()
-                .map(|row| Get { row, pos })
-                .map(|g| CustomerRecord {
-                    customer_id: id(&g),
-                    name: g.text(1),
-                    industry: g.text(2),
-                    region: g.text(3),
-                    size: g.text(4),
-                    signup_date: g.date(5),
-                    owner: g.text(6),
-                    phone: g.text(7),
-                    email: g.text(8),
-                    wallet: g.number(9),
-                })
-                .collect(),
-        ),
-        Table::Costs => {
-            let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                let g = Get { row, pos };
-                let period_text = g.text(1).unwrap_or_default();
-                match parse_period(&period_text) {
-                    Some(period) => out.push(CostRecord {
-                        customer_id: id(&g),
-                        period,
-                        sales_cost: g.number(2).unwrap_or(0.0),
-                        service_cost: g.number(3).unwrap_or(0.0),
-                    }),
-                    None => reject(
-                        row,
-                        format!("period {period_text:?} is not a month (expected e.g. 2024-07)"),
-                    ),
-                }
-            }
-            Records::Costs(out)
+impl Records {
+    fn new(table: Table) -> Records {
+        match table {
+            Table::Transactions => Records::Transactions(Vec::new()),
+            Table::Customers => Records::Customers(Vec::new()),
+            Table::Costs => Records::Costs(Vec::new()),
+            Table::Interactions => Records::Interactions(Vec::new()),
+            Table::Surveys => Records::Surveys(Vec::new()),
+            Table::Contracts => Records::Contracts(Vec::new()),
+            Table::Payments => Records::Payments(Vec::new()),
         }
-        Table::Interactions => Records::Interactions(
-            rows.iter()
-                .map(|row| Get { row, pos })
-                .map(|g| InteractionRecord {
-                    customer_id: id(&g),
-                    date: g.date(1).unwrap_or_default(),
-                    kind: InteractionKind::parse(&g.text(2).unwrap_or_default()),
-                })
-                .collect(),
-        ),
-        Table::Surveys => {
-            let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                let g = Get { row, pos };
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Records::Transactions(v) => v.len(),
+            Records::Customers(v) => v.len(),
+            Records::Costs(v) => v.len(),
+            Records::Interactions(v) => v.len(),
+            Records::Surveys(v) => v.len(),
+            Records::Contracts(v) => v.len(),
+            Records::Payments(v) => v.len(),
+        }
+    }
+
+    /// Adds one row, or says why the row breaks a rule of its table (e.g. a bad period);
+    /// the scan then quarantines it with that reason.
+    fn push(&mut self, g: &Get) -> FoldResult {
+        // Required fields are present: the scan rejected rows without them.
+        let id = || g.text(0).unwrap_or_default();
+        match self {
+            Records::Transactions(v) => v.push(TxRecord {
+                order_id: g.text(0),
+                customer_id: g.text(1).unwrap_or_default(),
+                date: g.date(2).unwrap_or_default(),
+                amount: g.number(3).unwrap_or_default(),
+                cost: g.number(4),
+                category: g.text(5),
+                quantity: g.number(6),
+                channel: g.text(7),
+            }),
+            Records::Customers(v) => v.push(CustomerRecord {
+                customer_id: id(),
+                name: g.text(1),
+                industry: g.text(2),
+                region: g.text(3),
+                size: g.text(4),
+                signup_date: g.date(5),
+                owner: g.text(6),
+                phone: g.text(7),
+                email: g.text(8),
+                wallet: g.number(9),
+            }),
+            Records::Costs(v) => {
+                let text = g.text(1).unwrap_or_default();
+                let period = parse_period(&text).ok_or_else(|| {
+                    format!("period {text:?} is not a month (expected e.g. 2024-07)")
+                })?;
+                v.push(CostRecord {
+                    customer_id: id(),
+                    period,
+                    sales_cost: g.number(2).unwrap_or(0.0),
+                    service_cost: g.number(3).unwrap_or(0.0),
+                });
+            }
+            Records::Interactions(v) => v.push(InteractionRecord {
+                customer_id: id(),
+                date: g.date(1).unwrap_or_default(),
+                kind: InteractionKind::parse(&g.text(2).unwrap_or_default()),
+            }),
+            Records::Surveys(v) => {
                 let (csat, nps) = (g.number(2), g.number(3));
                 if csat.is_none() && nps.is_none() {
-                    reject(row, "neither csat nor nps is given".into());
-                    continue;
+                    return Err("neither csat nor nps is given".into());
                 }
                 if let Some(n) = nps.filter(|n| !(0.0..=10.0).contains(n)) {
-                    reject(row, format!("nps {n} is outside 0..10"));
-                    continue;
+                    return Err(format!("nps {n} is outside 0..10"));
                 }
-                out.push(SurveyRecord {
-                    customer_id: id(&g),
+                v.push(SurveyRecord {
+                    customer_id: id(),
                     date: g.date(1).unwrap_or_default(),
                     csat,
                     nps,
                 });
             }
-            Records::Surveys(out)
-        }
-        Table::Contracts => {
-            let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                let g = Get { row, pos };
+            Records::Contracts(v) => {
                 let renewed = match g.text(3) {
                     None => None,
-                    Some(t) => match parse_bool(&t) {
-                        Some(b) => Some(b),
-                        None => {
-                            reject(
-                                row,
-                                format!("renewed {t:?} is not yes/no (true/false, 是/否)"),
-                            );
-                            continue;
-                        }
-                    },
+                    Some(t) => Some(parse_bool(&t).ok_or_else(|| {
+                        format!("renewed {t:?} is not yes/no (true/false, 是/否)")
+                    })?),
                 };
                 let start = g.date(1).unwrap_or_default();
                 let end = g.date(2);
                 if end.is_some_and(|e| e < start) {
-                    reject(row, "the contract ends before it starts".into());
-                    continue;
+                    return Err("the contract ends before it starts".into());
                 }
-                out.push(ContractRecord {
-                    customer_id: id(&g),
+                v.push(ContractRecord {
+                    customer_id: id(),
                     start,
                     end,
                     renewed,
                 });
             }
-            Records::Contracts(out)
-        }
-        Table::Payments => {
-            let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                let g = Get { row, pos };
+            Records::Payments(v) => {
                 let (invoice, due) = (g.date(1).unwrap_or_default(), g.date(2).unwrap_or_default());
                 if due < invoice {
-                    reject(row, "the due date is before the invoice date".into());
-                    continue;
+                    return Err("the due date is before the invoice date".into());
                 }
-                out.push(PaymentRecord {
-                    customer_id: id(&g),
+                v.push(PaymentRecord {
+                    customer_id: id(),
                     invoice_date: invoice,
                     due_date: due,
                     paid_date: g.date(3),
                     amount: g.number(4),
                 });
             }
-            Records::Payments(out)
         }
+        Ok(())
     }
 }
 
-/// Reads a file into records, writing rejected rows to the quarantine file.
-pub fn read(
+/// Rows per batch handed to the store while the file is still being read.
+const BATCH: usize = 50_000;
+
+/// What reading a file for import produced.
+pub struct Read {
+    pub source: Source,
+    pub report: custval_ingest::ScanReport,
+}
+
+/// Reads a file and hands its records to `sink` in batches of about [`BATCH`] rows while the
+/// file is still being read (memory stays bounded whatever the file's size). `sink` runs on
+/// the calling thread; the file is parsed on worker threads. Rows that cannot be read are in
+/// the returned report, not in any batch.
+pub fn stream(
     table: Table,
     file: &std::path::Path,
     map: &[String],
     input: &InputOpts,
-    g: &Globals,
-) -> Result<(Records, u64, u64, Option<PathBuf>)> {
+    mut sink: impl FnMut(Records) -> Result<()>,
+) -> Result<Read> {
     let source = input.open(file)?;
     let (fields, pos) = resolve(&source, table, map)?;
-    let (rows, mut report) = source
-        .read_all(&fields)
-        .with_context(|| format!("reading {}", file.display()))?;
-    let records = to_records(table, &rows, &pos, &mut report.rejected);
-    report.rejected.sort_by_key(|r| r.line);
-    let quarantine = input.settle(&source, &report, g)?;
-    Ok((
-        records,
-        report.read,
-        report.rejected.len() as u64,
-        quarantine,
-    ))
+    let (tx, rx) = crossbeam_channel::bounded::<Records>(4);
+    let scanned = std::thread::scope(|s| {
+        let reader = s.spawn(|| {
+            let tx = tx;
+            let r = source.scan(
+                &fields,
+                || Records::new(table),
+                |batch: &mut Records, row| {
+                    batch.push(&Get { row, pos: &pos })?;
+                    if batch.len() >= BATCH {
+                        // A closed channel means the consumer failed; its error is reported.
+                        let _ = tx.send(std::mem::replace(batch, Records::new(table)));
+                    }
+                    Ok(())
+                },
+                &|_, _| {},
+            );
+            r.map(|(parts, report)| {
+                for p in parts {
+                    if p.len() > 0 {
+                        let _ = tx.send(p);
+                    }
+                }
+                report
+            })
+        });
+        let mut sunk = Ok(());
+        for batch in rx.iter() {
+            if sunk.is_ok() {
+                sunk = sink(batch);
+            }
+        }
+        let report = reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("the file reader stopped unexpectedly"))?;
+        sunk?;
+        anyhow::Ok(report)
+    })?;
+    let report = scanned.with_context(|| format!("reading {}", file.display()))?;
+    Ok(Read { source, report })
 }
 
 /// The contract's JSON answer.

@@ -97,25 +97,44 @@ pub fn init(a: InitArgs, g: &Globals) -> Result<()> {
 // import
 
 pub fn import(a: import::Args, g: &Globals) -> Result<()> {
+    use custval_store::ImportSession;
     let start = Instant::now();
-    let (records, read, rejected, quarantine) =
-        import::read(a.table, &a.file, &a.map, &a.input, g)?;
-    let counts = block_on(async {
-        let store = open(g, false).await?;
-        let c = match &records {
-            Records::Transactions(v) => store.import_transactions(v).await,
-            Records::Customers(v) => store.import_customers(v).await,
-            Records::Costs(v) => store.import_costs(v).await,
-            Records::Interactions(v) => store.import_interactions(v).await,
-            Records::Surveys(v) => store.import_surveys(v).await,
-            Records::Contracts(v) => store.import_contracts(v).await,
-            Records::Payments(v) => store.import_payments(v).await,
-        };
-        c.with_context(|| format!("{}: nothing was stored", a.file.display()))
-    })??;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    // Dropping an unfinished session rolls back through the runtime, so every early return
+    // below must happen inside its context (a regression once: a refused file panicked).
+    let _context = rt.enter();
+    let store = rt.block_on(open(g, false))?;
+    // One transaction for the whole file: batches are written while the file is read, and
+    // nothing is visible (or kept) unless the file as a whole is accepted.
+    let mut session = rt.block_on(store.begin_import())?;
+    let mut counts = custval_store::ImportCounts::default();
+    let nothing = || format!("{}: nothing was stored", a.file.display());
+    let read = import::stream(a.table, &a.file, &a.map, &a.input, |batch| {
+        let c = rt.block_on(async {
+            match &batch {
+                Records::Transactions(v) => session.transactions(v).await,
+                Records::Customers(v) => session.customers(v).await,
+                Records::Costs(v) => session.costs(v).await,
+                Records::Interactions(v) => session.interactions(v).await,
+                Records::Surveys(v) => session.surveys(v).await,
+                Records::Contracts(v) => session.contracts(v).await,
+                Records::Payments(v) => session.payments(v).await,
+            }
+        });
+        counts += c.with_context(nothing)?;
+        Ok(())
+    })?;
+    // Rejected rows: quarantine, or refuse the file (strict mode, or nothing usable); a
+    // refusal drops the session, which rolls everything back.
+    let quarantine = a.input.settle(&read.source, &read.report, g)?;
+    rt.block_on(session.commit()).with_context(nothing)?;
+    let (read_rows, rejected) = (read.report.read, read.report.rejected.len() as u64);
     let out = import::ImportOutput {
         table: format!("{:?}", a.table).to_lowercase(),
-        read,
+        read: read_rows,
         accepted: counts.accepted,
         rejected,
         duplicates: counts.duplicates,
