@@ -6,7 +6,9 @@
 //! ```
 //!
 //! CSV rows are parsed in chunks and fed to one import session, as the CLI will; parse time
-//! is reported apart from store time.
+//! is reported apart from store time. `CUSTVAL_BENCH_KEEP=path` keeps the database;
+//! `CUSTVAL_BENCH_DB=path` with `bench_load_existing` times loads of a kept database;
+//! `CUSTVAL_BENCH_LOG=1` prints the store's debug timings (per table).
 
 mod common;
 
@@ -21,6 +23,10 @@ use custval_store::{
 };
 
 const CHUNK: usize = 100_000;
+
+/// The allocator of the `custval` binary, so that the figures are the CLI's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn dir() -> PathBuf {
     PathBuf::from(std::env::var("CUSTVAL_BENCH_DIR").unwrap_or_else(|_| "/tmp/g100k".into()))
@@ -194,6 +200,12 @@ async fn import_others(store: &SqliteStore) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: needs generated data and a release build"]
 async fn bench_import_and_load() {
+    if std::env::var("CUSTVAL_BENCH_LOG").is_ok() {
+        tracing_subscriber::fmt()
+            .with_env_filter("custval_store=debug")
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let tmp =
         tempfile::tempdir_in(std::env::var("CUSTVAL_BENCH_TMP").unwrap_or_else(|_| "/tmp".into()))
             .unwrap();
@@ -378,5 +390,43 @@ async fn bench_runs_and_pages() {
         "tier_history: {:.2} ms ({})",
         t.elapsed().as_secs_f64() * 1e3,
         h.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: needs a kept database (CUSTVAL_BENCH_DB) and a release build"]
+async fn bench_load_existing() {
+    if std::env::var("CUSTVAL_BENCH_LOG").is_ok() {
+        tracing_subscriber::fmt()
+            .with_env_filter("custval_store=debug")
+            .with_writer(std::io::stderr)
+            .init();
+    }
+    let path = std::env::var("CUSTVAL_BENCH_DB").unwrap();
+    let store = SqliteStore::open(&path, OpenOptions { create: false })
+        .await
+        .unwrap();
+    for as_of in ["2026-06-30", "2026-06-30", "2025-06-30"] {
+        let t = Instant::now();
+        let data = store.load_dataset(day(as_of)).await.unwrap();
+        println!(
+            "load_dataset as of {as_of}: {} customers, {} transactions, {} costs, {} payments in {:.2} s",
+            data.customers.len(),
+            data.tx.len(),
+            data.costs.len(),
+            data.payments.len(),
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let ids: Vec<String> = (1..=1000).map(|i| format!("C{:07}", i * 97)).collect();
+    let t = Instant::now();
+    let sub = store
+        .load_dataset_for(&ids, day("2026-06-30"))
+        .await
+        .unwrap();
+    println!(
+        "load_dataset_for 1000 customers: {} transactions in {:.3} s",
+        sub.tx.len(),
+        t.elapsed().as_secs_f64()
     );
 }

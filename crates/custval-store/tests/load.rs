@@ -277,8 +277,37 @@ async fn packed_and_unpacked_loads_agree() {
         ])
         .await
         .unwrap();
+    // Numbers that need all 17 digits (or are subnormal, or huge) must come back bit for bit.
+    let tricky = [
+        0.1 + 0.2,
+        1.0 / 3.0,
+        5e-324,
+        f64::MAX,
+        -123_456_789.123_456_78,
+        1e-300,
+    ];
+    let rows: Vec<_> = tricky
+        .iter()
+        .enumerate()
+        .map(|(i, &a)| {
+            let mut r = tx(Some(&format!("T{i}")), "P", old + 1, a);
+            r.cost = Some(a / 7.0);
+            r
+        })
+        .collect();
+    store.import_transactions(&rows).await.unwrap();
     let as_of = d(2100, 1, 1);
     let packed = store.load_dataset(as_of).await.unwrap();
+    for a in tricky {
+        let t = packed.tx.iter().find(|t| t.amount.to_bits() == a.to_bits());
+        let t = t.unwrap_or_else(|| panic!("{a:e} lost"));
+        assert_eq!(t.cost.to_bits(), ((a / 7.0) as f32).to_bits());
+    }
+    let packed = {
+        let mut p = packed;
+        p.tx.retain(|t| t.day != old + 1);
+        p
+    };
     assert_eq!(packed.customers.len(), 2);
     assert_eq!(packed.tx.len(), 3);
     assert_eq!(packed.tx[0].day, old - 400);
@@ -323,7 +352,14 @@ async fn packed_and_unpacked_loads_agree() {
         custval_store::SqliteStore::open(&url, custval_store::OpenOptions { create: false })
             .await
             .unwrap();
-    let plain = store.load_dataset(as_of).await.unwrap();
+    let mut plain = store.load_dataset(as_of).await.unwrap();
+    for a in tricky {
+        assert!(
+            plain.tx.iter().any(|t| t.amount.to_bits() == a.to_bits()),
+            "{a:e}"
+        );
+    }
+    plain.tx.retain(|t| t.day != old + 1);
     // Z (unknown signup) is in, last by key, through the sparse key map.
     assert_eq!(plain.customers.len(), 3);
     assert_eq!(plain.customers[2].id, "Z");

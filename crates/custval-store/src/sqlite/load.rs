@@ -3,27 +3,27 @@
 //! The no-leakage rule is in the crate docs; here it is a `WHERE` clause per table plus the
 //! outcome fields blanked in Rust (`renewed`, `paid`, a future `signup`).
 //!
-//! Speed, measured at 20M order lines (the numbers are in the crate's benchmark report):
-//! - sqlx copies every value of every row (an allocation and a free each, on its worker
-//!   thread), which dwarfs SQLite's own scan. So SQL packs the integer columns of a row into
-//!   one 64-bit value — `(customer << 32) | day`, with the category or interaction kind in
-//!   spare high bits — and only `REAL`s travel on their own: an order line is 3 values
-//!   instead of 5, an interaction 1 instead of 3; a customer's six text fields are one JSON
-//!   array. Customer keys beyond 2³¹ (never produced by the store) fall back to plain columns.
-//! - Tables are read in ranges of [`CHUNK_ROWS`] rows, one statement each, and a range's rows
-//!   are freed together after its statement finished: freeing each row while the worker
-//!   allocated the next made both threads fight over the allocator's lock (2× slower at 2M
-//!   lines, 8× at 20M).
-//! - Rows are drained in bursts with a millisecond's sleep between them instead of a wake-up
-//!   per row (futex calls and context switches cost more than the row).
-//! - One connection, one read transaction: with WAL it is a snapshot, so an import
-//!   committing half-way through cannot hand the engine lines of customers it did not load.
-//!   Two connections scanning in parallel measured no faster: every value copy takes
-//!   SQLite's global allocator mutex (memory statistics are compiled in), which serialises
-//!   the two workers.
+//! Speed (figures in the crate's benchmark, `tests/bench.rs`): sqlx copies every value of
+//! every row (an allocation and a free each, on its worker thread, under SQLite's global
+//! allocator mutex), which dwarfs SQLite's own scan. So:
+//! - SQL packs a row's integer columns into one 64-bit value — `(customer << 32) | day`, with
+//!   the category or interaction kind in spare high bits.
+//! - Fact tables are read in ranges of [`CHUNK_ROWS`] rows, and each range comes back as ONE
+//!   row: every column is the `group_concat` text of its values, `REAL`s printed with 17
+//!   significant digits (exact: they read back to the same `f64`). SQLite formats and Rust
+//!   parses 20M lines faster than sqlx hands over 60M values, and Rust parses range `i`
+//!   while sqlx's worker thread runs the statement of range `i + 1`.
+//! - Customers (text fields) come row by row, their six texts as one JSON array; rows are
+//!   drained in bursts with a millisecond's sleep instead of a wake-up per row, and a range's
+//!   rows are freed together after its statement (freeing each row while the worker
+//!   allocated the next made the two threads fight over the allocator's lock).
+//! - Customer keys beyond 2³¹ (never produced by the store) disable packing; the same
+//!   statements then return plain columns row by row. Tests compare both paths.
+//! - One connection and one read transaction: with WAL it is a snapshot, so an import
+//!   committing half-way cannot hand the engine lines of customers it did not load. (Two
+//!   connections measured no faster: SQLite's global allocator mutex serialises them.)
 //!
-//! Rows are decoded into the compact model types (never kept as rows), and
-//! [`Dataset::sort`] orders the result.
+//! Rows are decoded into the compact model types, and [`Dataset::sort`] orders the result.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -41,8 +41,8 @@ use crate::error::ctx;
 
 const DOING: &str = "loading the dataset";
 
-/// Rows per statement (per range): 262 144 rows of three values hold about 100 MB until
-/// they are freed together.
+/// Rows per statement (per range): 262 144 order lines are a ~16 MB text per column when
+/// aggregated, or ~100 MB of sqlx rows until they are freed together when not.
 const CHUNK_ROWS: i64 = 262_144;
 
 /// Cost periods assumed per customer when sizing customer ranges of `costs` (no rowid).
@@ -186,6 +186,161 @@ fn jobs(table: Table, lo: i64, last: i64, step: i64, whole: bool, out: &mut Vec<
     }
 }
 
+/// What a statement's column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Int,
+    OptInt,
+    Real,
+    OptReal,
+}
+
+/// A statement as its columns and the rest (`FROM … WHERE …`).
+struct Select {
+    cols: Vec<(String, Kind)>,
+    rest: String,
+}
+
+impl Select {
+    /// One row per table row; or, with `agg`, one row per statement: each column as the
+    /// comma-separated text of its values (`group_concat` iterates the rows once, so the
+    /// columns stay aligned). Numbers are exact in text: integers trivially, `REAL`s printed
+    /// with 17 significant digits, which always read back to the same `f64`; a NULL is an
+    /// empty item. SQLite formats and Rust parses these faster than sqlx hands over values
+    /// one by one.
+    fn sql(&self, agg: bool) -> String {
+        let cols: Vec<String> = self
+            .cols
+            .iter()
+            .map(|(e, k)| match (agg, k) {
+                (false, _) => e.clone(),
+                (true, Kind::Int) => format!("group_concat({e})"),
+                (true, Kind::OptInt) => {
+                    format!("group_concat(CASE WHEN {e} IS NULL THEN '' ELSE {e} END)")
+                }
+                (true, Kind::Real) => format!("group_concat(printf('%!.17g', {e}))"),
+                (true, Kind::OptReal) => format!(
+                    "group_concat(CASE WHEN {e} IS NULL THEN '' ELSE printf('%!.17g', {e}) END)"
+                ),
+            })
+            .collect();
+        format!("SELECT {} {}", cols.join(", "), self.rest)
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        self.cols.iter().map(|c| c.1).collect()
+    }
+}
+
+/// Access to the columns of one table row, from a row or from aggregated texts.
+trait Cols {
+    fn int(&self, i: usize) -> Result<i64, StoreError>;
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError>;
+    fn real(&self, i: usize) -> Result<f64, StoreError>;
+    fn opt_real(&self, i: usize) -> Result<Option<f64>, StoreError>;
+}
+
+impl Cols for SqliteRow {
+    fn int(&self, i: usize) -> Result<i64, StoreError> {
+        get(self, i)
+    }
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        get(self, i)
+    }
+    fn real(&self, i: usize) -> Result<f64, StoreError> {
+        get(self, i)
+    }
+    fn opt_real(&self, i: usize) -> Result<Option<f64>, StoreError> {
+        get(self, i)
+    }
+}
+
+/// A column of an aggregated statement, parsed.
+enum Parsed {
+    Ints(Vec<Option<i64>>),
+    Reals(Vec<Option<f64>>),
+}
+
+impl Parsed {
+    fn len(&self) -> usize {
+        match self {
+            Parsed::Ints(v) => v.len(),
+            Parsed::Reals(v) => v.len(),
+        }
+    }
+
+    /// Parses `text` (NULL: no rows) as values of `kind`.
+    fn parse(text: Option<&str>, kind: Kind) -> Result<Parsed, StoreError> {
+        let bad = |item: &str| StoreError::InvalidRecord {
+            table: "dataset",
+            row: 0,
+            reason: format!("unreadable value {item:?} in an aggregated column"),
+        };
+        let items = text.map(|t| t.split(',')).into_iter().flatten();
+        Ok(match kind {
+            Kind::Int | Kind::OptInt => Parsed::Ints(
+                items
+                    .map(|x| {
+                        if x.is_empty() {
+                            Ok(None)
+                        } else {
+                            x.parse::<i64>().map(Some).map_err(|_| bad(x))
+                        }
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            Kind::Real | Kind::OptReal => Parsed::Reals(
+                items
+                    .map(|x| {
+                        if x.is_empty() {
+                            Ok(None)
+                        } else {
+                            x.parse::<f64>().map(Some).map_err(|_| bad(x))
+                        }
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+        })
+    }
+}
+
+/// Row `j` of an aggregated statement's parsed columns.
+struct AggRow<'a> {
+    cols: &'a [Parsed],
+    j: usize,
+}
+
+impl AggRow<'_> {
+    fn missing(&self, i: usize) -> StoreError {
+        StoreError::InvalidRecord {
+            table: "dataset",
+            row: self.j,
+            reason: format!("aggregated column {i} has no value where one is required"),
+        }
+    }
+}
+
+impl Cols for AggRow<'_> {
+    fn int(&self, i: usize) -> Result<i64, StoreError> {
+        self.opt_int(i)?.ok_or_else(|| self.missing(i))
+    }
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        match self.cols.get(i) {
+            Some(Parsed::Ints(v)) => Ok(v.get(self.j).copied().flatten()),
+            _ => Err(self.missing(i)),
+        }
+    }
+    fn real(&self, i: usize) -> Result<f64, StoreError> {
+        self.opt_real(i)?.ok_or_else(|| self.missing(i))
+    }
+    fn opt_real(&self, i: usize) -> Result<Option<f64>, StoreError> {
+        match self.cols.get(i) {
+            Some(Parsed::Reals(v)) => Ok(v.get(self.j).copied().flatten()),
+            _ => Err(self.missing(i)),
+        }
+    }
+}
+
 /// Everything fixed for one load: the SQL of every table and how its values are packed.
 struct Plan {
     as_of: Day,
@@ -197,6 +352,10 @@ struct Plan {
     tx_cat_bits: Option<u32>,
     /// The interaction kind's 3 bits fit beside the customer key.
     packed_kind: bool,
+    /// Everything packs: fact tables are read as aggregated texts (see [`Select::sql`]).
+    agg: bool,
+    /// Column kinds of the six fact tables' statements.
+    kinds: [Vec<Kind>; 6],
     customers: String,
     transactions: String,
     costs: String,
@@ -213,6 +372,7 @@ impl Plan {
         let packed = key_bits <= 31;
         let tx_cat_bits = (key_bits + cat_bits <= 31).then_some(cat_bits);
         let packed_kind = key_bits + 3 <= 31;
+        let agg = packed && packed_kind && tx_cat_bits.is_some();
         // Customer restriction of a subset load (`?2`), range of the statement (`?3`, `?4`).
         let sub = if ids.is_some() {
             " AND cust IN (SELECT key FROM customers WHERE customer_id IN \
@@ -233,61 +393,117 @@ impl Plan {
                 ""
             }
         );
-        let transactions = match tx_cat_bits {
-            Some(cb) => format!(
-                "SELECT ((((cust << {cb}) | ifnull(category, 0)) << 32) | {}), amount, cost \
-                 FROM transactions WHERE day <= ?1{sub}{by_id}",
-                d32("day")
-            ),
-            None => format!(
-                "SELECT cust, ifnull(category, 0), day, amount, cost FROM transactions \
-                 WHERE day <= ?1{sub}{by_id}"
-            ),
+        use Kind::{Int, OptReal, Real};
+        let c = |e: &str, k: Kind| (e.to_string(), k);
+        let transactions = Select {
+            cols: match tx_cat_bits {
+                Some(cb) => vec![
+                    c(
+                        &format!(
+                            "((((cust << {cb}) | ifnull(category, 0)) << 32) | {})",
+                            d32("day")
+                        ),
+                        Int,
+                    ),
+                    c("amount", Real),
+                    c("cost", OptReal),
+                ],
+                None => vec![
+                    c("cust", Int),
+                    c("ifnull(category, 0)", Int),
+                    c("day", Int),
+                    c("amount", Real),
+                    c("cost", OptReal),
+                ],
+            },
+            rest: format!("FROM transactions WHERE day <= ?1{sub}{by_id}"),
         };
-        let costs_cols = if packed {
-            format!("{}, sales, service", cust_day("period"))
-        } else {
-            "cust, period, sales, service".to_string()
+        let costs = Select {
+            cols: if packed {
+                vec![
+                    c(&cust_day("period"), Int),
+                    c("sales", Real),
+                    c("service", Real),
+                ]
+            } else {
+                vec![
+                    c("cust", Int),
+                    c("period", Int),
+                    c("sales", Real),
+                    c("service", Real),
+                ]
+            },
+            rest: format!("FROM costs WHERE period <= ?1{sub} AND cust >= ?3 AND cust < ?4"),
         };
-        let costs = format!(
-            "SELECT {costs_cols} FROM costs WHERE period <= ?1{sub} AND cust >= ?3 AND cust < ?4"
-        );
-        let interactions = if packed_kind {
-            format!(
-                "SELECT ((((cust << 3) | {KIND_CODE_SQL}) << 32) | {}) FROM interactions \
-                 WHERE day <= ?1{sub}{by_id}",
-                d32("day")
-            )
-        } else {
-            format!(
-                "SELECT cust, day, {KIND_CODE_SQL} FROM interactions WHERE day <= ?1{sub}{by_id}"
-            )
+        let interactions = Select {
+            cols: if packed_kind {
+                vec![c(
+                    &format!("((((cust << 3) | {KIND_CODE_SQL}) << 32) | {})", d32("day")),
+                    Int,
+                )]
+            } else {
+                vec![c("cust", Int), c("day", Int), c(KIND_CODE_SQL, Int)]
+            },
+            rest: format!("FROM interactions WHERE day <= ?1{sub}{by_id}"),
         };
-        let surveys_cols = if packed {
-            format!("{}, csat, nps", cust_day("day"))
-        } else {
-            "cust, day, csat, nps".to_string()
+        let surveys = Select {
+            cols: if packed {
+                vec![
+                    c(&cust_day("day"), Int),
+                    c("csat", OptReal),
+                    c("nps", OptReal),
+                ]
+            } else {
+                vec![
+                    c("cust", Int),
+                    c("day", Int),
+                    c("csat", OptReal),
+                    c("nps", OptReal),
+                ]
+            },
+            rest: format!("FROM surveys WHERE day <= ?1{sub}{by_id}"),
         };
-        let surveys = format!("SELECT {surveys_cols} FROM surveys WHERE day <= ?1{sub}{by_id}");
-        // (customer, start), (renewed code, end or NULL_DAY).
-        let contracts = format!(
-            "SELECT cust, start_day, ((CASE WHEN renewed IS NULL THEN 0 WHEN renewed THEN 2 \
-             ELSE 1 END << 32) | {}) FROM contracts WHERE start_day <= ?1{sub}{by_id}",
-            d32(&format!("ifnull(end_day, {NULL_DAY})"))
-        );
+        // (customer), (start), (renewed code, end or NULL_DAY).
+        let contracts = Select {
+            cols: vec![
+                c("cust", Int),
+                c("start_day", Int),
+                c(
+                    &format!(
+                        "((CASE WHEN renewed IS NULL THEN 0 WHEN renewed THEN 2 ELSE 1 END \
+                         << 32) | {})",
+                        d32(&format!("ifnull(end_day, {NULL_DAY})"))
+                    ),
+                    Int,
+                ),
+            ],
+            rest: format!("FROM contracts WHERE start_day <= ?1{sub}{by_id}"),
+        };
         // (customer, invoice), (due, paid or NULL_DAY), amount.
-        let payments = if packed {
-            format!(
-                "SELECT {}, (({} << 32) | {}), amount FROM payments WHERE invoice <= ?1{sub}{by_id}",
-                cust_day("invoice"),
-                d32("due"),
-                d32(&format!("ifnull(paid, {NULL_DAY})"))
-            )
-        } else {
-            format!(
-                "SELECT cust, invoice, due, paid, amount FROM payments \
-                 WHERE invoice <= ?1{sub}{by_id}"
-            )
+        let payments = Select {
+            cols: if packed {
+                vec![
+                    c(&cust_day("invoice"), Int),
+                    c(
+                        &format!(
+                            "(({} << 32) | {})",
+                            d32("due"),
+                            d32(&format!("ifnull(paid, {NULL_DAY})"))
+                        ),
+                        Int,
+                    ),
+                    c("amount", OptReal),
+                ]
+            } else {
+                vec![
+                    c("cust", Int),
+                    c("invoice", Int),
+                    c("due", Int),
+                    c("paid", Kind::OptInt),
+                    c("amount", OptReal),
+                ]
+            },
+            rest: format!("FROM payments WHERE invoice <= ?1{sub}{by_id}"),
         };
         Plan {
             as_of,
@@ -295,14 +511,36 @@ impl Plan {
             packed,
             tx_cat_bits,
             packed_kind,
+            agg,
             customers,
-            transactions,
-            costs,
-            interactions,
-            surveys,
-            contracts,
-            payments,
+            transactions: transactions.sql(agg),
+            costs: costs.sql(agg),
+            interactions: interactions.sql(agg),
+            surveys: surveys.sql(agg),
+            contracts: contracts.sql(agg),
+            payments: payments.sql(agg),
+            kinds: [
+                transactions.kinds(),
+                costs.kinds(),
+                interactions.kinds(),
+                surveys.kinds(),
+                contracts.kinds(),
+                payments.kinds(),
+            ],
         }
+    }
+
+    /// Column kinds of a fact table's statement (for reading its aggregated texts).
+    fn kinds(&self, table: Table) -> &[Kind] {
+        let i = match table {
+            Table::Customers | Table::Transactions => 0,
+            Table::Costs => 1,
+            Table::Interactions => 2,
+            Table::Surveys => 3,
+            Table::Contracts => 4,
+            Table::Payments => 5,
+        };
+        &self.kinds[i]
     }
 
     fn sql(&self, table: Table) -> &str {
@@ -331,56 +569,67 @@ struct Part {
     payments: Vec<Payment>,
 }
 
-/// Decodes one row of `table` into `part`; rows of customers outside the dataset are skipped.
+/// Decodes a customer row (phase 1).
+fn decode_customer(plan: &Plan, row: &SqliteRow, part: &mut Part) -> Result<(), StoreError> {
+    let as_of = plan.as_of;
+    let key: i64 = get(row, 0)?;
+    let text: &str = get(row, 1)?;
+    let (id, name, industry, region, size, owner): Texts =
+        serde_json::from_str(text).map_err(|e| StoreError::InvalidRecord {
+            table: "customers",
+            row: usize::try_from(key).unwrap_or(0),
+            reason: format!("unreadable text fields: {e}"),
+        })?;
+    let signup: Option<i64> = get(row, 2)?;
+    part.customers.push((
+        key as u64,
+        CustomerInfo {
+            id,
+            name,
+            industry,
+            region,
+            size,
+            owner,
+            // A signup after as_of was not known then (the customer bought earlier).
+            signup: signup.map(day).filter(|&s| s <= as_of),
+            wallet: get(row, 3)?,
+        },
+    ));
+    Ok(())
+}
+
+/// Decodes one row of a fact table into `part`; rows of customers outside the dataset are skipped.
 fn decode(
     plan: &Plan,
     keys: &KeyMap,
     table: Table,
-    row: &SqliteRow,
+    row: &impl Cols,
     part: &mut Part,
 ) -> Result<(), StoreError> {
     let as_of = plan.as_of;
     match table {
         Table::Customers => {
-            let key: i64 = get(row, 0)?;
-            let text: &str = get(row, 1)?;
-            let (id, name, industry, region, size, owner): Texts = serde_json::from_str(text)
-                .map_err(|e| StoreError::InvalidRecord {
-                    table: "customers",
-                    row: usize::try_from(key).unwrap_or(0),
-                    reason: format!("unreadable text fields: {e}"),
-                })?;
-            let signup: Option<i64> = get(row, 2)?;
-            part.customers.push((
-                key as u64,
-                CustomerInfo {
-                    id,
-                    name,
-                    industry,
-                    region,
-                    size,
-                    owner,
-                    // A signup after as_of was not known then (the customer bought earlier).
-                    signup: signup.map(day).filter(|&s| s <= as_of),
-                    wallet: get(row, 3)?,
-                },
-            ));
+            return Err(StoreError::InvalidRecord {
+                table: "customers",
+                row: 0,
+                reason: "customers are not a fact table".to_string(),
+            });
         }
         Table::Transactions => {
             let (cust, category, dd, i) = match plan.tx_cat_bits {
                 Some(cb) => {
-                    let p = get::<i64>(row, 0)? as u64;
+                    let p = row.int(0)? as u64;
                     let hi = p >> 32;
                     (hi >> cb, hi & ((1u64 << cb) - 1), low_day(p), 1)
                 }
                 None => {
-                    let cust: i64 = get(row, 0)?;
-                    let cat: i64 = get(row, 1)?;
-                    (cust as u64, cat as u64, day(get(row, 2)?), 3)
+                    let cust: i64 = row.int(0)?;
+                    let cat: i64 = row.int(1)?;
+                    (cust as u64, cat as u64, day(row.int(2)?), 3)
                 }
             };
             if let Some(cust) = keys.get(cust) {
-                let cost: Option<f64> = get(row, i + 1)?;
+                let cost: Option<f64> = row.opt_real(i + 1)?;
                 part.tx.push(Tx {
                     cust,
                     // The store's id for now; renumbered after the load.
@@ -390,33 +639,33 @@ fn decode(
                         .unwrap_or(NO_CATEGORY),
                     day: dd,
                     cost: cost.map_or(f32::NAN, |c| c as f32),
-                    amount: get(row, i)?,
+                    amount: row.real(i)?,
                 });
             }
         }
         Table::Costs => {
             let (cust, period, i) = if plan.packed {
-                let p = get::<i64>(row, 0)? as u64;
+                let p = row.int(0)? as u64;
                 (p >> 32, low_day(p), 1)
             } else {
-                (get::<i64>(row, 0)? as u64, day(get(row, 1)?), 2)
+                (row.int(0)? as u64, day(row.int(1)?), 2)
             };
             if let Some(cust) = keys.get(cust) {
                 part.costs.push(Cost {
                     cust,
                     period,
-                    sales: get(row, i)?,
-                    service: get(row, i + 1)?,
+                    sales: row.real(i)?,
+                    service: row.real(i + 1)?,
                 });
             }
         }
         Table::Interactions => {
             let (cust, dd, code) = if plan.packed_kind {
-                let p = get::<i64>(row, 0)? as u64;
+                let p = row.int(0)? as u64;
                 ((p >> 32) >> 3, low_day(p), (p >> 32) & 7)
             } else {
-                let code: i64 = get(row, 2)?;
-                (get::<i64>(row, 0)? as u64, day(get(row, 1)?), code as u64)
+                let code: i64 = row.int(2)?;
+                (row.int(0)? as u64, day(row.int(1)?), code as u64)
             };
             if let Some(cust) = keys.get(cust) {
                 part.interactions.push(Interaction {
@@ -428,23 +677,23 @@ fn decode(
         }
         Table::Surveys => {
             let (cust, dd, i) = if plan.packed {
-                let p = get::<i64>(row, 0)? as u64;
+                let p = row.int(0)? as u64;
                 (p >> 32, low_day(p), 1)
             } else {
-                (get::<i64>(row, 0)? as u64, day(get(row, 1)?), 2)
+                (row.int(0)? as u64, day(row.int(1)?), 2)
             };
             if let Some(cust) = keys.get(cust) {
                 part.surveys.push(Survey {
                     cust,
                     day: dd,
-                    csat: get(row, i)?,
-                    nps: get(row, i + 1)?,
+                    csat: row.opt_real(i)?,
+                    nps: row.opt_real(i + 1)?,
                 });
             }
         }
         Table::Contracts => {
-            let cust: i64 = get(row, 0)?;
-            let p = get::<i64>(row, 2)? as u64;
+            let cust: i64 = row.int(0)?;
+            let p = row.int(2)? as u64;
             let end = Some(low_day(p)).filter(|&e| i64::from(e) != NULL_DAY);
             let renewed = match p >> 32 {
                 2 => Some(true),
@@ -454,7 +703,7 @@ fn decode(
             if let Some(cust) = keys.get(cust as u64) {
                 part.contracts.push(Contract {
                     cust,
-                    start: day(get(row, 1)?),
+                    start: day(row.int(1)?),
                     end,
                     // The renewal decision is known when the term ends, not before.
                     renewed: if end.is_some_and(|e| e > as_of) {
@@ -467,17 +716,17 @@ fn decode(
         }
         Table::Payments => {
             let (cust, invoice, due, paid, i) = if plan.packed {
-                let p = get::<i64>(row, 0)? as u64;
-                let q = get::<i64>(row, 1)? as u64;
+                let p = row.int(0)? as u64;
+                let q = row.int(1)? as u64;
                 let paid = Some(low_day(q)).filter(|&p| i64::from(p) != NULL_DAY);
                 (p >> 32, low_day(p), low_day(q >> 32), paid, 2)
             } else {
-                let cust: i64 = get(row, 0)?;
-                let paid: Option<i64> = get(row, 3)?;
+                let cust: i64 = row.int(0)?;
+                let paid: Option<i64> = row.opt_int(3)?;
                 (
                     cust as u64,
-                    day(get(row, 1)?),
-                    day(get(row, 2)?),
+                    day(row.int(1)?),
+                    day(row.int(2)?),
                     paid.map(day),
                     4,
                 )
@@ -489,7 +738,7 @@ fn decode(
                     due,
                     // Paid after as_of: still unpaid on as_of.
                     paid: paid.filter(|&p| p <= as_of),
-                    amount: get(row, i)?,
+                    amount: row.opt_real(i)?,
                 });
             }
         }
@@ -497,7 +746,35 @@ fn decode(
     Ok(())
 }
 
-/// Runs one job's statement, decoding into `part`.
+/// Decodes the one row of an aggregated statement (see [`Select::sql`]).
+fn decode_agg(
+    plan: &Plan,
+    keys: &KeyMap,
+    table: Table,
+    row: &SqliteRow,
+    part: &mut Part,
+) -> Result<(), StoreError> {
+    let kinds = plan.kinds(table);
+    let mut cols = Vec::with_capacity(kinds.len());
+    for (i, kind) in kinds.iter().enumerate() {
+        let text: Option<&str> = get(row, i)?;
+        cols.push(Parsed::parse(text, *kind)?);
+    }
+    let n = cols.first().map_or(0, Parsed::len);
+    if cols.iter().any(|c| c.len() != n) {
+        return Err(StoreError::InvalidRecord {
+            table: "dataset",
+            row: 0,
+            reason: "aggregated columns of different lengths".to_string(),
+        });
+    }
+    for j in 0..n {
+        decode(plan, keys, table, &AggRow { cols: &cols, j }, part)?;
+    }
+    Ok(())
+}
+
+/// Runs one job's statement row by row, decoding into `part`.
 async fn run_job(
     conn: &mut SqliteConnection,
     plan: &Plan,
@@ -533,7 +810,11 @@ async fn run_job(
         burst += 1;
         match next.map_err(ctx(DOING))? {
             Some(row) => {
-                decode(plan, keys, job.table, &row, part)?;
+                if job.table == Table::Customers {
+                    decode_customer(plan, &row, part)?;
+                } else {
+                    decode(plan, keys, job.table, &row, part)?;
+                }
                 keep.push(row);
             }
             None => break,
@@ -552,8 +833,48 @@ async fn run_all(
     jobs: Vec<Job>,
 ) -> Result<Part, StoreError> {
     let mut part = Part::default();
+    let mut current: Option<(Table, Instant)> = None;
+    // An aggregated statement's row waiting to be decoded: decoding it overlaps with the
+    // next statement, which sqlx's worker thread runs meanwhile.
+    let mut pending: Option<(Table, SqliteRow)> = None;
     for job in jobs {
-        run_job(conn, plan, keys, job, &mut part).await?;
+        match current {
+            Some((t, _)) if t == job.table => {}
+            _ => {
+                if let Some((t, since)) = current {
+                    tracing::debug!(table = ?t, seconds = since.elapsed().as_secs_f64(), "loaded");
+                }
+                current = Some((job.table, Instant::now()));
+            }
+        }
+        if plan.agg && job.table != Table::Customers {
+            let fetch = sqlx::query(plan.sql(job.table))
+                .bind(plan.as_of)
+                .bind(plan.ids.as_deref())
+                .bind(job.lo)
+                .bind(job.hi)
+                .fetch_one(&mut *conn);
+            let previous = pending.take();
+            let (row, decoded) = tokio::join!(fetch, async {
+                match &previous {
+                    Some((t, row)) => decode_agg(plan, keys, *t, row, &mut part),
+                    None => Ok(()),
+                }
+            });
+            decoded?;
+            pending = Some((job.table, row.map_err(ctx(DOING))?));
+        } else {
+            if let Some((t, row)) = pending.take() {
+                decode_agg(plan, keys, t, &row, &mut part)?;
+            }
+            run_job(conn, plan, keys, job, &mut part).await?;
+        }
+    }
+    if let Some((t, row)) = pending.take() {
+        decode_agg(plan, keys, t, &row, &mut part)?;
+    }
+    if let Some((t, since)) = current {
+        tracing::debug!(table = ?t, seconds = since.elapsed().as_secs_f64(), "loaded");
     }
     Ok(part)
 }
