@@ -42,6 +42,13 @@ pub fn default_config_path(db: &str) -> PathBuf {
         .map_or_else(|| PathBuf::from("custval.toml"), |p| p.join("custval.toml"))
 }
 
+/// Today (UTC) as a day number: overrides are in force up to and including their last day.
+pub fn today() -> Day {
+    use chrono::Datelike;
+    let d = chrono::Utc::now().date_naive();
+    custval_ingest::parse::days_from_ymd(d.year(), d.month(), d.day()).unwrap_or_default()
+}
+
 pub fn parse_day(s: &str) -> Result<Day, String> {
     custval_ingest::parse::parse_date(s)
         .ok_or_else(|| format!("{s:?} is not a date (expected YYYY-MM-DD)"))
@@ -591,24 +598,7 @@ pub fn customer(c: CustomerCommand, g: &Globals) -> Result<()> {
             .result(run.id, &a.id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("customer {:?} is not in run {}", a.id, run.id))?;
-        let today = custval_ingest::parse::days_from_ymd(
-            chrono::Utc::now()
-                .format("%Y")
-                .to_string()
-                .parse()
-                .unwrap_or(1970),
-            chrono::Utc::now()
-                .format("%m")
-                .to_string()
-                .parse()
-                .unwrap_or(1),
-            chrono::Utc::now()
-                .format("%d")
-                .to_string()
-                .parse()
-                .unwrap_or(1),
-        )
-        .unwrap_or(run.as_of);
+        let today = today();
         let ov = store.active_override(&a.id, today).await?;
         let history = store.tier_history(&a.id).await?;
         anyhow::Ok(crate::show::explain(&run, &result, ov, history)?)
