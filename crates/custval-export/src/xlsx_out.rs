@@ -36,26 +36,27 @@ pub(crate) fn check_limits(path: &Path, table: &Table) -> Result<(), ExportError
 }
 
 /// Display width of text in Excel's character units: East Asian wide characters count double.
-fn display_width(text: &str) -> usize {
-    text.chars()
-        .map(|c| {
-            let u = c as u32;
-            let wide = matches!(u,
-                0x1100..=0x115F
-                | 0x2E80..=0x303E
-                | 0x3041..=0x33FF
-                | 0x3400..=0x4DBF
-                | 0x4E00..=0x9FFF
-                | 0xA000..=0xA4CF
-                | 0xAC00..=0xD7A3
-                | 0xF900..=0xFAFF
-                | 0xFE30..=0xFE4F
-                | 0xFF00..=0xFF60
-                | 0xFFE0..=0xFFE6
-                | 0x20000..=0x3FFFD);
-            if wide { 2 } else { 1 }
-        })
-        .sum()
+pub fn display_width(text: &str) -> usize {
+    text.chars().map(char_width).sum()
+}
+
+/// Width of one character in fixed-width cells: East Asian wide characters (CJK ideographs,
+/// kana, hangul, full-width forms) take two, everything else one.
+pub fn char_width(c: char) -> usize {
+    let wide = matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD);
+    if wide { 2 } else { 1 }
 }
 
 fn cell_width(cell: &Cell) -> usize {

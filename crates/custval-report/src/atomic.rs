@@ -1,63 +1,24 @@
-//! Atomic file replacement for the report files: write a temporary file next to the target,
-//! sync it, rename it over the target.
-//!
-//! `custval-export` has the same logic but keeps it private to its own formats; a report is a
-//! byte buffer by the time it is written, so a small byte-level version lives here. A failed
-//! write leaves the previous report (or nothing) in place and removes the temporary file.
+//! Atomic file replacement for the report files, through `custval-export`'s writer (temporary
+//! file next to the target, synced, renamed over it; a replaced file keeps its permissions). A
+//! failed write leaves the previous report (or nothing) in place. This module only maps its
+//! errors onto [`ReportError`].
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use custval_export::ExportError;
 
 use crate::ReportError;
 
-/// The directory a path's file lives in (`.` for a bare file name).
-fn parent_dir(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
 /// Replaces `path` with `bytes` atomically.
 pub(crate) fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let io_err = |source: std::io::Error| ReportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = parent_dir(path);
-    if !dir.is_dir() {
-        return Err(ReportError::MissingDirectory {
+    custval_export::write_bytes_atomic(path, bytes).map_err(|e| match e {
+        ExportError::MissingDirectory { path, dir } => ReportError::MissingDirectory { path, dir },
+        ExportError::Io { path, source } => ReportError::Io { path, source },
+        other => ReportError::Io {
             path: path.to_path_buf(),
-            dir,
-        });
-    }
-    let prefix = match path.file_name() {
-        Some(name) => format!(".{}.", name.to_string_lossy()),
-        None => ".custval-report.".to_string(),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    // A replaced report keeps its permissions; a new one gets 0666 minus the umask like any file
-    // a program creates, not the temporary file's private 0600 (reports are meant to be shared).
-    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(
-            existing
-                .clone()
-                .unwrap_or_else(|| std::fs::Permissions::from_mode(0o666)),
-        );
-    }
-    let mut tmp = builder.tempfile_in(&dir).map_err(io_err)?;
-    if let Some(perms) = existing {
-        // The umask may have narrowed the mode given at creation.
-        tmp.as_file().set_permissions(perms).map_err(io_err)?;
-    }
-    tmp.as_file_mut().write_all(bytes).map_err(io_err)?;
-    tmp.as_file().sync_all().map_err(io_err)?;
-    tmp.persist(path).map_err(|e| io_err(e.error))?;
-    Ok(())
+            source: std::io::Error::other(other.to_string()),
+        },
+    })
 }
 
 #[cfg(test)]

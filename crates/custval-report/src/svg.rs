@@ -45,25 +45,7 @@ pub(crate) fn num(x: f64) -> String {
 }
 
 /// Display width in character cells: East Asian wide characters count two.
-pub(crate) fn display_width(text: &str) -> usize {
-    text.chars().map(char_width).sum()
-}
-
-fn char_width(c: char) -> usize {
-    let u = c as u32;
-    let wide = matches!(u,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD);
-    if wide { 2 } else { 1 }
-}
+pub(crate) use custval_export::{char_width, display_width};
 
 /// `text` cut to at most `max` cells, with `…` when cut.
 pub(crate) fn truncate(text: &str, max: usize) -> String {
