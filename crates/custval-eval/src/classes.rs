@@ -659,6 +659,20 @@ pub fn results(
         crate::plan::Dimension::Current => plan.current_weight,
         crate::plan::Dimension::Potential => plan.potential_weight,
     };
+    // Each dimension's indicator positions and weights, once for all customers.
+    let dims: Vec<(crate::plan::Dimension, Vec<usize>, Vec<f64>)> = [
+        crate::plan::Dimension::Current,
+        crate::plan::Dimension::Potential,
+    ]
+    .into_iter()
+    .map(|dim| {
+        let idx: Vec<usize> = (0..indicators.len())
+            .filter(|j| indicators[*j].dimension == dim)
+            .collect();
+        let w = idx.iter().map(|j| indicators[*j].weight).collect();
+        (dim, idx, w)
+    })
+    .collect();
     (0..n)
         .into_par_iter()
         .map(|c| {
@@ -759,17 +773,10 @@ pub fn results(
 
             let norm_row: Vec<f64> = normalized.iter().map(|col| col[c]).collect();
             let mut pts = vec![0.0; indicators.len()];
-            for dim in [
-                crate::plan::Dimension::Current,
-                crate::plan::Dimension::Potential,
-            ] {
-                let idx: Vec<usize> = (0..indicators.len())
-                    .filter(|j| indicators[*j].dimension == dim)
-                    .collect();
+            for (dim, idx, w) in &dims {
                 let row: Vec<f64> = idx.iter().map(|j| norm_row[*j]).collect();
-                let w: Vec<f64> = idx.iter().map(|j| indicators[*j].weight).collect();
-                for (p, j) in points(&row, &w).into_iter().zip(&idx) {
-                    pts[*j] = p * dim_weight(dim);
+                for (p, j) in points(&row, w).into_iter().zip(idx) {
+                    pts[*j] = p * dim_weight(*dim);
                 }
             }
             let detail = Detail {

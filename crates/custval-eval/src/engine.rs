@@ -21,7 +21,7 @@ use crate::EvalError;
 use crate::clv::{ClvReport, apply as apply_clv};
 use crate::features::{FEATURES, FeatureTable, compute as compute_features};
 use crate::plan::{Dimension, Objective, Plan, WeightPlan};
-use crate::scoring::{NormParams, points};
+use crate::scoring::{NormParams, score_dimension};
 
 /// Days of history held out for the CLV holdout check.
 pub const HOLDOUT_DAYS: Day = 182;
@@ -252,19 +252,13 @@ pub fn evaluate(data: &Dataset, as_of: Day, plan: &Plan) -> Result<Evaluation, E
             weight_of[*j] = *w;
         }
     }
-    let dim_score = |cols: &[usize], dw: &DimensionWeights, c: usize| -> f64 {
-        let row: Vec<f64> = cols.iter().map(|j| normalized[*j][c]).collect();
+    let dim_score = |cols: &[usize], dw: &DimensionWeights| -> Vec<f64> {
+        let columns: Vec<&[f64]> = cols.iter().map(|j| normalized[*j].as_slice()).collect();
         let w: Vec<f64> = dw.weights.iter().map(|(_, w)| *w).collect();
-        points(&row, &w).iter().sum()
+        score_dimension(&columns, &w)
     };
-    let value_score: Vec<f64> = (0..n)
-        .into_par_iter()
-        .map(|c| dim_score(&dim_cols[0], &weights[0], c))
-        .collect();
-    let potential_score: Vec<f64> = (0..n)
-        .into_par_iter()
-        .map(|c| dim_score(&dim_cols[1], &weights[1], c))
-        .collect();
+    let value_score = dim_score(&dim_cols[0], &weights[0]);
+    let potential_score = dim_score(&dim_cols[1], &weights[1]);
     let total: Vec<f64> = value_score
         .iter()
         .zip(&potential_score)

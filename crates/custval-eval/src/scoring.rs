@@ -14,6 +14,7 @@
 //! before normalizing; `worst` gives the normalized value 0; `exclude` drops the indicator for
 //! that customer and spreads its weight over the customer's other indicators in proportion.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Benefit (more is better) or cost (less is better).
@@ -184,13 +185,6 @@ impl NormParams {
     }
 }
 
-/// One dimension's scores: `score[i]` in 0–100 and the normalized matrix (`NaN` = excluded).
-#[derive(Debug, Clone)]
-pub struct DimensionScores {
-    pub normalized: Vec<Vec<f64>>,
-    pub score: Vec<f64>,
-}
-
 /// Points of each indicator for one customer: 100 × weight × normalized value, with the
 /// weights of excluded indicators spread over the others. Sums to the customer's score.
 pub fn points(normalized_row: &[f64], weights: &[f64]) -> Vec<f64> {
@@ -213,16 +207,17 @@ pub fn points(normalized_row: &[f64], weights: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// Scores every customer on one dimension.
-pub fn score_dimension(normalized: Vec<Vec<f64>>, weights: &[f64]) -> DimensionScores {
-    let n = normalized.first().map_or(0, Vec::len);
-    let score = (0..n)
+/// Scores every customer on one dimension: the sum of its [`points`], 0–100. `columns` are
+/// the dimension's normalized indicator columns (`NaN` = excluded), `weights` one per column.
+pub fn score_dimension(columns: &[&[f64]], weights: &[f64]) -> Vec<f64> {
+    let n = columns.first().map_or(0, |c| c.len());
+    (0..n)
+        .into_par_iter()
         .map(|i| {
-            let row: Vec<f64> = normalized.iter().map(|c| c[i]).collect();
+            let row: Vec<f64> = columns.iter().map(|c| c[i]).collect();
             points(&row, weights).iter().sum()
         })
-        .collect();
-    DimensionScores { normalized, score }
+        .collect()
 }
 
 #[cfg(test)]
@@ -264,11 +259,8 @@ mod tests {
         let pts = points(&[1.0, f64::NAN, 0.5], &[0.5, 0.25, 0.25]);
         assert_eq!(pts[1], 0.0);
         assert!((pts[0] - 100.0 * 0.5 / 0.75).abs() < 1e-12);
-        let s = score_dimension(
-            vec![vec![1.0], vec![f64::NAN], vec![0.5]],
-            &[0.5, 0.25, 0.25],
-        );
-        assert!((s.score[0] - pts.iter().sum::<f64>()).abs() < 1e-12);
+        let s = score_dimension(&[&[1.0], &[f64::NAN], &[0.5]], &[0.5, 0.25, 0.25]);
+        assert!((s[0] - pts.iter().sum::<f64>()).abs() < 1e-12);
     }
 
     #[test]

@@ -18,13 +18,17 @@ use crate::Globals;
 use crate::commands::import::{self, Records};
 use crate::output::{self, Destination, Format, ReportFormat, num};
 
-/// Runs a future to completion on a fresh single-threaded runtime.
-pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
-    let rt = tokio::runtime::Builder::new_current_thread()
+/// A single-threaded runtime for the store's futures (sqlx runs SQLite on its own thread).
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .context("starting the async runtime")?;
-    Ok(rt.block_on(f))
+        .context("starting the async runtime")
+}
+
+/// Runs a future to completion on a fresh single-threaded runtime.
+pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
+    Ok(runtime()?.block_on(f))
 }
 
 pub async fn open(g: &Globals, create: bool) -> Result<SqliteStore> {
@@ -106,10 +110,7 @@ pub fn init(a: InitArgs, g: &Globals) -> Result<()> {
 pub fn import(a: import::Args, g: &Globals) -> Result<()> {
     use custval_store::ImportSession;
     let start = Instant::now();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let rt = runtime()?;
     // Dropping an unfinished session rolls back through the runtime, so every early return
     // below must happen inside its context (a regression once: a refused file panicked).
     let _context = rt.enter();
