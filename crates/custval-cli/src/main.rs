@@ -12,7 +12,6 @@
 mod commands;
 mod input;
 mod output;
-mod report_data;
 mod show;
 
 use std::process::ExitCode;

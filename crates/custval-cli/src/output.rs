@@ -104,28 +104,7 @@ pub fn text_table(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>)
     t.to_string()
 }
 
-/// Human-friendly rendering of a number: thousands grouping for large values.
-pub fn num(x: f64, decimals: usize) -> String {
-    let s = format!("{:.*}", decimals, x.abs());
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        "-"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac}")
-    }
-}
+pub use custval_export::grouped as num;
 
 pub fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)

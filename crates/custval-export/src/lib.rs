@@ -62,6 +62,7 @@ use std::path::{Path, PathBuf};
 pub use csv_out::{csv_bytes, default_quarantine_path, write_quarantine};
 pub use date::format_date;
 pub use json_out::{json_bytes, json_value};
+pub use number::grouped;
 pub use xlsx_out::{char_width, display_width};
 
 /// Name of the single worksheet in every XLSX file this crate writes.

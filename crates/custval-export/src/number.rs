@@ -31,9 +31,41 @@ pub(crate) fn write_number(out: &mut String, x: f64) {
     };
 }
 
+/// Human-friendly text for a number: fixed decimals and thousands grouping (`1,234,567.89`),
+/// for tables and explanations read by people (not for CSV cells, which stay plain).
+pub fn grouped(x: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
+    let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
+    // A negative number that rounds to zero is shown without its sign.
+    if x < 0.0 && s.bytes().any(|c| c.is_ascii_digit() && c != b'0') {
+        out.push('-');
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::format_number;
+
+    #[test]
+    fn grouped_numbers() {
+        use super::grouped;
+        assert_eq!(grouped(1234567.891, 2), "1,234,567.89");
+        assert_eq!(grouped(999.0, 0), "999");
+        assert_eq!(grouped(-1000.0, 1), "-1,000.0");
+        assert_eq!(grouped(-0.0001, 2), "0.00");
+    }
 
     #[test]
     fn plain_numbers() {

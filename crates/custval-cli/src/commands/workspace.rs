@@ -196,16 +196,7 @@ pub enum Every {
     Quarter,
 }
 
-#[derive(Debug, Serialize)]
-pub struct RunOut {
-    pub run: RunId,
-    pub as_of: String,
-    pub customers: u64,
-    pub tiers: std::collections::BTreeMap<String, u64>,
-    pub classes: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
-    pub seconds: f64,
-    pub notes: Vec<String>,
-}
+pub use custval_app::RunOut;
 
 /// Reads and validates the config; returns its text and the plan.
 pub fn load_plan(path: Option<&Path>, g: &Globals) -> Result<(String, custval_eval::plan::Plan)> {
@@ -253,51 +244,6 @@ fn period_ends(from: Day, to: Day, every: Every) -> Vec<Day> {
     out
 }
 
-pub async fn evaluate_one(
-    store: &SqliteStore,
-    as_of: Day,
-    text: &str,
-    plan: &custval_eval::plan::Plan,
-) -> Result<RunOut> {
-    let start = Instant::now();
-    let data = store
-        .load_dataset(as_of)
-        .await
-        .context("loading the data")?;
-    let eval = custval_eval::evaluate(&data, as_of, plan)?;
-    drop(data);
-    let meta = serde_json::to_string(&eval.summary)?;
-    let seconds = start.elapsed().as_secs_f64();
-    tracing::debug!(seconds, bytes = meta.len(), "stored summary");
-    let run = store
-        .create_run(as_of, text, &meta, seconds, &eval.results)
-        .await
-        .context("storing the run")?;
-    let mut tiers = std::collections::BTreeMap::new();
-    for t in ["A", "B", "C"] {
-        tiers.insert(t.to_string(), 0);
-    }
-    let mut classes = std::collections::BTreeMap::new();
-    for (var, counts) in &eval.summary.classes.counts {
-        let m: std::collections::BTreeMap<String, u64> =
-            counts.iter().map(|(k, v)| (k.clone(), v.0)).collect();
-        if var == "tier" {
-            tiers.extend(m);
-        } else if var != "industry" {
-            classes.insert(var.clone(), m);
-        }
-    }
-    Ok(RunOut {
-        run,
-        as_of: custval_eval::format_day(as_of),
-        customers: eval.summary.customers,
-        tiers,
-        classes,
-        seconds: start.elapsed().as_secs_f64(),
-        notes: eval.summary.notes,
-    })
-}
-
 fn run_text(r: &RunOut) -> String {
     let tiers: Vec<String> = r.tiers.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let mut s = format!(
@@ -342,7 +288,7 @@ pub fn evaluate(a: EvaluateArgs, g: &Globals) -> Result<()> {
         let store = open(g, false).await?;
         let mut runs = Vec::new();
         for d in &dates {
-            let r = evaluate_one(&store, *d, &text, &plan).await?;
+            let r = custval_app::evaluate_one(&store, *d, &text, &plan).await?;
             if !g.quiet && a.format == ReportFormat::Table && dates.len() > 1 {
                 eprintln!("run {} as of {} done", r.run, r.as_of);
             }
@@ -405,12 +351,7 @@ pub struct ListArgs {
 }
 
 pub async fn pick_run(store: &SqliteStore, run: Option<RunId>) -> Result<RunInfo> {
-    match run {
-        Some(id) => Ok(store.run(id).await?),
-        None => store.latest_run().await?.ok_or_else(|| {
-            anyhow::anyhow!("no evaluation run yet: run custval evaluate --as-of DATE first")
-        }),
-    }
+    Ok(custval_app::pick_run(store, run).await?)
 }
 
 fn opt_num(x: Option<f64>) -> Cell {
@@ -595,14 +536,9 @@ pub fn customer(c: CustomerCommand, g: &Globals) -> Result<()> {
     let shown = block_on(async {
         let store = open(g, false).await?;
         let run = pick_run(&store, a.run).await?;
-        let result = store
-            .result(run.id, &a.id)
+        custval_app::customer_view(&store, &run, &a.id, today())
             .await?
-            .ok_or_else(|| anyhow::anyhow!("customer {:?} is not in run {}", a.id, run.id))?;
-        let today = today();
-        let ov = store.active_override(&a.id, today).await?;
-        let history = store.tier_history(&a.id).await?;
-        anyhow::Ok(crate::show::explain(&run, &result, ov, history)?)
+            .ok_or_else(|| anyhow::anyhow!("customer {:?} is not in run {}", a.id, run.id))
     })??;
     match a.format {
         ReportFormat::Json => output::print_json(&shown),
@@ -653,14 +589,13 @@ pub fn report(a: ReportArgs, g: &Globals) -> Result<()> {
             .await?;
         anyhow::Ok((run, page.results))
     })??;
-    let summary: custval_eval::RunSummary = serde_json::from_str(&run.meta)
-        .with_context(|| format!("run {}: unreadable run summary", run.id))?;
+    let summary = custval_app::summary(&run)?;
     let playbooks = custval_eval::from_config::playbook_lines(&run.config, a.lang == Lang::Zh);
     let lang = match a.lang {
         Lang::En => custval_report::Lang::En,
         Lang::Zh => custval_report::Lang::Zh,
     };
-    let data = crate::report_data::build(&run, &summary, &results, &playbooks, lang);
+    let data = custval_app::report_data::build(&run, &summary, &results, &playbooks, lang);
     custval_report::write_report(&data, &a.output)
         .with_context(|| format!("writing {}", a.output.display()))?;
     if !g.quiet {

@@ -1,0 +1,1 @@
+//! Key-account management (skeleton; being written).

@@ -1,0 +1,139 @@
+//! Application services: what the command line and the web server both do with a store.
+//!
+//! The CLI and the web app must show the same numbers with the same explanations: a customer
+//! explained on the page is the JSON that `customer show` prints, a run evaluated from the web
+//! is the run `custval evaluate` writes. So the steps that join the store to the pure engines —
+//! evaluate and store a run, explain one customer, build a report's data — live here once,
+//! generic over the [`Store`] trait, and the two front ends only parse input and render output.
+//!
+//! This crate does I/O only through the store it is given; it never reads files, parses
+//! arguments, prints or touches HTTP. Errors are typed ([`AppError`]); the binaries flatten
+//! them.
+
+pub mod explain;
+pub mod report_data;
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use custval_eval::RunSummary;
+use custval_eval::plan::Plan;
+use custval_model::{Day, RunId, RunInfo};
+use custval_store::{Store, StoreError};
+use serde::Serialize;
+
+/// What can go wrong in an application service.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Eval(#[from] custval_eval::EvalError),
+    #[error("run {run}: unreadable run summary: {source}")]
+    Summary {
+        run: RunId,
+        source: serde_json::Error,
+    },
+    #[error("run {run}: unreadable result of {customer}: {source}")]
+    Detail {
+        run: RunId,
+        customer: String,
+        source: serde_json::Error,
+    },
+    #[error("run {run}: the summary cannot be stored: {source}")]
+    Encode {
+        run: RunId,
+        source: serde_json::Error,
+    },
+    #[error("the store has no evaluation run yet: run custval evaluate --as-of DATE first")]
+    NoRuns,
+    #[error("customer {customer:?} is not in run {run}")]
+    NotInRun { run: RunId, customer: String },
+}
+
+/// The engine's summary stored with a run.
+pub fn summary(run: &RunInfo) -> Result<RunSummary, AppError> {
+    serde_json::from_str(&run.meta).map_err(|e| AppError::Summary {
+        run: run.id,
+        source: e,
+    })
+}
+
+/// The run asked for, or the latest one.
+pub async fn pick_run<S: Store>(store: &S, run: Option<RunId>) -> Result<RunInfo, AppError> {
+    match run {
+        Some(id) => Ok(store.run(id).await?),
+        None => store.latest_run().await?.ok_or(AppError::NoRuns),
+    }
+}
+
+/// One customer of a run explained, with the override in force on `today` and the tier
+/// history. `None` when the customer is not in the run.
+pub async fn customer_view<S: Store>(
+    store: &S,
+    run: &RunInfo,
+    customer_id: &str,
+    today: Day,
+) -> Result<Option<explain::Shown>, AppError> {
+    let Some(result) = store.result(run.id, customer_id).await? else {
+        return Ok(None);
+    };
+    let ov = store.active_override(customer_id, today).await?;
+    let history = store.tier_history(customer_id).await?;
+    explain::explain(run, &result, ov, history).map(Some)
+}
+
+/// What one evaluation did: the `evaluate --format json` object of the CLI contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunOut {
+    pub run: RunId,
+    pub as_of: String,
+    pub customers: u64,
+    pub tiers: BTreeMap<String, u64>,
+    pub classes: BTreeMap<String, BTreeMap<String, u64>>,
+    pub seconds: f64,
+    pub notes: Vec<String>,
+}
+
+/// Evaluates the store's data as of `as_of` with `plan` (whose source text `config` is
+/// stored with the run) and writes the run.
+pub async fn evaluate_one<S: Store>(
+    store: &S,
+    as_of: Day,
+    config: &str,
+    plan: &Plan,
+) -> Result<RunOut, AppError> {
+    let start = Instant::now();
+    let data = store.load_dataset(as_of).await?;
+    let eval = custval_eval::evaluate(&data, as_of, plan)?;
+    drop(data);
+    let meta =
+        serde_json::to_string(&eval.summary).map_err(|e| AppError::Encode { run: 0, source: e })?;
+    let seconds = start.elapsed().as_secs_f64();
+    tracing::debug!(seconds, bytes = meta.len(), "evaluated");
+    let run = store
+        .create_run(as_of, config, &meta, seconds, &eval.results)
+        .await?;
+    let mut tiers: BTreeMap<String, u64> = ["A", "B", "C"]
+        .into_iter()
+        .map(|t| (t.to_string(), 0))
+        .collect();
+    let mut classes = BTreeMap::new();
+    for (var, counts) in &eval.summary.classes.counts {
+        let m: BTreeMap<String, u64> = counts.iter().map(|(k, v)| (k.clone(), v.0)).collect();
+        if var == "tier" {
+            tiers.extend(m);
+        } else if var != "industry" {
+            classes.insert(var.clone(), m);
+        }
+    }
+    Ok(RunOut {
+        run,
+        as_of: custval_eval::format_day(as_of),
+        customers: eval.summary.customers,
+        tiers,
+        classes,
+        seconds: start.elapsed().as_secs_f64(),
+        notes: eval.summary.notes,
+    })
+}

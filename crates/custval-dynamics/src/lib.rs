@@ -1,0 +1,1 @@
+//! Dynamic management (skeleton; being written).

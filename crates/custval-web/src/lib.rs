@@ -1,0 +1,1 @@
+//! The web application (skeleton; being written).
