@@ -4,9 +4,14 @@
 //! TODO(header): full design notes are written once all modules exist.
 
 pub mod explain;
+pub mod hysteresis;
 pub mod migration;
 
 pub use explain::Explain;
+pub use hysteresis::{
+    Direction, HysteresisConfig, HysteresisInput, HysteresisSummary, KeptBecause, MarginTest,
+    PairEffect, TierDecision, TierOutcome, TierScale, apply_hysteresis, summarize_hysteresis,
+};
 pub use migration::{Migration, NONE, TierEntry, cell_members, migration_matrix};
 
 /// Errors from inputs and configuration.
