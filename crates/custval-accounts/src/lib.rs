@@ -3,6 +3,7 @@ pub mod cross_sell;
 pub mod explain;
 pub mod peers;
 pub mod risk;
+pub mod swot;
 pub mod wallet;
 
 pub use cross_sell::{
@@ -15,6 +16,7 @@ pub use risk::{
     ComplaintsRule, OverdueRule, PaymentDelayRule, RiskAssessment, RiskConfig, RiskEvidence,
     RiskFacts, RiskLevel, RiskLevels, RiskRule, ShrinkingRule, assess_risk, became_risky,
 };
+pub use swot::{Quadrant, SwotConfig, SwotFacts, SwotSuggestion, suggest_swot};
 pub use wallet::{
     PeerWallets, WalletConfig, WalletEstimate, WalletInput, WalletSource, estimate_wallets,
     percentile_type7,
