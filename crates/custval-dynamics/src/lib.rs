@@ -3,10 +3,18 @@
 //!
 //! TODO(header): full design notes are written once all modules exist.
 
+pub mod alerts;
 pub mod explain;
 pub mod hysteresis;
 pub mod migration;
+mod stats;
 
+pub use alerts::{
+    Alert, AlertConfig, AlertContext, AlertRule, CustomerFacts, CutoffAmong, Evidence,
+    KeyAccountDroppedRule, PAliveLowRule, PaymentDelayRule, SatisfactionRule, Severity,
+    SpendDropRule, UpgradeCandidateRule, ValueClass, alerts_for_customer, alerts_for_run,
+    upgrade_cutoff,
+};
 pub use explain::Explain;
 pub use hysteresis::{
     Direction, HysteresisConfig, HysteresisInput, HysteresisSummary, KeptBecause, MarginTest,
