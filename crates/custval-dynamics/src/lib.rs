@@ -4,6 +4,7 @@
 //! TODO(header): full design notes are written once all modules exist.
 
 pub mod alerts;
+pub mod backtest;
 pub mod explain;
 pub mod hysteresis;
 pub mod migration;
@@ -14,6 +15,9 @@ pub use alerts::{
     KeyAccountDroppedRule, PAliveLowRule, PaymentDelayRule, SatisfactionRule, Severity,
     SpendDropRule, UpgradeCandidateRule, ValueClass, alerts_for_customer, alerts_for_run,
     upgrade_cutoff,
+};
+pub use backtest::{
+    MethodQuality, RankQuality, RankingComparison, TOP_FRACTION, compare_rankings, rank_quality,
 };
 pub use explain::Explain;
 pub use hysteresis::{
