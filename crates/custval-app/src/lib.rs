@@ -112,7 +112,7 @@ pub async fn evaluate_one<S: Store>(
     let seconds = start.elapsed().as_secs_f64();
     tracing::debug!(seconds, bytes = meta.len(), "evaluated");
     let run = store
-        .create_run(as_of, config, &meta, seconds, &eval.results)
+        .create_run(as_of, config, &meta, seconds, &eval.results, &[])
         .await?;
     let mut tiers: BTreeMap<String, u64> = ["A", "B", "C"]
         .into_iter()

@@ -122,6 +122,8 @@ pub const BUILTIN_FEATURES: &[FeatureInfo] = &[
       "Days from the first to the last purchase day (the CLV models' t_x)."),
     f("age_days", "Customer age", "客户年龄", "days",
       "Days from the first purchase to the as-of date (the CLV models' T)."),
+    f("spend_prev_12m", "Spend, same period last year", "上年同期消费额", "money",
+      "Net amount of orders in the 12 months before the last 12 (what spend alerts compare with)."),
 ];
 
 /// A text variable a formula may compare with `==` / `!=`, with its known values when the
@@ -226,9 +228,10 @@ mod tests {
     #[test]
     fn brief_feature_list_in_order() {
         let ids: Vec<&str> = BUILTIN_FEATURES.iter().map(|f| f.id).collect();
-        assert_eq!(ids.len(), 38);
+        assert_eq!(ids.len(), 39);
         assert_eq!(ids[0], "spend_12m");
         assert_eq!(ids[37], "age_days");
+        assert_eq!(ids[38], "spend_prev_12m");
         assert!(
             BUILTIN_FEATURES
                 .iter()

@@ -291,7 +291,10 @@ fn nesting_is_bounded() {
 fn builtin_scope_layout() {
     let s = Scope::builtin();
     assert_eq!(s.number_names().len(), BUILTIN_FEATURES.len());
-    assert_eq!(s.number_slot("age_days"), Some(BUILTIN_FEATURES.len() - 1));
+    assert_eq!(
+        s.number_slot("spend_prev_12m"),
+        Some(BUILTIN_FEATURES.len() - 1)
+    );
     assert_eq!(s.text_slot("tier"), Some(0));
     assert_eq!(s.text_slot("rfm_segment"), Some(9));
 }

@@ -19,7 +19,7 @@ use custval_classify::{
     PotentialTier, PotentialTierConfig, ProfitLoyaltyClass, ProfitLoyaltyConfig, ProfitLoyaltyRule,
     TierRule, ValueClass, ValuePotentialConfig, ValueRule,
 };
-use custval_model::{CustomerResult, Dataset};
+use custval_model::{CustomerResult, Dataset, Signals};
 
 use crate::EvalError;
 use crate::engine::IndicatorUsed;
@@ -673,10 +673,21 @@ pub fn results(
         (dim, idx, w)
     })
     .collect();
+    let signal = |id: &str| table.get(id).unwrap_or(&[]);
+    let signal_cols = [
+        signal("spend_prev_12m"),
+        signal("orders_12m"),
+        signal("avg_payment_delay_days"),
+        signal("overdue_amount"),
+        signal("csat"),
+        signal("nps"),
+        signal("complaints_12m"),
+    ];
     (0..n)
         .into_par_iter()
         .map(|c| {
             let info = &data.customers[c];
+            let sig = |k: usize| signal_cols[k].get(c).copied().and_then(opt);
             let mut slots: Vec<f64> = Vec::with_capacity(nf + raw.len());
             slots.extend(table.columns.iter().map(|col| col[c]));
             slots.extend(raw.iter().map(|col| col[c]));
@@ -810,6 +821,17 @@ pub fn results(
                 spend_12m: opt(table.columns[0][c]),
                 clv: table.get("clv_12m").and_then(|v| opt(v[c])),
                 p_alive: table.get("p_alive").and_then(|v| opt(v[c])),
+                raw_tier: None,
+                tier_streak: 0,
+                signals: Signals {
+                    spend_prev_12m: sig(0),
+                    orders_12m: sig(1),
+                    payment_delay: sig(2),
+                    overdue: sig(3),
+                    csat: sig(4),
+                    nps: sig(5),
+                    complaints_12m: sig(6),
+                },
                 detail: serde_json::to_string(&detail).unwrap_or_default(),
             }
         })

@@ -67,6 +67,7 @@ pub const FEATURES: &[&str] = &[
     "frequency",
     "t_x_days",
     "age_days",
+    "spend_prev_12m",
 ];
 
 /// Index of a feature id in [`FEATURES`].
@@ -280,6 +281,7 @@ pub fn compute(data: &Dataset, as_of: Day, calibration_end: Day) -> FeatureTable
             v[col("returns_12m")] = returns12;
             v[col("spend_6m")] = spend6;
             v[col("spend_prev_6m")] = prev6;
+            v[col("spend_prev_12m")] = spend_prev_year;
             if prev6 > 0.0 {
                 v[col("spend_growth_6m")] = (spend6 - prev6) / prev6;
             }

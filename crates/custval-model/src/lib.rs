@@ -302,7 +302,31 @@ pub struct CustomerResult {
     pub spend_12m: Option<f64>,
     pub clv: Option<f64>,
     pub p_alive: Option<f64>,
+    /// The computed tier when hysteresis kept another one in `tier`; `None` when `tier` is
+    /// the computed tier.
+    pub raw_tier: Option<String>,
+    /// Consecutive runs, this one included, in which the computed tier differed from the
+    /// stored one (0 when they agree): what hysteresis by runs counts.
+    pub tier_streak: u32,
+    /// Figures that alert and risk rules compare between runs.
+    pub signals: Signals,
     pub detail: String,
+}
+
+/// Per-customer figures of a run that alert and risk rules compare with the previous run.
+/// `None` is unknown (no survey, no invoice), never zero.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Signals {
+    /// Net spend in the 12 months before the 12-month window: the same period a year earlier.
+    pub spend_prev_12m: Option<f64>,
+    pub orders_12m: Option<f64>,
+    /// Mean days paid after the due date, of invoices due in the 12-month window.
+    pub payment_delay: Option<f64>,
+    /// Amount of invoices past due and unpaid at the as-of date.
+    pub overdue: Option<f64>,
+    pub csat: Option<f64>,
+    pub nps: Option<f64>,
+    pub complaints_12m: Option<f64>,
 }
 
 #[cfg(test)]

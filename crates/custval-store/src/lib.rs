@@ -89,8 +89,8 @@ pub use custval_model::{
 pub use error::{BUSY_TIMEOUT_SECS, StoreError};
 pub use sqlite::{SqliteImport, SqliteStore};
 pub use types::{
-    AuditEntry, ImportCounts, OpenOptions, Override, ResultPage, ResultQuery, ResultSort, Role,
-    TableCounts, TierPoint, User,
+    AlertQuery, AuditEntry, ImportCounts, NewAlert, OpenOptions, Override, ResultPage, ResultQuery,
+    ResultSort, Role, StoredAlert, TableCounts, TierPoint, User,
 };
 
 /// One import transaction, possibly fed in several chunks (a 20M-line file need not be in
@@ -239,7 +239,8 @@ pub trait Store: Send + Sync {
         as_of: Day,
     ) -> impl Future<Output = Result<Dataset, StoreError>> + Send;
 
-    /// Stores a complete run in one transaction and returns its id. `meta` must be JSON.
+    /// Stores a complete run and the alerts it raised in one transaction and returns its id.
+    /// `meta` must be JSON.
     fn create_run(
         &self,
         as_of: Day,
@@ -247,7 +248,56 @@ pub trait Store: Send + Sync {
         meta: &str,
         seconds: f64,
         results: &[CustomerResult],
+        alerts: &[NewAlert],
     ) -> impl Future<Output = Result<RunId, StoreError>> + Send;
+
+    /// The run before a date: the latest as-of date strictly before `as_of` (the newest run
+    /// of that date). What hysteresis and alerts compare a new run with.
+    fn previous_run(
+        &self,
+        as_of: Day,
+    ) -> impl Future<Output = Result<Option<RunInfo>, StoreError>> + Send;
+
+    /// Every result of a run without its detail, by customer id (a narrow scan: comparing two
+    /// runs of a million customers reads these).
+    fn snapshot(
+        &self,
+        run: RunId,
+    ) -> impl Future<Output = Result<Vec<CustomerResult>, StoreError>> + Send;
+
+    /// Alerts matching a query, most severe first.
+    fn alerts(
+        &self,
+        query: &AlertQuery,
+    ) -> impl Future<Output = Result<Vec<StoredAlert>, StoreError>> + Send;
+
+    /// One alert.
+    fn alert(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<Option<StoredAlert>, StoreError>> + Send;
+
+    /// Acknowledges an alert (audited); false when there is no such alert.
+    fn acknowledge_alert(
+        &self,
+        id: i64,
+        actor: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Assigns an alert to a user name, or unassigns with `None` (audited); false when there is
+    /// no such alert.
+    fn assign_alert(
+        &self,
+        id: i64,
+        assignee: Option<&str>,
+        actor: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Records that a webhook accepted these alerts.
+    fn mark_alerts_delivered(
+        &self,
+        ids: &[i64],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Every run, newest first.
     fn runs(&self) -> impl Future<Output = Result<Vec<RunInfo>, StoreError>> + Send;

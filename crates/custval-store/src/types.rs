@@ -158,6 +158,52 @@ pub struct AuditEntry {
     pub detail: serde_json::Value,
 }
 
+/// An alert raised by a run, stored with it. `body` is the alert as its rule wrote it
+/// (evidence, explanation, suggested action) as JSON, opaque to the store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewAlert {
+    pub customer_id: String,
+    /// The customer's owner, so that a sales user's alert list is one index range.
+    pub owner: Option<String>,
+    pub rule: String,
+    /// `info`, `warning` or `critical`.
+    pub severity: String,
+    pub body: String,
+}
+
+/// A stored alert and what users did with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredAlert {
+    pub id: i64,
+    pub run: RunId,
+    pub customer_id: String,
+    pub owner: Option<String>,
+    pub rule: String,
+    pub severity: String,
+    pub body: serde_json::Value,
+    /// `open` or `acknowledged`.
+    pub status: String,
+    pub assignee: Option<String>,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<String>,
+    /// When a webhook accepted it (RFC 3339 UTC).
+    pub delivered_at: Option<String>,
+}
+
+/// Which alerts to list; `None` is no filter. Most severe first, then by customer.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AlertQuery {
+    pub run: Option<RunId>,
+    pub customer_id: Option<String>,
+    pub owner: Option<String>,
+    pub status: Option<String>,
+    pub rule: Option<String>,
+    pub severity: Option<String>,
+    pub offset: u64,
+    /// 0 means no limit.
+    pub limit: u64,
+}
+
 /// What a user may do (DOMAIN §11); sales users see only the customers they own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -292,7 +292,7 @@ async fn bench_runs_and_pages() {
         .collect();
     let t = Instant::now();
     let run = store
-        .create_run(20_000, "[x]", "{}", 1.0, &rows)
+        .create_run(20_000, "[x]", "{}", 1.0, &rows, &[])
         .await
         .unwrap();
     println!(

@@ -21,6 +21,7 @@ async fn runs_are_listed_newest_first_and_readable() {
             r#"{"cuts":[0.8]}"#,
             1.5,
             &[result("C1", "A", 90.0)],
+            &[],
         )
         .await
         .unwrap();
@@ -31,6 +32,7 @@ async fn runs_are_listed_newest_first_and_readable() {
             "{}",
             2.0,
             &[result("C1", "B", 60.0), result("C2", "A", 95.0)],
+            &[],
         )
         .await
         .unwrap();
@@ -84,14 +86,17 @@ async fn runs_are_listed_newest_first_and_readable() {
 async fn a_failed_run_leaves_earlier_runs_untouched() {
     let (_dir, store) = fresh().await;
     let r1 = store
-        .create_run(1, "", "{}", 0.1, &[result("C1", "A", 1.0)])
+        .create_run(1, "", "{}", 0.1, &[result("C1", "A", 1.0)], &[])
         .await
         .unwrap();
     let mut bad: Vec<_> = (0..1500)
         .map(|i| result(&format!("C{i}"), "B", i as f64))
         .collect();
     bad[1200].score = f64::NAN;
-    let err = store.create_run(2, "", "{}", 0.1, &bad).await.unwrap_err();
+    let err = store
+        .create_run(2, "", "{}", 0.1, &bad, &[])
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, StoreError::InvalidRecord { row: 1200, .. }),
         "{err:?}"
@@ -100,8 +105,18 @@ async fn a_failed_run_leaves_earlier_runs_untouched() {
         .map(|i| result(&format!("C{i}"), "B", i as f64))
         .collect();
     twice[1400].customer_id = "C3".to_string();
-    assert!(store.create_run(2, "", "{}", 0.1, &twice).await.is_err());
-    assert!(store.create_run(2, "", "not json", 0.1, &[]).await.is_err());
+    assert!(
+        store
+            .create_run(2, "", "{}", 0.1, &twice, &[])
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .create_run(2, "", "not json", 0.1, &[], &[])
+            .await
+            .is_err()
+    );
     let runs = store.runs().await.unwrap();
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].id, r1);
@@ -139,7 +154,10 @@ fn sample() -> Vec<custval_store::CustomerResult> {
 async fn results_filter_sort_and_page() {
     let (_dir, store) = fresh().await;
     let rows = sample();
-    let run = store.create_run(10, "", "{}", 1.0, &rows).await.unwrap();
+    let run = store
+        .create_run(10, "", "{}", 1.0, &rows, &[])
+        .await
+        .unwrap();
 
     // Default: everything by score descending, 50 per page.
     let page = store.results(run, &q()).await.unwrap();
@@ -345,7 +363,10 @@ async fn results_filter_sort_and_page() {
     let tied: Vec<_> = (0..30)
         .map(|i| result(&format!("T{i:02}"), "A", 5.0))
         .collect();
-    let run2 = store.create_run(11, "", "{}", 1.0, &tied).await.unwrap();
+    let run2 = store
+        .create_run(11, "", "{}", 1.0, &tied, &[])
+        .await
+        .unwrap();
     let mut seen = Vec::new();
     for p in 0..3 {
         let page = store
@@ -376,7 +397,7 @@ async fn a_class_value_in_two_columns_counts_each_customer_once() {
     c.value_class = "watch".into();
     c.lifecycle = "watch".into();
     let run = store
-        .create_run(1, "", "{}", 0.0, &[a, b, c, result("D", "C", 0.0)])
+        .create_run(1, "", "{}", 0.0, &[a, b, c, result("D", "C", 0.0)], &[])
         .await
         .unwrap();
     let page = store
@@ -418,4 +439,103 @@ async fn a_class_value_in_two_columns_counts_each_customer_once() {
         .await
         .unwrap();
     assert_eq!(page.total, 4);
+}
+
+#[tokio::test]
+async fn alerts_are_stored_with_their_run_and_their_status_changes_are_audited() {
+    let (_dir, store) = fresh().await;
+    let mut a = result("C1", "A", 90.0);
+    a.raw_tier = Some("B".into());
+    a.tier_streak = 1;
+    a.signals.payment_delay = Some(12.5);
+    a.signals.csat = None;
+    a.signals.spend_prev_12m = Some(1000.0);
+    let r1 = store
+        .create_run(d(2025, 3, 31), "", "{}", 1.0, &[a.clone()], &[])
+        .await
+        .unwrap();
+    let alert = |c: &str, sev: &str| custval_store::NewAlert {
+        customer_id: c.into(),
+        owner: Some("rep1".into()),
+        rule: "spend_drop".into(),
+        severity: sev.into(),
+        body: r#"{"evidence":{"change":-0.4}}"#.into(),
+    };
+    let r2 = store
+        .create_run(
+            d(2025, 6, 30),
+            "",
+            "{}",
+            1.0,
+            &[result("C1", "B", 60.0), result("C2", "A", 95.0)],
+            &[alert("C2", "info"), alert("C1", "critical")],
+        )
+        .await
+        .unwrap();
+    // Snapshot: no detail, the new columns round-trip, ordered by customer id.
+    let snap = store.snapshot(r1).await.unwrap();
+    assert_eq!(snap.len(), 1);
+    assert_eq!(snap[0].raw_tier.as_deref(), Some("B"));
+    assert_eq!(snap[0].tier_streak, 1);
+    assert_eq!(snap[0].signals, a.signals);
+    assert!(snap[0].detail.is_empty());
+    assert_eq!(
+        store
+            .previous_run(d(2025, 6, 30))
+            .await
+            .unwrap()
+            .map(|r| r.id),
+        Some(r1)
+    );
+    assert_eq!(store.previous_run(d(2025, 3, 31)).await.unwrap(), None);
+
+    let q = custval_store::AlertQuery {
+        run: Some(r2),
+        ..Default::default()
+    };
+    let list = store.alerts(&q).await.unwrap();
+    assert_eq!(
+        list.iter()
+            .map(|a| a.customer_id.as_str())
+            .collect::<Vec<_>>(),
+        ["C1", "C2"],
+        "most severe first"
+    );
+    assert_eq!(list[0].body["evidence"]["change"], -0.4);
+    assert_eq!(list[0].status, "open");
+    assert!(store.acknowledge_alert(list[0].id, "ann").await.unwrap());
+    assert!(
+        store
+            .assign_alert(list[1].id, Some("bob"), "ann")
+            .await
+            .unwrap()
+    );
+    assert!(!store.acknowledge_alert(9999, "ann").await.unwrap());
+    let one = store.alert(list[0].id).await.unwrap().unwrap();
+    assert_eq!(one.status, "acknowledged");
+    assert_eq!(one.acknowledged_by.as_deref(), Some("ann"));
+    let open = store
+        .alerts(&custval_store::AlertQuery {
+            status: Some("open".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].assignee.as_deref(), Some("bob"));
+    let log = store.audit_log(10).await.unwrap();
+    assert!(log.iter().any(|e| e.action == "acknowledge_alert"));
+    assert!(log.iter().any(|e| e.action == "assign_alert"));
+    // A bad severity stores nothing of the run.
+    let runs_before = store.runs().await.unwrap().len();
+    assert!(
+        store
+            .create_run(d(2025, 9, 30), "", "{}", 1.0, &[], &[alert("C1", "loud")])
+            .await
+            .is_err()
+    );
+    assert_eq!(store.runs().await.unwrap().len(), runs_before);
+    // Deleting a run deletes its alerts.
+    store.delete_run(r2).await.unwrap();
+    assert!(store.alerts(&q).await.unwrap().is_empty());
 }

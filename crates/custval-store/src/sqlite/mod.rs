@@ -9,6 +9,7 @@
 //! `runs` and `admin` (customer pages, overrides, audit log, users).
 
 mod admin;
+mod alerts;
 mod batch;
 mod import;
 mod load;
@@ -28,14 +29,15 @@ pub use import::SqliteImport;
 
 use crate::error::{BUSY_TIMEOUT_SECS, ctx};
 use crate::types::{
-    AuditEntry, OpenOptions, Override, ResultPage, ResultQuery, Role, TableCounts, TierPoint, User,
+    AlertQuery, AuditEntry, NewAlert, OpenOptions, Override, ResultPage, ResultQuery, Role,
+    StoredAlert, TableCounts, TierPoint, User,
 };
 use crate::{Store, StoreError};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// The migration files, for error messages (sqlx reports a version number only).
-const MIGRATION_FILES: &[&str] = &["0001_init.sql"];
+const MIGRATION_FILES: &[&str] = &["0001_init.sql", "0002_dynamics.sql"];
 
 /// Connections in the pool: enough for a web server's concurrent reads (WAL lets them run
 /// beside the one writer), few enough that page caches stay bounded.
@@ -232,8 +234,42 @@ impl Store for SqliteStore {
         meta: &str,
         seconds: f64,
         results: &[CustomerResult],
+        alerts: &[NewAlert],
     ) -> Result<RunId, StoreError> {
-        runs::create_run(&self.pool, as_of, config, meta, seconds, results).await
+        runs::create_run(&self.pool, as_of, config, meta, seconds, results, alerts).await
+    }
+
+    async fn previous_run(&self, as_of: Day) -> Result<Option<RunInfo>, StoreError> {
+        runs::previous_run(&self.pool, as_of).await
+    }
+
+    async fn snapshot(&self, run: RunId) -> Result<Vec<CustomerResult>, StoreError> {
+        runs::snapshot(&self.pool, run).await
+    }
+
+    async fn alerts(&self, query: &AlertQuery) -> Result<Vec<StoredAlert>, StoreError> {
+        alerts::list(&self.pool, query).await
+    }
+
+    async fn alert(&self, id: i64) -> Result<Option<StoredAlert>, StoreError> {
+        alerts::one(&self.pool, id).await
+    }
+
+    async fn acknowledge_alert(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
+        alerts::acknowledge(&self.pool, id, actor).await
+    }
+
+    async fn assign_alert(
+        &self,
+        id: i64,
+        assignee: Option<&str>,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        alerts::assign(&self.pool, id, assignee, actor).await
+    }
+
+    async fn mark_alerts_delivered(&self, ids: &[i64]) -> Result<(), StoreError> {
+        alerts::mark_delivered(&self.pool, ids).await
     }
 
     async fn runs(&self) -> Result<Vec<RunInfo>, StoreError> {

@@ -13,7 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use custval_model::{CustomerResult, Day, RunId, RunInfo};
+use custval_model::{CustomerResult, Day, RunId, RunInfo, Signals};
 use futures::TryStreamExt;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
@@ -22,11 +22,23 @@ use super::batch::{BATCH, BatchSql, add, arguments, run_batches};
 use super::{CACHE_KIB, count, now_rfc3339};
 use crate::StoreError;
 use crate::error::ctx;
-use crate::types::{ResultPage, ResultQuery, ResultSort, TierPoint};
+use crate::types::{NewAlert, ResultPage, ResultQuery, ResultSort, TierPoint};
 
-const RESULT_COLS: &str = "r.customer_id, r.name, r.industry, r.region, r.owner, r.tier, \
-     r.value_class, r.potential_tier, r.lifecycle, r.profit_loyalty, r.cluster, r.rfm_segment, \
-     r.score, r.value_score, r.potential_score, r.spend_12m, r.clv, r.p_alive, d.detail";
+/// The result columns in `customer_result`'s order, the detail last so that a snapshot can
+/// leave it out.
+macro_rules! result_cols {
+    () => {
+        "r.customer_id, r.name, r.industry, r.region, r.owner, r.tier, r.value_class, \
+         r.potential_tier, r.lifecycle, r.profit_loyalty, r.cluster, r.rfm_segment, r.score, \
+         r.value_score, r.potential_score, r.spend_12m, r.clv, r.p_alive, r.raw_tier, \
+         r.tier_streak, r.spend_prev_12m, r.orders_12m, r.payment_delay, r.overdue, r.csat, \
+         r.nps, r.complaints_12m"
+    };
+}
+const RESULT_COLS_NO_DETAIL: &str = result_cols!();
+const RESULT_COLS: &str = concat!(result_cols!(), ", d.detail");
+/// Position of the detail column in `RESULT_COLS`.
+const DETAIL_COL: usize = 27;
 
 fn run_info(row: &SqliteRow) -> Result<RunInfo, sqlx::Error> {
     let as_of: i64 = row.try_get(1)?;
@@ -63,7 +75,22 @@ fn customer_result(row: &SqliteRow) -> Result<CustomerResult, sqlx::Error> {
         spend_12m: row.try_get(15)?,
         clv: row.try_get(16)?,
         p_alive: row.try_get(17)?,
-        detail: row.try_get(18)?,
+        raw_tier: row.try_get(18)?,
+        tier_streak: u32::try_from(row.try_get::<i64, _>(19)?).unwrap_or(0),
+        signals: Signals {
+            spend_prev_12m: row.try_get(20)?,
+            orders_12m: row.try_get(21)?,
+            payment_delay: row.try_get(22)?,
+            overdue: row.try_get(23)?,
+            csat: row.try_get(24)?,
+            nps: row.try_get(25)?,
+            complaints_12m: row.try_get(26)?,
+        },
+        detail: if row.len() > DETAIL_COL {
+            row.try_get(DETAIL_COL)?
+        } else {
+            String::new()
+        },
     })
 }
 
@@ -86,6 +113,13 @@ fn check_result(i: usize, r: &CustomerResult) -> Result<(), StoreError> {
         ("spend_12m", r.spend_12m),
         ("clv", r.clv),
         ("p_alive", r.p_alive),
+        ("spend_prev_12m", r.signals.spend_prev_12m),
+        ("orders_12m", r.signals.orders_12m),
+        ("payment_delay", r.signals.payment_delay),
+        ("overdue", r.signals.overdue),
+        ("csat", r.signals.csat),
+        ("nps", r.signals.nps),
+        ("complaints_12m", r.signals.complaints_12m),
     ] {
         if let Some(v) = v.filter(|v| !v.is_finite()) {
             return Err(invalid(
@@ -104,6 +138,7 @@ pub(crate) async fn create_run(
     meta: &str,
     seconds: f64,
     results: &[CustomerResult],
+    alerts: &[NewAlert],
 ) -> Result<RunId, StoreError> {
     const DOING: &str = "storing the run";
     let started = std::time::Instant::now();
@@ -157,8 +192,10 @@ pub(crate) async fn create_run(
 
     const PREFIX: &str = "INSERT INTO results (id, run_id, customer_id, name, industry, region, \
          owner, tier, value_class, potential_tier, lifecycle, profit_loyalty, cluster, \
-         rfm_segment, score, value_score, potential_score, spend_12m, clv, p_alive) VALUES ";
-    const COLS: usize = 20;
+         rfm_segment, score, value_score, potential_score, spend_12m, clv, p_alive, raw_tier, \
+         tier_streak, spend_prev_12m, orders_12m, payment_delay, overdue, csat, nps, \
+         complaints_12m) VALUES ";
+    const COLS: usize = 29;
     let batches = order.len().div_ceil(BATCH);
     let sql = BatchSql::new(PREFIX, COLS, "", order.len());
     let build = |b: usize| {
@@ -189,6 +226,15 @@ pub(crate) async fn create_run(
                 r.spend_12m,
                 r.clv,
                 r.p_alive,
+                r.raw_tier.as_deref(),
+                i64::from(r.tier_streak),
+                r.signals.spend_prev_12m,
+                r.signals.orders_12m,
+                r.signals.payment_delay,
+                r.signals.overdue,
+                r.signals.csat,
+                r.signals.nps,
+                r.signals.complaints_12m,
             );
         }
         Ok(sqlx::query_with(sql.for_rows(chunk.len()), args))
@@ -259,6 +305,7 @@ pub(crate) async fn create_run(
         Ok(sqlx::query_with(count_sql.for_rows(chunk.len()), args))
     };
     run_batches(&mut tx, counts.len().div_ceil(BATCH), build, DOING).await?;
+    super::alerts::insert(&mut tx, run_id, alerts).await?;
     sqlx::query(&format!("PRAGMA cache_size = -{CACHE_KIB}"))
         .execute(&mut *tx)
         .await
@@ -317,6 +364,11 @@ pub(crate) async fn delete_run(pool: &SqlitePool, id: RunId) -> Result<(), Store
         .await
         .map_err(ctx(DOING))?;
     sqlx::query("DELETE FROM result_details WHERE id IN (SELECT id FROM results WHERE run_id = ?)")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
+    sqlx::query("DELETE FROM alerts WHERE run_id = ?")
         .bind(id)
         .execute(&mut *tx)
         .await
@@ -536,6 +588,41 @@ pub(crate) async fn result(
         .map(customer_result)
         .transpose()
         .map_err(ctx("reading a result"))
+}
+
+/// Every result of a run without its detail, by customer id: what comparing two runs reads.
+pub(crate) async fn snapshot(
+    pool: &SqlitePool,
+    run_id: RunId,
+) -> Result<Vec<CustomerResult>, StoreError> {
+    const DOING: &str = "reading a run's results";
+    let mut out = Vec::new();
+    let sql = format!(
+        "SELECT {RESULT_COLS_NO_DETAIL} FROM results r WHERE r.run_id = ? ORDER BY r.customer_id"
+    );
+    let mut rows = sqlx::query(&sql).bind(run_id).fetch(pool);
+    while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
+        out.push(customer_result(&row).map_err(ctx(DOING))?);
+    }
+    Ok(out)
+}
+
+/// The run before a date: the latest as-of date strictly before `as_of`, the newest of those.
+pub(crate) async fn previous_run(
+    pool: &SqlitePool,
+    as_of: Day,
+) -> Result<Option<RunInfo>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {RUN_COLS} FROM runs WHERE as_of < ? ORDER BY as_of DESC, id DESC LIMIT 1"
+    ))
+    .bind(as_of)
+    .fetch_optional(pool)
+    .await
+    .map_err(ctx("reading the previous run"))?;
+    row.as_ref()
+        .map(run_info)
+        .transpose()
+        .map_err(ctx("reading the previous run"))
 }
 
 pub(crate) async fn tier_history(

@@ -136,5 +136,6 @@ pub fn result(id: &str, tier: &str, score: f64) -> CustomerResult {
         clv: Some(score * 10.0),
         p_alive: Some(0.9),
         detail: format!("{{\"id\":\"{id}\"}}"),
+        ..CustomerResult::default()
     }
 }
