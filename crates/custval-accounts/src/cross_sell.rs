@@ -371,7 +371,11 @@ impl AssociationRules {
         let mut start = 0;
         while start < rules.len() {
             let x = rules[start].antecedent;
-            let end = start + rules[start..].iter().take_while(|r| r.antecedent == x).count();
+            let end = start
+                + rules[start..]
+                    .iter()
+                    .take_while(|r| r.antecedent == x)
+                    .count();
             by_antecedent.insert(x, (start, end));
             start = end;
         }
@@ -473,7 +477,9 @@ impl PeerPenetration {
         let cfg = &self.config;
         let r = self
             .groups
-            .resolve(c.industry, c.size, cfg.grouping, cfg.min_peers, |g| g.members)
+            .resolve(c.industry, c.size, cfg.grouping, cfg.min_peers, |g| {
+                g.members
+            })
             .ok()?;
         r.value
             .top
@@ -486,7 +492,9 @@ impl PeerPenetration {
         let cfg = &self.config;
         let Ok(r) = self
             .groups
-            .resolve(c.industry, c.size, cfg.grouping, cfg.min_peers, |g| g.members)
+            .resolve(c.industry, c.size, cfg.grouping, cfg.min_peers, |g| {
+                g.members
+            })
         else {
             return;
         };
@@ -597,7 +605,11 @@ impl CrossSellModel {
                 })
         });
         cands.dedup_by_key(|s| s.category);
-        cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.category.cmp(&b.category)));
+        cands.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.category.cmp(&b.category))
+        });
         cands.truncate(k);
         cands
     }
@@ -643,7 +655,10 @@ mod tests {
         let r = AssociationRules::mine(&baskets, &cfg).unwrap();
         assert_eq!(r.baskets(), 2);
         let rule = r.rule(1, 2).unwrap();
-        assert_eq!((rule.both, rule.antecedent_count, rule.consequent_count), (1, 1, 2));
+        assert_eq!(
+            (rule.both, rule.antecedent_count, rule.consequent_count),
+            (1, 1, 2)
+        );
         assert_eq!(rule.confidence, 1.0);
         assert_eq!(rule.lift, 1.0);
     }
@@ -676,7 +691,10 @@ mod tests {
         let names = vec!["diapers".to_string(), "beer".to_string()];
         let en = s.explain_en(&names);
         assert!(en.starts_with("beer: 75% of baskets with diapers"), "{en}");
-        assert!(en.contains("lift 1.25") && en.contains("support 60%"), "{en}");
+        assert!(
+            en.contains("lift 1.25") && en.contains("support 60%"),
+            "{en}"
+        );
         let zh = s.explain_zh(&[]);
         assert!(zh.contains("品类 1") && zh.contains("提升度 1.25"), "{zh}");
         let p = CrossSell {
@@ -692,6 +710,9 @@ mod tests {
             p.explain_en(&[]),
             "category 9: bought by 40% of 25 comparable customers (same industry), not yet by this customer"
         );
-        assert!(p.explain_zh(&[]).contains("25 个可比客户（同行业）中 40% 已购买"));
+        assert!(
+            p.explain_zh(&[])
+                .contains("25 个可比客户（同行业）中 40% 已购买")
+        );
     }
 }

@@ -58,7 +58,9 @@ impl Explain for NoPeers {
                 group,
                 peers,
                 min_peers,
-            } => format!("only {peers} comparable customers ({group}), fewer than the {min_peers} required"),
+            } => format!(
+                "only {peers} comparable customers ({group}), fewer than the {min_peers} required"
+            ),
         }
     }
 
@@ -151,7 +153,8 @@ impl<T: Default> GroupIndex<T> {
     /// a size, on the industry × size value.
     pub(crate) fn add(&mut self, industry: &str, size: Option<&str>, mut add: impl FnMut(&mut T)) {
         if !self.industries.contains_key(industry) {
-            self.industries.insert(industry.to_string(), Level::default());
+            self.industries
+                .insert(industry.to_string(), Level::default());
         }
         if let Some(level) = self.industries.get_mut(industry) {
             add(&mut level.all);
@@ -259,7 +262,13 @@ mod tests {
     fn narrow_group_when_big_enough() {
         let g = index();
         let r = g
-            .resolve(Some("pharma"), Some("large"), PeerGrouping::IndustrySize, 3, |c| *c)
+            .resolve(
+                Some("pharma"),
+                Some("large"),
+                PeerGrouping::IndustrySize,
+                3,
+                |c| *c,
+            )
             .unwrap();
         assert_eq!(*r.value, 3);
         assert_eq!(r.group, "industry=pharma, size=large");
@@ -270,7 +279,13 @@ mod tests {
     fn falls_back_to_industry() {
         let g = index();
         let r = g
-            .resolve(Some(" pharma "), Some("small"), PeerGrouping::IndustrySize, 3, |c| *c)
+            .resolve(
+                Some(" pharma "),
+                Some("small"),
+                PeerGrouping::IndustrySize,
+                3,
+                |c| *c,
+            )
             .unwrap();
         assert_eq!(*r.value, 6);
         assert_eq!(r.group, "industry=pharma");
@@ -282,7 +297,13 @@ mod tests {
             })
         );
         let r = g
-            .resolve(Some("pharma"), Some(""), PeerGrouping::IndustrySize, 3, |c| *c)
+            .resolve(
+                Some("pharma"),
+                Some(""),
+                PeerGrouping::IndustrySize,
+                3,
+                |c| *c,
+            )
             .unwrap();
         assert_eq!(r.fallback, Some(Fallback::SizeUnknown));
     }
@@ -292,7 +313,8 @@ mod tests {
         let g = index();
         let strict = PeerGrouping::IndustrySizeStrict;
         assert_eq!(
-            g.resolve(Some("pharma"), Some("small"), strict, 3, |c| *c).unwrap_err(),
+            g.resolve(Some("pharma"), Some("small"), strict, 3, |c| *c)
+                .unwrap_err(),
             NoPeers::TooFewPeers {
                 group: "industry=pharma, size=small".into(),
                 peers: 2,
@@ -300,11 +322,13 @@ mod tests {
             }
         );
         assert_eq!(
-            g.resolve(Some("pharma"), None, strict, 3, |c| *c).unwrap_err(),
+            g.resolve(Some("pharma"), None, strict, 3, |c| *c)
+                .unwrap_err(),
             NoPeers::NoSize
         );
         assert_eq!(
-            g.resolve(None, Some("large"), strict, 3, |c| *c).unwrap_err(),
+            g.resolve(None, Some("large"), strict, 3, |c| *c)
+                .unwrap_err(),
             NoPeers::NoIndustry
         );
         assert_eq!(

@@ -198,7 +198,13 @@ impl RiskConfig {
     /// Weights finite and ≥ 0, thresholds finite (drops and ratios ≥ 0), cuts 0 < low ≤ medium
     /// ≤ high.
     pub fn validate(&self) -> Result<(), AccountsError> {
-        let bad = |field, value, reason| Err(AccountsError::Config { field, value, reason });
+        let bad = |field, value, reason| {
+            Err(AccountsError::Config {
+                field,
+                value,
+                reason,
+            })
+        };
         for (field, w) in [
             ("risk.payment_delay.weight", self.payment_delay.weight),
             ("risk.overdue.weight", self.overdue.weight),
@@ -212,8 +218,14 @@ impl RiskConfig {
             }
         }
         for (field, v) in [
-            ("risk.payment_delay.increase_days", self.payment_delay.increase_days),
-            ("risk.payment_delay.level_days", self.payment_delay.level_days),
+            (
+                "risk.payment_delay.increase_days",
+                self.payment_delay.increase_days,
+            ),
+            (
+                "risk.payment_delay.level_days",
+                self.payment_delay.level_days,
+            ),
         ] {
             if !v.is_finite() {
                 return bad(field, v, "must be a finite number");
@@ -224,10 +236,18 @@ impl RiskConfig {
             return bad("risk.levels.low", l.low, "must be a finite number > 0");
         }
         if !(l.medium >= l.low && l.medium.is_finite()) {
-            return bad("risk.levels.medium", l.medium, "must be finite and ≥ levels.low");
+            return bad(
+                "risk.levels.medium",
+                l.medium,
+                "must be finite and ≥ levels.low",
+            );
         }
         if !(l.high >= l.medium && l.high.is_finite()) {
-            return bad("risk.levels.high", l.high, "must be finite and ≥ levels.medium");
+            return bad(
+                "risk.levels.high",
+                l.high,
+                "must be finite and ≥ levels.medium",
+            );
         }
         Ok(())
     }
@@ -431,7 +451,10 @@ pub fn assess_risk(f: &RiskFacts, cfg: &RiskConfig) -> RiskAssessment {
                     RiskRule::OverdueRatio,
                     o,
                     0.0,
-                    format!("overdue amount {} with no spend in the last 12 months", money(o)),
+                    format!(
+                        "overdue amount {} with no spend in the last 12 months",
+                        money(o)
+                    ),
                     format!("逾期金额 {}，而近12个月无消费", money(o)),
                 );
             } else if s > 0.0 && o / s >= od.max_ratio && o > 0.0 {
@@ -462,7 +485,9 @@ pub fn assess_risk(f: &RiskFacts, cfg: &RiskConfig) -> RiskAssessment {
     let sh = &cfg.shrinking;
     if sh.enabled {
         let mut hit = false;
-        if let Some((d, p, c)) = relative_drop(f.prev_spend_12m, f.spend_12m).filter(|x| x.0 >= sh.drop) {
+        if let Some((d, p, c)) =
+            relative_drop(f.prev_spend_12m, f.spend_12m).filter(|x| x.0 >= sh.drop)
+        {
             hit = true;
             ev(
                 RiskRule::SpendDrop,
@@ -484,7 +509,9 @@ pub fn assess_risk(f: &RiskFacts, cfg: &RiskConfig) -> RiskAssessment {
                 ),
             );
         }
-        if let Some((d, p, c)) = relative_drop(f.prev_orders_12m, f.orders_12m).filter(|x| x.0 >= sh.drop) {
+        if let Some((d, p, c)) =
+            relative_drop(f.prev_orders_12m, f.orders_12m).filter(|x| x.0 >= sh.drop)
+        {
             hit = true;
             ev(
                 RiskRule::OrdersDrop,
@@ -618,7 +645,10 @@ mod tests {
             avg_payment_delay_days: Some(45.0),
             ..f
         };
-        assert_eq!(assess_risk(&f, &RiskConfig::default()).level, RiskLevel::High);
+        assert_eq!(
+            assess_risk(&f, &RiskConfig::default()).level,
+            RiskLevel::High
+        );
     }
 
     #[test]
@@ -655,10 +685,22 @@ mod tests {
             ..RiskAssessment::default()
         };
         assert!(became_risky(None, &at(RiskLevel::Medium)));
-        assert!(became_risky(Some(&at(RiskLevel::Low)), &at(RiskLevel::High)));
-        assert!(!became_risky(Some(&at(RiskLevel::Medium)), &at(RiskLevel::High)));
-        assert!(!became_risky(Some(&at(RiskLevel::None)), &at(RiskLevel::Low)));
-        assert!(!became_risky(Some(&at(RiskLevel::High)), &at(RiskLevel::None)));
+        assert!(became_risky(
+            Some(&at(RiskLevel::Low)),
+            &at(RiskLevel::High)
+        ));
+        assert!(!became_risky(
+            Some(&at(RiskLevel::Medium)),
+            &at(RiskLevel::High)
+        ));
+        assert!(!became_risky(
+            Some(&at(RiskLevel::None)),
+            &at(RiskLevel::Low)
+        ));
+        assert!(!became_risky(
+            Some(&at(RiskLevel::High)),
+            &at(RiskLevel::None)
+        ));
     }
 
     #[test]

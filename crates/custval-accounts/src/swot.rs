@@ -275,7 +275,9 @@ pub fn suggest_swot(f: &SwotFacts, cfg: &SwotConfig, categories: &[String]) -> V
     let mut out = Vec::new();
     let o = &mut out;
 
-    if let Some(p) = known_opt(f.gross_margin_percentile).filter(|p| *p >= cfg.high_margin_percentile) {
+    if let Some(p) =
+        known_opt(f.gross_margin_percentile).filter(|p| *p >= cfg.high_margin_percentile)
+    {
         let rate_en = known_opt(f.gross_margin_rate)
             .map(|r| format!("gross margin rate {}, ", percent(r)))
             .unwrap_or_default();
@@ -329,8 +331,16 @@ pub fn suggest_swot(f: &SwotFacts, cfg: &SwotConfig, categories: &[String]) -> V
             "high_nps",
             "nps",
             (n, cfg.high_nps),
-            format!("Promoter: NPS answer {} ≥ {} (0–10)", num(n), num(cfg.high_nps)),
-            format!("推荐者：NPS 评分 {} ≥ {}（0–10分）", num(n), num(cfg.high_nps)),
+            format!(
+                "Promoter: NPS answer {} ≥ {} (0–10)",
+                num(n),
+                num(cfg.high_nps)
+            ),
+            format!(
+                "推荐者：NPS 评分 {} ≥ {}（0–10分）",
+                num(n),
+                num(cfg.high_nps)
+            ),
         );
     }
     if let Some(c) = known_opt(f.csat).filter(|c| *c >= cfg.high_csat) {
@@ -385,9 +395,7 @@ pub fn suggest_swot(f: &SwotFacts, cfg: &SwotConfig, categories: &[String]) -> V
             ),
         );
     }
-    if let Some(s) =
-        known_opt(f.service_cost_share).filter(|s| *s >= cfg.high_service_cost_share)
-    {
+    if let Some(s) = known_opt(f.service_cost_share).filter(|s| *s >= cfg.high_service_cost_share) {
         point(
             o,
             Weakness,
@@ -413,8 +421,16 @@ pub fn suggest_swot(f: &SwotFacts, cfg: &SwotConfig, categories: &[String]) -> V
             "detractor",
             "nps",
             (n, cfg.detractor_nps),
-            format!("Detractor: NPS answer {} ≤ {} (0–10)", num(n), num(cfg.detractor_nps)),
-            format!("贬损者：NPS 评分 {} ≤ {}（0–10分）", num(n), num(cfg.detractor_nps)),
+            format!(
+                "Detractor: NPS answer {} ≤ {} (0–10)",
+                num(n),
+                num(cfg.detractor_nps)
+            ),
+            format!(
+                "贬损者：NPS 评分 {} ≤ {}（0–10分）",
+                num(n),
+                num(cfg.detractor_nps)
+            ),
         );
     }
 

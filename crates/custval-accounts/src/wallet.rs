@@ -22,10 +22,12 @@
 //!
 //! # Share and gap
 //! Share of wallet = spend / wallet, capped at 1; the gap = max(wallet − spend, 0). A negative
-//! 12-month spend (refunds exceeding orders) counts as zero. When a customer spends more than
-//! its peer estimate (the top spenders of a group do), the share is capped at 100 % and the
-//! gap is 0, and the explanation says so: the estimate is a floor, not the customer's true
-//! wallet. An unknown (non-finite) spend leaves share and gap unknown.
+//! 12-month spend (refunds exceeding orders) counts as zero. A customer cannot spend more than
+//! its wallet, so when it spends more than its peer estimate (the top spenders of a group do)
+//! the estimated wallet is raised to its spend (share 100 %, gap 0), the peer figure is kept
+//! in [`WalletSource::Peers`], and the explanation says so. An imported wallet is data and is
+//! never changed: when the spend exceeds it, the share is capped at 100 % and the gap is 0,
+//! again with the reason. An unknown (non-finite) spend leaves share and gap unknown.
 
 use serde::{Deserialize, Serialize};
 
@@ -103,6 +105,8 @@ pub enum WalletSource {
         peers: usize,
         /// The percentile used, in [0, 1].
         percentile: f64,
+        /// The percentile of the peers' spend (the wallet unless the customer spends more).
+        peer_wallet: f64,
         /// Set when the industry × size group could not be used.
         fallback: Option<Fallback>,
     },
@@ -126,18 +130,25 @@ pub struct WalletEstimate {
     pub share_of_wallet: Option<f64>,
     /// max(wallet − spend, 0).
     pub wallet_gap: Option<f64>,
-    /// The spend exceeded the wallet, so the share was capped at 1.
+    /// The spend exceeded the imported wallet or the peer estimate, so the share was capped at
+    /// 1 (and a peer estimate raised to the spend).
     pub capped: bool,
 }
 
 impl WalletEstimate {
     /// Share and gap of a spend against a wallet (either may be missing). A wallet that is not
-    /// a finite number above zero counts as missing.
+    /// a finite number above zero counts as missing; a peer estimate below the spend is raised
+    /// to the spend (see the module header).
     pub fn new(spend_12m: f64, wallet: Option<f64>, source: WalletSource) -> Self {
         let spend = known(spend_12m).map(|s| s.max(0.0));
-        let wallet = wallet.filter(|w| w.is_finite() && *w > 0.0);
+        let mut wallet = wallet.filter(|w| w.is_finite() && *w > 0.0);
         let (share, gap, capped) = match (spend, wallet) {
-            (Some(s), Some(w)) => ((s / w).min(1.0).into(), (w - s).max(0.0).into(), s > w),
+            (Some(s), Some(w)) => {
+                if s > w && matches!(source, WalletSource::Peers { .. }) {
+                    wallet = Some(s);
+                }
+                ((s / w).min(1.0).into(), (w - s).max(0.0).into(), s > w)
+            }
             _ => (None, None, false),
         };
         Self {
@@ -151,9 +162,16 @@ impl WalletEstimate {
     }
 
     fn figures_en(&self) -> String {
+        let peers = matches!(self.source, WalletSource::Peers { .. });
         match (self.spend_12m, self.share_of_wallet, self.wallet_gap) {
+            (Some(s), Some(share), Some(gap)) if self.capped && peers => format!(
+                "12-month spend {} exceeds it, so the wallet is taken as the spend: share of wallet capped at {}, wallet gap {}",
+                money(s),
+                percent(share),
+                money(gap)
+            ),
             (Some(s), Some(share), Some(gap)) if self.capped => format!(
-                "12-month spend {} exceeds it, so share of wallet is capped at {} and the wallet gap is {} (the estimate is a floor)",
+                "12-month spend {} exceeds it, so share of wallet is capped at {} and the wallet gap is {}",
                 money(s),
                 percent(share),
                 money(gap)
@@ -169,9 +187,16 @@ impl WalletEstimate {
     }
 
     fn figures_zh(&self) -> String {
+        let peers = matches!(self.source, WalletSource::Peers { .. });
         match (self.spend_12m, self.share_of_wallet, self.wallet_gap) {
+            (Some(s), Some(share), Some(gap)) if self.capped && peers => format!(
+                "近12个月消费 {} 超过该值，客户钱包按消费额计：客户份额按上限 {} 计，份额缺口 {}",
+                money(s),
+                percent(share),
+                money(gap)
+            ),
             (Some(s), Some(share), Some(gap)) if self.capped => format!(
-                "近12个月消费 {} 超过该值，客户份额按上限 {} 计，份额缺口为 {}（估计值只是下限）",
+                "近12个月消费 {} 超过该值，客户份额按上限 {} 计，份额缺口为 {}",
                 money(s),
                 percent(share),
                 money(gap)
@@ -199,14 +224,16 @@ impl Explain for WalletEstimate {
                 group,
                 peers,
                 percentile,
+                peer_wallet: pw,
                 fallback,
             } => {
                 let fb = fallback
                     .as_ref()
                     .map(|f| format!(" ({})", f.explain_en()))
                     .unwrap_or_default();
+                let pw = money(*pw);
                 format!(
-                    "wallet estimated at {wallet}: the {} percentile (type 7) of the 12-month spend of {peers} buying peers, {group}{fb}; {}",
+                    "wallet estimated at {pw}: the {} percentile (type 7) of the 12-month spend of {peers} buying peers, {group}{fb}; {}",
                     ordinal(*percentile),
                     self.figures_en()
                 )
@@ -228,14 +255,16 @@ impl Explain for WalletEstimate {
                 group,
                 peers,
                 percentile,
+                peer_wallet: pw,
                 fallback,
             } => {
                 let fb = fallback
                     .as_ref()
                     .map(|f| format!("（{}）", f.explain_zh()))
                     .unwrap_or_default();
+                let pw = money(*pw);
                 format!(
-                    "客户钱包估计为 {wallet}：可比客户（{group}，有消费的 {peers} 个）近12个月消费的第{}百分位数（第7类插值）{fb}；{}",
+                    "客户钱包估计为 {pw}：可比客户（{group}，有消费的 {peers} 个）近12个月消费的第{}百分位数（第7类插值）{fb}；{}",
                     pct_number(*percentile),
                     self.figures_zh()
                 )
@@ -296,7 +325,10 @@ pub struct PeerWallets {
 
 impl PeerWallets {
     /// Sorts each peer group's buyer spends once and keeps its percentile. O(n log n).
-    pub fn fit(customers: &[WalletInput<'_>], config: &WalletConfig) -> Result<Self, AccountsError> {
+    pub fn fit(
+        customers: &[WalletInput<'_>],
+        config: &WalletConfig,
+    ) -> Result<Self, AccountsError> {
         config.validate()?;
         let mut spends = GroupIndex::<Vec<f64>>::default();
         for c in customers {
@@ -329,8 +361,9 @@ impl PeerWallets {
         let cfg = &self.config;
         match self
             .groups
-            .resolve(c.industry, c.size, cfg.grouping, cfg.min_peers, |g| g.buyers)
-        {
+            .resolve(c.industry, c.size, cfg.grouping, cfg.min_peers, |g| {
+                g.buyers
+            }) {
             Ok(r) => WalletEstimate::new(
                 c.spend_12m,
                 Some(r.value.wallet),
@@ -338,6 +371,7 @@ impl PeerWallets {
                     group: r.group,
                     peers: r.value.buyers,
                     percentile: cfg.percentile,
+                    peer_wallet: r.value.wallet,
                     fallback: r.fallback,
                 },
             ),
@@ -369,11 +403,17 @@ mod tests {
     // [15, 20, 35, 40, 50] at 0.4: h = 1.6 → 20 + 0.6·15 = 29 (numpy.percentile(..., 40)).
     #[test]
     fn percentile_matches_numpy_and_excel() {
-        assert!(close(percentile_type7(&[10.0, 20.0, 30.0, 40.0, 50.0], 0.9), 46.0));
+        assert!(close(
+            percentile_type7(&[10.0, 20.0, 30.0, 40.0, 50.0], 0.9),
+            46.0
+        ));
         let x: Vec<f64> = (1..=10).map(f64::from).collect();
         assert!(close(percentile_type7(&x, 0.9), 9.1));
         assert!(close(percentile_type7(&x, 0.25), 3.25));
-        assert!(close(percentile_type7(&[15.0, 20.0, 35.0, 40.0, 50.0], 0.4), 29.0));
+        assert!(close(
+            percentile_type7(&[15.0, 20.0, 35.0, 40.0, 50.0], 0.4),
+            29.0
+        ));
         assert!(close(percentile_type7(&[7.0], 0.9), 7.0));
         assert!(close(percentile_type7(&x, 1.0), 10.0));
         assert!(close(percentile_type7(&x, 0.0), 1.0));
@@ -401,7 +441,11 @@ mod tests {
         assert_eq!(e.share_of_wallet, Some(1.0));
         assert_eq!(e.wallet_gap, Some(0.0));
         assert!(e.capped);
-        assert!(e.explain_en().contains("capped at 100%"), "{}", e.explain_en());
+        assert!(
+            e.explain_en().contains("capped at 100%"),
+            "{}",
+            e.explain_en()
+        );
         assert!(e.explain_zh().contains("上限 100%"));
         let e = WalletEstimate::new(-50.0, Some(1000.0), WalletSource::Known);
         assert_eq!(e.spend_12m, Some(0.0));
