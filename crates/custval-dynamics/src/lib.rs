@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod backtest;
 pub mod explain;
 pub mod hysteresis;
+pub mod kpi;
 pub mod migration;
 mod stats;
 
@@ -23,6 +24,10 @@ pub use explain::Explain;
 pub use hysteresis::{
     Direction, HysteresisConfig, HysteresisInput, HysteresisSummary, KeptBecause, MarginTest,
     PairEffect, TierDecision, TierOutcome, TierScale, apply_hysteresis, summarize_hysteresis,
+};
+pub use kpi::{
+    ClassKpi, ClassKpis, ClassOutcome, EffectConfig, KpiChange, MeanDifference,
+    ProportionDifference, class_kpis, kpi_changes, proportion_difference, welch_difference,
 };
 pub use migration::{Migration, NONE, TierEntry, cell_members, migration_matrix};
 
