@@ -593,7 +593,7 @@ impl CrossSellModel {
                 lift, antecedent, ..
             } => (1u8, -lift, antecedent),
         };
-        cands.sort_by(|a, b| {
+        cands.sort_unstable_by(|a, b| {
             a.category
                 .cmp(&b.category)
                 .then(b.score.total_cmp(&a.score))
@@ -605,7 +605,7 @@ impl CrossSellModel {
                 })
         });
         cands.dedup_by_key(|s| s.category);
-        cands.sort_by(|a, b| {
+        cands.sort_unstable_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
                 .then(a.category.cmp(&b.category))

@@ -53,7 +53,10 @@ fn textbook_support_confidence_lift() {
     // {Diapers} → {Beer}: σ(Diapers, Beer) = 3 (baskets 2, 3, 4), σ(Diapers) = 4, σ(Beer) = 3:
     // s = 3/5 = 0.6, c = 3/4 = 0.75, lift = 0.75 / (3/5) = 1.25.
     let d_b = r.rule(DIAPERS, BEER).unwrap();
-    assert_eq!((d_b.both, d_b.antecedent_count, d_b.consequent_count), (3, 4, 3));
+    assert_eq!(
+        (d_b.both, d_b.antecedent_count, d_b.consequent_count),
+        (3, 4, 3)
+    );
     assert!(close(d_b.support, 0.6) && close(d_b.confidence, 0.75) && close(d_b.lift, 1.25));
     // {Beer} → {Diapers}: c = 3/3 = 1, lift = 1 / (4/5) = 1.25.
     let b_d = r.rule(BEER, DIAPERS).unwrap();
@@ -207,7 +210,8 @@ fn peers_penetration_and_merge_with_rules() {
         }
     );
     assert!(
-        s[0].explain_zh(&[]).contains("20 个可比客户（同行业同规模）中 60% 已购买"),
+        s[0].explain_zh(&[])
+            .contains("20 个可比客户（同行业同规模）中 60% 已购买"),
         "{}",
         s[0].explain_zh(&[])
     );
@@ -225,7 +229,10 @@ fn peers_penetration_and_merge_with_rules() {
     };
     let s = model.suggest(&c);
     assert_eq!(s.iter().map(|x| x.category).collect::<Vec<_>>(), [1, 2, 3]);
-    assert!(matches!(s[1].source, CrossSellSource::Rule { antecedent: 4, .. }));
+    assert!(matches!(
+        s[1].source,
+        CrossSellSource::Rule { antecedent: 4, .. }
+    ));
     // Rule 4 → 1 (confidence 1) and peers' 100 % for 1 tie: the peers source wins.
     assert!(matches!(s[0].source, CrossSellSource::Peers { .. }));
     // An unknown industry gets no peer suggestions, only rules (3 → 1: confidence 1, lift 1).
@@ -235,7 +242,10 @@ fn peers_penetration_and_merge_with_rules() {
     };
     let s = model.suggest(&lone);
     assert_eq!(s.len(), 1);
-    assert!(matches!(s[0].source, CrossSellSource::Rule { antecedent: 3, .. }));
+    assert!(matches!(
+        s[0].source,
+        CrossSellSource::Rule { antecedent: 3, .. }
+    ));
 }
 
 #[test]
@@ -314,4 +324,63 @@ proptest! {
             prop_assert_eq!(cats.len(), s.len());
         }
     }
+}
+
+/// A million customers, 200 categories, about eight categories each: fit and suggest.
+/// `cargo test -p custval-accounts --release --test cross_sell -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn scale_one_million() {
+    let industries: Vec<String> = (0..40).map(|i| format!("industry{i}")).collect();
+    let sizes = ["small", "medium", "large", "xl"];
+    let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let baskets: Vec<Vec<u32>> = (0..1_000_000usize)
+        .map(|i| {
+            let k = 4 + (next() % 9) as usize;
+            // Each industry leans to its own 20 categories, so rules and peers have signal.
+            (0..k)
+                .map(|_| {
+                    let r = next();
+                    if r % 3 == 0 {
+                        (r >> 8) as u32 % 200
+                    } else {
+                        ((i % 40) as u32 * 5 + (r >> 8) as u32 % 20) % 200
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let customers: Vec<CrossSellInput<'_>> = baskets
+        .iter()
+        .enumerate()
+        .map(|(i, b)| CrossSellInput {
+            industry: Some(industries[i % 40].as_str()),
+            size: Some(sizes[(i / 40) % 4]),
+            bought: b,
+        })
+        .collect();
+    let t = std::time::Instant::now();
+    // Low floors (pairs here have support ≈ 0.008 and confidence ≈ 0.2) so that thousands of
+    // rules are kept and used.
+    let cfg = CrossSellConfig {
+        min_support: 0.001,
+        min_confidence: 0.1,
+        ..CrossSellConfig::default()
+    };
+    let model = CrossSellModel::fit(&customers, &baskets, &cfg).unwrap();
+    let fit = t.elapsed();
+    let all: Vec<_> = customers.iter().map(|c| model.suggest(c)).collect();
+    eprintln!(
+        "1M customers: fit {fit:?}, suggest {:?}, {} rules",
+        t.elapsed() - fit,
+        model.rules().rules().len()
+    );
+    assert_eq!(all.len(), 1_000_000);
+    assert!(!model.rules().rules().is_empty());
 }

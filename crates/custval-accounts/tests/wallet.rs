@@ -70,7 +70,11 @@ fn industry_size_group_percentile() {
         e.explain_en(),
         "wallet estimated at 91.00: the 90th percentile (type 7) of the 12-month spend of 10 buying peers, industry=pharma, size=large; 12-month spend 30.00 is a share of wallet of 33%, wallet gap 61.00"
     );
-    assert!(e.explain_zh().contains("第90百分位数"), "{}", e.explain_zh());
+    assert!(
+        e.explain_zh().contains("第90百分位数"),
+        "{}",
+        e.explain_zh()
+    );
     assert!(e.explain_zh().contains("客户份额 33%"));
 }
 
@@ -83,9 +87,9 @@ fn top_spender_is_capped_and_raised_to_its_spend() {
     assert_eq!(e.share_of_wallet, Some(1.0));
     assert_eq!(e.wallet_gap, Some(0.0));
     assert!(
-        e.explain_en().contains(
-            "wallet estimated at 91.00" 
-        ) && e.explain_en().contains("exceeds it, so the wallet is taken as the spend"),
+        e.explain_en().contains("wallet estimated at 91.00")
+            && e.explain_en()
+                .contains("exceeds it, so the wallet is taken as the spend"),
         "{}",
         e.explain_en()
     );
@@ -119,7 +123,11 @@ fn small_group_falls_back_to_industry() {
         }
         other => panic!("expected peers, got {other:?}"),
     }
-    assert!(non_buyer.explain_en().contains("only 3 in industry=pharma, size=small"));
+    assert!(
+        non_buyer
+            .explain_en()
+            .contains("only 3 in industry=pharma, size=small")
+    );
 }
 
 #[test]
@@ -179,7 +187,6 @@ fn strict_and_industry_groupings() {
         grouping: PeerGrouping::Industry,
         min_peers: 3,
         percentile: 0.5,
-        ..WalletConfig::default()
     };
     let est = estimate_wallets(&base(), &industry).unwrap();
     // retail buyers 50, 70, 100 → median 70.
