@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::explain::{Explain, num};
+use crate::explain::Explain;
 
 /// How peers are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -97,10 +97,9 @@ impl Fallback {
     pub fn explain_en(&self) -> String {
         match self {
             Fallback::SizeUnknown => "size band unknown, so the whole industry is used".into(),
-            Fallback::TooFewInGroup { group, peers } => format!(
-                "only {} in {group}, so the whole industry is used",
-                num(*peers as f64)
-            ),
+            Fallback::TooFewInGroup { group, peers } => {
+                format!("only {peers} in {group}, so the whole industry is used")
+            }
         }
     }
 

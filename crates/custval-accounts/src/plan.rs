@@ -121,7 +121,7 @@ pub enum PlanError {
     /// A date is not a calendar date written `YYYY-MM-DD`.
     #[error("{field} = {value:?} is not a date written YYYY-MM-DD")]
     BadDate {
-        /// Where, e.g. "actions[2].date" or "next_review".
+        /// Where, e.g. `actions[2].date` or `next_review`.
         field: String,
         /// What was written.
         value: String,
@@ -135,7 +135,7 @@ pub enum PlanError {
     /// A goal or SWOT entry is blank.
     #[error("{field} is blank")]
     BlankEntry {
-        /// Where, e.g. "goals[0]" or "swot.threats[1]".
+        /// Where, e.g. `goals[0]` or `swot.threats[1]`.
         field: String,
     },
     /// The next review is dated before the last action.

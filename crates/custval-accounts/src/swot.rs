@@ -227,7 +227,7 @@ impl SwotConfig {
 pub struct SwotSuggestion {
     /// The quadrant.
     pub quadrant: Quadrant,
-    /// Stable snake_case rule id, e.g. "late_payment" (cross-sell: "cross_sell:<category>").
+    /// Stable snake_case rule id, e.g. "late_payment" (cross-sell: `cross_sell:<category id>`).
     pub code: String,
     /// The figure behind it, e.g. "avg_payment_delay_days".
     pub figure: String,
