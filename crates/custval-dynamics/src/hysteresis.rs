@@ -218,25 +218,39 @@ pub enum KeptBecause {
 #[serde(rename_all = "snake_case", tag = "decision")]
 pub enum TierDecision {
     /// No previous tier: the raw tier is taken as is.
-    Initial { tier: String },
+    Initial {
+        /// The raw (and effective) tier.
+        tier: String,
+    },
     /// The raw tier equals the previous effective tier.
-    Unchanged { tier: String },
+    Unchanged {
+        /// The raw (and effective) tier.
+        tier: String,
+    },
     /// The effective tier follows the raw tier.
     Changed {
+        /// Previous effective tier.
         from: String,
+        /// New effective tier (the raw tier).
         to: String,
+        /// The ranking metric this run.
         metric: f64,
         /// The margin test passed, when the margin rule was active and the metric known.
         margin: Option<MarginTest>,
         /// Consecutive runs (this one included) and runs required.
         streak: u32,
+        /// Consecutive runs required.
         required: u32,
     },
     /// The effective tier stays although the raw tier differs.
     Kept {
+        /// The effective tier, unchanged.
         kept: String,
+        /// The raw tier that was not followed.
         raw: String,
+        /// The ranking metric this run.
         metric: f64,
+        /// Which rule held the change back, with its figures.
         because: KeptBecause,
     },
 }
@@ -591,7 +605,9 @@ pub fn summarize_hysteresis<'a>(
         pairs: Vec::new(),
     };
     let key = |t: &str| (scale.index_of(t).unwrap_or(usize::MAX), t.to_string());
-    let mut pairs: BTreeMap<((usize, String), (usize, String)), PairEffect> = BTreeMap::new();
+    // Keyed by (tier position, label) of both ends so that pairs come out in tier order.
+    type PairKey = ((usize, String), (usize, String));
+    let mut pairs: BTreeMap<PairKey, PairEffect> = BTreeMap::new();
     for d in decisions {
         s.customers += 1;
         let (from, to) = match d {

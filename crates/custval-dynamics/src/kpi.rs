@@ -351,10 +351,13 @@ pub struct MeanDifference {
     pub n_untreated: usize,
     /// Values dropped as missing (treated, untreated).
     pub missing: (usize, usize),
+    /// Mean outcome of the treated group.
     pub mean_treated: f64,
+    /// Mean outcome of the untreated group.
     pub mean_untreated: f64,
-    /// Sample standard deviations.
+    /// Sample standard deviation of the treated group.
     pub sd_treated: f64,
+    /// Sample standard deviation of the untreated group.
     pub sd_untreated: f64,
     /// `mean_treated − mean_untreated`.
     pub difference: f64,
@@ -366,7 +369,9 @@ pub struct MeanDifference {
     pub level: f64,
     /// The two-sided Student-t critical value.
     pub t_critical: f64,
+    /// Lower end of the interval.
     pub ci_low: f64,
+    /// Upper end of the interval.
     pub ci_high: f64,
     /// The interval lies entirely above or below 0.
     pub excludes_zero: bool,
@@ -483,18 +488,27 @@ impl MeanDifference {
 /// Difference in retention rates (proportions), treated − untreated, with a Wald interval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProportionDifference {
+    /// Treated customers.
     pub n_treated: u64,
+    /// Untreated customers.
     pub n_untreated: u64,
+    /// Share of treated customers retained.
     pub rate_treated: f64,
+    /// Share of untreated customers retained.
     pub rate_untreated: f64,
     /// `rate_treated − rate_untreated`.
     pub difference: f64,
+    /// Standard error of the difference (unpooled).
     pub std_error: f64,
+    /// Confidence level.
     pub level: f64,
     /// The two-sided normal critical value.
     pub z_critical: f64,
+    /// Lower end of the interval.
     pub ci_low: f64,
+    /// Upper end of the interval.
     pub ci_high: f64,
+    /// The interval lies entirely above or below 0.
     pub excludes_zero: bool,
     /// Every group has at least 5 successes and 5 failures (the normal approximation's rule of
     /// thumb).

@@ -13,19 +13,20 @@
 //!   run's total: "the share of last run's value that walked away". A non-finite value counts as
 //!   0; negative values (e.g. a negative CLV) are kept as they are. When a run's total is not
 //!   positive there is nothing to share and its shares are 0 (the totals are reported).
-//! - **O(n) with hashing**: each run is indexed once in a hash map from customer id; sums are
-//!   accumulated in input order (never hash-map order), so results are bit-for-bit repeatable.
-//!   At one million customers per run this takes well under a second in a release build (see
-//!   the timing note in `tests/migration_scale.rs`).
+//! - **O(n) with hashing**: one hash map from customer id (the crate's fast non-cryptographic
+//!   hasher) joins the runs: one insert per `from` customer, one entry lookup per `to`
+//!   customer; leavers are found from a flag vector, not by hashing again. At a million
+//!   customers per run the work is bound by cache misses on the ids, not by arithmetic. Sums
+//!   are accumulated in input order (never hash-map order), so results are bit-for-bit
+//!   repeatable. Timing note in `tests/migration_scale.rs`.
 //! - The customers behind a cell are listed on demand by [`cell_members`], which re-scans the two
 //!   inputs instead of keeping a million ids inside [`Migration`].
-
-use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::DynamicsError;
 use crate::explain::{Explain, known, percent};
+use crate::hash::{FastMap, fast_map};
 
 /// The label of the extra row (entered) and column (left) for customers in only one run.
 pub const NONE: &str = "none";
@@ -161,7 +162,7 @@ fn share_of(part: u64, whole: u64) -> String {
 /// Validated tier labels with a lookup from label to index.
 struct TierIndex<'t> {
     labels: Vec<String>,
-    index: HashMap<&'t str, usize>,
+    index: FastMap<&'t str, usize>,
 }
 
 impl<'t> TierIndex<'t> {
@@ -169,7 +170,7 @@ impl<'t> TierIndex<'t> {
         if tiers.is_empty() {
             return Err(DynamicsError::NoTiers);
         }
-        let mut index = HashMap::with_capacity(tiers.len());
+        let mut index = fast_map(tiers.len());
         for (i, &t) in tiers.iter().enumerate() {
             if t == NONE {
                 return Err(DynamicsError::ReservedTier(t.to_string()));
@@ -198,25 +199,57 @@ impl<'t> TierIndex<'t> {
     }
 }
 
-/// Indexes one run: customer id → (tier index, finite value). Rejects duplicates and unknown
-/// tiers.
-fn index_run<'a>(
-    run: &'static str,
-    entries: &[TierEntry<'a>],
-    tiers: &TierIndex<'_>,
-) -> Result<HashMap<&'a str, (usize, f64)>, DynamicsError> {
-    let mut map = HashMap::with_capacity(entries.len());
-    for e in entries {
-        let t = tiers.get(e)?;
-        let v = known(e.value).unwrap_or(0.0);
-        if map.insert(e.customer_id, (t, v)).is_some() {
-            return Err(DynamicsError::DuplicateCustomer {
-                run,
-                customer_id: e.customer_id.to_string(),
-            });
+/// Both runs joined on customer id: each entry's tier index and where it went.
+struct Joined {
+    /// Per `to` entry: (tier index in `from`, or `none`; tier index in `to`).
+    to_cells: Vec<(usize, usize)>,
+    /// Per `from` entry: its tier index and whether it is absent from `to` (left).
+    from_cells: Vec<(usize, bool)>,
+}
+
+/// Joins the runs with one hash map: one insert per `from` customer and one entry lookup per
+/// `to` customer; customers who left are found from a flag vector, not by hashing again.
+/// Rejects duplicates within a run and unknown tiers.
+fn join(
+    index: &TierIndex<'_>,
+    from: &[TierEntry<'_>],
+    to: &[TierEntry<'_>],
+) -> Result<Joined, DynamicsError> {
+    const TO_ONLY: usize = usize::MAX;
+    let none = index.none();
+    let duplicate = |run: &'static str, id: &str| DynamicsError::DuplicateCustomer {
+        run,
+        customer_id: id.to_string(),
+    };
+    // id → (position in `from` or TO_ONLY, seen in `to`).
+    let mut map = fast_map::<&str, (usize, bool)>(from.len() + to.len() / 8);
+    let mut from_cells = Vec::with_capacity(from.len());
+    for (pos, e) in from.iter().enumerate() {
+        from_cells.push((index.get(e)?, true));
+        if map.insert(e.customer_id, (pos, false)).is_some() {
+            return Err(duplicate("from", e.customer_id));
         }
     }
-    Ok(map)
+    let mut to_cells = Vec::with_capacity(to.len());
+    for e in to {
+        let j = index.get(e)?;
+        let slot = map.entry(e.customer_id).or_insert((TO_ONLY, false));
+        if slot.1 {
+            return Err(duplicate("to", e.customer_id));
+        }
+        slot.1 = true;
+        let i = if slot.0 == TO_ONLY {
+            none
+        } else {
+            from_cells[slot.0].1 = false;
+            from_cells[slot.0].0
+        };
+        to_cells.push((i, j));
+    }
+    Ok(Joined {
+        to_cells,
+        from_cells,
+    })
 }
 
 /// Builds the migration matrix from run `from` to run `to`.
@@ -232,8 +265,7 @@ pub fn migration_matrix(
     let index = TierIndex::new(tiers)?;
     let k = index.labels.len();
     let none = index.none();
-    let from_map = index_run("from", from, &index)?;
-    let to_map = index_run("to", to, &index)?;
+    let joined = join(&index, from, to)?;
 
     let mut matrix = vec![vec![0u64; k]; k];
     let mut value = vec![vec![0.0f64; k]; k];
@@ -241,33 +273,26 @@ pub fn migration_matrix(
     let from_total: f64 = from.iter().filter_map(|e| known(e.value)).sum();
     let to_total: f64 = to.iter().filter_map(|e| known(e.value)).sum();
 
-    // Every customer of the `to` run lands in a column other than `none`.
-    for e in to {
-        let (j, v) = to_map[e.customer_id];
-        let i = match from_map.get(e.customer_id) {
-            Some(&(i, _)) => {
-                match i.cmp(&j) {
-                    std::cmp::Ordering::Equal => stayed += 1,
-                    std::cmp::Ordering::Greater => upgraded += 1,
-                    std::cmp::Ordering::Less => downgraded += 1,
-                }
-                i
+    // Every customer of the `to` run lands in a column other than `none`, in input order.
+    for (e, &(i, j)) in to.iter().zip(&joined.to_cells) {
+        if i == none {
+            entered += 1;
+        } else {
+            match i.cmp(&j) {
+                std::cmp::Ordering::Equal => stayed += 1,
+                std::cmp::Ordering::Greater => upgraded += 1,
+                std::cmp::Ordering::Less => downgraded += 1,
             }
-            None => {
-                entered += 1;
-                none
-            }
-        };
+        }
         matrix[i][j] += 1;
-        value[i][j] += v;
+        value[i][j] += known(e.value).unwrap_or(0.0);
     }
     // Customers of the `from` run missing in `to` land in the `none` column with their old value.
-    for e in from {
-        if !to_map.contains_key(e.customer_id) {
-            let (i, v) = from_map[e.customer_id];
+    for (e, &(i, gone)) in from.iter().zip(&joined.from_cells) {
+        if gone {
             left += 1;
             matrix[i][none] += 1;
-            value[i][none] += v;
+            value[i][none] += known(e.value).unwrap_or(0.0);
         }
     }
 
@@ -329,21 +354,18 @@ pub fn cell_members(
         }
     };
     let (want_i, want_j) = (label(from_tier)?, label(to_tier)?);
-    let from_map = index_run("from", from, &index)?;
-    let to_map = index_run("to", to, &index)?;
+    let joined = join(&index, from, to)?;
 
     let mut out = Vec::new();
     if want_j != none {
-        for e in to {
-            let (j, _) = to_map[e.customer_id];
-            let i = from_map.get(e.customer_id).map_or(none, |&(i, _)| i);
-            if i == want_i && j == want_j {
+        for (e, &cell) in to.iter().zip(&joined.to_cells) {
+            if cell == (want_i, want_j) {
                 out.push(e.customer_id.to_string());
             }
         }
     } else if want_i != none {
-        for e in from {
-            if !to_map.contains_key(e.customer_id) && from_map[e.customer_id].0 == want_i {
+        for (e, &(i, gone)) in from.iter().zip(&joined.from_cells) {
+            if gone && i == want_i {
                 out.push(e.customer_id.to_string());
             }
         }
