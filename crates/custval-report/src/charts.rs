@@ -815,14 +815,21 @@ pub(crate) fn clv_histogram(data: &ReportData) -> Chart {
 }
 
 /// One bar of a horizontal bar chart.
-struct HBar {
-    label: String,
-    value: f64,
-    value_text: String,
+pub(crate) struct HBar {
+    pub(crate) label: String,
+    pub(crate) value: f64,
+    pub(crate) value_text: String,
 }
 
 /// Horizontal bars with labels on the left and values after the bars.
-fn hbars(id: &str, title: &str, desc: &str, lang: Lang, bars: &[HBar], colour: &str) -> String {
+pub(crate) fn hbars(
+    id: &str,
+    title: &str,
+    desc: &str,
+    lang: Lang,
+    bars: &[HBar],
+    colour: &str,
+) -> String {
     let colon = Msg::Colon.text(lang);
     if bars.is_empty() {
         return no_data(id, title, desc, lang);

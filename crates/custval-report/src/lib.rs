@@ -19,12 +19,15 @@
 //! - **Atomic writes**: a report is rendered to memory, written to a temporary file in the
 //!   target's directory and renamed over the target, so a failure never leaves half a report.
 //!   `custval-export` keeps its equivalent helper private, so this crate has its own small one.
+//! - **The charts are public** ([`chart`], [`bar_chart`]) so that the web app embeds the same
+//!   SVG (and table views) instead of a JavaScript chart library.
 //! - The XLSX is built in memory (not `rust_xlsxwriter`'s constant-memory mode): a report's
 //!   tables are small, and in-memory mode is what allows shared strings and autofilters.
 
 mod atomic;
 mod charts;
 mod data;
+mod embed;
 mod format;
 mod html;
 mod i18n;
@@ -37,6 +40,7 @@ pub use data::{
     BudgetRow, CalibrationRow, ClassRow, ClvModel, HistogramBin, ReportData, RfmHeatmap, RunInfo,
     Scatter, ScatterPoint, TierRow, TopCustomer, WeightNote, WeightRow,
 };
+pub use embed::{Bar, ChartKind, ChartView, TableCell, bar_chart, chart};
 pub use html::SECTION_IDS;
 pub use i18n::{Lang, Msg};
 
