@@ -1,0 +1,240 @@
+//! The dashboard of a run, computed once and kept in memory.
+//!
+//! A run is immutable, so its aggregates (tiers, classes, Pareto curve, scatter, CLV
+//! histogram, top customers) never change: they are computed on first use — or when the
+//! server starts, for the latest run — and served from memory afterwards, which keeps the
+//! dashboard fast at a million customers. One entry per (run, owner scope): a sales user's
+//! dashboard covers only their customers. Concurrent first requests for the same entry wait
+//! for one computation instead of starting several (a `OnceCell` per key). The number of
+//! entries is bounded; scoped entries are dropped first when it is reached.
+//!
+//! Results are read from the store in pages of [`CHUNK`] by score, without keeping the
+//! engine's per-customer detail (kilobytes each) except for the top customers, whose actions
+//! the dashboard shows. The aggregation itself is `custval_app::report_data::build`, the same
+//! code as the HTML report, run on a blocking thread.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use custval_app::AppError;
+use custval_model::{CustomerResult, RunId, RunInfo};
+use custval_report::{ChartKind, ChartView, Lang, ReportData};
+use custval_store::{ResultQuery, ResultSort, Store};
+use tokio::sync::OnceCell;
+
+use crate::App;
+
+/// Results read per store call while computing a dashboard.
+const CHUNK: u64 = 100_000;
+/// Results whose detail is kept (the report's top-customer list takes 50).
+const TOP_WITH_DETAIL: usize = 50;
+/// Most dashboards kept.
+const MAX_ENTRIES: usize = 64;
+
+/// Why a dashboard could not be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum DashError {
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error(transparent)]
+    Store(#[from] custval_store::StoreError),
+    #[error("computing the dashboard: {0}")]
+    Task(String),
+}
+
+/// Per tier or class: customers and 12-month spend.
+pub type Counts = BTreeMap<String, (u64, f64)>;
+
+/// A run's dashboard in both languages.
+pub struct Dash {
+    /// English and Chinese report data (index with [`Dash::lang`]).
+    pub data: [ReportData; 2],
+    /// The charts, per language.
+    pub charts: [Vec<ChartView>; 2],
+    /// Customers and spend per tier.
+    pub tiers: Counts,
+    /// Customers and spend per value class.
+    pub classes: Counts,
+    /// Customers covered.
+    pub customers: u64,
+    /// Their total 12-month spend.
+    pub spend: f64,
+}
+
+impl Dash {
+    /// Index of `lang` in the per-language arrays.
+    pub fn lang(lang: Lang) -> usize {
+        match lang {
+            Lang::En => 0,
+            Lang::Zh => 1,
+        }
+    }
+}
+
+type Key = (RunId, Option<String>);
+
+/// Dashboards by (run, owner scope).
+#[derive(Default)]
+pub struct DashboardCache {
+    map: Mutex<HashMap<Key, Arc<OnceCell<Arc<Dash>>>>>,
+}
+
+impl DashboardCache {
+    fn cell(&self, key: Key) -> Arc<OnceCell<Arc<Dash>>> {
+        let Ok(mut map) = self.map.lock() else {
+            return Arc::new(OnceCell::new());
+        };
+        if !map.contains_key(&key) && map.len() >= MAX_ENTRIES {
+            let scoped: Vec<Key> = map.keys().filter(|k| k.1.is_some()).cloned().collect();
+            if scoped.is_empty() {
+                map.clear();
+            } else {
+                for k in scoped {
+                    map.remove(&k);
+                }
+            }
+        }
+        map.entry(key).or_default().clone()
+    }
+
+    /// The dashboard of `run` for `scope` (an owner id, or everything), computed if needed.
+    pub async fn get<S: Store>(
+        &self,
+        store: &S,
+        run: &RunInfo,
+        scope: Option<String>,
+    ) -> Result<Arc<Dash>, DashError> {
+        let cell = self.cell((run.id, scope.clone()));
+        let dash = cell.get_or_try_init(|| compute(store, run, scope)).await?;
+        Ok(dash.clone())
+    }
+}
+
+/// Computes the latest run's unscoped dashboard.
+pub async fn prewarm<S: Store>(app: &App<S>) -> Result<(), DashError> {
+    if let Some(run) = app.store.latest_run().await? {
+        let started = std::time::Instant::now();
+        app.cache.get(&app.store, &run, None).await?;
+        tracing::info!(
+            run = run.id,
+            seconds = started.elapsed().as_secs_f64(),
+            "dashboard ready"
+        );
+    }
+    Ok(())
+}
+
+/// Reads a run's results (scoped to an owner) with the detail kept for the top ones only.
+async fn light_results<S: Store>(
+    store: &S,
+    run: RunId,
+    owner: Option<String>,
+) -> Result<Vec<CustomerResult>, DashError> {
+    let mut out = Vec::new();
+    let mut offset = 0u64;
+    loop {
+        let q = ResultQuery {
+            owner: owner.clone(),
+            sort: ResultSort::Score,
+            offset,
+            limit: CHUNK,
+            ..ResultQuery::default()
+        };
+        let page = store.results(run, &q).await?;
+        let n = page.results.len() as u64;
+        for mut r in page.results {
+            if out.len() >= TOP_WITH_DETAIL {
+                // Only what the aggregates read stays; empty strings allocate nothing.
+                r.detail = String::new();
+                r.name = None;
+                r.industry = None;
+                r.region = None;
+                r.owner = None;
+                r.customer_id = String::new();
+                r.potential_tier = String::new();
+                r.profit_loyalty = String::new();
+                r.lifecycle = String::new();
+                r.rfm_segment = None;
+            }
+            out.push(r);
+        }
+        if n < CHUNK {
+            break;
+        }
+        offset += CHUNK;
+    }
+    Ok(out)
+}
+
+async fn compute<S: Store>(
+    store: &S,
+    run: &RunInfo,
+    scope: Option<String>,
+) -> Result<Arc<Dash>, DashError> {
+    let results = light_results(store, run.id, scope.clone()).await?;
+    let summary = custval_app::summary(run)?;
+    let run = run.clone();
+    let scoped = scope.is_some();
+    let task = tokio::task::spawn_blocking(move || {
+        let mut tiers = Counts::new();
+        let mut classes = Counts::new();
+        let mut spend = 0.0;
+        for r in &results {
+            let s = r.spend_12m.unwrap_or(0.0).max(0.0);
+            spend += s;
+            let t = tiers.entry(r.tier.clone()).or_default();
+            t.0 += 1;
+            t.1 += s;
+            let c = classes.entry(r.value_class.clone()).or_default();
+            c.0 += 1;
+            c.1 += s;
+        }
+        let build = |lang: Lang| {
+            let zh = lang == Lang::Zh;
+            let playbooks = custval_eval::from_config::playbook_lines(&run.config, zh);
+            let mut data =
+                custval_app::report_data::build(&run, &summary, &results, &playbooks, lang);
+            if scoped {
+                // The heatmap and the class table come from the whole run's summary: a sales
+                // user sees only figures of their own customers.
+                data.rfm_heatmap = Default::default();
+                data.classes.clear();
+            }
+            let kinds: &[ChartKind] = if scoped {
+                &[
+                    ChartKind::Tiers,
+                    ChartKind::Pareto,
+                    ChartKind::Scatter,
+                    ChartKind::ClvHistogram,
+                ]
+            } else {
+                &[
+                    ChartKind::Tiers,
+                    ChartKind::Pareto,
+                    ChartKind::Scatter,
+                    ChartKind::Rfm,
+                    ChartKind::ClvHistogram,
+                ]
+            };
+            let charts = kinds
+                .iter()
+                .map(|k| custval_report::chart(&data, *k))
+                .collect();
+            (data, charts)
+        };
+        let (en, en_charts) = build(Lang::En);
+        let (zh, zh_charts) = build(Lang::Zh);
+        Dash {
+            data: [en, zh],
+            charts: [en_charts, zh_charts],
+            tiers,
+            classes,
+            customers: results.len() as u64,
+            spend,
+        }
+    });
+    match task.await {
+        Ok(d) => Ok(Arc::new(d)),
+        Err(e) => Err(DashError::Task(e.to_string())),
+    }
+}

@@ -1,0 +1,397 @@
+//! Every label of the web app in English and Chinese, the language choice, and numbers and
+//! dates per locale.
+//!
+//! Design choices:
+//! - **One table** ([`Msg`]) holds both languages side by side, keyed by an enum so that a
+//!   missing or misspelt key is a compile error; [`Msg::ALL`] lets a test check that no label
+//!   is empty. Terms follow DOMAIN.md's vocabulary (等级 tier, 分类 class, 评估批次 run, …).
+//! - **The language** is the `lang` cookie when the user chose one, else the first of English
+//!   or Chinese in `Accept-Language` (by quality), else English.
+//! - **Numbers** follow the report: English groups thousands (`¥1,234,568`); Chinese switches
+//!   to 万 from ¥10,000 and to 亿 from ¥1亿 (`¥123.5万`). Dates are ISO in English and
+//!   `2025年6月30日` in Chinese. Non-finite numbers print as `—`.
+
+use custval_model::Day;
+
+pub use custval_report::Lang;
+
+/// What a missing number is shown as.
+pub const DASH: &str = "—";
+
+macro_rules! messages {
+    ($($key:ident => $en:expr, $zh:expr;)*) => {
+        /// A label of the web app; [`Msg::text`] gives it in one language.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Msg {
+            $(
+                #[allow(missing_docs)]
+                $key,
+            )*
+        }
+
+        impl Msg {
+            /// Every label, for completeness tests.
+            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
+
+            /// The label in `lang`.
+            pub fn text(self, lang: Lang) -> &'static str {
+                let (en, zh) = match self {
+                    $(Msg::$key => ($en, $zh),)*
+                };
+                match lang {
+                    Lang::En => en,
+                    Lang::Zh => zh,
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "custval", "custval 客户价值";
+    Dashboard => "Dashboard", "仪表盘";
+    Customers => "Customers", "客户";
+    Runs => "Runs", "评估批次";
+    Settings => "Settings", "设置";
+    Alerts => "Alerts", "预警";
+    Logout => "Log out", "退出登录";
+    Login => "Log in", "登录";
+    Username => "User name", "用户名";
+    Password => "Password", "密码";
+    BadLogin => "Wrong user name or password.", "用户名或密码错误。";
+    TooManyAttempts => "Too many failed log-ins; try again later.", "登录失败次数过多，请稍后再试。";
+    Language => "Language", "语言";
+    SignedInAs => "Signed in as", "当前用户";
+    Run => "Run", "评估批次";
+    AsOf => "As of", "评估基准日";
+    Created => "Created", "生成时间";
+    Seconds => "Run time (s)", "耗时（秒）";
+    CustomerCount => "Customers", "客户数";
+    Spend12m => "12-month spend", "近12个月消费额";
+    NoRuns => "No evaluation run yet: run `custval evaluate --as-of DATE` first.", "尚无评估批次：请先运行 `custval evaluate --as-of 日期`。";
+    TierDistribution => "Tier distribution", "客户分级分布";
+    ClassDistribution => "Value × potential classes", "价值 × 潜力分类";
+    Comparison => "This run vs the previous run", "本期与上期对比";
+    Previous => "Previous", "上期";
+    Current => "Current", "本期";
+    Change => "Change", "变化";
+    NoPrevious => "There is no earlier run to compare with.", "没有可对比的上一期评估。";
+    TopCustomers => "Top customers and next actions", "重点客户与建议行动";
+    TableView => "Table view", "表格视图";
+    YourCustomersOnly => "Figures cover only the customers you own.", "数据仅包含您负责的客户。";
+    Tier => "Tier", "等级";
+    Class => "Class", "分类";
+    ValueClass => "Value class", "价值分类";
+    PotentialTier => "Potential", "潜力等级";
+    Lifecycle => "Lifecycle stage", "生命周期阶段";
+    ProfitLoyalty => "Profit × loyalty", "利润 × 忠诚度";
+    RfmSegment => "RFM segment", "RFM 分群";
+    Industry => "Industry", "行业";
+    Region => "Region", "区域";
+    Owner => "Owner", "负责人";
+    Search => "Search name or id", "搜索名称或编号";
+    Sort => "Sort by", "排序";
+    Score => "Score", "得分";
+    ValueScore => "Current value score", "当前价值得分";
+    PotentialScore => "Potential score", "潜力得分";
+    Clv => "CLV", "客户终身价值";
+    PAlive => "P(alive)", "存活概率";
+    Name => "Name", "名称";
+    CustomerId => "Customer id", "客户编号";
+    Filter => "Filter", "筛选";
+    Reset => "Reset", "重置";
+    All => "All", "全部";
+    ExportCsv => "Export CSV", "导出 CSV";
+    ExportXlsx => "Export Excel", "导出 Excel";
+    Matching => "customers match", "个客户符合条件";
+    PageWord => "Page", "页码";
+    Prev => "Previous", "上一页";
+    Next => "Next", "下一页";
+    NoCustomers => "No customer matches.", "没有符合条件的客户。";
+    Customer => "Customer", "客户";
+    ScoreExplained => "Score explained", "得分解析";
+    ContributionChart => "Points of the score per indicator", "各指标对得分的贡献";
+    Indicator => "Indicator", "指标";
+    Dimension => "Dimension", "维度";
+    Raw => "Raw value", "原始值";
+    Normalized => "Normalized", "标准化值";
+    Weight => "Weight", "权重";
+    Points => "Points", "贡献分";
+    How => "How it is normalized", "标准化方法";
+    Rules => "Why this tier and these classes", "分级与分类依据";
+    Rule => "Rule", "规则";
+    TierHistory => "Tier history", "等级历史";
+    PurchaseTimeline => "Latest purchases", "最近购买记录";
+    Date => "Date", "日期";
+    Amount => "Amount", "金额";
+    Category => "Category", "品类";
+    Channel => "Channel", "渠道";
+    OrderId => "Order", "订单号";
+    NoPurchases => "No purchase on record.", "暂无购买记录。";
+    Actions => "Recommended actions", "建议行动";
+    Action => "Action", "行动";
+    Reason => "Reason", "原因";
+    NoActions => "No action recommended.", "暂无建议行动。";
+    Override => "Override the tier", "人工调整等级";
+    CurrentOverride => "Tier override in force", "当前人工调整";
+    ComputedTier => "Computed tier", "计算等级";
+    Author => "Author", "操作人";
+    Until => "Until (optional)", "有效期至（可选）";
+    UntilShort => "Until", "有效期至";
+    Open => "until cleared", "直至撤销";
+    Save => "Save", "保存";
+    ClearOverride => "Clear the override", "撤销人工调整";
+    OverrideSaved => "Override saved.", "人工调整已保存。";
+    OverrideCleared => "Override cleared.", "人工调整已撤销。";
+    ReasonRequired => "A reason is required.", "必须填写原因。";
+    BadTier => "The tier must be A, B or C.", "等级必须为 A、B 或 C。";
+    BadDate => "The date must be YYYY-MM-DD.", "日期格式须为 YYYY-MM-DD。";
+    Contact => "Contact", "联系方式";
+    Phone => "Phone", "电话";
+    Email => "E-mail", "邮箱";
+    MaskedNote => "Personal data is masked for your role.", "您的角色无权查看个人信息，已隐藏。";
+    CrossSell => "Categories to offer", "可交叉销售品类";
+    Formula => "Formula", "计算公式";
+    Config => "Evaluation config", "评估配置";
+    ConfigValid => "The config is valid.", "配置校验通过。";
+    ConfigInvalid => "The config does not validate", "配置校验未通过";
+    Warnings => "Warnings", "警告";
+    ViewConfig => "Config", "配置";
+    Users => "Users and roles", "用户与角色";
+    Role => "Role", "角色";
+    OwnerId => "Owner id (sales)", "负责人编号（销售）";
+    CanLogIn => "Can log in", "可登录";
+    AddUser => "Add a user", "添加用户";
+    UserAdded => "User added.", "用户已添加。";
+    Yes => "yes", "是";
+    No => "no", "否";
+    RoleAdmin => "admin", "管理员";
+    RoleAnalyst => "analyst", "分析师";
+    RoleManager => "manager", "经理";
+    RoleSales => "sales", "销售";
+    RolesHelp => "admin: everything · analyst: runs, config, all customers · manager: all customers, overrides, alerts · sales: own customers only. Phone and e-mail are shown to admins and managers only.", "管理员：全部权限 · 分析师：评估批次、配置、全部客户 · 经理：全部客户、人工调整、预警 · 销售：仅本人负责的客户。电话和邮箱仅对管理员和经理显示。";
+    RecentAudit => "Audit log (latest)", "审计日志（最近）";
+    Actor => "Actor", "操作人";
+    What => "What", "操作";
+    Subject => "Subject", "对象";
+    NotFound => "Not found.", "未找到。";
+    Forbidden => "Your role may not do this.", "您的角色无权执行此操作。";
+    BadRequest => "The request is not valid.", "请求无效。";
+    CsrfFailed => "The form expired; reload the page and try again.", "表单已失效，请刷新页面后重试。";
+    ServerError => "Something went wrong on the server.", "服务器出错。";
+    Back => "Back", "返回";
+    Show => "Show", "查看";
+    Migrations => "Migrations", "等级迁移";
+    Alive => "alive", "存活";
+}
+
+impl Msg {
+    /// The role's name in `lang`.
+    pub fn role(role: custval_store::Role, lang: Lang) -> &'static str {
+        use custval_store::Role;
+        match role {
+            Role::Admin => Msg::RoleAdmin,
+            Role::Analyst => Msg::RoleAnalyst,
+            Role::Manager => Msg::RoleManager,
+            Role::Sales => Msg::RoleSales,
+        }
+        .text(lang)
+    }
+}
+
+/// The language code used in the `lang` cookie and query parameter.
+pub fn code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en",
+        Lang::Zh => "zh",
+    }
+}
+
+/// Parses a `lang` cookie or parameter value.
+pub fn parse_code(s: &str) -> Option<Lang> {
+    let s = s.trim().to_ascii_lowercase();
+    if s == "zh" || s.starts_with("zh-") || s.starts_with("zh_") {
+        Some(Lang::Zh)
+    } else if s == "en" || s.starts_with("en-") || s.starts_with("en_") {
+        Some(Lang::En)
+    } else {
+        None
+    }
+}
+
+/// The best of English and Chinese in an `Accept-Language` header (highest quality first,
+/// earlier first among equals), or `None` when it names neither.
+pub fn from_accept_language(header: &str) -> Option<Lang> {
+    let mut best: Option<(f32, Lang)> = None;
+    for part in header.split(',') {
+        let mut it = part.split(';');
+        let tag = it.next().unwrap_or("").trim();
+        let q = it
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .and_then(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let lang = if tag.eq_ignore_ascii_case("zh") || parse_code(tag) == Some(Lang::Zh) {
+            Some(Lang::Zh)
+        } else {
+            parse_code(tag)
+        };
+        if let Some(l) = lang
+            && q > 0.0
+            && best.is_none_or(|(bq, _)| q > bq)
+        {
+            best = Some((q, l));
+        }
+    }
+    best.map(|(_, l)| l)
+}
+
+fn group_digits(digits: &str) -> String {
+    let n = digits.len();
+    let mut out = String::with_capacity(n + n / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (n - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `x` with `decimals` decimals and grouped thousands; [`DASH`] if not finite.
+pub fn fixed(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return DASH.to_string();
+    }
+    let body = format!("{:.*}", decimals, x.abs());
+    let (int_part, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body.as_str(), None),
+    };
+    let zero = body.bytes().all(|b| b == b'0' || b == b'.');
+    let mut out = String::new();
+    if x < 0.0 && !zero {
+        out.push('-');
+    }
+    out.push_str(&group_digits(int_part));
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// An optional number with `decimals` decimals.
+pub fn opt_fixed(x: Option<f64>, decimals: usize) -> String {
+    x.map_or_else(|| DASH.to_string(), |v| fixed(v, decimals))
+}
+
+/// A count with grouped thousands.
+pub fn count(n: u64) -> String {
+    group_digits(&n.to_string())
+}
+
+/// Money in `lang`'s style (see the module header).
+pub fn money(lang: Lang, x: f64) -> String {
+    if !x.is_finite() {
+        return DASH.to_string();
+    }
+    let a = x.abs();
+    let body = match lang {
+        Lang::Zh if a >= 1e4 => {
+            let wan = format!("{:.1}", a / 1e4);
+            if wan.parse::<f64>().unwrap_or(f64::INFINITY) >= 1e4 {
+                format!("{}亿", fixed(a / 1e8, 2))
+            } else {
+                format!("{wan}万")
+            }
+        }
+        _ if a >= 100.0 || a == 0.0 => fixed(a, 0),
+        _ => fixed(a, 2),
+    };
+    let zero = body.bytes().all(|b| matches!(b, b'0' | b'.'));
+    if x < 0.0 && !zero {
+        format!("-¥{body}")
+    } else {
+        format!("¥{body}")
+    }
+}
+
+/// Optional money.
+pub fn opt_money(lang: Lang, x: Option<f64>) -> String {
+    x.map_or_else(|| DASH.to_string(), |v| money(lang, v))
+}
+
+/// A fraction as a percentage with one decimal.
+pub fn percent(share: f64) -> String {
+    let pct = share * 100.0;
+    if !pct.is_finite() {
+        return DASH.to_string();
+    }
+    format!("{}%", fixed(pct, 1))
+}
+
+/// A day number as a date in `lang`'s style.
+pub fn date(lang: Lang, d: Day) -> String {
+    let (y, m, dd) = custval_model::date::ymd_from_days(d);
+    match lang {
+        Lang::En => format!("{y:04}-{m:02}-{dd:02}"),
+        Lang::Zh => format!("{y}年{m}月{dd}日"),
+    }
+}
+
+/// An RFC 3339 timestamp shortened to minutes (`2026-11-23 16:20 UTC`).
+pub fn timestamp(ts: &str) -> String {
+    let t = ts.replace('T', " ");
+    match t.get(..16) {
+        Some(short) => format!("{short} UTC"),
+        None => t,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_label_has_both_languages() {
+        for m in Msg::ALL {
+            assert!(!m.text(Lang::En).is_empty(), "{m:?}");
+            assert!(!m.text(Lang::Zh).is_empty(), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn accept_language_picks_by_quality() {
+        assert_eq!(
+            from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Some(Lang::Zh)
+        );
+        assert_eq!(
+            from_accept_language("en-US,en;q=0.9,zh;q=0.5"),
+            Some(Lang::En)
+        );
+        assert_eq!(from_accept_language("fr;q=1, zh-TW;q=0.4"), Some(Lang::Zh));
+        assert_eq!(from_accept_language("de, fr"), None);
+        assert_eq!(from_accept_language("en;q=0.2, zh;q=0.7"), Some(Lang::Zh));
+    }
+
+    #[test]
+    fn money_per_locale() {
+        assert_eq!(money(Lang::En, 1_234_567.4), "¥1,234,567");
+        assert_eq!(money(Lang::Zh, 1_234_567.4), "¥123.5万");
+        assert_eq!(money(Lang::Zh, 250_000_000.0), "¥2.50亿");
+        assert_eq!(money(Lang::Zh, 99_999_999.0), "¥1.00亿");
+        assert_eq!(money(Lang::Zh, 9_999.0), "¥9,999");
+        assert_eq!(money(Lang::En, -12.5), "-¥12.50");
+        assert_eq!(money(Lang::En, f64::NAN), DASH);
+    }
+
+    #[test]
+    fn dates_per_locale() {
+        // 2025-06-30 is day 20269 since 1970-01-01.
+        let d = custval_model::date::days_from_ymd(2025, 6, 30).unwrap_or_default();
+        assert_eq!(d, 20269);
+        assert_eq!(date(Lang::En, d), "2025-06-30");
+        assert_eq!(date(Lang::Zh, d), "2025年6月30日");
+    }
+}

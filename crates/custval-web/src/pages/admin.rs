@@ -1,0 +1,267 @@
+//! Pages for admins and analysts: the runs list, a run's evaluation config with its
+//! validation, and the settings page (users and roles, adding a user, the latest audit log).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use custval_store::{Role, Store, StoreError};
+use serde::Deserialize;
+
+use super::{PageError, Viewer, check_csrf, render, some};
+use crate::Shared;
+use crate::auth::{Permission, may};
+use crate::i18n::{self, Msg};
+use crate::views::{Chrome, Texts};
+
+/// Audit entries shown on the settings page.
+const AUDIT_SHOWN: u64 = 50;
+
+pub struct RunRow {
+    pub id: i64,
+    pub as_of: String,
+    pub created: String,
+    pub customers: String,
+    pub seconds: String,
+}
+
+#[derive(Template)]
+#[template(path = "runs.html")]
+struct RunsPage {
+    t: Texts,
+    chrome: Chrome,
+    runs: Vec<RunRow>,
+}
+
+fn require(v: &Viewer, p: Permission) -> Result<(), PageError> {
+    if may(v.user.role, p) {
+        Ok(())
+    } else {
+        Err(v.fail(StatusCode::FORBIDDEN, Msg::Forbidden))
+    }
+}
+
+pub async fn runs<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+) -> Result<Response, PageError> {
+    require(&v, Permission::Runs)?;
+    let lang = v.lang;
+    let runs = app.store.runs().await.map_err(|e| v.internal(e))?;
+    let page = RunsPage {
+        t: Texts(lang),
+        chrome: v.chrome(Msg::Runs.text(lang), "/runs"),
+        runs: runs
+            .iter()
+            .map(|r| RunRow {
+                id: r.id,
+                as_of: i18n::date(lang, r.as_of),
+                created: i18n::timestamp(&r.created_at),
+                customers: i18n::count(r.customers),
+                seconds: i18n::fixed(r.seconds, 1),
+            })
+            .collect(),
+    };
+    render(&v, &page)
+}
+
+#[derive(Template)]
+#[template(path = "config.html")]
+struct ConfigPage {
+    t: Texts,
+    chrome: Chrome,
+    run_label: String,
+    valid: bool,
+    error: String,
+    warnings: Vec<String>,
+    text: String,
+}
+
+pub async fn run_config<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    require(&v, Permission::Runs)?;
+    let lang = v.lang;
+    let run = match app.store.run(id).await {
+        Ok(r) => r,
+        Err(StoreError::RunNotFound(_)) => return Err(v.fail(StatusCode::NOT_FOUND, Msg::NotFound)),
+        Err(e) => return Err(v.internal(e)),
+    };
+    let (valid, error, warnings) = match custval_config::load(&run.config) {
+        Ok(val) => (
+            true,
+            String::new(),
+            val.warnings.iter().map(ToString::to_string).collect(),
+        ),
+        Err(e) => (false, e.to_string(), Vec::new()),
+    };
+    let page = ConfigPage {
+        t: Texts(lang),
+        chrome: v.chrome(Msg::Config.text(lang), "/runs"),
+        run_label: format!(
+            "{} {} · {} {}",
+            Msg::Run.text(lang),
+            run.id,
+            Msg::AsOf.text(lang),
+            i18n::date(lang, run.as_of)
+        ),
+        valid,
+        error,
+        warnings,
+        text: run.config,
+    };
+    render(&v, &page)
+}
+
+pub struct UserRow {
+    pub name: String,
+    pub role: &'static str,
+    pub owner: String,
+    pub can_log_in: &'static str,
+    pub created: String,
+}
+
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}
+
+pub struct RoleOpt {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    t: Texts,
+    chrome: Chrome,
+    users: Vec<UserRow>,
+    roles: Vec<RoleOpt>,
+    audit: Vec<AuditRow>,
+}
+
+#[derive(Deserialize)]
+pub struct SettingsParams {
+    done: Option<String>,
+    err: Option<String>,
+}
+
+pub async fn settings<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Query(q): Query<SettingsParams>,
+) -> Result<Response, PageError> {
+    require(&v, Permission::Admin)?;
+    let lang = v.lang;
+    let users = app.store.users().await.map_err(|e| v.internal(e))?;
+    let audit = app
+        .store
+        .audit_log(AUDIT_SHOWN)
+        .await
+        .map_err(|e| v.internal(e))?;
+    let mut chrome = v.chrome(Msg::Settings.text(lang), "/settings");
+    if q.done.as_deref() == Some("added") {
+        chrome.flash = Some(Msg::UserAdded.text(lang).to_string());
+    }
+    chrome.error = q.err.clone();
+    let page = SettingsPage {
+        t: Texts(lang),
+        chrome,
+        users: users
+            .iter()
+            .map(|u| UserRow {
+                name: u.name.clone(),
+                role: Msg::role(u.role, lang),
+                owner: u.owner_id.clone().unwrap_or_default(),
+                can_log_in: if u.has_password {
+                    Msg::Yes.text(lang)
+                } else {
+                    Msg::No.text(lang)
+                },
+                created: i18n::timestamp(&u.created_at),
+            })
+            .collect(),
+        roles: [Role::Admin, Role::Analyst, Role::Manager, Role::Sales]
+            .into_iter()
+            .map(|r| RoleOpt {
+                value: r.as_str(),
+                label: Msg::role(r, lang),
+            })
+            .collect(),
+        audit: audit
+            .into_iter()
+            .map(|a| AuditRow {
+                at: i18n::timestamp(&a.at),
+                actor: a.actor,
+                action: a.action,
+                subject: a.subject,
+                detail: a.detail.to_string(),
+            })
+            .collect(),
+    };
+    render(&v, &page)
+}
+
+#[derive(Deserialize)]
+pub struct AddUserForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    owner_id: Option<String>,
+    password: Option<String>,
+}
+
+pub async fn add_user<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Form(f): Form<AddUserForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&v, f.csrf.as_deref())?;
+    require(&v, Permission::Admin)?;
+    let back_err = |msg: String| {
+        Redirect::to(&format!(
+            "/settings{}",
+            crate::views::query(&[("err", &msg)])
+        ))
+        .into_response()
+    };
+    let name = f.name.trim();
+    if name.is_empty() {
+        return Ok(back_err(Msg::BadRequest.text(v.lang).to_string()));
+    }
+    let role: Role = match f.role.parse() {
+        Ok(r) => r,
+        Err(e) => return Ok(back_err(format!("{e}"))),
+    };
+    let owner = some(&f.owner_id);
+    let password = some(&f.password);
+    match app
+        .store
+        .add_user(name, role, owner.as_deref(), password.as_deref())
+        .await
+    {
+        Ok(_) => {
+            app.store
+                .audit(
+                    &v.user.name,
+                    "add_user",
+                    name,
+                    &serde_json::json!({"role": role.as_str(), "owner_id": owner}),
+                )
+                .await
+                .map_err(|e| v.internal(e))?;
+            Ok(Redirect::to("/settings?done=added").into_response())
+        }
+        Err(e @ StoreError::UserExists(_)) => Ok(back_err(e.to_string())),
+        Err(e) => Err(v.internal(e)),
+    }
+}

@@ -1,0 +1,880 @@
+//! The customer pages: the filtered, sorted, paginated list; its CSV (UTF-8 with BOM) and
+//! XLSX exports (audited); the customer-360 page; and the override form (audited by the store).
+//!
+//! A sales user's list and exports are filtered by their owner id in the store query, and a
+//! customer they do not own is 404 on every page, exactly as if it did not exist. The list
+//! reads one page from the store per request: the store's `(run, column, score)` indexes and
+//! its per-run counts keep that fast at a million customers, whatever the page.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use custval_app::AppError;
+use custval_export::{Cell, Table};
+use custval_model::{CustomerResult, RunInfo};
+use custval_report::{Bar, ChartView};
+use custval_store::{ResultQuery, Store};
+use serde::Deserialize;
+
+use super::{PageError, Viewer, check_csrf, parse_day, render, some, today};
+use crate::Shared;
+use crate::auth::{self, Permission, may};
+use crate::i18n::{self, Lang, Msg};
+use crate::views::{Chrome, Texts, any_class_label, class_label, encode, query};
+
+/// Customers per list page.
+pub const PER_PAGE: u64 = 50;
+/// Rows read per store call while exporting.
+const EXPORT_CHUNK: u64 = 50_000;
+/// Excel's row limit (one row is the header).
+const XLSX_MAX_ROWS: u64 = 1_048_575;
+/// Most purchases shown on the customer page.
+const TIMELINE: u64 = 30;
+
+/// The list's filters, from the query string (empty fields mean no filter).
+#[derive(Deserialize, Default, Clone)]
+pub struct ListParams {
+    pub run: Option<i64>,
+    pub tier: Option<String>,
+    pub class: Option<String>,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub owner: Option<String>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<u64>,
+}
+
+impl ListParams {
+    /// The store query for `v` (a sales user's owner filter is forced).
+    fn query(&self, v: &Viewer, offset: u64, limit: u64) -> ResultQuery {
+        ResultQuery {
+            tier: some(&self.tier),
+            class: some(&self.class),
+            industry: some(&self.industry),
+            region: some(&self.region),
+            owner: auth::scope(&v.user).or_else(|| some(&self.owner)),
+            search: some(&self.q),
+            sort: self
+                .sort
+                .as_deref()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_default(),
+            offset,
+            limit,
+        }
+    }
+
+    /// Query-string pairs of the filters (not the page).
+    fn pairs(&self, run: i64) -> Vec<(&'static str, String)> {
+        let o = |x: &Option<String>| x.clone().unwrap_or_default();
+        vec![
+            ("run", run.to_string()),
+            ("tier", o(&self.tier)),
+            ("class", o(&self.class)),
+            ("industry", o(&self.industry)),
+            ("region", o(&self.region)),
+            ("owner", o(&self.owner)),
+            ("q", o(&self.q)),
+            ("sort", o(&self.sort)),
+        ]
+    }
+
+    fn href(&self, path: &str, run: i64, page: Option<u64>) -> String {
+        let mut pairs = self.pairs(run);
+        if let Some(p) = page {
+            pairs.push(("page", p.to_string()));
+        }
+        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        format!("{path}{}", query(&refs))
+    }
+}
+
+/// Picks the run asked for (or the latest) with page errors.
+async fn run_for<S: Store>(
+    app: &Shared<S>,
+    v: &Viewer,
+    run: Option<i64>,
+) -> Result<RunInfo, PageError> {
+    match custval_app::pick_run(&app.store, run).await {
+        Ok(r) => Ok(r),
+        Err(AppError::NoRuns) | Err(AppError::Store(custval_store::StoreError::RunNotFound(_))) => {
+            Err(v.fail(StatusCode::NOT_FOUND, Msg::NoRuns))
+        }
+        Err(e) => Err(v.internal(e)),
+    }
+}
+
+pub struct Row {
+    pub id: String,
+    pub href: String,
+    pub name: String,
+    pub tier: String,
+    pub class: String,
+    pub lifecycle: String,
+    pub score: String,
+    pub clv: String,
+    pub spend: String,
+    pub p_alive: String,
+    pub industry: String,
+    pub region: String,
+    pub owner: String,
+}
+
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "customers.html")]
+struct ListPage {
+    t: Texts,
+    chrome: Chrome,
+    run_id: i64,
+    run_label: String,
+    total: String,
+    rows: Vec<Row>,
+    tiers: Vec<Opt>,
+    classes: Vec<Opt>,
+    industries: Vec<Opt>,
+    sorts: Vec<Opt>,
+    region: String,
+    owner: String,
+    q: String,
+    show_owner_filter: bool,
+    page_label: String,
+    prev: Option<String>,
+    next: Option<String>,
+    csv: String,
+    xlsx: String,
+}
+
+fn options(values: Vec<(String, String)>, selected: &Option<String>, lang: Lang) -> Vec<Opt> {
+    let mut out = vec![Opt {
+        value: String::new(),
+        label: Msg::All.text(lang).to_string(),
+        selected: some(selected).is_none(),
+    }];
+    for (value, label) in values {
+        out.push(Opt {
+            selected: some(selected).as_deref() == Some(value.as_str()),
+            value,
+            label,
+        });
+    }
+    out
+}
+
+fn row(r: &CustomerResult, run: i64, lang: Lang) -> Row {
+    Row {
+        href: format!("/customers/{}?run={run}", encode(&r.customer_id)),
+        id: r.customer_id.clone(),
+        name: r.name.clone().unwrap_or_default(),
+        tier: r.tier.clone(),
+        class: class_label("value_class", &r.value_class, lang),
+        lifecycle: class_label("lifecycle", &r.lifecycle, lang),
+        score: i18n::fixed(r.score, 1),
+        clv: i18n::opt_money(lang, r.clv),
+        spend: i18n::opt_money(lang, r.spend_12m),
+        p_alive: r
+            .p_alive
+            .map_or_else(|| i18n::DASH.to_string(), i18n::percent),
+        industry: r.industry.clone().unwrap_or_default(),
+        region: r.region.clone().unwrap_or_default(),
+        owner: r.owner.clone().unwrap_or_default(),
+    }
+}
+
+pub async fn customers<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Query(p): Query<ListParams>,
+) -> Result<Response, PageError> {
+    let lang = v.lang;
+    let run = run_for(&app, &v, p.run).await?;
+    let page_no = p.page.unwrap_or(1).max(1);
+    let q = p.query(&v, (page_no - 1) * PER_PAGE, PER_PAGE);
+    let page = app
+        .store
+        .results(run.id, &q)
+        .await
+        .map_err(|e| v.internal(e))?;
+    let pages = page.total.div_ceil(PER_PAGE).max(1);
+
+    // Filter choices from the run's summary counts.
+    let summary = custval_app::summary(&run).ok();
+    let counts = summary.as_ref().map(|s| &s.classes.counts);
+    let keys = |dim: &str| -> Vec<String> {
+        counts
+            .and_then(|c| c.get(dim))
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let mut class_values = Vec::new();
+    for dim in [
+        "value_class",
+        "potential_tier",
+        "lifecycle",
+        "profit_loyalty",
+    ] {
+        for k in keys(dim) {
+            if !class_values.iter().any(|(v, _): &(String, String)| *v == k) {
+                class_values.push((k.clone(), any_class_label(&k, lang)));
+            }
+        }
+    }
+    let industries = keys("industry")
+        .into_iter()
+        .map(|k| (k.clone(), k))
+        .collect();
+    let sorts = [
+        ("score", Msg::Score),
+        ("clv", Msg::Clv),
+        ("spend_12m", Msg::Spend12m),
+        ("customer_id", Msg::CustomerId),
+        ("name", Msg::Name),
+    ];
+    let sort_now = p.sort.clone().filter(|s| !s.is_empty());
+    let page_view = ListPage {
+        t: Texts(lang),
+        chrome: v.chrome(Msg::Customers.text(lang), "/customers"),
+        run_id: run.id,
+        run_label: format!(
+            "{} {} · {} {}",
+            Msg::Run.text(lang),
+            run.id,
+            Msg::AsOf.text(lang),
+            i18n::date(lang, run.as_of)
+        ),
+        total: i18n::count(page.total),
+        rows: page.results.iter().map(|r| row(r, run.id, lang)).collect(),
+        tiers: options(
+            ["A", "B", "C"]
+                .iter()
+                .map(|t| ((*t).to_string(), (*t).to_string()))
+                .collect(),
+            &p.tier,
+            lang,
+        ),
+        classes: options(class_values, &p.class, lang),
+        industries: options(industries, &p.industry, lang),
+        sorts: sorts
+            .iter()
+            .map(|(k, m)| Opt {
+                value: (*k).to_string(),
+                label: m.text(lang).to_string(),
+                selected: sort_now.as_deref().unwrap_or("score") == *k,
+            })
+            .collect(),
+        region: p.region.clone().unwrap_or_default(),
+        owner: p.owner.clone().unwrap_or_default(),
+        q: p.q.clone().unwrap_or_default(),
+        show_owner_filter: auth::scope(&v.user).is_none(),
+        page_label: format!("{} {page_no} / {pages}", Msg::PageWord.text(lang)),
+        prev: (page_no > 1).then(|| p.href("/customers", run.id, Some(page_no - 1))),
+        next: (page_no < pages).then(|| p.href("/customers", run.id, Some(page_no + 1))),
+        csv: p.href("/export/customers.csv", run.id, None),
+        xlsx: p.href("/export/customers.xlsx", run.id, None),
+    };
+    render(&v, &page_view)
+}
+
+// ---------------------------------------------------------------------------------------
+// exports
+
+const EXPORT_HEADERS: [&str; 16] = [
+    "customer_id",
+    "name",
+    "tier",
+    "value_class",
+    "potential_tier",
+    "lifecycle",
+    "profit_loyalty",
+    "score",
+    "value_score",
+    "potential_score",
+    "spend_12m",
+    "clv_12m",
+    "p_alive",
+    "industry",
+    "region",
+    "owner",
+];
+
+fn opt_num(x: Option<f64>) -> Cell {
+    x.map_or(Cell::Empty, Cell::Number)
+}
+
+fn opt_text(x: &Option<String>) -> Cell {
+    x.clone().map_or(Cell::Empty, Cell::Text)
+}
+
+fn export_row(r: CustomerResult) -> Vec<Cell> {
+    vec![
+        Cell::Text(r.customer_id),
+        opt_text(&r.name),
+        Cell::Text(r.tier),
+        Cell::Text(r.value_class),
+        Cell::Text(r.potential_tier),
+        Cell::Text(r.lifecycle),
+        Cell::Text(r.profit_loyalty),
+        Cell::Number(r.score),
+        Cell::Number(r.value_score),
+        Cell::Number(r.potential_score),
+        opt_num(r.spend_12m),
+        opt_num(r.clv),
+        opt_num(r.p_alive),
+        opt_text(&r.industry),
+        opt_text(&r.region),
+        opt_text(&r.owner),
+    ]
+}
+
+/// The filtered list as a table, read in chunks (at most `max` rows), and audits the export.
+async fn export_table<S: Store>(
+    app: &Shared<S>,
+    v: &Viewer,
+    p: &ListParams,
+    format: &str,
+    max: u64,
+) -> Result<(RunInfo, Table), PageError> {
+    let run = run_for(app, v, p.run).await?;
+    let mut table = Table {
+        headers: EXPORT_HEADERS.iter().map(|h| (*h).to_string()).collect(),
+        rows: Vec::new(),
+    };
+    let mut offset = 0;
+    while offset < max {
+        let limit = EXPORT_CHUNK.min(max - offset);
+        let page = app
+            .store
+            .results(run.id, &p.query(v, offset, limit))
+            .await
+            .map_err(|e| v.internal(e))?;
+        let n = page.results.len() as u64;
+        table.rows.extend(page.results.into_iter().map(|mut r| {
+            r.detail = String::new();
+            export_row(r)
+        }));
+        if n < limit {
+            break;
+        }
+        offset += n;
+    }
+    let q = p.query(v, 0, 0);
+    app.store
+        .audit(
+            &v.user.name,
+            "export_customers",
+            &format!("run {}", run.id),
+            &serde_json::json!({
+                "format": format,
+                "rows": table.rows.len(),
+                "tier": q.tier, "class": q.class, "industry": q.industry,
+                "region": q.region, "owner": q.owner, "search": q.search,
+            }),
+        )
+        .await
+        .map_err(|e| v.internal(e))?;
+    Ok((run, table))
+}
+
+fn attachment(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub async fn export_csv<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Query(p): Query<ListParams>,
+) -> Result<Response, PageError> {
+    let (run, table) = export_table(&app, &v, &p, "csv", u64::MAX / 2).await?;
+    let bytes = tokio::task::spawn_blocking(move || custval_export::csv_bytes(&table))
+        .await
+        .map_err(|e| v.internal(e))?;
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        format!("customers-run{}.csv", run.id),
+        bytes,
+    ))
+}
+
+pub async fn export_xlsx<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Query(p): Query<ListParams>,
+) -> Result<Response, PageError> {
+    let (run, table) = export_table(&app, &v, &p, "xlsx", XLSX_MAX_ROWS).await?;
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
+        // custval-export writes files atomically; a private temporary directory holds it.
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let path = dir.path().join("customers.xlsx");
+        custval_export::write_table(&path, custval_export::TableFormat::Xlsx, &table)
+            .map_err(|e| e.to_string())?;
+        std::fs::read(&path).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| v.internal(e))?
+    .map_err(|e| v.internal(e))?;
+    Ok(attachment(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("customers-run{}.xlsx", run.id),
+        bytes,
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// customer 360
+
+pub struct Kv {
+    pub label: &'static str,
+    pub value: String,
+}
+
+pub struct IndicatorRow {
+    pub name: String,
+    pub dimension: String,
+    pub raw: String,
+    pub normalized: String,
+    pub weight: String,
+    pub points: String,
+    pub how: String,
+}
+
+pub struct RuleRow {
+    pub what: &'static str,
+    pub class: String,
+    pub rule: String,
+}
+
+pub struct HistoryRow {
+    pub run: i64,
+    pub as_of: String,
+    pub tier: String,
+    pub score: String,
+    pub current: bool,
+}
+
+pub struct TxRow {
+    pub date: String,
+    pub order: String,
+    pub amount: String,
+    pub category: String,
+    pub channel: String,
+}
+
+pub struct ActionRow {
+    pub text: String,
+    pub reason: String,
+}
+
+pub struct OverrideView {
+    pub tier: String,
+    pub reason: String,
+    pub author: String,
+    pub until: String,
+    pub computed: String,
+}
+
+#[derive(Template)]
+#[template(path = "customer.html")]
+struct CustomerPage {
+    t: Texts,
+    chrome: Chrome,
+    id: String,
+    name: String,
+    tier: String,
+    run_label: String,
+    back: String,
+    facts: Vec<Kv>,
+    contact: Vec<Kv>,
+    masked: bool,
+    chart: ChartView,
+    formula: String,
+    indicators: Vec<IndicatorRow>,
+    rules: Vec<RuleRow>,
+    history: Vec<HistoryRow>,
+    timeline: Vec<TxRow>,
+    actions: Vec<ActionRow>,
+    cross_sell: Vec<String>,
+    ov: Option<OverrideView>,
+    can_override: bool,
+    action_set: String,
+    action_clear: String,
+}
+
+#[derive(Deserialize)]
+pub struct CustomerParams {
+    run: Option<i64>,
+    done: Option<String>,
+    err: Option<String>,
+}
+
+/// The customer's result in `run` if `v` may see it; 404 otherwise (also for another
+/// owner's customer, so that a sales user cannot probe which ids exist).
+async fn visible<S: Store>(
+    app: &Shared<S>,
+    v: &Viewer,
+    run: &RunInfo,
+    id: &str,
+) -> Result<CustomerResult, PageError> {
+    let r = app
+        .store
+        .result(run.id, id)
+        .await
+        .map_err(|e| v.internal(e))?
+        .ok_or_else(|| v.fail(StatusCode::NOT_FOUND, Msg::NotFound))?;
+    if !auth::can_see(&v.user, r.owner.as_deref()) {
+        return Err(v.fail(StatusCode::NOT_FOUND, Msg::NotFound));
+    }
+    Ok(r)
+}
+
+pub async fn customer<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Query(p): Query<CustomerParams>,
+) -> Result<Response, PageError> {
+    let lang = v.lang;
+    let zh = lang == Lang::Zh;
+    let run = run_for(&app, &v, p.run).await?;
+    visible(&app, &v, &run, &id).await?;
+    let shown = custval_app::customer_view(&app.store, &run, &id, today())
+        .await
+        .map_err(|e| v.internal(e))?
+        .ok_or_else(|| v.fail(StatusCode::NOT_FOUND, Msg::NotFound))?;
+    let master = app
+        .store
+        .customer(&id)
+        .await
+        .map_err(|e| v.internal(e))?
+        .unwrap_or_default();
+    let txs = app
+        .store
+        .transactions_of(&id, TIMELINE)
+        .await
+        .map_err(|e| v.internal(e))?;
+
+    let mut inds: Vec<&custval_app::explain::IndicatorLine> = shown.indicators.iter().collect();
+    inds.sort_by(|a, b| b.points.total_cmp(&a.points));
+    let bars: Vec<Bar> = inds
+        .iter()
+        .map(|i| Bar {
+            label: if zh {
+                i.name_zh.clone()
+            } else {
+                i.name.clone()
+            },
+            value: i.points,
+            value_text: i18n::fixed(i.points, 2),
+        })
+        .collect();
+    let chart = custval_report::bar_chart(
+        "contrib",
+        Msg::ContributionChart.text(lang),
+        lang,
+        [Msg::Indicator.text(lang), Msg::Points.text(lang)],
+        &bars,
+    );
+    let facts = vec![
+        Kv {
+            label: Msg::Score.text(lang),
+            value: i18n::fixed(shown.score, 1),
+        },
+        Kv {
+            label: Msg::ValueScore.text(lang),
+            value: i18n::fixed(shown.value_score, 1),
+        },
+        Kv {
+            label: Msg::PotentialScore.text(lang),
+            value: i18n::fixed(shown.potential_score, 1),
+        },
+        Kv {
+            label: Msg::Clv.text(lang),
+            value: i18n::opt_money(lang, shown.clv),
+        },
+        Kv {
+            label: Msg::PAlive.text(lang),
+            value: shown
+                .p_alive
+                .map_or_else(|| i18n::DASH.to_string(), i18n::percent),
+        },
+        Kv {
+            label: Msg::Spend12m.text(lang),
+            value: i18n::opt_money(lang, shown.spend_12m),
+        },
+        Kv {
+            label: Msg::ValueClass.text(lang),
+            value: class_label("value_class", &shown.class, lang),
+        },
+        Kv {
+            label: Msg::PotentialTier.text(lang),
+            value: class_label("potential_tier", &shown.potential_tier, lang),
+        },
+        Kv {
+            label: Msg::Lifecycle.text(lang),
+            value: class_label("lifecycle", &shown.lifecycle_stage, lang),
+        },
+        Kv {
+            label: Msg::ProfitLoyalty.text(lang),
+            value: class_label("profit_loyalty", &shown.profit_loyalty, lang),
+        },
+        Kv {
+            label: Msg::RfmSegment.text(lang),
+            value: shown
+                .rfm_segment
+                .clone()
+                .unwrap_or_else(|| i18n::DASH.into()),
+        },
+        Kv {
+            label: Msg::Industry.text(lang),
+            value: shown.industry.clone().unwrap_or_default(),
+        },
+        Kv {
+            label: Msg::Region.text(lang),
+            value: master.region.clone().unwrap_or_default(),
+        },
+        Kv {
+            label: Msg::Owner.text(lang),
+            value: shown.owner.clone().unwrap_or_default(),
+        },
+    ];
+    let masked = !may(v.user.role, Permission::PersonalData);
+    let mut contact = Vec::new();
+    if let Some(ph) = &master.phone {
+        contact.push(Kv {
+            label: Msg::Phone.text(lang),
+            value: auth::mask(&v.user, ph),
+        });
+    }
+    if let Some(em) = &master.email {
+        contact.push(Kv {
+            label: Msg::Email.text(lang),
+            value: auth::mask(&v.user, em),
+        });
+    }
+    let indicators = shown
+        .indicators
+        .iter()
+        .map(|i| IndicatorRow {
+            name: if zh {
+                i.name_zh.clone()
+            } else {
+                i.name.clone()
+            },
+            dimension: i.dimension.clone(),
+            raw: i18n::opt_fixed(i.raw, 2),
+            normalized: i18n::opt_fixed(i.normalized, 3),
+            weight: i18n::fixed(i.weight, 3),
+            points: i18n::fixed(i.points, 2),
+            how: i.how.clone(),
+        })
+        .collect();
+    let rule_names = [
+        ("tier", Msg::Tier),
+        ("value_class", Msg::ValueClass),
+        ("potential_tier", Msg::PotentialTier),
+        ("lifecycle", Msg::Lifecycle),
+        ("profit_loyalty", Msg::ProfitLoyalty),
+    ];
+    let rules = rule_names
+        .iter()
+        .filter_map(|(k, m)| {
+            shown.rules.get(*k).map(|c| RuleRow {
+                what: m.text(lang),
+                class: if *k == "tier" {
+                    c.class.clone()
+                } else {
+                    class_label(k, &c.class, lang)
+                },
+                rule: if zh {
+                    c.rule_zh.clone()
+                } else {
+                    c.rule.clone()
+                },
+            })
+        })
+        .collect();
+    let history = shown
+        .tier_history
+        .iter()
+        .rev()
+        .map(|h| HistoryRow {
+            run: h.run,
+            as_of: i18n::date(lang, h.as_of),
+            tier: h.tier.clone(),
+            score: i18n::fixed(h.score, 1),
+            current: h.run == run.id,
+        })
+        .collect();
+    let timeline = txs
+        .iter()
+        .map(|t| TxRow {
+            date: i18n::date(lang, t.date),
+            order: t.order_id.clone().unwrap_or_default(),
+            amount: i18n::money(lang, t.amount),
+            category: t.category.clone().unwrap_or_default(),
+            channel: t.channel.clone().unwrap_or_default(),
+        })
+        .collect();
+    let actions = shown
+        .actions
+        .iter()
+        .map(|a| ActionRow {
+            text: if zh {
+                a.text_zh.clone()
+            } else {
+                a.text.clone()
+            },
+            reason: if zh {
+                a.reason_zh.clone()
+            } else {
+                a.reason.clone()
+            },
+        })
+        .collect();
+    let ov = shown.override_.as_ref().map(|o| OverrideView {
+        tier: o.tier.clone(),
+        reason: o.reason.clone(),
+        author: o.author.clone(),
+        until: o
+            .until
+            .as_deref()
+            .and_then(parse_day)
+            .map_or_else(|| Msg::Open.text(lang).to_string(), |d| i18n::date(lang, d)),
+        computed: o.computed_tier.clone(),
+    });
+    let mut chrome = v.chrome(
+        format!("{} · {}", shown.name.clone().unwrap_or_default(), id),
+        "/customers",
+    );
+    chrome.flash = match p.done.as_deref() {
+        Some("saved") => Some(Msg::OverrideSaved.text(lang).to_string()),
+        Some("cleared") => Some(Msg::OverrideCleared.text(lang).to_string()),
+        _ => None,
+    };
+    chrome.error = match p.err.as_deref() {
+        Some("reason") => Some(Msg::ReasonRequired.text(lang).to_string()),
+        Some("tier") => Some(Msg::BadTier.text(lang).to_string()),
+        Some("date") => Some(Msg::BadDate.text(lang).to_string()),
+        _ => None,
+    };
+    let enc = encode(&id);
+    let page = CustomerPage {
+        t: Texts(lang),
+        chrome,
+        name: shown.name.clone().unwrap_or_default(),
+        tier: shown.tier.clone(),
+        run_label: format!(
+            "{} {} · {} {}",
+            Msg::Run.text(lang),
+            run.id,
+            Msg::AsOf.text(lang),
+            i18n::date(lang, run.as_of)
+        ),
+        back: format!("/customers?run={}", run.id),
+        facts,
+        contact,
+        masked,
+        chart,
+        formula: shown.score_formula.clone(),
+        indicators,
+        rules,
+        history,
+        timeline,
+        actions,
+        cross_sell: shown.cross_sell.clone(),
+        ov,
+        can_override: may(v.user.role, Permission::Override),
+        action_set: format!("/customers/{enc}/override"),
+        action_clear: format!("/customers/{enc}/override/clear"),
+        id,
+    };
+    render(&v, &page)
+}
+
+#[derive(Deserialize)]
+pub struct OverrideForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    tier: String,
+    #[serde(default)]
+    reason: String,
+    until: Option<String>,
+}
+
+/// The customer must exist in the latest run and be visible to `v`.
+async fn check_override<S: Store>(app: &Shared<S>, v: &Viewer, id: &str) -> Result<(), PageError> {
+    if !may(v.user.role, Permission::Override) {
+        return Err(v.fail(StatusCode::FORBIDDEN, Msg::Forbidden));
+    }
+    let run = run_for(app, v, None).await?;
+    visible(app, v, &run, id).await.map(|_| ())
+}
+
+pub async fn override_set<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<OverrideForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&v, f.csrf.as_deref())?;
+    check_override(&app, &v, &id).await?;
+    let back = |q: &str| Redirect::to(&format!("/customers/{}?{q}", encode(&id))).into_response();
+    let tier = f.tier.trim().to_ascii_uppercase();
+    if !matches!(tier.as_str(), "A" | "B" | "C") {
+        return Ok(back("err=tier"));
+    }
+    let reason = f.reason.trim();
+    if reason.is_empty() {
+        return Ok(back("err=reason"));
+    }
+    let until = match some(&f.until) {
+        None => None,
+        Some(s) => match parse_day(&s) {
+            Some(d) => Some(d),
+            None => return Ok(back("err=date")),
+        },
+    };
+    app.store
+        .set_override(&id, &tier, reason, &v.user.name, until)
+        .await
+        .map_err(|e| v.internal(e))?;
+    Ok(back("done=saved"))
+}
+
+#[derive(Deserialize)]
+pub struct ClearForm {
+    csrf: Option<String>,
+}
+
+pub async fn override_clear<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<ClearForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&v, f.csrf.as_deref())?;
+    check_override(&app, &v, &id).await?;
+    app.store
+        .clear_override(&id, &v.user.name)
+        .await
+        .map_err(|e| v.internal(e))?;
+    Ok(Redirect::to(&format!("/customers/{}?done=cleared", encode(&id))).into_response())
+}

@@ -1,0 +1,257 @@
+//! The dashboard: a run's tiers, classes, Pareto curve, value × potential scatter, RFM heatmap
+//! and CLV distribution (the report's SVG charts, each with a table view), the comparison with
+//! the previous run, and the top customers with their next actions. Figures come from the
+//! in-memory cache (`crate::cache`); a sales user's dashboard covers only their customers.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use custval_app::AppError;
+use custval_model::RunInfo;
+use custval_report::ChartView;
+use custval_store::Store;
+use serde::Deserialize;
+
+use super::{PageError, Viewer, render};
+use crate::Shared;
+use crate::auth;
+use crate::cache::{Counts, Dash};
+use crate::i18n::{self, Msg};
+use crate::views::{Chrome, Texts, class_label, encode};
+
+#[derive(Deserialize)]
+pub struct RunParam {
+    pub run: Option<i64>,
+}
+
+pub struct Card {
+    pub label: &'static str,
+    pub value: String,
+}
+
+pub struct CompareRow {
+    pub tier: String,
+    pub prev: String,
+    pub cur: String,
+    pub change: String,
+    pub prev_spend: String,
+    pub cur_spend: String,
+}
+
+pub struct ClassLine {
+    pub id: String,
+    pub label: String,
+    pub customers: String,
+    pub share: String,
+    pub spend: String,
+}
+
+pub struct TopLine {
+    pub id: String,
+    pub href: String,
+    pub name: String,
+    pub tier: String,
+    pub class: String,
+    pub score: String,
+    pub clv: String,
+    pub actions: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage<'a> {
+    t: Texts,
+    chrome: Chrome,
+    run: Option<String>,
+    run_id: i64,
+    scoped: bool,
+    cards: Vec<Card>,
+    charts: &'a [ChartView],
+    classes: Vec<ClassLine>,
+    compare: Vec<CompareRow>,
+    prev_label: Option<String>,
+    top: Vec<TopLine>,
+}
+
+fn signed(n: i64) -> String {
+    if n > 0 {
+        format!("+{}", i18n::count(n.unsigned_abs()))
+    } else if n < 0 {
+        format!("-{}", i18n::count(n.unsigned_abs()))
+    } else {
+        "0".to_string()
+    }
+}
+
+/// Tier counts of a run from its summary (the whole run, cheap at any size).
+fn summary_tiers(run: &RunInfo) -> Option<Counts> {
+    let s = custval_app::summary(run).ok()?;
+    let tiers = s.classes.counts.get("tier")?;
+    Some(
+        tiers
+            .iter()
+            .map(|(k, (n, spend, _))| (k.clone(), (*n, *spend)))
+            .collect(),
+    )
+}
+
+pub async fn dashboard<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Query(q): Query<RunParam>,
+) -> Result<Response, PageError> {
+    let lang = v.lang;
+    let title = Msg::Dashboard.text(lang);
+    let run = match custval_app::pick_run(&app.store, q.run).await {
+        Ok(r) => r,
+        Err(AppError::NoRuns) => {
+            let mut chrome = v.chrome(title, "/");
+            chrome.flash = Some(Msg::NoRuns.text(lang).to_string());
+            let page = DashboardPage {
+                t: Texts(lang),
+                chrome,
+                run: None,
+                run_id: 0,
+                scoped: false,
+                cards: Vec::new(),
+                charts: &[],
+                classes: Vec::new(),
+                compare: Vec::new(),
+                prev_label: None,
+                top: Vec::new(),
+            };
+            return render(&v, &page);
+        }
+        Err(AppError::Store(custval_store::StoreError::RunNotFound(_))) => {
+            return Err(v.fail(StatusCode::NOT_FOUND, Msg::NotFound));
+        }
+        Err(e) => return Err(v.internal(e)),
+    };
+    let scope = auth::scope(&v.user);
+    let scoped = scope.is_some();
+    let dash = app
+        .cache
+        .get(&app.store, &run, scope.clone())
+        .await
+        .map_err(|e| v.internal(e))?;
+    let li = Dash::lang(lang);
+    let data = &dash.data[li];
+
+    // The previous run: the next older one in the store's newest-first list.
+    let runs = app.store.runs().await.map_err(|e| v.internal(e))?;
+    let prev = runs.iter().skip_while(|r| r.id != run.id).nth(1).cloned();
+    let mut compare = Vec::new();
+    let mut prev_label = None;
+    if let Some(p) = &prev {
+        let prev_tiers = if scoped {
+            app.cache
+                .get(&app.store, p, scope.clone())
+                .await
+                .map(|d| d.tiers.clone())
+                .ok()
+        } else {
+            summary_tiers(p)
+        };
+        if let Some(pt) = prev_tiers {
+            prev_label = Some(format!(
+                "{} {} · {}",
+                Msg::Run.text(lang),
+                p.id,
+                i18n::date(lang, p.as_of)
+            ));
+            for tier in ["A", "B", "C"] {
+                let (pn, ps) = pt.get(tier).copied().unwrap_or_default();
+                let (cn, cs) = dash.tiers.get(tier).copied().unwrap_or_default();
+                compare.push(CompareRow {
+                    tier: tier.to_string(),
+                    prev: i18n::count(pn),
+                    cur: i18n::count(cn),
+                    change: signed(cn as i64 - pn as i64),
+                    prev_spend: i18n::money(lang, ps),
+                    cur_spend: i18n::money(lang, cs),
+                });
+            }
+        }
+    }
+
+    let a_share = dash.tiers.get("A").map_or(0.0, |(_, s)| {
+        if dash.spend > 0.0 {
+            s / dash.spend
+        } else {
+            0.0
+        }
+    });
+    let cards = vec![
+        Card {
+            label: Msg::AsOf.text(lang),
+            value: i18n::date(lang, run.as_of),
+        },
+        Card {
+            label: Msg::CustomerCount.text(lang),
+            value: i18n::count(dash.customers),
+        },
+        Card {
+            label: Msg::Spend12m.text(lang),
+            value: i18n::money(lang, dash.spend),
+        },
+        Card {
+            label: "A",
+            value: format!(
+                "{} · {}",
+                i18n::count(dash.tiers.get("A").map_or(0, |t| t.0)),
+                i18n::percent(a_share)
+            ),
+        },
+    ];
+    let classes = dash
+        .classes
+        .iter()
+        .map(|(id, (n, s))| ClassLine {
+            id: id.clone(),
+            label: class_label("value_class", id, lang),
+            customers: i18n::count(*n),
+            share: i18n::percent(if dash.customers > 0 {
+                *n as f64 / dash.customers as f64
+            } else {
+                0.0
+            }),
+            spend: i18n::money(lang, *s),
+        })
+        .collect();
+    let top = data
+        .top_customers
+        .iter()
+        .take(15)
+        .map(|c| TopLine {
+            id: c.customer_id.clone(),
+            href: format!("/customers/{}?run={}", encode(&c.customer_id), run.id),
+            name: c.name.clone(),
+            tier: c.tier.clone(),
+            class: c.value_class.clone(),
+            score: i18n::fixed(c.score, 1),
+            clv: i18n::money(lang, c.clv),
+            actions: c.actions.iter().take(2).cloned().collect(),
+        })
+        .collect();
+    let page = DashboardPage {
+        t: Texts(lang),
+        chrome: v.chrome(title, "/"),
+        run: Some(format!(
+            "{} {} · {} {}",
+            Msg::Run.text(lang),
+            run.id,
+            Msg::AsOf.text(lang),
+            i18n::date(lang, run.as_of)
+        )),
+        run_id: run.id,
+        scoped,
+        cards,
+        charts: &dash.charts[li],
+        classes,
+        compare,
+        prev_label,
+        top,
+    };
+    render(&v, &page)
+}

@@ -1,0 +1,231 @@
+//! Small pieces every page uses: the label lookup for templates, the page chrome (header,
+//! navigation, language switch), class names per language, and URL encoding.
+//!
+//! Everything here turns data into strings; templates only lay strings out, so a template
+//! can never print a raw `f64` or an untranslated class id by accident.
+
+use custval_classify::{LifecycleStage, PotentialTier, ProfitLoyaltyClass, ValueClass};
+use custval_store::User;
+
+use crate::auth::{Permission, may};
+use crate::i18n::{self, Lang, Msg};
+
+/// Label lookup for templates: `t.get(Msg::…)`.
+#[derive(Clone, Copy)]
+pub struct Texts(pub Lang);
+
+impl Texts {
+    /// The label in the page's language.
+    pub fn get(&self, m: Msg) -> &'static str {
+        m.text(self.0)
+    }
+}
+
+/// One link of the navigation bar.
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+/// What the layout around every page needs.
+pub struct Chrome {
+    pub html_lang: &'static str,
+    pub title: String,
+    /// The current path and query, URL-encoded (the language switch returns here).
+    pub here: String,
+    pub signed_in: bool,
+    pub user: String,
+    pub role: &'static str,
+    pub csrf: String,
+    pub nav: Vec<NavLink>,
+    pub lang_code: &'static str,
+    pub flash: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Chrome {
+    /// The chrome of a page seen by a signed-in `user`; `active` is the nav entry's href.
+    pub fn signed_in(
+        user: &User,
+        csrf: &str,
+        lang: Lang,
+        title: impl Into<String>,
+        here: &str,
+        active: &str,
+    ) -> Chrome {
+        let mut nav = vec![
+            NavLink {
+                href: "/",
+                label: Msg::Dashboard.text(lang),
+                active: false,
+            },
+            NavLink {
+                href: "/customers",
+                label: Msg::Customers.text(lang),
+                active: false,
+            },
+        ];
+        if may(user.role, Permission::Runs) {
+            nav.push(NavLink {
+                href: "/runs",
+                label: Msg::Runs.text(lang),
+                active: false,
+            });
+        }
+        if may(user.role, Permission::Admin) {
+            nav.push(NavLink {
+                href: "/settings",
+                label: Msg::Settings.text(lang),
+                active: false,
+            });
+        }
+        for l in &mut nav {
+            l.active = l.href == active;
+        }
+        Chrome {
+            html_lang: lang.html_tag(),
+            title: title.into(),
+            here: encode(here),
+            signed_in: true,
+            user: user.name.clone(),
+            role: Msg::role(user.role, lang),
+            csrf: csrf.to_string(),
+            nav,
+            lang_code: i18n::code(lang),
+            flash: None,
+            error: None,
+        }
+    }
+
+    /// The chrome of a page seen before login.
+    pub fn anonymous(lang: Lang, title: impl Into<String>, here: &str) -> Chrome {
+        Chrome {
+            html_lang: lang.html_tag(),
+            title: title.into(),
+            here: encode(here),
+            signed_in: false,
+            user: String::new(),
+            role: "",
+            csrf: String::new(),
+            nav: Vec::new(),
+            lang_code: i18n::code(lang),
+            flash: None,
+            error: None,
+        }
+    }
+}
+
+/// A class id of a classification dimension in `lang` (unknown ids are shown as given).
+pub fn class_label(dimension: &str, id: &str, lang: Lang) -> String {
+    let pick = |en: &'static str, zh: &'static str| match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    };
+    let found = match dimension {
+        "value_class" => ValueClass::ALL
+            .iter()
+            .find(|c| c.id() == id)
+            .map(|c| pick(c.label_en(), c.label_zh())),
+        "lifecycle" => LifecycleStage::ALL
+            .iter()
+            .find(|c| c.id() == id)
+            .map(|c| pick(c.label_en(), c.label_zh())),
+        "potential_tier" => PotentialTier::ALL
+            .iter()
+            .find(|c| c.id() == id)
+            .map(|c| pick(c.label_en(), c.label_zh())),
+        "profit_loyalty" => ProfitLoyaltyClass::ALL
+            .iter()
+            .find(|c| c.id() == id)
+            .map(|c| pick(c.label_en(), c.label_zh())),
+        _ => None,
+    };
+    found.map_or_else(|| id.to_string(), str::to_string)
+}
+
+/// A class id of any dimension (the list's class filter matches all four).
+pub fn any_class_label(id: &str, lang: Lang) -> String {
+    for dim in [
+        "value_class",
+        "lifecycle",
+        "potential_tier",
+        "profit_loyalty",
+    ] {
+        let l = class_label(dim, id, lang);
+        if l != id {
+            return l;
+        }
+    }
+    id.to_string()
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986).
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A query string from non-empty pairs (`?a=1&b=x`), or an empty string.
+pub fn query(pairs: &[(&str, &str)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+/// A local redirect target: paths on this site only (no `//host` or scheme), else `/`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoding_and_queries() {
+        assert_eq!(encode("a b/é"), "a%20b%2F%C3%A9");
+        assert_eq!(
+            query(&[("tier", "A"), ("q", ""), ("s", "x&y")]),
+            "?tier=A&s=x%26y"
+        );
+        assert_eq!(query(&[("q", "")]), "");
+    }
+
+    #[test]
+    fn redirects_stay_local() {
+        assert_eq!(safe_next(Some("/customers?x=1")), "/customers?x=1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn classes_are_translated() {
+        assert_eq!(
+            class_label("value_class", "nonexistent", Lang::Zh),
+            "nonexistent"
+        );
+        let zh = class_label("value_class", "most_valuable", Lang::Zh);
+        assert_ne!(zh, "most_valuable");
+        assert_eq!(any_class_label("most_valuable", Lang::Zh), zh);
+    }
+}
