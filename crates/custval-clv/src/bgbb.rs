@@ -77,6 +77,38 @@ impl BgBb {
         (p * self.alive_opportunities(0.0, n)).max(0.0)
     }
 
+    /// P(X(n) = x): probability that a new customer makes x transactions in the first n
+    /// opportunities (FHS 2010 eq. 7): alive throughout, or dead after opportunity i ≥ x having
+    /// made all x before. `n` is rounded down to whole opportunities.
+    pub fn prob_n_purchases(&self, n: f64, x: u32) -> f64 {
+        let BgBb {
+            alpha,
+            beta,
+            gamma,
+            delta,
+        } = *self;
+        let n = n.floor();
+        let xf = f64::from(x);
+        if n.is_nan() || n < xf {
+            return 0.0;
+        }
+        let lb_ab = ln_beta(alpha, beta);
+        let lb_gd = ln_beta(gamma, delta);
+        let ln_choose = |m: f64| ln_gamma(m + 1.0) - ln_gamma(xf + 1.0) - ln_gamma(m - xf + 1.0);
+        let mut acc = ln_choose(n) + ln_beta(alpha + xf, beta + n - xf) - lb_ab
+            + ln_beta(gamma, delta + n)
+            - lb_gd;
+        let mut i = xf;
+        while i < n {
+            let term = ln_choose(i) + ln_beta(alpha + xf, beta + i - xf) - lb_ab
+                + ln_beta(gamma + 1.0, delta + i)
+                - lb_gd;
+            acc = log_add_exp(acc, term);
+            i += 1.0;
+        }
+        acc.exp().clamp(0.0, 1.0)
+    }
+
     /// E[X(n, n+k) | x, t_x, n]: expected transactions in the next k opportunities.
     pub fn conditional_expected_purchases(&self, k: f64, x: f64, tx: f64, n: f64) -> f64 {
         self.p_alive(x, tx, n) * self.expected_purchases_if_alive(k, x, n)

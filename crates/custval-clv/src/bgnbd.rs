@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::data::{Patterns, sum_chunks};
 use crate::optimize::Objective;
-use crate::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1, ln_series_tail, log_add_exp};
+use crate::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1, ln_series_tail};
 
 /// BG/NBD or MBG/NBD parameters (purchase rate ~ Gamma(r, α), dropout p ~ Beta(a, b)).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -89,8 +89,8 @@ fn tables(m: &BgNbd, pat: &Patterns, with_grad: bool) -> Tables {
 }
 
 /// Weighted log-likelihood over `range` of the patterns, plus the gradient when `GRAD`.
-/// Returns [ll, ∂r, ∂α, ∂a, ∂b]. Per pattern only one exp/ln1p pair (and one exp for the
-/// gradient) remains; everything else is looked up.
+/// Returns [ll, ∂r, ∂α, ∂a, ∂b]. Per pattern only one exp and one ln remain, for the
+/// likelihood and the gradient alike; everything else is looked up.
 #[inline]
 fn kernel<const GRAD: bool>(
     p: &BgNbd,
@@ -120,8 +120,13 @@ fn kernel<const GRAD: bool>(
         let (ll, prob4, ltx) = if has_a4 {
             let ltx = tab.ln_at[txi];
             let a4 = ln_a - ln_bden - rx * ltx;
-            let l = log_add_exp(a3, a4);
-            (c + l, if GRAD { (a4 - l).exp() } else { 0.0 }, ltx)
+            // ln(e^a3 + e^a4) and the share e^a4/(e^a3 + e^a4) from one exp of the smaller
+            // minus the larger (≤ 0, so no overflow) and one ln.
+            let d = a4 - a3;
+            let e = (-d.abs()).exp();
+            let l = a3.max(a4) + (1.0 + e).ln();
+            let share = if d > 0.0 { 1.0 } else { e } / (1.0 + e);
+            (c + l, share, ltx)
         } else {
             (c + a3, 0.0, 0.0)
         };

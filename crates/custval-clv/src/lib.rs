@@ -40,11 +40,14 @@
 //! MBG/NBD and Gamma-Gamma have analytic gradients; Pareto/NBD, BG/BB and sBG use central
 //! differences, evaluated in parallel (their derivatives w.r.t. the ₂F₁ parameters have no
 //! practical closed form, and BG/BB and sBG have only a handful of patterns). Several starting
-//! points are tried when the first does not converge, and Nelder–Mead restarts a stalled run.
-//! Above 60,000 patterns BG/NBD and MBG/NBD first fit a 20,000-pattern stride sample and finish
-//! with Newton steps that use the sample's Hessian: a restarted L-BFGS would spend ten
-//! full-data iterations relearning curvature the sample already knows. An optional L2
-//! penalizer follows lifetimes' convention (mean negative log-likelihood + λ Σ parameter²).
+//! points are tried when the first does not converge, and Nelder–Mead (on the cost alone)
+//! restarts a run that stalled from every start.
+//! Above 10,000 patterns BG/NBD and MBG/NBD first fit a stride sample of about 3,000 patterns
+//! (up to 1 in 24) and finish with Newton steps that start from the sample's Hessian and
+//! update it by BFGS: a restarted L-BFGS would spend ten full-data iterations relearning
+//! curvature the sample already knows, whereas the finish takes 3–5 full-data gradients. An
+//! optional L2 penalizer follows lifetimes' convention (mean negative log-likelihood +
+//! λ Σ parameter²).
 //!
 //! # Hand-written numerics
 //!

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::data::{Patterns, sum_chunks};
 use crate::optimize::Objective;
-use crate::special::{ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp};
+use crate::special::{ln_beta, ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp};
 
 /// Pareto/NBD parameters (λ ~ Gamma(r, α), μ ~ Gamma(s, β)).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -90,6 +90,60 @@ impl ParetoNbd {
     /// E[Y(t) | x, t_x, T] = (r+x)(β+T)/((α+T)(s−1))·[1 − ((β+T)/(β+T+t))^{s−1}]·P(alive).
     pub fn conditional_expected_purchases(&self, t: f64, x: f64, tx: f64, big_t: f64) -> f64 {
         self.p_alive(x, tx, big_t) * self.expected_purchases_if_alive(t, x, big_t)
+    }
+
+    /// P(X(t) = n) for a newly acquired customer (Fader & Hardie 2006, "Deriving an Expression
+    /// for P(X(t) = x) Under the Pareto/NBD Model"): the conditional form below at
+    /// x = t_x = T = 0, where the likelihood is 1.
+    pub fn prob_n_purchases(&self, t: f64, n: u32) -> f64 {
+        self.conditional_prob_n_purchases(t, n, 0.0, 0.0, 0.0)
+    }
+
+    /// P(X(T, T+t) = n | x, t_x, T): n purchases in the next t (eq. 16 of Fader & Hardie's
+    /// note 028 on the Pareto/NBD conditional PMF, the form lifetimes implements). Three parts: dead already at T (n = 0 only),
+    /// alive through T+t with n purchases, and dying inside (T, T+t] after n purchases. The last
+    /// is a difference of two ₂F₁ expressions, taken in log space.
+    pub fn conditional_prob_n_purchases(&self, t: f64, n: u32, x: f64, tx: f64, big_t: f64) -> f64 {
+        if t <= 0.0 {
+            return if n == 0 { 1.0 } else { 0.0 };
+        }
+        let ParetoNbd { r, alpha, s, beta } = *self;
+        let nn = f64::from(n);
+        let ln_l = self.log_likelihood(x, tx, big_t);
+        let ln_prior = r * alpha.ln() + s * beta.ln() - ln_gamma(r) - ln_l;
+        let survive = ln_prior + ln_gamma(r + x + nn) - ln_gamma(nn + 1.0) + nn * t.ln()
+            - (r + x + nn) * (alpha + big_t + t).ln()
+            - s * (beta + big_t + t).ln();
+        let (m, d, b2) = if alpha >= beta {
+            (alpha, alpha - beta, s + 1.0)
+        } else {
+            (beta, beta - alpha, r + x + nn)
+        };
+        let a1 = r + s + x;
+        let c = a1 + nn + 1.0;
+        let k = ln_prior + ln_gamma(a1) - ln_gamma(s) + ln_beta(r + x + nn, s + 1.0);
+        let upper = ln_hyp2f1(a1, b2, c, d / (m + big_t)) - a1 * (m + big_t).ln();
+        let mt = m + big_t + t;
+        let (ln_mt, ln_t, z) = (mt.ln(), t.ln(), d / mt);
+        let mut lower = f64::NEG_INFINITY;
+        // ln[Γ(a1+i)/Γ(a1) · t^i / i!], built up term by term.
+        let mut ln_coef = 0.0;
+        for i in 0..=n {
+            let fi = f64::from(i);
+            if i > 0 {
+                ln_coef += (a1 + fi - 1.0).ln() + ln_t - fi.ln();
+            }
+            let term = ln_coef + ln_hyp2f1(a1 + fi, b2, c, z) - (a1 + fi) * ln_mt;
+            lower = log_add_exp(lower, term);
+        }
+        let mut p = log_add_exp(survive, k + log_sub_exp(upper, lower)).exp();
+        if n == 0 {
+            let alive = ln_prior + ln_gamma(r + x)
+                - (r + x) * (alpha + big_t).ln()
+                - s * (beta + big_t).ln();
+            p += -alive.min(0.0).exp_m1();
+        }
+        p.clamp(0.0, 1.0)
     }
 
     /// The same without P(alive): expected purchases in (T, T+t] of a customer alive at T.

@@ -273,3 +273,124 @@ fn pnbd_extreme_histories_finite_where_lifetimes_is_nan() {
         "the fixture should contain lifetimes' NaN cases"
     );
 }
+
+/// P(X(t) = n) for Pareto/NBD against lifetimes 0.11.3's
+/// `ParetoNBDFitter.conditional_probability_of_n_purchases_up_to_time(n, 39, x, t_x, T)` at the
+/// CDNOW parameters of `fixtures/lifetimes_reference.json` (α < β) and at r = 0.553, α = 12,
+/// s = 0.606, β = 8 (the α ≥ β branch); lifetimes' fitter has no unconditional form, so the
+/// unconditional values are its conditional ones at x = t_x = T = 0. Computed once with the
+/// peers' Python (params_ set by hand, no fit) and pasted here.
+#[test]
+fn pnbd_prob_n_purchases_match_lifetimes() {
+    let r = reference();
+    let FittedModel::ParetoNbd(m) = model_from(&r["pnbd"], Model::ParetoNbd) else {
+        unreachable!()
+    };
+    let unconditional = [
+        (0, 0.5935328889133888),
+        (1, 0.16558390128657327),
+        (2, 0.08250370540951307),
+        (5, 0.021492005310667625),
+        (10, 0.004195537080074966),
+    ];
+    for (n, want) in unconditional {
+        rel_close(
+            &format!("P(X(39) = {n})"),
+            m.prob_n_purchases(39.0, n),
+            want,
+            1e-8,
+        );
+    }
+    let conditional = [
+        (
+            (2.0, 30.43, 38.86),
+            [
+                0.40808228077312964,
+                0.21926798384757268,
+                0.09565431122499574,
+            ],
+        ),
+        (
+            (0.0, 0.0, 38.86),
+            [
+                0.9307317471628959,
+                0.045883697004904904,
+                0.005314117299464816,
+            ],
+        ),
+        (
+            (7.0, 29.43, 35.0),
+            [
+                0.18999848014426043,
+                0.07122469797781193,
+                0.08965666842297026,
+            ],
+        ),
+    ];
+    for ((x, tx, t), want) in conditional {
+        for (n, w) in [0, 1, 3].into_iter().zip(want) {
+            let got = m.conditional_prob_n_purchases(39.0, n, x, tx, t);
+            rel_close(&format!("P(X = {n} | {x}, {tx}, {t})"), got, w, 1e-8);
+        }
+    }
+    let swapped = FittedModel::from_params(
+        Model::ParetoNbd,
+        &[("r", 0.553), ("alpha", 12.0), ("s", 0.606), ("beta", 8.0)],
+    )
+    .expect("params");
+    let FittedModel::ParetoNbd(g) = swapped else {
+        unreachable!()
+    };
+    let unconditional = [
+        (0, 0.6484010464108357),
+        (1, 0.15696084684086611),
+        (2, 0.07263947599799209),
+        (5, 0.01667268751607256),
+    ];
+    for (n, want) in unconditional {
+        rel_close(
+            &format!("α ≥ β: P(X(39) = {n})"),
+            g.prob_n_purchases(39.0, n),
+            want,
+            1e-8,
+        );
+    }
+    for (n, want) in [(0, 0.4254717871295497), (2, 0.14821615271660393)] {
+        let got = g.conditional_prob_n_purchases(39.0, n, 2.0, 30.43, 38.86);
+        rel_close(
+            &format!("α ≥ β: P(X = {n} | 2, 30.43, 38.86)"),
+            got,
+            want,
+            1e-8,
+        );
+    }
+    // Through the enum, and a distribution that sums to one.
+    let total: f64 = (0..400)
+        .map(|n| swapped.prob_n_purchases(39.0, n).expect("p"))
+        .sum();
+    rel_close("Σ P(X(39) = n)", total, 1.0, 1e-9);
+}
+
+/// P(X(n) = x) for BG/BB on the donations data against lifetimes 0.11.3's
+/// `BetaGeoBetaBinomFitter.expected_number_of_transactions_in_first_n_periods(6)` (FHS 2010
+/// eq. 7 times the 11,104 donors) divided by 11,104, at the parameters of
+/// `fixtures/lifetimes_reference.json`. Computed once with the peers' Python and pasted here.
+#[test]
+fn bgbb_prob_n_purchases_match_lifetimes() {
+    let r = reference();
+    let m = model_from(&r["bgbb"], Model::BgBb);
+    let want = [
+        0.3111385067917369,
+        0.17008774700617982,
+        0.12147715511258492,
+        0.10026823966871744,
+        0.09167168700929658,
+        0.0925041470671857,
+        0.11285251734429812,
+    ];
+    for (x, w) in want.into_iter().enumerate() {
+        let got = m.prob_n_purchases(6.0, x as u32).expect("p");
+        rel_close(&format!("P(X(6) = {x})"), got, w, 1e-9);
+    }
+    assert_eq!(m.prob_n_purchases(6.0, 7).expect("p"), 0.0);
+}
