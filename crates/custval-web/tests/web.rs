@@ -1,0 +1,795 @@
+//! Integration tests: a real server on port 0 over a temporary SQLite store, driven over
+//! HTTP — every page and API route, role rules, CSRF, the login rate limit, exports and the
+//! OpenAPI document.
+
+mod common;
+
+use common::{Client, OWNERS, PASSWORD, Server, cookie_value, customer_id, owner_of};
+use custval_store::Store;
+use serde_json::Value;
+
+/// A customer owned by rep01 and one owned by rep02.
+fn own_and_other() -> (String, String) {
+    let own = (0..).find(|i| owner_of(*i) == "rep01").map(customer_id);
+    let other = (0..).find(|i| owner_of(*i) == "rep02").map(customer_id);
+    (own.unwrap_or_default(), other.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn pages_render_for_an_admin() {
+    let s = Server::start().await;
+    let c = s.login("admin").await;
+
+    let dash = c.page("/").await;
+    for needle in [
+        "Dashboard",
+        "<svg",
+        "chart-tiers",
+        "chart-pareto",
+        "chart-scatter",
+        "chart-rfm",
+        "chart-clv",
+        "Table view",
+        "This run vs the previous run",
+        "id=\"compare\"",
+        "Top customers and next actions",
+    ] {
+        assert!(dash.contains(needle), "dashboard lacks {needle}");
+    }
+
+    let list = c.page("/customers").await;
+    assert!(list.contains("id=\"customers\""));
+    assert!(list.contains(&format!("<strong>{}</strong>", common::CUSTOMERS)));
+    assert!(list.contains("Page 1 / 5"), "5 pages of 50");
+    let page2 = c.page("/customers?page=2&sort=customer_id").await;
+    assert!(page2.contains("C0051") && !page2.contains(">C0001<"));
+    let tier_a = c.page("/customers?tier=A").await;
+    assert!(!tier_a.contains("tier-B\">B</span></td><td>"));
+
+    let id = customer_id(0);
+    let page = c.page(&format!("/customers/{id}")).await;
+    for needle in [
+        "Score explained",
+        "chart-contrib",
+        "id=\"indicators\"",
+        "id=\"history\"",
+        "id=\"timeline\"",
+        "Recommended actions",
+        "id=\"override-form\"",
+        "buyer0@example.com",
+    ] {
+        assert!(page.contains(needle), "customer page lacks {needle}");
+    }
+    // Two runs scored this customer: both are in the tier history.
+    let hist = &page[page.find("id=\"history\"").unwrap_or(0)..];
+    assert!(hist.contains("<td>1</td>") && hist.contains("<td>2</td>"));
+
+    let runs = c.page("/runs").await;
+    assert!(runs.contains("/runs/1/config") && runs.contains("/runs/2/config"));
+    let cfg = c.page("/runs/2/config").await;
+    assert!(cfg.contains("config-valid") && cfg.contains("[tiers]"));
+    let settings = c.page("/settings").await;
+    for u in ["admin", "ana", "mia", "sam", "sue"] {
+        assert!(settings.contains(&format!("<td>{u}</td>")), "{u}");
+    }
+    assert_eq!(c.get("/customers/NOPE").await.status(), 404);
+    assert_eq!(c.get("/no/such/page").await.status(), 404);
+    assert_eq!(c.get("/?run=99").await.status(), 404);
+    let css = c.get("/static/app.css").await;
+    assert_eq!(css.status(), 200);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn pages_need_a_session() {
+    let s = Server::start().await;
+    let c = Client::new(&s.base);
+    let r = c.get("/customers?tier=A").await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/login?next=%2Fcustomers%3Ftier%3DA")
+    );
+    // A forged session id is no session.
+    let mut forged = Client::new(&s.base);
+    forged.session = Some("0".repeat(64));
+    assert_eq!(forged.get("/").await.status(), 303);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn chinese_by_accept_language_and_by_choice() {
+    let s = Server::start().await;
+    let mut c = s.login("admin").await;
+    let zh = c
+        .get_with("/", "accept-language", "zh-CN,zh;q=0.9,en;q=0.5")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(zh.contains("仪表盘") && zh.contains("lang=\"zh-CN\""));
+    assert!(zh.contains("万"), "money in 万");
+    assert!(zh.contains("2025年6月30日"));
+    // The user's choice (cookie) wins over the header.
+    let r = c.get("/lang/en?next=%2Fcustomers").await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/customers")
+    );
+    let (v, _) = cookie_value(r.headers(), "custval_lang").expect("lang cookie");
+    c.lang = Some(v);
+    let en = c
+        .get_with("/", "accept-language", "zh-CN")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(en.contains("Dashboard") && en.contains("2025-06-30"));
+    c.lang = Some("zh".into());
+    let list = c.page("/customers").await;
+    assert!(list.contains("客户编号") && list.contains("导出 Excel"));
+    // An open redirect is refused.
+    let r = c.get("/lang/zh?next=https%3A%2F%2Fevil.example").await;
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/")
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn session_cookie_is_locked_down_and_logout_ends_it() {
+    let s = Server::start().await;
+    let mut c = Client::new(&s.base);
+    let r = c.login("mia", PASSWORD).await;
+    let (_, full) = cookie_value(r.headers(), "custval_session").expect("cookie");
+    assert!(full.contains("HttpOnly") && full.contains("SameSite=Strict"));
+    assert!(!full.contains("Secure"), "plain http on loopback");
+    let csrf = c.csrf().await;
+    // Logout without the token is refused.
+    assert_eq!(c.post("/logout", &[]).await.status(), 403);
+    assert_eq!(c.get("/").await.status(), 200);
+    assert_eq!(c.post("/logout", &[("csrf", &csrf)]).await.status(), 303);
+    assert_eq!(c.get("/").await.status(), 303);
+
+    let secure = Server::start_with(custval_web::Options {
+        secure_cookies: true,
+        ..Default::default()
+    })
+    .await;
+    let mut c = Client::new(&secure.base);
+    let r = c.login("mia", PASSWORD).await;
+    let (_, full) = cookie_value(r.headers(), "custval_session").expect("cookie");
+    assert!(full.contains("Secure"));
+    secure.stop().await;
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn security_headers_on_every_page() {
+    let s = Server::start().await;
+    let c = s.login("admin").await;
+    let r = c.get("/").await;
+    let h = r.headers();
+    assert!(h.get("content-security-policy").is_some());
+    assert_eq!(
+        h.get("x-frame-options").and_then(|v| v.to_str().ok()),
+        Some("DENY")
+    );
+    assert_eq!(
+        h.get("x-content-type-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("nosniff")
+    );
+    // Compression when asked for.
+    let r = c.get_with("/customers", "accept-encoding", "gzip").await;
+    assert_eq!(
+        r.headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_sales_user_sees_only_their_customers_everywhere() {
+    let s = Server::start().await;
+    let (own, other) = own_and_other();
+    let sam = s.login("sam").await;
+
+    let list = sam.page("/customers?sort=customer_id").await;
+    assert!(list.contains(&format!(">{own}<")));
+    assert!(!list.contains(&format!(">{other}<")));
+    assert!(!list.contains(">rep02<"));
+    assert!(
+        !list.contains("name=\"owner\""),
+        "no owner filter for sales"
+    );
+    // Asking for another owner's customers still lists only their own.
+    let forced = sam.page("/customers?owner=rep02").await;
+    assert!(!forced.contains(">rep02<"));
+    assert!(forced.contains(&format!("<strong>{}</strong>", common::CUSTOMERS / 4)));
+
+    assert_eq!(sam.get(&format!("/customers/{own}")).await.status(), 200);
+    assert_eq!(sam.get(&format!("/customers/{other}")).await.status(), 404);
+
+    // The dashboard covers their customers only.
+    let dash = sam.page("/").await;
+    assert!(dash.contains("Figures cover only the customers you own."));
+    assert!(!dash.contains("chart-rfm"));
+    assert!(dash.contains(&format!("<div class=\"v\">{}</div>", common::CUSTOMERS / 4)));
+
+    // Exports: only their rows.
+    let csv = sam.get("/export/customers.csv?owner=rep02").await;
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap_or_default();
+    let rows: Vec<&str> = text.lines().skip(1).filter(|l| !l.is_empty()).collect();
+    assert_eq!(rows.len(), common::CUSTOMERS / 4);
+    assert!(
+        rows.iter().all(|l| l.trim_end().ends_with(",rep01")),
+        "{text}"
+    );
+
+    // Overrides: not their role; another owner's customer does not exist for them.
+    let csrf = sam.csrf().await;
+    let form = [("csrf", csrf.as_str()), ("tier", "A"), ("reason", "x")];
+    assert_eq!(
+        sam.post(&format!("/customers/{own}/override"), &form)
+            .await
+            .status(),
+        403
+    );
+    // Nor the runs or settings pages.
+    assert_eq!(sam.get("/runs").await.status(), 403);
+    assert_eq!(sam.get("/settings").await.status(), 403);
+
+    // The API with a sales token.
+    let token = s.token("sam").await;
+    let http = reqwest::Client::new();
+    let page: Value = http
+        .get(s.url("/api/v1/customers?per_page=1000"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["total"], common::CUSTOMERS as u64 / 4);
+    let customers = page["customers"].as_array().cloned().unwrap_or_default();
+    assert_eq!(customers.len(), common::CUSTOMERS / 4);
+    assert!(customers.iter().all(|c| c["owner"] == "rep01"));
+    let r = http
+        .get(s.url(&format!("/api/v1/customers/{other}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 404);
+    let r = http
+        .post(s.url(&format!("/api/v1/customers/{other}/override")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"tier": "A", "reason": "probe"}))
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(
+        r.status(),
+        404,
+        "another owner's customer is 404 before 403"
+    );
+    let r = http
+        .post(s.url(&format!("/api/v1/customers/{own}/override")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"tier": "A", "reason": "mine"}))
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 403);
+    assert_eq!(
+        s.store
+            .active_override(&own, common::day(2025, 7, 1))
+            .await
+            .expect("store"),
+        None
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn personal_data_is_masked_for_analysts_and_sales() {
+    let s = Server::start().await;
+    let (own, _) = own_and_other();
+    let i: usize = own[1..].parse::<usize>().unwrap_or(1) - 1;
+    let email = format!("buyer{i}@example.com");
+    for (user, visible) in [
+        ("admin", true),
+        ("mia", true),
+        ("ana", false),
+        ("sam", false),
+    ] {
+        let c = s.login(user).await;
+        let page = c.page(&format!("/customers/{own}")).await;
+        assert_eq!(page.contains(&email), visible, "{user}");
+        if !visible {
+            assert!(page.contains("b***@example.com"), "{user}");
+        }
+    }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn overrides_from_the_form_are_csrf_protected_and_audited() {
+    let s = Server::start().await;
+    let id = customer_id(3);
+    let mia = s.login("mia").await;
+    let csrf = mia.csrf().await;
+    let path = format!("/customers/{id}/override");
+
+    // Without a token, or with another one: 403 and nothing changes.
+    assert_eq!(
+        mia.post(&path, &[("tier", "A"), ("reason", "no token")])
+            .await
+            .status(),
+        403
+    );
+    let wrong = "f".repeat(64);
+    assert_eq!(
+        mia.post(
+            &path,
+            &[("csrf", wrong.as_str()), ("tier", "A"), ("reason", "wrong")]
+        )
+        .await
+        .status(),
+        403
+    );
+    // Another session's token is not this session's.
+    let admin = s.login("admin").await;
+    let admin_csrf = admin.csrf().await;
+    assert_ne!(admin_csrf, csrf);
+    assert_eq!(
+        mia.post(
+            &path,
+            &[
+                ("csrf", admin_csrf.as_str()),
+                ("tier", "A"),
+                ("reason", "x")
+            ]
+        )
+        .await
+        .status(),
+        403
+    );
+    let today = common::day(2025, 7, 1);
+    assert_eq!(
+        s.store.active_override(&id, today).await.expect("store"),
+        None
+    );
+
+    // Validation: a reason is required.
+    let r = mia
+        .post(
+            &path,
+            &[("csrf", csrf.as_str()), ("tier", "A"), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let loc = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(loc.ends_with("err=reason"), "{loc}");
+    assert!(mia.page(&loc).await.contains("A reason is required."));
+
+    let r = mia
+        .post(
+            &path,
+            &[
+                ("csrf", csrf.as_str()),
+                ("tier", "A"),
+                ("reason", "strategic hospital account"),
+                ("until", "2099-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = mia.page(&format!("/customers/{id}?done=saved")).await;
+    assert!(page.contains("Override saved."));
+    assert!(page.contains("id=\"override-now\""));
+    assert!(page.contains("strategic hospital account"));
+    assert!(page.contains("id=\"cust-tier\">A<"));
+    let ov = s
+        .store
+        .active_override(&id, today)
+        .await
+        .expect("store")
+        .expect("override");
+    assert_eq!((ov.tier.as_str(), ov.author.as_str()), ("A", "mia"));
+    let log = s.store.audit_log(20).await.expect("audit");
+    assert!(
+        log.iter()
+            .any(|e| e.subject.contains(&id) || e.detail.to_string().contains(&id))
+    );
+
+    // Analysts may not override.
+    let ana = s.login("ana").await;
+    let ana_csrf = ana.csrf().await;
+    assert_eq!(
+        ana.post(
+            &format!("/customers/{id}/override/clear"),
+            &[("csrf", ana_csrf.as_str())]
+        )
+        .await
+        .status(),
+        403
+    );
+    let r = mia
+        .post(
+            &format!("/customers/{id}/override/clear"),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        s.store.active_override(&id, today).await.expect("store"),
+        None
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn login_is_rate_limited_per_user() {
+    let s = Server::start().await;
+    let mut c = Client::new(&s.base);
+    for _ in 0..5 {
+        let r = c.login("ana", "wrong password").await;
+        assert_eq!(r.status(), 401);
+        assert!(
+            r.text()
+                .await
+                .unwrap_or_default()
+                .contains("Wrong user name or password.")
+        );
+    }
+    // Now even the right password is refused without being checked.
+    let r = c.login("ana", PASSWORD).await;
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().get("retry-after").is_some());
+    assert!(c.session.is_none());
+    // Other users are not locked out by it.
+    let mut d = Client::new(&s.base);
+    assert_eq!(d.login("mia", PASSWORD).await.status(), 303);
+    // A login form posted without its cookie token is refused.
+    let r = reqwest::Client::new()
+        .post(s.url("/login"))
+        .form(&[("user", "mia"), ("password", PASSWORD), ("token", "abc")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 403);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn exports_are_excel_ready_and_audited() {
+    let s = Server::start().await;
+    let c = s.login("ana").await;
+    let r = c.get("/export/customers.csv?tier=A").await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("attachment") && v.contains(".csv"))
+    );
+    let bytes = r.bytes().await.expect("body");
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 BOM");
+    let text = String::from_utf8_lossy(&bytes[3..]).to_string();
+    assert!(text.starts_with("customer_id,name,tier,"));
+    assert!(text.contains("\r\n"));
+    let rows: Vec<&str> = text.lines().skip(1).filter(|l| !l.is_empty()).collect();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|l| l.split(',').nth(2) == Some("A")));
+    assert!(text.contains("客户"), "Chinese names survive");
+
+    let r = c.get("/export/customers.xlsx").await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.expect("body");
+    assert!(bytes.starts_with(b"PK"), "an XLSX is a zip");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("zip");
+    assert!(zip.by_name("xl/worksheets/sheet1.xml").is_ok());
+
+    let log = s.store.audit_log(10).await.expect("audit");
+    let exports: Vec<_> = log
+        .iter()
+        .filter(|e| e.action == "export_customers" && e.actor == "ana")
+        .collect();
+    assert_eq!(exports.len(), 2);
+    assert!(
+        exports
+            .iter()
+            .any(|e| e.detail["format"] == "xlsx" && e.detail["rows"] == common::CUSTOMERS as u64)
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn roles_limit_pages() {
+    let s = Server::start().await;
+    let ana = s.login("ana").await;
+    assert_eq!(ana.get("/runs").await.status(), 200);
+    assert_eq!(ana.get("/settings").await.status(), 403);
+    assert!(!ana.page("/").await.contains("href=\"/settings\""));
+    let mia = s.login("mia").await;
+    assert_eq!(mia.get("/runs").await.status(), 403);
+    assert_eq!(mia.get("/runs/1/config").await.status(), 403);
+    let admin = s.login("admin").await;
+    let csrf = admin.csrf().await;
+    let r = admin
+        .post(
+            "/settings/users",
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", "rob"),
+                ("role", "sales"),
+                ("owner_id", "rep03"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let rob = s.store.user("rob").await.expect("store").expect("rob");
+    assert_eq!(rob.owner_id.as_deref(), Some("rep03"));
+    let rob_client = s.login("rob").await;
+    let list = rob_client.page("/customers").await;
+    assert!(list.contains(">rep03<") && !list.contains(">rep01<"));
+    // Non-admins cannot add users.
+    let mia_csrf = mia.csrf().await;
+    let r = mia
+        .post(
+            "/settings/users",
+            &[
+                ("csrf", mia_csrf.as_str()),
+                ("name", "eve"),
+                ("role", "admin"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    assert!(s.store.user("eve").await.expect("store").is_none());
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn api_customers_runs_and_overrides() {
+    let s = Server::start().await;
+    let http = reqwest::Client::new();
+    // No token, or a wrong one: 401 with a JSON error.
+    let r = http
+        .get(s.url("/api/v1/customers"))
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 401);
+    assert!(r.headers().get("www-authenticate").is_some());
+    let body: Value = r.json().await.expect("json");
+    assert!(body["error"].is_string());
+    let r = http
+        .get(s.url("/api/v1/customers"))
+        .bearer_auth("nope")
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 401);
+
+    let ana = s.token("ana").await;
+    let page: Value = http
+        .get(s.url("/api/v1/customers?tier=A&page=1&per_page=5"))
+        .bearer_auth(&ana)
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["page"], 1);
+    assert_eq!(page["per_page"], 5);
+    let total = page["total"].as_u64().unwrap_or(0);
+    assert!(total > 0);
+    let list = page["customers"].as_array().cloned().unwrap_or_default();
+    assert_eq!(list.len() as u64, total.min(5));
+    assert!(list.iter().all(|c| c["tier"] == "A"));
+    let scores: Vec<f64> = list.iter().filter_map(|c| c["score"].as_f64()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "by score");
+    let r = http
+        .get(s.url("/api/v1/customers?sort=rank"))
+        .bearer_auth(&ana)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 400);
+
+    // One customer: exactly what `customer show --format json` prints.
+    let id = customer_id(0);
+    let text = http
+        .get(s.url(&format!("/api/v1/customers/{id}")))
+        .bearer_auth(&ana)
+        .send()
+        .await
+        .expect("api")
+        .text()
+        .await
+        .expect("body");
+    let got: Value = serde_json::from_str(&text).expect("json");
+    let run = s.store.latest_run().await.expect("store").expect("run");
+    let today = custval_web_today();
+    let want = custval_app::customer_view(&s.store, &run, &id, today)
+        .await
+        .expect("view")
+        .expect("shown");
+    // Byte for byte (parsed floats could differ in the last bit).
+    assert_eq!(text, serde_json::to_string(&want).expect("json"));
+    for key in [
+        "score",
+        "tier",
+        "class",
+        "contributions",
+        "actions",
+        "indicators",
+        "tier_history",
+    ] {
+        assert!(got.get(key).is_some(), "{key}");
+    }
+    let r = http
+        .get(s.url("/api/v1/customers/NOPE"))
+        .bearer_auth(&ana)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 404);
+
+    let runs: Value = http
+        .get(s.url("/api/v1/runs"))
+        .bearer_auth(&ana)
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    let runs = runs.as_array().cloned().unwrap_or_default();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0]["as_of"], "2025-06-30");
+    assert_eq!(runs[0]["customers"], common::CUSTOMERS as u64);
+    let one: Value = http
+        .get(s.url("/api/v1/runs/1"))
+        .bearer_auth(&ana)
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(one["as_of"], "2025-03-31");
+
+    // Overrides: the analyst may not; the manager may, and DELETE clears it.
+    let url = s.url(&format!("/api/v1/customers/{id}/override"));
+    let body = serde_json::json!({"tier": "b", "reason": "contract ends", "until": "2099-01-31"});
+    let r = http
+        .post(&url)
+        .bearer_auth(&ana)
+        .json(&body)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 403);
+    let mia = s.token("mia").await;
+    let r = http
+        .get(s.url("/api/v1/runs"))
+        .bearer_auth(&mia)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 403, "managers do not read runs");
+    let bad = serde_json::json!({"tier": "Z", "reason": "x"});
+    let r = http
+        .post(&url)
+        .bearer_auth(&mia)
+        .json(&bad)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 400);
+    let out: Value = http
+        .post(&url)
+        .bearer_auth(&mia)
+        .json(&body)
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(out["tier"], "B");
+    assert_eq!(out["author"], "mia");
+    assert_eq!(out["until"], "2099-01-31");
+    let shown: Value = http
+        .get(s.url(&format!("/api/v1/customers/{id}")))
+        .bearer_auth(&mia)
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(shown["tier"], "B");
+    assert_eq!(shown["override"]["reason"], "contract ends");
+    let out: Value = http
+        .delete(&url)
+        .bearer_auth(&mia)
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(out["cleared"], true);
+    s.stop().await;
+}
+
+/// Today as the server computes it.
+fn custval_web_today() -> custval_model::Day {
+    use chrono::Datelike;
+    let d = chrono::Utc::now().date_naive();
+    custval_model::date::days_from_ymd(d.year(), d.month(), d.day()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn openapi_document_describes_the_api() {
+    let s = Server::start().await;
+    let r = reqwest::get(s.url("/api/v1/openapi.json"))
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 200);
+    let doc: Value = r.json().await.expect("json");
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+    for p in [
+        "/api/v1/customers",
+        "/api/v1/customers/{id}",
+        "/api/v1/customers/{id}/override",
+        "/api/v1/runs",
+        "/api/v1/runs/{id}",
+    ] {
+        assert!(paths.contains_key(p), "{p}");
+    }
+    assert!(paths["/api/v1/customers/{id}/override"]["post"].is_object());
+    assert!(paths["/api/v1/customers/{id}/override"]["delete"].is_object());
+    let params = paths["/api/v1/customers"]["get"]["parameters"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for name in ["tier", "page", "per_page", "search"] {
+        assert!(params.iter().any(|p| p["name"] == name), "{name}");
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    // Every $ref points at a schema that exists.
+    let text = doc.to_string();
+    let schemas = doc["components"]["schemas"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = &part[..part.find('"').unwrap_or(0)];
+        assert!(schemas.contains_key(name), "dangling $ref {name}");
+    }
+    let _ = OWNERS;
+    s.stop().await;
+}
