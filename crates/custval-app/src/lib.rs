@@ -10,6 +10,7 @@
 //! arguments, prints or touches HTTP. Errors are typed ([`AppError`]); the binaries flatten
 //! them.
 
+pub mod dynamics;
 pub mod explain;
 pub mod report_data;
 
@@ -49,6 +50,10 @@ pub enum AppError {
     NoRuns,
     #[error("customer {customer:?} is not in run {run}")]
     NotInRun { run: RunId, customer: String },
+    #[error("{0}")]
+    Dynamics(String),
+    #[error("delivering alerts to {url}: {message}")]
+    Webhook { url: String, message: String },
 }
 
 /// The engine's summary stored with a run.
@@ -93,6 +98,12 @@ pub struct RunOut {
     pub classes: BTreeMap<String, BTreeMap<String, u64>>,
     pub seconds: f64,
     pub notes: Vec<String>,
+    /// The run compared with for hysteresis and alerts.
+    pub previous_run: Option<RunId>,
+    /// Alerts raised against the previous run, by severity.
+    pub alerts: BTreeMap<String, u64>,
+    /// Computed tier changes hysteresis held back.
+    pub tier_changes_held_back: u64,
 }
 
 /// Evaluates the store's data as of `as_of` with `plan` (whose source text `config` is
@@ -104,15 +115,39 @@ pub async fn evaluate_one<S: Store>(
     plan: &Plan,
 ) -> Result<RunOut, AppError> {
     let start = Instant::now();
+    let previous = match store.previous_run(as_of).await? {
+        Some(p) => Some((p.id, store.snapshot(p.id).await?)),
+        None => None,
+    };
+    let tiers = previous
+        .as_ref()
+        .map(|(_, rows)| dynamics::previous_tiers(rows));
     let data = store.load_dataset(as_of).await?;
-    let eval = custval_eval::evaluate(&data, as_of, plan)?;
+    let eval = custval_eval::engine::evaluate_with(&data, as_of, plan, tiers.as_ref())?;
     drop(data);
+    drop(tiers);
+    let alerts = match &previous {
+        Some((id, rows)) => {
+            let raised = dynamics::run_alerts(&plan.alerts, &eval.results, rows)?;
+            dynamics::new_since(store, *id, raised).await?
+        }
+        None => Vec::new(),
+    };
+    let mut by_severity = BTreeMap::new();
+    for a in &alerts {
+        *by_severity.entry(a.severity.clone()).or_insert(0) += 1;
+    }
+    let held_back = eval
+        .summary
+        .hysteresis
+        .as_ref()
+        .map_or(0, |h| h.suppressed());
     let meta =
         serde_json::to_string(&eval.summary).map_err(|e| AppError::Encode { run: 0, source: e })?;
     let seconds = start.elapsed().as_secs_f64();
     tracing::debug!(seconds, bytes = meta.len(), "evaluated");
     let run = store
-        .create_run(as_of, config, &meta, seconds, &eval.results, &[])
+        .create_run(as_of, config, &meta, seconds, &eval.results, &alerts)
         .await?;
     let mut tiers: BTreeMap<String, u64> = ["A", "B", "C"]
         .into_iter()
@@ -135,5 +170,8 @@ pub async fn evaluate_one<S: Store>(
         classes,
         seconds: start.elapsed().as_secs_f64(),
         notes: eval.summary.notes,
+        previous_run: previous.map(|(id, _)| id),
+        alerts: by_severity,
+        tier_changes_held_back: held_back,
     })
 }

@@ -78,6 +78,14 @@ enum Command {
     Customer(commands::workspace::CustomerCommand),
     /// Write a run's report: self-contained HTML with charts, or an Excel workbook.
     Report(commands::workspace::ReportArgs),
+    /// Tier migration matrix between two runs (counts and value share).
+    Migrations(commands::dynamics::MigrationsArgs),
+    /// Alerts a run raised against the previous run; acknowledge or deliver them.
+    Alerts(commands::dynamics::AlertsArgs),
+    /// Override a customer's tier with a reason (audited), or clear the override.
+    Override(commands::dynamics::OverrideArgs),
+    /// How well the score, RFM and CLV at a date ranked the value realized afterwards.
+    Backtest(commands::dynamics::BacktestArgs),
 }
 
 /// What every command gets besides its own arguments.
@@ -130,6 +138,10 @@ fn main() -> ExitCode {
         Command::Customers(c) => commands::workspace::customers(c, &g),
         Command::Customer(c) => commands::workspace::customer(c, &g),
         Command::Report(a) => commands::workspace::report(a, &g),
+        Command::Migrations(a) => commands::dynamics::migrations(a, &g),
+        Command::Alerts(a) => commands::dynamics::alerts(a, &g),
+        Command::Override(a) => commands::dynamics::override_tier(a, &g),
+        Command::Backtest(a) => commands::dynamics::backtest(a, &g),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,98 +4,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use common::ws::Ws;
 use common::{custval, data, fails, json, ok};
 use serde_json::Value;
-
-struct Ws {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-    db: String,
-}
-
-impl Ws {
-    /// A workspace with a generated company of `n` customers imported (all seven tables).
-    fn generated(n: u32, months: u32) -> Ws {
-        let dir = tempfile::tempdir().expect("tmp");
-        let root = dir.path().to_path_buf();
-        let db = root.join("custval.db").display().to_string();
-        ok(&custval()
-            .args([
-                "generate",
-                "--customers",
-                &n.to_string(),
-                "--months",
-                &months.to_string(),
-                "--seed",
-                "3",
-            ])
-            .args(["--output", &root.join("data").display().to_string()])
-            .output()
-            .expect("run"));
-        let ws = Ws {
-            _dir: dir,
-            root,
-            db,
-        };
-        ok(&ws.cmd(&["init"]).output().expect("run"));
-        for t in [
-            "customers",
-            "transactions",
-            "costs",
-            "interactions",
-            "surveys",
-            "contracts",
-            "payments",
-        ] {
-            let file = ws.root.join("data").join(format!("{t}.csv"));
-            let j = json(
-                &ws.cmd(&["import", t, &file.display().to_string(), "--format", "json"])
-                    .output()
-                    .expect("run"),
-            );
-            assert_eq!(j["rejected"], 0, "{t}: {j}");
-            assert!(j["accepted"].as_u64().unwrap_or(0) > 0, "{t}: {j}");
-        }
-        ws
-    }
-
-    fn empty() -> Ws {
-        let dir = tempfile::tempdir().expect("tmp");
-        let root = dir.path().to_path_buf();
-        let db = root.join("custval.db").display().to_string();
-        let ws = Ws {
-            _dir: dir,
-            root,
-            db,
-        };
-        ok(&ws.cmd(&["init"]).output().expect("run"));
-        ws
-    }
-
-    fn cmd(&self, args: &[&str]) -> assert_cmd::Command {
-        let mut c = custval();
-        c.current_dir(&self.root)
-            .args(["--db", &self.db])
-            .args(args);
-        c
-    }
-
-    fn run_json(&self, args: &[&str]) -> Value {
-        json(&self.cmd(args).output().expect("run"))
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.root.join(name).display().to_string()
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        let p = self.root.join(name);
-        std::fs::write(&p, text).expect("write");
-        p.display().to_string()
-    }
-}
 
 #[test]
 fn the_whole_journey_on_generated_data() {

@@ -76,7 +76,7 @@ pub use load::{DEFAULT_TOML, default_config, parse};
 pub use schema::{
     Action, Budget, BudgetBasis, Classes, ClvModel, Config, Dimension, DimensionWeights, Direction,
     Evaluation, Indicator, Lifecycle, Margin, MissingRule, Normalization, Objective, Playbook,
-    Subjective, TierMethod, Tiers, TimeUnit, WeightMethod, Weights,
+    Subjective, TierMethod, Tiers, TimeUnit, Webhook, WeightMethod, Weights,
 };
 pub use validate::{
     AhpWeights, CompiledAction, CompiledIndicator, ResolvedWeights, Validated,

@@ -31,6 +31,9 @@ fn empty_config() -> Config {
         budget: Default::default(),
         playbooks: Vec::new(),
         actions: Vec::new(),
+        hysteresis: Default::default(),
+        alerts: Default::default(),
+        webhook: Default::default(),
     }
 }
 

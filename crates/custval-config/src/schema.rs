@@ -49,6 +49,34 @@ pub struct Config {
     /// `[[action]]` blocks: per-customer recommended actions.
     #[serde(rename = "action", default)]
     pub actions: Vec<Action>,
+    /// `[hysteresis]`: when a customer's tier may change between runs.
+    #[serde(default)]
+    pub hysteresis: custval_dynamics::HysteresisConfig,
+    /// `[alerts.<rule>]`: the alert rules a run applies against the previous run.
+    #[serde(default)]
+    pub alerts: custval_dynamics::AlertConfig,
+    /// `[webhook]`: where `custval alerts --deliver` posts a run's alerts.
+    #[serde(default)]
+    pub webhook: Webhook,
+}
+
+/// `[webhook]`: an HTTP endpoint that receives a run's alerts as one JSON POST.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Webhook {
+    /// `http://` or `https://` URL; empty for none.
+    pub url: String,
+    /// Lowest severity sent: `info`, `warning` (the default) or `critical`.
+    pub min_severity: Option<String>,
+}
+
+impl Default for Webhook {
+    fn default() -> Webhook {
+        Webhook {
+            url: String::new(),
+            min_severity: Some("warning".to_string()),
+        }
+    }
 }
 
 /// Declares a snake_case enum with `as_str`, `ALL` and `Display`.

@@ -409,9 +409,17 @@ fn p_alive_low(
 ) -> Option<Draft> {
     let c = known_opt(cur.p_alive)?;
     let p = prev.and_then(|p| known_opt(p.p_alive));
-    let below = rule.threshold.filter(|&t| c < t);
+    // A change, not a state: both tests need the previous run's P(alive) at or above the
+    // threshold, so a customer who lapsed long ago does not alert again every run.
+    let healthy_before = |p: f64| rule.threshold.is_none_or(|t| p >= t);
+    let below = match p {
+        Some(p) if healthy_before(p) => rule.threshold.filter(|&t| c < t),
+        _ => None,
+    };
     let drop = match (p, rule.max_relative_drop) {
-        (Some(p), Some(max)) if p > 0.0 && (p - c) / p > max => Some(((p - c) / p, max)),
+        (Some(p), Some(max)) if p > 0.0 && healthy_before(p) && (p - c) / p > max => {
+            Some(((p - c) / p, max))
+        }
         _ => None,
     };
     if below.is_none() && drop.is_none() {
@@ -784,16 +792,34 @@ mod tests {
             a.explain_en
         );
         assert!(!a.explain_en.contains("threshold"));
-        // Below the threshold without history still alerts.
+        // Falling below the threshold alerts; being below it (no history, or already below
+        // at the previous run) does not: an alert is a change.
         let low = CustomerFacts {
             p_alive: Some(0.4),
             ..facts("p", "B")
         };
-        let a = alerts_for_customer(&cfg, &ctx(), &low, None);
+        let was_ok = CustomerFacts {
+            p_alive: Some(0.55),
+            ..facts("p", "B")
+        };
+        let a = alerts_for_customer(&cfg, &ctx(), &low, Some(&was_ok));
         assert!(
             only(&a, AlertRule::PAliveLow)
                 .explain_zh
                 .contains("低于阈值 0.50")
+        );
+        assert!(alerts_for_customer(&cfg, &ctx(), &low, None).is_empty());
+        let lapsed = CustomerFacts {
+            p_alive: Some(0.3),
+            ..facts("p", "B")
+        };
+        let gone = CustomerFacts {
+            p_alive: Some(0.01),
+            ..facts("p", "B")
+        };
+        assert!(
+            alerts_for_customer(&cfg, &ctx(), &gone, Some(&lapsed)).is_empty(),
+            "regression_p_alive_alert_repeats_for_lapsed_customers"
         );
         // A 20% fall to 0.72 is within the allowed 30%.
         let fine = CustomerFacts {
@@ -966,6 +992,7 @@ mod tests {
             },
             CustomerFacts {
                 spend_12m: Some(100.0),
+                p_alive: Some(0.8),
                 ..facts("a", "B")
             },
         ];
@@ -1026,7 +1053,11 @@ mod tests {
             p_alive: Some(0.1),
             ..facts("z", "C")
         };
-        let a = alerts_for_customer(&AlertConfig::default(), &ctx(), &cur, None);
+        let before = CustomerFacts {
+            p_alive: Some(0.7),
+            ..facts("z", "C")
+        };
+        let a = alerts_for_customer(&AlertConfig::default(), &ctx(), &cur, Some(&before));
         let json = serde_json::to_value(&a[0]).unwrap();
         assert_eq!(json["rule"], "p_alive_low");
         assert_eq!(json["severity"], "warning");

@@ -203,6 +203,9 @@ pub struct Detail {
     /// Points of the total score per indicator (dimension points × dimension weight).
     pub points: Vec<f64>,
     pub tier_rule: AbcRule,
+    /// Why the tier differs from the computed one, or changed despite hysteresis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hysteresis: Option<custval_dynamics::TierDecision>,
     pub value_rule: ValueRule,
     pub potential_rule: TierRule,
     pub lifecycle_rule: LifecycleRule,
@@ -255,12 +258,15 @@ pub struct Budget {
 pub struct Classified {
     pub tier: Vec<String>,
     pub tier_rule: Vec<AbcRule>,
+    pub hysteresis: crate::hysteresis::Applied,
     pub value: Vec<Assigned<ValueClass, ValueRule>>,
     pub potential: Vec<Assigned<PotentialTier, TierRule>>,
     pub lifecycle: Vec<Assigned<LifecycleStage, LifecycleRule>>,
     pub profit_loyalty: Vec<Assigned<ProfitLoyaltyClass, ProfitLoyaltyRule>>,
     pub cluster: Vec<Option<u32>>,
     pub rfm: Vec<Option<String>>,
+    /// R + F + M scores (3–15), NaN for customers without purchases.
+    pub rfm_sum: Vec<f64>,
     pub summary: ClassSummary,
     pub budget: Option<Budget>,
 }
@@ -294,6 +300,7 @@ fn ce(e: custval_classify::ClassifyError) -> EvalError {
 pub struct PreClasses {
     pub lifecycle: Vec<Assigned<LifecycleStage, LifecycleRule>>,
     pub rfm: Vec<Option<String>>,
+    pub rfm_sum: Vec<f64>,
     pub rfm_thresholds: Option<serde_json::Value>,
     pub rfm_grid: [[u64; 5]; 5],
     pub rfm_grid_monetary: [[f64; 5]; 5],
@@ -327,6 +334,7 @@ pub fn pre_classes(table: &FeatureTable, plan: &Plan) -> Result<PreClasses, Eval
         custval_classify::classify_lifecycle(&lc_inputs, &plan.classes.lifecycle).map_err(ce)?;
     // RFM segments for buyers, from the same purchase days.
     let mut rfm = vec![None; n];
+    let mut rfm_sum = vec![f64::NAN; n];
     let rv: Vec<custval_segment::rfm::RfmValues> = buyers
         .iter()
         .map(|&c| custval_segment::rfm::RfmValues {
@@ -341,6 +349,7 @@ pub fn pre_classes(table: &FeatureTable, plan: &Plan) -> Result<PreClasses, Eval
             let mut sums = [[0.0; 5]; 5];
             for (k, &c) in buyers.iter().enumerate() {
                 rfm[c] = Some(rules.name(&sc[k], 5).to_string());
+                rfm_sum[c] = f64::from(sc[k].r_score + sc[k].f_score + sc[k].m_score);
                 let (r, fr) = (
                     usize::from(sc[k].r_score.clamp(1, 5)) - 1,
                     usize::from(sc[k].f_score.clamp(1, 5)) - 1,
@@ -361,6 +370,7 @@ pub fn pre_classes(table: &FeatureTable, plan: &Plan) -> Result<PreClasses, Eval
     Ok(PreClasses {
         lifecycle,
         rfm,
+        rfm_sum,
         rfm_thresholds,
         rfm_grid,
         rfm_grid_monetary,
@@ -377,11 +387,13 @@ pub fn classify(
     scores: &Scores,
     plan: &Plan,
     pre: PreClasses,
+    previous: Option<&crate::hysteresis::PreviousTiers>,
     notes: &mut Vec<String>,
 ) -> Result<Classified, EvalError> {
     let PreClasses {
         lifecycle,
         rfm,
+        rfm_sum,
         rfm_thresholds,
         rfm_grid,
         rfm_grid_monetary,
@@ -433,6 +445,9 @@ pub fn classify(
         }
         Err(e) => notes.push(format!("tiers: every customer is C ({e})")),
     }
+    let ids: Vec<&str> = data.customers.iter().map(|c| c.id.as_str()).collect();
+    let hysteresis =
+        crate::hysteresis::apply(&plan.hysteresis, &ids, &values, &mut tier, previous)?;
     summary.tier_basis = tp.basis.clone();
     summary.tier_cuts = cuts.to_vec();
     summary.tiers_by_count = tp.by_count;
@@ -539,12 +554,14 @@ pub fn classify(
     let mut classified = Classified {
         tier,
         tier_rule,
+        hysteresis,
         value,
         potential,
         lifecycle,
         profit_loyalty,
         cluster,
         rfm,
+        rfm_sum,
         summary,
         budget: None,
     };
@@ -795,6 +812,7 @@ pub fn results(
                 norm: norm_row.iter().map(|v| opt(*v).map(round6)).collect(),
                 points: pts,
                 tier_rule: cl.tier_rule[c],
+                hysteresis: cl.hysteresis.decisions[c].clone(),
                 value_rule: cl.value[c].rule,
                 potential_rule: cl.potential[c].rule,
                 lifecycle_rule: cl.lifecycle[c].rule,
@@ -821,8 +839,8 @@ pub fn results(
                 spend_12m: opt(table.columns[0][c]),
                 clv: table.get("clv_12m").and_then(|v| opt(v[c])),
                 p_alive: table.get("p_alive").and_then(|v| opt(v[c])),
-                raw_tier: None,
-                tier_streak: 0,
+                raw_tier: cl.hysteresis.raw[c].clone(),
+                tier_streak: cl.hysteresis.streak[c],
                 signals: Signals {
                     spend_prev_12m: sig(0),
                     orders_12m: sig(1),

@@ -63,12 +63,17 @@ pub struct RunSummary {
     pub classes: crate::classes::ClassSummary,
     pub budget: Option<crate::classes::Budget>,
     pub notes: Vec<String>,
+    /// What tier hysteresis held back against the previous run (`None`: no previous run).
+    #[serde(default)]
+    pub hysteresis: Option<custval_dynamics::HysteresisSummary>,
 }
 
 /// The result of [`evaluate`].
 pub struct Evaluation {
     pub summary: RunSummary,
     pub results: Vec<CustomerResult>,
+    /// R + F + M score per result (NaN without purchases): a ranking backtests compare with.
+    pub rfm_score: Vec<f64>,
 }
 
 /// Objective weights from normalized columns (excluded values count as 0 for the weights).
@@ -153,8 +158,19 @@ fn dimension_weights(
     })
 }
 
-/// Runs one evaluation of `data` as of `as_of`.
+/// Runs one evaluation of `data` as of `as_of`, with no previous run (no hysteresis).
 pub fn evaluate(data: &Dataset, as_of: Day, plan: &Plan) -> Result<Evaluation, EvalError> {
+    evaluate_with(data, as_of, plan, None)
+}
+
+/// Runs one evaluation of `data` as of `as_of`; `previous` holds the previous run's tiers
+/// and streaks, which hysteresis compares with.
+pub fn evaluate_with(
+    data: &Dataset,
+    as_of: Day,
+    plan: &Plan,
+    previous: Option<&crate::hysteresis::PreviousTiers>,
+) -> Result<Evaluation, EvalError> {
     let n = data.customers.len();
     if n == 0 {
         return Err(EvalError::NoCustomers);
@@ -299,6 +315,7 @@ pub fn evaluate(data: &Dataset, as_of: Day, plan: &Plan) -> Result<Evaluation, E
         &scores,
         plan,
         pre,
+        previous,
         &mut notes,
     )?;
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "classes");
@@ -313,7 +330,9 @@ pub fn evaluate(data: &Dataset, as_of: Day, plan: &Plan) -> Result<Evaluation, E
         plan,
     );
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "results");
+    let hysteresis = classified.hysteresis.summary.clone();
     let summary = RunSummary {
+        hysteresis,
         as_of,
         customers: n as u64,
         indicators: indicators_used,
@@ -325,5 +344,9 @@ pub fn evaluate(data: &Dataset, as_of: Day, plan: &Plan) -> Result<Evaluation, E
         budget: classified.budget,
         notes,
     };
-    Ok(Evaluation { summary, results })
+    Ok(Evaluation {
+        summary,
+        results,
+        rfm_score: classified.rfm_sum,
+    })
 }

@@ -207,6 +207,17 @@ pub fn from_validated(v: &Validated) -> Plan {
             basis: c.budget.basis.as_str().to_string(),
             by: c.budget.by.clone(),
         }),
+        hysteresis: c.hysteresis,
+        alerts: c.alerts.clone(),
+        webhook: (!c.webhook.url.is_empty()).then(|| {
+            (
+                c.webhook.url.clone(),
+                c.webhook
+                    .min_severity
+                    .clone()
+                    .unwrap_or_else(|| "warning".into()),
+            )
+        }),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod clv;
 pub mod engine;
 pub mod features;
 pub mod from_config;
+pub mod hysteresis;
 pub mod plan;
 pub mod scoring;
 

@@ -161,4 +161,10 @@ pub struct Plan {
     pub playbooks: Vec<PlaybookPlan>,
     pub actions: Vec<ActionPlan>,
     pub budget: Option<BudgetPlan>,
+    /// When a tier may change against the previous run (off when there is none).
+    pub hysteresis: custval_dynamics::HysteresisConfig,
+    /// Alert rules, applied by the caller that knows the previous run.
+    pub alerts: custval_dynamics::AlertConfig,
+    /// Where alerts are posted (`None`: no delivery) and the lowest severity posted.
+    pub webhook: Option<(String, String)>,
 }

@@ -3,6 +3,7 @@
 pub mod abc;
 pub mod clv;
 pub mod demo;
+pub mod dynamics;
 pub mod generate;
 pub mod import;
 pub mod rfm;

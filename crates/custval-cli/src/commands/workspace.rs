@@ -262,6 +262,18 @@ fn run_text(r: &RunOut) -> String {
         let v: Vec<String> = lc.iter().map(|(k, n)| format!("{k} {n}")).collect();
         s.push_str(&format!("\n  lifecycle: {}", v.join(", ")));
     }
+    if let Some(p) = r.previous_run {
+        let a: Vec<String> = r.alerts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        s.push_str(&format!(
+            "\n  against run {p}: {} tier changes held back by hysteresis; alerts: {}",
+            r.tier_changes_held_back,
+            if a.is_empty() {
+                "none".to_string()
+            } else {
+                a.join(", ")
+            }
+        ));
+    }
     for n in &r.notes {
         s.push_str(&format!("\n  note: {n}"));
     }

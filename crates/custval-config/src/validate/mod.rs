@@ -181,6 +181,7 @@ pub(crate) fn validate_with(
     let current = c.weights(&config, Dimension::Current);
     let potential = c.weights(&config, Dimension::Potential);
     c.budget(&config);
+    c.dynamics(&config);
     c.playbooks(&config);
     let actions = c.actions(&config, &scope);
     if let Some(first) = c.first_error() {
@@ -717,6 +718,33 @@ impl Checker<'_, '_> {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
+            );
+        }
+    }
+
+    fn dynamics(&mut self, config: &Config) {
+        if let Err(e) = config.hysteresis.validate() {
+            self.error(ErrorKind::Range, "hysteresis", e.to_string());
+        }
+        if let Err(e) = config.alerts.validate() {
+            self.error(ErrorKind::Range, "alerts", e.to_string());
+        }
+        let w = &config.webhook;
+        let http = w.url.starts_with("http://") || w.url.starts_with("https://");
+        if !(w.url.is_empty() || http) {
+            self.error(
+                ErrorKind::Range,
+                "webhook.url",
+                format!("`{}` is not an http:// or https:// URL", w.url),
+            );
+        }
+        if let Some(s) = &w.min_severity
+            && !matches!(s.as_str(), "info" | "warning" | "critical")
+        {
+            self.error(
+                ErrorKind::Name,
+                "webhook.min_severity",
+                format!("`{s}` is not a severity (info, warning or critical)"),
             );
         }
     }

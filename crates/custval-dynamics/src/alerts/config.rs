@@ -20,7 +20,8 @@ impl Default for KeyAccountDroppedRule {
     }
 }
 
-/// P(alive) below a threshold, or down by more than a fraction since the previous run.
+/// P(alive) fell below a threshold, or by more than a fraction, since the previous run; both
+/// need the previous P(alive) at or above the threshold (an alert is a change, not a state).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PAliveLowRule {

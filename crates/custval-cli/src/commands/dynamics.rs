@@ -1,0 +1,381 @@
+//! Dynamic management on the command line: `migrations`, `alerts`, `override`, `backtest`.
+//!
+//! The work is `custval_app::dynamics`' (shared with the web server); this module parses the
+//! arguments, audits what users change, and renders tables or the contract's JSON.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use custval_model::{Day, RunId};
+use custval_store::{AlertQuery, Store};
+
+use crate::Globals;
+use crate::commands::workspace::{block_on, load_plan, open, parse_day, pick_run, today};
+use crate::output::{self, ReportFormat, num, pct, text_table};
+
+// ---------------------------------------------------------------------------------------
+// migrations
+
+#[derive(Debug, clap::Args)]
+pub struct MigrationsArgs {
+    /// The earlier run.
+    #[arg(long, value_name = "RUN")]
+    pub from: RunId,
+    /// The later run.
+    #[arg(long, value_name = "RUN")]
+    pub to: RunId,
+    /// List the customers behind one cell instead, e.g. `--cell A,B` (`none` for customers in
+    /// only one of the runs).
+    #[arg(long, value_name = "FROM,TO")]
+    pub cell: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+}
+
+pub fn migrations(a: MigrationsArgs, g: &Globals) -> Result<()> {
+    if let Some(cell) = &a.cell {
+        let Some((f, t)) = cell.split_once(',') else {
+            bail!("--cell {cell:?}: expected FROM,TO, e.g. A,B");
+        };
+        let ids = block_on(async {
+            let store = open(g, false).await?;
+            anyhow::Ok(
+                custval_app::dynamics::migration_cell(&store, a.from, a.to, f.trim(), t.trim())
+                    .await?,
+            )
+        })??;
+        return match a.format {
+            ReportFormat::Json => output::print_json(&ids),
+            ReportFormat::Table => output::print_text(&ids.join("\n")),
+        };
+    }
+    let m = block_on(async {
+        let store = open(g, false).await?;
+        anyhow::Ok(custval_app::dynamics::migrations(&store, a.from, a.to).await?)
+    })??;
+    match a.format {
+        ReportFormat::Json => output::print_json(&m),
+        ReportFormat::Table => {
+            let mut head = vec![format!("run {} \\ run {}", m.from, m.to)];
+            head.extend(m.labels.iter().cloned());
+            let heads: Vec<&str> = head.iter().map(String::as_str).collect();
+            let rows = m.labels.iter().enumerate().map(|(i, l)| {
+                let mut row = vec![l.clone()];
+                for j in 0..m.labels.len() {
+                    row.push(format!(
+                        "{} ({})",
+                        num(m.matrix[i][j] as f64, 0),
+                        pct(m.value_share[i][j])
+                    ));
+                }
+                row
+            });
+            let mut out = format!(
+                "Tier migration from run {} ({}) to run {} ({}): customers (share of 12-month spend)\n",
+                m.from, m.from_as_of, m.to, m.to_as_of
+            );
+            out.push_str(&text_table(&heads, rows));
+            out.push_str(&format!("\n{}\n", m.explain));
+            output::print_text(&out)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// alerts
+
+#[derive(Debug, clap::Args)]
+pub struct AlertsArgs {
+    /// The run (default: the latest).
+    #[arg(long)]
+    pub run: Option<RunId>,
+    /// Only alerts of this rule (e.g. spend_drop, upgrade_candidate).
+    #[arg(long)]
+    pub rule: Option<String>,
+    /// Only alerts of this severity: info, warning or critical.
+    #[arg(long)]
+    pub severity: Option<String>,
+    /// Only open (not acknowledged) alerts.
+    #[arg(long)]
+    pub open: bool,
+    /// Acknowledge an alert by id (audited) instead of listing.
+    #[arg(long, value_name = "ID")]
+    pub ack: Option<i64>,
+    /// Post the run's alerts to the webhook of custval.toml (`[webhook] url`).
+    #[arg(long)]
+    pub deliver: bool,
+    /// The evaluation config (default: custval.toml beside the store), for --deliver.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+}
+
+pub fn alerts(a: AlertsArgs, g: &Globals) -> Result<()> {
+    if let Some(id) = a.ack {
+        let done = block_on(async {
+            let store = open(g, false).await?;
+            anyhow::Ok(store.acknowledge_alert(id, &actor()).await?)
+        })??;
+        if !done {
+            bail!("no alert {id}");
+        }
+        if !g.quiet {
+            eprintln!("alert {id} acknowledged");
+        }
+        return Ok(());
+    }
+    if a.deliver {
+        let (_, plan) = load_plan(a.config.as_deref(), g)?;
+        let Some((url, min)) = plan.webhook.clone() else {
+            bail!("no webhook: set [webhook] url in custval.toml");
+        };
+        let d = block_on(async {
+            let store = open(g, false).await?;
+            let run = pick_run(&store, a.run).await?;
+            anyhow::Ok(custval_app::dynamics::deliver(&store, run.id, &url, &min).await?)
+        })??;
+        return match a.format {
+            ReportFormat::Json => output::print_json(&d),
+            ReportFormat::Table => output::print_text(&format!(
+                "posted {} alerts to {} (HTTP {})",
+                d.sent, d.url, d.status
+            )),
+        };
+    }
+    let list = block_on(async {
+        let store = open(g, false).await?;
+        let q = AlertQuery {
+            run: a.run,
+            rule: a.rule.clone(),
+            severity: a.severity.clone(),
+            status: a.open.then(|| "open".to_string()),
+            ..AlertQuery::default()
+        };
+        anyhow::Ok(custval_app::dynamics::alerts(&store, &q).await?)
+    })??;
+    match a.format {
+        ReportFormat::Json => output::print_json(&list),
+        ReportFormat::Table => {
+            if list.is_empty() {
+                return output::print_text(
+                    "no alerts (a run raises alerts against the previous run)",
+                );
+            }
+            let rows = list.iter().map(|x| {
+                vec![
+                    x.id.to_string(),
+                    x.severity.clone(),
+                    x.customer_id.clone(),
+                    x.rule.clone(),
+                    x.explain.clone(),
+                    x.action.clone(),
+                ]
+            });
+            output::print_text(&text_table(
+                &[
+                    "id",
+                    "severity",
+                    "customer",
+                    "rule",
+                    "what happened",
+                    "suggested action",
+                ],
+                rows,
+            ))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// override
+
+#[derive(Debug, clap::Args)]
+pub struct OverrideArgs {
+    /// The customer id.
+    pub id: String,
+    /// The tier that wins over the computed one.
+    #[arg(long, required_unless_present = "clear")]
+    pub tier: Option<String>,
+    /// Why (kept with the override and in the audit log).
+    #[arg(long, required_unless_present = "clear")]
+    pub reason: Option<String>,
+    /// Last day the override is in force (default: until cleared).
+    #[arg(long, value_parser = parse_day, value_name = "DATE")]
+    pub until: Option<Day>,
+    /// Remove the customer's override instead (audited).
+    #[arg(long, conflicts_with_all = ["tier", "reason", "until"])]
+    pub clear: bool,
+    /// Who is overriding (default: $USER).
+    #[arg(long)]
+    pub author: Option<String>,
+}
+
+/// The local user, for the audit log of command-line changes.
+fn actor() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .map(|u| format!("cli:{u}"))
+        .unwrap_or_else(|_| "cli".to_string())
+}
+
+pub fn override_tier(a: OverrideArgs, g: &Globals) -> Result<()> {
+    let author = a.author.clone().unwrap_or_else(actor);
+    if a.clear {
+        let cleared = block_on(async {
+            let store = open(g, false).await?;
+            anyhow::Ok(store.clear_override(&a.id, &author).await?)
+        })??;
+        if !g.quiet {
+            eprintln!(
+                "{}",
+                if cleared {
+                    format!("override of {} removed", a.id)
+                } else {
+                    format!("{} had no override", a.id)
+                }
+            );
+        }
+        return Ok(());
+    }
+    let (Some(tier), Some(reason)) = (a.tier.as_deref(), a.reason.as_deref()) else {
+        bail!("--tier and --reason are required");
+    };
+    let tier = tier.trim().to_ascii_uppercase();
+    if !custval_app::dynamics::TIERS.contains(&tier.as_str()) {
+        bail!("--tier {tier:?}: expected A, B or C");
+    }
+    if reason.trim().is_empty() {
+        bail!("--reason must say why");
+    }
+    if let Some(u) = a.until
+        && u < today()
+    {
+        bail!("--until {} is in the past", custval_eval::format_day(u));
+    }
+    block_on(async {
+        let store = open(g, false).await?;
+        if store.customer(&a.id).await?.is_none() {
+            bail!("unknown customer {:?}", a.id);
+        }
+        store
+            .set_override(&a.id, &tier, reason.trim(), &author, a.until)
+            .await?;
+        anyhow::Ok(())
+    })??;
+    if !g.quiet {
+        eprintln!(
+            "{} is tier {tier} by {author}{}: {}",
+            a.id,
+            a.until
+                .map(|u| format!(" until {}", custval_eval::format_day(u)))
+                .unwrap_or_default(),
+            reason.trim()
+        );
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// backtest
+
+#[derive(Debug, clap::Args)]
+pub struct BacktestArgs {
+    /// Rank the customers as of this date…
+    #[arg(long, value_parser = parse_day, value_name = "DATE")]
+    pub as_of: Day,
+    /// …and compare with the value they realized in the following days.
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i32).range(1..=3660))]
+    pub horizon: i32,
+    /// Also backtest an external ranking: a CSV with columns customer_id and score (the method
+    /// is named after the file); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub compare: Vec<PathBuf>,
+    /// The evaluation config (default: custval.toml beside the store).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+}
+
+/// Reads `customer_id,score` rows.
+fn read_ranking(path: &PathBuf) -> Result<(String, HashMap<String, f64>)> {
+    let name = path
+        .file_stem()
+        .map_or_else(|| "external".into(), |s| s.to_string_lossy().into_owned());
+    let mut r = csv::Reader::from_path(path).with_context(|| format!("{}", path.display()))?;
+    let headers = r.headers()?.clone();
+    let col = |n: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == n)
+    };
+    let (Some(ci), Some(si)) = (col("customer_id"), col("score")) else {
+        bail!("{}: needs columns customer_id and score", path.display());
+    };
+    let mut out = HashMap::new();
+    for (k, rec) in r.records().enumerate() {
+        let rec = rec.with_context(|| format!("{} line {}", path.display(), k + 2))?;
+        let score: f64 =
+            rec.get(si).unwrap_or("").trim().parse().with_context(|| {
+                format!("{} line {}: score is not a number", path.display(), k + 2)
+            })?;
+        out.insert(rec.get(ci).unwrap_or("").to_string(), score);
+    }
+    Ok((name, out))
+}
+
+fn opt3(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".into(), |v| format!("{v:.3}"))
+}
+
+pub fn backtest(a: BacktestArgs, g: &Globals) -> Result<()> {
+    let (_, plan) = load_plan(a.config.as_deref(), g)?;
+    let extra = a
+        .compare
+        .iter()
+        .map(read_ranking)
+        .collect::<Result<Vec<_>>>()?;
+    let report = block_on(async {
+        let store = open(g, false).await?;
+        anyhow::Ok(
+            custval_app::dynamics::backtest(&store, a.as_of, a.horizon, &plan, &extra).await?,
+        )
+    })??;
+    match a.format {
+        ReportFormat::Json => output::print_json(&report),
+        ReportFormat::Table => {
+            let rows = report.methods.iter().map(|(name, q)| {
+                vec![
+                    name.clone(),
+                    opt3(q.gini),
+                    opt3(q.auc),
+                    opt3(q.spearman),
+                    opt3(q.lift_top_decile),
+                    q.top_share.map_or_else(|| "—".into(), pct),
+                ]
+            });
+            let mut out = format!(
+                "Backtest: ranking as of {} vs net spend in the next {} days ({} customers, {} realized)\n",
+                report.as_of,
+                report.horizon_days,
+                num(report.customers as f64, 0),
+                num(report.realized_total, 2)
+            );
+            out.push_str(&text_table(
+                &[
+                    "method",
+                    "Gini (top 20%)",
+                    "AUC",
+                    "Spearman",
+                    "lift, top decile",
+                    "value in top 20%",
+                ],
+                rows,
+            ));
+            out.push_str(&format!("\n{}\n", report.explain));
+            output::print_text(&out)
+        }
+    }
+}
