@@ -417,3 +417,313 @@ pub async fn backtest<S: Store>(
             .collect(),
     })
 }
+
+/// One run in a list of runs: what it covered, what it raised, and how its CLV model's
+/// predictions held up in its own holdout (calibration over time).
+#[derive(Debug, Clone, Serialize)]
+pub struct RunLine {
+    pub run: RunId,
+    pub as_of: String,
+    pub created_at: String,
+    pub customers: u64,
+    pub seconds: f64,
+    pub tiers: BTreeMap<String, u64>,
+    /// Alerts by severity.
+    pub alerts: BTreeMap<String, u64>,
+    /// Computed tier changes hysteresis held back against the previous run.
+    pub tier_changes_held_back: Option<u64>,
+    /// The CLV model's holdout: predicted vs actual repeat purchases of the customers known at
+    /// the calibration end.
+    pub clv_holdout_days: Option<i32>,
+    pub clv_predicted_purchases: Option<f64>,
+    pub clv_actual_purchases: Option<f64>,
+    pub clv_mae: Option<f64>,
+}
+
+/// Every run, oldest first, with its alerts and CLV calibration.
+pub async fn run_lines<S: Store>(store: &S) -> Result<Vec<RunLine>, AppError> {
+    let mut runs = store.runs().await?;
+    runs.reverse();
+    let mut out = Vec::with_capacity(runs.len());
+    for run in runs {
+        let summary = crate::summary(&run)?;
+        let mut alerts = BTreeMap::new();
+        for a in store
+            .alerts(&AlertQuery {
+                run: Some(run.id),
+                ..AlertQuery::default()
+            })
+            .await?
+        {
+            *alerts.entry(a.severity).or_insert(0) += 1;
+        }
+        let tiers = summary
+            .classes
+            .counts
+            .get("tier")
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.0)).collect())
+            .unwrap_or_default();
+        let cal = summary.clv.calibration.as_ref();
+        out.push(RunLine {
+            run: run.id,
+            as_of: custval_eval::format_day(run.as_of),
+            created_at: run.created_at.clone(),
+            customers: run.customers,
+            seconds: run.seconds,
+            tiers,
+            alerts,
+            tier_changes_held_back: summary.hysteresis.as_ref().map(|h| h.suppressed()),
+            clv_holdout_days: cal.map(|c| c.holdout_days),
+            clv_predicted_purchases: cal.map(|c| c.total_predicted),
+            clv_actual_purchases: cal.map(|c| c.total_actual),
+            clv_mae: cal.map(|c| c.mae),
+        });
+    }
+    Ok(out)
+}
+
+/// Treated vs untreated over one period: the difference in revenue (Welch interval) and in
+/// retention (normal-approximation interval).
+#[derive(Debug, Clone, Serialize)]
+pub struct TreatmentEffect {
+    /// The class the comparison is restricted to (`None`: every customer of the `from` run).
+    pub class: Option<String>,
+    pub treated: u64,
+    pub untreated: u64,
+    pub revenue: Option<custval_dynamics::MeanDifference>,
+    pub retention: Option<custval_dynamics::ProportionDifference>,
+    pub verdict: Vec<String>,
+    pub verdict_zh: Vec<String>,
+}
+
+/// `kpis`: class KPIs over the period between two runs, the change against the period before,
+/// and optionally the effect of a strategy on the customers it treated.
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiReport {
+    pub from: RunId,
+    pub to: RunId,
+    pub from_as_of: String,
+    pub to_as_of: String,
+    /// The class variable customers are grouped by (at the `from` run).
+    pub by: String,
+    pub kpis: custval_dynamics::ClassKpis,
+    /// The same KPIs for the period before (the run before `from` up to `from`), and the
+    /// changes; `None` when `from` is the first run.
+    pub previous_from: Option<RunId>,
+    pub changes: Option<Vec<custval_dynamics::KpiChange>>,
+    pub treatment: Option<TreatmentEffect>,
+    pub explain: Vec<String>,
+    pub explain_zh: Vec<String>,
+}
+
+/// The class variables KPIs can be grouped by.
+pub const KPI_GROUPS: [&str; 5] = [
+    "tier",
+    "value_class",
+    "potential_tier",
+    "lifecycle",
+    "profit_loyalty",
+];
+
+fn group_of<'a>(r: &'a CustomerResult, by: &str) -> &'a str {
+    match by {
+        "tier" => &r.tier,
+        "potential_tier" => &r.potential_tier,
+        "lifecycle" => &r.lifecycle,
+        "profit_loyalty" => &r.profit_loyalty,
+        _ => &r.value_class,
+    }
+}
+
+/// Per customer of `start`'s snapshot: bought in `(start, end]`, net revenue and gross margin
+/// (order lines with a known cost) in that period.
+async fn period_outcomes<S: Store>(
+    store: &S,
+    start: custval_model::Day,
+    end: custval_model::Day,
+) -> Result<std::collections::HashMap<String, (bool, f64, f64)>, AppError> {
+    let data = store.load_dataset(end).await?;
+    let mut out: std::collections::HashMap<String, (bool, f64, f64)> =
+        std::collections::HashMap::new();
+    for t in &data.tx {
+        if t.day > start && t.day <= end {
+            let e = out
+                .entry(data.customers[t.cust as usize].id.clone())
+                .or_insert((false, 0.0, 0.0));
+            e.0 |= t.amount > 0.0;
+            e.1 += t.amount;
+            if t.cost.is_finite() {
+                e.2 += t.amount - f64::from(t.cost);
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn kpis_between<S: Store>(
+    store: &S,
+    from: &custval_model::RunInfo,
+    end: custval_model::Day,
+    by: &str,
+) -> Result<
+    (
+        Vec<CustomerResult>,
+        Vec<(bool, f64, f64)>,
+        custval_dynamics::ClassKpis,
+    ),
+    AppError,
+> {
+    let rows = store.snapshot(from.id).await?;
+    let outcomes = period_outcomes(store, from.as_of, end).await?;
+    let per: Vec<(bool, f64, f64)> = rows
+        .iter()
+        .map(|r| {
+            outcomes
+                .get(&r.customer_id)
+                .copied()
+                .unwrap_or((false, 0.0, 0.0))
+        })
+        .collect();
+    let outs: Vec<custval_dynamics::ClassOutcome<'_>> = rows
+        .iter()
+        .zip(&per)
+        .map(|(r, o)| custval_dynamics::ClassOutcome {
+            class: group_of(r, by),
+            purchased: o.0,
+            revenue: o.1,
+            margin: o.2,
+            clv: r.clv.unwrap_or(f64::NAN),
+        })
+        .collect();
+    let mut order: Vec<&str> = outs.iter().map(|o| o.class).collect();
+    order.sort_unstable();
+    order.dedup();
+    let kpis = custval_dynamics::class_kpis(&order, &outs);
+    Ok((rows, per, kpis))
+}
+
+/// Class KPIs over `(from, to]`, against the period before, and the treated-vs-untreated
+/// effect when `treated` lists the customers a strategy reached.
+pub async fn kpis<S: Store>(
+    store: &S,
+    from: RunId,
+    to: RunId,
+    by: &str,
+    treated: Option<(&std::collections::HashSet<String>, Option<&str>)>,
+    level: f64,
+) -> Result<KpiReport, AppError> {
+    let (a, b) = (store.run(from).await?, store.run(to).await?);
+    if b.as_of <= a.as_of {
+        return Err(AppError::Dynamics(format!(
+            "run {to} ({}) is not after run {from} ({})",
+            custval_eval::format_day(b.as_of),
+            custval_eval::format_day(a.as_of)
+        )));
+    }
+    let (rows, per, kpis) = kpis_between(store, &a, b.as_of, by).await?;
+    let previous = store.previous_run(a.as_of).await?;
+    let (previous_from, changes) = match &previous {
+        Some(p) => {
+            let (_, _, before) = kpis_between(store, p, a.as_of, by).await?;
+            (
+                Some(p.id),
+                Some(custval_dynamics::kpi_changes(
+                    &kpis.classes,
+                    &before.classes,
+                )),
+            )
+        }
+        None => (None, None),
+    };
+    let (mut explain, mut explain_zh): (Vec<String>, Vec<String>) = match &changes {
+        Some(c) => (
+            c.iter().map(|k| k.explain_en("¥")).collect(),
+            c.iter().map(|k| k.explain_zh("¥")).collect(),
+        ),
+        None => kpis
+            .classes
+            .iter()
+            .map(|k| {
+                let rate = k
+                    .retention_rate
+                    .map_or_else(|| "—".into(), |r| format!("{:.1}%", 100.0 * r));
+                let rev = custval_export::grouped(k.revenue, 2);
+                (
+                    format!(
+                        "{}: {} customers, {rate} bought again, revenue ¥{rev}",
+                        k.class, k.customers
+                    ),
+                    format!(
+                        "{}：{} 位客户，{rate} 再次购买，收入 ¥{rev}",
+                        k.class, k.customers
+                    ),
+                )
+            })
+            .unzip(),
+    };
+    let treatment = match treated {
+        Some((ids, class)) => {
+            let (mut rev_t, mut rev_u) = (Vec::new(), Vec::new());
+            let (mut kept_t, mut kept_u) = (0u64, 0u64);
+            for (r, o) in rows.iter().zip(&per) {
+                if class.is_some_and(|c| group_of(r, by) != c) {
+                    continue;
+                }
+                if ids.contains(&r.customer_id) {
+                    rev_t.push(o.1);
+                    kept_t += u64::from(o.0);
+                } else {
+                    rev_u.push(o.1);
+                    kept_u += u64::from(o.0);
+                }
+            }
+            let (nt, nu) = (rev_t.len() as u64, rev_u.len() as u64);
+            let revenue = custval_dynamics::welch_difference(&rev_t, &rev_u, level).ok();
+            let retention =
+                custval_dynamics::proportion_difference(kept_t, nt, kept_u, nu, level).ok();
+            let mut verdict = Vec::new();
+            let mut verdict_zh = Vec::new();
+            if let Some(m) = &revenue {
+                verdict.push(m.verdict_en("¥"));
+                verdict_zh.push(m.verdict_zh("¥"));
+            }
+            if let Some(p) = &retention {
+                verdict.push(p.verdict_en());
+                verdict_zh.push(p.verdict_zh());
+            }
+            if verdict.is_empty() {
+                verdict.push(format!(
+                    "too few customers to compare ({nt} treated, {nu} untreated; at least 2 each)"
+                ));
+                verdict_zh.push(format!(
+                    "样本过少，无法比较（处理组 {nt}，对照组 {nu}；每组至少 2）"
+                ));
+            }
+            explain.extend(verdict.iter().cloned());
+            explain_zh.extend(verdict_zh.iter().cloned());
+            Some(TreatmentEffect {
+                class: class.map(str::to_string),
+                treated: nt,
+                untreated: nu,
+                revenue,
+                retention,
+                verdict,
+                verdict_zh,
+            })
+        }
+        None => None,
+    };
+    Ok(KpiReport {
+        from,
+        to,
+        from_as_of: custval_eval::format_day(a.as_of),
+        to_as_of: custval_eval::format_day(b.as_of),
+        by: by.to_string(),
+        kpis,
+        previous_from,
+        changes,
+        treatment,
+        explain,
+        explain_zh,
+    })
+}

@@ -141,12 +141,24 @@ pub fn explain(
     }
     let basis = &summary.classes.tier_basis;
     let mut rules = std::collections::BTreeMap::new();
+    // The ABC cut explains the computed tier; when hysteresis kept or moved the tier against
+    // the previous run, its decision comes first.
+    let computed = r.raw_tier.as_deref().unwrap_or(&r.tier);
+    let (mut tier_en, mut tier_zh) = (
+        d.tier_rule.explain_en(computed, basis),
+        d.tier_rule.explain_zh(computed, basis),
+    );
+    if let Some(h) = &d.hysteresis {
+        use custval_dynamics::Explain as _;
+        tier_en = format!("{} (computed: {tier_en})", h.explain_en());
+        tier_zh = format!("{}（计算结果：{tier_zh}）", h.explain_zh());
+    }
     rules.insert(
         "tier".to_string(),
         ClassLine {
             class: r.tier.clone(),
-            rule: d.tier_rule.explain_en(&r.tier, basis),
-            rule_zh: d.tier_rule.explain_zh(&r.tier, basis),
+            rule: tier_en,
+            rule_zh: tier_zh,
         },
     );
     rules.insert(

@@ -78,12 +78,16 @@ enum Command {
     Customer(commands::workspace::CustomerCommand),
     /// Write a run's report: self-contained HTML with charts, or an Excel workbook.
     Report(commands::workspace::ReportArgs),
+    /// Every evaluation run: tiers, alerts, hysteresis and CLV calibration over time.
+    Runs(commands::dynamics::RunsArgs),
     /// Tier migration matrix between two runs (counts and value share).
     Migrations(commands::dynamics::MigrationsArgs),
     /// Alerts a run raised against the previous run; acknowledge or deliver them.
     Alerts(commands::dynamics::AlertsArgs),
     /// Override a customer's tier with a reason (audited), or clear the override.
     Override(commands::dynamics::OverrideArgs),
+    /// Class KPIs between two runs, and the effect of a strategy on the customers it treated.
+    Kpis(commands::dynamics::KpisArgs),
     /// How well the score, RFM and CLV at a date ranked the value realized afterwards.
     Backtest(commands::dynamics::BacktestArgs),
 }
@@ -138,9 +142,11 @@ fn main() -> ExitCode {
         Command::Customers(c) => commands::workspace::customers(c, &g),
         Command::Customer(c) => commands::workspace::customer(c, &g),
         Command::Report(a) => commands::workspace::report(a, &g),
+        Command::Runs(a) => commands::dynamics::runs(a, &g),
         Command::Migrations(a) => commands::dynamics::migrations(a, &g),
         Command::Alerts(a) => commands::dynamics::alerts(a, &g),
         Command::Override(a) => commands::dynamics::override_tier(a, &g),
+        Command::Kpis(a) => commands::dynamics::kpis(a, &g),
         Command::Backtest(a) => commands::dynamics::backtest(a, &g),
     };
     match result {

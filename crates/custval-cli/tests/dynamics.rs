@@ -64,6 +64,21 @@ fn monthly_history_migrations_alerts_override_and_backtest() {
     assert!(runs[0]["previous_run"].is_null());
     assert_eq!(runs[1]["previous_run"], runs[0]["run"]);
 
+    // The runs list: CLV calibration over time and what each run raised.
+    let lines = ws.run_json(&["runs", "--format", "json"]);
+    let lines = lines.as_array().expect("runs");
+    assert_eq!(lines.len(), 12);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["clv_predicted_purchases"].is_number())
+    );
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l["tier_changes_held_back"].is_number())
+    );
+
     // Migrations: the contract's matrix with the extra "none" row and column.
     let m = ws.run_json(&[
         "migrations",
@@ -240,12 +255,71 @@ fn monthly_history_migrations_alerts_override_and_backtest() {
     assert_eq!(o["author"], "ann");
     assert_eq!(o["until"], "2099-12-31");
     assert_eq!(o["computed_tier"], "C");
+    let listed = ws.run_json(&["customers", "list", "--search", &id, "--format", "json"]);
+    assert_eq!(listed[0]["tier"], "A", "the override is shown in lists too");
+    let note = listed[0]["override"].as_str().expect("override note");
+    assert!(
+        note.contains("ann") && note.contains("strategic hospital account"),
+        "{note}"
+    );
     ok(&ws.cmd(&["override", &id, "--clear"]).output().expect("run"));
     let shown = ws.run_json(&["customer", "show", &id, "--format", "json"]);
     assert_eq!(shown["tier"], "C");
     assert!(shown["override"].is_null());
     let err = fails(&mut ws.cmd(&["override", &id, "--tier", "Z", "--reason", "x"]));
     assert!(err.contains("expected A, B or C"), "{err}");
+
+    // Class KPIs over the last quarter, against the quarter before, and a strategy's effect:
+    // the treated list is the tier-A customers of the first run, who bought more.
+    let a_ids: Vec<String> = ws
+        .run_json(&[
+            "customers",
+            "list",
+            "--run",
+            &runs[8]["run"].to_string(),
+            "--tier",
+            "A",
+            "--limit",
+            "100000",
+            "--format",
+            "json",
+        ])
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| c["customer_id"].as_str().expect("id").to_string())
+        .collect();
+    let treated = ws.write(
+        "treated.csv",
+        &format!("customer_id\n{}\n", a_ids.join("\n")),
+    );
+    let k = ws.run_json(&[
+        "kpis",
+        "--from",
+        &runs[8]["run"].to_string(),
+        "--to",
+        &last.to_string(),
+        "--by",
+        "tier",
+        "--treated",
+        &treated,
+        "--format",
+        "json",
+    ]);
+    let classes = k["kpis"]["classes"].as_array().expect("classes");
+    assert_eq!(classes.len(), 3, "{k}");
+    assert!(k["changes"].as_array().is_some_and(|c| c.len() == 3));
+    let eff = &k["treatment"];
+    assert_eq!(eff["treated"].as_u64(), Some(a_ids.len() as u64));
+    let rev = &eff["revenue"];
+    assert!(rev["difference"].as_f64().expect("diff") > 0.0, "{eff}");
+    assert!(rev["ci_low"].as_f64() <= rev["difference"].as_f64());
+    assert!(
+        eff["verdict"][0]
+            .as_str()
+            .expect("verdict")
+            .contains("95% CI")
+    );
 
     // Backtest: which ranking at mid-2025 ordered the next year's spend best. The true
     // expected spend (from the generating parameters) must beat a random order by far.

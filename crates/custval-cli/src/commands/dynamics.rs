@@ -379,3 +379,174 @@ pub fn backtest(a: BacktestArgs, g: &Globals) -> Result<()> {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// runs
+
+#[derive(Debug, clap::Args)]
+pub struct RunsArgs {
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+}
+
+fn opt_num(x: Option<f64>, decimals: usize) -> String {
+    x.map_or_else(|| "—".into(), |v| num(v, decimals))
+}
+
+pub fn runs(a: RunsArgs, g: &Globals) -> Result<()> {
+    let lines = block_on(async {
+        let store = open(g, false).await?;
+        anyhow::Ok(custval_app::dynamics::run_lines(&store).await?)
+    })??;
+    match a.format {
+        ReportFormat::Json => output::print_json(&lines),
+        ReportFormat::Table => {
+            let rows = lines.iter().map(|l| {
+                let tiers: Vec<String> = l.tiers.iter().map(|(k, n)| format!("{k} {n}")).collect();
+                let alerts: Vec<String> =
+                    l.alerts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+                vec![
+                    l.run.to_string(),
+                    l.as_of.clone(),
+                    num(l.customers as f64, 0),
+                    tiers.join(", "),
+                    if alerts.is_empty() {
+                        "—".into()
+                    } else {
+                        alerts.join(", ")
+                    },
+                    l.tier_changes_held_back
+                        .map_or_else(|| "—".into(), |n| n.to_string()),
+                    format!(
+                        "{} / {}",
+                        opt_num(l.clv_predicted_purchases, 0),
+                        opt_num(l.clv_actual_purchases, 0)
+                    ),
+                    opt_num(l.clv_mae, 3),
+                ]
+            });
+            output::print_text(&text_table(
+                &[
+                    "run",
+                    "as of",
+                    "customers",
+                    "tiers",
+                    "alerts",
+                    "held back",
+                    "CLV holdout predicted / actual",
+                    "MAE",
+                ],
+                rows,
+            ))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// kpis
+
+#[derive(Debug, clap::Args)]
+pub struct KpisArgs {
+    /// The run that classified the customers (the period starts at its as-of date).
+    #[arg(long, value_name = "RUN")]
+    pub from: RunId,
+    /// The run whose as-of date ends the period.
+    #[arg(long, value_name = "RUN")]
+    pub to: RunId,
+    /// Group by this class variable of the `from` run.
+    #[arg(long, default_value = "value_class", value_parser = clap::builder::PossibleValuesParser::new(custval_app::dynamics::KPI_GROUPS))]
+    pub by: String,
+    /// Customers a strategy treated (a CSV with a customer_id column, or one id per line):
+    /// compares them with the untreated customers.
+    #[arg(long, value_name = "FILE")]
+    pub treated: Option<PathBuf>,
+    /// Restrict the treated-vs-untreated comparison to one class of `--by`.
+    #[arg(long, value_name = "CLASS", requires = "treated")]
+    pub class: Option<String>,
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = 0.95)]
+    pub level: f64,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+}
+
+/// Customer ids of a treated list: the `customer_id` column of a CSV, or one id per line.
+fn read_ids(path: &PathBuf) -> Result<std::collections::HashSet<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+    let text = text.trim_start_matches('\u{feff}');
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("");
+    let header: Vec<&str> = first.split(',').map(str::trim).collect();
+    let out: std::collections::HashSet<String> =
+        match header.iter().position(|h| *h == "customer_id") {
+            Some(col) => lines
+                .filter_map(|l| l.split(',').nth(col).map(|v| v.trim().to_string()))
+                .filter(|v| !v.is_empty())
+                .collect(),
+            None => std::iter::once(first)
+                .chain(lines)
+                .map(|l| l.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect(),
+        };
+    if out.is_empty() {
+        bail!("{}: no customer ids", path.display());
+    }
+    Ok(out)
+}
+
+pub fn kpis(a: KpisArgs, g: &Globals) -> Result<()> {
+    if !(a.level > 0.0 && a.level < 1.0) {
+        bail!("--level {} must be between 0 and 1", a.level);
+    }
+    let treated = a.treated.as_ref().map(read_ids).transpose()?;
+    let report = block_on(async {
+        let store = open(g, false).await?;
+        anyhow::Ok(
+            custval_app::dynamics::kpis(
+                &store,
+                a.from,
+                a.to,
+                &a.by,
+                treated.as_ref().map(|t| (t, a.class.as_deref())),
+                a.level,
+            )
+            .await?,
+        )
+    })??;
+    match a.format {
+        ReportFormat::Json => output::print_json(&report),
+        ReportFormat::Table => {
+            let rows = report.kpis.classes.iter().map(|k| {
+                vec![
+                    k.class.clone(),
+                    num(k.customers as f64, 0),
+                    k.retention_rate.map_or_else(|| "—".into(), pct),
+                    num(k.revenue, 2),
+                    k.margin.map_or_else(|| "—".into(), |m| num(m, 2)),
+                    k.average_clv.map_or_else(|| "—".into(), |c| num(c, 2)),
+                ]
+            });
+            let mut out = format!(
+                "Class KPIs by {} of run {} ({}), over the period to run {} ({})\n",
+                report.by, report.from, report.from_as_of, report.to, report.to_as_of
+            );
+            out.push_str(&text_table(
+                &[
+                    "class",
+                    "customers",
+                    "bought again",
+                    "revenue",
+                    "margin",
+                    "average CLV",
+                ],
+                rows,
+            ));
+            out.push('\n');
+            for line in &report.explain {
+                out.push_str(&format!("{line}\n"));
+            }
+            output::print_text(&out)
+        }
+    }
+}

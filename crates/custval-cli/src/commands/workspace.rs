@@ -387,9 +387,14 @@ struct ListRow<'a> {
     p_alive: Option<f64>,
     industry: Option<&'a str>,
     owner: Option<&'a str>,
+    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
+    override_: Option<&'a str>,
 }
 
-fn list_row(r: &CustomerResult) -> ListRow<'_> {
+fn list_row<'a>(
+    r: &'a CustomerResult,
+    overrides: &'a std::collections::HashMap<String, String>,
+) -> ListRow<'a> {
     ListRow {
         customer_id: &r.customer_id,
         name: r.name.as_deref(),
@@ -406,6 +411,7 @@ fn list_row(r: &CustomerResult) -> ListRow<'_> {
         p_alive: r.p_alive,
         industry: r.industry.as_deref(),
         owner: r.owner.as_deref(),
+        override_: overrides.get(&r.customer_id).map(String::as_str),
     }
 }
 
@@ -416,7 +422,7 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
     let limit = a
         .limit
         .unwrap_or(if to_terminal { 50 } else { u64::MAX / 2 });
-    let (run, page) = block_on(async {
+    let (run, page, overrides) = block_on(async {
         let store = open(g, false).await?;
         let run = pick_run(&store, a.run).await?;
         let q = ResultQuery {
@@ -430,8 +436,28 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
             limit,
             ..ResultQuery::default()
         };
-        let page = store.results(run.id, &q).await?;
-        anyhow::Ok((run, page))
+        let mut page = store.results(run.id, &q).await?;
+        // An override in force wins over the computed tier wherever a tier is shown.
+        let overrides: std::collections::HashMap<String, custval_store::Override> = store
+            .active_overrides(today())
+            .await?
+            .into_iter()
+            .map(|o| (o.customer_id.clone(), o))
+            .collect();
+        let mut notes = std::collections::HashMap::new();
+        for r in &mut page.results {
+            if let Some(o) = overrides.get(&r.customer_id) {
+                let computed = std::mem::replace(&mut r.tier, o.tier.clone());
+                notes.insert(
+                    r.customer_id.clone(),
+                    format!(
+                        "overridden by {} (computed {computed}): {}",
+                        o.author, o.reason
+                    ),
+                );
+            }
+        }
+        anyhow::Ok((run, page, notes))
     })??;
     let rows = &page.results;
     let headers = [
@@ -450,6 +476,7 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
         "p_alive",
         "industry",
         "owner",
+        "override",
     ];
     let table = || Table {
         headers: headers.iter().map(|s| (*s).to_string()).collect(),
@@ -472,14 +499,21 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
                     opt_num(r.p_alive),
                     r.industry.clone().map_or(Cell::Empty, Cell::Text),
                     r.owner.clone().map_or(Cell::Empty, Cell::Text),
+                    overrides
+                        .get(&r.customer_id)
+                        .cloned()
+                        .map_or(Cell::Empty, Cell::Text),
                 ]
             })
             .collect(),
     };
     match dest {
-        Destination::Stdout(Format::Json) => {
-            output::print_json(&rows.iter().map(list_row).collect::<Vec<_>>())
-        }
+        Destination::Stdout(Format::Json) => output::print_json(
+            &rows
+                .iter()
+                .map(|r| list_row(r, &overrides))
+                .collect::<Vec<_>>(),
+        ),
         Destination::Stdout(Format::Csv) => {
             output::print_bytes(&custval_export::csv_bytes(&table()))
         }
@@ -500,7 +534,11 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
                     vec![
                         r.customer_id.clone(),
                         r.name.clone().unwrap_or_default(),
-                        r.tier.clone(),
+                        if overrides.contains_key(&r.customer_id) {
+                            format!("{} (override)", r.tier)
+                        } else {
+                            r.tier.clone()
+                        },
                         r.value_class.clone(),
                         r.lifecycle.clone(),
                         num(r.score, 1),
