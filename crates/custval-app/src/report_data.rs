@@ -389,5 +389,6 @@ pub fn build(
         top_customers,
         alerts: Vec::new(),
         notes: summary.notes.clone(),
+        dynamics: custval_report::Dynamics::default(),
     }
 }

@@ -47,6 +47,106 @@ pub struct ReportData {
     pub alerts: Vec<String>,
     /// Other remarks (e.g. configuration warnings).
     pub notes: Vec<String>,
+    /// Dynamic management: migrations since the previous run, the run's alerts, overrides,
+    /// and how well rankings predicted realized value. Empty parts are not shown.
+    pub dynamics: Dynamics,
+}
+
+/// The report's dynamics section (动态管理): what changed since the previous run and how well
+/// the rankings worked.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Dynamics {
+    /// Tier migration from the previous run to this one; `None` for a first run.
+    pub migration: Option<MigrationView>,
+    /// What hysteresis held back against the previous run, in a sentence.
+    pub hysteresis: Option<String>,
+    /// Alerts by severity (`critical`, `warning`, `info`), most severe first.
+    pub alert_counts: Vec<(String, u64)>,
+    /// The most severe alerts of the run (the caller passes ~50), most severe first.
+    pub alerts: Vec<AlertRow>,
+    /// Manual tier overrides in force.
+    pub overrides: Vec<OverrideRow>,
+    /// A backtest of the rankings, when the caller ran one.
+    pub backtest: Option<BacktestView>,
+}
+
+/// A migration matrix between two runs: rows are tiers in the earlier run, columns in this one;
+/// the last label is `none` (customers in only one of the runs).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MigrationView {
+    pub from_run: i64,
+    pub from_as_of: String,
+    pub labels: Vec<String>,
+    /// Customers per cell.
+    pub matrix: Vec<Vec<u64>>,
+    /// Share of 12-month spend per cell (fractions; the `none` column uses the earlier run).
+    pub value_share: Vec<Vec<f64>>,
+    pub stayed: u64,
+    pub upgraded: u64,
+    pub downgraded: u64,
+    pub entered: u64,
+    pub left: u64,
+    /// The matrix in a sentence, in the report's language.
+    pub explain: String,
+}
+
+/// One alert as a reader sees it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AlertRow {
+    pub customer_id: String,
+    pub name: Option<String>,
+    /// Rule id, e.g. `spend_drop`.
+    pub rule: String,
+    /// `critical`, `warning` or `info`.
+    pub severity: String,
+    /// What happened, with its figures, in the report's language.
+    pub explain: String,
+    /// Suggested action, in the report's language.
+    pub action: String,
+}
+
+/// A manual tier override in force.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OverrideRow {
+    pub customer_id: String,
+    pub tier: String,
+    pub author: String,
+    pub reason: String,
+    /// Last day, ISO `YYYY-MM-DD`; `None` until cleared.
+    pub until: Option<String>,
+}
+
+/// How well each ranking at a date ordered the value realized in the following horizon.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BacktestView {
+    pub as_of: String,
+    pub horizon_days: i32,
+    pub customers: u64,
+    pub methods: Vec<BacktestMethod>,
+    /// The method with the highest Gini.
+    pub best: Option<String>,
+    /// The comparison in a sentence, in the report's language.
+    pub explain: String,
+}
+
+/// One ranking method's backtest.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BacktestMethod {
+    /// `score`, `rfm`, `clv` or an external ranking's name.
+    pub name: String,
+    pub gini: Option<f64>,
+    pub auc: Option<f64>,
+    pub spearman: Option<f64>,
+    /// Ten values, best predicted decile first: the decile's share of realized value ÷ 0.1.
+    pub lift_by_decile: Vec<f64>,
+    /// Share of realized value captured by the top 20% predicted.
+    pub top_share: Option<f64>,
 }
 
 /// The run's identity, size and CLV model.

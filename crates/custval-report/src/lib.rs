@@ -37,8 +37,9 @@ mod xlsx;
 use std::path::{Path, PathBuf};
 
 pub use data::{
-    BudgetRow, CalibrationRow, ClassRow, ClvModel, HistogramBin, ReportData, RfmHeatmap, RunInfo,
-    Scatter, ScatterPoint, TierRow, TopCustomer, WeightNote, WeightRow,
+    AlertRow, BacktestMethod, BacktestView, BudgetRow, CalibrationRow, ClassRow, ClvModel,
+    Dynamics, HistogramBin, MigrationView, OverrideRow, ReportData, RfmHeatmap, RunInfo, Scatter,
+    ScatterPoint, TierRow, TopCustomer, WeightNote, WeightRow,
 };
 pub use embed::{Bar, ChartKind, ChartView, TableCell, bar_chart, chart};
 pub use html::SECTION_IDS;

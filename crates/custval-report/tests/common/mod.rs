@@ -230,5 +230,6 @@ pub fn representative(lang: Lang) -> ReportData {
             .collect(),
         alerts: vec![format!("P(alive) fell for 12 A customers {EVIL}")],
         notes: vec!["weights: config key `foo` unknown, ignored".into()],
+        dynamics: custval_report::Dynamics::default(),
     }
 }
