@@ -392,3 +392,118 @@ pub fn build(
         dynamics: custval_report::Dynamics::default(),
     }
 }
+
+/// The report's dynamics section for `run`: the migration since the previous run, what
+/// hysteresis held back, the run's most severe alerts, the overrides in force on `today`, and a
+/// backtest when the caller ran one.
+pub async fn dynamics<S: custval_store::Store>(
+    store: &S,
+    run: &RunInfo,
+    summary: &RunSummary,
+    lang: Lang,
+    today: custval_model::Day,
+    backtest: Option<&crate::dynamics::BacktestReport>,
+) -> Result<custval_report::Dynamics, crate::AppError> {
+    use custval_dynamics::Explain as _;
+    let zh = lang == Lang::Zh;
+    let pick = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
+    let migration = match store.previous_run(run.as_of).await? {
+        Some(prev) => {
+            let m = crate::dynamics::migrations(store, prev.id, run.id).await?;
+            Some(custval_report::MigrationView {
+                from_run: prev.id,
+                from_as_of: m.from_as_of.clone(),
+                labels: m.labels.clone(),
+                explain: pick(&m.explain, &m.explain_zh),
+                matrix: m.matrix,
+                value_share: m.value_share,
+                stayed: m.stayed,
+                upgraded: m.upgraded,
+                downgraded: m.downgraded,
+                entered: m.entered,
+                left: m.left,
+            })
+        }
+        None => None,
+    };
+    let hysteresis = summary
+        .hysteresis
+        .as_ref()
+        .map(|h| pick(&h.explain_en(), &h.explain_zh()));
+    let all = crate::dynamics::alerts(
+        store,
+        &custval_store::AlertQuery {
+            run: Some(run.id),
+            ..custval_store::AlertQuery::default()
+        },
+    )
+    .await?;
+    let mut counts: Vec<(String, u64)> = ["critical", "warning", "info"]
+        .iter()
+        .map(|s| {
+            (
+                s.to_string(),
+                all.iter().filter(|a| a.severity == *s).count() as u64,
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    counts.shrink_to_fit();
+    let mut alerts = Vec::new();
+    for a in all.iter().take(REPORT_ALERTS) {
+        let name = store
+            .result(run.id, &a.customer_id)
+            .await?
+            .and_then(|r| r.name);
+        alerts.push(custval_report::AlertRow {
+            customer_id: a.customer_id.clone(),
+            name,
+            rule: a.rule.clone(),
+            severity: a.severity.clone(),
+            explain: pick(&a.explain, &a.explain_zh),
+            action: pick(&a.action, &a.action_zh),
+        });
+    }
+    let overrides = store
+        .active_overrides(today)
+        .await?
+        .into_iter()
+        .map(|o| custval_report::OverrideRow {
+            customer_id: o.customer_id,
+            tier: o.tier,
+            author: o.author,
+            reason: o.reason,
+            until: o.until.map(custval_eval::format_day),
+        })
+        .collect();
+    let backtest = backtest.map(|b| custval_report::BacktestView {
+        as_of: b.as_of.clone(),
+        horizon_days: b.horizon_days,
+        customers: b.customers as u64,
+        methods: b
+            .methods
+            .iter()
+            .map(|(name, q)| custval_report::BacktestMethod {
+                name: name.clone(),
+                gini: q.gini,
+                auc: q.auc,
+                spearman: q.spearman,
+                lift_by_decile: q.lift_by_decile.clone(),
+                top_share: q.top_share,
+            })
+            .collect(),
+        best: b.best.clone(),
+        explain: pick(&b.explain, &b.explain_zh),
+    });
+    Ok(custval_report::Dynamics {
+        migration,
+        hysteresis,
+        alert_counts: counts,
+        alerts,
+        overrides,
+        backtest,
+    })
+}
+
+/// Most alerts listed in a report (most severe first); the counts cover all of them.
+const REPORT_ALERTS: usize = 50;

@@ -70,6 +70,14 @@ enum Command {
     Import(commands::import::Args),
     /// Evaluate every customer as of a date (or a series of dates) and store the run.
     Evaluate(commands::workspace::EvaluateArgs),
+    /// Serve the web app (dashboard, customers, API) on the store.
+    Serve(commands::serve::ServeArgs),
+    /// Users of the web app and API.
+    #[command(subcommand)]
+    User(commands::serve::UserCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(commands::serve::TokenCommand),
     /// List the customers of a run.
     #[command(subcommand)]
     Customers(commands::workspace::CustomersCommand),
@@ -139,6 +147,9 @@ fn main() -> ExitCode {
         Command::Init(a) => commands::workspace::init(a, &g),
         Command::Import(a) => commands::workspace::import(a, &g),
         Command::Evaluate(a) => commands::workspace::evaluate(a, &g),
+        Command::Serve(a) => commands::serve::serve(a, &g),
+        Command::User(c) => commands::serve::user(c, &g),
+        Command::Token(c) => commands::serve::token(c, &g),
         Command::Customers(c) => commands::workspace::customers(c, &g),
         Command::Customer(c) => commands::workspace::customer(c, &g),
         Command::Report(a) => commands::workspace::report(a, &g),

@@ -107,16 +107,18 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
     }
     let as_of = custval_ingest::parse::parse_date(&summary.end_date.to_string())
         .ok_or_else(|| anyhow::anyhow!("the generator's end date is not a date"))?;
+    // A year of quarterly runs, so that migrations, alerts and hysteresis have history.
+    let year_before = as_of - 364;
     note(format!(
-        "4/5 evaluating every customer as of {}",
+        "4/5 evaluating every customer at each quarter end of the year to {}",
         summary.end_date
     ));
     workspace::evaluate(
         workspace::EvaluateArgs {
-            as_of: Some(as_of),
-            from: None,
-            to: None,
-            every: None,
+            as_of: None,
+            from: Some(year_before),
+            to: Some(as_of),
+            every: Some(workspace::Every::Quarter),
             config: None,
             format: ReportFormat::Table,
         },
@@ -134,16 +136,20 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
                 run: None,
                 output: path.clone(),
                 lang,
+                // How well the rankings of a year ago ordered the year that followed.
+                backtest_as_of: Some(year_before),
+                horizon: Some(364),
+                config: None,
             },
             &dg,
         )?;
     }
     let dbs = db.display();
     crate::output::print_text(&format!(
-        "\nReport: {}  (中文: {})\nThe workspace is {dbs}; continue with, for example:\n  custval --db {dbs} customers list --tier A\n  custval --db {dbs} customer show <ID>\n  custval --db {dbs} customers list --class secondary --output secondary.xlsx\n  custval --db {dbs} evaluate --from 2025-07-31 --to {} --every quarter\nEdit {} to change indicators, weights, classes and playbooks.",
+        "\nReport: {}  (中文: {})\nThe workspace is {dbs}; continue with, for example:\n  custval --db {dbs} customers list --tier A\n  custval --db {dbs} customer show <ID>\n  custval --db {dbs} customers list --class secondary --output secondary.xlsx\n  custval --db {dbs} runs\n  custval --db {dbs} alerts --severity critical\n  custval --db {dbs} migrations --from <first run> --to <last run>\n  custval --db {dbs} backtest --as-of {} --horizon 364\nEdit {} to change indicators, weights, classes and playbooks.",
         report.display(),
         report_zh.display(),
-        summary.end_date,
+        custval_eval::format_day(year_before),
         a.dir.join("custval.toml").display()
     ))
 }

@@ -7,5 +7,6 @@ pub mod dynamics;
 pub mod generate;
 pub mod import;
 pub mod rfm;
+pub mod serve;
 pub mod weights;
 pub mod workspace;

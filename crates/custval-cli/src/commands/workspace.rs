@@ -609,6 +609,15 @@ pub struct ReportArgs {
     /// Report language.
     #[arg(long, value_enum, default_value = "en")]
     pub lang: Lang,
+    /// Add a backtest to the dynamics section: rank the customers as of this date…
+    #[arg(long, value_parser = parse_day, value_name = "DATE", requires = "horizon")]
+    pub backtest_as_of: Option<Day>,
+    /// …against the value they realized in the following days.
+    #[arg(long, value_name = "DAYS", requires = "backtest_as_of", value_parser = clap::value_parser!(i32).range(1..=3660))]
+    pub horizon: Option<i32>,
+    /// The evaluation config for the backtest (default: custval.toml beside the store).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -621,7 +630,15 @@ pub fn report(a: ReportArgs, g: &Globals) -> Result<()> {
     if custval_report::ReportFormat::from_path(&a.output).is_none() {
         bail!("{}: the report is .html or .xlsx", a.output.display());
     }
-    let (run, results) = block_on(async {
+    let backtest_plan = match a.backtest_as_of {
+        Some(_) => Some(load_plan(a.config.as_deref(), g)?.1),
+        None => None,
+    };
+    let lang = match a.lang {
+        Lang::En => custval_report::Lang::En,
+        Lang::Zh => custval_report::Lang::Zh,
+    };
+    let (run, results, dynamics) = block_on(async {
         let store = open(g, false).await?;
         let run = pick_run(&store, a.run).await?;
         let q = ResultQuery {
@@ -637,15 +654,28 @@ pub fn report(a: ReportArgs, g: &Globals) -> Result<()> {
                 &serde_json::json!({"output": a.output.display().to_string()}),
             )
             .await?;
-        anyhow::Ok((run, page.results))
+        let summary = custval_app::summary(&run)?;
+        let backtest = match (a.backtest_as_of, a.horizon, &backtest_plan) {
+            (Some(d), Some(h), Some(plan)) => {
+                Some(custval_app::dynamics::backtest(&store, d, h, plan, &[]).await?)
+            }
+            _ => None,
+        };
+        let dynamics = custval_app::report_data::dynamics(
+            &store,
+            &run,
+            &summary,
+            lang,
+            today(),
+            backtest.as_ref(),
+        )
+        .await?;
+        anyhow::Ok((run, page.results, dynamics))
     })??;
     let summary = custval_app::summary(&run)?;
     let playbooks = custval_eval::from_config::playbook_lines(&run.config, a.lang == Lang::Zh);
-    let lang = match a.lang {
-        Lang::En => custval_report::Lang::En,
-        Lang::Zh => custval_report::Lang::Zh,
-    };
-    let data = custval_app::report_data::build(&run, &summary, &results, &playbooks, lang);
+    let mut data = custval_app::report_data::build(&run, &summary, &results, &playbooks, lang);
+    data.dynamics = dynamics;
     custval_report::write_report(&data, &a.output)
         .with_context(|| format!("writing {}", a.output.display()))?;
     if !g.quiet {
