@@ -24,9 +24,9 @@ use crate::svg::{Anchor, Svg, display_width, mix, nice_ticks, truncate};
 pub(crate) const PALETTE: [&str; 8] = [
     "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442",
 ];
-const WIDTH: f64 = 720.0;
-const HEAT_LIGHT: (u8, u8, u8) = (239, 243, 255);
-const HEAT_DARK: (u8, u8, u8) = (8, 48, 107);
+pub(crate) const WIDTH: f64 = 720.0;
+pub(crate) const HEAT_LIGHT: (u8, u8, u8) = (239, 243, 255);
+pub(crate) const HEAT_DARK: (u8, u8, u8) = (8, 48, 107);
 
 /// One table cell: its text and whether it is a number (right-aligned).
 #[derive(Clone, Debug)]
@@ -35,14 +35,14 @@ pub(crate) struct Td {
     pub num: bool,
 }
 
-fn txt(s: impl Into<String>) -> Td {
+pub(crate) fn txt(s: impl Into<String>) -> Td {
     Td {
         text: s.into(),
         num: false,
     }
 }
 
-fn nm(s: impl Into<String>) -> Td {
+pub(crate) fn nm(s: impl Into<String>) -> Td {
     Td {
         text: s.into(),
         num: true,
@@ -84,7 +84,7 @@ impl TableView {
             .collect()
     }
 
-    fn new(lang: Lang, headers: &[Msg]) -> TableView {
+    pub(crate) fn new(lang: Lang, headers: &[Msg]) -> TableView {
         TableView {
             headers: headers.iter().map(|m| m.text(lang).to_string()).collect(),
             rows: Vec::new(),
@@ -93,7 +93,7 @@ impl TableView {
 }
 
 /// A chart that says "No data." in place of the drawing.
-fn no_data(id: &str, title: &str, desc: &str, lang: Lang) -> String {
+pub(crate) fn no_data(id: &str, title: &str, desc: &str, lang: Lang) -> String {
     let mut svg = Svg::new(id, WIDTH, 80.0, title, desc);
     svg.text(
         WIDTH / 2.0,
@@ -106,12 +106,12 @@ fn no_data(id: &str, title: &str, desc: &str, lang: Lang) -> String {
 }
 
 /// A finite value or zero.
-fn finite(x: f64) -> f64 {
+pub(crate) fn finite(x: f64) -> f64 {
     if x.is_finite() { x } else { 0.0 }
 }
 
 /// Horizontal grid lines and labels for a 0..=max vertical axis; returns the scale top.
-fn y_axis(
+pub(crate) fn y_axis(
     svg: &mut Svg,
     plot: (f64, f64, f64, f64),
     ticks: &[f64],
@@ -130,7 +130,7 @@ fn y_axis(
 }
 
 /// Legend entries in a row starting at (x, y).
-fn legend_row(svg: &mut Svg, x: f64, y: f64, entries: &[(&str, &str)]) {
+pub(crate) fn legend_row(svg: &mut Svg, x: f64, y: f64, entries: &[(&str, &str)]) {
     let mut x = x;
     for (colour, label) in entries {
         svg.rect(x, y - 10.0, 12.0, 12.0, colour, label);

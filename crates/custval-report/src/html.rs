@@ -14,6 +14,7 @@ use askama::Template;
 
 use crate::charts::{self, Chart, TableView, Td};
 use crate::data::{ClvModel, ReportData};
+use crate::dynamics::{self, DynamicsView};
 use crate::format::{DASH, count, fixed, money, percent, score, significant};
 use crate::i18n::{Lang, Msg, dimension_name, direction_name};
 
@@ -89,6 +90,7 @@ struct Page<'a> {
     weights_chart: Chart,
     clv: Option<ClvView>,
     charts: Vec<Chart>,
+    dynamics: DynamicsView<'a>,
     budget_table: TableView,
     budget_chart: Chart,
     top_headers: Vec<Td>,
@@ -99,12 +101,13 @@ struct Page<'a> {
 }
 
 /// Section anchors, in page order. Tests check that each is present.
-pub const SECTION_IDS: [&str; 8] = [
+pub const SECTION_IDS: [&str; 9] = [
     "summary",
     "rules",
     "weights",
     "clv-model",
     "charts",
+    "dynamics",
     "budget",
     "top-customers",
     "notes",
@@ -426,6 +429,7 @@ pub(crate) fn render(data: &ReportData) -> Result<String, askama::Error> {
         Msg::SecWeights,
         Msg::SecClv,
         Msg::SecCharts,
+        Msg::SecDynamics,
         Msg::SecBudget,
         Msg::SecTop,
         Msg::SecNotes,
@@ -481,6 +485,7 @@ pub(crate) fn render(data: &ReportData) -> Result<String, askama::Error> {
             charts::rfm(data),
             charts::clv_histogram(data),
         ],
+        dynamics: dynamics::view(lang, &data.dynamics),
         budget_table: budget_table(data),
         budget_chart: charts::budget(lang, &data.budget),
         top_headers,

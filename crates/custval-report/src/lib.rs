@@ -19,6 +19,9 @@
 //! - **Atomic writes**: a report is rendered to memory, written to a temporary file in the
 //!   target's directory and renamed over the target, so a failure never leaves half a report.
 //!   `custval-export` keeps its equivalent helper private, so this crate has its own small one.
+//! - **The dynamics section** (migration heatmap and flows, alerts, overrides, backtest lift)
+//!   draws from [`Dynamics`] in modules `dynamics` and `dyn_charts`; each part that the data
+//!   lacks (a first run has no migration) shows a one-line "no data" sentence instead.
 //! - **The charts are public** ([`chart`], [`bar_chart`]) so that the web app embeds the same
 //!   SVG (and table views) instead of a JavaScript chart library.
 //! - The XLSX is built in memory (not `rust_xlsxwriter`'s constant-memory mode): a report's
@@ -27,6 +30,8 @@
 mod atomic;
 mod charts;
 mod data;
+mod dyn_charts;
+mod dynamics;
 mod embed;
 mod format;
 mod html;
@@ -109,9 +114,9 @@ pub fn write_html(data: &ReportData, path: &Path) -> Result<(), ReportError> {
     atomic::write_bytes(path, page.as_bytes())
 }
 
-/// Builds the Excel workbook (sheets Summary, Tiers, Classes, Weights, Budget, Top customers, and
-/// CLV calibration when the run has one; Chinese names for [`Lang::Zh`]) and writes it to `path`
-/// atomically.
+/// Builds the Excel workbook (sheets Summary, Tiers, Classes, Weights, Budget, Top customers,
+/// then CLV calibration, Migration, Alerts, Overrides and Backtest when the report has them;
+/// Chinese names for [`Lang::Zh`]) and writes it to `path` atomically.
 pub fn write_xlsx(data: &ReportData, path: &Path) -> Result<(), ReportError> {
     let bytes = xlsx::build(data).map_err(|source| ReportError::Xlsx {
         path: path.to_path_buf(),
@@ -120,8 +125,8 @@ pub fn write_xlsx(data: &ReportData, path: &Path) -> Result<(), ReportError> {
     atomic::write_bytes(path, &bytes)
 }
 
-/// The workbook's sheet names for `data`, in order (they depend on the language and on whether
-/// the run has a CLV calibration table).
+/// The workbook's sheet names for `data`, in order (they depend on the language and on which
+/// optional parts the report has: CLV calibration, migration, alerts, overrides, backtest).
 pub fn xlsx_sheet_names(data: &ReportData) -> Vec<&'static str> {
     xlsx::sheet_names(data)
 }

@@ -192,6 +192,49 @@ impl Svg {
         );
     }
 
+    /// A closed filled path with a hover tooltip; `d` must be built from [`num`] coordinates.
+    pub(crate) fn path(&mut self, d: &str, fill: &str, class: &str, tooltip: &str) {
+        let _ = write!(
+            self.out,
+            r#"<path d="{}" fill="{}" class="{}"><title>{}</title></path>"#,
+            escape(d),
+            escape(fill),
+            escape(class),
+            escape(tooltip)
+        );
+    }
+
+    /// An open polyline in a given stroke colour and width (one data series of a line chart).
+    pub(crate) fn series(&mut self, points: &[(f64, f64)], stroke: &str, width: f64) {
+        let mut pts = String::with_capacity(points.len() * 12);
+        for (i, (x, y)) in points.iter().enumerate() {
+            if i > 0 {
+                pts.push(' ');
+            }
+            let _ = write!(pts, "{},{}", num(*x), num(*y));
+        }
+        let _ = write!(
+            self.out,
+            r#"<polyline points="{}" class="series" stroke="{}" stroke-width="{}"/>"#,
+            pts,
+            escape(stroke),
+            num(width)
+        );
+    }
+
+    /// An unfilled rectangle outline styled by `class` (e.g. to mark a heatmap's diagonal).
+    pub(crate) fn outline(&mut self, x: f64, y: f64, w: f64, h: f64, class: &str) {
+        let _ = write!(
+            self.out,
+            r#"<rect x="{}" y="{}" width="{}" height="{}" class="{}"/>"#,
+            num(x),
+            num(y),
+            num(w.max(0.0)),
+            num(h.max(0.0)),
+            escape(class)
+        );
+    }
+
     /// Closes the document.
     pub(crate) fn finish(mut self) -> String {
         self.out.push_str("</svg>");

@@ -16,7 +16,10 @@ use custval_export::Cell;
 use rust_xlsxwriter::{ColNum, Format, RowNum, Workbook, Worksheet, XlsxError};
 
 use crate::data::ReportData;
-use crate::i18n::{Lang, Msg, dimension_name, direction_name};
+use crate::dyn_charts::{cell, share, tier_label};
+use crate::i18n::{
+    Lang, Msg, dimension_name, direction_name, method_name, rule_name, severity_name,
+};
 use crate::svg::display_width;
 
 /// How a column's numbers are displayed.
@@ -32,8 +35,10 @@ enum Fmt {
     Percent,
     /// Scores on 0–100: `0.0`.
     Score,
-    /// Weights: `0.000`.
+    /// Weights and rank statistics: `0.000`.
     Weight,
+    /// Ratios such as lift: `0.00`.
+    Ratio,
     /// Long text that may hold line breaks: wrapped.
     Wrap,
 }
@@ -47,6 +52,7 @@ impl Fmt {
             Fmt::Percent => Some("0.0%"),
             Fmt::Score => Some("0.0"),
             Fmt::Weight => Some("0.000"),
+            Fmt::Ratio => Some("0.00"),
         }
     }
 }
@@ -54,7 +60,7 @@ impl Fmt {
 /// One worksheet before it is written.
 struct SheetSpec {
     name: &'static str,
-    columns: Vec<(&'static str, Fmt)>,
+    columns: Vec<(String, Fmt)>,
     rows: Vec<Vec<Cell>>,
 }
 
@@ -71,8 +77,10 @@ fn int(n: u64) -> Cell {
     Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
-fn columns(lang: Lang, cols: &[(Msg, Fmt)]) -> Vec<(&'static str, Fmt)> {
-    cols.iter().map(|(m, f)| (m.text(lang), *f)).collect()
+fn columns(lang: Lang, cols: &[(Msg, Fmt)]) -> Vec<(String, Fmt)> {
+    cols.iter()
+        .map(|(m, f)| (m.text(lang).to_string(), *f))
+        .collect()
 }
 
 fn summary(data: &ReportData) -> SheetSpec {
@@ -119,6 +127,7 @@ fn summary(data: &ReportData) -> SheetSpec {
     for a in &data.alerts {
         rows.push(vec![text(Msg::Alert.text(lang)), text(a)]);
     }
+    dynamics_summary(data, &mut rows);
     for n in &data.notes {
         rows.push(vec![text(Msg::Note.text(lang)), text(n)]);
     }
@@ -350,6 +359,205 @@ fn calibration(data: &ReportData) -> Option<SheetSpec> {
     })
 }
 
+/// The dynamics section's figures and sentences, as rows of the summary sheet.
+fn dynamics_summary(data: &ReportData, rows: &mut Vec<Vec<Cell>>) {
+    let lang = data.language;
+    let d = &data.dynamics;
+    let label = |m: Msg| text(m.text(lang));
+    if let Some(m) = &d.migration {
+        rows.push(vec![label(Msg::MigrationSince), Cell::Int(m.from_run)]);
+        for (msg, n) in [
+            (Msg::Stayed, m.stayed),
+            (Msg::Upgraded, m.upgraded),
+            (Msg::Downgraded, m.downgraded),
+            (Msg::Entered, m.entered),
+            (Msg::Left, m.left),
+        ] {
+            rows.push(vec![label(msg), int(n)]);
+        }
+        rows.push(vec![label(Msg::Migration), text(&m.explain)]);
+    }
+    if let Some(h) = &d.hysteresis {
+        rows.push(vec![label(Msg::Hysteresis), text(h)]);
+    }
+    for (sev, n) in &d.alert_counts {
+        let name = format!(
+            "{} · {}",
+            Msg::RunAlerts.text(lang),
+            severity_name(lang, sev)
+        );
+        rows.push(vec![Cell::Text(name), int(*n)]);
+    }
+    if let Some(b) = &d.backtest {
+        rows.push(vec![label(Msg::Backtest), text(&b.explain)]);
+    }
+}
+
+/// The migration matrix in long form: one row per (previous tier, current tier) cell.
+fn migration(data: &ReportData) -> Option<SheetSpec> {
+    let lang = data.language;
+    let m = data.dynamics.migration.as_ref()?;
+    let k = m.labels.len();
+    let mut rows = Vec::new();
+    for (i, from) in m.labels.iter().enumerate() {
+        let row_sum: u64 = (0..k).map(|j| cell(m, i, j)).sum();
+        for (j, to) in m.labels.iter().enumerate() {
+            // Nobody can be missing from both runs.
+            if from == "none" && to == "none" {
+                continue;
+            }
+            let n = cell(m, i, j);
+            let of_row = if row_sum == 0 {
+                Cell::Empty
+            } else {
+                Cell::Number(n as f64 / row_sum as f64)
+            };
+            rows.push(vec![
+                Cell::Text(tier_label(lang, from, true)),
+                Cell::Text(tier_label(lang, to, false)),
+                int(n),
+                of_row,
+                Cell::Number(share(m, i, j)),
+            ]);
+        }
+    }
+    Some(SheetSpec {
+        name: Msg::SheetMigration.text(lang),
+        columns: columns(
+            lang,
+            &[
+                (Msg::PreviousTier, Fmt::General),
+                (Msg::CurrentTier, Fmt::General),
+                (Msg::Customers, Fmt::Count),
+                (Msg::ShareOfPrevious, Fmt::Percent),
+                (Msg::ValueShare, Fmt::Percent),
+            ],
+        ),
+        rows,
+    })
+}
+
+/// The run's alerts listed in the report.
+fn run_alerts(data: &ReportData) -> Option<SheetSpec> {
+    let lang = data.language;
+    let alerts = &data.dynamics.alerts;
+    if alerts.is_empty() {
+        return None;
+    }
+    Some(SheetSpec {
+        name: Msg::SheetAlerts.text(lang),
+        columns: columns(
+            lang,
+            &[
+                (Msg::CustomerId, Fmt::General),
+                (Msg::Label, Fmt::General),
+                (Msg::Rule, Fmt::General),
+                (Msg::Severity, Fmt::General),
+                (Msg::WhatHappened, Fmt::Wrap),
+                (Msg::SuggestedAction, Fmt::Wrap),
+            ],
+        ),
+        rows: alerts
+            .iter()
+            .map(|a| {
+                vec![
+                    text(&a.customer_id),
+                    text(a.name.as_deref().unwrap_or("")),
+                    text(rule_name(lang, &a.rule)),
+                    text(severity_name(lang, &a.severity)),
+                    text(&a.explain),
+                    text(&a.action),
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// Manual overrides in force.
+fn overrides(data: &ReportData) -> Option<SheetSpec> {
+    let lang = data.language;
+    let list = &data.dynamics.overrides;
+    if list.is_empty() {
+        return None;
+    }
+    Some(SheetSpec {
+        name: Msg::SheetOverrides.text(lang),
+        columns: columns(
+            lang,
+            &[
+                (Msg::CustomerId, Fmt::General),
+                (Msg::Tier, Fmt::General),
+                (Msg::Author, Fmt::General),
+                (Msg::Reason, Fmt::Wrap),
+                (Msg::Until, Fmt::General),
+            ],
+        ),
+        rows: list
+            .iter()
+            .map(|o| {
+                vec![
+                    text(&o.customer_id),
+                    text(&o.tier),
+                    text(&o.author),
+                    text(&o.reason),
+                    text(o.until.as_deref().unwrap_or(Msg::UntilCleared.text(lang))),
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// One row per backtested method: its measures and its lift per decile.
+fn backtest(data: &ReportData) -> Option<SheetSpec> {
+    let lang = data.language;
+    let b = data.dynamics.backtest.as_ref()?;
+    let deciles = b
+        .methods
+        .iter()
+        .map(|m| m.lift_by_decile.len())
+        .max()
+        .unwrap_or(0);
+    let mut cols = columns(
+        lang,
+        &[
+            (Msg::Method, Fmt::General),
+            (Msg::Best, Fmt::General),
+            (Msg::Gini, Fmt::Weight),
+            (Msg::Auc, Fmt::Weight),
+            (Msg::Spearman, Fmt::Weight),
+            (Msg::TopShare, Fmt::Percent),
+        ],
+    );
+    cols.extend((1..=deciles).map(|d| (format!("{} {d}", Msg::Lift.text(lang)), Fmt::Ratio)));
+    let number = |x: Option<f64>| x.map_or(Cell::Empty, Cell::Number);
+    let rows = b
+        .methods
+        .iter()
+        .map(|m| {
+            let best = b.best.as_deref() == Some(m.name.as_str());
+            let mut row = vec![
+                text(method_name(lang, &m.name)),
+                if best {
+                    text(Msg::Yes.text(lang))
+                } else {
+                    Cell::Empty
+                },
+                number(m.gini),
+                number(m.auc),
+                number(m.spearman),
+                number(m.top_share),
+            ];
+            row.extend((0..deciles).map(|d| number(m.lift_by_decile.get(d).copied())));
+            row
+        })
+        .collect();
+    Some(SheetSpec {
+        name: Msg::SheetBacktest.text(lang),
+        columns: cols,
+        rows,
+    })
+}
+
 /// Width in Excel character units of what a cell shows.
 fn shown_width(cell: &Cell, fmt: Fmt) -> usize {
     match cell {
@@ -382,7 +590,7 @@ fn write_sheet(sheet: &mut Worksheet, spec: &SheetSpec) -> Result<(), XlsxError>
         .collect();
     for (col, (title, fmt)) in spec.columns.iter().enumerate() {
         let col = col as ColNum;
-        sheet.write_string_with_format(0, col, *title, &bold)?;
+        sheet.write_string_with_format(0, col, title, &bold)?;
         let content = spec
             .rows
             .iter()
@@ -426,7 +634,8 @@ fn write_sheet(sheet: &mut Worksheet, spec: &SheetSpec) -> Result<(), XlsxError>
     Ok(())
 }
 
-/// The sheets of the workbook, in order (calibration only when the run has one).
+/// The sheets of the workbook, in order. Calibration, migration, alerts, overrides and backtest
+/// only when the report has them, so an empty part adds no empty sheet.
 fn sheets(data: &ReportData) -> Vec<SheetSpec> {
     let mut out = vec![
         summary(data),
@@ -437,6 +646,10 @@ fn sheets(data: &ReportData) -> Vec<SheetSpec> {
         top_customers(data),
     ];
     out.extend(calibration(data));
+    out.extend(migration(data));
+    out.extend(run_alerts(data));
+    out.extend(overrides(data));
+    out.extend(backtest(data));
     out
 }
 

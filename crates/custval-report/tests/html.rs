@@ -51,7 +51,8 @@ fn check_well_formed(html: &str) -> usize {
 }
 
 /// Checks the rules every rendering must follow, whatever the data.
-fn check_common(html: &str, lang: Lang) {
+fn check_common(html: &str, data: &ReportData) {
+    let lang = data.language;
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains(r#"<meta charset="utf-8">"#));
     assert!(html.contains(&format!(
@@ -88,9 +89,14 @@ fn check_common(html: &str, lang: Lang) {
         );
     }
 
-    // Seven charts, each an accessible SVG directly followed by its table view.
+    // Seven charts, plus the migration heatmap and flows and the lift chart when the data has
+    // them; each an accessible SVG directly followed by its table view.
+    let dynamics = &data.dynamics;
+    let expected = 7
+        + 2 * usize::from(dynamics.migration.is_some())
+        + usize::from(dynamics.backtest.is_some());
     let opens = html.matches("<svg").count();
-    assert_eq!(opens, 7);
+    assert_eq!(opens, expected);
     assert_eq!(html.matches("</svg>").count(), opens);
     for (i, part) in html.split("</svg>").enumerate().skip(1) {
         assert!(
@@ -120,7 +126,7 @@ fn check_common(html: &str, lang: Lang) {
 fn representative_report_in_english() {
     let data = representative(Lang::En);
     let html = render_html(&data).unwrap();
-    check_common(&html, Lang::En);
+    check_common(&html, &data);
 
     assert!(html.contains("Customer evaluation report"));
     assert!(html.contains("How tiers and classes are decided"));
@@ -189,8 +195,9 @@ fn representative_report_in_english() {
 
 #[test]
 fn representative_report_in_chinese() {
-    let html = render_html(&representative(Lang::Zh)).unwrap();
-    check_common(&html, Lang::Zh);
+    let data = representative(Lang::Zh);
+    let html = render_html(&data).unwrap();
+    check_common(&html, &data);
     for text in [
         "客户价值评估报告",
         "分级与分类规则",
@@ -233,7 +240,7 @@ fn empty_report_renders_without_nan() {
             ..ReportData::default()
         };
         let html = render_html(&data).unwrap();
-        check_common(&html, lang);
+        check_common(&html, &data);
         assert!(html.contains(Msg::NoData.text(lang)));
         assert!(html.contains(Msg::NoClvModel.text(lang)));
         assert!(html.contains(Msg::NoNotes.text(lang)));
@@ -264,8 +271,18 @@ fn non_finite_numbers_never_reach_the_page() {
         m.parameters[0].1 = f64::INFINITY;
         m.converged = false;
     }
+    if let Some(m) = data.dynamics.migration.as_mut() {
+        m.value_share[0][0] = nan;
+        m.value_share[1][2] = f64::INFINITY;
+    }
+    if let Some(b) = data.dynamics.backtest.as_mut() {
+        b.methods[0].gini = Some(nan);
+        b.methods[0].lift_by_decile[3] = nan;
+        b.methods[1].lift_by_decile[0] = f64::INFINITY;
+        b.methods[2].top_share = Some(f64::NEG_INFINITY);
+    }
     let html = render_html(&data).unwrap();
-    check_common(&html, Lang::En);
+    check_common(&html, &data);
     assert!(html.contains("The optimizer did not converge"));
 }
 
@@ -281,7 +298,7 @@ fn empty_rfm_grid_and_single_point_curve() {
         customers: 0,
     }];
     let html = render_html(&data).unwrap();
-    check_common(&html, Lang::En);
+    check_common(&html, &data);
 }
 
 #[test]
@@ -335,7 +352,7 @@ fn input_round_trips_through_json_and_defaults_missing_fields() {
     let partial: ReportData = serde_json::from_str(r#"{"run":{"id":3}}"#).unwrap();
     assert_eq!(partial.run.id, 3);
     assert_eq!(partial.language, Lang::En);
-    check_common(&render_html(&partial).unwrap(), Lang::En);
+    check_common(&render_html(&partial).unwrap(), &partial);
 }
 
 proptest::proptest! {
@@ -344,7 +361,7 @@ proptest::proptest! {
     /// Whatever numbers the caller passes (NaN payloads, infinities, subnormals, huge values),
     /// the page stays well-formed and prints no NaN or inf.
     #[test]
-    fn any_numbers_render_cleanly(bits in proptest::collection::vec(proptest::num::u64::ANY, 24), zh in proptest::bool::ANY) {
+    fn any_numbers_render_cleanly(bits in proptest::collection::vec(proptest::num::u64::ANY, 32), zh in proptest::bool::ANY) {
         let f = |i: usize| f64::from_bits(bits[i]);
         let lang = if zh { Lang::Zh } else { Lang::En };
         let mut data = representative(lang);
@@ -371,7 +388,255 @@ proptest::proptest! {
             m.log_likelihood = f(22);
             m.parameters[0].1 = f(23);
         }
+        if let Some(m) = data.dynamics.migration.as_mut() {
+            m.value_share[0][1] = f(24);
+            m.value_share[3][3] = f(25);
+        }
+        if let Some(b) = data.dynamics.backtest.as_mut() {
+            b.methods[0].lift_by_decile[0] = f(26);
+            b.methods[0].lift_by_decile[9] = f(27);
+            b.methods[1].lift_by_decile[4] = f(28);
+            b.methods[1].gini = Some(f(29));
+            b.methods[2].auc = Some(f(30));
+            b.methods[2].top_share = Some(f(31));
+        }
         let html = render_html(&data).unwrap();
-        check_common(&html, lang);
+        check_common(&html, &data);
+    }
+}
+
+/// The `<section id="dynamics">` element's markup.
+fn dynamics_section(html: &str) -> &str {
+    let start = html
+        .find(r#"<section id="dynamics">"#)
+        .expect("dynamics section");
+    let end = start + html[start..].find("</section>").expect("section closed");
+    &html[start..end]
+}
+
+/// The markup of one chart's `<figure>`.
+fn figure<'a>(html: &'a str, id: &str) -> Option<&'a str> {
+    let start = html.find(&format!(r#"<figure class="chart-block" id="chart-{id}">"#))?;
+    let end = start + html[start..].find("</figure>")?;
+    Some(&html[start..end])
+}
+
+#[test]
+fn dynamics_section_in_english() {
+    let data = representative(Lang::En);
+    let html = render_html(&data).unwrap();
+    check_common(&html, &data);
+    // Between the charts and the budget, in the page and in the contents.
+    let pos = |needle: &str| html.find(needle).unwrap_or(usize::MAX);
+    assert!(pos(r#"<section id="charts">"#) < pos(r#"<section id="dynamics">"#));
+    assert!(pos(r#"<section id="dynamics">"#) < pos(r#"<section id="budget">"#));
+    assert!(pos(r##"href="#charts""##) < pos(r##"href="#dynamics""##));
+    assert!(html.contains(r##"<a href="#dynamics">Dynamics</a>"##));
+    // The summary points at the run's alerts.
+    assert!(html.contains(
+        r##"<a href="#dynamics-alerts">Alerts of this run: Critical 2 · Warning 5 · Info 1</a>"##
+    ));
+
+    let s = dynamics_section(&html);
+    // Migration: heading, figures, sentence, heatmap and flows with their table views.
+    assert!(s.contains("Tier migration since run #16 (as of 2024-03-31)"));
+    for (label, value) in [
+        ("Stayed", "10,600"),
+        ("Moved up", "749"),
+        ("Moved down", "640"),
+        ("Entered", "356"),
+        ("Left", "450"),
+    ] {
+        assert!(
+            s.contains(&format!(
+                r#"<div class="k">{label}</div><div class="v">{value}</div>"#
+            )),
+            "{label}"
+        );
+    }
+    assert!(s.contains("10,600 stayed in their tier"));
+    let heat = figure(s, "migration").expect("heatmap");
+    assert!(heat.contains("Migration matrix"));
+    assert!(heat.contains(r#"<details class="table-view">"#));
+    // Rows: previous tier; columns: current tier with the none column as "Gone".
+    assert!(heat.contains("<th>Previous \\ current</th>"));
+    assert!(heat.contains(r#"<th class="num">Gone</th>"#));
+    assert!(heat.contains(
+        r#"<td>A</td><td class="num">2,100 (70.0%)</td><td class="num">250 (2.0%)</td>"#
+    ));
+    assert!(heat.contains(r#"<td>New</td><td class="num">20 (0.5%)</td>"#));
+    // Column totals are this run's tiers.
+    assert!(heat.contains(r#"<td>Total</td><td class="num">2,469</td><td class="num">3,704</td><td class="num">6,172</td><td class="num">450</td><td class="num">12,795</td>"#));
+    // One text per cell count in the drawing, the none/none cell as a dash.
+    assert!(heat.contains(">2,100</text>"));
+    assert!(heat.contains(">70.0%</text>"));
+    assert_eq!(heat.matches(r#"class="stay""#).count(), 3);
+    let flows = figure(s, "flows").expect("flows");
+    assert!(flows.contains("Tier flows"));
+    assert!(flows.contains("Previous run #16"));
+    // 15 non-empty cells: 15 bands and 15 table rows.
+    assert_eq!(flows.matches("<path").count(), 15);
+    assert_eq!(flows.matches("<tr>").count(), 16);
+    // 2,100 of A's 2,450 previous customers stayed.
+    assert!(
+        flows.contains(
+            r#"<td>A</td><td>A</td><td class="num">2,100</td><td class="num">85.7%</td>"#
+        )
+    );
+    // Hysteresis, alerts with badges, overrides.
+    assert!(s.contains("<strong>Hysteresis: </strong>Hysteresis kept 37 customers"));
+    assert!(s.contains(r#"<span class="badge sev-critical">Critical 2</span>"#));
+    assert!(s.contains(r#"<td><span class="badge sev-warning">Warning</span></td>"#));
+    assert!(s.contains(r#"<td><span class="badge sev-notice">Info</span></td>"#));
+    assert!(s.contains("<td>Key account dropped a tier</td>"));
+    assert!(s.contains("<td>Upgrade candidate</td>"));
+    assert!(s.contains("account manager visit within 2 weeks"));
+    // 4 of 8 alerts listed.
+    assert!(s.contains("Most severe alerts shown: 4 of 8"));
+    assert!(s.contains("<td>C00042</td><td>A</td><td>li.wei</td>"));
+    assert!(s.contains("<td>2024-12-31</td>"));
+    assert!(s.contains("<td>until cleared</td>"));
+    // Backtest: the methods table with the best highlighted, and the lift chart.
+    assert!(s.contains("As of: 2023-06-30 · Horizon: 365 days · Customers: 11,802"));
+    assert!(s.contains(r#"<tr class="best"><td>Overall score <span class="badge sev-best">best</span></td><td class="num">0.623</td><td class="num">0.812</td><td class="num">0.552</td><td class="num">62.1%</td></tr>"#));
+    assert_eq!(s.matches(r#"class="best""#).count(), 1);
+    assert!(s.contains("<td>RFM score</td>"));
+    // A method without figures shows dashes.
+    assert!(s.contains(r#"<td class="num">—</td><td class="num">—</td><td class="num">—</td><td class="num">—</td></tr>"#));
+    let lift = figure(s, "lift").expect("lift chart");
+    assert!(lift.contains("random = 1"));
+    assert!(lift.contains("Overall score (best)"));
+    // Three methods with lifts: three lines of ten points; ten decile rows in the table.
+    assert_eq!(lift.matches("<polyline").count(), 3);
+    assert_eq!(lift.matches("<circle").count(), 30);
+    assert!(lift.contains(r#"<td class="num">1</td><td class="num">3.83</td><td class="num">2.65</td><td class="num">3.27</td>"#));
+    assert!(lift.contains(r#"<td class="num">10</td>"#));
+}
+
+#[test]
+fn dynamics_section_in_chinese() {
+    let data = representative(Lang::Zh);
+    let html = render_html(&data).unwrap();
+    check_common(&html, &data);
+    let s = dynamics_section(&html);
+    for text in [
+        "<h2>动态管理</h2>",
+        "等级迁移：对比批次 #16（基准日 2024-03-31）",
+        "迁移矩阵",
+        "上期 \\ 本期",
+        "新客户",
+        "已流失",
+        "等级流向",
+        "上期 #16",
+        "本期等级",
+        "等级不变",
+        "10,600 个等级不变",
+        "迟滞（防频繁变动）",
+        "本批次预警",
+        r#"<span class="badge sev-critical">严重</span>"#,
+        "<td>重点客户降级</td>",
+        "生效中的人工等级调整",
+        "<td>直至撤销</td>",
+        "回测",
+        "观察期：365 天",
+        "综合得分 <span class=\"badge sev-best\">最佳</span>",
+        "十分位提升度",
+        "随机 = 1",
+        "数据表",
+    ] {
+        assert!(s.contains(text), "{text}");
+    }
+    assert!(html.contains("本批次预警：严重 2 · 警告 5 · 提示 1"));
+    for english in [
+        "Tier migration",
+        "Moved up",
+        "Table view",
+        "Lift by decile",
+        "until cleared",
+    ] {
+        assert!(!s.contains(english), "{english}");
+    }
+}
+
+#[test]
+fn empty_dynamics_parts_say_so_and_draw_nothing() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut data = representative(lang);
+        data.dynamics = Dynamics::default();
+        let html = render_html(&data).unwrap();
+        check_common(&html, &data);
+        let s = dynamics_section(&html);
+        for m in [
+            Msg::NoMigration,
+            Msg::NoRunAlerts,
+            Msg::NoOverrides,
+            Msg::NoBacktest,
+        ] {
+            assert!(s.contains(m.text(lang)), "{m:?}");
+        }
+        assert!(!s.contains("<svg"));
+        assert!(!s.contains("<table"));
+        assert!(!s.contains(Msg::Hysteresis.text(lang)));
+        assert!(!html.contains("#dynamics-alerts"));
+    }
+
+    // A first run with alerts but no backtest: no migration charts, no lift chart.
+    let mut data = representative(Lang::En);
+    data.dynamics.migration = None;
+    data.dynamics.backtest = None;
+    data.dynamics.hysteresis = None;
+    let html = render_html(&data).unwrap();
+    check_common(&html, &data);
+    let s = dynamics_section(&html);
+    assert!(s.contains(Msg::NoMigration.text(Lang::En)));
+    assert!(s.contains(Msg::NoBacktest.text(Lang::En)));
+    assert!(figure(s, "migration").is_none() && figure(s, "lift").is_none());
+    assert!(s.contains("sev-critical"));
+
+    // A migration whose matrix is all zeros and a backtest without lifts draw "No data.".
+    let mut data = representative(Lang::En);
+    if let Some(m) = data.dynamics.migration.as_mut() {
+        for row in &mut m.matrix {
+            row.iter_mut().for_each(|n| *n = 0);
+        }
+    }
+    if let Some(b) = data.dynamics.backtest.as_mut() {
+        b.methods.iter_mut().for_each(|m| m.lift_by_decile.clear());
+    }
+    let html = render_html(&data).unwrap();
+    check_common(&html, &data);
+    let s = dynamics_section(&html);
+    assert_eq!(s.matches(">No data.</text>").count(), 3);
+}
+
+#[test]
+fn dynamics_text_is_escaped() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut data = representative(lang);
+        if let Some(m) = data.dynamics.migration.as_mut() {
+            m.labels[1] = common::EVIL.into();
+            m.explain = common::EVIL.into();
+        }
+        data.dynamics.hysteresis = Some(common::EVIL.into());
+        data.dynamics.alerts[0].rule = common::EVIL.into();
+        data.dynamics.alerts[0].severity = common::EVIL.into();
+        data.dynamics.alert_counts.push((common::EVIL.into(), 3));
+        if let Some(b) = data.dynamics.backtest.as_mut() {
+            b.methods[1].name = common::EVIL.into();
+            b.best = Some(common::EVIL.into());
+            b.as_of = common::EVIL.into();
+        }
+        let html = render_html(&data).unwrap();
+        check_common(&html, &data);
+        let s = dynamics_section(&html);
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("alert('x')"));
+        // In the page (askama) and in the SVGs (the SVG writer): a tier label, a method name.
+        assert!(s.contains("&#60;script&#62;"));
+        assert!(figure(s, "migration").is_some_and(|f| f.contains("&lt;script&gt;")));
+        assert!(figure(s, "flows").is_some_and(|f| f.contains("&lt;script&gt;")));
+        assert!(figure(s, "lift").is_some_and(|f| f.contains("&lt;script&gt;")));
+        // An unknown severity gets the neutral badge class, never a class from the data.
+        assert!(s.contains(r#"<span class="badge sev-other">"#));
     }
 }

@@ -52,7 +52,11 @@ fn english_workbook() {
             "Weights",
             "Budget",
             "Top customers",
-            "CLV calibration"
+            "CLV calibration",
+            "Migration",
+            "Alerts",
+            "Overrides",
+            "Backtest"
         ]
     );
     assert_eq!(names, xlsx_sheet_names(&data));
@@ -113,12 +117,29 @@ fn chinese_workbook() {
             "权重",
             "预算",
             "重点客户",
-            "CLV校准"
+            "CLV校准",
+            "等级迁移",
+            "预警",
+            "人工调整",
+            "回测"
         ]
     );
     let strings = &files["xl/sharedStrings.xml"];
-    for text in ["价值占比", "生命周期阶段", "成本型（越小越好）", "建议行动"]
-    {
+    for text in [
+        "价值占比",
+        "生命周期阶段",
+        "成本型（越小越好）",
+        "建议行动",
+        "上期等级",
+        "新客户",
+        "已流失",
+        "重点客户降级",
+        "严重",
+        "直至撤销",
+        "基尼系数",
+        "综合得分",
+        "提升度 10",
+    ] {
         assert!(strings.contains(text), "{text}");
     }
 }
@@ -147,4 +168,119 @@ fn xlsx_errors_name_the_path() {
     let err = write_xlsx(&ReportData::default(), &path).unwrap_err();
     assert!(matches!(err, ReportError::MissingDirectory { .. }));
     assert!(err.to_string().contains("r.xlsx"), "{err}");
+}
+
+/// The `<c>` element of cell `reference` (e.g. `C2`) in a sheet's XML.
+fn cell_xml<'a>(sheet: &'a str, reference: &str) -> &'a str {
+    let start = sheet
+        .find(&format!(r#"<c r="{reference}""#))
+        .unwrap_or_else(|| panic!("no cell {reference}"));
+    let rest = &sheet[start..];
+    let end = rest
+        .find("</c>")
+        .map(|e| e + 4)
+        .or_else(|| rest.find("/>").map(|e| e + 2))
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+#[test]
+fn dynamics_sheets_hold_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.xlsx");
+    let data = representative(Lang::En);
+    write_xlsx(&data, &path).unwrap();
+    let files = unzip(&path);
+    let strings = &files["xl/sharedStrings.xml"];
+    for text in [
+        // Headers.
+        "Tier in the previous run",
+        "Tier in this run",
+        "Share of the previous tier",
+        "What happened",
+        "Suggested action",
+        "Author",
+        "Until",
+        "Gini",
+        "Spearman ρ",
+        "Value in top 20%",
+        "Lift 1",
+        "Lift 10",
+        // Translated ids and the none row and column.
+        "New",
+        "Gone",
+        "Key account dropped a tier",
+        "Critical",
+        "Overall score",
+        "RFM score",
+        "until cleared",
+        // The summary's dynamics rows.
+        "Tier migration since run",
+        "Hysteresis kept 37 customers",
+        "Alerts of this run · Warning",
+        "score ranks realized value best",
+    ] {
+        assert!(strings.contains(text), "{text}");
+    }
+
+    // Migration, long form: 15 cells (none → none left out) under a header row. A → A is row 2:
+    // 2,100 customers, 2,100 of A's 2,450 (a fraction), value share 0.7, all numbers.
+    let migration = &files["xl/worksheets/sheet8.xml"];
+    assert_eq!(migration.matches("<row ").count(), 16);
+    assert!(cell_xml(migration, "C2").contains("<v>2100</v>"));
+    let of_row: f64 = cell_xml(migration, "D2")
+        .split("<v>")
+        .nth(1)
+        .and_then(|v| v.split("</v>").next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert!((of_row - 2100.0 / 2450.0).abs() < 1e-12, "{of_row}");
+    assert!(cell_xml(migration, "E2").contains("<v>0.7</v>"));
+    // Alerts: one row per alert; overrides: two.
+    assert_eq!(
+        files["xl/worksheets/sheet9.xml"].matches("<row ").count(),
+        5
+    );
+    assert_eq!(
+        files["xl/worksheets/sheet10.xml"].matches("<row ").count(),
+        3
+    );
+    // Backtest: Gini as a number, the best method marked, an empty cell for a missing value,
+    // and ten lift columns (F..P) after the top-20% share.
+    let backtest = &files["xl/worksheets/sheet11.xml"];
+    assert!(cell_xml(backtest, "C2").contains("<v>0.6234</v>"));
+    assert!(cell_xml(backtest, "F2").contains("<v>0.621</v>"));
+    assert!(cell_xml(backtest, "P2").contains("<v>"));
+    assert!(!backtest.contains(r#"<c r="Q2""#));
+    assert!(!backtest.contains(r#"<c r="E4""#), "clv has no Spearman");
+    assert!(!backtest.contains(r#"<c r="B3""#), "rfm is not the best");
+    assert!(cell_xml(backtest, "B2").contains(r#"t="s""#));
+    let styles = &files["xl/styles.xml"];
+    assert!(styles.contains(r#"formatCode="0.00""#));
+}
+
+#[test]
+fn dynamics_sheets_only_for_parts_the_report_has() {
+    let mut data = representative(Lang::En);
+    data.dynamics = Dynamics::default();
+    assert_eq!(xlsx_sheet_names(&data).len(), 7);
+    data.dynamics.backtest = representative(Lang::En).dynamics.backtest;
+    assert_eq!(xlsx_sheet_names(&data).last(), Some(&"Backtest"));
+    assert_eq!(xlsx_sheet_names(&data).len(), 8);
+
+    // NaN lifts and shares are left blank, never written.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nan.xlsx");
+    let mut data = representative(Lang::Zh);
+    if let Some(b) = data.dynamics.backtest.as_mut() {
+        b.methods[0].lift_by_decile[0] = f64::NAN;
+        b.methods[0].gini = Some(f64::INFINITY);
+    }
+    if let Some(m) = data.dynamics.migration.as_mut() {
+        m.value_share[0][0] = f64::NAN;
+    }
+    write_xlsx(&data, &path).unwrap();
+    for (name, text) in unzip(&path) {
+        assert!(!text.contains("NaN") && !text.contains(">inf<"), "{name}");
+    }
 }

@@ -230,6 +230,160 @@ pub fn representative(lang: Lang) -> ReportData {
             .collect(),
         alerts: vec![format!("P(alive) fell for 12 A customers {EVIL}")],
         notes: vec!["weights: config key `foo` unknown, ignored".into()],
-        dynamics: custval_report::Dynamics::default(),
+        dynamics: dynamics(lang),
+    }
+}
+
+/// A second run's dynamics: a 4 × 4 migration whose columns add up to this run's tiers
+/// (A 2,469, B 3,704, C 6,172), alerts of every severity, two overrides and a backtest of four
+/// rankings (one named with markup).
+pub fn dynamics(lang: Lang) -> Dynamics {
+    let zh = lang == Lang::Zh;
+    let pick = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
+    let lifts = |decay: f64| -> Vec<f64> {
+        // Decreasing lifts that average 1 over the ten deciles.
+        let raw: Vec<f64> = (0..10).map(|d| decay.powi(d)).collect();
+        let mean = raw.iter().sum::<f64>() / 10.0;
+        raw.iter().map(|l| l / mean).collect()
+    };
+    Dynamics {
+        migration: Some(MigrationView {
+            from_run: 16,
+            from_as_of: "2024-03-31".into(),
+            labels: vec!["A".into(), "B".into(), "C".into(), "none".into()],
+            matrix: vec![
+                vec![2100, 250, 40, 60],
+                vec![300, 3000, 350, 90],
+                vec![49, 400, 5500, 300],
+                vec![20, 54, 282, 0],
+            ],
+            value_share: vec![
+                vec![0.70, 0.02, 0.001, 0.02],
+                vec![0.08, 0.11, 0.01, 0.01],
+                vec![0.015, 0.015, 0.035, 0.005],
+                vec![0.005, 0.005, 0.004, 0.0],
+            ],
+            stayed: 10_600,
+            upgraded: 749,
+            downgraded: 640,
+            entered: 356,
+            left: 450,
+            explain: pick(
+                "11,989 customers in both runs: 10,600 stayed in their tier, 749 moved up, 640 moved down (5.3% of them); 356 entered and 450 left (holding 3.5% of the previous run's value)",
+                "两次运行均在的客户 11,989 个：10,600 个等级不变，749 个升级，640 个降级（占 5.3%）；新进入 356 个，流失 450 个（占上次运行价值的 3.5%）",
+            ),
+        }),
+        hysteresis: Some(pick(
+            "Hysteresis kept 37 customers in their previous tier (score within 2 points of the boundary)",
+            "迟滞规则使 37 个客户保留原等级（得分距分界不足 2 分）",
+        )),
+        alert_counts: vec![
+            ("critical".into(), 2),
+            ("warning".into(), 5),
+            ("info".into(), 1),
+        ],
+        alerts: vec![
+            AlertRow {
+                customer_id: "C00007".into(),
+                name: Some("Customer 7".into()),
+                rule: "key_account_dropped".into(),
+                severity: "critical".into(),
+                explain: pick(
+                    "tier A → B; score 81.0 → 64.5",
+                    "等级 A → B；得分 81.0 → 64.5",
+                ),
+                action: pick("account manager visit within 2 weeks", "两周内客户经理拜访"),
+            },
+            AlertRow {
+                customer_id: "C00012".into(),
+                name: Some(EVIL.into()),
+                rule: "spend_drop".into(),
+                severity: "critical".into(),
+                explain: format!("spend −62% against the same period {EVIL}"),
+                action: EVIL.into(),
+            },
+            AlertRow {
+                customer_id: "C00345".into(),
+                name: None,
+                rule: "p_alive_low".into(),
+                severity: "warning".into(),
+                explain: pick("P(alive) 0.91 → 0.48", "活跃概率 0.91 → 0.48"),
+                action: pick("win-back offer", "挽回优惠"),
+            },
+            AlertRow {
+                customer_id: "C09876".into(),
+                name: Some("Customer 9876".into()),
+                rule: "upgrade_candidate".into(),
+                severity: "info".into(),
+                explain: pick(
+                    "potential score 91.2, top decile of C",
+                    "潜力得分 91.2，位于 C 类前 10%",
+                ),
+                action: pick("assign to a B-tier sales rep", "分配给 B 级客户销售"),
+            },
+        ],
+        overrides: vec![
+            OverrideRow {
+                customer_id: "C00042".into(),
+                tier: "A".into(),
+                author: "li.wei".into(),
+                reason: pick(
+                    "strategic account, framework contract signed",
+                    "战略客户，已签框架协议",
+                ),
+                until: Some("2024-12-31".into()),
+            },
+            OverrideRow {
+                customer_id: "C00099".into(),
+                tier: "C".into(),
+                author: "zhang.min".into(),
+                reason: EVIL.into(),
+                until: None,
+            },
+        ],
+        backtest: Some(BacktestView {
+            as_of: "2023-06-30".into(),
+            horizon_days: 365,
+            customers: 11_802,
+            methods: vec![
+                BacktestMethod {
+                    name: "score".into(),
+                    gini: Some(0.6234),
+                    auc: Some(0.8117),
+                    spearman: Some(0.5521),
+                    lift_by_decile: lifts(0.62),
+                    top_share: Some(0.621),
+                },
+                BacktestMethod {
+                    name: "rfm".into(),
+                    gini: Some(0.5102),
+                    auc: Some(0.7551),
+                    spearman: Some(0.4874),
+                    lift_by_decile: lifts(0.75),
+                    top_share: Some(0.464),
+                },
+                BacktestMethod {
+                    name: "clv".into(),
+                    gini: Some(0.5873),
+                    auc: Some(0.7937),
+                    spearman: None,
+                    lift_by_decile: lifts(0.68),
+                    top_share: Some(0.549),
+                },
+                BacktestMethod {
+                    name: EVIL.into(),
+                    gini: None,
+                    auc: None,
+                    spearman: None,
+                    lift_by_decile: Vec::new(),
+                    top_share: None,
+                },
+            ],
+            best: Some("score".into()),
+            explain: pick(
+                "score ranks realized value best (score Gini 0.623, rfm Gini 0.510, clv Gini 0.587)",
+                "score 对实际价值的排序效果最好（score 基尼系数 0.623，rfm 基尼系数 0.510，clv 基尼系数 0.587）",
+            ),
+        }),
     }
 }
