@@ -244,7 +244,7 @@ impl Patterns {
         // like the number.
         // Day-dated data have roughly one distinct pattern per eight customers at a million
         // rows; reserving for that saves most of the rehashing as the table grows.
-        let guess = (x.len() / 8).max(1024);
+        let guess = (x.len() / 4).max(1024);
         let mut seen: FxHashMap<(u64, u64, u64), u32> =
             FxHashMap::with_capacity_and_hasher(guess, Default::default());
         let mut keys: Vec<(u64, u64, u64)> = Vec::with_capacity(guess);
@@ -267,8 +267,9 @@ impl Patterns {
             }
         }
         drop(seen);
-        let mut order: Vec<u32> = (0..keys.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| keys[i as usize]);
+        // Sorting the keys themselves (not indices into them) keeps the comparisons in cache.
+        let mut sorted: Vec<((u64, u64, u64), f64)> = keys.into_iter().zip(wsum).collect();
+        sorted.sort_unstable_by_key(|e| e.0);
         let mut p = Patterns {
             total_weight,
             ..Patterns::default()
@@ -280,15 +281,14 @@ impl Patterns {
                 (times.len() - 1) as u32
             })
         };
-        for i in order {
-            let (kx, ktx, kt) = keys[i as usize];
+        for ((kx, ktx, kt), wi) in sorted {
             if p.x.last().is_none_or(|last| last.to_bits() != kx) {
                 p.group_x.push(f64::from_bits(kx));
             }
             p.x.push(f64::from_bits(kx));
             p.tx.push(f64::from_bits(ktx));
             p.t.push(f64::from_bits(kt));
-            p.w.push(wsum[i as usize]);
+            p.w.push(wi);
             p.group.push((p.group_x.len() - 1) as u32);
             p.tx_idx.push(time_id(ktx, &mut p.times));
             p.t_idx.push(time_id(kt, &mut p.times));

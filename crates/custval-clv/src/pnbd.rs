@@ -6,6 +6,22 @@
 //! ₂F₁(r+s+x, ·; r+s+x+1; ·) evaluated at the larger of α, β. Both ₂F₁ values and the difference
 //! between them stay in log space ([`ln_hyp2f1`], [`log_sub_exp`]), which is what keeps large
 //! x, t_x and T (10⁴) finite where a linear-space ₂F₁ overflows.
+//!
+//! # Why the fit's gradient is numeric
+//!
+//! The likelihood depends on r, s (and, when α < β, on r through the second parameter too)
+//! inside ₂F₁(r+s+x, ·; r+s+x+1; z). Derivatives of ₂F₁ with respect to its parameters have no
+//! closed form in ₂F₁ itself: they are series whose terms carry ψ(a+j) − ψ(a) (Kampé de
+//! Fériet-type functions). [`ln_hyp2f1`] evaluates ₂F₁ through four representations (the
+//! series, Euler's transformation, the connection formula in 1 − z with its Γ ratios, Pfaff's
+//! transformation), chosen by region so that x up to 10⁴ and 1 − z down to 1e-7 stay finite;
+//! an analytic gradient would need each of them differentiated and made just as stable — a
+//! second numerical library the size of `special`, for no gain in accuracy: the objective is
+//! a smooth O(1) mean per customer, so central differences in log-parameters (h = 1e-5) are
+//! good to about 1e-10, four orders below the 1e-6 stopping tolerance (a unit test checks
+//! them against a five-point stencil on CDNOW). Their cost is 8 extra likelihood evaluations
+//! per gradient, run in parallel, and Pareto/NBD already meets its speed targets with them
+//! (20k customers ≥ 20× lifetimes, 1M customers in about 1 s).
 
 use rustc_hash::FxHashMap;
 
