@@ -95,7 +95,14 @@ pub(crate) fn migration_heatmap(lang: Lang, m: &MigrationView) -> Chart {
     let both = |n: u64, s: f64| format!("{} ({})", count(n), percent(s));
     for (i, label) in m.labels.iter().enumerate() {
         let mut row = vec![txt(tier_label(lang, label, true))];
-        row.extend((0..k).map(|j| nm(both(cell(m, i, j), share(m, i, j)))));
+        row.extend(m.labels.iter().enumerate().map(|(j, to)| {
+            // Nobody is missing from both runs: that cell is not a number of customers.
+            if label == NONE && to == NONE {
+                nm(DASH)
+            } else {
+                nm(both(cell(m, i, j), share(m, i, j)))
+            }
+        }));
         row.push(nm(count(row_sums[i])));
         table.rows.push(row);
     }
@@ -237,7 +244,7 @@ pub(crate) fn migration_heatmap(lang: Lang, m: &MigrationView) -> Chart {
         desc: desc.to_string(),
         svg,
         table,
-        note: None,
+        note: Some(Msg::MigrationShareNote.text(lang).to_string()),
     }
 }
 
@@ -457,10 +464,13 @@ pub(crate) fn lift(lang: Lang, b: &BacktestView) -> Chart {
             .iter()
             .map(|m| {
                 let name = method_name(lang, &m.name);
-                if Some(m.name.as_str()) == best {
-                    format!("{name} ({})", Msg::Best.text(lang))
-                } else {
+                let tag = Msg::Best.text(lang);
+                if Some(m.name.as_str()) != best {
                     name.to_string()
+                } else if lang == Lang::Zh {
+                    format!("{name}（{tag}）")
+                } else {
+                    format!("{name} ({tag})")
                 }
             })
             .collect();

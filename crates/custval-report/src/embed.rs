@@ -7,7 +7,8 @@
 //! embedding it styles them (the report's template shows the rules).
 
 use crate::charts::{self, Chart, HBar};
-use crate::data::ReportData;
+use crate::data::{BacktestView, MigrationView, ReportData};
+use crate::dyn_charts;
 use crate::i18n::Lang;
 
 /// Which chart of a run to draw.
@@ -27,11 +28,17 @@ pub enum ChartKind {
     Weights,
     /// Budget per class.
     Budget,
+    /// Tier migration since the previous run as a heatmap ("No data." for a first run).
+    Migration,
+    /// Tier flows from the previous run to this one.
+    TierFlows,
+    /// Backtest lift by decile per ranking method ("No data." without a backtest).
+    Lift,
 }
 
 impl ChartKind {
     /// Every chart, in the report's order.
-    pub const ALL: [ChartKind; 7] = [
+    pub const ALL: [ChartKind; 10] = [
         ChartKind::Tiers,
         ChartKind::Pareto,
         ChartKind::Scatter,
@@ -39,6 +46,9 @@ impl ChartKind {
         ChartKind::ClvHistogram,
         ChartKind::Weights,
         ChartKind::Budget,
+        ChartKind::Migration,
+        ChartKind::TierFlows,
+        ChartKind::Lift,
     ];
 }
 
@@ -93,6 +103,11 @@ impl From<Chart> for ChartView {
     }
 }
 
+/// The run's migration, or an empty one (drawn as "No data.").
+fn migration(data: &ReportData) -> MigrationView {
+    data.dynamics.migration.clone().unwrap_or_default()
+}
+
 /// Draws one chart of `data`, exactly as the HTML report does.
 pub fn chart(data: &ReportData, kind: ChartKind) -> ChartView {
     let lang = data.language;
@@ -104,6 +119,12 @@ pub fn chart(data: &ReportData, kind: ChartKind) -> ChartView {
         ChartKind::ClvHistogram => charts::clv_histogram(data),
         ChartKind::Weights => charts::weights(lang, &data.weights),
         ChartKind::Budget => charts::budget(lang, &data.budget),
+        ChartKind::Migration => dyn_charts::migration_heatmap(lang, &migration(data)),
+        ChartKind::TierFlows => dyn_charts::tier_flows(lang, &migration(data)),
+        ChartKind::Lift => {
+            let none = BacktestView::default();
+            dyn_charts::lift(lang, data.dynamics.backtest.as_ref().unwrap_or(&none))
+        }
     }
     .into()
 }

@@ -203,6 +203,8 @@ messages! {
     NoneFrom => "New", "新客户";
     NoneTo => "Gone", "已流失";
     MatrixCorner => "Previous \\ current", "上期 \\ 本期";
+    MigrationShareNote => "Shares of value are of this run's total value, except in the Gone column: of the previous run's.",
+        "价值占比以本期总价值为基数，“已流失”列以上期总价值为基数。";
     StayedOutline => "Outlined cells: customers who stayed in their tier.", "描边单元格：等级不变的客户。";
     ShareOfPrevious => "Share of the previous tier", "占上期等级比例";
     Hysteresis => "Hysteresis", "迟滞（防频繁变动）";

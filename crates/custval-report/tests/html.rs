@@ -465,6 +465,10 @@ fn dynamics_section_in_english() {
         r#"<td>A</td><td class="num">2,100 (70.0%)</td><td class="num">250 (2.0%)</td>"#
     ));
     assert!(heat.contains(r#"<td>New</td><td class="num">20 (0.5%)</td>"#));
+    assert!(heat.contains(
+        r#"<td class="num">282 (0.4%)</td><td class="num">—</td><td class="num">356</td>"#
+    ));
+    assert!(heat.contains("except in the Gone column"));
     // Column totals are this run's tiers.
     assert!(heat.contains(r#"<td>Total</td><td class="num">2,469</td><td class="num">3,704</td><td class="num">6,172</td><td class="num">450</td><td class="num">12,795</td>"#));
     // One text per cell count in the drawing, the none/none cell as a dash.
