@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 
 use custval_dynamics::{
-    Alert, AlertConfig, AlertContext, CustomerFacts, Migration, TierEntry, ValueClass,
-    alerts_for_run, cell_members, migration_matrix, upgrade_cutoff,
+    AlertConfig, AlertContext, CustomerFacts, Migration, TierEntry, ValueClass, alerts_for_run,
+    cell_members, migration_matrix, upgrade_cutoff,
 };
 use custval_eval::hysteresis::PreviousTiers;
 use custval_model::{CustomerResult, RunId};
@@ -75,7 +75,7 @@ pub fn run_alerts(
         .map(|r| (r.customer_id.as_str(), r.owner.as_deref()))
         .collect();
     let alerts = alerts_for_run(cfg, &ctx, &cur, &prev).map_err(dynamics_error)?;
-    alerts
+    let mut out: Vec<NewAlert> = alerts
         .into_iter()
         .map(|a| {
             let body =
@@ -92,7 +92,72 @@ pub fn run_alerts(
                 body,
             })
         })
-        .collect()
+        .collect::<Result<_, AppError>>()?;
+    out.extend(risky_key_accounts(current, previous));
+    Ok(out)
+}
+
+fn risky(level: Option<&str>) -> bool {
+    matches!(level, Some("medium" | "high"))
+}
+
+/// A key account (tier A or most valuable) whose risk level became medium or high since the
+/// previous run (风险客户): one alert with the risk rules that fired as evidence.
+fn risky_key_accounts(current: &[CustomerResult], previous: &[CustomerResult]) -> Vec<NewAlert> {
+    let before: std::collections::HashMap<&str, Option<&str>> = previous
+        .iter()
+        .map(|r| (r.customer_id.as_str(), r.risk.as_deref()))
+        .collect();
+    let mut out = Vec::new();
+    for r in current {
+        let key = r.tier == TIERS[0] || r.value_class == "most_valuable";
+        let was = before.get(r.customer_id.as_str()).copied().flatten();
+        if !key
+            || !risky(r.risk.as_deref())
+            || risky(was)
+            || !before.contains_key(r.customer_id.as_str())
+        {
+            continue;
+        }
+        let level = r.risk.clone().unwrap_or_default();
+        let detail: Option<custval_eval::classes::Detail> = serde_json::from_str(&r.detail).ok();
+        let evidence = detail
+            .and_then(|d| d.risk)
+            .map(|a| a.evidence)
+            .unwrap_or_default();
+        let why_en: Vec<String> = evidence.iter().map(|e| e.explain_en.clone()).collect();
+        let why_zh: Vec<String> = evidence.iter().map(|e| e.explain_zh.clone()).collect();
+        let mut ev = serde_json::Map::new();
+        ev.insert("risk".into(), level.clone().into());
+        ev.insert("previous".into(), was.unwrap_or("none").into());
+        for e in &evidence {
+            ev.insert(format!("{:?}", e.rule).to_lowercase(), e.value.into());
+        }
+        let body = serde_json::json!({
+            "customer_id": r.customer_id,
+            "rule": "key_account_risky",
+            "severity": if level == "high" { "critical" } else { "warning" },
+            "key_account": true,
+            "evidence": ev,
+            "action_en": "Review credit terms and exposure with the account manager; agree a recovery plan",
+            "action_zh": "与客户经理复核信用条件与风险敞口，制定改善计划",
+            "explain_en": format!("key account became {level} risk: {}", why_en.join("; ")),
+            "explain_zh": format!("重点客户风险升至{level}：{}", why_zh.join("；")),
+        });
+        out.push(NewAlert {
+            customer_id: r.customer_id.clone(),
+            owner: r.owner.clone(),
+            rule: "key_account_risky".into(),
+            severity: if level == "high" {
+                "critical"
+            } else {
+                "warning"
+            }
+            .into(),
+            body: body.to_string(),
+        });
+    }
+    out
 }
 
 /// Drops the alerts whose customer and rule already alerted in the previous run: a condition
@@ -216,18 +281,29 @@ pub struct AlertOut {
 }
 
 impl From<StoredAlert> for AlertOut {
+    /// Reads the body by field name: rules of `custval-dynamics` and the store-level rules
+    /// (`key_account_risky`) write the same fields.
     fn from(a: StoredAlert) -> AlertOut {
-        let body: Option<Alert> = serde_json::from_value(a.body.clone()).ok();
-        let text = |f: fn(&Alert) -> &String| body.as_ref().map(f).cloned().unwrap_or_default();
+        let text = |k: &str| {
+            a.body
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
         AlertOut {
             id: a.id,
             run: a.run,
             evidence: a.body.get("evidence").cloned().unwrap_or_default(),
-            action: text(|b| &b.action_en),
-            action_zh: text(|b| &b.action_zh),
-            explain: text(|b| &b.explain_en),
-            explain_zh: text(|b| &b.explain_zh),
-            key_account: body.as_ref().is_some_and(|b| b.key_account),
+            action: text("action_en"),
+            action_zh: text("action_zh"),
+            explain: text("explain_en"),
+            explain_zh: text("explain_zh"),
+            key_account: a
+                .body
+                .get("key_account")
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false),
             customer_id: a.customer_id,
             rule: a.rule,
             severity: a.severity,

@@ -79,6 +79,38 @@ pub struct Shown {
     #[serde(rename = "override")]
     pub override_: Option<OverrideOut>,
     pub tier_history: Vec<TierPoint>,
+    /// Where share of wallet and wallet gap come from (key accounts and growth customers).
+    pub wallet: Option<WalletOut>,
+    /// Why each cross-sell category (peers' penetration or an association rule's figures).
+    pub cross_sell_reasons: Vec<Reason>,
+    /// Risk level (`low`, `medium`, `high`) and the rules that fired; `None` when none did.
+    pub risk: Option<RiskOut>,
+    /// Data-driven SWOT suggestions for an account plan (customers in the plan tiers).
+    pub swot_suggestions: Vec<custval_accounts::SwotSuggestion>,
+}
+
+/// A sentence in both languages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reason {
+    pub en: String,
+    pub zh: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WalletOut {
+    pub wallet: Option<f64>,
+    pub share_of_wallet: Option<f64>,
+    pub wallet_gap: Option<f64>,
+    /// `known` (imported), `peers` (estimated) or `none`.
+    pub source: String,
+    pub explain: String,
+    pub explain_zh: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskOut {
+    pub level: String,
+    pub evidence: Vec<custval_accounts::RiskEvidence>,
 }
 
 fn how(p: &custval_eval::scoring::NormParams) -> String {
@@ -255,5 +287,34 @@ pub fn explain(
         cross_sell: d.cross_sell,
         override_,
         tier_history: history,
+        wallet: d.wallet.as_ref().map(|w| {
+            use custval_accounts::Explain as _;
+            WalletOut {
+                wallet: w.wallet,
+                share_of_wallet: w.share_of_wallet,
+                wallet_gap: w.wallet_gap,
+                source: match w.source {
+                    custval_accounts::WalletSource::Known => "known",
+                    custval_accounts::WalletSource::Peers { .. } => "peers",
+                    custval_accounts::WalletSource::None { .. } => "none",
+                }
+                .to_string(),
+                explain: w.explain_en(),
+                explain_zh: w.explain_zh(),
+            }
+        }),
+        cross_sell_reasons: d
+            .cross_sell_why
+            .iter()
+            .map(|(en, zh)| Reason {
+                en: en.clone(),
+                zh: zh.clone(),
+            })
+            .collect(),
+        risk: d.risk.as_ref().map(|a| RiskOut {
+            level: a.level.id().to_string(),
+            evidence: a.evidence.clone(),
+        }),
+        swot_suggestions: d.swot.clone(),
     })
 }

@@ -12,6 +12,7 @@
 
 pub mod dynamics;
 pub mod explain;
+pub mod plans;
 pub mod report_data;
 
 use std::collections::BTreeMap;
@@ -52,6 +53,8 @@ pub enum AppError {
     NotInRun { run: RunId, customer: String },
     #[error("{0}")]
     Dynamics(String),
+    #[error("account plan: {0}")]
+    Plan(String),
     #[error("delivering alerts to {url}: {message}")]
     Webhook { url: String, message: String },
 }

@@ -94,6 +94,9 @@ enum Command {
     Alerts(commands::dynamics::AlertsArgs),
     /// Override a customer's tier with a reason (audited), or clear the override.
     Override(commands::dynamics::OverrideArgs),
+    /// A key account's plan: SWOT, goals, actions, with suggestions from the data.
+    #[command(subcommand)]
+    Plan(commands::plan::PlanCommand),
     /// Class KPIs between two runs, and the effect of a strategy on the customers it treated.
     Kpis(commands::dynamics::KpisArgs),
     /// How well the score, RFM and CLV at a date ranked the value realized afterwards.
@@ -158,6 +161,7 @@ fn main() -> ExitCode {
         Command::Alerts(a) => commands::dynamics::alerts(a, &g),
         Command::Override(a) => commands::dynamics::override_tier(a, &g),
         Command::Kpis(a) => commands::dynamics::kpis(a, &g),
+        Command::Plan(c) => commands::plan::run(c, &g),
         Command::Backtest(a) => commands::dynamics::backtest(a, &g),
     };
     match result {

@@ -79,6 +79,29 @@ pub fn text(s: &Shown) -> String {
             a.reason
         ));
     }
+    if let Some(r) = &s.risk {
+        out.push_str(&format!("\nRisk: {}\n", r.level));
+        for e in &r.evidence {
+            out.push_str(&format!("  - {}\n", e.explain_en));
+        }
+    }
+    if let Some(w) = &s.wallet {
+        out.push_str(&format!("\nWallet ({}): {}\n", w.source, w.explain));
+    }
+    if !s.cross_sell_reasons.is_empty() {
+        out.push_str("\nCross-sell\n");
+        for r in &s.cross_sell_reasons {
+            out.push_str(&format!("  - {}\n", r.en));
+        }
+    }
+    if !s.swot_suggestions.is_empty() {
+        out.push_str(
+            "\nSWOT suggestions (from the data; `custval plan show` to keep them in a plan)\n",
+        );
+        for p in &s.swot_suggestions {
+            out.push_str(&format!("  {:?}: {}\n", p.quadrant, p.text_en));
+        }
+    }
     if s.tier_history.len() > 1 {
         let h: Vec<String> = s
             .tier_history

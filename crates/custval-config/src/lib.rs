@@ -74,7 +74,7 @@ pub use features::{
 };
 pub use load::{DEFAULT_TOML, default_config, parse};
 pub use schema::{
-    Action, Budget, BudgetBasis, Classes, ClvModel, Config, Dimension, DimensionWeights, Direction,
+    Accounts, Action, Budget, BudgetBasis, Classes, ClvModel, Config, Dimension, DimensionWeights, Direction,
     Evaluation, Indicator, Lifecycle, Margin, MissingRule, Normalization, Objective, Playbook,
     Subjective, TierMethod, Tiers, TimeUnit, Webhook, WeightMethod, Weights,
 };

@@ -34,6 +34,7 @@ fn empty_config() -> Config {
         hysteresis: Default::default(),
         alerts: Default::default(),
         webhook: Default::default(),
+        accounts: Default::default(),
     }
 }
 

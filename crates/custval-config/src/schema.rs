@@ -58,6 +58,46 @@ pub struct Config {
     /// `[webhook]`: where `custval alerts --deliver` posts a run's alerts.
     #[serde(default)]
     pub webhook: Webhook,
+    /// `[accounts]`: key-account management (wallet estimates, cross-sell, SWOT, risk).
+    #[serde(default)]
+    pub accounts: Accounts,
+}
+
+/// `[accounts]`: which customers get account plans, and the key-account computations'
+/// settings (`[accounts.wallet]`, `[accounts.cross_sell]`, `[accounts.swot]`, `[accounts.risk]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Accounts {
+    /// Tiers whose customers get an account plan with SWOT suggestions.
+    pub plan_tiers: Vec<String>,
+    pub wallet: custval_accounts::WalletConfig,
+    pub cross_sell: custval_accounts::CrossSellConfig,
+    pub swot: custval_accounts::SwotConfig,
+    pub risk: custval_accounts::RiskConfig,
+}
+
+impl Default for Accounts {
+    fn default() -> Accounts {
+        Accounts {
+            plan_tiers: vec!["A".to_string()],
+            wallet: Default::default(),
+            cross_sell: Default::default(),
+            swot: Default::default(),
+            risk: Default::default(),
+        }
+    }
+}
+
+impl Accounts {
+    /// The computations' settings as one value.
+    pub fn settings(&self) -> custval_accounts::AccountsConfig {
+        custval_accounts::AccountsConfig {
+            wallet: self.wallet,
+            cross_sell: self.cross_sell,
+            swot: self.swot,
+            risk: self.risk,
+        }
+    }
 }
 
 /// `[webhook]`: an HTTP endpoint that receives a run's alerts as one JSON POST.

@@ -157,18 +157,19 @@ pub fn render_actions(stored: &[StoredAction], plan: &Plan, cross_sell: &[String
             }
             Source::CrossSell => {
                 let list = cross_sell.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
-                let share = 100.0 * crate::features::CROSS_SELL_PEER_SHARE;
                 Action {
                     id: s.id.clone(),
-                    text: format!("Offer {list}: commonly bought by its industry peers"),
-                    text_zh: format!("推荐 {list}：同行业客户普遍购买"),
+                    text: format!(
+                        "Offer {list}: comparable customers buy it, or what the customer buys predicts it"
+                    ),
+                    text_zh: format!("推荐 {list}：同类客户普遍购买，或其已购品类的关联规则所示"),
                     reason: format!(
-                        "{}; {} categories that ≥{share:.0}% of the industry's buyers buy are missing",
+                        "{}; {} categories suggested by peer penetration and association rules (see cross-sell reasons)",
                         s.figures,
                         cross_sell.len()
                     ),
                     reason_zh: format!(
-                        "{}；同行业 ≥{share:.0}% 的客户购买的 {} 个品类尚未购买",
+                        "{}；依据同类客户渗透率与关联规则推荐 {} 个品类（见交叉销售原因）",
                         s.figures.replace(", ", "，"),
                         cross_sell.len()
                     ),
@@ -211,8 +212,21 @@ pub struct Detail {
     pub lifecycle_rule: LifecycleRule,
     pub profit_loyalty_rule: ProfitLoyaltyRule,
     pub actions: Vec<StoredAction>,
-    /// Categories the customer's industry peers commonly buy and it has not.
+    /// Categories the customer's peers buy (or that its purchases predict) and it has not.
     pub cross_sell: Vec<String>,
+    /// Why each cross-sell category, English and Chinese (key accounts and growth customers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cross_sell_why: Vec<(String, String)>,
+    /// The wallet estimate behind share of wallet and wallet gap (key accounts and growth
+    /// customers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wallet: Option<custval_accounts::WalletEstimate>,
+    /// Risk level and evidence, when any risk rule fired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<custval_accounts::RiskAssessment>,
+    /// Data-driven SWOT suggestions, for customers in the plan tiers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub swot: Vec<custval_accounts::SwotSuggestion>,
 }
 
 /// Counts and value per class, for the run summary.
@@ -669,7 +683,9 @@ pub fn results(
     scores: &Scores,
     cl: &Classified,
     plan: &Plan,
+    accounts: &crate::accounts::AccountsOut,
 ) -> Vec<CustomerResult> {
+    let accounts_cfg = plan.accounts.settings();
     let n = data.customers.len();
     let nf = FEATURES.len();
     let dim_weight = |d: crate::plan::Dimension| match d {
@@ -710,6 +726,12 @@ pub fn results(
             slots.extend(raw.iter().map(|col| col[c]));
             slots.extend([scores.total[c], scores.value[c], scores.potential[c]]);
             let value_id = cl.value[c].class.id();
+            // Customers whose wallet, cross-sell reasons are worth their bytes in the detail.
+            let key = plan.accounts.plan_tiers.contains(&cl.tier[c])
+                || matches!(
+                    cl.value[c].class,
+                    ValueClass::MostValuable | ValueClass::Secondary
+                );
             let strings: Vec<String> = STRING_VARS
                 .iter()
                 .map(|v| match *v {
@@ -819,6 +841,27 @@ pub fn results(
                 profit_loyalty_rule: cl.profit_loyalty[c].rule,
                 actions,
                 cross_sell: gaps,
+                cross_sell_why: if key {
+                    accounts.cross_sell[c]
+                        .iter()
+                        .map(|x| {
+                            (
+                                x.explain_en(&data.categories),
+                                x.explain_zh(&data.categories),
+                            )
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                wallet: key.then(|| accounts.wallets[c].clone()),
+                risk: (accounts.risk[c].level != custval_accounts::RiskLevel::None)
+                    .then(|| accounts.risk[c].clone()),
+                swot: if plan.accounts.plan_tiers.contains(&cl.tier[c]) {
+                    crate::accounts::swot(data, table, accounts, &accounts_cfg, c)
+                } else {
+                    Vec::new()
+                },
             };
             CustomerResult {
                 customer_id: info.id.clone(),
@@ -839,6 +882,8 @@ pub fn results(
                 spend_12m: opt(table.columns[0][c]),
                 clv: table.get("clv_12m").and_then(|v| opt(v[c])),
                 p_alive: table.get("p_alive").and_then(|v| opt(v[c])),
+                risk: (accounts.risk[c].level != custval_accounts::RiskLevel::None)
+                    .then(|| accounts.risk[c].level.id().to_string()),
                 raw_tier: cl.hysteresis.raw[c].clone(),
                 tier_streak: cl.hysteresis.streak[c],
                 signals: Signals {

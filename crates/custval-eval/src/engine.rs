@@ -181,6 +181,9 @@ pub fn evaluate_with(
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "features");
     let fmt = |d: Day| crate::format_day(d);
     let clv = apply_clv(&mut table, as_of, calibration_end, &plan.clv, &fmt);
+    let accounts_cfg = plan.accounts.settings();
+    let accounts = crate::accounts::apply(data, as_of, &mut table, &accounts_cfg)?;
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "key accounts");
     let mut notes = clv.notes.clone();
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "clv");
 
@@ -328,6 +331,7 @@ pub fn evaluate_with(
         &scores,
         &classified,
         plan,
+        &accounts,
     );
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "results");
     let hysteresis = classified.hysteresis.summary.clone();

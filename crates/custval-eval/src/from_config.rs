@@ -208,6 +208,7 @@ pub fn from_validated(v: &Validated) -> Plan {
             by: c.budget.by.clone(),
         }),
         hysteresis: c.hysteresis,
+        accounts: c.accounts.clone(),
         alerts: c.alerts.clone(),
         webhook: (!c.webhook.url.is_empty()).then(|| {
             (

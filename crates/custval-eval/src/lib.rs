@@ -12,6 +12,7 @@
 //! [`scoring`] (normalization and points), [`plan`] (what to compute), [`classes`] (classes,
 //! actions, budget, the stored detail), [`engine`] (the steps in order).
 
+pub mod accounts;
 pub mod classes;
 pub mod clv;
 pub mod engine;
@@ -21,7 +22,7 @@ pub mod hysteresis;
 pub mod plan;
 pub mod scoring;
 
-pub use engine::{Evaluation, RunSummary, evaluate};
+pub use engine::{Evaluation, RunSummary, evaluate, evaluate_with};
 
 /// Why an evaluation could not be completed. Nothing is stored when one occurs.
 #[derive(Debug, thiserror::Error)]

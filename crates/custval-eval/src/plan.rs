@@ -167,4 +167,6 @@ pub struct Plan {
     pub alerts: custval_dynamics::AlertConfig,
     /// Where alerts are posted (`None`: no delivery) and the lowest severity posted.
     pub webhook: Option<(String, String)>,
+    /// Key accounts: plan tiers, wallet, cross-sell, SWOT and risk settings.
+    pub accounts: custval_config::Accounts,
 }

@@ -310,6 +310,8 @@ pub struct CustomerResult {
     pub tier_streak: u32,
     /// Figures that alert and risk rules compare between runs.
     pub signals: Signals,
+    /// Risk level (`low`, `medium`, `high`) when a risk rule fired; `None` otherwise.
+    pub risk: Option<String>,
     pub detail: String,
 }
 

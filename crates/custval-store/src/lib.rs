@@ -90,7 +90,7 @@ pub use error::{BUSY_TIMEOUT_SECS, StoreError};
 pub use sqlite::{SqliteImport, SqliteStore};
 pub use types::{
     AlertQuery, AuditEntry, ImportCounts, NewAlert, OpenOptions, Override, ResultPage, ResultQuery,
-    ResultSort, Role, StoredAlert, TableCounts, TierPoint, User,
+    ResultSort, Role, StoredAlert, StoredPlan, TableCounts, TierPoint, User,
 };
 
 /// One import transaction, possibly fed in several chunks (a 20M-line file need not be in
@@ -292,6 +292,20 @@ pub trait Store: Send + Sync {
         assignee: Option<&str>,
         actor: &str,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// A customer's account plan, if one was saved.
+    fn account_plan(
+        &self,
+        customer_id: &str,
+    ) -> impl Future<Output = Result<Option<StoredPlan>, StoreError>> + Send;
+
+    /// Saves (replaces) a customer's account plan and audits it; the customer must exist.
+    fn save_account_plan(
+        &self,
+        customer_id: &str,
+        plan: &serde_json::Value,
+        actor: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Records that a webhook accepted these alerts.
     fn mark_alerts_delivered(

@@ -204,6 +204,17 @@ pub struct AlertQuery {
     pub limit: u64,
 }
 
+/// A customer's account plan as stored: the plan document (custval-accounts' `AccountPlan` as
+/// JSON) and who saved it last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredPlan {
+    pub customer_id: String,
+    pub plan: serde_json::Value,
+    /// RFC 3339 UTC.
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
 /// What a user may do (DOMAIN §11); sales users see only the customers they own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod dynamics;
 pub mod generate;
 pub mod import;
+pub mod plan;
 pub mod rfm;
 pub mod serve;
 pub mod weights;

@@ -729,6 +729,18 @@ impl Checker<'_, '_> {
         if let Err(e) = config.alerts.validate() {
             self.error(ErrorKind::Range, "alerts", e.to_string());
         }
+        if let Err(e) = config.accounts.settings().validate() {
+            self.error(ErrorKind::Range, "accounts", e.to_string());
+        }
+        for t in &config.accounts.plan_tiers {
+            if !matches!(t.as_str(), "A" | "B" | "C") {
+                self.error(
+                    ErrorKind::Name,
+                    "accounts.plan_tiers",
+                    format!("`{t}` is not a tier (A, B or C)"),
+                );
+            }
+        }
         let w = &config.webhook;
         let http = w.url.starts_with("http://") || w.url.starts_with("https://");
         if !(w.url.is_empty() || http) {

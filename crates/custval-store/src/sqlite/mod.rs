@@ -13,6 +13,7 @@ mod alerts;
 mod batch;
 mod import;
 mod load;
+mod plans;
 mod runs;
 
 use std::path::{Path, PathBuf};
@@ -30,14 +31,14 @@ pub use import::SqliteImport;
 use crate::error::{BUSY_TIMEOUT_SECS, ctx};
 use crate::types::{
     AlertQuery, AuditEntry, NewAlert, OpenOptions, Override, ResultPage, ResultQuery, Role,
-    StoredAlert, TableCounts, TierPoint, User,
+    StoredAlert, StoredPlan, TableCounts, TierPoint, User,
 };
 use crate::{Store, StoreError};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// The migration files, for error messages (sqlx reports a version number only).
-const MIGRATION_FILES: &[&str] = &["0001_init.sql", "0002_dynamics.sql"];
+const MIGRATION_FILES: &[&str] = &["0001_init.sql", "0002_dynamics.sql", "0003_accounts.sql"];
 
 /// Connections in the pool: enough for a web server's concurrent reads (WAL lets them run
 /// beside the one writer), few enough that page caches stay bounded.
@@ -266,6 +267,19 @@ impl Store for SqliteStore {
         actor: &str,
     ) -> Result<bool, StoreError> {
         alerts::assign(&self.pool, id, assignee, actor).await
+    }
+
+    async fn account_plan(&self, customer_id: &str) -> Result<Option<StoredPlan>, StoreError> {
+        plans::get(&self.pool, customer_id).await
+    }
+
+    async fn save_account_plan(
+        &self,
+        customer_id: &str,
+        plan: &serde_json::Value,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        plans::save(&self.pool, customer_id, plan, actor).await
     }
 
     async fn mark_alerts_delivered(&self, ids: &[i64]) -> Result<(), StoreError> {

@@ -32,13 +32,13 @@ macro_rules! result_cols {
          r.potential_tier, r.lifecycle, r.profit_loyalty, r.cluster, r.rfm_segment, r.score, \
          r.value_score, r.potential_score, r.spend_12m, r.clv, r.p_alive, r.raw_tier, \
          r.tier_streak, r.spend_prev_12m, r.orders_12m, r.payment_delay, r.overdue, r.csat, \
-         r.nps, r.complaints_12m"
+         r.nps, r.complaints_12m, r.risk"
     };
 }
 const RESULT_COLS_NO_DETAIL: &str = result_cols!();
 const RESULT_COLS: &str = concat!(result_cols!(), ", d.detail");
 /// Position of the detail column in `RESULT_COLS`.
-const DETAIL_COL: usize = 27;
+const DETAIL_COL: usize = 28;
 
 fn run_info(row: &SqliteRow) -> Result<RunInfo, sqlx::Error> {
     let as_of: i64 = row.try_get(1)?;
@@ -86,6 +86,7 @@ fn customer_result(row: &SqliteRow) -> Result<CustomerResult, sqlx::Error> {
             nps: row.try_get(25)?,
             complaints_12m: row.try_get(26)?,
         },
+        risk: row.try_get(27)?,
         detail: if row.len() > DETAIL_COL {
             row.try_get(DETAIL_COL)?
         } else {
@@ -194,8 +195,8 @@ pub(crate) async fn create_run(
          owner, tier, value_class, potential_tier, lifecycle, profit_loyalty, cluster, \
          rfm_segment, score, value_score, potential_score, spend_12m, clv, p_alive, raw_tier, \
          tier_streak, spend_prev_12m, orders_12m, payment_delay, overdue, csat, nps, \
-         complaints_12m) VALUES ";
-    const COLS: usize = 29;
+         complaints_12m, risk) VALUES ";
+    const COLS: usize = 30;
     let batches = order.len().div_ceil(BATCH);
     let sql = BatchSql::new(PREFIX, COLS, "", order.len());
     let build = |b: usize| {
@@ -235,6 +236,7 @@ pub(crate) async fn create_run(
                 r.signals.csat,
                 r.signals.nps,
                 r.signals.complaints_12m,
+                r.risk.as_deref(),
             );
         }
         Ok(sqlx::query_with(sql.for_rows(chunk.len()), args))

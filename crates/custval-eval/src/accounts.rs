@@ -1,0 +1,194 @@
+//! Key-account computations inside an evaluation (DOMAIN §3, §7b): wallet and share-of-wallet
+//! estimates from comparable customers, cross-sell suggestions from peers and association
+//! rules, and risk levels — all from `custval-accounts`, fed with this run's features.
+//!
+//! They run after the features and the CLV step and before the indicators, because the wallet
+//! gap and the cross-sell breadth are potential indicators: a customer's estimated wallet is
+//! what "strategic value" (客户份额) scores. SWOT suggestions need the classes, so the engine
+//! asks for them per customer when it writes the results ([`swot`]).
+
+use custval_accounts::{
+    AccountsConfig, CrossSell, CrossSellInput, CrossSellModel, RiskAssessment, RiskFacts,
+    SwotFacts, SwotSuggestion, WalletEstimate, WalletInput, estimate_wallets,
+};
+use custval_model::{Dataset, Day};
+
+use crate::EvalError;
+use crate::features::{FeatureTable, feature_index};
+
+/// What the key-account step found, one entry per customer of the dataset.
+pub struct AccountsOut {
+    pub wallets: Vec<WalletEstimate>,
+    pub cross_sell: Vec<Vec<CrossSell>>,
+    pub risk: Vec<RiskAssessment>,
+    /// Percentile (0–1) of each customer's gross margin among customers with a margin.
+    pub margin_percentile: Vec<f64>,
+}
+
+fn col<'a>(table: &'a FeatureTable, id: &str) -> &'a [f64] {
+    feature_index(id).map_or(&[][..], |k| &table.columns[k])
+}
+
+fn known(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+/// Categories each customer bought (a positive line) up to `as_of`, sorted and distinct.
+fn bought(data: &Dataset, as_of: Day) -> Vec<Vec<u32>> {
+    let mut out = vec![Vec::new(); data.customers.len()];
+    for t in &data.tx {
+        if t.day <= as_of && t.amount > 0.0 && t.category != custval_model::NO_CATEGORY {
+            out[t.cust as usize].push(t.category);
+        }
+    }
+    for b in &mut out {
+        b.sort_unstable();
+        b.dedup();
+    }
+    out
+}
+
+/// Estimates wallets (filling `wallet`, `share_of_wallet`, `wallet_gap`), suggests cross-sell
+/// categories (filling `cross_sell_gap` and `table.cross_sell`) and assesses risk.
+pub fn apply(
+    data: &Dataset,
+    as_of: Day,
+    table: &mut FeatureTable,
+    cfg: &AccountsConfig,
+) -> Result<AccountsOut, EvalError> {
+    let err = |e: custval_accounts::AccountsError| EvalError::Plan(format!("accounts: {e}"));
+    let n = data.customers.len();
+    let spend: Vec<f64> = col(table, "spend_12m").to_vec();
+    let inputs: Vec<WalletInput<'_>> = data
+        .customers
+        .iter()
+        .enumerate()
+        .map(|(c, info)| WalletInput {
+            industry: info.industry.as_deref(),
+            size: info.size.as_deref(),
+            spend_12m: spend.get(c).copied().unwrap_or(f64::NAN),
+            known_wallet: info.wallet.filter(|w| *w > 0.0),
+        })
+        .collect();
+    let wallets = estimate_wallets(&inputs, &cfg.wallet).map_err(err)?;
+    for (id, pick) in [
+        (
+            "wallet",
+            (|w: &WalletEstimate| w.wallet) as fn(&WalletEstimate) -> Option<f64>,
+        ),
+        ("share_of_wallet", |w| w.share_of_wallet),
+        ("wallet_gap", |w| w.wallet_gap),
+    ] {
+        if let Some(k) = feature_index(id) {
+            for (c, w) in wallets.iter().enumerate() {
+                table.columns[k][c] = pick(w).unwrap_or(f64::NAN);
+            }
+        }
+    }
+
+    let bought = bought(data, as_of);
+    let cs_inputs: Vec<CrossSellInput<'_>> = data
+        .customers
+        .iter()
+        .zip(&bought)
+        .map(|(info, b)| CrossSellInput {
+            industry: info.industry.as_deref(),
+            size: info.size.as_deref(),
+            bought: b,
+        })
+        .collect();
+    let model = CrossSellModel::fit(&cs_inputs, &bought, &cfg.cross_sell).map_err(err)?;
+    let cross_sell: Vec<Vec<CrossSell>> = cs_inputs.iter().map(|i| model.suggest(i)).collect();
+    if let Some(k) = feature_index("cross_sell_gap") {
+        for (c, s) in cross_sell.iter().enumerate() {
+            table.columns[k][c] = s.len() as f64;
+        }
+    }
+    table.cross_sell = cross_sell
+        .iter()
+        .map(|s| s.iter().map(|x| x.category).collect())
+        .collect();
+
+    let (delay, overdue, prev_spend, orders, complaints) = (
+        col(table, "avg_payment_delay_days"),
+        col(table, "overdue_amount"),
+        col(table, "spend_prev_12m"),
+        col(table, "orders_12m"),
+        col(table, "complaints_12m"),
+    );
+    let at = |v: &[f64], c: usize| v.get(c).copied().and_then(known);
+    let risk: Vec<RiskAssessment> = (0..n)
+        .map(|c| {
+            custval_accounts::assess_risk(
+                &RiskFacts {
+                    avg_payment_delay_days: at(delay, c),
+                    prev_avg_payment_delay_days: None,
+                    overdue_amount: at(overdue, c),
+                    spend_12m: at(&spend, c),
+                    prev_spend_12m: at(prev_spend, c),
+                    orders_12m: at(orders, c),
+                    prev_orders_12m: None,
+                    complaints_12m: at(complaints, c).map(|x| x.max(0.0) as u32),
+                },
+                &cfg.risk,
+            )
+        })
+        .collect();
+
+    // Margin percentile for the SWOT "high margin" strength.
+    let margin = col(table, "gross_margin_12m");
+    let mut sorted: Vec<f64> = margin.iter().copied().filter(|v| v.is_finite()).collect();
+    sorted.sort_unstable_by(f64::total_cmp);
+    let margin_percentile = margin
+        .iter()
+        .map(|&m| {
+            if !m.is_finite() || sorted.is_empty() {
+                return f64::NAN;
+            }
+            let below = sorted.partition_point(|x| *x < m);
+            below as f64 / sorted.len() as f64
+        })
+        .collect();
+    Ok(AccountsOut {
+        wallets,
+        cross_sell,
+        risk,
+        margin_percentile,
+    })
+}
+
+/// SWOT suggestions for customer `c`, from its features and the key-account step.
+pub fn swot(
+    data: &Dataset,
+    table: &FeatureTable,
+    out: &AccountsOut,
+    cfg: &AccountsConfig,
+    c: usize,
+) -> Vec<SwotSuggestion> {
+    let at = |id: &str| col(table, id).get(c).copied().and_then(known);
+    let service_share = match (at("service_cost_12m"), at("spend_12m")) {
+        (Some(s), Some(v)) if v > 0.0 => Some(s / v),
+        _ => None,
+    };
+    let facts = SwotFacts {
+        gross_margin_rate: at("gross_margin_12m"),
+        gross_margin_percentile: out.margin_percentile.get(c).copied().and_then(known),
+        tenure_days: at("tenure_days"),
+        nps: at("nps"),
+        csat: at("csat"),
+        avg_payment_delay_days: at("avg_payment_delay_days"),
+        payment_delay_trend_days: None,
+        service_cost_share: service_share,
+        wallet_gap: at("wallet_gap"),
+        share_of_wallet: at("share_of_wallet"),
+        cross_sell: out.cross_sell.get(c).cloned().unwrap_or_default(),
+        p_alive: at("p_alive"),
+        prev_p_alive: None,
+        satisfaction: at("csat"),
+        prev_satisfaction: None,
+        spend_12m: at("spend_12m"),
+        prev_spend_12m: at("spend_prev_12m"),
+        complaints_12m: at("complaints_12m").map(|x| x.max(0.0) as u32),
+    };
+    custval_accounts::suggest_swot(&facts, &cfg.swot, &data.categories)
+}
