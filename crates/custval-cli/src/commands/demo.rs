@@ -4,7 +4,9 @@
 //! Everything lives in the demo folder (`custval-demo/` by default): the generated files, the
 //! store `custval.db`, the config `custval.toml` and the reports, so that a demo never touches
 //! a real workspace in the current directory. Running it again starts the demo store afresh
-//! (only in a folder the generator made, recognized by its `truth.csv`).
+//! (only in a folder the generator made, recognized by its `truth.csv`). With `--serve` it
+//! then adds demo users (admin, manager, sales) with random passwords, prints them, and
+//! serves the web app on the demo store.
 
 use std::path::PathBuf;
 
@@ -30,6 +32,12 @@ pub struct Args {
     /// Months of history.
     #[arg(long, default_value_t = 36)]
     pub months: u32,
+    /// Then serve the web app on the demo store, with demo users (printed passwords).
+    #[arg(long)]
+    pub serve: bool,
+    /// Address for --serve.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: String,
 }
 
 pub fn run(a: Args, g: &Globals) -> Result<()> {
@@ -145,11 +153,52 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
         )?;
     }
     let dbs = db.display();
-    crate::output::print_text(&format!(
+    let journey = crate::output::print_text(&format!(
         "\nReport: {}  (中文: {})\nThe workspace is {dbs}; continue with, for example:\n  custval --db {dbs} customers list --tier A\n  custval --db {dbs} customer show <ID>\n  custval --db {dbs} customers list --class secondary --output secondary.xlsx\n  custval --db {dbs} runs\n  custval --db {dbs} alerts --severity critical\n  custval --db {dbs} migrations --from <first run> --to <last run>\n  custval --db {dbs} backtest --as-of {} --horizon 364\nEdit {} to change indicators, weights, classes and playbooks.",
         report.display(),
         report_zh.display(),
         custval_eval::format_day(year_before),
         a.dir.join("custval.toml").display()
-    ))
+    ));
+    if !a.serve {
+        return journey;
+    }
+    journey?;
+    serve_demo(&a, &dg, g)
+}
+
+/// Demo users, one per role that a first visit needs: the admin, a manager and a sales
+/// representative who owns the key accounts of `rep01`.
+const DEMO_USERS: [(&str, custval_store::Role, Option<&str>); 3] = [
+    ("admin", custval_store::Role::Admin, None),
+    ("manager", custval_store::Role::Manager, None),
+    ("sales", custval_store::Role::Sales, Some("rep01")),
+];
+
+/// Creates the demo users with random passwords, prints them, and serves the demo store.
+fn serve_demo(a: &Args, dg: &Globals, g: &Globals) -> Result<()> {
+    let mut lines = vec!["\nWeb app users (passwords are random, shown once):".to_string()];
+    for (name, role, owner) in DEMO_USERS {
+        let password = custval_web::random_password()
+            .ok_or_else(|| anyhow::anyhow!("the operating system gave no random numbers"))?;
+        crate::commands::serve::add_user(dg, name, role, owner, &password)?;
+        lines.push(format!(
+            "  {name:<8} {password}  ({role}{})",
+            owner
+                .map(|o| format!(", sees customers of {o}"))
+                .unwrap_or_default()
+        ));
+    }
+    crate::output::print_text(&lines.join("\n"))?;
+    let sg = Globals {
+        db: dg.db.clone(),
+        quiet: g.quiet,
+    };
+    crate::commands::serve::serve(
+        crate::commands::serve::ServeArgs {
+            listen: a.listen.clone(),
+            secure_cookies: false,
+        },
+        &sg,
+    )
 }

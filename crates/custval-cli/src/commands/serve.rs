@@ -1,0 +1,193 @@
+//! `custval serve`, `custval user add` and `custval token create`: the web app on the store,
+//! and its users.
+//!
+//! `serve` prints the URL as the first line on stdout (so that scripts and tests can read
+//! the port chosen for `--listen 127.0.0.1:0`), then serves until Ctrl-C or SIGTERM, letting
+//! requests in flight finish. Passwords are never taken from the command line, where other
+//! users of the machine could read them: `--password-stdin` reads one line, otherwise a
+//! random password is generated and printed once.
+
+use std::io::{BufRead, Write};
+
+use anyhow::{Context, Result, bail};
+use custval_store::{Role, Store};
+
+use crate::Globals;
+use crate::commands::workspace;
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: String,
+    /// Mark cookies Secure: set when users reach the app over HTTPS (e.g. behind a TLS proxy).
+    #[arg(long)]
+    pub secure_cookies: bool,
+}
+
+/// Serves the web app on the store until stopped.
+pub fn serve(a: ServeArgs, g: &Globals) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(serve_async(a, g))
+}
+
+pub async fn serve_async(a: ServeArgs, g: &Globals) -> Result<()> {
+    let store = workspace::open(g, false).await?;
+    let listener = tokio::net::TcpListener::bind(&a.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", a.listen))?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "http://{addr}/")?;
+    out.flush()?;
+    drop(out);
+    if !g.quiet {
+        eprintln!("serving {} on http://{addr}/ (Ctrl-C to stop)", g.db);
+    }
+    let options = custval_web::Options {
+        secure_cookies: a.secure_cookies,
+        ..Default::default()
+    };
+    custval_web::launch_with_listener(store, listener, options, shutdown_signal()).await?;
+    if !g.quiet {
+        eprintln!("stopped");
+    }
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum UserCommand {
+    /// Add a user of the web app and API.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UserAddArgs {
+    /// The user name (login).
+    pub name: String,
+    /// admin (everything), analyst (runs, config, all customers), manager (all customers,
+    /// overrides, alerts) or sales (only the customers they own).
+    #[arg(long, value_name = "admin|analyst|manager|sales")]
+    pub role: String,
+    /// For sales users: the `owner` value of the customers they own.
+    #[arg(long, value_name = "OWNER")]
+    pub owner_id: Option<String>,
+    /// Read the password from the first line of stdin instead of generating one.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// Adds a user; prints the generated password on stdout unless it came from stdin.
+pub fn user(c: UserCommand, g: &Globals) -> Result<()> {
+    let UserCommand::Add(a) = c;
+    let role: Role = a.role.parse()?;
+    if role == Role::Sales && a.owner_id.is_none() {
+        bail!("a sales user sees only their own customers: give --owner-id OWNER");
+    }
+    let (password, generated) = if a.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from stdin")?;
+        let p = line.trim_end_matches(['\r', '\n']).to_string();
+        if p.chars().count() < 8 {
+            bail!("the password must have at least 8 characters");
+        }
+        (p, false)
+    } else {
+        let p = custval_web::random_password()
+            .context("the operating system gave no random numbers for a password")?;
+        (p, true)
+    };
+    let user = add_user(g, &a.name, role, a.owner_id.as_deref(), &password)?;
+    if generated {
+        crate::output::print_text(&password)?;
+    }
+    if !g.quiet {
+        eprintln!(
+            "added user {} ({}{})",
+            user.name,
+            user.role,
+            user.owner_id
+                .as_deref()
+                .map(|o| format!(", owner {o}"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// Adds a user to the store and audits it.
+pub fn add_user(
+    g: &Globals,
+    name: &str,
+    role: Role,
+    owner: Option<&str>,
+    password: &str,
+) -> Result<custval_store::User> {
+    workspace::block_on(async {
+        let store = workspace::open(g, false).await?;
+        let user = store.add_user(name, role, owner, Some(password)).await?;
+        store
+            .audit(
+                "cli",
+                "add_user",
+                name,
+                &serde_json::json!({"role": role.as_str(), "owner_id": owner}),
+            )
+            .await?;
+        anyhow::Ok(user)
+    })?
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it (shown once; only its hash is stored).
+    Create(TokenArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TokenArgs {
+    /// The user the token acts as.
+    #[arg(long)]
+    pub user: String,
+}
+
+pub fn token(c: TokenCommand, g: &Globals) -> Result<()> {
+    let TokenCommand::Create(a) = c;
+    let token = workspace::block_on(async {
+        let store = workspace::open(g, false).await?;
+        let t = store.create_token(&a.user).await?;
+        store
+            .audit("cli", "create_token", &a.user, &serde_json::json!({}))
+            .await?;
+        anyhow::Ok(t)
+    })??;
+    crate::output::print_text(&token)
+}

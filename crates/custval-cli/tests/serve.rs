@@ -1,0 +1,224 @@
+//! End-to-end tests of `custval serve`, `custval user add` and `custval token create` on the
+//! real binary: the URL is the first stdout line, the API answers with a created token, a
+//! sales token sees only its owner's customers, and SIGTERM stops the server cleanly.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{custval, fails, json, ok};
+use serde_json::Value;
+
+/// A generated and evaluated workspace (the demo's steps, small).
+fn workspace() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("custval.db").display().to_string();
+    let data = dir.path().join("data").display().to_string();
+    ok(&custval()
+        .args([
+            "generate",
+            "--customers",
+            "300",
+            "--months",
+            "24",
+            "--seed",
+            "5",
+        ])
+        .args(["--output", &data])
+        .output()
+        .expect("run"));
+    ok(&custval().args(["--db", &db, "init"]).output().expect("run"));
+    for t in ["customers", "transactions", "costs"] {
+        let file = format!("{data}/{t}.csv");
+        ok(&custval()
+            .args(["--db", &db, "import", t, &file])
+            .output()
+            .expect("run"));
+    }
+    json(
+        &custval()
+            .args([
+                "--db",
+                &db,
+                "evaluate",
+                "--as-of",
+                "2025-06-30",
+                "--format",
+                "json",
+            ])
+            .output()
+            .expect("run"),
+    );
+    (dir, db)
+}
+
+/// A plain HTTP/1.1 GET on loopback; returns (status, body).
+fn get(base: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    let hostport = base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut s = TcpStream::connect(&hostport).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {hostport}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read");
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    // Chunked bodies: keep only the JSON between the first '{' or '[' and the last '}' or ']'.
+    let start = body.find(['{', '[']).unwrap_or(0);
+    let end = body.rfind(['}', ']']).map_or(body.len(), |e| e + 1);
+    (status, body.get(start..end).unwrap_or("").to_string())
+}
+
+#[test]
+fn user_add_token_create_and_serve() {
+    let (_dir, db) = workspace();
+    // A generated password is printed once on stdout.
+    let out = custval()
+        .args(["--db", &db, "user", "add", "boss", "--role", "admin"])
+        .output()
+        .expect("run");
+    let pw = String::from_utf8_lossy(ok(&out)).trim().to_string();
+    assert_eq!(pw.len(), 16, "{pw}");
+    // A password from stdin is not printed.
+    let out = custval()
+        .args([
+            "--db",
+            &db,
+            "user",
+            "add",
+            "rita",
+            "--role",
+            "sales",
+            "--owner-id",
+            "rep02",
+        ])
+        .arg("--password-stdin")
+        .write_stdin("a long enough secret\n")
+        .output()
+        .expect("run");
+    assert!(ok(&out).is_empty());
+    // Usage errors: unknown role, a sales user without owner, a duplicate user.
+    fails(custval().args(["--db", &db, "user", "add", "x", "--role", "boss"]));
+    fails(custval().args(["--db", &db, "user", "add", "x", "--role", "sales"]));
+    fails(custval().args(["--db", &db, "user", "add", "boss", "--role", "admin"]));
+    fails(custval().args(["--db", &db, "token", "create", "--user", "nobody"]));
+
+    let token = |user: &str| {
+        let out = custval()
+            .args(["--db", &db, "token", "create", "--user", user])
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(ok(&out)).trim().to_string()
+    };
+    let admin_token = token("boss");
+    let sales_token = token("rita");
+    assert!(admin_token.len() >= 32 && !admin_token.contains(char::is_whitespace));
+
+    let bin = assert_cmd::cargo::cargo_bin("custval");
+    let mut server = Command::new(bin)
+        .args(["--db", &db, "serve", "--listen", "127.0.0.1:0"])
+        .env_remove("CUSTVAL_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
+    let url = lines.next().expect("a first line").expect("utf-8");
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with('/'),
+        "{url}"
+    );
+    assert!(!url.ends_with(":0/"));
+
+    let (status, _) = get(&url, "/healthz", None);
+    assert_eq!(status, 200);
+    let (status, _) = get(&url, "/api/v1/customers", None);
+    assert_eq!(status, 401);
+    let (status, body) = get(
+        &url,
+        "/api/v1/customers?tier=A&page=1&per_page=50",
+        Some(&admin_token),
+    );
+    assert_eq!(status, 200);
+    let page: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(page["page"], 1);
+    assert_eq!(page["per_page"], 50);
+    let customers = page["customers"].as_array().cloned().unwrap_or_default();
+    assert!(!customers.is_empty());
+    assert!(customers.iter().all(|c| c["tier"] == "A"));
+
+    // GET /api/v1/customers/{id} is what `customer show --format json` prints.
+    let id = customers[0]["customer_id"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let (status, body) = get(&url, &format!("/api/v1/customers/{id}"), Some(&admin_token));
+    assert_eq!(status, 200);
+    let api: Value = serde_json::from_str(&body).expect("json");
+    let cli = json(
+        &custval()
+            .args(["--db", &db, "customer", "show", &id, "--format", "json"])
+            .output()
+            .expect("run"),
+    );
+    for key in [
+        "customer_id",
+        "score",
+        "tier",
+        "class",
+        "contributions",
+        "actions",
+    ] {
+        assert_eq!(api[key], cli[key], "{key}");
+    }
+
+    // The sales token: only rep02's customers; another owner's customer is 404.
+    let (_, body) = get(&url, "/api/v1/customers?per_page=1000", Some(&sales_token));
+    let mine: Value = serde_json::from_str(&body).expect("json");
+    let list = mine["customers"].as_array().cloned().unwrap_or_default();
+    assert!(!list.is_empty());
+    assert!(list.iter().all(|c| c["owner"] == "rep02"));
+    let other = customers
+        .iter()
+        .find(|c| c["owner"] != "rep02")
+        .and_then(|c| c["customer_id"].as_str())
+        .unwrap_or("")
+        .to_string();
+    let (status, _) = get(
+        &url,
+        &format!("/api/v1/customers/{other}"),
+        Some(&sales_token),
+    );
+    assert_eq!(status, 404);
+
+    // SIGTERM ends it cleanly.
+    let pid = server.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = server.wait().expect("wait");
+    assert!(status.success(), "{status:?}");
+}
