@@ -42,6 +42,25 @@ pub fn random_token() -> Option<String> {
     Some(s)
 }
 
+/// A random password of 16 letters and digits (no look-alikes such as 0/O, 1/l), from the
+/// OS random source; about 94 bits. `None` only if the OS refuses randomness.
+pub fn random_password() -> Option<String> {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut out = String::with_capacity(16);
+    while out.len() < 16 {
+        let mut b = [0u8; 32];
+        getrandom::fill(&mut b).ok()?;
+        // Rejection sampling keeps every character equally likely.
+        for x in b {
+            let limit = 256 - 256 % ALPHABET.len();
+            if (x as usize) < limit && out.len() < 16 {
+                out.push(ALPHABET[x as usize % ALPHABET.len()] as char);
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Equality that takes the same time wherever the strings differ.
 pub fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -297,6 +316,14 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn passwords_are_random_and_readable() {
+        let p = random_password().unwrap_or_default();
+        assert_eq!(p.len(), 16);
+        assert!(p.chars().all(|c| c.is_ascii_alphanumeric() && !"0O1lI".contains(c)));
+        assert_ne!(p, random_password().unwrap_or_default());
     }
 
     #[test]

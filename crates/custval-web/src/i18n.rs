@@ -69,6 +69,7 @@ messages! {
     CustomerCount => "Customers", "客户数";
     Spend12m => "12-month spend", "近12个月消费额";
     NoRuns => "No evaluation run yet: run `custval evaluate --as-of DATE` first.", "尚无评估批次：请先运行 `custval evaluate --as-of 日期`。";
+    TierACard => "Tier A: customers · share of spend", "A 类客户：数量 · 消费占比";
     TierDistribution => "Tier distribution", "客户分级分布";
     ClassDistribution => "Value × potential classes", "价值 × 潜力分类";
     Comparison => "This run vs the previous run", "本期与上期对比";

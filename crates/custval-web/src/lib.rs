@@ -48,7 +48,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use auth::{Permission, may};
+pub use auth::{Permission, may, random_password};
 pub use i18n::Lang;
 
 /// Why the server could not run.

@@ -196,7 +196,7 @@ pub async fn dashboard<S: Store + 'static>(
             value: i18n::money(lang, dash.spend),
         },
         Card {
-            label: "A",
+            label: Msg::TierACard.text(lang),
             value: format!(
                 "{} · {}",
                 i18n::count(dash.tiers.get("A").map_or(0, |t| t.0)),
