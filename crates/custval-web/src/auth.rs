@@ -322,7 +322,10 @@ mod tests {
     fn passwords_are_random_and_readable() {
         let p = random_password().unwrap_or_default();
         assert_eq!(p.len(), 16);
-        assert!(p.chars().all(|c| c.is_ascii_alphanumeric() && !"0O1lI".contains(c)));
+        assert!(
+            p.chars()
+                .all(|c| c.is_ascii_alphanumeric() && !"0O1lI".contains(c))
+        );
         assert_ne!(p, random_password().unwrap_or_default());
     }
 

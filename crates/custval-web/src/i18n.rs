@@ -184,6 +184,32 @@ messages! {
     Show => "Show", "查看";
     Migrations => "Migrations", "等级迁移";
     Alive => "alive", "存活";
+    AlertAcknowledged => "Alert acknowledged.", "预警已确认。";
+    AlertAssigned => "Alert assigned.", "预警已分派。";
+    Status => "Status", "状态";
+    StatusOpen => "open", "未处理";
+    StatusAcknowledged => "acknowledged", "已确认";
+    Severity => "Severity", "严重程度";
+    SeverityCritical => "critical", "严重";
+    SeverityWarning => "warning", "警告";
+    SeverityInfo => "info", "提示";
+    NoAlerts => "No alert.", "暂无预警。";
+    Evidence => "Evidence", "依据";
+    Assignee => "Assigned to", "负责人";
+    Acknowledge => "Acknowledge", "确认";
+    Assign => "Assign", "分派";
+    OpenAlerts => "Open alerts (most severe first)", "未处理预警（按严重程度）";
+    AllAlerts => "All alerts", "全部预警";
+    NotInRun => "not in run", "不在该批次";
+    Stayed => "Stayed", "保持";
+    Upgraded => "Moved up", "升级";
+    Downgraded => "Moved down", "降级";
+    Entered => "New in the later run", "新进入";
+    Left => "Gone from the later run", "已退出";
+    FromRun => "From run", "起始批次";
+    ToRun => "To run", "目标批次";
+    CompareRuns => "Compare two runs", "对比两个批次";
+    MatrixHelp => "Rows: tier in the earlier run; columns: tier in the later run. Each cell: customers, and their share of the later run's 12-month spend.", "行：起始批次的等级；列：目标批次的等级。每格为客户数及其占消费额的比例。";
 }
 
 impl Msg {

@@ -66,6 +66,11 @@ impl Chrome {
                 active: false,
             },
         ];
+        nav.push(NavLink {
+            href: "/alerts",
+            label: Msg::Alerts.text(lang),
+            active: false,
+        });
         if may(user.role, Permission::Runs) {
             nav.push(NavLink {
                 href: "/runs",

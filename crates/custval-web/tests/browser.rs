@@ -109,8 +109,8 @@ impl Browser {
         stream
             .set_read_timeout(Some(Duration::from_secs(60)))
             .expect("timeout");
-        let (ws, _) = tungstenite::client(format!("ws://127.0.0.1:{port}{path}"), stream)
-            .expect("websocket");
+        let (ws, _) =
+            tungstenite::client(format!("ws://127.0.0.1:{port}{path}"), stream).expect("websocket");
         let mut b = Browser {
             child,
             ws,
@@ -148,9 +148,7 @@ impl Browser {
         if page {
             msg["sessionId"] = json!(self.session);
         }
-        self.ws
-            .send(Message::text(msg.to_string()))
-            .expect("send");
+        self.ws.send(Message::text(msg.to_string())).expect("send");
         loop {
             let m = self.ws.read().expect("read");
             let Message::Text(t) = m else { continue };
@@ -202,7 +200,10 @@ impl Browser {
     }
 
     fn url(&mut self) -> String {
-        self.eval("location.href").as_str().unwrap_or("").to_string()
+        self.eval("location.href")
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 
     fn screenshot(&mut self, path: &Path) {
@@ -236,7 +237,9 @@ fn wait_for_file(dir: &Path, name: &str) -> PathBuf {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_journey_login_dashboard_customer_override_export() {
     if !Path::new(CHROMIUM).exists() {
-        eprintln!("skipping the browser test: {CHROMIUM} is not installed (.ci/run installs Debian's chromium)");
+        eprintln!(
+            "skipping the browser test: {CHROMIUM} is not installed (.ci/run installs Debian's chromium)"
+        );
         return;
     }
     let s = Server::start().await;
@@ -339,7 +342,10 @@ async fn browser_journey_login_dashboard_customer_override_export() {
         .expect("override");
     assert_eq!((ov.tier.as_str(), ov.author.as_str()), ("C", "mia"));
     let log = s.store.audit_log(10).await.expect("audit");
-    assert!(log.iter().any(|e| e.action == "export_customers" && e.actor == "mia"));
+    assert!(
+        log.iter()
+            .any(|e| e.action == "export_customers" && e.actor == "mia")
+    );
     eprintln!("screenshots in {}", shots.display());
     s.stop().await;
 }

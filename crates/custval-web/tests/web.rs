@@ -764,6 +764,10 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/customers/{id}/override",
         "/api/v1/runs",
         "/api/v1/runs/{id}",
+        "/api/v1/migrations",
+        "/api/v1/alerts",
+        "/api/v1/alerts/{id}/acknowledge",
+        "/api/v1/alerts/{id}/assign",
     ] {
         assert!(paths.contains_key(p), "{p}");
     }
@@ -791,5 +795,185 @@ async fn openapi_document_describes_the_api() {
         assert!(schemas.contains_key(name), "dangling $ref {name}");
     }
     let _ = OWNERS;
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn migrations_between_runs() {
+    let s = Server::start().await;
+    let ana = s.login("ana").await;
+    let page = ana.page("/runs/compare").await;
+    assert!(page.contains("id=\"matrix\""));
+    assert!(page.contains("Run 1 · 2025-03-31 → Run 2 · 2025-06-30"));
+    assert!(page.contains("not in run"));
+    let mia = s.login("mia").await;
+    assert_eq!(mia.get("/runs/compare").await.status(), 403);
+
+    let http = reqwest::Client::new();
+    let token = s.token("ana").await;
+    let text = http
+        .get(s.url("/api/v1/migrations"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("api")
+        .text()
+        .await
+        .expect("body");
+    let want = custval_app::dynamics::migrations(&s.store, 1, 2)
+        .await
+        .expect("migrations");
+    assert_eq!(text, serde_json::to_string(&want).expect("json"));
+    let m: Value = serde_json::from_str(&text).expect("json");
+    let total: u64 = m["matrix"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r.as_array().cloned().unwrap_or_default())
+        .filter_map(|n| n.as_u64())
+        .sum();
+    // Every customer is in both runs or in one of them: the matrix counts each once.
+    assert!(total >= common::CUSTOMERS as u64, "{total}");
+    let r = http
+        .get(s.url("/api/v1/migrations?from=1&to=99"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 404);
+    let mia_token = s.token("mia").await;
+    let r = http
+        .get(s.url("/api/v1/migrations"))
+        .bearer_auth(&mia_token)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 403);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn alerts_are_listed_acknowledged_and_assigned_by_role() {
+    let s = Server::start().await;
+    let all = custval_app::dynamics::alerts(
+        &s.store,
+        &custval_store::AlertQuery {
+            run: Some(2),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("alerts");
+    assert!(!all.is_empty(), "the fixture's decliners raise alerts");
+
+    let admin = s.login("admin").await;
+    let page = admin.page("/alerts").await;
+    assert!(page.contains("id=\"alerts\""));
+    assert_eq!(
+        page.matches("class=\"alert-row\"").count(),
+        all.len().min(50)
+    );
+    // The dashboard shows the most severe open ones.
+    let dash = admin.page("/").await;
+    assert!(dash.contains("id=\"open-alerts\"") && dash.contains(&all[0].customer_id));
+
+    // A sales user sees only their customers' alerts, and cannot act on them.
+    let sam = s.login("sam").await;
+    let theirs = sam.page("/alerts").await;
+    let own = all
+        .iter()
+        .filter(|a| a.owner.as_deref() == Some("rep01"))
+        .count();
+    assert_eq!(theirs.matches("class=\"alert-row\"").count(), own.min(50));
+    assert!(!theirs.contains("/ack\""));
+    let foreign = all
+        .iter()
+        .find(|a| a.owner.as_deref() != Some("rep01"))
+        .expect("an alert of another owner");
+    let csrf = sam.csrf().await;
+    let r = sam
+        .post(
+            &format!("/alerts/{}/ack", foreign.id),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), 404);
+
+    // A manager acknowledges from the page (CSRF-checked) and assigns through the API.
+    let mia = s.login("mia").await;
+    let id = all[0].id;
+    assert_eq!(
+        mia.post(&format!("/alerts/{id}/ack"), &[]).await.status(),
+        403
+    );
+    let csrf = mia.csrf().await;
+    let r = mia
+        .post(
+            &format!("/alerts/{id}/ack"),
+            &[("csrf", csrf.as_str()), ("back", "/alerts")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let a = s.store.alert(id).await.expect("store").expect("alert");
+    assert_eq!(a.status, "acknowledged");
+    assert_eq!(a.acknowledged_by.as_deref(), Some("mia"));
+
+    let http = reqwest::Client::new();
+    let token = s.token("mia").await;
+    let done: Value = http
+        .post(s.url(&format!("/api/v1/alerts/{id}/assign")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"assignee": "sam"}))
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(done["assignee"], "sam");
+    assert_eq!(done["status"], "acknowledged");
+    let r = http
+        .post(s.url(&format!("/api/v1/alerts/{id}/assign")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"assignee": "nobody"}))
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 400);
+    let listed: Value = http
+        .get(s.url("/api/v1/alerts?status=acknowledged"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    let listed = listed.as_array().cloned().unwrap_or_default();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], id);
+
+    // Sales tokens: own alerts only; analysts may not act.
+    let sam_token = s.token("sam").await;
+    let theirs: Value = http
+        .get(s.url("/api/v1/alerts?per_page=1000"))
+        .bearer_auth(&sam_token)
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    let theirs = theirs.as_array().cloned().unwrap_or_default();
+    assert_eq!(theirs.len(), own);
+    assert!(theirs.iter().all(|a| a["owner"] == "rep01"));
+    let ana_token = s.token("ana").await;
+    let r = http
+        .post(s.url(&format!("/api/v1/alerts/{id}/acknowledge")))
+        .bearer_auth(&ana_token)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 403);
     s.stop().await;
 }

@@ -72,6 +72,7 @@ struct DashboardPage<'a> {
     compare: Vec<CompareRow>,
     prev_label: Option<String>,
     top: Vec<TopLine>,
+    alerts: Vec<super::dynamics::AlertRow>,
 }
 
 fn signed(n: i64) -> String {
@@ -120,6 +121,7 @@ pub async fn dashboard<S: Store + 'static>(
                 compare: Vec::new(),
                 prev_label: None,
                 top: Vec::new(),
+                alerts: Vec::new(),
             };
             return render(&v, &page);
         }
@@ -234,7 +236,19 @@ pub async fn dashboard<S: Store + 'static>(
             actions: c.actions.iter().take(2).cloned().collect(),
         })
         .collect();
+    // The most severe open alerts of the run (the user's customers only, for sales).
+    let open = custval_store::AlertQuery {
+        run: Some(run.id),
+        owner: scope.clone(),
+        status: Some("open".into()),
+        limit: 5,
+        ..Default::default()
+    };
+    let alerts = custval_app::dynamics::alerts(&app.store, &open)
+        .await
+        .map_err(|e| v.internal(e))?;
     let page = DashboardPage {
+        alerts: super::dynamics::alert_rows(alerts, lang),
         t: Texts(lang),
         chrome: v.chrome(title, "/"),
         run: Some(format!(

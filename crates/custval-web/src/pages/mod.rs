@@ -9,6 +9,7 @@
 mod admin;
 mod customers;
 mod dashboard;
+mod dynamics;
 
 use std::fmt::Display;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -31,6 +32,7 @@ use crate::views::{Chrome, Texts, encode, safe_next};
 pub use admin::{add_user, run_config, runs, settings};
 pub use customers::{customer, customers, export_csv, export_xlsx, override_clear, override_set};
 pub use dashboard::dashboard;
+pub use dynamics::{acknowledge, alerts, assign, compare};
 
 /// The page language of a request: the `lang` cookie, else `Accept-Language`, else English.
 pub fn lang_of(headers: &HeaderMap) -> Lang {

@@ -1,0 +1,450 @@
+//! Dynamic management pages: the alerts of a run (acknowledge, assign) and the comparison of
+//! two runs as a migration matrix (counts and value share, with the customers behind a cell
+//! one click away in the list of the later run).
+//!
+//! Alerts follow the customer rules: a sales user sees only the alerts of their customers;
+//! managers and admins acknowledge and assign (audited by the store). The migration matrix
+//! describes whole runs, so it is on the runs side (analysts and admins).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use custval_app::AppError;
+use custval_store::{AlertQuery, Store, StoreError};
+use serde::Deserialize;
+
+use super::{PageError, Viewer, check_csrf, render, some};
+use crate::Shared;
+use crate::auth::{self, Permission, may};
+use crate::i18n::{self, Lang, Msg};
+use crate::views::{Chrome, Texts, encode, query};
+
+/// Alerts per page.
+const ALERTS_PER_PAGE: u64 = 50;
+
+/// One alert, formatted.
+pub struct AlertRow {
+    pub id: i64,
+    pub severity: String,
+    pub customer: String,
+    pub href: String,
+    pub owner: String,
+    pub rule: String,
+    pub explain: String,
+    pub action: String,
+    pub evidence: String,
+    pub status: String,
+    pub open: bool,
+    pub assignee: String,
+    pub acknowledged_by: String,
+}
+
+/// Formats alerts for `lang`.
+pub fn alert_rows(alerts: Vec<custval_app::dynamics::AlertOut>, lang: Lang) -> Vec<AlertRow> {
+    let zh = lang == Lang::Zh;
+    alerts
+        .into_iter()
+        .map(|a| AlertRow {
+            id: a.id,
+            href: format!("/customers/{}?run={}", encode(&a.customer_id), a.run),
+            severity: a.severity,
+            customer: a.customer_id,
+            owner: a.owner.unwrap_or_default(),
+            rule: a.rule,
+            explain: if zh { a.explain_zh } else { a.explain },
+            action: if zh { a.action_zh } else { a.action },
+            evidence: a.evidence.to_string(),
+            open: a.status == "open",
+            status: a.status,
+            assignee: a.assignee.unwrap_or_default(),
+            acknowledged_by: a.acknowledged_by.unwrap_or_default(),
+        })
+        .collect()
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "alerts.html")]
+struct AlertsPage {
+    t: Texts,
+    chrome: Chrome,
+    run_label: String,
+    run_id: i64,
+    rows: Vec<AlertRow>,
+    statuses: Vec<Choice>,
+    severities: Vec<Choice>,
+    users: Vec<String>,
+    can_act: bool,
+    page_label: String,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct AlertParams {
+    run: Option<i64>,
+    status: Option<String>,
+    severity: Option<String>,
+    page: Option<u64>,
+    done: Option<String>,
+}
+
+fn choices(values: &[(&str, Msg)], selected: &Option<String>, lang: Lang) -> Vec<Choice> {
+    let sel = some(selected);
+    let mut out = vec![Choice {
+        value: String::new(),
+        label: Msg::All.text(lang).to_string(),
+        selected: sel.is_none(),
+    }];
+    for (v, m) in values {
+        out.push(Choice {
+            value: (*v).to_string(),
+            label: m.text(lang).to_string(),
+            selected: sel.as_deref() == Some(*v),
+        });
+    }
+    out
+}
+
+pub async fn alerts<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Query(p): Query<AlertParams>,
+) -> Result<Response, PageError> {
+    let lang = v.lang;
+    let run = match custval_app::pick_run(&app.store, p.run).await {
+        Ok(r) => r,
+        Err(AppError::NoRuns) | Err(AppError::Store(StoreError::RunNotFound(_))) => {
+            return Err(v.fail(StatusCode::NOT_FOUND, Msg::NoRuns));
+        }
+        Err(e) => return Err(v.internal(e)),
+    };
+    let page_no = p.page.unwrap_or(1).max(1);
+    let q = AlertQuery {
+        run: Some(run.id),
+        owner: auth::scope(&v.user),
+        status: some(&p.status),
+        severity: some(&p.severity),
+        offset: (page_no - 1) * ALERTS_PER_PAGE,
+        // One more than a page tells whether there is a next page.
+        limit: ALERTS_PER_PAGE + 1,
+        ..AlertQuery::default()
+    };
+    let mut found = custval_app::dynamics::alerts(&app.store, &q)
+        .await
+        .map_err(|e| v.internal(e))?;
+    let more = found.len() as u64 > ALERTS_PER_PAGE;
+    found.truncate(ALERTS_PER_PAGE as usize);
+    let can_act = may(v.user.role, Permission::Alerts);
+    let users = if can_act {
+        app.store
+            .users()
+            .await
+            .map_err(|e| v.internal(e))?
+            .into_iter()
+            .map(|u| u.name)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let link = |page: u64| {
+        let status = p.status.clone().unwrap_or_default();
+        let severity = p.severity.clone().unwrap_or_default();
+        let page = page.to_string();
+        let run = run.id.to_string();
+        format!(
+            "/alerts{}",
+            query(&[
+                ("run", &run),
+                ("status", &status),
+                ("severity", &severity),
+                ("page", &page)
+            ])
+        )
+    };
+    let mut chrome = v.chrome(Msg::Alerts.text(lang), "/alerts");
+    chrome.flash = match p.done.as_deref() {
+        Some("ack") => Some(Msg::AlertAcknowledged.text(lang).to_string()),
+        Some("assigned") => Some(Msg::AlertAssigned.text(lang).to_string()),
+        _ => None,
+    };
+    let page = AlertsPage {
+        t: Texts(lang),
+        chrome,
+        run_label: format!(
+            "{} {} · {} {}",
+            Msg::Run.text(lang),
+            run.id,
+            Msg::AsOf.text(lang),
+            i18n::date(lang, run.as_of)
+        ),
+        run_id: run.id,
+        rows: alert_rows(found, lang),
+        statuses: choices(
+            &[
+                ("open", Msg::StatusOpen),
+                ("acknowledged", Msg::StatusAcknowledged),
+            ],
+            &p.status,
+            lang,
+        ),
+        severities: choices(
+            &[
+                ("critical", Msg::SeverityCritical),
+                ("warning", Msg::SeverityWarning),
+                ("info", Msg::SeverityInfo),
+            ],
+            &p.severity,
+            lang,
+        ),
+        users,
+        can_act,
+        page_label: format!("{} {page_no}", Msg::PageWord.text(lang)),
+        prev: (page_no > 1).then(|| link(page_no - 1)),
+        next: more.then(|| link(page_no + 1)),
+    };
+    render(&v, &page)
+}
+
+/// The alert if it exists and `v` may see it (its customer is theirs); 404 otherwise.
+async fn visible_alert<S: Store>(
+    app: &Shared<S>,
+    v: &Viewer,
+    id: i64,
+) -> Result<custval_store::StoredAlert, PageError> {
+    let a = app
+        .store
+        .alert(id)
+        .await
+        .map_err(|e| v.internal(e))?
+        .ok_or_else(|| v.fail(StatusCode::NOT_FOUND, Msg::NotFound))?;
+    if !auth::can_see(&v.user, a.owner.as_deref()) {
+        return Err(v.fail(StatusCode::NOT_FOUND, Msg::NotFound));
+    }
+    Ok(a)
+}
+
+#[derive(Deserialize)]
+pub struct AlertForm {
+    csrf: Option<String>,
+    assignee: Option<String>,
+    back: Option<String>,
+}
+
+fn back_to(f: &AlertForm, done: &str) -> Response {
+    let base = crate::views::safe_next(f.back.as_deref());
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{base}{sep}done={done}")).into_response()
+}
+
+pub async fn acknowledge<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<AlertForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&v, f.csrf.as_deref())?;
+    visible_alert(&app, &v, id).await?;
+    if !may(v.user.role, Permission::Alerts) {
+        return Err(v.fail(StatusCode::FORBIDDEN, Msg::Forbidden));
+    }
+    app.store
+        .acknowledge_alert(id, &v.user.name)
+        .await
+        .map_err(|e| v.internal(e))?;
+    Ok(back_to(&f, "ack"))
+}
+
+pub async fn assign<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<AlertForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&v, f.csrf.as_deref())?;
+    visible_alert(&app, &v, id).await?;
+    if !may(v.user.role, Permission::Alerts) {
+        return Err(v.fail(StatusCode::FORBIDDEN, Msg::Forbidden));
+    }
+    let assignee = some(&f.assignee);
+    if let Some(name) = &assignee
+        && app
+            .store
+            .user(name)
+            .await
+            .map_err(|e| v.internal(e))?
+            .is_none()
+    {
+        return Err(v.fail(StatusCode::BAD_REQUEST, Msg::BadRequest));
+    }
+    app.store
+        .assign_alert(id, assignee.as_deref(), &v.user.name)
+        .await
+        .map_err(|e| v.internal(e))?;
+    Ok(back_to(&f, "assigned"))
+}
+
+// ---------------------------------------------------------------------------------------
+// compare two runs
+
+pub struct MatrixCell {
+    pub count: String,
+    pub share: String,
+    pub href: Option<String>,
+    pub diagonal: bool,
+    /// 0–4: how dark the cell is drawn (by count).
+    pub shade: u8,
+}
+
+pub struct MatrixRow {
+    pub label: String,
+    pub cells: Vec<MatrixCell>,
+}
+
+pub struct RunChoice {
+    pub id: i64,
+    pub label: String,
+    pub from: bool,
+    pub to: bool,
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+struct ComparePage {
+    t: Texts,
+    chrome: Chrome,
+    runs: Vec<RunChoice>,
+    title: String,
+    labels: Vec<String>,
+    rows: Vec<MatrixRow>,
+    explain: String,
+    summary: Vec<(&'static str, String)>,
+    empty: bool,
+}
+
+#[derive(Deserialize)]
+pub struct CompareParams {
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+pub async fn compare<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Query(p): Query<CompareParams>,
+) -> Result<Response, PageError> {
+    if !may(v.user.role, Permission::Runs) {
+        return Err(v.fail(StatusCode::FORBIDDEN, Msg::Forbidden));
+    }
+    let lang = v.lang;
+    let runs = app.store.runs().await.map_err(|e| v.internal(e))?;
+    // Default: the latest run against the one before it.
+    let to = p.to.or_else(|| runs.first().map(|r| r.id));
+    let from = p.from.or_else(|| {
+        let pos = runs.iter().position(|r| Some(r.id) == to)?;
+        runs.get(pos + 1).map(|r| r.id)
+    });
+    let label = |id: i64| {
+        runs.iter()
+            .find(|r| r.id == id)
+            .map(|r| {
+                format!(
+                    "{} {id} · {}",
+                    Msg::Run.text(lang),
+                    i18n::date(lang, r.as_of)
+                )
+            })
+            .unwrap_or_else(|| id.to_string())
+    };
+    let choices = runs
+        .iter()
+        .map(|r| RunChoice {
+            id: r.id,
+            label: label(r.id),
+            from: Some(r.id) == from,
+            to: Some(r.id) == to,
+        })
+        .collect();
+    let mut page = ComparePage {
+        t: Texts(lang),
+        chrome: v.chrome(Msg::Migrations.text(lang), "/runs"),
+        runs: choices,
+        title: String::new(),
+        labels: Vec::new(),
+        rows: Vec::new(),
+        explain: String::new(),
+        summary: Vec::new(),
+        empty: true,
+    };
+    let (Some(from), Some(to)) = (from, to) else {
+        return render(&v, &page);
+    };
+    let m = match custval_app::dynamics::migrations(&app.store, from, to).await {
+        Ok(m) => m,
+        Err(AppError::Store(StoreError::RunNotFound(_))) => {
+            return Err(v.fail(StatusCode::NOT_FOUND, Msg::NotFound));
+        }
+        Err(e) => return Err(v.internal(e)),
+    };
+    let max = m.matrix.iter().flatten().copied().max().unwrap_or(0).max(1);
+    let none = |l: &str| {
+        if l == "none" {
+            Msg::NotInRun.text(lang).to_string()
+        } else {
+            l.to_string()
+        }
+    };
+    page.title = format!("{} → {}", label(from), label(to));
+    page.labels = m.labels.iter().map(|l| none(l)).collect();
+    page.rows = m
+        .matrix
+        .iter()
+        .enumerate()
+        .map(|(i, row)| MatrixRow {
+            label: none(&m.labels[i]),
+            cells: row
+                .iter()
+                .enumerate()
+                .map(|(j, &n)| {
+                    let to_tier = &m.labels[j];
+                    MatrixCell {
+                        count: i18n::count(n),
+                        share: i18n::percent(
+                            m.value_share
+                                .get(i)
+                                .and_then(|r| r.get(j))
+                                .copied()
+                                .unwrap_or(0.0),
+                        ),
+                        // The customers now in a tier are in the later run's list.
+                        href: (to_tier != "none" && n > 0)
+                            .then(|| format!("/customers?run={to}&tier={}", encode(to_tier))),
+                        diagonal: i == j,
+                        shade: ((n as f64 / max as f64) * 4.0).round() as u8,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    page.explain = if lang == Lang::Zh {
+        m.explain_zh.clone()
+    } else {
+        m.explain.clone()
+    };
+    page.summary = vec![
+        (Msg::Stayed.text(lang), i18n::count(m.stayed)),
+        (Msg::Upgraded.text(lang), i18n::count(m.upgraded)),
+        (Msg::Downgraded.text(lang), i18n::count(m.downgraded)),
+        (Msg::Entered.text(lang), i18n::count(m.entered)),
+        (Msg::Left.text(lang), i18n::count(m.left)),
+    ];
+    page.empty = false;
+    render(&v, &page)
+}
