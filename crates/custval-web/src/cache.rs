@@ -8,9 +8,9 @@
 //! for one computation instead of starting several (a `OnceCell` per key). The number of
 //! entries is bounded; scoped entries are dropped first when it is reached.
 //!
-//! Results are read from the store in pages of [`CHUNK`] by score, without keeping the
-//! engine's per-customer detail (kilobytes each) except for the top customers, whose actions
-//! the dashboard shows. The aggregation itself is `custval_app::report_data::build`, the same
+//! Results are read without the engine's per-customer detail (kilobytes each) except for the
+//! top customers, whose actions the dashboard shows: the whole run from the store's narrow
+//! snapshot, an owner's customers in pages of [`CHUNK`] from the owner index. The aggregation itself is `custval_app::report_data::build`, the same
 //! code as the HTML report, run on a blocking thread.
 
 use std::collections::{BTreeMap, HashMap};
@@ -124,12 +124,52 @@ pub async fn prewarm<S: Store>(app: &App<S>) -> Result<(), DashError> {
     Ok(())
 }
 
+/// Strips what the aggregates do not read; empty strings allocate nothing.
+fn strip(r: &mut CustomerResult) {
+    r.detail = String::new();
+    r.name = None;
+    r.industry = None;
+    r.region = None;
+    r.owner = None;
+    r.customer_id = String::new();
+    r.potential_tier = String::new();
+    r.profit_loyalty = String::new();
+    r.lifecycle = String::new();
+    r.rfm_segment = None;
+}
+
 /// Reads a run's results (scoped to an owner) with the detail kept for the top ones only.
+/// The whole run comes from the store's narrow snapshot (no details) plus one query for the
+/// top customers' details; an owner's results come in pages from the owner index.
 async fn light_results<S: Store>(
     store: &S,
     run: RunId,
     owner: Option<String>,
 ) -> Result<Vec<CustomerResult>, DashError> {
+    if owner.is_none() {
+        let top = store
+            .results(
+                run,
+                &ResultQuery {
+                    limit: TOP_WITH_DETAIL as u64,
+                    ..ResultQuery::default()
+                },
+            )
+            .await?;
+        let mut details: HashMap<String, CustomerResult> = top
+            .results
+            .into_iter()
+            .map(|r| (r.customer_id.clone(), r))
+            .collect();
+        let mut all = store.snapshot(run).await?;
+        for r in &mut all {
+            match details.remove(&r.customer_id) {
+                Some(full) => *r = full,
+                None => strip(r),
+            }
+        }
+        return Ok(all);
+    }
     let mut out = Vec::new();
     let mut offset = 0u64;
     loop {
@@ -144,17 +184,7 @@ async fn light_results<S: Store>(
         let n = page.results.len() as u64;
         for mut r in page.results {
             if out.len() >= TOP_WITH_DETAIL {
-                // Only what the aggregates read stays; empty strings allocate nothing.
-                r.detail = String::new();
-                r.name = None;
-                r.industry = None;
-                r.region = None;
-                r.owner = None;
-                r.customer_id = String::new();
-                r.potential_tier = String::new();
-                r.profit_loyalty = String::new();
-                r.lifecycle = String::new();
-                r.rfm_segment = None;
+                strip(&mut r);
             }
             out.push(r);
         }
