@@ -1,6 +1,8 @@
 //! BG/NBD expectations used to check the generator against its own model (and by tests of the
 //! CLV crate that fit data written by this one).
 
+use custval_clv::special::ln_gamma;
+
 /// BG/NBD expected number of repeat purchases in `(0, t]` for a customer with known rate
 /// `lambda` and dropout probability `p`: `(1 − e^{−λ p t}) / p`.
 pub fn expected_repeat_purchases_given(lambda: f64, p: f64, t: f64) -> f64 {
@@ -47,32 +49,6 @@ fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> f64 {
         }
     }
     sum
-}
-
-/// Lanczos approximation of ln Γ(x) for x > 0.
-fn ln_gamma(x: f64) -> f64 {
-    const G: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        std::f64::consts::PI.ln() - (std::f64::consts::PI * x).sin().ln() - ln_gamma(1.0 - x)
-    } else {
-        let x = x - 1.0;
-        let mut s = G[0];
-        for (i, g) in G.iter().enumerate().skip(1) {
-            s += g / (x + i as f64);
-        }
-        let t = x + 7.5;
-        0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + s.ln()
-    }
 }
 
 #[cfg(test)]
