@@ -37,51 +37,8 @@ pub use config::{
     SatisfactionRule, SpendDropRule, UpgradeCandidateRule,
 };
 
-/// The value × potential classes (same ids as `custval-classify`'s `ValueClass`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ValueClass {
-    /// 最有价值客户.
-    MostValuable,
-    /// 二级客户.
-    Secondary,
-    /// 维持客户.
-    Maintain,
-    /// 负值客户.
-    NegativeValue,
-}
-
-impl ValueClass {
-    /// English label.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            ValueClass::MostValuable => "most valuable customer",
-            ValueClass::Secondary => "secondary customer",
-            ValueClass::Maintain => "maintain customer",
-            ValueClass::NegativeValue => "negative-value customer",
-        }
-    }
-
-    /// Chinese label.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            ValueClass::MostValuable => "最有价值客户",
-            ValueClass::Secondary => "二级客户",
-            ValueClass::Maintain => "维持客户",
-            ValueClass::NegativeValue => "负值客户",
-        }
-    }
-
-    /// Stable snake_case id.
-    pub fn id(self) -> &'static str {
-        match self {
-            ValueClass::MostValuable => "most_valuable",
-            ValueClass::Secondary => "secondary",
-            ValueClass::Maintain => "maintain",
-            ValueClass::NegativeValue => "negative_value",
-        }
-    }
-}
+/// The value × potential classes of `custval-classify` (one definition for the workspace).
+pub use custval_classify::ValueClass;
 
 /// What one run knows about one customer; every figure is optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
