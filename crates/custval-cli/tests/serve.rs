@@ -90,6 +90,123 @@ fn get(base: &str, path: &str, token: Option<&str>) -> (u16, String) {
     (status, body.get(start..end).unwrap_or("").to_string())
 }
 
+/// One HTTP/1.1 request on loopback; returns (status, raw head, body).
+fn request(
+    base: &str,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> (u16, String, String) {
+    let hostport = base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut s = TcpStream::connect(&hostport).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("timeout");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {hostport}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read");
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}
+
+/// The value of a cookie set in a response head.
+fn set_cookie(head: &str, name: &str) -> Option<String> {
+    head.lines().find_map(|l| {
+        let v = l
+            .strip_prefix("set-cookie: ")
+            .or_else(|| l.strip_prefix("Set-Cookie: "))?;
+        let (kv, _) = v.split_once(';').unwrap_or((v, ""));
+        let (k, val) = kv.split_once('=')?;
+        (k == name).then(|| val.to_string())
+    })
+}
+
+#[test]
+fn demo_serve_prints_credentials_that_log_in() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let demo = dir.path().join("demo").display().to_string();
+    let bin = assert_cmd::cargo::cargo_bin("custval");
+    let mut server = Command::new(bin)
+        .args([
+            "demo",
+            "--customers",
+            "300",
+            "--months",
+            "24",
+            "--dir",
+            &demo,
+        ])
+        .args(["--serve", "--listen", "127.0.0.1:0"])
+        .env_remove("CUSTVAL_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("demo");
+    let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
+    let mut password = None;
+    let mut url = None;
+    for line in lines.by_ref() {
+        let line = line.expect("utf-8");
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.first() == Some(&"admin") && words.len() >= 2 {
+            password = Some(words[1].to_string());
+        }
+        if line.starts_with("http://127.0.0.1:") {
+            url = Some(line);
+            break;
+        }
+    }
+    let (url, password) = (url.expect("the URL"), password.expect("admin's password"));
+    let (status, head, page) = request(&url, "GET", "/login", "", "");
+    assert_eq!(status, 200);
+    let token = set_cookie(&head, "custval_login").expect("login cookie");
+    assert!(page.contains(&token));
+    let form = format!("user=admin&password={password}&token={token}");
+    let (status, head, _) = request(
+        &url,
+        "POST",
+        "/login",
+        &format!(
+            "Cookie: custval_login={token}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        ),
+        &form,
+    );
+    assert_eq!(status, 303, "{head}");
+    let session = set_cookie(&head, "custval_session").expect("session");
+    let (status, _, page) = request(
+        &url,
+        "GET",
+        "/",
+        &format!("Cookie: custval_session={session}\r\nAccept-Language: zh-CN\r\n"),
+        "",
+    );
+    assert_eq!(status, 200);
+    assert!(page.contains("仪表盘"));
+    let pid = server.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    assert!(server.wait().expect("wait").success());
+}
+
 #[test]
 fn user_add_token_create_and_serve() {
     let (_dir, db) = workspace();

@@ -172,7 +172,7 @@ fn build<S: Store + Clone + 'static>(app: Shared<S>) -> Router {
             HeaderValue::from_static("DENY"),
         ))
         .layer(RequestBodyLimitLayer::new(limit))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             timeout,
