@@ -876,6 +876,11 @@ async fn alerts_are_listed_acknowledged_and_assigned_by_role() {
     // The dashboard shows the most severe open ones.
     let dash = admin.page("/").await;
     assert!(dash.contains("id=\"open-alerts\"") && dash.contains(&all[0].customer_id));
+    // And the customer page lists the customer's alerts.
+    let page = admin
+        .page(&format!("/customers/{}", all[0].customer_id))
+        .await;
+    assert!(page.contains("id=\"customer-alerts\""));
 
     // A sales user sees only their customers' alerts, and cannot act on them.
     let sam = s.login("sam").await;

@@ -513,6 +513,7 @@ struct CustomerPage {
     actions: Vec<ActionRow>,
     cross_sell: Vec<String>,
     ov: Option<OverrideView>,
+    alerts: Vec<super::dynamics::AlertRow>,
     can_override: bool,
     action_set: String,
     action_clear: String,
@@ -775,8 +776,19 @@ pub async fn customer<S: Store + 'static>(
         Some("date") => Some(Msg::BadDate.text(lang).to_string()),
         _ => None,
     };
+    let alerts = custval_app::dynamics::alerts(
+        &app.store,
+        &custval_store::AlertQuery {
+            run: Some(run.id),
+            customer_id: Some(id.clone()),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(|e| v.internal(e))?;
     let enc = encode(&id);
     let page = CustomerPage {
+        alerts: super::dynamics::alert_rows(alerts, lang),
         t: Texts(lang),
         chrome,
         name: shown.name.clone().unwrap_or_default(),

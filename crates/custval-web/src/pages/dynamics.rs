@@ -27,7 +27,10 @@ const ALERTS_PER_PAGE: u64 = 50;
 /// One alert, formatted.
 pub struct AlertRow {
     pub id: i64,
+    /// The severity id (`critical`, `warning`, `info`), for styling.
     pub severity: String,
+    /// The severity in the page's language.
+    pub severity_label: String,
     pub customer: String,
     pub href: String,
     pub owner: String,
@@ -35,6 +38,7 @@ pub struct AlertRow {
     pub explain: String,
     pub action: String,
     pub evidence: String,
+    /// The status in the page's language.
     pub status: String,
     pub open: bool,
     pub assignee: String,
@@ -48,6 +52,12 @@ pub fn alert_rows(alerts: Vec<custval_app::dynamics::AlertOut>, lang: Lang) -> V
         .into_iter()
         .map(|a| AlertRow {
             id: a.id,
+            severity_label: match a.severity.as_str() {
+                "critical" => Msg::SeverityCritical.text(lang).to_string(),
+                "warning" => Msg::SeverityWarning.text(lang).to_string(),
+                "info" => Msg::SeverityInfo.text(lang).to_string(),
+                other => other.to_string(),
+            },
             href: format!("/customers/{}?run={}", encode(&a.customer_id), a.run),
             severity: a.severity,
             customer: a.customer_id,
@@ -57,7 +67,11 @@ pub fn alert_rows(alerts: Vec<custval_app::dynamics::AlertOut>, lang: Lang) -> V
             action: if zh { a.action_zh } else { a.action },
             evidence: a.evidence.to_string(),
             open: a.status == "open",
-            status: a.status,
+            status: match a.status.as_str() {
+                "open" => Msg::StatusOpen.text(lang).to_string(),
+                "acknowledged" => Msg::StatusAcknowledged.text(lang).to_string(),
+                _ => a.status,
+            },
             assignee: a.assignee.unwrap_or_default(),
             acknowledged_by: a.acknowledged_by.unwrap_or_default(),
         })
