@@ -17,13 +17,14 @@ cd "$DIR"
 rm -f custval.db custval.db-wal custval.db-shm custval.toml
 step() { # name, command...
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o .time "$@" >/dev/null
-  read -r secs kb < .time
-  printf '%-22s %8.2f s %8d MiB\n' "$name" "$secs" $((kb / 1024))
+  /usr/bin/time -f "%e %M %U %S" -o .time "$@" >/dev/null
+  read -r secs kb user sys < .time
+  # CPU seconds (user + system) as well: on a shared machine they move less than wall time.
+  printf '%-22s %8.2f s %8d MiB %8.2f s cpu\n' "$name" "$secs" $((kb / 1024)) "$(echo "$user + $sys" | bc)"
   echo "$secs" >> .total
 }
 rm -f .total
-echo "custval workspace benchmark: $N customers, $(($(wc -l < data/transactions.csv) - 1)) transactions, $(date -u +%F' '%H:%M) UTC, $(nproc) cores"
+echo "custval workspace benchmark: $N customers, load average $(cut -d' ' -f1-3 /proc/loadavg), $(($(wc -l < data/transactions.csv) - 1)) transactions, $(date -u +%F' '%H:%M) UTC, $(nproc) cores"
 step init "$B" -q init
 for t in customers transactions costs interactions surveys contracts payments; do
   step "import $t" "$B" -q import "$t" "data/$t.csv" --format json
