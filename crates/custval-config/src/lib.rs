@@ -74,9 +74,9 @@ pub use features::{
 };
 pub use load::{DEFAULT_TOML, default_config, parse};
 pub use schema::{
-    Accounts, Action, Budget, BudgetBasis, Classes, ClvModel, Config, Dimension, DimensionWeights, Direction,
-    Evaluation, Indicator, Lifecycle, Margin, MissingRule, Normalization, Objective, Playbook,
-    Subjective, TierMethod, Tiers, TimeUnit, Webhook, WeightMethod, Weights,
+    Accounts, Action, Budget, BudgetBasis, Classes, ClvModel, Config, Dimension, DimensionWeights,
+    Direction, Evaluation, Indicator, Lifecycle, Margin, MissingRule, Normalization, Objective,
+    Playbook, Subjective, TierMethod, Tiers, TimeUnit, Webhook, WeightMethod, Weights,
 };
 pub use validate::{
     AhpWeights, CompiledAction, CompiledIndicator, ResolvedWeights, Validated,
