@@ -118,21 +118,23 @@ pub async fn evaluate_one<S: Store>(
     plan: &Plan,
 ) -> Result<RunOut, AppError> {
     let start = Instant::now();
-    let previous = match store.previous_run(as_of).await? {
-        Some(p) => Some((p.id, store.snapshot(p.id).await?)),
+    // The previous run is read twice, so that its million rows are never in memory together
+    // with the dataset: only its tiers during the evaluation, the whole snapshot after it.
+    let previous = store.previous_run(as_of).await?.map(|p| p.id);
+    let tiers = match previous {
+        Some(id) => Some(dynamics::previous_tiers(&store.snapshot(id).await?)),
         None => None,
     };
-    let tiers = previous
-        .as_ref()
-        .map(|(_, rows)| dynamics::previous_tiers(rows));
     let data = store.load_dataset(as_of).await?;
     let eval = custval_eval::engine::evaluate_with(&data, as_of, plan, tiers.as_ref())?;
     drop(data);
     drop(tiers);
-    let alerts = match &previous {
-        Some((id, rows)) => {
-            let raised = dynamics::run_alerts(&plan.alerts, &eval.results, rows)?;
-            dynamics::new_since(store, *id, raised).await?
+    let alerts = match previous {
+        Some(id) => {
+            let rows = store.snapshot(id).await?;
+            let raised = dynamics::run_alerts(&plan.alerts, &eval.results, &rows)?;
+            drop(rows);
+            dynamics::new_since(store, id, raised).await?
         }
         None => Vec::new(),
     };
@@ -173,7 +175,7 @@ pub async fn evaluate_one<S: Store>(
         classes,
         seconds: start.elapsed().as_secs_f64(),
         notes: eval.summary.notes,
-        previous_run: previous.map(|(id, _)| id),
+        previous_run: previous,
         alerts: by_severity,
         tier_changes_held_back: held_back,
     })
