@@ -611,14 +611,14 @@ fn group_of<'a>(r: &'a CustomerResult, by: &str) -> &'a str {
     }
 }
 
-/// Per customer of `start`'s snapshot: bought in `(start, end]`, net revenue and gross margin
-/// (order lines with a known cost) in that period.
-async fn period_outcomes<S: Store>(
-    store: &S,
+/// Per customer: bought in `(start, end]`, net revenue and gross margin (order lines with a
+/// known cost) in that period. `data` is loaded as of `end` or later; rows after `end` are
+/// not counted.
+fn period_outcomes(
+    data: &custval_model::Dataset,
     start: custval_model::Day,
     end: custval_model::Day,
-) -> Result<std::collections::HashMap<String, (bool, f64, f64)>, AppError> {
-    let data = store.load_dataset(end).await?;
+) -> std::collections::HashMap<String, (bool, f64, f64)> {
     let mut out: std::collections::HashMap<String, (bool, f64, f64)> =
         std::collections::HashMap::new();
     for t in &data.tx {
@@ -633,24 +633,25 @@ async fn period_outcomes<S: Store>(
             }
         }
     }
-    Ok(out)
+    out
 }
 
+type Kpis = (
+    Vec<CustomerResult>,
+    Vec<(bool, f64, f64)>,
+    custval_dynamics::ClassKpis,
+);
+
+/// The KPIs of `from`'s customers over `(from.as_of, end]`, from one loaded dataset.
 async fn kpis_between<S: Store>(
     store: &S,
+    data: &custval_model::Dataset,
     from: &custval_model::RunInfo,
     end: custval_model::Day,
     by: &str,
-) -> Result<
-    (
-        Vec<CustomerResult>,
-        Vec<(bool, f64, f64)>,
-        custval_dynamics::ClassKpis,
-    ),
-    AppError,
-> {
+) -> Result<Kpis, AppError> {
     let rows = store.snapshot(from.id).await?;
-    let outcomes = period_outcomes(store, from.as_of, end).await?;
+    let outcomes = period_outcomes(data, from.as_of, end);
     let per: Vec<(bool, f64, f64)> = rows
         .iter()
         .map(|r| {
@@ -696,11 +697,13 @@ pub async fn kpis<S: Store>(
             custval_eval::format_day(a.as_of)
         )));
     }
-    let (rows, per, kpis) = kpis_between(store, &a, b.as_of, by).await?;
+    // One load serves both periods: the one before ends where this one starts.
+    let data = store.load_dataset(b.as_of).await?;
+    let (rows, per, kpis) = kpis_between(store, &data, &a, b.as_of, by).await?;
     let previous = store.previous_run(a.as_of).await?;
     let (previous_from, changes) = match &previous {
         Some(p) => {
-            let (_, _, before) = kpis_between(store, p, a.as_of, by).await?;
+            let (_, _, before) = kpis_between(store, &data, p, a.as_of, by).await?;
             (
                 Some(p.id),
                 Some(custval_dynamics::kpi_changes(

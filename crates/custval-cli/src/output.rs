@@ -106,6 +106,11 @@ pub fn text_table(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>)
 
 pub use custval_export::grouped as num;
 
+/// [`num`], or a dash for a missing value.
+pub fn num_or_dash(x: Option<f64>, decimals: usize) -> String {
+    x.map_or_else(|| "—".into(), |v| num(v, decimals))
+}
+
 pub fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }

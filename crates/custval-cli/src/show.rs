@@ -3,11 +3,7 @@
 
 use custval_app::explain::Shown;
 
-use crate::output::{num, text_table};
-
-fn opt(x: Option<f64>, decimals: usize) -> String {
-    x.map_or_else(|| "—".into(), |v| num(v, decimals))
-}
+use crate::output::{num, num_or_dash as opt, text_table};
 
 pub fn text(s: &Shown) -> String {
     let mut out = format!(

@@ -11,8 +11,8 @@ use custval_model::{Day, RunId};
 use custval_store::{AlertQuery, Store};
 
 use crate::Globals;
-use crate::commands::workspace::{block_on, load_plan, open, parse_day, pick_run, today};
-use crate::output::{self, ReportFormat, num, pct, text_table};
+use crate::commands::workspace::{actor, block_on, load_plan, open, parse_day, pick_run, today};
+use crate::output::{self, ReportFormat, num, num_or_dash, pct, text_table};
 
 // ---------------------------------------------------------------------------------------
 // migrations
@@ -212,14 +212,6 @@ pub struct OverrideArgs {
     pub author: Option<String>,
 }
 
-/// The local user, for the audit log of command-line changes.
-fn actor() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .map(|u| format!("cli:{u}"))
-        .unwrap_or_else(|_| "cli".to_string())
-}
-
 pub fn override_tier(a: OverrideArgs, g: &Globals) -> Result<()> {
     let author = a.author.clone().unwrap_or_else(actor);
     if a.clear {
@@ -326,10 +318,6 @@ fn read_ranking(path: &PathBuf) -> Result<(String, HashMap<String, f64>)> {
     Ok((name, out))
 }
 
-fn opt3(x: Option<f64>) -> String {
-    x.map_or_else(|| "—".into(), |v| format!("{v:.3}"))
-}
-
 pub fn backtest(a: BacktestArgs, g: &Globals) -> Result<()> {
     let (_, plan) = load_plan(a.config.as_deref(), g)?;
     let extra = a
@@ -349,10 +337,10 @@ pub fn backtest(a: BacktestArgs, g: &Globals) -> Result<()> {
             let rows = report.methods.iter().map(|(name, q)| {
                 vec![
                     name.clone(),
-                    opt3(q.gini),
-                    opt3(q.auc),
-                    opt3(q.spearman),
-                    opt3(q.lift_top_decile),
+                    num_or_dash(q.gini, 3),
+                    num_or_dash(q.auc, 3),
+                    num_or_dash(q.spearman, 3),
+                    num_or_dash(q.lift_top_decile, 3),
                     q.top_share.map_or_else(|| "—".into(), pct),
                 ]
             });
@@ -389,10 +377,6 @@ pub struct RunsArgs {
     pub format: ReportFormat,
 }
 
-fn opt_num(x: Option<f64>, decimals: usize) -> String {
-    x.map_or_else(|| "—".into(), |v| num(v, decimals))
-}
-
 pub fn runs(a: RunsArgs, g: &Globals) -> Result<()> {
     let lines = block_on(async {
         let store = open(g, false).await?;
@@ -419,10 +403,10 @@ pub fn runs(a: RunsArgs, g: &Globals) -> Result<()> {
                         .map_or_else(|| "—".into(), |n| n.to_string()),
                     format!(
                         "{} / {}",
-                        opt_num(l.clv_predicted_purchases, 0),
-                        opt_num(l.clv_actual_purchases, 0)
+                        num_or_dash(l.clv_predicted_purchases, 0),
+                        num_or_dash(l.clv_actual_purchases, 0)
                     ),
-                    opt_num(l.clv_mae, 3),
+                    num_or_dash(l.clv_mae, 3),
                 ]
             });
             output::print_text(&text_table(

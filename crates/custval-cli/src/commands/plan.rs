@@ -12,7 +12,7 @@ use custval_accounts::{AccountPlan, Lang as PlanLang, PlanAction, Quadrant};
 use custval_model::{Day, RunId};
 
 use crate::Globals;
-use crate::commands::workspace::{Lang, block_on, open, parse_day, pick_run};
+use crate::commands::workspace::{Lang, actor, block_on, open, parse_day, pick_run};
 use crate::output::{self, ReportFormat};
 
 #[derive(Debug, clap::Subcommand)]
@@ -169,14 +169,6 @@ fn parse_action(s: &str) -> Result<PlanAction> {
     })
 }
 
-fn actor(author: Option<&str>) -> String {
-    author.map(str::to_string).unwrap_or_else(|| {
-        std::env::var("USER")
-            .map(|u| format!("cli:{u}"))
-            .unwrap_or_else(|_| "cli".into())
-    })
-}
-
 pub fn run(c: PlanCommand, g: &Globals) -> Result<()> {
     match c {
         PlanCommand::Show(a) => {
@@ -193,7 +185,7 @@ pub fn run(c: PlanCommand, g: &Globals) -> Result<()> {
             }
         }
         PlanCommand::Edit(a) => {
-            let author = actor(a.author.as_deref());
+            let author = a.author.clone().unwrap_or_else(actor);
             let plan = block_on(async {
                 let store = open(g, false).await?;
                 let run = pick_run(&store, None).await?;

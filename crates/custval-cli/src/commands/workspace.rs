@@ -53,6 +53,14 @@ pub fn today() -> Day {
     custval_ingest::parse::days_from_ymd(d.year(), d.month(), d.day()).unwrap_or_default()
 }
 
+/// The local user, for the audit log of command-line changes.
+pub fn actor() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .map(|u| format!("cli:{u}"))
+        .unwrap_or_else(|_| "cli".to_string())
+}
+
 pub fn parse_day(s: &str) -> Result<Day, String> {
     custval_ingest::parse::parse_date(s)
         .ok_or_else(|| format!("{s:?} is not a date (expected YYYY-MM-DD)"))
