@@ -621,6 +621,7 @@ fn period_outcomes(
 ) -> std::collections::HashMap<String, (bool, f64, f64)> {
     let mut out: std::collections::HashMap<String, (bool, f64, f64)> =
         std::collections::HashMap::new();
+    let mut any_cost = false;
     for t in &data.tx {
         if t.day > start && t.day <= end {
             let e = out
@@ -629,8 +630,15 @@ fn period_outcomes(
             e.0 |= t.amount > 0.0;
             e.1 += t.amount;
             if t.cost.is_finite() {
+                any_cost = true;
                 e.2 += t.amount - f64::from(t.cost);
             }
+        }
+    }
+    // Without any cost data the margin is unknown, not zero.
+    if !any_cost {
+        for e in out.values_mut() {
+            e.2 = f64::NAN;
         }
     }
     out
@@ -652,13 +660,19 @@ async fn kpis_between<S: Store>(
 ) -> Result<Kpis, AppError> {
     let rows = store.snapshot(from.id).await?;
     let outcomes = period_outcomes(data, from.as_of, end);
+    // A customer without orders in the period made no margin, unless margins are unknown.
+    let no_margin = if outcomes.values().any(|o| o.2.is_nan()) {
+        f64::NAN
+    } else {
+        0.0
+    };
     let per: Vec<(bool, f64, f64)> = rows
         .iter()
         .map(|r| {
             outcomes
                 .get(&r.customer_id)
                 .copied()
-                .unwrap_or((false, 0.0, 0.0))
+                .unwrap_or((false, 0.0, no_margin))
         })
         .collect();
     let outs: Vec<custval_dynamics::ClassOutcome<'_>> = rows
