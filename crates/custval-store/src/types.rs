@@ -54,7 +54,8 @@ pub struct TableCounts {
 }
 
 /// Order of a result list. Each has its natural direction (scores and money descending, ids
-/// and names ascending); ties are broken by customer id so that pages never overlap.
+/// and names ascending); ties are broken by the list order (score, then customer id) so that
+/// pages never overlap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResultSort {

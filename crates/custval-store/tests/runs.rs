@@ -539,3 +539,80 @@ async fn alerts_are_stored_with_their_run_and_their_status_changes_are_audited()
     store.delete_run(r2).await.unwrap();
     assert!(store.alerts(&q).await.unwrap().is_empty());
 }
+
+/// Schema v4 stores a run's results in list order (score descending, then customer id), and
+/// pages are chosen by id: ties in score or CLV must still come out in that order, page after
+/// page, and a second run must not interleave with the first.
+#[tokio::test]
+async fn pages_follow_the_list_order_with_ties_across_runs() {
+    let (_dir, store) = fresh().await;
+    let rows: Vec<_> = (0..300)
+        .map(|i| {
+            // Few distinct scores and CLVs: many ties; ids not in score order.
+            let mut r = result(
+                &format!("K{:03}", (i * 7) % 300),
+                ["A", "B"][i % 2],
+                (i % 5) as f64,
+            );
+            r.clv = Some((i % 3) as f64);
+            r
+        })
+        .collect();
+    let first = store
+        .create_run(10, "", "{}", 1.0, &rows, &[])
+        .await
+        .unwrap();
+    let second = store
+        .create_run(20, "", "{}", 1.0, &rows, &[])
+        .await
+        .unwrap();
+    let mut by_score = rows.clone();
+    by_score.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.customer_id.cmp(&b.customer_id))
+    });
+    let rank: std::collections::HashMap<&str, usize> = by_score
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.customer_id.as_str(), i))
+        .collect();
+    for run in [first, second] {
+        for (tier, sort) in [
+            (None, ResultSort::Score),
+            (Some("B"), ResultSort::Score),
+            (None, ResultSort::Clv),
+            (Some("A"), ResultSort::Clv),
+        ] {
+            let mut got = Vec::new();
+            for page in 0..20 {
+                let query = ResultQuery {
+                    tier: tier.map(str::to_string),
+                    sort,
+                    offset: page * 17,
+                    limit: 17,
+                    ..q()
+                };
+                got.extend(store.results(run, &query).await.unwrap().results);
+            }
+            let mut want: Vec<_> = by_score
+                .iter()
+                .filter(|r| tier.is_none_or(|t| r.tier == t))
+                .cloned()
+                .collect();
+            if sort == ResultSort::Clv {
+                // CLV descending; ties in list order.
+                want.sort_by(|a, b| {
+                    b.clv
+                        .partial_cmp(&a.clv)
+                        .unwrap()
+                        .then(rank[a.customer_id.as_str()].cmp(&rank[b.customer_id.as_str()]))
+                });
+            }
+            let ids = |v: &[custval_store::CustomerResult]| {
+                v.iter().map(|r| r.customer_id.clone()).collect::<Vec<_>>()
+            };
+            assert_eq!(ids(&got), ids(&want), "run {run}, tier {tier:?}, {sort:?}");
+        }
+    }
+}

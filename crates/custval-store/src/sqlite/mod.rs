@@ -38,7 +38,12 @@ use crate::{Store, StoreError};
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// The migration files, for error messages (sqlx reports a version number only).
-const MIGRATION_FILES: &[&str] = &["0001_init.sql", "0002_dynamics.sql", "0003_accounts.sql"];
+const MIGRATION_FILES: &[&str] = &[
+    "0001_init.sql",
+    "0002_dynamics.sql",
+    "0003_accounts.sql",
+    "0004_result_order.sql",
+];
 
 /// Connections in the pool: enough for a web server's concurrent reads (WAL lets them run
 /// beside the one writer), few enough that page caches stay bounded.
@@ -456,5 +461,75 @@ mod tests {
         assert_eq!(MIGRATOR.iter().count(), MIGRATION_FILES.len());
         assert_eq!(migration_file(1), "migrations/0001_init.sql");
         assert_eq!(migration_file(99), "version 99");
+    }
+
+    /// Schema v4 renumbers the results of runs written before it (ascending score order) so
+    /// that ids follow the list order, and keeps each detail with its result.
+    #[tokio::test]
+    async fn migration_4_renumbers_old_runs_in_list_order() {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        for sql in [
+            include_str!("../../migrations/0001_init.sql"),
+            include_str!("../../migrations/0002_dynamics.sql"),
+            include_str!("../../migrations/0003_accounts.sql"),
+        ] {
+            sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+        }
+        sqlx::raw_sql(
+            "INSERT INTO runs VALUES (1, 0, 't', 3, 0, '', '{}'), (2, 1, 't', 3, 0, '', '{}');
+             INSERT INTO results (id, run_id, customer_id, tier, value_class, potential_tier,
+                 lifecycle, profit_loyalty, score, value_score, potential_score) VALUES
+                 (1, 1, 'c', 'C', 'v', 'p', 'l', 'q', 1.0, 0, 0),
+                 (2, 1, 'b', 'A', 'v', 'p', 'l', 'q', 5.0, 0, 0),
+                 (3, 1, 'a', 'A', 'v', 'p', 'l', 'q', 5.0, 0, 0),
+                 (4, 2, 'a', 'B', 'v', 'p', 'l', 'q', 2.0, 0, 0),
+                 (5, 2, 'b', 'B', 'v', 'p', 'l', 'q', 3.0, 0, 0),
+                 (6, 2, 'c', 'A', 'v', 'p', 'l', 'q', 9.0, 0, 0);
+             INSERT INTO result_details SELECT id, 'detail of ' || run_id || customer_id
+                 FROM results;",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::raw_sql(include_str!("../../migrations/0004_result_order.sql"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+            "SELECT r.id, r.run_id, r.customer_id, d.detail FROM results r \
+             JOIN result_details d ON d.id = r.id ORDER BY r.id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let got: Vec<(i64, i64, &str, &str)> = rows
+            .iter()
+            .map(|(i, r, c, d)| (*i, *r, c.as_str(), d.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, 1, "a", "detail of 1a"),
+                (2, 1, "b", "detail of 1b"),
+                (3, 1, "c", "detail of 1c"),
+                (4, 2, "c", "detail of 2c"),
+                (5, 2, "b", "detail of 2b"),
+                (6, 2, "a", "detail of 2a"),
+            ]
+        );
+        // The details still follow their results.
+        sqlx::query("DELETE FROM results WHERE run_id = 2")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let details: i64 = sqlx::query_scalar("SELECT count(*) FROM result_details")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(details, 3);
     }
 }

@@ -1,15 +1,18 @@
 //! Evaluation runs and their results: written once in one transaction, then only read.
 //!
-//! Writing: results are inserted in multi-row batches (`batch`), in ascending score order so
-//! that every `(run_id, column, score)` index grows at a few insertion points instead of at
-//! random, and with ids assigned here (the write lock is held) so that `result_details` rows
-//! can be keyed by the same id without a `RETURNING` round trip.
+//! Writing: results are inserted in multi-row batches (`batch`) in list order (score
+//! descending, then customer id), with ids assigned here (the write lock is held), so that
+//! within a run `results.id` increases with the list order (schema v4, see
+//! `migrations/0004_result_order.sql`). Every filter index is `(run_id, column)`, and SQLite
+//! appends the rowid to each entry, so an index delivers a filter's rows already in list order
+//! and grows at a few insertion points during the write instead of at random. The
+//! `result_details` rows share the ids, without a `RETURNING` round trip.
 //!
-//! Reading: the list query is built from the filters that are set, so SQLite can pick the
-//! `(run_id, filter, score)` index that delivers rows already in score order; a page then
-//! reads `offset + limit` index entries. The class filter names a value of one of four
-//! columns; the store does not know the engine's vocabularies, so it first probes which
-//! column holds that value in the run (one index lookup each) and filters on that column only.
+//! Reading: the list query is built from the filters that are set; a page first selects the
+//! ids of its rows from an index alone (`offset + limit` index entries, no table lookups for
+//! the skipped rows), then reads those rows and their details. The class filter names a value
+//! of one of four columns; the store does not know the engine's vocabularies, so it first
+//! probes which column holds that value in the run and filters on that column only.
 
 use std::collections::{HashMap, HashSet};
 
@@ -160,8 +163,13 @@ pub(crate) async fn create_run(
             ));
         }
     }
+    // List order: ids follow it (see the module docs).
     let mut order: Vec<&CustomerResult> = results.iter().collect();
-    order.sort_by(|a, b| a.score.total_cmp(&b.score));
+    order.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.customer_id.cmp(&b.customer_id))
+    });
 
     let mut tx = pool
         .begin_with("BEGIN IMMEDIATE")
@@ -536,18 +544,21 @@ pub(crate) async fn results(
         }
     };
 
+    // Within a run, id order is the list order (score descending, then customer id): the
+    // tie-break of the other sorts too.
     let order = match query.sort {
-        ResultSort::Score => "r.score DESC, r.customer_id",
-        ResultSort::Clv => "r.clv DESC, r.customer_id",
-        ResultSort::Spend12m => "r.spend_12m DESC, r.customer_id",
+        ResultSort::Score => "r.id",
+        ResultSort::Clv => "r.clv DESC, r.id",
+        ResultSort::Spend12m => "r.spend_12m DESC, r.id",
         ResultSort::CustomerId => "r.customer_id",
         ResultSort::Name => "r.name IS NULL, r.name, r.customer_id",
     };
-    // The page is chosen on `results` alone, then joined to the details of its rows only.
+    // The page's ids are chosen from an index alone (the skipped rows cost an index entry
+    // each, not a table lookup), then its rows and details are read by id, in page order.
     let page_sql = format!(
-        "SELECT {RESULT_COLS} FROM (SELECT r.* FROM results r WHERE {filter} \
-         ORDER BY {order} LIMIT ? OFFSET ?) r JOIN result_details d ON d.id = r.id \
-         ORDER BY {order}"
+        "SELECT {RESULT_COLS} FROM (SELECT r.id FROM results r WHERE {filter} \
+         ORDER BY {order} LIMIT ? OFFSET ?) p JOIN results r ON r.id = p.id \
+         JOIN result_details d ON d.id = r.id ORDER BY {order}"
     );
     let mut q = sqlx::query(&page_sql);
     for a in &args {
