@@ -151,8 +151,11 @@ pub async fn evaluate_one<S: Store>(
         serde_json::to_string(&eval.summary).map_err(|e| AppError::Encode { run: 0, source: e })?;
     let seconds = start.elapsed().as_secs_f64();
     tracing::debug!(seconds, bytes = meta.len(), "evaluated");
+    let details = &eval.details;
+    let results = &eval.results;
+    let detail = move |i: usize| details.detail_json(i, &results[i]);
     let run = store
-        .create_run(as_of, config, &meta, seconds, &eval.results, &alerts)
+        .create_run_with_details(as_of, config, &meta, seconds, results, &detail, &alerts)
         .await?;
     let mut tiers: BTreeMap<String, u64> = ["A", "B", "C"]
         .into_iter()

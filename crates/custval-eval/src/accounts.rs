@@ -159,10 +159,10 @@ pub fn apply(
 
 /// SWOT suggestions for customer `c`, from its features and the key-account step.
 pub fn swot(
-    data: &Dataset,
     table: &FeatureTable,
     out: &AccountsOut,
     cfg: &AccountsConfig,
+    categories: &[String],
     c: usize,
 ) -> Vec<SwotSuggestion> {
     let at = |id: &str| col(table, id).get(c).copied().and_then(known);
@@ -190,5 +190,5 @@ pub fn swot(
         prev_spend_12m: at("spend_prev_12m"),
         complaints_12m: at("complaints_12m").map(|x| x.max(0.0) as u32),
     };
-    custval_accounts::suggest_swot(&facts, &cfg.swot, &data.categories)
+    custval_accounts::suggest_swot(&facts, &cfg.swot, categories)
 }

@@ -23,9 +23,8 @@ use custval_model::{CustomerResult, Dataset, Signals};
 
 use crate::EvalError;
 use crate::engine::IndicatorUsed;
-use crate::features::{FEATURES, FeatureTable, feature_index};
-use crate::plan::{Plan, STRING_VARS};
-use crate::scoring::points;
+use crate::features::FeatureTable;
+use crate::plan::Plan;
 
 /// Most actions listed per customer.
 pub const MAX_ACTIONS: usize = 5;
@@ -103,7 +102,7 @@ pub struct StoredAction {
 }
 
 /// The playbook field a customer's action is taken from: the first of these that is set.
-fn playbook_field(pb: &crate::plan::PlaybookPlan) -> Option<&str> {
+pub(crate) fn playbook_field(pb: &crate::plan::PlaybookPlan) -> Option<&str> {
     [
         "retention",
         "cross_sell",
@@ -120,7 +119,7 @@ fn playbook_field(pb: &crate::plan::PlaybookPlan) -> Option<&str> {
 }
 
 /// Rounds to 6 significant digits: explanations need no more, and JSON stays short.
-fn round6(x: f64) -> f64 {
+pub(crate) fn round6(x: f64) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }
@@ -285,7 +284,7 @@ pub struct Classified {
     pub budget: Option<Budget>,
 }
 
-fn opt(v: f64) -> Option<f64> {
+pub(crate) fn opt(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
@@ -662,7 +661,7 @@ pub fn classify(
     Ok(classified)
 }
 
-fn fmt_value(v: f64) -> String {
+pub(crate) fn fmt_value(v: f64) -> String {
     if !v.is_finite() {
         "missing".into()
     } else if (v.fract() == 0.0 && v.abs() < 1e15) || v.abs() >= 100.0 {
@@ -672,40 +671,16 @@ fn fmt_value(v: f64) -> String {
     }
 }
 
-/// Builds the stored results, actions included.
-#[allow(clippy::too_many_arguments)]
+/// Builds the stored results, without their details: those are built later, batch by batch
+/// as the run is written, from a [`crate::details::DetailContext`], so that a million
+/// serialized explanations are never in memory at once.
 pub fn results(
     data: &Dataset,
     table: &FeatureTable,
-    raw: &[Vec<f64>],
-    normalized: &[Vec<f64>],
-    indicators: &[IndicatorUsed],
     scores: &Scores,
     cl: &Classified,
-    plan: &Plan,
     accounts: &crate::accounts::AccountsOut,
 ) -> Vec<CustomerResult> {
-    let accounts_cfg = plan.accounts.settings();
-    let n = data.customers.len();
-    let nf = FEATURES.len();
-    let dim_weight = |d: crate::plan::Dimension| match d {
-        crate::plan::Dimension::Current => plan.current_weight,
-        crate::plan::Dimension::Potential => plan.potential_weight,
-    };
-    // Each dimension's indicator positions and weights, once for all customers.
-    let dims: Vec<(crate::plan::Dimension, Vec<usize>, Vec<f64>)> = [
-        crate::plan::Dimension::Current,
-        crate::plan::Dimension::Potential,
-    ]
-    .into_iter()
-    .map(|dim| {
-        let idx: Vec<usize> = (0..indicators.len())
-            .filter(|j| indicators[*j].dimension == dim)
-            .collect();
-        let w = idx.iter().map(|j| indicators[*j].weight).collect();
-        (dim, idx, w)
-    })
-    .collect();
     let signal = |id: &str| table.get(id).unwrap_or(&[]);
     let signal_cols = [
         signal("spend_prev_12m"),
@@ -716,153 +691,13 @@ pub fn results(
         signal("nps"),
         signal("complaints_12m"),
     ];
-    (0..n)
+    let clv = table.get("clv_12m");
+    let p_alive = table.get("p_alive");
+    (0..data.customers.len())
         .into_par_iter()
         .map(|c| {
             let info = &data.customers[c];
             let sig = |k: usize| signal_cols[k].get(c).copied().and_then(opt);
-            let mut slots: Vec<f64> = Vec::with_capacity(nf + raw.len());
-            slots.extend(table.columns.iter().map(|col| col[c]));
-            slots.extend(raw.iter().map(|col| col[c]));
-            slots.extend([scores.total[c], scores.value[c], scores.potential[c]]);
-            let value_id = cl.value[c].class.id();
-            // Customers whose wallet, cross-sell reasons are worth their bytes in the detail.
-            let key = plan.accounts.plan_tiers.contains(&cl.tier[c])
-                || matches!(
-                    cl.value[c].class,
-                    ValueClass::MostValuable | ValueClass::Secondary
-                );
-            let strings: Vec<String> = STRING_VARS
-                .iter()
-                .map(|v| match *v {
-                    "tier" => cl.tier[c].clone(),
-                    "value_class" => value_id.to_string(),
-                    "potential_tier" => cl.potential[c].class.id().to_string(),
-                    "lifecycle" => cl.lifecycle[c].class.id().to_string(),
-                    "profit_loyalty" => cl.profit_loyalty[c].class.id().to_string(),
-                    "industry" => info.industry.clone().unwrap_or_default(),
-                    "region" => info.region.clone().unwrap_or_default(),
-                    "size" => info.size.clone().unwrap_or_default(),
-                    "owner" => info.owner.clone().unwrap_or_default(),
-                    "rfm_segment" => cl.rfm[c].clone().unwrap_or_default(),
-                    _ => String::new(),
-                })
-                .collect();
-            let str_refs: Vec<&str> = strings.iter().map(String::as_str).collect();
-            let value_of = |name: &str| -> String {
-                if let Some(k) = STRING_VARS.iter().position(|v| *v == name) {
-                    return strings[k].clone();
-                }
-                if let Some(i) = feature_index(name) {
-                    return fmt_value(slots[i]);
-                }
-                if let Some(j) = indicators.iter().position(|i| i.id == name) {
-                    return fmt_value(slots[nf + j]);
-                }
-                if let Some(k) = ["score", "current_score", "potential_score"]
-                    .iter()
-                    .position(|v| *v == name)
-                {
-                    return fmt_value(slots[nf + raw.len() + k]);
-                }
-                "?".into()
-            };
-
-            let mut actions: Vec<(i64, StoredAction)> = Vec::new();
-            for a in &plan.actions {
-                if (a.when)(&slots, &str_refs) {
-                    let figures: Vec<String> = a
-                        .variables
-                        .iter()
-                        .map(|v| format!("{v} = {}", value_of(v)))
-                        .collect();
-                    actions.push((
-                        a.priority,
-                        StoredAction {
-                            id: a.id.clone(),
-                            source: Source::Rule,
-                            figures: figures.join(", "),
-                        },
-                    ));
-                }
-            }
-            actions.sort_by_key(|(p, _)| *p);
-            let mut actions: Vec<StoredAction> = actions.into_iter().map(|(_, a)| a).collect();
-            let gaps: Vec<String> = table.cross_sell[c]
-                .iter()
-                .filter_map(|k| data.categories.get(*k as usize).cloned())
-                .collect();
-            if !gaps.is_empty()
-                && matches!(
-                    cl.value[c].class,
-                    ValueClass::MostValuable | ValueClass::Secondary
-                )
-            {
-                actions.push(StoredAction {
-                    id: "cross_sell".into(),
-                    source: Source::CrossSell,
-                    figures: format!(
-                        "value_class = {value_id}, industry = {}",
-                        info.industry.as_deref().unwrap_or("?")
-                    ),
-                });
-            }
-            for pb in &plan.playbooks {
-                let k = STRING_VARS.iter().position(|v| *v == pb.variable);
-                if k.is_some_and(|k| strings[k] == pb.value)
-                    && let Some(field) = playbook_field(pb)
-                {
-                    actions.push(StoredAction {
-                        id: format!("playbook:{}:{}", pb.variable, pb.value),
-                        source: Source::Playbook,
-                        figures: field.to_string(),
-                    });
-                }
-            }
-            actions.truncate(MAX_ACTIONS);
-
-            let norm_row: Vec<f64> = normalized.iter().map(|col| col[c]).collect();
-            let mut pts = vec![0.0; indicators.len()];
-            for (dim, idx, w) in &dims {
-                let row: Vec<f64> = idx.iter().map(|j| norm_row[*j]).collect();
-                for (p, j) in points(&row, w).into_iter().zip(idx) {
-                    pts[*j] = p * dim_weight(*dim);
-                }
-            }
-            let detail = Detail {
-                raw: raw.iter().map(|col| opt(col[c]).map(round6)).collect(),
-                norm: norm_row.iter().map(|v| opt(*v).map(round6)).collect(),
-                points: pts,
-                tier_rule: cl.tier_rule[c],
-                hysteresis: cl.hysteresis.decisions[c].clone(),
-                value_rule: cl.value[c].rule,
-                potential_rule: cl.potential[c].rule,
-                lifecycle_rule: cl.lifecycle[c].rule,
-                profit_loyalty_rule: cl.profit_loyalty[c].rule,
-                actions,
-                cross_sell: gaps,
-                cross_sell_why: if key {
-                    accounts.cross_sell[c]
-                        .iter()
-                        .map(|x| {
-                            (
-                                x.explain_en(&data.categories),
-                                x.explain_zh(&data.categories),
-                            )
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-                wallet: key.then(|| accounts.wallets[c].clone()),
-                risk: (accounts.risk[c].level != custval_accounts::RiskLevel::None)
-                    .then(|| accounts.risk[c].clone()),
-                swot: if plan.accounts.plan_tiers.contains(&cl.tier[c]) {
-                    crate::accounts::swot(data, table, accounts, &accounts_cfg, c)
-                } else {
-                    Vec::new()
-                },
-            };
             CustomerResult {
                 customer_id: info.id.clone(),
                 name: info.name.clone(),
@@ -870,7 +705,7 @@ pub fn results(
                 region: info.region.clone(),
                 owner: info.owner.clone(),
                 tier: cl.tier[c].clone(),
-                value_class: value_id.to_string(),
+                value_class: cl.value[c].class.id().to_string(),
                 potential_tier: cl.potential[c].class.id().to_string(),
                 lifecycle: cl.lifecycle[c].class.id().to_string(),
                 profit_loyalty: cl.profit_loyalty[c].class.id().to_string(),
@@ -880,8 +715,8 @@ pub fn results(
                 value_score: scores.value[c],
                 potential_score: scores.potential[c],
                 spend_12m: opt(table.columns[0][c]),
-                clv: table.get("clv_12m").and_then(|v| opt(v[c])),
-                p_alive: table.get("p_alive").and_then(|v| opt(v[c])),
+                clv: clv.and_then(|v| opt(v[c])),
+                p_alive: p_alive.and_then(|v| opt(v[c])),
                 risk: (accounts.risk[c].level != custval_accounts::RiskLevel::None)
                     .then(|| accounts.risk[c].level.id().to_string()),
                 raw_tier: cl.hysteresis.raw[c].clone(),
@@ -895,28 +730,8 @@ pub fn results(
                     nps: sig(5),
                     complaints_12m: sig(6),
                 },
-                detail: detail_json(&detail),
+                detail: String::new(),
             }
         })
         .collect()
-}
-
-thread_local! {
-    /// A worker's serialization buffer, reused from one customer to the next.
-    static DETAIL_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// `detail` as JSON in a string of exactly its length: `serde_json::to_string` grows its
-/// buffer by doubling, so a 1.5 KB detail held 2 KB, half a gigabyte over a million
-/// customers kept until the run is stored.
-fn detail_json(detail: &Detail) -> String {
-    DETAIL_BUF.with(|buf| {
-        let mut buf = buf.borrow_mut();
-        buf.clear();
-        match serde_json::to_writer(&mut *buf, detail) {
-            // serde_json writes UTF-8 only.
-            Ok(()) => String::from_utf8_lossy(&buf).into_owned(),
-            Err(_) => String::new(),
-        }
-    })
 }

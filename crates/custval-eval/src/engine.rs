@@ -69,11 +69,27 @@ pub struct RunSummary {
 }
 
 /// The result of [`evaluate`].
-pub struct Evaluation {
+pub struct Evaluation<'p> {
     pub summary: RunSummary,
+    /// One result per customer, in the dataset's order, with an empty `detail`: details are
+    /// built from [`Self::details`] when needed (see [`crate::details`]).
     pub results: Vec<CustomerResult>,
     /// R + F + M score per result (NaN without purchases): a ranking backtests compare with.
     pub rfm_score: Vec<f64>,
+    /// What each result's detail is built from.
+    pub details: crate::details::DetailContext<'p>,
+}
+
+impl Evaluation<'_> {
+    /// Fills every result's `detail` (for small evaluations and tests: a million details take
+    /// about 2 GB; the run write builds them batch by batch instead).
+    pub fn fill_details(&mut self) {
+        let details = &self.details;
+        self.results
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(c, r)| r.detail = details.detail_json(c, r));
+    }
 }
 
 /// Objective weights from normalized columns (excluded values count as 0 for the weights).
@@ -159,18 +175,22 @@ fn dimension_weights(
 }
 
 /// Runs one evaluation of `data` as of `as_of`, with no previous run (no hysteresis).
-pub fn evaluate(data: &Dataset, as_of: Day, plan: &Plan) -> Result<Evaluation, EvalError> {
+pub fn evaluate<'p>(
+    data: &Dataset,
+    as_of: Day,
+    plan: &'p Plan,
+) -> Result<Evaluation<'p>, EvalError> {
     evaluate_with(data, as_of, plan, None)
 }
 
 /// Runs one evaluation of `data` as of `as_of`; `previous` holds the previous run's tiers
 /// and streaks, which hysteresis compares with.
-pub fn evaluate_with(
+pub fn evaluate_with<'p>(
     data: &Dataset,
     as_of: Day,
-    plan: &Plan,
+    plan: &'p Plan,
     previous: Option<&crate::hysteresis::PreviousTiers>,
-) -> Result<Evaluation, EvalError> {
+) -> Result<Evaluation<'p>, EvalError> {
     let n = data.customers.len();
     if n == 0 {
         return Err(EvalError::NoCustomers);
@@ -310,7 +330,7 @@ pub fn evaluate_with(
         seconds = t0.elapsed().as_secs_f64(),
         "indicators and scores"
     );
-    let classified = crate::classes::classify(
+    let mut classified = crate::classes::classify(
         data,
         &table,
         &raw,
@@ -322,35 +342,41 @@ pub fn evaluate_with(
         &mut notes,
     )?;
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "classes");
-    let results = crate::classes::results(
-        data,
-        &table,
-        &raw,
-        &normalized,
-        &indicators_used,
-        &scores,
-        &classified,
-        plan,
-        &accounts,
-    );
+    let results = crate::classes::results(data, &table, &scores, &classified, &accounts);
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "results");
-    let hysteresis = classified.hysteresis.summary.clone();
     let summary = RunSummary {
-        hysteresis,
+        hysteresis: classified.hysteresis.summary.take(),
         as_of,
         customers: n as u64,
-        indicators: indicators_used,
+        indicators: indicators_used.clone(),
         weights,
         current_weight: plan.current_weight,
         potential_weight: plan.potential_weight,
         clv,
-        classes: classified.summary,
-        budget: classified.budget,
+        classes: std::mem::take(&mut classified.summary),
+        budget: classified.budget.take(),
         notes,
     };
+    let rfm_score = std::mem::take(&mut classified.rfm_sum);
+    let details = crate::details::DetailContext::new(
+        data,
+        plan,
+        crate::details::Parts {
+            table,
+            raw,
+            normalized,
+            indicators: indicators_used,
+            value: value_score,
+            potential: potential_score,
+            total,
+            cl: classified,
+            accounts,
+        },
+    );
     Ok(Evaluation {
         summary,
         results,
-        rfm_score: classified.rfm_sum,
+        rfm_score,
+        details,
     })
 }

@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod classes;
 pub mod clv;
+pub mod details;
 pub mod engine;
 pub mod features;
 pub mod from_config;

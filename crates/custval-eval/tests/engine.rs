@@ -73,8 +73,11 @@ fn plan() -> custval_eval::plan::Plan {
 fn scores_are_explained_by_their_points_and_runs_are_deterministic() {
     let data = company();
     let plan = plan();
-    let a = evaluate(&data, 19_999, &plan).expect("evaluate");
-    let b = evaluate(&data, 19_999, &plan).expect("evaluate");
+    let mut a = evaluate(&data, 19_999, &plan).expect("evaluate");
+    let mut b = evaluate(&data, 19_999, &plan).expect("evaluate");
+    // Details are built on demand; compare them too.
+    a.fill_details();
+    b.fill_details();
     assert_eq!(a.results.len(), 200);
     for (x, y) in a.results.iter().zip(&b.results) {
         assert_eq!(x, y, "same data, date and plan give the same result");
@@ -113,7 +116,8 @@ fn scores_are_explained_by_their_points_and_runs_are_deterministic() {
 #[test]
 fn costly_customers_are_negative_value_and_tiers_follow_the_pareto_cut() {
     let data = company();
-    let e = evaluate(&data, 19_999, &plan()).expect("evaluate");
+    let plan = plan();
+    let e = evaluate(&data, 19_999, &plan).expect("evaluate");
     for (c, r) in e.results.iter().enumerate() {
         if c % 5 == 0 && r.spend_12m.unwrap_or(0.0) > 0.0 {
             assert_eq!(
@@ -143,11 +147,13 @@ fn costly_customers_are_negative_value_and_tiers_follow_the_pareto_cut() {
 fn nothing_after_the_as_of_date_is_used() {
     let data = company();
     let plan = plan();
-    let early = evaluate(&data, 19_300, &plan).expect("evaluate");
+    let mut early = evaluate(&data, 19_300, &plan).expect("evaluate");
     let mut cut = data.clone();
     cut.tx.retain(|t| t.day <= 19_300);
     cut.costs.retain(|c| c.period <= 19_300);
-    let same = evaluate(&cut, 19_300, &plan).expect("evaluate");
+    let mut same = evaluate(&cut, 19_300, &plan).expect("evaluate");
+    early.fill_details();
+    same.fill_details();
     for (x, y) in early.results.iter().zip(&same.results) {
         assert_eq!(x, y, "later rows changed an earlier evaluation");
     }

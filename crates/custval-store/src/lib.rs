@@ -251,6 +251,21 @@ pub trait Store: Send + Sync {
         alerts: &[NewAlert],
     ) -> impl Future<Output = Result<RunId, StoreError>> + Send;
 
+    /// [`Self::create_run`] with the detail of `results[i]` built by `detail(i)` while the run
+    /// is written, batch by batch, instead of read from `results[i].detail`: the details of
+    /// a large run (about 2 KB each) are then never all in memory at once.
+    #[allow(clippy::too_many_arguments)]
+    fn create_run_with_details(
+        &self,
+        as_of: Day,
+        config: &str,
+        meta: &str,
+        seconds: f64,
+        results: &[CustomerResult],
+        detail: &(dyn Fn(usize) -> String + Sync),
+        alerts: &[NewAlert],
+    ) -> impl Future<Output = Result<RunId, StoreError>> + Send;
+
     /// The run before a date: the latest as-of date strictly before `as_of` (the newest run
     /// of that date). What hysteresis and alerts compare a new run with.
     fn previous_run(

@@ -616,3 +616,26 @@ async fn pages_follow_the_list_order_with_ties_across_runs() {
         }
     }
 }
+
+/// Details built while the run is written land with their own results, whatever the list
+/// order (the builder is called with the index into `results`).
+#[tokio::test]
+async fn details_built_during_the_write_follow_their_results() {
+    let (_dir, store) = fresh().await;
+    let rows: Vec<_> = (0..1234)
+        .map(|i| result(&format!("D{i:04}"), "A", ((i * 31) % 97) as f64))
+        .collect();
+    let detail = |i: usize| format!(r#"{{"for":"{}"}}"#, rows[i].customer_id);
+    let run = store
+        .create_run_with_details(10, "", "{}", 1.0, &rows, &detail, &[])
+        .await
+        .unwrap();
+    for id in ["D0000", "D0617", "D1233"] {
+        let r = store.result(run, id).await.unwrap().unwrap();
+        assert_eq!(r.detail, format!(r#"{{"for":"{id}"}}"#));
+    }
+    let page = store.results(run, &q()).await.unwrap();
+    for r in &page.results {
+        assert_eq!(r.detail, format!(r#"{{"for":"{}"}}"#, r.customer_id));
+    }
+}

@@ -242,7 +242,38 @@ impl Store for SqliteStore {
         results: &[CustomerResult],
         alerts: &[NewAlert],
     ) -> Result<RunId, StoreError> {
-        runs::create_run(&self.pool, as_of, config, meta, seconds, results, alerts).await
+        let run = runs::NewRun {
+            as_of,
+            config,
+            meta,
+            seconds,
+            results,
+            details: runs::Details::Stored,
+            alerts,
+        };
+        runs::create_run(&self.pool, run).await
+    }
+
+    async fn create_run_with_details(
+        &self,
+        as_of: Day,
+        config: &str,
+        meta: &str,
+        seconds: f64,
+        results: &[CustomerResult],
+        detail: &(dyn Fn(usize) -> String + Sync),
+        alerts: &[NewAlert],
+    ) -> Result<RunId, StoreError> {
+        let run = runs::NewRun {
+            as_of,
+            config,
+            meta,
+            seconds,
+            results,
+            details: runs::Details::Built(detail),
+            alerts,
+        };
+        runs::create_run(&self.pool, run).await
     }
 
     async fn previous_run(&self, as_of: Day) -> Result<Option<RunInfo>, StoreError> {

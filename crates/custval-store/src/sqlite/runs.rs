@@ -18,6 +18,7 @@ use std::collections::{HashMap, HashSet};
 
 use custval_model::{CustomerResult, Day, RunId, RunInfo, Signals};
 use futures::TryStreamExt;
+use rayon::prelude::*;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
@@ -135,16 +136,36 @@ fn check_result(i: usize, r: &CustomerResult) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub(crate) async fn create_run(
-    pool: &SqlitePool,
-    as_of: Day,
-    config: &str,
-    meta: &str,
-    seconds: f64,
-    results: &[CustomerResult],
-    alerts: &[NewAlert],
-) -> Result<RunId, StoreError> {
+/// Where a run's details come from.
+pub(crate) enum Details<'a> {
+    /// Each result's own `detail`.
+    Stored,
+    /// Built for result `i` while writing, one batch at a time (on the rayon pool).
+    Built(&'a (dyn Fn(usize) -> String + Sync)),
+}
+
+/// A run to store.
+pub(crate) struct NewRun<'a> {
+    pub as_of: Day,
+    pub config: &'a str,
+    pub meta: &'a str,
+    pub seconds: f64,
+    pub results: &'a [CustomerResult],
+    pub details: Details<'a>,
+    pub alerts: &'a [NewAlert],
+}
+
+pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<RunId, StoreError> {
     const DOING: &str = "storing the run";
+    let NewRun {
+        as_of,
+        config,
+        meta,
+        seconds,
+        results,
+        details,
+        alerts,
+    } = run;
     let started = std::time::Instant::now();
     if serde_json::from_str::<serde::de::IgnoredAny>(meta).is_err() {
         return Err(StoreError::InvalidRecord {
@@ -164,8 +185,9 @@ pub(crate) async fn create_run(
         }
     }
     // List order: ids follow it (see the module docs).
-    let mut order: Vec<&CustomerResult> = results.iter().collect();
-    order.sort_by(|a, b| {
+    let mut order: Vec<usize> = (0..results.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&results[a], &results[b]);
         b.score
             .total_cmp(&a.score)
             .then_with(|| a.customer_id.cmp(&b.customer_id))
@@ -211,7 +233,7 @@ pub(crate) async fn create_run(
         let start = b * BATCH;
         let chunk = &order[start..order.len().min(start + BATCH)];
         let mut args = arguments(chunk.len(), COLS);
-        for (i, r) in chunk.iter().enumerate() {
+        for (i, r) in chunk.iter().map(|&k| &results[k]).enumerate() {
             add!(
                 args,
                 DOING,
@@ -264,13 +286,23 @@ pub(crate) async fn create_run(
         let start = b * BATCH;
         let chunk = &order[start..order.len().min(start + BATCH)];
         let mut args = arguments(chunk.len(), 2);
-        for (i, r) in chunk.iter().enumerate() {
-            add!(
-                args,
-                DOING,
-                base + 1 + (start + i) as i64,
-                r.detail.as_str()
-            );
+        match details {
+            Details::Stored => {
+                for (i, &k) in chunk.iter().enumerate() {
+                    add!(
+                        args,
+                        DOING,
+                        base + 1 + (start + i) as i64,
+                        results[k].detail.as_str()
+                    );
+                }
+            }
+            Details::Built(detail) => {
+                let built: Vec<String> = chunk.par_iter().map(|&k| detail(k)).collect();
+                for (i, d) in built.into_iter().enumerate() {
+                    add!(args, DOING, base + 1 + (start + i) as i64, d);
+                }
+            }
         }
         Ok(sqlx::query_with(detail_sql.for_rows(chunk.len()), args))
     };

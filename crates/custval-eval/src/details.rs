@@ -1,0 +1,262 @@
+//! The per-customer explanation of a run ([`Detail`]), built on demand.
+//!
+//! A detail (the figures behind every point, the rule behind every class, the actions with
+//! their reasons, wallet, risk and SWOT) is about 2 KB of JSON, so a million of them held
+//! together cost two gigabytes. The engine therefore returns its results without details and
+//! keeps what they are built from in a [`DetailContext`]; the store asks it for one batch of
+//! details at a time while writing the run. The dataset itself is not kept: a detail needs
+//! only the customer's size band and the category names besides the engine's own columns.
+//!
+//! Determinism: [`DetailContext::detail_json`] is a pure function of the evaluation, so the
+//! JSON stored for a customer is the same whenever it is built.
+
+use custval_model::{CustomerResult, Dataset};
+
+use crate::accounts::AccountsOut;
+use crate::classes::{
+    Classified, Detail, MAX_ACTIONS, Source, StoredAction, fmt_value, opt, playbook_field, round6,
+};
+use crate::engine::IndicatorUsed;
+use crate::features::{FEATURES, FeatureTable, feature_index};
+use crate::plan::{Dimension, Plan, STRING_VARS};
+use crate::scoring::points;
+use custval_classify::ValueClass;
+
+/// What the details of one evaluation are built from (owned, so the dataset can be dropped).
+pub struct DetailContext<'p> {
+    plan: &'p Plan,
+    table: FeatureTable,
+    raw: Vec<Vec<f64>>,
+    normalized: Vec<Vec<f64>>,
+    indicators: Vec<IndicatorUsed>,
+    value: Vec<f64>,
+    potential: Vec<f64>,
+    total: Vec<f64>,
+    cl: Classified,
+    accounts: AccountsOut,
+    categories: Vec<String>,
+    sizes: Vec<Option<String>>,
+    accounts_cfg: custval_accounts::AccountsConfig,
+}
+
+/// The engine's per-customer columns a [`DetailContext`] takes over.
+pub(crate) struct Parts {
+    pub table: FeatureTable,
+    pub raw: Vec<Vec<f64>>,
+    pub normalized: Vec<Vec<f64>>,
+    pub indicators: Vec<IndicatorUsed>,
+    pub value: Vec<f64>,
+    pub potential: Vec<f64>,
+    pub total: Vec<f64>,
+    pub cl: Classified,
+    pub accounts: AccountsOut,
+}
+
+impl<'p> DetailContext<'p> {
+    pub(crate) fn new(data: &Dataset, plan: &'p Plan, parts: Parts) -> DetailContext<'p> {
+        DetailContext {
+            plan,
+            table: parts.table,
+            raw: parts.raw,
+            normalized: parts.normalized,
+            indicators: parts.indicators,
+            value: parts.value,
+            potential: parts.potential,
+            total: parts.total,
+            cl: parts.cl,
+            accounts: parts.accounts,
+            categories: data.categories.clone(),
+            sizes: data.customers.iter().map(|c| c.size.clone()).collect(),
+            accounts_cfg: plan.accounts.settings(),
+        }
+    }
+
+    /// Customers covered (the run's results, in the same order).
+    pub fn len(&self) -> usize {
+        self.sizes.len()
+    }
+
+    /// Whether the evaluation had no customers.
+    pub fn is_empty(&self) -> bool {
+        self.sizes.is_empty()
+    }
+
+    /// The explanation of customer `c`, whose result is `r` (the evaluation's `results[c]`).
+    pub fn detail(&self, c: usize, r: &CustomerResult) -> Detail {
+        let plan = self.plan;
+        let cl = &self.cl;
+        let accounts = &self.accounts;
+        let table = &self.table;
+        let indicators = &self.indicators;
+        let nf = FEATURES.len();
+        let mut slots: Vec<f64> = Vec::with_capacity(nf + self.raw.len() + 3);
+        slots.extend(table.columns.iter().map(|col| col[c]));
+        slots.extend(self.raw.iter().map(|col| col[c]));
+        slots.extend([self.total[c], self.value[c], self.potential[c]]);
+        let value_id = cl.value[c].class.id();
+        // Customers whose wallet, cross-sell reasons are worth their bytes in the detail.
+        let key = plan.accounts.plan_tiers.contains(&cl.tier[c])
+            || matches!(
+                cl.value[c].class,
+                ValueClass::MostValuable | ValueClass::Secondary
+            );
+        let strings: Vec<String> = STRING_VARS
+            .iter()
+            .map(|v| match *v {
+                "tier" => cl.tier[c].clone(),
+                "value_class" => value_id.to_string(),
+                "potential_tier" => cl.potential[c].class.id().to_string(),
+                "lifecycle" => cl.lifecycle[c].class.id().to_string(),
+                "profit_loyalty" => cl.profit_loyalty[c].class.id().to_string(),
+                "industry" => r.industry.clone().unwrap_or_default(),
+                "region" => r.region.clone().unwrap_or_default(),
+                "size" => self.sizes[c].clone().unwrap_or_default(),
+                "owner" => r.owner.clone().unwrap_or_default(),
+                "rfm_segment" => cl.rfm[c].clone().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .collect();
+        let str_refs: Vec<&str> = strings.iter().map(String::as_str).collect();
+        let value_of = |name: &str| -> String {
+            if let Some(k) = STRING_VARS.iter().position(|v| *v == name) {
+                return strings[k].clone();
+            }
+            if let Some(i) = feature_index(name) {
+                return fmt_value(slots[i]);
+            }
+            if let Some(j) = indicators.iter().position(|i| i.id == name) {
+                return fmt_value(slots[nf + j]);
+            }
+            if let Some(k) = ["score", "current_score", "potential_score"]
+                .iter()
+                .position(|v| *v == name)
+            {
+                return fmt_value(slots[nf + self.raw.len() + k]);
+            }
+            "?".into()
+        };
+
+        let mut actions: Vec<(i64, StoredAction)> = Vec::new();
+        for a in &plan.actions {
+            if (a.when)(&slots, &str_refs) {
+                let figures: Vec<String> = a
+                    .variables
+                    .iter()
+                    .map(|v| format!("{v} = {}", value_of(v)))
+                    .collect();
+                actions.push((
+                    a.priority,
+                    StoredAction {
+                        id: a.id.clone(),
+                        source: Source::Rule,
+                        figures: figures.join(", "),
+                    },
+                ));
+            }
+        }
+        actions.sort_by_key(|(p, _)| *p);
+        let mut actions: Vec<StoredAction> = actions.into_iter().map(|(_, a)| a).collect();
+        let gaps: Vec<String> = table.cross_sell[c]
+            .iter()
+            .filter_map(|k| self.categories.get(*k as usize).cloned())
+            .collect();
+        if !gaps.is_empty()
+            && matches!(
+                cl.value[c].class,
+                ValueClass::MostValuable | ValueClass::Secondary
+            )
+        {
+            actions.push(StoredAction {
+                id: "cross_sell".into(),
+                source: Source::CrossSell,
+                figures: format!(
+                    "value_class = {value_id}, industry = {}",
+                    r.industry.as_deref().unwrap_or("?")
+                ),
+            });
+        }
+        for pb in &plan.playbooks {
+            let k = STRING_VARS.iter().position(|v| *v == pb.variable);
+            if k.is_some_and(|k| strings[k] == pb.value)
+                && let Some(field) = playbook_field(pb)
+            {
+                actions.push(StoredAction {
+                    id: format!("playbook:{}:{}", pb.variable, pb.value),
+                    source: Source::Playbook,
+                    figures: field.to_string(),
+                });
+            }
+        }
+        actions.truncate(MAX_ACTIONS);
+
+        let norm_row: Vec<f64> = self.normalized.iter().map(|col| col[c]).collect();
+        let mut pts = vec![0.0; indicators.len()];
+        for dim in [Dimension::Current, Dimension::Potential] {
+            let idx: Vec<usize> = (0..indicators.len())
+                .filter(|j| indicators[*j].dimension == dim)
+                .collect();
+            let w: Vec<f64> = idx.iter().map(|j| indicators[*j].weight).collect();
+            let row: Vec<f64> = idx.iter().map(|j| norm_row[*j]).collect();
+            let dim_weight = match dim {
+                Dimension::Current => plan.current_weight,
+                Dimension::Potential => plan.potential_weight,
+            };
+            for (p, j) in points(&row, &w).into_iter().zip(&idx) {
+                pts[*j] = p * dim_weight;
+            }
+        }
+        Detail {
+            raw: self.raw.iter().map(|col| opt(col[c]).map(round6)).collect(),
+            norm: norm_row.iter().map(|v| opt(*v).map(round6)).collect(),
+            points: pts,
+            tier_rule: cl.tier_rule[c],
+            hysteresis: cl.hysteresis.decisions[c].clone(),
+            value_rule: cl.value[c].rule,
+            potential_rule: cl.potential[c].rule,
+            lifecycle_rule: cl.lifecycle[c].rule,
+            profit_loyalty_rule: cl.profit_loyalty[c].rule,
+            actions,
+            cross_sell: gaps,
+            cross_sell_why: if key {
+                accounts.cross_sell[c]
+                    .iter()
+                    .map(|x| {
+                        (
+                            x.explain_en(&self.categories),
+                            x.explain_zh(&self.categories),
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            wallet: key.then(|| accounts.wallets[c].clone()),
+            risk: (accounts.risk[c].level != custval_accounts::RiskLevel::None)
+                .then(|| accounts.risk[c].clone()),
+            swot: if plan.accounts.plan_tiers.contains(&cl.tier[c]) {
+                crate::accounts::swot(table, accounts, &self.accounts_cfg, &self.categories, c)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// [`Self::detail`] as the JSON the store keeps, in a string of exactly its length
+    /// (`serde_json::to_string` grows its buffer by doubling).
+    pub fn detail_json(&self, c: usize, r: &CustomerResult) -> String {
+        DETAIL_BUF.with(|buf| {
+            let mut buf = buf.borrow_mut();
+            buf.clear();
+            match serde_json::to_writer(&mut *buf, &self.detail(c, r)) {
+                // serde_json writes UTF-8 only.
+                Ok(()) => String::from_utf8_lossy(&buf).into_owned(),
+                Err(_) => String::new(),
+            }
+        })
+    }
+}
+
+thread_local! {
+    /// A worker's serialization buffer, reused from one customer to the next.
+    static DETAIL_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
