@@ -126,8 +126,7 @@ pub async fn evaluate_one<S: Store>(
         None => None,
     };
     let data = store.load_dataset(as_of).await?;
-    let eval = custval_eval::engine::evaluate_with(&data, as_of, plan, tiers.as_ref())?;
-    drop(data);
+    let eval = custval_eval::engine::evaluate_owned(data, as_of, plan, tiers.as_ref())?;
     drop(tiers);
     let alerts = match previous {
         Some(id) => {

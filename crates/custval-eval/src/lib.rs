@@ -23,7 +23,7 @@ pub mod hysteresis;
 pub mod plan;
 pub mod scoring;
 
-pub use engine::{Evaluation, RunSummary, evaluate, evaluate_with};
+pub use engine::{Evaluation, RunSummary, evaluate, evaluate_owned, evaluate_with};
 
 /// Why an evaluation could not be completed. Nothing is stored when one occurs.
 #[derive(Debug, thiserror::Error)]

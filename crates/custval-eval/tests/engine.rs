@@ -158,3 +158,20 @@ fn nothing_after_the_as_of_date_is_used() {
         assert_eq!(x, y, "later rows changed an earlier evaluation");
     }
 }
+
+/// Freeing the fact tables half-way (`evaluate_owned`) changes no result and no detail.
+#[test]
+fn an_owned_evaluation_equals_a_borrowed_one() {
+    let data = company();
+    let plan = plan();
+    let mut borrowed = evaluate(&data, 19_999, &plan).expect("evaluate");
+    let mut owned =
+        custval_eval::evaluate_owned(data.clone(), 19_999, &plan, None).expect("evaluate");
+    borrowed.fill_details();
+    owned.fill_details();
+    assert_eq!(borrowed.results, owned.results);
+    assert_eq!(
+        serde_json::to_string(&borrowed.summary).unwrap(),
+        serde_json::to_string(&owned.summary).unwrap()
+    );
+}

@@ -239,6 +239,18 @@ impl Dataset {
         self.payments.sort_by_key(|p| (p.cust, p.invoice));
     }
 
+    /// Frees the fact tables (order lines, costs, interactions, surveys, contracts,
+    /// payments), keeping customers and categories: what an evaluation needs once its
+    /// per-customer features are computed.
+    pub fn release_facts(&mut self) {
+        self.tx = Vec::new();
+        self.costs = Vec::new();
+        self.interactions = Vec::new();
+        self.surveys = Vec::new();
+        self.contracts = Vec::new();
+        self.payments = Vec::new();
+    }
+
     /// Splits a table sorted by customer into one slice per customer (`ranges[c]` holds
     /// customer `c`'s rows): O(rows), no allocation per customer.
     pub fn ranges_by_customer<T>(&self, rows: &[T], cust: impl Fn(&T) -> u32) -> Vec<(u32, u32)> {
