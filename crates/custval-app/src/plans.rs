@@ -39,6 +39,17 @@ pub async fn plan_view<S: Store>(
     let Some(result) = store.result(run.id, customer_id).await? else {
         return Ok(None);
     };
+    plan_view_of(store, run, result, lang).await.map(Some)
+}
+
+/// The plan view of a result of `run` already read (the web's customer page has it).
+pub async fn plan_view_of<S: Store>(
+    store: &S,
+    run: &RunInfo,
+    result: custval_model::CustomerResult,
+    lang: Lang,
+) -> Result<PlanView, AppError> {
+    let customer_id = result.customer_id.as_str();
     let detail: custval_eval::classes::Detail =
         serde_json::from_str(&result.detail).map_err(|e| AppError::Detail {
             run: run.id,
@@ -62,11 +73,9 @@ pub async fn plan_view<S: Store>(
             (p, None, None)
         }
     };
-    let plan_tiers = custval_eval::from_config::plan(&run.config)
-        .map(|(p, _)| p.accounts.plan_tiers)
-        .unwrap_or_default();
+    let plan_tiers = crate::key_accounts::plan_tiers(run);
     let draft = plan.with_suggestions(&detail.swot, lang);
-    Ok(Some(PlanView {
+    Ok(PlanView {
         customer_id: customer_id.to_string(),
         run: run.id,
         in_plan_tiers: plan_tiers.contains(&result.tier),
@@ -77,7 +86,7 @@ pub async fn plan_view<S: Store>(
         updated_by,
         suggestions: detail.swot,
         draft,
-    }))
+    })
 }
 
 /// Validates and saves a plan (audited as `actor`).
