@@ -27,6 +27,7 @@
 //!   request timeout; security headers on every response.
 
 mod api;
+mod api_plans;
 mod auth;
 mod cache;
 pub mod i18n;
@@ -137,6 +138,11 @@ fn build<S: Store + Clone + 'static>(app: Shared<S>) -> Router {
             "/customers/{id}/override/clear",
             post(pages::override_clear::<S>),
         )
+        .route(
+            "/customers/{id}/plan",
+            get(pages::plan_form::<S>).post(pages::plan_save::<S>),
+        )
+        .route("/accounts", get(pages::accounts::<S>))
         .route("/export/customers.csv", get(pages::export_csv::<S>))
         .route("/export/customers.xlsx", get(pages::export_xlsx::<S>))
         .route("/runs", get(pages::runs::<S>))
@@ -147,6 +153,11 @@ fn build<S: Store + Clone + 'static>(app: Shared<S>) -> Router {
         .route("/runs/{id}/config", get(pages::run_config::<S>))
         .route("/settings", get(pages::settings::<S>))
         .route("/settings/users", post(pages::add_user::<S>))
+        .route("/settings/users/{name}", post(pages::update_user::<S>))
+        .route(
+            "/settings/users/{name}/delete",
+            post(pages::delete_user::<S>),
+        )
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
         .route("/healthz", get(|| async { "ok" }))
