@@ -265,16 +265,17 @@ struct WalletOnly {
     wallet: Option<WalletEstimate>,
 }
 
-/// A page of the key accounts of `run`.
+/// A page of the key accounts of `run`, whose plan tiers are `plan_tiers` (see
+/// [`plan_tiers`]).
 pub async fn key_accounts<S: Store>(
     store: &S,
     run: &RunInfo,
+    plan_tiers: &[String],
     q: &KeyAccountQuery,
 ) -> Result<KeyAccountPage, AppError> {
-    let plan_tiers = plan_tiers(run);
     let tiers: Vec<String> = match &q.tier {
         Some(t) => plan_tiers.iter().filter(|p| *p == t).cloned().collect(),
-        None => plan_tiers.clone(),
+        None => plan_tiers.to_vec(),
     };
     let mut total = 0u64;
     let mut results: Vec<CustomerResult> = Vec::new();
@@ -336,7 +337,7 @@ pub async fn key_accounts<S: Store>(
         .collect();
     Ok(KeyAccountPage {
         run: run.id,
-        plan_tiers,
+        plan_tiers: plan_tiers.to_vec(),
         total,
         rows,
     })

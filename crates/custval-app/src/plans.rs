@@ -49,6 +49,19 @@ pub async fn plan_view_of<S: Store>(
     result: custval_model::CustomerResult,
     lang: Lang,
 ) -> Result<PlanView, AppError> {
+    let tiers = crate::key_accounts::plan_tiers(run);
+    plan_view_with_tiers(store, run, result, &tiers, lang).await
+}
+
+/// [`plan_view_of`] with the run's plan tiers already known (finding them compiles the
+/// config; the web server keeps them per run).
+pub async fn plan_view_with_tiers<S: Store>(
+    store: &S,
+    run: &RunInfo,
+    result: custval_model::CustomerResult,
+    plan_tiers: &[String],
+    lang: Lang,
+) -> Result<PlanView, AppError> {
     let customer_id = result.customer_id.as_str();
     let detail: custval_eval::classes::Detail =
         serde_json::from_str(&result.detail).map_err(|e| AppError::Detail {
@@ -73,7 +86,6 @@ pub async fn plan_view_of<S: Store>(
             (p, None, None)
         }
     };
-    let plan_tiers = crate::key_accounts::plan_tiers(run);
     let draft = plan.with_suggestions(&detail.swot, lang);
     Ok(PlanView {
         customer_id: customer_id.to_string(),

@@ -59,7 +59,8 @@ async fn plan_json<S: Store>(
 ) -> Result<Response, ApiError> {
     let run = run_of(app, run).await?;
     let result = visible(app, user, &run, id).await?;
-    let view = custval_app::plans::plan_view_of(&app.store, &run, result, lang)
+    let tiers = app.plan_tiers.get(&run);
+    let view = custval_app::plans::plan_view_with_tiers(&app.store, &run, result, &tiers, lang)
         .await
         .map_err(internal)?;
     Ok(Json(view).into_response())

@@ -102,6 +102,7 @@ pub(crate) struct App<S> {
     pub sessions: auth::Sessions,
     pub limiter: auth::LoginLimiter,
     pub cache: cache::DashboardCache,
+    pub plan_tiers: cache::PlanTierCache,
 }
 
 pub(crate) type Shared<S> = Arc<App<S>>;
@@ -115,6 +116,7 @@ pub fn router<S: Store + Clone + 'static>(store: S, options: Options) -> Router 
         limiter: auth::LoginLimiter::new(options.login_max_failures, options.login_window),
         sessions: auth::Sessions::default(),
         cache: cache::DashboardCache::default(),
+        plan_tiers: cache::PlanTierCache::default(),
         options,
     });
     build(app)
@@ -209,6 +211,7 @@ where
         limiter: auth::LoginLimiter::new(options.login_max_failures, options.login_window),
         sessions: auth::Sessions::default(),
         cache: cache::DashboardCache::default(),
+        plan_tiers: cache::PlanTierCache::default(),
         options,
     });
     if app.options.prewarm {

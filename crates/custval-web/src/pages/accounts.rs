@@ -305,13 +305,19 @@ pub async fn key_panel<S: Store>(
     run: &RunInfo,
     result: CustomerResult,
 ) -> Result<KeyPanel, PageError> {
-    let tiers = custval_app::key_accounts::plan_tiers(run);
+    let tiers = app.plan_tiers.get(run);
     let key =
         custval_app::key_accounts::key_account(run, &result, &tiers).map_err(|e| v.internal(e))?;
     let id = result.customer_id.clone();
-    let view = custval_app::plans::plan_view_of(&app.store, run, result, plan_lang(v.lang))
-        .await
-        .map_err(|e| v.internal(e))?;
+    let view = custval_app::plans::plan_view_with_tiers(
+        &app.store,
+        run,
+        result,
+        &tiers,
+        plan_lang(v.lang),
+    )
+    .await
+    .map_err(|e| v.internal(e))?;
     Ok(panel(&key, &view, v, &id))
 }
 
@@ -419,10 +425,16 @@ async fn editable<S: Store>(
     if !may(v.user.role, Permission::Plans) {
         return Err(v.fail(StatusCode::FORBIDDEN, Msg::Forbidden));
     }
-    let view =
-        custval_app::plans::plan_view_of(&app.store, &run, result.clone(), plan_lang(v.lang))
-            .await
-            .map_err(|e| v.internal(e))?;
+    let tiers = app.plan_tiers.get(&run);
+    let view = custval_app::plans::plan_view_with_tiers(
+        &app.store,
+        &run,
+        result.clone(),
+        &tiers,
+        plan_lang(v.lang),
+    )
+    .await
+    .map_err(|e| v.internal(e))?;
     Ok((result, view))
 }
 
@@ -628,7 +640,8 @@ pub async fn accounts<S: Store + 'static>(
         offset: (page_no - 1).saturating_mul(PER_PAGE),
         limit: PER_PAGE,
     };
-    let page = custval_app::key_accounts::key_accounts(&app.store, &run, &q)
+    let tiers = app.plan_tiers.get(&run);
+    let page = custval_app::key_accounts::key_accounts(&app.store, &run, &tiers, &q)
         .await
         .map_err(|e| v.internal(e))?;
     let pages = page.total.div_ceil(PER_PAGE).max(1);
