@@ -137,9 +137,12 @@ pub(crate) async fn reviews(
     } else {
         ""
     };
+    // CROSS JOIN keeps the (few) plans as the outer loop: SQLite would otherwise walk the
+    // whole tier's index range and probe the plans.
     let sql = format!(
         "SELECT p.customer_id, json_extract(p.plan, '$.next_review') AS review \
-         FROM account_plans p JOIN results r ON r.run_id = ? AND r.customer_id = p.customer_id \
+         FROM account_plans p CROSS JOIN results r \
+         ON r.run_id = ? AND r.customer_id = p.customer_id \
          WHERE review IS NOT NULL AND review <> '' AND r.tier IN ({tier_list}){by_owner} \
          ORDER BY review, p.customer_id"
     );
