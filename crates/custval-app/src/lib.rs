@@ -12,6 +12,7 @@
 
 pub mod dynamics;
 pub mod explain;
+pub mod key_accounts;
 pub mod plans;
 pub mod report_data;
 

@@ -39,6 +39,30 @@ pub async fn plan_view<S: Store>(
     let Some(result) = store.result(run.id, customer_id).await? else {
         return Ok(None);
     };
+    plan_view_of(store, run, result, lang).await.map(Some)
+}
+
+/// The plan view of a result of `run` already read (the web's customer page has it).
+pub async fn plan_view_of<S: Store>(
+    store: &S,
+    run: &RunInfo,
+    result: custval_model::CustomerResult,
+    lang: Lang,
+) -> Result<PlanView, AppError> {
+    let tiers = crate::key_accounts::plan_tiers(run);
+    plan_view_with_tiers(store, run, result, &tiers, lang).await
+}
+
+/// [`plan_view_of`] with the run's plan tiers already known (finding them compiles the
+/// config; the web server keeps them per run).
+pub async fn plan_view_with_tiers<S: Store>(
+    store: &S,
+    run: &RunInfo,
+    result: custval_model::CustomerResult,
+    plan_tiers: &[String],
+    lang: Lang,
+) -> Result<PlanView, AppError> {
+    let customer_id = result.customer_id.as_str();
     let detail: custval_eval::classes::Detail =
         serde_json::from_str(&result.detail).map_err(|e| AppError::Detail {
             run: run.id,
@@ -62,11 +86,8 @@ pub async fn plan_view<S: Store>(
             (p, None, None)
         }
     };
-    let plan_tiers = custval_eval::from_config::plan(&run.config)
-        .map(|(p, _)| p.accounts.plan_tiers)
-        .unwrap_or_default();
     let draft = plan.with_suggestions(&detail.swot, lang);
-    Ok(Some(PlanView {
+    Ok(PlanView {
         customer_id: customer_id.to_string(),
         run: run.id,
         in_plan_tiers: plan_tiers.contains(&result.tier),
@@ -77,7 +98,7 @@ pub async fn plan_view<S: Store>(
         updated_by,
         suggestions: detail.swot,
         draft,
-    }))
+    })
 }
 
 /// Validates and saves a plan (audited as `actor`).

@@ -89,8 +89,8 @@ pub use custval_model::{
 pub use error::{BUSY_TIMEOUT_SECS, StoreError};
 pub use sqlite::{SqliteImport, SqliteStore};
 pub use types::{
-    AlertQuery, AuditEntry, ImportCounts, NewAlert, OpenOptions, Override, ResultPage, ResultQuery,
-    ResultSort, Role, StoredAlert, StoredPlan, TableCounts, TierPoint, User,
+    AlertQuery, AuditEntry, ImportCounts, NewAlert, OpenOptions, Override, PlanFacts, ResultPage,
+    ResultQuery, ResultSort, Role, StoredAlert, StoredPlan, TableCounts, TierPoint, User,
 };
 
 /// One import transaction, possibly fed in several chunks (a 20M-line file need not be in
@@ -322,6 +322,30 @@ pub trait Store: Send + Sync {
         actor: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// The saved plan's next review and the open alerts of `run` for each of `customer_ids`
+    /// (in the order given; at most a list page at a time).
+    fn plan_facts(
+        &self,
+        run: RunId,
+        customer_ids: &[String],
+    ) -> impl Future<Output = Result<Vec<PlanFacts>, StoreError>> + Send;
+
+    /// The customers of `run` in one of `tiers` (and of `owner`, when given) whose saved plan
+    /// has a next review date, by that date (earliest first), then id: `(customer id, date)`.
+    fn plan_reviews(
+        &self,
+        run: RunId,
+        tiers: &[String],
+        owner: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<(String, String)>, StoreError>> + Send;
+
+    /// Number of `open` alerts of a run (of one owner's customers, when given).
+    fn open_alert_count(
+        &self,
+        run: RunId,
+        owner: Option<&str>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
     /// Records that a webhook accepted these alerts.
     fn mark_alerts_delivered(
         &self,
@@ -446,6 +470,24 @@ pub trait Store: Send + Sync {
 
     /// Every user, by name.
     fn users(&self) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
+
+    /// Changes a user's role and owner id, audited as `actor`; [`StoreError::UnknownUser`]
+    /// when there is no such user.
+    fn update_user(
+        &self,
+        name: &str,
+        role: Role,
+        owner_id: Option<&str>,
+        actor: &str,
+    ) -> impl Future<Output = Result<User, StoreError>> + Send;
+
+    /// Deletes a user and their API tokens, audited as `actor`; [`StoreError::UnknownUser`]
+    /// when there is no such user.
+    fn delete_user(
+        &self,
+        name: &str,
+        actor: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// A new API token for the user (shown once: only its SHA-256 is stored).
     fn create_token(&self, name: &str) -> impl Future<Output = Result<String, StoreError>> + Send;

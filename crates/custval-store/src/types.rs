@@ -216,6 +216,19 @@ pub struct StoredPlan {
     pub updated_by: String,
 }
 
+/// What the key-accounts list shows beside a customer's result: the next review date of its
+/// saved plan and its open alerts in a run.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PlanFacts {
+    pub customer_id: String,
+    /// Whether a plan was saved.
+    pub has_plan: bool,
+    /// The plan's `next_review` (`YYYY-MM-DD`), if set.
+    pub next_review: Option<String>,
+    /// Alerts of the run still `open`.
+    pub open_alerts: u64,
+}
+
 /// What a user may do (DOMAIN §11); sales users see only the customers they own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,7 +1,7 @@
 //! The REST API under `/api/v1`: customers (list and one, explained), runs, tier overrides,
-//! the migration matrix between two runs and alerts (list, acknowledge, assign), for
-//! integrations. Authentication is `Authorization: Bearer TOKEN` (tokens from
-//! `custval token create`; the store keeps only their SHA-256), and the role rules are the
+//! the migration matrix between two runs, alerts (list, acknowledge, assign) and key-account
+//! plans (`api_plans`), for integrations. Authentication is `Authorization: Bearer TOKEN`
+//! (tokens from `custval token create`; the store keeps only their SHA-256), and the role rules are the
 //! pages': a sales token sees only its owner's customers (another owner's customer is 404),
 //! overrides and alert actions need the manager or admin role, runs and migrations the
 //! analyst or admin role.
@@ -36,7 +36,7 @@ const MAX_PER_PAGE: u64 = 1000;
 
 /// An API error: a status and a message, sent as `{"error": "…"}`.
 #[derive(Debug)]
-pub struct ApiError(StatusCode, String);
+pub struct ApiError(pub StatusCode, pub String);
 
 /// The body of every error response.
 #[derive(Serialize, ToSchema)]
@@ -58,16 +58,16 @@ impl IntoResponse for ApiError {
     }
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
+pub(crate) fn internal(e: impl std::fmt::Display) -> ApiError {
     tracing::error!("{e}");
     ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into())
 }
 
-fn not_found() -> ApiError {
+pub(crate) fn not_found() -> ApiError {
     ApiError(StatusCode::NOT_FOUND, "not found".into())
 }
 
-fn forbidden() -> ApiError {
+pub(crate) fn forbidden() -> ApiError {
     ApiError(StatusCode::FORBIDDEN, "your role may not do this".into())
 }
 
@@ -102,7 +102,10 @@ impl<S: Store + 'static> FromRequestParts<Shared<S>> for ApiUser {
     }
 }
 
-async fn run_of<S: Store>(app: &Shared<S>, run: Option<i64>) -> Result<RunInfo, ApiError> {
+pub(crate) async fn run_of<S: Store>(
+    app: &Shared<S>,
+    run: Option<i64>,
+) -> Result<RunInfo, ApiError> {
     match custval_app::pick_run(&app.store, run).await {
         Ok(r) => Ok(r),
         Err(AppError::NoRuns) => Err(ApiError(
@@ -263,7 +266,7 @@ pub struct RunQuery {
 }
 
 /// The customer's visible result in `run`, or 404.
-async fn visible<S: Store>(
+pub(crate) async fn visible<S: Store>(
     app: &Shared<S>,
     user: &User,
     run: &RunInfo,
@@ -765,7 +768,9 @@ impl Modify for BearerAuth {
         migrations,
         alerts,
         acknowledge_alert,
-        assign_alert
+        assign_alert,
+        crate::api_plans::get_plan,
+        crate::api_plans::put_plan
     ),
     components(schemas(
         CustomerPage,
@@ -776,7 +781,8 @@ impl Modify for BearerAuth {
         Cleared,
         AssignIn,
         AlertDone,
-        ErrorBody
+        ErrorBody,
+        crate::api_plans::PlanProblems
     )),
     modifiers(&BearerAuth)
 )]
@@ -810,5 +816,9 @@ pub fn routes<S: Store + Clone + 'static>() -> Router<Shared<S>> {
         .route("/alerts", get(alerts::<S>))
         .route("/alerts/{id}/acknowledge", post(acknowledge_alert::<S>))
         .route("/alerts/{id}/assign", post(assign_alert::<S>))
+        .route(
+            "/customers/{id}/plan",
+            get(crate::api_plans::get_plan::<S>).put(crate::api_plans::put_plan::<S>),
+        )
         .fallback(|| async { not_found() })
 }

@@ -14,7 +14,8 @@
 //!   window; past the limit a login is refused with 429 *before* the password is checked, so
 //!   that guessing is slow whatever the password hashing costs.
 //! - **The user is snapshotted at login**: a role changed in the store applies at the next
-//!   login. API tokens are looked up on every request (the store keeps only their SHA-256).
+//!   login, so changing or deleting a user on the settings page ends their sessions. API
+//!   tokens are looked up on every request (the store keeps only their SHA-256).
 //! - Randomness comes from the operating system (`getrandom`), never from a seeded generator.
 
 use std::collections::HashMap;
@@ -156,6 +157,14 @@ impl Sessions {
     }
 
     /// Drops sessions idle for longer than `idle` (called now and then).
+    /// Ends every session of the user `name` (after their role changed or they were
+    /// deleted: sessions hold a snapshot of the user).
+    pub fn close_user(&self, name: &str) {
+        if let Ok(mut map) = self.map.lock() {
+            map.retain(|_, s| s.user.name != name);
+        }
+    }
+
     pub fn sweep(&self, idle: Duration) {
         if let Ok(mut map) = self.map.lock() {
             let now = Instant::now();
@@ -243,6 +252,11 @@ pub enum Permission {
     PersonalData,
     /// Alerts (acknowledge, assign).
     Alerts,
+    /// Edit a key account's plan (SWOT, goals, review, actions). Every role has it: the plan
+    /// is the account manager's working record (DOMAIN §7b), so sales edit the plans of the
+    /// customers they own (the [`scope`] still applies), managers and admins any, and
+    /// analysts any, as they prepare the data-driven SWOT.
+    Plans,
 }
 
 /// True when `role` has `p`.
@@ -250,9 +264,9 @@ pub fn may(role: Role, p: Permission) -> bool {
     use Permission as P;
     match role {
         Role::Admin => true,
-        Role::Analyst => matches!(p, P::Runs),
-        Role::Manager => matches!(p, P::Override | P::PersonalData | P::Alerts),
-        Role::Sales => false,
+        Role::Analyst => matches!(p, P::Runs | P::Plans),
+        Role::Manager => matches!(p, P::Override | P::PersonalData | P::Alerts | P::Plans),
+        Role::Sales => matches!(p, P::Plans),
     }
 }
 
@@ -388,6 +402,9 @@ mod tests {
         assert!(!may(Role::Manager, Permission::Runs));
         assert!(may(Role::Analyst, Permission::Runs));
         assert!(!may(Role::Sales, Permission::Override));
+        for role in [Role::Admin, Role::Analyst, Role::Manager, Role::Sales] {
+            assert!(may(role, Permission::Plans), "{role:?} edits plans");
+        }
     }
 
     #[test]

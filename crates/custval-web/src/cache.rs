@@ -268,3 +268,31 @@ async fn compute<S: Store>(
         Err(e) => Err(DashError::Task(e.to_string())),
     }
 }
+
+/// Most runs whose plan tiers are kept.
+const MAX_TIER_ENTRIES: usize = 32;
+
+/// The plan tiers of each run's config (`[accounts] plan_tiers`), read once per run: finding
+/// them compiles the whole config (milliseconds), and the key-account pages need them on
+/// every request. Runs are immutable, so an entry never goes stale.
+#[derive(Default)]
+pub struct PlanTierCache {
+    map: Mutex<HashMap<RunId, Arc<Vec<String>>>>,
+}
+
+impl PlanTierCache {
+    /// The plan tiers of `run`.
+    pub fn get(&self, run: &RunInfo) -> Arc<Vec<String>> {
+        if let Some(t) = self.map.lock().ok().and_then(|m| m.get(&run.id).cloned()) {
+            return t;
+        }
+        let tiers = Arc::new(custval_app::key_accounts::plan_tiers(run));
+        if let Ok(mut m) = self.map.lock() {
+            if m.len() >= MAX_TIER_ENTRIES {
+                m.clear();
+            }
+            m.insert(run.id, tiers.clone());
+        }
+        tiers
+    }
+}

@@ -27,6 +27,7 @@
 //!   request timeout; security headers on every response.
 
 mod api;
+mod api_plans;
 mod auth;
 mod cache;
 pub mod i18n;
@@ -101,6 +102,7 @@ pub(crate) struct App<S> {
     pub sessions: auth::Sessions,
     pub limiter: auth::LoginLimiter,
     pub cache: cache::DashboardCache,
+    pub plan_tiers: cache::PlanTierCache,
 }
 
 pub(crate) type Shared<S> = Arc<App<S>>;
@@ -114,6 +116,7 @@ pub fn router<S: Store + Clone + 'static>(store: S, options: Options) -> Router 
         limiter: auth::LoginLimiter::new(options.login_max_failures, options.login_window),
         sessions: auth::Sessions::default(),
         cache: cache::DashboardCache::default(),
+        plan_tiers: cache::PlanTierCache::default(),
         options,
     });
     build(app)
@@ -137,6 +140,11 @@ fn build<S: Store + Clone + 'static>(app: Shared<S>) -> Router {
             "/customers/{id}/override/clear",
             post(pages::override_clear::<S>),
         )
+        .route(
+            "/customers/{id}/plan",
+            get(pages::plan_form::<S>).post(pages::plan_save::<S>),
+        )
+        .route("/accounts", get(pages::accounts::<S>))
         .route("/export/customers.csv", get(pages::export_csv::<S>))
         .route("/export/customers.xlsx", get(pages::export_xlsx::<S>))
         .route("/runs", get(pages::runs::<S>))
@@ -147,6 +155,11 @@ fn build<S: Store + Clone + 'static>(app: Shared<S>) -> Router {
         .route("/runs/{id}/config", get(pages::run_config::<S>))
         .route("/settings", get(pages::settings::<S>))
         .route("/settings/users", post(pages::add_user::<S>))
+        .route("/settings/users/{name}", post(pages::update_user::<S>))
+        .route(
+            "/settings/users/{name}/delete",
+            post(pages::delete_user::<S>),
+        )
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
         .route("/healthz", get(|| async { "ok" }))
@@ -198,6 +211,7 @@ where
         limiter: auth::LoginLimiter::new(options.login_max_failures, options.login_window),
         sessions: auth::Sessions::default(),
         cache: cache::DashboardCache::default(),
+        plan_tiers: cache::PlanTierCache::default(),
         options,
     });
     if app.options.prewarm {

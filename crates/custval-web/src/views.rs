@@ -65,6 +65,11 @@ impl Chrome {
                 label: Msg::Customers.text(lang),
                 active: false,
             },
+            NavLink {
+                href: "/accounts",
+                label: Msg::KeyAccounts.text(lang),
+                active: false,
+            },
         ];
         nav.push(NavLink {
             href: "/alerts",

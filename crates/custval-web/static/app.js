@@ -8,6 +8,12 @@ document.addEventListener("DOMContentLoaded", function () {
       s.addEventListener("change", function () { filters.submit(); });
     });
   }
+  // Ask before deleting a user.
+  document.querySelectorAll("button[data-confirm]").forEach(function (b) {
+    b.addEventListener("click", function (e) {
+      if (!window.confirm(b.getAttribute("data-confirm"))) { e.preventDefault(); }
+    });
+  });
   // Ask before clearing an override.
   var clear = document.getElementById("ov-clear");
   if (clear) {

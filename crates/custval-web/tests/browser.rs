@@ -1,6 +1,6 @@
 //! End-to-end test in a real headless Chromium (Debian's `/usr/bin/chromium`, installed by
-//! `.ci/run`): login → dashboard → customer list → customer 360 → override → CSV export →
-//! Chinese, checking what the page shows and saving screenshots under the target directory
+//! `.ci/run`): login → dashboard → customer list → customer 360 → override → key accounts →
+//! a key account's SWOT suggestions → plan edit saved → CSV export → Chinese, checking what the page shows and saving screenshots under the target directory
 //! (`CARGO_TARGET_TMPDIR/screenshots`).
 //!
 //! The browser is driven over the Chrome DevTools Protocol with a minimal synchronous client
@@ -303,6 +303,76 @@ async fn browser_journey_login_dashboard_customer_override_export() {
         );
         b.screenshot(&shots_dir.join("04-customer-override.png"));
 
+        // Key accounts: the list, then the first key account whose data suggests SWOT points;
+        // its panel marks them as suggestions with their figures; a plan edit is saved.
+        b.goto(&format!("{base}/accounts"));
+        let accounts = b.text();
+        assert!(
+            accounts.contains("Key accounts") && accounts.contains("Share of wallet"),
+            "{accounts}"
+        );
+        let hrefs = b.eval("Array.from(document.querySelectorAll('#accounts tbody tr td:first-child a')).map(a => a.href)");
+        let hrefs: Vec<String> = hrefs
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|h| h.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(!hrefs.is_empty(), "key accounts listed");
+        let key_url = hrefs
+            .iter()
+            .take(10)
+            .find(|h| {
+                b.goto(h);
+                b.eval("document.querySelectorAll('#swot-suggestions tr.suggestion').length")
+                    .as_u64()
+                    .unwrap_or(0)
+                    > 0
+            })
+            .cloned()
+            .expect("a key account with SWOT suggestions");
+        let key = b.text();
+        assert!(
+            key.contains("Key account") && key.contains("Suggestion"),
+            "{key}"
+        );
+        assert!(
+            key.contains("Figure:") && key.contains("threshold"),
+            "{key}"
+        );
+        assert!(key.contains("Risk") && key.contains("Categories to offer"));
+        b.eval("document.getElementById('key-account').scrollIntoView()");
+        b.screenshot(&shots_dir.join("06-key-account.png"));
+        b.navigate_by("document.getElementById('edit-plan').click()");
+        assert!(b.url().ends_with("/plan"), "{}", b.url());
+        let draft = b
+            .eval("['plan-strengths','plan-weaknesses','plan-opportunities','plan-threats'].map(i => document.getElementById(i).value).join('\\n')")
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        assert!(
+            draft.contains("[suggested:"),
+            "the form offers the suggestions: {draft}"
+        );
+        b.eval("document.getElementById('plan-goals').value = 'Browser test: win the 2026 tender'; document.getElementById('plan-next-review').value = '2099-03-31'; document.getElementById('plan-actions').value = '2025-06-02 | Quarterly review | Pilot agreed'");
+        b.screenshot(&shots_dir.join("07-plan-edit.png"));
+        b.navigate_by("document.getElementById('plan-save').click()");
+        let saved = b.text();
+        assert!(saved.contains("Account plan saved."), "{saved}");
+        assert!(
+            saved.contains("Browser test: win the 2026 tender") && saved.contains("Pilot agreed")
+        );
+        assert!(
+            b.url()
+                .starts_with(key_url.split('?').next().unwrap_or_default()),
+            "{}",
+            b.url()
+        );
+        b.eval("document.getElementById('saved-plan').scrollIntoView()");
+        b.screenshot(&shots_dir.join("08-plan-saved.png"));
+
         // Export the list as CSV through the page's link.
         b.goto(&format!("{base}/customers?tier=A"));
         b.eval("document.getElementById('export-csv').click()");
@@ -345,6 +415,11 @@ async fn browser_journey_login_dashboard_customer_override_export() {
     assert!(
         log.iter()
             .any(|e| e.action == "export_customers" && e.actor == "mia")
+    );
+    assert!(
+        log.iter()
+            .any(|e| e.action == "save_account_plan" && e.actor == "mia"),
+        "the plan edit was saved and audited"
     );
     eprintln!("screenshots in {}", shots.display());
     s.stop().await;

@@ -1,7 +1,7 @@
 //! The customer-360 reads, overrides, the audit log, users and API tokens.
 //!
-//! Overrides and their audit entries are written in one transaction, so an override can
-//! never exist without its audit trail. Passwords are argon2id (the crate's default
+//! Overrides, user changes and deletions are written in one transaction with their audit
+//! entries, so none can exist without its audit trail. Passwords are argon2id (the crate's default
 //! parameters) in PHC strings, hashed and verified on tokio's blocking pool because one hash
 //! takes tens of milliseconds; a login for an unknown or token-only user hashes anyway so
 //! that the answer takes the same time either way. API tokens are 32 bytes from the OS random
@@ -458,6 +458,84 @@ pub(crate) async fn users(pool: &SqlitePool) -> Result<Vec<User>, StoreError> {
         .await
         .map_err(ctx("listing users"))?;
     rows.iter().map(user_row).collect()
+}
+
+pub(crate) async fn update_user(
+    pool: &SqlitePool,
+    name: &str,
+    role: Role,
+    owner_id: Option<&str>,
+    actor: &str,
+) -> Result<User, StoreError> {
+    const DOING: &str = "changing a user";
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(ctx(DOING))?;
+    let before = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE name = ?"))
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?
+        .ok_or_else(|| StoreError::UnknownUser(name.to_string()))?;
+    let before = user_row(&before)?;
+    let row = sqlx::query(&format!(
+        "UPDATE users SET role = ?, owner_id = ? WHERE name = ? RETURNING {USER_COLS}"
+    ))
+    .bind(role.as_str())
+    .bind(owner_id)
+    .bind(name)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(ctx(DOING))?;
+    let after = user_row(&row)?;
+    let detail = serde_json::json!({
+        "role": {"from": before.role.as_str(), "to": role.as_str()},
+        "owner_id": {"from": before.owner_id, "to": owner_id},
+    });
+    audit(&mut tx, actor, "update_user", name, &detail).await?;
+    tx.commit().await.map_err(ctx(DOING))?;
+    Ok(after)
+}
+
+pub(crate) async fn delete_user(
+    pool: &SqlitePool,
+    name: &str,
+    actor: &str,
+) -> Result<(), StoreError> {
+    const DOING: &str = "deleting a user";
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(ctx(DOING))?;
+    let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE name = ?"))
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?
+        .ok_or_else(|| StoreError::UnknownUser(name.to_string()))?;
+    let user = user_row(&row)?;
+    // Tokens go explicitly, not only through the foreign key's cascade, so that a store
+    // opened without `foreign_keys` cannot keep a deleted user's token working.
+    let tokens =
+        sqlx::query("DELETE FROM tokens WHERE user_id = (SELECT id FROM users WHERE name = ?)")
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(ctx(DOING))?
+            .rows_affected();
+    sqlx::query("DELETE FROM users WHERE name = ?")
+        .bind(name)
+        .execute(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
+    let detail = serde_json::json!({
+        "role": user.role.as_str(),
+        "owner_id": user.owner_id,
+        "tokens_revoked": tokens,
+    });
+    audit(&mut tx, actor, "delete_user", name, &detail).await?;
+    tx.commit().await.map_err(ctx(DOING))
 }
 
 fn token_hash(token: &str) -> Vec<u8> {

@@ -30,8 +30,8 @@ pub use import::SqliteImport;
 
 use crate::error::{BUSY_TIMEOUT_SECS, ctx};
 use crate::types::{
-    AlertQuery, AuditEntry, NewAlert, OpenOptions, Override, ResultPage, ResultQuery, Role,
-    StoredAlert, StoredPlan, TableCounts, TierPoint, User,
+    AlertQuery, AuditEntry, NewAlert, OpenOptions, Override, PlanFacts, ResultPage, ResultQuery,
+    Role, StoredAlert, StoredPlan, TableCounts, TierPoint, User,
 };
 use crate::{Store, StoreError};
 
@@ -318,6 +318,27 @@ impl Store for SqliteStore {
         plans::save(&self.pool, customer_id, plan, actor).await
     }
 
+    async fn plan_facts(
+        &self,
+        run: RunId,
+        customer_ids: &[String],
+    ) -> Result<Vec<PlanFacts>, StoreError> {
+        plans::facts(&self.pool, run, customer_ids).await
+    }
+
+    async fn plan_reviews(
+        &self,
+        run: RunId,
+        tiers: &[String],
+        owner: Option<&str>,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        plans::reviews(&self.pool, run, tiers, owner).await
+    }
+
+    async fn open_alert_count(&self, run: RunId, owner: Option<&str>) -> Result<u64, StoreError> {
+        plans::open_alert_count(&self.pool, run, owner).await
+    }
+
     async fn mark_alerts_delivered(&self, ids: &[i64]) -> Result<(), StoreError> {
         alerts::mark_delivered(&self.pool, ids).await
     }
@@ -450,6 +471,20 @@ impl Store for SqliteStore {
 
     async fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
         admin::user(&self.pool, name).await
+    }
+
+    async fn update_user(
+        &self,
+        name: &str,
+        role: Role,
+        owner_id: Option<&str>,
+        actor: &str,
+    ) -> Result<User, StoreError> {
+        admin::update_user(&self.pool, name, role, owner_id, actor).await
+    }
+
+    async fn delete_user(&self, name: &str, actor: &str) -> Result<(), StoreError> {
+        admin::delete_user(&self.pool, name, actor).await
     }
 
     async fn users(&self) -> Result<Vec<User>, StoreError> {

@@ -1,5 +1,10 @@
 //! Pages for admins and analysts: the runs list, a run's evaluation config with its
-//! validation, and the settings page (users and roles, adding a user, the latest audit log).
+//! validation, and the settings page (users and roles: adding, changing the role or owner
+//! id, deleting; the latest audit log).
+//!
+//! An admin cannot change their own role or delete themselves, so that the last admin cannot
+//! lock everybody out by a slip. A changed or deleted user's sessions end at once (sessions
+//! hold the user as it was at login); the store audits both changes.
 
 use askama::Template;
 use axum::Form;
@@ -118,8 +123,13 @@ pub async fn run_config<S: Store + 'static>(
 
 pub struct UserRow {
     pub name: String,
+    /// URL-encoded name, for the forms' actions.
+    pub enc: String,
+    pub role_id: &'static str,
+    pub owner_id: String,
+    /// The viewer themselves: no role change, no delete.
+    pub is_me: bool,
     pub role: &'static str,
-    pub owner: String,
     pub can_log_in: &'static str,
     pub created: String,
 }
@@ -167,9 +177,12 @@ pub async fn settings<S: Store + 'static>(
         .await
         .map_err(|e| v.internal(e))?;
     let mut chrome = v.chrome(Msg::Settings.text(lang), "/settings");
-    if q.done.as_deref() == Some("added") {
-        chrome.flash = Some(Msg::UserAdded.text(lang).to_string());
-    }
+    chrome.flash = match q.done.as_deref() {
+        Some("added") => Some(Msg::UserAdded.text(lang).to_string()),
+        Some("changed") => Some(Msg::UserChanged.text(lang).to_string()),
+        Some("deleted") => Some(Msg::UserDeleted.text(lang).to_string()),
+        _ => None,
+    };
     chrome.error = q.err.clone();
     let page = SettingsPage {
         t: Texts(lang),
@@ -178,8 +191,11 @@ pub async fn settings<S: Store + 'static>(
             .iter()
             .map(|u| UserRow {
                 name: u.name.clone(),
+                enc: crate::views::encode(&u.name),
+                role_id: u.role.as_str(),
+                owner_id: u.owner_id.clone().unwrap_or_default(),
+                is_me: u.name == v.user.name,
                 role: Msg::role(u.role, lang),
-                owner: u.owner_id.clone().unwrap_or_default(),
                 can_log_in: if u.has_password {
                     Msg::Yes.text(lang)
                 } else {
@@ -262,6 +278,84 @@ pub async fn add_user<S: Store + 'static>(
             Ok(Redirect::to("/settings?done=added").into_response())
         }
         Err(e @ StoreError::UserExists(_)) => Ok(back_err(e.to_string())),
+        Err(e) => Err(v.internal(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UpdateUserForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    role: String,
+    owner_id: Option<String>,
+}
+
+fn settings_err(msg: &str) -> Response {
+    Redirect::to(&format!(
+        "/settings{}",
+        crate::views::query(&[("err", msg)])
+    ))
+    .into_response()
+}
+
+/// `POST /settings/users/{name}`: changes a user's role and owner id (admins; audited by the
+/// store). The user's sessions end, so the new role applies at their next request.
+pub async fn update_user<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Path(name): Path<String>,
+    Form(f): Form<UpdateUserForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&v, f.csrf.as_deref())?;
+    require(&v, Permission::Admin)?;
+    let role: Role = match f.role.parse() {
+        Ok(r) => r,
+        Err(e) => return Ok(settings_err(&format!("{e}"))),
+    };
+    if name == v.user.name && role != v.user.role {
+        return Ok(settings_err(Msg::NotYourself.text(v.lang)));
+    }
+    let owner = some(&f.owner_id);
+    match app
+        .store
+        .update_user(&name, role, owner.as_deref(), &v.user.name)
+        .await
+    {
+        Ok(_) => {
+            if name != v.user.name {
+                app.sessions.close_user(&name);
+            }
+            Ok(Redirect::to("/settings?done=changed").into_response())
+        }
+        Err(StoreError::UnknownUser(_)) => Err(v.fail(StatusCode::NOT_FOUND, Msg::UnknownUser)),
+        Err(e) => Err(v.internal(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DeleteUserForm {
+    csrf: Option<String>,
+}
+
+/// `POST /settings/users/{name}/delete`: deletes a user and their API tokens (admins, never
+/// themselves; audited by the store) and ends their sessions.
+pub async fn delete_user<S: Store + 'static>(
+    State(app): State<Shared<S>>,
+    v: Viewer,
+    Path(name): Path<String>,
+    Form(f): Form<DeleteUserForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&v, f.csrf.as_deref())?;
+    require(&v, Permission::Admin)?;
+    if name == v.user.name {
+        return Ok(settings_err(Msg::NotYourself.text(v.lang)));
+    }
+    match app.store.delete_user(&name, &v.user.name).await {
+        Ok(()) => {
+            app.sessions.close_user(&name);
+            Ok(Redirect::to("/settings?done=deleted").into_response())
+        }
+        Err(StoreError::UnknownUser(_)) => Err(v.fail(StatusCode::NOT_FOUND, Msg::UnknownUser)),
         Err(e) => Err(v.internal(e)),
     }
 }

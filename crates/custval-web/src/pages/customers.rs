@@ -93,7 +93,7 @@ impl ListParams {
 }
 
 /// Picks the run asked for (or the latest) with page errors.
-async fn run_for<S: Store>(
+pub(super) async fn run_for<S: Store>(
     app: &Shared<S>,
     v: &Viewer,
     run: Option<i64>,
@@ -517,6 +517,7 @@ struct CustomerPage {
     can_override: bool,
     action_set: String,
     action_clear: String,
+    key: super::accounts::KeyPanel,
 }
 
 #[derive(Deserialize)]
@@ -528,7 +529,7 @@ pub struct CustomerParams {
 
 /// The customer's result in `run` if `v` may see it; 404 otherwise (also for another
 /// owner's customer, so that a sales user cannot probe which ids exist).
-async fn visible<S: Store>(
+pub(super) async fn visible<S: Store>(
     app: &Shared<S>,
     v: &Viewer,
     run: &RunInfo,
@@ -555,7 +556,8 @@ pub async fn customer<S: Store + 'static>(
     let lang = v.lang;
     let zh = lang == Lang::Zh;
     let run = run_for(&app, &v, p.run).await?;
-    visible(&app, &v, &run, &id).await?;
+    let result = visible(&app, &v, &run, &id).await?;
+    let key = super::accounts::key_panel(&app, &v, &run, result).await?;
     let shown = custval_app::customer_view(&app.store, &run, &id, today())
         .await
         .map_err(|e| v.internal(e))?
@@ -768,6 +770,7 @@ pub async fn customer<S: Store + 'static>(
     chrome.flash = match p.done.as_deref() {
         Some("saved") => Some(Msg::OverrideSaved.text(lang).to_string()),
         Some("cleared") => Some(Msg::OverrideCleared.text(lang).to_string()),
+        Some("plan") => Some(Msg::PlanSaved.text(lang).to_string()),
         _ => None,
     };
     chrome.error = match p.err.as_deref() {
@@ -816,6 +819,7 @@ pub async fn customer<S: Store + 'static>(
         can_override: may(v.user.role, Permission::Override),
         action_set: format!("/customers/{enc}/override"),
         action_clear: format!("/customers/{enc}/override/clear"),
+        key,
         id,
     };
     render(&v, &page)

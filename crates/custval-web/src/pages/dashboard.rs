@@ -28,6 +28,8 @@ pub struct RunParam {
 pub struct Card {
     pub label: &'static str,
     pub value: String,
+    /// Where the figure is listed, if anywhere.
+    pub href: Option<String>,
 }
 
 pub struct CompareRow {
@@ -177,6 +179,12 @@ pub async fn dashboard<S: Store + 'static>(
         }
     }
 
+    // Counted per request (acknowledging changes it): one index range of the run's alerts.
+    let open_alerts = app
+        .store
+        .open_alert_count(run.id, scope.as_deref())
+        .await
+        .map_err(|e| v.internal(e))?;
     let a_share = dash.tiers.get("A").map_or(0.0, |(_, s)| {
         if dash.spend > 0.0 {
             s / dash.spend
@@ -188,14 +196,22 @@ pub async fn dashboard<S: Store + 'static>(
         Card {
             label: Msg::AsOf.text(lang),
             value: i18n::date(lang, run.as_of),
+            href: None,
         },
         Card {
             label: Msg::CustomerCount.text(lang),
             value: i18n::count(dash.customers),
+            href: None,
         },
         Card {
             label: Msg::Spend12m.text(lang),
             value: i18n::money(lang, dash.spend),
+            href: None,
+        },
+        Card {
+            label: Msg::OpenAlertsCount.text(lang),
+            value: i18n::count(open_alerts),
+            href: Some(format!("/alerts?run={}&status=open", run.id)),
         },
         Card {
             label: Msg::TierACard.text(lang),
@@ -204,6 +220,7 @@ pub async fn dashboard<S: Store + 'static>(
                 i18n::count(dash.tiers.get("A").map_or(0, |t| t.0)),
                 i18n::percent(a_share)
             ),
+            href: None,
         },
     ];
     let classes = dash

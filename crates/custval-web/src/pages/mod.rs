@@ -6,6 +6,7 @@
 //! session's CSRF token ([`check_csrf`]); a missing or wrong token is 403 and changes nothing.
 //! After a successful POST the handler redirects (303) so that reloading does not repost.
 
+mod accounts;
 mod admin;
 mod customers;
 mod dashboard;
@@ -29,7 +30,8 @@ use crate::auth::{self, LANG_COOKIE, LOGIN_COOKIE, SESSION_COOKIE};
 use crate::i18n::{self, Lang, Msg};
 use crate::views::{Chrome, Texts, encode, safe_next};
 
-pub use admin::{add_user, run_config, runs, settings};
+pub use accounts::{accounts, plan_form, plan_save};
+pub use admin::{add_user, delete_user, run_config, runs, settings, update_user};
 pub use customers::{customer, customers, export_csv, export_xlsx, override_clear, override_set};
 pub use dashboard::dashboard;
 pub use dynamics::{acknowledge, alerts, assign, compare};
