@@ -266,7 +266,7 @@ pub struct AssociationRule {
 }
 
 /// The rules mined from a set of baskets, indexed by antecedent.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AssociationRules {
     baskets: u64,
     /// Sorted by antecedent, then confidence descending, then consequent.
@@ -411,7 +411,7 @@ impl AssociationRules {
 }
 
 /// A peer group's members and its categories above the penetration floor, most common first.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct GroupCats {
     members: usize,
     counts: HashMap<u32, u32>,
@@ -419,7 +419,7 @@ struct GroupCats {
 }
 
 /// Peer penetration per group, fitted on the whole customer base.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PeerPenetration {
     config: CrossSellConfig,
     groups: GroupIndex<GroupCats>,
@@ -524,7 +524,9 @@ impl PeerPenetration {
 }
 
 /// Peers and rules together: suggests for one customer at a time.
-#[derive(Debug, Clone)]
+///
+/// Serializable, so that a run can keep it for provisional updates between runs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CrossSellModel {
     config: CrossSellConfig,
     peers: PeerPenetration,

@@ -128,12 +128,12 @@ pub(crate) fn label(industry: &str, size: Option<&str>) -> String {
 }
 
 /// Per-group values of type `T` for every industry and every industry × size pair.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct GroupIndex<T> {
     industries: HashMap<String, Level<T>>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Level<T> {
     all: T,
     by_size: HashMap<String, T>,
