@@ -33,9 +33,7 @@ fn an_import_updates_the_touched_customers_provisionally_until_the_next_run() {
     let ws = Ws::generated(600, 24);
     let run = ws.run_json(&["evaluate", "--as-of", "2026-06-30", "--format", "json"]);
     let run_id = run["run"].as_u64().expect("run id");
-    let list = ws.run_json(&[
-        "customers", "list", "--limit", "100000", "--format", "json",
-    ]);
+    let list = ws.run_json(&["customers", "list", "--limit", "100000", "--format", "json"]);
     let rows = list.as_array().expect("list");
     let id_of = |tier: &str| -> Vec<String> {
         rows.iter()
@@ -96,7 +94,10 @@ fn an_import_updates_the_touched_customers_provisionally_until_the_next_run() {
     // (2) New orders after the run for a small customer: rescored in seconds as of the
     // latest order day, marked provisional, with the run it is based on.
     let mut csv = String::from("order_id,customer_id,order_date,amount,cost,category\n");
-    for (k, day) in ["2026-07-03", "2026-07-08", "2026-07-10"].iter().enumerate() {
+    for (k, day) in ["2026-07-03", "2026-07-08", "2026-07-10"]
+        .iter()
+        .enumerate()
+    {
         writeln!(csv, "NEW-{k},{small},{day},250000.00,100000.00,技术服务").expect("fmt");
     }
     let new = ws.root.join("new.csv");
@@ -136,9 +137,7 @@ fn an_import_updates_the_touched_customers_provisionally_until_the_next_run() {
     assert!(text.contains("PROVISIONAL as of 2026-07-10"), "{text}");
     assert!(text.contains("临时结果"), "{text}");
     // The list marks it too; an untouched customer is the run's.
-    let list = ws.run_json(&[
-        "customers", "list", "--limit", "100000", "--format", "json",
-    ]);
+    let list = ws.run_json(&["customers", "list", "--limit", "100000", "--format", "json"]);
     let row = |id: &str| {
         list.as_array()
             .expect("list")

@@ -187,19 +187,21 @@ pub fn import(a: import::Args, g: &Globals) -> Result<()> {
     };
     match a.format {
         ReportFormat::Json => output::print_json(&out),
-        ReportFormat::Table => output::print_text(&(format!(
-            "{}: read {} rows: {} stored, {} already there (duplicates), {} rejected{} in {:.1} s",
-            a.file.display(),
-            out.read,
-            out.accepted,
-            out.duplicates,
-            out.rejected,
-            out.quarantine
-                .as_deref()
-                .map(|q| format!(" (see {q})"))
-                .unwrap_or_default(),
-            out.seconds
-        ) + &provisional_text(out.provisional.as_ref()))),
+        ReportFormat::Table => output::print_text(
+            &(format!(
+                "{}: read {} rows: {} stored, {} already there (duplicates), {} rejected{} in {:.1} s",
+                a.file.display(),
+                out.read,
+                out.accepted,
+                out.duplicates,
+                out.rejected,
+                out.quarantine
+                    .as_deref()
+                    .map(|q| format!(" (see {q})"))
+                    .unwrap_or_default(),
+                out.seconds
+            ) + &provisional_text(out.provisional.as_ref())),
+        ),
     }
 }
 
@@ -220,7 +222,9 @@ fn provisional_text(p: Option<&serde_json::Value>) -> String {
         get("based_on_run"),
         get("tier_changes"),
         get("alerts"),
-        p.get("seconds").and_then(serde_json::Value::as_f64).unwrap_or(0.0)
+        p.get("seconds")
+            .and_then(serde_json::Value::as_f64)
+            .unwrap_or(0.0)
     )
 }
 
