@@ -24,7 +24,7 @@
 //! Sentences name categories through the caller's names table (`Dataset::categories`, indexed
 //! by the category id); an id outside it prints as "category 7".
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -266,12 +266,12 @@ pub struct AssociationRule {
 }
 
 /// The rules mined from a set of baskets, indexed by antecedent.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AssociationRules {
     baskets: u64,
     /// Sorted by antecedent, then confidence descending, then consequent.
     rules: Vec<AssociationRule>,
-    by_antecedent: HashMap<u32, (usize, usize)>,
+    by_antecedent: BTreeMap<u32, (usize, usize)>,
 }
 
 /// Sorts and dedups `basket` into `buf`.
@@ -367,7 +367,7 @@ impl AssociationRules {
                 .then(b.confidence.total_cmp(&a.confidence))
                 .then(a.consequent.cmp(&b.consequent))
         });
-        let mut by_antecedent = HashMap::new();
+        let mut by_antecedent = BTreeMap::new();
         let mut start = 0;
         while start < rules.len() {
             let x = rules[start].antecedent;
@@ -411,15 +411,15 @@ impl AssociationRules {
 }
 
 /// A peer group's members and its categories above the penetration floor, most common first.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct GroupCats {
     members: usize,
-    counts: HashMap<u32, u32>,
+    counts: BTreeMap<u32, u32>,
     top: Vec<(u32, f64)>,
 }
 
 /// Peer penetration per group, fitted on the whole customer base.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PeerPenetration {
     config: CrossSellConfig,
     groups: GroupIndex<GroupCats>,
@@ -461,7 +461,7 @@ impl PeerPenetration {
             top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             GroupCats {
                 members: g.members,
-                counts: HashMap::new(),
+                counts: BTreeMap::new(),
                 top,
             }
         });
@@ -524,7 +524,9 @@ impl PeerPenetration {
 }
 
 /// Peers and rules together: suggests for one customer at a time.
-#[derive(Debug, Clone)]
+///
+/// Serializable, so that a run can keep it for provisional updates between runs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CrossSellModel {
     config: CrossSellConfig,
     peers: PeerPenetration,

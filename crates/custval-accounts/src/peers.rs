@@ -7,10 +7,11 @@
 //! too small, or whose size is unknown, falls back to its whole industry, and the result says
 //! so. A customer without an industry has no peers at all: guessing across industries would
 //! compare a hospital with a pharmacy chain. Industry and size are compared exactly after
-//! trimming spaces; an empty string is missing. The index is two nested hash maps (industry,
-//! then size), built in one pass: O(n) to build, O(1) to look up.
+//! trimming spaces; an empty string is missing. The index is two nested ordered maps (industry,
+//! then size), built in one pass; ordered so that a run's stored summary, which keeps the
+//! index for provisional updates, serializes the same way every time.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -128,15 +129,15 @@ pub(crate) fn label(industry: &str, size: Option<&str>) -> String {
 }
 
 /// Per-group values of type `T` for every industry and every industry × size pair.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct GroupIndex<T> {
-    industries: HashMap<String, Level<T>>,
+    industries: BTreeMap<String, Level<T>>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Level<T> {
     all: T,
-    by_size: HashMap<String, T>,
+    by_size: BTreeMap<String, T>,
 }
 
 /// A resolved peer group: its value, label and any fallback taken.

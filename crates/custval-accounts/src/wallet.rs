@@ -309,7 +309,7 @@ pub fn percentile_type7(sorted: &[f64], p: f64) -> Option<f64> {
 }
 
 /// A peer group's buyers and its wallet estimate.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 struct GroupWallet {
     buyers: usize,
     wallet: f64,
@@ -317,7 +317,9 @@ struct GroupWallet {
 
 /// Peer wallets fitted on the whole customer base: estimates one customer at a time, so that a
 /// customer can be re-estimated between runs (new orders) without refitting.
-#[derive(Debug, Clone)]
+///
+/// Serializable, so that a run can keep it for provisional updates between runs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PeerWallets {
     config: WalletConfig,
     groups: GroupIndex<GroupWallet>,

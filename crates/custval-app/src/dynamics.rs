@@ -67,9 +67,22 @@ pub fn run_alerts(
     previous: &[CustomerResult],
 ) -> Result<Vec<NewAlert>, AppError> {
     let cur: Vec<CustomerFacts> = current.iter().map(facts).collect();
+    let cutoff = upgrade_cutoff(&cfg.upgrade_candidate, &cur);
+    alerts_with_cutoff(cfg, current, previous, cutoff)
+}
+
+/// [`run_alerts`] with a given upgrade-candidate cutoff (`None`: that rule does not fire), for
+/// comparisons over a few customers, whose own cutoff would mean nothing.
+pub fn alerts_with_cutoff(
+    cfg: &AlertConfig,
+    current: &[CustomerResult],
+    previous: &[CustomerResult],
+    cutoff: Option<f64>,
+) -> Result<Vec<NewAlert>, AppError> {
+    let cur: Vec<CustomerFacts> = current.iter().map(facts).collect();
     let prev: Vec<CustomerFacts> = previous.iter().map(facts).collect();
     let mut ctx = AlertContext::new(&TIERS);
-    ctx.upgrade_cutoff = upgrade_cutoff(&cfg.upgrade_candidate, &cur);
+    ctx.upgrade_cutoff = cutoff;
     let owners: BTreeMap<&str, Option<&str>> = current
         .iter()
         .map(|r| (r.customer_id.as_str(), r.owner.as_deref()))

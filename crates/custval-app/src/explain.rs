@@ -87,6 +87,10 @@ pub struct Shown {
     pub risk: Option<RiskOut>,
     /// Data-driven SWOT suggestions for an account plan (customers in the plan tiers).
     pub swot_suggestions: Vec<custval_accounts::SwotSuggestion>,
+    /// Set when the figures above are a provisional update's, not the run's (see
+    /// [`crate::provisional`]); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisional: Option<crate::provisional::Mark>,
 }
 
 /// A sentence in both languages.
@@ -316,5 +320,6 @@ pub fn explain(
             evidence: a.evidence.clone(),
         }),
         swot_suggestions: d.swot.clone(),
+        provisional: None,
     })
 }

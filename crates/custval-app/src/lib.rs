@@ -14,6 +14,7 @@ pub mod dynamics;
 pub mod explain;
 pub mod key_accounts;
 pub mod plans;
+pub mod provisional;
 pub mod report_data;
 
 use std::collections::BTreeMap;
@@ -89,6 +90,14 @@ pub async fn customer_view<S: Store>(
     };
     let ov = store.active_override(customer_id, today).await?;
     let history = store.tier_history(customer_id).await?;
+    // A provisional update since the run replaces the figures, marked as such; only on the
+    // latest run (a newer run supersedes it, an older run is shown as it was).
+    if let Some((p, alerts)) = provisional::of_customer(store, run, customer_id).await? {
+        let mut shown = explain::explain(run, &p.result, ov, history)?;
+        shown.as_of = custval_eval::format_day(p.as_of);
+        shown.provisional = Some(provisional::mark(run, &p, &result, alerts));
+        return Ok(Some(shown));
+    }
     explain::explain(run, &result, ov, history).map(Some)
 }
 

@@ -63,6 +63,7 @@ pub use budget::{BudgetAllocation, BudgetLine, BudgetRule, allocate_budget};
 pub use explain::{Assigned, Explain};
 pub use kmeans::{
     ClusterTrait, Clustering, FeatureSpec, KMeansConfig, Level, Standardization, kmeans_cluster,
+    nearest_cluster,
 };
 pub use lifecycle::{
     LifecycleInput, LifecycleRule, LifecycleStage, LifecycleThresholds, LoyalGap, StageGoal,

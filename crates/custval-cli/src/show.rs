@@ -23,6 +23,18 @@ pub fn text(s: &Shown) -> String {
         opt(s.p_alive, 3),
         opt(s.spend_12m, 2)
     ));
+    if let Some(p) = &s.provisional {
+        out.push_str(&format!("{}\n{}\n", p.note, p.note_zh));
+        for a in &p.alerts {
+            let field = |k: &str| a.get(k).and_then(|v| v.as_str()).unwrap_or("");
+            out.push_str(&format!(
+                "provisional alert ({}): {} {}\n",
+                field("severity"),
+                field("rule"),
+                field("explain_en")
+            ));
+        }
+    }
     if let Some(o) = &s.override_ {
         out.push_str(&format!(
             "OVERRIDE: tier {} (computed {}) by {}: {}{}\n",

@@ -2,14 +2,14 @@
 //! customer transacts at each opportunity with probability p ~ Beta(α, β) and dies before the
 //! next one with probability θ ~ Beta(γ, δ). Data come as (x, t_x, n) patterns with counts.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::data::Patterns;
 use crate::optimize::Objective;
 use crate::special::{ln_beta, ln_gamma, log_add_exp};
 
 /// BG/BB parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BgBb {
     pub alpha: f64,
     pub beta: f64,

@@ -5,14 +5,14 @@
 //! also right after the first one (so a customer with x = 0 can be dead). One kernel serves
 //! both, switched by `modified`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::data::{Patterns, sum_chunks};
 use crate::optimize::Objective;
 use crate::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1, ln_series_tail};
 
 /// BG/NBD or MBG/NBD parameters (purchase rate ~ Gamma(r, α), dropout p ~ Beta(a, b)).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BgNbd {
     pub r: f64,
     pub alpha: f64,

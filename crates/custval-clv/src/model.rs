@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::bgbb::{self, BgBb, BgBbObjective};
 use crate::bgnbd::{BgNbd, BgNbdObjective};
@@ -103,7 +103,7 @@ impl FromStr for Model {
 }
 
 /// A model with its parameters, ready to predict.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "model", rename_all = "lowercase")]
 pub enum FittedModel {
     BgNbd(BgNbd),

@@ -26,14 +26,14 @@
 use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::data::{Patterns, sum_chunks};
 use crate::optimize::Objective;
 use crate::special::{ln_beta, ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp};
 
 /// Pareto/NBD parameters (λ ~ Gamma(r, α), μ ~ Gamma(s, β)).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ParetoNbd {
     pub r: f64,
     pub alpha: f64,

@@ -6,14 +6,14 @@
 //! tables. Per-customer churn periods reduce to these counts (n_t = customers whose contract
 //! lasted more than t periods), so one form serves both.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ClvError;
 use crate::optimize::Objective;
 use crate::special::{ln_beta, ln_hyp2f1};
 
 /// sBG parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShiftedBetaGeometric {
     pub alpha: f64,
     pub beta: f64,

@@ -8,8 +8,8 @@
 //! asks for them per customer when it writes the results ([`swot`]).
 
 use custval_accounts::{
-    AccountsConfig, CrossSell, CrossSellInput, CrossSellModel, RiskAssessment, RiskFacts,
-    SwotFacts, SwotSuggestion, WalletEstimate, WalletInput, estimate_wallets,
+    AccountsConfig, CrossSell, CrossSellInput, CrossSellModel, PeerWallets, RiskAssessment,
+    RiskFacts, SwotFacts, SwotSuggestion, WalletEstimate, WalletInput,
 };
 use custval_model::{Dataset, Day};
 
@@ -48,19 +48,17 @@ fn bought(data: &Dataset, as_of: Day) -> Vec<Vec<u32>> {
     out
 }
 
-/// Estimates wallets (filling `wallet`, `share_of_wallet`, `wallet_gap`), suggests cross-sell
-/// categories (filling `cross_sell_gap` and `table.cross_sell`) and assesses risk.
-pub fn apply(
-    data: &Dataset,
-    as_of: Day,
-    table: &mut FeatureTable,
-    cfg: &AccountsConfig,
-) -> Result<AccountsOut, EvalError> {
-    let err = |e: custval_accounts::AccountsError| EvalError::Plan(format!("accounts: {e}"));
-    let n = data.customers.len();
-    let spend: Vec<f64> = col(table, "spend_12m").to_vec();
-    let inputs: Vec<WalletInput<'_>> = data
-        .customers
+/// What the key-account step fits on the whole customer base: peer wallets and the cross-sell
+/// model. A run keeps it, so that a provisional update estimates a few customers against the
+/// run's peers instead of refitting on those few.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct AccountsModel {
+    pub wallets: PeerWallets,
+    pub cross_sell: CrossSellModel,
+}
+
+fn wallet_inputs<'a>(data: &'a Dataset, spend: &[f64]) -> Vec<WalletInput<'a>> {
+    data.customers
         .iter()
         .enumerate()
         .map(|(c, info)| WalletInput {
@@ -69,8 +67,72 @@ pub fn apply(
             spend_12m: spend.get(c).copied().unwrap_or(f64::NAN),
             known_wallet: info.wallet.filter(|w| *w > 0.0),
         })
+        .collect()
+}
+
+fn cross_sell_inputs<'a>(data: &'a Dataset, bought: &'a [Vec<u32>]) -> Vec<CrossSellInput<'a>> {
+    data.customers
+        .iter()
+        .zip(bought)
+        .map(|(info, b)| CrossSellInput {
+            industry: info.industry.as_deref(),
+            size: info.size.as_deref(),
+            bought: b,
+        })
+        .collect()
+}
+
+fn accounts_err(e: custval_accounts::AccountsError) -> EvalError {
+    EvalError::Plan(format!("accounts: {e}"))
+}
+
+/// Estimates wallets (filling `wallet`, `share_of_wallet`, `wallet_gap`), suggests cross-sell
+/// categories (filling `cross_sell_gap` and `table.cross_sell`) and assesses risk, with models
+/// fitted on `data`'s customers (returned, for the run to keep).
+pub fn apply(
+    data: &Dataset,
+    as_of: Day,
+    table: &mut FeatureTable,
+    cfg: &AccountsConfig,
+) -> Result<(AccountsOut, AccountsModel), EvalError> {
+    let spend: Vec<f64> = col(table, "spend_12m").to_vec();
+    let wallets =
+        PeerWallets::fit(&wallet_inputs(data, &spend), &cfg.wallet).map_err(accounts_err)?;
+    let bought = bought(data, as_of);
+    let cross_sell =
+        CrossSellModel::fit(&cross_sell_inputs(data, &bought), &bought, &cfg.cross_sell)
+            .map_err(accounts_err)?;
+    let model = AccountsModel {
+        wallets,
+        cross_sell,
+    };
+    let mut margins: Vec<f64> = col(table, "gross_margin_12m")
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
         .collect();
-    let wallets = estimate_wallets(&inputs, &cfg.wallet).map_err(err)?;
+    margins.sort_unstable_by(f64::total_cmp);
+    let out = apply_fitted(data, as_of, table, cfg, &model, &margins);
+    Ok((out, model))
+}
+
+/// [`apply`] with fitted models: each customer's wallet, cross-sell and risk depend only on
+/// its own figures and the models. `sorted_margins` are the gross margins the SWOT margin
+/// percentile is measured against, ascending.
+pub fn apply_fitted(
+    data: &Dataset,
+    as_of: Day,
+    table: &mut FeatureTable,
+    cfg: &AccountsConfig,
+    model: &AccountsModel,
+    sorted_margins: &[f64],
+) -> AccountsOut {
+    let n = data.customers.len();
+    let spend: Vec<f64> = col(table, "spend_12m").to_vec();
+    let wallets: Vec<WalletEstimate> = wallet_inputs(data, &spend)
+        .iter()
+        .map(|w| model.wallets.estimate(w))
+        .collect();
     for (id, pick) in [
         (
             "wallet",
@@ -87,18 +149,10 @@ pub fn apply(
     }
 
     let bought = bought(data, as_of);
-    let cs_inputs: Vec<CrossSellInput<'_>> = data
-        .customers
+    let cross_sell: Vec<Vec<CrossSell>> = cross_sell_inputs(data, &bought)
         .iter()
-        .zip(&bought)
-        .map(|(info, b)| CrossSellInput {
-            industry: info.industry.as_deref(),
-            size: info.size.as_deref(),
-            bought: b,
-        })
+        .map(|i| model.cross_sell.suggest(i))
         .collect();
-    let model = CrossSellModel::fit(&cs_inputs, &bought, &cfg.cross_sell).map_err(err)?;
-    let cross_sell: Vec<Vec<CrossSell>> = cs_inputs.iter().map(|i| model.suggest(i)).collect();
     if let Some(k) = feature_index("cross_sell_gap") {
         for (c, s) in cross_sell.iter().enumerate() {
             table.columns[k][c] = s.len() as f64;
@@ -137,8 +191,7 @@ pub fn apply(
 
     // Margin percentile for the SWOT "high margin" strength.
     let margin = col(table, "gross_margin_12m");
-    let mut sorted: Vec<f64> = margin.iter().copied().filter(|v| v.is_finite()).collect();
-    sorted.sort_unstable_by(f64::total_cmp);
+    let sorted = sorted_margins;
     let margin_percentile = margin
         .iter()
         .map(|&m| {
@@ -149,12 +202,12 @@ pub fn apply(
             below as f64 / sorted.len() as f64
         })
         .collect();
-    Ok(AccountsOut {
+    AccountsOut {
         wallets,
         cross_sell,
         risk,
         margin_percentile,
-    })
+    }
 }
 
 /// SWOT suggestions for customer `c`, from its features and the key-account step.

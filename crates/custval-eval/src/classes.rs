@@ -247,6 +247,23 @@ pub struct ClassSummary {
     /// Buyers per (R score − 1, F score − 1) cell, and their mean monetary value.
     pub rfm_grid: [[u64; 5]; 5],
     pub rfm_grid_monetary: [[f64; 5]; 5],
+    /// The cuts as used, kept for provisional updates between runs (absent in older runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_potential_cuts: Option<custval_classify::ValuePotentialCuts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub potential_tier_cut_set: Option<custval_classify::PotentialTierCuts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profit_loyalty_cuts: Option<custval_classify::ProfitLoyaltyCuts>,
+    /// Scaling and centroids of the behavioural clusters, to place a customer between runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_model: Option<ClusterModel>,
+}
+
+/// What places a customer in a behavioural cluster: the run's scaling and centroids.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClusterModel {
+    pub standardization: custval_classify::Standardization,
+    pub centroids_z: Vec<Vec<f64>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -289,7 +306,7 @@ pub(crate) fn opt(v: f64) -> Option<f64> {
 }
 
 /// A numeric column by id: a built-in feature, an indicator, or "score".
-fn column<'a>(
+pub(crate) fn column<'a>(
     id: &str,
     table: &'a FeatureTable,
     raw: &'a [Vec<f64>],
@@ -305,7 +322,7 @@ fn column<'a>(
     table.get(id)
 }
 
-fn ce(e: custval_classify::ClassifyError) -> EvalError {
+pub(crate) fn ce(e: custval_classify::ClassifyError) -> EvalError {
     EvalError::Classify(e.to_string())
 }
 
@@ -321,6 +338,20 @@ pub struct PreClasses {
 
 /// Lifecycle stages and RFM segments, from the features alone.
 pub fn pre_classes(table: &FeatureTable, plan: &Plan) -> Result<PreClasses, EvalError> {
+    pre_classes_with(table, plan, None)
+}
+
+/// RFM breaks of a run for [`pre_classes_with`]: `Some(None)` when the run had no RFM
+/// segments (too few buyers), so that none are made up from a few customers either.
+pub type RunRfmBreaks<'a> = Option<Option<&'a [Vec<f64>; 3]>>;
+
+/// [`pre_classes`], with the RFM breaks of a run (`[recency, frequency, monetary]`) instead of
+/// breaks from these customers: how a provisional update scores a few customers.
+pub fn pre_classes_with(
+    table: &FeatureTable,
+    plan: &Plan,
+    rfm_breaks: RunRfmBreaks<'_>,
+) -> Result<PreClasses, EvalError> {
     let n = table.purchase_days.len();
     let f = |id: &str| table.get(id).unwrap_or(&[]);
     let buyers: Vec<usize> = (0..n)
@@ -356,8 +387,21 @@ pub fn pre_classes(table: &FeatureTable, plan: &Plan) -> Result<PreClasses, Eval
             monetary: f("spend_total")[c],
         })
         .collect();
-    if rv.len() >= 5 {
-        if let Ok((th, sc)) = custval_segment::rfm::score(&rv, 5) {
+    let scored = match rfm_breaks {
+        Some(None) => None,
+        Some(Some([r, f, m])) => Some((
+            None,
+            rv.iter()
+                .map(|v| custval_segment::rfm::score_one(v, 5, r, f, m))
+                .collect::<Vec<_>>(),
+        )),
+        None if rv.len() >= 5 => custval_segment::rfm::score(&rv, 5)
+            .ok()
+            .map(|(th, sc)| (serde_json::to_value(&th).ok(), sc)),
+        None => None,
+    };
+    {
+        if let Some((th, sc)) = scored {
             let rules = custval_segment::rfm::RuleSet::default_table();
             let mut sums = [[0.0; 5]; 5];
             for (k, &c) in buyers.iter().enumerate() {
@@ -376,7 +420,7 @@ pub fn pre_classes(table: &FeatureTable, plan: &Plan) -> Result<PreClasses, Eval
                 }
             }
 
-            rfm_thresholds = serde_json::to_value(&th).ok();
+            rfm_thresholds = th;
         }
     }
 
@@ -481,6 +525,7 @@ pub fn classify(
     )
     .map_err(ce)?;
     summary.value_cut = vp_cuts.value_cut;
+    summary.value_potential_cuts = Some(vp_cuts);
     summary.potential_cut = vp_cuts.potential_cut;
     let (pt_cuts, potential) = custval_classify::classify_potential_tier(
         scores.potential,
@@ -491,6 +536,7 @@ pub fn classify(
     )
     .map_err(ce)?;
     summary.potential_tier_cuts = (pt_cuts.high_cut, pt_cuts.medium_cut);
+    summary.potential_tier_cut_set = Some(pt_cuts);
 
     let profit_col = column(&cp.profit_measure, table, raw, indicators, scores).unwrap_or(&[]);
     let loyal_col = column(&cp.loyalty_measure, table, raw, indicators, scores).unwrap_or(&[]);
@@ -510,6 +556,7 @@ pub fn classify(
     )
     .map_err(ce)?;
     summary.profit_cut = pl_cuts.profit_cut;
+    summary.profit_loyalty_cuts = Some(pl_cuts);
     summary.loyalty_cut = pl_cuts.loyalty_cut;
 
     // Behavioural clusters over buyers only (prospects have no behaviour to cluster).
@@ -547,6 +594,10 @@ pub fn classify(
                     cluster[c] = cl.labels.get(k).copied();
                 }
                 summary.cluster_selection = cl.selection_en();
+                summary.cluster_model = Some(ClusterModel {
+                    standardization: cl.standardization.clone(),
+                    centroids_z: cl.centroids_z.clone(),
+                });
                 summary.clusters = (0..cl.k)
                     .map(|i| ClusterInfo {
                         id: i as u32,

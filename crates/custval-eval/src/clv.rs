@@ -67,6 +67,17 @@ pub struct ClvReport {
     /// The margin used when a customer has no cost data of its own.
     pub fallback_margin: f64,
     pub notes: Vec<String>,
+    /// The fitted models themselves, so that a provisional update can predict for a few
+    /// customers with this run's fit (absent in runs stored before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fitted: Option<FittedClv>,
+}
+
+/// The purchase model and the spend model of a run, as fitted.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct FittedClv {
+    pub purchases: custval_clv::FittedModel,
+    pub spend: Option<custval_clv::GammaGamma>,
 }
 
 fn report(fit: &custval_clv::Fit) -> ModelReport {
@@ -113,7 +124,6 @@ pub fn apply(
 ) -> ClvReport {
     let mut out = ClvReport::default();
     let unit = settings.unit.days();
-    let n = table.purchase_days.len();
     let mut rows = Vec::new();
     let (mut x, mut tx, mut t, mut m) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (c, p) in table.purchase_days.iter().enumerate() {
@@ -191,7 +201,60 @@ pub fn apply(
             None
         }
     };
-    let mut data = data;
+    let fitted = FittedClv {
+        purchases: fit.fitted,
+        spend: gg,
+    };
+    if let Err(e) = predict_into(table, as_of, settings, &fitted, out.fallback_margin) {
+        out.notes.push(e);
+        return out;
+    }
+    out.fitted = Some(fitted);
+    out.calibration = calibrate(
+        table,
+        calibration_end,
+        as_of,
+        settings,
+        fmt_date,
+        &mut out.notes,
+    );
+    out
+}
+
+/// Fills `p_alive`, `expected_purchases_12m` and `clv_12m` of every customer of `table` from
+/// fitted models: each customer's figures depend only on its own purchase summary, its costs
+/// and the fit, which is what lets a provisional update reuse a run's fit for a few customers.
+/// The error is the note to report.
+pub fn predict_into(
+    table: &mut FeatureTable,
+    as_of: i32,
+    settings: &ClvSettings,
+    fitted: &FittedClv,
+    fallback_margin: f64,
+) -> Result<(), String> {
+    let unit = settings.unit.days();
+    let n = table.purchase_days.len();
+    let mut rows = Vec::new();
+    let (mut x, mut tx, mut t, mut m) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (c, p) in table.purchase_days.iter().enumerate() {
+        if let Some((f, r, big_t)) = rft(p, as_of, unit, false) {
+            rows.push(c);
+            x.push(f);
+            tx.push(r);
+            t.push(big_t);
+            m.push(if f > 0.0 { p.repeat_mean.max(0.0) } else { 0.0 });
+        }
+    }
+    let margins = table
+        .get("gross_margin_12m")
+        .map(<[f64]>::to_vec)
+        .unwrap_or_default();
+    let spend = table
+        .get("spend_12m")
+        .map(<[f64]>::to_vec)
+        .unwrap_or_default();
+    let gg = fitted.spend;
+    let mut data = ClvData::rft(x.clone(), tx.clone(), t.clone());
     data.monetary_value = m.clone();
     let horizon = settings.horizon_months * (365.25 / 12.0) / unit;
     let opts = PredictOptions {
@@ -201,12 +264,11 @@ pub fn apply(
         margin: 1.0,
         spend: gg,
     };
-    let preds = match predict(&fit.fitted, &data, &opts) {
-        Ok(p) => p,
-        Err(e) => {
-            out.notes.push(format!("CLV predictions failed: {e}"));
-            return out;
-        }
+    let preds = if rows.is_empty() {
+        Vec::new()
+    } else {
+        predict(&fitted.purchases, &data, &opts)
+            .map_err(|e| format!("CLV predictions failed: {e}"))?
     };
     let cost_cols = [table.get("sales_cost_12m"), table.get("service_cost_12m")];
     let cost_to_serve: Vec<f64> = (0..n)
@@ -229,7 +291,7 @@ pub fn apply(
             // Without a spend model: discounted purchases × the customer's mean repeat spend.
             _ => {
                 let d = custval_clv::discounted_purchases(
-                    &fit.fitted,
+                    &fitted.purchases,
                     horizon,
                     opts.period,
                     opts.discount_rate,
@@ -251,22 +313,14 @@ pub fn apply(
                 .get(c)
                 .copied()
                 .filter(|v| v.is_finite())
-                .unwrap_or(out.fallback_margin),
+                .unwrap_or(fallback_margin),
         };
         clv[c] = revenue * margin - cost_to_serve[c] * p.p_alive;
     }
     table.set("p_alive", p_alive);
     table.set("expected_purchases_12m", expected);
     table.set("clv_12m", clv);
-    out.calibration = calibrate(
-        table,
-        calibration_end,
-        as_of,
-        settings,
-        fmt_date,
-        &mut out.notes,
-    );
-    out
+    Ok(())
 }
 
 fn calibrate(

@@ -68,6 +68,15 @@ pub struct RunSummary {
     /// What tier hysteresis held back against the previous run (`None`: no previous run).
     #[serde(default)]
     pub hysteresis: Option<custval_dynamics::HysteresisSummary>,
+    /// What a provisional update needs beyond the above to rescore a few customers with this
+    /// run's parameters ([`crate::rescore`]); `None` in runs stored before it was kept, and
+    /// read leniently (a summary never fails to load because of it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rescore::lenient"
+    )]
+    pub frozen: Option<crate::rescore::Frozen>,
 }
 
 /// The result of [`evaluate`].
@@ -226,7 +235,8 @@ fn evaluate_cow<'p>(
     let fmt = |d: Day| crate::format_day(d);
     let clv = apply_clv(&mut table, as_of, calibration_end, &plan.clv, &fmt);
     let accounts_cfg = plan.accounts.settings();
-    let accounts = crate::accounts::apply(data, as_of, &mut table, &accounts_cfg)?;
+    let (accounts, accounts_model) =
+        crate::accounts::apply(data, as_of, &mut table, &accounts_cfg)?;
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "key accounts");
     // Only customers and category names are read from here on.
     if let Cow::Owned(d) = &mut owned {
@@ -236,55 +246,17 @@ fn evaluate_cow<'p>(
     let mut notes = clv.notes.clone();
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "clv");
 
-    // Indicators, computed row by row over the numeric slots (features, then indicators).
-    let nf = FEATURES.len();
     let ni = plan.indicators.len();
     // Classes known before the scores, which indicator formulas may read.
     let pre = crate::classes::pre_classes(&table, plan)?;
-    let raw_rows: Vec<Vec<f64>> = (0..n)
-        .into_par_iter()
-        .map(|c| {
-            let info = &data.customers[c];
-            let texts: [&str; 10] = [
-                "",
-                "",
-                "",
-                pre.lifecycle[c].class.id(),
-                "",
-                info.industry.as_deref().unwrap_or(""),
-                info.region.as_deref().unwrap_or(""),
-                info.size.as_deref().unwrap_or(""),
-                info.owner.as_deref().unwrap_or(""),
-                pre.rfm[c].as_deref().unwrap_or(""),
-            ];
-            let mut slots: Vec<f64> = Vec::with_capacity(nf + ni);
-            slots.extend(table.columns.iter().map(|col| col[c]));
-            for ind in &plan.indicators {
-                let v = (ind.formula)(&slots, &texts);
-                slots.push(if v.is_finite() { v } else { f64::NAN });
-            }
-            slots.split_off(nf)
-        })
-        .collect();
-    let raw: Vec<Vec<f64>> = (0..ni)
-        .map(|j| raw_rows.iter().map(|r| r[j]).collect())
-        .collect();
-    drop(raw_rows);
+    let raw = indicator_columns(data, &table, &pre, plan);
     let params: Vec<NormParams> = plan
         .indicators
         .par_iter()
         .zip(raw.par_iter())
         .map(|(ind, col)| NormParams::fit(col, ind.direction, ind.norm, ind.missing))
         .collect();
-    let normalized: Vec<Vec<f64>> = params
-        .par_iter()
-        .zip(raw.par_iter())
-        .map(|(p, col)| {
-            col.iter()
-                .map(|v| p.normalize(*v).unwrap_or(f64::NAN))
-                .collect()
-        })
-        .collect();
+    let normalized = normalize_columns(&params, &raw);
     for (ind, p) in plan.indicators.iter().zip(&params) {
         if p.known == 0 {
             notes.push(format!(
@@ -294,25 +266,21 @@ fn evaluate_cow<'p>(
         }
     }
 
+    let dim_cols = dimension_columns(plan)?;
     let mut weights = Vec::new();
-    let mut dim_cols: Vec<Vec<usize>> = Vec::new();
-    for (dim, wp) in [
+    for ((dim, wp), cols) in [
         (Dimension::Current, &plan.weights_current),
         (Dimension::Potential, &plan.weights_potential),
-    ] {
-        let cols: Vec<usize> = (0..ni)
-            .filter(|j| plan.indicators[*j].dimension == dim)
-            .collect();
-        if cols.is_empty() {
-            return Err(EvalError::Plan(format!("no {dim:?} indicators")));
-        }
+    ]
+    .into_iter()
+    .zip(&dim_cols)
+    {
         let ids: Vec<String> = cols
             .iter()
             .map(|j| plan.indicators[*j].id.clone())
             .collect();
         let norm_refs: Vec<&Vec<f64>> = cols.iter().map(|j| &normalized[*j]).collect();
         weights.push(dimension_weights(wp, &norm_refs, &ids, dim)?);
-        dim_cols.push(cols);
     }
     let mut weight_of = vec![0.0; ni];
     for (dw, cols) in weights.iter().zip(&dim_cols) {
@@ -320,18 +288,8 @@ fn evaluate_cow<'p>(
             weight_of[*j] = *w;
         }
     }
-    let dim_score = |cols: &[usize], dw: &DimensionWeights| -> Vec<f64> {
-        let columns: Vec<&[f64]> = cols.iter().map(|j| normalized[*j].as_slice()).collect();
-        let w: Vec<f64> = dw.weights.iter().map(|(_, w)| *w).collect();
-        score_dimension(&columns, &w)
-    };
-    let value_score = dim_score(&dim_cols[0], &weights[0]);
-    let potential_score = dim_score(&dim_cols[1], &weights[1]);
-    let total: Vec<f64> = value_score
-        .iter()
-        .zip(&potential_score)
-        .map(|(v, p)| plan.current_weight * v + plan.potential_weight * p)
-        .collect();
+    let (value_score, potential_score, total) =
+        dimension_scores(plan, &normalized, &dim_cols, &weights);
 
     let indicators_used: Vec<IndicatorUsed> = plan
         .indicators
@@ -373,7 +331,18 @@ fn evaluate_cow<'p>(
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "classes");
     let results = crate::classes::results(data, &table, &scores, &classified, &accounts);
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "results");
+    let frozen = crate::rescore::Frozen::capture(crate::rescore::Capture {
+        data,
+        table: &table,
+        raw: &raw,
+        indicators: &indicators_used,
+        scores: &scores,
+        classified: &classified,
+        plan,
+        accounts: accounts_model,
+    })?;
     let summary = RunSummary {
+        frozen: Some(frozen),
         hysteresis: classified.hysteresis.summary.take(),
         as_of,
         customers: n as u64,
@@ -408,4 +377,100 @@ fn evaluate_cow<'p>(
         rfm_score,
         details,
     })
+}
+
+/// Indicator values in plan order (one column per indicator): each formula over a customer's
+/// features, its pre-score classes and master data, and the indicators before it.
+pub(crate) fn indicator_columns(
+    data: &Dataset,
+    table: &FeatureTable,
+    pre: &crate::classes::PreClasses,
+    plan: &Plan,
+) -> Vec<Vec<f64>> {
+    let n = data.customers.len();
+    let nf = FEATURES.len();
+    let ni = plan.indicators.len();
+    let raw_rows: Vec<Vec<f64>> = (0..n)
+        .into_par_iter()
+        .map(|c| {
+            let info = &data.customers[c];
+            let texts: [&str; 10] = [
+                "",
+                "",
+                "",
+                pre.lifecycle[c].class.id(),
+                "",
+                info.industry.as_deref().unwrap_or(""),
+                info.region.as_deref().unwrap_or(""),
+                info.size.as_deref().unwrap_or(""),
+                info.owner.as_deref().unwrap_or(""),
+                pre.rfm[c].as_deref().unwrap_or(""),
+            ];
+            let mut slots: Vec<f64> = Vec::with_capacity(nf + ni);
+            slots.extend(table.columns.iter().map(|col| col[c]));
+            for ind in &plan.indicators {
+                let v = (ind.formula)(&slots, &texts);
+                slots.push(if v.is_finite() { v } else { f64::NAN });
+            }
+            slots.split_off(nf)
+        })
+        .collect();
+    (0..ni)
+        .map(|j| raw_rows.iter().map(|r| r[j]).collect())
+        .collect()
+}
+
+/// Normalized columns (`NaN` = excluded) with given parameters.
+pub(crate) fn normalize_columns(params: &[NormParams], raw: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    params
+        .par_iter()
+        .zip(raw.par_iter())
+        .map(|(p, col)| {
+            col.iter()
+                .map(|v| p.normalize(*v).unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect()
+}
+
+/// Positions of the current-value and the potential indicators in plan order.
+pub(crate) fn dimension_columns(plan: &Plan) -> Result<[Vec<usize>; 2], EvalError> {
+    let of = |dim: Dimension| -> Result<Vec<usize>, EvalError> {
+        let cols: Vec<usize> = (0..plan.indicators.len())
+            .filter(|j| plan.indicators[*j].dimension == dim)
+            .collect();
+        if cols.is_empty() {
+            return Err(EvalError::Plan(format!("no {dim:?} indicators")));
+        }
+        Ok(cols)
+    };
+    Ok([of(Dimension::Current)?, of(Dimension::Potential)?])
+}
+
+/// Current-value, potential and total scores from normalized columns and the weights of the
+/// two dimensions (in [`dimension_columns`] order).
+pub(crate) fn dimension_scores(
+    plan: &Plan,
+    normalized: &[Vec<f64>],
+    dim_cols: &[Vec<usize>; 2],
+    weights: &[DimensionWeights],
+) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let dim_score = |cols: &[usize], dw: &DimensionWeights| -> Vec<f64> {
+        let columns: Vec<&[f64]> = cols.iter().map(|j| normalized[*j].as_slice()).collect();
+        let w: Vec<f64> = dw.weights.iter().map(|(_, w)| *w).collect();
+        score_dimension(&columns, &w)
+    };
+    let (value, potential) = match weights {
+        [current, pot, ..] => (
+            dim_score(&dim_cols[0], current),
+            dim_score(&dim_cols[1], pot),
+        ),
+        _ => (Vec::new(), Vec::new()),
+    };
+    let total = value
+        .iter()
+        .zip(&potential)
+        .map(|(v, p)| plan.current_weight * v + plan.potential_weight * p)
+        .collect();
+    (value, potential, total)
 }

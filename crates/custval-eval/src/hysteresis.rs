@@ -38,16 +38,18 @@ pub fn apply(
     tier: &mut [String],
     previous: Option<&PreviousTiers>,
 ) -> Result<Applied, EvalError> {
+    // The boundaries only matter against a previous run.
+    let bounds = match previous {
+        Some(_) => bounds(tier, values),
+        None => (0.0, 0.0),
+    };
+    apply_with_bounds(cfg, ids, values, tier, previous, bounds)
+}
+
+/// The tier boundaries hysteresis measures against: the lowest tier-basis value of the
+/// computed A tier, and of B (a run's boundaries; a provisional update reuses its run's).
+pub fn bounds(tier: &[String], values: &[f64]) -> (f64, f64) {
     let n = tier.len();
-    let mut out = Applied {
-        raw: vec![None; n],
-        streak: vec![0; n],
-        decisions: vec![None; n],
-        summary: None,
-    };
-    let Some(previous) = previous else {
-        return Ok(out);
-    };
     let lowest = |t: &str| {
         (0..n)
             .filter(|&c| tier[c] == t)
@@ -64,6 +66,28 @@ pub fn apply(
     let a = if a.is_finite() { a } else { max };
     let b = lowest("B");
     let b = if b.is_finite() { b.min(a) } else { a };
+    (a, b)
+}
+
+/// [`apply`] with given boundaries `(a, b)` (see [`bounds`]).
+pub fn apply_with_bounds(
+    cfg: &HysteresisConfig,
+    ids: &[&str],
+    values: &[f64],
+    tier: &mut [String],
+    previous: Option<&PreviousTiers>,
+    (a, b): (f64, f64),
+) -> Result<Applied, EvalError> {
+    let n = tier.len();
+    let mut out = Applied {
+        raw: vec![None; n],
+        streak: vec![0; n],
+        decisions: vec![None; n],
+        summary: None,
+    };
+    let Some(previous) = previous else {
+        return Ok(out);
+    };
     let err = |e: custval_dynamics::DynamicsError| EvalError::Plan(format!("hysteresis: {e}"));
     let scale = TierScale::new(&TIERS, &[a, b]).map_err(err)?;
     let mut all = Vec::with_capacity(n);

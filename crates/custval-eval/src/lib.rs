@@ -21,6 +21,7 @@ pub mod features;
 pub mod from_config;
 pub mod hysteresis;
 pub mod plan;
+pub mod rescore;
 pub mod scoring;
 
 pub use engine::{Evaluation, RunSummary, evaluate, evaluate_owned, evaluate_with};

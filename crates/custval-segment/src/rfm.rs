@@ -72,19 +72,30 @@ pub fn score(values: &[RfmValues], bins: u8) -> Result<(Thresholds, Vec<RfmScore
     };
     let scores = values
         .iter()
-        .map(|v| {
-            let r = bins - passed(v.recency_days as f64, &t.recency_days);
-            let f = 1 + passed(v.frequency as f64, &t.frequency);
-            let m = 1 + passed(v.monetary, &t.monetary);
-            RfmScore {
-                r_score: r,
-                f_score: f,
-                m_score: m,
-                rfm_score: 100 * u16::from(r) + 10 * u16::from(f) + u16::from(m),
-            }
-        })
+        .map(|v| score_one(v, bins, &t.recency_days, &t.frequency, &t.monetary))
         .collect();
     Ok((t, scores))
+}
+
+/// One customer's scores against given breaks (`bins - 1` ascending values per dimension):
+/// what [`score`] does per customer, for scoring a customer against the breaks of an earlier
+/// population.
+pub fn score_one(
+    v: &RfmValues,
+    bins: u8,
+    recency_breaks: &[f64],
+    frequency_breaks: &[f64],
+    monetary_breaks: &[f64],
+) -> RfmScore {
+    let r = bins.saturating_sub(passed(v.recency_days as f64, recency_breaks));
+    let f = 1 + passed(v.frequency as f64, frequency_breaks);
+    let m = 1 + passed(v.monetary, monetary_breaks);
+    RfmScore {
+        r_score: r,
+        f_score: f,
+        m_score: m,
+        rfm_score: 100 * u16::from(r) + 10 * u16::from(f) + u16::from(m),
+    }
 }
 
 /// A named segment: inclusive score ranges for R, F and M.

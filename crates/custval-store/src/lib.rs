@@ -77,6 +77,7 @@
 
 mod error;
 mod occurrence;
+mod provisional;
 mod sqlite;
 mod types;
 
@@ -87,6 +88,7 @@ pub use custval_model::{
     InteractionRecord, PaymentRecord, RunId, RunInfo, SurveyRecord, TxRecord,
 };
 pub use error::{BUSY_TIMEOUT_SECS, StoreError};
+pub use provisional::{ProvisionalAlert, ProvisionalResult};
 pub use sqlite::{SqliteImport, SqliteStore};
 pub use types::{
     AlertQuery, AuditEntry, ImportCounts, NewAlert, OpenOptions, Override, PlanFacts, ResultPage,
@@ -279,6 +281,43 @@ pub trait Store: Send + Sync {
         &self,
         run: RunId,
     ) -> impl Future<Output = Result<Vec<CustomerResult>, StoreError>> + Send;
+
+    /// Results of some customers in a run, without their detail, by customer id (unknown ids
+    /// are skipped): what a provisional update compares with.
+    fn snapshot_of(
+        &self,
+        run: RunId,
+        customer_ids: &[String],
+    ) -> impl Future<Output = Result<Vec<CustomerResult>, StoreError>> + Send;
+
+    /// Replaces these customers' provisional results (scored with run `run`'s parameters as of
+    /// `as_of`) and their provisional alerts, in one transaction; provisional rows based on any
+    /// other run are dropped.
+    fn save_provisional(
+        &self,
+        run: RunId,
+        as_of: Day,
+        results: &[CustomerResult],
+        alerts: &[NewAlert],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The provisional results based on run `run` of these customers, by customer id.
+    fn provisional(
+        &self,
+        run: RunId,
+        customer_ids: &[String],
+    ) -> impl Future<Output = Result<Vec<ProvisionalResult>, StoreError>> + Send;
+
+    /// How many customers have a provisional result based on run `run`.
+    fn provisional_count(&self, run: RunId)
+    -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Provisional alerts based on run `run`, of one customer or all, newest first.
+    fn provisional_alerts(
+        &self,
+        run: RunId,
+        customer_id: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<ProvisionalAlert>, StoreError>> + Send;
 
     /// Alerts matching a query, most severe first.
     fn alerts(

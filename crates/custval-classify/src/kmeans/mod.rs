@@ -211,12 +211,36 @@ impl Standardization {
         }
     }
 
+    /// z-scores of one raw row (missing values imputed with the fitted medians).
+    pub fn z_scores(&self, raw: &[f64]) -> Vec<f64> {
+        let mut z = vec![0.0; raw.len().min(self.means.len())];
+        self.z_row(raw, &mut z);
+        z
+    }
+
     fn raw_of(&self, z: &[f64]) -> Vec<f64> {
         z.iter()
             .enumerate()
             .map(|(j, z)| self.means[j] + self.sds[j] * z)
             .collect()
     }
+}
+
+/// The cluster of one raw row against fitted centroids (z-scores, one per cluster id): the
+/// nearest one, as [`kmeans_cluster`] labels every customer. Lets a customer be placed between
+/// runs without refitting. `None` without centroids.
+pub fn nearest_cluster(
+    standardization: &Standardization,
+    centroids_z: &[Vec<f64>],
+    raw: &[f64],
+) -> Option<u32> {
+    let z = standardization.z_scores(raw);
+    let d = z.len();
+    let flat: Vec<f64> = centroids_z.iter().flat_map(|c| c.iter().copied()).collect();
+    if d == 0 || centroids_z.is_empty() || flat.len() != d * centroids_z.len() {
+        return None;
+    }
+    Some(lloyd::nearest(&z, &flat, d).0)
 }
 
 /// The chosen clustering of all customers.

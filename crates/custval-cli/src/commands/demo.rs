@@ -109,6 +109,8 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
                     strict: false,
                 },
                 format: ReportFormat::Table,
+                // No run exists yet: nothing to update provisionally.
+                no_update: true,
             },
             &dg,
         )?;

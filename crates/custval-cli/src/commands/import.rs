@@ -43,6 +43,10 @@ pub struct Args {
     /// table or json.
     #[arg(long, default_value = "table")]
     pub format: crate::output::ReportFormat,
+    /// After importing transactions, do not rescore the customers they touch (by default they
+    /// get a provisional result with the latest run's parameters until the next evaluate).
+    #[arg(long)]
+    pub no_update: bool,
 }
 
 /// One field a table has: canonical name, kind, required, and aliases tried in order.
@@ -505,4 +509,8 @@ pub struct ImportOutput {
     pub duplicates: u64,
     pub quarantine: Option<String>,
     pub seconds: f64,
+    /// The provisional update after a transactions import: customers rescored, as-of date,
+    /// seconds, alerts (or why it was skipped); absent when none was attempted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisional: Option<serde_json::Value>,
 }

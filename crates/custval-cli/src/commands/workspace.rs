@@ -128,7 +128,18 @@ pub fn import(a: import::Args, g: &Globals) -> Result<()> {
     let mut session = rt.block_on(store.begin_import())?;
     let mut counts = custval_store::ImportCounts::default();
     let nothing = || format!("{}: nothing was stored", a.file.display());
+    // The customers the file's order lines touch and their latest day, for the update.
+    let mut touched = std::collections::BTreeSet::new();
+    let mut latest_day: Option<Day> = None;
     let read = import::stream(a.table, &a.file, &a.map, &a.input, |batch| {
+        if let Records::Transactions(v) = &batch {
+            for t in v {
+                if !touched.contains(&t.customer_id) {
+                    touched.insert(t.customer_id.clone());
+                }
+                latest_day = Some(latest_day.map_or(t.date, |d| d.max(t.date)));
+            }
+        }
         let c = rt.block_on(async {
             match &batch {
                 Records::Transactions(v) => session.transactions(v).await,
@@ -147,6 +158,22 @@ pub fn import(a: import::Args, g: &Globals) -> Result<()> {
     // refusal drops the session, which rolls everything back.
     let quarantine = a.input.settle(&read.source, &read.report, g)?;
     rt.block_on(session.commit()).with_context(nothing)?;
+    let provisional = if a.no_update || touched.is_empty() {
+        None
+    } else {
+        let ids: Vec<String> = touched.into_iter().collect();
+        match rt.block_on(custval_app::provisional::update(&store, &ids, latest_day)) {
+            Ok(Some(u)) => serde_json::to_value(&u).ok(),
+            Ok(None) => None,
+            // The import is stored; a failed update only leaves the run's figures shown.
+            Err(e) => {
+                if !g.quiet {
+                    eprintln!("warning: provisional update skipped: {e}");
+                }
+                Some(serde_json::json!({ "skipped": e.to_string() }))
+            }
+        }
+    };
     let (read_rows, rejected) = (read.report.read, read.report.rejected.len() as u64);
     let out = import::ImportOutput {
         table: format!("{:?}", a.table).to_lowercase(),
@@ -156,23 +183,49 @@ pub fn import(a: import::Args, g: &Globals) -> Result<()> {
         duplicates: counts.duplicates,
         quarantine: quarantine.map(|p| p.display().to_string()),
         seconds: start.elapsed().as_secs_f64(),
+        provisional,
     };
     match a.format {
         ReportFormat::Json => output::print_json(&out),
-        ReportFormat::Table => output::print_text(&format!(
-            "{}: read {} rows: {} stored, {} already there (duplicates), {} rejected{} in {:.1} s",
-            a.file.display(),
-            out.read,
-            out.accepted,
-            out.duplicates,
-            out.rejected,
-            out.quarantine
-                .as_deref()
-                .map(|q| format!(" (see {q})"))
-                .unwrap_or_default(),
-            out.seconds
-        )),
+        ReportFormat::Table => output::print_text(
+            &(format!(
+                "{}: read {} rows: {} stored, {} already there (duplicates), {} rejected{} in {:.1} s",
+                a.file.display(),
+                out.read,
+                out.accepted,
+                out.duplicates,
+                out.rejected,
+                out.quarantine
+                    .as_deref()
+                    .map(|q| format!(" (see {q})"))
+                    .unwrap_or_default(),
+                out.seconds
+            ) + &provisional_text(out.provisional.as_ref())),
+        ),
     }
+}
+
+/// The table-format line about a provisional update.
+fn provisional_text(p: Option<&serde_json::Value>) -> String {
+    let Some(p) = p else {
+        return String::new();
+    };
+    if let Some(why) = p.get("skipped").and_then(|v| v.as_str()) {
+        return format!("\nprovisional update skipped: {why}");
+    }
+    let get = |k: &str| p.get(k).map(ToString::to_string).unwrap_or_default();
+    format!(
+        "\nprovisional update (临时更新): {} customers rescored as of {} with the parameters of \
+         run {} ({} tier changes, {} new alerts) in {:.2} s; the next evaluate replaces it",
+        get("customers"),
+        p.get("as_of").and_then(|v| v.as_str()).unwrap_or("?"),
+        get("based_on_run"),
+        get("tier_changes"),
+        get("alerts"),
+        p.get("seconds")
+            .and_then(serde_json::Value::as_f64)
+            .unwrap_or(0.0)
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -397,11 +450,33 @@ struct ListRow<'a> {
     owner: Option<&'a str>,
     #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
     override_: Option<&'a str>,
+    /// Set when the row shows a provisional update's figures (see `custval_app::provisional`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provisional: Option<&'a ProvisionalTag>,
+}
+
+/// How a list row is marked provisional.
+#[derive(Serialize)]
+struct ProvisionalTag {
+    as_of: String,
+    based_on_run: RunId,
+    run_tier: String,
+    run_score: f64,
+}
+
+impl ProvisionalTag {
+    fn text(&self) -> String {
+        format!(
+            "provisional as of {} (run {}: tier {}) / 临时结果",
+            self.as_of, self.based_on_run, self.run_tier
+        )
+    }
 }
 
 fn list_row<'a>(
     r: &'a CustomerResult,
     overrides: &'a std::collections::HashMap<String, String>,
+    provisional: &'a std::collections::HashMap<String, ProvisionalTag>,
 ) -> ListRow<'a> {
     ListRow {
         customer_id: &r.customer_id,
@@ -420,6 +495,7 @@ fn list_row<'a>(
         industry: r.industry.as_deref(),
         owner: r.owner.as_deref(),
         override_: overrides.get(&r.customer_id).map(String::as_str),
+        provisional: provisional.get(&r.customer_id),
     }
 }
 
@@ -430,7 +506,7 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
     let limit = a
         .limit
         .unwrap_or(if to_terminal { 50 } else { u64::MAX / 2 });
-    let (run, page, overrides) = block_on(async {
+    let (run, page, overrides, provisional) = block_on(async {
         let store = open(g, false).await?;
         let run = pick_run(&store, a.run).await?;
         let q = ResultQuery {
@@ -445,6 +521,27 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
             ..ResultQuery::default()
         };
         let mut page = store.results(run.id, &q).await?;
+        // A provisional update since the run shows its figures, marked (the order stays the
+        // run's).
+        let mut provisional = std::collections::HashMap::new();
+        let ids: Vec<String> = page.results.iter().map(|r| r.customer_id.clone()).collect();
+        for chunk in ids.chunks(20_000) {
+            let found = custval_app::provisional::of_customers(&store, &run, chunk).await?;
+            for r in &mut page.results {
+                if let Some(p) = found.get(&r.customer_id) {
+                    let stored = std::mem::replace(r, p.result.clone());
+                    provisional.insert(
+                        r.customer_id.clone(),
+                        ProvisionalTag {
+                            as_of: custval_eval::format_day(p.as_of),
+                            based_on_run: run.id,
+                            run_tier: stored.tier,
+                            run_score: stored.score,
+                        },
+                    );
+                }
+            }
+        }
         // An override in force wins over the computed tier wherever a tier is shown.
         let overrides: std::collections::HashMap<String, custval_store::Override> = store
             .active_overrides(today())
@@ -465,7 +562,7 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
                 );
             }
         }
-        anyhow::Ok((run, page, notes))
+        anyhow::Ok((run, page, notes, provisional))
     })??;
     let rows = &page.results;
     let headers = [
@@ -485,6 +582,7 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
         "industry",
         "owner",
         "override",
+        "provisional",
     ];
     let table = || Table {
         headers: headers.iter().map(|s| (*s).to_string()).collect(),
@@ -511,6 +609,9 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
                         .get(&r.customer_id)
                         .cloned()
                         .map_or(Cell::Empty, Cell::Text),
+                    provisional
+                        .get(&r.customer_id)
+                        .map_or(Cell::Empty, |p| Cell::Text(p.text())),
                 ]
             })
             .collect(),
@@ -519,7 +620,7 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
         Destination::Stdout(Format::Json) => output::print_json(
             &rows
                 .iter()
-                .map(|r| list_row(r, &overrides))
+                .map(|r| list_row(r, &overrides, &provisional))
                 .collect::<Vec<_>>(),
         ),
         Destination::Stdout(Format::Csv) => {
@@ -542,10 +643,13 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
                     vec![
                         r.customer_id.clone(),
                         r.name.clone().unwrap_or_default(),
-                        if overrides.contains_key(&r.customer_id) {
-                            format!("{} (override)", r.tier)
-                        } else {
-                            r.tier.clone()
+                        match (
+                            overrides.contains_key(&r.customer_id),
+                            provisional.contains_key(&r.customer_id),
+                        ) {
+                            (true, _) => format!("{} (override)", r.tier),
+                            (false, true) => format!("{} (provisional 临时)", r.tier),
+                            _ => r.tier.clone(),
                         },
                         r.value_class.clone(),
                         r.lifecycle.clone(),
@@ -563,6 +667,13 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
                 rows.len(),
                 page.total
             ));
+            if !provisional.is_empty() {
+                text.push_str(&format!(
+                    "\n{} shown customers carry provisional figures from an import since the run \
+                     (临时结果); the next custval evaluate replaces them",
+                    provisional.len()
+                ));
+            }
             output::print_text(&text)
         }
         Destination::File(path, tf) => {

@@ -14,6 +14,7 @@ mod batch;
 mod import;
 mod load;
 mod plans;
+mod provisional;
 mod runs;
 
 use std::path::{Path, PathBuf};
@@ -43,6 +44,7 @@ const MIGRATION_FILES: &[&str] = &[
     "0002_dynamics.sql",
     "0003_accounts.sql",
     "0004_result_order.sql",
+    "0005_provisional.sql",
 ];
 
 /// Connections in the pool: enough for a web server's concurrent reads (WAL lets them run
@@ -282,6 +284,44 @@ impl Store for SqliteStore {
 
     async fn snapshot(&self, run: RunId) -> Result<Vec<CustomerResult>, StoreError> {
         runs::snapshot(&self.pool, run).await
+    }
+
+    async fn snapshot_of(
+        &self,
+        run: RunId,
+        customer_ids: &[String],
+    ) -> Result<Vec<CustomerResult>, StoreError> {
+        provisional::snapshot_of(&self.pool, run, customer_ids).await
+    }
+
+    async fn save_provisional(
+        &self,
+        run: RunId,
+        as_of: Day,
+        results: &[CustomerResult],
+        alerts: &[NewAlert],
+    ) -> Result<(), StoreError> {
+        provisional::save(&self.pool, run, as_of, results, alerts).await
+    }
+
+    async fn provisional(
+        &self,
+        run: RunId,
+        customer_ids: &[String],
+    ) -> Result<Vec<crate::ProvisionalResult>, StoreError> {
+        provisional::results(&self.pool, run, customer_ids).await
+    }
+
+    async fn provisional_count(&self, run: RunId) -> Result<u64, StoreError> {
+        provisional::count(&self.pool, run).await
+    }
+
+    async fn provisional_alerts(
+        &self,
+        run: RunId,
+        customer_id: Option<&str>,
+    ) -> Result<Vec<crate::ProvisionalAlert>, StoreError> {
+        provisional::alerts(&self.pool, run, customer_id).await
     }
 
     async fn alerts(&self, query: &AlertQuery) -> Result<Vec<StoredAlert>, StoreError> {

@@ -39,7 +39,7 @@ macro_rules! result_cols {
          r.nps, r.complaints_12m, r.risk"
     };
 }
-const RESULT_COLS_NO_DETAIL: &str = result_cols!();
+pub(super) const RESULT_COLS_NO_DETAIL: &str = result_cols!();
 const RESULT_COLS: &str = concat!(result_cols!(), ", d.detail");
 /// Position of the detail column in `RESULT_COLS`.
 const DETAIL_COL: usize = 28;
@@ -58,7 +58,7 @@ fn run_info(row: &SqliteRow) -> Result<RunInfo, sqlx::Error> {
     })
 }
 
-fn customer_result(row: &SqliteRow) -> Result<CustomerResult, sqlx::Error> {
+pub(super) fn customer_result(row: &SqliteRow) -> Result<CustomerResult, sqlx::Error> {
     let cluster: Option<i64> = row.try_get(10)?;
     Ok(CustomerResult {
         customer_id: row.try_get(0)?,
