@@ -9,22 +9,24 @@ DIR=$1
 N=${2:-10000}
 B=${3:-custval}
 CUSTOMERS=${CUSTOMERS:-$DIR/data/customers.csv}
+# SEED picks the customers and names the orders: another seed is another, new file.
+SEED=${SEED:-9}
 cd "$DIR"
 # Orders dated after the run, 1 to 3 lines each, for N/2 distinct customers picked by seed.
-python3 - "$CUSTOMERS" "$N" > new_orders.csv <<'PY'
+python3 - "$CUSTOMERS" "$N" "$SEED" > new_orders.csv <<'PY'
 import random, sys
-path, n = sys.argv[1], int(sys.argv[2])
+path, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 with open(path, encoding="utf-8-sig") as f:
     next(f)
     ids = [line.split(",", 1)[0] for line in f]
-rng = random.Random(9)
+rng = random.Random(seed)
 picked = rng.sample(ids, max(1, n // 2))
 print("order_id,customer_id,order_date,amount,cost,category")
 for k in range(n):
     c = picked[k % len(picked)]
     day = 1 + rng.randrange(10)
     amount = round(rng.lognormvariate(7, 1), 2)
-    print(f"P{k:07d},{c},2026-07-{day:02d},{amount},{round(amount * 0.6, 2)},技术服务")
+    print(f"P{seed}-{k:07d},{c},2026-07-{day:02d},{amount},{round(amount * 0.6, 2)},技术服务")
 PY
 echo "provisional benchmark: $N new order lines, $(python3 -c "print(len(set(l.split(',')[1] for l in open('new_orders.csv').readlines()[1:])))") customers, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%F' '%H:%M) UTC, $(nproc) cores"
 /usr/bin/time -f "%e %M %U %S" -o .time "$B" -q import transactions new_orders.csv --format json > import.json
