@@ -412,7 +412,7 @@ pub fn fit(model: Model, data: &ClvData, opts: &FitOptions) -> Result<Fit, ClvEr
     let optimum = match model {
         Model::BgNbd | Model::MbgNbd | Model::ParetoNbd => {
             let patterns = rft_patterns(data, model, false)?;
-            let t_mean = mean(&data.t);
+            let t_mean = patterns.mean_t();
             if model == Model::ParetoNbd {
                 minimize(
                     &ParetoNbdObjective::new(patterns),

@@ -272,6 +272,61 @@ fn large_fit_warm_start_matches_plain_lbfgs() {
     }
 }
 
+/// The CLI hands a large plain file to `fit` already counted (one row per distinct
+/// (x, t_x, T) with its customers as `weights`, in whatever order its reader threads met
+/// them). That must be the same fit, bit for bit, as one row per customer: same patterns, same
+/// starting points (the mean T is taken over the sorted patterns), same optimizer path —
+/// through the warm-started BG/NBD fit (over 10,000 patterns) and the plain ones.
+#[test]
+fn counted_customers_fit_exactly_like_one_row_each() {
+    let base = cdnow();
+    let mut big = ClvData::default();
+    for k in 0..12 {
+        let shift = f64::from(k) / 7.0;
+        for i in 0..base.len() {
+            big.frequency.push(base.frequency[i]);
+            big.recency.push(base.recency[i]);
+            big.t.push(base.t[i] + shift);
+        }
+    }
+    // Counted, in reverse order of first appearance.
+    let mut counts: std::collections::HashMap<(u64, u64, u64), f64> = Default::default();
+    let mut order = Vec::new();
+    for i in 0..big.len() {
+        let key = (
+            big.frequency[i].to_bits(),
+            big.recency[i].to_bits(),
+            big.t[i].to_bits(),
+        );
+        let c = counts.entry(key).or_insert(0.0);
+        if *c == 0.0 {
+            order.push(key);
+        }
+        *c += 1.0;
+    }
+    order.reverse();
+    let col = |f: fn(&(u64, u64, u64)) -> u64| -> Vec<f64> {
+        order.iter().map(|k| f64::from_bits(f(k))).collect()
+    };
+    let counted = ClvData::rft(col(|k| k.0), col(|k| k.1), col(|k| k.2))
+        .with_weights(order.iter().map(|k| counts[k]).collect());
+    assert!(counted.len() > 10_000 && counted.len() < big.len());
+    for model in [Model::BgNbd, Model::MbgNbd, Model::ParetoNbd] {
+        let one = fit(model, &big, &FitOptions::default()).expect("fit");
+        let many = fit(model, &counted, &FitOptions::default()).expect("counted fit");
+        assert_eq!(one.n_customers, many.n_customers);
+        assert_eq!(one.iterations, many.iterations, "{model}");
+        assert_eq!(
+            one.log_likelihood.to_bits(),
+            many.log_likelihood.to_bits(),
+            "{model}"
+        );
+        for ((name, a), (_, b)) in one.params.iter().zip(&many.params) {
+            assert_eq!(a.to_bits(), b.to_bits(), "{model} {name}: {a} vs {b}");
+        }
+    }
+}
+
 /// regression_bgnbd_gradient_nan_at_b_one: at b = 1 the x = 0 rows computed 0 × 1/(b+x−1)
 /// = NaN in the gradient, so a fit starting there failed with "did not converge".
 #[test]

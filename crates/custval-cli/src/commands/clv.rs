@@ -403,11 +403,13 @@ struct Summary {
     /// Header indices of the columns carried through as text (predict).
     passthrough: Vec<usize>,
     quarantine: Option<PathBuf>,
+    /// When the rows are distinct customers with these counts (a plain file read for a fit).
+    counts: Option<Vec<f64>>,
 }
 
 impl Summary {
     fn len(&self) -> usize {
-        self.rows.lines.len()
+        self.rows.nums.len() / self.cols.names.len().max(1)
     }
 
     fn num(&self, row: usize, i: usize) -> f64 {
@@ -439,7 +441,9 @@ impl Summary {
                 d
             }
         };
-        if c.weights.is_some() {
+        if let Some(counts) = &self.counts {
+            d = d.with_weights(counts.clone());
+        } else if c.weights.is_some() {
             d = d.with_weights(self.column(c.weights));
         }
         d
@@ -493,6 +497,7 @@ fn read_summary(
             rows,
             passthrough: Vec::new(),
             quarantine: None,
+            counts: None,
         });
     }
     let mut fields: Vec<Field> = cols
@@ -559,6 +564,7 @@ fn read_summary(
         rows: merge_in_line_order(parts, n, extra.len(), passthrough),
         passthrough: extra,
         quarantine,
+        counts: None,
     })
 }
 
@@ -637,7 +643,11 @@ fn fit_file(
     let fit_opts = tuning.options()?;
     let reading = Instant::now();
     let source = opts.open(input)?;
-    let s = read_summary(&source, model, Need::default(), false, opts, g)?;
+    let cols = Cols::plan(model, Need::default(), &source)?;
+    let s = match plain_csv::counted_summary(&source, model, cols) {
+        Some(s) => s,
+        None => read_summary(&source, model, Need::default(), false, opts, g)?,
+    };
     let data = s.data(model);
     tracing::debug!(
         seconds = reading.elapsed().as_secs_f64(),
