@@ -124,25 +124,15 @@ pub fn apply(
 ) -> ClvReport {
     let mut out = ClvReport::default();
     let unit = settings.unit.days();
-    let mut rows = Vec::new();
-    let (mut x, mut tx, mut t, mut m) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (c, p) in table.purchase_days.iter().enumerate() {
-        if let Some((f, r, big_t)) = rft(p, as_of, unit, false) {
-            rows.push(c);
-            x.push(f);
-            tx.push(r);
-            t.push(big_t);
-            m.push(if f > 0.0 { p.repeat_mean.max(0.0) } else { 0.0 });
-        }
-    }
-    let margins = table
-        .get("gross_margin_12m")
-        .map(<[f64]>::to_vec)
-        .unwrap_or_default();
-    let spend = table
-        .get("spend_12m")
-        .map(<[f64]>::to_vec)
-        .unwrap_or_default();
+    let SummaryColumns {
+        rows,
+        x,
+        tx,
+        t,
+        m,
+        margins,
+        spend,
+    } = summary_columns(table, as_of, unit);
     let observed: (f64, f64) = margins
         .iter()
         .zip(&spend)
@@ -234,25 +224,15 @@ pub fn predict_into(
 ) -> Result<(), String> {
     let unit = settings.unit.days();
     let n = table.purchase_days.len();
-    let mut rows = Vec::new();
-    let (mut x, mut tx, mut t, mut m) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (c, p) in table.purchase_days.iter().enumerate() {
-        if let Some((f, r, big_t)) = rft(p, as_of, unit, false) {
-            rows.push(c);
-            x.push(f);
-            tx.push(r);
-            t.push(big_t);
-            m.push(if f > 0.0 { p.repeat_mean.max(0.0) } else { 0.0 });
-        }
-    }
-    let margins = table
-        .get("gross_margin_12m")
-        .map(<[f64]>::to_vec)
-        .unwrap_or_default();
-    let spend = table
-        .get("spend_12m")
-        .map(<[f64]>::to_vec)
-        .unwrap_or_default();
+    let SummaryColumns {
+        rows,
+        x,
+        tx,
+        t,
+        m,
+        margins,
+        spend,
+    } = summary_columns(table, as_of, unit);
     let gg = fitted.spend;
     let mut data = ClvData::rft(x.clone(), tx.clone(), t.clone());
     data.monetary_value = m.clone();
@@ -370,4 +350,42 @@ fn calibrate(
         total_predicted: rep.total_predicted,
         total_actual: rep.total_actual,
     })
+}
+
+/// The purchase-model columns of the customers with a purchase up to `as_of` (`rows` maps
+/// them back), and every customer's 12-month margin and spend: what a fit and a prediction
+/// with frozen parameters both start from.
+struct SummaryColumns {
+    rows: Vec<usize>,
+    x: Vec<f64>,
+    tx: Vec<f64>,
+    t: Vec<f64>,
+    m: Vec<f64>,
+    margins: Vec<f64>,
+    spend: Vec<f64>,
+}
+
+fn summary_columns(table: &FeatureTable, as_of: i32, unit: f64) -> SummaryColumns {
+    let mut c = SummaryColumns {
+        rows: Vec::new(),
+        x: Vec::new(),
+        tx: Vec::new(),
+        t: Vec::new(),
+        m: Vec::new(),
+        margins: Vec::new(),
+        spend: Vec::new(),
+    };
+    for (k, p) in table.purchase_days.iter().enumerate() {
+        if let Some((f, r, big_t)) = rft(p, as_of, unit, false) {
+            c.rows.push(k);
+            c.x.push(f);
+            c.tx.push(r);
+            c.t.push(big_t);
+            c.m.push(if f > 0.0 { p.repeat_mean.max(0.0) } else { 0.0 });
+        }
+    }
+    let col = |id: &str| table.get(id).map(<[f64]>::to_vec).unwrap_or_default();
+    c.margins = col("gross_margin_12m");
+    c.spend = col("spend_12m");
+    c
 }
