@@ -123,6 +123,12 @@ pub(crate) async fn save(
     tx.commit().await.map_err(ctx(DOING))
 }
 
+/// `+run_id`: look the customers up by key; with the run index SQLite scanned every
+/// provisional row of the run (58 ms per customer page with 10k of them at 1M).
+const RESULTS_SQL: &str = "SELECT run_id, as_of, created_at, result FROM provisional_results \
+     WHERE customer_id IN (SELECT value FROM json_each(?2)) AND +run_id = ?1 \
+     ORDER BY customer_id";
+
 /// Provisional results based on `run_id` of these customers, by customer id.
 pub(crate) async fn results(
     pool: &SqlitePool,
@@ -130,15 +136,12 @@ pub(crate) async fn results(
     ids: &[String],
 ) -> Result<Vec<ProvisionalResult>, StoreError> {
     const DOING: &str = "reading provisional results";
-    let rows = sqlx::query(
-        "SELECT run_id, as_of, created_at, result FROM provisional_results WHERE run_id = ?1 \
-         AND customer_id IN (SELECT value FROM json_each(?2)) ORDER BY customer_id",
-    )
-    .bind(run_id)
-    .bind(ids_json(ids)?)
-    .fetch_all(pool)
-    .await
-    .map_err(ctx(DOING))?;
+    let rows = sqlx::query(RESULTS_SQL)
+        .bind(run_id)
+        .bind(ids_json(ids)?)
+        .fetch_all(pool)
+        .await
+        .map_err(ctx(DOING))?;
     rows.iter()
         .map(|row| {
             let doc: String = row.try_get(3).map_err(ctx(DOING))?;
@@ -198,4 +201,35 @@ pub(crate) async fn alerts(
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(ctx(DOING))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::OpenOptions;
+
+    /// Regression: the provisional lookup of a customer page scanned every provisional row of
+    /// the run through the `run_id` index (58 ms at 10k rows); it must search by customer id.
+    #[tokio::test]
+    async fn provisional_lookup_searches_by_customer_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.db");
+        let store = crate::SqliteStore::open(path.to_str().unwrap(), OpenOptions { create: true })
+            .await
+            .unwrap();
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {RESULTS_SQL}"))
+                .bind(1_i64)
+                .bind(r#"["C1"]"#)
+                .fetch_all(&store.pool)
+                .await
+                .unwrap();
+        let detail: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+        assert!(
+            detail
+                .iter()
+                .any(|d| d.contains("provisional_results") && d.contains("(customer_id=?)")),
+            "{detail:?}"
+        );
+    }
 }
