@@ -11,6 +11,7 @@
 //! JSON stored for a customer is the same whenever it is built.
 
 use custval_model::{CustomerResult, Dataset};
+use rayon::prelude::*;
 
 use crate::accounts::AccountsOut;
 use crate::classes::{
@@ -37,6 +38,8 @@ pub struct DetailContext<'p> {
     categories: Vec<String>,
     sizes: Vec<Option<String>>,
     accounts_cfg: custval_accounts::AccountsConfig,
+    /// Per dimension: its weight in the total, its indicators' positions and weights.
+    dims: Vec<(f64, Vec<usize>, Vec<f64>)>,
 }
 
 /// The engine's per-customer columns a [`DetailContext`] takes over.
@@ -54,6 +57,19 @@ pub(crate) struct Parts {
 
 impl<'p> DetailContext<'p> {
     pub(crate) fn new(data: &Dataset, plan: &'p Plan, parts: Parts) -> DetailContext<'p> {
+        let dims = [
+            (Dimension::Current, plan.current_weight),
+            (Dimension::Potential, plan.potential_weight),
+        ]
+        .into_iter()
+        .map(|(dim, dim_weight)| {
+            let idx: Vec<usize> = (0..parts.indicators.len())
+                .filter(|j| parts.indicators[*j].dimension == dim)
+                .collect();
+            let w = idx.iter().map(|j| parts.indicators[*j].weight).collect();
+            (dim_weight, idx, w)
+        })
+        .collect();
         DetailContext {
             plan,
             table: parts.table,
@@ -68,6 +84,7 @@ impl<'p> DetailContext<'p> {
             categories: data.categories.clone(),
             sizes: data.customers.iter().map(|c| c.size.clone()).collect(),
             accounts_cfg: plan.accounts.settings(),
+            dims,
         }
     }
 
@@ -191,17 +208,9 @@ impl<'p> DetailContext<'p> {
 
         let norm_row: Vec<f64> = self.normalized.iter().map(|col| col[c]).collect();
         let mut pts = vec![0.0; indicators.len()];
-        for dim in [Dimension::Current, Dimension::Potential] {
-            let idx: Vec<usize> = (0..indicators.len())
-                .filter(|j| indicators[*j].dimension == dim)
-                .collect();
-            let w: Vec<f64> = idx.iter().map(|j| indicators[*j].weight).collect();
+        for (dim_weight, idx, w) in &self.dims {
             let row: Vec<f64> = idx.iter().map(|j| norm_row[*j]).collect();
-            let dim_weight = match dim {
-                Dimension::Current => plan.current_weight,
-                Dimension::Potential => plan.potential_weight,
-            };
-            for (p, j) in points(&row, &w).into_iter().zip(&idx) {
+            for (p, j) in points(&row, w).into_iter().zip(idx) {
                 pts[*j] = p * dim_weight;
             }
         }
@@ -239,6 +248,14 @@ impl<'p> DetailContext<'p> {
                 Vec::new()
             },
         }
+    }
+
+    /// Fills every result's `detail` (`results` in the evaluation's order), on the rayon pool.
+    pub fn fill(&self, results: &mut [CustomerResult]) {
+        results
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(c, r)| r.detail = self.detail_json(c, r));
     }
 
     /// [`Self::detail`] as the JSON the store keeps, in a string of exactly its length

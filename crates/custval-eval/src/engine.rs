@@ -95,11 +95,7 @@ impl Evaluation<'_> {
     /// Fills every result's `detail` (for small evaluations and tests: a million details take
     /// about 2 GB; the run write builds them batch by batch instead).
     pub fn fill_details(&mut self) {
-        let details = &self.details;
-        self.results
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(c, r)| r.detail = details.detail_json(c, r));
+        self.details.fill(&mut self.results);
     }
 }
 

@@ -34,8 +34,6 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use rayon::prelude::*;
-
 use serde::{Deserialize, Deserializer, Serialize};
 
 use custval_classify::{Assigned, ValueClass, ValueRule};
@@ -443,10 +441,7 @@ pub fn rescore(
             accounts,
         },
     );
-    results
-        .par_iter_mut()
-        .enumerate()
-        .for_each(|(c, r)| r.detail = details.detail_json(c, r));
+    details.fill(&mut results);
     Ok(results)
 }
 
