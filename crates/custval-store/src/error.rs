@@ -126,3 +126,8 @@ impl StoreError {
 pub(crate) fn ctx(doing: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |e| StoreError::sql(doing, e)
 }
+
+/// [`ctx`] for an I/O error of the same work (decompressing a stored detail).
+pub(crate) fn ctx_io(doing: &'static str) -> impl FnOnce(std::io::Error) -> StoreError {
+    move |e| StoreError::sql(doing, sqlx::Error::Io(e))
+}

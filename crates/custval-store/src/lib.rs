@@ -75,6 +75,7 @@
 //! read in one read transaction, a consistent snapshot even while an import commits. How the
 //! load reaches 20M lines in seconds through sqlx is explained in `sqlite/load.rs`.
 
+mod detail_codec;
 mod error;
 mod occurrence;
 mod provisional;

@@ -639,3 +639,87 @@ async fn details_built_during_the_write_follow_their_results() {
         assert_eq!(r.detail, format!(r#"{{"for":"{}"}}"#, r.customer_id));
     }
 }
+
+/// A run of at least 2,000 results stores its details as zstd frames with a dictionary of its
+/// own (schema v6); a small run keeps plain JSON. Both read back as the same JSON text, by id
+/// and by page, and deleting the compressed run leaves the plain one readable.
+#[tokio::test]
+async fn large_runs_compress_their_details_and_read_them_back_exactly() {
+    let (dir, store) = fresh().await;
+    let rows: Vec<_> = (0..2_500)
+        .map(|i| result(&format!("Z{i:05}"), "B", ((i * 37) % 101) as f64))
+        .collect();
+    let detail = |i: usize| {
+        format!(
+            r#"{{"raw":[{i}.25,{}],"tier_rule":{{"value":{},"cut":0.8}},"why":"利润率高：毛利率 {}%，位于客户的第 {} 百分位"}}"#,
+            i % 9,
+            i * 17,
+            i % 100,
+            (i * 7) % 100
+        )
+    };
+    let small = store
+        .create_run_with_details(5, "", "{}", 1.0, &rows[..10], &detail, &[])
+        .await
+        .unwrap();
+    let large = store
+        .create_run_with_details(10, "", "{}", 1.0, &rows, &detail, &[])
+        .await
+        .unwrap();
+    for i in [0, 1, 1_249, 2_499] {
+        let r = store
+            .result(large, &rows[i].customer_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.detail, detail(i));
+    }
+    let mut query = q();
+    query.limit = 100;
+    query.offset = 2_400;
+    let page = store.results(large, &query).await.unwrap();
+    assert_eq!(page.results.len(), 100);
+    for r in &page.results {
+        let i: usize = r.customer_id[1..].parse().unwrap();
+        assert_eq!(r.detail, detail(i));
+    }
+    let r = store.result(small, "Z00003").await.unwrap().unwrap();
+    assert_eq!(r.detail, detail(3));
+
+    // What is on disk: blobs for the large run (about a third of the text at most), text for
+    // the small one.
+    use sqlx::Connection;
+    let url = format!("sqlite://{}", dir.path().join("custval.db").display());
+    let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let kinds: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT r.run_id, typeof(d.detail), count(*), sum(length(d.detail)) \
+         FROM results r JOIN result_details d ON d.id = r.id GROUP BY 1, 2 ORDER BY 1",
+    )
+    .fetch_all(&mut c)
+    .await
+    .unwrap();
+    let plain: usize = (0..2_500).map(|i| detail(i).len()).sum();
+    assert_eq!(kinds[0], (small, "text".to_string(), 10, kinds[0].3));
+    assert_eq!(
+        (kinds[1].0, kinds[1].1.as_str(), kinds[1].2),
+        (large, "blob", 2_500)
+    );
+    assert!(
+        (kinds[1].3 as usize) * 3 < plain,
+        "{} bytes for {plain}",
+        kinds[1].3
+    );
+    let dicts: Vec<Option<i64>> =
+        sqlx::query_scalar("SELECT length(detail_dict) FROM runs ORDER BY id")
+            .fetch_all(&mut c)
+            .await
+            .unwrap();
+    assert!(
+        dicts[0].is_none() && dicts[1].is_some_and(|n| n > 0),
+        "{dicts:?}"
+    );
+
+    store.delete_run(large).await.unwrap();
+    let r = store.result(small, "Z00009").await.unwrap().unwrap();
+    assert_eq!(r.detail, detail(9));
+}

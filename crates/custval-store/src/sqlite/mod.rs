@@ -45,6 +45,7 @@ const MIGRATION_FILES: &[&str] = &[
     "0003_accounts.sql",
     "0004_result_order.sql",
     "0005_provisional.sql",
+    "0006_detail_dict.sql",
 ];
 
 /// Connections in the pool: enough for a web server's concurrent reads (WAL lets them run
@@ -54,6 +55,10 @@ const MAX_CONNECTIONS: u32 = 4;
 /// (which drains rows in bursts, see `load`) never makes the worker block and wait for it,
 /// at about 400 bytes a row when a reader falls that far behind.
 const ROW_BUFFER: usize = 65_536;
+/// Page size of a new store (an existing one keeps its own: WAL mode fixes it). 16 KiB pages
+/// cut SQLite's work for a bulk import of 20M order lines from 37.8 s to 29.8 s (sqlite3, the
+/// same rows: fewer B-tree splits and WAL frames); 32 and 64 KiB measured no better.
+const PAGE_SIZE: u32 = 16 * 1024;
 /// Page cache per connection, in KiB (SQLite's negative `cache_size`).
 pub(crate) const CACHE_KIB: i64 = 64 * 1024;
 
@@ -88,6 +93,7 @@ impl SqliteStore {
         }
         let connect = base
             .create_if_missing(options.create)
+            .page_size(PAGE_SIZE)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
@@ -567,6 +573,55 @@ mod tests {
         assert_eq!(MIGRATOR.iter().count(), MIGRATION_FILES.len());
         assert_eq!(migration_file(1), "migrations/0001_init.sql");
         assert_eq!(migration_file(99), "version 99");
+    }
+
+    /// Regression guard for the import session's `PRAGMA foreign_keys = OFF`: it must die
+    /// with the session's connection, whether the import committed or was dropped, and a new
+    /// store gets 16 KiB pages.
+    #[tokio::test]
+    async fn imports_do_not_leak_foreign_keys_off_and_new_stores_use_16k_pages() {
+        use crate::{ImportSession, Store, TxRecord};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("custval.db");
+        let store = SqliteStore::open(path.to_str().unwrap(), OpenOptions { create: true })
+            .await
+            .unwrap();
+        let line = |order: &str| TxRecord {
+            order_id: Some(order.to_string()),
+            customer_id: "C1".to_string(),
+            date: 20_000,
+            amount: 10.0,
+            cost: None,
+            category: None,
+            quantity: None,
+            channel: None,
+        };
+        let mut s = store.begin_import().await.unwrap();
+        s.transactions(&[line("O1")]).await.unwrap();
+        s.commit().await.unwrap();
+        {
+            let mut s = store.begin_import().await.unwrap();
+            s.transactions(&[line("O2")]).await.unwrap();
+        }
+        // Every connection the pool can hand out (the dropped session's is closed, so a
+        // fresh one may be opened) enforces foreign keys.
+        let mut held = Vec::new();
+        for _ in 0..MAX_CONNECTIONS {
+            let mut c = store.pool.acquire().await.unwrap();
+            let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+                .fetch_one(&mut *c)
+                .await
+                .unwrap();
+            assert_eq!(on, 1);
+            held.push(c);
+        }
+        let page: i64 = sqlx::query_scalar("PRAGMA page_size")
+            .fetch_one(&mut *held[0])
+            .await
+            .unwrap();
+        assert_eq!(page, i64::from(PAGE_SIZE));
+        drop(held);
+        assert_eq!(store.table_counts().await.unwrap().transactions, 1);
     }
 
     /// Schema v4 renumbers the results of runs written before it (ascending score order) so

@@ -13,6 +13,7 @@ use custval_model::{CustomerResult, Day, RunId};
 use super::now_rfc3339;
 use super::runs::{RESULT_COLS_NO_DETAIL, customer_result};
 use crate::StoreError;
+use crate::detail_codec::DetailReader;
 use crate::error::ctx;
 use crate::provisional::{ProvisionalAlert, ProvisionalResult};
 use crate::types::NewAlert;
@@ -40,7 +41,7 @@ pub(crate) async fn snapshot_of(
     let mut rows = sqlx::query(&sql).bind(run_id).bind(json).fetch(pool);
     let mut out = Vec::new();
     while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
-        out.push(customer_result(&row).map_err(ctx(DOING))?);
+        out.push(customer_result(&row, &mut DetailReader::plain()).map_err(ctx(DOING))?);
     }
     Ok(out)
 }

@@ -25,7 +25,8 @@ use sqlx::{Row, SqlitePool};
 use super::batch::{BATCH, BatchSql, add, arguments, run_batches};
 use super::{CACHE_KIB, count, now_rfc3339};
 use crate::StoreError;
-use crate::error::ctx;
+use crate::detail_codec::{self, DetailReader, Encoder};
+use crate::error::{ctx, ctx_io};
 use crate::types::{NewAlert, ResultPage, ResultQuery, ResultSort, TierPoint};
 
 /// The result columns in `customer_result`'s order, the detail last so that a snapshot can
@@ -58,7 +59,10 @@ fn run_info(row: &SqliteRow) -> Result<RunInfo, sqlx::Error> {
     })
 }
 
-pub(super) fn customer_result(row: &SqliteRow) -> Result<CustomerResult, sqlx::Error> {
+pub(super) fn customer_result(
+    row: &SqliteRow,
+    details: &mut DetailReader,
+) -> Result<CustomerResult, sqlx::Error> {
     let cluster: Option<i64> = row.try_get(10)?;
     Ok(CustomerResult {
         customer_id: row.try_get(0)?,
@@ -92,7 +96,13 @@ pub(super) fn customer_result(row: &SqliteRow) -> Result<CustomerResult, sqlx::E
         },
         risk: row.try_get(27)?,
         detail: if row.len() > DETAIL_COL {
-            row.try_get(DETAIL_COL)?
+            let stored: &[u8] = row.try_get(DETAIL_COL)?;
+            details
+                .text(stored)
+                .map_err(|e| sqlx::Error::ColumnDecode {
+                    index: DETAIL_COL.to_string(),
+                    source: e.into(),
+                })?
         } else {
             String::new()
         },
@@ -193,6 +203,27 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
             .then_with(|| a.customer_id.cmp(&b.customer_id))
     });
 
+    // The details' dictionary, trained before taking the write lock (see `detail_codec`).
+    let detail_of = |k: usize| match details {
+        Details::Stored => results[k].detail.clone(),
+        Details::Built(detail) => detail(k),
+    };
+    let dict = (order.len() >= detail_codec::DICT_MIN_RESULTS)
+        .then(|| {
+            let samples: Vec<String> = detail_codec::sample_indexes(order.len())
+                .into_par_iter()
+                .map(|i| detail_of(order[i]))
+                .collect();
+            detail_codec::train(&samples)
+        })
+        .flatten();
+    let encoder = dict.as_deref().map(Encoder::new);
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        dictionary = dict.as_ref().map_or(0, Vec::len),
+        "detail dictionary trained"
+    );
+
     let mut tx = pool
         .begin_with("BEGIN IMMEDIATE")
         .await
@@ -204,8 +235,8 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
         .await
         .map_err(ctx(DOING))?;
     let run_id: i64 = sqlx::query_scalar(
-        "INSERT INTO runs (as_of, created_at, customers, seconds, config, meta) \
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO runs (as_of, created_at, customers, seconds, config, meta, detail_dict) \
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(as_of)
     .bind(now_rfc3339())
@@ -213,6 +244,7 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
     .bind(if seconds.is_finite() { seconds } else { 0.0 })
     .bind(config)
     .bind(meta)
+    .bind(dict.as_deref())
     .fetch_one(&mut *tx)
     .await
     .map_err(ctx(DOING))?;
@@ -286,21 +318,25 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
         let start = b * BATCH;
         let chunk = &order[start..order.len().min(start + BATCH)];
         let mut args = arguments(chunk.len(), 2);
-        match details {
-            Details::Stored => {
-                for (i, &k) in chunk.iter().enumerate() {
-                    add!(
-                        args,
-                        DOING,
-                        base + 1 + (start + i) as i64,
-                        results[k].detail.as_str()
-                    );
+        let texts: Vec<String> = chunk.par_iter().map(|&k| detail_of(k)).collect();
+        let id = |i: usize| base + 1 + (start + i) as i64;
+        match &encoder {
+            Some(encoder) => {
+                let packed =
+                    encoder
+                        .compress_all(&texts)
+                        .map_err(|e| StoreError::InvalidRecord {
+                            table: "result_details",
+                            row: start,
+                            reason: format!("compressing a detail: {e}"),
+                        })?;
+                for (i, d) in packed.into_iter().enumerate() {
+                    add!(args, DOING, id(i), d);
                 }
             }
-            Details::Built(detail) => {
-                let built: Vec<String> = chunk.par_iter().map(|&k| detail(k)).collect();
-                for (i, d) in built.into_iter().enumerate() {
-                    add!(args, DOING, base + 1 + (start + i) as i64, d);
+            None => {
+                for (i, d) in texts.into_iter().enumerate() {
+                    add!(args, DOING, id(i), d);
                 }
             }
         }
@@ -480,11 +516,16 @@ pub(crate) async fn results(
     const DOING: &str = "listing results";
     // One read transaction: the count and the page see the same snapshot.
     let mut tx = pool.begin().await.map_err(ctx(DOING))?;
-    let customers: Option<i64> = sqlx::query_scalar("SELECT customers FROM runs WHERE id = ?")
-        .bind(run_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(ctx(DOING))?;
+    let run: Option<(i64, Option<Vec<u8>>)> =
+        sqlx::query_as("SELECT customers, detail_dict FROM runs WHERE id = ?")
+            .bind(run_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(ctx(DOING))?;
+    let (customers, dict) = match run {
+        Some((n, dict)) => (Some(n), dict),
+        None => (None, None),
+    };
     let Some(customers) = customers else {
         return Err(StoreError::RunNotFound(run_id));
     };
@@ -604,8 +645,9 @@ pub(crate) async fn results(
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
     let mut rows = q.bind(limit).bind(offset).fetch(&mut *tx);
     let mut out = Vec::new();
+    let mut details = DetailReader::new(dict.as_deref()).map_err(ctx_io(DOING))?;
     while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
-        out.push(customer_result(&row).map_err(ctx(DOING))?);
+        out.push(customer_result(&row, &mut details).map_err(ctx(DOING))?);
     }
     drop(rows);
     tx.commit().await.map_err(ctx(DOING))?;
@@ -620,19 +662,25 @@ pub(crate) async fn result(
     run_id: RunId,
     customer_id: &str,
 ) -> Result<Option<CustomerResult>, StoreError> {
+    const DOING: &str = "reading a result";
+    // The run's dictionary comes with the row (one statement, no cache to keep in step with
+    // deleted and recreated run ids).
     let row = sqlx::query(&format!(
-        "SELECT {RESULT_COLS} FROM results r JOIN result_details d ON d.id = r.id \
+        "SELECT {RESULT_COLS}, u.detail_dict FROM results r \
+         JOIN result_details d ON d.id = r.id JOIN runs u ON u.id = r.run_id \
          WHERE r.run_id = ? AND r.customer_id = ?"
     ))
     .bind(run_id)
     .bind(customer_id)
     .fetch_optional(pool)
     .await
-    .map_err(ctx("reading a result"))?;
-    row.as_ref()
-        .map(customer_result)
-        .transpose()
-        .map_err(ctx("reading a result"))
+    .map_err(ctx(DOING))?;
+    let Some(row) = row else { return Ok(None) };
+    let dict: Option<&[u8]> = row.try_get(DETAIL_COL + 1).map_err(ctx(DOING))?;
+    let mut details = DetailReader::new(dict).map_err(ctx_io(DOING))?;
+    customer_result(&row, &mut details)
+        .map(Some)
+        .map_err(ctx(DOING))
 }
 
 /// Every result of a run without its detail, by customer id: what comparing two runs reads.
@@ -646,8 +694,9 @@ pub(crate) async fn snapshot(
         "SELECT {RESULT_COLS_NO_DETAIL} FROM results r WHERE r.run_id = ? ORDER BY r.customer_id"
     );
     let mut rows = sqlx::query(&sql).bind(run_id).fetch(pool);
+    let mut plain = DetailReader::plain();
     while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
-        out.push(customer_result(&row).map_err(ctx(DOING))?);
+        out.push(customer_result(&row, &mut plain).map_err(ctx(DOING))?);
     }
     Ok(out)
 }
