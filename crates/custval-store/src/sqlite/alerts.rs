@@ -5,8 +5,8 @@
 //! are what lists filter on; a sales user's list is the `(owner, run_id)` index range.
 
 use futures::TryStreamExt;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
+use sqlx::{Row, Sqlite, SqlitePool};
 
 use super::batch::{BATCH, BatchSql, add, arguments, run_batches};
 use super::now_rfc3339;
@@ -37,7 +37,7 @@ fn stored(row: &SqliteRow) -> Result<StoredAlert, sqlx::Error> {
 
 /// Inserts a run's alerts inside the run's transaction.
 pub(crate) async fn insert(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut SqliteConnection,
     run_id: i64,
     alerts: &[NewAlert],
 ) -> Result<(), StoreError> {
@@ -57,7 +57,7 @@ pub(crate) async fn insert(
         }
     }
     let sql = BatchSql::new(
-        "INSERT INTO alerts (run_id, customer_id, owner, rule, severity, body) VALUES ",
+        "INSERT OR FAIL INTO alerts (run_id, customer_id, owner, rule, severity, body) VALUES ",
         6,
         "",
         alerts.len(),

@@ -4,10 +4,23 @@
 //! prepared statement per table and batch size, cached by sqlx on the connection, instead of
 //! a statement per row. [`run_batches`] builds the parameters of batch `i + 1` on the calling
 //! thread while sqlx's worker thread executes batch `i`, so that the two cores overlap.
+//!
+//! Every multi-row statement is `INSERT OR FAIL` (imports add `ON CONFLICT DO NOTHING` or
+//! `DO UPDATE` for their keys), on a connection with foreign keys off ([`begin_bulk`]). With
+//! the default `ABORT` resolution, or with immediate foreign-key checks, SQLite must be able to
+//! undo half a statement, so it copies every existing page a statement touches into a
+//! statement journal first; a run's dozen indexes touch thousands of pages per 500 rows. `FAIL`
+//! keeps the rows before a failing one instead of undoing them, which changes nothing here: a
+//! failed statement fails its whole transaction, which is rolled back. Measured with sqlite3
+//! on the same rows in 500-row statements: a 1M-customer run's results 22.0 s → 10.6 s, 21M
+//! order lines 41.4 s → 31.8 s. Foreign keys can be off because the store writes every key
+//! itself: an import's customer keys come from its own customer map, a run's ids from its own
+//! counter.
 
-use sqlx::Sqlite;
+use sqlx::pool::PoolConnection;
 use sqlx::query::Query;
 use sqlx::sqlite::{SqliteArguments, SqliteConnection};
+use sqlx::{Sqlite, SqlitePool};
 
 use crate::StoreError;
 use crate::error::ctx;
@@ -101,6 +114,39 @@ pub(crate) async fn run_batches<'q>(
 
 pub(crate) use add_values as add;
 
+/// A connection taken out of the pool for one bulk write, with foreign keys off and inside
+/// `BEGIN IMMEDIATE` (see the module docs). It is closed instead of returned to the pool when
+/// dropped, so the pragma never reaches other work, and SQLite rolls back a transaction left
+/// open on a closed connection: dropping it without [`commit_bulk`] stores nothing.
+pub(crate) async fn begin_bulk(
+    pool: &SqlitePool,
+    doing: &'static str,
+) -> Result<PoolConnection<Sqlite>, StoreError> {
+    let mut conn = pool.acquire().await.map_err(ctx(doing))?;
+    conn.close_on_drop();
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await
+        .map_err(ctx(doing))?;
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *conn)
+        .await
+        .map_err(ctx(doing))?;
+    Ok(conn)
+}
+
+/// Commits a [`begin_bulk`] transaction and closes its connection.
+pub(crate) async fn commit_bulk(
+    mut conn: PoolConnection<Sqlite>,
+    doing: &'static str,
+) -> Result<(), StoreError> {
+    sqlx::query("COMMIT")
+        .execute(&mut *conn)
+        .await
+        .map_err(ctx(doing))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,8 +154,8 @@ mod tests {
     #[test]
     fn values_sql_groups() {
         assert_eq!(
-            values_sql("INSERT INTO t (a, b) VALUES ", 2, 3, " X"),
-            "INSERT INTO t (a, b) VALUES (?,?),(?,?),(?,?) X"
+            values_sql("INSERT OR FAIL INTO t (a, b) VALUES ", 2, 3, " X"),
+            "INSERT OR FAIL INTO t (a, b) VALUES (?,?),(?,?),(?,?) X"
         );
         let b = BatchSql::new("P ", 1, "", 2 * BATCH + 3);
         assert_eq!(b.for_rows(3), "P (?),(?),(?)");

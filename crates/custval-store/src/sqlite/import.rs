@@ -8,13 +8,13 @@
 //! on purpose: `OR IGNORE` would also silently skip rows that break a `NOT NULL` or `CHECK`
 //! constraint and count them as duplicates, where an import must fail and store nothing.
 //!
-//! The session's connection runs with `PRAGMA foreign_keys = OFF`: every customer key it writes
-//! comes from its own customer map (stubs are created first, in the same transaction), so the
-//! per-row lookup into `customers` that SQLite would add checks nothing the session has not
-//! already guaranteed — and it was 10.5 s of 38 s of SQLite's insert work for 20M order lines
-//! (sqlite3, the same rows with and without the pragma). The connection is closed, never
-//! returned to the pool, when the session ends, so the pragma cannot leak to other work; an
-//! open transaction on a closed connection is rolled back by SQLite.
+//! The session runs on a `batch::begin_bulk` connection: `INSERT OR FAIL` and foreign keys off.
+//! Every customer key it writes comes from its own customer map (stubs are created first, in
+//! the same transaction), so the per-row lookup into `customers` that SQLite would add checks
+//! nothing the session has not already guaranteed — and it was 10.5 s of 38 s of SQLite's
+//! insert work for 20M order lines (sqlite3, the same rows with and without the pragma). `FAIL`
+//! instead of `ABORT` for the constraints that are not keys (`NOT NULL`, `CHECK`) still fails
+//! the call, and a failed call fails the session, whose transaction is then rolled back.
 //!
 //! Each call first validates its rows and resolves their customer keys (creating stubs), then
 //! writes batch after batch; while sqlx's worker thread executes batch `i`, this thread
@@ -33,7 +33,9 @@ use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::{Row, Sqlite, SqlitePool};
 
-use super::batch::{BATCH, BatchSql, add, arguments, run_batches, values_sql};
+use super::batch::{
+    BATCH, BatchSql, add, arguments, begin_bulk, commit_bulk, run_batches, values_sql,
+};
 
 use crate::error::ctx;
 use crate::occurrence::{Fingerprint, Occurrences};
@@ -115,7 +117,10 @@ impl Interner {
         }
         missing.sort_unstable();
         missing.dedup();
-        let prefix = format!("INSERT INTO {} ({}) VALUES ", self.table, self.name_col);
+        let prefix = format!(
+            "INSERT OR FAIL INTO {} ({}) VALUES ",
+            self.table, self.name_col
+        );
         let suffix = format!(" RETURNING {}, {}", self.key_col, self.name_col);
         for chunk in missing.chunks(BATCH) {
             let sql = values_sql(&prefix, 1, chunk.len(), &suffix);
@@ -218,17 +223,7 @@ fn label(s: &Option<String>) -> Option<&str> {
 
 impl SqliteImport {
     pub(crate) async fn begin(pool: &SqlitePool) -> Result<SqliteImport, StoreError> {
-        const DOING: &str = "starting an import";
-        let mut tx = pool.acquire().await.map_err(ctx(DOING))?;
-        tx.close_on_drop();
-        sqlx::query("PRAGMA foreign_keys = OFF")
-            .execute(&mut *tx)
-            .await
-            .map_err(ctx(DOING))?;
-        sqlx::query("BEGIN IMMEDIATE")
-            .execute(&mut *tx)
-            .await
-            .map_err(ctx(DOING))?;
+        let tx = begin_bulk(pool, "starting an import").await?;
         Ok(SqliteImport {
             tx,
             pool: pool.clone(),
@@ -273,7 +268,7 @@ impl SqliteImport {
     async fn tx_rows(&mut self, rows: &[TxRecord]) -> Result<ImportCounts, StoreError> {
         const DOING: &str = "importing transactions";
         const COLS: usize = 10;
-        const PREFIX: &str = "INSERT INTO transactions \
+        const PREFIX: &str = "INSERT OR FAIL INTO transactions \
              (cust, day, amount, cost, category, quantity, channel, order_id, refund, line) VALUES ";
         for (i, r) in rows.iter().enumerate() {
             has_id("transactions", i, &r.customer_id)?;
@@ -333,7 +328,7 @@ impl SqliteImport {
     async fn customer_rows(&mut self, rows: &[CustomerRecord]) -> Result<ImportCounts, StoreError> {
         const DOING: &str = "importing customers";
         const COLS: usize = 10;
-        const PREFIX: &str = "INSERT INTO customers (customer_id, name, industry, region, size, \
+        const PREFIX: &str = "INSERT OR FAIL INTO customers (customer_id, name, industry, region, size, \
              signup, owner, phone, email, wallet) VALUES ";
         const SUFFIX: &str = " ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, \
              industry = excluded.industry, region = excluded.region, size = excluded.size, \
@@ -390,7 +385,7 @@ impl SqliteImport {
     async fn cost_rows(&mut self, rows: &[CostRecord]) -> Result<ImportCounts, StoreError> {
         const DOING: &str = "importing costs";
         const COLS: usize = 4;
-        const PREFIX: &str = "INSERT INTO costs (cust, period, sales, service) VALUES ";
+        const PREFIX: &str = "INSERT OR FAIL INTO costs (cust, period, sales, service) VALUES ";
         const SUFFIX: &str = " ON CONFLICT (cust, period) DO UPDATE SET sales = excluded.sales, \
              service = excluded.service \
              WHERE costs.sales IS NOT excluded.sales OR costs.service IS NOT excluded.service";
@@ -432,7 +427,7 @@ impl SqliteImport {
     ) -> Result<ImportCounts, StoreError> {
         const DOING: &str = "importing interactions";
         const COLS: usize = 4;
-        const PREFIX: &str = "INSERT INTO interactions (cust, day, kind, line) VALUES ";
+        const PREFIX: &str = "INSERT OR FAIL INTO interactions (cust, day, kind, line) VALUES ";
         for (i, r) in rows.iter().enumerate() {
             has_id("interactions", i, &r.customer_id)?;
         }
@@ -472,7 +467,7 @@ impl SqliteImport {
     async fn survey_rows(&mut self, rows: &[SurveyRecord]) -> Result<ImportCounts, StoreError> {
         const DOING: &str = "importing surveys";
         const COLS: usize = 5;
-        const PREFIX: &str = "INSERT INTO surveys (cust, day, csat, nps, line) VALUES ";
+        const PREFIX: &str = "INSERT OR FAIL INTO surveys (cust, day, csat, nps, line) VALUES ";
         for (i, r) in rows.iter().enumerate() {
             has_id("surveys", i, &r.customer_id)?;
             finite_opt("surveys", i, "csat", r.csat)?;
@@ -517,7 +512,7 @@ impl SqliteImport {
         const DOING: &str = "importing contracts";
         const COLS: usize = 5;
         const PREFIX: &str =
-            "INSERT INTO contracts (cust, start_day, end_day, renewed, line) VALUES ";
+            "INSERT OR FAIL INTO contracts (cust, start_day, end_day, renewed, line) VALUES ";
         const SUFFIX: &str = " ON CONFLICT (cust, start_day, ifnull(end_day, ''), line) \
              DO UPDATE SET renewed = excluded.renewed \
              WHERE excluded.renewed IS NOT NULL AND contracts.renewed IS NOT excluded.renewed";
@@ -562,7 +557,7 @@ impl SqliteImport {
         const DOING: &str = "importing payments";
         const COLS: usize = 6;
         const PREFIX: &str =
-            "INSERT INTO payments (cust, invoice, due, paid, amount, line) VALUES ";
+            "INSERT OR FAIL INTO payments (cust, invoice, due, paid, amount, line) VALUES ";
         const SUFFIX: &str = " ON CONFLICT (cust, invoice, due, ifnull(amount, ''), line) \
              DO UPDATE SET paid = excluded.paid \
              WHERE excluded.paid IS NOT NULL AND payments.paid IS NOT excluded.paid";
@@ -664,12 +659,7 @@ impl ImportSession for SqliteImport {
 
     async fn commit(self) -> Result<(), StoreError> {
         self.check()?;
-        let mut conn = self.tx;
-        sqlx::query("COMMIT")
-            .execute(&mut *conn)
-            .await
-            .map_err(ctx("committing an import"))?;
-        drop(conn);
+        commit_bulk(self.tx, "committing an import").await?;
         if self.accepted >= LARGE_IMPORT {
             // A large commit leaves a WAL as large as the data; until it is reset every page
             // read searches its index (a re-import of 20M lines ran 3-6× slower). Copy it

@@ -575,12 +575,12 @@ mod tests {
         assert_eq!(migration_file(99), "version 99");
     }
 
-    /// Regression guard for the import session's `PRAGMA foreign_keys = OFF`: it must die
-    /// with the session's connection, whether the import committed or was dropped, and a new
-    /// store gets 16 KiB pages.
+    /// Regression guard for the bulk writers' `PRAGMA foreign_keys = OFF` (imports and run
+    /// writes): it must die with the writer's connection, whether it committed, was dropped or
+    /// failed, and a new store gets 16 KiB pages.
     #[tokio::test]
     async fn imports_do_not_leak_foreign_keys_off_and_new_stores_use_16k_pages() {
-        use crate::{ImportSession, Store, TxRecord};
+        use crate::{CustomerResult, ImportSession, Store, TxRecord};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("custval.db");
         let store = SqliteStore::open(path.to_str().unwrap(), OpenOptions { create: true })
@@ -603,6 +603,35 @@ mod tests {
             let mut s = store.begin_import().await.unwrap();
             s.transactions(&[line("O2")]).await.unwrap();
         }
+        let result = CustomerResult {
+            customer_id: "C1".to_string(),
+            tier: "A".to_string(),
+            value_class: "maintain".to_string(),
+            potential_tier: "low".to_string(),
+            lifecycle: "new".to_string(),
+            profit_loyalty: "x".to_string(),
+            detail: "{}".to_string(),
+            ..CustomerResult::default()
+        };
+        store
+            .create_run(1, "", "{}", 0.0, std::slice::from_ref(&result), &[])
+            .await
+            .unwrap();
+        // Fails inside the run's transaction (an alert of no known severity).
+        let bad = crate::NewAlert {
+            customer_id: "C1".to_string(),
+            owner: None,
+            rule: "r".to_string(),
+            severity: "loud".to_string(),
+            body: "{}".to_string(),
+        };
+        assert!(
+            store
+                .create_run(2, "", "{}", 0.0, &[result], &[bad])
+                .await
+                .is_err()
+        );
+        assert_eq!(store.runs().await.unwrap().len(), 1);
         // Every connection the pool can hand out (the dropped session's is closed, so a
         // fresh one may be opened) enforces foreign keys.
         let mut held = Vec::new();

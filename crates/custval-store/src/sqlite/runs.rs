@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
-use super::batch::{BATCH, BatchSql, add, arguments, run_batches};
+use super::batch::{BATCH, BatchSql, add, arguments, begin_bulk, commit_bulk, run_batches};
 use super::{CACHE_KIB, count, now_rfc3339};
 use crate::StoreError;
 use crate::detail_codec::{self, DetailReader, Encoder};
@@ -224,10 +224,7 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
         "detail dictionary trained"
     );
 
-    let mut tx = pool
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .map_err(ctx(DOING))?;
+    let mut tx = begin_bulk(pool, DOING).await?;
     // A run writes a dozen indexes at once; a larger page cache for this transaction keeps
     // their working set in memory (restored before the commit).
     sqlx::query("PRAGMA cache_size = -262144")
@@ -253,7 +250,7 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
         .await
         .map_err(ctx(DOING))?;
 
-    const PREFIX: &str = "INSERT INTO results (id, run_id, customer_id, name, industry, region, \
+    const PREFIX: &str = "INSERT OR FAIL INTO results (id, run_id, customer_id, name, industry, region, \
          owner, tier, value_class, potential_tier, lifecycle, profit_loyalty, cluster, \
          rfm_segment, score, value_score, potential_score, spend_12m, clv, p_alive, raw_tier, \
          tier_streak, spend_prev_12m, orders_12m, payment_delay, overdue, csat, nps, \
@@ -261,7 +258,7 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
     const COLS: usize = 30;
     let batches = order.len().div_ceil(BATCH);
     let sql = BatchSql::new(PREFIX, COLS, "", order.len());
-    let build = |b: usize| {
+    let results_batch = |b: usize| {
         let start = b * BATCH;
         let chunk = &order[start..order.len().min(start + BATCH)];
         let mut args = arguments(chunk.len(), COLS);
@@ -303,18 +300,13 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
         }
         Ok(sqlx::query_with(sql.for_rows(chunk.len()), args))
     };
-    run_batches(&mut tx, batches, build, DOING).await?;
-    tracing::debug!(
-        seconds = started.elapsed().as_secs_f64(),
-        "run results written"
-    );
     let detail_sql = BatchSql::new(
-        "INSERT INTO result_details (id, detail) VALUES ",
+        "INSERT OR FAIL INTO result_details (id, detail) VALUES ",
         2,
         "",
         order.len(),
     );
-    let build = |b: usize| {
+    let details_batch = |b: usize| {
         let start = b * BATCH;
         let chunk = &order[start..order.len().min(start + BATCH)];
         let mut args = arguments(chunk.len(), 2);
@@ -342,11 +334,20 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
         }
         Ok(sqlx::query_with(detail_sql.for_rows(chunk.len()), args))
     };
-    run_batches(&mut tx, batches, build, DOING).await?;
-
+    // Results and details batches alternate: the details of batch `b` (built and compressed
+    // on the rayon pool) are made while SQLite inserts the results of batch `b`, whose index
+    // work is the run write's largest cost, instead of in a phase of their own.
+    let build = |i: usize| {
+        if i % 2 == 0 {
+            results_batch(i / 2)
+        } else {
+            details_batch(i / 2)
+        }
+    };
+    run_batches(&mut tx, 2 * batches, build, DOING).await?;
     tracing::debug!(
         seconds = started.elapsed().as_secs_f64(),
-        "run details written"
+        "run results and details written"
     );
     // Totals per filter value, for the lists' totals.
     let mut counts: HashMap<(&str, &str), i64> = HashMap::new();
@@ -368,7 +369,7 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
     }
     let counts: Vec<((&str, &str), i64)> = counts.into_iter().collect();
     let count_sql = BatchSql::new(
-        "INSERT INTO run_counts (run_id, dim, value, n) VALUES ",
+        "INSERT OR FAIL INTO run_counts (run_id, dim, value, n) VALUES ",
         4,
         "",
         counts.len(),
@@ -388,7 +389,7 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
         .execute(&mut *tx)
         .await
         .map_err(ctx(DOING))?;
-    tx.commit().await.map_err(ctx(DOING))?;
+    commit_bulk(tx, DOING).await?;
     tracing::debug!(
         run = run_id,
         customers = results.len(),
