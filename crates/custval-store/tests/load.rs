@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use custval_model::{InteractionKind, NO_CATEGORY};
-use custval_store::{Dataset, Store};
+use custval_store::{Dataset, ImportSession, Store};
 
 /// Two years of a small company, with records on both sides of 2025-06-30.
 async fn company() -> (tempfile::TempDir, custval_store::SqliteStore) {
@@ -375,4 +375,22 @@ async fn packed_and_unpacked_loads_agree() {
     assert_eq!(plain.surveys, packed.surveys);
     assert_eq!(plain.contracts, packed.contracts);
     assert_eq!(plain.payments, packed.payments);
+}
+
+/// A whole-store load reads on two connections when it can hold the write lock for a moment
+/// to align their snapshots, and on one when an import holds it; both read the same dataset,
+/// and the import's uncommitted lines are in neither.
+#[tokio::test]
+async fn a_load_beside_a_running_import_reads_the_same_dataset_on_one_connection() {
+    let (_dir, store) = company().await;
+    let as_of = d(2025, 12, 31);
+    let two = store.load_dataset(as_of).await.unwrap();
+    let mut s = store.begin_import().await.unwrap();
+    s.transactions(&[tx(Some("LATE"), "A", d(2025, 3, 1), 99.0)])
+        .await
+        .unwrap();
+    let one = store.load_dataset(as_of).await.unwrap();
+    assert_eq!(format!("{two:?}"), format!("{one:?}"));
+    assert!(one.tx.iter().all(|t| t.amount != 99.0));
+    s.rollback().await.unwrap();
 }

@@ -20,9 +20,15 @@
 //!   allocated the next made the two threads fight over the allocator's lock).
 //! - Customer keys beyond 2³¹ (never produced by the store) disable packing; the same
 //!   statements then return plain columns row by row. Tests compare both paths.
-//! - One connection and one read transaction: with WAL it is a snapshot, so an import
-//!   committing half-way cannot hand the engine lines of customers it did not load. (Two
-//!   connections measured no faster: SQLite's global allocator mutex serialises them.)
+//! - A whole-store load reads the order lines on one connection and the other fact tables on
+//!   a second, at once: SQLite's side of the load (scanning and `group_concat`) is what bounds
+//!   it, and each connection has its own worker thread (20.3 s → see `benchmarks/README.md`;
+//!   with SQLite's global allocator mutex, before it was built without memory statistics, two
+//!   connections measured no faster). Both read transactions must see the same snapshot, so
+//!   that an import committing half-way cannot hand the engine lines of customers it did not
+//!   load: a third connection holds the write lock (`BEGIN IMMEDIATE`) while the two readers
+//!   take their snapshots, and lets go at once. If another writer holds the lock right then,
+//!   the load does not wait: it reads everything on one connection, one snapshot, as before.
 //!
 //! Rows are decoded into the compact model types, and [`Dataset::sort`] orders the result.
 
@@ -850,6 +856,18 @@ async fn run_job(
     Ok(())
 }
 
+/// Takes the write lock on `conn` if no other writer holds it, without waiting.
+async fn try_write_lock(conn: &mut SqliteConnection) -> bool {
+    sqlx::query("PRAGMA busy_timeout = 0")
+        .execute(&mut *conn)
+        .await
+        .is_ok()
+        && sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *conn)
+            .await
+            .is_ok()
+}
+
 /// Runs `jobs` in order, decoding into one [`Part`].
 async fn run_all(
     conn: &mut SqliteConnection,
@@ -922,6 +940,16 @@ pub(crate) async fn load(
     };
     let whole = ids.is_some();
 
+    // The second reader's snapshot is taken under the write lock together with the first's
+    // (see the module docs); a subset load is small and stays on one connection.
+    let mut lock = None;
+    if !whole {
+        let mut conn = pool.acquire().await.map_err(ctx(DOING))?;
+        conn.close_on_drop();
+        if try_write_lock(&mut conn).await {
+            lock = Some(conn);
+        }
+    }
     let mut a = pool.begin().await.map_err(ctx(DOING))?;
 
     let row = sqlx::query(
@@ -936,6 +964,19 @@ pub(crate) async fn load(
     .fetch_one(&mut *a)
     .await
     .map_err(ctx(DOING))?;
+    let mut b = None;
+    if let Some(mut lock) = lock {
+        let mut second = pool.begin().await.map_err(ctx(DOING))?;
+        sqlx::query("SELECT count(*) FROM categories")
+            .fetch_one(&mut *second)
+            .await
+            .map_err(ctx(DOING))?;
+        b = Some(second);
+        sqlx::query("ROLLBACK")
+            .execute(&mut *lock)
+            .await
+            .map_err(ctx(DOING))?;
+    }
     let n: Vec<i64> = (0..13).map(|i| get(&row, i)).collect::<Result<_, _>>()?;
     let (max_key, n_customers, max_category) = (n[0], n[1], n[2]);
     // Keys are dense unless rows were written behind the store's back.
@@ -962,16 +1003,18 @@ pub(crate) async fn load(
         ..Dataset::default()
     };
 
-    // Phase 2: the fact tables, largest first so that both connections stay busy.
-    let mut list = Vec::new();
+    // Phase 2: the fact tables; order lines on one connection and the rest on the other
+    // when there are two (about 10 s each at a million customers), else all on one.
+    let mut lines = Vec::new();
     jobs(
         Table::Transactions,
         n[3],
         n[4],
         CHUNK_ROWS,
         whole,
-        &mut list,
+        &mut lines,
     );
+    let mut list = Vec::new();
     let cust_step = (CHUNK_ROWS / PERIODS_PER_CUSTOMER).max(1);
     jobs(
         Table::Costs,
@@ -992,7 +1035,26 @@ pub(crate) async fn load(
     );
     jobs(Table::Surveys, n[7], n[8], CHUNK_ROWS, whole, &mut list);
     jobs(Table::Contracts, n[9], n[10], CHUNK_ROWS, whole, &mut list);
-    let part = run_all(&mut a, &plan, &keys, list).await?;
+    let part = match b {
+        Some(mut b) => {
+            let (on_a, on_b) = tokio::join!(
+                run_all(&mut a, &plan, &keys, lines),
+                run_all(&mut b, &plan, &keys, list)
+            );
+            let (mut part, other) = (on_a?, on_b?);
+            b.commit().await.map_err(ctx(DOING))?;
+            part.costs = other.costs;
+            part.interactions = other.interactions;
+            part.surveys = other.surveys;
+            part.contracts = other.contracts;
+            part.payments = other.payments;
+            part
+        }
+        None => {
+            lines.append(&mut list);
+            run_all(&mut a, &plan, &keys, lines).await?
+        }
+    };
     let names: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM categories ORDER BY id")
         .fetch_all(&mut *a)
         .await
