@@ -60,19 +60,66 @@ fn dynamics_error(e: custval_dynamics::DynamicsError) -> AppError {
     AppError::Dynamics(e.to_string())
 }
 
-/// The alerts a run raises against the previous run's results, ready to store.
+/// The previous run as the alert rules read it: each customer's facts and risk level, and
+/// nothing else of its results. A run compares with a million of these while it holds its own
+/// results; the whole previous `CustomerResult`s (about 0.9 GB at a million customers, names,
+/// classes and all) were what pushed an evaluation with a previous run past 4 GiB.
+#[derive(Debug, Default)]
+pub struct PreviousRun {
+    facts: Vec<CustomerFacts>,
+    risk: Vec<Option<Box<str>>>,
+}
+
+impl PreviousRun {
+    /// Adds one result of the previous run.
+    pub fn push(&mut self, r: &CustomerResult) {
+        self.facts.push(facts(r));
+        self.risk.push(r.risk.as_deref().map(Box::from));
+    }
+
+    /// The previous run from its results.
+    pub fn from_results(rows: &[CustomerResult]) -> PreviousRun {
+        let mut p = PreviousRun::default();
+        for r in rows {
+            p.push(r);
+        }
+        p
+    }
+
+    /// Reads the run `id` from the store, one row at a time.
+    pub async fn read<S: Store>(store: &S, id: RunId) -> Result<PreviousRun, AppError> {
+        let mut p = PreviousRun::default();
+        store.snapshot_each(id, |r| p.push(&r)).await?;
+        Ok(p)
+    }
+
+    /// A customer's risk level in the previous run: `None` when the customer was not in it.
+    fn risk_of(
+        &self,
+        index: &std::collections::HashMap<&str, usize>,
+        id: &str,
+    ) -> Option<Option<&str>> {
+        index.get(id).map(|&i| self.risk[i].as_deref())
+    }
+}
+
+/// The alerts a run raises against the previous run, ready to store. `detail(i)` is the JSON
+/// detail of `current[i]` (a run's results leave the engine without it), read only for the
+/// few customers whose alert quotes their risk evidence.
 pub fn run_alerts(
     cfg: &AlertConfig,
     current: &[CustomerResult],
-    previous: &[CustomerResult],
+    detail: &(dyn Fn(usize) -> String + Sync),
+    previous: &PreviousRun,
 ) -> Result<Vec<NewAlert>, AppError> {
     let cur: Vec<CustomerFacts> = current.iter().map(facts).collect();
     let cutoff = upgrade_cutoff(&cfg.upgrade_candidate, &cur);
-    alerts_with_cutoff(cfg, current, previous, cutoff)
+    alerts_for_facts(cfg, current, &cur, detail, previous, cutoff)
 }
 
 /// [`run_alerts`] with a given upgrade-candidate cutoff (`None`: that rule does not fire), for
-/// comparisons over a few customers, whose own cutoff would mean nothing.
+/// comparisons over a few customers, whose own cutoff would mean nothing; their results carry
+/// their details.
 pub fn alerts_with_cutoff(
     cfg: &AlertConfig,
     current: &[CustomerResult],
@@ -80,33 +127,49 @@ pub fn alerts_with_cutoff(
     cutoff: Option<f64>,
 ) -> Result<Vec<NewAlert>, AppError> {
     let cur: Vec<CustomerFacts> = current.iter().map(facts).collect();
-    let prev: Vec<CustomerFacts> = previous.iter().map(facts).collect();
+    let detail = |i: usize| current[i].detail.clone();
+    let previous = PreviousRun::from_results(previous);
+    alerts_for_facts(cfg, current, &cur, &detail, &previous, cutoff)
+}
+
+fn alerts_for_facts(
+    cfg: &AlertConfig,
+    current: &[CustomerResult],
+    cur: &[CustomerFacts],
+    detail: &(dyn Fn(usize) -> String + Sync),
+    previous: &PreviousRun,
+    cutoff: Option<f64>,
+) -> Result<Vec<NewAlert>, AppError> {
     let mut ctx = AlertContext::new(&TIERS);
     ctx.upgrade_cutoff = cutoff;
-    let owners: BTreeMap<&str, Option<&str>> = current
+    let alerts = alerts_for_run(cfg, &ctx, cur, &previous.facts).map_err(dynamics_error)?;
+    // Owners only of the customers that alerted (a few), not a map of everybody.
+    let alerting: std::collections::HashSet<&str> =
+        alerts.iter().map(|a| a.customer_id.as_str()).collect();
+    let owners: std::collections::HashMap<&str, Option<&str>> = current
         .iter()
+        .filter(|r| alerting.contains(r.customer_id.as_str()))
         .map(|r| (r.customer_id.as_str(), r.owner.as_deref()))
         .collect();
-    let alerts = alerts_for_run(cfg, &ctx, &cur, &prev).map_err(dynamics_error)?;
     let mut out: Vec<NewAlert> = alerts
-        .into_iter()
+        .iter()
         .map(|a| {
             let body =
-                serde_json::to_string(&a).map_err(|e| AppError::Encode { run: 0, source: e })?;
+                serde_json::to_string(a).map_err(|e| AppError::Encode { run: 0, source: e })?;
             Ok(NewAlert {
                 owner: owners
                     .get(a.customer_id.as_str())
                     .copied()
                     .flatten()
                     .map(str::to_string),
-                customer_id: a.customer_id,
+                customer_id: a.customer_id.clone(),
                 rule: a.rule.id().to_string(),
                 severity: a.severity.id().to_string(),
                 body,
             })
         })
         .collect::<Result<_, AppError>>()?;
-    out.extend(risky_key_accounts(current, previous));
+    out.extend(risky_key_accounts(current, detail, previous));
     Ok(out)
 }
 
@@ -116,24 +179,31 @@ fn risky(level: Option<&str>) -> bool {
 
 /// A key account (tier A or most valuable) whose risk level became medium or high since the
 /// previous run (风险客户): one alert with the risk rules that fired as evidence.
-fn risky_key_accounts(current: &[CustomerResult], previous: &[CustomerResult]) -> Vec<NewAlert> {
-    let before: std::collections::HashMap<&str, Option<&str>> = previous
+fn risky_key_accounts(
+    current: &[CustomerResult],
+    detail: &(dyn Fn(usize) -> String + Sync),
+    previous: &PreviousRun,
+) -> Vec<NewAlert> {
+    let index: std::collections::HashMap<&str, usize> = previous
+        .facts
         .iter()
-        .map(|r| (r.customer_id.as_str(), r.risk.as_deref()))
+        .enumerate()
+        .map(|(i, f)| (f.customer_id.as_str(), i))
         .collect();
     let mut out = Vec::new();
-    for r in current {
+    for (i, r) in current.iter().enumerate() {
         let key = r.tier == TIERS[0] || r.value_class == "most_valuable";
-        let was = before.get(r.customer_id.as_str()).copied().flatten();
-        if !key
-            || !risky(r.risk.as_deref())
-            || risky(was)
-            || !before.contains_key(r.customer_id.as_str())
-        {
+        if !key || !risky(r.risk.as_deref()) {
+            continue;
+        }
+        let Some(was) = previous.risk_of(&index, &r.customer_id) else {
+            continue;
+        };
+        if risky(was) {
             continue;
         }
         let level = r.risk.clone().unwrap_or_default();
-        let detail: Option<custval_eval::classes::Detail> = serde_json::from_str(&r.detail).ok();
+        let detail: Option<custval_eval::classes::Detail> = serde_json::from_str(&detail(i)).ok();
         let evidence = detail
             .and_then(|d| d.risk)
             .map(|a| a.evidence)

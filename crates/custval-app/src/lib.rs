@@ -132,17 +132,28 @@ pub async fn evaluate_one<S: Store>(
     // with the dataset: only its tiers during the evaluation, the whole snapshot after it.
     let previous = store.previous_run(as_of).await?.map(|p| p.id);
     let tiers = match previous {
-        Some(id) => Some(dynamics::previous_tiers(&store.snapshot(id).await?)),
+        Some(id) => {
+            let mut tiers = custval_eval::hysteresis::PreviousTiers::new();
+            store
+                .snapshot_each(id, |r| {
+                    tiers.insert(r.customer_id, (r.tier, r.tier_streak));
+                })
+                .await?;
+            Some(tiers)
+        }
         None => None,
     };
     let data = store.load_dataset(as_of).await?;
     let eval = custval_eval::engine::evaluate_owned(data, as_of, plan, tiers.as_ref())?;
     drop(tiers);
+    let details = &eval.details;
+    let results = &eval.results;
+    let detail = move |i: usize| details.detail_json(i, &results[i]);
     let alerts = match previous {
         Some(id) => {
-            let rows = store.snapshot(id).await?;
-            let raised = dynamics::run_alerts(&plan.alerts, &eval.results, &rows)?;
-            drop(rows);
+            let before = dynamics::PreviousRun::read(store, id).await?;
+            let raised = dynamics::run_alerts(&plan.alerts, results, &detail, &before)?;
+            drop(before);
             dynamics::new_since(store, id, raised).await?
         }
         None => Vec::new(),
@@ -160,9 +171,6 @@ pub async fn evaluate_one<S: Store>(
         serde_json::to_string(&eval.summary).map_err(|e| AppError::Encode { run: 0, source: e })?;
     let seconds = start.elapsed().as_secs_f64();
     tracing::debug!(seconds, bytes = meta.len(), "evaluated");
-    let details = &eval.details;
-    let results = &eval.results;
-    let detail = move |i: usize| details.detail_json(i, &results[i]);
     let run = store
         .create_run_with_details(as_of, config, &meta, seconds, results, &detail, &alerts)
         .await?;

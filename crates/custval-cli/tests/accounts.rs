@@ -100,6 +100,12 @@ fn key_accounts_get_wallets_risk_swot_plans_and_alerts() {
             Some("medium" | "high")
         ));
         assert!(a["explain"].as_str().expect("explain").contains("risk"));
+        // Regression: results leave the engine without their details, and this alert read its
+        // risk evidence from the (empty) detail, so it quoted no rule at all.
+        let ev = a["evidence"].as_object().expect("evidence");
+        assert!(ev.len() > 2, "no risk rule quoted as evidence: {a}");
+        let why = a["explain"].as_str().unwrap_or("").split(": ").nth(1);
+        assert!(why.is_some_and(|w| !w.is_empty()), "{a}");
     }
 
     // Account plan: suggestions adopted (marked), goals and actions added, validated, audited.

@@ -14,7 +14,13 @@
 //! never corrupt), foreign keys on, and a busy timeout of [`BUSY_TIMEOUT_SECS`] so that two
 //! `custval evaluate` processes on one file wait for each other instead of failing. Writes
 //! start with `BEGIN IMMEDIATE`: a deferred transaction that read first could not upgrade to a
-//! write lock while another process writes, and would fail at once instead of waiting.
+//! write lock while another process writes, and would fail at once instead of waiting. A new
+//! store gets 16 KiB pages (fewer B-tree splits and WAL frames for bulk writes). The two bulk
+//! writers — an import session and a run write — take a connection out of the pool, turn
+//! foreign keys off on it and use `INSERT OR FAIL`, so that SQLite keeps no statement journal;
+//! `sqlite/batch.rs` says why that is safe and what it saves. The bundled SQLite is compiled
+//! without memory statistics (`.cargo/config.toml`), which removes a process-wide mutex from
+//! every SQLite allocation.
 //!
 //! # Schema (`migrations/0001_init.sql`)
 //! - `customers(key INTEGER PRIMARY KEY, customer_id UNIQUE, master data…)`. Every fact table
@@ -33,8 +39,11 @@
 //!   value of each filter column, so that a list's total is a lookup rather than a count of a
 //!   million entries. The engine's explanation (`detail`) is opaque JSON in `result_details`:
 //!   the store never looks inside it, so an explanation can gain a field without a migration,
-//!   and keeping it out of `results` keeps scans narrow. Results keep the customer's text id
-//!   (a snapshot that outlives later changes to `customers`).
+//!   and keeping it out of `results` keeps scans narrow. A run of 2,000 customers or more
+//!   stores each detail as a zstd frame compressed with a dictionary trained on the run's own
+//!   details (`runs.detail_dict`, schema v6; about a sixth of the JSON), and readers get the
+//!   JSON back either way (`detail_codec.rs`). Results keep the customer's text id (a snapshot
+//!   that outlives later changes to `customers`).
 //! - `overrides`, `audit_log`, `users`, `tokens` (only a token's SHA-256 is stored; passwords
 //!   are argon2id PHC strings).
 //!
@@ -72,8 +81,9 @@
 //! `<= as_of`, unpaid if paid after `as_of`; customers who signed up by `as_of` (or whose
 //! signup is unknown) or bought by then, with a signup date after `as_of` hidden. Master data
 //! (name, industry, owner) is not historised: the current values are returned. All of it is
-//! read in one read transaction, a consistent snapshot even while an import commits. How the
-//! load reaches 20M lines in seconds through sqlx is explained in `sqlite/load.rs`.
+//! read from one snapshot, consistent even while an import commits (on two connections whose
+//! snapshots are taken under a momentary write lock). How the load reaches 20M lines in
+//! seconds through sqlx is explained in `sqlite/load.rs`.
 
 mod detail_codec;
 mod error;
@@ -282,6 +292,14 @@ pub trait Store: Send + Sync {
         &self,
         run: RunId,
     ) -> impl Future<Output = Result<Vec<CustomerResult>, StoreError>> + Send;
+
+    /// [`Self::snapshot`] handed to `each` one result at a time, so that a caller keeping a
+    /// few fields of a million results never holds the million whole.
+    fn snapshot_each<F: FnMut(CustomerResult) + Send>(
+        &self,
+        run: RunId,
+        each: F,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Results of some customers in a run, without their detail, by customer id (unknown ids
     /// are skipped): what a provisional update compares with.

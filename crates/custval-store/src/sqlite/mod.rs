@@ -292,6 +292,14 @@ impl Store for SqliteStore {
         runs::snapshot(&self.pool, run).await
     }
 
+    async fn snapshot_each<F: FnMut(CustomerResult) + Send>(
+        &self,
+        run: RunId,
+        each: F,
+    ) -> Result<(), StoreError> {
+        runs::snapshot_each(&self.pool, run, each).await
+    }
+
     async fn snapshot_of(
         &self,
         run: RunId,

@@ -689,17 +689,27 @@ pub(crate) async fn snapshot(
     pool: &SqlitePool,
     run_id: RunId,
 ) -> Result<Vec<CustomerResult>, StoreError> {
-    const DOING: &str = "reading a run's results";
     let mut out = Vec::new();
+    snapshot_each(pool, run_id, |r| out.push(r)).await?;
+    Ok(out)
+}
+
+/// [`snapshot`], one result at a time.
+pub(crate) async fn snapshot_each(
+    pool: &SqlitePool,
+    run_id: RunId,
+    mut each: impl FnMut(CustomerResult),
+) -> Result<(), StoreError> {
+    const DOING: &str = "reading a run's results";
     let sql = format!(
         "SELECT {RESULT_COLS_NO_DETAIL} FROM results r WHERE r.run_id = ? ORDER BY r.customer_id"
     );
     let mut rows = sqlx::query(&sql).bind(run_id).fetch(pool);
     let mut plain = DetailReader::plain();
     while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
-        out.push(customer_result(&row, &mut plain).map_err(ctx(DOING))?);
+        each(customer_result(&row, &mut plain).map_err(ctx(DOING))?);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The run before a date: the latest as-of date strictly before `as_of`, the newest of those.
