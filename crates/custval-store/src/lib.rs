@@ -344,6 +344,13 @@ pub trait Store: Send + Sync {
         query: &AlertQuery,
     ) -> impl Future<Output = Result<Vec<StoredAlert>, StoreError>> + Send;
 
+    /// The (customer id, rule) of every alert of a run: what deciding whether an alert is new
+    /// needs, without the bodies (a run may hold hundreds of thousands).
+    fn alert_keys(
+        &self,
+        run: RunId,
+    ) -> impl Future<Output = Result<Vec<(String, String)>, StoreError>> + Send;
+
     /// One alert.
     fn alert(
         &self,

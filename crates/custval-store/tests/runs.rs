@@ -472,6 +472,11 @@ async fn alerts_are_stored_with_their_run_and_their_status_changes_are_audited()
         )
         .await
         .unwrap();
+    let mut keys = store.alert_keys(r2).await.unwrap();
+    keys.sort();
+    let spend = |c: &str| (c.to_string(), "spend_drop".to_string());
+    assert_eq!(keys, [spend("C1"), spend("C2")]);
+    assert!(store.alert_keys(r1).await.unwrap().is_empty());
     // Snapshot: no detail, the new columns round-trip, ordered by customer id.
     let snap = store.snapshot(r1).await.unwrap();
     assert_eq!(snap.len(), 1);

@@ -342,6 +342,14 @@ impl Store for SqliteStore {
         alerts::list(&self.pool, query).await
     }
 
+    async fn alert_keys(&self, run: RunId) -> Result<Vec<(String, String)>, StoreError> {
+        sqlx::query_as("SELECT customer_id, rule FROM alerts WHERE run_id = ?")
+            .bind(run)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(ctx("reading a run's alerts"))
+    }
+
     async fn alert(&self, id: i64) -> Result<Option<StoredAlert>, StoreError> {
         alerts::one(&self.pool, id).await
     }
