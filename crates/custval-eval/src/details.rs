@@ -265,8 +265,9 @@ impl<'p> DetailContext<'p> {
             let mut buf = buf.borrow_mut();
             buf.clear();
             match serde_json::to_writer(&mut *buf, &self.detail(c, r)) {
-                // serde_json writes UTF-8 only.
-                Ok(()) => String::from_utf8_lossy(&buf).into_owned(),
+                // serde_json writes UTF-8 only; checked, not lossy (`from_utf8_lossy` walked
+                // the text chunk by chunk: 4% of a run write's CPU).
+                Ok(()) => std::str::from_utf8(&buf).map_or_else(|_| String::new(), str::to_owned),
                 Err(_) => String::new(),
             }
         })

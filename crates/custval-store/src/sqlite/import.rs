@@ -34,7 +34,8 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::{Row, Sqlite, SqlitePool};
 
 use super::batch::{
-    BATCH, BatchSql, add, arguments, begin_bulk, commit_bulk, run_batches, values_sql,
+    BATCH, BatchSql, LARGE_WRITE, add, arguments, begin_bulk, checkpoint, commit_bulk, run_batches,
+    values_sql,
 };
 
 use crate::error::ctx;
@@ -204,9 +205,6 @@ impl Interner {
 
 /// Keys per statement when an [`Interner`] reads its map.
 const MAP_RANGE: i64 = 262_144;
-
-/// Accepted rows from which an import truncates the WAL after its commit.
-const LARGE_IMPORT: u64 = 100_000;
 
 /// An import transaction on one connection taken out of the pool (closed when the session
 /// ends, see the module docs). See [`ImportSession`].
@@ -707,17 +705,8 @@ impl ImportSession for SqliteImport {
     async fn commit(self) -> Result<(), StoreError> {
         self.check()?;
         commit_bulk(self.tx, "committing an import").await?;
-        if self.accepted >= LARGE_IMPORT {
-            // A large commit leaves a WAL as large as the data; until it is reset every page
-            // read searches its index (a re-import of 20M lines ran 3-6× slower). Copy it
-            // into the database and truncate it now. Best effort: a reader that holds an old
-            // snapshot past the busy timeout only postpones it to the next checkpoint.
-            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&self.pool)
-                .await
-            {
-                tracing::debug!(error = %e, "checkpoint after a large import postponed");
-            }
+        if self.accepted >= LARGE_WRITE {
+            checkpoint(&self.pool).await;
         }
         Ok(())
     }

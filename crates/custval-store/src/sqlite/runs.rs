@@ -22,7 +22,9 @@ use rayon::prelude::*;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
-use super::batch::{BATCH, BatchSql, add, arguments, begin_bulk, commit_bulk, run_batches};
+use super::batch::{
+    BATCH, BatchSql, LARGE_WRITE, add, arguments, begin_bulk, checkpoint, commit_bulk, run_batches,
+};
 use super::{CACHE_KIB, count, now_rfc3339};
 use crate::StoreError;
 use crate::detail_codec::{self, DetailReader, Encoder};
@@ -390,6 +392,9 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
         .await
         .map_err(ctx(DOING))?;
     commit_bulk(tx, DOING).await?;
+    if results.len() as u64 >= LARGE_WRITE {
+        checkpoint(pool).await;
+    }
     tracing::debug!(
         run = run_id,
         customers = results.len(),
