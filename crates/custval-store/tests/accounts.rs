@@ -111,6 +111,39 @@ async fn plan_facts_reviews_and_open_alerts() {
     assert_eq!(store.open_alert_count(run, Some("rep1")).await.unwrap(), 2);
     assert_eq!(store.open_alert_count(run, Some("rep9")).await.unwrap(), 0);
     assert_eq!(store.open_alert_count(run + 1, None).await.unwrap(), 0);
+
+    // The counts are kept, not counted (schema v7): acknowledging moves them, assigning or
+    // acknowledging twice does not, and they match a count of the alerts themselves.
+    let open = store
+        .alerts(&custval_store::AlertQuery {
+            run: Some(run),
+            owner: Some("rep1".into()),
+            status: Some("open".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        store
+            .assign_alert(open[0].id, Some("rep2"), "boss")
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.open_alert_count(run, Some("rep1")).await.unwrap(), 2);
+    assert!(store.acknowledge_alert(open[0].id, "rep1").await.unwrap());
+    assert!(store.acknowledge_alert(open[0].id, "rep1").await.unwrap());
+    assert_eq!(store.open_alert_count(run, Some("rep1")).await.unwrap(), 1);
+    assert_eq!(store.open_alert_count(run, None).await.unwrap(), 2);
+    let counted = store
+        .alerts(&custval_store::AlertQuery {
+            run: Some(run),
+            status: Some("open".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(counted, 2);
 }
 
 #[tokio::test]

@@ -46,6 +46,7 @@ const MIGRATION_FILES: &[&str] = &[
     "0004_result_order.sql",
     "0005_provisional.sql",
     "0006_detail_dict.sql",
+    "0007_alert_counts.sql",
 ];
 
 /// Connections in the pool: enough for a web server's concurrent reads (WAL lets them run

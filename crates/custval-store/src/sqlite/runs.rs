@@ -387,6 +387,14 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
     };
     run_batches(&mut tx, counts.len().div_ceil(BATCH), build, DOING).await?;
     super::alerts::insert(&mut tx, run_id, alerts).await?;
+    sqlx::query(
+        "INSERT INTO alert_open_counts (run_id, owner, n) SELECT run_id, ifnull(owner, ''), \
+         count(*) FROM alerts WHERE run_id = ? AND status = 'open' GROUP BY 2",
+    )
+    .bind(run_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(ctx(DOING))?;
     sqlx::query(&format!("PRAGMA cache_size = -{CACHE_KIB}"))
         .execute(&mut *tx)
         .await
@@ -453,6 +461,11 @@ pub(crate) async fn delete_run(pool: &SqlitePool, id: RunId) -> Result<(), Store
         .await
         .map_err(ctx(DOING))?;
     sqlx::query("DELETE FROM alerts WHERE run_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
+    sqlx::query("DELETE FROM alert_open_counts WHERE run_id = ?")
         .bind(id)
         .execute(&mut *tx)
         .await
