@@ -172,7 +172,7 @@ pub async fn evaluate_one<S: Store>(
     let seconds = start.elapsed().as_secs_f64();
     tracing::debug!(seconds, bytes = meta.len(), "evaluated");
     let run = store
-        .create_run_with_details(as_of, config, &meta, seconds, results, &detail, &alerts)
+        .create_run_with_details(as_of, config, &meta, seconds, results, &detail, alerts)
         .await?;
     let mut tiers: BTreeMap<String, u64> = ["A", "B", "C"]
         .into_iter()

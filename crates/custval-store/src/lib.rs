@@ -266,7 +266,9 @@ pub trait Store: Send + Sync {
 
     /// [`Self::create_run`] with the detail of `results[i]` built by `detail(i)` while the run
     /// is written, batch by batch, instead of read from `results[i].detail`: the details of
-    /// a large run (about 2 KB each) are then never all in memory at once.
+    /// a large run (about 2 KB each) are then never all in memory at once. The alerts are
+    /// taken by value and written first, then freed before the results and details (a run
+    /// may raise hundreds of thousands).
     #[allow(clippy::too_many_arguments)]
     fn create_run_with_details(
         &self,
@@ -276,7 +278,7 @@ pub trait Store: Send + Sync {
         seconds: f64,
         results: &[CustomerResult],
         detail: &(dyn Fn(usize) -> String + Sync),
-        alerts: &[NewAlert],
+        alerts: Vec<NewAlert>,
     ) -> impl Future<Output = Result<RunId, StoreError>> + Send;
 
     /// The run before a date: the latest as-of date strictly before `as_of` (the newest run

@@ -632,7 +632,7 @@ async fn details_built_during_the_write_follow_their_results() {
         .collect();
     let detail = |i: usize| format!(r#"{{"for":"{}"}}"#, rows[i].customer_id);
     let run = store
-        .create_run_with_details(10, "", "{}", 1.0, &rows, &detail, &[])
+        .create_run_with_details(10, "", "{}", 1.0, &rows, &detail, Vec::new())
         .await
         .unwrap();
     for id in ["D0000", "D0617", "D1233"] {
@@ -664,11 +664,11 @@ async fn large_runs_compress_their_details_and_read_them_back_exactly() {
         )
     };
     let small = store
-        .create_run_with_details(5, "", "{}", 1.0, &rows[..10], &detail, &[])
+        .create_run_with_details(5, "", "{}", 1.0, &rows[..10], &detail, Vec::new())
         .await
         .unwrap();
     let large = store
-        .create_run_with_details(10, "", "{}", 1.0, &rows, &detail, &[])
+        .create_run_with_details(10, "", "{}", 1.0, &rows, &detail, Vec::new())
         .await
         .unwrap();
     for i in [0, 1, 1_249, 2_499] {

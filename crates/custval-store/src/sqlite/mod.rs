@@ -258,7 +258,7 @@ impl Store for SqliteStore {
             seconds,
             results,
             details: runs::Details::Stored,
-            alerts,
+            alerts: alerts.to_vec(),
         };
         runs::create_run(&self.pool, run).await
     }
@@ -271,7 +271,7 @@ impl Store for SqliteStore {
         seconds: f64,
         results: &[CustomerResult],
         detail: &(dyn Fn(usize) -> String + Sync),
-        alerts: &[NewAlert],
+        alerts: Vec<NewAlert>,
     ) -> Result<RunId, StoreError> {
         let run = runs::NewRun {
             as_of,

@@ -164,7 +164,7 @@ pub(crate) struct NewRun<'a> {
     pub seconds: f64,
     pub results: &'a [CustomerResult],
     pub details: Details<'a>,
-    pub alerts: &'a [NewAlert],
+    pub alerts: Vec<NewAlert>,
 }
 
 pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<RunId, StoreError> {
@@ -245,6 +245,17 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
     .bind(meta)
     .bind(dict.as_deref())
     .fetch_one(&mut *tx)
+    .await
+    .map_err(ctx(DOING))?;
+    // Alerts first, and freed: the rest of the write does not need them.
+    super::alerts::insert(&mut tx, run_id, &alerts).await?;
+    drop(alerts);
+    sqlx::query(
+        "INSERT INTO alert_open_counts (run_id, owner, n) SELECT run_id, ifnull(owner, ''), \
+         count(*) FROM alerts WHERE run_id = ? AND status = 'open' GROUP BY 2",
+    )
+    .bind(run_id)
+    .execute(&mut *tx)
     .await
     .map_err(ctx(DOING))?;
     let base: i64 = sqlx::query_scalar("SELECT ifnull(max(id), 0) FROM results")
@@ -386,15 +397,6 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
         Ok(sqlx::query_with(count_sql.for_rows(chunk.len()), args))
     };
     run_batches(&mut tx, counts.len().div_ceil(BATCH), build, DOING).await?;
-    super::alerts::insert(&mut tx, run_id, alerts).await?;
-    sqlx::query(
-        "INSERT INTO alert_open_counts (run_id, owner, n) SELECT run_id, ifnull(owner, ''), \
-         count(*) FROM alerts WHERE run_id = ? AND status = 'open' GROUP BY 2",
-    )
-    .bind(run_id)
-    .execute(&mut *tx)
-    .await
-    .map_err(ctx(DOING))?;
     sqlx::query(&format!("PRAGMA cache_size = -{CACHE_KIB}"))
         .execute(&mut *tx)
         .await
