@@ -3,9 +3,10 @@
 //!
 //! A detail is ~2 KB of JSON with the same keys, rule names and bilingual phrases in every
 //! customer's copy; compressed one by one without a dictionary they only halve, because each
-//! is too short for zstd to learn its repetitions. A 64 KiB dictionary trained on 2,000 of the
-//! run's details brings them to about a sixth (measured on the 1M benchmark run: 2,177 → 367
-//! bytes on average at level 1, 367 MB/s to compress, 1.2 GB/s to decompress). The run
+//! is too short for zstd to learn its repetitions. A 64 KiB dictionary trained on a sample of
+//! the run's details brings them to about a sixth (zstd's CLI on 1,224 details of the 1M
+//! benchmark run: 2,177 → 367 bytes on average at level 1, 367 MB/s to compress, 1.2 GB/s to
+//! decompress; the run writes 2,000-detail samples). The run
 //! write's cost was mostly bytes (2.0 GB of JSON through the WAL and again into the database),
 //! so fewer bytes is time saved twice.
 //!
@@ -22,9 +23,10 @@ use zstd::dict::EncoderDictionary;
 pub(crate) const DICT_MIN_RESULTS: usize = 2_000;
 /// Details sampled to train the dictionary.
 pub(crate) const DICT_SAMPLES: usize = 2_000;
-/// Dictionary size: larger measured no better on the benchmark run's details.
+/// Dictionary size: zstd's usual maximum for training (other sizes were not tried).
 const DICT_BYTES: usize = 64 * 1024;
-/// zstd level: level 3 compressed the sample no smaller than level 1, and more slowly.
+/// zstd level: on 1,224 sampled details level 3 compressed to no less than level 1 (454,698
+/// against 449,802 bytes), and zstd's fast levels ran little faster at a ratio of 3–3.8×.
 const LEVEL: i32 = 1;
 /// The zstd frame magic number, little-endian.
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
