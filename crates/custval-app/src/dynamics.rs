@@ -56,6 +56,21 @@ pub fn previous_tiers(previous: &[CustomerResult]) -> PreviousTiers {
         .collect()
 }
 
+/// [`previous_tiers`] of a stored run, read one row at a time (a million whole results are
+/// never in memory for it).
+pub async fn read_previous_tiers<S: Store>(
+    store: &S,
+    id: RunId,
+) -> Result<PreviousTiers, AppError> {
+    let mut tiers = PreviousTiers::new();
+    store
+        .snapshot_each(id, |r| {
+            tiers.insert(r.customer_id, (r.tier, r.tier_streak));
+        })
+        .await?;
+    Ok(tiers)
+}
+
 fn dynamics_error(e: custval_dynamics::DynamicsError) -> AppError {
     AppError::Dynamics(e.to_string())
 }
@@ -91,15 +106,6 @@ impl PreviousRun {
         let mut p = PreviousRun::default();
         store.snapshot_each(id, |r| p.push(&r)).await?;
         Ok(p)
-    }
-
-    /// A customer's risk level in the previous run: `None` when the customer was not in it.
-    fn risk_of(
-        &self,
-        index: &std::collections::HashMap<&str, usize>,
-        id: &str,
-    ) -> Option<Option<&str>> {
-        index.get(id).map(|&i| self.risk[i].as_deref())
     }
 }
 
@@ -148,10 +154,11 @@ fn alerts_for_facts(
     cfg.validate().map_err(dynamics_error)?;
     let mut ctx = AlertContext::new(&TIERS);
     ctx.upgrade_cutoff = cutoff;
-    let mut before: std::collections::HashMap<&str, &CustomerFacts> =
+    // One index of the previous run by customer id serves the rules and the risk alert.
+    let mut before: std::collections::HashMap<&str, usize> =
         std::collections::HashMap::with_capacity(previous.facts.len());
-    for p in &previous.facts {
-        if before.insert(p.customer_id.as_str(), p).is_some() {
+    for (i, p) in previous.facts.iter().enumerate() {
+        if before.insert(p.customer_id.as_str(), i).is_some() {
             return Err(AppError::Dynamics(format!(
                 "customer {} appears twice in the previous run",
                 p.customer_id
@@ -161,7 +168,9 @@ fn alerts_for_facts(
     let mut raised = Vec::new();
     for r in current {
         let now = facts(r);
-        let was = before.get(now.customer_id.as_str()).copied();
+        let was = before
+            .get(now.customer_id.as_str())
+            .map(|&i| &previous.facts[i]);
         for a in alerts_for_customer(cfg, &ctx, &now, was) {
             let body =
                 serde_json::to_string(&a).map_err(|e| AppError::Encode { run: 0, source: e })?;
@@ -175,14 +184,13 @@ fn alerts_for_facts(
             raised.push((a.severity, a.rule, alert));
         }
     }
-    drop(before);
     raised.sort_by(|(sa, ra, a), (sb, rb, b)| {
         sb.cmp(sa)
             .then_with(|| a.customer_id.cmp(&b.customer_id))
             .then_with(|| ra.cmp(rb))
     });
     let mut out: Vec<NewAlert> = raised.into_iter().map(|(_, _, a)| a).collect();
-    out.extend(risky_key_accounts(current, detail, previous));
+    out.extend(risky_key_accounts(current, detail, previous, &before));
     Ok(out)
 }
 
@@ -196,20 +204,19 @@ fn risky_key_accounts(
     current: &[CustomerResult],
     detail: &(dyn Fn(usize) -> String + Sync),
     previous: &PreviousRun,
+    index: &std::collections::HashMap<&str, usize>,
 ) -> Vec<NewAlert> {
-    let index: std::collections::HashMap<&str, usize> = previous
-        .facts
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.customer_id.as_str(), i))
-        .collect();
     let mut out = Vec::new();
     for (i, r) in current.iter().enumerate() {
         let key = r.tier == TIERS[0] || r.value_class == "most_valuable";
         if !key || !risky(r.risk.as_deref()) {
             continue;
         }
-        let Some(was) = previous.risk_of(&index, &r.customer_id) else {
+        // Only customers of the previous run: `was` is their risk level then.
+        let Some(was) = index
+            .get(r.customer_id.as_str())
+            .map(|&i| previous.risk[i].as_deref())
+        else {
             continue;
         };
         if risky(was) {

@@ -132,15 +132,7 @@ pub async fn evaluate_one<S: Store>(
     // with the dataset: only its tiers during the evaluation, the whole snapshot after it.
     let previous = store.previous_run(as_of).await?.map(|p| p.id);
     let tiers = match previous {
-        Some(id) => {
-            let mut tiers = custval_eval::hysteresis::PreviousTiers::new();
-            store
-                .snapshot_each(id, |r| {
-                    tiers.insert(r.customer_id, (r.tier, r.tier_streak));
-                })
-                .await?;
-            Some(tiers)
-        }
+        Some(id) => Some(dynamics::read_previous_tiers(store, id).await?),
         None => None,
     };
     let data = store.load_dataset(as_of).await?;

@@ -247,7 +247,6 @@ pub(crate) async fn mark_delivered(pool: &SqlitePool, ids: &[i64]) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::OpenOptions;
 
     /// Regression: a page of a run's alerts (the dashboard's most severe open ones included)
     /// sorted every alert of the run (0.2 s a request at 750k alerts); an index must deliver
@@ -255,11 +254,7 @@ mod tests {
     /// looked up by customer, not found by walking the run in list order.
     #[tokio::test]
     async fn alert_pages_come_in_index_order_without_a_sort() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.db");
-        let store = crate::SqliteStore::open(path.to_str().unwrap(), OpenOptions { create: true })
-            .await
-            .unwrap();
+        let (_dir, store) = super::super::temp_store().await;
         for (table, filter) in [
             ("alerts", "run_id = ? AND status = 'open'"),
             ("alerts", "run_id = ?"),

@@ -573,6 +573,18 @@ pub(crate) fn count(n: i64) -> u64 {
     n.max(0) as u64
 }
 
+/// A new store in its own temporary directory (kept alive by the `TempDir`), for the unit
+/// tests of this module's children.
+#[cfg(test)]
+pub(crate) async fn temp_store() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("custval.db");
+    let store = SqliteStore::open(path.to_str().unwrap(), OpenOptions { create: true })
+        .await
+        .unwrap();
+    (dir, store)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -598,11 +610,7 @@ mod tests {
     #[tokio::test]
     async fn imports_do_not_leak_foreign_keys_off_and_new_stores_use_16k_pages() {
         use crate::{CustomerResult, ImportSession, Store, TxRecord};
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("custval.db");
-        let store = SqliteStore::open(path.to_str().unwrap(), OpenOptions { create: true })
-            .await
-            .unwrap();
+        let (_dir, store) = temp_store().await;
         let line = |order: &str| TxRecord {
             order_id: Some(order.to_string()),
             customer_id: "C1".to_string(),

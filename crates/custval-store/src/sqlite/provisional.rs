@@ -207,17 +207,12 @@ pub(crate) async fn alerts(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::OpenOptions;
 
     /// Regression: the provisional lookup of a customer page scanned every provisional row of
     /// the run through the `run_id` index (58 ms at 10k rows); it must search by customer id.
     #[tokio::test]
     async fn provisional_lookup_searches_by_customer_id() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.db");
-        let store = crate::SqliteStore::open(path.to_str().unwrap(), OpenOptions { create: true })
-            .await
-            .unwrap();
+        let (_dir, store) = super::super::temp_store().await;
         let plan: Vec<(i64, i64, i64, String)> =
             sqlx::query_as(&format!("EXPLAIN QUERY PLAN {RESULTS_SQL}"))
                 .bind(1_i64)

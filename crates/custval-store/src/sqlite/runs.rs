@@ -25,7 +25,7 @@ use sqlx::{Row, SqlitePool};
 use super::batch::{
     BATCH, BatchSql, LARGE_WRITE, add, arguments, begin_bulk, checkpoint, commit_bulk, run_batches,
 };
-use super::{CACHE_KIB, count, now_rfc3339};
+use super::{count, now_rfc3339};
 use crate::StoreError;
 use crate::detail_codec::{self, DetailReader, Encoder};
 use crate::error::{ctx, ctx_io};
@@ -228,7 +228,8 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
 
     let mut tx = begin_bulk(pool, DOING).await?;
     // A run writes a dozen indexes at once; a larger page cache for this transaction keeps
-    // their working set in memory (restored before the commit).
+    // their working set in memory (the bulk connection is closed after the commit, so the
+    // setting dies with it).
     sqlx::query("PRAGMA cache_size = -262144")
         .execute(&mut *tx)
         .await
@@ -397,10 +398,6 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
         Ok(sqlx::query_with(count_sql.for_rows(chunk.len()), args))
     };
     run_batches(&mut tx, counts.len().div_ceil(BATCH), build, DOING).await?;
-    sqlx::query(&format!("PRAGMA cache_size = -{CACHE_KIB}"))
-        .execute(&mut *tx)
-        .await
-        .map_err(ctx(DOING))?;
     commit_bulk(tx, DOING).await?;
     if results.len() as u64 >= LARGE_WRITE {
         checkpoint(pool).await;
