@@ -5,7 +5,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/custval-target-clv}"
-python="$(bash "$root/../shared/tools/peers.sh")"
+python="$(bash "$root/benchmarks/peers.sh" | tail -n 1)"
 cd "$root"
 cargo build --release -p custval-clv --example fit_csv
 export CUSTVAL_FIT_CSV="$CARGO_TARGET_DIR/release/examples/fit_csv"

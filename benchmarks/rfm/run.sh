@@ -22,7 +22,7 @@
 # found): DuckDB generates a comparable data set itself and only the DuckDB half runs.
 # Environment: CUSTVAL (binary; default $CARGO_TARGET_DIR/release/custval, else
 # target/release/custval), PYTHON (default: the peers environment from
-# ../shared/tools/peers.sh, which has duckdb; its first call takes minutes), BENCH_WORK.
+# benchmarks/peers.sh, which has duckdb; its first call takes minutes), BENCH_WORK.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -53,7 +53,7 @@ if [ ! -x /usr/bin/time ]; then
 fi
 py="${PYTHON:-}"
 if [ -z "$py" ]; then
-  peers="${PEERS_SH:-$root/../shared/tools/peers.sh}"
+  peers="${PEERS_SH:-$root/benchmarks/peers.sh}"
   say "preparing the DuckDB Python environment ($peers)…"
   py="$(bash "$peers" | tail -n 1)"
 fi

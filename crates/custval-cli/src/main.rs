@@ -6,7 +6,7 @@
 //! libraries are typed; this binary alone flattens them with `anyhow` into one line on stderr
 //! and exit status 1 (clap's usage errors exit 2).
 //!
-//! Output conventions (see `shared/spec/cli.md`): `--format json` prints exactly one JSON
+//! Output conventions (README.md, "Conventions" of the CLI contract): `--format json` prints exactly one JSON
 //! document on stdout; everything for humans (progress bars, notes, warnings) goes to stderr.
 
 mod commands;
@@ -26,7 +26,13 @@ use clap::{Parser, Subcommand};
 
 /// Customer value evaluation and key-account management (客户价值评估与大客户管理).
 #[derive(Debug, Parser)]
-#[command(name = "custval", version, about, long_about = None, max_term_width = 100)]
+#[command(
+    name = "custval",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("CUSTVAL_COMMIT"), ")"),
+    about,
+    long_about = None,
+    max_term_width = 100
+)]
 struct Cli {
     /// The store: a SQLite file path or a postgres:// URL.
     #[arg(
@@ -101,6 +107,26 @@ enum Command {
     Kpis(commands::dynamics::KpisArgs),
     /// How well the score, RFM and CLV at a date ranked the value realized afterwards.
     Backtest(commands::dynamics::BacktestArgs),
+    /// Print shell completions: `custval completions bash > ~/.local/share/bash-completion/completions/custval`.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+/// Writes the completion script for `shell` to stdout, from the same clap definition that
+/// parses the arguments (so completions never drift from the commands).
+fn completions(a: CompletionsArgs) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(a.shell, &mut cmd, "custval", &mut out);
+    std::io::Write::flush(&mut out)?;
+    Ok(())
 }
 
 /// What every command gets besides its own arguments.
@@ -163,6 +189,7 @@ fn main() -> ExitCode {
         Command::Kpis(a) => commands::dynamics::kpis(a, &g),
         Command::Plan(c) => commands::plan::run(c, &g),
         Command::Backtest(a) => commands::dynamics::backtest(a, &g),
+        Command::Completions(a) => completions(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

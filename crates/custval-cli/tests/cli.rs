@@ -537,3 +537,50 @@ fn demo_runs() {
         "report without charts"
     );
 }
+
+/// Issue 16: `custval --version` names the commit the binary was built from.
+#[test]
+fn version_names_the_commit() {
+    let out = custval().arg("--version").output().expect("run");
+    let text = String::from_utf8_lossy(common::ok(&out)).to_string();
+    assert!(
+        text.starts_with(&format!("custval {} (commit ", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    let commit = text.split("(commit ").nth(1).unwrap_or("").trim_end();
+    assert!(commit.ends_with(')') && commit.len() > 1, "{text}");
+}
+
+/// Issue 16: completions for the three shells come from the same clap definition.
+#[test]
+fn completions_for_bash_zsh_fish() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef custval"),
+        ("fish", "complete -c custval"),
+    ] {
+        let out = custval().args(["completions", shell]).output().expect("run");
+        let text = String::from_utf8_lossy(common::ok(&out)).to_string();
+        assert!(text.contains(marker), "{shell}: no {marker:?}");
+        // Subcommands and their options are in it.
+        assert!(text.contains("evaluate") && text.contains("--as-of"), "{shell}");
+    }
+    fails_usage(custval().args(["completions", "powershell-9"]));
+}
+
+fn fails_usage(cmd: &mut assert_cmd::Command) {
+    let out = cmd.output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Issue 16: the reference data the tests read is inside the repository.
+#[test]
+fn reference_data_is_in_the_repository() {
+    let path = data("cdnow_transactions.csv");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let (path, root) = (
+        path.canonicalize().expect("testdata/cdnow_transactions.csv exists"),
+        root.canonicalize().expect("root"),
+    );
+    assert!(path.starts_with(&root), "{} is outside {}", path.display(), root.display());
+}

@@ -12,7 +12,7 @@ use custval_clv::{
 fn cdnow() -> ClvData {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/cdnow_customers_summary.csv"
+        "/../../testdata/cdnow_customers_summary.csv"
     );
     let text = std::fs::read_to_string(path).expect("CDNOW summary");
     let mut cols: [Vec<f64>; 4] = Default::default();

@@ -446,11 +446,11 @@ mod tests {
     use crate::bgnbd::BgNbdObjective;
     use crate::data::Patterns;
 
-    /// CDNOW's BG/NBD objective (frequency, recency, T of `shared/data`).
+    /// CDNOW's BG/NBD objective (frequency, recency, T of `testdata/`).
     fn cdnow_bgnbd() -> BgNbdObjective {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/data/cdnow_customers_summary.csv"
+            "/../../testdata/cdnow_customers_summary.csv"
         );
         let text = std::fs::read_to_string(path).expect("cdnow_customers_summary.csv");
         let mut lines = text.lines();

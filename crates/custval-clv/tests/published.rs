@@ -1,4 +1,4 @@
-//! The published estimates on the reference data sets (see shared/data/README.md).
+//! The published estimates on the reference data sets (see testdata/README.md).
 
 mod common;
 

@@ -11,9 +11,14 @@
 //!    file; quoted as `` `TODO` `` or `"TODO"` it is a mention, not a marker) without an explanation of at least [`MIN_TODO_EXPLANATION`] characters, written as
 //!    `TODO(reason)`, `TODO(reason): text` or `TODO: text` (reason and text together count).
 //! 4. [`Rule::LongFile`]: a source file over [`MAX_LINES`] lines.
+//! 5. [`Rule::OutsidePath`]: a path that leaves the repository, such as the `shared/` folder that
+//!    happens to sit beside the development checkout, in any code, test, bench or script of the
+//!    whole tree (see [`check_self_contained`]). A fresh clone has nothing beside it, so what the
+//!    tests and benchmarks read must live inside (`testdata/`).
 //!
-//! Directories named `tests`, `benches` or `examples` inside `src/` are skipped (test code); the
-//! crates' own `tests/`, `benches/` and `examples/` are outside `src/` and never visited.
+//! Rules 1–4 look at `crates/*/src` only: directories named `tests`, `benches` or `examples`
+//! inside `src/` are skipped (test code); the crates' own `tests/`, `benches/` and `examples/`
+//! are outside `src/` and never visited. Rule 5 looks at every file.
 
 use std::fmt;
 use std::fs;
@@ -40,6 +45,7 @@ pub enum Rule {
     Panic,
     UnexplainedTodo,
     LongFile,
+    OutsidePath,
     Unreadable,
 }
 
@@ -50,6 +56,7 @@ impl fmt::Display for Rule {
             Rule::Panic => "panic",
             Rule::UnexplainedTodo => "todo",
             Rule::LongFile => "length",
+            Rule::OutsidePath => "outside",
             Rule::Unreadable => "unreadable",
         })
     }
@@ -161,7 +168,80 @@ pub fn check_workspace(root: &Path) -> Result<Vec<Offence>, WalkError> {
             }),
         }
     }
+    offences.extend(check_self_contained(root)?);
     offences.sort();
+    Ok(offences)
+}
+
+/// Extensions of the files rule 5 reads: code, build files and scripts (documentation may tell
+/// the project's history, it cannot break a build).
+const SCRIPT_EXTENSIONS: [&str; 6] = ["rs", "sh", "py", "toml", "js", "sql"];
+/// Folders rule 5 does not enter: version control, build output, the data itself.
+const UNWALKED_DIRS: [&str; 4] = [".git", "target", "node_modules", "testdata"];
+
+/// Paths that leave the repository. Written in pieces so that this file does not match itself.
+fn outside_patterns() -> [String; 5] {
+    let up = "..";
+    let shared = "shared";
+    [
+        format!("{up}/{shared}"),
+        format!("{shared}/data"),
+        format!("{shared}/tools"),
+        format!("/work/{shared}"),
+        format!("{up}/{up}/{up}/"),
+    ]
+}
+
+fn collect_scripts(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), WalkError> {
+    for path in list(dir)? {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_dir() {
+            if !UNWALKED_DIRS.contains(&name) {
+                collect_scripts(&path, out)?;
+            }
+        } else {
+            let ext = path.extension().and_then(|e| e.to_str());
+            // `.ci/run` and other extension-less scripts under `.ci/`.
+            let ci_script = ext.is_none() && path.parent().is_some_and(|p| p.ends_with(".ci"));
+            if ci_script || ext.is_some_and(|e| SCRIPT_EXTENSIONS.contains(&e)) {
+                out.push(path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rule 5 on one file's text: every line naming a path outside the repository.
+pub fn check_paths(path: &Path, text: &str) -> Vec<Offence> {
+    let patterns = outside_patterns();
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(p) = patterns.iter().find(|p| line.contains(p.as_str())) {
+            out.push(Offence {
+                path: path.to_path_buf(),
+                line: i + 1,
+                rule: Rule::OutsidePath,
+                message: format!(
+                    "`{p}` reaches outside the repository: a fresh clone has nothing there (keep the file in testdata/)"
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// Rule 5 over the whole tree at `root`: code, tests, benches, build files and scripts.
+pub fn check_self_contained(root: &Path) -> Result<Vec<Offence>, WalkError> {
+    let mut files = Vec::new();
+    collect_scripts(root, &mut files)?;
+    let mut offences = Vec::new();
+    for path in files {
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        // Binary or non-UTF-8 files cannot hold a path we would read.
+        if let Ok(text) = fs::read_to_string(&path) {
+            offences.extend(check_paths(&rel, &text));
+        }
+    }
     Ok(offences)
 }
 

@@ -7,7 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use xtask::tidy::{MAX_LINES, Rule, check_file, check_workspace, code_lines, todo_is_explained};
+use xtask::tidy::{
+    MAX_LINES, Rule, check_file, check_paths, check_workspace, code_lines, todo_is_explained,
+};
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -171,4 +173,30 @@ fn offences_print_as_file_line() {
         o.to_string(),
         "crates/a/src/x.rs:1: [panic] `todo!(` outside `#[cfg(test)]`: return an error instead"
     );
+}
+
+/// Issue 16: the tests read `../../../shared/data` beside the checkout, which a fresh clone does
+/// not have. The rule must catch that shape in code and scripts, and leave in-repo paths alone.
+#[test]
+fn paths_outside_the_repository_are_found() {
+    let up = "..";
+    let outside = [
+        format!(".join(\"{up}/{up}/{up}/shared/data\")"),
+        format!("peers=\"$root/{up}/shared/tools/peers.sh\""),
+        format!("DATA = \"/work/shared/data\""),
+        format!("concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{up}/{up}/{up}/elsewhere.csv\")"),
+    ];
+    for line in &outside {
+        let found = check_paths(Path::new("crates/a/tests/t.rs"), line);
+        assert_eq!(found.len(), 1, "not caught: {line}");
+        assert_eq!(found[0].rule, Rule::OutsidePath);
+    }
+    let inside = [
+        ".join(\"../../testdata\")",
+        "root=\"$(cd \"$here/../..\" && pwd)\"",
+        "// every customer's data is shared with the web server",
+    ];
+    for line in inside {
+        assert_eq!(check_paths(Path::new("crates/a/tests/t.rs"), line), [], "{line}");
+    }
 }

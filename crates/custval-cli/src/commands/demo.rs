@@ -154,12 +154,53 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
             &dg,
         )?;
     }
+    // The hints are commands that work as typed: the real run ids and the top customer.
+    let (first_run, last_run, top) = workspace::block_on(async {
+        use custval_store::Store;
+        let store = workspace::open(&dg, false).await?;
+        let runs = store.runs().await?;
+        let top = match runs.iter().max_by_key(|r| (r.as_of, r.id)) {
+            Some(latest) => store
+                .results(
+                    latest.id,
+                    &custval_store::ResultQuery {
+                        limit: 1,
+                        ..Default::default()
+                    },
+                )
+                .await?
+                .results
+                .into_iter()
+                .next()
+                .map(|r| r.customer_id),
+            None => None,
+        };
+        let first = runs.iter().map(|r| r.id).min();
+        let last = runs.iter().map(|r| r.id).max();
+        anyhow::Ok((first, last, top))
+    })??;
     let dbs = db.display();
+    let mut hints = vec![format!("custval --db {dbs} customers list --tier A")];
+    if let Some(id) = &top {
+        hints.push(format!("custval --db {dbs} customer show {id}"));
+    }
+    hints.push(format!(
+        "custval --db {dbs} customers list --class secondary --output secondary.xlsx"
+    ));
+    hints.push(format!("custval --db {dbs} runs"));
+    hints.push(format!("custval --db {dbs} alerts --severity critical"));
+    if let (Some(f), Some(l)) = (first_run, last_run) {
+        hints.push(format!("custval --db {dbs} migrations --from {f} --to {l}"));
+    }
+    hints.push(format!(
+        "custval --db {dbs} backtest --as-of {} --horizon 364",
+        custval_eval::format_day(year_before)
+    ));
     let journey = crate::output::print_text(&format!(
-        "\nReport: {}  (中文: {})\nThe workspace is {dbs}; continue with, for example:\n  custval --db {dbs} customers list --tier A\n  custval --db {dbs} customer show <ID>\n  custval --db {dbs} customers list --class secondary --output secondary.xlsx\n  custval --db {dbs} runs\n  custval --db {dbs} alerts --severity critical\n  custval --db {dbs} migrations --from <first run> --to <last run>\n  custval --db {dbs} backtest --as-of {} --horizon 364\nEdit {} to change indicators, weights, classes and playbooks.",
+        "\nReport: {}  (中文: {})\nThe workspace is {dbs}; continue with, for example\n(`cargo install --path crates/custval-cli` puts custval on your PATH;\n otherwise use `cargo run --release --` in its place):\n  {}\nEdit {} to change indicators, weights, classes and playbooks.",
         report.display(),
         report_zh.display(),
-        custval_eval::format_day(year_before),
+        hints.join("\n  "),
         a.dir.join("custval.toml").display()
     ));
     if !a.serve {

@@ -18,10 +18,10 @@ pub fn custval() -> Command {
     c
 }
 
-/// A file of `shared/data`, the public reference data sets.
+/// A file of `testdata/`, the public reference data sets kept in the repository.
 pub fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
+        .join("../../testdata")
         .join(name)
 }
 

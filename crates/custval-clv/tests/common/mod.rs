@@ -1,11 +1,11 @@
-//! Test helpers: read the reference CSV files of `shared/data` (tests may do I/O).
+//! Test helpers: read the reference CSV files of `testdata/` (tests may do I/O).
 #![allow(dead_code)]
 
 use std::path::PathBuf;
 
 pub fn data_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
+        .join("../../testdata")
         .join(name)
 }
 
