@@ -58,7 +58,7 @@ pub use risk::{
 };
 pub use swot::{Quadrant, SwotConfig, SwotFacts, SwotSuggestion, suggest_swot};
 pub use wallet::{
-    PeerWallets, WalletConfig, WalletEstimate, WalletInput, WalletSource, estimate_wallets,
+    Beyond, PeerWallets, WalletConfig, WalletEstimate, WalletInput, WalletSource, estimate_wallets,
     percentile_type7,
 };
 

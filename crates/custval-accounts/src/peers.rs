@@ -171,6 +171,13 @@ impl<T: Default> GroupIndex<T> {
 }
 
 impl<T> GroupIndex<T> {
+    /// Every industry with its size-band groups (ordered by name).
+    pub(crate) fn size_bands(&self) -> impl Iterator<Item = (&str, &BTreeMap<String, T>)> {
+        self.industries
+            .iter()
+            .map(|(k, level)| (k.as_str(), &level.by_size))
+    }
+
     /// Turns every group's value into another.
     pub(crate) fn map<U>(self, mut f: impl FnMut(T) -> U) -> GroupIndex<U> {
         GroupIndex {

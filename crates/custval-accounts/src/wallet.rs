@@ -20,14 +20,32 @@
 //! h = (n − 1)·p and the value interpolates linearly between the order statistics at ⌊h⌋ and
 //! ⌊h⌋ + 1 (0-based). It never leaves the range of the data.
 //!
+//! # Customers who spend more than their peers' percentile
+//! The top spenders of every group spend more than its 90th percentile, and they are the key
+//! accounts whose strategic value matters most, so a peer percentile below their spend says
+//! nothing about them (issue 17: raising the wallet to the spend showed every top account at a
+//! 100 % share with no gap). Their wallet is estimated another way, from whichever of these
+//! exceed the spend, the smallest (the most conservative) winning:
+//! - **size bands**: within the industry, the bands' percentiles, ordered by their median
+//!   spend, are fitted log-linearly (least squares of ln Q_p on the band's rank; at least two
+//!   bands of `min_peers` buyers, and only when larger bands spend more). The wallet is the
+//!   fitted percentile one band up: a customer that already buys like a larger company is
+//!   given the headroom of one. This is a high-quantile regression of spend on size, in the
+//!   spirit of IBM's customer-wallet models (Rosset et al., KDD 2005), reduced to what a size
+//!   band can say;
+//! - **a year earlier**: its own 12-month spend of the year before (what it used to buy);
+//! - **run rate**: its last six months' spend at a yearly rate (where its demand is going).
+//!
+//! When none exceeds the spend, the wallet is unknown (at least the spend) and so are share and
+//! gap: a share of wallet of 100 % is shown only for an imported wallet.
+//!
 //! # Share and gap
 //! Share of wallet = spend / wallet, capped at 1; the gap = max(wallet − spend, 0). A negative
-//! 12-month spend (refunds exceeding orders) counts as zero. A customer cannot spend more than
-//! its wallet, so when it spends more than its peer estimate (the top spenders of a group do)
-//! the estimated wallet is raised to its spend (share 100 %, gap 0), the peer figure is kept
-//! in [`WalletSource::Peers`], and the explanation says so. An imported wallet is data and is
+//! 12-month spend (refunds exceeding orders) counts as zero. An imported wallet is data and is
 //! never changed: when the spend exceeds it, the share is capped at 100 % and the gap is 0,
-//! again with the reason. An unknown (non-finite) spend leaves share and gap unknown.
+//! with the reason. An unknown (non-finite) spend leaves share and gap unknown.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +64,10 @@ pub struct WalletInput<'a> {
     pub spend_12m: f64,
     /// The wallet from the customers table, when imported.
     pub known_wallet: Option<f64>,
+    /// Net spend of the 12 months before the last 12; NaN or 0 = nothing known.
+    pub spend_prev_12m: f64,
+    /// Net spend of the last 6 months; NaN or 0 = nothing known.
+    pub spend_6m: f64,
 }
 
 /// How wallets are estimated.
@@ -109,12 +131,98 @@ pub enum WalletSource {
         peer_wallet: f64,
         /// Set when the industry × size group could not be used.
         fallback: Option<Fallback>,
+        /// Set when the customer spends at least `peer_wallet`: how its wallet was set instead.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        beyond: Option<Beyond>,
     },
     /// No wallet.
     None {
         /// Why not.
         reason: NoPeers,
     },
+}
+
+/// How the wallet of a customer spending at least its peers' percentile was set (see the
+/// module header).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "method")]
+pub enum Beyond {
+    /// The percentile one size band up, from the log-linear fit of the industry's bands.
+    SizeBands {
+        /// The customer's band.
+        band: String,
+        /// The next larger band, `None` beyond the largest.
+        next: Option<String>,
+        /// Bands in the fit.
+        bands: usize,
+        /// The fitted percentile one band up (the wallet).
+        fitted: f64,
+    },
+    /// Its own 12-month spend a year earlier (the wallet).
+    PreviousYear { spend_prev_12m: f64 },
+    /// Its last six months' spend at a yearly rate.
+    RunRate { spend_6m: f64, run_rate: f64 },
+    /// No estimate exceeds the spend: the wallet is unknown.
+    Unknown,
+}
+
+impl Beyond {
+    /// The wallet this method gives.
+    pub fn wallet(&self) -> Option<f64> {
+        match *self {
+            Beyond::SizeBands { fitted, .. } => Some(fitted),
+            Beyond::PreviousYear { spend_prev_12m } => Some(spend_prev_12m),
+            Beyond::RunRate { run_rate, .. } => Some(run_rate),
+            Beyond::Unknown => None,
+        }
+    }
+
+    fn explain_en(&self, percentile: f64) -> String {
+        match self {
+            Beyond::SizeBands {
+                band, next, bands, ..
+            } => {
+                let up = match next {
+                    Some(n) => format!("size={n}, one band above size={band}"),
+                    None => format!("one band beyond the largest, size={band}"),
+                };
+                format!(
+                    "the {} percentile fitted for {up} (log-linear fit of the {} percentiles of the industry's {bands} size bands)",
+                    ordinal(percentile),
+                    ordinal(percentile)
+                )
+            }
+            Beyond::PreviousYear { .. } => "its own 12-month spend a year earlier".into(),
+            Beyond::RunRate { spend_6m, .. } => format!(
+                "its last six months' spend ({}) at a yearly rate",
+                money(*spend_6m)
+            ),
+            Beyond::Unknown => String::new(),
+        }
+    }
+
+    fn explain_zh(&self, percentile: f64) -> String {
+        match self {
+            Beyond::SizeBands {
+                band, next, bands, ..
+            } => {
+                let up = match next {
+                    Some(n) => format!("规模 {n}（比 {band} 高一档）"),
+                    None => format!("比最大规模 {band} 再高一档"),
+                };
+                format!(
+                    "{up}的第{}百分位数（对本行业 {bands} 个规模档的第{}百分位数做对数线性拟合）",
+                    pct_number(percentile),
+                    pct_number(percentile)
+                )
+            }
+            Beyond::PreviousYear { .. } => "该客户上一年的12个月消费".into(),
+            Beyond::RunRate { spend_6m, .. } => {
+                format!("按近6个月消费（{}）折算的全年消费", money(*spend_6m))
+            }
+            Beyond::Unknown => String::new(),
+        }
+    }
 }
 
 /// A customer's wallet, share of wallet and wallet gap, with their source.
@@ -137,18 +245,13 @@ pub struct WalletEstimate {
 
 impl WalletEstimate {
     /// Share and gap of a spend against a wallet (either may be missing). A wallet that is not
-    /// a finite number above zero counts as missing; a peer estimate below the spend is raised
-    /// to the spend (see the module header).
+    /// a finite number above zero counts as missing; a spend above the wallet caps the share
+    /// at 1 (only an imported wallet can be below the spend, see the module header).
     pub fn new(spend_12m: f64, wallet: Option<f64>, source: WalletSource) -> Self {
         let spend = known(spend_12m).map(|s| s.max(0.0));
-        let mut wallet = wallet.filter(|w| w.is_finite() && *w > 0.0);
+        let wallet = wallet.filter(|w| w.is_finite() && *w > 0.0);
         let (share, gap, capped) = match (spend, wallet) {
-            (Some(s), Some(w)) => {
-                if s > w && matches!(source, WalletSource::Peers { .. }) {
-                    wallet = Some(s);
-                }
-                ((s / w).min(1.0).into(), (w - s).max(0.0).into(), s > w)
-            }
+            (Some(s), Some(w)) => ((s / w).min(1.0).into(), (w - s).max(0.0).into(), s > w),
             _ => (None, None, false),
         };
         Self {
@@ -162,14 +265,7 @@ impl WalletEstimate {
     }
 
     fn figures_en(&self) -> String {
-        let peers = matches!(self.source, WalletSource::Peers { .. });
         match (self.spend_12m, self.share_of_wallet, self.wallet_gap) {
-            (Some(s), Some(share), Some(gap)) if self.capped && peers => format!(
-                "12-month spend {} exceeds it, so the wallet is taken as the spend: share of wallet capped at {}, wallet gap {}",
-                money(s),
-                percent(share),
-                money(gap)
-            ),
             (Some(s), Some(share), Some(gap)) if self.capped => format!(
                 "12-month spend {} exceeds it, so share of wallet is capped at {} and the wallet gap is {}",
                 money(s),
@@ -187,14 +283,7 @@ impl WalletEstimate {
     }
 
     fn figures_zh(&self) -> String {
-        let peers = matches!(self.source, WalletSource::Peers { .. });
         match (self.spend_12m, self.share_of_wallet, self.wallet_gap) {
-            (Some(s), Some(share), Some(gap)) if self.capped && peers => format!(
-                "近12个月消费 {} 超过该值，客户钱包按消费额计：客户份额按上限 {} 计，份额缺口 {}",
-                money(s),
-                percent(share),
-                money(gap)
-            ),
             (Some(s), Some(share), Some(gap)) if self.capped => format!(
                 "近12个月消费 {} 超过该值，客户份额按上限 {} 计，份额缺口为 {}",
                 money(s),
@@ -226,17 +315,32 @@ impl Explain for WalletEstimate {
                 percentile,
                 peer_wallet: pw,
                 fallback,
+                beyond,
             } => {
                 let fb = fallback
                     .as_ref()
                     .map(|f| format!(" ({})", f.explain_en()))
                     .unwrap_or_default();
                 let pw = money(*pw);
-                format!(
-                    "wallet estimated at {pw}: the {} percentile (type 7) of the 12-month spend of {peers} buying peers, {group}{fb}; {}",
-                    ordinal(*percentile),
-                    self.figures_en()
-                )
+                let peer_text = format!(
+                    "the {} percentile (type 7) of the 12-month spend of {peers} buying peers, {group}{fb}",
+                    ordinal(*percentile)
+                );
+                let spend = self.spend_12m.map(money).unwrap_or_default();
+                match beyond {
+                    None => format!(
+                        "wallet estimated at {pw}: {peer_text}; {}",
+                        self.figures_en()
+                    ),
+                    Some(Beyond::Unknown) => format!(
+                        "12-month spend {spend} is at or above {peer_text} ({pw}), and no other estimate (size bands, its spend a year earlier, its recent run rate) exceeds it: the wallet is at least {spend} but unknown, and so are share of wallet and gap (import customers.wallet to measure them)"
+                    ),
+                    Some(b) => format!(
+                        "12-month spend {spend} is at or above {peer_text} ({pw}), so the wallet is estimated at {wallet}: {}; {}",
+                        b.explain_en(*percentile),
+                        self.figures_en()
+                    ),
+                }
             }
             WalletSource::None { reason } => {
                 format!("no wallet estimate: {}", reason.explain_en())
@@ -257,17 +361,29 @@ impl Explain for WalletEstimate {
                 percentile,
                 peer_wallet: pw,
                 fallback,
+                beyond,
             } => {
                 let fb = fallback
                     .as_ref()
                     .map(|f| format!("（{}）", f.explain_zh()))
                     .unwrap_or_default();
                 let pw = money(*pw);
-                format!(
-                    "客户钱包估计为 {pw}：可比客户（{group}，有消费的 {peers} 个）近12个月消费的第{}百分位数（第7类插值）{fb}；{}",
-                    pct_number(*percentile),
-                    self.figures_zh()
-                )
+                let peer_text = format!(
+                    "可比客户（{group}，有消费的 {peers} 个）近12个月消费的第{}百分位数（第7类插值）{fb}",
+                    pct_number(*percentile)
+                );
+                let spend = self.spend_12m.map(money).unwrap_or_default();
+                match beyond {
+                    None => format!("客户钱包估计为 {pw}：{peer_text}；{}", self.figures_zh()),
+                    Some(Beyond::Unknown) => format!(
+                        "近12个月消费 {spend} 不低于{peer_text}（{pw}），其他估计（规模档、上一年消费、近期消费速度）均不超过该消费：客户钱包至少为 {spend}，但无法估计，客户份额和份额缺口未知（可在客户表导入 wallet）"
+                    ),
+                    Some(b) => format!(
+                        "近12个月消费 {spend} 不低于{peer_text}（{pw}），客户钱包改按{}估计为 {wallet}；{}",
+                        b.explain_zh(*percentile),
+                        self.figures_zh()
+                    ),
+                }
             }
             WalletSource::None { reason } => {
                 format!("无法估计客户钱包：{}", reason.explain_zh())
@@ -323,6 +439,63 @@ struct GroupWallet {
 pub struct PeerWallets {
     config: WalletConfig,
     groups: GroupIndex<GroupWallet>,
+    /// Per industry, the log-linear fit of its size bands' percentiles (absent in older runs).
+    #[serde(default)]
+    bands: BTreeMap<String, BandFit>,
+}
+
+/// ln Q_p(band) ≈ intercept + slope · rank, bands ranked by median spend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct BandFit {
+    /// Band names from the smallest median spend to the largest.
+    order: Vec<String>,
+    intercept: f64,
+    slope: f64,
+}
+
+impl BandFit {
+    /// Least squares of ln Q_p on the rank over bands of at least `min_peers` buyers, ranked by
+    /// their median; `None` with fewer than two such bands or when larger bands do not spend
+    /// more (a slope ≤ 0 says size does not predict the wallet).
+    fn fit(bands: &BTreeMap<String, Vec<f64>>, p: f64, min_peers: usize) -> Option<BandFit> {
+        let mut stats: Vec<(f64, f64, &str)> = bands
+            .iter()
+            .filter(|(_, v)| v.len() >= min_peers)
+            .filter_map(|(name, v)| {
+                let median = percentile_type7(v, 0.5)?;
+                let q = percentile_type7(v, p).filter(|q| *q > 0.0)?;
+                Some((median, q.ln(), name.as_str()))
+            })
+            .collect();
+        if stats.len() < 2 {
+            return None;
+        }
+        stats.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(b.2)));
+        let n = stats.len() as f64;
+        let mean_k = (n - 1.0) / 2.0;
+        let mean_y = stats.iter().map(|s| s.1).sum::<f64>() / n;
+        let (mut sxy, mut sxx) = (0.0, 0.0);
+        for (k, s) in stats.iter().enumerate() {
+            let dk = k as f64 - mean_k;
+            sxy += dk * (s.1 - mean_y);
+            sxx += dk * dk;
+        }
+        let slope = sxy / sxx;
+        (slope.is_finite() && slope > 0.0).then(|| BandFit {
+            order: stats.iter().map(|s| s.2.to_string()).collect(),
+            intercept: mean_y - slope * mean_k,
+            slope,
+        })
+    }
+
+    /// The fitted percentile one band above `band`, with the next band's name.
+    fn one_up(&self, band: &str) -> Option<(f64, Option<String>, usize)> {
+        let k = self.order.iter().position(|b| b == band)?;
+        let fitted = (self.intercept + self.slope * (k + 1) as f64).exp();
+        fitted
+            .is_finite()
+            .then(|| (fitted, self.order.get(k + 1).cloned(), self.order.len()))
+    }
 }
 
 impl PeerWallets {
@@ -342,17 +515,65 @@ impl PeerWallets {
             }
         }
         let p = config.percentile;
-        let groups = spends.map(|mut v| {
+        let spends = spends.map(|mut v| {
             v.sort_unstable_by(f64::total_cmp);
-            GroupWallet {
-                buyers: v.len(),
-                wallet: percentile_type7(&v, p).unwrap_or(f64::NAN),
-            }
+            v
+        });
+        let bands = spends
+            .size_bands()
+            .filter_map(|(industry, bands)| {
+                BandFit::fit(bands, p, config.min_peers).map(|f| (industry.to_string(), f))
+            })
+            .collect();
+        let groups = spends.map(|v| GroupWallet {
+            buyers: v.len(),
+            wallet: percentile_type7(&v, p).unwrap_or(f64::NAN),
         });
         Ok(Self {
             config: *config,
             groups,
+            bands,
         })
+    }
+
+    /// The wallet of a customer spending `spend` ≥ its peers' percentile: the smallest estimate
+    /// above the spend, or [`Beyond::Unknown`].
+    fn beyond(&self, c: &WalletInput<'_>, spend: f64) -> Beyond {
+        let mut found: Vec<Beyond> = Vec::new();
+        if let (Some(industry), Some(band)) =
+            (crate::peers::norm(c.industry), crate::peers::norm(c.size))
+            && let Some((fitted, next, bands)) =
+                self.bands.get(industry).and_then(|f| f.one_up(band))
+        {
+            found.push(Beyond::SizeBands {
+                band: band.to_string(),
+                next,
+                bands,
+                fitted,
+            });
+        }
+        if let Some(prev) = known(c.spend_prev_12m) {
+            found.push(Beyond::PreviousYear {
+                spend_prev_12m: prev,
+            });
+        }
+        if let Some(s6) = known(c.spend_6m) {
+            found.push(Beyond::RunRate {
+                spend_6m: s6,
+                run_rate: 2.0 * s6,
+            });
+        }
+        found
+            .into_iter()
+            .filter(|b| b.wallet().is_some_and(|w| w > spend))
+            .min_by(|a, b| {
+                let (a, b) = (
+                    a.wallet().unwrap_or(f64::INFINITY),
+                    b.wallet().unwrap_or(f64::INFINITY),
+                );
+                a.total_cmp(&b)
+            })
+            .unwrap_or(Beyond::Unknown)
     }
 
     /// The wallet estimate of one customer (imported wallet first, then peers).
@@ -366,17 +587,28 @@ impl PeerWallets {
             .resolve(c.industry, c.size, cfg.grouping, cfg.min_peers, |g| {
                 g.buyers
             }) {
-            Ok(r) => WalletEstimate::new(
-                c.spend_12m,
-                Some(r.value.wallet),
-                WalletSource::Peers {
-                    group: r.group,
-                    peers: r.value.buyers,
-                    percentile: cfg.percentile,
-                    peer_wallet: r.value.wallet,
-                    fallback: r.fallback,
-                },
-            ),
+            Ok(r) => {
+                let peer_wallet = r.value.wallet;
+                let beyond = known(c.spend_12m)
+                    .filter(|s| *s > 0.0 && *s >= peer_wallet)
+                    .map(|s| self.beyond(c, s));
+                let wallet = match &beyond {
+                    Some(b) => b.wallet(),
+                    None => Some(peer_wallet),
+                };
+                WalletEstimate::new(
+                    c.spend_12m,
+                    wallet,
+                    WalletSource::Peers {
+                        group: r.group,
+                        peers: r.value.buyers,
+                        percentile: cfg.percentile,
+                        peer_wallet,
+                        fallback: r.fallback,
+                        beyond,
+                    },
+                )
+            }
             Err(reason) => WalletEstimate::new(c.spend_12m, None, WalletSource::None { reason }),
         }
     }

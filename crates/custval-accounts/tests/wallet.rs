@@ -3,7 +3,7 @@
 //! caps, and the invariants over random bases.
 
 use custval_accounts::{
-    Explain, Fallback, NoPeers, PeerGrouping, WalletConfig, WalletEstimate, WalletInput,
+    Beyond, Explain, Fallback, NoPeers, PeerGrouping, WalletConfig, WalletEstimate, WalletInput,
     WalletSource, estimate_wallets,
 };
 use proptest::prelude::*;
@@ -13,7 +13,7 @@ fn input<'a>(industry: Option<&'a str>, size: Option<&'a str>, spend: f64) -> Wa
         industry,
         size,
         spend_12m: spend,
-        known_wallet: None,
+        ..WalletInput::default()
     }
 }
 
@@ -57,7 +57,9 @@ fn industry_size_group_percentile() {
             percentile,
             peer_wallet,
             fallback,
+            beyond,
         } => {
+            assert_eq!(*beyond, None);
             assert_eq!(group, "industry=pharma, size=large");
             assert_eq!(*peers, 10);
             assert_eq!(*percentile, 0.9);
@@ -78,21 +80,108 @@ fn industry_size_group_percentile() {
     assert!(e.explain_zh().contains("客户份额 33%"));
 }
 
+/// Issue 17: a top spender's wallet was raised to its spend, so every top account showed a
+/// 100 % share of wallet and no gap. With nothing else known, its wallet is now unknown (and so
+/// are share and gap), with the reason.
 #[test]
-fn top_spender_is_capped_and_raised_to_its_spend() {
+fn top_spender_without_other_estimate_has_an_unknown_wallet() {
     let est = estimate_wallets(&base(), &WalletConfig::default()).unwrap();
-    let e = &est[9]; // spend 100 > 91
-    assert!(e.capped);
-    assert_eq!(e.wallet, Some(100.0));
-    assert_eq!(e.share_of_wallet, Some(1.0));
-    assert_eq!(e.wallet_gap, Some(0.0));
+    let e = &est[9]; // spend 100 ≥ 91; pharma has one band of ten buyers, so no band fit
+    assert!(!e.capped);
+    assert_eq!(e.wallet, None);
+    assert_eq!((e.share_of_wallet, e.wallet_gap), (None, None));
+    assert!(matches!(
+        &e.source,
+        WalletSource::Peers { beyond: Some(Beyond::Unknown), peer_wallet, .. } if (peer_wallet - 91.0).abs() < 1e-9
+    ));
+    let en = e.explain_en();
     assert!(
-        e.explain_en().contains("wallet estimated at 91.00")
-            && e.explain_en()
-                .contains("exceeds it, so the wallet is taken as the spend"),
+        en.contains("12-month spend 100.00 is at or above the 90th percentile")
+            && en.contains("the wallet is at least 100.00 but unknown"),
+        "{en}"
+    );
+    assert!(
+        e.explain_zh().contains("客户钱包至少为 100.00"),
+        "{}",
+        e.explain_zh()
+    );
+}
+
+/// Issue 17: a top spender that bought more a year earlier gets that as its wallet.
+#[test]
+fn top_spender_wallet_from_its_previous_year() {
+    let mut inputs = base();
+    inputs[9].spend_prev_12m = 150.0;
+    inputs[9].spend_6m = 55.0; // run rate 110: above the spend too, but 150 is not the smallest
+    let est = estimate_wallets(&inputs, &WalletConfig::default()).unwrap();
+    let e = &est[9];
+    assert!(close(e.wallet, 110.0), "{e:?}");
+    assert!(matches!(
+        &e.source,
+        WalletSource::Peers {
+            beyond: Some(Beyond::RunRate { .. }),
+            ..
+        }
+    ));
+    inputs[9].spend_6m = 40.0; // run rate 80 < spend: the previous year is what is left
+    let e = &estimate_wallets(&inputs, &WalletConfig::default()).unwrap()[9];
+    assert!(close(e.wallet, 150.0));
+    assert!(close(e.share_of_wallet, 100.0 / 150.0));
+    assert!(close(e.wallet_gap, 50.0));
+    assert!(
+        e.explain_en().contains(
+            "so the wallet is estimated at 150.00: its own 12-month spend a year earlier"
+        ),
         "{}",
         e.explain_en()
     );
+}
+
+/// Issue 17: the size bands' percentiles, fitted log-linearly by hand. tools/small: buyers
+/// 1..=9 and 20 (median 5.5; type 7 p90: h = 8.1 → 9 + 0.1·11 = 10.1); tools/large: 10..=100
+/// (median 55, p90 91). Two bands: the line passes through ln 10.1 and ln 91, so one band above
+/// small is exactly 91 and one beyond large is 91²/10.1.
+#[test]
+fn top_spender_wallet_one_size_band_up() {
+    let mut inputs: Vec<WalletInput<'static>> = (1..=9)
+        .map(|k| input(Some("tools"), Some("small"), k as f64))
+        .collect();
+    inputs.push(input(Some("tools"), Some("small"), 20.0));
+    inputs.extend((1..=10).map(|k| input(Some("tools"), Some("large"), 10.0 * k as f64)));
+    let est = estimate_wallets(&inputs, &WalletConfig::default()).unwrap();
+    let small_top = &est[9];
+    assert!(close(small_top.wallet, 91.0), "{small_top:?}");
+    assert!(close(small_top.wallet_gap, 71.0));
+    match &small_top.source {
+        WalletSource::Peers {
+            beyond: Some(Beyond::SizeBands {
+                band, next, bands, ..
+            }),
+            ..
+        } => {
+            assert_eq!(
+                (band.as_str(), next.as_deref(), *bands),
+                ("small", Some("large"), 2)
+            );
+        }
+        other => panic!("expected a size-band estimate, got {other:?}"),
+    }
+    assert!(
+        small_top
+            .explain_en()
+            .contains("the 90th percentile fitted for size=large, one band above size=small"),
+        "{}",
+        small_top.explain_en()
+    );
+    let large_top = &est[19];
+    assert!(close(large_top.wallet, 91.0 * 91.0 / 10.1), "{large_top:?}");
+    assert!(
+        large_top
+            .explain_en()
+            .contains("one band beyond the largest, size=large")
+    );
+    // A customer below its group's percentile keeps the peer estimate.
+    assert!(close(est[12].wallet, 91.0));
 }
 
 #[test]
@@ -222,6 +311,7 @@ proptest! {
                 size: SIZES[s],
                 spend_12m: spend,
                 known_wallet: known,
+                ..WalletInput::default()
             })
             .collect();
         let cfg = WalletConfig { percentile: p, min_peers, ..WalletConfig::default() };
@@ -241,6 +331,10 @@ proptest! {
                 prop_assert!(w >= s, "estimated wallet {} below spend {}", w, s);
             }
             if c.known_wallet.is_some_and(|w| w > 0.0) {
+                prop_assert_eq!(&e.source, &WalletSource::Known);
+            }
+            // Issue 17: a full share of wallet only for an imported wallet.
+            if e.share_of_wallet == Some(1.0) {
                 prop_assert_eq!(&e.source, &WalletSource::Known);
             }
             prop_assert!(!e.explain_en().is_empty() && !e.explain_zh().is_empty());
@@ -265,7 +359,7 @@ fn scale_one_million() {
                 industry: Some(industries[i % 40].as_str()),
                 size: Some(sizes[(i / 40) % 4]),
                 spend_12m: (x % 100_000) as f64,
-                known_wallet: None,
+                ..WalletInput::default()
             }
         })
         .collect();

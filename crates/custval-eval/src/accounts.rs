@@ -57,15 +57,23 @@ pub struct AccountsModel {
     pub cross_sell: CrossSellModel,
 }
 
-fn wallet_inputs<'a>(data: &'a Dataset, spend: &[f64]) -> Vec<WalletInput<'a>> {
+fn wallet_inputs<'a>(data: &'a Dataset, table: &FeatureTable) -> Vec<WalletInput<'a>> {
+    let (spend, prev, six) = (
+        col(table, "spend_12m"),
+        col(table, "spend_prev_12m"),
+        col(table, "spend_6m"),
+    );
+    let at = |v: &[f64], c: usize| v.get(c).copied().unwrap_or(f64::NAN);
     data.customers
         .iter()
         .enumerate()
         .map(|(c, info)| WalletInput {
             industry: info.industry.as_deref(),
             size: info.size.as_deref(),
-            spend_12m: spend.get(c).copied().unwrap_or(f64::NAN),
+            spend_12m: at(spend, c),
             known_wallet: info.wallet.filter(|w| *w > 0.0),
+            spend_prev_12m: at(prev, c),
+            spend_6m: at(six, c),
         })
         .collect()
 }
@@ -95,9 +103,8 @@ pub fn apply(
     table: &mut FeatureTable,
     cfg: &AccountsConfig,
 ) -> Result<(AccountsOut, AccountsModel), EvalError> {
-    let spend: Vec<f64> = col(table, "spend_12m").to_vec();
     let wallets =
-        PeerWallets::fit(&wallet_inputs(data, &spend), &cfg.wallet).map_err(accounts_err)?;
+        PeerWallets::fit(&wallet_inputs(data, table), &cfg.wallet).map_err(accounts_err)?;
     let bought = bought(data, as_of);
     let cross_sell =
         CrossSellModel::fit(&cross_sell_inputs(data, &bought), &bought, &cfg.cross_sell)
@@ -129,7 +136,7 @@ pub fn apply_fitted(
 ) -> AccountsOut {
     let n = data.customers.len();
     let spend: Vec<f64> = col(table, "spend_12m").to_vec();
-    let wallets: Vec<WalletEstimate> = wallet_inputs(data, &spend)
+    let wallets: Vec<WalletEstimate> = wallet_inputs(data, table)
         .iter()
         .map(|w| model.wallets.estimate(w))
         .collect();

