@@ -107,6 +107,8 @@ enum Command {
     Kpis(commands::dynamics::KpisArgs),
     /// How well the score, RFM and CLV at a date ranked the value realized afterwards.
     Backtest(commands::dynamics::BacktestArgs),
+    /// A consistent copy of the SQLite store (safe while others use it).
+    Backup(commands::workspace::BackupArgs),
     /// Print shell completions: `custval completions bash > ~/.local/share/bash-completion/completions/custval`.
     Completions(CompletionsArgs),
 }
@@ -190,7 +192,10 @@ fn main() -> ExitCode {
         Command::Plan(c) => commands::plan::run(c, &g),
         Command::Backtest(a) => commands::dynamics::backtest(a, &g),
         Command::Completions(a) => completions(a),
+        Command::Backup(a) => commands::workspace::backup(a, &g),
     };
+    // Every store the command opened is closed, its WAL checkpointed into the file.
+    commands::workspace::close_opened();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,

@@ -339,3 +339,60 @@ fn concurrent_evaluations_both_land_intact() {
         );
     }
 }
+
+/// Customers in a SQLite file, read by a fresh store (no WAL beside it).
+fn customers_in(path: &std::path::Path) -> u64 {
+    use custval_store::Store;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let s = custval_store::SqliteStore::open(
+            &path.display().to_string(),
+            custval_store::OpenOptions { create: false },
+        )
+        .await
+        .expect("open copy");
+        let n = s.customer_count().await.expect("count");
+        s.close().await;
+        n
+    })
+}
+
+/// Issue 18: `init; import customers c.csv; cp custval.db backup.db` gave a backup with 0
+/// customers: the rows were still in `custval.db-wal`. Every command now closes the store with
+/// its WAL checkpointed; `custval backup` makes a consistent copy at any time.
+#[test]
+fn regression_a_plain_copy_after_a_command_holds_its_writes() {
+    let ws = Ws::empty();
+    let csv = ws.write(
+        "c.csv",
+        "customer_id,name,industry\nK1,甲公司,医药\nK2,乙公司,零售\nK3,丙公司,医药\n",
+    );
+    let j = ws.run_json(&["import", "customers", &csv, "--format", "json"]);
+    assert_eq!(j["accepted"], 3, "{j}");
+    let wal = ws.root.join("custval.db-wal");
+    assert!(
+        std::fs::metadata(&wal).map_or(true, |m| m.len() == 0),
+        "the WAL is empty after the command"
+    );
+    let copy = ws.root.join("copy.db");
+    std::fs::copy(ws.root.join("custval.db"), &copy).expect("cp");
+    assert_eq!(customers_in(&copy), 3);
+
+    let backup = ws.root.join("backup.db");
+    ok(&ws
+        .cmd(&["backup", &backup.display().to_string()])
+        .output()
+        .expect("run"));
+    assert_eq!(customers_in(&backup), 3);
+    // No silent overwrite; --force replaces.
+    let err = common::fails(&mut ws.cmd(&["backup", &backup.display().to_string()]));
+    assert!(err.contains("--force"), "{err}");
+    ok(&ws
+        .cmd(&["backup", &backup.display().to_string(), "--force"])
+        .output()
+        .expect("run"));
+    assert_eq!(customers_in(&backup), 3);
+}

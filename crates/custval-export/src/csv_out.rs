@@ -14,12 +14,30 @@ const BOM: &str = "\u{feff}";
 const LINE_END: &str = "\r\n";
 
 /// Text as Excel should show it: a leading `'` before text that Excel would otherwise run as a
-/// formula (beginning with `=`, `+`, `@`, a tab or a CR).
-fn guard_formula(text: &str) -> Cow<'_, str> {
+/// formula (beginning with `=`, `+`, `@`, a tab or a CR, the OWASP list; or with `-` unless it is
+/// a lone `-` or a plain negative number, which Excel reads as a number, not a formula).
+pub(crate) fn guard_formula(text: &str) -> Cow<'_, str> {
     match text.chars().next() {
         Some('=' | '+' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
+        Some('-') if text.len() > 1 && !is_plain_number(&text[1..]) => {
+            Cow::Owned(format!("'{text}"))
+        }
         _ => Cow::Borrowed(text),
     }
+}
+
+/// Digits with at most one decimal point: `12`, `0.5`, `1.`.
+fn is_plain_number(s: &str) -> bool {
+    let mut dots = 0;
+    let mut digits = 0;
+    for c in s.chars() {
+        match c {
+            '0'..='9' => digits += 1,
+            '.' => dots += 1,
+            _ => return false,
+        }
+    }
+    digits > 0 && dots <= 1
 }
 
 /// Appends one field with RFC 4180 quoting (only when it contains `,`, `"`, CR or LF).

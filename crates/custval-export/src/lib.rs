@@ -25,11 +25,12 @@
 //!   `1e-7 <= |x| < 1e21` (the JavaScript rule) is scientific notation used (`1e21`, `1.5e-8`),
 //!   which Excel also parses. NaN and infinities have no Excel representation: they are written as
 //!   empty cells (CSV, XLSX) and `null` (JSON).
-//! - **Formula injection guard in CSV only**: a text cell beginning with `=`, `+`, `@`, a tab or a
-//!   CR would be run as a formula by Excel, so it is written with a leading `'` (Excel shows the
-//!   text, and the quote is visible in other tools: this deliberately changes the data). Text
-//!   beginning with `-` is left alone so that `-` placeholders and negative-looking codes stay as
-//!   they are; negative numbers are [`Cell::Number`] and never affected. XLSX stores text as text
+//! - **Formula injection guard in CSV only**: a text cell beginning with `=`, `+`, `@`, a tab, a
+//!   CR or `-` (OWASP's list) would be run as a formula by Excel, so it is written with a leading
+//!   `'` (Excel shows the text, and the quote is visible in other tools: this deliberately changes
+//!   the data). Two texts beginning with `-` are left alone, because Excel does not run them: a
+//!   lone `-` placeholder and a plain negative number such as `-12.5` (issue 18 added `-`, which
+//!   `-2+3+cmd|' /C calc'!A0` exploits); negative numbers are [`Cell::Number`] and never affected. XLSX stores text as text
 //!   and JSON has no formulas, so neither is changed.
 //! - **XLSX** ([`rust_xlsxwriter`], constant-memory mode, sheet `custval`): bold, frozen header
 //!   row; numbers as numbers; dates as real Excel dates formatted `yyyy-mm-dd`; column widths from

@@ -138,6 +138,28 @@ fn csv_formula_guard_leaves_numbers_and_dashes_alone() {
     assert_eq!(col, ["v", "-5", "-5", "'+86 138", "'@user"]);
 }
 
+/// Issue 18: a cell beginning with `-` was not guarded, and Excel runs `-2+3+cmd|…` as a
+/// formula. A lone `-` and a plain negative number stay as they are.
+#[test]
+fn regression_csv_formula_guard_covers_the_minus_sign() {
+    let table = Table {
+        headers: vec!["v".into()],
+        rows: vec![
+            vec![Cell::Text("-2+3+cmd|' /C calc'!A0".into())],
+            vec![Cell::Text("-".into())],
+            vec![Cell::Text("-12.5".into())],
+            vec![Cell::Text("-A1".into())],
+            vec![Cell::Text("\tx".into())],
+        ],
+    };
+    let rows = read_csv(&csv_bytes(&table));
+    let col: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        col,
+        ["v", "'-2+3+cmd|' /C calc'!A0", "-", "-12.5", "'-A1", "'\tx"]
+    );
+}
+
 #[test]
 fn ragged_rows_are_padded_or_get_extra_columns() {
     let table = Table {

@@ -3,6 +3,13 @@
 //! One thread reads the (decoded) byte stream and cuts it into blocks that end on a record
 //! boundary; worker threads parse blocks with the `csv` crate and fold rows into their own
 //! states. Cutting is quote-aware, so quoted fields with embedded newlines stay whole.
+//!
+//! Line endings: LF, CRLF and a bare CR (classic Mac, some Excel exports) all end a line, as
+//! they do in Excel and in the `csv` crate. The cutter, the line counter and the fast parser
+//! look for LF only, so the decoded stream goes through [`BareCrToLf`], which turns every CR
+//! not followed by LF into LF: a CR-only file reads as the same rows as its LF twin, with the
+//! same line numbers (issue 18: it used to import as one row, and a bare CR inside an LF file
+//! silently merged two orders).
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -171,10 +178,71 @@ impl CsvLayout {
             counter,
         };
         Ok(if self.encoding == UTF_8 {
-            Box::new(counted)
+            Box::new(BareCrToLf::new(counted))
         } else {
-            Box::new(DecodingReader::new(counted, self.encoding))
+            Box::new(BareCrToLf::new(DecodingReader::new(counted, self.encoding)))
         })
+    }
+}
+
+/// Turns every CR that is not followed by LF into LF, so that a bare CR ends a line as LF and
+/// CRLF do. Works in place in the caller's buffer with one byte of look-ahead: a CR at the end
+/// of a read needs the next byte to be decided, which is then held for the next call.
+pub(crate) struct BareCrToLf<R> {
+    inner: R,
+    held: Option<u8>,
+}
+
+impl<R: Read> BareCrToLf<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        Self { inner, held: None }
+    }
+
+    fn read_one(&mut self) -> std::io::Result<Option<u8>> {
+        let mut one = [0u8];
+        loop {
+            match self.inner.read(&mut one) {
+                Ok(0) => return Ok(None),
+                Ok(_) => return Ok(Some(one[0])),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for BareCrToLf<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        let mut n = 0;
+        if let Some(b) = self.held.take() {
+            out[0] = b;
+            n = 1;
+        }
+        if n < out.len() {
+            n += self.inner.read(&mut out[n..])?;
+        }
+        if n == 0 {
+            return Ok(0);
+        }
+        if out[n - 1] == b'\r' {
+            let next = self.read_one()?;
+            if next != Some(b'\n') {
+                out[n - 1] = b'\n';
+            }
+            self.held = next;
+        }
+        let mut from = 0;
+        while let Some(k) = memchr::memchr(b'\r', &out[from..n - 1]) {
+            let j = from + k;
+            if out[j + 1] != b'\n' {
+                out[j] = b'\n';
+            }
+            from = j + 1;
+        }
+        Ok(n)
     }
 }
 
@@ -587,6 +655,43 @@ where
 
 #[cfg(test)]
 mod tests {
+    fn through_cr_filter(bytes: &[u8], chunk: usize) -> Vec<u8> {
+        // A reader that hands out at most `chunk` bytes per call, to put CRs at read edges.
+        struct Chunks<'a>(&'a [u8], usize);
+        impl Read for Chunks<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(self.1).min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut r = BareCrToLf::new(Chunks(bytes, chunk));
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; chunk.max(1)];
+        loop {
+            let n = r.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        out
+    }
+
+    #[test]
+    fn bare_cr_becomes_lf_and_crlf_stays() {
+        for chunk in [1, 2, 3, 5, 64] {
+            assert_eq!(
+                through_cr_filter(b"a\rb\r\nc\nd\r", chunk),
+                b"a\nb\r\nc\nd\n"
+            );
+            assert_eq!(through_cr_filter(b"\r\r\n\r", chunk), b"\n\r\n\n");
+            assert_eq!(through_cr_filter(b"x", chunk), b"x");
+            assert_eq!(through_cr_filter(b"", chunk), b"");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -221,3 +221,71 @@ fn regression_malformed_gbk_names_the_line() {
         .unwrap_or_default();
     assert!(err.contains("line 3002") && err.contains("GBK"), "{err}");
 }
+
+/// The rows of `lines` joined by `ends[i % ends.len()]` after line i (the last line too).
+fn with_endings(lines: &[String], ends: &[&str]) -> Vec<u8> {
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        out.push_str(l);
+        out.push_str(ends[i % ends.len()]);
+    }
+    out.into_bytes()
+}
+
+fn read_table(bytes: &[u8]) -> (Vec<custval_ingest::OwnedRow>, u64, usize) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(dir.path(), "t.csv", bytes);
+    let src = Source::open(&p, ReadOptions::default()).expect("open");
+    let fields = [
+        Field::required("id", Kind::Text),
+        Field::required("amount", Kind::Number),
+        Field::optional("note", Kind::Text),
+    ];
+    let (rows, report) = src.read_all(&fields).expect("scan");
+    (rows, report.read, report.rejected.len())
+}
+
+/// Issue 18: a CR-only file imported as one row (`read 1 rows`), and a bare CR inside an LF
+/// file silently merged two orders. Every line ending Excel writes ends a line.
+#[test]
+fn regression_cr_line_endings_lose_no_row() {
+    let mut lines = vec!["id,amount,note".to_string()];
+    for i in 0..120 {
+        lines.push(format!("c{i},{i}.5,\"a, b\""));
+    }
+    let (lf, read, _) = read_table(&with_endings(&lines, &["\n"]));
+    assert_eq!((lf.len(), read), (120, 120));
+    for ends in [&["\r"][..], &["\r\n"], &["\n", "\r", "\r\n"]] {
+        let (rows, read, rejected) = read_table(&with_endings(&lines, ends));
+        assert_eq!((rows.len(), read, rejected), (120, 120, 0), "{ends:?}");
+        assert_eq!(rows, lf, "{ends:?}");
+    }
+    // One bare CR in an LF file: a line break, not a lost order.
+    let mut bytes = with_endings(&lines, &["\n"]);
+    let at = bytes.iter().position(|&b| b == b'\n').expect("lf") + 1;
+    let second = at + bytes[at..].iter().position(|&b| b == b'\n').expect("lf");
+    bytes[second] = b'\r';
+    let (rows, _, _) = read_table(&bytes);
+    assert_eq!(rows, lf);
+}
+
+proptest! {
+    /// For any valid table, changing its line endings (LF, CRLF, CR, mixed) changes nothing
+    /// read: the same rows, values and line numbers.
+    #[test]
+    fn line_endings_change_nothing(
+        rows in proptest::collection::vec(("[a-z0-9]{1,6}", -1e6f64..1e6, "[a-z ,]{0,8}", any::<bool>()), 1..60),
+        ends in proptest::collection::vec(prop_oneof![Just("\n"), Just("\r\n"), Just("\r")], 1..4),
+    ) {
+        let mut lines = vec!["id,amount,note".to_string()];
+        for (id, amount, note, quoted) in &rows {
+            let note = if *quoted || note.contains(',') { format!("\"{note}\"") } else { note.clone() };
+            lines.push(format!("{id},{amount},{note}"));
+        }
+        let (base, read, rejected) = read_table(&with_endings(&lines, &["\n"]));
+        prop_assert_eq!((read as usize, rejected), (rows.len(), 0));
+        let (other, read2, rejected2) = read_table(&with_endings(&lines, &ends));
+        prop_assert_eq!((read2, rejected2), (read, rejected));
+        prop_assert_eq!(other, base);
+    }
+}

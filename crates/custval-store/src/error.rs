@@ -42,6 +42,10 @@ pub enum StoreError {
     #[error("user {0:?} already exists")]
     UserExists(String),
 
+    /// A password shorter than [`crate::MIN_PASSWORD_CHARS`] characters.
+    #[error("the password must have at least {0} characters")]
+    WeakPassword(usize),
+
     /// A role name other than admin, analyst, manager or sales.
     #[error("unknown role {0:?}: expected admin, analyst, manager or sales")]
     UnknownRole(String),

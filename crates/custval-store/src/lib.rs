@@ -85,6 +85,9 @@
 //! snapshots are taken under a momentary write lock). How the load reaches 20M lines in
 //! seconds through sqlx is explained in `sqlite/load.rs`.
 
+/// The fewest characters a password may have, for every way of setting one.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
 mod detail_codec;
 mod error;
 mod occurrence;

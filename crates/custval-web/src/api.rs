@@ -278,7 +278,10 @@ pub(crate) async fn visible<S: Store>(
         .await
         .map_err(internal)?
         .ok_or_else(not_found)?;
-    if !auth::can_see(user, r.owner.as_deref()) {
+    let may = auth::may_see_customer(&app.store, user, id, r.owner.as_deref())
+        .await
+        .map_err(internal)?;
+    if !may {
         return Err(not_found());
     }
     Ok(r)

@@ -173,14 +173,33 @@ impl Sessions {
     }
 }
 
-/// Failed logins per user name and per client address in a sliding window.
+/// Login attempts per user name and per client address in a sliding window.
+///
+/// An attempt is counted *before* the password is checked, in the same locked step as the
+/// check of the limits ([`LoginLimiter::begin`]), and forgiven when it succeeds: counting after
+/// the slow argon2 verify let 200 parallel wrong passwords for one user through 102
+/// verifications against a limit of 5 (issue 18). User names are case-sensitive, as the store's
+/// are, so they are counted as typed. The per-address limit (four times the per-user one) stops
+/// password spraying from one address; a user who logged in from that address within
+/// [`TRUST_DAYS`] days is exempt from it (only its own per-user limit applies), so that an
+/// attack from behind a shared office NAT does not lock out the colleagues behind it.
 #[derive(Debug)]
 pub struct LoginLimiter {
     max_failures: usize,
     window: Duration,
-    by_user: Mutex<HashMap<String, Vec<Instant>>>,
-    by_ip: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+    state: Mutex<LimiterState>,
 }
+
+#[derive(Debug, Default)]
+struct LimiterState {
+    by_user: HashMap<String, Vec<Instant>>,
+    by_ip: HashMap<IpAddr, Vec<Instant>>,
+    /// (user, address) pairs with a successful login, and when.
+    trusted: HashMap<(String, IpAddr), Instant>,
+}
+
+/// Days a successful login from an address exempts that user there from the address limit.
+pub const TRUST_DAYS: u64 = 30;
 
 fn recent(v: &mut Vec<Instant>, window: Duration, now: Instant) -> usize {
     v.retain(|t| now.duration_since(*t) < window);
@@ -188,47 +207,59 @@ fn recent(v: &mut Vec<Instant>, window: Duration, now: Instant) -> usize {
 }
 
 impl LoginLimiter {
-    /// At most `max_failures` failures per user and per IP within `window`. The per-IP limit
-    /// is four times the per-user one, so that a shared office address is not locked out by
-    /// one user's typos.
+    /// At most `max_failures` attempts per user and `4 × max_failures` per address (for users
+    /// without a recent login from it) within `window`.
     pub fn new(max_failures: usize, window: Duration) -> LoginLimiter {
         LoginLimiter {
             max_failures,
             window,
-            by_user: Mutex::new(HashMap::new()),
-            by_ip: Mutex::new(HashMap::new()),
+            state: Mutex::new(LimiterState::default()),
         }
     }
 
-    /// True when a login for `user` from `ip` may be tried now.
-    pub fn allowed(&self, user: &str, ip: IpAddr) -> bool {
+    /// Checks the limits and, when within them, counts this attempt at once: true means the
+    /// password may be verified now. Call [`LoginLimiter::succeeded`] when it was right.
+    pub fn begin(&self, user: &str, ip: IpAddr) -> bool {
         let now = Instant::now();
-        let user_ok = self.by_user.lock().is_ok_and(|mut m| {
-            m.get_mut(&user.to_lowercase())
-                .is_none_or(|v| recent(v, self.window, now) < self.max_failures)
-        });
-        let ip_ok = self.by_ip.lock().is_ok_and(|mut m| {
-            m.get_mut(&ip)
-                .is_none_or(|v| recent(v, self.window, now) < self.max_failures * 4)
-        });
-        user_ok && ip_ok
+        let Ok(mut st) = self.state.lock() else {
+            return false;
+        };
+        let trust = Duration::from_secs(TRUST_DAYS * 24 * 3600);
+        let trusted = st
+            .trusted
+            .get(&(user.to_string(), ip))
+            .is_some_and(|t| now.duration_since(*t) < trust);
+        let user_n = st
+            .by_user
+            .get_mut(user)
+            .map_or(0, |v| recent(v, self.window, now));
+        let ip_n = st
+            .by_ip
+            .get_mut(&ip)
+            .map_or(0, |v| recent(v, self.window, now));
+        if user_n >= self.max_failures || (!trusted && ip_n >= self.max_failures * 4) {
+            return false;
+        }
+        st.by_user.entry(user.to_string()).or_default().push(now);
+        st.by_ip.entry(ip).or_default().push(now);
+        true
     }
 
-    /// Counts a failed login.
-    pub fn failed(&self, user: &str, ip: IpAddr) {
-        let now = Instant::now();
-        if let Ok(mut m) = self.by_user.lock() {
-            m.entry(user.to_lowercase()).or_default().push(now);
-        }
-        if let Ok(mut m) = self.by_ip.lock() {
-            m.entry(ip).or_default().push(now);
-        }
-    }
-
-    /// Forgets a user's failures after a successful login.
-    pub fn succeeded(&self, user: &str) {
-        if let Ok(mut m) = self.by_user.lock() {
-            m.remove(&user.to_lowercase());
+    /// A verified login: forgets the user's failures, takes this attempt off the address's
+    /// count, and trusts the pair.
+    pub fn succeeded(&self, user: &str, ip: IpAddr) {
+        if let Ok(mut st) = self.state.lock() {
+            st.by_user.remove(user);
+            if let Some(v) = st.by_ip.get_mut(&ip) {
+                v.pop();
+            }
+            // Bounded: trust entries older than the trust period go when the map grows.
+            if st.trusted.len() > 100_000 {
+                let trust = Duration::from_secs(TRUST_DAYS * 24 * 3600);
+                let now = Instant::now();
+                st.trusted.retain(|_, t| now.duration_since(*t) < trust);
+            }
+            st.trusted.insert((user.to_string(), ip), Instant::now());
         }
     }
 
@@ -291,6 +322,28 @@ pub fn can_see(user: &User, owner: Option<&str>) -> bool {
         None => true,
         Some(o) => owner == Some(o.as_str()),
     }
+}
+
+/// Whether `user` may see customer `id` at all, in any run: a scoped (sales) user must be the
+/// customer's **current** owner, as the customers table says now. Checking the owner stored
+/// with the run in `?run=` let a former owner open an old run and read the new owner's plan,
+/// new orders and master data (issue 18). `run_owner` decides only for a customer without
+/// master data.
+pub async fn may_see_customer<S: custval_store::Store>(
+    store: &S,
+    user: &User,
+    id: &str,
+    run_owner: Option<&str>,
+) -> Result<bool, custval_store::StoreError> {
+    if scope(user).is_none() {
+        return Ok(true);
+    }
+    let current = store.customer(id).await?;
+    let owner = match &current {
+        Some(c) => c.owner.as_deref(),
+        None => run_owner,
+    };
+    Ok(can_see(user, owner))
 }
 
 /// A phone number or e-mail as shown to `user`: masked unless the role may see personal
@@ -364,18 +417,45 @@ mod tests {
     fn limiter_counts_per_user_and_ip() {
         let l = LoginLimiter::new(2, Duration::from_secs(60));
         let ip: IpAddr = [127, 0, 0, 1].into();
-        assert!(l.allowed("ann", ip));
-        l.failed("ann", ip);
-        l.failed("Ann", ip);
-        assert!(!l.allowed("ann", ip));
-        assert!(l.allowed("bob", ip));
-        l.succeeded("ann");
-        assert!(l.allowed("ann", ip));
-        for _ in 0..8 {
-            l.failed("x", ip);
+        assert!(l.begin("ann", ip));
+        assert!(l.begin("ann", ip));
+        assert!(
+            !l.begin("ann", ip),
+            "two attempts counted before any verify"
+        );
+        // Names are case-sensitive, like the store's users.
+        assert!(l.begin("Ann", ip));
+        assert!(l.begin("bob", ip));
+        l.succeeded("ann", ip);
+        assert!(l.begin("ann", ip));
+        for k in 0..8 {
+            l.begin(&format!("x{k}"), ip);
         }
-        assert!(!l.allowed("carol", ip));
-        assert!(l.allowed("carol", [10, 0, 0, 1].into()));
+        assert!(!l.begin("carol", ip), "the address limit");
+        assert!(l.begin("carol", [10, 0, 0, 1].into()));
+        // ann logged in from this address before: the address limit does not lock her out.
+        assert!(l.begin("ann", ip));
+    }
+
+    /// Issue 18: the limit was checked before the argon2 verify and counted after it, so
+    /// parallel attempts all passed the check. Now at most `max_failures` get through.
+    #[test]
+    fn regression_parallel_attempts_cannot_race_the_limit() {
+        let l = std::sync::Arc::new(LoginLimiter::new(5, Duration::from_secs(60)));
+        let passed = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for t in 0..8u8 {
+                let (l, passed) = (l.clone(), &passed);
+                s.spawn(move || {
+                    for _ in 0..25 {
+                        if l.begin("victim", [192, 0, 2, t].into()) {
+                            passed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        }
+                    }
+                });
+            }
+        });
+        assert_eq!(passed.load(std::sync::atomic::Ordering::SeqCst), 5);
     }
 
     #[test]

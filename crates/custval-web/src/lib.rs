@@ -166,6 +166,14 @@ fn build<S: Store + Clone + 'static>(app: Shared<S>) -> Router {
         .nest("/api/v1", api::routes::<S>())
         .fallback(pages::not_found)
         .with_state(app)
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        // The security headers wrap everything above, so that the answers the layers give by
+        // themselves (413 too large, 408 timeout) carry them too (issue 18: they did not).
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
@@ -184,11 +192,11 @@ fn build<S: Store + Clone + 'static>(app: Shared<S>) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
-        .layer(RequestBodyLimitLayer::new(limit))
-        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            timeout,
+        // Pages, exports and API answers hold personal and commercial data: no browser or proxy
+        // keeps a copy. The static assets set their own (public) caching.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
         ))
         .layer(TraceLayer::new_for_http())
 }

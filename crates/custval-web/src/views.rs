@@ -197,12 +197,34 @@ pub fn query(pairs: &[(&str, &str)]) -> String {
     }
 }
 
-/// A local redirect target: paths on this site only (no `//host` or scheme), else `/`.
+/// A local redirect target: paths on this site only (no `//host`, scheme or backslash), else
+/// `/`. Browsers drop tabs and line breaks from a URL before they read it, so `/<TAB>/evil`
+/// becomes `//evil`, another origin (issue 18): any control character refuses the target.
+/// Spaces and non-ASCII characters are percent-encoded, so that the value is always a valid
+/// `Location` header (a raw line break there was a 500 after login).
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+    let Some(n) = next else {
+        return "/".to_string();
+    };
+    if !n.starts_with('/')
+        || n.starts_with("//")
+        || n.contains('\\')
+        || n.chars().any(|c| c.is_control())
+    {
+        return "/".to_string();
     }
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if c.is_ascii_graphic() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -226,6 +248,17 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(None), "/");
+        // Issue 18: browsers strip tabs and line breaks, so these were `//evil.example`.
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\r")), "/");
+        assert_eq!(safe_next(Some("/\u{7f}x")), "/");
+        assert_eq!(safe_next(Some("relative")), "/");
+        // Valid header values: non-ASCII and spaces are percent-encoded.
+        assert_eq!(
+            safe_next(Some("/customers/客户 1")),
+            "/customers/%E5%AE%A2%E6%88%B7%201"
+        );
     }
 
     #[test]

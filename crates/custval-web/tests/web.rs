@@ -138,6 +138,51 @@ async fn chinese_by_accept_language_and_by_choice() {
     s.stop().await;
 }
 
+/// Issue 18: `/lang/en?next=/%09/evil.example` answered `Location: /<TAB>/evil.example`,
+/// which a browser reads as `//evil.example` (it strips tabs and line breaks), without a login;
+/// and `next=/%0A` gave a 500 after a successful login.
+#[tokio::test]
+async fn regression_redirects_with_control_characters_stay_home() {
+    let s = Server::start().await;
+    let c = Client::new(&s.base);
+    for next in [
+        "/%09/evil.example",
+        "/%0A/evil.example",
+        "/%0D%0A/x",
+        "%2F%2Fevil.example",
+    ] {
+        let r = c.get(&format!("/lang/en?next={next}")).await;
+        assert_eq!(r.status(), 303, "{next}");
+        assert_eq!(
+            r.headers().get("location").and_then(|v| v.to_str().ok()),
+            Some("/"),
+            "{next}"
+        );
+    }
+    // A line break in the login form's `next`: a redirect home, not a 500.
+    let mut c = Client::new(&s.base);
+    let r = c.get("/login").await;
+    let (token, _) = cookie_value(r.headers(), "custval_login").expect("login cookie");
+    c.login_cookie = Some(token.clone());
+    let r = c
+        .post(
+            "/login",
+            &[
+                ("user", "admin"),
+                ("password", PASSWORD),
+                ("token", &token),
+                ("next", "/\n"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/")
+    );
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn session_cookie_is_locked_down_and_logout_ends_it() {
     let s = Server::start().await;
@@ -189,6 +234,100 @@ async fn security_headers_on_every_page() {
             .get("content-encoding")
             .and_then(|v| v.to_str().ok()),
         Some("gzip")
+    );
+    s.stop().await;
+}
+
+/// Issue 18: the 413 of a too-large body and other error answers lacked the security headers,
+/// and pages and API answers with personal data could be cached (no `Cache-Control: no-store`);
+/// the settings page accepted a 1-character password.
+#[tokio::test]
+async fn regression_error_answers_are_locked_down_and_nothing_personal_is_cached() {
+    let s = Server::start_with(custval_web::Options {
+        body_limit: 4096,
+        ..Default::default()
+    })
+    .await;
+    let c = s.login("admin").await;
+    let big = "x".repeat(64 * 1024);
+    let r = c.post("/login", &[("user", big.as_str())]).await;
+    assert_eq!(r.status(), 413);
+    let locked = |h: &reqwest::header::HeaderMap, what: &str| {
+        assert!(h.get("content-security-policy").is_some(), "{what}: CSP");
+        assert_eq!(
+            h.get("x-content-type-options")
+                .and_then(|v| v.to_str().ok()),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert_eq!(
+            h.get("x-frame-options").and_then(|v| v.to_str().ok()),
+            Some("DENY"),
+            "{what}"
+        );
+    };
+    locked(r.headers(), "413");
+    let r = c.get("/no/such/page").await;
+    locked(r.headers(), "404");
+    let token = s.token("admin").await;
+    for path in ["/", "/customers", "/export/customers.csv"] {
+        let r = c.get(path).await;
+        assert_eq!(
+            r.headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+    let r = reqwest::Client::new()
+        .get(s.url("/api/v1/customers"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+    // The static assets keep their public caching.
+    let r = c.get("/static/app.css").await;
+    assert!(
+        r.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("public"))
+    );
+    // A 1-character password is refused by the settings page as by `user add`.
+    let csrf = c.csrf().await;
+    let r = c
+        .post(
+            "/settings/users",
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", "shorty"),
+                ("role", "analyst"),
+                ("password", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let to = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(to.contains("err="), "{to}");
+    assert!(
+        s.store
+            .users()
+            .await
+            .expect("users")
+            .iter()
+            .all(|u| u.name != "shorty")
     );
     s.stop().await;
 }
@@ -471,6 +610,29 @@ async fn login_is_rate_limited_per_user() {
         .await
         .expect("post");
     assert_eq!(r.status(), 403);
+    s.stop().await;
+}
+
+/// Issue 18: 200 parallel wrong passwords for one user got 102 verifications against a limit
+/// of 5, because the limit was counted after the argon2 verify. At most 5 may be checked (401);
+/// the rest are refused unchecked (429).
+#[tokio::test]
+async fn regression_parallel_logins_cannot_race_the_limit() {
+    let s = Server::start().await;
+    let mut tasks = Vec::new();
+    for _ in 0..60 {
+        let base = s.base.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut c = Client::new(&base);
+            c.login("ana", "wrong password").await.status().as_u16()
+        }));
+    }
+    let mut codes = std::collections::BTreeMap::new();
+    for t in tasks {
+        *codes.entry(t.await.expect("task")).or_insert(0) += 1;
+    }
+    assert_eq!(codes.get(&401).copied().unwrap_or(0), 5, "{codes:?}");
+    assert_eq!(codes.get(&429).copied().unwrap_or(0), 55, "{codes:?}");
     s.stop().await;
 }
 
@@ -980,5 +1142,50 @@ async fn alerts_are_listed_acknowledged_and_assigned_by_role() {
         .await
         .expect("api");
     assert_eq!(r.status(), 403);
+    s.stop().await;
+}
+
+/// Issue 18: ownership was checked against the result of the run named in `?run=`, so after a
+/// customer moved from rep01 to rep02, rep01 could open an old run and read rep02's current
+/// plan, new orders and master data. Visibility now follows the current owner, in every run.
+#[tokio::test]
+async fn regression_a_former_owner_reads_nothing_through_an_old_run() {
+    let s = Server::start().await;
+    let (own, _) = own_and_other(); // rep01's customer
+    let mut rec = s
+        .store
+        .customer(&own)
+        .await
+        .expect("store")
+        .expect("customer");
+    rec.owner = Some("rep02".into());
+    s.store
+        .import_customers(&[rec])
+        .await
+        .expect("move to rep02");
+    let sam = s.login("sam").await; // rep01, the former owner
+    let sue = s.login("sue").await; // rep02, the owner now
+    for run in ["1", "2"] {
+        for path in [
+            format!("/customers/{own}?run={run}"),
+            format!("/customers/{own}/plan?run={run}"),
+        ] {
+            assert_eq!(sam.get(&path).await.status(), 404, "former owner: {path}");
+            assert_eq!(sue.get(&path).await.status(), 200, "current owner: {path}");
+        }
+    }
+    let token = s.token("sam").await;
+    for path in [
+        format!("/api/v1/customers/{own}?run=1"),
+        format!("/api/v1/customers/{own}/plan?run=1"),
+    ] {
+        let r = reqwest::Client::new()
+            .get(s.url(&path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("api");
+        assert_eq!(r.status(), 404, "former owner: {path}");
+    }
     s.stop().await;
 }

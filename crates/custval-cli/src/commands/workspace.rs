@@ -31,8 +31,71 @@ pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
     Ok(runtime()?.block_on(f))
 }
 
+/// Every store this process opened. [`close_opened`] closes them when the command ends.
+static OPENED: std::sync::Mutex<Vec<SqliteStore>> = std::sync::Mutex::new(Vec::new());
+
 pub async fn open(g: &Globals, create: bool) -> Result<SqliteStore> {
-    Ok(SqliteStore::open(&g.db, OpenOptions { create }).await?)
+    let store = SqliteStore::open(&g.db, OpenOptions { create }).await?;
+    if let Ok(mut opened) = OPENED.lock() {
+        opened.push(store.clone());
+    }
+    Ok(store)
+}
+
+/// Closes every store the command opened, checkpointing the WAL into the database file, so
+/// that when a command has ended, copying `custval.db` alone copies everything it wrote
+/// (issue 18). Bounded in time: a connection some failed work never returned must not hang the
+/// exit.
+pub fn close_opened() {
+    let stores = OPENED
+        .lock()
+        .map(|mut v| std::mem::take(&mut *v))
+        .unwrap_or_default();
+    if stores.is_empty() {
+        return;
+    }
+    let _ = block_on(async {
+        for s in stores {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), s.close()).await;
+        }
+    });
+}
+
+/// `custval backup FILE`: a consistent copy of the store, while others may keep using it.
+pub fn backup(a: BackupArgs, g: &Globals) -> Result<()> {
+    if a.file.exists() && !a.force {
+        bail!(
+            "{} exists: choose another file or pass --force to replace it",
+            a.file.display()
+        );
+    }
+    block_on(async {
+        let store = open(g, false).await?;
+        store.backup(&a.file).await?;
+        store
+            .audit(
+                &actor(),
+                "backup",
+                &a.file.display().to_string(),
+                &serde_json::json!({ "file": a.file.display().to_string() }),
+            )
+            .await?;
+        anyhow::Ok(())
+    })??;
+    if !g.quiet {
+        eprintln!("backed up {} to {}", g.db, a.file.display());
+    }
+    Ok(())
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (a SQLite file).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `custval.toml` beside the store file (or in the current directory for a URL).

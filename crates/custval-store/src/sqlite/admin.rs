@@ -363,6 +363,11 @@ pub(crate) async fn add_user(
     password: Option<&str>,
 ) -> Result<User, StoreError> {
     const DOING: &str = "adding a user";
+    // Every front end (CLI, settings page, API) gets the same rule here: the settings page
+    // accepted a 1-character password while `user add` required 8 (issue 18).
+    if password.is_some_and(|p| p.chars().count() < crate::MIN_PASSWORD_CHARS) {
+        return Err(StoreError::WeakPassword(crate::MIN_PASSWORD_CHARS));
+    }
     if name.trim().is_empty() {
         return Err(StoreError::InvalidRecord {
             table: "users",

@@ -118,9 +118,51 @@ impl SqliteStore {
         &self.path
     }
 
-    /// Waits for open connections to finish and closes them (the WAL is checkpointed).
+    /// Copies the WAL into the database file, truncates it, waits for open connections to
+    /// finish and closes them: afterwards the database file alone holds every committed write,
+    /// so a plain file copy is a complete backup (issue 18: a copy made right after an import
+    /// held 0 customers, the rows being still in `custval.db-wal`).
     pub async fn close(&self) {
+        if !self.pool.is_closed() {
+            batch::checkpoint(&self.pool).await;
+        }
         self.pool.close().await;
+    }
+
+    /// A consistent copy of the store at `dest` (SQLite's `VACUUM INTO`: one read transaction,
+    /// so concurrent writers neither block it nor tear it), written to a temporary file beside
+    /// `dest` and renamed into place. An existing `dest` is replaced only when the copy is
+    /// complete.
+    pub async fn backup(&self, dest: &Path) -> Result<(), StoreError> {
+        let dir = dest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."));
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "backup.db".to_string());
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let _ = std::fs::remove_file(&tmp);
+        let target = tmp.to_string_lossy().into_owned();
+        let done = sqlx::query("VACUUM INTO ?")
+            .bind(&target)
+            .execute(&self.pool)
+            .await;
+        if let Err(e) = done {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(StoreError::sql(
+                format!("backing up to {}", dest.display()),
+                e,
+            ));
+        }
+        std::fs::rename(&tmp, dest).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            StoreError::sql(
+                format!("moving the backup into place at {}", dest.display()),
+                sqlx::Error::Io(e),
+            )
+        })
     }
 
     /// Starts an import transaction (the [`Store::begin_import`] of this store).

@@ -277,7 +277,9 @@ pub async fn add_user<S: Store + 'static>(
                 .map_err(|e| v.internal(e))?;
             Ok(Redirect::to("/settings?done=added").into_response())
         }
-        Err(e @ StoreError::UserExists(_)) => Ok(back_err(e.to_string())),
+        Err(e @ (StoreError::UserExists(_) | StoreError::WeakPassword(_))) => {
+            Ok(back_err(e.to_string()))
+        }
         Err(e) => Err(v.internal(e)),
     }
 }

@@ -527,8 +527,9 @@ pub struct CustomerParams {
     err: Option<String>,
 }
 
-/// The customer's result in `run` if `v` may see it; 404 otherwise (also for another
-/// owner's customer, so that a sales user cannot probe which ids exist).
+/// The customer's result in `run` if `v` may see it (a sales user: only as the customer's
+/// current owner, see [`auth::may_see_customer`]); 404 otherwise (also for another owner's
+/// customer, so that a sales user cannot probe which ids exist).
 pub(super) async fn visible<S: Store>(
     app: &Shared<S>,
     v: &Viewer,
@@ -541,7 +542,10 @@ pub(super) async fn visible<S: Store>(
         .await
         .map_err(|e| v.internal(e))?
         .ok_or_else(|| v.fail(StatusCode::NOT_FOUND, Msg::NotFound))?;
-    if !auth::can_see(&v.user, r.owner.as_deref()) {
+    let may = auth::may_see_customer(&app.store, &v.user, id, r.owner.as_deref())
+        .await
+        .map_err(|e| v.internal(e))?;
+    if !may {
         return Err(v.fail(StatusCode::NOT_FOUND, Msg::NotFound));
     }
     Ok(r)

@@ -307,7 +307,7 @@ pub async fn login<S: Store + 'static>(
         return PageError::new(lang, StatusCode::FORBIDDEN, Msg::CsrfFailed).into_response();
     }
     let name = f.user.trim().to_string();
-    if !app.limiter.allowed(&name, ip) {
+    if !app.limiter.begin(&name, ip) {
         let mut r = login_page(
             lang,
             &next,
@@ -323,7 +323,7 @@ pub async fn login<S: Store + 'static>(
     }
     match app.store.verify_password(&name, &f.password).await {
         Ok(Some(user)) => {
-            app.limiter.succeeded(&name);
+            app.limiter.succeeded(&name, ip);
             let Some(sid) = app.sessions.open(user) else {
                 return PageError::new(lang, StatusCode::INTERNAL_SERVER_ERROR, Msg::ServerError)
                     .into_response();
@@ -341,7 +341,7 @@ pub async fn login<S: Store + 'static>(
             r
         }
         Ok(None) => {
-            app.limiter.failed(&name, ip);
+            // Already counted by `begin`.
             login_page(
                 lang,
                 &next,
