@@ -173,8 +173,8 @@ pub(crate) fn loss_facts(table: &FeatureTable, c: usize) -> custval_classify::Lo
 
 /// Caps loss-making customers of the top tier at the second (issue 17: 35 negative-value
 /// customers sat in tier A). Runs after hysteresis, so that a loss-maker kept in A by
-/// hysteresis is capped too; when the cap brings the tier back to the computed one, the
-/// hysteresis decision no longer applies and is dropped.
+/// hysteresis is capped too; the capped tier is then explained by the cap (its tier rule),
+/// and the hysteresis decision, which no longer holds, is dropped.
 pub(crate) fn cap_loss_makers(
     plan: &Plan,
     table: &FeatureTable,
@@ -199,9 +199,13 @@ pub(crate) fn cap_loss_makers(
             figure,
             value,
         });
-        if hysteresis.raw.get(c).is_some_and(|r| r.as_deref() == Some("B")) {
-            hysteresis.raw[c] = None;
-            hysteresis.decisions[c] = None;
+        // The cap decides the tier now: a hysteresis decision ("moved from B to A", "kept in
+        // A") would contradict it.
+        if let Some(r) = hysteresis.raw.get_mut(c) {
+            *r = None;
+        }
+        if let Some(d) = hysteresis.decisions.get_mut(c) {
+            *d = None;
         }
     }
 }
