@@ -188,7 +188,10 @@ impl CostBreakdown {
         self.list(|(_, zh, x)| (zh, x))
     }
 
-    fn list(&self, pick: impl Fn((&'static str, &'static str, f64)) -> (&'static str, f64)) -> String {
+    fn list(
+        &self,
+        pick: impl Fn((&'static str, &'static str, f64)) -> (&'static str, f64),
+    ) -> String {
         let revenue = self.revenue.and_then(known).filter(|r| *r > 0.0);
         self.largest_first()
             .into_iter()
@@ -663,7 +666,10 @@ mod tests {
             r#"{"rule":"negative_contribution","net":-1.0,"potential":1.0,"potential_cut":2.0}"#,
         )
         .unwrap();
-        assert!(old.explain_en().starts_with("net contribution -1.00 < 0: costs exceed profit;"));
+        assert!(
+            old.explain_en()
+                .starts_with("net contribution -1.00 < 0: costs exceed profit;")
+        );
     }
 
     #[test]

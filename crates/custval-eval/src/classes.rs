@@ -280,10 +280,14 @@ pub fn render_actions(stored: &[StoredAction], plan: &Plan, cross_sell: &[String
         .map(|(s, mut a)| {
             if !s.overrode.is_empty() {
                 let family = action_family(s, plan).unwrap_or_default();
-                a.reason
-                    .push_str(&format!("; overrides {} (family {family})", s.overrode.join(", ")));
-                a.reason_zh
-                    .push_str(&format!("；优先于 {}（同属 {family} 类行动）", s.overrode.join("、")));
+                a.reason.push_str(&format!(
+                    "; overrides {} (family {family})",
+                    s.overrode.join(", ")
+                ));
+                a.reason_zh.push_str(&format!(
+                    "；优先于 {}（同属 {family} 类行动）",
+                    s.overrode.join("、")
+                ));
             }
             a
         })
@@ -334,7 +338,12 @@ fn render_action(s: &StoredAction, plan: &Plan, cross_sell: &[String]) -> Action
                 }
             }
             Source::CrossSell => {
-                let list = cross_sell.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+                let list = cross_sell
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 Action {
                     id: s.id.clone(),
                     text: format!(
@@ -357,7 +366,10 @@ fn render_action(s: &StoredAction, plan: &Plan, cross_sell: &[String]) -> Action
             Source::Playbook => {
                 let mut parts = s.id.splitn(3, ':').skip(1);
                 let (var, value) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-                let pb = plan.playbooks.iter().find(|p| p.variable == var && p.value == value);
+                let pb = plan
+                    .playbooks
+                    .iter()
+                    .find(|p| p.variable == var && p.value == value);
                 let line = pb.and_then(|p| p.fields.iter().find(|(f, _, _)| *f == s.figures));
                 Action {
                     id: s.id.clone(),

@@ -162,8 +162,7 @@ impl<'p> DetailContext<'p> {
             if let Some(j) = indicators.iter().position(|i| i.id == name) {
                 return fmt_value(slots[nf + j]);
             }
-            if let Some(k) = RESULT_SLOTS.iter().position(|v| *v == name)
-            {
+            if let Some(k) = RESULT_SLOTS.iter().position(|v| *v == name) {
                 return fmt_value(slots[nf + self.raw.len() + k]);
             }
             "?".into()

@@ -151,7 +151,8 @@ fn dimension_weights(
     } else {
         keep
     };
-    let subset = |w: &[f64]| -> Vec<f64> { keep.iter().filter_map(|k| w.get(*k).copied()).collect() };
+    let subset =
+        |w: &[f64]| -> Vec<f64> { keep.iter().filter_map(|k| w.get(*k).copied()).collect() };
     let kept_cols: Vec<&Vec<f64>> = keep.iter().map(|k| normalized[*k]).collect();
     let (method, note, w) = match plan {
         WeightPlan::Given { weights, note } => (

@@ -322,7 +322,13 @@ mod tests {
         // Nearly everybody at zero: the 1st and 99th percentiles are both 0.
         let mut raw = vec![0.0; 200];
         raw[0] = 3.0;
-        for norm in [Norm::Minmax, Norm::LogMinmax, Norm::Rank, Norm::Zscore, Norm::None] {
+        for norm in [
+            Norm::Minmax,
+            Norm::LogMinmax,
+            Norm::Rank,
+            Norm::Zscore,
+            Norm::None,
+        ] {
             let p = NormParams::fit(&raw, Direction::Benefit, norm, Missing::Zero);
             assert_eq!(p.normalize(0.0), Some(0.0), "{norm:?}");
             assert_eq!(p.normalize(f64::NAN), Some(0.0), "{norm:?} imputed zero");
@@ -346,7 +352,10 @@ mod tests {
     fn issue_17_missing_for_all_or_constant_is_degenerate() {
         let none = [f64::NAN; 4];
         let p = NormParams::fit(&none, Direction::Benefit, Norm::Minmax, Missing::Zero);
-        assert!(p.degenerate(4).is_some_and(|w| w.contains("no customer has a value")));
+        assert!(
+            p.degenerate(4)
+                .is_some_and(|w| w.contains("no customer has a value"))
+        );
         let same = [2.0; 4];
         let p = NormParams::fit(&same, Direction::Benefit, Norm::LogMinmax, Missing::Zero);
         assert!(p.degenerate(4).is_some_and(|w| w.contains("same value 2")));

@@ -212,7 +212,10 @@ fn issue_17_loss_makers_are_capped_below_the_top_tier() {
         .filter(|r| r.tier == "A" && r.value_class == "negative_value")
         .count();
     assert_eq!(in_a, capped, "the cap moved exactly the loss-makers of A");
-    assert!(capped > 0, "the company has loss-makers worth tier A by spend");
+    assert!(
+        capped > 0,
+        "the company has loss-makers worth tier A by spend"
+    );
 }
 
 /// Issue 17: indicators nobody has (inquiries, referrals, …) are left out of the run, their
@@ -228,11 +231,13 @@ fn issue_17_degenerate_indicators_are_excluded_and_their_weight_respread() {
         .iter()
         .map(|x| x.id.as_str())
         .collect();
-    assert!(ex.contains(&"inquiries_12m") && ex.contains(&"referrals_12m"), "{ex:?}");
+    assert!(
+        ex.contains(&"inquiries_12m") && ex.contains(&"referrals_12m"),
+        "{ex:?}"
+    );
     assert!(!ex.contains(&"spend_12m"));
     // Given (AHP) current weights keep their ratios among the kept indicators.
-    let custval_eval::plan::WeightPlan::Given { weights: given, .. } = &plan.weights_current
-    else {
+    let custval_eval::plan::WeightPlan::Given { weights: given, .. } = &plan.weights_current else {
         panic!("the default current weights are AHP")
     };
     let current = &e.summary.weights[0];

@@ -20,7 +20,10 @@ fn day(s: &str) -> i32 {
 /// The CDNOW file as the engine sees it after `import transactions`: customers in order of
 /// first appearance, one line per row, no category, no cost.
 fn cdnow() -> Dataset {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/cdnow_transactions.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/cdnow_transactions.csv"
+    );
     let text = std::fs::read_to_string(path).expect("testdata/cdnow_transactions.csv");
     let mut d = Dataset::default();
     let mut key: HashMap<String, u32> = HashMap::new();
@@ -75,7 +78,13 @@ fn issue_17_cdnow_constant_indicators_are_excluded_and_zero_earns_no_points() {
         assert!(excluded.contains(&id), "{id} not excluded: {excluded:?}");
     }
     // What varies is kept.
-    for id in ["spend_12m", "orders_12m", "tenure_days", "clv_12m", "p_alive"] {
+    for id in [
+        "spend_12m",
+        "orders_12m",
+        "tenure_days",
+        "clv_12m",
+        "p_alive",
+    ] {
         assert!(!excluded.contains(&id), "{id} excluded: {excluded:?}");
     }
     for ind in &s.indicators {
@@ -100,7 +109,12 @@ fn issue_17_cdnow_constant_indicators_are_excluded_and_zero_earns_no_points() {
         let d = eval.details.detail(c, r);
         // Points add up to the score.
         let sum: f64 = d.points.iter().sum();
-        assert!((sum - r.score).abs() < 1e-6, "{}: {sum} vs {}", r.customer_id, r.score);
+        assert!(
+            (sum - r.score).abs() < 1e-6,
+            "{}: {sum} vs {}",
+            r.customer_id,
+            r.score
+        );
         for (j, raw) in d.raw.iter().enumerate() {
             if benefit[j] && raw.is_some_and(|v| v == 0.0) {
                 assert_eq!(d.points[j], 0.0, "{} {}", r.customer_id, s.indicators[j].id);
