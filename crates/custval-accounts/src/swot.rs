@@ -13,9 +13,10 @@
 //! | strength | `long_tenure` | `tenure_days` | ≥ 1 095 (three years) |
 //! | strength | `high_nps` | `nps` | ≥ 9 (a promoter on the 0–10 scale) |
 //! | strength | `high_csat` | `csat` | ≥ 4.5 (on 1–5) |
+//! | weakness | `loss_making` | `net_contribution_12m` or `clv_12m` | < 0, naming the costs largest first |
 //! | weakness | `late_payment` | `avg_payment_delay_days` | ≥ 15 |
 //! | weakness | `payment_slipping` | `payment_delay_trend_days` | ≥ +7 against the previous period |
-//! | weakness | `high_service_cost` | `service_cost_share` | ≥ 0.15 of revenue |
+//! | weakness | `high_sales_cost`, `high_service_cost` | `sales_cost_share`, `service_cost_share` | ≥ 0.15 of revenue, the larger share first |
 //! | weakness | `detractor` | `nps` | ≤ 6 (a detractor) |
 //! | opportunity | `wallet_gap` | `share_of_wallet` | ≤ 0.5 with a gap > 0 |
 //! | opportunity | `cross_sell` | `peer_penetration` / `rule_confidence` | ≥ 0.3, at most 3 |
@@ -98,6 +99,22 @@ pub struct SwotFacts {
     pub payment_delay_trend_days: Option<f64>,
     /// Service cost / revenue of the last 12 months.
     pub service_cost_share: Option<f64>,
+    /// Sales cost / revenue of the last 12 months.
+    #[serde(default)]
+    pub sales_cost_share: Option<f64>,
+    /// Net contribution of the last 12 months (gross profit − sales and service cost).
+    #[serde(default)]
+    pub net_contribution: Option<f64>,
+    /// Predicted CLV, net of cost to serve.
+    #[serde(default)]
+    pub clv: Option<f64>,
+    /// Revenue of the last 12 months, for cost shares.
+    #[serde(default)]
+    pub revenue: Option<f64>,
+    /// The costs a loss can come from, as (figure id, amount): e.g. ("sales_cost_12m", …),
+    /// ("service_cost_12m", …), ("returns_12m", …).
+    #[serde(default)]
+    pub costs: Vec<(String, f64)>,
     /// Wallet gap (see [`crate::wallet`]).
     pub wallet_gap: Option<f64>,
     /// Share of wallet in [0, 1].
@@ -138,6 +155,8 @@ pub struct SwotConfig {
     pub payment_delay_rise_days: f64,
     /// Service cost share of revenue of a weakness (0.15).
     pub high_service_cost_share: f64,
+    /// Sales cost share of revenue of a weakness (0.15).
+    pub high_sales_cost_share: f64,
     /// NPS answer at or below which the customer is a detractor (6).
     pub detractor_nps: f64,
     /// Share of wallet at or below which the gap is an opportunity (0.5).
@@ -168,6 +187,7 @@ impl Default for SwotConfig {
             late_payment_days: 15.0,
             payment_delay_rise_days: 7.0,
             high_service_cost_share: 0.15,
+            high_sales_cost_share: 0.15,
             detractor_nps: 6.0,
             max_share_of_wallet: 0.5,
             min_wallet_gap: 0.0,
@@ -187,6 +207,7 @@ impl SwotConfig {
         for (field, v) in [
             ("swot.high_margin_percentile", self.high_margin_percentile),
             ("swot.high_service_cost_share", self.high_service_cost_share),
+            ("swot.high_sales_cost_share", self.high_sales_cost_share),
             ("swot.max_share_of_wallet", self.max_share_of_wallet),
             ("swot.min_cross_sell_score", self.min_cross_sell_score),
             ("swot.p_alive_drop", self.p_alive_drop),
@@ -265,6 +286,40 @@ fn point(
 fn fall(prev: Option<f64>, cur: Option<f64>) -> Option<(f64, f64, f64)> {
     let (p, c) = (known_opt(prev)?, known_opt(cur)?);
     (p > 0.0).then(|| ((p - c) / p, p, c))
+}
+
+/// The figure that makes a customer loss-making: a negative net contribution first, else a
+/// negative predicted CLV.
+fn loss(f: &SwotFacts) -> Option<(&'static str, &'static str, &'static str, f64)> {
+    if let Some(n) = known_opt(f.net_contribution).filter(|n| *n < 0.0) {
+        return Some(("net_contribution_12m", "net contribution", "净贡献", n));
+    }
+    known_opt(f.clv)
+        .filter(|v| *v < 0.0)
+        .map(|v| ("clv_12m", "predicted CLV", "预测客户终身价值", v))
+}
+
+/// The known positive costs, largest first, as (English, Chinese, amount, share of revenue).
+fn costs_largest_first(f: &SwotFacts) -> Vec<(&'static str, &'static str, f64, Option<f64>)> {
+    let revenue = known_opt(f.revenue).filter(|r| *r > 0.0);
+    let mut v: Vec<(&'static str, &'static str, f64, Option<f64>)> = f
+        .costs
+        .iter()
+        .filter_map(|(id, x)| {
+            let (en, zh) = match id.as_str() {
+                "sales_cost_12m" => ("sales cost", "销售成本"),
+                "service_cost_12m" => ("service cost", "服务成本"),
+                "returns_12m" => ("returns", "退货"),
+                "discounts_12m" => ("discounts", "折扣"),
+                _ => ("other cost", "其他成本"),
+            };
+            known_opt(Some(*x))
+                .filter(|x| *x > 0.0)
+                .map(|x| (en, zh, x, revenue.map(|r| x / r)))
+        })
+        .collect();
+    v.sort_by(|a, b| b.2.total_cmp(&a.2));
+    v
 }
 
 /// The SWOT suggestions of one customer, strengths first, then weaknesses, opportunities and
@@ -355,6 +410,48 @@ pub fn suggest_swot(f: &SwotFacts, cfg: &SwotConfig, categories: &[String]) -> V
         );
     }
 
+    if let Some((figure, what_en, what_zh, v)) = loss(f) {
+        let costs = costs_largest_first(f);
+        let list_en: Vec<String> = costs
+            .iter()
+            .map(|(en, _, x, share)| match share {
+                Some(sh) => format!("{en} {} ({} of revenue)", money(*x), percent(*sh)),
+                None => format!("{en} {}", money(*x)),
+            })
+            .collect();
+        let list_zh: Vec<String> = costs
+            .iter()
+            .map(|(_, zh, x, share)| match share {
+                Some(sh) => format!("{zh} {}（占收入 {}）", money(*x), percent(*sh)),
+                None => format!("{zh} {}", money(*x)),
+            })
+            .collect();
+        point(
+            o,
+            Weakness,
+            "loss_making",
+            figure,
+            (v, 0.0),
+            if list_en.is_empty() {
+                format!("Loss-making: {what_en} {} < 0", money(v))
+            } else {
+                format!(
+                    "Loss-making: {what_en} {} < 0; largest costs: {}",
+                    money(v),
+                    list_en.join(", ")
+                )
+            },
+            if list_zh.is_empty() {
+                format!("亏损：{what_zh} {} < 0", money(v))
+            } else {
+                format!(
+                    "亏损：{what_zh} {} < 0；主要成本：{}",
+                    money(v),
+                    list_zh.join("，")
+                )
+            },
+        );
+    }
     if let Some(d) = known_opt(f.avg_payment_delay_days).filter(|d| *d >= cfg.late_payment_days) {
         point(
             o,
@@ -395,23 +492,43 @@ pub fn suggest_swot(f: &SwotFacts, cfg: &SwotConfig, categories: &[String]) -> V
             ),
         );
     }
-    if let Some(s) = known_opt(f.service_cost_share).filter(|s| *s >= cfg.high_service_cost_share) {
+    // Cost shares above their thresholds, the larger share first: the one eating the margin
+    // most is named first (issue 17: service cost was blamed while sales cost was larger).
+    let mut cost_points: Vec<(&str, &str, &str, &str, f64, f64)> = [
+        (
+            "high_sales_cost",
+            "sales_cost_share",
+            "High sales cost",
+            "销售成本高",
+            f.sales_cost_share,
+            cfg.high_sales_cost_share,
+        ),
+        (
+            "high_service_cost",
+            "service_cost_share",
+            "High service cost",
+            "服务成本高",
+            f.service_cost_share,
+            cfg.high_service_cost_share,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(code, figure, en, zh, share, th)| {
+        known_opt(share)
+            .filter(|s| *s >= th)
+            .map(|s| (code, figure, en, zh, s, th))
+    })
+    .collect();
+    cost_points.sort_by(|a, b| b.4.total_cmp(&a.4));
+    for (code, figure, en, zh, s, th) in cost_points {
         point(
             o,
             Weakness,
-            "high_service_cost",
-            "service_cost_share",
-            (s, cfg.high_service_cost_share),
-            format!(
-                "High service cost: {} of revenue ≥ {}",
-                percent(s),
-                percent(cfg.high_service_cost_share)
-            ),
-            format!(
-                "服务成本高：占收入 {} ≥ {}",
-                percent(s),
-                percent(cfg.high_service_cost_share)
-            ),
+            code,
+            figure,
+            (s, th),
+            format!("{en}: {} of revenue ≥ {}", percent(s), percent(th)),
+            format!("{zh}：占收入 {} ≥ {}", percent(s), percent(th)),
         );
     }
     if let Some(n) = nps.filter(|n| *n <= cfg.detractor_nps) {
@@ -672,6 +789,36 @@ mod tests {
         let s = suggest_swot(&f, &SwotConfig::default(), &[]);
         assert_eq!(codes(&s), ["payment_slipping", "detractor", "complaints"]);
         assert_eq!(s[1].text_zh, "贬损者：NPS 评分 4 ≤ 6（0–10分）");
+    }
+
+    #[test]
+    fn issue_17_a_loss_maker_is_told_its_largest_cost_first() {
+        // The reported customer: service cost 15.9 % of revenue was blamed, while sales cost
+        // (35 %) is what ate its margin.
+        let f = SwotFacts {
+            clv: Some(-70_000.0),
+            net_contribution: Some(12_000.0),
+            revenue: Some(400_000.0),
+            service_cost_share: Some(0.159),
+            sales_cost_share: Some(0.35),
+            costs: vec![
+                ("service_cost_12m".into(), 63_600.0),
+                ("sales_cost_12m".into(), 140_000.0),
+                ("returns_12m".into(), 0.0),
+            ],
+            ..SwotFacts::default()
+        };
+        let s = suggest_swot(&f, &SwotConfig::default(), &[]);
+        assert_eq!(
+            codes(&s),
+            ["loss_making", "high_sales_cost", "high_service_cost"]
+        );
+        assert_eq!(s[0].figure, "clv_12m");
+        assert_eq!(
+            s[0].text_en,
+            "Loss-making: predicted CLV -70,000.00 < 0; largest costs: sales cost 140,000.00 (35% of revenue), service cost 63,600.00 (15.9% of revenue)"
+        );
+        assert!(s[0].text_zh.starts_with("亏损：预测客户终身价值"));
     }
 
     #[test]

@@ -144,6 +144,16 @@ fn how(p: &custval_eval::scoring::NormParams) -> String {
     format!("{norm}, {dir}{missing}")
 }
 
+/// How an indicator of the run was scored, or why it was left out of the run.
+fn how_used(ind: &custval_eval::engine::IndicatorUsed) -> String {
+    match &ind.excluded {
+        Some(why) => format!(
+            "excluded from this run: {why}; its weight went to the other indicators of its dimension"
+        ),
+        None => how(&ind.params),
+    }
+}
+
 /// The explanation of `r`, a result of `run`, with the override in force and the tier
 /// history.
 pub fn explain(
@@ -172,7 +182,7 @@ pub fn explain(
             normalized: d.norm.get(j).copied().flatten(),
             weight: ind.weight,
             points,
-            how: how(&ind.params),
+            how: how_used(ind),
         });
     }
     let basis = &summary.classes.tier_basis;

@@ -111,6 +111,8 @@ pub struct RunOut {
     pub classes: BTreeMap<String, BTreeMap<String, u64>>,
     pub seconds: f64,
     pub notes: Vec<String>,
+    /// Indicators left out of the run (missing for everyone or constant), with why.
+    pub excluded_indicators: Vec<custval_eval::engine::ExcludedIndicator>,
     /// The run compared with for hysteresis and alerts.
     pub previous_run: Option<RunId>,
     /// Alerts raised against the previous run, by severity.
@@ -187,6 +189,7 @@ pub async fn evaluate_one<S: Store>(
         classes,
         seconds: start.elapsed().as_secs_f64(),
         notes: eval.summary.notes,
+        excluded_indicators: eval.summary.excluded_indicators,
         previous_run: previous,
         alerts: by_severity,
         tier_changes_held_back: held_back,

@@ -79,8 +79,9 @@ pub use profit_loyalty::{
 };
 pub use quantile::{median, quantile, quantile_sorted, quantiles};
 pub use value_potential::{
-    ValueClass, ValuePotentialConfig, ValuePotentialCuts, ValueRule, classify_value_potential,
-    value_class,
+    CostBreakdown, LossFacts, ValueClass, ValuePotentialConfig, ValuePotentialCuts, ValueRule,
+    classify_value_potential, classify_value_potential_with_loss, value_class,
+    value_class_with_loss,
 };
 
 /// Errors from classification inputs and configuration.

@@ -5,9 +5,11 @@
 //! service cost), strategic value (战略价值: what a deliberate acquisition effort would add) and
 //! service cost. Here current value and potential arrive as scores (e.g. 0–100 from the weighted
 //! model) and the cost side as an optional net contribution. Rules, first match wins:
-//! 1. net contribution known and < 0 → `negative_value` (负值客户): costs exceed profit, whatever
-//!    the scores say. `None` means costs are unknown and this rule never fires; the sentence of
-//!    the class finally chosen says so.
+//! 1. net contribution known and < 0, or predicted CLV (profit net of cost to serve) known and
+//!    < 0 → `negative_value` (负值客户): costs exceed profit, whatever the scores say (issue 17:
+//!    a customer with CLV −70k was "most valuable"). `None` means costs are unknown and this
+//!    rule never fires; the sentence of the class finally chosen says so. The sentence of a
+//!    negative-value customer names its costs, largest first ([`CostBreakdown`]).
 //! 2. value score ≥ value cut → `most_valuable` (最有价值客户; the seed: ~5 % of customers, ~40 %
 //!    of revenue; the default cut is the top 20 % by score, configurable).
 //! 3. potential score ≥ potential cut → `secondary` (二级客户: low actual, high strategic value).
@@ -139,6 +141,84 @@ pub struct ValuePotentialCuts {
     pub potential_quantile: f64,
 }
 
+/// The costs of the last 12 months that a loss can come from, each `None` when unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct CostBreakdown {
+    /// Net revenue of the period (for shares).
+    #[serde(default)]
+    pub revenue: Option<f64>,
+    /// Cost of goods (revenue − gross profit).
+    #[serde(default)]
+    pub goods: Option<f64>,
+    /// Sales cost (cost to acquire and sell).
+    #[serde(default)]
+    pub sales: Option<f64>,
+    /// Service cost (cost to serve).
+    #[serde(default)]
+    pub service: Option<f64>,
+    /// Returned amounts.
+    #[serde(default)]
+    pub returns: Option<f64>,
+}
+
+impl CostBreakdown {
+    /// The known costs other than the goods sold, largest first, as (English name, Chinese
+    /// name, amount): what eats the margin.
+    pub fn largest_first(&self) -> Vec<(&'static str, &'static str, f64)> {
+        let mut v: Vec<(&'static str, &'static str, f64)> = [
+            ("sales cost", "销售成本", self.sales),
+            ("service cost", "服务成本", self.service),
+            ("returns", "退货", self.returns),
+        ]
+        .into_iter()
+        .filter_map(|(en, zh, x)| known(x?).filter(|x| *x > 0.0).map(|x| (en, zh, x)))
+        .collect();
+        v.sort_by(|a, b| b.2.total_cmp(&a.2));
+        v
+    }
+
+    /// "sales cost 120,000.00 (35.0% of revenue), service cost …", largest first; empty when
+    /// no cost is known.
+    pub fn explain_en(&self) -> String {
+        self.list(|(en, _, x)| (en, x))
+    }
+
+    /// The same in Chinese.
+    pub fn explain_zh(&self) -> String {
+        self.list(|(_, zh, x)| (zh, x))
+    }
+
+    fn list(
+        &self,
+        pick: impl Fn((&'static str, &'static str, f64)) -> (&'static str, f64),
+    ) -> String {
+        let revenue = self.revenue.and_then(known).filter(|r| *r > 0.0);
+        self.largest_first()
+            .into_iter()
+            .map(|c| {
+                let (name, x) = pick(c);
+                match revenue {
+                    Some(r) => format!("{name} {} ({})", fixed(x, 2), percent(x / r)),
+                    None => format!("{name} {}", fixed(x, 2)),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// What decides whether a customer loses money: net contribution, predicted CLV and the
+/// costs behind them.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LossFacts {
+    /// Net contribution of the last 12 months (gross profit − sales and service cost).
+    pub net: Option<f64>,
+    /// Predicted CLV, net of cost to serve.
+    pub clv: Option<f64>,
+    /// The costs, for the explanation.
+    pub costs: CostBreakdown,
+}
+
 /// Why a customer got its [`ValueClass`], with the figures. Scores are `NaN` when unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "rule")]
@@ -148,6 +228,18 @@ pub enum ValueRule {
         net: f64,
         potential: f64,
         potential_cut: f64,
+        /// The costs behind the loss (absent in runs stored before issue 17).
+        #[serde(default)]
+        costs: CostBreakdown,
+    },
+    /// Rule 1, second half: net contribution not negative (or unknown), predicted CLV below
+    /// zero.
+    NegativeClv {
+        clv: f64,
+        potential: f64,
+        potential_cut: f64,
+        #[serde(default)]
+        costs: CostBreakdown,
     },
     /// Rule 2: value score at or above the value cut.
     HighValue {
@@ -191,6 +283,52 @@ fn below_zh(what: &str, score: f64, cut_name: &str, cut: f64) -> String {
     }
 }
 
+fn tail_en(potential: f64, potential_cut: f64) -> String {
+    match known(potential) {
+        Some(p) if p >= potential_cut => format!(
+            "potential score {} ≥ potential cut {}, so worth trying to convert",
+            fixed(p, 1),
+            fixed(potential_cut, 1)
+        ),
+        _ => format!(
+            "{}, so a candidate for strategic abandonment",
+            below_en("potential score", potential, "potential cut", potential_cut)
+        ),
+    }
+}
+
+fn tail_zh(potential: f64, potential_cut: f64) -> String {
+    match known(potential) {
+        Some(p) if p >= potential_cut => format!(
+            "潜力得分 {} ≥ 潜力线 {}，值得努力转化",
+            fixed(p, 1),
+            fixed(potential_cut, 1)
+        ),
+        _ => format!(
+            "{}，可考虑战略性放弃",
+            below_zh("潜力得分", potential, "潜力线", potential_cut)
+        ),
+    }
+}
+
+fn costs_en(c: &CostBreakdown) -> String {
+    let list = c.explain_en();
+    if list.is_empty() {
+        String::new()
+    } else {
+        format!(" (largest costs: {list})")
+    }
+}
+
+fn costs_zh(c: &CostBreakdown) -> String {
+    let list = c.explain_zh();
+    if list.is_empty() {
+        String::new()
+    } else {
+        format!("（主要成本：{list}）")
+    }
+}
+
 impl Explain for ValueRule {
     fn explain_en(&self) -> String {
         match *self {
@@ -198,23 +336,24 @@ impl Explain for ValueRule {
                 net,
                 potential,
                 potential_cut,
-            } => {
-                let tail = match known(potential) {
-                    Some(p) if p >= potential_cut => format!(
-                        "potential score {} ≥ potential cut {}, so worth trying to convert",
-                        fixed(p, 1),
-                        fixed(potential_cut, 1)
-                    ),
-                    _ => format!(
-                        "{}, so a candidate for strategic abandonment",
-                        below_en("potential score", potential, "potential cut", potential_cut)
-                    ),
-                };
-                format!(
-                    "net contribution {} < 0: costs exceed profit; {tail}",
-                    fixed(net, 2)
-                )
-            }
+                costs,
+            } => format!(
+                "net contribution {} < 0: costs exceed profit{}; {}",
+                fixed(net, 2),
+                costs_en(&costs),
+                tail_en(potential, potential_cut)
+            ),
+            ValueRule::NegativeClv {
+                clv,
+                potential,
+                potential_cut,
+                costs,
+            } => format!(
+                "predicted CLV {} < 0: the customer is expected to cost more than it brings{}; {}",
+                fixed(clv, 2),
+                costs_en(&costs),
+                tail_en(potential, potential_cut)
+            ),
             ValueRule::HighValue {
                 value,
                 value_cut,
@@ -264,20 +403,24 @@ impl Explain for ValueRule {
                 net,
                 potential,
                 potential_cut,
-            } => {
-                let tail = match known(potential) {
-                    Some(p) if p >= potential_cut => format!(
-                        "潜力得分 {} ≥ 潜力线 {}，值得努力转化",
-                        fixed(p, 1),
-                        fixed(potential_cut, 1)
-                    ),
-                    _ => format!(
-                        "{}，可考虑战略性放弃",
-                        below_zh("潜力得分", potential, "潜力线", potential_cut)
-                    ),
-                };
-                format!("净贡献 {} < 0：服务成本超过利润；{tail}", fixed(net, 2))
-            }
+                costs,
+            } => format!(
+                "净贡献 {} < 0：成本超过利润{}；{}",
+                fixed(net, 2),
+                costs_zh(&costs),
+                tail_zh(potential, potential_cut)
+            ),
+            ValueRule::NegativeClv {
+                clv,
+                potential,
+                potential_cut,
+                costs,
+            } => format!(
+                "预测客户终身价值 {} < 0：预计成本超过贡献{}；{}",
+                fixed(clv, 2),
+                costs_zh(&costs),
+                tail_zh(potential, potential_cut)
+            ),
             ValueRule::HighValue {
                 value,
                 value_cut,
@@ -322,14 +465,34 @@ impl Explain for ValueRule {
     }
 }
 
-/// Classifies one customer against given cuts (the rule order of the module header).
+/// Classifies one customer against given cuts (the rule order of the module header), with
+/// net contribution only (no CLV, no cost breakdown).
 pub fn value_class(
     value: f64,
     potential: f64,
     net_contribution: Option<f64>,
     cuts: &ValuePotentialCuts,
 ) -> Assigned<ValueClass, ValueRule> {
-    let net = net_contribution.and_then(known);
+    value_class_with_loss(
+        value,
+        potential,
+        &LossFacts {
+            net: net_contribution,
+            ..LossFacts::default()
+        },
+        cuts,
+    )
+}
+
+/// Classifies one customer against given cuts (the rule order of the module header): a
+/// negative net contribution or a negative predicted CLV makes it `negative_value`.
+pub fn value_class_with_loss(
+    value: f64,
+    potential: f64,
+    loss: &LossFacts,
+    cuts: &ValuePotentialCuts,
+) -> Assigned<ValueClass, ValueRule> {
+    let net = loss.net.and_then(known);
     let (value_cut, potential_cut) = (cuts.value_cut, cuts.potential_cut);
     if let Some(net) = net.filter(|n| *n < 0.0) {
         return Assigned {
@@ -338,6 +501,18 @@ pub fn value_class(
                 net,
                 potential,
                 potential_cut,
+                costs: loss.costs,
+            },
+        };
+    }
+    if let Some(clv) = loss.clv.and_then(known).filter(|v| *v < 0.0) {
+        return Assigned {
+            class: ValueClass::NegativeValue,
+            rule: ValueRule::NegativeClv {
+                clv,
+                potential,
+                potential_cut,
+                costs: loss.costs,
             },
         };
     }
@@ -386,13 +561,31 @@ pub fn classify_value_potential(
     net_contribution: &[Option<f64>],
     cfg: &ValuePotentialConfig,
 ) -> Result<(ValuePotentialCuts, Vec<Assigned<ValueClass, ValueRule>>), ClassifyError> {
+    let loss: Vec<LossFacts> = net_contribution
+        .iter()
+        .map(|n| LossFacts {
+            net: *n,
+            ..LossFacts::default()
+        })
+        .collect();
+    classify_value_potential_with_loss(value_scores, potential_scores, &loss, cfg)
+}
+
+/// [`classify_value_potential`] with each customer's [`LossFacts`] (net contribution,
+/// predicted CLV and costs): a negative CLV also makes a customer `negative_value`.
+pub fn classify_value_potential_with_loss(
+    value_scores: &[f64],
+    potential_scores: &[f64],
+    loss: &[LossFacts],
+    cfg: &ValuePotentialConfig,
+) -> Result<(ValuePotentialCuts, Vec<Assigned<ValueClass, ValueRule>>), ClassifyError> {
     cfg.validate()?;
     let n = value_scores.len();
     if n == 0 {
         return Err(ClassifyError::Empty);
     }
     same_len("potential_scores", n, potential_scores.len())?;
-    same_len("net_contribution", n, net_contribution.len())?;
+    same_len("net_contribution", n, loss.len())?;
     let cuts = ValuePotentialCuts {
         value_cut: quantile(value_scores, cfg.value_high_quantile)
             .ok_or(ClassifyError::NoFiniteValues("value_scores"))?,
@@ -404,8 +597,8 @@ pub fn classify_value_potential(
     let out = value_scores
         .iter()
         .zip(potential_scores)
-        .zip(net_contribution)
-        .map(|((v, p), net)| value_class(*v, *p, *net, &cuts))
+        .zip(loss)
+        .map(|((v, p), l)| value_class_with_loss(*v, *p, l, &cuts))
         .collect();
     Ok((cuts, out))
 }
@@ -435,6 +628,48 @@ mod tests {
         let b = value_class(10.0, 10.0, Some(-0.5), &c);
         assert!(b.rule_en().contains("strategic abandonment"));
         assert!(b.rule_zh().contains("战略性放弃"));
+    }
+
+    #[test]
+    fn issue_17_negative_clv_is_negative_value_and_names_the_largest_cost() {
+        let c = cuts();
+        let loss = LossFacts {
+            net: Some(1_000.0),
+            clv: Some(-70_000.0),
+            costs: CostBreakdown {
+                revenue: Some(400_000.0),
+                goods: Some(200_000.0),
+                sales: Some(140_000.0),
+                service: Some(63_600.0),
+                returns: None,
+            },
+        };
+        let a = value_class_with_loss(95.0, 90.0, &loss, &c);
+        assert_eq!(a.class, ValueClass::NegativeValue);
+        let en = a.rule_en();
+        assert!(en.starts_with("predicted CLV -70000.00 < 0"), "{en}");
+        let sales = en.find("sales cost 140000.00 (35").unwrap();
+        let service = en.find("service cost 63600.00 (15.9").unwrap();
+        assert!(sales < service, "largest first: {en}");
+        assert!(a.rule_zh().contains("销售成本"));
+        // A negative net contribution is named first when both are negative.
+        let both = LossFacts {
+            net: Some(-5.0),
+            ..loss
+        };
+        assert!(matches!(
+            value_class_with_loss(95.0, 90.0, &both, &c).rule,
+            ValueRule::NegativeContribution { .. }
+        ));
+        // Stored rules from before issue 17 (no costs field) still load.
+        let old: ValueRule = serde_json::from_str(
+            r#"{"rule":"negative_contribution","net":-1.0,"potential":1.0,"potential_cut":2.0}"#,
+        )
+        .unwrap();
+        assert!(
+            old.explain_en()
+                .starts_with("net contribution -1.00 < 0: costs exceed profit;")
+        );
     }
 
     #[test]

@@ -189,12 +189,14 @@ pub struct ResultVariable {
     pub label_zh: &'static str,
 }
 
-/// The run's scores, in slot order after the indicators (0–100 each).
+/// The run's scores (0–100 each) and figures relative to the base (0–1), in slot order after
+/// the indicators.
 #[rustfmt::skip]
 pub const RESULT_VARIABLES: &[ResultVariable] = &[
     ResultVariable { name: "score", label_en: "Total score", label_zh: "综合得分" },
     ResultVariable { name: "current_score", label_en: "Current value score", label_zh: "当前价值得分" },
     ResultVariable { name: "potential_score", label_en: "Potential score", label_zh: "潜在价值得分" },
+    ResultVariable { name: "payment_delay_percentile", label_en: "Payment delay percentile (share of paying customers paying faster)", label_zh: "付款延迟百分位(付款更快的客户占比)" },
 ];
 
 /// The built-in feature called `id`.

@@ -381,6 +381,9 @@ pub struct Tiers {
     pub a: f64,
     /// Upper cut of B, in (a, 1] (default 0.95).
     pub b: f64,
+    /// Whether a loss-making customer (net contribution or predicted CLV below zero) may be in
+    /// tier A; false (the default): it is capped at B, and its tier rule says so.
+    pub loss_makers_top_tier: bool,
 }
 
 impl Default for Tiers {
@@ -390,6 +393,7 @@ impl Default for Tiers {
             method: TierMethod::CumulativeShare,
             a: 0.80,
             b: 0.95,
+            loss_makers_top_tier: false,
         }
     }
 }
@@ -703,6 +707,10 @@ pub struct Playbook {
     /// Chinese criteria for strategic abandonment.
     #[serde(default)]
     pub abandonment_zh: String,
+    /// The action family of the playbook's action (see [`Action::family`]): a playbook yields
+    /// to a firing `[[action]]` of its family, and to an earlier playbook of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
 }
 
 impl Playbook {
@@ -759,6 +767,11 @@ pub struct Action {
     /// 1 = most urgent (default 3).
     #[serde(default = "default_priority")]
     pub priority: u32,
+    /// Actions of one family are alternatives (e.g. `relationship`: abandon, renew, protect,
+    /// grow): a customer gets only the most urgent one that fires, which names those it
+    /// overrode. No family: never in conflict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
 }
 
 fn default_priority() -> u32 {

@@ -131,7 +131,8 @@ fn slots_follow_features_then_indicators_then_scores() {
     }
     assert_eq!(v.result_slot("score"), Some(features + 18));
     let names = v.scope.number_names();
-    assert_eq!(names.len(), features + 18 + 3);
+    // score, current_score, potential_score, payment_delay_percentile (issue 17).
+    assert_eq!(names.len(), features + 18 + 4);
     assert_eq!(names[features + 18], "score");
     // An action reading a score compiles against the full scope and evaluates by slot.
     let a = &v.actions[0];
@@ -627,4 +628,35 @@ fn regression_bom_at_start_of_file() {
     assert_eq!(v.config.tiers.a, 0.7);
     let e = load_err("\u{feff}[tiers]\na = 7\n");
     check(&e, ErrorKind::Range, "tiers.a", 2);
+}
+
+/// Issue 17: `family` groups actions that contradict each other; it must be snake_case.
+#[test]
+fn action_families_are_snake_case_and_default_ones_are_set() {
+    let text = format!(
+        "{SMALL}\n[[action]]\nid = \"call\"\nwhen = \"p_alive < 0.5\"\ntext = \"Call\"\nfamily = \"Relationship\"\n"
+    );
+    let e = load_err(&text);
+    check(
+        &e,
+        ErrorKind::Name,
+        "action[1].family",
+        line_of(&text, "Relationship"),
+    );
+    let text = format!(
+        "{SMALL}\n[[action]]\nid = \"call\"\nwhen = \"p_alive < 0.5\"\ntext = \"Call\"\nfamily = \"relationship\"\npriority = 1\n"
+    );
+    assert!(load(&text).is_ok());
+    let c = custval_config::parse(&text).expect("valid");
+    assert_eq!(c.actions[0].family.as_deref(), Some("relationship"));
+    let d = custval_config::parse(DEFAULT_TOML).expect("default");
+    let fam = |id: &str| {
+        d.actions
+            .iter()
+            .find(|a| a.id == id)
+            .and_then(|a| a.family.clone())
+    };
+    assert_eq!(fam("review_abandonment"), fam("protect_key_account"));
+    assert_eq!(fam("onboarding"), fam("win_back_call"));
+    assert!(!d.tiers.loss_makers_top_tier);
 }

@@ -23,6 +23,34 @@ pub struct AccountsOut {
     pub risk: Vec<RiskAssessment>,
     /// Percentile (0–1) of each customer's gross margin among customers with a margin.
     pub margin_percentile: Vec<f64>,
+    /// Share (0–1) of the customers with a known average payment delay whose delay is lower
+    /// than this customer's (`NaN` without one): the `payment_delay_percentile` action rules
+    /// read, so that "late" is judged against the base, not an absolute number of days.
+    pub payment_delay_percentile: Vec<f64>,
+}
+
+/// Known values of a feature, ascending.
+pub(crate) fn sorted_known(table: &FeatureTable, id: &str) -> Vec<f64> {
+    let mut v: Vec<f64> = col(table, id)
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
+    v.sort_unstable_by(f64::total_cmp);
+    v
+}
+
+/// Share of `sorted` strictly below each value (`NaN` for unknown values or an empty base).
+fn share_below(values: &[f64], sorted: &[f64]) -> Vec<f64> {
+    values
+        .iter()
+        .map(|&m| {
+            if !m.is_finite() || sorted.is_empty() {
+                return f64::NAN;
+            }
+            sorted.partition_point(|x| *x < m) as f64 / sorted.len() as f64
+        })
+        .collect()
 }
 
 fn col<'a>(table: &'a FeatureTable, id: &str) -> &'a [f64] {
@@ -113,19 +141,16 @@ pub fn apply(
         wallets,
         cross_sell,
     };
-    let mut margins: Vec<f64> = col(table, "gross_margin_12m")
-        .iter()
-        .copied()
-        .filter(|v| v.is_finite())
-        .collect();
-    margins.sort_unstable_by(f64::total_cmp);
-    let out = apply_fitted(data, as_of, table, cfg, &model, &margins);
+    let margins = sorted_known(table, "gross_margin_12m");
+    let delays = sorted_known(table, "avg_payment_delay_days");
+    let out = apply_fitted(data, as_of, table, cfg, &model, &margins, &delays);
     Ok((out, model))
 }
 
 /// [`apply`] with fitted models: each customer's wallet, cross-sell and risk depend only on
 /// its own figures and the models. `sorted_margins` are the gross margins the SWOT margin
-/// percentile is measured against, ascending.
+/// percentile is measured against, ascending; `sorted_delays` the same for the average
+/// payment delays.
 pub fn apply_fitted(
     data: &Dataset,
     as_of: Day,
@@ -133,6 +158,7 @@ pub fn apply_fitted(
     cfg: &AccountsConfig,
     model: &AccountsModel,
     sorted_margins: &[f64],
+    sorted_delays: &[f64],
 ) -> AccountsOut {
     let n = data.customers.len();
     let spend: Vec<f64> = col(table, "spend_12m").to_vec();
@@ -197,23 +223,14 @@ pub fn apply_fitted(
         .collect();
 
     // Margin percentile for the SWOT "high margin" strength.
-    let margin = col(table, "gross_margin_12m");
-    let sorted = sorted_margins;
-    let margin_percentile = margin
-        .iter()
-        .map(|&m| {
-            if !m.is_finite() || sorted.is_empty() {
-                return f64::NAN;
-            }
-            let below = sorted.partition_point(|x| *x < m);
-            below as f64 / sorted.len() as f64
-        })
-        .collect();
+    let margin_percentile = share_below(col(table, "gross_margin_12m"), sorted_margins);
+    let payment_delay_percentile = share_below(col(table, "avg_payment_delay_days"), sorted_delays);
     AccountsOut {
         wallets,
         cross_sell,
         risk,
         margin_percentile,
+        payment_delay_percentile,
     }
 }
 
@@ -226,10 +243,15 @@ pub fn swot(
     c: usize,
 ) -> Vec<SwotSuggestion> {
     let at = |id: &str| col(table, id).get(c).copied().and_then(known);
-    let service_share = match (at("service_cost_12m"), at("spend_12m")) {
+    let share = |id: &str| match (at(id), at("spend_12m")) {
         (Some(s), Some(v)) if v > 0.0 => Some(s / v),
         _ => None,
     };
+    let service_share = share("service_cost_12m");
+    let costs: Vec<(String, f64)> = ["sales_cost_12m", "service_cost_12m", "returns_12m"]
+        .into_iter()
+        .filter_map(|id| at(id).map(|v| (id.to_string(), v)))
+        .collect();
     let facts = SwotFacts {
         gross_margin_rate: at("gross_margin_12m"),
         gross_margin_percentile: out.margin_percentile.get(c).copied().and_then(known),
@@ -239,6 +261,11 @@ pub fn swot(
         avg_payment_delay_days: at("avg_payment_delay_days"),
         payment_delay_trend_days: None,
         service_cost_share: service_share,
+        sales_cost_share: share("sales_cost_12m"),
+        net_contribution: at("net_contribution_12m"),
+        clv: at("clv_12m"),
+        revenue: at("spend_12m"),
+        costs,
         wallet_gap: at("wallet_gap"),
         share_of_wallet: at("share_of_wallet"),
         cross_sell: out.cross_sell.get(c).cloned().unwrap_or_default(),

@@ -46,26 +46,167 @@ pub struct AbcRule {
     /// The cut the share fell within (1.0 for the last tier).
     pub cut: f64,
     pub by_count: bool,
+    /// Set when the customer's value put it in the top tier but it loses money, so it was
+    /// capped at the second tier (`[tiers] loss_makers_top_tier = false`, the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capped: Option<TierCap>,
+}
+
+/// Why a top-tier customer by value was capped at the second tier: the figure that is negative.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TierCap {
+    /// The tier its value gave it (A).
+    pub by_value: char,
+    /// The tier it was capped at (B).
+    pub capped_at: char,
+    pub figure: LossFigure,
+    pub value: f64,
+}
+
+/// Which figure makes a customer loss-making.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LossFigure {
+    NetContribution,
+    Clv,
+}
+
+impl LossFigure {
+    pub fn label_en(self) -> &'static str {
+        match self {
+            LossFigure::NetContribution => "net contribution",
+            LossFigure::Clv => "predicted CLV",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            LossFigure::NetContribution => "净贡献",
+            LossFigure::Clv => "预测客户终身价值",
+        }
+    }
 }
 
 impl AbcRule {
     pub fn explain_en(&self, tier: &str, basis: &str) -> String {
         let what = if self.by_count { "customers" } else { "total" };
-        format!(
+        let tier = match &self.capped {
+            Some(cap) => cap.by_value.to_string(),
+            None => tier.to_string(),
+        };
+        let base = format!(
             "{basis} {:.2}: ranked customers down to this one make {:.1}% of {what}, within the {tier} cut of {:.0}%",
             self.value,
             100.0 * self.cumulative_share,
             100.0 * self.cut
-        )
+        );
+        match &self.capped {
+            Some(cap) => format!(
+                "tier {} by value, capped at {}: {} {} < 0, and a loss-making customer is never in the top tier ([tiers] loss_makers_top_tier = false) ({base})",
+                cap.by_value,
+                cap.capped_at,
+                cap.figure.label_en(),
+                fmt_money(cap.value)
+            ),
+            None => base,
+        }
     }
     pub fn explain_zh(&self, tier: &str, basis: &str) -> String {
         let what = if self.by_count { "客户数" } else { "总值" };
-        format!(
+        let tier = match &self.capped {
+            Some(cap) => cap.by_value.to_string(),
+            None => tier.to_string(),
+        };
+        let base = format!(
             "{basis} {:.2}：按价值排序累计至该客户占{what}的 {:.1}%，在 {tier} 类界限 {:.0}% 之内",
             self.value,
             100.0 * self.cumulative_share,
             100.0 * self.cut
-        )
+        );
+        match &self.capped {
+            Some(cap) => format!(
+                "按价值为 {} 类，降为 {} 类：{} {} < 0，亏损客户不进入最高等级（[tiers] loss_makers_top_tier = false）（{base}）",
+                cap.by_value,
+                cap.capped_at,
+                cap.figure.label_zh(),
+                fmt_money(cap.value)
+            ),
+            None => base,
+        }
+    }
+}
+
+fn fmt_money(v: f64) -> String {
+    format!("{v:.2}")
+}
+
+/// Whether customer `c` loses money, and by which figure: a negative net contribution first,
+/// else a negative predicted CLV.
+pub(crate) fn loss_figure(table: &FeatureTable, c: usize) -> Option<(LossFigure, f64)> {
+    let at = |id: &str| table.get(id).and_then(|v| v.get(c).copied()).and_then(opt);
+    if let Some(n) = at("net_contribution_12m").filter(|v| *v < 0.0) {
+        return Some((LossFigure::NetContribution, n));
+    }
+    at("clv_12m")
+        .filter(|v| *v < 0.0)
+        .map(|v| (LossFigure::Clv, v))
+}
+
+/// The loss facts of customer `c` for the value × potential matrix.
+pub(crate) fn loss_facts(table: &FeatureTable, c: usize) -> custval_classify::LossFacts {
+    let at = |id: &str| table.get(id).and_then(|v| v.get(c).copied()).and_then(opt);
+    let revenue = at("spend_12m");
+    custval_classify::LossFacts {
+        net: at("net_contribution_12m"),
+        clv: at("clv_12m"),
+        costs: custval_classify::CostBreakdown {
+            revenue,
+            goods: match (revenue, at("gross_profit_12m")) {
+                (Some(r), Some(g)) => Some(r - g),
+                _ => None,
+            },
+            sales: at("sales_cost_12m"),
+            service: at("service_cost_12m"),
+            returns: at("returns_12m"),
+        },
+    }
+}
+
+/// Caps loss-making customers of the top tier at the second (issue 17: 35 negative-value
+/// customers sat in tier A). Runs after hysteresis, so that a loss-maker kept in A by
+/// hysteresis is capped too; the capped tier is then explained by the cap (its tier rule),
+/// and the hysteresis decision, which no longer holds, is dropped.
+pub(crate) fn cap_loss_makers(
+    plan: &Plan,
+    table: &FeatureTable,
+    tier: &mut [String],
+    tier_rule: &mut [AbcRule],
+    hysteresis: &mut crate::hysteresis::Applied,
+) {
+    if plan.tiers.loss_makers_top_tier {
+        return;
+    }
+    for c in 0..tier.len() {
+        if tier[c] != "A" {
+            continue;
+        }
+        let Some((figure, value)) = loss_figure(table, c) else {
+            continue;
+        };
+        tier[c] = "B".to_string();
+        tier_rule[c].capped = Some(TierCap {
+            by_value: 'A',
+            capped_at: 'B',
+            figure,
+            value,
+        });
+        // The cap decides the tier now: a hysteresis decision ("moved from B to A", "kept in
+        // A") would contradict it.
+        if let Some(r) = hysteresis.raw.get_mut(c) {
+            *r = None;
+        }
+        if let Some(d) = hysteresis.decisions.get_mut(c) {
+            *d = None;
+        }
     }
 }
 
@@ -99,6 +240,9 @@ pub struct StoredAction {
     pub source: Source,
     /// Rule: `variable = value, …`; cross-sell: class and industry; playbook: the field.
     pub figures: String,
+    /// Actions of the same family this one overrode (ids), most urgent first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrode: Vec<String>,
 }
 
 /// The playbook field a customer's action is taken from: the first of these that is set.
@@ -132,7 +276,46 @@ pub(crate) fn round6(x: f64) -> f64 {
 pub fn render_actions(stored: &[StoredAction], plan: &Plan, cross_sell: &[String]) -> Vec<Action> {
     stored
         .iter()
-        .map(|s| match s.source {
+        .map(|s| (s, render_action(s, plan, cross_sell)))
+        .map(|(s, mut a)| {
+            if !s.overrode.is_empty() {
+                let family = action_family(s, plan).unwrap_or_default();
+                a.reason.push_str(&format!(
+                    "; overrides {} (family {family})",
+                    s.overrode.join(", ")
+                ));
+                a.reason_zh.push_str(&format!(
+                    "；优先于 {}（同属 {family} 类行动）",
+                    s.overrode.join("、")
+                ));
+            }
+            a
+        })
+        .collect()
+}
+
+/// The family of a stored action's rule or playbook, if it has one.
+pub(crate) fn action_family(s: &StoredAction, plan: &Plan) -> Option<String> {
+    match s.source {
+        Source::Playbook => {
+            let (var, value) = s.id.strip_prefix("playbook:")?.split_once(':')?;
+            plan.playbooks
+                .iter()
+                .find(|p| p.variable == var && p.value == value)
+                .and_then(|p| p.family.clone())
+        }
+        Source::Rule => plan
+            .actions
+            .iter()
+            .find(|a| a.id == s.id)
+            .and_then(|a| a.family.clone()),
+        Source::CrossSell => None,
+    }
+}
+
+fn render_action(s: &StoredAction, plan: &Plan, cross_sell: &[String]) -> Action {
+    {
+        match s.source {
             Source::Rule => {
                 let rule = plan.actions.iter().find(|a| a.id == s.id);
                 Action {
@@ -155,7 +338,12 @@ pub fn render_actions(stored: &[StoredAction], plan: &Plan, cross_sell: &[String
                 }
             }
             Source::CrossSell => {
-                let list = cross_sell.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+                let list = cross_sell
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 Action {
                     id: s.id.clone(),
                     text: format!(
@@ -178,7 +366,10 @@ pub fn render_actions(stored: &[StoredAction], plan: &Plan, cross_sell: &[String
             Source::Playbook => {
                 let mut parts = s.id.splitn(3, ':').skip(1);
                 let (var, value) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-                let pb = plan.playbooks.iter().find(|p| p.variable == var && p.value == value);
+                let pb = plan
+                    .playbooks
+                    .iter()
+                    .find(|p| p.variable == var && p.value == value);
                 let line = pb.and_then(|p| p.fields.iter().find(|(f, _, _)| *f == s.figures));
                 Action {
                     id: s.id.clone(),
@@ -189,8 +380,8 @@ pub fn render_actions(stored: &[StoredAction], plan: &Plan, cross_sell: &[String
                     source: "playbook".into(),
                 }
             }
-        })
-        .collect()
+        }
+    }
 }
 
 /// What `CustomerResult::detail` holds (JSON).
@@ -478,7 +669,8 @@ pub fn classify(
             value: 0.0,
             cumulative_share: 1.0,
             cut: 1.0,
-            by_count: tp.by_count
+            by_count: tp.by_count,
+            capped: None,
         };
         n
     ];
@@ -496,6 +688,7 @@ pub fn classify(
                     cumulative_share: r.cumulative_share,
                     cut: cuts.get(k).copied().unwrap_or(1.0),
                     by_count: tp.by_count,
+                    capped: None,
                 };
                 tier[r.index] = r.class;
             }
@@ -503,8 +696,9 @@ pub fn classify(
         Err(e) => notes.push(format!("tiers: every customer is C ({e})")),
     }
     let ids: Vec<&str> = data.customers.iter().map(|c| c.id.as_str()).collect();
-    let hysteresis =
+    let mut hysteresis =
         crate::hysteresis::apply(&plan.hysteresis, &ids, &values, &mut tier, previous)?;
+    cap_loss_makers(plan, table, &mut tier, &mut tier_rule, &mut hysteresis);
     summary.tier_basis = tp.basis.clone();
     summary.tier_cuts = cuts.to_vec();
     summary.tiers_by_count = tp.by_count;
@@ -513,11 +707,11 @@ pub fn classify(
     summary.rfm_thresholds = rfm_thresholds;
     summary.rfm_grid = rfm_grid;
     summary.rfm_grid_monetary = rfm_grid_monetary;
-    let net: Vec<Option<f64>> = f("net_contribution_12m").iter().map(|v| opt(*v)).collect();
-    let (vp_cuts, value) = custval_classify::classify_value_potential(
+    let loss: Vec<custval_classify::LossFacts> = (0..n).map(|c| loss_facts(table, c)).collect();
+    let (vp_cuts, value) = custval_classify::classify_value_potential_with_loss(
         scores.value,
         scores.potential,
-        &net,
+        &loss,
         &ValuePotentialConfig {
             value_high_quantile: cp.value_high_quantile,
             potential_high_quantile: cp.potential_high_quantile,

@@ -23,6 +23,15 @@ use crate::plan::{Dimension, Plan, STRING_VARS};
 use crate::scoring::points;
 use custval_classify::ValueClass;
 
+/// The numeric result variables after the indicators, in `custval_config::RESULT_VARIABLES`
+/// order.
+const RESULT_SLOTS: [&str; 4] = [
+    "score",
+    "current_score",
+    "potential_score",
+    "payment_delay_percentile",
+];
+
 /// What the details of one evaluation are built from (owned, so the dataset can be dropped).
 pub struct DetailContext<'p> {
     plan: &'p Plan,
@@ -109,7 +118,16 @@ impl<'p> DetailContext<'p> {
         let mut slots: Vec<f64> = Vec::with_capacity(nf + self.raw.len() + 3);
         slots.extend(table.columns.iter().map(|col| col[c]));
         slots.extend(self.raw.iter().map(|col| col[c]));
-        slots.extend([self.total[c], self.value[c], self.potential[c]]);
+        slots.extend([
+            self.total[c],
+            self.value[c],
+            self.potential[c],
+            self.accounts
+                .payment_delay_percentile
+                .get(c)
+                .copied()
+                .unwrap_or(f64::NAN),
+        ]);
         let value_id = cl.value[c].class.id();
         // Customers whose wallet, cross-sell reasons are worth their bytes in the detail.
         let key = plan.accounts.plan_tiers.contains(&cl.tier[c])
@@ -144,10 +162,7 @@ impl<'p> DetailContext<'p> {
             if let Some(j) = indicators.iter().position(|i| i.id == name) {
                 return fmt_value(slots[nf + j]);
             }
-            if let Some(k) = ["score", "current_score", "potential_score"]
-                .iter()
-                .position(|v| *v == name)
-            {
+            if let Some(k) = RESULT_SLOTS.iter().position(|v| *v == name) {
                 return fmt_value(slots[nf + self.raw.len() + k]);
             }
             "?".into()
@@ -167,10 +182,12 @@ impl<'p> DetailContext<'p> {
                         id: a.id.clone(),
                         source: Source::Rule,
                         figures: figures.join(", "),
+                        overrode: Vec::new(),
                     },
                 ));
             }
         }
+        // Stable: rules of equal priority stay in file order.
         actions.sort_by_key(|(p, _)| *p);
         let mut actions: Vec<StoredAction> = actions.into_iter().map(|(_, a)| a).collect();
         let gaps: Vec<String> = table.cross_sell[c]
@@ -190,6 +207,7 @@ impl<'p> DetailContext<'p> {
                     "value_class = {value_id}, industry = {}",
                     r.industry.as_deref().unwrap_or("?")
                 ),
+                overrode: Vec::new(),
             });
         }
         for pb in &plan.playbooks {
@@ -201,9 +219,11 @@ impl<'p> DetailContext<'p> {
                     id: format!("playbook:{}:{}", pb.variable, pb.value),
                     source: Source::Playbook,
                     figures: field.to_string(),
+                    overrode: Vec::new(),
                 });
             }
         }
+        let mut actions = one_per_family(actions, plan);
         actions.truncate(MAX_ACTIONS);
 
         let norm_row: Vec<f64> = self.normalized.iter().map(|col| col[c]).collect();
@@ -272,6 +292,28 @@ impl<'p> DetailContext<'p> {
             }
         })
     }
+}
+
+/// Keeps, of each action family, only the first action (actions arrive most urgent first:
+/// rules by priority, then cross-sell, then playbooks), which records the ids it overrode
+/// (issue 17: "Review for strategic abandonment" next to "Renew early").
+pub(crate) fn one_per_family(actions: Vec<StoredAction>, plan: &Plan) -> Vec<StoredAction> {
+    let mut kept: Vec<StoredAction> = Vec::with_capacity(actions.len());
+    let mut families: Vec<(String, usize)> = Vec::new();
+    for a in actions {
+        let Some(family) = crate::classes::action_family(&a, plan) else {
+            kept.push(a);
+            continue;
+        };
+        match families.iter().find(|(f, _)| *f == family) {
+            Some((_, k)) => kept[*k].overrode.push(a.id),
+            None => {
+                families.push((family, kept.len()));
+                kept.push(a);
+            }
+        }
+    }
+    kept
 }
 
 thread_local! {

@@ -50,6 +50,17 @@ pub struct IndicatorUsed {
     pub params: NormParams,
     /// Weight within its dimension.
     pub weight: f64,
+    /// Why the indicator was left out of this run (weight 0, its weight spread over the
+    /// other indicators of its dimension); `None` when it was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<String>,
+}
+
+/// An indicator left out of a run because it tells no customer apart (issue 17).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExcludedIndicator {
+    pub id: String,
+    pub why: String,
 }
 
 /// Everything computed for the run as a whole.
@@ -65,6 +76,9 @@ pub struct RunSummary {
     pub classes: crate::classes::ClassSummary,
     pub budget: Option<crate::classes::Budget>,
     pub notes: Vec<String>,
+    /// Indicators left out of this run: missing for everyone or one value for everyone.
+    #[serde(default)]
+    pub excluded_indicators: Vec<ExcludedIndicator>,
     /// What tier hysteresis held back against the previous run (`None`: no previous run).
     #[serde(default)]
     pub hysteresis: Option<custval_dynamics::HysteresisSummary>,
@@ -125,22 +139,36 @@ fn dimension_weights(
     normalized: &[&Vec<f64>],
     ids: &[String],
     dimension: Dimension,
+    excluded: &[bool],
 ) -> Result<DimensionWeights, EvalError> {
+    // Excluded indicators take no part: objective weights are computed over the others, and
+    // given weights are spread over the others in proportion (their own weights renormalized).
+    let keep: Vec<usize> = (0..ids.len())
+        .filter(|k| !excluded.get(*k).copied().unwrap_or(false))
+        .collect();
+    let keep: Vec<usize> = if keep.is_empty() {
+        (0..ids.len()).collect()
+    } else {
+        keep
+    };
+    let subset =
+        |w: &[f64]| -> Vec<f64> { keep.iter().filter_map(|k| w.get(*k).copied()).collect() };
+    let kept_cols: Vec<&Vec<f64>> = keep.iter().map(|k| normalized[*k]).collect();
     let (method, note, w) = match plan {
         WeightPlan::Given { weights, note } => (
             note.split(',').next().unwrap_or("given").to_string(),
             note.clone(),
-            weights.clone(),
+            renormalize(&subset(weights)),
         ),
         WeightPlan::Entropy => (
             "entropy".into(),
             "entropy weights from this run's normalized data".into(),
-            objective_weights(normalized, Objective::Entropy)?,
+            objective_weights(&kept_cols, Objective::Entropy)?,
         ),
         WeightPlan::Critic => (
             "critic".into(),
             "CRITIC weights from this run's normalized data".into(),
-            objective_weights(normalized, Objective::Critic)?,
+            objective_weights(&kept_cols, Objective::Critic)?,
         ),
         WeightPlan::Combined {
             subjective,
@@ -148,8 +176,8 @@ fn dimension_weights(
             objective,
             alpha,
         } => {
-            let o = objective_weights(normalized, *objective)?;
-            let w = custval_weights::combine::linear(subjective, &o, *alpha)
+            let o = objective_weights(&kept_cols, *objective)?;
+            let w = custval_weights::combine::linear(&renormalize(&subset(subjective)), &o, *alpha)
                 .map_err(|e| EvalError::Weights(e.to_string()))?;
             (
                 "combined".into(),
@@ -165,20 +193,46 @@ fn dimension_weights(
             )
         }
     };
-    if w.len() != ids.len() {
+    if w.len() != keep.len() {
         return Err(EvalError::Weights(format!(
             "{} weights for {} {:?} indicators",
             w.len(),
-            ids.len(),
+            keep.len(),
             dimension
         )));
     }
+    let mut full = vec![0.0; ids.len()];
+    for (k, wk) in keep.iter().zip(w) {
+        full[*k] = wk;
+    }
+    let dropped: Vec<&str> = (0..ids.len())
+        .filter(|k| !keep.contains(k))
+        .map(|k| ids[k].as_str())
+        .collect();
+    let note = if dropped.is_empty() {
+        note
+    } else {
+        format!(
+            "{note}; excluded (no variation in this run, weight spread over the others in proportion): {}",
+            dropped.join(", ")
+        )
+    };
     Ok(DimensionWeights {
         dimension,
         method,
         note,
-        weights: ids.iter().cloned().zip(w).collect(),
+        weights: ids.iter().cloned().zip(full).collect(),
     })
+}
+
+/// Weights scaled to sum 1 (unchanged when they sum to 0).
+fn renormalize(w: &[f64]) -> Vec<f64> {
+    let sum: f64 = w.iter().sum();
+    if sum > 0.0 {
+        w.iter().map(|v| v / sum).collect()
+    } else {
+        w.to_vec()
+    }
 }
 
 /// Runs one evaluation of `data` as of `as_of`, with no previous run (no hysteresis).
@@ -253,14 +307,7 @@ fn evaluate_cow<'p>(
         .map(|(ind, col)| NormParams::fit(col, ind.direction, ind.norm, ind.missing))
         .collect();
     let normalized = normalize_columns(&params, &raw);
-    for (ind, p) in plan.indicators.iter().zip(&params) {
-        if p.known == 0 {
-            notes.push(format!(
-                "indicator {} has no value for any customer (missing rule {:?} applied to all)",
-                ind.id, p.missing
-            ));
-        }
-    }
+    let why_excluded: Vec<Option<String>> = params.iter().map(|p| p.degenerate(n)).collect();
 
     let dim_cols = dimension_columns(plan)?;
     let mut weights = Vec::new();
@@ -276,7 +323,8 @@ fn evaluate_cow<'p>(
             .map(|j| plan.indicators[*j].id.clone())
             .collect();
         let norm_refs: Vec<&Vec<f64>> = cols.iter().map(|j| &normalized[*j]).collect();
-        weights.push(dimension_weights(wp, &norm_refs, &ids, dim)?);
+        let excluded: Vec<bool> = cols.iter().map(|j| why_excluded[*j].is_some()).collect();
+        weights.push(dimension_weights(wp, &norm_refs, &ids, dim, &excluded)?);
     }
     let mut weight_of = vec![0.0; ni];
     for (dw, cols) in weights.iter().zip(&dim_cols) {
@@ -292,7 +340,8 @@ fn evaluate_cow<'p>(
         .iter()
         .zip(params)
         .zip(&weight_of)
-        .map(|((ind, p), w)| IndicatorUsed {
+        .zip(why_excluded)
+        .map(|(((ind, p), w), why)| IndicatorUsed {
             id: ind.id.clone(),
             name_en: ind.name_en.clone(),
             name_zh: ind.name_zh.clone(),
@@ -300,9 +349,27 @@ fn evaluate_cow<'p>(
             dimension: ind.dimension,
             formula: ind.formula_text.clone(),
             params: p,
+            // An exclusion that left a dimension empty was undone: its indicators are used.
+            excluded: why.filter(|_| *w == 0.0),
             weight: *w,
         })
         .collect();
+
+    let excluded_indicators: Vec<ExcludedIndicator> = indicators_used
+        .iter()
+        .filter_map(|i| {
+            i.excluded.as_ref().map(|why| ExcludedIndicator {
+                id: i.id.clone(),
+                why: why.clone(),
+            })
+        })
+        .collect();
+    for e in &excluded_indicators {
+        notes.push(format!(
+            "indicator {} excluded from this run: {}",
+            e.id, e.why
+        ));
+    }
 
     let scores = crate::classes::Scores {
         value: &value_score,
@@ -350,6 +417,7 @@ fn evaluate_cow<'p>(
         classes: std::mem::take(&mut classified.summary),
         budget: classified.budget.take(),
         notes,
+        excluded_indicators,
     };
     let rfm_score = std::mem::take(&mut classified.rfm_sum);
     let details = crate::details::DetailContext::new(

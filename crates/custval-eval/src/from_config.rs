@@ -114,6 +114,7 @@ pub fn from_validated(v: &Validated) -> Plan {
                     a.text_zh.clone()
                 },
                 priority: i64::from(a.priority),
+                family: a.family.clone(),
             }
         })
         .collect();
@@ -140,6 +141,7 @@ pub fn from_validated(v: &Validated) -> Plan {
                         )
                     })
                     .collect(),
+                family: p.family.clone(),
             })
         })
         .collect();
@@ -175,6 +177,7 @@ pub fn from_validated(v: &Validated) -> Plan {
             by_count: c.tiers.method == TierMethod::Count,
             a: c.tiers.a,
             b: c.tiers.b,
+            loss_makers_top_tier: c.tiers.loss_makers_top_tier,
         },
         classes: ClassPlan {
             value_high_quantile: c.classes.value_high_quantile,

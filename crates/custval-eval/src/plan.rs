@@ -94,6 +94,10 @@ pub struct TierPlan {
     pub by_count: bool,
     pub a: f64,
     pub b: f64,
+    /// Whether a loss-making customer (negative net contribution or CLV) may be in tier A;
+    /// false: capped at B.
+    #[serde(default)]
+    pub loss_makers_top_tier: bool,
 }
 
 /// Class settings.
@@ -122,6 +126,9 @@ pub struct PlaybookPlan {
     pub value: String,
     /// (field, English, Chinese), e.g. ("service_level", "Dedicated team", "专属团队").
     pub fields: Vec<(String, String, String)>,
+    /// Action family (see [`ActionPlan::family`]).
+    #[serde(default)]
+    pub family: Option<String>,
 }
 
 /// A per-customer action rule.
@@ -135,6 +142,9 @@ pub struct ActionPlan {
     pub text_en: String,
     pub text_zh: String,
     pub priority: i64,
+    /// Actions of one family are alternatives: a customer keeps only the most urgent firing
+    /// one (rules before playbooks), which names those it overrode.
+    pub family: Option<String>,
 }
 
 /// Budget allocation across the values of one class variable.

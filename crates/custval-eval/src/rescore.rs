@@ -83,6 +83,7 @@ impl FrozenTiers {
                     cumulative_share: 1.0,
                     cut: 1.0,
                     by_count: tp.by_count,
+                    capped: None,
                 },
             );
         }
@@ -100,6 +101,7 @@ impl FrozenTiers {
                 cumulative_share: self.cumulative_share(value),
                 cut,
                 by_count: tp.by_count,
+                capped: None,
             },
         )
     }
@@ -141,6 +143,10 @@ pub struct Frozen {
     pub accounts: AccountsModel,
     /// Known gross margins, ascending (thinned above [`MAX_KNOTS`]).
     pub sorted_margins: Vec<f64>,
+    /// Known average payment delays, ascending (thinned), for `payment_delay_percentile`
+    /// (empty in runs stored before it: the percentile is then unknown).
+    #[serde(default)]
+    pub sorted_delays: Vec<f64>,
     /// Per indicator: the sorted values rank normalization places a value among (empty for
     /// other normalizations).
     pub rank_sorted: Vec<Vec<f64>>,
@@ -216,15 +222,8 @@ impl Frozen {
                 }
             }
         }
-        let mut margins: Vec<f64> = c
-            .table
-            .get("gross_margin_12m")
-            .unwrap_or(&[])
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .collect();
-        margins.sort_unstable_by(f64::total_cmp);
+        let margins = crate::accounts::sorted_known(c.table, "gross_margin_12m");
+        let delays = crate::accounts::sorted_known(c.table, "avg_payment_delay_days");
         let rank_sorted = c
             .indicators
             .iter()
@@ -273,6 +272,7 @@ impl Frozen {
             industry_growth,
             accounts: c.accounts,
             sorted_margins: thin(&margins),
+            sorted_delays: thin(&delays),
             rank_sorted,
             tiers,
             rfm_breaks: cl.summary.rfm_thresholds.as_ref().and_then(rfm_breaks),
@@ -391,6 +391,7 @@ pub fn rescore(
         &accounts_cfg,
         &frozen.accounts,
         &frozen.sorted_margins,
+        &frozen.sorted_delays,
     );
     let pre = crate::classes::pre_classes_with(&table, plan, Some(frozen.rfm_breaks.as_ref()))?;
     let raw = indicator_columns(data, &table, &pre, plan);
@@ -466,10 +467,10 @@ fn classify_frozen(
     let cs = &summary.classes;
     let n = data.customers.len();
     let values = tier_values(plan, table, raw, indicators, scores)?;
-    let (mut tier, tier_rule): (Vec<String>, Vec<AbcRule>) =
+    let (mut tier, mut tier_rule): (Vec<String>, Vec<AbcRule>) =
         values.iter().map(|v| frozen.tiers.assign(*v, plan)).unzip();
     let ids: Vec<&str> = data.customers.iter().map(|c| c.id.as_str()).collect();
-    let hysteresis = crate::hysteresis::apply_with_bounds(
+    let mut hysteresis = crate::hysteresis::apply_with_bounds(
         &plan.hysteresis,
         &ids,
         &values,
@@ -477,20 +478,19 @@ fn classify_frozen(
         previous,
         frozen.tiers.bounds,
     )?;
+    crate::classes::cap_loss_makers(plan, table, &mut tier, &mut tier_rule, &mut hysteresis);
 
     let vp = cs
         .value_potential_cuts
         .as_ref()
         .ok_or_else(|| missing("value × potential cuts"))?;
-    let f = |id: &str| table.get(id).unwrap_or(&[]);
     let known = |v: f64| v.is_finite().then_some(v);
-    let net = f("net_contribution_12m");
     let value: Vec<Assigned<ValueClass, ValueRule>> = (0..n)
         .map(|c| {
-            custval_classify::value_class(
+            custval_classify::value_class_with_loss(
                 scores.value[c],
                 scores.potential[c],
-                net.get(c).copied().and_then(known),
+                &crate::classes::loss_facts(table, c),
                 vp,
             )
         })

@@ -13,6 +13,16 @@
 //! Missing values follow the indicator's rule: `zero` and `median`/`min` impute a raw value
 //! before normalizing; `worst` gives the normalized value 0; `exclude` drops the indicator for
 //! that customer and spreads its weight over the customer's other indicators in proportion.
+//!
+//! Degenerate columns (issue 17): nothing is ever scored "between 0 and 0" to full marks.
+//! - A benefit indicator never pays for a raw value at or below zero: a zero count or amount
+//!   (no inquiries, no referrals, no wallet gap) normalizes to 0 whatever the anchors are.
+//! - Under `rank`, customers tied at the minimum get 0, not the mid-rank of their tie.
+//! - Under `minmax`/`log_minmax` with equal anchors (at least 98 % of the base on one value),
+//!   only values above the anchor score (1), values at it score 0 when it is the minimum.
+//! - An indicator missing for everyone, or with one value for everyone, tells customers
+//!   apart in nothing: [`NormParams::degenerate`] says so, and the engine excludes it from
+//!   the run and spreads its weight over the other indicators of its dimension.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -60,6 +70,11 @@ pub struct NormParams {
     pub imputed: Option<f64>,
     /// Customers with a value.
     pub known: u64,
+    /// Smallest and largest raw value scored (imputed ones included; 0 when none).
+    #[serde(default)]
+    pub min: f64,
+    #[serde(default)]
+    pub max: f64,
     /// Sorted known values for `rank` (kept only while normalizing, not stored).
     #[serde(skip)]
     pub sorted: Vec<f64>,
@@ -133,8 +148,35 @@ impl NormParams {
             sd: if sd.is_finite() { sd } else { 0.0 },
             imputed,
             known: (raw.len() - n_missing) as u64,
+            min: sorted.first().copied().unwrap_or(0.0),
+            max: sorted.last().copied().unwrap_or(0.0),
             sorted,
         }
+    }
+
+    /// Why the indicator tells no customer from another in this run, if it does not: no
+    /// value for anyone, or one value for everyone (imputed values included; a `worst`
+    /// rule with missing values still separates the known from the unknown).
+    pub fn degenerate(&self, customers: usize) -> Option<String> {
+        if self.known == 0 {
+            return Some(format!(
+                "no customer has a value (missing rule {} applied to all {customers})",
+                format!("{:?}", self.missing).to_lowercase()
+            ));
+        }
+        let unknown_differs = self.missing == Missing::Worst && (self.known as usize) < customers;
+        if self.min == self.max && !unknown_differs {
+            let v = crate::classes::fmt_value(self.min);
+            return Some(if (self.known as usize) < customers {
+                format!(
+                    "every customer has the same value {v} ({} known, the rest imputed or excluded)",
+                    self.known
+                )
+            } else {
+                format!("every customer has the same value {v}")
+            });
+        }
+        None
     }
 
     /// The normalized value of a raw value; `None` when the customer is excluded.
@@ -148,22 +190,32 @@ impl NormParams {
                 (_, Some(v)) => v,
             }
         };
+        // A benefit indicator never pays for nothing (issue 17: zero referrals earned points
+        // when everyone had zero).
+        if self.direction == Direction::Benefit && x <= 0.0 {
+            return Some(0.0);
+        }
         let t = transform(self.norm, x);
         let r = match self.norm {
             Norm::Minmax | Norm::LogMinmax => {
                 if self.hi > self.lo {
                     ((t - self.lo) / (self.hi - self.lo)).clamp(0.0, 1.0)
+                } else if t > self.lo {
+                    1.0
+                } else if t < self.lo || transform(self.norm, self.min) >= self.lo {
+                    // At (or below) a common value that is the base's minimum: the worst end.
+                    0.0
                 } else {
-                    // No spread: everybody is equally good on this indicator.
                     1.0
                 }
             }
             Norm::Rank => {
                 let m = self.sorted.len();
-                if m < 2 {
-                    0.5
+                let below = self.sorted.partition_point(|v| *v < x) as f64;
+                if m < 2 || below == 0.0 {
+                    // Tied at (or below) the minimum: the minimum score, not a mid-rank.
+                    0.0
                 } else {
-                    let below = self.sorted.partition_point(|v| *v < x) as f64;
                     let equal = self.sorted.partition_point(|v| *v <= x) as f64 - below;
                     // Mid-rank percentile: ties share the mean of their ranks.
                     ((below + (equal - 1.0).max(0.0) / 2.0) / (m as f64 - 1.0)).clamp(0.0, 1.0)
@@ -173,7 +225,7 @@ impl NormParams {
                 if self.sd > 0.0 {
                     phi((t - self.mean) / self.sd)
                 } else {
-                    0.5
+                    0.0
                 }
             }
             Norm::None => t.clamp(0.0, 1.0),
@@ -248,10 +300,74 @@ mod tests {
 
     #[test]
     fn rank_gives_ties_the_same_percentile() {
-        let raw = [1.0, 1.0, 2.0, 3.0];
+        let raw = [1.0, 2.0, 2.0, 3.0];
         let p = NormParams::fit(&raw, Direction::Benefit, Norm::Rank, Missing::Zero);
-        assert_eq!(p.normalize(1.0), Some(0.5 / 3.0));
+        assert_eq!(p.normalize(2.0), Some(1.5 / 3.0));
         assert_eq!(p.normalize(3.0), Some(1.0));
+    }
+
+    #[test]
+    fn issue_17_ties_at_the_minimum_get_the_minimum_rank() {
+        // Before: a zero tied with half the base got the mid-rank, about 0.5.
+        let raw = [5.0, 5.0, 5.0, 6.0, 7.0, 8.0];
+        let p = NormParams::fit(&raw, Direction::Benefit, Norm::Rank, Missing::Zero);
+        assert_eq!(p.normalize(5.0), Some(0.0));
+        assert_eq!(p.normalize(8.0), Some(1.0));
+        let c = NormParams::fit(&raw, Direction::Cost, Norm::Rank, Missing::Zero);
+        assert_eq!(c.normalize(5.0), Some(1.0));
+    }
+
+    #[test]
+    fn issue_17_a_zero_count_or_amount_never_earns_points() {
+        // Nearly everybody at zero: the 1st and 99th percentiles are both 0.
+        let mut raw = vec![0.0; 200];
+        raw[0] = 3.0;
+        for norm in [
+            Norm::Minmax,
+            Norm::LogMinmax,
+            Norm::Rank,
+            Norm::Zscore,
+            Norm::None,
+        ] {
+            let p = NormParams::fit(&raw, Direction::Benefit, norm, Missing::Zero);
+            assert_eq!(p.normalize(0.0), Some(0.0), "{norm:?}");
+            assert_eq!(p.normalize(f64::NAN), Some(0.0), "{norm:?} imputed zero");
+            assert!(p.normalize(3.0).is_some_and(|v| v > 0.0), "{norm:?}");
+            assert_eq!(p.degenerate(200), None);
+        }
+        // Whatever the minimum: negative values below zero do not lift zero.
+        let signed = [-10.0, -5.0, 0.0, 0.0, 4.0, 8.0];
+        for norm in [Norm::Minmax, Norm::Rank, Norm::Zscore] {
+            let p = NormParams::fit(&signed, Direction::Benefit, norm, Missing::Zero);
+            assert_eq!(p.normalize(0.0), Some(0.0), "{norm:?}");
+            assert_eq!(p.normalize(-10.0), Some(0.0), "{norm:?}");
+        }
+        // A cost indicator at zero (no complaints) stays the best.
+        let c = NormParams::fit(&raw, Direction::Cost, Norm::Minmax, Missing::Zero);
+        assert_eq!(c.normalize(0.0), Some(1.0));
+        assert_eq!(c.normalize(3.0), Some(0.0));
+    }
+
+    #[test]
+    fn issue_17_missing_for_all_or_constant_is_degenerate() {
+        let none = [f64::NAN; 4];
+        let p = NormParams::fit(&none, Direction::Benefit, Norm::Minmax, Missing::Zero);
+        assert!(
+            p.degenerate(4)
+                .is_some_and(|w| w.contains("no customer has a value"))
+        );
+        let same = [2.0; 4];
+        let p = NormParams::fit(&same, Direction::Benefit, Norm::LogMinmax, Missing::Zero);
+        assert!(p.degenerate(4).is_some_and(|w| w.contains("same value 2")));
+        let imputed = [2.0, f64::NAN, 2.0];
+        let p = NormParams::fit(&imputed, Direction::Benefit, Norm::Rank, Missing::Median);
+        assert!(p.degenerate(3).is_some());
+        // Known values all equal, but `worst` sets the unknown apart: not degenerate.
+        let p = NormParams::fit(&imputed, Direction::Benefit, Norm::Rank, Missing::Worst);
+        assert_eq!(p.degenerate(3), None);
+        let varied = [1.0, 2.0];
+        let p = NormParams::fit(&varied, Direction::Benefit, Norm::Minmax, Missing::Zero);
+        assert_eq!(p.degenerate(2), None);
     }
 
     #[test]

@@ -175,3 +175,119 @@ fn an_owned_evaluation_equals_a_borrowed_one() {
         serde_json::to_string(&owned.summary).unwrap()
     );
 }
+
+/// Issue 17: a loss-maker (here a fifth of the base costs 100,000 to serve) is never in tier
+/// A by default, its tier rule says why, and the option lets it back in.
+#[test]
+fn issue_17_loss_makers_are_capped_below_the_top_tier() {
+    let data = company();
+    let mut plan = plan();
+    let mut e = evaluate(&data, 19_999, &plan).expect("evaluate");
+    e.fill_details();
+    let mut capped = 0;
+    for r in &e.results {
+        let d: Detail = serde_json::from_str(&r.detail).expect("detail");
+        if r.value_class == "negative_value" {
+            assert_ne!(r.tier, "A", "{}", r.customer_id);
+        }
+        if let Some(cap) = d.tier_rule.capped {
+            capped += 1;
+            assert_eq!(r.tier, "B");
+            let why = d.tier_rule.explain_en(&r.tier, "spend_12m");
+            assert!(
+                why.starts_with("tier A by value, capped at B: net contribution -"),
+                "{why}"
+            );
+            assert!(cap.value < 0.0);
+            // The value rule names the costs behind the loss, largest first.
+            let v = custval_classify::Explain::explain_en(&d.value_rule);
+            assert!(v.contains("largest costs: sales cost 50000.00"), "{v}");
+        }
+    }
+    plan.tiers.loss_makers_top_tier = true;
+    let free = evaluate(&data, 19_999, &plan).expect("evaluate");
+    let in_a = free
+        .results
+        .iter()
+        .filter(|r| r.tier == "A" && r.value_class == "negative_value")
+        .count();
+    assert_eq!(in_a, capped, "the cap moved exactly the loss-makers of A");
+    assert!(
+        capped > 0,
+        "the company has loss-makers worth tier A by spend"
+    );
+}
+
+/// Issue 17: indicators nobody has (inquiries, referrals, …) are left out of the run, their
+/// weight spread over the dimension's other indicators in proportion.
+#[test]
+fn issue_17_degenerate_indicators_are_excluded_and_their_weight_respread() {
+    let data = company();
+    let plan = plan();
+    let e = evaluate(&data, 19_999, &plan).expect("evaluate");
+    let ex: Vec<&str> = e
+        .summary
+        .excluded_indicators
+        .iter()
+        .map(|x| x.id.as_str())
+        .collect();
+    assert!(
+        ex.contains(&"inquiries_12m") && ex.contains(&"referrals_12m"),
+        "{ex:?}"
+    );
+    assert!(!ex.contains(&"spend_12m"));
+    // Given (AHP) current weights keep their ratios among the kept indicators.
+    let custval_eval::plan::WeightPlan::Given { weights: given, .. } = &plan.weights_current else {
+        panic!("the default current weights are AHP")
+    };
+    let current = &e.summary.weights[0];
+    let kept: f64 = current
+        .weights
+        .iter()
+        .zip(given)
+        .filter(|((id, _), _)| !ex.contains(&id.as_str()))
+        .map(|(_, g)| g)
+        .sum();
+    for ((id, w), g) in current.weights.iter().zip(given) {
+        if ex.contains(&id.as_str()) {
+            assert_eq!(*w, 0.0, "{id}");
+        } else {
+            assert!((w - g / kept).abs() < 1e-12, "{id}: {w} vs {}", g / kept);
+        }
+    }
+}
+
+/// Issue 17: no customer gets two actions of one family (abandon and renew, onboarding and
+/// win-back); the kept one names what it overrode.
+#[test]
+fn issue_17_no_customer_gets_two_actions_of_a_family() {
+    let data = company();
+    let plan = plan();
+    let mut e = evaluate(&data, 19_999, &plan).expect("evaluate");
+    e.fill_details();
+    let family = |id: &str| -> Option<String> {
+        if let Some(rest) = id.strip_prefix("playbook:") {
+            let (var, value) = rest.split_once(':')?;
+            return plan
+                .playbooks
+                .iter()
+                .find(|p| p.variable == var && p.value == value)?
+                .family
+                .clone();
+        }
+        plan.actions.iter().find(|a| a.id == id)?.family.clone()
+    };
+    let mut overrides = 0;
+    for r in &e.results {
+        let d: Detail = serde_json::from_str(&r.detail).expect("detail");
+        let mut seen = Vec::new();
+        for a in &d.actions {
+            if let Some(f) = family(&a.id) {
+                assert!(!seen.contains(&f), "{}: two {f} actions", r.customer_id);
+                seen.push(f);
+            }
+            overrides += a.overrode.len();
+        }
+    }
+    assert!(overrides > 0, "the company has conflicting candidates");
+}

@@ -761,9 +761,21 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// An action family is a snake_case name.
+    fn check_family(&mut self, key: &str, family: Option<&str>) {
+        if let Some(f) = family.filter(|f| !is_snake_case(f)) {
+            self.error(
+                ErrorKind::Name,
+                key,
+                format!("family `{f}` must be snake_case: a lower-case letter, then lower-case letters, digits or `_`"),
+            );
+        }
+    }
+
     fn playbooks(&mut self, config: &Config) {
         let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
         for (i, p) in config.playbooks.iter().enumerate() {
+            self.check_family(&format!("playbook[{}].family", i + 1), p.family.as_deref());
             let key = format!("playbook[{}].class", i + 1);
             let Some((var, value)) = p.class_parts() else {
                 self.error(
@@ -834,6 +846,7 @@ impl Checker<'_, '_> {
             let base = format!("action[{}]", i + 1);
             let id_key = format!("{base}.id");
             self.check_id(&id_key, &a.id, "action");
+            self.check_family(&format!("{base}.family"), a.family.as_deref());
             if let Some(first) = seen.get(a.id.as_str()) {
                 let at = self
                     .line_of(&format!("action[{}]", first + 1))
