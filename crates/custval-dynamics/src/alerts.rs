@@ -310,8 +310,8 @@ pub fn alerts_for_customer(
     let m = ctx.materiality;
     drafts
         .into_iter()
-        // Warnings only for customers whose value is material in this base (upgrade
-        // candidates are info, and good news).
+        // Warnings only for customers whose value is material in this base; upgrade candidates
+        // (info, good news) are few by their own rule (the top potential decile of everybody).
         .filter(|d| {
             d.base == Severity::Info
                 || m.is_none_or(|m| value.is_some_and(|v| v >= m.min_value))
@@ -332,7 +332,9 @@ pub fn alerts_for_customer(
             let mut zh = format!("{}；涉及金额 {money_s}（{}）", d.explain_zh, basis.label_zh());
             if let (Some(m), Some(v)) = (m, value) {
                 d.evidence.insert("value".into(), n(v));
-                d.evidence.insert("material_value".into(), n(m.min_value));
+                if severity != Severity::Info {
+                    d.evidence.insert("material_value".into(), n(m.min_value));
+                }
                 if key && severity != Severity::Info {
                     d.evidence
                         .insert("critical_at_stake".into(), n(m.critical_at_stake));
@@ -1012,7 +1014,8 @@ mod tests {
 
     #[test]
     fn upgrade_candidates_in_the_top_decile_of_c() {
-        let cfg = AlertConfig::default();
+        let mut cfg = AlertConfig::default();
+        cfg.upgrade_candidate.cutoff_among = CutoffAmong::Candidates;
         let mut all: Vec<CustomerFacts> = (0..10)
             .map(|i| CustomerFacts {
                 potential_score: Some(i as f64 * 10.0),

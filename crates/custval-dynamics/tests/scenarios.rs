@@ -58,7 +58,9 @@ fn two_runs() -> (Vec<CustomerFacts>, Vec<CustomerFacts>) {
 #[test]
 fn declining_cohort_raises_every_decline_alert_and_nothing_else_does() {
     let (prev, cur) = two_runs();
-    let cfg = AlertConfig::default();
+    let mut cfg = AlertConfig::default();
+    // The decile of tier C (the default became the decile of everybody in issue 17).
+    cfg.upgrade_candidate.cutoff_among = CutoffAmong::Candidates;
     let mut ctx = AlertContext::new(&["A", "B", "C"]);
     ctx.upgrade_cutoff = upgrade_cutoff(&cfg.upgrade_candidate, &cur);
     let alerts = alerts_for_run(&cfg, &ctx, &cur, &prev).unwrap();

@@ -129,7 +129,9 @@ pub struct UpgradeCandidateRule {
     pub tiers: Vec<String>,
     /// Share of the top potential scores that qualifies. Default 0.1 (top decile).
     pub top_share: f64,
-    /// Population the cutoff is computed over. Default candidates.
+    /// Population the cutoff is computed over. Default all customers (issue 17: the top
+    /// decile of tier C alone was 1,901 CDNOW customers, 8 % of the base, when C is three
+    /// quarters of it; the top decile of everybody held 195).
     pub cutoff_among: CutoffAmong,
 }
 
@@ -139,7 +141,7 @@ impl Default for UpgradeCandidateRule {
             enabled: true,
             tiers: vec!["C".to_string()],
             top_share: 0.1,
-            cutoff_among: CutoffAmong::Candidates,
+            cutoff_among: CutoffAmong::All,
         }
     }
 }
@@ -152,9 +154,9 @@ impl Default for UpgradeCandidateRule {
 #[serde(default, deny_unknown_fields)]
 pub struct MaterialityRule {
     /// Only customers whose value is within this top share of the base raise warnings and
-    /// critical alerts (upgrade candidates excepted: they are info). 1 switches the gate off.
-    /// Default 0.25.
+    /// critical alerts. 1 switches the gate off. Default 0.2.
     pub top_share: f64,
+
     /// A key account's alert is critical only when its money at stake reaches the value at
     /// this top share's cutoff; below it, a warning. Default 0.05.
     pub critical_top_share: f64,
@@ -163,7 +165,7 @@ pub struct MaterialityRule {
 impl Default for MaterialityRule {
     fn default() -> Self {
         Self {
-            top_share: 0.25,
+            top_share: 0.2,
             critical_top_share: 0.05,
         }
     }
