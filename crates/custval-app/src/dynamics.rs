@@ -266,11 +266,20 @@ fn risky_key_accounts(
         // The same materiality as the rules of custval-dynamics: a key account is usually
         // material, but the gate is the base's, not the tier's.
         let now = facts(r);
-        let value = customer_value(&now, index.get(r.customer_id.as_str()).map(|&i| &previous.facts[i]));
+        let value = customer_value(
+            &now,
+            index
+                .get(r.customer_id.as_str())
+                .map(|&i| &previous.facts[i]),
+        );
         if material.is_some_and(|m| value.is_none_or(|v| v < m.min_value)) {
             continue;
         }
-        let at_stake = r.spend_12m.filter(|s| s.is_finite()).unwrap_or(0.0).max(0.0);
+        let at_stake = r
+            .spend_12m
+            .filter(|s| s.is_finite())
+            .unwrap_or(0.0)
+            .max(0.0);
         let critical = r.risk.as_deref() == Some("high")
             && material.is_none_or(|m| at_stake >= m.critical_at_stake);
         let severity = if critical { "critical" } else { "warning" };
@@ -415,8 +424,7 @@ pub async fn migration_cell<S: Store>(
     crate::pick_run(store, Some(to)).await?;
     let a = store.snapshot(from).await?;
     let b = store.snapshot(to).await?;
-    cell_members(&TIERS, &entries(&a), &entries(&b), &from_tier, &to_tier)
-        .map_err(dynamics_error)
+    cell_members(&TIERS, &entries(&a), &entries(&b), &from_tier, &to_tier).map_err(dynamics_error)
 }
 
 /// An alert as `alerts --format json` prints it: the contract's fields first.

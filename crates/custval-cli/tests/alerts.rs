@@ -72,8 +72,7 @@ fn issue_17_alerts_latest_run_filters_reimport_and_early_as_of() {
         let (x, y) = (&w[0], &w[1]);
         assert!(
             rank(x) > rank(y)
-                || (rank(x) == rank(y)
-                    && x["at_stake"].as_f64() >= y["at_stake"].as_f64()),
+                || (rank(x) == rank(y) && x["at_stake"].as_f64() >= y["at_stake"].as_f64()),
             "order: {x} then {y}"
         );
     }
@@ -95,8 +94,22 @@ fn issue_17_alerts_latest_run_filters_reimport_and_early_as_of() {
     assert!(err.contains("A, B, C"), "{err}");
     let err = fails(&mut ws.cmd(&["customers", "list", "--class", "nonsense"]));
     assert!(err.contains("most_valuable (最有价值客户)"), "{err}");
-    let zh = ws.run_json(&["customers", "list", "--class", "最有价值客户", "--format", "json"]);
-    let en = ws.run_json(&["customers", "list", "--class", "most_valuable", "--format", "json"]);
+    let zh = ws.run_json(&[
+        "customers",
+        "list",
+        "--class",
+        "最有价值客户",
+        "--format",
+        "json",
+    ]);
+    let en = ws.run_json(&[
+        "customers",
+        "list",
+        "--class",
+        "most_valuable",
+        "--format",
+        "json",
+    ]);
     assert_eq!(zh, en);
     let err = fails(&mut ws.cmd(&["alerts", "--rule", "x"]));
     assert!(err.contains("spend_drop"), "{err}");
@@ -133,7 +146,10 @@ fn issue_17_alerts_latest_run_filters_reimport_and_early_as_of() {
     let dates: Vec<&str> = runs.iter().filter_map(|r| r["as_of"].as_str()).collect();
     assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
     let text = stdout(&ws.cmd(&["alerts"]).output().expect("run"));
-    assert!(text.contains(&format!("run {latest_id} as of 2026-06-30")), "{text}");
+    assert!(
+        text.contains(&format!("run {latest_id} as of 2026-06-30")),
+        "{text}"
+    );
 
     // Re-importing a file already imported changes nothing and raises nothing.
     let file = ws.path("data/transactions.csv");
@@ -150,7 +166,10 @@ fn issue_17_alerts_latest_run_filters_reimport_and_early_as_of() {
     let j = ws.run_json(&["import", "transactions", &file, "--format", "json"]);
     assert_eq!(j["accepted"], 0);
     assert!(j["provisional"].is_null(), "{j}");
-    let id = all.first().and_then(|a| a["customer_id"].as_str()).unwrap_or("C000001");
+    let id = all
+        .first()
+        .and_then(|a| a["customer_id"].as_str())
+        .unwrap_or("C000001");
     let shown = ws.run_json(&["customer", "show", id, "--format", "json"]);
     assert!(shown["provisional"].is_null(), "{shown}");
 }

@@ -228,7 +228,11 @@ fn monthly_history_migrations_alerts_override_and_backtest() {
         declining_m.len(),
         stable_m.len()
     );
-    assert!(declining_m.len() >= 10, "{} declining in A", declining_m.len());
+    assert!(
+        declining_m.len() >= 10,
+        "{} declining in A",
+        declining_m.len()
+    );
     assert!(stable_m.len() >= 10, "{} stable in A", stable_m.len());
     assert!(d > 0.5 && d > s + 0.15, "declining {d:.2} vs stable {s:.2}");
     // The customers built to grow, alive and small (tier C in some run), are flagged as

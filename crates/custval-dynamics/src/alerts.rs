@@ -313,12 +313,15 @@ pub fn alerts_for_customer(
         // Warnings only for customers whose value is material in this base; upgrade candidates
         // (info, good news) are few by their own rule (the top potential decile of everybody).
         .filter(|d| {
-            d.base == Severity::Info
-                || m.is_none_or(|m| value.is_some_and(|v| v >= m.min_value))
+            d.base == Severity::Info || m.is_none_or(|m| value.is_some_and(|v| v >= m.min_value))
         })
         .map(|mut d| {
             let (stake, basis) = d.at_stake;
-            let stake = if stake.is_finite() { stake.max(0.0) } else { 0.0 };
+            let stake = if stake.is_finite() {
+                stake.max(0.0)
+            } else {
+                0.0
+            };
             let critical = key && m.is_none_or(|m| stake >= m.critical_at_stake);
             let severity = if d.base == Severity::Warning && critical {
                 Severity::Critical
@@ -328,8 +331,16 @@ pub fn alerts_for_customer(
             let money_s = money(stake, &ctx.currency);
             d.evidence.insert("at_stake".into(), n(stake));
             d.evidence.insert("at_stake_basis".into(), txt(basis.id()));
-            let mut en = format!("{}; {money_s} at stake ({})", d.explain_en, basis.label_en());
-            let mut zh = format!("{}；涉及金额 {money_s}（{}）", d.explain_zh, basis.label_zh());
+            let mut en = format!(
+                "{}; {money_s} at stake ({})",
+                d.explain_en,
+                basis.label_en()
+            );
+            let mut zh = format!(
+                "{}；涉及金额 {money_s}（{}）",
+                d.explain_zh,
+                basis.label_zh()
+            );
             if let (Some(m), Some(v)) = (m, value) {
                 d.evidence.insert("value".into(), n(v));
                 if severity != Severity::Info {
@@ -340,7 +351,9 @@ pub fn alerts_for_customer(
                         .insert("critical_at_stake".into(), n(m.critical_at_stake));
                     let cut = money(m.critical_at_stake, &ctx.currency);
                     if severity == Severity::Critical {
-                        en.push_str(&format!("; key account with at least {cut} at stake: critical"));
+                        en.push_str(&format!(
+                            "; key account with at least {cut} at stake: critical"
+                        ));
                         zh.push_str(&format!("；重点客户且涉及金额不低于 {cut}：紧急"));
                     } else {
                         en.push_str(&format!("; key account, under {cut} at stake: a warning"));

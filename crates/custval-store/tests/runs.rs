@@ -756,7 +756,12 @@ async fn issue_17_latest_run_is_the_latest_as_of_date_not_the_highest_id() {
     let ids: Vec<_> = store.runs().await.unwrap().iter().map(|r| r.id).collect();
     assert_eq!(ids, [june_again, june, march]);
     assert_eq!(
-        store.previous_run(d(2025, 6, 30)).await.unwrap().unwrap().id,
+        store
+            .previous_run(d(2025, 6, 30))
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
         march
     );
 }

@@ -222,9 +222,9 @@ pub fn alerts(a: AlertsArgs, g: &Globals) -> Result<()> {
                 rows.into_iter(),
             ));
             out.push('\n');
-            out.push_str(&left_out.unwrap_or_else(|| {
-                format!("{} alerts", num(ranked.total as f64, 0))
-            }));
+            out.push_str(
+                &left_out.unwrap_or_else(|| format!("{} alerts", num(ranked.total as f64, 0))),
+            );
             output::print_text(&out)
         }
     }

@@ -193,12 +193,14 @@ pub fn import(a: import::Args, g: &Globals) -> Result<()> {
     };
     match a.format {
         ReportFormat::Json => output::print_json(&out),
-        ReportFormat::Table if out.accepted == 0 && out.rejected == 0 => output::print_text(&format!(
-            "{}: read {} rows: 0 new rows ({} duplicates): nothing changed",
-            a.file.display(),
-            out.read,
-            out.duplicates
-        )),
+        ReportFormat::Table if out.accepted == 0 && out.rejected == 0 => {
+            output::print_text(&format!(
+                "{}: read {} rows: 0 new rows ({} duplicates): nothing changed",
+                a.file.display(),
+                out.read,
+                out.duplicates
+            ))
+        }
         ReportFormat::Table => output::print_text(
             &(format!(
                 "{}: read {} rows: {} stored, {} already there (duplicates), {} rejected{} in {:.1} s",
@@ -406,9 +408,9 @@ pub fn evaluate(a: EvaluateArgs, g: &Globals) -> Result<()> {
     }
     match (a.format, a.as_of.is_some()) {
         (ReportFormat::Json, true) => output::print_json(&runs[0]),
-        (ReportFormat::Json, false) => output::print_json(
-            &serde_json::json!({ "runs": runs, "latest_run": latest.id }),
-        ),
+        (ReportFormat::Json, false) => {
+            output::print_json(&serde_json::json!({ "runs": runs, "latest_run": latest.id }))
+        }
         (ReportFormat::Table, _) => {
             let text: Vec<String> = runs.iter().map(run_text).collect();
             output::print_text(&text.join("\n"))

@@ -165,11 +165,16 @@ mod tests {
             crate::alerts::Evidence::Text("spend_fall".into())
         );
         assert!(
-            top.explain_en.contains("¥5,000.00 at stake (the fall in 12-month spend)"),
+            top.explain_en
+                .contains("¥5,000.00 at stake (the fall in 12-month spend)"),
             "{}",
             top.explain_en
         );
-        assert!(top.explain_zh.contains("涉及金额 ¥5,000.00"), "{}", top.explain_zh);
+        assert!(
+            top.explain_zh.contains("涉及金额 ¥5,000.00"),
+            "{}",
+            top.explain_zh
+        );
 
         // A key account losing more than the critical amount is critical.
         let mut big = cur.clone();
