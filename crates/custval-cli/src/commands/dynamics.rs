@@ -219,7 +219,7 @@ pub fn alerts(a: AlertsArgs, g: &Globals) -> Result<()> {
                     "suggested action",
                     "id",
                 ],
-                rows.into_iter(),
+                rows,
             ));
             out.push('\n');
             out.push_str(
