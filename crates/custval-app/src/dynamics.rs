@@ -8,8 +8,9 @@
 use std::collections::BTreeMap;
 
 use custval_dynamics::{
-    AlertConfig, AlertContext, CustomerFacts, Migration, TierEntry, ValueClass,
-    alerts_for_customer, cell_members, migration_matrix, upgrade_cutoff,
+    AlertConfig, AlertContext, CustomerFacts, Materiality, Migration, TierEntry, ValueClass,
+    alerts_for_customer, cell_members, customer_value, materiality, migration_matrix,
+    upgrade_cutoff,
 };
 use custval_eval::hysteresis::PreviousTiers;
 use custval_model::{CustomerResult, RunId};
@@ -36,6 +37,7 @@ fn value_class(id: &str) -> Option<ValueClass> {
 pub fn facts(r: &CustomerResult) -> CustomerFacts {
     CustomerFacts {
         customer_id: r.customer_id.clone(),
+        name: r.name.clone(),
         tier: Some(r.tier.clone()),
         value_class: value_class(&r.value_class),
         score: Some(r.score),
@@ -45,6 +47,7 @@ pub fn facts(r: &CustomerResult) -> CustomerFacts {
         spend_prev_12m: r.signals.spend_prev_12m,
         avg_payment_delay_days: r.signals.payment_delay,
         satisfaction: r.signals.csat,
+        clv: r.clv,
     }
 }
 
@@ -71,6 +74,27 @@ pub async fn read_previous_tiers<S: Store>(
     Ok(tiers)
 }
 
+/// The materiality cutoffs of a stored run (what its own alerts were judged by), read one row
+/// at a time; a provisional update judges its few customers by them.
+pub async fn run_materiality<S: Store>(
+    store: &S,
+    id: RunId,
+    cfg: &AlertConfig,
+) -> Result<Option<Materiality>, AppError> {
+    let mut values = Vec::new();
+    store
+        .snapshot_each(id, |r| {
+            if let Some(v) = customer_value(&facts(&r), None) {
+                values.push(v);
+            }
+        })
+        .await?;
+    Ok(custval_dynamics::alerts::materiality_of_values(
+        &cfg.materiality,
+        &values,
+    ))
+}
+
 fn dynamics_error(e: custval_dynamics::DynamicsError) -> AppError {
     AppError::Dynamics(e.to_string())
 }
@@ -88,7 +112,10 @@ pub struct PreviousRun {
 impl PreviousRun {
     /// Adds one result of the previous run.
     pub fn push(&mut self, r: &CustomerResult) {
-        self.facts.push(facts(r));
+        let mut f = facts(r);
+        // Alerts carry the current run's name; a million previous names are not kept.
+        f.name = None;
+        self.facts.push(f);
         self.risk.push(r.risk.as_deref().map(Box::from));
     }
 
@@ -118,42 +145,48 @@ pub fn run_alerts(
     detail: &(dyn Fn(usize) -> String + Sync),
     previous: &PreviousRun,
 ) -> Result<Vec<NewAlert>, AppError> {
-    let cutoff = {
+    let (cutoff, material) = {
         let cur: Vec<CustomerFacts> = current.iter().map(facts).collect();
-        upgrade_cutoff(&cfg.upgrade_candidate, &cur)
+        (
+            upgrade_cutoff(&cfg.upgrade_candidate, &cur),
+            materiality(&cfg.materiality, &cur),
+        )
     };
-    alerts_for_facts(cfg, current, detail, previous, cutoff)
+    alerts_for_facts(cfg, current, detail, previous, cutoff, material)
 }
 
-/// [`run_alerts`] with a given upgrade-candidate cutoff (`None`: that rule does not fire), for
-/// comparisons over a few customers, whose own cutoff would mean nothing; their results carry
-/// their details.
+/// [`run_alerts`] with a given upgrade-candidate cutoff (`None`: that rule does not fire) and
+/// materiality cutoffs (those of the base run: a few customers' own quantiles would mean
+/// nothing), for comparisons over a few customers; their results carry their details.
 pub fn alerts_with_cutoff(
     cfg: &AlertConfig,
     current: &[CustomerResult],
     previous: &[CustomerResult],
     cutoff: Option<f64>,
+    material: Option<Materiality>,
 ) -> Result<Vec<NewAlert>, AppError> {
     let detail = |i: usize| current[i].detail.clone();
     let previous = PreviousRun::from_results(previous);
-    alerts_for_facts(cfg, current, &detail, &previous, cutoff)
+    alerts_for_facts(cfg, current, &detail, &previous, cutoff, material)
 }
 
 /// The rules customer by customer, each alert turned into what the store keeps as soon as it
 /// is raised: a month between two synthetic runs of a million customers raised 750k alerts,
 /// and holding them all as rule outputs (texts in two languages, evidence) beside their
 /// stored form was the largest allocation of the evaluation. The order is
-/// `alerts_for_run`'s: severity (critical first), customer id, rule.
+/// `alerts_for_run`'s: severity (critical first), money at stake, customer id, rule.
 fn alerts_for_facts(
     cfg: &AlertConfig,
     current: &[CustomerResult],
     detail: &(dyn Fn(usize) -> String + Sync),
     previous: &PreviousRun,
     cutoff: Option<f64>,
+    material: Option<Materiality>,
 ) -> Result<Vec<NewAlert>, AppError> {
     cfg.validate().map_err(dynamics_error)?;
     let mut ctx = AlertContext::new(&TIERS);
     ctx.upgrade_cutoff = cutoff;
+    ctx.materiality = material;
     // One index of the previous run by customer id serves the rules and the risk alert.
     let mut before: std::collections::HashMap<&str, usize> =
         std::collections::HashMap::with_capacity(previous.facts.len());
@@ -181,16 +214,23 @@ fn alerts_for_facts(
                 severity: a.severity.id().to_string(),
                 body,
             };
-            raised.push((a.severity, a.rule, alert));
+            raised.push((a.severity, a.at_stake, a.rule, alert));
         }
     }
-    raised.sort_by(|(sa, ra, a), (sb, rb, b)| {
-        sb.cmp(sa)
-            .then_with(|| a.customer_id.cmp(&b.customer_id))
-            .then_with(|| ra.cmp(rb))
+    raised.sort_by(|(sa, ka, ra, a), (sb, kb, rb, b)| {
+        custval_dynamics::alerts::rank(
+            (*sa, *ka, a.customer_id.as_str(), *ra),
+            (*sb, *kb, b.customer_id.as_str(), *rb),
+        )
     });
-    let mut out: Vec<NewAlert> = raised.into_iter().map(|(_, _, a)| a).collect();
-    out.extend(risky_key_accounts(current, detail, previous, &before));
+    let mut out: Vec<NewAlert> = raised.into_iter().map(|(_, _, _, a)| a).collect();
+    out.extend(risky_key_accounts(
+        current,
+        detail,
+        previous,
+        &before,
+        material.as_ref(),
+    ));
     Ok(out)
 }
 
@@ -205,6 +245,7 @@ fn risky_key_accounts(
     detail: &(dyn Fn(usize) -> String + Sync),
     previous: &PreviousRun,
     index: &std::collections::HashMap<&str, usize>,
+    material: Option<&Materiality>,
 ) -> Vec<NewAlert> {
     let mut out = Vec::new();
     for (i, r) in current.iter().enumerate() {
@@ -222,6 +263,26 @@ fn risky_key_accounts(
         if risky(was) {
             continue;
         }
+        // The same materiality as the rules of custval-dynamics: a key account is usually
+        // material, but the gate is the base's, not the tier's.
+        let now = facts(r);
+        let value = customer_value(
+            &now,
+            index
+                .get(r.customer_id.as_str())
+                .map(|&i| &previous.facts[i]),
+        );
+        if material.is_some_and(|m| value.is_none_or(|v| v < m.min_value)) {
+            continue;
+        }
+        let at_stake = r
+            .spend_12m
+            .filter(|s| s.is_finite())
+            .unwrap_or(0.0)
+            .max(0.0);
+        let critical = r.risk.as_deref() == Some("high")
+            && material.is_none_or(|m| at_stake >= m.critical_at_stake);
+        let severity = if critical { "critical" } else { "warning" };
         let level = r.risk.clone().unwrap_or_default();
         let detail: Option<custval_eval::classes::Detail> = serde_json::from_str(&detail(i)).ok();
         let evidence = detail
@@ -236,27 +297,30 @@ fn risky_key_accounts(
         for e in &evidence {
             ev.insert(format!("{:?}", e.rule).to_lowercase(), e.value.into());
         }
+        ev.insert("at_stake".into(), at_stake.into());
+        ev.insert("at_stake_basis".into(), "spend_12m".into());
+        if let Some(m) = material {
+            ev.insert("critical_at_stake".into(), m.critical_at_stake.into());
+        }
+        let money = custval_export::grouped(at_stake, 2);
         let body = serde_json::json!({
             "customer_id": r.customer_id,
+            "name": r.name,
             "rule": "key_account_risky",
-            "severity": if level == "high" { "critical" } else { "warning" },
+            "severity": severity,
             "key_account": true,
+            "at_stake": at_stake,
             "evidence": ev,
             "action_en": "Review credit terms and exposure with the account manager; agree a recovery plan",
             "action_zh": "与客户经理复核信用条件与风险敞口，制定改善计划",
-            "explain_en": format!("key account became {level} risk: {}", why_en.join("; ")),
-            "explain_zh": format!("重点客户风险升至{level}：{}", why_zh.join("；")),
+            "explain_en": format!("key account became {level} risk: {}; ¥{money} at stake (its 12-month spend)", why_en.join("; ")),
+            "explain_zh": format!("重点客户风险升至{level}：{}；涉及金额 ¥{money}（近12个月消费）", why_zh.join("；")),
         });
         out.push(NewAlert {
             customer_id: r.customer_id.clone(),
             owner: r.owner.clone(),
             rule: "key_account_risky".into(),
-            severity: if level == "high" {
-                "critical"
-            } else {
-                "warning"
-            }
-            .into(),
+            severity: severity.into(),
             body: body.to_string(),
         });
     }
@@ -316,7 +380,8 @@ pub async fn migrations<S: Store>(
     from: RunId,
     to: RunId,
 ) -> Result<MigrationReport, AppError> {
-    let (from_run, to_run) = (store.run(from).await?, store.run(to).await?);
+    let from_run = crate::pick_run(store, Some(from)).await?;
+    let to_run = crate::pick_run(store, Some(to)).await?;
     let a = store.snapshot(from).await?;
     let b = store.snapshot(to).await?;
     let m: Migration =
@@ -350,9 +415,16 @@ pub async fn migration_cell<S: Store>(
     from_tier: &str,
     to_tier: &str,
 ) -> Result<Vec<String>, AppError> {
+    // Unknown tiers or runs are errors naming the valid ones (issue 17), not an empty cell.
+    let (from_tier, to_tier) = (
+        crate::filters::cell_tier(from_tier)?,
+        crate::filters::cell_tier(to_tier)?,
+    );
+    crate::pick_run(store, Some(from)).await?;
+    crate::pick_run(store, Some(to)).await?;
     let a = store.snapshot(from).await?;
     let b = store.snapshot(to).await?;
-    cell_members(&TIERS, &entries(&a), &entries(&b), from_tier, to_tier).map_err(dynamics_error)
+    cell_members(&TIERS, &entries(&a), &entries(&b), &from_tier, &to_tier).map_err(dynamics_error)
 }
 
 /// An alert as `alerts --format json` prints it: the contract's fields first.
@@ -361,8 +433,13 @@ pub struct AlertOut {
     pub id: i64,
     pub run: RunId,
     pub customer_id: String,
+    /// The customer's name (issue 17), when known.
+    pub name: Option<String>,
     pub rule: String,
     pub severity: String,
+    /// Money at risk or to gain, in the store's currency; `evidence.at_stake_basis` says what
+    /// it measures (0 for alerts stored before it existed).
+    pub at_stake: f64,
     pub evidence: serde_json::Value,
     pub action: String,
     pub action_zh: String,
@@ -389,6 +466,16 @@ impl From<StoredAlert> for AlertOut {
         AlertOut {
             id: a.id,
             run: a.run,
+            name: a
+                .body
+                .get("name")
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
+            at_stake: a
+                .body
+                .get("at_stake")
+                .and_then(serde_json::Value::as_f64)
+                .unwrap_or(0.0),
             evidence: a.body.get("evidence").cloned().unwrap_or_default(),
             action: text("action_en"),
             action_zh: text("action_zh"),
@@ -422,6 +509,71 @@ pub async fn alerts<S: Store>(store: &S, query: &AlertQuery) -> Result<Vec<Alert
         .into_iter()
         .map(AlertOut::from)
         .collect())
+}
+
+/// A run's alerts ranked for a person to work through (issue 17): `custval alerts`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankedAlerts {
+    pub run: RunId,
+    pub as_of: String,
+    /// Alerts matching the filters.
+    pub total: usize,
+    /// The shown alerts: by severity, then money at stake (largest first), at most the limit.
+    pub alerts: Vec<AlertOut>,
+}
+
+impl RankedAlerts {
+    /// The shown alerts grouped by customer, customers in the order of their first alert.
+    pub fn by_customer(&self) -> Vec<(&str, Vec<&AlertOut>)> {
+        let mut order: Vec<(&str, Vec<&AlertOut>)> = Vec::new();
+        let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for a in &self.alerts {
+            let i = *at.entry(a.customer_id.as_str()).or_insert_with(|| {
+                order.push((a.customer_id.as_str(), Vec::new()));
+                order.len() - 1
+            });
+            order[i].1.push(a);
+        }
+        order
+    }
+}
+
+/// A run's alerts (the latest run when `query.run` is `None`), filters checked (an unknown rule
+/// or severity is [`AppError::Invalid`]), ranked by severity then money at stake, the first
+/// `limit` kept (`None`: all).
+pub async fn ranked_alerts<S: Store>(
+    store: &S,
+    query: &AlertQuery,
+    limit: Option<usize>,
+) -> Result<RankedAlerts, AppError> {
+    let mut q = crate::filters::alert_query(query.clone())?;
+    let run = crate::pick_run(store, q.run).await?;
+    q.run = Some(run.id);
+    q.offset = 0;
+    q.limit = 0;
+    let mut all: Vec<AlertOut> = store
+        .alerts(&q)
+        .await?
+        .into_iter()
+        .map(AlertOut::from)
+        .collect();
+    all.sort_by(|a, b| {
+        severity_rank(&b.severity)
+            .cmp(&severity_rank(&a.severity))
+            .then_with(|| b.at_stake.total_cmp(&a.at_stake))
+            .then_with(|| a.customer_id.cmp(&b.customer_id))
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
+    let total = all.len();
+    if let Some(n) = limit {
+        all.truncate(n);
+    }
+    Ok(RankedAlerts {
+        run: run.id,
+        as_of: custval_eval::format_day(run.as_of),
+        total,
+        alerts: all,
+    })
 }
 
 fn severity_rank(s: &str) -> u8 {
@@ -956,6 +1108,7 @@ mod tests {
         let cutoff = upgrade_cutoff(&cfg.upgrade_candidate, &cur);
         let mut ctx = AlertContext::new(&TIERS);
         ctx.upgrade_cutoff = cutoff;
+        ctx.materiality = materiality(&cfg.materiality, &cur);
         let whole = alerts_for_run(&cfg, &ctx, &cur, &prev).unwrap();
         assert!(whole.len() > 20, "{} alerts", whole.len());
         let streamed = run_alerts(

@@ -12,6 +12,7 @@
 
 pub mod dynamics;
 pub mod explain;
+pub mod filters;
 pub mod key_accounts;
 pub mod plans;
 pub mod provisional;
@@ -55,6 +56,17 @@ pub enum AppError {
     NotInRun { run: RunId, customer: String },
     #[error("{0}")]
     Dynamics(String),
+    /// A filter or argument names a tier, class, rule or run that does not exist (issue 17:
+    /// an empty list would look like "nobody matches").
+    #[error("unknown {what} {value:?}; valid: {valid}")]
+    Invalid {
+        what: &'static str,
+        value: String,
+        valid: String,
+    },
+    /// `evaluate --as-of` a date with no order up to it.
+    #[error("{0}")]
+    NoData(String),
     #[error("account plan: {0}")]
     Plan(String),
     #[error("delivering alerts to {url}: {message}")]
@@ -69,11 +81,34 @@ pub fn summary(run: &RunInfo) -> Result<RunSummary, AppError> {
     })
 }
 
-/// The run asked for, or the latest one.
+/// The run asked for, or the latest one (the latest as-of date, ties: the latest created).
+/// An unknown run id is [`AppError::Invalid`] listing the runs there are.
 pub async fn pick_run<S: Store>(store: &S, run: Option<RunId>) -> Result<RunInfo, AppError> {
     match run {
-        Some(id) => Ok(store.run(id).await?),
+        Some(id) => match store.run(id).await {
+            Ok(r) => Ok(r),
+            Err(StoreError::RunNotFound(_)) => Err(unknown_run(store, id).await),
+            Err(e) => Err(e.into()),
+        },
         None => store.latest_run().await?.ok_or(AppError::NoRuns),
+    }
+}
+
+/// The error for a run id that does not exist, listing the runs (latest first).
+pub async fn unknown_run<S: Store>(store: &S, id: RunId) -> AppError {
+    let valid = match store.runs().await {
+        Ok(runs) if runs.is_empty() => "none yet (run custval evaluate --as-of DATE)".to_string(),
+        Ok(runs) => runs
+            .iter()
+            .map(|r| format!("{} ({})", r.id, custval_eval::format_day(r.as_of)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Err(e) => return e.into(),
+    };
+    AppError::Invalid {
+        what: "run",
+        value: id.to_string(),
+        valid,
     }
 }
 
@@ -138,6 +173,20 @@ pub async fn evaluate_one<S: Store>(
         None => None,
     };
     let data = store.load_dataset(as_of).await?;
+    if data.tx.is_empty() {
+        // Nothing to evaluate: say so plainly, not through whatever step fails first on an
+        // empty base (issue 17: "classification: loyalty has no finite value…").
+        let when = custval_eval::format_day(as_of);
+        return Err(AppError::NoData(match store.first_order_day().await? {
+            Some(first) => format!(
+                "no orders up to {when}: the first order is dated {}; evaluate as of that date or later",
+                custval_eval::format_day(first)
+            ),
+            None => "no orders in the store: import transactions first \
+                     (custval import transactions FILE)"
+                .to_string(),
+        }));
+    }
     let eval = custval_eval::engine::evaluate_owned(data, as_of, plan, tiers.as_ref())?;
     drop(tiers);
     let details = &eval.details;

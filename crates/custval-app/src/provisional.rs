@@ -88,7 +88,10 @@ pub async fn update<S: Store>(
     let results = custval_eval::rescore::rescore(&data, as_of, &plan, &summary, previous.as_ref())?;
     drop(data);
     let base = store.snapshot_of(run.id, &ids).await?;
-    let raised = crate::dynamics::alerts_with_cutoff(&plan.alerts, &results, &base, None)?;
+    // Judged by the run's materiality cutoffs: a few customers' own quantiles mean nothing.
+    let material = crate::dynamics::run_materiality(store, run.id, &plan.alerts).await?;
+    let raised =
+        crate::dynamics::alerts_with_cutoff(&plan.alerts, &results, &base, None, material)?;
     let alerts = crate::dynamics::new_since(store, run.id, raised).await?;
     let run_tier: BTreeMap<&str, &str> = base
         .iter()

@@ -10,14 +10,17 @@
 //!   fires at 0.49.
 //! - **Key accounts** (重点客户) are customers in the best tier of the context or in the
 //!   most-valuable class, in this run or the previous one. Their warnings escalate to
-//!   critical; `key_account_dropped` is always critical; `upgrade_candidate` is good news and
-//!   always info.
+//!   critical when the money at stake reaches the run's critical amount ([`stake`]);
+//!   `upgrade_candidate` is good news and always info.
+//! - **Money at stake** (issue 17): every alert carries `at_stake`, in the store's currency,
+//!   and says in its evidence (`at_stake_basis`) and sentence what it measures. Only
+//!   customers whose value is in the top share of the base raise warnings ([`stake`]).
 //! - **State, not edges**, for `p_alive_low`'s threshold: a customer below the threshold
 //!   alerts every run it stays there (a persistently lapsing key account still needs action);
 //!   the caller may de-duplicate against earlier runs. The other rules compare two runs, so
 //!   they are edges by construction.
-//! - **Deterministic order** ([`alerts_for_run`]): severity (critical first), then customer id,
-//!   then rule in the order of [`AlertRule::ALL`].
+//! - **Deterministic order** ([`alerts_for_run`]): severity (critical first), money at stake
+//!   (largest first), customer id, then rule in the order of [`AlertRule::ALL`].
 //! - Customers of the previous run missing from this one raise nothing here: they left, and the
 //!   migration matrix reports them.
 
@@ -31,11 +34,13 @@ use crate::hash::{FastMap, fast_map};
 use crate::stats::quantile;
 
 mod config;
+pub mod stake;
 
 pub use config::{
-    AlertConfig, CutoffAmong, KeyAccountDroppedRule, PAliveLowRule, PaymentDelayRule,
-    SatisfactionRule, SpendDropRule, UpgradeCandidateRule,
+    AlertConfig, CutoffAmong, KeyAccountDroppedRule, MaterialityRule, PAliveLowRule,
+    PaymentDelayRule, SatisfactionRule, SpendDropRule, UpgradeCandidateRule,
 };
+pub use stake::{Materiality, StakeBasis, customer_value, materiality, materiality_of_values};
 
 /// The value × potential classes of `custval-classify` (one definition for the workspace).
 pub use custval_classify::ValueClass;
@@ -46,6 +51,8 @@ pub use custval_classify::ValueClass;
 pub struct CustomerFacts {
     /// Customer id.
     pub customer_id: String,
+    /// The customer's name, carried into its alerts (the current run's facts only).
+    pub name: Option<String>,
     /// Effective tier label (one of the context's tiers).
     pub tier: Option<String>,
     /// Value × potential class.
@@ -64,6 +71,8 @@ pub struct CustomerFacts {
     pub avg_payment_delay_days: Option<f64>,
     /// Satisfaction on the caller's scale (CSAT or NPS).
     pub satisfaction: Option<f64>,
+    /// Customer lifetime value (money).
+    pub clv: Option<f64>,
 }
 
 impl CustomerFacts {
@@ -86,6 +95,10 @@ pub struct AlertContext {
     pub upgrade_cutoff: Option<f64>,
     /// Currency symbol put in front of money in sentences, e.g. "¥".
     pub currency: String,
+    /// The run's materiality cutoffs ([`materiality`]); `None`: every customer may alert and
+    /// every key account's warning is critical.
+    #[serde(default)]
+    pub materiality: Option<Materiality>,
 }
 
 impl AlertContext {
@@ -95,6 +108,7 @@ impl AlertContext {
             tiers: tiers.iter().map(|t| t.to_string()).collect(),
             upgrade_cutoff: None,
             currency: "¥".to_string(),
+            materiality: None,
         }
     }
 
@@ -218,6 +232,13 @@ pub struct Alert {
     pub severity: Severity,
     /// Whether the customer is a key account (escalates severity).
     pub key_account: bool,
+    /// The customer's name, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Money at risk (or to gain, for an upgrade) in the store's currency; what it measures is
+    /// the evidence's `at_stake_basis`.
+    #[serde(default)]
+    pub at_stake: f64,
     /// The figures behind the alert: `previous`, `current`, `threshold`, `change`, … by name.
     pub evidence: BTreeMap<String, Evidence>,
     /// Suggested action in English.
@@ -249,6 +270,7 @@ fn txt(s: &str) -> Evidence {
 struct Draft {
     rule: AlertRule,
     base: Severity,
+    at_stake: (f64, StakeBasis),
     evidence: BTreeMap<String, Evidence>,
     action_en: &'static str,
     action_zh: &'static str,
@@ -284,22 +306,74 @@ pub fn alerts_for_customer(
     if cfg.upgrade_candidate.enabled {
         drafts.extend(upgrade(&cfg.upgrade_candidate, ctx, current));
     }
+    let value = customer_value(current, previous);
+    let m = ctx.materiality;
     drafts
         .into_iter()
-        .map(|d| Alert {
-            customer_id: current.customer_id.clone(),
-            rule: d.rule,
-            severity: if key && d.base == Severity::Warning {
+        // Warnings only for customers whose value is material in this base; upgrade candidates
+        // (info, good news) are few by their own rule (the top potential decile of everybody).
+        .filter(|d| {
+            d.base == Severity::Info || m.is_none_or(|m| value.is_some_and(|v| v >= m.min_value))
+        })
+        .map(|mut d| {
+            let (stake, basis) = d.at_stake;
+            let stake = if stake.is_finite() {
+                stake.max(0.0)
+            } else {
+                0.0
+            };
+            let critical = key && m.is_none_or(|m| stake >= m.critical_at_stake);
+            let severity = if d.base == Severity::Warning && critical {
                 Severity::Critical
             } else {
                 d.base
-            },
-            key_account: key,
-            evidence: d.evidence,
-            action_en: d.action_en.to_string(),
-            action_zh: d.action_zh.to_string(),
-            explain_en: d.explain_en,
-            explain_zh: d.explain_zh,
+            };
+            let money_s = money(stake, &ctx.currency);
+            d.evidence.insert("at_stake".into(), n(stake));
+            d.evidence.insert("at_stake_basis".into(), txt(basis.id()));
+            let mut en = format!(
+                "{}; {money_s} at stake ({})",
+                d.explain_en,
+                basis.label_en()
+            );
+            let mut zh = format!(
+                "{}；涉及金额 {money_s}（{}）",
+                d.explain_zh,
+                basis.label_zh()
+            );
+            if let (Some(m), Some(v)) = (m, value) {
+                d.evidence.insert("value".into(), n(v));
+                if severity != Severity::Info {
+                    d.evidence.insert("material_value".into(), n(m.min_value));
+                }
+                if key && severity != Severity::Info {
+                    d.evidence
+                        .insert("critical_at_stake".into(), n(m.critical_at_stake));
+                    let cut = money(m.critical_at_stake, &ctx.currency);
+                    if severity == Severity::Critical {
+                        en.push_str(&format!(
+                            "; key account with at least {cut} at stake: critical"
+                        ));
+                        zh.push_str(&format!("；重点客户且涉及金额不低于 {cut}：紧急"));
+                    } else {
+                        en.push_str(&format!("; key account, under {cut} at stake: a warning"));
+                        zh.push_str(&format!("；重点客户，涉及金额低于 {cut}：一般预警"));
+                    }
+                }
+            }
+            Alert {
+                customer_id: current.customer_id.clone(),
+                rule: d.rule,
+                severity,
+                key_account: key,
+                name: current.name.clone(),
+                at_stake: stake,
+                evidence: d.evidence,
+                action_en: d.action_en.to_string(),
+                action_zh: d.action_zh.to_string(),
+                explain_en: en,
+                explain_zh: zh,
+            }
         })
         .collect()
 }
@@ -347,9 +421,15 @@ fn key_account_dropped(
         ev.push(("previous_score", n(p)));
         ev.push(("current_score", n(c)));
     }
+    let stake = known_opt(prev.spend_12m)
+        .map(|s| (s, StakeBasis::SpendPreviousRun))
+        .or_else(|| known_opt(cur.clv).map(|c| (c, StakeBasis::Clv)))
+        .unwrap_or((0.0, StakeBasis::SpendPreviousRun));
     Some(Draft {
         rule: AlertRule::KeyAccountDropped,
-        base: Severity::Critical,
+        // A key account by definition: critical when the amount at stake is large.
+        base: Severity::Warning,
+        at_stake: stake,
         evidence: evidence(&ev),
         action_en: "Account manager to contact the customer this week, find the cause of the \
                     decline and agree a retention plan",
@@ -365,7 +445,11 @@ fn p_alive_low(
     prev: Option<&CustomerFacts>,
 ) -> Option<Draft> {
     let c = known_opt(cur.p_alive)?;
-    let p = prev.and_then(|p| known_opt(p.p_alive));
+    // P(alive) of exactly 1 is what BG/NBD says of every customer without a repeat purchase:
+    // no information, so its first repeat purchase "dropping" it is no evidence (issue 17).
+    let p = prev
+        .and_then(|p| known_opt(p.p_alive))
+        .filter(|&p| p < 1.0 - 1e-9);
     // A change, not a state: both tests need the previous run's P(alive) at or above the
     // threshold, so a customer who lapsed long ago does not alert again every run.
     let healthy_before = |p: f64| rule.threshold.is_none_or(|t| p >= t);
@@ -415,9 +499,12 @@ fn p_alive_low(
             percent(max)
         ));
     }
+    let fall = p.map_or(0.0, |p| (p - c).max(0.0));
+    let spend = prev.and_then(|p| known_opt(p.spend_12m)).unwrap_or(0.0);
     Some(Draft {
         rule: AlertRule::PAliveLow,
         base: Severity::Warning,
+        at_stake: (spend * fall, StakeBasis::SpendTimesPAliveFall),
         evidence: evidence(&ev),
         action_en: "Reach out with a retention offer before the customer lapses",
         action_zh: "在客户流失前主动联系，提供挽留方案",
@@ -455,11 +542,24 @@ fn spend_drop(
     if -change <= rule.max_drop {
         return None;
     }
+    // A change, not a state: when the previous run already showed a fall beyond the threshold
+    // against its own comparison period, the condition persists and alerted then (or was
+    // already below when alerts began).
+    if base_id == "previous_12_months" {
+        if let Some((pc, pp)) =
+            prev.and_then(|x| Some((known_opt(x.spend_12m)?, known_opt(x.spend_prev_12m)?)))
+        {
+            if pp > 0.0 && pp >= rule.min_previous_spend && (pp - pc) / pp > rule.max_drop {
+                return None;
+            }
+        }
+    }
     let cur_s = money(c, &ctx.currency);
     let prev_s = money(p, &ctx.currency);
     Some(Draft {
         rule: AlertRule::SpendDrop,
         base: Severity::Warning,
+        at_stake: (p - c, StakeBasis::SpendFall),
         evidence: evidence(&[
             ("current", n(c)),
             ("previous", n(p)),
@@ -496,6 +596,7 @@ fn payment_delay(
     Some(Draft {
         rule: AlertRule::PaymentDelayGrowing,
         base: Severity::Warning,
+        at_stake: (known_opt(cur.spend_12m).unwrap_or(0.0), StakeBasis::Spend),
         evidence: evidence(&[
             ("current", n(c)),
             ("previous", n(p)),
@@ -538,6 +639,7 @@ fn satisfaction(
     Some(Draft {
         rule: AlertRule::SatisfactionFalling,
         base: Severity::Warning,
+        at_stake: (known_opt(cur.spend_12m).unwrap_or(0.0), StakeBasis::Spend),
         evidence: evidence(&[
             ("current", n(c)),
             ("previous", n(p)),
@@ -580,9 +682,13 @@ fn upgrade(rule: &UpgradeCandidateRule, ctx: &AlertContext, cur: &CustomerFacts)
         ),
         CutoffAmong::All => ("among all customers".to_string(), "全部客户中".to_string()),
     };
+    let stake = known_opt(cur.clv)
+        .map(|c| (c, StakeBasis::Clv))
+        .unwrap_or((known_opt(cur.spend_12m).unwrap_or(0.0), StakeBasis::Spend));
     Some(Draft {
         rule: AlertRule::UpgradeCandidate,
         base: Severity::Info,
+        at_stake: stake,
         evidence: evidence(&[
             ("current", n(s)),
             ("threshold", n(cutoff)),
@@ -623,8 +729,7 @@ pub fn upgrade_cutoff(rule: &UpgradeCandidateRule, facts: &[CustomerFacts]) -> O
 }
 
 /// Runs the rules over a whole run. Previous facts are matched by customer id; customers only
-/// in `previous` raise nothing. Alerts are ordered by severity (critical first), customer id,
-/// then rule. Errors on an invalid config or a customer id twice in one run.
+/// in `previous` raise nothing. Alerts are ordered by [`rank`]. Errors on an invalid config or a customer id twice in one run.
 pub fn alerts_for_run(
     cfg: &AlertConfig,
     ctx: &AlertContext,
@@ -658,12 +763,24 @@ pub fn alerts_for_run(
         ));
     }
     out.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.customer_id.cmp(&b.customer_id))
-            .then_with(|| a.rule.cmp(&b.rule))
+        rank(
+            (a.severity, a.at_stake, a.customer_id.as_str(), a.rule),
+            (b.severity, b.at_stake, b.customer_id.as_str(), b.rule),
+        )
     });
     Ok(out)
+}
+
+/// The list order of alerts: severity (critical first), money at stake (largest first),
+/// customer id, rule.
+pub fn rank(
+    a: (Severity, f64, &str, AlertRule),
+    b: (Severity, f64, &str, AlertRule),
+) -> std::cmp::Ordering {
+    b.0.cmp(&a.0)
+        .then_with(|| b.1.total_cmp(&a.1))
+        .then_with(|| a.2.cmp(b.2))
+        .then_with(|| a.3.cmp(&b.3))
 }
 
 #[cfg(test)]
@@ -797,10 +914,12 @@ mod tests {
         let a = alerts_for_customer(&cfg, &ctx(), &cur, None);
         let a = only(&a, AlertRule::SpendDrop);
         assert_eq!(a.evidence["change"], Evidence::Number(-0.4));
+        // Issue 17: the sentence ends with the money at stake and what it measures.
         assert_eq!(
             a.explain_en,
-            "spend in the last 12 months ¥600.00 is 40% below ¥1,000.00 in the previous 12 months (alert above 30%)"
+            "spend in the last 12 months ¥600.00 is 40% below ¥1,000.00 in the previous 12 months (alert above 30%); ¥400.00 at stake (the fall in 12-month spend)"
         );
+        assert_eq!(a.at_stake, 400.0);
         assert!(a.explain_zh.contains("下降 40%"));
         // Falling back to the previous run.
         let prev = CustomerFacts {
@@ -828,6 +947,32 @@ mod tests {
             ..facts("s", "B")
         };
         assert!(alerts_for_customer(&cfg, &ctx(), &cur, Some(&prev)).is_empty());
+    }
+
+    /// Issue 17: a fall against the same period a year earlier that the previous run already
+    /// showed is a state, not a change: it does not alert again (on CDNOW, every customer who
+    /// bought only in early 1997 "dropped" at every run).
+    #[test]
+    fn issue_17_a_spend_fall_already_shown_at_the_previous_run_does_not_alert() {
+        let cfg = AlertConfig::default();
+        let prev = CustomerFacts {
+            spend_12m: Some(0.0),
+            spend_prev_12m: Some(800.0),
+            ..facts("s", "C")
+        };
+        let cur = CustomerFacts {
+            spend_12m: Some(0.0),
+            spend_prev_12m: Some(500.0),
+            ..facts("s", "C")
+        };
+        assert!(alerts_for_customer(&cfg, &ctx(), &cur, Some(&prev)).is_empty());
+        let was_fine = CustomerFacts {
+            spend_12m: Some(900.0),
+            spend_prev_12m: Some(800.0),
+            ..facts("s", "C")
+        };
+        let a = alerts_for_customer(&cfg, &ctx(), &cur, Some(&was_fine));
+        assert_eq!(only(&a, AlertRule::SpendDrop).at_stake, 500.0);
     }
 
     #[test]
@@ -882,7 +1027,8 @@ mod tests {
 
     #[test]
     fn upgrade_candidates_in_the_top_decile_of_c() {
-        let cfg = AlertConfig::default();
+        let mut cfg = AlertConfig::default();
+        cfg.upgrade_candidate.cutoff_among = CutoffAmong::Candidates;
         let mut all: Vec<CustomerFacts> = (0..10)
             .map(|i| CustomerFacts {
                 potential_score: Some(i as f64 * 10.0),

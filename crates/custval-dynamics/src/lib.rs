@@ -63,9 +63,9 @@ mod stats;
 
 pub use alerts::{
     Alert, AlertConfig, AlertContext, AlertRule, CustomerFacts, CutoffAmong, Evidence,
-    KeyAccountDroppedRule, PAliveLowRule, PaymentDelayRule, SatisfactionRule, Severity,
-    SpendDropRule, UpgradeCandidateRule, ValueClass, alerts_for_customer, alerts_for_run,
-    upgrade_cutoff,
+    KeyAccountDroppedRule, Materiality, MaterialityRule, PAliveLowRule, PaymentDelayRule,
+    SatisfactionRule, Severity, SpendDropRule, StakeBasis, UpgradeCandidateRule, ValueClass,
+    alerts_for_customer, alerts_for_run, customer_value, materiality, upgrade_cutoff,
 };
 pub use backtest::{
     MethodQuality, RankQuality, RankingComparison, TOP_FRACTION, compare_rankings, rank_quality,

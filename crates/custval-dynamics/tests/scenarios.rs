@@ -58,7 +58,9 @@ fn two_runs() -> (Vec<CustomerFacts>, Vec<CustomerFacts>) {
 #[test]
 fn declining_cohort_raises_every_decline_alert_and_nothing_else_does() {
     let (prev, cur) = two_runs();
-    let cfg = AlertConfig::default();
+    let mut cfg = AlertConfig::default();
+    // The decile of tier C (the default became the decile of everybody in issue 17).
+    cfg.upgrade_candidate.cutoff_among = CutoffAmong::Candidates;
     let mut ctx = AlertContext::new(&["A", "B", "C"]);
     ctx.upgrade_cutoff = upgrade_cutoff(&cfg.upgrade_candidate, &cur);
     let alerts = alerts_for_run(&cfg, &ctx, &cur, &prev).unwrap();
@@ -78,9 +80,20 @@ fn declining_cohort_raises_every_decline_alert_and_nothing_else_does() {
         );
         assert!(hits.iter().all(|a| a.customer_id.as_str() < "cust030"));
     }
-    // Critical first, then by customer id.
-    assert_eq!(alerts[0].customer_id, "cust000");
-    assert_eq!(alerts[0].rule, AlertRule::KeyAccountDropped);
+    // Critical first, then by money at stake (issue 17; it was by customer id): the first
+    // alert is the critical one with the most money at stake.
+    assert_eq!(alerts[0].severity, Severity::Critical);
+    let most = alerts
+        .iter()
+        .filter(|a| a.severity == Severity::Critical)
+        .map(|a| a.at_stake)
+        .fold(f64::MIN, f64::max);
+    assert_eq!(alerts[0].at_stake, most);
+    assert!(
+        alerts
+            .windows(2)
+            .all(|w| w[0].severity > w[1].severity || w[0].at_stake >= w[1].at_stake)
+    );
     let upgrades: Vec<&str> = alerts
         .iter()
         .filter(|a| a.rule == AlertRule::UpgradeCandidate)

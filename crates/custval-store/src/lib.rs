@@ -422,13 +422,14 @@ pub trait Store: Send + Sync {
         ids: &[i64],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// Every run, newest first.
+    /// Every run, latest first: by as-of date descending, ties by the latest created.
     fn runs(&self) -> impl Future<Output = Result<Vec<RunInfo>, StoreError>> + Send;
 
     /// One run, or [`StoreError::RunNotFound`].
     fn run(&self, id: RunId) -> impl Future<Output = Result<RunInfo, StoreError>> + Send;
 
-    /// The newest run, if any.
+    /// The latest run, if any: the latest as-of date, ties by the latest created (a backfill
+    /// of older dates does not become the latest run).
     fn latest_run(&self) -> impl Future<Output = Result<Option<RunInfo>, StoreError>> + Send;
 
     /// Deletes a run and its results (an admin action; the caller audits it).
@@ -472,6 +473,10 @@ pub trait Store: Send + Sync {
 
     /// Row counts of every table.
     fn table_counts(&self) -> impl Future<Output = Result<TableCounts, StoreError>> + Send;
+
+    /// The day of the earliest order line, `None` when there is none (what `evaluate --as-of`
+    /// an earlier date names in its error).
+    fn first_order_day(&self) -> impl Future<Output = Result<Option<Day>, StoreError>> + Send;
 
     /// Overrides a customer's tier (until the end of day `until`, or until cleared), replacing
     /// any earlier override, and audits it in the same transaction.

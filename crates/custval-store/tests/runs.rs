@@ -728,3 +728,40 @@ async fn large_runs_compress_their_details_and_read_them_back_exactly() {
     let r = store.result(small, "Z00009").await.unwrap().unwrap();
     assert_eq!(r.detail, detail(9));
 }
+
+/// Issue 17: after a backfill (runs of older dates created later), "the latest run" is the
+/// one with the latest as-of date, not the highest id; ties go to the latest created.
+#[tokio::test]
+async fn issue_17_latest_run_is_the_latest_as_of_date_not_the_highest_id() {
+    let (_dir, store) = fresh().await;
+    let one = |id: &str| vec![result(id, "A", 1.0)];
+    let june = store
+        .create_run(d(2025, 6, 30), "", "{}", 0.1, &one("C1"), &[])
+        .await
+        .unwrap();
+    let march = store
+        .create_run(d(2025, 3, 31), "", "{}", 0.1, &one("C1"), &[])
+        .await
+        .unwrap();
+    assert!(march > june);
+    assert_eq!(store.latest_run().await.unwrap().unwrap().id, june);
+    let ids: Vec<_> = store.runs().await.unwrap().iter().map(|r| r.id).collect();
+    assert_eq!(ids, [june, march]);
+    // The same date again: the run created last is the latest.
+    let june_again = store
+        .create_run(d(2025, 6, 30), "", "{}", 0.1, &one("C1"), &[])
+        .await
+        .unwrap();
+    assert_eq!(store.latest_run().await.unwrap().unwrap().id, june_again);
+    let ids: Vec<_> = store.runs().await.unwrap().iter().map(|r| r.id).collect();
+    assert_eq!(ids, [june_again, june, march]);
+    assert_eq!(
+        store
+            .previous_run(d(2025, 6, 30))
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        march
+    );
+}

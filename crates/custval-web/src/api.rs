@@ -116,6 +116,7 @@ pub(crate) async fn run_of<S: Store>(
             StatusCode::NOT_FOUND,
             format!("run {id} not found"),
         )),
+        Err(e @ AppError::Invalid { .. }) => Err(ApiError(StatusCode::NOT_FOUND, e.to_string())),
         Err(e) => Err(internal(e)),
     }
 }
@@ -236,7 +237,8 @@ pub async fn list_customers<S: Store + 'static>(
             .parse()
             .map_err(|e: String| ApiError(StatusCode::BAD_REQUEST, e))?,
     };
-    let rq = ResultQuery {
+    // Unknown tier or class: 400 naming the valid ones (issue 17), as the CLI does.
+    let rq = custval_app::filters::result_query(ResultQuery {
         tier: clean(&q.tier),
         class: clean(&q.class),
         industry: clean(&q.industry),
@@ -246,7 +248,8 @@ pub async fn list_customers<S: Store + 'static>(
         sort,
         offset: (page - 1).saturating_mul(per_page),
         limit: per_page,
-    };
+    })
+    .map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.to_string()))?;
     let res = app.store.results(run.id, &rq).await.map_err(internal)?;
     Ok(Json(CustomerPage {
         total: res.total,
@@ -572,6 +575,7 @@ pub async fn migrations<S: Store + 'static>(
             StatusCode::NOT_FOUND,
             format!("run {id} not found"),
         )),
+        Err(e @ AppError::Invalid { .. }) => Err(ApiError(StatusCode::NOT_FOUND, e.to_string())),
         Err(e) => Err(internal(e)),
     }
 }
@@ -617,7 +621,8 @@ pub async fn alerts<S: Store + 'static>(
     let run = run_of(&app, q.run).await?;
     let per_page = q.per_page.unwrap_or(100).clamp(1, MAX_PER_PAGE);
     let page = q.page.unwrap_or(1).max(1);
-    let aq = custval_store::AlertQuery {
+    // Unknown rule or severity: 400 naming the valid ones (issue 17), as the CLI does.
+    let aq = custval_app::filters::alert_query(custval_store::AlertQuery {
         run: Some(run.id),
         customer_id: clean(&q.customer_id),
         owner: auth::scope(&user),
@@ -626,7 +631,8 @@ pub async fn alerts<S: Store + 'static>(
         severity: clean(&q.severity),
         offset: (page - 1).saturating_mul(per_page),
         limit: per_page,
-    };
+    })
+    .map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.to_string()))?;
     let found = custval_app::dynamics::alerts(&app.store, &aq)
         .await
         .map_err(internal)?;

@@ -774,6 +774,40 @@ async fn api_customers_runs_and_overrides() {
         .await
         .expect("api");
     assert_eq!(r.status(), 400);
+    // Issue 17: an unknown tier or class is 400 naming the valid values, as the CLI says;
+    // a class by its Chinese name is the same filter as by its id.
+    for (q, valid) in [("tier=Z", "A, B, C"), ("class=nonsense", "most_valuable")] {
+        let r = http
+            .get(s.url(&format!("/api/v1/customers?{q}")))
+            .bearer_auth(&ana)
+            .send()
+            .await
+            .expect("api");
+        assert_eq!(r.status(), 400, "{q}");
+        let body: Value = r.json().await.expect("json");
+        let err = body["error"].as_str().unwrap_or("");
+        assert!(err.contains(valid), "{q}: {err}");
+    }
+    let total_of = |q: &'static str| {
+        let (http, ana, url) = (http.clone(), ana.clone(), s.url(q));
+        async move {
+            let v: Value = http
+                .get(url)
+                .bearer_auth(&ana)
+                .send()
+                .await
+                .expect("api")
+                .json()
+                .await
+                .expect("json");
+            v["total"].clone()
+        }
+    };
+    assert_eq!(
+        total_of("/api/v1/customers?class=%E6%9C%80%E6%9C%89%E4%BB%B7%E5%80%BC%E5%AE%A2%E6%88%B7")
+            .await,
+        total_of("/api/v1/customers?class=most_valuable").await
+    );
 
     // One customer: exactly what `customer show --format json` prints.
     let id = customer_id(0);

@@ -99,6 +99,12 @@ pub struct AlertsArgs {
     /// Only open (not acknowledged) alerts.
     #[arg(long)]
     pub open: bool,
+    /// Every alert (default: the top 50 by severity, then money at stake).
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
+    /// Show the top N alerts by severity, then money at stake.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
     /// Acknowledge an alert by id (audited) instead of listing.
     #[arg(long, value_name = "ID")]
     pub ack: Option<i64>,
@@ -144,7 +150,7 @@ pub fn alerts(a: AlertsArgs, g: &Globals) -> Result<()> {
             )),
         };
     }
-    let list = block_on(async {
+    let ranked = block_on(async {
         let store = open(g, false).await?;
         let q = AlertQuery {
             run: a.run,
@@ -153,37 +159,73 @@ pub fn alerts(a: AlertsArgs, g: &Globals) -> Result<()> {
             status: a.open.then(|| "open".to_string()),
             ..AlertQuery::default()
         };
-        anyhow::Ok(custval_app::dynamics::alerts(&store, &q).await?)
+        let limit = (!a.all).then_some(a.limit);
+        anyhow::Ok(custval_app::dynamics::ranked_alerts(&store, &q, limit).await?)
     })??;
+    let shown = ranked.alerts.len();
+    let left_out = (shown < ranked.total).then(|| {
+        format!(
+            "{} of {} alerts shown (the most severe, then the most money at stake); --all for every one",
+            num(shown as f64, 0),
+            num(ranked.total as f64, 0)
+        )
+    });
     match a.format {
-        ReportFormat::Json => output::print_json(&list),
-        ReportFormat::Table => {
-            if list.is_empty() {
-                return output::print_text(
-                    "no alerts (a run raises alerts against the previous run)",
-                );
+        ReportFormat::Json => {
+            if let Some(note) = &left_out
+                && !g.quiet
+            {
+                eprintln!("{note}");
             }
-            let rows = list.iter().map(|x| {
-                vec![
-                    x.id.to_string(),
-                    x.severity.clone(),
-                    x.customer_id.clone(),
-                    x.rule.clone(),
-                    x.explain.clone(),
-                    x.action.clone(),
-                ]
-            });
-            output::print_text(&text_table(
+            output::print_json(&ranked.alerts)
+        }
+        ReportFormat::Table => {
+            if ranked.alerts.is_empty() {
+                return output::print_text(&format!(
+                    "no alerts in run {} as of {} (a run raises alerts against the previous run)",
+                    ranked.run, ranked.as_of
+                ));
+            }
+            let mut rows = Vec::new();
+            for (customer, alerts) in ranked.by_customer() {
+                let first = alerts[0];
+                let who = match &first.name {
+                    Some(n) if !n.is_empty() => format!("{customer} {n}"),
+                    _ => customer.to_string(),
+                };
+                for (i, x) in alerts.iter().enumerate() {
+                    rows.push(vec![
+                        if i == 0 { who.clone() } else { String::new() },
+                        x.severity.clone(),
+                        num(x.at_stake, 2),
+                        x.rule.clone(),
+                        x.explain.clone(),
+                        x.action.clone(),
+                        x.id.to_string(),
+                    ]);
+                }
+            }
+            let mut out = format!(
+                "Alerts of run {} as of {}, by severity then money at stake, grouped by customer\n",
+                ranked.run, ranked.as_of
+            );
+            out.push_str(&text_table(
                 &[
-                    "id",
-                    "severity",
                     "customer",
+                    "severity",
+                    "at stake",
                     "rule",
                     "what happened",
                     "suggested action",
+                    "id",
                 ],
                 rows,
-            ))
+            ));
+            out.push('\n');
+            out.push_str(
+                &left_out.unwrap_or_else(|| format!("{} alerts", num(ranked.total as f64, 0))),
+            );
+            output::print_text(&out)
         }
     }
 }

@@ -195,14 +195,6 @@ pub fn import(a: import::Args, g: &Globals) -> Result<()> {
     let mut touched = std::collections::BTreeSet::new();
     let mut latest_day: Option<Day> = None;
     let read = import::stream(a.table, &a.file, &a.map, &a.input, |batch| {
-        if let Records::Transactions(v) = &batch {
-            for t in v {
-                if !touched.contains(&t.customer_id) {
-                    touched.insert(t.customer_id.clone());
-                }
-                latest_day = Some(latest_day.map_or(t.date, |d| d.max(t.date)));
-            }
-        }
         let c = rt.block_on(async {
             match &batch {
                 Records::Transactions(v) => session.transactions(v).await,
@@ -214,14 +206,28 @@ pub fn import(a: import::Args, g: &Globals) -> Result<()> {
                 Records::Payments(v) => session.payments(v).await,
             }
         });
-        counts += c.with_context(nothing)?;
+        let c = c.with_context(nothing)?;
+        // Only batches that stored something touch customers: a re-imported file (all
+        // duplicates) changes nothing and must rescore nobody (issue 17). A batch with some
+        // new rows counts all its customers (the session does not say which rows were new).
+        if let Records::Transactions(v) = &batch
+            && c.accepted > 0
+        {
+            for t in v {
+                if !touched.contains(&t.customer_id) {
+                    touched.insert(t.customer_id.clone());
+                }
+                latest_day = Some(latest_day.map_or(t.date, |d| d.max(t.date)));
+            }
+        }
+        counts += c;
         Ok(())
     })?;
     // Rejected rows: quarantine, or refuse the file (strict mode, or nothing usable); a
     // refusal drops the session, which rolls everything back.
     let quarantine = a.input.settle(&read.source, &read.report, g)?;
     rt.block_on(session.commit()).with_context(nothing)?;
-    let provisional = if a.no_update || touched.is_empty() {
+    let provisional = if a.no_update || touched.is_empty() || counts.accepted == 0 {
         None
     } else {
         let ids: Vec<String> = touched.into_iter().collect();
@@ -250,6 +256,14 @@ pub fn import(a: import::Args, g: &Globals) -> Result<()> {
     };
     match a.format {
         ReportFormat::Json => output::print_json(&out),
+        ReportFormat::Table if out.accepted == 0 && out.rejected == 0 => {
+            output::print_text(&format!(
+                "{}: read {} rows: 0 new rows ({} duplicates): nothing changed",
+                a.file.display(),
+                out.read,
+                out.duplicates
+            ))
+        }
         ReportFormat::Table => output::print_text(
             &(format!(
                 "{}: read {} rows: {} stored, {} already there (duplicates), {} rejected{} in {:.1} s",
@@ -420,7 +434,7 @@ pub fn evaluate(a: EvaluateArgs, g: &Globals) -> Result<()> {
         }
         _ => bail!("give --as-of DATE, or --from DATE --to DATE --every month|quarter"),
     };
-    let runs = block_on(async {
+    let (runs, latest) = block_on(async {
         let store = open(g, false).await?;
         let mut runs = Vec::new();
         for d in &dates {
@@ -430,11 +444,36 @@ pub fn evaluate(a: EvaluateArgs, g: &Globals) -> Result<()> {
             }
             runs.push(r);
         }
-        anyhow::Ok(runs)
+        // "The latest run" is the latest as-of date, not the last one made (issue 17).
+        let latest = pick_run(&store, None).await?;
+        anyhow::Ok((runs, latest))
     })??;
+    if !g.quiet {
+        let latest_day = custval_eval::format_day(latest.as_of);
+        if runs.iter().all(|r| r.run != latest.id) {
+            let (first, last) = (&runs[0].as_of, &runs[runs.len() - 1].as_of);
+            let made = if first == last {
+                format!("as of {first} is")
+            } else {
+                format!("as of {first} … {last} are")
+            };
+            eprintln!(
+                "warning: the run{} {made} older than run {} as of {latest_day}, which stays the \
+                 latest run: alerts, customers list, customer show and the dashboard read run {} \
+                 unless --run says otherwise",
+                if runs.len() > 1 { "s" } else { "" },
+                latest.id,
+                latest.id
+            );
+        } else if dates.len() > 1 {
+            eprintln!("the latest run is now run {} as of {latest_day}", latest.id);
+        }
+    }
     match (a.format, a.as_of.is_some()) {
         (ReportFormat::Json, true) => output::print_json(&runs[0]),
-        (ReportFormat::Json, false) => output::print_json(&serde_json::json!({ "runs": runs })),
+        (ReportFormat::Json, false) => {
+            output::print_json(&serde_json::json!({ "runs": runs, "latest_run": latest.id }))
+        }
         (ReportFormat::Table, _) => {
             let text: Vec<String> = runs.iter().map(run_text).collect();
             output::print_text(&text.join("\n"))
@@ -571,8 +610,9 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
         .unwrap_or(if to_terminal { 50 } else { u64::MAX / 2 });
     let (run, page, overrides, provisional) = block_on(async {
         let store = open(g, false).await?;
-        let run = pick_run(&store, a.run).await?;
-        let q = ResultQuery {
+        // An unknown tier or class is an error naming the valid ones (issue 17), checked
+        // where the web API checks it.
+        let q = custval_app::filters::result_query(ResultQuery {
             tier: a.tier.clone(),
             class: a.class.clone(),
             industry: a.industry.clone(),
@@ -582,7 +622,8 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
             offset: 0,
             limit,
             ..ResultQuery::default()
-        };
+        })?;
+        let run = pick_run(&store, a.run).await?;
         let mut page = store.results(run.id, &q).await?;
         // A provisional update since the run shows its figures, marked (the order stays the
         // run's).

@@ -129,7 +129,9 @@ pub struct UpgradeCandidateRule {
     pub tiers: Vec<String>,
     /// Share of the top potential scores that qualifies. Default 0.1 (top decile).
     pub top_share: f64,
-    /// Population the cutoff is computed over. Default candidates.
+    /// Population the cutoff is computed over. Default all customers (issue 17: the top
+    /// decile of tier C alone was 1,901 CDNOW customers, 8 % of the base, when C is three
+    /// quarters of it; the top decile of everybody held 195).
     pub cutoff_among: CutoffAmong,
 }
 
@@ -139,7 +141,32 @@ impl Default for UpgradeCandidateRule {
             enabled: true,
             tiers: vec!["C".to_string()],
             top_share: 0.1,
-            cutoff_among: CutoffAmong::Candidates,
+            cutoff_among: CutoffAmong::All,
+        }
+    }
+}
+
+/// Which customers are worth an alert and which alerts are critical, relative to the base
+/// (issue 17: absolute thresholds raised 21,482 alerts for 23,570 CDNOW customers). A
+/// customer's value is the largest of its 12-month spend now, a year earlier and at the
+/// previous run, and its CLV; the cutoffs are type-7 quantiles of that value over the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MaterialityRule {
+    /// Only customers whose value is within this top share of the base raise warnings and
+    /// critical alerts. 1 switches the gate off. Default 0.2.
+    pub top_share: f64,
+
+    /// A key account's alert is critical only when its money at stake reaches the value at
+    /// this top share's cutoff; below it, a warning. Default 0.05.
+    pub critical_top_share: f64,
+}
+
+impl Default for MaterialityRule {
+    fn default() -> Self {
+        Self {
+            top_share: 0.2,
+            critical_top_share: 0.05,
         }
     }
 }
@@ -160,6 +187,8 @@ pub struct AlertConfig {
     pub satisfaction_falling: SatisfactionRule,
     /// `upgrade_candidate`.
     pub upgrade_candidate: UpgradeCandidateRule,
+    /// `[alerts.materiality]`: who may alert and what is critical, relative to the base.
+    pub materiality: MaterialityRule,
 }
 
 fn config_err(field: &'static str, value: f64, reason: &'static str) -> DynamicsError {
@@ -234,6 +263,19 @@ impl AlertConfig {
             "satisfaction_falling.min_fall",
             f,
             "must be at least 0",
+        )?;
+        let m = &self.materiality;
+        check(
+            m.top_share > 0.0 && m.top_share <= 1.0,
+            "materiality.top_share",
+            m.top_share,
+            "must be above 0 and at most 1",
+        )?;
+        check(
+            m.critical_top_share > 0.0 && m.critical_top_share <= 1.0,
+            "materiality.critical_top_share",
+            m.critical_top_share,
+            "must be above 0 and at most 1",
         )?;
         let u = self.upgrade_candidate.top_share;
         check(

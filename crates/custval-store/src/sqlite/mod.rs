@@ -506,6 +506,13 @@ impl Store for SqliteStore {
         admin::table_counts(&self.pool).await
     }
 
+    async fn first_order_day(&self) -> Result<Option<Day>, StoreError> {
+        sqlx::query_scalar("SELECT min(day) FROM transactions")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(ctx("reading the first order day"))
+    }
+
     async fn set_override(
         &self,
         customer_id: &str,

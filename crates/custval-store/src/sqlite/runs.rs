@@ -413,8 +413,12 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
 
 const RUN_COLS: &str = "id, as_of, created_at, customers, seconds, config, meta";
 
+/// Latest first: the latest as-of date, ties by the latest created (issue 17: a backfill's
+/// runs have higher ids but older dates, and must not become "the latest run").
+const LATEST_FIRST: &str = "ORDER BY as_of DESC, id DESC";
+
 pub(crate) async fn runs(pool: &SqlitePool) -> Result<Vec<RunInfo>, StoreError> {
-    let rows = sqlx::query(&format!("SELECT {RUN_COLS} FROM runs ORDER BY id DESC"))
+    let rows = sqlx::query(&format!("SELECT {RUN_COLS} FROM runs {LATEST_FIRST}"))
         .fetch_all(pool)
         .await
         .map_err(ctx("listing runs"))?;
@@ -437,7 +441,7 @@ pub(crate) async fn run(pool: &SqlitePool, id: RunId) -> Result<Option<RunInfo>,
 
 pub(crate) async fn latest_run(pool: &SqlitePool) -> Result<Option<RunInfo>, StoreError> {
     let row = sqlx::query(&format!(
-        "SELECT {RUN_COLS} FROM runs ORDER BY id DESC LIMIT 1"
+        "SELECT {RUN_COLS} FROM runs {LATEST_FIRST} LIMIT 1"
     ))
     .fetch_optional(pool)
     .await

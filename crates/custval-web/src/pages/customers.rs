@@ -100,7 +100,9 @@ pub(super) async fn run_for<S: Store>(
 ) -> Result<RunInfo, PageError> {
     match custval_app::pick_run(&app.store, run).await {
         Ok(r) => Ok(r),
-        Err(AppError::NoRuns) | Err(AppError::Store(custval_store::StoreError::RunNotFound(_))) => {
+        Err(AppError::NoRuns)
+        | Err(AppError::Store(custval_store::StoreError::RunNotFound(_)))
+        | Err(AppError::Invalid { what: "run", .. }) => {
             Err(v.fail(StatusCode::NOT_FOUND, Msg::NoRuns))
         }
         Err(e) => Err(v.internal(e)),

@@ -127,7 +127,8 @@ pub async fn dashboard<S: Store + 'static>(
             };
             return render(&v, &page);
         }
-        Err(AppError::Store(custval_store::StoreError::RunNotFound(_))) => {
+        Err(AppError::Store(custval_store::StoreError::RunNotFound(_)))
+        | Err(AppError::Invalid { what: "run", .. }) => {
             return Err(v.fail(StatusCode::NOT_FOUND, Msg::NotFound));
         }
         Err(e) => return Err(v.internal(e)),

@@ -135,7 +135,9 @@ pub async fn alerts<S: Store + 'static>(
     let lang = v.lang;
     let run = match custval_app::pick_run(&app.store, p.run).await {
         Ok(r) => r,
-        Err(AppError::NoRuns) | Err(AppError::Store(StoreError::RunNotFound(_))) => {
+        Err(AppError::NoRuns)
+        | Err(AppError::Store(StoreError::RunNotFound(_)))
+        | Err(AppError::Invalid { what: "run", .. }) => {
             return Err(v.fail(StatusCode::NOT_FOUND, Msg::NoRuns));
         }
         Err(e) => return Err(v.internal(e)),
