@@ -66,7 +66,7 @@ pub use kmeans::{
     nearest_cluster,
 };
 pub use lifecycle::{
-    LifecycleInput, LifecycleRule, LifecycleStage, LifecycleThresholds, LoyalGap, StageGoal,
+    LifecycleInput, LifecycleRule, LifecycleStage, LifecycleThresholds, LoyalGap, Rhythm, StageGoal,
     classify_lifecycle, lifecycle_stage,
 };
 pub use potential_tier::{
@@ -74,7 +74,8 @@ pub use potential_tier::{
     potential_tier,
 };
 pub use profit_loyalty::{
-    ProfitLoyaltyClass, ProfitLoyaltyConfig, ProfitLoyaltyCuts, ProfitLoyaltyRule,
+    NotClassified, ProfitLoyaltyAxis, ProfitLoyaltyClass, ProfitLoyaltyConfig, ProfitLoyaltyCuts,
+    ProfitLoyaltyRule,
     classify_profit_loyalty, profit_loyalty_class,
 };
 pub use quantile::{median, quantile, quantile_sorted, quantiles};
