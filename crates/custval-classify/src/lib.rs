@@ -66,8 +66,8 @@ pub use kmeans::{
     nearest_cluster,
 };
 pub use lifecycle::{
-    LifecycleInput, LifecycleRule, LifecycleStage, LifecycleThresholds, LoyalGap, Rhythm, StageGoal,
-    classify_lifecycle, lifecycle_stage,
+    LifecycleInput, LifecycleRule, LifecycleStage, LifecycleThresholds, LoyalGap, Rhythm,
+    StageGoal, classify_lifecycle, lifecycle_stage,
 };
 pub use potential_tier::{
     PotentialTier, PotentialTierConfig, PotentialTierCuts, TierRule, classify_potential_tier,
@@ -75,8 +75,7 @@ pub use potential_tier::{
 };
 pub use profit_loyalty::{
     NotClassified, ProfitLoyaltyAxis, ProfitLoyaltyClass, ProfitLoyaltyConfig, ProfitLoyaltyCuts,
-    ProfitLoyaltyRule,
-    classify_profit_loyalty, profit_loyalty_class,
+    ProfitLoyaltyRule, classify_profit_loyalty, profit_loyalty_class,
 };
 pub use quantile::{median, quantile, quantile_sorted, quantiles};
 pub use value_potential::{

@@ -253,7 +253,10 @@ impl LifecycleInput {
     /// Recency against the expected gap, when both are known and the gap is positive.
     pub fn rhythm(&self) -> Option<Rhythm> {
         let recency_days = self.recency_days.and_then(known)?;
-        let expected_gap_days = self.expected_gap_days.and_then(known).filter(|g| *g > 0.0)?;
+        let expected_gap_days = self
+            .expected_gap_days
+            .and_then(known)
+            .filter(|g| *g > 0.0)?;
         Some(Rhythm {
             recency_days,
             expected_gap_days,
@@ -539,11 +542,9 @@ impl Explain for LifecycleRule {
                 rhythm.en(),
                 fixed(line, 1)
             ),
-            LifecycleRule::Lapsed { rhythm, line } => format!(
-                "lapsed: {} > lapse line {}×",
-                rhythm.en(),
-                fixed(line, 1)
-            ),
+            LifecycleRule::Lapsed { rhythm, line } => {
+                format!("lapsed: {} > lapse line {}×", rhythm.en(), fixed(line, 1))
+            }
             LifecycleRule::NoOrder12m {
                 recency_days,
                 rhythm,
@@ -985,7 +986,10 @@ mod tests {
             a.rule_en(),
             "one order only, 200 days ago: no second order within the first 90 days"
         );
-        assert_eq!(a.rule_zh(), "仅购买一次（距今 200 天），首购后 90 天内未再次购买");
+        assert_eq!(
+            a.rule_zh(),
+            "仅购买一次（距今 200 天），首购后 90 天内未再次购买"
+        );
         let fresh = lifecycle_stage(
             &LifecycleInput {
                 orders_total: 1,

@@ -397,9 +397,8 @@ pub fn classify_profit_loyalty(
         return Err(ClassifyError::Empty);
     }
     same_len("loyalty", n, loyalty.len())?;
-    let column = |xs: &[Option<f64>]| -> Vec<f64> {
-        xs.iter().filter_map(|x| x.and_then(known)).collect()
-    };
+    let column =
+        |xs: &[Option<f64>]| -> Vec<f64> { xs.iter().filter_map(|x| x.and_then(known)).collect() };
     let (p, l) = (column(profit), column(loyalty));
     let not_classified = degenerate(ProfitLoyaltyAxis::Profit, &p)
         .or_else(|| degenerate(ProfitLoyaltyAxis::Loyalty, &l));

@@ -559,11 +559,17 @@ fn completions_for_bash_zsh_fish() {
         ("zsh", "#compdef custval"),
         ("fish", "complete -c custval"),
     ] {
-        let out = custval().args(["completions", shell]).output().expect("run");
+        let out = custval()
+            .args(["completions", shell])
+            .output()
+            .expect("run");
         let text = String::from_utf8_lossy(common::ok(&out)).to_string();
         assert!(text.contains(marker), "{shell}: no {marker:?}");
         // Subcommands and their options are in it.
-        assert!(text.contains("evaluate") && text.contains("--as-of"), "{shell}");
+        assert!(
+            text.contains("evaluate") && text.contains("--as-of"),
+            "{shell}"
+        );
     }
     fails_usage(custval().args(["completions", "powershell-9"]));
 }
@@ -579,8 +585,14 @@ fn reference_data_is_in_the_repository() {
     let path = data("cdnow_transactions.csv");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let (path, root) = (
-        path.canonicalize().expect("testdata/cdnow_transactions.csv exists"),
+        path.canonicalize()
+            .expect("testdata/cdnow_transactions.csv exists"),
         root.canonicalize().expect("root"),
     );
-    assert!(path.starts_with(&root), "{} is outside {}", path.display(), root.display());
+    assert!(
+        path.starts_with(&root),
+        "{} is outside {}",
+        path.display(),
+        root.display()
+    );
 }

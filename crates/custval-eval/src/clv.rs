@@ -214,15 +214,17 @@ pub fn apply(
     };
     let holdout = HoldoutData::build(table, calibration_end, as_of, unit);
     if holdout.is_none() {
-        out.notes.push("holdout check skipped: too little history before the calibration end".into());
+        out.notes
+            .push("holdout check skipped: too little history before the calibration end".into());
     }
     let mut fits = Vec::new();
     for m in &candidates {
         match custval_clv::fit(*m, &data, &FitOptions::default()) {
             Ok(f) => {
+                let start: Vec<f64> = f.params.iter().map(|(_, v)| *v).collect();
                 let cal = holdout
                     .as_ref()
-                    .and_then(|h| h.check(*m, calibration_end, as_of, fmt_date));
+                    .and_then(|h| h.check(*m, &start, calibration_end, as_of, fmt_date));
                 fits.push((f, cal));
             }
             Err(e) => out
@@ -322,9 +324,12 @@ fn rank(fits: &[(custval_clv::Fit, Option<Calibration>)]) -> Vec<usize> {
     };
     let mut order: Vec<usize> = (0..fits.len()).collect();
     order.sort_by(|&i, &j| {
-        band(&fits[i].1)
-            .total_cmp(&band(&fits[j].1))
-            .then(fits[j].0.log_likelihood.total_cmp(&fits[i].0.log_likelihood))
+        band(&fits[i].1).total_cmp(&band(&fits[j].1)).then(
+            fits[j]
+                .0
+                .log_likelihood
+                .total_cmp(&fits[i].0.log_likelihood),
+        )
     });
     order
 }
@@ -516,14 +521,20 @@ impl HoldoutData {
 
     /// Refits `model` on the calibration history and compares its holdout predictions with
     /// what happened.
+    /// `start`: the full-history fit, a close starting point.
     fn check(
         &self,
         model: Model,
+        start: &[f64],
         calibration_end: i32,
         as_of: i32,
         fmt_date: &dyn Fn(i32) -> String,
     ) -> Option<Calibration> {
-        let fit = custval_clv::fit(model, &self.data, &FitOptions::default()).ok()?;
+        let opts = FitOptions {
+            initial: Some(start.to_vec()),
+            ..FitOptions::default()
+        };
+        let fit = custval_clv::fit(model, &self.data, &opts).ok()?;
         let dh = vec![f64::from(as_of - calibration_end) / self.unit; self.holdout.len()];
         let rep = holdout_report(&fit.fitted, &self.data, &self.holdout, &dh).ok()?;
         Some(Calibration {

@@ -135,7 +135,10 @@ impl FeatureTable {
     /// recomputes `recency_ratio` from it.
     pub fn set_base_gap(&mut self, base: Option<f64>) {
         self.base_gap_days = base.filter(|g| g.is_finite() && *g > 0.0);
-        let recency = self.get("recency_days").map(<[f64]>::to_vec).unwrap_or_default();
+        let recency = self
+            .get("recency_days")
+            .map(<[f64]>::to_vec)
+            .unwrap_or_default();
         let ratio: Vec<f64> = (0..self.purchase_days.len())
             .map(|c| match (recency.get(c), self.expected_gap(c)) {
                 (Some(r), Some((g, _))) if r.is_finite() => r / g,

@@ -132,7 +132,12 @@ fn issue_17_cdnow_lifecycle_follows_the_rhythm_and_p_alive_can_say_gone() {
     // No cost data: profit is 0 or missing for everybody, so no profit × loyalty classes.
     let pl = &summary.classes.counts["profit_loyalty"];
     assert_eq!(pl.keys().collect::<Vec<_>>(), ["not_classified"]);
-    assert!(summary.classes.not_classified.contains_key("profit_loyalty"));
+    assert!(
+        summary
+            .classes
+            .not_classified
+            .contains_key("profit_loyalty")
+    );
     assert!(
         summary
             .notes
@@ -212,7 +217,11 @@ fn issue_17_generated_company_keeps_the_invariants() {
         f.lifecycle,
         f.one_time_gone,
         f.one_time_gone_certain,
-        summary.clv.choice.as_ref().map(|c| (&c.name, c.holdout_mae))
+        summary
+            .clv
+            .choice
+            .as_ref()
+            .map(|c| (&c.name, c.holdout_mae))
     );
     assert!(f.lifecycle.get("declining").is_some() || f.lifecycle.get("churned").is_some());
     assert!(f.one_time_gone_certain * 10 <= f.one_time_gone.max(1));

@@ -197,6 +197,10 @@ fn paths_outside_the_repository_are_found() {
         "// every customer's data is shared with the web server",
     ];
     for line in inside {
-        assert_eq!(check_paths(Path::new("crates/a/tests/t.rs"), line), [], "{line}");
+        assert_eq!(
+            check_paths(Path::new("crates/a/tests/t.rs"), line),
+            [],
+            "{line}"
+        );
     }
 }
