@@ -238,10 +238,13 @@ mod tests {
     #[test]
     fn brief_feature_list_in_order() {
         let ids: Vec<&str> = BUILTIN_FEATURES.iter().map(|f| f.id).collect();
-        assert_eq!(ids.len(), 39);
+        assert_eq!(ids.len(), 41);
         assert_eq!(ids[0], "spend_12m");
         assert_eq!(ids[37], "age_days");
         assert_eq!(ids[38], "spend_prev_12m");
+        // Issue 17: the purchase rhythm.
+        assert_eq!(ids[39], "mean_interpurchase_days");
+        assert_eq!(ids[40], "recency_ratio");
         assert!(
             BUILTIN_FEATURES
                 .iter()

@@ -223,6 +223,6 @@ fn issue_17_generated_company_keeps_the_invariants() {
             .as_ref()
             .map(|c| (&c.name, c.holdout_mae))
     );
-    assert!(f.lifecycle.get("declining").is_some() || f.lifecycle.get("churned").is_some());
+    assert!(f.lifecycle.contains_key("declining") || f.lifecycle.contains_key("churned"));
     assert!(f.one_time_gone_certain * 10 <= f.one_time_gone.max(1));
 }
