@@ -371,7 +371,7 @@ fn choose(
     });
     let how = match c {
         Some(c) if tied => format!(
-            "holdout MAE {:.4} within 1% of the best, and the highest log-likelihood {:.1}",
+            "holdout MAE {:.4}, within 1% of the lowest, and the highest log-likelihood {:.1} among those",
             c.mae, f.log_likelihood
         ),
         Some(c) => format!(
