@@ -154,6 +154,8 @@ pub struct RunOut {
     pub alerts: BTreeMap<String, u64>,
     /// Computed tier changes hysteresis held back.
     pub tier_changes_held_back: u64,
+    /// The purchase model the run used: `name`, `why`, `holdout_mae` (and the candidates).
+    pub clv_model: Option<custval_eval::clv::ModelChoice>,
 }
 
 /// Evaluates the store's data as of `as_of` with `plan` (whose source text `config` is
@@ -242,5 +244,6 @@ pub async fn evaluate_one<S: Store>(
         previous_run: previous,
         alerts: by_severity,
         tier_changes_held_back: held_back,
+        clv_model: eval.summary.clv.choice.clone(),
     })
 }

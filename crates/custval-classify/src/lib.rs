@@ -66,16 +66,16 @@ pub use kmeans::{
     nearest_cluster,
 };
 pub use lifecycle::{
-    LifecycleInput, LifecycleRule, LifecycleStage, LifecycleThresholds, LoyalGap, StageGoal,
-    classify_lifecycle, lifecycle_stage,
+    LifecycleInput, LifecycleRule, LifecycleStage, LifecycleThresholds, LoyalGap, Rhythm,
+    StageGoal, classify_lifecycle, lifecycle_stage,
 };
 pub use potential_tier::{
     PotentialTier, PotentialTierConfig, PotentialTierCuts, TierRule, classify_potential_tier,
     potential_tier,
 };
 pub use profit_loyalty::{
-    ProfitLoyaltyClass, ProfitLoyaltyConfig, ProfitLoyaltyCuts, ProfitLoyaltyRule,
-    classify_profit_loyalty, profit_loyalty_class,
+    NotClassified, ProfitLoyaltyAxis, ProfitLoyaltyClass, ProfitLoyaltyConfig, ProfitLoyaltyCuts,
+    ProfitLoyaltyRule, classify_profit_loyalty, profit_loyalty_class,
 };
 pub use quantile::{median, quantile, quantile_sorted, quantiles};
 pub use value_potential::{

@@ -2,27 +2,41 @@
 //! each with the goal the documents give it (acquisition, conversion, growth, retention,
 //! reactivation, win-back).
 //!
+//! Recency is judged against the customer's purchase rhythm (issue 17): the *expected gap* is
+//! the customer's own mean time between orders when it has bought more than once, else the
+//! base's typical gap (median over repeat buyers of their mean gap). The recency ratio is
+//! recency / expected gap, so a quarterly buyer 100 days out (ratio 1.1) is on time and a
+//! weekly buyer 60 days out (ratio 8.6) has lapsed.
+//!
 //! Rules, evaluated in this order, first match wins:
 //! 1. no order up to the as-of date → `prospect` (潜在客户);
-//! 2. first order within `new_days` (90) of the as-of date → `new` (新客户, 首次购买);
-//! 3. P(alive) < 0.15 or last order more than 540 days ago → `churned` (流失客户);
-//! 4. P(alive) < 0.5 or spend of the last 6 months more than 30 % below the 6 months before →
+//! 2. first order within `new_days` (90) of the as-of date (and an order in the last 12
+//!    months) → `new` (新客户, 首次购买);
+//! 3. P(alive) < 0.15, or last order more than 540 days ago, or no order in the last 12 months
+//!    and recency more than `churn_ratio` (4) expected gaps → `churned` (流失客户);
+//! 4. P(alive) < 0.5, or recency more than `lapse_ratio` (2) expected gaps (lapsed), or no
+//!    order in the last 12 months, or a single order whose first-purchase window (`new_days`)
+//!    has passed, or spend of the last 6 months more than 30 % below the 6 months before →
 //!    `declining` (衰退客户);
-//! 5. only one order so far (and not caught by 3–4) → `new`: still in the first-purchase stage,
-//!    the goal is unchanged (convert to a repeat buyer);
-//! 6. tenure ≥ 730 days and ≥ 4 orders in the last 12 months and P(alive) ≥ 0.7 → `loyal`
+//! 5. tenure ≥ 730 days and ≥ 4 orders in the last 12 months and P(alive) ≥ 0.7 → `loyal`
 //!    (忠诚客户);
-//! 7. otherwise → `growing` (成长客户, 重复购买), and the sentence names the loyal condition
+//! 6. otherwise → `growing` (成长客户, 重复购买), and the sentence names the loyal condition
 //!    that is not yet met.
 //!
-//! New comes before churned and declining: a customer whose first order is weeks old has no
-//! history to decline from, and model-based P(alive) is least reliable then. Churned comes before
-//! declining so the stronger signal wins.
+//! So a customer with no order in the last 12 months is never new, growing or loyal, and a
+//! one-time buyer is new only within `new_days` of its order. New comes before churned and
+//! declining: a customer whose first order is weeks old has no history to decline from, and
+//! model-based P(alive) is least reliable then. Churned comes before declining so the stronger
+//! signal wins.
+//!
+//! P(alive) must be a probability the model can actually tell: BG/NBD gives 1 by construction
+//! to a customer without a repeat purchase, so the caller passes the P(alive) of a model that
+//! can tell (or none).
 //!
 //! Missing inputs: a test whose input is unknown (`None`, NaN) is skipped, so a company without
-//! a CLV model still gets stages from recency and spend; the loyal sentence says when P(alive)
-//! was not checked. The loyal tenure test is the exception: without a tenure it falls back to
-//! days since the first order, and with neither it fails (loyalty is not assumed).
+//! a CLV model still gets stages from recency, rhythm and spend; the loyal sentence says when
+//! P(alive) was not checked. The loyal tenure test is the exception: without a tenure it falls
+//! back to days since the first order, and with neither it fails (loyalty is not assumed).
 
 use serde::{Deserialize, Serialize};
 
@@ -180,6 +194,75 @@ pub struct LifecycleInput {
     pub tenure_days: Option<f64>,
     /// Orders in the last 12 months.
     pub orders_12m: u32,
+    /// The gap between orders this customer's recency is judged against, in days: its own
+    /// mean time between orders (repeat buyers), else the base's typical gap.
+    #[serde(default)]
+    pub expected_gap_days: Option<f64>,
+    /// Whether `expected_gap_days` is the customer's own mean gap (`false`: the base's).
+    #[serde(default)]
+    pub own_rhythm: bool,
+}
+
+/// Recency against the purchase rhythm: the figures a rhythm sentence names.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Rhythm {
+    /// Days since the last order.
+    pub recency_days: f64,
+    /// The expected gap between orders, in days.
+    pub expected_gap_days: f64,
+    /// The customer's own mean gap (`true`) or the base's typical gap (`false`).
+    pub own: bool,
+}
+
+impl Rhythm {
+    /// Recency / expected gap (how many usual gaps have passed since the last order).
+    pub fn ratio(&self) -> f64 {
+        self.recency_days / self.expected_gap_days
+    }
+
+    fn en(&self) -> String {
+        format!(
+            "last order {} days ago = {}× the expected gap of {} days ({})",
+            fixed(self.recency_days, 0),
+            fixed(self.ratio(), 1),
+            fixed(self.expected_gap_days, 0),
+            if self.own {
+                "its own mean time between orders"
+            } else {
+                "the base's median time between orders; no repeat purchase of its own"
+            }
+        )
+    }
+
+    fn zh(&self) -> String {
+        format!(
+            "最近一次购买距今 {} 天，为预期购买间隔 {} 天（{}）的 {} 倍",
+            fixed(self.recency_days, 0),
+            fixed(self.expected_gap_days, 0),
+            if self.own {
+                "其自身平均购买间隔"
+            } else {
+                "全体客户购买间隔中位数；本人尚无重复购买"
+            },
+            fixed(self.ratio(), 1)
+        )
+    }
+}
+
+impl LifecycleInput {
+    /// Recency against the expected gap, when both are known and the gap is positive.
+    pub fn rhythm(&self) -> Option<Rhythm> {
+        let recency_days = self.recency_days.and_then(known)?;
+        let expected_gap_days = self
+            .expected_gap_days
+            .and_then(known)
+            .filter(|g| *g > 0.0)?;
+        Some(Rhythm {
+            recency_days,
+            expected_gap_days,
+            own: self.own_rhythm,
+        })
+    }
 }
 
 /// Thresholds of the lifecycle rules.
@@ -201,6 +284,11 @@ pub struct LifecycleThresholds {
     pub loyal_orders_12m: u32,
     /// Loyal needs at least this P(alive) when it is known (0.7).
     pub loyal_p_alive: f64,
+    /// Recency above this many expected gaps is lapsed: declining (2).
+    pub lapse_ratio: f64,
+    /// With no order in the last 12 months, recency above this many expected gaps is
+    /// churned (4).
+    pub churn_ratio: f64,
 }
 
 impl Default for LifecycleThresholds {
@@ -214,6 +302,8 @@ impl Default for LifecycleThresholds {
             loyal_tenure_days: 730.0,
             loyal_orders_12m: 4,
             loyal_p_alive: 0.7,
+            lapse_ratio: 2.0,
+            churn_ratio: 4.0,
         }
     }
 }
@@ -255,6 +345,25 @@ impl LifecycleThresholds {
                 field: "churn_p_alive",
                 value: self.churn_p_alive,
                 reason: "must not exceed decline_p_alive",
+            });
+        }
+        for (field, value) in [
+            ("lapse_ratio", self.lapse_ratio),
+            ("churn_ratio", self.churn_ratio),
+        ] {
+            if !(value.is_finite() && value > 0.0) {
+                return Err(ClassifyError::Config {
+                    field,
+                    value,
+                    reason: "must be a finite ratio > 0",
+                });
+            }
+        }
+        if self.churn_ratio < self.lapse_ratio {
+            return Err(ClassifyError::Config {
+                field: "churn_ratio",
+                value: self.churn_ratio,
+                reason: "must not be below lapse_ratio",
             });
         }
         if !self.decline_spend_growth.is_finite() {
@@ -337,9 +446,25 @@ pub enum LifecycleRule {
     DecliningPAlive { p_alive: f64, line: f64 },
     /// Rule 4, by six-month spend growth.
     DecliningSpend { growth: f64, line: f64 },
-    /// Rule 5.
+    /// Stored by runs before issue 17 (a one-time buyer past `new_days` was still new); no
+    /// longer produced, kept so that older runs still explain themselves.
     SingleOrder { days_since_first: Option<f64> },
-    /// Rule 6; `tenure_days` is the figure tested (tenure, or days since the first order).
+    /// Rule 3, by rhythm: no order in 12 months and recency above `churn_ratio` gaps.
+    ChurnedRhythm { rhythm: Rhythm, line: f64 },
+    /// Rule 4, lapsed: recency above `lapse_ratio` expected gaps.
+    Lapsed { rhythm: Rhythm, line: f64 },
+    /// Rule 4, no order in the last 12 months.
+    NoOrder12m {
+        recency_days: Option<f64>,
+        rhythm: Option<Rhythm>,
+    },
+    /// Rule 4, a one-time buyer whose first-purchase window has passed without a second order.
+    NotConverted {
+        days_since_first: Option<f64>,
+        new_days: f64,
+        rhythm: Option<Rhythm>,
+    },
+    /// Rule 5; `tenure_days` is the figure tested (tenure, or days since the first order).
     Loyal {
         tenure_days: f64,
         tenure_line: f64,
@@ -347,9 +472,30 @@ pub enum LifecycleRule {
         orders_line: u32,
         p_alive: Option<f64>,
         p_alive_line: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rhythm: Option<Rhythm>,
     },
-    /// Rule 7.
-    Growing { orders_total: u32, gap: LoyalGap },
+    /// Rule 6.
+    Growing {
+        orders_total: u32,
+        gap: LoyalGap,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rhythm: Option<Rhythm>,
+    },
+}
+
+fn with_rhythm_en(s: String, rhythm: Option<Rhythm>) -> String {
+    match rhythm {
+        Some(r) => format!("{s}; {}", r.en()),
+        None => s,
+    }
+}
+
+fn with_rhythm_zh(s: String, rhythm: Option<Rhythm>) -> String {
+    match rhythm {
+        Some(r) => format!("{s}；{}", r.zh()),
+        None => s,
+    }
 }
 
 impl Explain for LifecycleRule {
@@ -391,6 +537,45 @@ impl Explain for LifecycleRule {
                 ),
                 None => "one order only: not yet a repeat buyer".to_string(),
             },
+            LifecycleRule::ChurnedRhythm { rhythm, line } => format!(
+                "no order in the last 12 months and {} > churn line {}×",
+                rhythm.en(),
+                fixed(line, 1)
+            ),
+            LifecycleRule::Lapsed { rhythm, line } => {
+                format!("lapsed: {} > lapse line {}×", rhythm.en(), fixed(line, 1))
+            }
+            LifecycleRule::NoOrder12m {
+                recency_days,
+                rhythm,
+            } => with_rhythm_en(
+                match (recency_days, rhythm) {
+                    (Some(r), None) => format!(
+                        "no order in the last 12 months (last order {} days ago)",
+                        fixed(r, 0)
+                    ),
+                    _ => "no order in the last 12 months".to_string(),
+                },
+                rhythm,
+            ),
+            LifecycleRule::NotConverted {
+                days_since_first,
+                new_days,
+                rhythm,
+            } => with_rhythm_en(
+                match days_since_first {
+                    Some(d) => format!(
+                        "one order only, {} days ago: no second order within the first {} days",
+                        fixed(d, 0),
+                        fixed(new_days, 0)
+                    ),
+                    None => format!(
+                        "one order only: no second order within the first {} days",
+                        fixed(new_days, 0)
+                    ),
+                },
+                rhythm,
+            ),
             LifecycleRule::Loyal {
                 tenure_days,
                 tenure_line,
@@ -398,20 +583,31 @@ impl Explain for LifecycleRule {
                 orders_line,
                 p_alive,
                 p_alive_line,
+                rhythm,
             } => {
                 let alive = match p_alive {
                     Some(p) => format!("P(alive) {} ≥ {}", fixed(p, 2), fixed(p_alive_line, 2)),
                     None => "P(alive) unknown, not checked".to_string(),
                 };
-                format!(
-                    "tenure {} days ≥ {}, {orders_12m} orders in 12 months ≥ {orders_line}, {alive}",
-                    fixed(tenure_days, 0),
-                    fixed(tenure_line, 0)
+                with_rhythm_en(
+                    format!(
+                        "tenure {} days ≥ {}, {orders_12m} orders in 12 months ≥ {orders_line}, {alive}",
+                        fixed(tenure_days, 0),
+                        fixed(tenure_line, 0)
+                    ),
+                    rhythm,
                 )
             }
-            LifecycleRule::Growing { orders_total, gap } => format!(
-                "repeat buyer ({orders_total} orders), neither churned nor declining; not yet loyal: {}",
-                gap.en()
+            LifecycleRule::Growing {
+                orders_total,
+                gap,
+                rhythm,
+            } => with_rhythm_en(
+                format!(
+                    "repeat buyer ({orders_total} orders), neither churned nor declining; not yet loyal: {}",
+                    gap.en()
+                ),
+                rhythm,
             ),
         }
     }
@@ -447,6 +643,43 @@ impl Explain for LifecycleRule {
                 Some(d) => format!("仅购买一次（距今 {} 天），尚未重复购买", fixed(d, 0)),
                 None => "仅购买一次，尚未重复购买".to_string(),
             },
+            LifecycleRule::ChurnedRhythm { rhythm, line } => format!(
+                "近12个月无订单，且{}，超过流失线 {} 倍",
+                rhythm.zh(),
+                fixed(line, 1)
+            ),
+            LifecycleRule::Lapsed { rhythm, line } => format!(
+                "已脱离购买节奏：{}，超过脱离线 {} 倍",
+                rhythm.zh(),
+                fixed(line, 1)
+            ),
+            LifecycleRule::NoOrder12m {
+                recency_days,
+                rhythm,
+            } => with_rhythm_zh(
+                match (recency_days, rhythm) {
+                    (Some(r), None) => {
+                        format!("近12个月无订单（最近一次购买距今 {} 天）", fixed(r, 0))
+                    }
+                    _ => "近12个月无订单".to_string(),
+                },
+                rhythm,
+            ),
+            LifecycleRule::NotConverted {
+                days_since_first,
+                new_days,
+                rhythm,
+            } => with_rhythm_zh(
+                match days_since_first {
+                    Some(d) => format!(
+                        "仅购买一次（距今 {} 天），首购后 {} 天内未再次购买",
+                        fixed(d, 0),
+                        fixed(new_days, 0)
+                    ),
+                    None => format!("仅购买一次，首购后 {} 天内未再次购买", fixed(new_days, 0)),
+                },
+                rhythm,
+            ),
             LifecycleRule::Loyal {
                 tenure_days,
                 tenure_line,
@@ -454,20 +687,31 @@ impl Explain for LifecycleRule {
                 orders_line,
                 p_alive,
                 p_alive_line,
+                rhythm,
             } => {
                 let alive = match p_alive {
                     Some(p) => format!("存活概率 {} ≥ {}", fixed(p, 2), fixed(p_alive_line, 2)),
                     None => "存活概率未知，未检查".to_string(),
                 };
-                format!(
-                    "客户关系时长 {} 天 ≥ {} 天，近12个月 {orders_12m} 单 ≥ {orders_line} 单，{alive}",
-                    fixed(tenure_days, 0),
-                    fixed(tenure_line, 0)
+                with_rhythm_zh(
+                    format!(
+                        "客户关系时长 {} 天 ≥ {} 天，近12个月 {orders_12m} 单 ≥ {orders_line} 单，{alive}",
+                        fixed(tenure_days, 0),
+                        fixed(tenure_line, 0)
+                    ),
+                    rhythm,
                 )
             }
-            LifecycleRule::Growing { orders_total, gap } => format!(
-                "重复购买（共 {orders_total} 单），未流失也未衰退；尚未达到忠诚：{}",
-                gap.zh()
+            LifecycleRule::Growing {
+                orders_total,
+                gap,
+                rhythm,
+            } => with_rhythm_zh(
+                format!(
+                    "重复购买（共 {orders_total} 单），未流失也未衰退；尚未达到忠诚：{}",
+                    gap.zh()
+                ),
+                rhythm,
             ),
         }
     }
@@ -488,11 +732,14 @@ pub fn lifecycle_stage(
     let recency = c.recency_days.and_then(known);
     let p_alive = c.p_alive.and_then(known);
     let growth = c.spend_growth_6m.and_then(known);
+    let rhythm = c.rhythm();
+    // No order in the last 12 months: never new, growing or loyal (issue 17).
+    let quiet_year = c.orders_12m == 0;
 
     if c.orders_total == 0 {
         return assigned(S::Prospect, LifecycleRule::NoPurchase);
     }
-    if let Some(d) = first.filter(|d| *d <= t.new_days) {
+    if let Some(d) = first.filter(|d| *d <= t.new_days && !quiet_year) {
         return assigned(
             S::New,
             LifecycleRule::FirstPurchaseRecent {
@@ -517,11 +764,48 @@ pub fn lifecycle_stage(
             },
         );
     }
+    if let Some(r) = rhythm.filter(|r| quiet_year && r.ratio() > t.churn_ratio) {
+        return assigned(
+            S::Churned,
+            LifecycleRule::ChurnedRhythm {
+                rhythm: r,
+                line: t.churn_ratio,
+            },
+        );
+    }
     if let Some(p) = p_alive.filter(|p| *p < t.decline_p_alive) {
         let line = t.decline_p_alive;
         return assigned(
             S::Declining,
             LifecycleRule::DecliningPAlive { p_alive: p, line },
+        );
+    }
+    if let Some(r) = rhythm.filter(|r| r.ratio() > t.lapse_ratio) {
+        return assigned(
+            S::Declining,
+            LifecycleRule::Lapsed {
+                rhythm: r,
+                line: t.lapse_ratio,
+            },
+        );
+    }
+    if quiet_year {
+        return assigned(
+            S::Declining,
+            LifecycleRule::NoOrder12m {
+                recency_days: recency,
+                rhythm,
+            },
+        );
+    }
+    if c.orders_total == 1 {
+        return assigned(
+            S::Declining,
+            LifecycleRule::NotConverted {
+                days_since_first: first,
+                new_days: t.new_days,
+                rhythm,
+            },
         );
     }
     if let Some(g) = growth.filter(|g| *g < t.decline_spend_growth) {
@@ -530,14 +814,6 @@ pub fn lifecycle_stage(
             LifecycleRule::DecliningSpend {
                 growth: g,
                 line: t.decline_spend_growth,
-            },
-        );
-    }
-    if c.orders_total == 1 {
-        return assigned(
-            S::New,
-            LifecycleRule::SingleOrder {
-                days_since_first: first,
             },
         );
     }
@@ -573,6 +849,7 @@ pub fn lifecycle_stage(
                 orders_line: t.loyal_orders_12m,
                 p_alive,
                 p_alive_line: t.loyal_p_alive,
+                rhythm,
             },
         ),
         (gap, _) => assigned(
@@ -583,6 +860,7 @@ pub fn lifecycle_stage(
                     tenure_days: None,
                     line: t.loyal_tenure_days,
                 }),
+                rhythm,
             },
         ),
     }
@@ -598,254 +876,5 @@ pub fn classify_lifecycle(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn t() -> LifecycleThresholds {
-        LifecycleThresholds::default()
-    }
-
-    fn repeat_buyer() -> LifecycleInput {
-        LifecycleInput {
-            orders_total: 12,
-            days_since_first: Some(1000.0),
-            recency_days: Some(20.0),
-            p_alive: Some(0.9),
-            spend_growth_6m: Some(0.1),
-            tenure_days: Some(1000.0),
-            orders_12m: 6,
-        }
-    }
-
-    #[test]
-    fn prospect_and_new() {
-        let p = lifecycle_stage(&LifecycleInput::default(), &t());
-        assert_eq!(p.class, LifecycleStage::Prospect);
-        assert_eq!(p.class.goal(), StageGoal::Acquisition);
-        assert_eq!(p.rule_zh(), "截至评估日尚无购买");
-        let n = lifecycle_stage(
-            &LifecycleInput {
-                orders_total: 2,
-                days_since_first: Some(35.0),
-                recency_days: Some(3.0),
-                p_alive: Some(0.05),
-                ..Default::default()
-            },
-            &t(),
-        );
-        // New wins over a low P(alive): rule 2 comes before rule 3.
-        assert_eq!(n.class, LifecycleStage::New);
-        assert_eq!(n.rule_en(), "first purchase 35 days ago ≤ 90 days");
-        assert_eq!(n.class.goal(), StageGoal::Conversion);
-    }
-
-    #[test]
-    fn churned_before_declining() {
-        let c = LifecycleInput {
-            p_alive: Some(0.1),
-            spend_growth_6m: Some(-0.9),
-            ..repeat_buyer()
-        };
-        let a = lifecycle_stage(&c, &t());
-        assert_eq!(a.class, LifecycleStage::Churned);
-        assert_eq!(a.rule_en(), "P(alive) 0.10 < churn line 0.15");
-        assert_eq!(a.class.goal(), StageGoal::WinBack);
-        let r = LifecycleInput {
-            p_alive: None,
-            recency_days: Some(600.0),
-            ..repeat_buyer()
-        };
-        let a = lifecycle_stage(&r, &t());
-        assert_eq!(a.class, LifecycleStage::Churned);
-        assert_eq!(a.rule_zh(), "最近一次购买距今 600 天 > 540 天");
-    }
-
-    #[test]
-    fn declining_by_p_alive_or_spend() {
-        let a = lifecycle_stage(
-            &LifecycleInput {
-                p_alive: Some(0.42),
-                ..repeat_buyer()
-            },
-            &t(),
-        );
-        assert_eq!(a.class, LifecycleStage::Declining);
-        assert_eq!(a.class.goal(), StageGoal::Reactivation);
-        let b = lifecycle_stage(
-            &LifecycleInput {
-                spend_growth_6m: Some(-0.45),
-                ..repeat_buyer()
-            },
-            &t(),
-        );
-        assert_eq!(b.class, LifecycleStage::Declining);
-        assert_eq!(
-            b.rule_en(),
-            "spend of the last 6 months -45% against the 6 months before, below -30%"
-        );
-        assert_eq!(b.rule_zh(), "近6个月消费额较前6个月变化 -45%，低于 -30%");
-    }
-
-    #[test]
-    fn single_order_stays_new() {
-        let a = lifecycle_stage(
-            &LifecycleInput {
-                orders_total: 1,
-                days_since_first: Some(200.0),
-                recency_days: Some(200.0),
-                p_alive: Some(1.0),
-                ..Default::default()
-            },
-            &t(),
-        );
-        assert_eq!(a.class, LifecycleStage::New);
-        assert_eq!(
-            a.rule_en(),
-            "one order only, 200 days ago: not yet a repeat buyer"
-        );
-    }
-
-    #[test]
-    fn loyal_and_growing_name_the_gap() {
-        let a = lifecycle_stage(&repeat_buyer(), &t());
-        assert_eq!(a.class, LifecycleStage::Loyal);
-        assert_eq!(
-            a.rule_en(),
-            "tenure 1000 days ≥ 730, 6 orders in 12 months ≥ 4, P(alive) 0.90 ≥ 0.70"
-        );
-        assert_eq!(a.class.goal(), StageGoal::Retention);
-        let no_model = lifecycle_stage(
-            &LifecycleInput {
-                p_alive: None,
-                ..repeat_buyer()
-            },
-            &t(),
-        );
-        assert_eq!(no_model.class, LifecycleStage::Loyal);
-        assert!(
-            no_model
-                .rule_en()
-                .ends_with("P(alive) unknown, not checked")
-        );
-        let short = lifecycle_stage(
-            &LifecycleInput {
-                tenure_days: Some(400.0),
-                days_since_first: Some(400.0),
-                ..repeat_buyer()
-            },
-            &t(),
-        );
-        assert_eq!(short.class, LifecycleStage::Growing);
-        assert!(
-            short
-                .rule_en()
-                .ends_with("not yet loyal: tenure 400 days < 730")
-        );
-        assert_eq!(short.class.goal(), StageGoal::Growth);
-        let few = lifecycle_stage(
-            &LifecycleInput {
-                orders_12m: 2,
-                ..repeat_buyer()
-            },
-            &t(),
-        );
-        assert!(few.rule_zh().ends_with("近12个月 2 单 < 4 单"));
-        let cool = lifecycle_stage(
-            &LifecycleInput {
-                p_alive: Some(0.6),
-                ..repeat_buyer()
-            },
-            &t(),
-        );
-        assert_eq!(cool.class, LifecycleStage::Growing);
-        assert!(cool.rule_en().ends_with("P(alive) 0.60 < 0.70"));
-        let unknown = lifecycle_stage(
-            &LifecycleInput {
-                tenure_days: None,
-                days_since_first: None,
-                ..repeat_buyer()
-            },
-            &t(),
-        );
-        assert_eq!(unknown.class, LifecycleStage::Growing);
-        assert!(unknown.rule_en().ends_with("tenure unknown"));
-    }
-
-    #[test]
-    fn tenure_falls_back_to_days_since_first() {
-        let a = lifecycle_stage(
-            &LifecycleInput {
-                tenure_days: None,
-                ..repeat_buyer()
-            },
-            &t(),
-        );
-        assert_eq!(a.class, LifecycleStage::Loyal);
-    }
-
-    #[test]
-    fn thresholds_are_checked() {
-        let bad = LifecycleThresholds {
-            churn_p_alive: 0.6,
-            ..t()
-        };
-        assert!(matches!(
-            classify_lifecycle(&[], &bad),
-            Err(ClassifyError::Config {
-                field: "churn_p_alive",
-                ..
-            })
-        ));
-        let nan = LifecycleThresholds {
-            new_days: f64::NAN,
-            ..t()
-        };
-        assert!(classify_lifecycle(&[], &nan).is_err());
-        assert_eq!(classify_lifecycle(&[], &t()), Ok(vec![]));
-    }
-
-    #[test]
-    fn ids_and_goals() {
-        for s in LifecycleStage::ALL {
-            assert_eq!(
-                serde_json::to_string(&s).unwrap(),
-                format!("\"{}\"", s.id())
-            );
-            assert!(!s.label_zh().is_empty() && !s.goal().label_zh().is_empty());
-        }
-        assert_eq!(
-            serde_json::to_string(&StageGoal::WinBack).unwrap(),
-            "\"win_back\""
-        );
-    }
-
-    proptest! {
-        #[test]
-        fn every_customer_gets_one_stage_and_a_sentence(
-            orders_total in 0u32..20,
-            first in proptest::option::of(0.0f64..3000.0),
-            recency in proptest::option::of(0.0f64..3000.0),
-            p_alive in proptest::option::of(0.0f64..=1.0),
-            growth in proptest::option::of(-1.0f64..3.0),
-            tenure in proptest::option::of(0.0f64..3000.0),
-            orders_12m in 0u32..20,
-        ) {
-            let c = LifecycleInput {
-                orders_total,
-                days_since_first: first,
-                recency_days: recency,
-                p_alive,
-                spend_growth_6m: growth,
-                tenure_days: tenure,
-                orders_12m,
-            };
-            let a = lifecycle_stage(&c, &t());
-            prop_assert!(!a.rule_en().is_empty() && !a.rule_zh().is_empty());
-            prop_assert_eq!(a.class == LifecycleStage::Prospect, orders_total == 0);
-            if a.class == LifecycleStage::Loyal {
-                prop_assert!(orders_12m >= 4);
-            }
-        }
-    }
-}
+#[path = "lifecycle_tests.rs"]
+mod tests;

@@ -12,6 +12,12 @@
 //! |---|---|---|
 //! | high profit | butterfly (蝴蝶) | true friend (真正的朋友) |
 //! | low profit | stranger (陌生人) | barnacle (藤壶) |
+//!
+//! A matrix needs two measures that tell customers apart. When an axis has no known value, or
+//! the same value for every customer who has one (profit on a base without cost data: every
+//! customer 0), nobody is classified (issue 17): every customer gets
+//! [`ProfitLoyaltyClass::NotClassified`] and the rule says which axis and why, instead of
+//! quadrants that only echo the other axis.
 
 use serde::{Deserialize, Serialize};
 
@@ -31,10 +37,12 @@ pub enum ProfitLoyaltyClass {
     Barnacle,
     /// Low profit, short-term.
     Stranger,
+    /// Not classified: an axis is missing or constant across the base (see the rule).
+    NotClassified,
 }
 
 impl ProfitLoyaltyClass {
-    /// Every class.
+    /// Every quadrant (without [`ProfitLoyaltyClass::NotClassified`]).
     pub const ALL: [ProfitLoyaltyClass; 4] = [
         ProfitLoyaltyClass::TrueFriend,
         ProfitLoyaltyClass::Butterfly,
@@ -49,6 +57,7 @@ impl ProfitLoyaltyClass {
             ProfitLoyaltyClass::Butterfly => "butterfly",
             ProfitLoyaltyClass::Barnacle => "barnacle",
             ProfitLoyaltyClass::Stranger => "stranger",
+            ProfitLoyaltyClass::NotClassified => "not_classified",
         }
     }
 
@@ -59,6 +68,7 @@ impl ProfitLoyaltyClass {
             ProfitLoyaltyClass::Butterfly => "butterfly",
             ProfitLoyaltyClass::Barnacle => "barnacle",
             ProfitLoyaltyClass::Stranger => "stranger",
+            ProfitLoyaltyClass::NotClassified => "not classified",
         }
     }
 
@@ -69,6 +79,7 @@ impl ProfitLoyaltyClass {
             ProfitLoyaltyClass::Butterfly => "蝴蝶",
             ProfitLoyaltyClass::Barnacle => "藤壶",
             ProfitLoyaltyClass::Stranger => "陌生人",
+            ProfitLoyaltyClass::NotClassified => "未分类",
         }
     }
 
@@ -87,6 +98,9 @@ impl ProfitLoyaltyClass {
             ProfitLoyaltyClass::Stranger => {
                 "no relationship investment; make every transaction profitable"
             }
+            ProfitLoyaltyClass::NotClassified => {
+                "none from this matrix: supply the missing measure (e.g. cost data) first"
+            }
         }
     }
 
@@ -99,6 +113,7 @@ impl ProfitLoyaltyClass {
                 "评估钱包份额：份额低则交叉销售与向上销售，钱包小则控制服务成本"
             }
             ProfitLoyaltyClass::Stranger => "不做关系投入，确保每笔交易盈利",
+            ProfitLoyaltyClass::NotClassified => "本矩阵不给建议：请先补充缺失的度量（如成本数据）",
         }
     }
 }
@@ -129,17 +144,85 @@ impl ProfitLoyaltyConfig {
     }
 }
 
+/// An axis of the matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfitLoyaltyAxis {
+    Profit,
+    Loyalty,
+}
+
+impl ProfitLoyaltyAxis {
+    fn en(self) -> &'static str {
+        match self {
+            ProfitLoyaltyAxis::Profit => "profit",
+            ProfitLoyaltyAxis::Loyalty => "loyalty",
+        }
+    }
+    fn zh(self) -> &'static str {
+        match self {
+            ProfitLoyaltyAxis::Profit => "利润",
+            ProfitLoyaltyAxis::Loyalty => "忠诚度",
+        }
+    }
+}
+
+/// Why the matrix classified nobody.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "why")]
+pub enum NotClassified {
+    /// The axis has no known value for any customer.
+    Missing { axis: ProfitLoyaltyAxis },
+    /// Every customer with a known value has this same value.
+    Constant {
+        axis: ProfitLoyaltyAxis,
+        value: f64,
+        known: u64,
+    },
+}
+
+impl Explain for NotClassified {
+    fn explain_en(&self) -> String {
+        match *self {
+            NotClassified::Missing { axis } => format!(
+                "profit × loyalty not classified: no customer has a {} figure",
+                axis.en()
+            ),
+            NotClassified::Constant { axis, value, known } => format!(
+                "profit × loyalty not classified: {} is {} for all {known} customers who have it, so it cannot tell them apart (e.g. no cost data)",
+                axis.en(),
+                fixed(value, 2)
+            ),
+        }
+    }
+    fn explain_zh(&self) -> String {
+        match *self {
+            NotClassified::Missing { axis } => {
+                format!("盈利性×忠诚度未分类：没有任何客户有{}数据", axis.zh())
+            }
+            NotClassified::Constant { axis, value, known } => format!(
+                "盈利性×忠诚度未分类：有{}数据的 {known} 位客户全部为 {}，无法区分客户（例如缺少成本数据）",
+                axis.zh(),
+                fixed(value, 2)
+            ),
+        }
+    }
+}
+
 /// The cuts actually used.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ProfitLoyaltyCuts {
-    /// Profit at the profit quantile.
+    /// Profit at the profit quantile (0 when not classified).
     pub profit_cut: f64,
-    /// Loyalty at the loyalty quantile.
+    /// Loyalty at the loyalty quantile (0 when not classified).
     pub loyalty_cut: f64,
     /// The quantile behind `profit_cut`.
     pub profit_quantile: f64,
     /// The quantile behind `loyalty_cut`.
     pub loyalty_quantile: f64,
+    /// Set when the matrix classifies nobody, with the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_classified: Option<NotClassified>,
 }
 
 /// The figures behind a quadrant; `None` means unknown (counted as low).
@@ -151,6 +234,9 @@ pub struct ProfitLoyaltyRule {
     pub loyalty: Option<f64>,
     pub loyalty_cut: f64,
     pub loyalty_quantile: f64,
+    /// Set when the customer is not classified, with the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_classified: Option<NotClassified>,
 }
 
 fn cut_name_en(q: f64) -> String {
@@ -193,6 +279,9 @@ fn axis_zh(what: &str, x: Option<f64>, cut: f64, q: f64, high: &str, low: &str) 
 
 impl Explain for ProfitLoyaltyRule {
     fn explain_en(&self) -> String {
+        if let Some(n) = &self.not_classified {
+            return n.explain_en();
+        }
         format!(
             "{}; {}",
             axis_en(
@@ -215,6 +304,9 @@ impl Explain for ProfitLoyaltyRule {
     }
 
     fn explain_zh(&self) -> String {
+        if let Some(n) = &self.not_classified {
+            return n.explain_zh();
+        }
         format!(
             "{}；{}",
             axis_zh(
@@ -248,6 +340,7 @@ pub fn profit_loyalty_class(
     let high_profit = profit.is_some_and(|p| p >= cuts.profit_cut);
     let long_term = loyalty.is_some_and(|l| l >= cuts.loyalty_cut);
     let class = match (high_profit, long_term) {
+        _ if cuts.not_classified.is_some() => ProfitLoyaltyClass::NotClassified,
         (true, true) => ProfitLoyaltyClass::TrueFriend,
         (true, false) => ProfitLoyaltyClass::Butterfly,
         (false, true) => ProfitLoyaltyClass::Barnacle,
@@ -262,14 +355,31 @@ pub fn profit_loyalty_class(
             loyalty,
             loyalty_cut: cuts.loyalty_cut,
             loyalty_quantile: cuts.loyalty_quantile,
+            not_classified: cuts.not_classified,
         },
     }
 }
 
-/// Cuts from the known values of each axis, then one quadrant per customer.
+/// Why an axis cannot split the base, if it cannot: no known value, or one value for all.
+fn degenerate(axis: ProfitLoyaltyAxis, known: &[f64]) -> Option<NotClassified> {
+    let Some(&first) = known.first() else {
+        return Some(NotClassified::Missing { axis });
+    };
+    known
+        .iter()
+        .all(|v| *v == first)
+        .then_some(NotClassified::Constant {
+            axis,
+            value: first,
+            known: known.len() as u64,
+        })
+}
+
+/// Cuts from the known values of each axis, then one quadrant per customer. An axis without
+/// any known value, or with one value for every customer who has one, classifies nobody: the
+/// cuts carry the reason and every customer is [`ProfitLoyaltyClass::NotClassified`].
 ///
-/// Errors: no customers, lengths that differ, quantiles outside (0, 1), or an axis without
-/// any known value.
+/// Errors: no customers, lengths that differ, or quantiles outside (0, 1).
 pub fn classify_profit_loyalty(
     profit: &[Option<f64>],
     loyalty: &[Option<f64>],
@@ -287,14 +397,17 @@ pub fn classify_profit_loyalty(
         return Err(ClassifyError::Empty);
     }
     same_len("loyalty", n, loyalty.len())?;
-    let column = |xs: &[Option<f64>]| -> Vec<f64> { xs.iter().filter_map(|x| *x).collect() };
+    let column =
+        |xs: &[Option<f64>]| -> Vec<f64> { xs.iter().filter_map(|x| x.and_then(known)).collect() };
+    let (p, l) = (column(profit), column(loyalty));
+    let not_classified = degenerate(ProfitLoyaltyAxis::Profit, &p)
+        .or_else(|| degenerate(ProfitLoyaltyAxis::Loyalty, &l));
     let cuts = ProfitLoyaltyCuts {
-        profit_cut: quantile(&column(profit), cfg.profit_quantile)
-            .ok_or(ClassifyError::NoFiniteValues("profit"))?,
-        loyalty_cut: quantile(&column(loyalty), cfg.loyalty_quantile)
-            .ok_or(ClassifyError::NoFiniteValues("loyalty"))?,
+        profit_cut: quantile(&p, cfg.profit_quantile).unwrap_or(0.0),
+        loyalty_cut: quantile(&l, cfg.loyalty_quantile).unwrap_or(0.0),
         profit_quantile: cfg.profit_quantile,
         loyalty_quantile: cfg.loyalty_quantile,
+        not_classified,
     };
     let out = profit
         .iter()
@@ -346,7 +459,9 @@ mod tests {
             loyalty_quantile: 0.5,
         };
         let (_, out) =
-            classify_profit_loyalty(&[Some(1.0), Some(2.0)], &[Some(1.0), None], &cfg).unwrap();
+            // Two loyalty values: one known value alone would be constant (not classified).
+            classify_profit_loyalty(&[Some(1.0), Some(2.0)], &[Some(1.0), Some(2.0)], &cfg)
+                .unwrap();
         assert!(out[0].rule_en().contains("70% quantile"));
         assert!(out[0].rule_zh().contains("70%分位数"));
     }
@@ -354,10 +469,14 @@ mod tests {
     #[test]
     fn errors() {
         let cfg = ProfitLoyaltyConfig::default();
+        let (cuts, out) = classify_profit_loyalty(&[None], &[Some(1.0)], &cfg).unwrap();
         assert_eq!(
-            classify_profit_loyalty(&[None], &[Some(1.0)], &cfg).unwrap_err(),
-            ClassifyError::NoFiniteValues("profit")
+            cuts.not_classified,
+            Some(NotClassified::Missing {
+                axis: ProfitLoyaltyAxis::Profit
+            })
         );
+        assert_eq!(out[0].class, ProfitLoyaltyClass::NotClassified);
         assert!(matches!(
             classify_profit_loyalty(&[Some(1.0)], &[], &cfg),
             Err(ClassifyError::LengthMismatch { .. })
@@ -368,6 +487,35 @@ mod tests {
                 format!("\"{}\"", c.id())
             );
         }
+    }
+
+    #[test]
+    fn issue_17_constant_profit_classifies_nobody() {
+        // CDNOW has no cost data: every customer with a profit figure has 0.
+        let profit = [Some(0.0), None, Some(0.0), Some(0.0)];
+        let loyalty = [Some(400.0), Some(500.0), Some(450.0), Some(30.0)];
+        let (cuts, out) =
+            classify_profit_loyalty(&profit, &loyalty, &ProfitLoyaltyConfig::default()).unwrap();
+        assert!(cuts.not_classified.is_some());
+        assert!(
+            out.iter()
+                .all(|a| a.class == ProfitLoyaltyClass::NotClassified)
+        );
+        assert_eq!(
+            out[1].rule_en(),
+            "profit × loyalty not classified: profit is 0.00 for all 3 customers who have it, so it cannot tell them apart (e.g. no cost data)"
+        );
+        assert!(out[0].rule_zh().starts_with("盈利性×忠诚度未分类"));
+        assert_eq!(ProfitLoyaltyClass::NotClassified.id(), "not_classified");
+        // Stored cuts place a later customer the same way (provisional updates).
+        let later = profit_loyalty_class(Some(5.0), Some(900.0), &cuts);
+        assert_eq!(later.class, ProfitLoyaltyClass::NotClassified);
+        // Old stored rules (without the field) still read.
+        let old: ProfitLoyaltyRule = serde_json::from_str(
+            r#"{"profit":1.0,"profit_cut":0.5,"profit_quantile":0.5,"loyalty":null,"loyalty_cut":1.0,"loyalty_quantile":0.5}"#,
+        )
+        .unwrap();
+        assert!(old.not_classified.is_none());
     }
 
     proptest! {
@@ -381,6 +529,10 @@ mod tests {
             let p: Vec<_> = rows.iter().map(|r| r.0).collect();
             let l: Vec<_> = rows.iter().map(|r| r.1).collect();
             match classify_profit_loyalty(&p, &l, &ProfitLoyaltyConfig::default()) {
+                Err(e) => prop_assert!(false, "{e}"),
+                Ok((cuts, out)) if cuts.not_classified.is_some() => {
+                    prop_assert!(out.iter().all(|a| a.class == ProfitLoyaltyClass::NotClassified));
+                }
                 Ok((cuts, out)) => {
                     prop_assert_eq!(out.len(), rows.len());
                     for (a, (p, l)) in out.iter().zip(&rows) {
@@ -392,7 +544,6 @@ mod tests {
                         prop_assert_eq!(lt, long);
                     }
                 }
-                Err(e) => prop_assert!(matches!(e, ClassifyError::NoFiniteValues(_))),
             }
         }
     }

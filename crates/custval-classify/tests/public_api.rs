@@ -50,6 +50,8 @@ fn population() -> Population {
             spend_growth_6m: Some(((i % 21) as f64 - 10.0) / 10.0),
             tenure_days: None,
             orders_12m: (i % 9) as u32,
+            expected_gap_days: Some(20.0 + (i % 90) as f64),
+            own_rhythm: i % 13 > 1,
         });
         let (spend, recency) = if big { (5000.0, 20.0) } else { (300.0, 200.0) };
         p.features.push(spend + (i % 7) as f64 * 10.0);

@@ -124,6 +124,10 @@ pub const BUILTIN_FEATURES: &[FeatureInfo] = &[
       "Days from the first purchase to the as-of date (the CLV models' T)."),
     f("spend_prev_12m", "Spend, same period last year", "上年同期消费额", "money",
       "Net amount of orders in the 12 months before the last 12 (what spend alerts compare with)."),
+    f("mean_interpurchase_days", "Mean time between orders", "平均购买间隔", "days",
+      "t_x_days / (orders_total − 1): the customer's own purchase rhythm; missing for one-time buyers."),
+    f("recency_ratio", "Recency against rhythm", "购买间隔倍数", "ratio",
+      "recency_days / expected gap: the customer's mean time between orders, else the base's median of it (one-time buyers); above 2 is lapsed."),
 ];
 
 /// A text variable a formula may compare with `==` / `!=`, with its known values when the
@@ -160,7 +164,13 @@ pub const LIFECYCLE_VALUES: &[&str] = &[
     "churned",
 ];
 /// Profitability × loyalty quadrants.
-pub const PROFIT_LOYALTY_VALUES: &[&str] = &["true_friend", "butterfly", "barnacle", "stranger"];
+pub const PROFIT_LOYALTY_VALUES: &[&str] = &[
+    "true_friend",
+    "butterfly",
+    "barnacle",
+    "stranger",
+    "not_classified",
+];
 
 /// Every text variable, in slot order.
 #[rustfmt::skip]
@@ -230,10 +240,13 @@ mod tests {
     #[test]
     fn brief_feature_list_in_order() {
         let ids: Vec<&str> = BUILTIN_FEATURES.iter().map(|f| f.id).collect();
-        assert_eq!(ids.len(), 39);
+        assert_eq!(ids.len(), 41);
         assert_eq!(ids[0], "spend_12m");
         assert_eq!(ids[37], "age_days");
         assert_eq!(ids[38], "spend_prev_12m");
+        // Issue 17: the purchase rhythm.
+        assert_eq!(ids[39], "mean_interpurchase_days");
+        assert_eq!(ids[40], "recency_ratio");
         assert!(
             BUILTIN_FEATURES
                 .iter()

@@ -151,6 +151,9 @@ macro_rules! names {
 names! {
     /// Purchase model for CLV and P(alive).
     ClvModel {
+        /// Chosen per run among BG/NBD, MBG/NBD and Pareto/NBD by holdout error, then
+        /// likelihood (the run summary says which and why).
+        Auto = "auto",
         /// BG/NBD (Fader, Hardie & Lee 2005).
         Bgnbd = "bgnbd",
         /// MBG/NBD (Batislam et al. 2007).
@@ -338,7 +341,7 @@ impl<'de> Deserialize<'de> for Margin {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Evaluation {
-    /// Purchase model (default `bgnbd`).
+    /// Purchase model (default `auto`: chosen per run by holdout error and likelihood).
     pub clv_model: ClvModel,
     /// CLV horizon in months, 1..=120 (default 12).
     pub clv_horizon_months: u32,
@@ -357,7 +360,7 @@ pub struct Evaluation {
 impl Default for Evaluation {
     fn default() -> Self {
         Evaluation {
-            clv_model: ClvModel::Bgnbd,
+            clv_model: ClvModel::Auto,
             clv_horizon_months: 12,
             annual_discount_rate: 0.10,
             time_unit: TimeUnit::Week,
@@ -480,6 +483,12 @@ pub struct Lifecycle {
     pub loyal_orders_12m: u32,
     /// Loyal needs at least this P(alive) (0.7).
     pub loyal_p_alive: f64,
+    /// Recency above this many expected gaps between orders (the customer's own mean gap,
+    /// else the base's median) is lapsed: declining (2).
+    pub lapse_ratio: f64,
+    /// With no order in the last 12 months, recency above this many expected gaps is
+    /// churned (4).
+    pub churn_ratio: f64,
 }
 
 impl Default for Lifecycle {
@@ -493,6 +502,8 @@ impl Default for Lifecycle {
             loyal_tenure_days: 730.0,
             loyal_orders_12m: 4,
             loyal_p_alive: 0.7,
+            lapse_ratio: 2.0,
+            churn_ratio: 4.0,
         }
     }
 }

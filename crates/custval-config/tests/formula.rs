@@ -291,8 +291,10 @@ fn nesting_is_bounded() {
 fn builtin_scope_layout() {
     let s = Scope::builtin();
     assert_eq!(s.number_names().len(), BUILTIN_FEATURES.len());
+    assert_eq!(s.number_slot("spend_prev_12m"), Some(38));
+    // Issue 17 appended the rhythm features after it.
     assert_eq!(
-        s.number_slot("spend_prev_12m"),
+        s.number_slot("recency_ratio"),
         Some(BUILTIN_FEATURES.len() - 1)
     );
     assert_eq!(s.text_slot("tier"), Some(0));

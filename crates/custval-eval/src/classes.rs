@@ -445,6 +445,10 @@ pub struct ClassSummary {
     pub potential_tier_cut_set: Option<custval_classify::PotentialTierCuts>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profit_loyalty_cuts: Option<custval_classify::ProfitLoyaltyCuts>,
+    /// Classifications that classified nobody, with why (variable → reason, English); the
+    /// customers' class is then `not_classified` (issue 17).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub not_classified: BTreeMap<String, String>,
     /// Scaling and centroids of the behavioural clusters, to place a customer between runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_model: Option<ClusterModel>,
@@ -562,6 +566,8 @@ pub fn pre_classes_with(
                 spend_growth_6m: opt(f("spend_growth_6m")[c]),
                 tenure_days: opt(f("tenure_days")[c]),
                 orders_12m: f("orders_12m")[c] as u32,
+                expected_gap_days: table.expected_gap(c).map(|g| g.0),
+                own_rhythm: table.expected_gap(c).is_some_and(|g| g.1),
             }
         })
         .collect();
@@ -749,6 +755,18 @@ pub fn classify(
         },
     )
     .map_err(ce)?;
+    if let Some(why) = &pl_cuts.not_classified {
+        let text = format!(
+            "{} (profit measure {}, loyalty measure {})",
+            why.explain_en(),
+            cp.profit_measure,
+            cp.loyalty_measure
+        );
+        notes.push(text.clone());
+        summary
+            .not_classified
+            .insert("profit_loyalty".to_string(), text);
+    }
     summary.profit_cut = pl_cuts.profit_cut;
     summary.profit_loyalty_cuts = Some(pl_cuts);
     summary.loyalty_cut = pl_cuts.loyalty_cut;

@@ -12,6 +12,14 @@
 //!   and compares its predictions for the holdout with what happened, so every run states its
 //!   fit on the user's own data. It is skipped (with a note) when too few customers have a
 //!   calibration history.
+//! - **The purchase model is chosen per run** (`clv_model = "auto"`, issue 17) among BG/NBD,
+//!   MBG/NBD and Pareto/NBD: the lowest holdout MAE wins; candidates within 1 % of it are
+//!   separated by log-likelihood on the full history (all have 4 parameters, so this is AIC).
+//!   The summary states the choice, why, and each candidate's figures.
+//! - **P(alive) must be able to say "gone"**: BG/NBD gives P(alive) = 1 by construction to a
+//!   customer without a repeat purchase (x = 0). When BG/NBD is the model, those customers'
+//!   P(alive) comes from the best candidate that can tell (MBG/NBD or Pareto/NBD), and the
+//!   summary says so; their CLV stays BG/NBD's.
 //! - A model that cannot be fitted (too few repeat buyers) does not stop the evaluation: the
 //!   CLV features stay missing, the indicators' missing-data rules apply, and a warning says why.
 
@@ -23,7 +31,8 @@ use crate::features::{FeatureTable, PurchaseSummary};
 /// What the CLV step needs from the configuration.
 #[derive(Debug, Clone)]
 pub struct ClvSettings {
-    pub model: Model,
+    /// The purchase model, or `None` to choose per run (see the module docs).
+    pub model: Option<Model>,
     pub unit: TimeUnit,
     pub horizon_months: f64,
     pub annual_discount_rate: f64,
@@ -58,9 +67,37 @@ pub struct Calibration {
     pub total_actual: f64,
 }
 
+/// One candidate purchase model of a run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Candidate {
+    pub name: String,
+    /// Mean absolute error per customer of the holdout check (`None`: not checked).
+    pub holdout_mae: Option<f64>,
+    /// Log-likelihood on the full history up to the as-of date.
+    pub log_likelihood: f64,
+    pub converged: bool,
+}
+
+/// Which purchase model the run used, and why (`evaluate --format json` prints it as
+/// `clv_model`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModelChoice {
+    pub name: String,
+    pub why: String,
+    pub holdout_mae: Option<f64>,
+    pub candidates: Vec<Candidate>,
+    /// The model whose P(alive) customers without a repeat purchase get, when the chosen
+    /// model gives them 1 by construction (BG/NBD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_alive_x0_model: Option<String>,
+}
+
 /// Everything the CLV step says about itself.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct ClvReport {
+    /// The purchase model chosen and why (absent in runs stored before issue 17).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<ModelChoice>,
     pub purchases: Option<ModelReport>,
     pub spend: Option<ModelReport>,
     pub calibration: Option<Calibration>,
@@ -78,7 +115,21 @@ pub struct ClvReport {
 pub struct FittedClv {
     pub purchases: custval_clv::FittedModel,
     pub spend: Option<custval_clv::GammaGamma>,
+    /// P(alive) of customers without a repeat purchase when `purchases` cannot tell (BG/NBD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_alive_x0: Option<custval_clv::FittedModel>,
+    /// The run's typical gap between orders (days), which one-time buyers are judged against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_gap_days: Option<f64>,
 }
+
+/// Models whose P(alive) is 1 by construction for a customer without a repeat purchase.
+fn blind_at_x0(m: Model) -> bool {
+    m == Model::BgNbd
+}
+
+/// Holdout MAEs within this share of the best count as a tie, broken by likelihood.
+const MAE_TIE: f64 = 0.01;
 
 fn report(fit: &custval_clv::Fit) -> ModelReport {
     ModelReport {
@@ -156,20 +207,73 @@ pub fn apply(
         return out;
     }
     let data = ClvData::rft(x.clone(), tx.clone(), t.clone());
-    let fit = match custval_clv::fit(settings.model, &data, &FitOptions::default()) {
-        Ok(f) => f,
-        Err(e) => {
-            out.notes.push(format!(
-                "CLV model {} not fitted: {e}",
-                settings.model.name()
-            ));
-            return out;
-        }
+    let candidates: Vec<Model> = match settings.model {
+        Some(m) if blind_at_x0(m) => vec![m, Model::MbgNbd],
+        Some(m) => vec![m],
+        None => vec![Model::BgNbd, Model::MbgNbd, Model::ParetoNbd],
     };
+    let holdout = HoldoutData::build(table, calibration_end, as_of, unit);
+    if holdout.is_none() {
+        out.notes
+            .push("holdout check skipped: too little history before the calibration end".into());
+    }
+    let mut fits = Vec::new();
+    for m in &candidates {
+        match custval_clv::fit(*m, &data, &FitOptions::default()) {
+            Ok(f) => {
+                let start: Vec<f64> = f.params.iter().map(|(_, v)| *v).collect();
+                let cal = holdout
+                    .as_ref()
+                    .and_then(|h| h.check(*m, &start, calibration_end, as_of, fmt_date));
+                fits.push((f, cal));
+            }
+            Err(e) => out
+                .notes
+                .push(format!("CLV model {} not fitted: {e}", m.name())),
+        }
+    }
+    let Some(pick) = choose(&fits, settings.model) else {
+        return out;
+    };
+    let why = pick.1;
+    let (fit, calibration) = fits.swap_remove(pick.0);
+    let p_alive_x0 = blind_at_x0(fit.model)
+        .then(|| {
+            // The best-ranked remaining candidate that can tell.
+            let order = rank(&fits);
+            order
+                .into_iter()
+                .map(|k| &fits[k].0)
+                .find(|f| !blind_at_x0(f.model))
+                .map(|f| f.fitted)
+        })
+        .flatten();
+    out.choice = Some(ModelChoice {
+        name: fit.model.name().to_string(),
+        why,
+        holdout_mae: calibration.as_ref().map(|c| c.mae),
+        candidates: std::iter::once((&fit, &calibration))
+            .chain(fits.iter().map(|(f, c)| (f, c)))
+            .map(|(f, c)| Candidate {
+                name: f.model.name().to_string(),
+                holdout_mae: c.as_ref().map(|c| c.mae),
+                log_likelihood: f.log_likelihood,
+                converged: f.converged,
+            })
+            .collect(),
+        p_alive_x0_model: p_alive_x0.map(|m| m.model().name().to_string()),
+    });
+    if let Some(m) = p_alive_x0 {
+        out.notes.push(format!(
+            "{} gives P(alive) = 1 by construction to customers without a repeat purchase; their P(alive) is {}'s",
+            fit.model.name(),
+            m.model().name()
+        ));
+    }
     if !fit.converged {
         out.notes.push(format!(
             "{} fit did not converge (gradient norm {:.2e}); predictions are from the best point found",
-            settings.model.name(),
+            fit.model.name(),
             fit.grad_norm
         ));
     }
@@ -194,21 +298,97 @@ pub fn apply(
     let fitted = FittedClv {
         purchases: fit.fitted,
         spend: gg,
+        p_alive_x0,
+        base_gap_days: table.base_gap_days,
     };
     if let Err(e) = predict_into(table, as_of, settings, &fitted, out.fallback_margin) {
         out.notes.push(e);
         return out;
     }
     out.fitted = Some(fitted);
-    out.calibration = calibrate(
-        table,
-        calibration_end,
-        as_of,
-        settings,
-        fmt_date,
-        &mut out.notes,
-    );
+    out.calibration = calibration;
     out
+}
+
+/// Candidate positions, best first: holdout MAE (within [`MAE_TIE`] a tie), then
+/// log-likelihood. Candidates without a holdout check rank by likelihood after those with one.
+fn rank(fits: &[(custval_clv::Fit, Option<Calibration>)]) -> Vec<usize> {
+    let best = fits
+        .iter()
+        .filter_map(|(_, c)| c.as_ref().map(|c| c.mae))
+        .fold(f64::INFINITY, f64::min);
+    let band = |c: &Option<Calibration>| match c {
+        Some(c) if c.mae <= best * (1.0 + MAE_TIE) => 0.0,
+        Some(c) => c.mae,
+        None => f64::INFINITY,
+    };
+    let mut order: Vec<usize> = (0..fits.len()).collect();
+    order.sort_by(|&i, &j| {
+        band(&fits[i].1).total_cmp(&band(&fits[j].1)).then(
+            fits[j]
+                .0
+                .log_likelihood
+                .total_cmp(&fits[i].0.log_likelihood),
+        )
+    });
+    order
+}
+
+/// The position of the model to use and why, in words.
+fn choose(
+    fits: &[(custval_clv::Fit, Option<Calibration>)],
+    configured: Option<Model>,
+) -> Option<(usize, String)> {
+    if let Some(m) = configured {
+        let k = fits.iter().position(|(f, _)| f.model == m)?;
+        return Some((k, format!("{} is the configured clv_model", m.name())));
+    }
+    let order = rank(fits);
+    let k = *order.first()?;
+    let (f, c) = &fits[k];
+    let others: Vec<String> = order[1..]
+        .iter()
+        .map(|&j| {
+            let (g, d) = &fits[j];
+            match d {
+                Some(d) => format!(
+                    "{} MAE {:.4}, log-likelihood {:.1}",
+                    g.model.name(),
+                    d.mae,
+                    g.log_likelihood
+                ),
+                None => format!("{} log-likelihood {:.1}", g.model.name(), g.log_likelihood),
+            }
+        })
+        .collect();
+    let tied = c.as_ref().is_some_and(|c| {
+        order[1..].iter().any(|&j| {
+            fits[j]
+                .1
+                .as_ref()
+                .is_some_and(|d| d.mae <= c.mae * (1.0 + MAE_TIE))
+        })
+    });
+    let how = match c {
+        Some(c) if tied => format!(
+            "holdout MAE {:.4}, within 1% of the lowest, and the highest log-likelihood {:.1} among those",
+            c.mae, f.log_likelihood
+        ),
+        Some(c) => format!(
+            "the lowest holdout MAE {:.4} per customer (log-likelihood {:.1})",
+            c.mae, f.log_likelihood
+        ),
+        None => format!(
+            "no holdout check possible; the highest log-likelihood {:.1}",
+            f.log_likelihood
+        ),
+    };
+    let why = if others.is_empty() {
+        format!("{}: {how}", f.model.name())
+    } else {
+        format!("{}: {how}; against {}", f.model.name(), others.join("; "))
+    };
+    Some((k, why))
 }
 
 /// Fills `p_alive`, `expected_purchases_12m` and `clv_12m` of every customer of `table` from
@@ -250,6 +430,10 @@ pub fn predict_into(
         predict(&fitted.purchases, &data, &opts)
             .map_err(|e| format!("CLV predictions failed: {e}"))?
     };
+    if fitted.base_gap_days.is_some() {
+        // The run's base rhythm, also when only a few customers are rescored.
+        table.set_base_gap(fitted.base_gap_days);
+    }
     let cost_cols = [table.get("sales_cost_12m"), table.get("service_cost_12m")];
     let cost_to_serve: Vec<f64> = (0..n)
         .map(|c| {
@@ -264,7 +448,10 @@ pub fn predict_into(
     let mut clv = vec![f64::NAN; n];
     for (k, &c) in rows.iter().enumerate() {
         let p = &preds[k];
-        p_alive[c] = p.p_alive;
+        p_alive[c] = match &fitted.p_alive_x0 {
+            Some(m) if x[k] == 0.0 => m.p_alive(x[k], tx[k], t[k]).unwrap_or(f64::NAN),
+            _ => p.p_alive,
+        };
         expected[c] = p.expected_purchases;
         let revenue = match p.clv {
             Some(v) if gg.is_some() => v,
@@ -303,53 +490,74 @@ pub fn predict_into(
     Ok(())
 }
 
-fn calibrate(
-    table: &FeatureTable,
-    calibration_end: i32,
-    as_of: i32,
-    settings: &ClvSettings,
-    fmt_date: &dyn Fn(i32) -> String,
-    notes: &mut Vec<String>,
-) -> Option<Calibration> {
-    let unit = settings.unit.days();
-    let (mut x, mut tx, mut t, mut fh) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for p in &table.purchase_days {
-        if let Some((f, r, big_t)) = rft(p, calibration_end, unit, true) {
-            x.push(f);
-            tx.push(r);
-            t.push(big_t);
-            fh.push(f64::from(p.holdout_days));
+/// The calibration summary and holdout counts every candidate model is checked on.
+struct HoldoutData {
+    data: ClvData,
+    holdout: Vec<f64>,
+    unit: f64,
+}
+
+impl HoldoutData {
+    fn build(table: &FeatureTable, calibration_end: i32, as_of: i32, unit: f64) -> Option<Self> {
+        let (mut x, mut tx, mut t, mut fh) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for p in &table.purchase_days {
+            if let Some((f, r, big_t)) = rft(p, calibration_end, unit, true) {
+                x.push(f);
+                tx.push(r);
+                t.push(big_t);
+                fh.push(f64::from(p.holdout_days));
+            }
         }
+        let repeaters = x.iter().filter(|v| **v > 0.0).count();
+        if x.len() < 10 || repeaters < 5 || as_of <= calibration_end {
+            return None;
+        }
+        Some(Self {
+            data: ClvData::rft(x, tx, t),
+            holdout: fh,
+            unit,
+        })
     }
-    let repeaters = x.iter().filter(|v| **v > 0.0).count();
-    if x.len() < 10 || repeaters < 5 {
-        notes.push("holdout check skipped: too little history before the calibration end".into());
-        return None;
+
+    /// Refits `model` on the calibration history and compares its holdout predictions with
+    /// what happened.
+    /// `start`: the full-history fit, a close starting point.
+    fn check(
+        &self,
+        model: Model,
+        start: &[f64],
+        calibration_end: i32,
+        as_of: i32,
+        fmt_date: &dyn Fn(i32) -> String,
+    ) -> Option<Calibration> {
+        let opts = FitOptions {
+            initial: Some(start.to_vec()),
+            ..FitOptions::default()
+        };
+        let fit = custval_clv::fit(model, &self.data, &opts).ok()?;
+        let dh = vec![f64::from(as_of - calibration_end) / self.unit; self.holdout.len()];
+        let rep = holdout_report(&fit.fitted, &self.data, &self.holdout, &dh).ok()?;
+        Some(Calibration {
+            calibration_end: fmt_date(calibration_end),
+            holdout_days: as_of - calibration_end,
+            buckets: rep
+                .buckets
+                .iter()
+                .map(|b| {
+                    (
+                        b.frequency.clone(),
+                        b.n_customers,
+                        b.predicted_total,
+                        b.actual_total,
+                    )
+                })
+                .collect(),
+            mae: rep.mae,
+            rmse: rep.rmse,
+            total_predicted: rep.total_predicted,
+            total_actual: rep.total_actual,
+        })
     }
-    let data = ClvData::rft(x, tx, t);
-    let fit = custval_clv::fit(settings.model, &data, &FitOptions::default()).ok()?;
-    let dh = vec![f64::from(as_of - calibration_end) / unit; fh.len()];
-    let rep = holdout_report(&fit.fitted, &data, &fh, &dh).ok()?;
-    Some(Calibration {
-        calibration_end: fmt_date(calibration_end),
-        holdout_days: as_of - calibration_end,
-        buckets: rep
-            .buckets
-            .iter()
-            .map(|b| {
-                (
-                    b.frequency.clone(),
-                    b.n_customers,
-                    b.predicted_total,
-                    b.actual_total,
-                )
-            })
-            .collect(),
-        mae: rep.mae,
-        rmse: rep.rmse,
-        total_predicted: rep.total_predicted,
-        total_actual: rep.total_actual,
-    })
 }
 
 /// The purchase-model columns of the customers with a purchase up to `as_of` (`rows` maps

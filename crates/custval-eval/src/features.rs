@@ -68,6 +68,8 @@ pub const FEATURES: &[&str] = &[
     "t_x_days",
     "age_days",
     "spend_prev_12m",
+    "mean_interpurchase_days",
+    "recency_ratio",
 ];
 
 /// Index of a feature id in [`FEATURES`].
@@ -85,6 +87,9 @@ pub struct FeatureTable {
     /// Per customer: the distinct purchase days (positive net) up to `as_of`, for the CLV
     /// summary, kept as (first, last, count, mean repeat-day spend).
     pub purchase_days: Vec<PurchaseSummary>,
+    /// The base's typical gap between orders in days: the median over repeat buyers of their
+    /// mean gap. One-time buyers' recency is judged against it (`recency_ratio`).
+    pub base_gap_days: Option<f64>,
 }
 
 /// What the CLV summary needs from a customer's purchase days.
@@ -112,6 +117,55 @@ impl FeatureTable {
             self.columns[i] = values;
         }
     }
+
+    /// The gap a customer's recency is judged against: its own mean gap between orders when
+    /// it has one, else the base's; and whether it is its own.
+    pub fn expected_gap(&self, c: usize) -> Option<(f64, bool)> {
+        let own = self
+            .get("mean_interpurchase_days")
+            .and_then(|v| v.get(c).copied())
+            .filter(|g| g.is_finite() && *g > 0.0);
+        match own {
+            Some(g) => Some((g, true)),
+            None => self.base_gap_days.map(|g| (g, false)),
+        }
+    }
+
+    /// Sets the base's typical gap (a run's, when a few customers are rescored) and
+    /// recomputes `recency_ratio` from it.
+    pub fn set_base_gap(&mut self, base: Option<f64>) {
+        self.base_gap_days = base.filter(|g| g.is_finite() && *g > 0.0);
+        let recency = self
+            .get("recency_days")
+            .map(<[f64]>::to_vec)
+            .unwrap_or_default();
+        let ratio: Vec<f64> = (0..self.purchase_days.len())
+            .map(|c| match (recency.get(c), self.expected_gap(c)) {
+                (Some(r), Some((g, _))) if r.is_finite() => r / g,
+                _ => f64::NAN,
+            })
+            .collect();
+        self.set("recency_ratio", ratio);
+    }
+}
+
+/// Median over repeat buyers of their mean gap between orders (days).
+fn base_gap(own: &[f64]) -> Option<f64> {
+    let mut v: Vec<f64> = own
+        .iter()
+        .copied()
+        .filter(|g| g.is_finite() && *g > 0.0)
+        .collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable_by(f64::total_cmp);
+    let m = v.len() / 2;
+    Some(if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        0.5 * (v[m - 1] + v[m])
+    })
 }
 
 fn col(id: &str) -> usize {
@@ -275,6 +329,10 @@ pub fn compute(data: &Dataset, as_of: Day, calibration_end: Day) -> FeatureTable
             if let (Some(f), Some(l)) = (purchases.first, purchases.last) {
                 v[col("t_x_days")] = f64::from(l - f);
                 v[col("age_days")] = f64::from(as_of - f);
+                if orders_total > 1 && l > f {
+                    v[col("mean_interpurchase_days")] =
+                        f64::from(l - f) / f64::from(orders_total - 1);
+                }
             }
             v[col("orders_total")] = f64::from(orders_total);
             v[col("spend_total")] = spend_total;
@@ -479,11 +537,15 @@ pub fn compute(data: &Dataset, as_of: Day, calibration_end: Day) -> FeatureTable
         }
         purchase_days.push(row.purchases);
     }
-    FeatureTable {
+    let base = base_gap(&columns[col("mean_interpurchase_days")]);
+    let mut table = FeatureTable {
         columns,
         cross_sell,
         purchase_days,
-    }
+        base_gap_days: None,
+    };
+    table.set_base_gap(base);
+    table
 }
 
 #[cfg(test)]
@@ -599,6 +661,13 @@ mod tests {
         assert_eq!(get(&t, "cross_sell_gap", 1), 1.0);
         assert_eq!(t.cross_sell[1], vec![1]);
         assert!(get(&t, "p_alive", 0).is_nan());
+        // Issue 17: A bought on days 100 and 300 (one gap of 200 days), 100 days ago; B once.
+        assert_eq!(get(&t, "mean_interpurchase_days", 0), 200.0);
+        assert_eq!(get(&t, "recency_ratio", 0), 0.5);
+        assert!(get(&t, "mean_interpurchase_days", 1).is_nan());
+        // B is judged against the base's median gap (A's 200 days): 50 / 200.
+        assert_eq!(t.base_gap_days, Some(200.0));
+        assert_eq!(get(&t, "recency_ratio", 1), 0.25);
     }
 
     #[test]

@@ -155,9 +155,10 @@ pub fn from_validated(v: &Validated) -> Plan {
         potential_weight: e.potential_weight,
         clv: ClvSettings {
             model: match e.clv_model {
-                ClvModel::Bgnbd => custval_clv::Model::BgNbd,
-                ClvModel::Mbgnbd => custval_clv::Model::MbgNbd,
-                ClvModel::Pnbd => custval_clv::Model::ParetoNbd,
+                ClvModel::Auto => None,
+                ClvModel::Bgnbd => Some(custval_clv::Model::BgNbd),
+                ClvModel::Mbgnbd => Some(custval_clv::Model::MbgNbd),
+                ClvModel::Pnbd => Some(custval_clv::Model::ParetoNbd),
             },
             unit: match e.time_unit {
                 TimeUnit::Day => custval_clv::TimeUnit::Day,
@@ -201,6 +202,8 @@ pub fn from_validated(v: &Validated) -> Plan {
                 loyal_tenure_days: l.loyal_tenure_days,
                 loyal_orders_12m: l.loyal_orders_12m,
                 loyal_p_alive: l.loyal_p_alive,
+                lapse_ratio: l.lapse_ratio,
+                churn_ratio: l.churn_ratio,
             },
         },
         playbooks,

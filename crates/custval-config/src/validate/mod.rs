@@ -689,6 +689,28 @@ impl Checker<'_, '_> {
             (-1.0, true),
             inf,
         );
+        let lapse = self.range(
+            "classes.lifecycle.lapse_ratio",
+            l.lapse_ratio,
+            (0.0, false),
+            inf,
+        );
+        let churn_ratio = self.range(
+            "classes.lifecycle.churn_ratio",
+            l.churn_ratio,
+            (0.0, false),
+            inf,
+        );
+        if lapse && churn_ratio && l.churn_ratio < l.lapse_ratio {
+            self.error(
+                ErrorKind::Range,
+                "classes.lifecycle.churn_ratio",
+                format!(
+                    "churn_ratio ({}) is below lapse_ratio ({}); churned must be the stronger signal",
+                    l.churn_ratio, l.lapse_ratio
+                ),
+            );
+        }
         if churn && decline && l.churn_p_alive > l.decline_p_alive {
             self.error(
                 ErrorKind::Range,
