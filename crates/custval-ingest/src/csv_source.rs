@@ -6,10 +6,11 @@
 //!
 //! Line endings: LF, CRLF and a bare CR (classic Mac, some Excel exports) all end a line, as
 //! they do in Excel and in the `csv` crate. The cutter, the line counter and the fast parser
-//! look for LF only, so the decoded stream goes through [`BareCrToLf`], which turns every CR
-//! not followed by LF into LF: a CR-only file reads as the same rows as its LF twin, with the
-//! same line numbers (issue 18: it used to import as one row, and a bare CR inside an LF file
-//! silently merged two orders).
+//! look for LF only, so the decoded stream goes through [`BareCrToLf`], which turns every line
+//! ending into LF: a CR-only or mixed file reads as the same rows as its LF twin, with the same
+//! line numbers (issue 18: a CR-only file imported as one row, a bare CR inside an LF file
+//! silently merged two orders, and after a CRLF header the fast parser's line numbers were one
+//! too high).
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -185,9 +186,11 @@ impl CsvLayout {
     }
 }
 
-/// Turns every CR that is not followed by LF into LF, so that a bare CR ends a line as LF and
-/// CRLF do. Works in place in the caller's buffer with one byte of look-ahead: a CR at the end
-/// of a read needs the next byte to be decided, which is then held for the next call.
+/// Turns every line ending into LF: CRLF loses its CR and a bare CR becomes LF, so that the
+/// cutter, the line counter, the header reader and both parsers see one convention (issue 18).
+/// A CRLF inside a quoted field becomes LF too: still a line break in the cell. Works in place
+/// in the caller's buffer with one byte of look-ahead: a CR at the end of a read needs the next
+/// byte to be decided, which is then held for the next call.
 pub(crate) struct BareCrToLf<R> {
     inner: R,
     held: Option<u8>,
@@ -216,48 +219,46 @@ impl<R: Read> Read for BareCrToLf<R> {
         if out.is_empty() {
             return Ok(0);
         }
-        let mut n = 0;
-        if let Some(b) = self.held.take() {
-            out[0] = b;
-            n = 1;
-        }
-        if n < out.len() {
-            n += self.inner.read(&mut out[n..])?;
-        }
-        if n == 0 {
-            return Ok(0);
-        }
-        if out[n - 1] == b'\r' {
-            let next = self.read_one()?;
-            if next != Some(b'\n') {
-                out[n - 1] = b'\n';
+        // A read whose bytes all vanish (a lone CR before a held LF) must not look like the
+        // end of the stream: go on until something is produced or the input ends.
+        loop {
+            let mut n = 0;
+            if let Some(b) = self.held.take() {
+                out[0] = b;
+                n = 1;
             }
-            self.held = next;
-        }
-        let mut from = 0;
-        while let Some(k) = memchr::memchr(b'\r', &out[from..n - 1]) {
-            let j = from + k;
-            if out[j + 1] != b'\n' {
-                out[j] = b'\n';
+            if n < out.len() {
+                n += self.inner.read(&mut out[n..])?;
             }
-            from = j + 1;
+            if n == 0 {
+                return Ok(0);
+            }
+            // The byte after the last one, when the last one is a CR.
+            let after = if out[n - 1] == b'\r' {
+                let next = self.read_one()?;
+                self.held = next;
+                next
+            } else {
+                None
+            };
+            let mut w = 0;
+            for r in 0..n {
+                let b = out[r];
+                if b == b'\r' {
+                    let next = if r + 1 < n { Some(out[r + 1]) } else { after };
+                    if next == Some(b'\n') {
+                        continue; // CRLF: the LF that follows ends the line
+                    }
+                    out[w] = b'\n';
+                } else {
+                    out[w] = b;
+                }
+                w += 1;
+            }
+            if w > 0 {
+                return Ok(w);
+            }
         }
-        Ok(n)
-    }
-}
-
-struct Counting<R> {
-    inner: R,
-    counter: Option<Arc<AtomicU64>>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Some(c) = &self.counter {
-            c.fetch_add(n as u64, Ordering::Relaxed);
-        }
-        Ok(n)
     }
 }
 
@@ -680,7 +681,7 @@ mod tests {
     }
 
     #[test]
-    fn bare_cr_becomes_lf_and_crlf_stays() {
+    fn every_line_ending_becomes_lf() {
         for chunk in [1, 2, 3, 5, 64] {
             assert_eq!(
                 through_cr_filter(b"a\rb\r\nc\nd\r", chunk),

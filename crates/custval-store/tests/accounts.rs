@@ -150,11 +150,11 @@ async fn plan_facts_reviews_and_open_alerts() {
 async fn users_are_changed_and_deleted_with_an_audit_trail() {
     let (_dir, store) = fresh().await;
     store
-        .add_user("root", Role::Admin, None, Some("pw"))
+        .add_user("root", Role::Admin, None, Some("pw-long-enough"))
         .await
         .unwrap();
     store
-        .add_user("sam", Role::Sales, Some("rep1"), Some("pw"))
+        .add_user("sam", Role::Sales, Some("rep1"), Some("pw-long-enough"))
         .await
         .unwrap();
     let token = store.create_token("sam").await.unwrap();

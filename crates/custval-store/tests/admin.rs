@@ -126,6 +126,19 @@ async fn users_passwords_and_tokens() {
         store.add_user("root", Role::Analyst, None, None).await,
         Err(StoreError::UserExists(_))
     ));
+    // Issue 18: one password rule for every front end, checked here.
+    assert!(matches!(
+        store.add_user("shorty", Role::Analyst, None, Some("1234567")).await,
+        Err(StoreError::WeakPassword(8))
+    ));
+    assert!(
+        store
+            .users()
+            .await
+            .unwrap()
+            .iter()
+            .all(|u| u.name != "shorty")
+    );
 
     assert_eq!(
         store

@@ -197,7 +197,7 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
         custval_eval::format_day(year_before)
     ));
     let journey = crate::output::print_text(&format!(
-        "\nReport: {}  (中文: {})\nThe workspace is {dbs}; continue with, for example\n(`cargo install --path crates/custval-cli` puts custval on your PATH;\n otherwise use `cargo run --release --` in its place):\n  {}\nEdit {} to change indicators, weights, classes and playbooks.",
+        "\nReport: {}  (中文: {})\nThe workspace is {dbs}; continue with, for example\n(`cargo install --locked --path crates/custval-cli` puts custval on your PATH;\n otherwise use `cargo run --release --` in its place):\n  {}\nEdit {} to change indicators, weights, classes and playbooks.",
         report.display(),
         report_zh.display(),
         hints.join("\n  "),
