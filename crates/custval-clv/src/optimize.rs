@@ -88,6 +88,11 @@ impl<'a> Problem<'a> {
 
     fn cost_only(&self, theta: &[f64]) -> f64 {
         let p: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
+        if !p.iter().all(|v| v.is_finite()) {
+            // Line searches step to NaN or overflowing θ; the likelihood there means nothing
+            // and can be slow to find out.
+            return BAD_COST;
+        }
         let w = self.obj.total_weight();
         let pen: f64 = p.iter().map(|v| v * v).sum::<f64>() * self.penalizer;
         let c = -self.obj.ll(&p, None) / w + pen;

@@ -118,6 +118,10 @@ pub(crate) fn ln_series_tail(a: f64, b: f64, c: f64, z: f64, j0: f64, ln_first: 
         if term == 0.0 {
             return ln_scale + sum.ln();
         }
+        if term.is_nan() {
+            // A NaN or infinite parameter: no comparison above can ever stop the loop.
+            return f64::NAN;
+        }
     }
     // Only reached when z is within ~1e-5 of 1: add the geometric bound of the tail.
     let ratio = (a + j) * (b + j) / ((c + j) * (j + 1.0)) * z;
@@ -209,8 +213,13 @@ fn ln_hyp2f1_near_one(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
 ///   off polynomially).
 /// * z < 0: Pfaff's transformation maps z to z/(z−1) ∈ (0, 1).
 ///
-/// Returns +inf only when the series genuinely diverges (z ≥ 1).
+/// Returns +inf only when the series genuinely diverges (z ≥ 1), and NaN for a NaN argument or
+/// an infinite parameter (without this check such a call ran the series to its 2,000,000-term
+/// cap: 10 ms each in debug builds, and the optimizer's line search makes thousands of them).
 pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> f64 {
+    if !(a.is_finite() && b.is_finite() && c.is_finite()) || z.is_nan() {
+        return f64::NAN;
+    }
     if z == 0.0 || a == 0.0 || b == 0.0 {
         return 0.0;
     }
@@ -321,6 +330,23 @@ mod tests {
             );
             assert!(close(got, want, 1e-10), "{a} {b} {c} {z}: {got} vs {want}");
         }
+    }
+
+    /// Slow auto model choice: the optimizer's line search evaluated the Pareto/NBD likelihood
+    /// at NaN parameters, and each ₂F₁ call then ran its series to the 2,000,000-term cap
+    /// (177 s for the custval-eval rescore tests in debug builds).
+    #[test]
+    fn hyp2f1_nan_or_infinite_arguments_return_nan_at_once() {
+        let start = std::time::Instant::now();
+        for _ in 0..1000 {
+            assert!(ln_hyp2f1(f64::NAN, 1.6, 2.0, 0.5).is_nan());
+            assert!(ln_hyp2f1(0.7, f64::NAN, 1.7, 0.99).is_nan());
+            assert!(ln_hyp2f1(0.7, 1.6, f64::NAN, 0.99).is_nan());
+            assert!(ln_hyp2f1(0.7, 1.6, 1.7, f64::NAN).is_nan());
+            assert!(ln_hyp2f1(f64::INFINITY, 1.6, f64::INFINITY, 0.5).is_nan());
+            assert!(ln_series_tail(f64::NAN, 1.0, 2.0, 0.5, 0.0, 0.0).is_nan());
+        }
+        assert!(start.elapsed().as_secs_f64() < 1.0, "{:?}", start.elapsed());
     }
 
     #[test]
