@@ -128,7 +128,9 @@ async fn users_passwords_and_tokens() {
     ));
     // Issue 18: one password rule for every front end, checked here.
     assert!(matches!(
-        store.add_user("shorty", Role::Analyst, None, Some("1234567")).await,
+        store
+            .add_user("shorty", Role::Analyst, None, Some("1234567"))
+            .await,
         Err(StoreError::WeakPassword(8))
     ));
     assert!(
