@@ -90,6 +90,9 @@ pub struct FeatureTable {
     /// The base's typical gap between orders in days: the median over repeat buyers of their
     /// mean gap. One-time buyers' recency is judged against it (`recency_ratio`).
     pub base_gap_days: Option<f64>,
+    /// Per customer: the parts of its CLV that are not columns, filled with the CLV
+    /// (`None`: no prediction); see [`crate::breakdown`].
+    pub clv_parts: Vec<Option<crate::breakdown::ClvPartsRow>>,
 }
 
 /// What the CLV summary needs from a customer's purchase days.
@@ -543,6 +546,7 @@ pub fn compute(data: &Dataset, as_of: Day, calibration_end: Day) -> FeatureTable
         cross_sell,
         purchase_days,
         base_gap_days: None,
+        clv_parts: Vec::new(),
     };
     table.set_base_gap(base);
     table
