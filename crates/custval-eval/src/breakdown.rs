@@ -7,7 +7,8 @@
 //!   period's end, see `custval_clv::predict`), and the cost to serve is the last 12 months'
 //!   sales + service cost weighted by the purchase model's P(alive). [`crate::clv`] fills one
 //!   [`ClvPartsRow`] per customer as it predicts, from the same figures as the CLV itself, so
-//!   the parts multiply out to the stored CLV (up to the six significant digits kept).
+//!   the parts multiply out to the stored CLV (up to the nine significant digits kept: to the
+//!   cent below ten million).
 //! - **Profit waterfall** (12 months to the as-of date): revenue before returns − returns −
 //!   product cost − sales cost − service cost = net contribution, from the feature columns.
 //!   A missing cost stays `None`: the net contribution (the `net_contribution_12m` feature)
@@ -112,7 +113,7 @@ pub struct ClvParts {
 impl ClvParts {
     /// The parts of a prediction row, rounded as stored.
     pub fn of(row: &ClvPartsRow) -> Self {
-        let r = crate::classes::round6;
+        let r = round9;
         ClvParts {
             purchases: r(row.purchases),
             discount: (row.purchases > 0.0 && row.discounted.is_finite())
@@ -190,6 +191,16 @@ impl Profit {
     }
 }
 
+/// Nine significant digits: the parts' product stays within a cent of the CLV.
+fn round9(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let mag = 10f64.powi(8 - x.abs().log10().floor() as i32);
+    let r = (x * mag).round() / mag;
+    if r.is_finite() { r } else { x }
+}
+
 /// Money as stored: to the cent.
 fn cents(x: f64) -> f64 {
     let r = (x * 100.0).round() / 100.0;
@@ -223,6 +234,13 @@ mod tests {
     }
 
     #[test]
+    fn nine_significant_digits_are_kept() {
+        assert_eq!(round9(45_105.886_579_160_93), 45_105.886_6);
+        assert_eq!(round9(0.919_315_787_833), 0.919_315_788);
+        assert_eq!(round9(-0.0), -0.0);
+    }
+
+    #[test]
     fn no_expected_purchase_has_no_discount_factor_and_no_profit() {
         let p = ClvParts::of(&ClvPartsRow {
             purchases: 0.0,
@@ -240,7 +258,7 @@ mod tests {
         let p = ClvParts::of(&row());
         let json = serde_json::to_string(&p).unwrap();
         assert!(!json.contains("spend_from"), "{json}");
-        assert!(json.len() < 140, "{json}");
+        assert!(json.len() < 160, "{json}");
         let back: ClvParts = serde_json::from_str(&json).unwrap();
         assert_eq!(back, p);
         let pr = Profit {

@@ -238,7 +238,7 @@ fn clv_parts_and_profit_waterfall_add_up_for_every_customer() {
             match (r.clv, d.clv_parts) {
                 (Some(clv), Some(p)) => {
                     with_clv += 1;
-                    let tol = 1e-4 * clv.abs().max(p.discounted_profit().abs()) + 0.01;
+                    let tol = 1e-6 * clv.abs().max(p.discounted_profit().abs()) + 0.01;
                     assert!(
                         (p.clv() - clv).abs() <= tol,
                         "{}: parts {p:?} make {} not {clv}",
