@@ -189,7 +189,9 @@ pub fn compute(data: &Dataset, as_of: Day, calibration_end: Day) -> FeatureTable
     let sur_r = data.ranges_by_customer(&data.surveys, |s| s.cust);
     let con_r = data.ranges_by_customer(&data.contracts, |c| c.cust);
     let pay_r = data.ranges_by_customer(&data.payments, |p| p.cust);
-    let has_costs = !data.costs.is_empty();
+    // Cost data as of the date: cost rows after it must not turn "no cost data" into 0
+    // (issue 17: the stored profit waterfall of an earlier date changed with later rows).
+    let has_costs = data.costs.iter().any(|c| c.period <= as_of);
     let y0 = as_of - YEAR_DAYS;
     let h0 = as_of - HALF_DAYS;
     let p0 = as_of - 2 * HALF_DAYS;
