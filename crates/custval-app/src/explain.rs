@@ -87,10 +87,86 @@ pub struct Shown {
     pub risk: Option<RiskOut>,
     /// Data-driven SWOT suggestions for an account plan (customers in the plan tiers).
     pub swot_suggestions: Vec<custval_accounts::SwotSuggestion>,
+    /// What the CLV is made of (`None` without a CLV, or in runs stored before issue 17).
+    pub clv_parts: Option<ClvPartsOut>,
+    /// The profit waterfall of the 12 months to `as_of` (`None` in runs stored before
+    /// issue 17).
+    pub profit: Option<ProfitOut>,
     /// Set when the figures above are a provisional update's, not the run's (see
     /// [`crate::provisional`]); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provisional: Option<crate::provisional::Mark>,
+}
+
+/// `CLV = expected purchases × discount factor × expected spend × margin − cost to serve`,
+/// with the figures the run used and the model they came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClvPartsOut {
+    pub formula: String,
+    /// The purchase model of the run, and its holdout mean absolute error per customer.
+    pub model: Option<String>,
+    pub holdout_mae: Option<f64>,
+    /// Why the run chose that model.
+    pub model_why: Option<String>,
+    pub horizon_months: f64,
+    /// Expected purchases over the horizon (undiscounted, P(alive) included).
+    pub expected_purchases: f64,
+    pub discount: DiscountOut,
+    /// Expected spend per purchase.
+    pub expected_spend: f64,
+    /// `gamma_gamma`, or without a spend model `mean_repeat_spend` / `spend_12m`.
+    pub spend_model: String,
+    pub margin: f64,
+    /// `customer` (its own 12-month gross margin), `company` (the company's; 1 = revenue when
+    /// there is no cost of goods) or `configured` (`clv_margin`).
+    pub margin_source: String,
+    /// Sales + service cost of the last 12 months (`None`: no cost data).
+    pub cost_12m: Option<f64>,
+    /// The P(alive) the cost is weighted by (the purchase model's own).
+    pub cost_p_alive: f64,
+    /// `cost_12m × cost_p_alive` (0 without cost data).
+    pub cost_to_serve: f64,
+    /// expected purchases × discount factor × expected spend × margin.
+    pub discounted_profit: f64,
+    /// The run's CLV: `discounted_profit − cost_to_serve` up to the rounding of the parts
+    /// kept (nine significant digits).
+    pub clv: f64,
+    pub explain: String,
+    pub explain_zh: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DiscountOut {
+    /// The configured annual discount rate (applied monthly).
+    pub annual_rate: f64,
+    /// Discounted ÷ undiscounted expected purchases (`None` when no purchase is expected).
+    pub factor: Option<f64>,
+}
+
+/// The profit waterfall, 12 months to `as_of`: revenue before returns − returns − product
+/// cost − sales cost − service cost = net contribution. Amounts are positive; `None` = no data
+/// for that step (not deducted).
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfitOut {
+    pub revenue: f64,
+    pub returns: f64,
+    pub product_cost: Option<f64>,
+    pub sales_cost: Option<f64>,
+    pub service_cost: Option<f64>,
+    /// `None` without cost of goods.
+    pub net_contribution: Option<f64>,
+    /// The same as signed steps, in order, for display.
+    pub steps: Vec<ProfitStep>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfitStep {
+    /// `revenue`, `returns`, `product_cost`, `sales_cost`, `service_cost`, `net_contribution`.
+    pub id: String,
+    pub label: String,
+    pub label_zh: String,
+    /// Revenue and the net contribution as they are, deductions negative; `None`: no data.
+    pub amount: Option<f64>,
 }
 
 /// A sentence in both languages.
@@ -251,6 +327,9 @@ pub fn explain(
             },
         );
     }
+    let plan = custval_eval::from_config::plan(&run.config)
+        .ok()
+        .map(|(p, _)| p);
     let override_ = ov.map(|o| OverrideOut {
         tier: o.tier,
         reason: o.reason,
@@ -292,12 +371,15 @@ pub fn explain(
             r.score
         ),
         rules,
-        actions: match custval_eval::from_config::plan(&run.config) {
-            Ok((plan, _)) => {
-                custval_eval::classes::render_actions(&d.actions, &plan, &d.cross_sell)
-            }
-            Err(_) => Vec::new(),
+        actions: match &plan {
+            Some(plan) => custval_eval::classes::render_actions(&d.actions, plan, &d.cross_sell),
+            None => Vec::new(),
         },
+        clv_parts: d
+            .clv_parts
+            .as_ref()
+            .map(|p| clv_parts(p, r.clv, &summary.clv, plan.as_ref().map(|p| &p.clv))),
+        profit: d.profit.as_ref().map(profit),
         cross_sell: d.cross_sell,
         override_,
         tier_history: history,
@@ -332,4 +414,150 @@ pub fn explain(
         swot_suggestions: d.swot.clone(),
         provisional: None,
     })
+}
+
+/// The CLV parts of a customer as shown, with the run's model and settings.
+fn clv_parts(
+    p: &custval_eval::breakdown::ClvParts,
+    stored: Option<f64>,
+    report: &custval_eval::clv::ClvReport,
+    settings: Option<&custval_eval::clv::ClvSettings>,
+) -> ClvPartsOut {
+    let model = report
+        .choice
+        .as_ref()
+        .map(|c| c.name.clone())
+        .or_else(|| report.purchases.as_ref().map(|m| m.model.clone()));
+    let holdout_mae = report
+        .choice
+        .as_ref()
+        .and_then(|c| c.holdout_mae)
+        .or_else(|| report.calibration.as_ref().map(|c| c.mae));
+    let horizon_months = settings.map_or(12.0, |s| s.horizon_months);
+    let annual_rate = settings.map_or(0.0, |s| s.annual_discount_rate);
+    let no_cogs = report
+        .notes
+        .iter()
+        .any(|n| n.starts_with("no cost of goods"));
+    let (margin_en, margin_zh) = match p.margin_from {
+        custval_eval::breakdown::MarginFrom::Customer => ("its own", "自身"),
+        custval_eval::breakdown::MarginFrom::Company if no_cogs => {
+            ("no cost of goods: on revenue", "无产品成本数据：按收入计")
+        }
+        custval_eval::breakdown::MarginFrom::Company => ("the company's", "公司整体"),
+        custval_eval::breakdown::MarginFrom::Configured => ("configured", "配置值"),
+    };
+    let (spend_en, spend_zh) = match p.spend_from {
+        custval_eval::breakdown::SpendFrom::GammaGamma => ("Gamma-Gamma", "Gamma-Gamma 模型"),
+        custval_eval::breakdown::SpendFrom::MeanRepeatSpend => {
+            ("its mean repeat spend", "其复购平均消费")
+        }
+        custval_eval::breakdown::SpendFrom::Spend12m => ("its 12-month spend", "其近12个月消费"),
+    };
+    let model_name = model.clone().unwrap_or_else(|| "?".into());
+    let mae = holdout_mae.map_or_else(String::new, |m| format!(", holdout MAE {m:.3}"));
+    let mae_zh = holdout_mae.map_or_else(String::new, |m| format!("，留出期 MAE {m:.3}"));
+    let factor = p
+        .discount
+        .map_or_else(|| "—".to_string(), |f| format!("{f:.3}"));
+    let rate = format!("{:.1}%", annual_rate * 100.0);
+    let cost = match p.cost_12m {
+        Some(c) => format!(
+            "{} cost to serve ({} × P(alive) {:.3})",
+            num(p.cost_to_serve(), 2),
+            num(c, 2),
+            p.cost_weight
+        ),
+        None => "0 cost to serve (no cost data)".to_string(),
+    };
+    let cost_zh = match p.cost_12m {
+        Some(c) => format!(
+            "服务成本 {}（{} × 存活概率 {:.3}）",
+            num(p.cost_to_serve(), 2),
+            num(c, 2),
+            p.cost_weight
+        ),
+        None => "服务成本 0（无成本数据）".to_string(),
+    };
+    let clv = stored.unwrap_or_else(|| p.clv());
+    ClvPartsOut {
+        formula:
+            "CLV = expected purchases × discount factor × expected spend × margin − cost to serve"
+                .into(),
+        explain: format!(
+            "CLV = {:.3} expected purchases in {horizon_months} months ({model_name}{mae}) × {factor} discount factor ({rate} a year) × {} expected spend ({spend_en}) × {:.3} margin ({margin_en}) − {cost} = {}",
+            p.purchases,
+            num(p.spend, 2),
+            p.margin,
+            num(clv, 2)
+        ),
+        explain_zh: format!(
+            "CLV = 预计购买次数 {:.3}（{horizon_months} 个月，{model_name}{mae_zh}）× 折现系数 {factor}（年折现率 {rate}）× 预计单次消费 {}（{spend_zh}）× 毛利率 {:.3}（{margin_zh}）− {cost_zh} = {}",
+            p.purchases,
+            num(p.spend, 2),
+            p.margin,
+            num(clv, 2)
+        ),
+        model,
+        holdout_mae,
+        model_why: report.choice.as_ref().map(|c| c.why.clone()),
+        horizon_months,
+        expected_purchases: p.purchases,
+        discount: DiscountOut {
+            annual_rate,
+            factor: p.discount,
+        },
+        expected_spend: p.spend,
+        spend_model: p.spend_from.id().to_string(),
+        margin: p.margin,
+        margin_source: p.margin_from.id().to_string(),
+        cost_12m: p.cost_12m,
+        cost_p_alive: p.cost_weight,
+        cost_to_serve: p.cost_to_serve(),
+        discounted_profit: p.discounted_profit(),
+        clv,
+    }
+}
+
+/// The stored waterfall as shown.
+fn profit(w: &custval_eval::breakdown::Profit) -> ProfitOut {
+    let step = |id: &str, en: &str, zh: &str, amount: Option<f64>| ProfitStep {
+        id: id.into(),
+        label: en.into(),
+        label_zh: zh.into(),
+        amount,
+    };
+    // `0.0 - x`, not `-x`: no "-0.0" in the JSON.
+    let neg = |v: Option<f64>| v.map(|x| 0.0 - x);
+    ProfitOut {
+        revenue: w.revenue,
+        returns: w.returns,
+        product_cost: w.product_cost,
+        sales_cost: w.sales_cost,
+        service_cost: w.service_cost,
+        net_contribution: w.net,
+        steps: vec![
+            step(
+                "revenue",
+                "Revenue (before returns)",
+                "收入（退货前）",
+                Some(w.revenue),
+            ),
+            step("returns", "Returns", "退货", Some(0.0 - w.returns)),
+            step(
+                "product_cost",
+                "Product cost",
+                "产品成本",
+                neg(w.product_cost),
+            ),
+            step("sales_cost", "Sales cost", "销售成本", neg(w.sales_cost)),
+            step(
+                "service_cost",
+                "Service cost",
+                "服务成本",
+                neg(w.service_cost),
+            ),
+            step("net_contribution", "Net contribution", "净贡献", w.net),
+        ],
+    }
 }

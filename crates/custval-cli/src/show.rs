@@ -23,6 +23,25 @@ pub fn text(s: &Shown) -> String {
         opt(s.p_alive, 3),
         opt(s.spend_12m, 2)
     ));
+    if let Some(c) = &s.clv_parts {
+        out.push_str(&format!("\nCLV explained\n  {}\n", c.explain));
+    }
+    if let Some(w) = &s.profit {
+        out.push_str(&format!("\nProfit, 12 months to {}\n", s.as_of));
+        for st in &w.steps {
+            let amount = match (st.amount, st.id.as_str()) {
+                (Some(v), _) => num(v, 2),
+                (None, "net_contribution") => "— (no cost of goods)".to_string(),
+                (None, _) => "— (no data, not deducted)".to_string(),
+            };
+            let rule = if st.id == "net_contribution" {
+                "  = "
+            } else {
+                "    "
+            };
+            out.push_str(&format!("{rule}{:<26}{amount:>16}\n", st.label));
+        }
+    }
     if let Some(p) = &s.provisional {
         out.push_str(&format!("{}\n{}\n", p.note, p.note_zh));
         for a in &p.alerts {

@@ -417,6 +417,12 @@ pub struct Detail {
     /// Data-driven SWOT suggestions, for customers in the plan tiers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub swot: Vec<custval_accounts::SwotSuggestion>,
+    /// What the CLV is made of (absent without a CLV, and in runs stored before issue 17).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clv_parts: Option<crate::breakdown::ClvParts>,
+    /// The 12-month profit waterfall (absent in runs stored before issue 17).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profit: Option<crate::breakdown::Profit>,
 }
 
 /// Counts and value per class, for the run summary.

@@ -26,6 +26,7 @@
 use custval_clv::{ClvData, FitOptions, Model, PredictOptions, TimeUnit, holdout_report, predict};
 use serde::{Deserialize, Serialize};
 
+use crate::breakdown::{ClvPartsRow, MarginFrom, SpendFrom};
 use crate::features::{FeatureTable, PurchaseSummary};
 
 /// What the CLV step needs from the configuration.
@@ -435,17 +436,24 @@ pub fn predict_into(
         table.set_base_gap(fitted.base_gap_days);
     }
     let cost_cols = [table.get("sales_cost_12m"), table.get("service_cost_12m")];
-    let cost_to_serve: Vec<f64> = (0..n)
+    // NaN when neither cost is known; the CLV then deducts nothing.
+    let cost_12m: Vec<f64> = (0..n)
         .map(|c| {
-            cost_cols
+            let known: Vec<f64> = cost_cols
                 .iter()
-                .map(|col| col.map_or(0.0, |v| if v[c].is_finite() { v[c] } else { 0.0 }))
-                .sum()
+                .filter_map(|col| col.map(|v| v[c]).filter(|v| v.is_finite()))
+                .collect();
+            if known.is_empty() {
+                f64::NAN
+            } else {
+                known.iter().sum()
+            }
         })
         .collect();
     let mut p_alive = vec![f64::NAN; n];
     let mut expected = vec![f64::NAN; n];
     let mut clv = vec![f64::NAN; n];
+    let mut parts: Vec<Option<ClvPartsRow>> = vec![None; n];
     for (k, &c) in rows.iter().enumerate() {
         let p = &preds[k];
         p_alive[c] = match &fitted.p_alive_x0 {
@@ -453,37 +461,66 @@ pub fn predict_into(
             _ => p.p_alive,
         };
         expected[c] = p.expected_purchases;
+        let discounted_purchases = || {
+            custval_clv::discounted_purchases(
+                &fitted.purchases,
+                horizon,
+                opts.period,
+                opts.discount_rate,
+                x[k],
+                tx[k],
+                t[k],
+            )
+            .unwrap_or(p.expected_purchases)
+        };
+        // (discounted purchases, expected spend per purchase, where it comes from).
+        let (discounted, spend_each, spend_from) = match (p.clv, p.expected_spend) {
+            // Gamma-Gamma: clv = spend × discounted purchases (margin 1 in `opts`).
+            (Some(v), Some(s)) if gg.is_some() => {
+                let d = if s > 0.0 {
+                    v / s
+                } else {
+                    discounted_purchases()
+                };
+                (d, s, SpendFrom::GammaGamma)
+            }
+            // Without a spend model: the customer's mean repeat spend, else its 12-month spend.
+            _ if m[k] > 0.0 => (discounted_purchases(), m[k], SpendFrom::MeanRepeatSpend),
+            _ => (
+                discounted_purchases(),
+                spend.get(c).copied().unwrap_or(0.0).max(0.0),
+                SpendFrom::Spend12m,
+            ),
+        };
         let revenue = match p.clv {
             Some(v) if gg.is_some() => v,
-            // Without a spend model: discounted purchases × the customer's mean repeat spend.
-            _ => {
-                let d = custval_clv::discounted_purchases(
-                    &fitted.purchases,
-                    horizon,
-                    opts.period,
-                    opts.discount_rate,
-                    x[k],
-                    tx[k],
-                    t[k],
-                )
-                .unwrap_or(p.expected_purchases);
-                d * if m[k] > 0.0 {
-                    m[k]
-                } else {
-                    spend.get(c).copied().unwrap_or(0.0).max(0.0)
-                }
-            }
+            _ => discounted * spend_each,
         };
-        let margin = match settings.margin {
-            Some(fixed) => fixed,
-            None => margins
-                .get(c)
-                .copied()
-                .filter(|v| v.is_finite())
-                .unwrap_or(fallback_margin),
+        let (margin, margin_from) = match settings.margin {
+            Some(fixed) => (fixed, MarginFrom::Configured),
+            None => match margins.get(c).copied().filter(|v| v.is_finite()) {
+                Some(own) => (own, MarginFrom::Customer),
+                None => (fallback_margin, MarginFrom::Company),
+            },
         };
-        clv[c] = revenue * margin - cost_to_serve[c] * p.p_alive;
+        let cost = if cost_12m[c].is_finite() {
+            cost_12m[c]
+        } else {
+            0.0
+        };
+        clv[c] = revenue * margin - cost * p.p_alive;
+        parts[c] = Some(ClvPartsRow {
+            purchases: p.expected_purchases,
+            discounted,
+            spend: spend_each,
+            spend_from,
+            margin,
+            margin_from,
+            cost_12m: cost_12m[c],
+            cost_weight: p.p_alive,
+        });
     }
+    table.clv_parts = parts;
     table.set("p_alive", p_alive);
     table.set("expected_purchases_12m", expected);
     table.set("clv_12m", clv);

@@ -267,6 +267,13 @@ impl<'p> DetailContext<'p> {
             } else {
                 Vec::new()
             },
+            clv_parts: table
+                .clv_parts
+                .get(c)
+                .copied()
+                .flatten()
+                .map(|row| crate::breakdown::ClvParts::of(&row)),
+            profit: crate::breakdown::Profit::of(table, c),
         }
     }
 

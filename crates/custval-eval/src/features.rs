@@ -90,6 +90,9 @@ pub struct FeatureTable {
     /// The base's typical gap between orders in days: the median over repeat buyers of their
     /// mean gap. One-time buyers' recency is judged against it (`recency_ratio`).
     pub base_gap_days: Option<f64>,
+    /// Per customer: the parts of its CLV that are not columns, filled with the CLV
+    /// (`None`: no prediction); see [`crate::breakdown`].
+    pub clv_parts: Vec<Option<crate::breakdown::ClvPartsRow>>,
 }
 
 /// What the CLV summary needs from a customer's purchase days.
@@ -186,7 +189,9 @@ pub fn compute(data: &Dataset, as_of: Day, calibration_end: Day) -> FeatureTable
     let sur_r = data.ranges_by_customer(&data.surveys, |s| s.cust);
     let con_r = data.ranges_by_customer(&data.contracts, |c| c.cust);
     let pay_r = data.ranges_by_customer(&data.payments, |p| p.cust);
-    let has_costs = !data.costs.is_empty();
+    // Cost data as of the date: cost rows after it must not turn "no cost data" into 0
+    // (issue 17: the stored profit waterfall of an earlier date changed with later rows).
+    let has_costs = data.costs.iter().any(|c| c.period <= as_of);
     let y0 = as_of - YEAR_DAYS;
     let h0 = as_of - HALF_DAYS;
     let p0 = as_of - 2 * HALF_DAYS;
@@ -543,6 +548,7 @@ pub fn compute(data: &Dataset, as_of: Day, calibration_end: Day) -> FeatureTable
         cross_sell,
         purchase_days,
         base_gap_days: None,
+        clv_parts: Vec::new(),
     };
     table.set_base_gap(base);
     table

@@ -13,6 +13,7 @@
 //! actions, budget, the stored detail), [`engine`] (the steps in order).
 
 pub mod accounts;
+pub mod breakdown;
 pub mod classes;
 pub mod clv;
 pub mod details;

@@ -220,6 +220,56 @@ fn frozen_rescoring_of_every_customer_reproduces_the_run() {
     assert!(run.results.iter().any(|r| r.risk.is_some()));
 }
 
+/// Issue 17 (item 3): every customer's stored CLV parts multiply out to its CLV and its
+/// profit waterfall adds up to its net contribution, in the run and in a provisional update.
+#[test]
+fn clv_parts_and_profit_waterfall_add_up_for_every_customer() {
+    use custval_eval::classes::Detail;
+    let data = company(600);
+    let plan = plan();
+    let mut run = evaluate(&data, D1, &plan).expect("evaluate");
+    run.fill_details();
+    let summary = stored(&run.summary);
+    let again = rescore(&data, D1, &plan, &summary, None).expect("rescore");
+    for results in [&run.results, &again] {
+        let (mut with_clv, mut with_cost) = (0, 0);
+        for r in results.iter() {
+            let d: Detail = serde_json::from_str(&r.detail).expect("detail");
+            match (r.clv, d.clv_parts) {
+                (Some(clv), Some(p)) => {
+                    with_clv += 1;
+                    let tol = 1e-6 * clv.abs().max(p.discounted_profit().abs()) + 0.01;
+                    assert!(
+                        (p.clv() - clv).abs() <= tol,
+                        "{}: parts {p:?} make {} not {clv}",
+                        r.customer_id,
+                        p.clv()
+                    );
+                    assert!(p.purchases >= 0.0 && p.spend >= 0.0);
+                    assert!(p.discount.is_none_or(|f| f > 0.0 && f <= 1.0));
+                    with_cost += usize::from(p.cost_12m.is_some_and(|c| c > 0.0));
+                }
+                (None, None) => {}
+                (clv, p) => panic!("{}: clv {clv:?} but parts {p:?}", r.customer_id),
+            }
+            let w = d.profit.expect("every customer has a waterfall");
+            assert!((w.revenue - w.returns - r.spend_12m.unwrap_or(0.0)).abs() < 0.011);
+            let net = w.net.expect("the company has costs");
+            assert!(w.product_cost.is_some() || w.revenue == 0.0);
+            assert!(
+                (w.steps_total() - net).abs() < 0.03,
+                "{}: {w:?}",
+                r.customer_id
+            );
+        }
+        assert!(with_clv > 500, "{with_clv} customers with a CLV");
+        assert!(
+            with_cost > 500,
+            "{with_cost} customers with a cost to serve"
+        );
+    }
+}
+
 #[test]
 fn frozen_rescoring_reproduces_a_run_with_hysteresis() {
     let data = company(600);

@@ -273,6 +273,15 @@ messages! {
     NotYourself => "You cannot change your own role or delete yourself.", "不能修改自己的角色或删除自己。";
     UnknownUser => "No such user.", "用户不存在。";
     ConfirmDelete => "Delete this user?", "确定删除该用户？";
+    ClvExplained => "CLV explained", "客户终身价值构成";
+    ProfitWaterfall => "Profit, 12 months to the as-of date", "截至评估日近12个月利润构成";
+    ExpectedPurchases => "Expected purchases", "预计购买次数";
+    ExpectedSpend => "Expected spend per purchase", "预计单次消费";
+    MarginLabel => "Margin", "毛利率";
+    CostToServe => "Cost to serve", "服务成本";
+    DiscountLabel => "Discount (annual rate, factor)", "折现（年折现率，折现系数）";
+    PurchaseModel => "Purchase model (holdout MAE)", "购买模型（留出期 MAE）";
+    NotDeducted => "no data, not deducted", "无数据，未扣除";
 }
 
 impl Msg {

@@ -97,6 +97,62 @@ async fn pages_need_a_session() {
     s.stop().await;
 }
 
+/// Issue 17 (item 3): the customer page says what the CLV is made of and how the 12-month
+/// profit comes about, in English and in Chinese.
+#[tokio::test]
+async fn customer_page_explains_clv_and_profit_waterfall() {
+    let s = Server::start().await;
+    let mut c = s.login("admin").await;
+    let id = customer_id(0);
+    let page = c.page(&format!("/customers/{id}")).await;
+    for needle in [
+        "CLV explained",
+        "id=\"clv-formula\"",
+        "expected purchases",
+        "discount factor",
+        "id=\"clv-parts\"",
+        "Expected spend per purchase",
+        "Cost to serve",
+        "id=\"profit\"",
+        "Revenue (before returns)",
+        "Product cost",
+        "Net contribution",
+        "wf-total",
+    ] {
+        assert!(page.contains(needle), "customer page lacks {needle}");
+    }
+    c.lang = Some("zh".into());
+    let zh = c.page(&format!("/customers/{id}")).await;
+    for needle in [
+        "预计购买次数",
+        "预计单次消费",
+        "毛利率",
+        "服务成本",
+        "折现",
+        "收入",
+        "退货",
+        "产品成本",
+        "销售成本",
+        "净贡献",
+    ] {
+        assert!(zh.contains(needle), "Chinese customer page lacks {needle}");
+    }
+    // The API answers the same parts as `customer show --format json`.
+    let token = s.token("admin").await;
+    let api: serde_json::Value = reqwest::Client::new()
+        .get(s.url(&format!("/api/v1/customers/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    assert!(api["clv_parts"]["expected_purchases"].is_number(), "{api}");
+    assert!(api["profit"]["revenue"].is_number(), "{api}");
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn chinese_by_accept_language_and_by_choice() {
     let s = Server::start().await;

@@ -480,6 +480,13 @@ pub struct TxRow {
     pub channel: String,
 }
 
+/// A line of the profit waterfall: its label, amount and whether it is deducted or the total.
+pub struct ProfitRow {
+    pub label: String,
+    pub amount: String,
+    pub kind: &'static str,
+}
+
 pub struct ActionRow {
     pub text: String,
     pub reason: String,
@@ -520,6 +527,10 @@ struct CustomerPage {
     action_set: String,
     action_clear: String,
     key: super::accounts::KeyPanel,
+    /// The CLV formula with the figures, and the parts as rows.
+    clv_line: Option<String>,
+    clv_rows: Vec<Kv>,
+    profit_rows: Vec<ProfitRow>,
 }
 
 #[derive(Deserialize)]
@@ -795,8 +806,12 @@ pub async fn customer<S: Store + 'static>(
     )
     .await
     .map_err(|e| v.internal(e))?;
+    let (clv_line, clv_rows, profit_rows) = money_views(&shown, lang);
     let enc = encode(&id);
     let page = CustomerPage {
+        clv_line,
+        clv_rows,
+        profit_rows,
         alerts: super::dynamics::alert_rows(alerts, lang),
         t: Texts(lang),
         chrome,
@@ -899,4 +914,99 @@ pub async fn override_clear<S: Store + 'static>(
         .await
         .map_err(|e| v.internal(e))?;
     Ok(Redirect::to(&format!("/customers/{}?done=cleared", encode(&id))).into_response())
+}
+
+/// The CLV parts and the profit waterfall of the customer page (issue 17, item 3).
+fn money_views(
+    shown: &custval_app::explain::Shown,
+    lang: Lang,
+) -> (Option<String>, Vec<Kv>, Vec<ProfitRow>) {
+    let zh = lang == Lang::Zh;
+    let (line, rows) = match &shown.clv_parts {
+        Some(p) => {
+            let model = match (&p.model, p.holdout_mae) {
+                (Some(m), Some(mae)) => format!("{m} ({})", i18n::fixed(mae, 3)),
+                (Some(m), None) => m.clone(),
+                (None, _) => i18n::DASH.to_string(),
+            };
+            let cost = match p.cost_12m {
+                Some(c) => format!(
+                    "{} = {} × {}",
+                    i18n::money(lang, p.cost_to_serve),
+                    i18n::money(lang, c),
+                    i18n::fixed(p.cost_p_alive, 3)
+                ),
+                None => format!(
+                    "{} ({})",
+                    i18n::money(lang, 0.0),
+                    Msg::NotDeducted.text(lang)
+                ),
+            };
+            let rows = vec![
+                Kv {
+                    label: Msg::PurchaseModel.text(lang),
+                    value: model,
+                },
+                Kv {
+                    label: Msg::ExpectedPurchases.text(lang),
+                    value: i18n::fixed(p.expected_purchases, 3),
+                },
+                Kv {
+                    label: Msg::DiscountLabel.text(lang),
+                    value: format!(
+                        "{}, {}",
+                        i18n::percent(p.discount.annual_rate),
+                        p.discount
+                            .factor
+                            .map_or_else(|| i18n::DASH.to_string(), |f| i18n::fixed(f, 3))
+                    ),
+                },
+                Kv {
+                    label: Msg::ExpectedSpend.text(lang),
+                    value: i18n::money(lang, p.expected_spend),
+                },
+                Kv {
+                    label: Msg::MarginLabel.text(lang),
+                    value: i18n::percent(p.margin),
+                },
+                Kv {
+                    label: Msg::CostToServe.text(lang),
+                    value: cost,
+                },
+                Kv {
+                    label: Msg::Clv.text(lang),
+                    value: i18n::money(lang, p.clv),
+                },
+            ];
+            let line = if zh {
+                p.explain_zh.clone()
+            } else {
+                p.explain.clone()
+            };
+            (Some(line), rows)
+        }
+        None => (None, Vec::new()),
+    };
+    let profit = shown.profit.as_ref().map_or_else(Vec::new, |w| {
+        w.steps
+            .iter()
+            .map(|s| ProfitRow {
+                label: if zh {
+                    s.label_zh.clone()
+                } else {
+                    s.label.clone()
+                },
+                amount: s.amount.map_or_else(
+                    || format!("{} ({})", i18n::DASH, Msg::NotDeducted.text(lang)),
+                    |a| i18n::money(lang, a),
+                ),
+                kind: match s.id.as_str() {
+                    "net_contribution" => "total",
+                    "revenue" => "start",
+                    _ => "step",
+                },
+            })
+            .collect()
+    });
+    (line, rows, profit)
 }
