@@ -202,7 +202,11 @@ fn collect_scripts(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), WalkError> 
         } else {
             let ext = path.extension().and_then(|e| e.to_str());
             // `.ci/run` and other extension-less scripts under `.ci/`.
-            let ci_script = ext.is_none() && path.parent().is_some_and(|p| p.ends_with(".ci"));
+            let ci_script = ext.is_none()
+                && path
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .is_some_and(|n| n == ".ci");
             if ci_script || ext.is_some_and(|e| SCRIPT_EXTENSIONS.contains(&e)) {
                 out.push(path);
             }
