@@ -3,57 +3,13 @@
 //! follow the purchase rhythm, one-time buyers long gone are not certainly alive, and a
 //! profit × loyalty matrix without a profit measure classifies nobody.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
 
+use common::{cdnow, day, plan};
 use custval_eval::evaluate;
-use custval_model::date::days_from_ymd;
-use custval_model::{CustomerInfo, Dataset, Day, NO_CATEGORY, Tx};
-
-fn day(s: &str) -> Day {
-    let mut it = s.split('-').map(|p| p.parse::<u32>().unwrap_or(0));
-    let (y, m, d) = (
-        it.next().unwrap_or(0),
-        it.next().unwrap_or(0),
-        it.next().unwrap_or(0),
-    );
-    days_from_ymd(y as i32, m, d).expect("a valid date")
-}
-
-fn cdnow() -> Dataset {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../testdata/cdnow_transactions.csv"
-    );
-    let text = std::fs::read_to_string(path).expect("testdata/cdnow_transactions.csv");
-    let mut d = Dataset::default();
-    let mut index: HashMap<String, u32> = HashMap::new();
-    for line in text.lines().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        let next = index.len() as u32;
-        let cust = *index.entry(f[0].to_string()).or_insert_with(|| {
-            d.customers.push(CustomerInfo {
-                id: f[0].to_string(),
-                ..CustomerInfo::default()
-            });
-            next
-        });
-        d.tx.push(Tx {
-            cust,
-            category: NO_CATEGORY,
-            day: day(f[1]),
-            cost: f32::NAN,
-            amount: f[3].parse().expect("amount"),
-        });
-    }
-    d.sort();
-    d
-}
-
-fn plan() -> custval_eval::plan::Plan {
-    custval_eval::from_config::plan(custval_config::DEFAULT_TOML)
-        .expect("default config")
-        .0
-}
+use custval_model::{CustomerInfo, Dataset, Day, Tx};
 
 /// What a run shows about issue 17's invariants.
 struct Figures {

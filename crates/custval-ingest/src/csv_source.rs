@@ -241,8 +241,12 @@ impl<R: Read> Read for BareCrToLf<R> {
             } else {
                 None
             };
-            let mut w = 0;
-            for r in 0..n {
+            // Most files have no CR at all: one memchr pass, no copy.
+            let Some(first) = memchr::memchr(b'\r', &out[..n]) else {
+                return Ok(n);
+            };
+            let mut w = first;
+            for r in first..n {
                 let b = out[r];
                 if b == b'\r' {
                     let next = if r + 1 < n { Some(out[r + 1]) } else { after };
