@@ -2,7 +2,7 @@
 # Judgement on real and generated customer bases (issue 17): do the tiers, classes, P(alive),
 # alerts and the score make sense to a sales manager, on data that is not only our generator's?
 #
-#   benchmarks/judgement/run.sh [--quick] [--customers N]
+#   benchmarks/judgement/run.sh [--quick] [--customers N] [--only TEXT]
 #
 # For each base, runs the real binary on a fresh SQLite store (import, evaluations, alerts,
 # backtest) and prints one line per base:
@@ -23,10 +23,12 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 customers=5000
+only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) customers=1500 ;;
     --customers) customers="$2"; shift ;;
+    --only) only="$2"; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -41,4 +43,4 @@ work="${WORK:-$(mktemp -d)}"
 mkdir -p "$work"
 echo "judgement benchmark: $(date -u +%F' '%H:%M) UTC, $(nproc) cores, binary $("$CUSTVAL" --version)" >&2
 echo "work folder: $work" >&2
-exec python3 "$here/judge.py" --custval "$CUSTVAL" --work "$work" --root "$root" --customers "$customers"
+exec python3 "$here/judge.py" --custval "$CUSTVAL" --work "$work" --root "$root" --customers "$customers" --only "$only"
