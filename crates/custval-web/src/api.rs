@@ -830,4 +830,46 @@ pub fn routes<S: Store + Clone + 'static>() -> Router<Shared<S>> {
             get(crate::api_plans::get_plan::<S>).put(crate::api_plans::put_plan::<S>),
         )
         .fallback(|| async { not_found() })
+        .layer(axum::middleware::map_response(json_errors))
+}
+
+/// Every error answer of the API in the documented `{"error": …}` body. axum's own rejections
+/// (a query parameter that does not parse, a body that is not JSON, a wrong content type, a
+/// method not allowed) answer in plain text; they were 400/415/422 bodies the OpenAPI document
+/// does not describe (issue 18). Status and headers (`Allow`, `WWW-Authenticate`) are kept.
+async fn json_errors(r: Response) -> Response {
+    let status = r.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return r;
+    }
+    let is_json = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return r;
+    }
+    let (parts, body) = r.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes).trim().to_string();
+    let message = if text.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("error")
+            .to_ascii_lowercase()
+    } else {
+        text
+    };
+    let mut out = ApiError(status, message).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut()
+                .entry(name.clone())
+                .or_insert_with(|| value.clone());
+        }
+    }
+    out
 }

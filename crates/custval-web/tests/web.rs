@@ -1279,3 +1279,44 @@ async fn regression_a_former_owner_reads_nothing_through_an_old_run() {
     }
     s.stop().await;
 }
+
+/// Issue 18: bad API parameters got plain-text 400/415/422 answers instead of the documented
+/// JSON error body.
+#[tokio::test]
+async fn regression_api_errors_are_json() {
+    let s = Server::start().await;
+    let token = s.token("admin").await;
+    let http = reqwest::Client::new();
+    let (own, _) = own_and_other();
+    let cases = [
+        http.get(s.url("/api/v1/customers?page=abc")),
+        http.get(s.url("/api/v1/runs/notanumber")),
+        http.post(s.url(&format!("/api/v1/customers/{own}/override")))
+            .header("content-type", "text/plain")
+            .body("tier=A"),
+        http.post(s.url(&format!("/api/v1/customers/{own}/override")))
+            .header("content-type", "application/json")
+            .body("{not json"),
+        http.put(s.url(&format!("/api/v1/customers/{own}/plan")))
+            .header("content-type", "application/json")
+            .body("[1, 2]"),
+    ];
+    for req in cases {
+        let r = req.bearer_auth(&token).send().await.expect("api");
+        let status = r.status();
+        assert!(status.is_client_error(), "{status}");
+        assert!(
+            r.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/json")),
+            "{status}: not JSON"
+        );
+        let body: Value = r.json().await.expect("JSON body");
+        assert!(
+            body["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{status}: {body}"
+        );
+    }
+    s.stop().await;
+}
