@@ -565,15 +565,9 @@ impl PeerWallets {
         }
         found
             .into_iter()
-            .filter(|b| b.wallet().is_some_and(|w| w > spend))
-            .min_by(|a, b| {
-                let (a, b) = (
-                    a.wallet().unwrap_or(f64::INFINITY),
-                    b.wallet().unwrap_or(f64::INFINITY),
-                );
-                a.total_cmp(&b)
-            })
-            .unwrap_or(Beyond::Unknown)
+            .filter_map(|b| b.wallet().filter(|w| *w > spend).map(|w| (w, b)))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map_or(Beyond::Unknown, |(_, b)| b)
     }
 
     /// The wallet estimate of one customer (imported wallet first, then peers).

@@ -16,7 +16,7 @@ const LINE_END: &str = "\r\n";
 /// Text as Excel should show it: a leading `'` before text that Excel would otherwise run as a
 /// formula (beginning with `=`, `+`, `@`, a tab or a CR, the OWASP list; or with `-` unless it is
 /// a lone `-` or a plain negative number, which Excel reads as a number, not a formula).
-pub(crate) fn guard_formula(text: &str) -> Cow<'_, str> {
+fn guard_formula(text: &str) -> Cow<'_, str> {
     match text.chars().next() {
         Some('=' | '+' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
         Some('-') if text.len() > 1 && !is_plain_number(&text[1..]) => {
