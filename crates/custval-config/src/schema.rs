@@ -254,6 +254,10 @@ names! {
         Combined = "combined",
         /// Every indicator the same weight.
         Equal = "equal",
+        /// `alpha` × the `prior` weights (expert or AHP) + (1 − alpha) × weights fitted on an
+        /// earlier as-of date to rank the following period's net spend, with an out-of-time
+        /// check (issue 17).
+        Calibrated = "calibrated",
     }
 }
 
@@ -622,8 +626,17 @@ pub struct DimensionWeights {
     /// For `combined`: the objective weights.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objective: Option<Objective>,
-    /// For `combined`: share of the subjective weights, in [0, 1] (default 0.5).
+    /// For `combined`: share of the subjective weights, in [0, 1] (default 0.5); for
+    /// `calibrated`: share of the prior weights.
     pub alpha: f64,
+    /// For `calibrated`: the judgement the fitted weights are blended with (`expert` or
+    /// `ahp`, whose fields must then be given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prior: Option<Subjective>,
+    /// For `calibrated`: the period whose net spend the weights are fitted to rank, in days
+    /// (default 365; shortened to a third of the history when the history is shorter).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub horizon_days: Option<u32>,
 }
 
 impl Default for DimensionWeights {
@@ -637,6 +650,8 @@ impl Default for DimensionWeights {
             subjective: None,
             objective: None,
             alpha: 0.5,
+            prior: None,
+            horizon_days: None,
         }
     }
 }

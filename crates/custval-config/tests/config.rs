@@ -3,7 +3,7 @@
 //! input makes the loader panic.
 
 use custval_config::{
-    ConfigError, DEFAULT_TOML, Dimension, ErrorKind, Margin, Objective, WeightMethod,
+    ConfigError, DEFAULT_TOML, Dimension, ErrorKind, Margin, WeightMethod,
     default_config, load, parse, validate,
 };
 use proptest::prelude::*;
@@ -55,6 +55,16 @@ normalization = "none"
 "#;
 
 #[test]
+fn calibrated_weights_need_a_prior_and_a_sane_horizon() {
+    let text = DEFAULT_TOML.replace("prior = \"ahp\"\n", "");
+    let err = load_err(&text);
+    assert!(err.to_string().contains("weights.current.prior"), "{err}");
+    let text = DEFAULT_TOML.replace("prior = \"ahp\"\n", "prior = \"ahp\"\nhorizon_days = 5\n");
+    let err = load_err(&text);
+    assert!(err.to_string().contains("horizon_days"), "{err}");
+}
+
+#[test]
 fn default_config_parses_and_validates_without_warnings() {
     let v = load(DEFAULT_TOML).unwrap();
     assert!(v.warnings.is_empty(), "{:?}", v.warnings);
@@ -70,7 +80,11 @@ fn default_config_parses_and_validates_without_warnings() {
         "CR {}",
         ahp.result.cr
     );
-    let w = v.current.fixed().unwrap();
+    // Issue 17: the default current weights are calibrated, with the AHP as their prior.
+    assert_eq!(v.current.method, WeightMethod::Calibrated);
+    assert_eq!(v.current.calibrate_days, Some(365));
+    assert!(v.current.fixed().is_none());
+    let w = v.current.subjective.as_deref().unwrap();
     assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12);
     // Net contribution is the heaviest current indicator.
     let net = v
@@ -80,9 +94,9 @@ fn default_config_parses_and_validates_without_warnings() {
         .position(|i| i == "net_contribution_12m")
         .unwrap();
     assert!(w.iter().all(|x| *x <= w[net]));
-    // Potential: half expert, half entropy.
-    assert_eq!(v.potential.method, WeightMethod::Combined);
-    assert_eq!(v.potential.objective, Some(Objective::Entropy));
+    // Potential: half expert, half calibrated (issue 17; entropy was the earlier default).
+    assert_eq!(v.potential.method, WeightMethod::Calibrated);
+    assert_eq!(v.potential.objective, None);
     assert_eq!(v.potential.alpha, 0.5);
     assert!(v.potential.fixed().is_none());
     // Every value class and lifecycle stage has a bilingual playbook.

@@ -65,6 +65,50 @@ fn key(p: f64) -> f64 {
     if p.is_nan() { f64::NEG_INFINITY } else { p }
 }
 
+/// The label "in the top 20 % of realized value" (ties as the module docs say) and its cut.
+/// `realized` must not be empty.
+pub fn top_label(realized: &[f64]) -> (Vec<bool>, f64) {
+    let n = realized.len();
+    if n == 0 {
+        return (Vec::new(), f64::NAN);
+    }
+    let mut desc = realized.to_vec();
+    desc.sort_by(|a, b| b.total_cmp(a));
+    let k = ((TOP_FRACTION * n as f64).ceil() as usize).clamp(1, n);
+    let cut = desc[k - 1];
+    let mut label: Vec<bool> = realized.iter().map(|&r| r >= cut).collect();
+    if label.iter().all(|&l| l) {
+        label = realized.iter().map(|&r| r > cut).collect();
+    }
+    (label, cut)
+}
+
+/// Mann–Whitney AUC of `predicted` (NaN ranks last) for `label`; `None` without both labels
+/// or on different lengths. What weight calibration maximizes (`2·AUC − 1` is the Gini).
+pub fn label_auc(predicted: &[f64], label: &[bool]) -> Option<f64> {
+    if predicted.len() != label.len() {
+        return None;
+    }
+    let keys: Vec<f64> = predicted.iter().map(|&p| key(p)).collect();
+    auc_of_ranks(&average_ranks(&keys), label)
+}
+
+fn auc_of_ranks(pred_ranks: &[f64], label: &[bool]) -> Option<f64> {
+    let n = label.len();
+    let positives = label.iter().filter(|&&l| l).count();
+    if positives == 0 || positives == n {
+        return None;
+    }
+    let (p, q) = (positives as f64, (n - positives) as f64);
+    let rank_sum: f64 = pred_ranks
+        .iter()
+        .zip(label)
+        .filter(|(_, l)| **l)
+        .map(|(r, _)| r)
+        .sum();
+    Some(((rank_sum - p * (p + 1.0) / 2.0) / (p * q)).clamp(0.0, 1.0))
+}
+
 /// Measures how well `predicted` ranks `realized` (one entry per customer, same order).
 ///
 /// Errors on different lengths, no customers, or a non-finite realized value.
@@ -93,30 +137,10 @@ pub fn rank_quality(predicted: &[f64], realized: &[f64]) -> Result<RankQuality, 
     }
     let keys: Vec<f64> = predicted.iter().map(|&p| key(p)).collect();
 
-    // The label.
-    let mut desc = realized.to_vec();
-    desc.sort_by(|a, b| b.total_cmp(a));
-    let k = ((TOP_FRACTION * n as f64).ceil() as usize).clamp(1, n);
-    let cut = desc[k - 1];
-    let mut label: Vec<bool> = realized.iter().map(|&r| r >= cut).collect();
-    if label.iter().all(|&l| l) {
-        label = realized.iter().map(|&r| r > cut).collect();
-    }
+    let (label, cut) = top_label(realized);
     let positives = label.iter().filter(|&&l| l).count();
-
     let pred_ranks = average_ranks(&keys);
-    let auc = if positives == 0 || positives == n {
-        None
-    } else {
-        let (p, q) = (positives as f64, (n - positives) as f64);
-        let rank_sum: f64 = pred_ranks
-            .iter()
-            .zip(&label)
-            .filter(|(_, l)| **l)
-            .map(|(r, _)| r)
-            .sum();
-        Some(((rank_sum - p * (p + 1.0) / 2.0) / (p * q)).clamp(0.0, 1.0))
-    };
+    let auc = auc_of_ranks(&pred_ranks, &label);
     let spearman = pearson(&pred_ranks, &average_ranks(realized));
 
     let realized_total: f64 = realized.iter().sum();

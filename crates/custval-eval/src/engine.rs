@@ -79,6 +79,9 @@ pub struct RunSummary {
     /// Indicators left out of this run: missing for everyone or one value for everyone.
     #[serde(default)]
     pub excluded_indicators: Vec<ExcludedIndicator>,
+    /// Dimensions whose weights were calibrated on this company's history (issue 17).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calibration: Vec<crate::calibrate::CalibrationReport>,
     /// What tier hysteresis held back against the previous run (`None`: no previous run).
     #[serde(default)]
     pub hysteresis: Option<custval_dynamics::HysteresisSummary>,
@@ -140,6 +143,7 @@ fn dimension_weights(
     ids: &[String],
     dimension: Dimension,
     excluded: &[bool],
+    calibrated: Option<&(Vec<f64>, String)>,
 ) -> Result<DimensionWeights, EvalError> {
     // Excluded indicators take no part: objective weights are computed over the others, and
     // given weights are spread over the others in proportion (their own weights renormalized).
@@ -165,6 +169,14 @@ fn dimension_weights(
             "entropy weights from this run's normalized data".into(),
             objective_weights(&kept_cols, Objective::Entropy)?,
         ),
+        WeightPlan::Calibrated { prior, note, .. } => match calibrated {
+            Some((w, why)) => ("calibrated".into(), why.clone(), renormalize(&subset(w))),
+            None => (
+                "calibrated".into(),
+                format!("{note} (not calibrated)"),
+                renormalize(&subset(prior)),
+            ),
+        },
         WeightPlan::Critic => (
             "critic".into(),
             "CRITIC weights from this run's normalized data".into(),
@@ -280,6 +292,11 @@ fn evaluate_cow<'p>(
     }
     let calibration_end = as_of - HOLDOUT_DAYS;
     let t0 = std::time::Instant::now();
+    let dim_cols = dimension_columns(plan)?;
+    // Before this run's own tables exist, so that the two evaluations it takes at earlier
+    // dates do not add to the peak memory.
+    let calibrated = crate::calibrate::calibrate_plan(data, as_of, plan, &dim_cols);
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "calibration");
     let mut table: FeatureTable = compute_features(data, as_of, calibration_end);
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "features");
     let fmt = |d: Day| crate::format_day(d);
@@ -309,14 +326,15 @@ fn evaluate_cow<'p>(
     let normalized = normalize_columns(&params, &raw);
     let why_excluded: Vec<Option<String>> = params.iter().map(|p| p.degenerate(n)).collect();
 
-    let dim_cols = dimension_columns(plan)?;
     let mut weights = Vec::new();
-    for ((dim, wp), cols) in [
+    let mut calibration = Vec::new();
+    for (((dim, wp), cols), cal) in [
         (Dimension::Current, &plan.weights_current),
         (Dimension::Potential, &plan.weights_potential),
     ]
     .into_iter()
     .zip(&dim_cols)
+    .zip(calibrated)
     {
         let ids: Vec<String> = cols
             .iter()
@@ -324,7 +342,23 @@ fn evaluate_cow<'p>(
             .collect();
         let norm_refs: Vec<&Vec<f64>> = cols.iter().map(|j| &normalized[*j]).collect();
         let excluded: Vec<bool> = cols.iter().map(|j| why_excluded[*j].is_some()).collect();
-        weights.push(dimension_weights(wp, &norm_refs, &ids, dim, &excluded)?);
+        let used = cal.map(|(w, note, report)| {
+            let which = match dim {
+                Dimension::Current => "current-value",
+                Dimension::Potential => "potential",
+            };
+            notes.push(format!("{which} weights: {note}"));
+            calibration.extend(report);
+            (w, note)
+        });
+        weights.push(dimension_weights(
+            wp,
+            &norm_refs,
+            &ids,
+            dim,
+            &excluded,
+            used.as_ref(),
+        )?);
     }
     let mut weight_of = vec![0.0; ni];
     for (dw, cols) in weights.iter().zip(&dim_cols) {
@@ -418,6 +452,7 @@ fn evaluate_cow<'p>(
         budget: classified.budget.take(),
         notes,
         excluded_indicators,
+        calibration,
     };
     let rfm_score = std::mem::take(&mut classified.rfm_sum);
     let details = crate::details::DetailContext::new(
@@ -441,6 +476,28 @@ fn evaluate_cow<'p>(
         rfm_score,
         details,
     })
+}
+
+/// Normalized indicator columns (plan order) of an evaluation at `at`: steps 1–3 without
+/// the CLV holdout check, for weight calibration on earlier dates.
+pub(crate) fn normalized_at(
+    data: &Dataset,
+    at: Day,
+    plan: &Plan,
+) -> Result<Vec<Vec<f64>>, EvalError> {
+    let mut table = compute_features(data, at, at);
+    let fmt = |d: Day| crate::format_day(d);
+    let _ = apply_clv(&mut table, at, at, &plan.clv, &fmt);
+    crate::accounts::apply(data, at, &mut table, &plan.accounts.settings())?;
+    let pre = crate::classes::pre_classes(&table, plan)?;
+    let raw = indicator_columns(data, &table, &pre, plan);
+    let params: Vec<NormParams> = plan
+        .indicators
+        .par_iter()
+        .zip(raw.par_iter())
+        .map(|(ind, col)| NormParams::fit(col, ind.direction, ind.norm, ind.missing))
+        .collect();
+    Ok(normalize_columns(&params, &raw))
 }
 
 /// Indicator values in plan order (one column per indicator): each formula over a customer's

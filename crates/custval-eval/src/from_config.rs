@@ -24,6 +24,17 @@ fn weight_plan(w: &ResolvedWeights) -> WeightPlan {
         (Some(a), _) => format!("AHP, CR = {:.3}", a.result.cr),
         (None, m) => m.as_str().to_string(),
     };
+    if let (Some(days), Some(prior)) = (w.calibrate_days, w.subjective.clone()) {
+        return WeightPlan::Calibrated {
+            prior,
+            note: match &w.ahp {
+                Some(a) => format!("AHP, CR = {:.3}", a.result.cr),
+                None => "expert".into(),
+            },
+            alpha: w.alpha,
+            horizon_days: i32::try_from(days).unwrap_or(365),
+        };
+    }
     match (w.subjective.clone(), w.objective) {
         (Some(s), None) => WeightPlan::Given { weights: s, note },
         (None, Some(cfg::Objective::Entropy)) => WeightPlan::Entropy,

@@ -14,6 +14,7 @@
 
 pub mod accounts;
 pub mod breakdown;
+pub mod calibrate;
 pub mod classes;
 pub mod clv;
 pub mod details;

@@ -76,6 +76,14 @@ pub enum WeightPlan {
         objective: Objective,
         alpha: f64,
     },
+    /// `alpha` × the prior (given) weights + (1 − alpha) × weights fitted to rank the net
+    /// spend of the `horizon_days` after an earlier as-of date ([`crate::calibrate`]).
+    Calibrated {
+        prior: Vec<f64>,
+        note: String,
+        alpha: f64,
+        horizon_days: i32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

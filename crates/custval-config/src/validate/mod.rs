@@ -135,14 +135,17 @@ pub struct ResolvedWeights {
     pub alpha: f64,
     /// The AHP analysis, when AHP was used (weights in `order`, λmax, CI, CR, judgements).
     pub ahp: Option<AhpWeights>,
+    /// For `calibrated`: the horizon in days whose net spend the fitted weights rank (the
+    /// subjective weights are then the prior, and `alpha` its share).
+    pub calibrate_days: Option<u32>,
 }
 
 impl ResolvedWeights {
     /// The final weights when they do not depend on the data.
     pub fn fixed(&self) -> Option<&[f64]> {
-        match self.objective {
-            None => self.subjective.as_deref(),
-            Some(_) => None,
+        match (self.objective, self.calibrate_days) {
+            (None, None) => self.subjective.as_deref(),
+            _ => None,
         }
     }
 }

@@ -34,6 +34,7 @@ impl Checker<'_, '_> {
             objective: None,
             alpha: 1.0,
             ahp: None,
+            calibrate_days: None,
         };
         let subjective = match w.method {
             WeightMethod::Expert => Some(Subjective::Expert),
@@ -47,6 +48,16 @@ impl Checker<'_, '_> {
                     );
                 }
                 w.subjective
+            }
+            WeightMethod::Calibrated => {
+                if w.prior.is_none() {
+                    self.error(
+                        ErrorKind::Schema,
+                        &format!("{base}.prior"),
+                        "method = \"calibrated\" needs prior = \"expert\" or \"ahp\" (the judgement the fitted weights are blended with)",
+                    );
+                }
+                w.prior
             }
             WeightMethod::Entropy | WeightMethod::Critic | WeightMethod::Equal => None,
         };
@@ -70,6 +81,19 @@ impl Checker<'_, '_> {
                 out.objective = w.objective;
                 self.range(&format!("{base}.alpha"), w.alpha, (0.0, true), (1.0, true));
                 out.alpha = w.alpha;
+            }
+            WeightMethod::Calibrated => {
+                self.range(&format!("{base}.alpha"), w.alpha, (0.0, true), (1.0, true));
+                out.alpha = w.alpha;
+                let days = w.horizon_days.unwrap_or(365);
+                if !(30..=3650).contains(&days) {
+                    self.error(
+                        ErrorKind::Schema,
+                        &format!("{base}.horizon_days"),
+                        format!("{days} is outside 30..=3650 days"),
+                    );
+                }
+                out.calibrate_days = Some(days);
             }
             WeightMethod::Equal if !ids.is_empty() => {
                 out.subjective = Some(vec![1.0 / ids.len() as f64; ids.len()]);
@@ -122,6 +146,19 @@ impl Checker<'_, '_> {
                 }
             }
         }
+        if w.method != WeightMethod::Calibrated {
+            for (field, given) in [
+                ("prior", w.prior.is_some()),
+                ("horizon_days", w.horizon_days.is_some()),
+            ] {
+                if given {
+                    self.warn(
+                        &format!("{base}.{field}"),
+                        format!("ignored: only method = \"calibrated\" uses `{field}`"),
+                    );
+                }
+            }
+        }
         if w.method != WeightMethod::Combined {
             for (field, given) in [
                 ("subjective", w.subjective.is_some()),
@@ -134,13 +171,14 @@ impl Checker<'_, '_> {
                     );
                 }
             }
-            if self
-                .map
-                .is_some_and(|m| m.contains(&format!("{base}.alpha")))
+            if w.method != WeightMethod::Calibrated
+                && self
+                    .map
+                    .is_some_and(|m| m.contains(&format!("{base}.alpha")))
             {
                 self.warn(
                     &format!("{base}.alpha"),
-                    "ignored: only method = \"combined\" uses `alpha`",
+                    "ignored: only methods \"combined\" and \"calibrated\" use `alpha`",
                 );
             }
         }
