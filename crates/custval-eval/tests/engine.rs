@@ -223,7 +223,30 @@ fn issue_17_loss_makers_are_capped_below_the_top_tier() {
 #[test]
 fn issue_17_degenerate_indicators_are_excluded_and_their_weight_respread() {
     let data = company();
-    let plan = plan();
+    let mut plan = plan();
+    // The default calibrates the weights; exclusion still leaves the excluded at 0.
+    let calibrated = evaluate(&data, 19_999, &plan).expect("evaluate");
+    for dw in &calibrated.summary.weights {
+        let sum: f64 = dw.weights.iter().map(|(_, w)| w).sum();
+        assert!((sum - 1.0).abs() < 1e-9, "{dw:?}");
+        for (id, w) in &dw.weights {
+            if calibrated
+                .summary
+                .excluded_indicators
+                .iter()
+                .any(|x| &x.id == id)
+            {
+                assert_eq!(*w, 0.0, "{id}");
+            }
+        }
+    }
+    // Given (AHP) weights keep their ratios among the kept indicators.
+    if let custval_eval::plan::WeightPlan::Calibrated { prior, note, .. } = &plan.weights_current {
+        plan.weights_current = custval_eval::plan::WeightPlan::Given {
+            weights: prior.clone(),
+            note: note.clone(),
+        };
+    }
     let e = evaluate(&data, 19_999, &plan).expect("evaluate");
     let ex: Vec<&str> = e
         .summary
@@ -236,7 +259,6 @@ fn issue_17_degenerate_indicators_are_excluded_and_their_weight_respread() {
         "{ex:?}"
     );
     assert!(!ex.contains(&"spend_12m"));
-    // Given (AHP) current weights keep their ratios among the kept indicators.
     let custval_eval::plan::WeightPlan::Given { weights: given, .. } = &plan.weights_current else {
         panic!("the default current weights are AHP")
     };
