@@ -62,6 +62,8 @@ def judge(name, db_dir, tx_file, cust_col, date_col, as_of, bt_as_of, bt_horizon
                      if len(hist.get(r["customer_id"], ())) == 1
                      and (as_of - max(hist[r["customer_id"]])).days > 365]
     certain = [r for r in one_time_gone if (r.get("p_alive") or 0) >= 0.99]
+    # P(alive) is not shown where the run's model found no drop-out (issue 17).
+    unshown = [r for r in one_time_gone if r.get("p_alive") is None]
     idle_active = [r for r in rows
                    if r["lifecycle"] in ("new", "growing", "loyal")
                    and (not hist.get(r["customer_id"])
@@ -78,7 +80,7 @@ def judge(name, db_dir, tx_file, cust_col, date_col, as_of, bt_as_of, bt_horizon
     g = " / ".join("-" if v is None else f"{v:.3f}" for v in gini.values())
     print(f"\n## {name}: {n} customers, as of {as_of}")
     print(f"lifecycle:                       {lifedist}")
-    print(f"one-time buyers gone > 1 year:   {len(one_time_gone)}, with P(alive) >= 0.99: {len(certain)} ({share:.1f} %)")
+    print(f"one-time buyers gone > 1 year:   {len(one_time_gone)}, with P(alive) >= 0.99: {len(certain)} ({share:.1f} %); P(alive) not shown: {len(unshown)}")
     print(f"no order in 12 months but new/growing/loyal: {len(idle_active)}")
     print(f"alerts per 100 customers:        {100 * len(al) / n:.1f} ({len(al)} alerts, {len(alerted)} customers); critical {100 * len(crit) / n:.1f}")
     print(f"tier A negative-value / CLV < 0: {len(neg_a)} / {len(loss_a)}")

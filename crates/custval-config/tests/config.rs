@@ -3,8 +3,8 @@
 //! input makes the loader panic.
 
 use custval_config::{
-    ConfigError, DEFAULT_TOML, Dimension, ErrorKind, Margin, WeightMethod,
-    default_config, load, parse, validate,
+    ConfigError, DEFAULT_TOML, Dimension, ErrorKind, Margin, WeightMethod, default_config, load,
+    parse, validate,
 };
 use proptest::prelude::*;
 

@@ -103,11 +103,7 @@ fn round3(v: f64) -> f64 {
 
 /// The dates of a calibration: `(horizon, t1, t2)`, or why none is possible. `first` is the
 /// first purchase day in the data.
-pub fn dates(
-    as_of: Day,
-    first: Option<Day>,
-    horizon_days: i32,
-) -> Result<(i32, i32, i32), String> {
+pub fn dates(as_of: Day, first: Option<Day>, horizon_days: i32) -> Result<(i32, i32, i32), String> {
     let Some(first) = first else {
         return Err("no purchase to calibrate on".into());
     };
@@ -259,8 +255,7 @@ impl AtDate {
                 crate::format_day(t)
             ));
         }
-        let normalized =
-            crate::engine::normalized_at(data, t, plan).map_err(|e| e.to_string())?;
+        let normalized = crate::engine::normalized_at(data, t, plan).map_err(|e| e.to_string())?;
         let cols = normalized
             .iter()
             .map(|col| rows.iter().map(|r| col[*r]).collect())

@@ -122,12 +122,31 @@ pub struct FittedClv {
     /// The run's typical gap between orders (days), which one-time buyers are judged against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_gap_days: Option<f64>,
+    /// False when the fit found no drop-out in the observed span (issue 17): P(alive) is then
+    /// ≈ 1 for everyone by the fit, not by the data, and is not shown as a probability.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub p_alive_identified: bool,
 }
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(v: &bool) -> bool {
+    *v
+}
+
+/// Below this share of customers expected to have dropped out within the observed span, the
+/// purchase model has not identified a drop-out process (see [`FittedClv::p_alive_identified`]).
+pub const MIN_DROPOUT_SHARE: f64 = 0.01;
 
 /// Models whose P(alive) is 1 by construction for a customer without a repeat purchase.
 fn blind_at_x0(m: Model) -> bool {
     m == Model::BgNbd
 }
+
+/// Customers with a repeat purchase a purchase-model fit needs.
+pub const MIN_REPEATERS: usize = 5;
 
 /// Holdout MAEs within this share of the best count as a tie, broken by likelihood.
 const MAE_TIE: f64 = 0.01;
@@ -207,6 +226,16 @@ pub fn apply(
         ));
         return out;
     }
+    // Issue 17: with (almost) no repeat purchase the purchase models have nothing to fit and
+    // their optimizers wander towards degenerate limits (minutes for Pareto/NBD).
+    let repeaters = x.iter().filter(|v| **v > 0.0).count();
+    if repeaters < MIN_REPEATERS {
+        out.notes.push(format!(
+            "CLV not fitted: {repeaters} of {} customers bought more than once (at least {MIN_REPEATERS} needed); without repeat purchases the purchase models cannot tell a customer who will buy again from one who has gone",
+            rows.len()
+        ));
+        return out;
+    }
     let data = ClvData::rft(x.clone(), tx.clone(), t.clone());
     let candidates: Vec<Model> = match settings.model {
         Some(m) if blind_at_x0(m) => vec![m, Model::MbgNbd],
@@ -271,6 +300,17 @@ pub fn apply(
             m.model().name()
         ));
     }
+    let span = t.iter().copied().fold(0.0, f64::max);
+    let dropout = fit.fitted.dropout_share(span);
+    let p_alive_identified = dropout.is_none_or(|d| d >= MIN_DROPOUT_SHARE);
+    if let (false, Some(d)) = (p_alive_identified, dropout) {
+        out.notes.push(format!(
+            "P(alive) is not shown: the {} fit expects {:.2} % of customers to have left within the {:.0} days observed, so this history does not tell whether a quiet customer has gone (usual for a base observed for about a year); the lifecycle stage, judged against each customer's purchase rhythm, says who is lapsing",
+            fit.model.name(),
+            100.0 * d,
+            span * unit
+        ));
+    }
     if !fit.converged {
         out.notes.push(format!(
             "{} fit did not converge (gradient norm {:.2e}); predictions are from the best point found",
@@ -301,6 +341,7 @@ pub fn apply(
         spend: gg,
         p_alive_x0,
         base_gap_days: table.base_gap_days,
+        p_alive_identified,
     };
     if let Err(e) = predict_into(table, as_of, settings, &fitted, out.fallback_margin) {
         out.notes.push(e);
@@ -457,6 +498,7 @@ pub fn predict_into(
     for (k, &c) in rows.iter().enumerate() {
         let p = &preds[k];
         p_alive[c] = match &fitted.p_alive_x0 {
+            _ if !fitted.p_alive_identified => f64::NAN,
             Some(m) if x[k] == 0.0 => m.p_alive(x[k], tx[k], t[k]).unwrap_or(f64::NAN),
             _ => p.p_alive,
         };
