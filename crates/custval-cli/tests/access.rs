@@ -311,3 +311,54 @@ fn users_are_listed_and_passwords_changed_and_everything_audited() {
     // regression test; here, the entries survive every command above.
     assert_eq!(log.as_array().map(Vec::len), Some(4));
 }
+
+/// Issue 18: a customer list written to a file is an export, audited with who and from where
+/// (the web app's exports were; the command line's were not).
+#[test]
+fn regression_a_cli_export_to_a_file_is_audited() {
+    let (dir, db) = store();
+    let data = dir.path().join("data").display().to_string();
+    ok(&run(
+        &db,
+        &[
+            "generate",
+            "--customers",
+            "200",
+            "--months",
+            "24",
+            "--seed",
+            "3",
+            "--output",
+            &data,
+        ],
+    ));
+    for t in ["customers", "transactions"] {
+        ok(&run(&db, &["import", t, &format!("{data}/{t}.csv")]));
+    }
+    ok(&run(&db, &["evaluate", "--as-of", "2025-06-30"]));
+    // On the terminal: a view, not an export.
+    ok(&run(&db, &["customers", "list", "--limit", "5"]));
+    let none = json(&run(
+        &db,
+        &["audit", "--action", "export", "--format", "json"],
+    ));
+    assert_eq!(none.as_array().map(Vec::len), Some(0));
+    let file = dir.path().join("a.csv").display().to_string();
+    ok(&run(
+        &db,
+        &["customers", "list", "--tier", "A", "--output", &file],
+    ));
+    let log = json(&run(
+        &db,
+        &["audit", "--action", "export", "--format", "json"],
+    ));
+    let e = &log[0];
+    assert_eq!(e["action"], "export_customers");
+    assert_eq!(
+        (e["actor"].as_str(), e["source"].as_str()),
+        (Some("cli:ops"), Some("cli:ops"))
+    );
+    assert_eq!(e["detail"]["file"], file.as_str());
+    assert_eq!(e["detail"]["tier"], "A");
+    assert!(e["detail"]["rows"].as_u64().is_some_and(|n| n > 0));
+}
