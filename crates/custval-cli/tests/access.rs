@@ -173,7 +173,11 @@ fn tokens_are_created_listed_revoked_and_refused() {
     let list = json(&run(&db, &["token", "list", "--format", "json"]));
     let by_id = |id: &str| {
         list.as_array()
-            .and_then(|a| a.iter().find(|t| t["id"].to_string() == id).cloned())
+            .and_then(|a| {
+                a.iter()
+                    .find(|t| t["id"].as_i64().map(|i| i.to_string()).as_deref() == Some(id))
+                    .cloned()
+            })
             .unwrap_or_default()
     };
     assert_eq!(by_id(&id1)["status"], "revoked");

@@ -361,3 +361,82 @@ async fn regression_the_audit_log_refuses_updates_and_deletes() {
     // Entries written without a source (a raw insert, or before schema v8) read as "".
     assert_eq!(log[0].source, "");
 }
+
+/// Upgrading a schema-v7 store: a token made before tokens expired keeps working, now with an
+/// expiry 90 days after the upgrade; earlier audit entries read with an empty source and are
+/// append-only from then on.
+#[tokio::test]
+async fn upgrading_a_v7_store_gives_old_tokens_an_expiry() {
+    let dir = tempfile::tempdir().unwrap();
+    let v7 = dir.path().join("v7");
+    std::fs::create_dir(&v7).unwrap();
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    for e in std::fs::read_dir(&here).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if name.as_str() < "0008" {
+            std::fs::copy(&p, v7.join(&name)).unwrap();
+        }
+    }
+    let path = dir.path().join("custval.db");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    {
+        let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::migrate::Migrator::new(v7.as_path())
+            .await
+            .unwrap()
+            .run(&mut c)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO users (name, role, created_at) VALUES ('old', 'analyst', '2020-01-01T00:00:00.000Z')",
+        )
+        .execute(&mut c)
+        .await
+        .unwrap();
+        // The SHA-256 of "cvt_old".
+        use sha2::Digest;
+        sqlx::query(
+            "INSERT INTO tokens (user_id, sha256, created_at) VALUES (1, ?, '2020-01-01T00:00:00.000Z')",
+        )
+        .bind(sha2::Sha256::digest(b"cvt_old").to_vec())
+        .execute(&mut c)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, subject, detail) \
+             VALUES ('2020-01-01T00:00:00.000Z', 'cli', 'add_user', 'old', '{}')",
+        )
+        .execute(&mut c)
+        .await
+        .unwrap();
+        c.close().await.unwrap();
+    }
+    let store = SqliteStore::open(
+        path.to_str().unwrap(),
+        custval_store::OpenOptions { create: false },
+    )
+    .await
+    .unwrap();
+    let t = &store.tokens(None).await.unwrap()[0];
+    assert_eq!(t.status, TokenStatus::Active);
+    let expires = chrono::DateTime::parse_from_rfc3339(t.expires_at.as_deref().unwrap()).unwrap();
+    let days = (expires.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_hours();
+    assert!((89 * 24..=90 * 24).contains(&days), "{days} hours");
+    assert!(matches!(
+        store.check_token("cvt_old").await.unwrap(),
+        TokenCheck::Valid(_)
+    ));
+    let log = store.audit_log(10).await.unwrap();
+    assert_eq!(
+        (log[0].action.as_str(), log[0].source.as_str()),
+        ("add_user", "")
+    );
+    let mut c = raw(&store).await;
+    assert!(
+        sqlx::query("DELETE FROM audit_log")
+            .execute(&mut c)
+            .await
+            .is_err()
+    );
+}
