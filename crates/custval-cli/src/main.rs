@@ -107,6 +107,8 @@ enum Command {
     Kpis(commands::dynamics::KpisArgs),
     /// How well the score, RFM and CLV at a date ranked the value realized afterwards.
     Backtest(commands::dynamics::BacktestArgs),
+    /// The audit log: who did what, when and from where (logins, overrides, exports, …).
+    Audit(commands::access::AuditArgs),
     /// A consistent copy of the SQLite store (safe while others use it).
     Backup(commands::workspace::BackupArgs),
     /// Print shell completions: `custval completions bash > ~/.local/share/bash-completion/completions/custval`.
@@ -163,6 +165,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .without_time()
         .init();
+    custval_store::set_default_audit_source(commands::workspace::actor());
     let g = Globals {
         db: cli.db,
         quiet: cli.quiet,
@@ -193,6 +196,7 @@ fn main() -> ExitCode {
         Command::Backtest(a) => commands::dynamics::backtest(a, &g),
         Command::Completions(a) => completions(a),
         Command::Backup(a) => commands::workspace::backup(a, &g),
+        Command::Audit(a) => commands::access::audit(a, &g),
     };
     // Every store the command opened is closed, its WAL checkpointed into the file.
     commands::workspace::close_opened();

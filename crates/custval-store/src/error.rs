@@ -38,6 +38,10 @@ pub enum StoreError {
     #[error("unknown user {0:?}")]
     UnknownUser(String),
 
+    /// An API token id that is not in the store.
+    #[error("unknown token {0} (see `custval token list`)")]
+    UnknownToken(i64),
+
     /// `add_user` with a name already taken.
     #[error("user {0:?} already exists")]
     UserExists(String),

@@ -45,7 +45,8 @@
 //!   JSON back either way (`detail_codec.rs`). Results keep the customer's text id (a snapshot
 //!   that outlives later changes to `customers`).
 //! - `overrides`, `audit_log`, `users`, `tokens` (only a token's SHA-256 is stored; passwords
-//!   are argon2id PHC strings).
+//!   are argon2id PHC strings). Since schema v8 tokens expire and can be revoked, and the
+//!   audit log records each entry's source and refuses updates and deletes (triggers).
 //!
 //! # Import keys: why duplicates never double-count
 //! Re-importing a file (or an overlapping export) must store nothing twice, yet two identical
@@ -88,6 +89,7 @@
 /// The fewest characters a password may have, for every way of setting one.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
+mod access;
 mod detail_codec;
 mod error;
 mod occurrence;
@@ -97,6 +99,10 @@ mod types;
 
 use std::future::Future;
 
+pub use access::{
+    Account, AuditQuery, NewToken, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, TokenCheck, TokenInfo,
+    TokenStatus, parse_token_lifetime, set_default_audit_source, with_audit_source,
+};
 pub use custval_model::{
     ContractRecord, CostRecord, CustomerRecord, CustomerResult, Dataset, Day, InteractionKind,
     InteractionRecord, PaymentRecord, RunId, RunInfo, SurveyRecord, TxRecord,
@@ -567,9 +573,65 @@ pub trait Store: Send + Sync {
     /// A new API token for the user (shown once: only its SHA-256 is stored).
     fn create_token(&self, name: &str) -> impl Future<Output = Result<String, StoreError>> + Send;
 
-    /// The user a token belongs to.
+    /// The user a token belongs to, when the token is valid now (not expired, not revoked).
     fn user_for_token(
         &self,
         token: &str,
     ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+
+    // Tokens, users and the audit log (issue 18).
+
+    /// A new API token for the user, valid for `days` days (at most [`TOKEN_MAX_DAYS`]),
+    /// audited as `actor` in the same transaction. The token is shown once: only its SHA-256
+    /// is stored.
+    fn create_token_for(
+        &self,
+        name: &str,
+        days: u32,
+        actor: &str,
+    ) -> impl Future<Output = Result<NewToken, StoreError>> + Send;
+
+    /// Every token (of one user, when given), newest first, with its status now.
+    fn tokens(
+        &self,
+        user: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<TokenInfo>, StoreError>> + Send;
+
+    /// Revokes a token, audited as `actor`; false when it was already revoked,
+    /// [`StoreError::UnknownToken`] when there is no such token.
+    fn revoke_token(
+        &self,
+        id: i64,
+        actor: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// What a presented token is worth now; a valid token's last use is recorded (at most
+    /// once a minute, so that reads stay reads).
+    fn check_token(
+        &self,
+        token: &str,
+    ) -> impl Future<Output = Result<TokenCheck, StoreError>> + Send;
+
+    /// Sets a user's password (at least [`MIN_PASSWORD_CHARS`] characters), audited as `actor`;
+    /// [`StoreError::UnknownUser`] when there is no such user. Web sessions opened before
+    /// end (the web app compares [`Account::password_changed_at`] with the session's start).
+    fn set_password(
+        &self,
+        name: &str,
+        password: &str,
+        actor: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The user and when their password last changed: what a web session is checked against
+    /// on each request.
+    fn account(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<Account>, StoreError>> + Send;
+
+    /// Audit entries matching `query`, newest first.
+    fn audit_query(
+        &self,
+        query: &AuditQuery,
+    ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
 }

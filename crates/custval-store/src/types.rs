@@ -157,6 +157,9 @@ pub struct AuditEntry {
     pub action: String,
     pub subject: String,
     pub detail: serde_json::Value,
+    /// From where: the client address (web, API) or `cli:<OS user>`; empty before schema v8.
+    #[serde(default)]
+    pub source: String,
 }
 
 /// An alert raised by a run, stored with it. `body` is the alert as its rule wrote it

@@ -94,9 +94,9 @@ impl<S: Store + 'static> FromRequestParts<Shared<S>> for ApiUser {
                     "missing Authorization: Bearer TOKEN".into(),
                 )
             })?;
-        match app.store.user_for_token(token).await {
-            Ok(Some(u)) => Ok(ApiUser(u)),
-            Ok(None) => Err(ApiError(StatusCode::UNAUTHORIZED, "unknown token".into())),
+        match auth::token_user(&app.store, token).await {
+            Ok(Ok(u)) => Ok(ApiUser(u)),
+            Ok(Err(why)) => Err(ApiError(StatusCode::UNAUTHORIZED, why)),
             Err(e) => Err(internal(e)),
         }
     }

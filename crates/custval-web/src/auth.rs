@@ -13,9 +13,13 @@
 //! - **Login rate limit**: failures are counted per user name and per client IP in a sliding
 //!   window; past the limit a login is refused with 429 *before* the password is checked, so
 //!   that guessing is slow whatever the password hashing costs.
-//! - **The user is snapshotted at login**: a role changed in the store applies at the next
-//!   login, so changing or deleting a user on the settings page ends their sessions. API
-//!   tokens are looked up on every request (the store keeps only their SHA-256).
+//! - **The user is snapshotted at login** and checked against the store on every request
+//!   ([`session_current`]): a role, owner id or password changed anywhere (the settings page,
+//!   `custval user passwd` in another process) or a deleted user ends the session. API tokens
+//!   are looked up on every request (the store keeps only their SHA-256) and refused once
+//!   expired or revoked ([`token_user`]).
+//! - **Audit**: each request's audit entries record the client address ([`audit_source`]);
+//!   logins (success and failure) and logouts are audited ([`audit_login`]).
 //! - Randomness comes from the operating system (`getrandom`), never from a seeded generator.
 
 use std::collections::HashMap;
@@ -107,6 +111,8 @@ pub struct Session {
     /// The CSRF token of this session's forms.
     pub csrf: String,
     last_seen: Instant,
+    /// When the session began (wall clock, compared with a password change in the store).
+    opened_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Every live session, by id.
@@ -127,6 +133,7 @@ impl Sessions {
                 user,
                 csrf,
                 last_seen: Instant::now(),
+                opened_at: chrono::Utc::now(),
             },
         );
         Some(id)
@@ -266,6 +273,108 @@ impl LoginLimiter {
     /// Seconds until the window ends (for `Retry-After`).
     pub fn retry_after(&self) -> u64 {
         self.window.as_secs().max(1)
+    }
+}
+
+/// Whether a session still stands for the user as the store has them now: the user exists,
+/// has the role and owner id the session was opened with, and has not changed password since.
+/// Sessions live in this process's memory, so a change made elsewhere (`custval user passwd`,
+/// another server on the same store) can only end them here, on their next request. A store
+/// error ends the session too (fail closed).
+pub async fn session_current<S: custval_store::Store>(store: &S, s: &Session) -> bool {
+    match store.account(&s.user.name).await {
+        Ok(Some(a)) => {
+            let changed = a.password_changed_at.as_deref().is_some_and(|t| {
+                chrono::DateTime::parse_from_rfc3339(t).map_or(true, |t| t >= s.opened_at)
+            });
+            a.user.role == s.user.role && a.user.owner_id == s.user.owner_id && !changed
+        }
+        Ok(None) => false,
+        Err(e) => {
+            tracing::error!("checking the session of {}: {e}", s.user.name);
+            false
+        }
+    }
+}
+
+/// The user of an API bearer token, or why it is refused (the text of the JSON 401 body).
+/// An expired or revoked token says so, with its date: whoever presents it holds the token
+/// already, and the message tells its owner what to do.
+pub async fn token_user<S: custval_store::Store>(
+    store: &S,
+    token: &str,
+) -> Result<Result<User, String>, custval_store::StoreError> {
+    use custval_store::TokenCheck;
+    Ok(match store.check_token(token).await? {
+        TokenCheck::Valid(u) => Ok(u),
+        TokenCheck::Unknown => Err("unknown token".to_string()),
+        TokenCheck::Expired(at) => Err(format!(
+            "token expired at {at}; create a new one (custval token create)"
+        )),
+        TokenCheck::Revoked(at) => Err(format!("token revoked at {at}")),
+    })
+}
+
+/// Middleware: every audit entry a request writes records the client's address as its
+/// source ("web" when the server runs without connect info, as in tests).
+pub async fn audit_source(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let source = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "web".to_string(), |c| c.0.ip().to_string());
+    custval_store::with_audit_source(source, next.run(req)).await
+}
+
+/// Audits a login attempt that reached the password check (refusals by the rate limit are not
+/// audited: an attacker could fill the append-only log with them). A failure names the user
+/// only when such a user exists, so that a password typed into the name field is never kept
+/// in a log that cannot be erased. An audit that cannot be written is logged and does not
+/// change the answer.
+pub async fn audit_login<S: custval_store::Store>(store: &S, name: &str, ok: bool) {
+    let done = if ok {
+        store
+            .audit(name, "login", name, &serde_json::json!({}))
+            .await
+    } else {
+        match store.user(name).await {
+            Ok(Some(u)) => {
+                store
+                    .audit(
+                        &u.name,
+                        "login_failed",
+                        &u.name,
+                        &serde_json::json!({"reason": if u.has_password { "wrong password" } else { "token-only user" }}),
+                    )
+                    .await
+            }
+            Ok(None) => {
+                store
+                    .audit(
+                        "-",
+                        "login_failed",
+                        "-",
+                        &serde_json::json!({"reason": "unknown user"}),
+                    )
+                    .await
+            }
+            Err(e) => Err(e),
+        }
+    };
+    if let Err(e) = done {
+        tracing::error!("auditing a login: {e}");
+    }
+}
+
+/// Audits a logout (best effort, like [`audit_login`]).
+pub async fn audit_logout<S: custval_store::Store>(store: &S, name: &str) {
+    if let Err(e) = store
+        .audit(name, "logout", name, &serde_json::json!({}))
+        .await
+    {
+        tracing::error!("auditing a logout: {e}");
     }
 }
 

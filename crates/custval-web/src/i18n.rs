@@ -175,6 +175,8 @@ messages! {
     Actor => "Actor", "操作人";
     What => "What", "操作";
     Subject => "Subject", "对象";
+    AuditFrom => "From", "来源";
+    AuditActionContains => "Action contains", "操作包含";
     NotFound => "Not found.", "未找到。";
     Forbidden => "Your role may not do this.", "您的角色无权执行此操作。";
     BadRequest => "The request is not valid.", "请求无效。";

@@ -166,6 +166,7 @@ fn build<S: Store + Clone + 'static>(app: Shared<S>) -> Router {
         .nest("/api/v1", api::routes::<S>())
         .fallback(pages::not_found)
         .with_state(app)
+        .layer(axum::middleware::from_fn(auth::audit_source))
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .layer(TimeoutLayer::with_status_code(

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod abc;
+pub mod access;
 pub mod clv;
 pub mod demo;
 pub mod dynamics;

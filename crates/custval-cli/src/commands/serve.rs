@@ -1,5 +1,5 @@
-//! `custval serve`, `custval user add` and `custval token create`: the web app on the store,
-//! and its users.
+//! `custval serve`, `custval user` and `custval token`: the web app on the store, and its
+//! users (the user and token subcommands beyond `user add` are in `access.rs`).
 //!
 //! `serve` prints the URL as the first line on stdout (so that scripts and tests can read
 //! the port chosen for `--listen 127.0.0.1:0`), then serves until Ctrl-C or SIGTERM, letting
@@ -7,13 +7,13 @@
 //! users of the machine could read them: `--password-stdin` reads one line, otherwise a
 //! random password is generated and printed once.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 use anyhow::{Context, Result, bail};
 use custval_store::{Role, Store};
 
 use crate::Globals;
-use crate::commands::workspace;
+use crate::commands::{access, workspace};
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -84,6 +84,11 @@ async fn shutdown_signal() {
 pub enum UserCommand {
     /// Add a user of the web app and API.
     Add(UserAddArgs),
+    /// List the users: name, role, owner id, created, whether they can log in.
+    List(access::UserListArgs),
+    /// Set a user's password (generated and printed once, or --password-stdin); their web
+    /// sessions end.
+    Passwd(access::UserPasswdArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -102,29 +107,18 @@ pub struct UserAddArgs {
     pub password_stdin: bool,
 }
 
-/// Adds a user; prints the generated password on stdout unless it came from stdin.
+/// Adds, lists or changes users; prints a generated password on stdout once.
 pub fn user(c: UserCommand, g: &Globals) -> Result<()> {
-    let UserCommand::Add(a) = c;
+    let a = match c {
+        UserCommand::Add(a) => a,
+        UserCommand::List(a) => return access::user_list(a, g),
+        UserCommand::Passwd(a) => return access::user_passwd(a, g),
+    };
     let role: Role = a.role.parse()?;
     if role == Role::Sales && a.owner_id.is_none() {
         bail!("a sales user sees only their own customers: give --owner-id OWNER");
     }
-    let (password, generated) = if a.password_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .context("reading the password from stdin")?;
-        let p = line.trim_end_matches(['\r', '\n']).to_string();
-        if p.chars().count() < 8 {
-            bail!("the password must have at least 8 characters");
-        }
-        (p, false)
-    } else {
-        let p = custval_web::random_password()
-            .context("the operating system gave no random numbers for a password")?;
-        (p, true)
-    };
+    let (password, generated) = access::read_or_generate_password(a.password_stdin)?;
     let user = add_user(g, &a.name, role, a.owner_id.as_deref(), &password)?;
     if generated {
         crate::output::print_text(&password)?;
@@ -156,7 +150,7 @@ pub fn add_user(
         let user = store.add_user(name, role, owner, Some(password)).await?;
         store
             .audit(
-                "cli",
+                &workspace::actor(),
                 "add_user",
                 name,
                 &serde_json::json!({"role": role.as_str(), "owner_id": owner}),
@@ -169,25 +163,17 @@ pub fn add_user(
 #[derive(Debug, clap::Subcommand)]
 pub enum TokenCommand {
     /// Create an API token for a user and print it (shown once; only its hash is stored).
-    Create(TokenArgs),
-}
-
-#[derive(Debug, clap::Args)]
-pub struct TokenArgs {
-    /// The user the token acts as.
-    #[arg(long)]
-    pub user: String,
+    Create(access::TokenCreateArgs),
+    /// List API tokens: id, user, created, expires, last used, status (never the token).
+    List(access::TokenListArgs),
+    /// Revoke an API token by id: the API refuses it from the next request.
+    Revoke(access::TokenRevokeArgs),
 }
 
 pub fn token(c: TokenCommand, g: &Globals) -> Result<()> {
-    let TokenCommand::Create(a) = c;
-    let token = workspace::block_on(async {
-        let store = workspace::open(g, false).await?;
-        let t = store.create_token(&a.user).await?;
-        store
-            .audit("cli", "create_token", &a.user, &serde_json::json!({}))
-            .await?;
-        anyhow::Ok(t)
-    })??;
-    crate::output::print_text(&token)
+    match c {
+        TokenCommand::Create(a) => access::token_create(a, g),
+        TokenCommand::List(a) => access::token_list(a, g),
+        TokenCommand::Revoke(a) => access::token_revoke(a, g),
+    }
 }

@@ -666,6 +666,18 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
                 );
             }
         }
+        // A list written to a file is an export, audited like the web app's (issue 18).
+        if let Some(file) = &a.output {
+            let detail = serde_json::json!({
+                "file": file.display().to_string(), "rows": page.results.len(),
+                "tier": a.tier, "class": a.class, "industry": a.industry, "owner": a.owner,
+                "search": a.search,
+            });
+            let run_name = format!("run {}", run.id);
+            store
+                .audit(&actor(), "export_customers", &run_name, &detail)
+                .await?;
+        }
         anyhow::Ok((run, page, notes, provisional))
     })??;
     let rows = &page.results;

@@ -6,7 +6,10 @@
 //! takes tens of milliseconds; a login for an unknown or token-only user hashes anyway so
 //! that the answer takes the same time either way. API tokens are 32 bytes from the OS random
 //! source, shown once, and stored as their SHA-256 only: a stolen database yields no usable
-//! token, and a plain hash suffices because the token has 256 bits of entropy.
+//! token, and a plain hash suffices because the token has 256 bits of entropy. A token
+//! expires (90 days by default, a year at most) and can be revoked; its last use is written at
+//! most once a minute and never waits for another writer. Every audit entry records its
+//! source (`crate::access`), and the log refuses updates and deletes (migration 0008).
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -18,7 +21,11 @@ use sqlx::{Row, SqlitePool};
 
 use super::{count, now_rfc3339};
 use crate::StoreError;
-use crate::error::ctx;
+use crate::access::{
+    Account, AuditQuery, NewToken, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, TokenCheck, TokenInfo,
+    TokenStatus,
+};
+use crate::error::{BUSY_TIMEOUT_SECS, ctx};
 use crate::types::{AuditEntry, Override, Role, TableCounts, User};
 
 pub(crate) async fn customer(
@@ -262,13 +269,15 @@ pub(crate) async fn audit(
     detail: &serde_json::Value,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (at, actor, action, subject, detail, source) \
+         VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(now_rfc3339())
     .bind(actor)
     .bind(action)
     .bind(subject)
     .bind(detail.to_string())
+    .bind(crate::access::audit_source())
     .execute(conn)
     .await
     .map_err(ctx("writing the audit log"))?;
@@ -279,14 +288,45 @@ pub(crate) async fn audit_log(
     pool: &SqlitePool,
     limit: u64,
 ) -> Result<Vec<AuditEntry>, StoreError> {
-    const DOING: &str = "reading the audit log";
-    let rows = sqlx::query(
-        "SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT ?",
+    audit_query(
+        pool,
+        &AuditQuery {
+            limit,
+            ..AuditQuery::default()
+        },
     )
-    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-    .fetch_all(pool)
     .await
-    .map_err(ctx(DOING))?;
+}
+
+pub(crate) async fn audit_query(
+    pool: &SqlitePool,
+    q: &AuditQuery,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    const DOING: &str = "reading the audit log";
+    let action = q.action.as_deref().map(str::trim).filter(|a| !a.is_empty());
+    let actor = q.actor.as_deref().map(str::trim).filter(|a| !a.is_empty());
+    let mut sql = String::from(
+        "SELECT id, at, actor, action, subject, detail, source FROM audit_log WHERE 1 = 1",
+    );
+    if action.is_some() {
+        sql.push_str(" AND instr(action, ?) > 0");
+    }
+    if actor.is_some() {
+        sql.push_str(" AND actor = ?");
+    }
+    sql.push_str(" ORDER BY id DESC LIMIT ?");
+    let mut query = sqlx::query(&sql);
+    if let Some(a) = action {
+        query = query.bind(a);
+    }
+    if let Some(a) = actor {
+        query = query.bind(a);
+    }
+    let rows = query
+        .bind(i64::try_from(q.limit).unwrap_or(i64::MAX))
+        .fetch_all(pool)
+        .await
+        .map_err(ctx(DOING))?;
     rows.iter()
         .map(|row| {
             let detail: String = row.try_get(5)?;
@@ -298,6 +338,7 @@ pub(crate) async fn audit_log(
                 subject: row.try_get(4)?,
                 // The CHECK keeps it JSON; a hand-edited file still reads as text.
                 detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::String(detail)),
+                source: row.try_get(6)?,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()
@@ -550,43 +591,318 @@ fn token_hash(token: &str) -> Vec<u8> {
 /// Prefix of API tokens, so that secret scanners and people recognise one.
 const TOKEN_PREFIX: &str = "cvt_";
 
-pub(crate) async fn create_token(pool: &SqlitePool, name: &str) -> Result<String, StoreError> {
-    const DOING: &str = "creating a token";
-    let user_id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE name = ?")
-        .bind(name)
-        .fetch_optional(pool)
-        .await
-        .map_err(ctx(DOING))?;
-    let user_id = user_id.ok_or_else(|| StoreError::UnknownUser(name.to_string()))?;
-    let bytes = random_bytes::<32>(DOING)?;
+/// A time as stored in `*_at` columns (RFC 3339 UTC, milliseconds): such texts compare as
+/// the times they stand for.
+fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Shortest time between two recorded uses of a token: the write is skipped within it.
+const LAST_USED_EVERY_SECS: i64 = 60;
+
+fn new_token_text(doing: &'static str) -> Result<String, StoreError> {
+    let bytes = random_bytes::<32>(doing)?;
     let mut token = String::with_capacity(TOKEN_PREFIX.len() + 64);
     token.push_str(TOKEN_PREFIX);
     for b in bytes {
         token.push_str(&format!("{b:02x}"));
     }
-    sqlx::query("INSERT INTO tokens (user_id, sha256, created_at) VALUES (?, ?, ?)")
-        .bind(user_id)
-        .bind(token_hash(&token))
-        .bind(now_rfc3339())
-        .execute(pool)
+    Ok(token)
+}
+
+/// A token valid for the default lifetime, not audited (the caller audits).
+pub(crate) async fn create_token(pool: &SqlitePool, name: &str) -> Result<String, StoreError> {
+    let mut conn = pool.acquire().await.map_err(ctx("creating a token"))?;
+    Ok(insert_token(&mut conn, name, TOKEN_DEFAULT_DAYS)
+        .await?
+        .token)
+}
+
+async fn insert_token(
+    conn: &mut SqliteConnection,
+    name: &str,
+    days: u32,
+) -> Result<NewToken, StoreError> {
+    const DOING: &str = "creating a token";
+    if days == 0 || days > TOKEN_MAX_DAYS {
+        return Err(StoreError::InvalidRecord {
+            table: "tokens",
+            row: 0,
+            reason: format!("a token lives between 1 and {TOKEN_MAX_DAYS} days, not {days}"),
+        });
+    }
+    let user_id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE name = ?")
+        .bind(name)
+        .fetch_optional(&mut *conn)
         .await
         .map_err(ctx(DOING))?;
-    Ok(token)
+    let user_id = user_id.ok_or_else(|| StoreError::UnknownUser(name.to_string()))?;
+    let token = new_token_text(DOING)?;
+    let now = chrono::Utc::now();
+    let created_at = stamp(now);
+    let expires_at = stamp(now + chrono::Duration::days(i64::from(days)));
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tokens (user_id, sha256, created_at, expires_at) VALUES (?, ?, ?, ?) \
+         RETURNING id",
+    )
+    .bind(user_id)
+    .bind(token_hash(&token))
+    .bind(&created_at)
+    .bind(&expires_at)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(ctx(DOING))?;
+    Ok(NewToken {
+        token,
+        info: TokenInfo {
+            id,
+            user: name.to_string(),
+            created_at,
+            expires_at: Some(expires_at),
+            last_used_at: None,
+            revoked_at: None,
+            status: TokenStatus::Active,
+        },
+    })
+}
+
+pub(crate) async fn create_token_for(
+    pool: &SqlitePool,
+    name: &str,
+    days: u32,
+    actor: &str,
+) -> Result<NewToken, StoreError> {
+    const DOING: &str = "creating a token";
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(ctx(DOING))?;
+    let new = insert_token(&mut tx, name, days).await?;
+    let detail = serde_json::json!({
+        "token_id": new.info.id,
+        "expires_at": new.info.expires_at,
+    });
+    audit(&mut tx, actor, "create_token", name, &detail).await?;
+    tx.commit().await.map_err(ctx(DOING))?;
+    Ok(new)
+}
+
+fn status_at(expires_at: Option<&str>, revoked_at: Option<&str>, now: &str) -> TokenStatus {
+    if revoked_at.is_some() {
+        TokenStatus::Revoked
+    } else if expires_at.is_some_and(|e| e <= now) {
+        TokenStatus::Expired
+    } else {
+        TokenStatus::Active
+    }
+}
+
+pub(crate) async fn tokens(
+    pool: &SqlitePool,
+    user: Option<&str>,
+) -> Result<Vec<TokenInfo>, StoreError> {
+    const DOING: &str = "listing tokens";
+    let one = if user.is_some() {
+        " WHERE u.name = ?"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT t.id, u.name, t.created_at, t.expires_at, t.last_used_at, t.revoked_at \
+         FROM tokens t JOIN users u ON u.id = t.user_id{one} ORDER BY t.id DESC"
+    );
+    let mut q = sqlx::query(&sql);
+    if let Some(u) = user {
+        q = q.bind(u);
+    }
+    let rows = q.fetch_all(pool).await.map_err(ctx(DOING))?;
+    let now = now_rfc3339();
+    rows.iter()
+        .map(|row| {
+            let expires_at: Option<String> = row.try_get(3)?;
+            let revoked_at: Option<String> = row.try_get(5)?;
+            Ok(TokenInfo {
+                id: row.try_get(0)?,
+                user: row.try_get(1)?,
+                created_at: row.try_get(2)?,
+                status: status_at(expires_at.as_deref(), revoked_at.as_deref(), &now),
+                expires_at,
+                last_used_at: row.try_get(4)?,
+                revoked_at,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(ctx(DOING))
+}
+
+pub(crate) async fn revoke_token(
+    pool: &SqlitePool,
+    id: i64,
+    actor: &str,
+) -> Result<bool, StoreError> {
+    const DOING: &str = "revoking a token";
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(ctx(DOING))?;
+    let row = sqlx::query(
+        "SELECT u.name, t.revoked_at FROM tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(ctx(DOING))?
+    .ok_or(StoreError::UnknownToken(id))?;
+    let user: String = row.try_get(0).map_err(ctx(DOING))?;
+    let revoked: Option<String> = row.try_get(1).map_err(ctx(DOING))?;
+    if revoked.is_some() {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE tokens SET revoked_at = ? WHERE id = ?")
+        .bind(now_rfc3339())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
+    audit(
+        &mut tx,
+        actor,
+        "revoke_token",
+        &user,
+        &serde_json::json!({ "token_id": id }),
+    )
+    .await?;
+    tx.commit().await.map_err(ctx(DOING))?;
+    Ok(true)
+}
+
+pub(crate) async fn check_token(pool: &SqlitePool, token: &str) -> Result<TokenCheck, StoreError> {
+    const DOING: &str = "checking a token";
+    let row = sqlx::query(
+        "SELECT u.name, u.role, u.owner_id, u.password_hash IS NOT NULL, u.created_at, \
+         t.id, t.expires_at, t.revoked_at, t.last_used_at \
+         FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.sha256 = ?",
+    )
+    .bind(token_hash(token.trim()))
+    .fetch_optional(pool)
+    .await
+    .map_err(ctx(DOING))?;
+    let Some(row) = row else {
+        return Ok(TokenCheck::Unknown);
+    };
+    let id: i64 = row.try_get(5).map_err(ctx(DOING))?;
+    let expires_at: Option<String> = row.try_get(6).map_err(ctx(DOING))?;
+    let revoked_at: Option<String> = row.try_get(7).map_err(ctx(DOING))?;
+    let last_used: Option<String> = row.try_get(8).map_err(ctx(DOING))?;
+    let now = chrono::Utc::now();
+    let now_s = stamp(now);
+    match status_at(expires_at.as_deref(), revoked_at.as_deref(), &now_s) {
+        TokenStatus::Revoked => return Ok(TokenCheck::Revoked(revoked_at.unwrap_or_default())),
+        TokenStatus::Expired => return Ok(TokenCheck::Expired(expires_at.unwrap_or_default())),
+        TokenStatus::Active => {}
+    }
+    let user = user_row(&row)?;
+    let due = stamp(now - chrono::Duration::seconds(LAST_USED_EVERY_SECS));
+    if last_used.as_deref().is_none_or(|t| t <= due.as_str()) {
+        record_use(pool, id, &now_s, &due).await;
+    }
+    Ok(TokenCheck::Valid(user))
+}
+
+/// Records a token's use, unless another writer holds the store: the answer to an API read
+/// must not wait for an import to commit just to note the time (the next use records it).
+async fn record_use(pool: &SqlitePool, id: i64, now: &str, due: &str) {
+    let Ok(mut conn) = pool.acquire().await else {
+        return;
+    };
+    // The pool's connections wait up to the busy timeout for a lock; this one does not.
+    if sqlx::query("PRAGMA busy_timeout = 0")
+        .execute(&mut *conn)
+        .await
+        .is_err()
+    {
+        conn.close_on_drop();
+        return;
+    }
+    let done = sqlx::query(
+        "UPDATE tokens SET last_used_at = ? \
+         WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(due)
+    .execute(&mut *conn)
+    .await;
+    if let Err(e) = done {
+        tracing::debug!("token {id}: last use not recorded: {e}");
+    }
+    let restore = format!("PRAGMA busy_timeout = {}", BUSY_TIMEOUT_SECS * 1000);
+    if sqlx::query(&restore).execute(&mut *conn).await.is_err() {
+        // Never hand a connection without the busy timeout back to the pool.
+        conn.close_on_drop();
+    }
 }
 
 pub(crate) async fn user_for_token(
     pool: &SqlitePool,
     token: &str,
 ) -> Result<Option<User>, StoreError> {
-    let row = sqlx::query(
-        "SELECT u.name, u.role, u.owner_id, u.password_hash IS NOT NULL, u.created_at \
-         FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.sha256 = ?",
-    )
-    .bind(token_hash(token.trim()))
+    match check_token(pool, token).await? {
+        TokenCheck::Valid(u) => Ok(Some(u)),
+        _ => Ok(None),
+    }
+}
+
+pub(crate) async fn set_password(
+    pool: &SqlitePool,
+    name: &str,
+    password: &str,
+    actor: &str,
+) -> Result<(), StoreError> {
+    const DOING: &str = "setting a password";
+    if password.chars().count() < crate::MIN_PASSWORD_CHARS {
+        return Err(StoreError::WeakPassword(crate::MIN_PASSWORD_CHARS));
+    }
+    // Hashed before the write lock is taken: argon2 takes tens of milliseconds.
+    let salt = random_bytes::<16>(DOING)?;
+    let pw = password.to_string();
+    let hash = blocking(DOING, move || hash_password(&pw, &salt)).await?;
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(ctx(DOING))?;
+    let done =
+        sqlx::query("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE name = ?")
+            .bind(hash)
+            .bind(now_rfc3339())
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(ctx(DOING))?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::UnknownUser(name.to_string()));
+    }
+    audit(&mut tx, actor, "set_password", name, &serde_json::json!({})).await?;
+    tx.commit().await.map_err(ctx(DOING))
+}
+
+pub(crate) async fn account(pool: &SqlitePool, name: &str) -> Result<Option<Account>, StoreError> {
+    const DOING: &str = "reading a user";
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLS}, password_changed_at FROM users WHERE name = ?"
+    ))
+    .bind(name)
     .fetch_optional(pool)
     .await
-    .map_err(ctx("checking a token"))?;
-    row.as_ref().map(user_row).transpose()
+    .map_err(ctx(DOING))?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Account {
+        user: user_row(&row)?,
+        password_changed_at: row.try_get(5).map_err(ctx(DOING))?,
+    }))
 }
 
 #[cfg(test)]

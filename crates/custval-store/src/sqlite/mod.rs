@@ -29,6 +29,7 @@ use sqlx::sqlite::{
 
 pub use import::SqliteImport;
 
+use crate::access::{Account, AuditQuery, NewToken, TokenCheck, TokenInfo};
 use crate::error::{BUSY_TIMEOUT_SECS, ctx};
 use crate::types::{
     AlertQuery, AuditEntry, NewAlert, OpenOptions, Override, PlanFacts, ResultPage, ResultQuery,
@@ -47,6 +48,7 @@ const MIGRATION_FILES: &[&str] = &[
     "0005_provisional.sql",
     "0006_detail_dict.sql",
     "0007_alert_counts.sql",
+    "0008_audit_tokens.sql",
 ];
 
 /// Connections in the pool: enough for a web server's concurrent reads (WAL lets them run
@@ -609,6 +611,44 @@ impl Store for SqliteStore {
 
     async fn user_for_token(&self, token: &str) -> Result<Option<User>, StoreError> {
         admin::user_for_token(&self.pool, token).await
+    }
+
+    async fn create_token_for(
+        &self,
+        name: &str,
+        days: u32,
+        actor: &str,
+    ) -> Result<NewToken, StoreError> {
+        admin::create_token_for(&self.pool, name, days, actor).await
+    }
+
+    async fn tokens(&self, user: Option<&str>) -> Result<Vec<TokenInfo>, StoreError> {
+        admin::tokens(&self.pool, user).await
+    }
+
+    async fn revoke_token(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
+        admin::revoke_token(&self.pool, id, actor).await
+    }
+
+    async fn check_token(&self, token: &str) -> Result<TokenCheck, StoreError> {
+        admin::check_token(&self.pool, token).await
+    }
+
+    async fn set_password(
+        &self,
+        name: &str,
+        password: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        admin::set_password(&self.pool, name, password, actor).await
+    }
+
+    async fn account(&self, name: &str) -> Result<Option<Account>, StoreError> {
+        admin::account(&self.pool, name).await
+    }
+
+    async fn audit_query(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        admin::audit_query(&self.pool, query).await
     }
 }
 

@@ -1,6 +1,6 @@
 //! Pages for admins and analysts: the runs list, a run's evaluation config with its
 //! validation, and the settings page (users and roles: adding, changing the role or owner
-//! id, deleting; the latest audit log).
+//! id, deleting; the latest audit log with its sources, filtered by action and actor).
 //!
 //! An admin cannot change their own role or delete themselves, so that the last admin cannot
 //! lock everybody out by a slip. A changed or deleted user's sessions end at once (sessions
@@ -11,7 +11,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use custval_store::{Role, Store, StoreError};
+use custval_store::{AuditQuery, Role, Store, StoreError};
 use serde::Deserialize;
 
 use super::{PageError, Viewer, check_csrf, render, some};
@@ -139,6 +139,8 @@ pub struct AuditRow {
     pub actor: String,
     pub action: String,
     pub subject: String,
+    /// Client address (web, API) or `cli:<OS user>`.
+    pub source: String,
     pub detail: String,
 }
 
@@ -155,12 +157,19 @@ struct SettingsPage {
     users: Vec<UserRow>,
     roles: Vec<RoleOpt>,
     audit: Vec<AuditRow>,
+    /// The audit filters as given (echoed in the filter form).
+    audit_action: String,
+    audit_actor: String,
 }
 
 #[derive(Deserialize)]
 pub struct SettingsParams {
     done: Option<String>,
     err: Option<String>,
+    /// Audit entries whose action contains this text.
+    action: Option<String>,
+    /// Audit entries of this actor only.
+    actor: Option<String>,
 }
 
 pub async fn settings<S: Store + 'static>(
@@ -171,9 +180,15 @@ pub async fn settings<S: Store + 'static>(
     require(&v, Permission::Admin)?;
     let lang = v.lang;
     let users = app.store.users().await.map_err(|e| v.internal(e))?;
+    let audit_action = some(&q.action).unwrap_or_default();
+    let audit_actor = some(&q.actor).unwrap_or_default();
     let audit = app
         .store
-        .audit_log(AUDIT_SHOWN)
+        .audit_query(&AuditQuery {
+            limit: AUDIT_SHOWN,
+            action: Some(audit_action.clone()),
+            actor: Some(audit_actor.clone()),
+        })
         .await
         .map_err(|e| v.internal(e))?;
     let mut chrome = v.chrome(Msg::Settings.text(lang), "/settings");
@@ -218,9 +233,16 @@ pub async fn settings<S: Store + 'static>(
                 actor: a.actor,
                 action: a.action,
                 subject: a.subject,
+                source: if a.source.is_empty() {
+                    i18n::DASH.to_string()
+                } else {
+                    a.source
+                },
                 detail: a.detail.to_string(),
             })
             .collect(),
+        audit_action,
+        audit_actor,
     };
     render(&v, &page)
 }

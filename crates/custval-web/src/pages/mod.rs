@@ -103,6 +103,14 @@ impl<S: Store + 'static> FromRequestParts<Shared<S>> for Viewer {
                 .get(&sid, app.options.session_idle)
                 .map(|s| (sid, s))
         });
+        // A session whose user changed in the store since (password, role, deletion) ends.
+        let session = match session {
+            Some((sid, s)) if !auth::session_current(&app.store, &s).await => {
+                app.sessions.close(&sid);
+                None
+            }
+            other => other,
+        };
         match session {
             Some((sid, s)) => Ok(Viewer {
                 user: s.user,
@@ -324,6 +332,7 @@ pub async fn login<S: Store + 'static>(
     match app.store.verify_password(&name, &f.password).await {
         Ok(Some(user)) => {
             app.limiter.succeeded(&name, ip);
+            auth::audit_login(&app.store, &name, true).await;
             let Some(sid) = app.sessions.open(user) else {
                 return PageError::new(lang, StatusCode::INTERNAL_SERVER_ERROR, Msg::ServerError)
                     .into_response();
@@ -342,6 +351,7 @@ pub async fn login<S: Store + 'static>(
         }
         Ok(None) => {
             // Already counted by `begin`.
+            auth::audit_login(&app.store, &name, false).await;
             login_page(
                 lang,
                 &next,
@@ -371,6 +381,7 @@ pub async fn logout<S: Store + 'static>(
 ) -> Result<Response, PageError> {
     check_csrf(&v, f.csrf.as_deref())?;
     app.sessions.close(&v.sid);
+    auth::audit_logout(&app.store, &v.user.name).await;
     let mut r = Redirect::to("/login").into_response();
     if let Ok(c) = HeaderValue::from_str(&auth::set_cookie(
         SESSION_COOKIE,
