@@ -18,7 +18,6 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use custval_app::AppError;
 use custval_model::{CustomerResult, RunInfo};
@@ -661,7 +660,11 @@ async fn alert_for_action<S: Store>(app: &Shared<S>, user: &User, id: i64) -> Re
         .await
         .map_err(internal)?
         .ok_or_else(not_found)?;
-    if !auth::can_see(user, a.owner.as_deref()) {
+    // The one visibility rule: the alert's customer as its current owner sees it.
+    let visible = auth::may_see_customer(&app.store, user, &a.customer_id, a.owner.as_deref())
+        .await
+        .map_err(internal)?;
+    if !visible {
         return Err(not_found());
     }
     if !may(user.role, Permission::Alerts) {
@@ -802,33 +805,17 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
-async fn openapi_json() -> Response {
+pub(crate) async fn openapi_json() -> Response {
     match openapi().to_json() {
         Ok(s) => ([(header::CONTENT_TYPE, "application/json")], s).into_response(),
         Err(e) => internal(e).into_response(),
     }
 }
 
-/// The API's routes, to nest under `/api/v1`.
-pub fn routes<S: Store + Clone + 'static>() -> Router<Shared<S>> {
-    Router::new()
-        .route("/openapi.json", get(openapi_json))
-        .route("/customers", get(list_customers::<S>))
-        .route("/customers/{id}", get(get_customer::<S>))
-        .route(
-            "/customers/{id}/override",
-            post(set_override::<S>).delete(clear_override::<S>),
-        )
-        .route("/runs", get(list_runs::<S>))
-        .route("/runs/{id}", get(get_run::<S>))
-        .route("/migrations", get(migrations::<S>))
-        .route("/alerts", get(alerts::<S>))
-        .route("/alerts/{id}/acknowledge", post(acknowledge_alert::<S>))
-        .route("/alerts/{id}/assign", post(assign_alert::<S>))
-        .route(
-            "/customers/{id}/plan",
-            get(crate::api_plans::get_plan::<S>).put(crate::api_plans::put_plan::<S>),
-        )
+/// The API's routes (built from the crate's route table) with the API's fallback and its
+/// JSON error bodies, to nest under `/api/v1`.
+pub fn finish<S: Store + Clone + 'static>(routes: Router<Shared<S>>) -> Router<Shared<S>> {
+    routes
         .fallback(|| async { not_found() })
         .layer(axum::middleware::map_response(json_errors))
 }
