@@ -140,9 +140,11 @@ pub struct ListQuery {
     /// score (default), clv, spend_12m, customer_id or name.
     sort: Option<String>,
     /// Page number from 1.
-    page: Option<u64>,
+    #[param(minimum = 1)]
+    page: Option<i64>,
     /// Customers per page (default 50, at most 1000).
-    per_page: Option<u64>,
+    #[param(minimum = 1, maximum = 1000)]
+    per_page: Option<i64>,
 }
 
 /// One customer of a list.
@@ -203,6 +205,35 @@ pub struct CustomerPage {
     customers: Vec<CustomerRow>,
 }
 
+/// The page and page size of a list, or 400 outside `1..` and `1..=MAX_PER_PAGE`: they were
+/// clamped silently, which the OpenAPI document's ranges did not say (issue 18).
+fn paging(page: Option<i64>, per_page: Option<i64>, default: u64) -> Result<(u64, u64), ApiError> {
+    let page = match page {
+        None => 1,
+        Some(p) if p >= 1 => p as u64,
+        Some(p) => {
+            return Err(ApiError(
+                StatusCode::BAD_REQUEST,
+                format!("page {p}: pages count from 1"),
+            ));
+        }
+    };
+    let per_page = match per_page {
+        None => default,
+        Some(n) if (1..=MAX_PER_PAGE as i64).contains(&n) => n as u64,
+        Some(n) => {
+            return Err(ApiError(
+                StatusCode::BAD_REQUEST,
+                format!("per_page {n}: between 1 and {MAX_PER_PAGE}"),
+            ));
+        }
+    };
+    Ok((page, per_page))
+}
+
+/// The statuses an alert can have (the `status` filter).
+const ALERT_STATUSES: [&str; 2] = ["open", "acknowledged"];
+
 fn clean(s: &Option<String>) -> Option<String> {
     s.as_ref()
         .map(|v| v.trim().to_string())
@@ -216,7 +247,7 @@ fn clean(s: &Option<String>) -> Option<String> {
     params(ListQuery),
     responses(
         (status = 200, description = "A page of customers", body = CustomerPage),
-        (status = 400, description = "Bad parameter", body = ErrorBody),
+        (status = 400, description = "A parameter that does not parse, is out of range or names no tier, class or sort", body = ErrorBody),
         (status = 401, description = "Missing or unknown token", body = ErrorBody),
         (status = 404, description = "No such run", body = ErrorBody)
     ),
@@ -227,9 +258,8 @@ pub async fn list_customers<S: Store + 'static>(
     ApiUser(user): ApiUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<CustomerPage>, ApiError> {
+    let (page, per_page) = paging(q.page, q.per_page, 50)?;
     let run = run_of(&app, q.run).await?;
-    let page = q.page.unwrap_or(1).max(1);
-    let per_page = q.per_page.unwrap_or(50).clamp(1, MAX_PER_PAGE);
     let sort = match clean(&q.sort) {
         None => Default::default(),
         Some(s) => s
@@ -298,6 +328,7 @@ pub(crate) async fn visible<S: Store>(
     params(("id" = String, Path, description = "Customer id"), RunQuery),
     responses(
         (status = 200, description = "The customer explained", body = serde_json::Value),
+        (status = 400, description = "A parameter that does not parse or is out of range", body = ErrorBody),
         (status = 401, description = "Missing or unknown token", body = ErrorBody),
         (status = 404, description = "Unknown customer, not in the run, or not yours", body = ErrorBody)
     ),
@@ -377,6 +408,7 @@ pub async fn list_runs<S: Store + 'static>(
     params(("id" = i64, Path, description = "Run id")),
     responses(
         (status = 200, description = "The run", body = RunOut),
+        (status = 400, description = "A parameter that does not parse or is out of range", body = ErrorBody),
         (status = 401, description = "Missing or unknown token", body = ErrorBody),
         (status = 403, description = "Role may not read runs", body = ErrorBody),
         (status = 404, description = "No such run", body = ErrorBody)
@@ -398,11 +430,14 @@ pub async fn get_run<S: Store + 'static>(
 /// A tier override to set.
 #[derive(Deserialize, ToSchema)]
 pub struct OverrideIn {
-    /// A, B or C.
+    /// A, B or C (case and surrounding spaces do not matter).
+    #[schema(pattern = r"^\s*[ABCabc]\s*$")]
     tier: String,
-    /// Why (required; kept in the audit log).
+    /// Why (required, not blank; kept in the audit log).
+    #[schema(pattern = r"\S")]
     reason: String,
     /// Last day the override applies (ISO date); absent: until cleared.
+    #[schema(format = Date)]
     until: Option<String>,
 }
 
@@ -442,10 +477,12 @@ async fn may_override<S: Store>(app: &Shared<S>, user: &User, id: &str) -> Resul
     request_body = OverrideIn,
     responses(
         (status = 200, description = "The override in force", body = OverrideOut),
-        (status = 400, description = "Bad tier, reason or date", body = ErrorBody),
+        (status = 400, description = "Bad tier, reason or date, a parameter or a body that does not parse", body = ErrorBody),
         (status = 401, description = "Missing or unknown token", body = ErrorBody),
         (status = 403, description = "Role may not override", body = ErrorBody),
-        (status = 404, description = "Unknown customer or not yours", body = ErrorBody)
+        (status = 404, description = "Unknown customer or not yours", body = ErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
+        (status = 422, description = "The JSON body does not have the documented shape", body = ErrorBody)
     ),
     security(("bearer" = []))
 )]
@@ -541,6 +578,7 @@ pub struct MigrationQuery {
     params(MigrationQuery),
     responses(
         (status = 200, description = "The migration matrix", body = serde_json::Value),
+        (status = 400, description = "A parameter that does not parse or is out of range", body = ErrorBody),
         (status = 401, description = "Missing or unknown token", body = ErrorBody),
         (status = 403, description = "Role may not read runs", body = ErrorBody),
         (status = 404, description = "No such run, or no earlier run", body = ErrorBody)
@@ -594,9 +632,11 @@ pub struct AlertsQuery {
     /// One customer's alerts.
     customer_id: Option<String>,
     /// Page number from 1.
-    page: Option<u64>,
+    #[param(minimum = 1)]
+    page: Option<i64>,
     /// Alerts per page (default 100, at most 1000).
-    per_page: Option<u64>,
+    #[param(minimum = 1, maximum = 1000)]
+    per_page: Option<i64>,
 }
 
 /// A run's alerts, most severe first: what `custval alerts --format json` prints. A sales
@@ -607,6 +647,7 @@ pub struct AlertsQuery {
     params(AlertsQuery),
     responses(
         (status = 200, description = "Alerts", body = serde_json::Value),
+        (status = 400, description = "A parameter that does not parse, is out of range or names no rule, severity or status", body = ErrorBody),
         (status = 401, description = "Missing or unknown token", body = ErrorBody),
         (status = 404, description = "No such run", body = ErrorBody)
     ),
@@ -617,15 +658,23 @@ pub async fn alerts<S: Store + 'static>(
     ApiUser(user): ApiUser,
     Query(q): Query<AlertsQuery>,
 ) -> Result<Response, ApiError> {
+    let (page, per_page) = paging(q.page, q.per_page, 100)?;
+    let status = clean(&q.status);
+    if let Some(s) = &status
+        && !ALERT_STATUSES.contains(&s.as_str())
+    {
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            format!("unknown status {s:?}; valid: {}", ALERT_STATUSES.join(", ")),
+        ));
+    }
     let run = run_of(&app, q.run).await?;
-    let per_page = q.per_page.unwrap_or(100).clamp(1, MAX_PER_PAGE);
-    let page = q.page.unwrap_or(1).max(1);
     // Unknown rule or severity: 400 naming the valid ones (issue 17), as the CLI does.
     let aq = custval_app::filters::alert_query(custval_store::AlertQuery {
         run: Some(run.id),
         customer_id: clean(&q.customer_id),
         owner: auth::scope(&user),
-        status: clean(&q.status),
+        status,
         rule: clean(&q.rule),
         severity: clean(&q.severity),
         offset: (page - 1).saturating_mul(per_page),
@@ -694,6 +743,7 @@ async fn alert_done<S: Store>(app: &Shared<S>, id: i64) -> Result<Json<AlertDone
     params(("id" = i64, Path, description = "Alert id")),
     responses(
         (status = 200, description = "The alert's state", body = AlertDone),
+        (status = 400, description = "A parameter that does not parse or is out of range", body = ErrorBody),
         (status = 401, description = "Missing or unknown token", body = ErrorBody),
         (status = 403, description = "Role may not act on alerts", body = ErrorBody),
         (status = 404, description = "No such alert, or not yours", body = ErrorBody)
@@ -721,10 +771,12 @@ pub async fn acknowledge_alert<S: Store + 'static>(
     request_body = AssignIn,
     responses(
         (status = 200, description = "The alert's state", body = AlertDone),
-        (status = 400, description = "Unknown assignee", body = ErrorBody),
+        (status = 400, description = "Unknown assignee, a parameter or a body that does not parse", body = ErrorBody),
         (status = 401, description = "Missing or unknown token", body = ErrorBody),
         (status = 403, description = "Role may not act on alerts", body = ErrorBody),
-        (status = 404, description = "No such alert, or not yours", body = ErrorBody)
+        (status = 404, description = "No such alert, or not yours", body = ErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
+        (status = 422, description = "The JSON body does not have the documented shape", body = ErrorBody)
     ),
     security(("bearer" = []))
 )]
@@ -763,6 +815,72 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The values each enumerated query parameter accepts, written into the document from the
+/// very lists the server checks against (`custval_app::filters`), so that the two cannot
+/// drift: the document said "string" and the server refused all but a few (issue 18).
+struct Enums;
+
+fn enumerated() -> Vec<(&'static str, Vec<String>)> {
+    let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut rules: Vec<String> = custval_dynamics::AlertRule::ALL
+        .iter()
+        .map(|r| r.id().to_string())
+        .collect();
+    rules.extend(owned(&custval_app::filters::APP_RULES));
+    vec![
+        ("tier", owned(&custval_app::dynamics::TIERS)),
+        (
+            "class",
+            custval_app::filters::classes()
+                .iter()
+                .map(|(id, _, _)| id.to_string())
+                .collect(),
+        ),
+        (
+            "sort",
+            owned(&["score", "clv", "spend_12m", "customer_id", "name"]),
+        ),
+        ("severity", owned(&custval_app::filters::SEVERITIES)),
+        ("rule", rules),
+        ("status", owned(&ALERT_STATUSES)),
+        ("lang", owned(&["en", "zh"])),
+    ]
+}
+
+impl Modify for Enums {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let lists = enumerated();
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ];
+            for op in ops.into_iter().flatten() {
+                for p in op.parameters.iter_mut().flatten() {
+                    if p.parameter_in != ParameterIn::Query {
+                        continue;
+                    }
+                    if let Some((_, values)) = lists.iter().find(|(n, _)| *n == p.name) {
+                        // An empty value is no filter, as from a form left blank.
+                        let mut values = values.clone();
+                        values.push(String::new());
+                        p.schema = Some(
+                            ObjectBuilder::new()
+                                .schema_type(Type::String)
+                                .enum_values(Some(values))
+                                .into(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -794,9 +912,13 @@ impl Modify for BearerAuth {
         AssignIn,
         AlertDone,
         ErrorBody,
-        crate::api_plans::PlanProblems
+        crate::api_plans::PlanProblems,
+        crate::api_plans::PlanDocument,
+        crate::api_plans::PlanSwot,
+        crate::api_plans::PlanEntry,
+        crate::api_plans::PlanActionDoc
     )),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &Enums)
 )]
 struct ApiDoc;
 
