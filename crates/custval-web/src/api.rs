@@ -982,3 +982,59 @@ async fn json_errors(r: Response) -> Response {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 18 (schemathesis): every operation that takes a parameter that can fail to parse
+    /// (an integer) documents 400, every JSON body documents 415 and 422, and the filters the
+    /// server checks against a list are enumerated in the document.
+    #[test]
+    fn the_document_states_what_the_server_refuses() {
+        let doc = openapi();
+        for (path, item) in &doc.paths.paths {
+            for op in [&item.get, &item.post, &item.put, &item.delete]
+                .into_iter()
+                .flatten()
+            {
+                let codes = &op.responses.responses;
+                let params = op.parameters.iter().flatten();
+                let json = serde_json::to_string(&op.parameters).unwrap_or_default();
+                if json.contains("\"integer\"") {
+                    assert!(codes.contains_key("400"), "{path}: no 400");
+                }
+                for p in params {
+                    if let Some((_, values)) = enumerated().iter().find(|(n, _)| *n == p.name) {
+                        let schema = serde_json::to_string(&p.schema).unwrap_or_default();
+                        for v in values {
+                            assert!(schema.contains(&format!("\"{v}\"")), "{path} {}", p.name);
+                        }
+                    }
+                }
+                let body = serde_json::to_string(&op.request_body).unwrap_or_default();
+                if body.contains("application/json") && !path.ends_with("/plan") {
+                    assert!(
+                        codes.contains_key("415") && codes.contains_key("422"),
+                        "{path}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn paging_is_checked_not_clamped() {
+        assert_eq!(paging(None, None, 50).ok(), Some((1, 50)));
+        assert_eq!(paging(Some(3), Some(1000), 50).ok(), Some((3, 1000)));
+        for (page, per_page) in [
+            (Some(0), None),
+            (Some(-1), None),
+            (None, Some(0)),
+            (None, Some(1001)),
+        ] {
+            let e = paging(page, per_page, 50).err().map(|e| e.0);
+            assert_eq!(e, Some(StatusCode::BAD_REQUEST), "{page:?} {per_page:?}");
+        }
+    }
+}

@@ -474,3 +474,57 @@ where
     .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The route table is the one list of routes: no route twice, and a route that names a
+    /// customer or an alert in its path declares the rule that checks it.
+    #[test]
+    fn every_route_declares_the_rule_its_path_needs() {
+        let table = routes();
+        let mut seen = std::collections::BTreeSet::new();
+        for r in &table {
+            assert!(seen.insert((r.method, r.path)), "{r:?} twice");
+            let p = r.path.strip_prefix(API_PREFIX).unwrap_or(r.path);
+            if p.starts_with("/customers/{id}") {
+                assert!(matches!(r.access, Access::Customer(_)), "{r:?}");
+            }
+            if p.starts_with("/alerts/{id}") {
+                assert!(matches!(r.access, Access::Alert(_)), "{r:?}");
+            }
+            if r.access == Access::Public {
+                assert!(
+                    r.method == Method::Get || r.path == "/login",
+                    "a public route that changes something: {r:?}"
+                );
+            }
+        }
+    }
+
+    /// Issue 18: the OpenAPI document and the router list the same API operations.
+    #[test]
+    fn the_openapi_document_lists_every_api_route() {
+        let doc = api::openapi();
+        let mut documented = std::collections::BTreeSet::new();
+        for (path, item) in &doc.paths.paths {
+            for (method, op) in [
+                (Method::Get, &item.get),
+                (Method::Post, &item.post),
+                (Method::Put, &item.put),
+                (Method::Delete, &item.delete),
+            ] {
+                if op.is_some() {
+                    documented.insert((method, path.clone()));
+                }
+            }
+        }
+        let served: std::collections::BTreeSet<(Method, String)> = routes()
+            .into_iter()
+            .filter(|r| r.is_api() && !r.path.ends_with("/openapi.json"))
+            .map(|r| (r.method, r.path.to_string()))
+            .collect();
+        assert_eq!(documented, served);
+    }
+}
