@@ -2,7 +2,9 @@
 //! page for managers and sales people, on the same store as the command line.
 //!
 //! `custval serve` calls [`launch_with_listener`] with a bound listener; tests bind port 0 and
-//! talk to the real server over HTTP. [`router`] builds the axum router alone.
+//! talk to the real server over HTTP. [`router`] builds the axum router alone, from the route
+//! table [`routes`] lists: every route with its [`Access`] rule, which `tests/matrix.rs` checks
+//! for every role, customer kind and run.
 //!
 //! Design decisions a newcomer might question:
 //! - **Server-rendered HTML** (askama templates rendered to strings, every value escaped) with
@@ -13,9 +15,9 @@
 //! - **Generic over [`Store`]**: handlers take any store (SQLite today, PostgreSQL later).
 //! - **Roles** (see `auth`): admin (everything), analyst (runs, config, all customers),
 //!   manager (all customers, overrides, alerts), sales (only the customers whose `owner` is
-//!   their owner id — enforced in the store query or by a check on the customer's owner in
-//!   every page, export and API call; another owner's customer is 404, as if it did not
-//!   exist). Phone and e-mail are shown to admins and managers; analysts and sales see them
+//!   their owner id — enforced in the store query (`auth::scope`) or, on every route with a
+//!   customer or an alert in its path, by `auth::may_see_customer` (the current owner, in any
+//!   run); another owner's customer is 404, as if it did not exist, before any 403). Phone and e-mail are shown to admins and managers; analysts and sales see them
 //!   masked.
 //! - **Sessions are in memory**: a restart logs everybody out (documented in `auth`).
 //! - **The dashboard of a run is computed once** and kept in memory (`cache`): runs are
