@@ -39,6 +39,65 @@ pub struct PlanProblems {
     problems: Vec<String>,
 }
 
+/// The plan document `PUT` takes: custval-accounts' `AccountPlan`, described here, beside the
+/// API, so that the pure crate needs no OpenAPI dependency (the document said "any JSON" and
+/// the server refused all but plans, issue 18). Unknown fields are refused, as the real type
+/// refuses them.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // a description for the document only
+pub struct PlanDocument {
+    /// The customer's id: must be the path's.
+    customer_id: String,
+    /// The account manager.
+    owner: Option<String>,
+    /// Goals for the account.
+    #[serde(default)]
+    goals: Vec<PlanEntry>,
+    #[serde(default)]
+    swot: PlanSwot,
+    /// Next review; not before the last action's date.
+    #[schema(format = Date)]
+    next_review: Option<String>,
+    /// Actions taken, with dates and outcomes.
+    #[serde(default)]
+    actions: Vec<PlanActionDoc>,
+    /// Suggestion codes not to propose again.
+    #[serde(default)]
+    dismissed_suggestions: Vec<String>,
+}
+
+/// The SWOT of a plan: free text per quadrant.
+#[derive(Deserialize, Serialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+#[allow(dead_code)] // a description for the document only
+pub struct PlanSwot {
+    strengths: Vec<PlanEntry>,
+    weaknesses: Vec<PlanEntry>,
+    opportunities: Vec<PlanEntry>,
+    threats: Vec<PlanEntry>,
+}
+
+/// A goal or SWOT entry: not blank.
+#[derive(Deserialize, Serialize, ToSchema)]
+#[schema(pattern = r"\S")]
+#[allow(dead_code)] // a description for the document only
+pub struct PlanEntry(String);
+
+/// One action taken with a key account.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // a description for the document only
+pub struct PlanActionDoc {
+    #[schema(format = Date)]
+    date: String,
+    /// What was done (not blank).
+    #[schema(pattern = r"\S")]
+    action: String,
+    /// What came of it, once known.
+    outcome: Option<String>,
+}
+
 fn lang_of(q: Option<&str>) -> Result<custval_accounts::Lang, ApiError> {
     match q.map(str::trim) {
         None | Some("") | Some("en") => Ok(custval_accounts::Lang::En),
@@ -99,7 +158,7 @@ pub async fn get_plan<S: Store + 'static>(
     put,
     path = "/api/v1/customers/{id}/plan",
     params(("id" = String, Path, description = "Customer id"), PlanQuery),
-    request_body(content = serde_json::Value, description = "The plan document (see `plan` in the GET answer)"),
+    request_body(content = PlanDocument, description = "The plan document (`plan` in the GET answer)"),
     responses(
         (status = 200, description = "The plan view after the save", body = serde_json::Value),
         (status = 400, description = "Not a plan document, or for another customer", body = ErrorBody),
@@ -145,7 +204,17 @@ pub async fn put_plan<S: Store + 'static>(
     }
     match custval_app::plans::save_plan(&app.store, &plan, &user.name).await {
         Ok(()) => {}
-        Err(AppError::Plan(msg)) => return Err(ApiError(StatusCode::UNPROCESSABLE_ENTITY, msg)),
+        // The documented 422 body, with its problem (it was the bare error body).
+        Err(AppError::Plan(msg)) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(PlanProblems {
+                    error: "the plan breaks a rule".into(),
+                    problems: vec![msg],
+                }),
+            )
+                .into_response());
+        }
         Err(AppError::Store(custval_store::StoreError::UnknownCustomer(_))) => {
             return Err(not_found());
         }

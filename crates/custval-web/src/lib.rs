@@ -2,7 +2,9 @@
 //! page for managers and sales people, on the same store as the command line.
 //!
 //! `custval serve` calls [`launch_with_listener`] with a bound listener; tests bind port 0 and
-//! talk to the real server over HTTP. [`router`] builds the axum router alone.
+//! talk to the real server over HTTP. [`router`] builds the axum router alone, from the route
+//! table [`routes`] lists: every route with its [`Access`] rule, which `tests/matrix.rs` checks
+//! for every role, customer kind and run.
 //!
 //! Design decisions a newcomer might question:
 //! - **Server-rendered HTML** (askama templates rendered to strings, every value escaped) with
@@ -13,9 +15,9 @@
 //! - **Generic over [`Store`]**: handlers take any store (SQLite today, PostgreSQL later).
 //! - **Roles** (see `auth`): admin (everything), analyst (runs, config, all customers),
 //!   manager (all customers, overrides, alerts), sales (only the customers whose `owner` is
-//!   their owner id — enforced in the store query or by a check on the customer's owner in
-//!   every page, export and API call; another owner's customer is 404, as if it did not
-//!   exist). Phone and e-mail are shown to admins and managers; analysts and sales see them
+//!   their owner id — enforced in the store query (`auth::scope`) or, on every route with a
+//!   customer or an alert in its path, by `auth::may_see_customer` (the current owner, in any
+//!   run); another owner's customer is 404, as if it did not exist, before any 403). Phone and e-mail are shown to admins and managers; analysts and sales see them
 //!   masked.
 //! - **Sessions are in memory**: a restart logs everybody out (documented in `auth`).
 //! - **The dashboard of a run is computed once** and kept in memory (`cache`): runs are
@@ -41,7 +43,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use custval_store::Store;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -122,48 +124,275 @@ pub fn router<S: Store + Clone + 'static>(store: S, options: Options) -> Router 
     build(app)
 }
 
+/// An HTTP method of the route table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    /// The method's name, as on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// Who may call a route. Every route of the app declares one in [`routes`], the table the
+/// router is built from, and `tests/matrix.rs` calls every route as every role on customers
+/// of every kind and checks the answer against it.
+///
+/// A signed-out caller is sent to the login page (pages) or gets 401 (API) on every route
+/// but the public ones. Denials are 403 for a role that lacks the permission and 404 for a
+/// customer the user may not see, checked first so that a sales user cannot tell another
+/// owner's customer from one that does not exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (login, language, assets, health, the OpenAPI document).
+    Public,
+    /// Any signed-in user; lists, charts and exports hold only the customers of
+    /// `auth::scope` (for sales: those the run recorded as theirs).
+    SignedIn,
+    /// A signed-in user whose role has the permission.
+    Role(Permission),
+    /// The customer `{id}` of the path: visible only under `auth::may_see_customer` (a sales
+    /// user as its current owner, in any run; 404 otherwise), then the permission if any.
+    Customer(Option<Permission>),
+    /// The alert `{id}` of the path: its customer visible under `auth::may_see_customer`
+    /// (404 otherwise), then the permission.
+    Alert(Permission),
+}
+
+/// One route of the app: method, path pattern (axum syntax, `{param}`) and access rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+impl RouteSpec {
+    /// True for the REST API's routes (under [`API_PREFIX`]).
+    pub fn is_api(&self) -> bool {
+        self.path.starts_with(API_PREFIX)
+    }
+}
+
+/// Where the REST API is nested.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// Every route the app serves, with its access rule: the table [`router`] is built from
+/// (nothing else adds a route), so that tests can enumerate them all.
+pub fn routes() -> Vec<RouteSpec> {
+    table::<custval_store::SqliteStore>()
+        .into_iter()
+        .map(|(spec, _)| spec)
+        .collect()
+}
+
+type Handler<S> = axum::routing::MethodRouter<Shared<S>>;
+
+/// The route table with its handlers. Adding a route means adding a line here, which cannot
+/// be written without an [`Access`] rule.
+fn table<S: Store + Clone + 'static>() -> Vec<(RouteSpec, Handler<S>)> {
+    use Access::{Alert, Customer, Public, Role, SignedIn};
+    use Method::{Delete, Get, Post, Put};
+    use Permission as P;
+    let r = |method, path, access, h: Handler<S>| {
+        (
+            RouteSpec {
+                method,
+                path,
+                access,
+            },
+            h,
+        )
+    };
+    vec![
+        r(Get, "/", SignedIn, get(pages::dashboard::<S>)),
+        r(Get, "/login", Public, get(pages::login_form::<S>)),
+        r(Post, "/login", Public, post(pages::login::<S>)),
+        r(Post, "/logout", SignedIn, post(pages::logout::<S>)),
+        r(Get, "/lang/{code}", Public, get(pages::set_lang)),
+        r(Get, "/customers", SignedIn, get(pages::customers::<S>)),
+        r(
+            Get,
+            "/customers/{id}",
+            Customer(None),
+            get(pages::customer::<S>),
+        ),
+        r(
+            Post,
+            "/customers/{id}/override",
+            Customer(Some(P::Override)),
+            post(pages::override_set::<S>),
+        ),
+        r(
+            Post,
+            "/customers/{id}/override/clear",
+            Customer(Some(P::Override)),
+            post(pages::override_clear::<S>),
+        ),
+        r(
+            Get,
+            "/customers/{id}/plan",
+            Customer(Some(P::Plans)),
+            get(pages::plan_form::<S>),
+        ),
+        r(
+            Post,
+            "/customers/{id}/plan",
+            Customer(Some(P::Plans)),
+            post(pages::plan_save::<S>),
+        ),
+        r(Get, "/accounts", SignedIn, get(pages::accounts::<S>)),
+        r(
+            Get,
+            "/export/customers.csv",
+            SignedIn,
+            get(pages::export_csv::<S>),
+        ),
+        r(
+            Get,
+            "/export/customers.xlsx",
+            SignedIn,
+            get(pages::export_xlsx::<S>),
+        ),
+        r(Get, "/runs", Role(P::Runs), get(pages::runs::<S>)),
+        r(
+            Get,
+            "/runs/compare",
+            Role(P::Runs),
+            get(pages::compare::<S>),
+        ),
+        r(Get, "/alerts", SignedIn, get(pages::alerts::<S>)),
+        r(
+            Post,
+            "/alerts/{id}/ack",
+            Alert(P::Alerts),
+            post(pages::acknowledge::<S>),
+        ),
+        r(
+            Post,
+            "/alerts/{id}/assign",
+            Alert(P::Alerts),
+            post(pages::assign::<S>),
+        ),
+        r(
+            Get,
+            "/runs/{id}/config",
+            Role(P::Runs),
+            get(pages::run_config::<S>),
+        ),
+        r(Get, "/settings", Role(P::Admin), get(pages::settings::<S>)),
+        r(
+            Post,
+            "/settings/users",
+            Role(P::Admin),
+            post(pages::add_user::<S>),
+        ),
+        r(
+            Post,
+            "/settings/users/{name}",
+            Role(P::Admin),
+            post(pages::update_user::<S>),
+        ),
+        r(
+            Post,
+            "/settings/users/{name}/delete",
+            Role(P::Admin),
+            post(pages::delete_user::<S>),
+        ),
+        r(Get, "/static/app.css", Public, get(pages::css)),
+        r(Get, "/static/app.js", Public, get(pages::js)),
+        r(Get, "/healthz", Public, get(|| async { "ok" })),
+        // The REST API (bearer tokens).
+        r(Get, "/api/v1/openapi.json", Public, get(api::openapi_json)),
+        r(
+            Get,
+            "/api/v1/customers",
+            SignedIn,
+            get(api::list_customers::<S>),
+        ),
+        r(
+            Get,
+            "/api/v1/customers/{id}",
+            Customer(None),
+            get(api::get_customer::<S>),
+        ),
+        r(
+            Post,
+            "/api/v1/customers/{id}/override",
+            Customer(Some(P::Override)),
+            post(api::set_override::<S>),
+        ),
+        r(
+            Delete,
+            "/api/v1/customers/{id}/override",
+            Customer(Some(P::Override)),
+            delete(api::clear_override::<S>),
+        ),
+        r(
+            Get,
+            "/api/v1/customers/{id}/plan",
+            Customer(Some(P::Plans)),
+            get(api_plans::get_plan::<S>),
+        ),
+        r(
+            Put,
+            "/api/v1/customers/{id}/plan",
+            Customer(Some(P::Plans)),
+            put(api_plans::put_plan::<S>),
+        ),
+        r(Get, "/api/v1/runs", Role(P::Runs), get(api::list_runs::<S>)),
+        r(
+            Get,
+            "/api/v1/runs/{id}",
+            Role(P::Runs),
+            get(api::get_run::<S>),
+        ),
+        r(
+            Get,
+            "/api/v1/migrations",
+            Role(P::Runs),
+            get(api::migrations::<S>),
+        ),
+        r(Get, "/api/v1/alerts", SignedIn, get(api::alerts::<S>)),
+        r(
+            Post,
+            "/api/v1/alerts/{id}/acknowledge",
+            Alert(P::Alerts),
+            post(api::acknowledge_alert::<S>),
+        ),
+        r(
+            Post,
+            "/api/v1/alerts/{id}/assign",
+            Alert(P::Alerts),
+            post(api::assign_alert::<S>),
+        ),
+    ]
+}
+
 fn build<S: Store + Clone + 'static>(app: Shared<S>) -> Router {
     let timeout = app.options.request_timeout;
     let limit = app.options.body_limit;
-    Router::new()
-        .route("/", get(pages::dashboard::<S>))
-        .route("/login", get(pages::login_form::<S>).post(pages::login::<S>))
-        .route("/logout", post(pages::logout::<S>))
-        .route("/lang/{code}", get(pages::set_lang))
-        .route("/customers", get(pages::customers::<S>))
-        .route("/customers/{id}", get(pages::customer::<S>))
-        .route(
-            "/customers/{id}/override",
-            post(pages::override_set::<S>),
-        )
-        .route(
-            "/customers/{id}/override/clear",
-            post(pages::override_clear::<S>),
-        )
-        .route(
-            "/customers/{id}/plan",
-            get(pages::plan_form::<S>).post(pages::plan_save::<S>),
-        )
-        .route("/accounts", get(pages::accounts::<S>))
-        .route("/export/customers.csv", get(pages::export_csv::<S>))
-        .route("/export/customers.xlsx", get(pages::export_xlsx::<S>))
-        .route("/runs", get(pages::runs::<S>))
-        .route("/runs/compare", get(pages::compare::<S>))
-        .route("/alerts", get(pages::alerts::<S>))
-        .route("/alerts/{id}/ack", post(pages::acknowledge::<S>))
-        .route("/alerts/{id}/assign", post(pages::assign::<S>))
-        .route("/runs/{id}/config", get(pages::run_config::<S>))
-        .route("/settings", get(pages::settings::<S>))
-        .route("/settings/users", post(pages::add_user::<S>))
-        .route("/settings/users/{name}", post(pages::update_user::<S>))
-        .route(
-            "/settings/users/{name}/delete",
-            post(pages::delete_user::<S>),
-        )
-        .route("/static/app.css", get(pages::css))
-        .route("/static/app.js", get(pages::js))
-        .route("/healthz", get(|| async { "ok" }))
-        .nest("/api/v1", api::routes::<S>())
+    let mut site = Router::new();
+    let mut api = Router::new();
+    // axum merges the method routers of one path (GET and POST of /login, …).
+    for (spec, handler) in table::<S>() {
+        match spec.path.strip_prefix(API_PREFIX) {
+            Some(rest) => api = api.route(rest, handler),
+            None => site = site.route(spec.path, handler),
+        }
+    }
+    site.nest(API_PREFIX, api::finish(api))
         .fallback(pages::not_found)
         .with_state(app)
         .layer(axum::middleware::from_fn(auth::audit_source))
@@ -247,4 +476,58 @@ where
     .with_graceful_shutdown(shutdown)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The route table is the one list of routes: no route twice, and a route that names a
+    /// customer or an alert in its path declares the rule that checks it.
+    #[test]
+    fn every_route_declares_the_rule_its_path_needs() {
+        let table = routes();
+        let mut seen = std::collections::BTreeSet::new();
+        for r in &table {
+            assert!(seen.insert((r.method, r.path)), "{r:?} twice");
+            let p = r.path.strip_prefix(API_PREFIX).unwrap_or(r.path);
+            if p.starts_with("/customers/{id}") {
+                assert!(matches!(r.access, Access::Customer(_)), "{r:?}");
+            }
+            if p.starts_with("/alerts/{id}") {
+                assert!(matches!(r.access, Access::Alert(_)), "{r:?}");
+            }
+            if r.access == Access::Public {
+                assert!(
+                    r.method == Method::Get || r.path == "/login",
+                    "a public route that changes something: {r:?}"
+                );
+            }
+        }
+    }
+
+    /// Issue 18: the OpenAPI document and the router list the same API operations.
+    #[test]
+    fn the_openapi_document_lists_every_api_route() {
+        let doc = api::openapi();
+        let mut documented = std::collections::BTreeSet::new();
+        for (path, item) in &doc.paths.paths {
+            for (method, op) in [
+                (Method::Get, &item.get),
+                (Method::Post, &item.post),
+                (Method::Put, &item.put),
+                (Method::Delete, &item.delete),
+            ] {
+                if op.is_some() {
+                    documented.insert((method, path.clone()));
+                }
+            }
+        }
+        let served: std::collections::BTreeSet<(Method, String)> = routes()
+            .into_iter()
+            .filter(|r| r.is_api() && !r.path.ends_with("/openapi.json"))
+            .map(|r| (r.method, r.path.to_string()))
+            .collect();
+        assert_eq!(documented, served);
+    }
 }

@@ -856,13 +856,16 @@ pub struct OverrideForm {
     until: Option<String>,
 }
 
-/// The customer must exist in the latest run and be visible to `v`.
+/// The customer must exist in the latest run and be visible to `v` (404 first, as in the
+/// API, so that the answer does not depend on whether another owner's customer exists), and
+/// `v`'s role must override (403).
 async fn check_override<S: Store>(app: &Shared<S>, v: &Viewer, id: &str) -> Result<(), PageError> {
+    let run = run_for(app, v, None).await?;
+    visible(app, v, &run, id).await?;
     if !may(v.user.role, Permission::Override) {
         return Err(v.fail(StatusCode::FORBIDDEN, Msg::Forbidden));
     }
-    let run = run_for(app, v, None).await?;
-    visible(app, v, &run, id).await.map(|_| ())
+    Ok(())
 }
 
 pub async fn override_set<S: Store + 'static>(

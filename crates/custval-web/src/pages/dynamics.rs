@@ -241,7 +241,11 @@ async fn visible_alert<S: Store>(
         .await
         .map_err(|e| v.internal(e))?
         .ok_or_else(|| v.fail(StatusCode::NOT_FOUND, Msg::NotFound))?;
-    if !auth::can_see(&v.user, a.owner.as_deref()) {
+    // The one visibility rule: the alert's customer as its current owner sees it.
+    let visible = auth::may_see_customer(&app.store, &v.user, &a.customer_id, a.owner.as_deref())
+        .await
+        .map_err(|e| v.internal(e))?;
+    if !visible {
         return Err(v.fail(StatusCode::NOT_FOUND, Msg::NotFound));
     }
     Ok(a)
