@@ -88,6 +88,7 @@
 /// The fewest characters a password may have, for every way of setting one.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
+pub mod crypto;
 mod detail_codec;
 mod error;
 mod occurrence;
@@ -103,7 +104,7 @@ pub use custval_model::{
 };
 pub use error::{BUSY_TIMEOUT_SECS, StoreError};
 pub use provisional::{ProvisionalAlert, ProvisionalResult};
-pub use sqlite::{SqliteImport, SqliteStore};
+pub use sqlite::{Forgotten, KeyReport, Personal, SqliteImport, SqliteStore};
 pub use types::{
     AlertQuery, AuditEntry, ImportCounts, NewAlert, OpenOptions, Override, PlanFacts, ResultPage,
     ResultQuery, ResultSort, Role, StoredAlert, StoredPlan, TableCounts, TierPoint, User,
@@ -572,4 +573,23 @@ pub trait Store: Send + Sync {
         &self,
         token: &str,
     ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+
+    /// A customer's personal fields (phone, e-mail), decrypted, or why they are not available
+    /// (no key, wrong key, forgotten); `None` for an unknown customer. Callers mask by role.
+    fn personal(
+        &self,
+        customer_id: &str,
+    ) -> impl Future<Output = Result<Option<Personal>, StoreError>> + Send;
+
+    /// Erases a customer's personal data — name, phone, e-mail, the name in every run's
+    /// results and alerts, the account plan — keeping orders, runs and scores, and audits it
+    /// (`forget_customer`, with the reason) in the same transaction. A customer already
+    /// forgotten is no error (the request is audited again); an unknown id is
+    /// [`StoreError::UnknownCustomer`]. Needs no key: sealed values are simply deleted.
+    fn forget_customer(
+        &self,
+        customer_id: &str,
+        reason: &str,
+        actor: &str,
+    ) -> impl Future<Output = Result<Forgotten, StoreError>> + Send;
 }
