@@ -18,7 +18,10 @@ fn workspace() -> Ws {
     let c = ws.write("customers.csv", CUSTOMERS);
     let o = ws.write("orders.csv", ORDERS);
     ok(&ws.cmd(&["import", "customers", &c]).output().expect("run"));
-    ok(&ws.cmd(&["import", "transactions", &o]).output().expect("run"));
+    ok(&ws
+        .cmd(&["import", "transactions", &o])
+        .output()
+        .expect("run"));
     ok(&ws
         .cmd(&["evaluate", "--as-of", "2025-06-30"])
         .output()
@@ -95,7 +98,10 @@ fn without_the_key_the_rest_works_and_personal_data_says_why() {
         .output()
         .expect("run");
     assert!(String::from_utf8_lossy(&out.stderr).contains("sealed with key"));
-    let e = fails(ws.cmd(&["customers", "list"]).env("CUSTVAL_KEY", "not-a-key"));
+    let e = fails(
+        ws.cmd(&["customers", "list"])
+            .env("CUSTVAL_KEY", "not-a-key"),
+    );
     assert!(e.contains("CUSTVAL_KEY: not a key"), "{e}");
     // The key given another way opens it again.
     let shown = json(
@@ -119,7 +125,13 @@ fn forget_erases_personal_data_keeps_the_scores_and_is_audited() {
     assert!(e.contains("--reason"), "{e}");
     let done = json(
         &ws.cmd(&[
-            "customer", "forget", "K1", "--reason", "erasure request 7", "--format", "json",
+            "customer",
+            "forget",
+            "K1",
+            "--reason",
+            "erasure request 7",
+            "--format",
+            "json",
         ])
         .output()
         .expect("run"),

@@ -112,7 +112,10 @@ impl Key {
         let mut h = Sha256::new();
         h.update(b"custval key id v1\0");
         h.update(self.bytes);
-        h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+        h.finalize()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// Reads a key file (hex or base64 text).

@@ -46,6 +46,9 @@
 //!   that outlives later changes to `customers`).
 //! - `overrides`, `audit_log`, `users`, `tokens` (only a token's SHA-256 is stored; passwords
 //!   are argon2id PHC strings).
+//! - Personal fields (phone, e-mail) only sealed, in `customers.personal` (schema v9, module
+//!   [`crypto`]): [`SqliteStore::unlock`] gives the store its key, which the file never holds;
+//!   [`Store::personal`] reads them, [`Store::forget_customer`] erases them.
 //!
 //! # Import keys: why duplicates never double-count
 //! Re-importing a file (or an overlapping export) must store nothing twice, yet two identical

@@ -92,7 +92,10 @@ async fn without_a_key_personal_fields_are_refused_and_the_rest_works() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(err.contains("no key was given") && err.contains("CUSTVAL_KEY"), "{err}");
+    assert!(
+        err.contains("no key was given") && err.contains("CUSTVAL_KEY"),
+        "{err}"
+    );
     assert_eq!(store.customer_count().await.unwrap(), 0, "nothing stored");
     // Master data without personal fields, and orders, import without a key.
     let plain = custval_store::CustomerRecord {
@@ -130,7 +133,10 @@ async fn a_wrong_key_leaves_personal_data_unavailable_but_never_mixes_keys() {
     );
     // The master data still reads; the personal fields say why they are missing.
     let c = store.customer("C1").await.unwrap().unwrap();
-    assert_eq!((c.name.as_deref(), c.phone, c.email), (Some(NAME), None, None));
+    assert_eq!(
+        (c.name.as_deref(), c.phone, c.email),
+        (Some(NAME), None, None)
+    );
     match store.personal("C1").await.unwrap().unwrap() {
         Personal::Unavailable { reason } => assert!(reason.contains(&right.id()), "{reason}"),
         other => panic!("{other:?}"),
@@ -168,7 +174,13 @@ async fn re_importing_the_same_customers_stores_nothing_new() {
     let c = import_customers(&store, &changed).await.unwrap();
     assert_eq!((c.accepted, c.duplicates), (1, 2));
     assert_eq!(
-        store.customer("C1").await.unwrap().unwrap().phone.as_deref(),
+        store
+            .customer("C1")
+            .await
+            .unwrap()
+            .unwrap()
+            .phone
+            .as_deref(),
         Some("+86 139 0000 0000")
     );
 }
@@ -208,7 +220,13 @@ async fn an_older_stores_plaintext_is_sealed_on_the_first_open_with_a_key() {
     let (store, report) = open(&db, None).await;
     assert!(report.plaintext_left);
     assert_eq!(
-        store.customer("C1").await.unwrap().unwrap().phone.as_deref(),
+        store
+            .customer("C1")
+            .await
+            .unwrap()
+            .unwrap()
+            .phone
+            .as_deref(),
         Some(PHONE)
     );
     store.close().await;
@@ -224,7 +242,10 @@ async fn an_older_stores_plaintext_is_sealed_on_the_first_open_with_a_key() {
     );
     store.close().await;
     let bytes = raw_bytes(&db);
-    assert!(!contains(&bytes, PHONE), "secure_delete overwrote the plaintext");
+    assert!(
+        !contains(&bytes, PHONE),
+        "secure_delete overwrote the plaintext"
+    );
     assert!(!contains(&bytes, EMAIL));
     // The next open has nothing left to seal.
     let (_store, report) = open(&db, Some(&key)).await;
@@ -283,8 +304,16 @@ async fn forget_erases_personal_data_keeps_history_and_is_audited() {
         .await
         .unwrap();
     assert!(!f.already);
-    assert!(f.erased.iter().any(|e| e == "phone and e-mail"), "{:?}", f.erased);
-    assert!(f.erased.iter().any(|e| e == "account plan"), "{:?}", f.erased);
+    assert!(
+        f.erased.iter().any(|e| e == "phone and e-mail"),
+        "{:?}",
+        f.erased
+    );
+    assert!(
+        f.erased.iter().any(|e| e == "account plan"),
+        "{:?}",
+        f.erased
+    );
     // Personal data gone, shown as forgotten.
     let c = store.customer("C1").await.unwrap().unwrap();
     assert_eq!((c.name, c.phone, c.email), (None, None, None));
@@ -301,7 +330,13 @@ async fn forget_erases_personal_data_keeps_history_and_is_audited() {
     assert_eq!(after.customers, before.customers);
     assert_eq!((res.tier.as_str(), res.score), ("A", 80.0));
     assert_eq!(
-        store.customer("C2").await.unwrap().unwrap().phone.as_deref(),
+        store
+            .customer("C2")
+            .await
+            .unwrap()
+            .unwrap()
+            .phone
+            .as_deref(),
         Some(PHONE)
     );
     let alerts = store
@@ -311,11 +346,18 @@ async fn forget_erases_personal_data_keeps_history_and_is_audited() {
         })
         .await
         .unwrap();
-    assert!(!alerts.iter().any(|a| a.body.to_string().contains(SECRET_NAME)));
+    assert!(
+        !alerts
+            .iter()
+            .any(|a| a.body.to_string().contains(SECRET_NAME))
+    );
     // Audited: who, when, what, why.
     let log = store.audit_log(10).await.unwrap();
     let entry = log.iter().find(|e| e.action == "forget_customer").unwrap();
-    assert_eq!((entry.actor.as_str(), entry.subject.as_str()), ("alice", "customer C1"));
+    assert_eq!(
+        (entry.actor.as_str(), entry.subject.as_str()),
+        ("alice", "customer C1")
+    );
     assert_eq!(entry.detail["reason"], "request of 2025-01-02");
     assert!(!entry.at.is_empty());
 
@@ -331,7 +373,10 @@ async fn forget_erases_personal_data_keeps_history_and_is_audited() {
     assert_eq!((c.name, c.phone), (None, None));
     assert_eq!(c.industry.as_deref(), Some("医药"));
     // Unknown id: a clear error.
-    let err = store.forget_customer("nobody", "x", "alice").await.unwrap_err();
+    let err = store
+        .forget_customer("nobody", "x", "alice")
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::UnknownCustomer(_)), "{err}");
 
     // Nothing of the forgotten name is left in the file (the audit entry of the plan save

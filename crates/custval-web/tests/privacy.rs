@@ -13,7 +13,10 @@ async fn a_forgotten_customer_shows_as_forgotten_and_the_others_still_decrypt() 
     let (gone, kept) = (customer_id(0), customer_id(1));
     let admin = s.login("admin").await;
     let page = admin.page(&format!("/customers/{gone}")).await;
-    assert!(page.contains("buyer0@example.com"), "decrypted for an admin");
+    assert!(
+        page.contains("buyer0@example.com"),
+        "decrypted for an admin"
+    );
     assert!(page.contains("客户1 Co."));
 
     s.store
@@ -21,9 +24,15 @@ async fn a_forgotten_customer_shows_as_forgotten_and_the_others_still_decrypt() 
         .await
         .expect("forget");
     let page = admin.page(&format!("/customers/{gone}")).await;
-    assert!(page.contains("Personal data") && page.contains("erased on"), "{page}");
+    assert!(
+        page.contains("Personal data") && page.contains("erased on"),
+        "{page}"
+    );
     assert!(!page.contains("buyer0@example.com") && !page.contains("555-0000"));
-    assert!(!page.contains("客户1 Co."), "the name is gone from the page");
+    assert!(
+        !page.contains("客户1 Co."),
+        "the name is gone from the page"
+    );
     // The other customers are untouched and still decrypted.
     let page = admin.page(&format!("/customers/{kept}")).await;
     assert!(page.contains("buyer1@example.com"));

@@ -73,9 +73,7 @@ fn warn_if_readable(from: &str, g: &Globals) {
             && let Ok(m) = std::fs::metadata(path)
             && m.permissions().mode() & 0o077 != 0
         {
-            eprintln!(
-                "warning: the key file {from} is readable by other users (chmod 600 {from})"
-            );
+            eprintln!("warning: the key file {from} is readable by other users (chmod 600 {from})");
         }
     }
     #[cfg(not(unix))]

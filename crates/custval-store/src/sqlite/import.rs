@@ -34,11 +34,11 @@ use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::{Row, Sqlite, SqlitePool};
 
-use super::privacy::{self, Fields, KeyState};
 use super::batch::{
     BATCH, BatchSql, LARGE_WRITE, add, arguments, begin_bulk, checkpoint, commit_bulk, run_batches,
     values_sql,
 };
+use super::privacy::{self, Fields, KeyState};
 
 use crate::error::ctx;
 use crate::occurrence::{Fingerprint, Occurrences};

@@ -241,7 +241,10 @@ async fn seal_plaintext(pool: &SqlitePool, key: &Key) -> Result<u64, StoreError>
         .map_err(ctx(DOING))?;
     let done = seal_plaintext_in(&mut conn, key).await;
     let end = if done.is_ok() { "COMMIT" } else { "ROLLBACK" };
-    let ended = sqlx::query(end).execute(&mut *conn).await.map_err(ctx(DOING));
+    let ended = sqlx::query(end)
+        .execute(&mut *conn)
+        .await
+        .map_err(ctx(DOING));
     let n = done?;
     ended?;
     Ok(n)
@@ -272,14 +275,12 @@ async fn seal_plaintext_in(conn: &mut SqliteConnection, key: &Key) -> Result<u64
             fields.email = fields.email.or(old.email);
         }
         let value = seal(&KeyState::Ready(key.clone()), &id, &fields)?;
-        sqlx::query(
-            "UPDATE customers SET personal = ?, phone = NULL, email = NULL WHERE key = ?",
-        )
-        .bind(value)
-        .bind(k)
-        .execute(&mut *conn)
-        .await
-        .map_err(ctx(DOING))?;
+        sqlx::query("UPDATE customers SET personal = ?, phone = NULL, email = NULL WHERE key = ?")
+            .bind(value)
+            .bind(k)
+            .execute(&mut *conn)
+            .await
+            .map_err(ctx(DOING))?;
         n += 1;
     }
     sqlx::query("UPDATE privacy SET plaintext = 0 WHERE id = 1")
@@ -355,7 +356,10 @@ pub(crate) async fn forget(
         .map_err(ctx(DOING))?;
     let done = forget_in(&mut conn, customer_id, reason, actor).await;
     let end = if done.is_ok() { "COMMIT" } else { "ROLLBACK" };
-    let ended = sqlx::query(end).execute(&mut *conn).await.map_err(ctx(DOING));
+    let ended = sqlx::query(end)
+        .execute(&mut *conn)
+        .await
+        .map_err(ctx(DOING));
     let out = done?;
     ended?;
     Ok(out)
