@@ -47,6 +47,9 @@
 //! - `overrides`, `audit_log`, `users`, `tokens` (only a token's SHA-256 is stored; passwords
 //!   are argon2id PHC strings). Since schema v8 tokens expire and can be revoked, and the
 //!   audit log records each entry's source and refuses updates and deletes (triggers).
+//! - Personal fields (phone, e-mail) only sealed, in `customers.personal` (schema v9, module
+//!   [`crypto`]): [`SqliteStore::unlock`] gives the store its key, which the file never holds;
+//!   [`Store::personal`] reads them, [`Store::forget_customer`] erases them.
 //!
 //! # Import keys: why duplicates never double-count
 //! Re-importing a file (or an overlapping export) must store nothing twice, yet two identical
@@ -90,6 +93,7 @@
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
 mod access;
+pub mod crypto;
 mod detail_codec;
 mod error;
 mod occurrence;
@@ -109,7 +113,7 @@ pub use custval_model::{
 };
 pub use error::{BUSY_TIMEOUT_SECS, StoreError};
 pub use provisional::{ProvisionalAlert, ProvisionalResult};
-pub use sqlite::{SqliteImport, SqliteStore};
+pub use sqlite::{Forgotten, KeyReport, Personal, SqliteImport, SqliteStore};
 pub use types::{
     AlertQuery, AuditEntry, ImportCounts, NewAlert, OpenOptions, Override, PlanFacts, ResultPage,
     ResultQuery, ResultSort, Role, StoredAlert, StoredPlan, TableCounts, TierPoint, User,
@@ -634,4 +638,23 @@ pub trait Store: Send + Sync {
         &self,
         query: &AuditQuery,
     ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
+
+    /// A customer's personal fields (phone, e-mail), decrypted, or why they are not available
+    /// (no key, wrong key, forgotten); `None` for an unknown customer. Callers mask by role.
+    fn personal(
+        &self,
+        customer_id: &str,
+    ) -> impl Future<Output = Result<Option<Personal>, StoreError>> + Send;
+
+    /// Erases a customer's personal data — name, phone, e-mail, the name in every run's
+    /// results and alerts, the account plan — keeping orders, runs and scores, and audits it
+    /// (`forget_customer`, with the reason) in the same transaction. A customer already
+    /// forgotten is no error (the request is audited again); an unknown id is
+    /// [`StoreError::UnknownCustomer`]. Needs no key: sealed values are simply deleted.
+    fn forget_customer(
+        &self,
+        customer_id: &str,
+        reason: &str,
+        actor: &str,
+    ) -> impl Future<Output = Result<Forgotten, StoreError>> + Send;
 }

@@ -8,6 +8,7 @@ pub mod dynamics;
 pub mod generate;
 pub mod import;
 pub mod plan;
+pub mod privacy;
 pub mod rfm;
 pub mod serve;
 pub mod weights;

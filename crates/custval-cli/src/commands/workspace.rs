@@ -35,7 +35,9 @@ pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
 static OPENED: std::sync::Mutex<Vec<SqliteStore>> = std::sync::Mutex::new(Vec::new());
 
 pub async fn open(g: &Globals, create: bool) -> Result<SqliteStore> {
-    let store = SqliteStore::open(&g.db, OpenOptions { create }).await?;
+    let mut store = SqliteStore::open(&g.db, OpenOptions { create }).await?;
+    // The key of the personal fields; `init` (create) makes one when none is found.
+    crate::commands::privacy::unlock(&mut store, g, create).await?;
     if let Ok(mut opened) = OPENED.lock() {
         opened.push(store.clone());
     }
@@ -494,6 +496,9 @@ pub enum CustomersCommand {
 pub enum CustomerCommand {
     /// One customer's result, explained.
     Show(ShowArgs),
+    /// Erase a customer's personal data (name, phone, e-mail); orders, runs and scores stay.
+    /// Audited with the reason.
+    Forget(crate::commands::privacy::ForgetArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -817,17 +822,36 @@ pub struct ShowArgs {
 }
 
 pub fn customer(c: CustomerCommand, g: &Globals) -> Result<()> {
-    let CustomerCommand::Show(a) = c;
-    let shown = block_on(async {
+    let a = match c {
+        CustomerCommand::Show(a) => a,
+        CustomerCommand::Forget(f) => return crate::commands::privacy::forget(f, g),
+    };
+    let (shown, personal) = block_on(async {
         let store = open(g, false).await?;
         let run = pick_run(&store, a.run).await?;
-        custval_app::customer_view(&store, &run, &a.id, today())
+        let shown = custval_app::customer_view(&store, &run, &a.id, today())
             .await?
-            .ok_or_else(|| anyhow::anyhow!("customer {:?} is not in run {}", a.id, run.id))
+            .ok_or_else(|| anyhow::anyhow!("customer {:?} is not in run {}", a.id, run.id))?;
+        let personal = crate::commands::privacy::personal_of(&store, &a.id, g).await?;
+        anyhow::Ok((shown, personal))
     })??;
     match a.format {
-        ReportFormat::Json => output::print_json(&shown),
-        ReportFormat::Table => output::print_text(&crate::show::text(&shown)),
+        // `personal`: `{"status": "available", "phone", "email"}`, `{"status": "unavailable",
+        // "reason"}` or `{"status": "forgotten", "at"}`; absent without personal data.
+        ReportFormat::Json => {
+            let mut v = serde_json::to_value(&shown)?;
+            if let (Some(p), Some(obj)) = (&personal, v.as_object_mut()) {
+                obj.insert("personal".into(), serde_json::to_value(p)?);
+            }
+            output::print_json(&v)
+        }
+        ReportFormat::Table => {
+            let mut text = crate::show::text(&shown);
+            if let Some(p) = &personal {
+                text.push_str(&crate::commands::privacy::text(p));
+            }
+            output::print_text(&text)
+        }
     }
 }
 

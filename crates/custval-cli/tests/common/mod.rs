@@ -11,10 +11,12 @@ use std::process::Output;
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// The `custval` binary built for these tests, with no log filter inherited.
+/// The `custval` binary built for these tests, with no log filter and no key inherited.
 pub fn custval() -> Command {
     let mut c = Command::cargo_bin("custval").expect("binary");
-    c.env_remove("CUSTVAL_LOG");
+    c.env_remove("CUSTVAL_LOG")
+        .env_remove("CUSTVAL_KEY")
+        .env_remove("CUSTVAL_KEY_FILE");
     c
 }
 

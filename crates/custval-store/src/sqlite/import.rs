@@ -24,6 +24,7 @@
 //! stored (the integration tests exercise exactly that).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use custval_model::{
     ContractRecord, CostRecord, CustomerRecord, InteractionRecord, PaymentRecord, SurveyRecord,
@@ -37,6 +38,7 @@ use super::batch::{
     BATCH, BatchSql, LARGE_WRITE, add, arguments, begin_bulk, checkpoint, commit_bulk, run_batches,
     values_sql,
 };
+use super::privacy::{self, Fields, KeyState};
 
 use crate::error::ctx;
 use crate::occurrence::{Fingerprint, Occurrences};
@@ -214,6 +216,8 @@ pub struct SqliteImport {
     /// connection, which rolls an unfinished import back.
     tx: PoolConnection<Sqlite>,
     pool: SqlitePool,
+    /// The key personal fields are sealed with (see `privacy`).
+    privacy: Arc<KeyState>,
     /// Rows accepted so far (a large import checkpoints the WAL after its commit).
     accepted: u64,
     customers: Interner,
@@ -268,11 +272,15 @@ fn label(s: &Option<String>) -> Option<&str> {
 }
 
 impl SqliteImport {
-    pub(crate) async fn begin(pool: &SqlitePool) -> Result<SqliteImport, StoreError> {
+    pub(crate) async fn begin(
+        pool: &SqlitePool,
+        privacy: Arc<KeyState>,
+    ) -> Result<SqliteImport, StoreError> {
         let tx = begin_bulk(pool, "starting an import").await?;
         Ok(SqliteImport {
             tx,
             pool: pool.clone(),
+            privacy,
             accepted: 0,
             customers: Interner::new("customers", "key", "customer_id"),
             categories: Interner::new("categories", "id", "name"),
@@ -371,43 +379,63 @@ impl SqliteImport {
         })
     }
 
+    /// Customers are upserted; their personal fields (phone, e-mail) are stored only sealed
+    /// (`privacy`), and a forgotten customer's name and personal fields are not taken back in.
     async fn customer_rows(&mut self, rows: &[CustomerRecord]) -> Result<ImportCounts, StoreError> {
         const DOING: &str = "importing customers";
-        const COLS: usize = 10;
+        const COLS: usize = 9;
         const PREFIX: &str = "INSERT OR FAIL INTO customers (customer_id, name, industry, region, size, \
-             signup, owner, phone, email, wallet) VALUES ";
+             signup, owner, personal, wallet) VALUES ";
+        // `phone`/`email` are the plaintext columns of older stores: cleared, never written.
         const SUFFIX: &str = " ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, \
              industry = excluded.industry, region = excluded.region, size = excluded.size, \
-             signup = excluded.signup, owner = excluded.owner, phone = excluded.phone, \
-             email = excluded.email, wallet = excluded.wallet \
+             signup = excluded.signup, owner = excluded.owner, personal = excluded.personal, \
+             phone = NULL, email = NULL, wallet = excluded.wallet \
              WHERE customers.name IS NOT excluded.name OR customers.industry IS NOT excluded.industry \
              OR customers.region IS NOT excluded.region OR customers.size IS NOT excluded.size \
              OR customers.signup IS NOT excluded.signup OR customers.owner IS NOT excluded.owner \
-             OR customers.phone IS NOT excluded.phone OR customers.email IS NOT excluded.email \
-             OR customers.wallet IS NOT excluded.wallet \
+             OR customers.personal IS NOT excluded.personal OR customers.phone IS NOT NULL \
+             OR customers.email IS NOT NULL OR customers.wallet IS NOT excluded.wallet \
              RETURNING key, customer_id";
+        let mut any_personal = false;
         for (i, r) in rows.iter().enumerate() {
             has_id("customers", i, &r.customer_id)?;
             finite_opt("customers", i, "wallet", r.wallet)?;
+            any_personal |= !Fields::new(r.phone.as_deref(), r.email.as_deref()).is_empty();
+        }
+        if any_personal {
+            // Refuse before writing anything: no key means no personal fields (never plaintext).
+            let key = self.privacy.key()?.clone();
+            privacy::bind_key(&mut self.tx, &key).await?;
         }
         let sql = BatchSql::new(PREFIX, COLS, SUFFIX, rows.len());
         let mut accepted = 0;
         // Sequential: the returned keys feed the session's customer map.
         for chunk in rows.chunks(BATCH) {
+            let stored = self.stored_personal(chunk).await?;
             let mut args = arguments(chunk.len(), COLS);
             for r in chunk {
+                let (forgotten, old) = stored
+                    .get(r.customer_id.as_str())
+                    .map_or((false, None), |(f, o)| (*f, o.as_deref()));
+                let fields = Fields::new(r.phone.as_deref(), r.email.as_deref());
+                let personal = if forgotten {
+                    None
+                } else {
+                    self.sealed_value(&r.customer_id, &fields, old)?
+                };
+                let name = if forgotten { None } else { r.name.as_deref() };
                 add!(
                     args,
                     DOING,
                     r.customer_id.as_str(),
-                    r.name.as_deref(),
+                    name,
                     r.industry.as_deref(),
                     r.region.as_deref(),
                     r.size.as_deref(),
                     r.signup_date,
                     r.owner.as_deref(),
-                    r.phone.as_deref(),
-                    r.email.as_deref(),
+                    personal,
                     r.wallet,
                 );
             }
@@ -426,6 +454,47 @@ impl SqliteImport {
             accepted,
             duplicates: rows.len() as u64 - accepted,
         })
+    }
+
+    /// For the chunk's customers already stored: whether they were forgotten, and their
+    /// sealed personal value.
+    async fn stored_personal(
+        &mut self,
+        chunk: &[CustomerRecord],
+    ) -> Result<HashMap<String, (bool, Option<Vec<u8>>)>, StoreError> {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let sql = format!(
+            "SELECT customer_id, forgotten_at IS NOT NULL, personal FROM customers \
+             WHERE customer_id IN ({marks}) AND (forgotten_at IS NOT NULL OR personal IS NOT NULL)"
+        );
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            q = q.bind(r.customer_id.as_str());
+        }
+        let rows = q
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(ctx("importing customers"))?;
+        rows.iter()
+            .map(|row| Ok((row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?))))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(ctx("importing customers"))
+    }
+
+    /// The sealed value to store for `fields`: the stored one when it holds the same fields (a
+    /// fresh nonce would make every re-imported row look changed), else a new seal.
+    fn sealed_value(
+        &self,
+        customer_id: &str,
+        fields: &Fields,
+        old: Option<&[u8]>,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        if let (KeyState::Ready(key), Some(old)) = (self.privacy.as_ref(), old)
+            && privacy::open(key, customer_id, old).ok().as_ref() == Some(fields)
+        {
+            return Ok(Some(old.to_vec()));
+        }
+        privacy::seal(&self.privacy, customer_id, fields)
     }
 
     async fn cost_rows(&mut self, rows: &[CostRecord]) -> Result<ImportCounts, StoreError> {

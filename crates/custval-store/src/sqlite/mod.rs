@@ -14,6 +14,7 @@ mod batch;
 mod import;
 mod load;
 mod plans;
+mod privacy;
 mod provisional;
 mod runs;
 
@@ -28,6 +29,7 @@ use sqlx::sqlite::{
 };
 
 pub use import::SqliteImport;
+pub use privacy::{Forgotten, KeyReport, Personal};
 
 use crate::access::{Account, AuditQuery, NewToken, TokenCheck, TokenInfo};
 use crate::error::{BUSY_TIMEOUT_SECS, ctx};
@@ -49,6 +51,7 @@ const MIGRATION_FILES: &[&str] = &[
     "0006_detail_dict.sql",
     "0007_alert_counts.sql",
     "0008_audit_tokens.sql",
+    "0009_privacy.sql",
 ];
 
 /// Connections in the pool: enough for a web server's concurrent reads (WAL lets them run
@@ -70,6 +73,8 @@ pub(crate) const CACHE_KIB: i64 = 64 * 1024;
 pub struct SqliteStore {
     pool: SqlitePool,
     path: PathBuf,
+    /// The key for personal fields this store was opened with ([`SqliteStore::unlock`]).
+    privacy: std::sync::Arc<privacy::KeyState>,
 }
 
 impl SqliteStore {
@@ -103,6 +108,9 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(BUSY_TIMEOUT_SECS))
             .pragma("cache_size", (-CACHE_KIB).to_string())
             .pragma("temp_store", "MEMORY")
+            // Deleted and overwritten content is zeroed where that costs no extra I/O, so that
+            // a forgotten customer's name does not linger in the file's free space (issue 18).
+            .pragma("secure_delete", "FAST")
             .row_buffer_size(ROW_BUFFER);
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
@@ -112,7 +120,25 @@ impl SqliteStore {
             .await
             .map_err(|e| StoreError::sql(format!("opening the store {}", path.display()), e))?;
         migrate(&pool, &path).await?;
-        Ok(SqliteStore { pool, path })
+        Ok(SqliteStore {
+            pool,
+            path,
+            privacy: std::sync::Arc::default(),
+        })
+    }
+
+    /// Gives the store the key of its personal fields (`None`: no key). A key other than the
+    /// one the store's values are sealed with is not an error here: everything but personal
+    /// data keeps working, and the report's `problem` says why personal data cannot be read.
+    /// With the right key, the plaintext phone and e-mail an older store still holds are
+    /// sealed now (`sealed_now`).
+    pub async fn unlock(
+        &mut self,
+        key: Option<crate::crypto::Key>,
+    ) -> Result<KeyReport, StoreError> {
+        let (state, report) = privacy::unlock(&self.pool, key).await?;
+        self.privacy = state;
+        Ok(report)
     }
 
     /// The database file.
@@ -169,7 +195,7 @@ impl SqliteStore {
 
     /// Starts an import transaction (the [`Store::begin_import`] of this store).
     pub async fn import(&self) -> Result<SqliteImport, StoreError> {
-        SqliteImport::begin(&self.pool).await
+        SqliteImport::begin(&self.pool, self.privacy.clone()).await
     }
 }
 
@@ -271,7 +297,7 @@ impl Store for SqliteStore {
     type Import = SqliteImport;
 
     async fn begin_import(&self) -> Result<SqliteImport, StoreError> {
-        SqliteImport::begin(&self.pool).await
+        SqliteImport::begin(&self.pool, self.privacy.clone()).await
     }
 
     async fn load_dataset(&self, as_of: Day) -> Result<Dataset, StoreError> {
@@ -485,7 +511,21 @@ impl Store for SqliteStore {
     }
 
     async fn customer(&self, customer_id: &str) -> Result<Option<CustomerRecord>, StoreError> {
-        admin::customer(&self.pool, customer_id).await
+        let Some(mut rec) = admin::customer(&self.pool, customer_id).await? else {
+            return Ok(None);
+        };
+        // Personal fields are sealed: filled in when this store has the key.
+        match privacy::personal(&self.pool, &self.privacy, customer_id).await? {
+            Some(Personal::Available { phone, email }) => {
+                rec.phone = phone;
+                rec.email = email;
+            }
+            _ => {
+                rec.phone = None;
+                rec.email = None;
+            }
+        }
+        Ok(Some(rec))
     }
 
     async fn customer_count(&self) -> Result<u64, StoreError> {
@@ -649,6 +689,19 @@ impl Store for SqliteStore {
 
     async fn audit_query(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
         admin::audit_query(&self.pool, query).await
+    }
+
+    async fn personal(&self, customer_id: &str) -> Result<Option<Personal>, StoreError> {
+        privacy::personal(&self.pool, &self.privacy, customer_id).await
+    }
+
+    async fn forget_customer(
+        &self,
+        customer_id: &str,
+        reason: &str,
+        actor: &str,
+    ) -> Result<Forgotten, StoreError> {
+        privacy::forget(&self.pool, customer_id, reason, actor).await
     }
 }
 

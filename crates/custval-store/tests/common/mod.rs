@@ -13,9 +13,12 @@ use tempfile::TempDir;
 pub async fn fresh() -> (TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("custval.db");
-    let store = SqliteStore::open(path.to_str().unwrap(), OpenOptions { create: true })
+    let mut store = SqliteStore::open(path.to_str().unwrap(), OpenOptions { create: true })
         .await
         .unwrap();
+    // Personal fields are stored only sealed: the store needs a key to import them.
+    let key = custval_store::crypto::Key::generate().unwrap();
+    store.unlock(Some(key)).await.unwrap();
     (dir, store)
 }
 

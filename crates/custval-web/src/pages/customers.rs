@@ -689,6 +689,26 @@ pub async fn customer<S: Store + 'static>(
             value: auth::mask(&v.user, em),
         });
     }
+    // Personal fields erased (`customer forget`) or stored encrypted without a key here.
+    let personal_state = match app.store.personal(&id).await.map_err(|e| v.internal(e))? {
+        Some(custval_store::Personal::Forgotten { at }) => Some(if zh {
+            format!("已删除（{}）", at.get(..10).unwrap_or(&at))
+        } else {
+            format!("erased on {}", at.get(..10).unwrap_or(&at))
+        }),
+        Some(custval_store::Personal::Unavailable { .. }) => Some(if zh {
+            "不可用（服务器没有密钥）".to_string()
+        } else {
+            "unavailable (the server has no key for it)".to_string()
+        }),
+        _ => None,
+    };
+    if let Some(value) = personal_state {
+        contact.push(Kv {
+            label: if zh { "个人信息" } else { "Personal data" },
+            value,
+        });
+    }
     let indicators = shown
         .indicators
         .iter()

@@ -127,9 +127,12 @@ impl Server {
     pub async fn start_with(options: custval_web::Options) -> Server {
         let dir = tempfile::tempdir().expect("tmp");
         let db = dir.path().join("custval.db");
-        let store = SqliteStore::open(&db.display().to_string(), OpenOptions { create: true })
+        let mut store = SqliteStore::open(&db.display().to_string(), OpenOptions { create: true })
             .await
             .expect("store");
+        // Personal fields are stored only sealed: the store needs a key to import them.
+        let key = custval_store::crypto::Key::generate().expect("key");
+        store.unlock(Some(key)).await.expect("unlock");
         populate(&store).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -1,0 +1,166 @@
+//! Privacy at rest on the command line: finding the store's key when a store is opened,
+//! `custval init` creating the key file, and `custval customer forget`.
+//!
+//! The key comes from `CUSTVAL_KEY`, from the file `CUSTVAL_KEY_FILE` names, or from the key
+//! file beside the store (`custval.key` for `custval.db`). `init` creates that file (0600) when
+//! the environment names no key: a demanding user gets encryption without a step to forget,
+//! and the note tells them to back the key up apart from the store. Every other command only
+//! uses a key it finds: it never makes one, so a lost key cannot be silently replaced by a new
+//! one (the store remembers its key's id and refuses to seal anything with another).
+
+use anyhow::{Context, Result};
+use custval_store::crypto::{self, Key};
+use custval_store::{Personal, SqliteStore, Store};
+
+use crate::Globals;
+use crate::commands::workspace::{actor, block_on, open};
+use crate::output::{self, ReportFormat};
+
+/// Gives `store` its key (see the module docs); with `create` (init), creates the key file
+/// when none is named or found.
+pub async fn unlock(store: &mut SqliteStore, g: &Globals, create: bool) -> Result<()> {
+    let note = |s: String| {
+        if !g.quiet {
+            eprintln!("{s}");
+        }
+    };
+    let mut key = crypto::key_from_environment(&g.db)?.map(|(k, from)| {
+        warn_if_readable(&from, g);
+        k
+    });
+    if key.is_none()
+        && create
+        && !crypto::key_named_by_environment()
+        && let Some(path) = crypto::default_key_path(&g.db)
+    {
+        let k = Key::generate()?;
+        k.write_new_file(&path)?;
+        note(format!(
+            "created the key {} for personal fields (phone, e-mail) in {}: back it up apart \
+             from the store; without it they cannot be read",
+            k.id(),
+            path.display()
+        ));
+        key = Some(k);
+    }
+    let report = store.unlock(key).await?;
+    if report.sealed_now > 0 {
+        note(format!(
+            "encrypted the phone and e-mail of {} customers stored in plain text by an older \
+             custval (key {})",
+            report.sealed_now,
+            report.key_id.as_deref().unwrap_or("?")
+        ));
+    }
+    if report.plaintext_left {
+        note(
+            "warning: this store holds phone numbers or e-mails in plain text (an older \
+             custval); run `custval init` to create a key and encrypt them"
+                .to_string(),
+        );
+    }
+    Ok(())
+}
+
+/// A key file others may read is worth a warning (not an error: the admin may have a reason).
+fn warn_if_readable(from: &str, g: &Globals) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let path = std::path::Path::new(from);
+        if !g.quiet
+            && path.is_file()
+            && let Ok(m) = std::fs::metadata(path)
+            && m.permissions().mode() & 0o077 != 0
+        {
+            eprintln!("warning: the key file {from} is readable by other users (chmod 600 {from})");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (from, g);
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ForgetArgs {
+    /// The customer whose personal data to erase.
+    pub id: String,
+    /// Why (the request it answers); recorded in the audit log.
+    #[arg(long)]
+    pub reason: String,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+}
+
+/// `custval customer forget ID --reason TEXT`: erases the customer's personal data (name,
+/// phone, e-mail, their copies in runs and alerts, the account plan), keeps the orders, runs
+/// and scores, and audits the request.
+pub fn forget(a: ForgetArgs, g: &Globals) -> Result<()> {
+    if a.reason.trim().is_empty() {
+        anyhow::bail!("--reason must say why (the request it answers): it goes to the audit log");
+    }
+    let done = block_on(async {
+        let store = open(g, false).await?;
+        store
+            .forget_customer(&a.id, a.reason.trim(), &actor())
+            .await
+            .with_context(|| format!("forgetting customer {:?}", a.id))
+    })??;
+    match a.format {
+        ReportFormat::Json => output::print_json(&done),
+        ReportFormat::Table if done.already => output::print_text(&format!(
+            "customer {} was already forgotten on {}; nothing left to erase (request audited)",
+            done.customer_id, done.at
+        )),
+        ReportFormat::Table => output::print_text(&format!(
+            "forgot customer {}: erased {}; orders, runs and scores kept (audited)",
+            done.customer_id,
+            if done.erased.is_empty() {
+                "nothing (no personal data was stored)".to_string()
+            } else {
+                done.erased.join(", ")
+            }
+        )),
+    }
+}
+
+/// The customer's personal data for `customer show`; a one-line note on stderr when it is
+/// stored but cannot be read here (no key, wrong key).
+pub async fn personal_of(store: &SqliteStore, id: &str, g: &Globals) -> Result<Option<Personal>> {
+    let p = store.personal(id).await?;
+    if let Some(Personal::Unavailable { reason }) = &p
+        && !g.quiet
+    {
+        eprintln!("note: phone and e-mail unavailable: {reason}");
+    }
+    Ok(p.filter(|p| {
+        !matches!(
+            p,
+            Personal::Available {
+                phone: None,
+                email: None
+            }
+        )
+    }))
+}
+
+/// `customer show`'s lines for the personal data.
+pub fn text(p: &Personal) -> String {
+    match p {
+        Personal::Available { phone, email } => {
+            let mut s = String::from("\nContact\n");
+            if let Some(ph) = phone {
+                s.push_str(&format!("  phone   {ph}\n"));
+            }
+            if let Some(em) = email {
+                s.push_str(&format!("  e-mail  {em}\n"));
+            }
+            s
+        }
+        Personal::Unavailable { .. } => {
+            "\nContact\n  unavailable (encrypted; see the note on stderr)\n".to_string()
+        }
+        Personal::Forgotten { at } => {
+            format!("\nPersonal data erased on {at} (customer forget); history kept\n")
+        }
+    }
+}
