@@ -34,7 +34,7 @@ fn issue_17_cdnow_constant_indicators_are_excluded_and_zero_earns_no_points() {
     for id in [
         "spend_12m",
         "orders_12m",
-        "tenure_days",
+        "active_tenure_days",
         "clv_12m",
         "p_alive",
     ] {
