@@ -197,7 +197,8 @@ messages! {
     SeverityInfo => "info", "提示";
     NoAlerts => "No alert.", "暂无预警。";
     Evidence => "Evidence", "依据";
-    Assignee => "Assigned to", "负责人";
+    Assignee => "Assigned to", "处理人";
+    AtStake => "At stake", "涉及金额";
     Acknowledge => "Acknowledge", "确认";
     Assign => "Assign", "分派";
     OpenAlerts => "Open alerts (most severe first)", "未处理预警（按严重程度）";

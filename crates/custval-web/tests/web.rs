@@ -1125,6 +1125,26 @@ async fn alerts_are_listed_acknowledged_and_assigned_by_role() {
         page.matches("class=\"alert-row\"").count(),
         all.len().min(50)
     );
+    // Issue 17: rows come most severe first, then by money at stake (as `custval alerts`), not
+    // by customer id, with the amount in its own column.
+    let ranked = custval_app::dynamics::ranked_alerts(
+        &s.store,
+        &custval_store::AlertQuery {
+            run: Some(2),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .expect("ranked");
+    let shown: Vec<i64> = page
+        .split("class=\"alert-row\" data-id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect();
+    let expected: Vec<i64> = ranked.alerts.iter().take(50).map(|a| a.id).collect();
+    assert_eq!(shown, expected);
+    assert!(page.contains("At stake"));
     // The dashboard shows the most severe open ones.
     let dash = admin.page("/").await;
     assert!(dash.contains("id=\"open-alerts\"") && dash.contains(&all[0].customer_id));
