@@ -68,6 +68,9 @@ pub struct Shown {
     pub rfm_segment: Option<String>,
     pub clv: Option<f64>,
     pub p_alive: Option<f64>,
+    /// Why P(alive) is absent, when the run says (issue 17: a fit with no drop-out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_alive_note: Option<String>,
     pub spend_12m: Option<f64>,
     /// Indicator id → points of the total score.
     pub contributions: std::collections::BTreeMap<String, f64>,
@@ -359,6 +362,18 @@ pub fn explain(
         rfm_segment: r.rfm_segment.clone(),
         clv: r.clv,
         p_alive: r.p_alive,
+        p_alive_note: r
+            .p_alive
+            .is_none()
+            .then_some(())
+            .and(summary.clv.fitted.as_ref())
+            .filter(|f| !f.p_alive_identified)
+            .map(|_| {
+                "not shown: the purchase model found no drop-out in this history, so it cannot tell \
+                 whether a quiet customer has gone; the lifecycle stage judges recency against the \
+                 purchase rhythm"
+                    .to_string()
+            }),
         spend_12m: r.spend_12m,
         contributions,
         indicators,

@@ -23,6 +23,9 @@ pub fn text(s: &Shown) -> String {
         opt(s.p_alive, 3),
         opt(s.spend_12m, 2)
     ));
+    if let Some(note) = &s.p_alive_note {
+        out.push_str(&format!("P(alive) {note}\n"));
+    }
     if let Some(c) = &s.clv_parts {
         out.push_str(&format!("\nCLV explained\n  {}\n", c.explain));
     }

@@ -97,6 +97,7 @@ messages! {
     PotentialScore => "Potential score", "潜力得分";
     Clv => "CLV", "客户终身价值";
     PAlive => "P(alive)", "存活概率";
+    PAliveNotIdentified => "— (no drop-out in this history: see the lifecycle stage)", "—(本数据未显示流失过程,请看生命周期阶段)";
     Name => "Name", "名称";
     CustomerId => "Customer id", "客户编号";
     Filter => "Filter", "筛选";

@@ -631,9 +631,12 @@ pub async fn customer<S: Store + 'static>(
         },
         Kv {
             label: Msg::PAlive.text(lang),
-            value: shown
-                .p_alive
-                .map_or_else(|| i18n::DASH.to_string(), i18n::percent),
+            value: match (shown.p_alive, &shown.p_alive_note) {
+                (Some(p), _) => i18n::percent(p),
+                // Issue 17: a fit with no drop-out says nothing about a quiet customer.
+                (None, Some(_)) => Msg::PAliveNotIdentified.text(lang).to_string(),
+                (None, None) => i18n::DASH.to_string(),
+            },
         },
         Kv {
             label: Msg::Spend12m.text(lang),
