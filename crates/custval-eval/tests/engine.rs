@@ -157,6 +157,41 @@ fn nothing_after_the_as_of_date_is_used() {
     for (x, y) in early.results.iter().zip(&same.results) {
         assert_eq!(x, y, "later rows changed an earlier evaluation");
     }
+    // The default calibrates its weights at earlier dates: that too read nothing later.
+    assert!(
+        !early.summary.calibration.is_empty(),
+        "{:?}",
+        early.summary.notes
+    );
+    assert_eq!(early.summary.calibration, same.summary.calibration);
+}
+
+/// Issue 17: calibrated weights are fitted on the company's history, checked out of time, used
+/// only when the check improves on the prior, and stated in the run's notes.
+#[test]
+fn issue_17_calibrated_weights_are_checked_out_of_time_and_stated() {
+    let data = company();
+    let plan = plan();
+    let e = evaluate(&data, 19_999, &plan).expect("evaluate");
+    let cal = &e.summary.calibration;
+    assert_eq!(cal.len(), 2, "{:?}", e.summary.notes);
+    for (c, dw) in cal.iter().zip(&e.summary.weights) {
+        assert!(c.customers_fit >= 10 && c.customers_check >= 10);
+        let (prior, blended) = (c.check_gini_prior.unwrap(), c.check_gini_blended.unwrap());
+        assert_eq!(c.applied, blended > prior, "{c:?}");
+        let used: f64 = c.used.iter().map(|(_, w)| w).sum();
+        assert!((used - 1.0).abs() < 1e-3, "{c:?}");
+        assert_eq!(dw.method, "calibrated");
+        assert!(dw.note.contains("out-of-time check"), "{}", dw.note);
+        assert!(
+            e.summary
+                .notes
+                .iter()
+                .any(|n| n.contains(&format!("Gini {prior:.3}"))),
+            "{:?}",
+            e.summary.notes
+        );
+    }
 }
 
 /// Freeing the fact tables half-way (`evaluate_owned`) changes no result and no detail.
