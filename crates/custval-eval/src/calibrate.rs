@@ -250,9 +250,9 @@ impl AtDate {
         let rows = sample(&known);
         if rows.len() < 10 {
             return Err(format!(
-                "only {} customers had bought by {}",
-                rows.len(),
-                crate::format_day(t)
+                "too few customers had bought by {} ({} of the 10 needed)",
+                crate::format_day(t),
+                rows.len()
             ));
         }
         let normalized = crate::engine::normalized_at(data, t, plan).map_err(|e| e.to_string())?;
