@@ -226,7 +226,7 @@ fn ln_gamma_ratio(a: f64, c: f64) -> f64 {
 /// ln ₂F₁(a, b; c; z) by quadrature when c > a > 0, 0 ≤ b ≤ c and z < 1 (also with a and b
 /// swapped); `None` outside that range.
 pub(crate) fn ln_hyp2f1_quad(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
-    if !(z < 1.0) {
+    if z.is_nan() || z >= 1.0 {
         return None;
     }
     let (a, b) = if c > a && a > 0.0 && b >= 0.0 && b <= c {

@@ -117,11 +117,47 @@ fn ln_series_positive(a: f64, b: f64, c: f64, z: f64) -> f64 {
 /// sum instead. The loop stops when the remaining tail, bounded by a geometric series with
 /// ratio max(current ratio, z), is below 1e-17 of the sum.
 pub(crate) fn ln_series_tail(a: f64, b: f64, c: f64, z: f64, j0: f64, ln_first: f64) -> f64 {
+    match series_sum(a, b, c, z, j0, ln_first, HYP_MAX_TERMS) {
+        SeriesSum::Done(v) => v,
+        SeriesSum::Capped {
+            ln_scale,
+            sum,
+            term,
+            j,
+        } => {
+            // Only reached when z is within ~1e-5 of 1: add the geometric bound of the tail.
+            let ratio = (a + j) * (b + j) / ((c + j) * (j + 1.0)) * z;
+            let q = ratio.clamp(0.0, 1.0 - 1e-12);
+            ln_scale + (sum + term * q / (1.0 - q)).ln()
+        }
+    }
+}
+
+/// The series of [`ln_series_tail`] stopped after at most `max_terms` terms.
+enum SeriesSum {
+    Done(f64),
+    Capped {
+        ln_scale: f64,
+        sum: f64,
+        term: f64,
+        j: f64,
+    },
+}
+
+fn series_sum(
+    a: f64,
+    b: f64,
+    c: f64,
+    z: f64,
+    j0: f64,
+    ln_first: f64,
+    max_terms: usize,
+) -> SeriesSum {
     let mut ln_scale = ln_first;
     let mut term = 1.0_f64;
     let mut sum = 1.0_f64;
     let mut j = j0;
-    for _ in 0..HYP_MAX_TERMS {
+    for _ in 0..max_terms {
         let ratio = (a + j) * (b + j) / ((c + j) * (j + 1.0)) * z;
         term *= ratio;
         sum += term;
@@ -132,21 +168,20 @@ pub(crate) fn ln_series_tail(a: f64, b: f64, c: f64, z: f64, j0: f64, ln_first: 
             term = 1.0;
         }
         let q = ratio.max(z);
-        if q < 1.0 && term * q < 1e-17 * sum * (1.0 - q) {
-            return ln_scale + sum.ln();
-        }
-        if term == 0.0 {
-            return ln_scale + sum.ln();
+        if (q < 1.0 && term * q < 1e-17 * sum * (1.0 - q)) || term == 0.0 {
+            return SeriesSum::Done(ln_scale + sum.ln());
         }
         if term.is_nan() {
             // A NaN or infinite parameter: no comparison above can ever stop the loop.
-            return f64::NAN;
+            return SeriesSum::Done(f64::NAN);
         }
     }
-    // Only reached when z is within ~1e-5 of 1: add the geometric bound of the tail.
-    let ratio = (a + j) * (b + j) / ((c + j) * (j + 1.0)) * z;
-    let q = ratio.clamp(0.0, 1.0 - 1e-12);
-    ln_scale + (sum + term * q / (1.0 - q)).ln()
+    SeriesSum::Capped {
+        ln_scale,
+        sum,
+        term,
+        j,
+    }
 }
 
 /// (ln |Γ(x)|, sign Γ(x)) for any real x that is not a non-positive integer (reflection below
@@ -224,9 +259,10 @@ fn ln_hyp2f1_near_one(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
     Some(top + sum.ln())
 }
 
-/// Most terms a power series may take before the quadrature is preferred: ~1,000 positive,
-/// shrinking terms cost about as much as one quadrature (~400 integrand evaluations).
-const SERIES_MAX_Z: f64 = 0.96;
+/// Most terms a shrinking power series may take before the quadrature is preferred: 400 terms
+/// cost ~1 µs, a twentieth of a typical quadrature (a few hundred integrand evaluations), so
+/// trying the series first is cheap even when it then gives up.
+const SERIES_MAX_TERMS: usize = 400;
 
 /// Whether the series Σ (a)_j (b)_j/((c)_j j!) z^j has terms that shrink from the first one with
 /// a ratio ≤ z (then ~40/(1−z) terms reach 1e-17): (a+j)(b+j) ≤ (c+j)(j+1) for every j ≥ 0.
@@ -237,9 +273,11 @@ fn series_is_monotone(a: f64, b: f64, c: f64) -> bool {
 /// ln ₂F₁(a, b; c; z) for a, b, c > 0 and z < 1.
 ///
 /// Which form is used where, and why:
-/// * 0 ≤ z ≤ 0.96 and the series in z — or, after Euler's transformation
+/// * 0 ≤ z < 1 and the series in z — or, after Euler's transformation
 ///   ₂F₁(a,b;c;z) = (1−z)^{c−a−b} ₂F₁(c−a,c−b;c;z), the series in its parameters — has terms
-///   that shrink from the first one (ratio ≤ z, at most ~1,000 terms): that series. Euler's form
+///   that shrink from the first one (ratio ≤ z) and converges within 400 terms (always for
+///   z ≤ 0.9; near 1 when c is large, as in Euler's form of ₂F₁(a, a+0.9; a+1; z)): that
+///   series. Euler's form
 ///   is preferred when c−a, c−b > 0 and c−a + c−b < a + b; it is the Pareto/NBD case c = a+1
 ///   whenever b > 1. Positive, shrinking terms sum to ~1e-15.
 /// * 0.9 < z < 1: first the connection formula in 1 − z (Abramowitz & Stegun 15.3.6), whose two
@@ -298,9 +336,15 @@ pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> f64 {
     } else {
         series_is_monotone(a, b, c)
     };
-    if !(monotone && z <= SERIES_MAX_Z)
-        && let Some(v) = hyp2f1_quad::ln_hyp2f1_quad(a, b, c, z)
-    {
+    let (pa, pb, pre) = if euler {
+        (ca, cb, (c - a - b) * (-z).ln_1p())
+    } else {
+        (a, b, 0.0)
+    };
+    if monotone && let SeriesSum::Done(v) = series_sum(pa, pb, c, z, 0.0, 0.0, SERIES_MAX_TERMS) {
+        return pre + v;
+    }
+    if let Some(v) = hyp2f1_quad::ln_hyp2f1_quad(a, b, c, z) {
         return v;
     }
     if euler {

@@ -48,7 +48,10 @@ fn issue_17_a_regular_buyer_base_fits_pareto_nbd_in_bounded_time() {
     // Everyone every 10 days: the maximum-likelihood limit is a deterministic rate (r, α → ∞
     // with r/α = 0.1 per day) and no drop-out (s → 0).
     let (secs, f) = timed_fit(&regular_base(|_| 10));
-    println!("every 10 days: {secs:.3} s, {:?}, LL {}", f.params, f.log_likelihood);
+    println!(
+        "every 10 days: {secs:.3} s, {:?}, LL {}",
+        f.params, f.log_likelihood
+    );
     assert!(secs < MAX_SECONDS, "{secs} s");
     let rate = param(&f, "r") / param(&f, "alpha");
     assert!((rate - 0.1).abs() < 0.002, "rate {rate}");
@@ -57,7 +60,10 @@ fn issue_17_a_regular_buyer_base_fits_pareto_nbd_in_bounded_time() {
 
     // Each customer its own regular gap, 10 to 50 days.
     let (secs, f) = timed_fit(&regular_base(|c| 10 + (c * 7) % 41));
-    println!("10-50 days: {secs:.3} s, {:?}, LL {}", f.params, f.log_likelihood);
+    println!(
+        "10-50 days: {secs:.3} s, {:?}, LL {}",
+        f.params, f.log_likelihood
+    );
     assert!(secs < MAX_SECONDS, "{secs} s");
 }
 
@@ -68,11 +74,18 @@ fn issue_17_a_100_customer_base_fits_pareto_nbd_in_bounded_time() {
         let xi = ((i * 13) % 17) as f64;
         let ti = (100 + (i * 29) % 600) as f64;
         x.push(xi);
-        tx.push(if xi > 0.0 { ti * (0.2 + 0.8 * ((i * 7) % 11) as f64 / 10.0) } else { 0.0 });
+        tx.push(if xi > 0.0 {
+            ti * (0.2 + 0.8 * ((i * 7) % 11) as f64 / 10.0)
+        } else {
+            0.0
+        });
         t.push(ti);
     }
     let (secs, f) = timed_fit(&ClvData::rft(x, tx, t));
-    println!("100 customers: {secs:.3} s, {:?}, LL {}", f.params, f.log_likelihood);
+    println!(
+        "100 customers: {secs:.3} s, {:?}, LL {}",
+        f.params, f.log_likelihood
+    );
     assert!(secs < MAX_SECONDS, "{secs} s");
 
     // Mostly one-time buyers: 90 of 100 never came back (s and β run off together).
@@ -81,10 +94,17 @@ fn issue_17_a_100_customer_base_fits_pareto_nbd_in_bounded_time() {
         let ti = (20 + (i * 37) % 300) as f64;
         let repeat = i % 10 == 0;
         x.push(if repeat { (1 + i % 3) as f64 } else { 0.0 });
-        tx.push(if repeat { ti * (0.3 + 0.05 * (i % 7) as f64) } else { 0.0 });
+        tx.push(if repeat {
+            ti * (0.3 + 0.05 * (i % 7) as f64)
+        } else {
+            0.0
+        });
         t.push(ti);
     }
     let (secs, f) = timed_fit(&ClvData::rft(x, tx, t));
-    println!("one-time buyers: {secs:.3} s, {:?}, LL {}", f.params, f.log_likelihood);
+    println!(
+        "one-time buyers: {secs:.3} s, {:?}, LL {}",
+        f.params, f.log_likelihood
+    );
     assert!(secs < MAX_SECONDS, "{secs} s");
 }
