@@ -231,7 +231,8 @@ fn hyp2f1_small_w(a: f64, b: f64, c: f64, w: f64) -> Option<f64> {
 /// A₁ ₂F₁(a, b; a+b−c+1; 1−z) + A₂ (1−z)^{c−a−b} ₂F₁(c−a, c−b; c−a−b+1; 1−z), whose series
 /// converge fast where the one in z crawls. `None` (the caller keeps the z series) when c−a−b
 /// is within 1e-3 of an integer (the Γ factors blow up and cancel), a series misbehaves, or the
-/// two terms cancel to below 1e-3 of their size (the digits lost would show at 1e-8).
+/// two terms cancel to below 1e-3 of their size, or below 1e-5·|ln term| (the error of the ln Γ
+/// values, amplified by the cancellation, would show at 1e-8).
 fn ln_hyp2f1_near_one(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
     let m = c - a - b;
     if (m - m.round()).abs() < 1e-3 {
@@ -253,7 +254,8 @@ fn ln_hyp2f1_near_one(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
     let sign2 = sc * t1 * t2 * t3 * f2.signum();
     let top = l1.max(l2);
     let sum = sign1 * (l1 - top).exp() + sign2 * (l2 - top).exp();
-    if !(sum > 1e-3 && top.is_finite()) {
+    // The ln Γ terms carry an absolute error ~1e-16·|l|, which the cancellation divides by `sum`.
+    if !(sum > 1e-3_f64.max(1e-5 * l1.abs().max(l2.abs())) && top.is_finite()) {
         return None;
     }
     Some(top + sum.ln())
