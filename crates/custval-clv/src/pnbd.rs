@@ -12,9 +12,10 @@
 //! The likelihood depends on r, s (and, when α < β, on r through the second parameter too)
 //! inside ₂F₁(r+s+x, ·; r+s+x+1; z). Derivatives of ₂F₁ with respect to its parameters have no
 //! closed form in ₂F₁ itself: they are series whose terms carry ψ(a+j) − ψ(a) (Kampé de
-//! Fériet-type functions). [`ln_hyp2f1`] evaluates ₂F₁ through four representations (the
+//! Fériet-type functions). [`ln_hyp2f1`] evaluates ₂F₁ through five representations (the
 //! series, Euler's transformation, the connection formula in 1 − z with its Γ ratios, Pfaff's
-//! transformation), chosen by region so that x up to 10⁴ and 1 − z down to 1e-7 stay finite;
+//! transformation, a bounded quadrature of Euler's integral for large parameters and z near 1),
+//! chosen by region so that every parameter the optimizer visits costs at most ~50 µs;
 //! an analytic gradient would need each of them differentiated and made just as stable — a
 //! second numerical library the size of `special`, for no gain in accuracy: the objective is
 //! a smooth O(1) mean per customer, so central differences in log-parameters (h = 1e-5) are
@@ -30,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{Patterns, sum_chunks};
 use crate::optimize::Objective;
-use crate::special::{ln_beta, ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp};
+use crate::special::{ln_beta, ln_gamma, ln_gamma_diff, ln_hyp2f1, log_add_exp, log_sub_exp};
 
 /// Pareto/NBD parameters (λ ~ Gamma(r, α), μ ~ Gamma(s, β)).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -42,26 +43,42 @@ pub struct ParetoNbd {
 }
 
 impl ParetoNbd {
-    /// ln A₀ of the note: ln[ ₂F₁(..;z₁)/(m+t_x)^{r+s+x} − ₂F₁(..;z₂)/(m+T)^{r+s+x} ],
-    /// m = max(α, β). −inf when t_x = T.
+    /// ln(α^r β^s A₀), A₀ of the note: ₂F₁(..;z₁)/(m+t_x)^{r+s+x} − ₂F₁(..;z₂)/(m+T)^{r+s+x},
+    /// m = max(α, β). −inf when t_x = T. The factor α^r β^s is folded in term by term (see
+    /// [`Self::ln_g`]) because r ln α and (r+s+x) ln(m+t) cancel: at r ~ 10⁸ (a base of
+    /// perfectly regular buyers drives r and α to infinity) the unshifted sum lost every digit.
     #[inline]
-    pub(crate) fn ln_a0(&self, x: f64, tx: f64, t: f64) -> f64 {
+    pub(crate) fn ln_a0_scaled(&self, x: f64, tx: f64, t: f64) -> f64 {
         log_sub_exp(self.ln_g(x, tx), self.ln_g(x, t))
     }
 
-    /// One of the two terms of A₀: ln[₂F₁(r+s+x, b; r+s+x+1; |α−β|/(m+w)) / (m+w)^{r+s+x}]
-    /// with b = s+1 when α ≥ β and b = r+x otherwise.
+    /// One of the two terms of α^r β^s A₀:
+    /// ln[₂F₁(r+s+x, b; r+s+x+1; |α−β|/(m+w)) · α^r β^s / (m+w)^{r+s+x}] with b = s+1 when
+    /// α ≥ β and b = r+x otherwise; the power terms as r·ln(1 + w/α) etc., without cancellation.
     #[inline]
     fn ln_g(&self, x: f64, w: f64) -> f64 {
         let ParetoNbd { r, alpha, s, beta } = *self;
-        let (m, d, b2) = if alpha >= beta {
-            (alpha, alpha - beta, s + 1.0)
-        } else {
-            (beta, beta - alpha, r + x)
-        };
         let n = r + s + x;
-        let mw = m + w;
-        ln_hyp2f1(n, b2, n + 1.0, d / mw) - n * mw.ln()
+        if alpha >= beta {
+            let mw = alpha + w;
+            ln_hyp2f1(n, s + 1.0, n + 1.0, (alpha - beta) / mw)
+                - r * (w / alpha).ln_1p()
+                - x * mw.ln()
+                - s * (mw.ln() - beta.ln())
+        } else {
+            let mw = beta + w;
+            ln_hyp2f1(n, r + x, n + 1.0, (beta - alpha) / mw)
+                - s * (w / beta).ln_1p()
+                - x * mw.ln()
+                - r * (mw.ln() - alpha.ln())
+        }
+    }
+
+    /// ln[α^r β^s / ((α+T)^{r+x} (β+T)^s)] without the cancellation of its large terms.
+    #[inline]
+    fn ln_survive_scaled(&self, x: f64, t: f64) -> f64 {
+        let ParetoNbd { r, alpha, s, beta } = *self;
+        -r * (t / alpha).ln_1p() - x * (alpha + t).ln() - s * (t / beta).ln_1p()
     }
 
     /// Log-likelihood of one customer (the same kernel as the fit, on one pattern).
@@ -72,11 +89,9 @@ impl ParetoNbd {
 
     /// P(alive at T | x, t_x, T).
     pub fn p_alive(&self, x: f64, tx: f64, t: f64) -> f64 {
-        let ParetoNbd { r, alpha, s, beta } = *self;
-        let lo = s.ln() - (r + s + x).ln()
-            + (r + x) * (alpha + t).ln()
-            + s * (beta + t).ln()
-            + self.ln_a0(x, tx, t);
+        let ParetoNbd { r, s, .. } = *self;
+        let lo =
+            s.ln() - (r + s + x).ln() - self.ln_survive_scaled(x, t) + self.ln_a0_scaled(x, tx, t);
         if lo > 0.0 {
             let e = (-lo).exp();
             e / (1.0 + e)
@@ -231,21 +246,19 @@ impl Objective for ParetoNbdObjective {
         };
         let ParetoNbd { r, alpha, s, beta } = m;
         let pat = &self.patterns;
-        let consts: Vec<f64> = pat
-            .group_x
-            .iter()
-            .map(|&x| ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + s * beta.ln())
-            .collect();
+        let consts: Vec<f64> = pat.group_x.iter().map(|&x| ln_gamma_diff(r, x)).collect();
         let g1 = ln_g_all(&m, &self.x_tx);
         let g2 = ln_g_all(&m, &self.x_t);
         let ln_s = s.ln();
         let ln_at: Vec<f64> = pat.times.iter().map(|t| (alpha + t).ln()).collect();
-        let ln_bt: Vec<f64> = pat.times.iter().map(|t| (beta + t).ln()).collect();
+        let r_at: Vec<f64> = pat.times.iter().map(|t| r * (t / alpha).ln_1p()).collect();
+        let s_bt: Vec<f64> = pat.times.iter().map(|t| s * (t / beta).ln_1p()).collect();
         sum_chunks::<1, _>(pat.len(), |rg| {
             let mut acc = 0.0;
             for i in rg {
                 let (x, ti) = (pat.x[i], pat.t_idx[i] as usize);
-                let first = -(r + x) * ln_at[ti] - s * ln_bt[ti];
+                // Both terms carry the factor α^r β^s (see `ParetoNbd::ln_g`).
+                let first = -r_at[ti] - x * ln_at[ti] - s_bt[ti];
                 let ln_a0 =
                     log_sub_exp(g1[self.pat_x_tx[i] as usize], g2[self.pat_x_t[i] as usize]);
                 let second = ln_s - (r + s + x).ln() + ln_a0;
