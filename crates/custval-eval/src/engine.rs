@@ -317,12 +317,7 @@ fn evaluate_cow<'p>(
     // Classes known before the scores, which indicator formulas may read.
     let pre = crate::classes::pre_classes(&table, plan)?;
     let raw = indicator_columns(data, &table, &pre, plan);
-    let params: Vec<NormParams> = plan
-        .indicators
-        .par_iter()
-        .zip(raw.par_iter())
-        .map(|(ind, col)| NormParams::fit(col, ind.direction, ind.norm, ind.missing))
-        .collect();
+    let params = fit_params(plan, &raw);
     let normalized = normalize_columns(&params, &raw);
     let why_excluded: Vec<Option<String>> = params.iter().map(|p| p.degenerate(n)).collect();
 
@@ -478,6 +473,15 @@ fn evaluate_cow<'p>(
     })
 }
 
+/// Each indicator's normalization fitted on its raw column.
+fn fit_params(plan: &Plan, raw: &[Vec<f64>]) -> Vec<NormParams> {
+    plan.indicators
+        .par_iter()
+        .zip(raw.par_iter())
+        .map(|(ind, col)| NormParams::fit(col, ind.direction, ind.norm, ind.missing))
+        .collect()
+}
+
 /// Normalized indicator columns (plan order) of an evaluation at `at`: steps 1–3 without
 /// the CLV holdout check, for weight calibration on earlier dates.
 pub(crate) fn normalized_at(
@@ -491,12 +495,7 @@ pub(crate) fn normalized_at(
     crate::accounts::apply(data, at, &mut table, &plan.accounts.settings())?;
     let pre = crate::classes::pre_classes(&table, plan)?;
     let raw = indicator_columns(data, &table, &pre, plan);
-    let params: Vec<NormParams> = plan
-        .indicators
-        .par_iter()
-        .zip(raw.par_iter())
-        .map(|(ind, col)| NormParams::fit(col, ind.direction, ind.norm, ind.missing))
-        .collect();
+    let params = fit_params(plan, &raw);
     Ok(normalize_columns(&params, &raw))
 }
 
