@@ -63,7 +63,6 @@ printf '%-12s %8s %12s %10s  %s\n' target seconds executions exec/s result
 for t in "${targets[@]}"; do
     mkdir -p "corpus-work/$t" "artifacts/$t" "corpus/$t"
     log="$log_dir/$t.log"
-    start=$(date +%s)
     # -timeout: one input taking over 10 s is a hang; -rss_limit_mb: over 2 GB is a leak or
     # an allocation bomb. Both count as crashes.
     TMPDIR="$scratch" cargo +nightly fuzz run -a --target-dir "$target_dir" "$t" \
@@ -72,7 +71,10 @@ for t in "${targets[@]}"; do
         -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
         -artifact_prefix="artifacts/$t/" >"$log" 2>&1
     status=$?
-    elapsed=$(( $(date +%s) - start ))
+    # Fuzzing time as libFuzzer counts it (without the build `cargo fuzz run` may redo);
+    # executions summed over the workers.
+    elapsed=$(grep -h '^Done [0-9]* runs in' "$log" fuzz-*.log 2>/dev/null |
+        awk '{if ($5 > s) s = $5} END {print s + 0}')
     runs=$(grep -h '^stat::number_of_executed_units' "$log" fuzz-*.log 2>/dev/null |
         awk '{s += $2} END {print s + 0}')
     rate=$(( elapsed > 0 ? runs / elapsed : 0 ))

@@ -19,7 +19,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(written) = toml::to_string(config) {
         let again = parse(&written)
             .unwrap_or_else(|e| panic!("the written config does not parse: {e}\n{written}"));
-        assert_eq!(&again, config, "write → parse changed the config:\n{written}");
+        assert_eq!(
+            &again, config,
+            "write → parse changed the config:\n{written}"
+        );
         if let Err(e) = validate(&again) {
             panic!("the written config does not validate: {e}\n{written}");
         }

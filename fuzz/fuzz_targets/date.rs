@@ -27,7 +27,11 @@ fn check_day(d: i32) {
         format!("{y:04}{m:02}{dd:02}"),
         format!("{y:04}年{m}月{dd}日"),
     ] {
-        assert_eq!(parse_date(&text), Some(d), "{text:?} should be day {d} ({iso})");
+        assert_eq!(
+            parse_date(&text),
+            Some(d),
+            "{text:?} should be day {d} ({iso})"
+        );
     }
 }
 

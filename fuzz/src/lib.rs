@@ -116,9 +116,20 @@ pub fn check_table(ext: &str, data: &[u8]) {
         }
     }
     for rejected in &report.rejected {
-        assert!(rejected.line >= 2, "rejected line {} before the header", rejected.line);
-        assert!(lines.insert(rejected.line), "line {} reported twice", rejected.line);
-        assert!(!rejected.reason.trim().is_empty(), "a rejection without a reason");
+        assert!(
+            rejected.line >= 2,
+            "rejected line {} before the header",
+            rejected.line
+        );
+        assert!(
+            lines.insert(rejected.line),
+            "line {} reported twice",
+            rejected.line
+        );
+        assert!(
+            !rejected.reason.trim().is_empty(),
+            "a rejection without a reason"
+        );
     }
 }
 
