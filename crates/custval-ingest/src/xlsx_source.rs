@@ -31,7 +31,11 @@ pub(crate) fn load(path: &Path, options: &ReadOptions) -> Result<Range<Data>, In
             .cloned()
             .ok_or_else(|| err("the workbook has no sheets".into()))?,
     };
-    wb.worksheet_range(&name)
+    // calamine can panic on a damaged sheet (issue 18: a `<dimension ref="M1:D5"/>` whose end
+    // precedes its start overflows a subtraction in builds with overflow checks). A workbook a
+    // user hands us is untrusted input: its failure is an error naming the file, not a crash.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| wb.worksheet_range(&name)))
+        .map_err(|_| err(format!("cannot read sheet {name:?}: the sheet is damaged")))?
         .map_err(|e| err(format!("cannot read sheet {name:?}: {e}")))
 }
 
