@@ -276,17 +276,34 @@ impl AtDate {
     }
 }
 
+/// The weights a calibrated dimension uses (plan order of its indicators), the note that
+/// explains them, and the report when a calibration ran.
+pub(crate) struct Calibrated {
+    pub weights: Vec<f64>,
+    pub note: String,
+    pub report: Option<CalibrationReport>,
+}
+
+/// A dimension whose plan asks for calibration.
+struct Wanted<'p> {
+    k: usize,
+    dim: Dimension,
+    prior: &'p [f64],
+    prior_note: &'p str,
+    alpha: f64,
+    horizon: i32,
+}
+
 /// Calibrated weights for the dimensions whose plan asks for them: per dimension (current,
-/// potential), `None` when its plan is not calibrated, else the weights to use (plan order of
-/// the dimension's indicators) with the note that explains them, and the report.
+/// potential), `None` when its plan is not calibrated.
 pub(crate) fn calibrate_plan(
     data: &Dataset,
     as_of: Day,
     plan: &Plan,
     dim_cols: &[Vec<usize>; 2],
-) -> [Option<(Vec<f64>, String, Option<CalibrationReport>)>; 2] {
-    let mut out: [Option<(Vec<f64>, String, Option<CalibrationReport>)>; 2] = [None, None];
-    let wanted: Vec<(usize, Dimension, &Vec<f64>, &String, f64, i32)> = [
+) -> [Option<Calibrated>; 2] {
+    let mut out: [Option<Calibrated>; 2] = [None, None];
+    let wanted: Vec<Wanted> = [
         (0, Dimension::Current, &plan.weights_current),
         (1, Dimension::Potential, &plan.weights_potential),
     ]
@@ -297,11 +314,18 @@ pub(crate) fn calibrate_plan(
             note,
             alpha,
             horizon_days,
-        } => Some((k, dim, prior, note, *alpha, *horizon_days)),
+        } => Some(Wanted {
+            k,
+            dim,
+            prior,
+            prior_note: note,
+            alpha: *alpha,
+            horizon: *horizon_days,
+        }),
         _ => None,
     })
     .collect();
-    let Some(horizon) = wanted.iter().map(|w| w.5).max() else {
+    let Some(horizon) = wanted.iter().map(|w| w.horizon).max() else {
         return out;
     };
     let first = data
@@ -315,7 +339,15 @@ pub(crate) fn calibrate_plan(
         let b = AtDate::build(data, t2, h, plan)?;
         Ok((h, t1, t2, a, b))
     });
-    for (k, dim, prior, prior_note, alpha, _) in wanted {
+    for Wanted {
+        k,
+        dim,
+        prior,
+        prior_note,
+        alpha,
+        ..
+    } in wanted
+    {
         let ids: Vec<String> = dim_cols[k]
             .iter()
             .map(|j| plan.indicators[*j].id.clone())
@@ -329,11 +361,11 @@ pub(crate) fn calibrate_plan(
         let (h, t1, t2, a, b) = match &prepared {
             Ok(p) => p,
             Err(why) => {
-                out[k] = Some((
-                    prior.clone(),
-                    format!("{prior_note} (not calibrated: {why})"),
-                    None,
-                ));
+                out[k] = Some(Calibrated {
+                    weights: prior.to_vec(),
+                    note: format!("{prior_note} (not calibrated: {why})"),
+                    report: None,
+                });
                 continue;
             }
         };
@@ -341,11 +373,11 @@ pub(crate) fn calibrate_plan(
         let (Some((fit1, g1)), Some((fit2, _))) =
             (fit(&ca, &a.label, prior), fit(&cb, &b.label, prior))
         else {
-            out[k] = Some((
-                prior.clone(),
-                format!("{prior_note} (not calibrated: nothing to rank)"),
-                None,
-            ));
+            out[k] = Some(Calibrated {
+                weights: prior.to_vec(),
+                note: format!("{prior_note} (not calibrated: nothing to rank)"),
+                report: None,
+            });
             continue;
         };
         let blend1 = blend(prior, &fit1, alpha);
@@ -358,7 +390,7 @@ pub(crate) fn calibrate_plan(
         let used = if applied {
             blend(prior, &fit2, alpha)
         } else {
-            prior.clone()
+            prior.to_vec()
         };
         let report = CalibrationReport {
             dimension: dim,
@@ -378,7 +410,11 @@ pub(crate) fn calibrate_plan(
             applied,
         };
         let note = report.note(prior_note);
-        out[k] = Some((used, note, Some(report)));
+        out[k] = Some(Calibrated {
+            weights: used,
+            note,
+            report: Some(report),
+        });
     }
     out
 }

@@ -337,15 +337,21 @@ fn evaluate_cow<'p>(
             .collect();
         let norm_refs: Vec<&Vec<f64>> = cols.iter().map(|j| &normalized[*j]).collect();
         let excluded: Vec<bool> = cols.iter().map(|j| why_excluded[*j].is_some()).collect();
-        let used = cal.map(|(w, note, report)| {
-            let which = match dim {
-                Dimension::Current => "current-value",
-                Dimension::Potential => "potential",
-            };
-            notes.push(format!("{which} weights: {note}"));
-            calibration.extend(report);
-            (w, note)
-        });
+        let used = cal.map(
+            |crate::calibrate::Calibrated {
+                 weights: w,
+                 note,
+                 report,
+             }| {
+                let which = match dim {
+                    Dimension::Current => "current-value",
+                    Dimension::Potential => "potential",
+                };
+                notes.push(format!("{which} weights: {note}"));
+                calibration.extend(report);
+                (w, note)
+            },
+        );
         weights.push(dimension_weights(
             wp,
             &norm_refs,
