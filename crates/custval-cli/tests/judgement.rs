@@ -862,9 +862,6 @@ fn issue_17_one_customer_is_a_clean_note_or_error() {
 }
 
 #[test]
-#[ignore = "issue 17: 40 identical customers get tiers A 32, B 6, C 2: custval-segment's \
-            abc::classify breaks ties by input order (its pareto_split test encodes it), so equal \
-            values straddle a cut; ties at a cut need one class, a decision for the segment crate"]
 fn issue_17_identical_customers_are_judged_alike() {
     let rows: String = (0..40)
         .flat_map(|c| {
@@ -888,10 +885,6 @@ fn issue_17_identical_customers_are_judged_alike() {
 }
 
 #[test]
-#[ignore = "issue 17: evaluate does not finish (killed after 15 minutes, debug build) on 40 \
-            customers whose orders are all two years before the as-of date: the Pareto/NBD fit \
-            spends its time in custval-clv's 2F1 series (special::ln_series_tail, up to 2 million \
-            terms per likelihood evaluation); 40 identical customers take 15 s for the same reason"]
 fn issue_17_no_order_in_the_last_twelve_months_is_a_clean_note_or_error() {
     let rows: String = (0..40)
         .map(|c| {

@@ -33,7 +33,10 @@ pub fn label(k: usize) -> String {
 /// Absorbs float noise in cumulative sums, so that a share of exactly 0.8 is "within 0.8".
 const EPS: f64 = 1e-9;
 
-/// Sorts by value (descending; ties keep input order) and assigns classes.
+/// Sorts by value (descending; ties keep input order in the output) and assigns classes.
+/// Equal values get the same class: the one the first of them reaches (issue 17: 40 identical
+/// customers were split A 32, B 6, C 2 by input order). So a class may hold a little more than
+/// its cut when a tie straddles it.
 pub fn classify(values: &[f64], cuts: &[f64], basis: Basis) -> Result<Vec<AbcRow>, SegmentError> {
     if values.is_empty() {
         return Err(SegmentError::Empty);
@@ -56,6 +59,8 @@ pub fn classify(values: &[f64], cuts: &[f64], basis: Basis) -> Result<Vec<AbcRow
     order.sort_by(|a, b| values[*b].total_cmp(&values[*a]).then(a.cmp(b)));
     let n = values.len() as f64;
     let mut cum = 0.0;
+    // (value, class index) of the current run of equal values.
+    let mut tie: Option<(f64, usize)> = None;
     Ok(order
         .into_iter()
         .enumerate()
@@ -67,10 +72,14 @@ pub fn classify(values: &[f64], cuts: &[f64], basis: Basis) -> Result<Vec<AbcRow
                 Basis::Value => cum,
                 Basis::Count => (rank + 1) as f64 / n,
             };
-            let k = cuts
-                .iter()
-                .position(|c| position <= c + EPS)
-                .unwrap_or(cuts.len());
+            let k = match tie {
+                Some((v, k)) if v == value => k,
+                _ => cuts
+                    .iter()
+                    .position(|c| position <= c + EPS)
+                    .unwrap_or(cuts.len()),
+            };
+            tie = Some((value, k));
             AbcRow {
                 index,
                 value,
@@ -86,12 +95,23 @@ pub fn classify(values: &[f64], cuts: &[f64], basis: Basis) -> Result<Vec<AbcRow
 mod tests {
     use super::*;
 
+    /// Issue 17: identical customers were split across tiers by input order.
+    #[test]
+    fn equal_values_get_one_class() {
+        let rows = classify(&[7.0; 40], &[0.8, 0.95], Basis::Value).expect("abc");
+        assert!(rows.iter().all(|r| r.class == "A"));
+        let rows = classify(&[3.0, 2.0, 2.0, 2.0, 1.0], &[0.2, 0.5], Basis::Count).expect("abc");
+        let classes: Vec<_> = rows.iter().map(|r| r.class.as_str()).collect();
+        assert_eq!(classes, ["A", "B", "B", "B", "C"]);
+    }
+
     #[test]
     fn pareto_split() {
         let values = [50.0, 30.0, 10.0, 5.0, 5.0];
         let rows = classify(&values, &[0.8, 0.95], Basis::Value).expect("abc");
         let classes: Vec<_> = rows.iter().map(|r| r.class.as_str()).collect();
-        assert_eq!(classes, ["A", "A", "B", "B", "C"]);
+        // The two equal 5s share the class the first of them reaches (issue 17).
+        assert_eq!(classes, ["A", "A", "B", "B", "B"]);
         assert!((rows[4].cumulative_share - 1.0).abs() < 1e-12);
         assert_eq!(rows[3].index, 3, "ties keep input order");
     }
