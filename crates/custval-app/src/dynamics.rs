@@ -48,6 +48,7 @@ pub fn facts(r: &CustomerResult) -> CustomerFacts {
         avg_payment_delay_days: r.signals.payment_delay,
         satisfaction: r.signals.csat,
         clv: r.clv,
+        lifecycle: Some(r.lifecycle.clone()),
     }
 }
 

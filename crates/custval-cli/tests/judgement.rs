@@ -747,17 +747,12 @@ fn issue_17_invariants_on_generated_without_cost_data() {
 #[test]
 fn issue_17_invariants_on_generated_one_time_buyers_only() {
     let mut b = generated("generated, one-time buyers only", 1, Shape::OneTimeOnly);
-    // Held to the alert limits by the ignored test below (a known finding).
+    // Held to the alert limits by the test below.
     b.alert_limits = false;
     check(b);
 }
 
 #[test]
-#[ignore = "issue 17: on a base of one-time buyers only, alerts fire for 177 of 1,500 customers \
-            (11.8 % > 10 %): 121 of them are upgrade_candidate (a C customer in the top decile of \
-            potential), a rule that by construction can fire for up to 10 % of the base on its own \
-            when potential is uninformative (p_alive and clv_12m excluded); the rule lives in \
-            custval-dynamics"]
 fn issue_17_alert_limits_on_generated_one_time_buyers_only() {
     check(generated(
         "generated, one-time buyers only",

@@ -73,6 +73,8 @@ pub struct CustomerFacts {
     pub satisfaction: Option<f64>,
     /// Customer lifetime value (money).
     pub clv: Option<f64>,
+    /// Lifecycle stage id (`new`, `growing`, `declining`, `churned`, …).
+    pub lifecycle: Option<String>,
 }
 
 impl CustomerFacts {
@@ -671,6 +673,11 @@ fn upgrade(rule: &UpgradeCandidateRule, ctx: &AlertContext, cur: &CustomerFacts)
     if !rule.tiers.iter().any(|t| t == tier) {
         return None;
     }
+    // Issue 17: a lapsing customer is a win-back case, not an upgrade (on a base of one-time
+    // buyers, recent "potential" put 8 % of all customers in this rule).
+    if matches!(cur.lifecycle.as_deref(), Some("declining" | "churned")) {
+        return None;
+    }
     let s = known_opt(cur.potential_score)?;
     if s < cutoff {
         return None;
@@ -1023,6 +1030,29 @@ mod tests {
             a.explain_en
         );
         assert!(a.explain_zh.contains("下降 1.5 分"));
+    }
+
+    #[test]
+    fn a_lapsing_customer_is_no_upgrade_candidate() {
+        let cfg = AlertConfig::default();
+        let mut c = ctx();
+        c.upgrade_cutoff = Some(50.0);
+        let lapsing = CustomerFacts {
+            potential_score: Some(90.0),
+            lifecycle: Some("declining".into()),
+            ..facts("d", "C")
+        };
+        let growing = CustomerFacts {
+            lifecycle: Some("growing".into()),
+            ..lapsing.clone()
+        };
+        let growing = CustomerFacts {
+            customer_id: "g".into(),
+            ..growing
+        };
+        let alerts = alerts_for_run(&cfg, &c, &[lapsing, growing], &[]).unwrap();
+        let ids: Vec<&str> = alerts.iter().map(|a| a.customer_id.as_str()).collect();
+        assert_eq!(ids, ["g"], "{alerts:?}");
     }
 
     #[test]
