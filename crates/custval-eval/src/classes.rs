@@ -691,7 +691,7 @@ pub fn classify(
     } else {
         custval_segment::abc::Basis::Value
     };
-    match custval_segment::abc::classify(&values, &cuts, abc_basis) {
+    match custval_segment::abc::classify_with(&values, &cuts, abc_basis, true) {
         Ok(rows) => {
             for r in rows {
                 let k = (r.class.as_bytes()[0] - b'A') as usize;

@@ -33,11 +33,23 @@ pub fn label(k: usize) -> String {
 /// Absorbs float noise in cumulative sums, so that a share of exactly 0.8 is "within 0.8".
 const EPS: f64 = 1e-9;
 
-/// Sorts by value (descending; ties keep input order in the output) and assigns classes.
-/// Equal values get the same class: the one the first of them reaches (issue 17: 40 identical
-/// customers were split A 32, B 6, C 2 by input order). So a class may hold a little more than
-/// its cut when a tie straddles it.
+/// Sorts by value (descending; ties keep input order) and assigns classes by each item's own
+/// cumulative position, as `custval abc` documents: equal values straddling a cut get
+/// different classes. Tiers of customers use [`classify_with`] with ties together.
 pub fn classify(values: &[f64], cuts: &[f64], basis: Basis) -> Result<Vec<AbcRow>, SegmentError> {
+    classify_with(values, cuts, basis, false)
+}
+
+/// [`classify`], and with `ties_together` equal values get one class: the one the first of
+/// them reaches (issue 17: 40 identical customers were tiered A 32, B 6, C 2 by input order).
+/// A class may then hold a little more than its cut when a tie straddles it, and the tied
+/// items report the cumulative share of the first of them (equal values have no order).
+pub fn classify_with(
+    values: &[f64],
+    cuts: &[f64],
+    basis: Basis,
+    ties_together: bool,
+) -> Result<Vec<AbcRow>, SegmentError> {
     if values.is_empty() {
         return Err(SegmentError::Empty);
     }
@@ -59,8 +71,8 @@ pub fn classify(values: &[f64], cuts: &[f64], basis: Basis) -> Result<Vec<AbcRow
     order.sort_by(|a, b| values[*b].total_cmp(&values[*a]).then(a.cmp(b)));
     let n = values.len() as f64;
     let mut cum = 0.0;
-    // (value, class index) of the current run of equal values.
-    let mut tie: Option<(f64, usize)> = None;
+    // (value, class index, cumulative share) of the first of the current run of equal values.
+    let mut tie: Option<(f64, usize, f64)> = None;
     Ok(order
         .into_iter()
         .enumerate()
@@ -72,19 +84,21 @@ pub fn classify(values: &[f64], cuts: &[f64], basis: Basis) -> Result<Vec<AbcRow
                 Basis::Value => cum,
                 Basis::Count => (rank + 1) as f64 / n,
             };
-            let k = match tie {
-                Some((v, k)) if v == value => k,
-                _ => cuts
-                    .iter()
-                    .position(|c| position <= c + EPS)
-                    .unwrap_or(cuts.len()),
+            let (k, shown) = match tie {
+                Some((v, k, first)) if ties_together && v == value => (k, first),
+                _ => (
+                    cuts.iter()
+                        .position(|c| position <= c + EPS)
+                        .unwrap_or(cuts.len()),
+                    cum,
+                ),
             };
-            tie = Some((value, k));
+            tie = Some((value, k, shown));
             AbcRow {
                 index,
                 value,
                 share,
-                cumulative_share: cum,
+                cumulative_share: shown,
                 class: label(k),
             }
         })
@@ -98,9 +112,10 @@ mod tests {
     /// Issue 17: identical customers were split across tiers by input order.
     #[test]
     fn equal_values_get_one_class() {
-        let rows = classify(&[7.0; 40], &[0.8, 0.95], Basis::Value).expect("abc");
+        let rows = classify_with(&[7.0; 40], &[0.8, 0.95], Basis::Value, true).expect("abc");
         assert!(rows.iter().all(|r| r.class == "A"));
-        let rows = classify(&[3.0, 2.0, 2.0, 2.0, 1.0], &[0.2, 0.5], Basis::Count).expect("abc");
+        let rows = classify_with(&[3.0, 2.0, 2.0, 2.0, 1.0], &[0.2, 0.5], Basis::Count, true)
+            .expect("abc");
         let classes: Vec<_> = rows.iter().map(|r| r.class.as_str()).collect();
         assert_eq!(classes, ["A", "B", "B", "B", "C"]);
     }
@@ -110,7 +125,10 @@ mod tests {
         let values = [50.0, 30.0, 10.0, 5.0, 5.0];
         let rows = classify(&values, &[0.8, 0.95], Basis::Value).expect("abc");
         let classes: Vec<_> = rows.iter().map(|r| r.class.as_str()).collect();
-        // The two equal 5s share the class the first of them reaches (issue 17).
+        assert_eq!(classes, ["A", "A", "B", "B", "C"]);
+        // With ties together the two equal 5s share the class the first of them reaches.
+        let rows = classify_with(&values, &[0.8, 0.95], Basis::Value, true).expect("abc");
+        let classes: Vec<_> = rows.iter().map(|r| r.class.as_str()).collect();
         assert_eq!(classes, ["A", "A", "B", "B", "B"]);
         assert!((rows[4].cumulative_share - 1.0).abs() < 1e-12);
         assert_eq!(rows[3].index, 3, "ties keep input order");
