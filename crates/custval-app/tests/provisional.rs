@@ -62,10 +62,8 @@ async fn store_with_a_run(dir: &tempfile::TempDir) -> SqliteStore {
 /// merged beside it (a derived formula under a built-in feature's name), so it is read plainly
 /// when the validation refuses it.
 fn config() -> String {
-    let text = custval_config::DEFAULT_TOML.replace(
-        "clv_model = \"auto\"",
-        "clv_model = \"bgnbd\"",
-    );
+    let text =
+        custval_config::DEFAULT_TOML.replace("clv_model = \"auto\"", "clv_model = \"bgnbd\"");
     if custval_eval::from_config::plan(&text).is_ok() {
         return text;
     }
