@@ -156,6 +156,10 @@ pub struct RunOut {
     pub tier_changes_held_back: u64,
     /// The purchase model the run used: `name`, `why`, `holdout_mae` (and the candidates).
     pub clv_model: Option<custval_eval::clv::ModelChoice>,
+    /// Orders imported while the evaluation ran (after it loaded its data) kept provisional
+    /// against this run (issue 18); absent when there were none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisional: Option<provisional::UpdateOut>,
 }
 
 /// Evaluates the store's data as of `as_of` with `plan` (whose source text `config` is
@@ -166,7 +170,22 @@ pub async fn evaluate_one<S: Store>(
     config: &str,
     plan: &Plan,
 ) -> Result<RunOut, AppError> {
+    evaluate_one_then(store, as_of, config, plan, std::future::ready(())).await
+}
+
+/// [`evaluate_one`], awaiting `after_load` once the data is loaded: tests import there, as if
+/// an import had committed while the evaluation ran.
+#[doc(hidden)]
+pub async fn evaluate_one_then<S: Store>(
+    store: &S,
+    as_of: Day,
+    config: &str,
+    plan: &Plan,
+    after_load: impl std::future::Future<Output = ()>,
+) -> Result<RunOut, AppError> {
     let start = Instant::now();
+    // Taken before the load, so that every order line the load may have missed is after it.
+    let mark = store.order_mark().await?;
     // The previous run is read twice, so that its million rows are never in memory together
     // with the dataset: only its tiers during the evaluation, the whole snapshot after it.
     let previous = store.previous_run(as_of).await?.map(|p| p.id);
@@ -175,6 +194,7 @@ pub async fn evaluate_one<S: Store>(
         None => None,
     };
     let data = store.load_dataset(as_of).await?;
+    after_load.await;
     if data.tx.is_empty() {
         // Nothing to evaluate: say so plainly, not through whatever step fails first on an
         // empty base (issue 17: "classification: loyalty has no finite value…").
@@ -219,6 +239,14 @@ pub async fn evaluate_one<S: Store>(
     let run = store
         .create_run_with_details(as_of, config, &meta, seconds, results, &detail, alerts)
         .await?;
+    // The run is stored whatever happens here: a failed update only leaves those customers
+    // without their provisional figures until the next import or evaluation.
+    let kept = provisional::keep_since(store, run, mark)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!("provisional update of the orders imported during the run: {e}");
+            None
+        });
     let mut tiers: BTreeMap<String, u64> = ["A", "B", "C"]
         .into_iter()
         .map(|t| (t.to_string(), 0))
@@ -245,5 +273,6 @@ pub async fn evaluate_one<S: Store>(
         alerts: by_severity,
         tier_changes_held_back: held_back,
         clv_model: eval.summary.clv.choice.clone(),
+        provisional: kept,
     })
 }

@@ -17,6 +17,14 @@
 //! same customer, drop those the run already raised (same customer and rule), and are kept as
 //! provisional alerts; the upgrade-candidate rule is left out, its cutoff being a quantile of
 //! the whole base.
+//!
+//! Updates and evaluations may overlap (issue 18). An update stores its results only while its
+//! run is still the latest (the store checks inside the write), else it rescores against the
+//! new run. An evaluation notes the newest order line before loading its data
+//! ([`custval_store::Store::order_mark`]) and, once its run is stored, rescores the customers
+//! of the lines imported since ([`keep_since`]): their orders are not in the run, and the
+//! updates their imports made against the previous run stopped counting when the run was
+//! stored.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -61,19 +69,65 @@ pub struct Mark {
     pub alerts: Vec<serde_json::Value>,
 }
 
+/// How often an update rescores against a run stored while it was computing before giving
+/// up: each retry needs another evaluation to finish within one update, so two is plenty.
+const ATTEMPTS: usize = 3;
+
 /// Rescores `customer_ids` (the customers an import touched) with the latest run's
 /// parameters as of `max(run date, latest_day)` and stores the provisional results and
 /// alerts. `None` when the store has no run yet (nothing to be provisional against).
+///
+/// When an evaluation stores a newer run while the update computes, the store refuses the
+/// results (they would replace the new run's provisional rows with figures of the old run)
+/// and the update starts again against the new run.
 pub async fn update<S: Store>(
     store: &S,
     customer_ids: &[String],
     latest_day: Option<Day>,
 ) -> Result<Option<UpdateOut>, AppError> {
     let start = Instant::now();
-    let Some(run) = store.latest_run().await? else {
+    for _ in 0..ATTEMPTS {
+        let Some(run) = store.latest_run().await? else {
+            return Ok(None);
+        };
+        if let Some(out) = update_against(store, &run, customer_ids, latest_day, start).await? {
+            return Ok(Some(out));
+        }
+    }
+    Err(AppError::Dynamics(format!(
+        "provisional update: newer runs were stored {ATTEMPTS} times while it ran; \
+         the next import or evaluation updates these customers"
+    )))
+}
+
+/// Keeps the provisional state of the orders imported after `mark` (see
+/// [`Store::order_mark`]): an evaluation takes the mark before loading its data and calls this
+/// once its run is stored. An import that committed after the load is not in the run, and its
+/// provisional update (scored against the previous run) stopped counting when the run was
+/// stored; so its customers are rescored against the new run (issue 18). `None` when no order
+/// came in meanwhile, or when `run` is not the latest run (a backfill: the latest run's
+/// provisional rows still count).
+pub async fn keep_since<S: Store>(
+    store: &S,
+    run: RunId,
+    mark: i64,
+) -> Result<Option<UpdateOut>, AppError> {
+    let (ids, latest_day) = store.ordering_since(mark).await?;
+    if ids.is_empty() || store.latest_run().await?.is_none_or(|l| l.id != run) {
         return Ok(None);
-    };
-    let summary = crate::summary(&run)?;
+    }
+    update(store, &ids, latest_day).await
+}
+
+/// One attempt of [`update`] against `run`; `None` when a newer run was stored meanwhile.
+async fn update_against<S: Store>(
+    store: &S,
+    run: &RunInfo,
+    customer_ids: &[String],
+    latest_day: Option<Day>,
+    start: Instant,
+) -> Result<Option<UpdateOut>, AppError> {
+    let summary = crate::summary(run)?;
     let (plan, _) = custval_eval::from_config::plan(&run.config)
         .map_err(|e| AppError::Dynamics(format!("run {}: its configuration: {e}", run.id)))?;
     let as_of = latest_day.map_or(run.as_of, |d| d.max(run.as_of));
@@ -105,9 +159,12 @@ pub async fn update<S: Store>(
                 .is_some_and(|t| *t != r.tier)
         })
         .count() as u64;
-    store
+    if !store
         .save_provisional(run.id, as_of, &results, &alerts)
-        .await?;
+        .await?
+    {
+        return Ok(None);
+    }
     let mut by_severity = BTreeMap::new();
     for a in &alerts {
         *by_severity.entry(a.severity.clone()).or_insert(0) += 1;

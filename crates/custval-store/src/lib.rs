@@ -326,14 +326,27 @@ pub trait Store: Send + Sync {
 
     /// Replaces these customers' provisional results (scored with run `run`'s parameters as of
     /// `as_of`) and their provisional alerts, in one transaction; provisional rows based on any
-    /// other run are dropped.
+    /// other run are dropped. Writes nothing and returns false when `run` is no longer the
+    /// latest run (a run stored meanwhile: rescore against it).
     fn save_provisional(
         &self,
         run: RunId,
         as_of: Day,
         results: &[CustomerResult],
         alerts: &[NewAlert],
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// A mark of the order lines stored so far (the newest line's sequence number, 0 when
+    /// none): an evaluation takes it before loading its data, so that it can find the order
+    /// lines imported while it ran ([`Store::ordering_since`]).
+    fn order_mark(&self) -> impl Future<Output = Result<i64, StoreError>> + Send;
+
+    /// The customers with order lines stored after `mark` ([`Store::order_mark`]), by id, and
+    /// the latest order day among those lines.
+    fn ordering_since(
+        &self,
+        mark: i64,
+    ) -> impl Future<Output = Result<(Vec<String>, Option<Day>), StoreError>> + Send;
 
     /// The provisional results based on run `run` of these customers, by customer id.
     fn provisional(

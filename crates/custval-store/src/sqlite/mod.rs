@@ -385,8 +385,16 @@ impl Store for SqliteStore {
         as_of: Day,
         results: &[CustomerResult],
         alerts: &[NewAlert],
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         provisional::save(&self.pool, run, as_of, results, alerts).await
+    }
+
+    async fn order_mark(&self) -> Result<i64, StoreError> {
+        provisional::order_mark(&self.pool).await
+    }
+
+    async fn ordering_since(&self, mark: i64) -> Result<(Vec<String>, Option<Day>), StoreError> {
+        provisional::ordering_since(&self.pool, mark).await
     }
 
     async fn provisional(

@@ -46,21 +46,61 @@ pub(crate) async fn snapshot_of(
     Ok(out)
 }
 
+/// The newest order line's id, 0 in an empty store. Order lines get increasing ids (rowids,
+/// never deleted), so the lines an import stores after this call have larger ids.
+pub(crate) async fn order_mark(pool: &SqlitePool) -> Result<i64, StoreError> {
+    sqlx::query_scalar("SELECT ifnull(max(id), 0) FROM transactions")
+        .fetch_one(pool)
+        .await
+        .map_err(ctx("reading the newest order line"))
+}
+
+/// The customers of the order lines stored after `mark` (see [`order_mark`]), by id, and the
+/// latest day among those lines.
+pub(crate) async fn ordering_since(
+    pool: &SqlitePool,
+    mark: i64,
+) -> Result<(Vec<String>, Option<Day>), StoreError> {
+    const DOING: &str = "reading the customers of recent order lines";
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT c.customer_id, max(t.day) FROM transactions t JOIN customers c ON c.key = t.cust \
+         WHERE t.id > ? GROUP BY c.customer_id ORDER BY c.customer_id",
+    )
+    .bind(mark)
+    .fetch_all(pool)
+    .await
+    .map_err(ctx(DOING))?;
+    let latest = rows.iter().map(|r| r.1 as Day).max();
+    Ok((rows.into_iter().map(|r| r.0).collect(), latest))
+}
+
 /// Replaces these customers' provisional results and alerts in one transaction, and drops
-/// every provisional row based on another run (a newer run superseded them).
+/// every provisional row based on another run (a newer run superseded them). Writes nothing
+/// and returns false when `run_id` is no longer the latest run (issue 18: an update that
+/// started before an evaluation stored its run must not delete the rows based on the new run;
+/// the caller rescores against it instead). The check and the write are one `IMMEDIATE`
+/// transaction, so no run can be stored between them.
 pub(crate) async fn save(
     pool: &SqlitePool,
     run_id: RunId,
     as_of: Day,
     results: &[CustomerResult],
     alerts: &[NewAlert],
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     const DOING: &str = "storing provisional results";
     let now = now_rfc3339();
     let mut tx = pool
         .begin_with("BEGIN IMMEDIATE")
         .await
         .map_err(ctx(DOING))?;
+    let latest: Option<RunId> = sqlx::query_scalar(super::runs::LATEST_RUN_ID)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
+    if latest != Some(run_id) {
+        tx.rollback().await.map_err(ctx(DOING))?;
+        return Ok(false);
+    }
     for table in ["provisional_results", "provisional_alerts"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE run_id <> ?"))
             .bind(run_id)
@@ -121,7 +161,8 @@ pub(crate) async fn save(
         .await
         .map_err(ctx(DOING))?;
     }
-    tx.commit().await.map_err(ctx(DOING))
+    tx.commit().await.map_err(ctx(DOING))?;
+    Ok(true)
 }
 
 /// `+run_id`: look the customers up by key; with the run index SQLite scanned every

@@ -417,6 +417,10 @@ const RUN_COLS: &str = "id, as_of, created_at, customers, seconds, config, meta"
 /// runs have higher ids but older dates, and must not become "the latest run").
 const LATEST_FIRST: &str = "ORDER BY as_of DESC, id DESC";
 
+/// The latest run's id (the order of [`LATEST_FIRST`]), for writes that must check it inside
+/// their own transaction (provisional results).
+pub(super) const LATEST_RUN_ID: &str = "SELECT id FROM runs ORDER BY as_of DESC, id DESC LIMIT 1";
+
 pub(crate) async fn runs(pool: &SqlitePool) -> Result<Vec<RunInfo>, StoreError> {
     let rows = sqlx::query(&format!("SELECT {RUN_COLS} FROM runs {LATEST_FIRST}"))
         .fetch_all(pool)
