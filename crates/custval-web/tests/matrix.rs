@@ -182,9 +182,12 @@ async fn alerts_of(store: &SqliteStore, run: i64) -> Vec<custval_store::StoredAl
 async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("custval.db");
-    let store = SqliteStore::open(&db.display().to_string(), OpenOptions { create: true })
+    let mut store = SqliteStore::open(&db.display().to_string(), OpenOptions { create: true })
         .await
         .expect("store");
+    // Contact fields are stored sealed: the store needs a key to import them.
+    let key = custval_store::crypto::Key::generate().expect("key");
+    store.unlock(Some(key)).await.expect("unlock");
     let mut rng = Rng(0x5DEE_CE66_D1CE_4E5B);
     let customers: Vec<CustomerRecord> = (0..N)
         .map(|i| customer(i, OWNERS[i % OWNERS.len()]))
