@@ -22,6 +22,12 @@
 //!   summary says so; their CLV stays BG/NBD's.
 //! - A model that cannot be fitted (too few repeat buyers) does not stop the evaluation: the
 //!   CLV features stay missing, the indicators' missing-data rules apply, and a warning says why.
+//!   Below [`MIN_REPEATERS`] customers with a repeat purchase nothing is fitted at all: the
+//!   optimizers would only wander towards degenerate limits.
+//! - **A fit that found no drop-out says nothing about a quiet customer** (issue 17): when the
+//!   chosen model expects fewer than [`MIN_DROPOUT_SHARE`] of customers to have left within the
+//!   observed span (a base seen for about a year often fits the no-drop-out limit), P(alive) is
+//!   not shown and a note says why; the lifecycle's rhythm rule judges who is lapsing.
 
 use custval_clv::{ClvData, FitOptions, Model, PredictOptions, TimeUnit, holdout_report, predict};
 use serde::{Deserialize, Serialize};
