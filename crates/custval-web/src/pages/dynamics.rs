@@ -169,7 +169,8 @@ pub async fn alerts<S: Store + 'static>(
         }
         Err(e) => return Err(v.internal(e)),
     };
-    let start = usize::try_from((page_no - 1) * ALERTS_PER_PAGE).unwrap_or(usize::MAX);
+    let start =
+        usize::try_from((page_no - 1).saturating_mul(ALERTS_PER_PAGE)).unwrap_or(usize::MAX);
     let found: Vec<_> = ranked
         .alerts
         .into_iter()
