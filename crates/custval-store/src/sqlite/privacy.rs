@@ -9,8 +9,9 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnection;
-use sqlx::{Row, SqlitePool};
+use sqlx::{Connection, Row, Sqlite, SqlitePool};
 
 use super::now_rfc3339;
 use crate::StoreError;
@@ -230,24 +231,28 @@ pub(crate) async fn unlock(
 /// leaving the old text in the file's free space.
 async fn seal_plaintext(pool: &SqlitePool, key: &Key) -> Result<u64, StoreError> {
     const DOING: &str = "encrypting the personal fields of an older store";
-    let mut conn = pool.acquire().await.map_err(ctx(DOING))?;
+    let mut conn = secure_delete_connection(pool, DOING).await?;
+    let mut tx = conn
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(ctx(DOING))?;
+    let n = seal_plaintext_in(&mut tx, key).await?;
+    tx.commit().await.map_err(ctx(DOING))?;
+    Ok(n)
+}
+
+/// A pooled connection with `secure_delete` on: what is deleted or overwritten through it is
+/// overwritten in the file, not left in its free space.
+async fn secure_delete_connection(
+    pool: &SqlitePool,
+    doing: &'static str,
+) -> Result<PoolConnection<Sqlite>, StoreError> {
+    let mut conn = pool.acquire().await.map_err(ctx(doing))?;
     sqlx::query("PRAGMA secure_delete = ON")
         .execute(&mut *conn)
         .await
-        .map_err(ctx(DOING))?;
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut *conn)
-        .await
-        .map_err(ctx(DOING))?;
-    let done = seal_plaintext_in(&mut conn, key).await;
-    let end = if done.is_ok() { "COMMIT" } else { "ROLLBACK" };
-    let ended = sqlx::query(end)
-        .execute(&mut *conn)
-        .await
-        .map_err(ctx(DOING));
-    let n = done?;
-    ended?;
-    Ok(n)
+        .map_err(ctx(doing))?;
+    Ok(conn)
 }
 
 async fn seal_plaintext_in(conn: &mut SqliteConnection, key: &Key) -> Result<u64, StoreError> {
@@ -344,24 +349,13 @@ pub(crate) async fn forget(
     actor: &str,
 ) -> Result<Forgotten, StoreError> {
     const DOING: &str = "forgetting a customer";
-    let mut conn = pool.acquire().await.map_err(ctx(DOING))?;
-    // Overwrite what is deleted rather than leave it in the file's free space.
-    sqlx::query("PRAGMA secure_delete = ON")
-        .execute(&mut *conn)
+    let mut conn = secure_delete_connection(pool, DOING).await?;
+    let mut tx = conn
+        .begin_with("BEGIN IMMEDIATE")
         .await
         .map_err(ctx(DOING))?;
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut *conn)
-        .await
-        .map_err(ctx(DOING))?;
-    let done = forget_in(&mut conn, customer_id, reason, actor).await;
-    let end = if done.is_ok() { "COMMIT" } else { "ROLLBACK" };
-    let ended = sqlx::query(end)
-        .execute(&mut *conn)
-        .await
-        .map_err(ctx(DOING));
-    let out = done?;
-    ended?;
+    let out = forget_in(&mut tx, customer_id, reason, actor).await?;
+    tx.commit().await.map_err(ctx(DOING))?;
     Ok(out)
 }
 
