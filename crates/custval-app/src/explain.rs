@@ -362,18 +362,15 @@ pub fn explain(
         rfm_segment: r.rfm_segment.clone(),
         clv: r.clv,
         p_alive: r.p_alive,
-        p_alive_note: r
-            .p_alive
-            .is_none()
-            .then_some(())
-            .and(summary.clv.fitted.as_ref())
-            .filter(|f| !f.p_alive_identified)
-            .map(|_| {
+        p_alive_note: match (r.p_alive, &summary.clv.fitted) {
+            (None, Some(f)) if !f.p_alive_identified => Some(
                 "not shown: the purchase model found no drop-out in this history, so it cannot tell \
                  whether a quiet customer has gone; the lifecycle stage judges recency against the \
                  purchase rhythm"
-                    .to_string()
-            }),
+                    .to_string(),
+            ),
+            _ => None,
+        },
         spend_12m: r.spend_12m,
         contributions,
         indicators,
