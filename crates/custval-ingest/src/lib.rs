@@ -27,6 +27,7 @@
 
 mod csv_source;
 mod encoding;
+pub mod group;
 mod parquet_source;
 pub mod parse;
 mod xlsx_source;

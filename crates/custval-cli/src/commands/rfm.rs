@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use custval_export::{Cell, Table};
+use custval_ingest::group::Grouper;
 use custval_ingest::{Field, Kind, Source};
 use custval_segment::rfm::{self, Basis, Cn8, RfmScore, RfmValues, RuleSet, Thresholds};
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
@@ -94,7 +95,15 @@ pub enum Cn8Basis {
     Median,
 }
 
-/// Per-customer running totals while reading.
+/// One record's totals while reading: a row, or a run of rows of one customer.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    last: i32,
+    count: u32,
+    sum: f64,
+}
+
+/// A customer's totals over all records.
 #[derive(Debug, Clone, Copy)]
 struct Agg {
     last: i32,
@@ -102,53 +111,12 @@ struct Agg {
     sum: f64,
 }
 
-/// One worker's customers: ids stored once, found through a table of indices into them.
+/// One scan worker: rows grouped by customer through hash partitions, so that a file ordered
+/// by date costs about what one grouped by customer does (see `custval_ingest::group`).
 #[derive(Default)]
 struct Part {
-    index: hashbrown::HashTable<u32>,
-    ids: Vec<Box<str>>,
-    aggs: Vec<Agg>,
-    /// Exports often list a customer's orders together; a run of one id skips the hash.
-    last: Option<u32>,
+    rows: Grouper<Run>,
     after_as_of: u64,
-}
-
-fn hash_id(id: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(id)
-}
-
-impl Part {
-    fn add(&mut self, id: &str, day: i32, amount: f64) {
-        let k = match self.last {
-            Some(k) if *self.ids[k as usize] == *id => k,
-            _ => {
-                let h = hash_id(id);
-                let ids = &self.ids;
-                match self.index.find(h, |&k| *ids[k as usize] == *id) {
-                    Some(&k) => k,
-                    None => {
-                        let k = self.aggs.len() as u32;
-                        self.ids.push(id.into());
-                        self.aggs.push(Agg {
-                            last: day,
-                            count: 0,
-                            sum: 0.0,
-                        });
-                        let ids = &self.ids;
-                        self.index
-                            .insert_unique(h, k, |&j| hash_id(&ids[j as usize]));
-                        k
-                    }
-                }
-            }
-        };
-        self.last = Some(k);
-        let a = &mut self.aggs[k as usize];
-        a.last = a.last.max(day);
-        a.count += 1;
-        a.sum += amount;
-    }
 }
 
 /// Aggregates a transactions file into per-customer RFM values.
@@ -186,8 +154,22 @@ pub fn aggregate(
                 p.after_as_of += 1;
                 return Ok(());
             }
-            p.add(id, day, amount);
-            Ok(())
+            let run = Run {
+                last: day,
+                count: 1,
+                sum: amount,
+            };
+            p.rows
+                .add(id, run, |kept, new| {
+                    if kept.count == u32::MAX {
+                        return false;
+                    }
+                    kept.last = kept.last.max(new.last);
+                    kept.count += 1;
+                    kept.sum += new.sum;
+                    true
+                })
+                .map_err(|e| e.to_string())
         },
         &|done, total| {
             bar.set_length(total);
@@ -196,35 +178,27 @@ pub fn aggregate(
     )?;
     bar.finish_and_clear();
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "scanned");
-    // Workers may have seen the same customer: sort all partial rows by id and merge
-    // neighbours, which also gives the output its order.
-    let mut after_as_of = 0;
-    let mut rows: Vec<(Option<u64>, Box<str>, Agg)> = Vec::new();
-    for p in parts {
-        after_as_of += p.after_as_of;
-        drop(p.index);
-        rows.extend(
-            p.ids
-                .into_iter()
-                .zip(p.aggs)
-                .map(|(k, a)| (k.parse().ok(), k, a)),
-        );
-    }
-    rows.par_sort_unstable_by(|a, b| id_order((a.0, &a.1), (b.0, &b.1)));
-    rows.dedup_by(|later, kept| {
-        if later.1 == kept.1 {
-            kept.2.last = kept.2.last.max(later.2.last);
-            kept.2.count += later.2.count;
-            kept.2.sum += later.2.sum;
-            true
-        } else {
-            false
-        }
-    });
-    tracing::debug!(
-        seconds = started.elapsed().as_secs_f64(),
-        "merged and sorted"
+    let after_as_of = parts.iter().map(|p| p.after_as_of).sum();
+    let grouped = custval_ingest::group::group(
+        parts.into_iter().map(|p| p.rows).collect(),
+        |r: &Run| Agg {
+            last: r.last,
+            count: u64::from(r.count),
+            sum: r.sum,
+        },
+        |a: &mut Agg, r: &Run| {
+            a.last = a.last.max(r.last);
+            a.count += u64::from(r.count);
+            a.sum += r.sum;
+        },
     );
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "grouped");
+    let mut rows: Vec<(Option<u64>, Box<str>, Agg)> = grouped
+        .into_iter()
+        .map(|(k, a)| (k.parse().ok(), k, a))
+        .collect();
+    rows.par_sort_unstable_by(|a, b| id_order((a.0, &a.1), (b.0, &b.1)));
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "sorted");
     let values = rows
         .iter()
         .map(|(_, _, a)| RfmValues {
