@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use custval_export::{Cell, Table};
-use custval_ingest::group::Grouper;
+use custval_ingest::group::{Fold, Grouper};
 use custval_ingest::{Field, Kind, Source};
 use custval_segment::rfm::{self, Basis, Cn8, RfmScore, RfmValues, RuleSet, Thresholds};
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
@@ -111,11 +111,45 @@ struct Agg {
     sum: f64,
 }
 
+/// How rows add up per customer.
+#[derive(Debug, Clone, Copy)]
+struct RfmFold;
+
+impl Fold for RfmFold {
+    type Row = Run;
+    type State = Agg;
+    fn init(&self, r: &Run) -> Agg {
+        Agg {
+            last: r.last,
+            count: u64::from(r.count),
+            sum: r.sum,
+        }
+    }
+    fn fold(&self, a: &mut Agg, r: &Run) {
+        a.last = a.last.max(r.last);
+        a.count += u64::from(r.count);
+        a.sum += r.sum;
+    }
+    fn merge(&self, into: &mut Agg, from: Agg) {
+        into.last = into.last.max(from.last);
+        into.count += from.count;
+        into.sum += from.sum;
+    }
+    fn absorb(&self, kept: &mut Run, new: &Run) -> bool {
+        if kept.count == u32::MAX {
+            return false;
+        }
+        kept.last = kept.last.max(new.last);
+        kept.count += 1;
+        kept.sum += new.sum;
+        true
+    }
+}
+
 /// One scan worker: rows grouped by customer through hash partitions, so that a file ordered
 /// by date costs about what one grouped by customer does (see `custval_ingest::group`).
-#[derive(Default)]
 struct Part {
-    rows: Grouper<Run>,
+    rows: Grouper<RfmFold>,
     after_as_of: u64,
 }
 
@@ -144,7 +178,10 @@ pub fn aggregate(
     let started = std::time::Instant::now();
     let (parts, report) = source.scan(
         &fields,
-        Part::default,
+        || Part {
+            rows: Grouper::new(RfmFold),
+            after_as_of: 0,
+        },
         |p: &mut Part, row| {
             let (Some(id), Some(day), Some(amount)) = (row.text(0), row.date(1), row.number(2))
             else {
@@ -159,17 +196,7 @@ pub fn aggregate(
                 count: 1,
                 sum: amount,
             };
-            p.rows
-                .add(id, run, |kept, new| {
-                    if kept.count == u32::MAX {
-                        return false;
-                    }
-                    kept.last = kept.last.max(new.last);
-                    kept.count += 1;
-                    kept.sum += new.sum;
-                    true
-                })
-                .map_err(|e| e.to_string())
+            p.rows.add(id, run).map_err(|e| e.to_string())
         },
         &|done, total| {
             bar.set_length(total);
@@ -179,19 +206,7 @@ pub fn aggregate(
     bar.finish_and_clear();
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "scanned");
     let after_as_of = parts.iter().map(|p| p.after_as_of).sum();
-    let grouped = custval_ingest::group::group(
-        parts.into_iter().map(|p| p.rows).collect(),
-        |r: &Run| Agg {
-            last: r.last,
-            count: u64::from(r.count),
-            sum: r.sum,
-        },
-        |a: &mut Agg, r: &Run| {
-            a.last = a.last.max(r.last);
-            a.count += u64::from(r.count);
-            a.sum += r.sum;
-        },
-    );
+    let grouped = custval_ingest::group::group(parts.into_iter().map(|p| p.rows).collect());
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "grouped");
     let mut rows: Vec<(Option<u64>, Box<str>, Agg)> = grouped
         .into_iter()
