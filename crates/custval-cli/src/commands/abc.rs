@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use custval_export::{Cell, Table};
+use custval_ingest::group::{Fold, Grouper, group};
 use custval_ingest::{Field, Kind};
 use custval_segment::abc::{self, AbcRow, Basis};
-use rustc_hash::FxHashMap;
+use rayon::slice::ParallelSliceMut;
 use serde::Serialize;
 
 use crate::Globals;
@@ -59,6 +60,29 @@ struct RowOut<'a> {
 }
 
 /// Sums values per id, keeping the order ids first appear in.
+/// Per id: the first line it appears on, and the sum of its values (rows in any order).
+#[derive(Clone, Copy)]
+struct FirstLineSum;
+
+impl Fold for FirstLineSum {
+    type Row = (u64, f64);
+    type State = (u64, f64);
+    fn init(&self, row: &(u64, f64)) -> (u64, f64) {
+        *row
+    }
+    fn fold(&self, s: &mut (u64, f64), row: &(u64, f64)) {
+        s.0 = s.0.min(row.0);
+        s.1 += row.1;
+    }
+    fn merge(&self, into: &mut (u64, f64), from: (u64, f64)) {
+        self.fold(into, &from);
+    }
+    fn absorb(&self, kept: &mut (u64, f64), new: &(u64, f64)) -> bool {
+        self.fold(kept, new);
+        true
+    }
+}
+
 pub fn read_values(a: &Args, g: &Globals) -> Result<(Vec<String>, Vec<f64>)> {
     let source = a.opts.open(&a.input)?;
     let fields = [
@@ -68,13 +92,12 @@ pub fn read_values(a: &Args, g: &Globals) -> Result<(Vec<String>, Vec<f64>)> {
     let bar = progress_bar(g, "reading");
     let (parts, report) = source.scan(
         &fields,
-        Vec::new,
-        |rows: &mut Vec<(u64, String, f64)>, row| {
-            match (row.text(0), row.number(1)) {
-                (Some(id), Some(v)) => rows.push((row.line, id.to_string(), v)),
-                _ => return Err("missing field".into()),
-            }
-            Ok(())
+        || Grouper::new(FirstLineSum),
+        |rows: &mut Grouper<FirstLineSum>, row| {
+            let (Some(id), Some(v)) = (row.text(0), row.number(1)) else {
+                return Err("missing field".into());
+            };
+            rows.add(id, (row.line, v)).map_err(|e| e.to_string())
         },
         &|d, t| {
             bar.set_length(t);
@@ -83,20 +106,13 @@ pub fn read_values(a: &Args, g: &Globals) -> Result<(Vec<String>, Vec<f64>)> {
     )?;
     bar.finish_and_clear();
     a.opts.settle(&source, &report, g)?;
-    let mut rows: Vec<(u64, String, f64)> = parts.into_iter().flatten().collect();
-    rows.sort_by_key(|r| r.0);
-    let mut index: FxHashMap<String, usize> = FxHashMap::default();
-    let (mut ids, mut values) = (Vec::new(), Vec::new());
-    for (_, id, v) in rows {
-        match index.get(&id) {
-            Some(&k) => values[k] += v,
-            None => {
-                index.insert(id.clone(), ids.len());
-                ids.push(id);
-                values.push(v);
-            }
-        }
-    }
+    let mut grouped = group(parts);
+    // Ids in the order they first appear in the file, as before the grouping was by hash.
+    grouped.par_sort_unstable_by_key(|(_, (line, _))| *line);
+    let (ids, values) = grouped
+        .into_iter()
+        .map(|(id, (_, v))| (id.into_string(), v))
+        .unzip();
     Ok((ids, values))
 }
 

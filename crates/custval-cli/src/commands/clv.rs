@@ -16,8 +16,8 @@ use custval_clv::{
     SummaryOptions, TimeUnit,
 };
 use custval_export::{Cell, Table};
+use custval_ingest::group::{Fold, Grouper, group};
 use custval_ingest::{Field, Kind, ScanReport, Source};
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::Globals;
@@ -959,9 +959,26 @@ fn cell_text(c: &Cell) -> String {
 /// One customer's purchases: (day, amount).
 type Days = Vec<(i32, f64)>;
 
-#[derive(Default)]
+/// Every purchase (day, amount) of a customer, gathered from rows in any order.
+#[derive(Clone, Copy)]
+struct Gather;
+
+impl Fold for Gather {
+    type Row = (i32, f64);
+    type State = Days;
+    fn init(&self, row: &(i32, f64)) -> Days {
+        vec![*row]
+    }
+    fn fold(&self, s: &mut Days, row: &(i32, f64)) {
+        s.push(*row);
+    }
+    fn merge(&self, into: &mut Days, from: Days) {
+        into.extend(from);
+    }
+}
+
 struct Purchases {
-    customers: FxHashMap<Box<str>, Days>,
+    customers: Grouper<Gather>,
     after_end: u64,
 }
 
@@ -1000,7 +1017,10 @@ fn run_summary(a: SummaryArgs, g: &Globals) -> Result<()> {
     let bar = progress_bar(g, "reading");
     let (parts, report): (Vec<Purchases>, ScanReport) = source.scan(
         &fields,
-        Purchases::default,
+        || Purchases {
+            customers: Grouper::new(Gather),
+            after_end: 0,
+        },
         |p: &mut Purchases, row| {
             let (Some(id), Some(day)) = (row.text(0), row.date(1)) else {
                 return Err("missing field".into());
@@ -1010,13 +1030,9 @@ fn run_summary(a: SummaryArgs, g: &Globals) -> Result<()> {
                 p.after_end += 1;
                 return Ok(());
             }
-            match p.customers.get_mut(id) {
-                Some(v) => v.push((day, amount)),
-                None => {
-                    p.customers.insert(id.into(), vec![(day, amount)]);
-                }
-            }
-            Ok(())
+            p.customers
+                .add(id, (day, amount))
+                .map_err(|e| e.to_string())
         },
         &|done, total| {
             bar.set_length(total);
@@ -1025,15 +1041,8 @@ fn run_summary(a: SummaryArgs, g: &Globals) -> Result<()> {
     )?;
     bar.finish_and_clear();
     a.opts.settle(&source, &report, g)?;
-    let mut parts = parts.into_iter();
-    let mut all = parts.next().unwrap_or_default();
-    for p in parts {
-        all.after_end += p.after_end;
-        for (k, v) in p.customers {
-            all.customers.entry(k).or_default().extend(v);
-        }
-    }
-    let mut customers: Vec<(Box<str>, Days)> = all.customers.into_iter().collect();
+    let after_end: u64 = parts.iter().map(|p| p.after_end).sum();
+    let mut customers = group(parts.into_iter().map(|p| p.customers).collect());
     customers.sort_unstable_by(|x, y| natural_cmp(&x.0, &y.0));
     let with_amount = a.amount_col.is_some();
     let mut headers = vec!["customer_id", "frequency", "recency", "T"];
@@ -1079,11 +1088,11 @@ fn run_summary(a: SummaryArgs, g: &Globals) -> Result<()> {
             custval_ingest::parse::format_date(a.calibration_end.unwrap_or(a.observation_end))
         );
     }
-    if all.after_end > 0 && !g.quiet {
+    if after_end > 0 && !g.quiet {
         eprintln!(
             "{}: {} rows dated after {} were ignored",
             a.transactions.display(),
-            all.after_end,
+            after_end,
             custval_ingest::parse::format_date(a.observation_end)
         );
     }
