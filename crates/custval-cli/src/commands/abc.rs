@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::Globals;
 use crate::input::{InputOpts, progress_bar};
-use crate::output::{self, Destination, Format, num, pct};
+use crate::output::{self, Destination, Format, natural_cmp, num, pct};
 
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
@@ -60,25 +60,24 @@ struct RowOut<'a> {
 }
 
 /// Sums values per id, keeping the order ids first appear in.
-/// Per id: the first line it appears on, and the sum of its values (rows in any order).
+/// Per id: the sum of its values (rows in any order).
 #[derive(Clone, Copy)]
-struct FirstLineSum;
+struct Sum;
 
-impl Fold for FirstLineSum {
-    type Row = (u64, f64);
-    type State = (u64, f64);
-    fn init(&self, row: &(u64, f64)) -> (u64, f64) {
+impl Fold for Sum {
+    type Row = f64;
+    type State = f64;
+    fn init(&self, row: &f64) -> f64 {
         *row
     }
-    fn fold(&self, s: &mut (u64, f64), row: &(u64, f64)) {
-        s.0 = s.0.min(row.0);
-        s.1 += row.1;
+    fn fold(&self, s: &mut f64, row: &f64) {
+        *s += row;
     }
-    fn merge(&self, into: &mut (u64, f64), from: (u64, f64)) {
-        self.fold(into, &from);
+    fn merge(&self, into: &mut f64, from: f64) {
+        *into += from;
     }
-    fn absorb(&self, kept: &mut (u64, f64), new: &(u64, f64)) -> bool {
-        self.fold(kept, new);
+    fn absorb(&self, kept: &mut f64, new: &f64) -> bool {
+        *kept += new;
         true
     }
 }
@@ -92,12 +91,12 @@ pub fn read_values(a: &Args, g: &Globals) -> Result<(Vec<String>, Vec<f64>)> {
     let bar = progress_bar(g, "reading");
     let (parts, report) = source.scan(
         &fields,
-        || Grouper::new(FirstLineSum),
-        |rows: &mut Grouper<FirstLineSum>, row| {
+        || Grouper::new(Sum),
+        |rows: &mut Grouper<Sum>, row| {
             let (Some(id), Some(v)) = (row.text(0), row.number(1)) else {
                 return Err("missing field".into());
             };
-            rows.add(id, (row.line, v)).map_err(|e| e.to_string())
+            rows.add(id, v).map_err(|e| e.to_string())
         },
         &|d, t| {
             bar.set_length(t);
@@ -107,11 +106,15 @@ pub fn read_values(a: &Args, g: &Globals) -> Result<(Vec<String>, Vec<f64>)> {
     bar.finish_and_clear();
     a.opts.settle(&source, &report, g)?;
     let mut grouped = group(parts);
-    // Ids in the order they first appear in the file, as before the grouping was by hash.
-    grouped.par_sort_unstable_by_key(|(_, (line, _))| *line);
+    // Ids in natural order (C2 before C10), so that ids of equal value, which the cumulative
+    // share may put in different classes, fall the same way whatever order the file lists
+    // rows in (issue 19); they used to keep the order they first appeared in.
+    grouped.par_sort_unstable_by(|a, b| natural_cmp(&a.0, &b.0));
     let (ids, values) = grouped
         .into_iter()
-        .map(|(id, (_, v))| (id.into_string(), v))
+        // Classified as printed: the last bits of a sum depend on the order rows were added in
+        // and must not order two equal totals.
+        .map(|(id, v)| (id.into_string(), super::rfm::round6(v)))
         .unzip();
     Ok((ids, values))
 }

@@ -219,7 +219,9 @@ pub fn aggregate(
         .map(|(_, _, a)| RfmValues {
             recency_days: i64::from(as_of) - i64::from(a.last),
             frequency: a.count,
-            monetary: a.sum,
+            // Scored as printed: a sum's last bits depend on the order rows were added in, and
+            // must not decide which side of a quintile break a customer falls (issue 19).
+            monetary: round6(a.sum),
         })
         .collect();
     Ok(Aggregated {
