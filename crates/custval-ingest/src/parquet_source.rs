@@ -5,10 +5,14 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use arrow::array::{Array, ArrayRef, Date32Array, Float64Array, StringArray};
-use arrow::datatypes::DataType;
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, Date32Array, Float64Array, StringArray, StringViewArray};
+use arrow::datatypes::{DataType, Field, Schema};
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 
 use crate::{Cell, FoldResult, IngestError, Kind, Plan, Row, ScanReport, join_workers, with_cells};
 
@@ -34,6 +38,7 @@ pub(crate) fn headers(path: &Path) -> Result<Vec<String>, IngestError> {
 
 enum ColView {
     Str(StringArray),
+    View(StringViewArray),
     F64(Float64Array),
     D32(Date32Array),
 }
@@ -64,6 +69,16 @@ fn view(path: &Path, array: &ArrayRef, kind: Kind, name: &str) -> Result<ColView
                     })?,
             )
         }
+        (Kind::Text, DataType::Utf8View) => ColView::View(
+            array
+                .as_any()
+                .downcast_ref::<StringViewArray>()
+                .cloned()
+                .ok_or_else(|| IngestError::Parquet {
+                    path: path.to_path_buf(),
+                    message: format!("column {name:?}: cannot read as text"),
+                })?,
+        ),
         (Kind::Text, _) | (_, _) if is_text || kind == Kind::Text => {
             let a = cast(&DataType::Utf8)?;
             ColView::Str(
@@ -101,6 +116,7 @@ fn view(path: &Path, array: &ArrayRef, kind: Kind, name: &str) -> Result<ColView
 fn cell(v: &ColView, i: usize) -> Cell<'_> {
     match v {
         ColView::Str(a) if a.is_valid(i) => Cell::Str(a.value(i)),
+        ColView::View(a) if a.is_valid(i) => Cell::Str(a.value(i)),
         ColView::F64(a) if a.is_valid(i) => Cell::Num(a.value(i)),
         ColView::D32(a) if a.is_valid(i) => Cell::Date(a.value(i)),
         _ => Cell::Null,
@@ -129,7 +145,41 @@ where
     I: Fn() -> S + Sync,
     F: Fn(&mut S, &Row<'_>) -> FoldResult + Sync,
 {
-    let meta = builder(path)?.metadata().clone();
+    // The footer is parsed once; each worker then opens the file once (its own offset) and
+    // builds one reader per row group from the parsed metadata.
+    let arrow_meta = {
+        let b = builder(path)?;
+        // Text columns are read as string views: short ids (≤ 12 bytes) sit inline in the view
+        // and longer ones point into the decoded page, instead of being copied into one
+        // offsets-and-bytes buffer per batch.
+        let fields: Vec<Field> = b
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| match f.data_type() {
+                DataType::Utf8 | DataType::LargeUtf8 => {
+                    f.as_ref().clone().with_data_type(DataType::Utf8View)
+                }
+                _ => f.as_ref().clone(),
+            })
+            .collect();
+        let schema = Arc::new(Schema::new_with_metadata(
+            fields,
+            b.schema().metadata().clone(),
+        ));
+        let options = ArrowReaderOptions::new().with_schema(schema);
+        match ArrowReaderMetadata::try_new(b.metadata().clone(), options) {
+            Ok(m) => m,
+            // A file whose text columns cannot be views (an unusual logical type) is read as
+            // it is.
+            Err(_) => ArrowReaderMetadata::try_new(b.metadata().clone(), ArrowReaderOptions::new())
+                .map_err(|e| IngestError::Parquet {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                })?,
+        }
+    };
+    let meta = arrow_meta.metadata().clone();
     let groups = meta.num_row_groups();
     let mut starts = Vec::with_capacity(groups);
     let mut total: u64 = 0;
@@ -144,11 +194,23 @@ where
             .map(|w| {
                 let starts = &starts;
                 let done = &done;
+                let arrow_meta = &arrow_meta;
                 scope.spawn(move || -> Result<(S, ScanReport), IngestError> {
                     let mut state = init();
                     let mut report = ScanReport::default();
+                    let file = File::open(path).map_err(|source| IngestError::Io {
+                        path: path.to_path_buf(),
+                        source,
+                    })?;
                     for g in (w..groups).step_by(workers) {
-                        let b = builder(path)?;
+                        let file = file.try_clone().map_err(|source| IngestError::Io {
+                            path: path.to_path_buf(),
+                            source,
+                        })?;
+                        let b = ParquetRecordBatchReaderBuilder::new_with_metadata(
+                            file,
+                            arrow_meta.clone(),
+                        );
                         let mask =
                             ProjectionMask::roots(b.parquet_schema(), plan.columns.iter().copied());
                         // Projected batches keep the file's column order; map requested → batch index.
