@@ -14,7 +14,7 @@ use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
 
-use crate::{Cell, FoldResult, IngestError, Kind, Plan, Row, ScanReport, join_workers, with_cells};
+use crate::{Cell, FoldResult, IngestError, Kind, Plan, Row, ScanReport, join_workers};
 
 fn builder(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>, IngestError> {
     let file = File::open(path).map_err(|source| IngestError::Io {
@@ -246,22 +246,22 @@ where
                                     )
                                 })
                                 .collect::<Result<Vec<_>, _>>()?;
-                            let n = views.len();
+                            // One row's cells, filled in place: building them through a
+                            // returned value per cell stalled on the stack round trip
+                            // (a quarter of the scan in a profile on 10M rows).
+                            let mut cells = vec![Cell::Null; views.len()];
                             for r in 0..batch.num_rows() {
                                 let line = row0 + r as u64 + 2;
-                                with_cells(
-                                    n,
-                                    |i| Some(cell(&views[i], r)),
-                                    |cells| {
-                                        plan.finish_row(
-                                            line,
-                                            cells,
-                                            &mut state,
-                                            fold,
-                                            &mut report,
-                                            || cells.iter().map(|c| cell_text(*c)).collect(),
-                                        )
-                                    },
+                                for (c, v) in cells.iter_mut().zip(&views) {
+                                    *c = cell(v, r);
+                                }
+                                plan.finish_row(
+                                    line,
+                                    &cells,
+                                    &mut state,
+                                    fold,
+                                    &mut report,
+                                    || cells.iter().map(|c| cell_text(*c)).collect(),
                                 );
                             }
                             row0 += batch.num_rows() as u64;
