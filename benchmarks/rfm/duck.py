@@ -3,6 +3,10 @@
 Subcommands:
   synth   --customers N --output DIR   fallback generator, only when no custval binary exists
   convert CSV PARQUET                  CSV -> Parquet (DuckDB COPY ... (FORMAT parquet))
+  reorder CSV OUT --order date|shuffled
+                                       the same rows in another order, as CSV: by order date
+                                       then order id (an ERP export), or by a hash of the
+                                       order id (no order; deterministic)
   info    FILE                         rows, customers, first and last order date (JSON)
   rfm     --input FILE --as-of DATE --output CSV
                                        the same RFM as `custval rfm`, written to CSV; prints
@@ -83,6 +87,19 @@ def cmd_convert(a):
     con.execute(f"COPY (SELECT * FROM {source(a.csv)}) TO '{dst}' (FORMAT parquet)")
     n = con.execute(f"SELECT count(*) FROM read_parquet('{dst}')").fetchone()[0]
     print(json.dumps({"rows": n, "parquet": a.parquet, "csv": src}))
+
+
+def cmd_reorder(a):
+    con = duckdb.connect()
+    dst = a.output.replace("'", "''")
+    key = {"date": "CAST(order_date AS DATE), order_id", "shuffled": "hash(order_id), order_id"}[a.order]
+    # All columns as text, so that every value is written back exactly as it was read.
+    p = a.csv.replace("'", "''")
+    con.execute(
+        f"COPY (SELECT * FROM read_csv('{p}', header=true, all_varchar=true) "
+        f"ORDER BY {key}) TO '{dst}' (FORMAT csv, HEADER)"
+    )
+    print(json.dumps({"csv": a.output, "order": a.order}))
 
 
 def cmd_info(a):
@@ -177,6 +194,10 @@ def main():
     s = sub.add_parser("convert")
     s.add_argument("csv")
     s.add_argument("parquet")
+    s = sub.add_parser("reorder")
+    s.add_argument("csv")
+    s.add_argument("output")
+    s.add_argument("--order", choices=["date", "shuffled"], required=True)
     s = sub.add_parser("info")
     s.add_argument("file")
     s = sub.add_parser("rfm")
@@ -189,7 +210,7 @@ def main():
     s = sub.add_parser("report")
     s.add_argument("results")
     a = p.parse_args()
-    {"synth": cmd_synth, "convert": cmd_convert, "info": cmd_info, "rfm": cmd_rfm,
+    {"synth": cmd_synth, "convert": cmd_convert, "reorder": cmd_reorder, "info": cmd_info, "rfm": cmd_rfm,
      "compare": cmd_compare, "report": cmd_report}[a.cmd](a)
 
 

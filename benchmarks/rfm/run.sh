@@ -2,19 +2,25 @@
 # custval rfm vs DuckDB on the same transactions, as CSV and as Parquet (issue 3, "Speed").
 #
 #   benchmarks/rfm/run.sh [--quick] [--customers N] [--runs N] [--as-of DATE] [--duckdb-only]
+#                         [--orders customer,date,shuffled]
 #
 # 1. `custval generate --customers N` (default 500000, about 20 orders each: ~10M rows) writes
-#    transactions.csv; DuckDB converts it to Parquet. Data are kept in $BENCH_WORK (default
-#    ~/.cache/custval-bench/rfm-N) and reused by later runs.
+#    transactions.csv, grouped by customer. Real exports are ordered by date or by order id, so
+#    DuckDB also writes the same rows in two other orders (issue 19):
+#      customer  transactions.csv as generated: each customer's orders together
+#      date      date.csv: ORDER BY order_date, order_id (an ERP or shop export)
+#      shuffled  shuffled.csv: ORDER BY hash(order_id) (no order at all)
+#    and converts each to Parquet (<name>.parquet). Data are kept in $BENCH_WORK (default
+#    ~/.cache/custval-bench/rfm-N) and reused by later runs. --orders picks which orders run.
 # 2. Times `custval rfm ... --format csv --output OUT` on both files: wall time of the whole
 #    process, peak RSS from /usr/bin/time -v.
 # 3. Times DuckDB computing the same recency/frequency/monetary, quintile breaks
 #    (quantile_cont) and scores, writing CSV too (duck.py). DuckDB's seconds are the query's own
 #    time inside Python (interpreter start and `import duckdb` excluded, which favours DuckDB);
 #    its peak RSS is that of the whole Python process.
-# 4. Checks that both give the same r/f/m scores for >= 99.99% of customers and prints a table:
-#    median seconds over --runs runs (default 3; custval and DuckDB alternate), ratio
-#    custval/DuckDB, peak RSS, and median CPU seconds (user + system) of each process, which
+# 4. Checks that both give the same r/f/m scores for >= 99.99% of customers and prints a table
+#    per format and order: median seconds over --runs runs (default 3; custval and DuckDB
+#    alternate), DuckDB seconds / custval seconds (above 1: custval is faster), peak RSS, and median CPU seconds (user + system) of each process, which
 #    say more than wall time on a machine shared with other work (DuckDB's include Python's
 #    start, about 0.1 s).
 #
@@ -31,6 +37,7 @@ customers=500000
 runs=3
 as_of=""
 duckdb_only=0
+orders="customer,date,shuffled"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) customers=20000 ;;
@@ -38,6 +45,7 @@ while [ $# -gt 0 ]; do
     --runs) runs="$2"; shift ;;
     --as-of) as_of="$2"; shift ;;
     --duckdb-only) duckdb_only=1 ;;
+    --orders) orders="$2"; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -71,6 +79,14 @@ out="$work/out"
 mkdir -p "$data" "$out"
 csv="$data/transactions.csv"
 parquet="$data/transactions.parquet"
+# The file of an order and format: customer order is the generated file itself.
+file_of() { # order, kind
+  local stem="$1"; [ "$1" = customer ] && stem=transactions
+  echo "$data/$stem.$2"
+}
+for order in ${orders//,/ }; do
+  case "$order" in customer|date|shuffled) ;; *) echo "run.sh: unknown order $order (customer, date or shuffled)" >&2; exit 2 ;; esac
+done
 
 # Wall seconds of a command on stdout; its peak RSS (KiB) in the file $1 and its CPU seconds
 # (user + system) in $1.cpu; the command's output goes to $2 (stdout) and $3 (stderr).
@@ -99,27 +115,35 @@ if [ ! -s "$csv" ]; then
     say "  generate: ${gen_s}s, peak RSS $(( $(cat "$work/gen.rss") / 1024 )) MiB"
   fi
 fi
-if [ ! -s "$parquet" ]; then
-  say "converting to Parquet with DuckDB…"
-  "$py" "$here/duck.py" convert "$csv" "$parquet" >&2
-fi
-info=$("$py" "$here/duck.py" info "$parquet")
+for order in ${orders//,/ }; do
+  if [ "$order" != customer ] && [ ! -s "$(file_of "$order" csv)" ]; then
+    say "writing the rows in $order order with DuckDB…"
+    "$py" "$here/duck.py" reorder "$csv" "$(file_of "$order" csv)" --order "$order" >&2
+  fi
+  if [ ! -s "$(file_of "$order" parquet)" ]; then
+    say "converting the $order-ordered rows to Parquet with DuckDB…"
+    "$py" "$here/duck.py" convert "$(file_of "$order" csv)" "$(file_of "$order" parquet)" >&2
+  fi
+done
+info=$("$py" "$here/duck.py" info "$csv")
 rows=$(echo "$info" | "$py" -c 'import json,sys; print(json.load(sys.stdin)["rows"])')
 ncust=$(echo "$info" | "$py" -c 'import json,sys; print(json.load(sys.stdin)["customers"])')
 last=$(echo "$info" | "$py" -c 'import json,sys; print(json.load(sys.stdin)["last"])')
 as_of="${as_of:-$last}"
 say "data: $rows transactions, $ncust customers, last order $last; as-of $as_of"
-say "files: $(du -h "$csv" | cut -f1) CSV, $(du -h "$parquet" | cut -f1) Parquet"
+say "files: $(du -h "$csv" | cut -f1) CSV, $(du -h "$(file_of "${orders%%,*}" parquet)" | cut -f1) Parquet"
 
 # --- 2-4. runs ---------------------------------------------------------------------------
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 max() { sort -n | tail -n 1; }
 
 results="$work/results.tsv"
-printf 'input\trows\tcustval_s\tduckdb_s\tratio\tcustval_rss_MiB\tduckdb_rss_MiB\tcustval_cpu_s\tduckdb_cpu_s\tscore_diffs\n' >"$results"
+printf 'format\torder\trows\tcustval_s\tduckdb_s\tduckdb_per_custval\tcustval_rss_MiB\tduckdb_rss_MiB\tcustval_cpu_s\tduckdb_cpu_s\tscore_diffs\n' >"$results"
 status=0
-for kind in csv parquet; do
-  file="$csv"; [ "$kind" = parquet ] && file="$parquet"
+for order in ${orders//,/ }; do
+for format in csv parquet; do
+  file="$(file_of "$order" "$format")"
+  kind="$format-$order"
   cat "$file" >/dev/null # both tools start from a warm page cache
   : >"$work/cv.$kind.s"; : >"$work/cv.$kind.rss"; : >"$work/dk.$kind.s"; : >"$work/dk.$kind.rss"
   : >"$work/cv.$kind.cpu"; : >"$work/dk.$kind.cpu"
@@ -146,7 +170,7 @@ for kind in csv parquet; do
     cv_s=$(median <"$work/cv.$kind.s")
     cv_rss=$(( $(max <"$work/cv.$kind.rss") / 1024 ))
     cv_cpu=$(median <"$work/cv.$kind.cpu")
-    ratio=$(awk -v a="$cv_s" -v b="$dk_s" 'BEGIN { printf "%.2f", a / b }')
+    ratio=$(awk -v a="$cv_s" -v b="$dk_s" 'BEGIN { printf "%.2f", b / a }')
     cmp=$("$py" "$here/duck.py" compare --custval "$out/custval-$kind.csv" --duckdb "$out/duckdb-$kind.csv")
     say "  agreement ($kind): $cmp"
     diffs=$(echo "$cmp" | "$py" -c 'import json,sys; d=json.load(sys.stdin); print(d["diff_any"] + abs(d["customers_custval"] - d["joined"]) + abs(d["customers_duckdb"] - d["joined"]))')
@@ -155,7 +179,8 @@ for kind in csv parquet; do
   else
     cv_s="-"; cv_rss="-"; cv_cpu="-"; ratio="-"; diffs="-"
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$rows" "$cv_s" "$dk_s" "$ratio" "$cv_rss" "$dk_rss" "$cv_cpu" "$dk_cpu" "$diffs" >>"$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$format" "$order" "$rows" "$cv_s" "$dk_s" "$ratio" "$cv_rss" "$dk_rss" "$cv_cpu" "$dk_cpu" "$diffs" >>"$results"
+done
 done
 
 echo
