@@ -621,7 +621,7 @@ where
 {
     let bytes = &block.bytes[..];
     let delim = layout.delimiter;
-    let n = plan.columns.len();
+    let mut cells = vec![Cell::Null; plan.columns.len()];
     let mut line = block.first_line;
     let mut pos = 0;
     let mut bounds = [(0usize, 0usize); SPLIT_FIELDS];
@@ -647,25 +647,23 @@ where
                 bounds[count] = (start, rec.len());
                 count += 1;
             }
-            with_cells(
-                n,
-                |i| {
-                    let col = plan.columns[i];
-                    if col >= count {
-                        return Some(Cell::Null);
-                    }
+            // The row's cells are filled in place (see the Parquet scan for why).
+            for (c, &col) in cells.iter_mut().zip(plan.columns) {
+                *c = if col >= count {
+                    Cell::Null
+                } else {
                     let (a, b) = bounds[col];
-                    std::str::from_utf8(&rec[a..b]).ok().map(Cell::Str)
-                },
-                |cells| {
-                    plan.finish_row(line, cells, state, fold, report, || {
-                        rec.split(|b| *b == delim)
-                            .map(|f| String::from_utf8_lossy(f).into_owned())
-                            .collect()
-                    })
-                },
-            )
-            .ok_or_else(|| encoding_error(path, line, layout.encoding))?;
+                    match std::str::from_utf8(&rec[a..b]) {
+                        Ok(text) => Cell::Str(text),
+                        Err(_) => return Err(encoding_error(path, line, layout.encoding)),
+                    }
+                };
+            }
+            plan.finish_row(line, &cells, state, fold, report, || {
+                rec.split(|b| *b == delim)
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect()
+            });
         }
         line += 1;
         pos = end + 1;
