@@ -94,38 +94,85 @@ fn cell_text(cell: &Cell) -> Cow<'_, str> {
 /// Rows formatted per parallel task; big enough that a task outweighs its scheduling.
 const ROWS_PER_TASK: usize = 16_384;
 
-/// Calls `emit` with the CSV text of the table in order, in pieces: first the header line
-/// (starting with the BOM), then groups of rows. Rows are formatted on all cores, because a
-/// result table of half a million customers is otherwise the slowest step of a command.
-fn for_each_line(
-    table: &Table,
+/// One CSV line being written by [`write_rows_csv`] or [`rows_csv_bytes`]: fields are appended
+/// in order with the same quoting, formula guard and number format as a [`Table`]'s cells.
+pub struct CsvLine<'a> {
+    out: &'a mut String,
+    first: bool,
+}
+
+impl CsvLine<'_> {
+    fn sep(&mut self) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+    }
+
+    /// A text field (quoted when needed, guarded against formula injection).
+    pub fn text(&mut self, text: &str) {
+        self.sep();
+        push_field(self.out, &guard_formula(text));
+    }
+
+    /// An integer field.
+    pub fn int(&mut self, i: i64) {
+        use std::fmt::Write;
+        self.sep();
+        // Writing to a String cannot fail.
+        let _ = write!(self.out, "{i}");
+    }
+
+    /// A number in plain notation, as [`Cell::Number`] is written.
+    pub fn number(&mut self, x: f64) {
+        self.sep();
+        write_number(self.out, x);
+    }
+
+    /// An empty field.
+    pub fn empty(&mut self) {
+        self.sep();
+    }
+
+    fn cell(&mut self, cell: &Cell) {
+        self.sep();
+        push_cell(self.out, cell);
+    }
+}
+
+/// Calls `emit` with the CSV text in order, in pieces: first the header line (starting with the
+/// BOM), then groups of rows, each written by `row(index, line)`. Rows are formatted on all
+/// cores, because a result of half a million customers is otherwise the slowest step of a
+/// command.
+fn for_each_line<'h>(
+    headers: impl IntoIterator<Item = Cow<'h, str>>,
+    rows: usize,
+    row: &(dyn Fn(usize, &mut CsvLine<'_>) + Sync),
     mut emit: impl FnMut(&str) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let width = longest_row(table).max(table.headers.len());
     let mut line = String::with_capacity(256);
     line.push_str(BOM);
     // A header-row guard is applied too: a column named `=SUM(...)` is still text.
-    push_record(&mut line, effective_headers(&table.headers, width));
+    push_record(&mut line, headers);
     emit(&line)?;
-    for group in table
-        .rows
-        .chunks(ROWS_PER_TASK * rayon::current_num_threads().max(1))
-    {
-        let texts: Vec<String> = group
-            .par_chunks(ROWS_PER_TASK)
-            .map(|rows| {
-                let mut out = String::with_capacity(rows.len() * 64);
-                for row in rows {
-                    for (i, cell) in row.iter().enumerate() {
-                        if i > 0 {
-                            out.push(',');
-                        }
-                        push_cell(&mut out, cell);
-                    }
-                    for _ in row.len()..width {
-                        out.push(',');
-                    }
+    let group = ROWS_PER_TASK * rayon::current_num_threads().max(1);
+    for start in (0..rows).step_by(group) {
+        let end = (start + group).min(rows);
+        let texts: Vec<String> = (start..end)
+            .into_par_iter()
+            .step_by(ROWS_PER_TASK)
+            .map(|from| {
+                let to = (from + ROWS_PER_TASK).min(end);
+                let mut out = String::with_capacity((to - from) * 64);
+                for k in from..to {
+                    row(
+                        k,
+                        &mut CsvLine {
+                            out: &mut out,
+                            first: true,
+                        },
+                    );
                     out.push_str(LINE_END);
                 }
                 out
@@ -138,13 +185,72 @@ fn for_each_line(
     Ok(())
 }
 
+/// A table's lines: its cells, and empty fields up to the longest row.
+fn for_each_table_line(
+    table: &Table,
+    emit: impl FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let width = longest_row(table).max(table.headers.len());
+    for_each_line(
+        effective_headers(&table.headers, width),
+        table.rows.len(),
+        &|k, line| {
+            let cells = &table.rows[k];
+            for cell in cells {
+                line.cell(cell);
+            }
+            for _ in cells.len()..width {
+                line.empty();
+            }
+        },
+        emit,
+    )
+}
+
+/// Writes rows straight to a CSV file (atomically), without building a [`Table`] of cells
+/// first: for results of a million rows the cells cost more than the text. Same format as
+/// [`csv_bytes`].
+pub fn write_rows_csv(
+    path: &Path,
+    headers: &[&str],
+    rows: usize,
+    row: impl Fn(usize, &mut CsvLine<'_>) + Sync,
+) -> Result<(), ExportError> {
+    write_atomically(path, |file| {
+        let mut w = BufWriter::with_capacity(1 << 16, file);
+        for_each_line(headers.iter().map(|h| Cow::Borrowed(*h)), rows, &row, |t| {
+            w.write_all(t.as_bytes())
+        })
+        .and_then(|()| w.flush())
+        .map_err(|source| ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })
+}
+
+/// The rows as CSV bytes, as [`write_rows_csv`] writes them.
+pub fn rows_csv_bytes(
+    headers: &[&str],
+    rows: usize,
+    row: impl Fn(usize, &mut CsvLine<'_>) + Sync,
+) -> Vec<u8> {
+    let mut out = String::new();
+    // Appending to a String cannot fail.
+    let _ = for_each_line(headers.iter().map(|h| Cow::Borrowed(*h)), rows, &row, |t| {
+        out.push_str(t);
+        Ok(())
+    });
+    out.into_bytes()
+}
+
 /// The table as CSV bytes: UTF-8 with a BOM, CRLF line ends, RFC 4180 quoting, numbers in plain
 /// notation, dates ISO, booleans `TRUE`/`FALSE`, text guarded against formula injection (see the
 /// crate documentation).
 pub fn csv_bytes(table: &Table) -> Vec<u8> {
     let mut out = String::new();
     // Appending to a String cannot fail.
-    let _ = for_each_line(table, |line| {
+    let _ = for_each_table_line(table, |line| {
         out.push_str(line);
         Ok(())
     });
@@ -153,7 +259,7 @@ pub fn csv_bytes(table: &Table) -> Vec<u8> {
 
 pub(crate) fn write_table_csv(file: &mut File, table: &Table) -> std::io::Result<()> {
     let mut w = BufWriter::with_capacity(1 << 16, file);
-    for_each_line(table, |line| w.write_all(line.as_bytes()))?;
+    for_each_table_line(table, |line| w.write_all(line.as_bytes()))?;
     w.flush()
 }
 

@@ -60,7 +60,9 @@ mod xlsx_out;
 
 use std::path::{Path, PathBuf};
 
-pub use csv_out::{csv_bytes, default_quarantine_path, write_quarantine};
+pub use csv_out::{
+    CsvLine, csv_bytes, default_quarantine_path, rows_csv_bytes, write_quarantine, write_rows_csv,
+};
 pub use date::format_date;
 pub use json_out::{json_bytes, json_value};
 pub use number::grouped;
