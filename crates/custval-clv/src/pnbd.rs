@@ -31,7 +31,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{Patterns, sum_chunks};
 use crate::optimize::Objective;
-use crate::special::{ln_beta, ln_gamma, ln_gamma_diff, ln_hyp2f1, log_add_exp, log_sub_exp};
+use crate::special::{
+    digamma, ln_beta, ln_gamma, ln_gamma_diff, ln_hyp2f1, ln_hyp2f1_shifted_with_grad, log_add_exp,
+    log_sub_exp,
+};
 
 /// Pareto/NBD parameters (λ ~ Gamma(r, α), μ ~ Gamma(s, β)).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -72,6 +75,69 @@ impl ParetoNbd {
                 - x * mw.ln()
                 - r * (mw.ln() - alpha.ln())
         }
+    }
+
+    /// [`Self::ln_g`] (the same value, to the last bit) with its gradient w.r.t. (r, α, s, β).
+    ///
+    /// ln G = H(n, b, z) + power terms, H = ln ₂F₁(n, b; n+1; z), n = r+s+x, z = |α−β|/(m+w):
+    /// the chain rule through n, b and z on top of H's own partials, which
+    /// [`ln_hyp2f1_shifted_with_grad`] sums alongside the series. Where H is not a series
+    /// (z > 0.9: α and β an order of magnitude apart), central differences of ln G alone.
+    #[inline]
+    fn ln_g_with_grad(&self, x: f64, w: f64) -> (f64, [f64; 4]) {
+        let ParetoNbd { r, alpha, s, beta } = *self;
+        let n = r + s + x;
+        if alpha >= beta {
+            let mw = alpha + w;
+            let z = (alpha - beta) / mw;
+            if let Some((h, [hn, hb, hz])) = ln_hyp2f1_shifted_with_grad(n, s + 1.0, z) {
+                let (ln_mw, l1) = (mw.ln(), (w / alpha).ln_1p());
+                let v = h - r * l1 - x * ln_mw - s * (ln_mw - beta.ln());
+                let grad = [
+                    hn - l1,
+                    hz * (beta + w) / (mw * mw) + r * w / (alpha * mw) - (x + s) / mw,
+                    hn + hb - (ln_mw - beta.ln()),
+                    -hz / mw + s / beta,
+                ];
+                return (v, grad);
+            }
+        } else {
+            let mw = beta + w;
+            let z = (beta - alpha) / mw;
+            if let Some((h, [hn, hb, hz])) = ln_hyp2f1_shifted_with_grad(n, r + x, z) {
+                let (ln_mw, l1) = (mw.ln(), (w / beta).ln_1p());
+                let v = h - s * l1 - x * ln_mw - r * (ln_mw - alpha.ln());
+                let grad = [
+                    hn + hb - (ln_mw - alpha.ln()),
+                    -hz / mw + r / alpha,
+                    hn - l1,
+                    hz * (alpha + w) / (mw * mw) + s * w / (beta * mw) - (x + r) / mw,
+                ];
+                return (v, grad);
+            }
+        }
+        (self.ln_g(x, w), self.ln_g_numeric_grad(x, w))
+    }
+
+    /// ∂ ln G/∂(r, α, s, β) by central differences in the log-parameters (step 1e-5, the
+    /// step the whole objective was differentiated with before the analytic gradient): for the
+    /// pairs whose ₂F₁ needs the connection formula or the quadrature.
+    #[cold]
+    fn ln_g_numeric_grad(&self, x: f64, w: f64) -> [f64; 4] {
+        let h = 1e-5;
+        let p = [self.r, self.alpha, self.s, self.beta];
+        let at = |i: usize, d: f64| {
+            let mut q = p;
+            q[i] *= d.exp();
+            let m = ParetoNbd {
+                r: q[0],
+                alpha: q[1],
+                s: q[2],
+                beta: q[3],
+            };
+            m.ln_g(x, w)
+        };
+        std::array::from_fn(|i| (at(i, h) - at(i, -h)) / (2.0 * h * p[i]))
     }
 
     /// ln[α^r β^s / ((α+T)^{r+x} (β+T)^s)] without the cancellation of its large terms.
@@ -236,14 +302,119 @@ fn ln_g_all(m: &ParetoNbd, pairs: &[(f64, f64)]) -> Vec<f64> {
     }
 }
 
+/// ln G and its gradient over a list of (x, w) pairs, in parallel when long.
+fn ln_g_grad_all(m: &ParetoNbd, pairs: &[(f64, f64)]) -> Vec<(f64, [f64; 4])> {
+    if pairs.len() < 4096 {
+        pairs.iter().map(|&(x, w)| m.ln_g_with_grad(x, w)).collect()
+    } else {
+        pairs
+            .par_iter()
+            .with_min_len(512)
+            .map(|&(x, w)| m.ln_g_with_grad(x, w))
+            .collect()
+    }
+}
+
+/// ∂/∂r [ln Γ(r+x) − ln Γ(r)]: the sum Σ_{j<x} 1/(r+j) where [`ln_gamma_diff`] sums logs
+/// (whole x up to 1,000), ψ(r+x) − ψ(r) elsewhere.
+fn digamma_diff(r: f64, x: f64) -> f64 {
+    if x == 0.0 {
+        return 0.0;
+    }
+    if x.fract() == 0.0 && x <= 1000.0 {
+        let mut acc = 0.0;
+        let mut j = 0.0;
+        while j < x {
+            acc += 1.0 / (r + j);
+            j += 1.0;
+        }
+        return acc;
+    }
+    digamma(r + x) - digamma(r)
+}
+
+impl ParetoNbdObjective {
+    /// The log-likelihood and its gradient in one pass. The value is computed with the same
+    /// operations, in the same order, as the value-only path of [`Objective::ll`], so both give
+    /// the same number to the last bit (the optimizer's line search mixes them).
+    fn ll_with_grad(&self, m: &ParetoNbd, grad: &mut [f64]) -> f64 {
+        let ParetoNbd { r, alpha, s, beta } = *m;
+        let pat = &self.patterns;
+        let consts: Vec<(f64, f64)> = pat
+            .group_x
+            .iter()
+            .map(|&x| (ln_gamma_diff(r, x), digamma_diff(r, x)))
+            .collect();
+        let g1 = ln_g_grad_all(m, &self.x_tx);
+        let g2 = ln_g_grad_all(m, &self.x_t);
+        let ln_s = s.ln();
+        // Per distinct time: ln(α+t), ln(1+t/α), ln(1+t/β) and the α and β derivatives' factors.
+        let per_time: Vec<[f64; 6]> = pat
+            .times
+            .iter()
+            .map(|&t| {
+                let (at, bt) = (alpha + t, beta + t);
+                [
+                    at.ln(),
+                    (t / alpha).ln_1p(),
+                    (t / beta).ln_1p(),
+                    t / (alpha * at),
+                    1.0 / at,
+                    t / (beta * bt),
+                ]
+            })
+            .collect();
+        let sums = sum_chunks::<5, _>(pat.len(), |rg| {
+            let mut acc = [0.0; 5];
+            for i in rg {
+                let (x, wi) = (pat.x[i], pat.w[i]);
+                let [ln_at, l1a, l1b, ta, inv_at, tb] = per_time[pat.t_idx[i] as usize];
+                // first = ln[α^r β^s/((α+T)^{r+x}(β+T)^s)], as in the value-only path.
+                let first = -(r * l1a) - x * ln_at - s * l1b;
+                let d_first = [-l1a, r * ta - x * inv_at, -l1b, s * tb];
+                let (ga, da) = &g1[self.pat_x_tx[i] as usize];
+                let (gb, db) = &g2[self.pat_x_t[i] as usize];
+                let ln_a0 = log_sub_exp(*ga, *gb);
+                let n = r + s + x;
+                let second = ln_s - n.ln() + ln_a0;
+                // ∇ ln(e^{ga} − e^{gb}) = (∇ga − e^{gb−ga} ∇gb)/(1 − e^{gb−ga}); nothing when
+                // t_x = T (the term is absent).
+                let mut d_second = [-1.0 / n, 0.0, 1.0 / s - 1.0 / n, 0.0];
+                if ln_a0 > f64::NEG_INFINITY {
+                    let em1 = (gb - ga).exp_m1();
+                    let (e, den) = (em1 + 1.0, -em1);
+                    for k in 0..4 {
+                        d_second[k] += (da[k] - e * db[k]) / den;
+                    }
+                }
+                let (c, dc) = consts[pat.group[i] as usize];
+                let total = log_add_exp(first, second);
+                acc[0] += wi * (c + total);
+                // d log_add_exp = softmax weights of the two terms.
+                let (w1, w2) = ((first - total).exp(), (second - total).exp());
+                for k in 0..4 {
+                    acc[k + 1] += wi * (w1 * d_first[k] + w2 * d_second[k]);
+                }
+                acc[1] += wi * dc;
+            }
+            acc
+        });
+        grad[..4].copy_from_slice(&sums[1..]);
+        sums[0]
+    }
+}
+
 impl Objective for ParetoNbdObjective {
-    fn ll(&self, p: &[f64], _grad: Option<&mut [f64]>) -> f64 {
+    fn ll(&self, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
         let m = ParetoNbd {
             r: p[0],
             alpha: p[1],
             s: p[2],
             beta: p[3],
         };
+        if let Some(g) = grad {
+            return self.ll_with_grad(&m, g);
+        }
         let ParetoNbd { r, alpha, s, beta } = m;
         let pat = &self.patterns;
         let consts: Vec<f64> = pat.group_x.iter().map(|&x| ln_gamma_diff(r, x)).collect();
@@ -268,7 +439,7 @@ impl Objective for ParetoNbdObjective {
         })[0]
     }
     fn has_gradient(&self) -> bool {
-        false
+        true
     }
     fn total_weight(&self) -> f64 {
         self.patterns.total_weight

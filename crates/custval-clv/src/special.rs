@@ -356,6 +356,102 @@ pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> f64 {
     }
 }
 
+/// The power series of [`series_sum`] from j = 0 (the same arithmetic, so the same value to the
+/// last bit) with the partial derivatives of its logarithm w.r.t. a, b, c and z, for z > 0.
+/// Each term's log-derivatives are running sums (∂ ln t_j/∂a = Σ_{i<j} 1/(a+i), ∂ ln t_j/∂z =
+/// j/z), so the gradient costs three divisions per term. `None` unless it stops within
+/// `max_terms` terms; NaN for NaN arguments.
+fn ln_series_with_grad(
+    a: f64,
+    b: f64,
+    c: f64,
+    z: f64,
+    max_terms: usize,
+) -> Option<(f64, [f64; 4])> {
+    let mut ln_scale = 0.0;
+    let mut term = 1.0_f64;
+    let mut sum = 1.0_f64;
+    // ∂ ln t_j/∂(a, b, c) and the term-weighted sums Σ t_j ∂ ln t_j (z: Σ t_j j).
+    let (mut da, mut db, mut dc) = (0.0, 0.0, 0.0);
+    let mut acc = [0.0_f64; 4];
+    let mut j = 0.0;
+    for _ in 0..max_terms {
+        let ratio = (a + j) * (b + j) / ((c + j) * (j + 1.0)) * z;
+        da += 1.0 / (a + j);
+        db += 1.0 / (b + j);
+        dc -= 1.0 / (c + j);
+        term *= ratio;
+        sum += term;
+        j += 1.0;
+        acc[0] += term * da;
+        acc[1] += term * db;
+        acc[2] += term * dc;
+        acc[3] += term * j;
+        if term > 1e200 {
+            ln_scale += term.ln();
+            sum /= term;
+            for v in &mut acc {
+                *v /= term;
+            }
+            term = 1.0;
+        }
+        let q = ratio.max(z);
+        if (q < 1.0 && term * q < 1e-17 * sum * (1.0 - q)) || term == 0.0 {
+            let grad = [acc[0] / sum, acc[1] / sum, acc[2] / sum, acc[3] / (sum * z)];
+            return Some((ln_scale + sum.ln(), grad));
+        }
+        if term.is_nan() {
+            return Some((f64::NAN, [f64::NAN; 4]));
+        }
+    }
+    None
+}
+
+/// ln ₂F₁(n, b; n+1; z), the Pareto/NBD shape, exactly as [`ln_hyp2f1`] computes it (the same
+/// value to the last bit), with its partial derivatives w.r.t. n (c = n+1 moving with it), b
+/// and z — where [`ln_hyp2f1`] sums a power series: z = 0, and 0 < z ≤ 0.9 (Euler's form, or
+/// the plain series when b ≤ 1). Those are the forms every fit on ordinary data stays in
+/// (|α−β| < 0.9·max(α, β)). `None` where it would take the connection formula or the
+/// quadrature (z > 0.9) or for arguments out of range; the caller then differentiates
+/// numerically.
+pub(crate) fn ln_hyp2f1_shifted_with_grad(n: f64, b: f64, z: f64) -> Option<(f64, [f64; 3])> {
+    let (a, c) = (n, n + 1.0);
+    if !(a.is_finite() && b.is_finite() && c.is_finite() && a > 0.0 && b > 0.0) || z.is_nan() {
+        return None;
+    }
+    if z == 0.0 {
+        // ∂/∂z of Σ (a)_j (b)_j/((c)_j j!) z^j at 0 is its first coefficient.
+        return Some((0.0, [0.0, 0.0, a * b / c]));
+    }
+    if !(z > 0.0 && z <= 0.9) {
+        return None;
+    }
+    // The dispatch of `ln_hyp2f1` for 0 < z ≤ 0.9, operation for operation.
+    let ca = c - a;
+    let cb = c - b;
+    let euler = ca > 0.0 && cb > 0.0 && ca + cb < a + b;
+    if euler {
+        if !series_is_monotone(ca, cb, c) {
+            return None;
+        }
+        // (1−z)^{c−a−b} ₂F₁(c−a, c−b; c; z): with c = n+1, c−a is constant in n and c−b, c
+        // move with it.
+        let (v, d) = ln_series_with_grad(ca, cb, c, z, SERIES_MAX_TERMS)?;
+        let l1 = (-z).ln_1p();
+        let pre = (c - a - b) * l1;
+        Some((
+            pre + v,
+            [d[1] + d[2], -l1 - d[1], d[3] - (c - a - b) / (1.0 - z)],
+        ))
+    } else {
+        if !series_is_monotone(a, b, c) {
+            return None;
+        }
+        let (v, d) = ln_series_with_grad(a, b, c, z, SERIES_MAX_TERMS)?;
+        Some((0.0 + v, [d[0] + d[2], d[1], d[3]]))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
