@@ -354,6 +354,31 @@ where
     total
 }
 
+/// CDNOW's 2,357 customers (frequency, recency, T of `testdata/`) as patterns, for unit tests.
+#[cfg(test)]
+pub(crate) fn cdnow_patterns() -> Patterns {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/cdnow_customers_summary.csv"
+    );
+    let text = std::fs::read_to_string(path).expect("cdnow_customers_summary.csv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = |name: &str| header.iter().position(|h| h.trim() == name).expect(name);
+    let (fi, ri, ti) = (col("frequency"), col("recency"), col("T"));
+    let (mut x, mut tx, mut t) = (Vec::new(), Vec::new(), Vec::new());
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let f: Vec<f64> = line
+            .split(',')
+            .map(|v| v.trim().parse().expect("number"))
+            .collect();
+        x.push(f[fi]);
+        tx.push(f[ri]);
+        t.push(f[ti]);
+    }
+    Patterns::new(&x, &tx, &t, None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
