@@ -90,6 +90,7 @@ pub mod bgnbd;
 mod data;
 mod error;
 pub mod gamma_gamma;
+mod hyp2f1_grad;
 mod hyp2f1_quad;
 mod model;
 mod optimize;

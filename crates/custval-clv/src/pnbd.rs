@@ -30,10 +30,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::data::{Patterns, sum_chunks};
+use crate::hyp2f1_grad::ln_hyp2f1_shifted_with_grad;
 use crate::optimize::Objective;
 use crate::special::{
-    digamma, ln_beta, ln_gamma, ln_gamma_diff, ln_hyp2f1, ln_hyp2f1_shifted_with_grad, log_add_exp,
-    log_sub_exp,
+    digamma, ln_beta, ln_gamma, ln_gamma_diff, ln_hyp2f1, log_add_exp, log_sub_exp,
 };
 
 /// Pareto/NBD parameters (λ ~ Gamma(r, α), μ ~ Gamma(s, β)).

@@ -186,7 +186,7 @@ fn series_sum(
 
 /// (ln |Γ(x)|, sign Γ(x)) for any real x that is not a non-positive integer (reflection below
 /// 1/2). `None` at the poles.
-fn ln_gamma_signed(x: f64) -> Option<(f64, f64)> {
+pub(crate) fn ln_gamma_signed(x: f64) -> Option<(f64, f64)> {
     if x > 0.0 {
         return Some((ln_gamma(x), 1.0));
     }
@@ -264,11 +264,11 @@ fn ln_hyp2f1_near_one(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
 /// Most terms a shrinking power series may take before the quadrature is preferred: 400 terms
 /// cost ~1 µs, a twentieth of a typical quadrature (a few hundred integrand evaluations), so
 /// trying the series first is cheap even when it then gives up.
-const SERIES_MAX_TERMS: usize = 400;
+pub(crate) const SERIES_MAX_TERMS: usize = 400;
 
 /// Whether the series Σ (a)_j (b)_j/((c)_j j!) z^j has terms that shrink from the first one with
 /// a ratio ≤ z (then ~40/(1−z) terms reach 1e-17): (a+j)(b+j) ≤ (c+j)(j+1) for every j ≥ 0.
-fn series_is_monotone(a: f64, b: f64, c: f64) -> bool {
+pub(crate) fn series_is_monotone(a: f64, b: f64, c: f64) -> bool {
     a > 0.0 && b > 0.0 && c > 0.0 && a * b <= c && a + b <= c + 1.0
 }
 
@@ -353,102 +353,6 @@ pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> f64 {
         (c - a - b) * (-z).ln_1p() + ln_series_positive(ca, cb, c, z)
     } else {
         ln_series_positive(a, b, c, z)
-    }
-}
-
-/// The power series of [`series_sum`] from j = 0 (the same arithmetic, so the same value to the
-/// last bit) with the partial derivatives of its logarithm w.r.t. a, b, c and z, for z > 0.
-/// Each term's log-derivatives are running sums (∂ ln t_j/∂a = Σ_{i<j} 1/(a+i), ∂ ln t_j/∂z =
-/// j/z), so the gradient costs three divisions per term. `None` unless it stops within
-/// `max_terms` terms; NaN for NaN arguments.
-fn ln_series_with_grad(
-    a: f64,
-    b: f64,
-    c: f64,
-    z: f64,
-    max_terms: usize,
-) -> Option<(f64, [f64; 4])> {
-    let mut ln_scale = 0.0;
-    let mut term = 1.0_f64;
-    let mut sum = 1.0_f64;
-    // ∂ ln t_j/∂(a, b, c) and the term-weighted sums Σ t_j ∂ ln t_j (z: Σ t_j j).
-    let (mut da, mut db, mut dc) = (0.0, 0.0, 0.0);
-    let mut acc = [0.0_f64; 4];
-    let mut j = 0.0;
-    for _ in 0..max_terms {
-        let ratio = (a + j) * (b + j) / ((c + j) * (j + 1.0)) * z;
-        da += 1.0 / (a + j);
-        db += 1.0 / (b + j);
-        dc -= 1.0 / (c + j);
-        term *= ratio;
-        sum += term;
-        j += 1.0;
-        acc[0] += term * da;
-        acc[1] += term * db;
-        acc[2] += term * dc;
-        acc[3] += term * j;
-        if term > 1e200 {
-            ln_scale += term.ln();
-            sum /= term;
-            for v in &mut acc {
-                *v /= term;
-            }
-            term = 1.0;
-        }
-        let q = ratio.max(z);
-        if (q < 1.0 && term * q < 1e-17 * sum * (1.0 - q)) || term == 0.0 {
-            let grad = [acc[0] / sum, acc[1] / sum, acc[2] / sum, acc[3] / (sum * z)];
-            return Some((ln_scale + sum.ln(), grad));
-        }
-        if term.is_nan() {
-            return Some((f64::NAN, [f64::NAN; 4]));
-        }
-    }
-    None
-}
-
-/// ln ₂F₁(n, b; n+1; z), the Pareto/NBD shape, exactly as [`ln_hyp2f1`] computes it (the same
-/// value to the last bit), with its partial derivatives w.r.t. n (c = n+1 moving with it), b
-/// and z — where [`ln_hyp2f1`] sums a power series: z = 0, and 0 < z ≤ 0.9 (Euler's form, or
-/// the plain series when b ≤ 1). Those are the forms every fit on ordinary data stays in
-/// (|α−β| < 0.9·max(α, β)). `None` where it would take the connection formula or the
-/// quadrature (z > 0.9) or for arguments out of range; the caller then differentiates
-/// numerically.
-pub(crate) fn ln_hyp2f1_shifted_with_grad(n: f64, b: f64, z: f64) -> Option<(f64, [f64; 3])> {
-    let (a, c) = (n, n + 1.0);
-    if !(a.is_finite() && b.is_finite() && c.is_finite() && a > 0.0 && b > 0.0) || z.is_nan() {
-        return None;
-    }
-    if z == 0.0 {
-        // ∂/∂z of Σ (a)_j (b)_j/((c)_j j!) z^j at 0 is its first coefficient.
-        return Some((0.0, [0.0, 0.0, a * b / c]));
-    }
-    if !(z > 0.0 && z <= 0.9) {
-        return None;
-    }
-    // The dispatch of `ln_hyp2f1` for 0 < z ≤ 0.9, operation for operation.
-    let ca = c - a;
-    let cb = c - b;
-    let euler = ca > 0.0 && cb > 0.0 && ca + cb < a + b;
-    if euler {
-        if !series_is_monotone(ca, cb, c) {
-            return None;
-        }
-        // (1−z)^{c−a−b} ₂F₁(c−a, c−b; c; z): with c = n+1, c−a is constant in n and c−b, c
-        // move with it.
-        let (v, d) = ln_series_with_grad(ca, cb, c, z, SERIES_MAX_TERMS)?;
-        let l1 = (-z).ln_1p();
-        let pre = (c - a - b) * l1;
-        Some((
-            pre + v,
-            [d[1] + d[2], -l1 - d[1], d[3] - (c - a - b) / (1.0 - z)],
-        ))
-    } else {
-        if !series_is_monotone(a, b, c) {
-            return None;
-        }
-        let (v, d) = ln_series_with_grad(a, b, c, z, SERIES_MAX_TERMS)?;
-        Some((0.0 + v, [d[0] + d[2], d[1], d[3]]))
     }
 }
 
@@ -570,63 +474,5 @@ mod tests {
             * h
             * n;
         assert!(close(ln_hyp2f1(n, k, n + 1.0, z), integral.ln(), 1e-8));
-    }
-
-    /// The Pareto/NBD ₂F₁ with its gradient: the same value as [`ln_hyp2f1`] to the last bit
-    /// wherever it answers (both the Euler and the plain series, parameters from 10⁻³ to 10⁸),
-    /// and partial derivatives that agree with a five-point stencil of [`ln_hyp2f1`] (relative
-    /// steps 1e-3 in n and b, 1e-4 in z).
-    #[test]
-    fn shifted_hyp2f1_gradient_matches_a_five_point_stencil() {
-        let mut answered = 0;
-        let mut worst: f64 = 0.0;
-        for &n in &[1e-3_f64, 0.3, 1.6, 25.0, 700.0, 1e4, 1e8] {
-            for &b in &[1e-3_f64, 0.5, 1.0, 1.6, 30.0, 5e3] {
-                if b >= n + 1.0 {
-                    continue; // b = s+1 or r+x, both below c = r+s+x+1
-                }
-                for &z in &[0.0_f64, 1e-9, 0.01, 0.3, 0.7, 0.899, 0.95] {
-                    let Some((v, g)) = ln_hyp2f1_shifted_with_grad(n, b, z) else {
-                        assert!(z > 0.9, "no answer at n={n} b={b} z={z}");
-                        continue;
-                    };
-                    answered += 1;
-                    let want = ln_hyp2f1(n, b, n + 1.0, z);
-                    assert_eq!(v.to_bits(), want.to_bits(), "n={n} b={b} z={z}: {v} {want}");
-                    let five = |f: &dyn Fn(f64) -> f64, h: f64| {
-                        (-f(2.0 * h) + 8.0 * f(h) - 8.0 * f(-h) + f(-2.0 * h)) / (12.0 * h)
-                    };
-                    let dn = five(&|d| ln_hyp2f1(n + d, b, n + d + 1.0, z), 1e-3 * n);
-                    let db = five(&|d| ln_hyp2f1(n, b + d, n + 1.0, z), 1e-3 * b);
-                    // An absolute step: near z = 0 the values are below the rounding of
-                    // ln(1 + ε). There the stencil is one-sided (at negative z Pfaff's
-                    // transformation cancels −a ln(1−z) at a = 10⁸), and z = 0.899 keeps it
-                    // below 0.9, where ln_hyp2f1 changes form (the forms differ by ~1e-13,
-                    // which the stencil's 1/h would magnify to 1e-9).
-                    let f = |d: f64| ln_hyp2f1(n, b, n + 1.0, z + d);
-                    let h = 1e-4;
-                    let dz = if z > 2.0 * h {
-                        five(&f, h)
-                    } else {
-                        (-25.0 * f(0.0) + 48.0 * f(h) - 36.0 * f(2.0 * h) + 16.0 * f(3.0 * h)
-                            - 3.0 * f(4.0 * h))
-                            / (12.0 * h)
-                    };
-                    for (k, (got, want, scale)) in
-                        [(g[0], dn, 1.0 / n), (g[1], db, 1.0 / b), (g[2], dz, 1.0)]
-                            .into_iter()
-                            .enumerate()
-                    {
-                        // Relative to the derivative, or to the size of a unit relative change
-                        // of the parameter (scale) when the derivative is nearly 0.
-                        let err = (got - want).abs() / (want.abs() + scale * v.abs().max(1e-3));
-                        worst = worst.max(err);
-                        assert!(err < 1e-7, "n={n} b={b} z={z} k={k}: {got} vs {want}");
-                    }
-                }
-            }
-        }
-        println!("{answered} points, worst relative difference {worst:e}");
-        assert!(answered > 150);
     }
 }
