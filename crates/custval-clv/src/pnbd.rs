@@ -344,14 +344,18 @@ impl ParetoNbdObjective {
     fn ll_with_grad(&self, m: &ParetoNbd, grad: &mut [f64]) -> f64 {
         let ParetoNbd { r, alpha, s, beta } = *m;
         let pat = &self.patterns;
-        let consts: Vec<(f64, f64)> = pat
+        // Per distinct x: ln Γ(r+x) − ln Γ(r), its r-derivative, ln(r+s+x) and 1/(r+s+x).
+        let per_x: Vec<[f64; 4]> = pat
             .group_x
             .iter()
-            .map(|&x| (ln_gamma_diff(r, x), digamma_diff(r, x)))
+            .map(|&x| {
+                let n = r + s + x;
+                [ln_gamma_diff(r, x), digamma_diff(r, x), n.ln(), 1.0 / n]
+            })
             .collect();
         let g1 = ln_g_grad_all(m, &self.x_tx);
         let g2 = ln_g_grad_all(m, &self.x_t);
-        let ln_s = s.ln();
+        let (ln_s, inv_s) = (s.ln(), 1.0 / s);
         // Per distinct time: ln(α+t), ln(1+t/α), ln(1+t/β) and the α and β derivatives' factors.
         let per_time: Vec<[f64; 6]> = pat
             .times
@@ -373,29 +377,47 @@ impl ParetoNbdObjective {
             for i in rg {
                 let (x, wi) = (pat.x[i], pat.w[i]);
                 let [ln_at, l1a, l1b, ta, inv_at, tb] = per_time[pat.t_idx[i] as usize];
+                let [c, dc, ln_n, inv_n] = per_x[pat.group[i] as usize];
                 // first = ln[α^r β^s/((α+T)^{r+x}(β+T)^s)], as in the value-only path.
                 let first = -(r * l1a) - x * ln_at - s * l1b;
                 let d_first = [-l1a, r * ta - x * inv_at, -l1b, s * tb];
                 let (ga, da) = &g1[self.pat_x_tx[i] as usize];
                 let (gb, db) = &g2[self.pat_x_t[i] as usize];
-                let ln_a0 = log_sub_exp(*ga, *gb);
-                let n = r + s + x;
-                let second = ln_s - n.ln() + ln_a0;
-                // ∇ ln(e^{ga} − e^{gb}) = (∇ga − e^{gb−ga} ∇gb)/(1 − e^{gb−ga}); nothing when
-                // t_x = T (the term is absent).
-                let mut d_second = [-1.0 / n, 0.0, 1.0 / s - 1.0 / n, 0.0];
-                if ln_a0 > f64::NEG_INFINITY {
+                // ln_a0 = log_sub_exp(ga, gb), written out to reuse e^{gb−ga} − 1 for
+                // ∇ ln(e^{ga} − e^{gb}) = (∇ga − e^{gb−ga} ∇gb)/(1 − e^{gb−ga}); the term is
+                // absent when t_x = T.
+                let mut d_second = [-inv_n, 0.0, inv_s - inv_n, 0.0];
+                let ln_a0 = if gb >= ga {
+                    f64::NEG_INFINITY
+                } else {
                     let em1 = (gb - ga).exp_m1();
-                    let (e, den) = (em1 + 1.0, -em1);
+                    let (e, inv_den) = (em1 + 1.0, -1.0 / em1);
                     for k in 0..4 {
-                        d_second[k] += (da[k] - e * db[k]) / den;
+                        d_second[k] += (da[k] - e * db[k]) * inv_den;
                     }
-                }
-                let (c, dc) = consts[pat.group[i] as usize];
-                let total = log_add_exp(first, second);
+                    ga + (-em1).ln()
+                };
+                let second = ln_s - ln_n + ln_a0;
+                // log_add_exp(first, second) written out; its derivative weighs the two terms'
+                // gradients by their shares e^{term − total}.
+                let (hi, lo) = if first >= second {
+                    (first, second)
+                } else {
+                    (second, first)
+                };
+                let (total, w_hi, w_lo) = if hi == f64::NEG_INFINITY {
+                    (hi, 0.0, 0.0)
+                } else {
+                    let e = (lo - hi).exp();
+                    let w_hi = 1.0 / (1.0 + e);
+                    (hi + e.ln_1p(), w_hi, e * w_hi)
+                };
+                let (w1, w2) = if first >= second {
+                    (w_hi, w_lo)
+                } else {
+                    (w_lo, w_hi)
+                };
                 acc[0] += wi * (c + total);
-                // d log_add_exp = softmax weights of the two terms.
-                let (w1, w2) = ((first - total).exp(), (second - total).exp());
                 for k in 0..4 {
                     acc[k + 1] += wi * (w1 * d_first[k] + w2 * d_second[k]);
                 }
@@ -422,6 +444,7 @@ impl Objective for ParetoNbdObjective {
         let ParetoNbd { r, alpha, s, beta } = m;
         let pat = &self.patterns;
         let consts: Vec<f64> = pat.group_x.iter().map(|&x| ln_gamma_diff(r, x)).collect();
+        let ln_n: Vec<f64> = pat.group_x.iter().map(|&x| (r + s + x).ln()).collect();
         let g1 = ln_g_all(&m, &self.x_tx);
         let g2 = ln_g_all(&m, &self.x_t);
         let ln_s = s.ln();
@@ -436,8 +459,9 @@ impl Objective for ParetoNbdObjective {
                 let first = -r_at[ti] - x * ln_at[ti] - s_bt[ti];
                 let ln_a0 =
                     log_sub_exp(g1[self.pat_x_tx[i] as usize], g2[self.pat_x_t[i] as usize]);
-                let second = ln_s - (r + s + x).ln() + ln_a0;
-                acc += pat.w[i] * (consts[pat.group[i] as usize] + log_add_exp(first, second));
+                let gi = pat.group[i] as usize;
+                let second = ln_s - ln_n[gi] + ln_a0;
+                acc += pat.w[i] * (consts[gi] + log_add_exp(first, second));
             }
             [acc]
         })[0]
