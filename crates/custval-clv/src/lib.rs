@@ -39,15 +39,14 @@
 //! steps, and a gradient-norm stopping rule that doubles as the convergence report. BG/NBD,
 //! MBG/NBD, Pareto/NBD and Gamma-Gamma have analytic gradients (Pareto/NBD's through the
 //! parameters of ₂F₁, see [`pnbd`]); BG/BB and sBG, which have only a handful of patterns, use
-//! central differences, evaluated in parallel. Several starting
-//! points are tried when the first does not converge, and Nelder–Mead (on the cost alone)
-//! restarts a run that stalled from every start.
-//! Above 10,000 patterns BG/NBD, MBG/NBD and Pareto/NBD first fit a stride sample of about 3,000 patterns
-//! (up to 1 in 24) and finish with Newton steps that start from the sample's Hessian and
-//! update it by BFGS: a restarted L-BFGS would spend ten full-data iterations relearning
-//! curvature the sample already knows, whereas the finish takes 3–5 full-data gradients. An
-//! optional L2 penalizer follows lifetimes' convention (mean negative log-likelihood +
-//! λ Σ parameter²).
+//! central differences, evaluated in parallel. Several starting points are tried when the
+//! first does not converge, and Nelder–Mead (on the cost alone) restarts a run that stalled
+//! from every start. Above 10,000 patterns BG/NBD, MBG/NBD and Pareto/NBD first fit a stride
+//! sample of about 3,000 patterns (up to 1 in 24) and finish with Newton steps that start
+//! from the sample's Hessian and update it by BFGS: a restarted L-BFGS would spend ten
+//! full-data iterations relearning curvature the sample already knows, whereas the finish
+//! takes 3–5 full-data gradients. An optional L2 penalizer follows lifetimes' convention (mean
+//! negative log-likelihood + λ Σ parameter²).
 //!
 //! # Hand-written numerics
 //!
