@@ -337,13 +337,28 @@ pub(crate) fn sum_chunks<const K: usize, F>(n: usize, f: F) -> [f64; K]
 where
     F: Fn(std::ops::Range<usize>) -> [f64; K] + Sync,
 {
-    if n < PARALLEL_MIN {
+    sum_chunks_sized(n, PARALLEL_MIN, CHUNK, f)
+}
+
+/// [`sum_chunks`] with its own threshold and chunk length, for kernels whose cost per pattern
+/// is far from the BG/NBD one the defaults were set for.
+pub(crate) fn sum_chunks_sized<const K: usize, F>(
+    n: usize,
+    parallel_min: usize,
+    chunk: usize,
+    f: F,
+) -> [f64; K]
+where
+    F: Fn(std::ops::Range<usize>) -> [f64; K] + Sync,
+{
+    let chunk = chunk.max(1);
+    if n < parallel_min {
         return f(0..n);
     }
-    let chunks = n.div_ceil(CHUNK);
+    let chunks = n.div_ceil(chunk);
     let parts: Vec<[f64; K]> = (0..chunks)
         .into_par_iter()
-        .map(|c| f(c * CHUNK..((c + 1) * CHUNK).min(n)))
+        .map(|c| f(c * chunk..((c + 1) * chunk).min(n)))
         .collect();
     let mut total = [0.0; K];
     for part in parts {

@@ -18,9 +18,10 @@ use crate::special::{
 /// The power series of `special`'s `series_sum` from j = 0 (the same arithmetic, so the same value to the
 /// last bit) with the partial derivatives of its logarithm w.r.t. a, b, c and z, for z > 0.
 /// Each term's log-derivatives are running sums (∂ ln t_j/∂a = Σ_{i<j} 1/(a+i), ∂ ln t_j/∂z =
-/// j/z), so the gradient costs three divisions per term. `None` unless it stops within
+/// j/z), so the gradient costs three divisions per term (two without the a-derivative, `DA`
+/// false, which Euler's form, with a = c − n constant, does not need). `None` unless it stops within
 /// `max_terms` terms; NaN for NaN arguments.
-fn ln_series_with_grad(
+fn ln_series_with_grad<const DA: bool>(
     a: f64,
     b: f64,
     c: f64,
@@ -36,7 +37,9 @@ fn ln_series_with_grad(
     let mut j = 0.0;
     for _ in 0..max_terms {
         let ratio = (a + j) * (b + j) / ((c + j) * (j + 1.0)) * z;
-        da += 1.0 / (a + j);
+        if DA {
+            da += 1.0 / (a + j);
+        }
         db += 1.0 / (b + j);
         dc -= 1.0 / (c + j);
         term *= ratio;
@@ -225,7 +228,7 @@ fn shifted_series_with_grad(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, [f64
         }
         // (1−z)^{c−a−b} ₂F₁(c−a, c−b; c; z): with c = n+1, c−a is constant in n and c−b, c
         // move with it.
-        let (v, d) = ln_series_with_grad(ca, cb, c, z, SERIES_MAX_TERMS)?;
+        let (v, d) = ln_series_with_grad::<false>(ca, cb, c, z, SERIES_MAX_TERMS)?;
         let l1 = (-z).ln_1p();
         let pre = (c - a - b) * l1;
         Some((
@@ -236,7 +239,7 @@ fn shifted_series_with_grad(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, [f64
         if !series_is_monotone(a, b, c) {
             return None;
         }
-        let (v, d) = ln_series_with_grad(a, b, c, z, SERIES_MAX_TERMS)?;
+        let (v, d) = ln_series_with_grad::<true>(a, b, c, z, SERIES_MAX_TERMS)?;
         Some((0.0 + v, [d[0] + d[2], d[1], d[3]]))
     }
 }
