@@ -15,12 +15,12 @@ use crate::special::{
     SERIES_MAX_TERMS, digamma, ln_gamma, ln_gamma_signed, ln_hyp2f1, series_is_monotone,
 };
 
-/// The power series of `special`'s `series_sum` from j = 0 (the same arithmetic, so the same value to the
-/// last bit) with the partial derivatives of its logarithm w.r.t. a, b, c and z, for z > 0.
-/// Each term's log-derivatives are running sums (∂ ln t_j/∂a = Σ_{i<j} 1/(a+i), ∂ ln t_j/∂z =
-/// j/z), so the gradient costs three divisions per term (two without the a-derivative, `DA`
-/// false, which Euler's form, with a = c − n constant, does not need). `None` unless it stops within
-/// `max_terms` terms; NaN for NaN arguments.
+/// The power series of `special`'s `series_sum` from j = 0 (the same arithmetic, so the same
+/// value to the last bit) with the partial derivatives of its logarithm w.r.t. a, b, c and z,
+/// for z > 0. Each term's log-derivatives are running sums (∂ ln t_j/∂a = Σ_{i<j} 1/(a+i),
+/// ∂ ln t_j/∂z = j/z), so the gradient costs three divisions per term (two without the
+/// a-derivative, `DA` false, which Euler's form, with a = c − n constant, does not need).
+/// `None` unless it stops within `max_terms` terms; NaN for NaN arguments.
 fn ln_series_with_grad<const DA: bool>(
     a: f64,
     b: f64,

@@ -14,8 +14,8 @@ use crate::optimize::{FitOptions, Objective, Optimum, minimize, polish_with_samp
 use crate::pnbd::{self, ParetoNbd, ParetoNbdObjective};
 use crate::sbg::{self, SbgObjective, ShiftedBetaGeometric};
 
-/// Above this many patterns, BG/NBD, MBG/NBD and Pareto/NBD fits start from a sample of them: below it a
-/// plain L-BFGS run costs less than the sample fit plus the finishing steps.
+/// Above this many patterns, BG/NBD, MBG/NBD and Pareto/NBD fits start from a sample of them:
+/// below it a plain L-BFGS run costs less than the sample fit plus the finishing steps.
 const WARM_START_MIN: usize = 10_000;
 /// Patterns the sample aims at: enough for a Hessian that brings the finishing Newton steps to
 /// the full optimum in 3–5 iterations (measured on simulated CDNOW-like data, 26k and 123k

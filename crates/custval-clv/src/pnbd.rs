@@ -91,9 +91,9 @@ impl ParetoNbd {
     /// [`Self::ln_g`] (the same value, to the last bit) with its gradient w.r.t. (r, α, s, β).
     ///
     /// ln G = H(n, b, z) + power terms, H = ln ₂F₁(n, b; n+1; z), n = r+s+x, z = |α−β|/(m+w):
-    /// the chain rule through n, b and z on top of H's own partials, which
-    /// [`ln_hyp2f1_shifted_with_grad`] sums alongside the series. Where H is not a series
-    /// (z > 0.9: α and β an order of magnitude apart), a five-point stencil of ln G alone.
+    /// the chain rule through n, b and z on top of H's own partials from
+    /// [`ln_hyp2f1_shifted_with_grad`]. Where that has no answer (arguments out of its range,
+    /// such as b or z underflowing to 0), a five-point stencil of ln G alone.
     #[inline]
     fn ln_g_with_grad(&self, x: f64, w: f64) -> (f64, [f64; 4]) {
         let ParetoNbd { r, alpha, s, beta } = *self;
@@ -131,9 +131,9 @@ impl ParetoNbd {
     }
 
     /// ∂ ln G/∂(r, α, s, β) by a five-point stencil in the log-parameters (h = 1e-3, error
-    /// O(h⁴) ~ 1e-12), for the pairs whose ₂F₁ needs the connection formula or the quadrature.
-    /// Not central differences with a small step: those ₂F₁ values carry ~1e-13 of relative
-    /// error, and at r ~ 10⁸ ln G is ~10³, which a 1e-5 step magnified to ~1e-5 in the gradient.
+    /// O(h⁴) ~ 1e-12): the fallback of [`Self::ln_g_with_grad`]. Not central differences with
+    /// a small step: ₂F₁ values near z = 1 carry relative errors of 1e-13 and more, and at
+    /// r ~ 10⁸ ln G is ~10³, which a 1e-5 step magnified to ~1e-5 in the gradient.
     #[cold]
     fn ln_g_numeric_grad(&self, x: f64, w: f64) -> [f64; 4] {
         let h = 1e-3;
