@@ -337,13 +337,28 @@ pub(crate) fn sum_chunks<const K: usize, F>(n: usize, f: F) -> [f64; K]
 where
     F: Fn(std::ops::Range<usize>) -> [f64; K] + Sync,
 {
-    if n < PARALLEL_MIN {
+    sum_chunks_sized(n, PARALLEL_MIN, CHUNK, f)
+}
+
+/// [`sum_chunks`] with its own threshold and chunk length, for kernels whose cost per pattern
+/// is far from the BG/NBD one the defaults were set for.
+pub(crate) fn sum_chunks_sized<const K: usize, F>(
+    n: usize,
+    parallel_min: usize,
+    chunk: usize,
+    f: F,
+) -> [f64; K]
+where
+    F: Fn(std::ops::Range<usize>) -> [f64; K] + Sync,
+{
+    let chunk = chunk.max(1);
+    if n < parallel_min {
         return f(0..n);
     }
-    let chunks = n.div_ceil(CHUNK);
+    let chunks = n.div_ceil(chunk);
     let parts: Vec<[f64; K]> = (0..chunks)
         .into_par_iter()
-        .map(|c| f(c * CHUNK..((c + 1) * CHUNK).min(n)))
+        .map(|c| f(c * chunk..((c + 1) * chunk).min(n)))
         .collect();
     let mut total = [0.0; K];
     for part in parts {
@@ -352,6 +367,31 @@ where
         }
     }
     total
+}
+
+/// CDNOW's 2,357 customers (frequency, recency, T of `testdata/`) as patterns, for unit tests.
+#[cfg(test)]
+pub(crate) fn cdnow_patterns() -> Patterns {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/cdnow_customers_summary.csv"
+    );
+    let text = std::fs::read_to_string(path).expect("cdnow_customers_summary.csv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = |name: &str| header.iter().position(|h| h.trim() == name).expect(name);
+    let (fi, ri, ti) = (col("frequency"), col("recency"), col("T"));
+    let (mut x, mut tx, mut t) = (Vec::new(), Vec::new(), Vec::new());
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let f: Vec<f64> = line
+            .split(',')
+            .map(|v| v.trim().parse().expect("number"))
+            .collect();
+        x.push(f[fi]);
+        tx.push(f[ri]);
+        t.push(f[ti]);
+    }
+    Patterns::new(&x, &tx, &t, None)
 }
 
 #[cfg(test)]

@@ -92,6 +92,16 @@ impl Exponent {
     fn d2(&self, v: f64) -> f64 {
         -self.p * bump(v) - self.q * bump(v - self.ln_eps)
     }
+    /// ∂L/∂(k, P, Q, ln ε) at v.
+    #[inline]
+    fn dl(&self, v: f64) -> [f64; 4] {
+        [
+            v,
+            -softplus(v),
+            -(self.ln_eps + softplus(v - self.ln_eps)),
+            -self.q * logistic(self.ln_eps - v),
+        ]
+    }
     /// An upper bound of |L''| over [lo, hi]: each bump is largest at the point nearest its
     /// centre.
     fn curvature_bound(&self, lo: f64, hi: f64) -> f64 {
@@ -101,6 +111,14 @@ impl Exponent {
 
 /// ln ∫_{−∞}^{∞} e^{L(v)} dv for k > 0, P ≥ 0, Q ≥ 0, P + Q > k, ε > 0 (the caller checks).
 fn ln_integral(e: &Exponent) -> f64 {
+    integral::<false>(e).0
+}
+
+/// [`ln_integral`] and, when `GRAD`, its partial derivatives w.r.t. (k, P, Q, ln ε): the
+/// means of ∂L/∂θ under the integrand, from the same panel nodes, plus the derivatives of the
+/// closed-form tails at their fixed cut points. The value is the same either way (the
+/// gradient only adds sums beside the value's).
+fn integral<const GRAD: bool>(e: &Exponent) -> (f64, [f64; 4]) {
     let a = e.p + e.q - e.k;
     let eps = e.ln_eps.exp();
     // Tails in closed form. Left: L = k v − Q ln ε − C_l e^v + O(e^{2v}) with C_l = P + Q/ε;
@@ -162,6 +180,8 @@ fn ln_integral(e: &Exponent) -> f64 {
     let (v_r, right_tail) = find_drop(v_star, v_tr);
     // Sum of e^{L − L*} over the panels.
     let mut sum = 0.0;
+    // Σ ∂L/∂θ e^{L − L*} over the panels (only when GRAD).
+    let mut moments = [0.0_f64; 4];
     let mut panels = 0;
     let mut v = v_l;
     // Stretch factor, raised only if the cap on panels would otherwise be hit.
@@ -182,27 +202,88 @@ fn ln_integral(e: &Exponent) -> f64 {
         w = w.max((v_r - v) / left);
         let (mid, half) = (v + 0.5 * w, 0.5 * w);
         let mut s = 0.0;
+        let mut m = [0.0; 4];
         for (x, wt) in GL16 {
-            s += wt * ((e.l(mid + half * x) - l_star).exp() + (e.l(mid - half * x) - l_star).exp());
+            let (v1, v2) = (mid + half * x, mid - half * x);
+            let (e1, e2) = ((e.l(v1) - l_star).exp(), (e.l(v2) - l_star).exp());
+            s += wt * (e1 + e2);
+            if GRAD {
+                let (d1, d2) = (e.dl(v1), e.dl(v2));
+                for k in 0..4 {
+                    m[k] += wt * (e1 * d1[k] + e2 * d2[k]);
+                }
+            }
         }
         sum += s * half;
+        if GRAD {
+            for k in 0..4 {
+                moments[k] += m[k] * half;
+            }
+        }
         v += w;
         panels += 1;
         // Let the next panel grow again (the curvature check shrinks it where needed).
         width = (2.0 * w).min(2.0);
     }
     let mut ln_total = l_star + sum.ln();
+    // (ln of each tail, its gradient) for the derivative's weighted mean.
+    let mut tails: [(f64, [f64; 4]); 2] = [(f64::NEG_INFINITY, [0.0; 4]); 2];
     if left_tail {
         // ∫_{−∞}^{v_l} e^{k v}(1 − C_l e^v) dv · ε^{−Q}.
         let t = -e.q * e.ln_eps + e.k * v_l - e.k.ln()
             + (-(c_l * (v_l.exp()) * e.k / (e.k + 1.0))).ln_1p();
         ln_total = crate::special::log_add_exp(ln_total, t);
+        if GRAD {
+            // u = C_l e^{v_l} k/(k+1); C_l = P + Q/ε.
+            let f = v_l.exp() * e.k / (e.k + 1.0);
+            let one_u = 1.0 - c_l * f;
+            let dk = v_l - 1.0 / e.k - c_l * v_l.exp() / ((e.k + 1.0) * (e.k + 1.0)) / one_u;
+            tails[0] = (
+                t,
+                [
+                    dk,
+                    -f / one_u,
+                    -e.ln_eps - f / eps / one_u,
+                    -e.q + e.q / eps * f / one_u,
+                ],
+            );
+        }
     }
     if right_tail {
         let t = -a * v_r - a.ln() + (-(c_r * (-v_r).exp() * a / (a + 1.0))).ln_1p();
         ln_total = crate::special::log_add_exp(ln_total, t);
+        if GRAD {
+            // u = C_r e^{−v_r} a/(a+1); a = P + Q − k, C_r = P + Qε.
+            let f = (-v_r).exp() * a / (a + 1.0);
+            let one_u = 1.0 - c_r * f;
+            let da = -v_r - 1.0 / a - c_r * (-v_r).exp() / ((a + 1.0) * (a + 1.0)) / one_u;
+            tails[1] = (
+                t,
+                [
+                    -da,
+                    da - f / one_u,
+                    da - eps * f / one_u,
+                    -e.q * eps * f / one_u,
+                ],
+            );
+        }
     }
-    ln_total
+    let mut grad = [0.0; 4];
+    if GRAD {
+        let w_panels = (l_star + sum.ln() - ln_total).exp() / sum;
+        for k in 0..4 {
+            grad[k] = w_panels * moments[k];
+        }
+        for (t, d) in tails {
+            if t > f64::NEG_INFINITY {
+                let w = (t - ln_total).exp();
+                for k in 0..4 {
+                    grad[k] += w * d[k];
+                }
+            }
+        }
+    }
+    (ln_total, grad)
 }
 
 /// ln[Γ(c)/(Γ(a)Γ(c−a))], exact sums of logs when c − a is a small integer (the Pareto/NBD
@@ -244,4 +325,23 @@ pub(crate) fn ln_hyp2f1_quad(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
     };
     let v = ln_gamma_ratio(a, c) + ln_integral(&e);
     v.is_finite().then_some(v)
+}
+
+/// ∂ ln ₂F₁(n, b; n+1; z)/∂(n, b, z) (c = n+1 moving with n) by the quadrature, for
+/// 0 ≤ b ≤ n+1 and z < 1: k = c − n = 1, P = n+1−b, Q = b, ln ε = ln(1−z), and the prefactor
+/// Γ(n+1)/(Γ(n)Γ(1)) = n. `None` outside that range.
+pub(crate) fn ln_hyp2f1_shifted_quad_grad(n: f64, b: f64, z: f64) -> Option<[f64; 3]> {
+    let c = n + 1.0;
+    if !(z < 1.0 && n > 0.0 && b > 0.0 && b <= c && n.is_finite() && b.is_finite()) {
+        return None;
+    }
+    let e = Exponent {
+        k: c - n,
+        p: c - b,
+        q: b,
+        ln_eps: (-z).ln_1p(),
+    };
+    let (v, [_, dp, dq, de]) = integral::<true>(&e);
+    let grad = [1.0 / n + dp, dq - dp, -de / (1.0 - z)];
+    (v.is_finite() && grad.iter().all(|g| g.is_finite())).then_some(grad)
 }

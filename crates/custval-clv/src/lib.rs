@@ -37,17 +37,16 @@
 //! Maximum likelihood over θ = ln(parameters) — every parameter is positive, so the problem is
 //! unconstrained — with argmin's L-BFGS and a More–Thuente line search: few evaluations, robust
 //! steps, and a gradient-norm stopping rule that doubles as the convergence report. BG/NBD,
-//! MBG/NBD and Gamma-Gamma have analytic gradients; Pareto/NBD, BG/BB and sBG use central
-//! differences, evaluated in parallel (their derivatives w.r.t. the ₂F₁ parameters have no
-//! practical closed form, and BG/BB and sBG have only a handful of patterns). Several starting
-//! points are tried when the first does not converge, and Nelder–Mead (on the cost alone)
-//! restarts a run that stalled from every start.
-//! Above 10,000 patterns BG/NBD and MBG/NBD first fit a stride sample of about 3,000 patterns
-//! (up to 1 in 24) and finish with Newton steps that start from the sample's Hessian and
-//! update it by BFGS: a restarted L-BFGS would spend ten full-data iterations relearning
-//! curvature the sample already knows, whereas the finish takes 3–5 full-data gradients. An
-//! optional L2 penalizer follows lifetimes' convention (mean negative log-likelihood +
-//! λ Σ parameter²).
+//! MBG/NBD, Pareto/NBD and Gamma-Gamma have analytic gradients (Pareto/NBD's through the
+//! parameters of ₂F₁, see [`pnbd`]); BG/BB and sBG, which have only a handful of patterns, use
+//! central differences, evaluated in parallel. Several starting points are tried when the
+//! first does not converge, and Nelder–Mead (on the cost alone) restarts a run that stalled
+//! from every start. Above 10,000 patterns BG/NBD, MBG/NBD and Pareto/NBD first fit a stride
+//! sample of about 3,000 patterns (up to 1 in 24) and finish with Newton steps that start
+//! from the sample's Hessian and update it by BFGS: a restarted L-BFGS would spend ten
+//! full-data iterations relearning curvature the sample already knows, whereas the finish
+//! takes 3–5 full-data gradients. An optional L2 penalizer follows lifetimes' convention (mean
+//! negative log-likelihood + λ Σ parameter²).
 //!
 //! # Hand-written numerics
 //!
@@ -90,6 +89,7 @@ pub mod bgnbd;
 mod data;
 mod error;
 pub mod gamma_gamma;
+mod hyp2f1_grad;
 mod hyp2f1_quad;
 mod model;
 mod optimize;

@@ -10,12 +10,12 @@ use crate::bgnbd::{BgNbd, BgNbdObjective};
 use crate::data::{ClvData, Patterns};
 use crate::error::ClvError;
 use crate::gamma_gamma::{self, GammaGamma, GammaGammaObjective};
-use crate::optimize::{FitOptions, Objective, minimize, polish_with_sample_hessian};
+use crate::optimize::{FitOptions, Objective, Optimum, minimize, polish_with_sample_hessian};
 use crate::pnbd::{self, ParetoNbd, ParetoNbdObjective};
 use crate::sbg::{self, SbgObjective, ShiftedBetaGeometric};
 
-/// Above this many patterns, BG/NBD and MBG/NBD fits start from a sample of them: below it a
-/// plain L-BFGS run costs less than the sample fit plus the finishing steps.
+/// Above this many patterns, BG/NBD, MBG/NBD and Pareto/NBD fits start from a sample of them:
+/// below it a plain L-BFGS run costs less than the sample fit plus the finishing steps.
 const WARM_START_MIN: usize = 10_000;
 /// Patterns the sample aims at: enough for a Hessian that brings the finishing Newton steps to
 /// the full optimum in 3–5 iterations (measured on simulated CDNOW-like data, 26k and 123k
@@ -422,6 +422,37 @@ fn rft_patterns(data: &ClvData, model: Model, discrete: bool) -> Result<Patterns
     ))
 }
 
+/// Maximizes the likelihood of a frequency/recency/T model over its patterns. Large inputs
+/// first fit a stride sample of the patterns, then finish on all of them with the sample's
+/// Hessian (see `polish_with_sample_hessian`); the full-data L-BFGS run from the sample's
+/// optimum is the fallback.
+fn fit_patterns<O: Objective>(
+    patterns: Patterns,
+    make: impl Fn(Patterns) -> O,
+    mut starts: Vec<Vec<f64>>,
+    opts: &FitOptions,
+) -> Result<Optimum, ClvError> {
+    if patterns.len() <= WARM_START_MIN || opts.initial.is_some() {
+        return minimize(&make(patterns), &starts, opts);
+    }
+    let sample = make(
+        patterns
+            .stride_sample((patterns.len() / WARM_START_SAMPLE).clamp(2, WARM_START_MAX_STRIDE)),
+    );
+    let full = make(patterns);
+    let warm = minimize(&sample, &starts, opts)?;
+    match polish_with_sample_hessian(&full, &sample, &warm.params, opts) {
+        Some(mut o) => {
+            o.iterations += warm.iterations;
+            Ok(o)
+        }
+        None => {
+            starts.insert(0, warm.params);
+            minimize(&full, &starts, opts)
+        }
+    }
+}
+
 /// Fits `model` to `data` by maximum likelihood (see [`ClvData`] for the columns each model
 /// reads).
 pub fn fit(model: Model, data: &ClvData, opts: &FitOptions) -> Result<Fit, ClvError> {
@@ -440,38 +471,20 @@ pub fn fit(model: Model, data: &ClvData, opts: &FitOptions) -> Result<Fit, ClvEr
             let patterns = rft_patterns(data, model, false)?;
             let t_mean = patterns.mean_t();
             if model == Model::ParetoNbd {
-                minimize(
-                    &ParetoNbdObjective::new(patterns),
-                    &pnbd::starts(t_mean),
+                fit_patterns(
+                    patterns,
+                    ParetoNbdObjective::new,
+                    pnbd::starts(t_mean),
                     opts,
                 )?
             } else {
                 let modified = model == Model::MbgNbd;
-                let mut starts = BgNbd::starts(t_mean);
-                if patterns.len() > WARM_START_MIN && opts.initial.is_none() {
-                    // Fit a stride sample of the patterns, then finish on all of them with
-                    // the sample's Hessian (see `polish_with_sample_hessian`).
-                    let sample = BgNbdObjective {
-                        patterns: patterns.stride_sample(
-                            (patterns.len() / WARM_START_SAMPLE).clamp(2, WARM_START_MAX_STRIDE),
-                        ),
-                        modified,
-                    };
-                    let full = BgNbdObjective { patterns, modified };
-                    let warm = minimize(&sample, &starts, opts)?;
-                    match polish_with_sample_hessian(&full, &sample, &warm.params, opts) {
-                        Some(mut o) => {
-                            o.iterations += warm.iterations;
-                            o
-                        }
-                        None => {
-                            starts.insert(0, warm.params);
-                            minimize(&full, &starts, opts)?
-                        }
-                    }
-                } else {
-                    minimize(&BgNbdObjective { patterns, modified }, &starts, opts)?
-                }
+                fit_patterns(
+                    patterns,
+                    |patterns| BgNbdObjective { patterns, modified },
+                    BgNbd::starts(t_mean),
+                    opts,
+                )?
             }
         }
         Model::BgBb => {

@@ -186,7 +186,7 @@ fn series_sum(
 
 /// (ln |Γ(x)|, sign Γ(x)) for any real x that is not a non-positive integer (reflection below
 /// 1/2). `None` at the poles.
-fn ln_gamma_signed(x: f64) -> Option<(f64, f64)> {
+pub(crate) fn ln_gamma_signed(x: f64) -> Option<(f64, f64)> {
     if x > 0.0 {
         return Some((ln_gamma(x), 1.0));
     }
@@ -264,11 +264,11 @@ fn ln_hyp2f1_near_one(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
 /// Most terms a shrinking power series may take before the quadrature is preferred: 400 terms
 /// cost ~1 µs, a twentieth of a typical quadrature (a few hundred integrand evaluations), so
 /// trying the series first is cheap even when it then gives up.
-const SERIES_MAX_TERMS: usize = 400;
+pub(crate) const SERIES_MAX_TERMS: usize = 400;
 
 /// Whether the series Σ (a)_j (b)_j/((c)_j j!) z^j has terms that shrink from the first one with
 /// a ratio ≤ z (then ~40/(1−z) terms reach 1e-17): (a+j)(b+j) ≤ (c+j)(j+1) for every j ≥ 0.
-fn series_is_monotone(a: f64, b: f64, c: f64) -> bool {
+pub(crate) fn series_is_monotone(a: f64, b: f64, c: f64) -> bool {
     a > 0.0 && b > 0.0 && c > 0.0 && a * b <= c && a + b <= c + 1.0
 }
 
