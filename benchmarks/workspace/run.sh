@@ -3,6 +3,7 @@
 # `evaluate`, `customers list` and `customer show` on the real binary and a real SQLite file,
 # with each step's peak memory (GNU time).
 # Usage: benchmarks/workspace/run.sh [--order customer|date|shuffled] [CUSTOMERS] [DIR]
+# (CUSTVAL_BIN=path runs that binary instead of building the checkout.)
 # --order (issue 19): the row order of the per-row files imported. `customer` (default) is as
 # `custval generate` writes them (grouped by customer); `date` sorts each file by its date
 # column (how ERPs export documents); `shuffled` by a hash of the row. The reordered copies are
@@ -23,8 +24,13 @@ DIR=${ARGS[1]:-$HOME/.cache/custval-bench/workspace-$N}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/custval-target}
-cargo build --release -q -p custval --manifest-path "$ROOT/Cargo.toml"
-B=$CARGO_TARGET_DIR/release/custval
+# CUSTVAL_BIN: a binary built before (A/B comparisons of two builds on the same files).
+if [ -n "${CUSTVAL_BIN:-}" ]; then
+  B=$CUSTVAL_BIN
+else
+  cargo build --release -q -p custval --manifest-path "$ROOT/Cargo.toml"
+  B=$CARGO_TARGET_DIR/release/custval
+fi
 mkdir -p "$DIR"
 if [ ! -f "$DIR/data/transactions.csv" ]; then
   "$B" -q generate --customers "$N" --output "$DIR/data" >/dev/null
