@@ -7,10 +7,10 @@
 
 use std::collections::BTreeMap;
 
+use custval_dynamics::alerts::materiality_of_values;
 use custval_dynamics::{
     AlertConfig, AlertContext, CustomerFacts, Materiality, Migration, TierEntry, ValueClass,
-    alerts_for_customer, cell_members, customer_value, materiality, migration_matrix,
-    upgrade_cutoff,
+    alerts_for_customer, cell_members, customer_value, migration_matrix, upgrade_cutoff_of,
 };
 use custval_eval::hysteresis::PreviousTiers;
 use custval_model::{CustomerResult, RunId};
@@ -146,13 +146,22 @@ pub fn run_alerts(
     detail: &(dyn Fn(usize) -> String + Sync),
     previous: &PreviousRun,
 ) -> Result<Vec<NewAlert>, AppError> {
-    let (cutoff, material) = {
-        let cur: Vec<CustomerFacts> = current.iter().map(facts).collect();
-        (
-            upgrade_cutoff(&cfg.upgrade_candidate, &cur),
-            materiality(&cfg.materiality, &cur),
-        )
-    };
+    // The run-level cutoffs from the two or three figures they read, customer by customer:
+    // a million whole `CustomerFacts` at once (~0.3 GB) were the alert step's largest
+    // allocation beside the results (issue 19). Same values as `upgrade_cutoff` and
+    // `materiality` over the facts.
+    let cutoff = upgrade_cutoff_of(
+        &cfg.upgrade_candidate,
+        current
+            .iter()
+            .map(|r| (Some(r.tier.as_str()), Some(r.potential_score))),
+    );
+    let values: Vec<f64> = current
+        .iter()
+        .filter_map(|r| customer_value(&facts(r), None))
+        .collect();
+    let material = materiality_of_values(&cfg.materiality, &values);
+    drop(values);
     alerts_for_facts(cfg, current, detail, previous, cutoff, material)
 }
 
@@ -189,16 +198,7 @@ fn alerts_for_facts(
     ctx.upgrade_cutoff = cutoff;
     ctx.materiality = material;
     // One index of the previous run by customer id serves the rules and the risk alert.
-    let mut before: std::collections::HashMap<&str, usize> =
-        std::collections::HashMap::with_capacity(previous.facts.len());
-    for (i, p) in previous.facts.iter().enumerate() {
-        if before.insert(p.customer_id.as_str(), i).is_some() {
-            return Err(AppError::Dynamics(format!(
-                "customer {} appears twice in the previous run",
-                p.customer_id
-            )));
-        }
-    }
+    let before = ById::new(&previous.facts)?;
     let mut raised = Vec::new();
     // Bodies are written into one reused buffer and copied out at their exact length:
     // `serde_json::to_string` grows by doubling, so a ~520-byte body sat in a 1 KiB block
@@ -208,7 +208,7 @@ fn alerts_for_facts(
         let now = facts(r);
         let was = before
             .get(now.customer_id.as_str())
-            .map(|&i| &previous.facts[i]);
+            .map(|i| &previous.facts[i]);
         for a in alerts_for_customer(cfg, &ctx, &now, was) {
             buf.clear();
             serde_json::to_writer(&mut buf, &a)
@@ -245,6 +245,45 @@ fn alerts_for_facts(
     Ok(out)
 }
 
+/// The previous run's facts in customer-id order, as positions (4 bytes a customer): a
+/// binary search finds a customer. A hash map of a million ids held ~50 MB more at the
+/// evaluation's peak (issue 19).
+struct ById<'a> {
+    facts: &'a [CustomerFacts],
+    order: Vec<u32>,
+}
+
+impl<'a> ById<'a> {
+    fn new(facts: &'a [CustomerFacts]) -> Result<ById<'a>, AppError> {
+        let n = u32::try_from(facts.len())
+            .map_err(|_| AppError::Dynamics("the previous run is too large".to_string()))?;
+        let mut order: Vec<u32> = (0..n).collect();
+        order.sort_unstable_by(|&a, &b| {
+            facts[a as usize]
+                .customer_id
+                .cmp(&facts[b as usize].customer_id)
+        });
+        if let Some(w) = order
+            .windows(2)
+            .find(|w| facts[w[0] as usize].customer_id == facts[w[1] as usize].customer_id)
+        {
+            return Err(AppError::Dynamics(format!(
+                "customer {} appears twice in the previous run",
+                facts[w[0] as usize].customer_id
+            )));
+        }
+        Ok(ById { facts, order })
+    }
+
+    /// The position of `id` in the previous run's facts.
+    fn get(&self, id: &str) -> Option<usize> {
+        self.order
+            .binary_search_by(|&i| self.facts[i as usize].customer_id.as_str().cmp(id))
+            .ok()
+            .map(|k| self.order[k] as usize)
+    }
+}
+
 fn risky(level: Option<&str>) -> bool {
     matches!(level, Some("medium" | "high"))
 }
@@ -255,7 +294,7 @@ fn risky_key_accounts(
     current: &[CustomerResult],
     detail: &(dyn Fn(usize) -> String + Sync),
     previous: &PreviousRun,
-    index: &std::collections::HashMap<&str, usize>,
+    index: &ById,
     material: Option<&Materiality>,
 ) -> Vec<NewAlert> {
     let mut out = Vec::new();
@@ -267,7 +306,7 @@ fn risky_key_accounts(
         // Only customers of the previous run: `was` is their risk level then.
         let Some(was) = index
             .get(r.customer_id.as_str())
-            .map(|&i| previous.risk[i].as_deref())
+            .map(|i| previous.risk[i].as_deref())
         else {
             continue;
         };
@@ -281,7 +320,7 @@ fn risky_key_accounts(
             &now,
             index
                 .get(r.customer_id.as_str())
-                .map(|&i| &previous.facts[i]),
+                .map(|i| &previous.facts[i]),
         );
         if material.is_some_and(|m| value.is_none_or(|v| v < m.min_value)) {
             continue;
@@ -1082,7 +1121,7 @@ pub async fn kpis<S: Store>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use custval_dynamics::alerts_for_run;
+    use custval_dynamics::{alerts_for_run, materiality, upgrade_cutoff};
 
     fn result(i: usize, shift: f64) -> CustomerResult {
         let f = (i as f64 * 0.37 + shift).sin().abs();
@@ -1105,6 +1144,28 @@ mod tests {
             },
             ..CustomerResult::default()
         }
+    }
+
+    /// The previous run is indexed by a sorted list of positions: a customer in it twice is
+    /// still refused, and every customer is found (in whatever order the run was read).
+    #[test]
+    fn the_previous_run_is_found_by_id_and_refused_with_a_customer_twice() {
+        let previous: Vec<CustomerResult> = (0..300).rev().map(|i| result(i, 0.0)).collect();
+        let prev = PreviousRun::from_results(&previous);
+        let by_id = ById::new(&prev.facts).unwrap();
+        for (i, r) in previous.iter().enumerate() {
+            assert_eq!(by_id.get(&r.customer_id), Some(i));
+        }
+        assert_eq!(by_id.get("C9999"), None);
+        let mut twice = previous.clone();
+        twice.push(result(17, 0.5));
+        let err =
+            alerts_with_cutoff(&AlertConfig::default(), &previous, &twice, None, None).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("customer C0017 appears twice in the previous run"),
+            "{err}"
+        );
     }
 
     /// The customer-by-customer path raises exactly what `alerts_for_run` over the whole run

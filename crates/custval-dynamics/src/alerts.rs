@@ -722,15 +722,26 @@ fn upgrade(rule: &UpgradeCandidateRule, ctx: &AlertContext, cur: &CustomerFacts)
 /// The potential score at the upgrade rule's top-share cutoff (a type-7 quantile at
 /// `1 − top_share`) over the rule's population; `None` when nobody there has a potential score.
 pub fn upgrade_cutoff(rule: &UpgradeCandidateRule, facts: &[CustomerFacts]) -> Option<f64> {
-    let pool = facts.iter().filter(|f| match rule.cutoff_among {
-        CutoffAmong::All => true,
-        CutoffAmong::Candidates => f
-            .tier
-            .as_deref()
-            .is_some_and(|t| rule.tiers.iter().any(|x| x == t)),
-    });
+    upgrade_cutoff_of(
+        rule,
+        facts.iter().map(|f| (f.tier.as_deref(), f.potential_score)),
+    )
+}
+
+/// [`upgrade_cutoff`] from each customer's (tier, potential score) alone: a caller with a
+/// million results need not build a million [`CustomerFacts`] for two fields.
+pub fn upgrade_cutoff_of<'a>(
+    rule: &UpgradeCandidateRule,
+    customers: impl IntoIterator<Item = (Option<&'a str>, Option<f64>)>,
+) -> Option<f64> {
+    let pool = customers
+        .into_iter()
+        .filter(|(tier, _)| match rule.cutoff_among {
+            CutoffAmong::All => true,
+            CutoffAmong::Candidates => tier.is_some_and(|t| rule.tiers.iter().any(|x| x == t)),
+        });
     quantile(
-        pool.filter_map(|f| known_opt(f.potential_score)),
+        pool.filter_map(|(_, score)| known_opt(score)),
         1.0 - rule.top_share,
     )
 }
