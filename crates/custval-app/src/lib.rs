@@ -10,6 +10,7 @@
 //! arguments, prints or touches HTTP. Errors are typed ([`AppError`]); the binaries flatten
 //! them.
 
+mod by_id;
 pub mod dynamics;
 pub mod explain;
 pub mod filters;
