@@ -7,10 +7,10 @@
 
 use std::collections::BTreeMap;
 
+use custval_dynamics::alerts::materiality_of_values;
 use custval_dynamics::{
     AlertConfig, AlertContext, CustomerFacts, Materiality, Migration, TierEntry, ValueClass,
-    alerts_for_customer, cell_members, customer_value, materiality, migration_matrix,
-    upgrade_cutoff,
+    alerts_for_customer, cell_members, customer_value, migration_matrix, upgrade_cutoff_of,
 };
 use custval_eval::hysteresis::PreviousTiers;
 use custval_model::{CustomerResult, RunId};
@@ -18,6 +18,7 @@ use custval_store::{AlertQuery, NewAlert, Store, StoredAlert};
 use serde::Serialize;
 
 use crate::AppError;
+use crate::by_id::ById;
 
 /// Tier labels, best first.
 pub const TIERS: [&str; 3] = ["A", "B", "C"];
@@ -146,13 +147,22 @@ pub fn run_alerts(
     detail: &(dyn Fn(usize) -> String + Sync),
     previous: &PreviousRun,
 ) -> Result<Vec<NewAlert>, AppError> {
-    let (cutoff, material) = {
-        let cur: Vec<CustomerFacts> = current.iter().map(facts).collect();
-        (
-            upgrade_cutoff(&cfg.upgrade_candidate, &cur),
-            materiality(&cfg.materiality, &cur),
-        )
-    };
+    // The run-level cutoffs from the two or three figures they read, customer by customer:
+    // a million whole `CustomerFacts` at once (~0.3 GB) were the alert step's largest
+    // allocation beside the results (issue 19). Same values as `upgrade_cutoff` and
+    // `materiality` over the facts.
+    let cutoff = upgrade_cutoff_of(
+        &cfg.upgrade_candidate,
+        current
+            .iter()
+            .map(|r| (Some(r.tier.as_str()), Some(r.potential_score))),
+    );
+    let values: Vec<f64> = current
+        .iter()
+        .filter_map(|r| customer_value(&facts(r), None))
+        .collect();
+    let material = materiality_of_values(&cfg.materiality, &values);
+    drop(values);
     alerts_for_facts(cfg, current, detail, previous, cutoff, material)
 }
 
@@ -189,25 +199,26 @@ fn alerts_for_facts(
     ctx.upgrade_cutoff = cutoff;
     ctx.materiality = material;
     // One index of the previous run by customer id serves the rules and the risk alert.
-    let mut before: std::collections::HashMap<&str, usize> =
-        std::collections::HashMap::with_capacity(previous.facts.len());
-    for (i, p) in previous.facts.iter().enumerate() {
-        if before.insert(p.customer_id.as_str(), i).is_some() {
-            return Err(AppError::Dynamics(format!(
-                "customer {} appears twice in the previous run",
-                p.customer_id
-            )));
-        }
-    }
+    let before = ById::new(&previous.facts)?;
     let mut raised = Vec::new();
+    // Bodies are written into one reused buffer and copied out at their exact length:
+    // `serde_json::to_string` grows by doubling, so a ~520-byte body sat in a 1 KiB block
+    // (0.37 GB of 747k alerts' memory was that slack).
+    let mut buf = Vec::with_capacity(4096);
     for r in current {
         let now = facts(r);
         let was = before
             .get(now.customer_id.as_str())
-            .map(|&i| &previous.facts[i]);
+            .map(|i| &previous.facts[i]);
         for a in alerts_for_customer(cfg, &ctx, &now, was) {
-            let body =
-                serde_json::to_string(&a).map_err(|e| AppError::Encode { run: 0, source: e })?;
+            buf.clear();
+            serde_json::to_writer(&mut buf, &a)
+                .map_err(|e| AppError::Encode { run: 0, source: e })?;
+            // serde_json writes UTF-8 only; the check is the cheap way to say so without unsafe.
+            let body = String::from_utf8(buf.clone()).map_err(|e| AppError::Encode {
+                run: 0,
+                source: serde::ser::Error::custom(e),
+            })?;
             let alert = NewAlert {
                 customer_id: a.customer_id,
                 owner: r.owner.clone(),
@@ -232,6 +243,9 @@ fn alerts_for_facts(
         &before,
         material.as_ref(),
     ));
+    // The list grew by doubling (and was collected in place from the wider ranked tuples): a
+    // few tens of MB of slack at a million customers, held until the run write frees it.
+    out.shrink_to_fit();
     Ok(out)
 }
 
@@ -245,7 +259,7 @@ fn risky_key_accounts(
     current: &[CustomerResult],
     detail: &(dyn Fn(usize) -> String + Sync),
     previous: &PreviousRun,
-    index: &std::collections::HashMap<&str, usize>,
+    index: &ById,
     material: Option<&Materiality>,
 ) -> Vec<NewAlert> {
     let mut out = Vec::new();
@@ -257,7 +271,7 @@ fn risky_key_accounts(
         // Only customers of the previous run: `was` is their risk level then.
         let Some(was) = index
             .get(r.customer_id.as_str())
-            .map(|&i| previous.risk[i].as_deref())
+            .map(|i| previous.risk[i].as_deref())
         else {
             continue;
         };
@@ -271,7 +285,7 @@ fn risky_key_accounts(
             &now,
             index
                 .get(r.customer_id.as_str())
-                .map(|&i| &previous.facts[i]),
+                .map(|i| &previous.facts[i]),
         );
         if material.is_some_and(|m| value.is_none_or(|v| v < m.min_value)) {
             continue;
@@ -338,10 +352,12 @@ pub async fn new_since<S: Store>(
 ) -> Result<Vec<NewAlert>, AppError> {
     let seen: std::collections::HashSet<(String, String)> =
         store.alert_keys(previous).await?.into_iter().collect();
-    Ok(raised
+    let mut kept: Vec<NewAlert> = raised
         .into_iter()
         .filter(|a| !seen.contains(&(a.customer_id.clone(), a.rule.clone())))
-        .collect())
+        .collect();
+    kept.shrink_to_fit();
+    Ok(kept)
 }
 
 /// `migrations --format json`: the contract's object plus the matrix's own figures.
@@ -1072,7 +1088,7 @@ pub async fn kpis<S: Store>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use custval_dynamics::alerts_for_run;
+    use custval_dynamics::{alerts_for_run, materiality, upgrade_cutoff};
 
     fn result(i: usize, shift: f64) -> CustomerResult {
         let f = (i as f64 * 0.37 + shift).sin().abs();
@@ -1095,6 +1111,28 @@ mod tests {
             },
             ..CustomerResult::default()
         }
+    }
+
+    /// The previous run is indexed by a sorted list of positions: a customer in it twice is
+    /// still refused, and every customer is found (in whatever order the run was read).
+    #[test]
+    fn the_previous_run_is_found_by_id_and_refused_with_a_customer_twice() {
+        let previous: Vec<CustomerResult> = (0..300).rev().map(|i| result(i, 0.0)).collect();
+        let prev = PreviousRun::from_results(&previous);
+        let by_id = ById::new(&prev.facts).unwrap();
+        for (i, r) in previous.iter().enumerate() {
+            assert_eq!(by_id.get(&r.customer_id), Some(i));
+        }
+        assert_eq!(by_id.get("C9999"), None);
+        let mut twice = previous.clone();
+        twice.push(result(17, 0.5));
+        let err =
+            alerts_with_cutoff(&AlertConfig::default(), &previous, &twice, None, None).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("customer C0017 appears twice in the previous run"),
+            "{err}"
+        );
     }
 
     /// The customer-by-customer path raises exactly what `alerts_for_run` over the whole run

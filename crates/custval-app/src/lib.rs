@@ -10,6 +10,7 @@
 //! arguments, prints or touches HTTP. Errors are typed ([`AppError`]); the binaries flatten
 //! them.
 
+mod by_id;
 pub mod dynamics;
 pub mod explain;
 pub mod filters;
@@ -217,8 +218,14 @@ pub async fn evaluate_one_then<S: Store>(
     let alerts = match previous {
         Some(id) => {
             let before = dynamics::PreviousRun::read(store, id).await?;
+            tracing::debug!(seconds = start.elapsed().as_secs_f64(), "previous run read");
             let raised = dynamics::run_alerts(&plan.alerts, results, &detail, &before)?;
             drop(before);
+            tracing::debug!(
+                seconds = start.elapsed().as_secs_f64(),
+                alerts = raised.len(),
+                "alerts raised"
+            );
             dynamics::new_since(store, id, raised).await?
         }
         None => Vec::new(),

@@ -31,7 +31,6 @@ use serde::{Deserialize, Serialize};
 use crate::DynamicsError;
 use crate::explain::{fixed, known_opt, money, num, percent};
 use crate::hash::{FastMap, fast_map};
-use crate::stats::quantile;
 
 mod config;
 pub mod stake;
@@ -40,7 +39,10 @@ pub use config::{
     AlertConfig, CutoffAmong, KeyAccountDroppedRule, MaterialityRule, PAliveLowRule,
     PaymentDelayRule, SatisfactionRule, SpendDropRule, UpgradeCandidateRule,
 };
-pub use stake::{Materiality, StakeBasis, customer_value, materiality, materiality_of_values};
+pub use stake::{
+    Materiality, StakeBasis, customer_value, materiality, materiality_of_values, upgrade_cutoff,
+    upgrade_cutoff_of,
+};
 
 /// The value × potential classes of `custval-classify` (one definition for the workspace).
 pub use custval_classify::ValueClass;
@@ -717,22 +719,6 @@ fn upgrade(rule: &UpgradeCandidateRule, ctx: &AlertContext, cur: &CustomerFacts)
             fixed(cutoff, 1)
         ),
     })
-}
-
-/// The potential score at the upgrade rule's top-share cutoff (a type-7 quantile at
-/// `1 − top_share`) over the rule's population; `None` when nobody there has a potential score.
-pub fn upgrade_cutoff(rule: &UpgradeCandidateRule, facts: &[CustomerFacts]) -> Option<f64> {
-    let pool = facts.iter().filter(|f| match rule.cutoff_among {
-        CutoffAmong::All => true,
-        CutoffAmong::Candidates => f
-            .tier
-            .as_deref()
-            .is_some_and(|t| rule.tiers.iter().any(|x| x == t)),
-    });
-    quantile(
-        pool.filter_map(|f| known_opt(f.potential_score)),
-        1.0 - rule.top_share,
-    )
 }
 
 /// Runs the rules over a whole run. Previous facts are matched by customer id; customers only

@@ -66,6 +66,7 @@ pub use alerts::{
     KeyAccountDroppedRule, Materiality, MaterialityRule, PAliveLowRule, PaymentDelayRule,
     SatisfactionRule, Severity, SpendDropRule, StakeBasis, UpgradeCandidateRule, ValueClass,
     alerts_for_customer, alerts_for_run, customer_value, materiality, upgrade_cutoff,
+    upgrade_cutoff_of,
 };
 pub use backtest::{
     MethodQuality, RankQuality, RankingComparison, TOP_FRACTION, compare_rankings, rank_quality,

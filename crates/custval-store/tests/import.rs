@@ -354,6 +354,111 @@ async fn sessions_take_chunks_and_roll_back_when_dropped() {
     assert_eq!(store.table_counts().await.unwrap().transactions, 10);
 }
 
+/// The fact tables' indexes, as SQLite keeps their definitions.
+async fn fact_indexes(path: &std::path::Path) -> Vec<(String, String)> {
+    use sqlx::Connection;
+    let url = format!("sqlite://{}", path.display());
+    let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+         AND tbl_name IN ('transactions', 'interactions', 'surveys', 'contracts', 'payments') \
+         ORDER BY name",
+    )
+    .fetch_all(&mut c)
+    .await
+    .unwrap()
+}
+
+/// Issue 19: a first load into empty tables builds their indexes at commit instead of row by
+/// row. The same indexes come back (and stay if the session is dropped), repeated and
+/// ±0 keys within the session are still lines of their own, and the rebuilt unique indexes
+/// make the next import of the same rows all duplicates.
+#[tokio::test]
+async fn a_first_load_builds_its_indexes_at_commit() {
+    let (dir, store) = fresh().await;
+    let path = dir.path().join("custval.db");
+    let before = fact_indexes(&path).await;
+    assert!(before.len() >= 7, "{before:?}");
+    let jan = d(2025, 1, 1);
+    let lines = vec![
+        tx(Some("O1"), "C1", jan, 5.0),
+        tx(Some("O1"), "C1", jan, 5.0),
+        tx(Some("O1"), "C1", jan, -5.0),
+        tx(None, "C2", jan, 0.0),
+        tx(None, "C2", jan, -0.0),
+        tx(None, "C2", jan, 3.0),
+    ];
+    let pays = vec![
+        payment("C1", jan, jan + 30, None, Some(0.0)),
+        payment("C1", jan, jan + 30, None, Some(-0.0)),
+        payment("C1", jan, jan + 30, None, None),
+    ];
+    let contracts = vec![
+        contract("C1", jan, Some(jan + 364), None),
+        contract("C1", jan, Some(jan + 364), None),
+    ];
+    let surveys = vec![
+        survey("C1", jan, Some(4.0), None),
+        survey("C1", jan, Some(4.0), None),
+    ];
+    let inter = vec![
+        interaction("C1", jan, InteractionKind::Complaint),
+        interaction("C1", jan, InteractionKind::Complaint),
+    ];
+    let load = |twice: bool| {
+        let store = &store;
+        let (lines, pays, contracts, surveys, inter) =
+            (&lines, &pays, &contracts, &surveys, &inter);
+        async move {
+            let mut s = store.begin_import().await.unwrap();
+            let mut n = ImportCounts::default();
+            // In two calls: the second finds the table already deferred by this session.
+            n += s.transactions(&lines[..2]).await.unwrap();
+            n += s.transactions(&lines[2..]).await.unwrap();
+            n += s.payments(pays).await.unwrap();
+            n += s.contracts(contracts).await.unwrap();
+            n += s.surveys(surveys).await.unwrap();
+            n += s.interactions(inter).await.unwrap();
+            if twice {
+                n += s.transactions(&lines[..1]).await.unwrap();
+            }
+            (s, n)
+        }
+    };
+    // Dropped: nothing stored, every index still there.
+    let (s, _) = load(false).await;
+    drop(s);
+    assert_eq!(fact_indexes(&path).await, before);
+    assert_eq!(store.table_counts().await.unwrap().transactions, 0);
+
+    let (s, n) = load(true).await;
+    s.commit().await.unwrap();
+    assert_eq!(
+        n,
+        counts(16, 0),
+        "a repeated row in one session is a line of its own"
+    );
+    assert_eq!(fact_indexes(&path).await, before);
+    let t = store.table_counts().await.unwrap();
+    assert_eq!(
+        (
+            t.transactions,
+            t.payments,
+            t.contracts,
+            t.surveys,
+            t.interactions
+        ),
+        (7, 3, 2, 2, 2)
+    );
+
+    // Tables with rows keep their indexes, which find every row again.
+    let (s, n) = load(false).await;
+    s.commit().await.unwrap();
+    assert_eq!(n, counts(0, 15));
+    assert_eq!(fact_indexes(&path).await, before);
+    assert_eq!(store.table_counts().await.unwrap(), t);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_writers_on_one_file_both_succeed() {
     let (dir, a) = fresh().await;

@@ -105,12 +105,29 @@ async fn a_failed_run_leaves_earlier_runs_untouched() {
         .map(|i| result(&format!("C{i}"), "B", i as f64))
         .collect();
     twice[1400].customer_id = "C3".to_string();
+    // The alerts are written before the results are checked (issue 19): the failed run's
+    // rollback takes them back too.
+    let alert = custval_store::NewAlert {
+        customer_id: "C3".into(),
+        owner: None,
+        rule: "spend_drop".into(),
+        severity: "warning".into(),
+        body: "{}".into(),
+    };
+    let err = store
+        .create_run(2, "", "{}", 0.1, &twice, &[alert])
+        .await
+        .unwrap_err();
     assert!(
-        store
-            .create_run(2, "", "{}", 0.1, &twice, &[])
-            .await
-            .is_err()
+        matches!(&err, StoreError::InvalidRecord { row: 1400, reason, .. }
+            if reason.contains("customer C3 appears twice in the run")),
+        "{err:?}"
     );
+    let alerts = store
+        .alerts(&custval_store::AlertQuery::default())
+        .await
+        .unwrap();
+    assert!(alerts.is_empty(), "{alerts:?}");
     assert!(
         store
             .create_run(2, "", "not json", 0.1, &[], &[])

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CustomerFacts, MaterialityRule};
+use super::{CustomerFacts, CutoffAmong, MaterialityRule, UpgradeCandidateRule};
 use crate::explain::known_opt;
 use crate::stats::quantile;
 
@@ -114,6 +114,33 @@ pub fn materiality_of_values(rule: &MaterialityRule, values: &[f64]) -> Option<M
         critical_top_share: rule.critical_top_share,
         critical_at_stake: quantile(values(), 1.0 - rule.critical_top_share)?,
     })
+}
+
+/// The potential score at the upgrade rule's top-share cutoff (a type-7 quantile at
+/// `1 − top_share`) over the rule's population; `None` when nobody there has a potential score.
+pub fn upgrade_cutoff(rule: &UpgradeCandidateRule, facts: &[CustomerFacts]) -> Option<f64> {
+    upgrade_cutoff_of(
+        rule,
+        facts.iter().map(|f| (f.tier.as_deref(), f.potential_score)),
+    )
+}
+
+/// [`upgrade_cutoff`] from each customer's (tier, potential score) alone: a caller with a
+/// million results need not build a million [`CustomerFacts`] for two fields.
+pub fn upgrade_cutoff_of<'a>(
+    rule: &UpgradeCandidateRule,
+    customers: impl IntoIterator<Item = (Option<&'a str>, Option<f64>)>,
+) -> Option<f64> {
+    let pool = customers
+        .into_iter()
+        .filter(|(tier, _)| match rule.cutoff_among {
+            CutoffAmong::All => true,
+            CutoffAmong::Candidates => tier.is_some_and(|t| rule.tiers.iter().any(|x| x == t)),
+        });
+    quantile(
+        pool.filter_map(|(_, score)| known_opt(score)),
+        1.0 - rule.top_share,
+    )
 }
 
 #[cfg(test)]

@@ -16,6 +16,19 @@
 //! instead of `ABORT` for the constraints that are not keys (`NOT NULL`, `CHECK`) still fails
 //! the call, and a failed call fails the session, whose transaction is then rolled back.
 //!
+//! Row order: a fact table that is empty when the session first writes to it (the first load
+//! of a store) gets its indexes only at commit: the session drops them and `CREATE INDEX`
+//! rebuilds them from the table, sorting their keys in one pass. Fed row by row, an index in
+//! (customer, day) or order-id order is an append when the export is grouped by customer but a
+//! random B-tree insert when it is sorted by date or shuffled, which cost 2.4–4× the customer
+//! order's import time at 100k customers (`benchmarks/workspace/NOTES.md`, issue 19). Nothing
+//! else changes: within one session every row's key is new by construction (its `line` counts
+//! the earlier rows with the same key fingerprint, and key-equal rows have equal
+//! fingerprints), so the conflict clauses cannot fire in an empty table and are left out; a
+//! duplicate key there would make `CREATE UNIQUE INDEX` fail the commit, not store it. A table
+//! that already holds rows keeps its indexes (rebuilding them would cost every earlier row).
+//! `costs` has no index apart from its primary key (`WITHOUT ROWID`), so it is not deferred.
+//!
 //! Each call first validates its rows and resolves their customer keys (creating stubs), then
 //! writes batch after batch; while sqlx's worker thread executes batch `i`, this thread
 //! computes the occurrence indexes and binds the parameters of batch `i + 1`
@@ -41,7 +54,7 @@ use super::batch::{
 use super::privacy::{self, Fields, KeyState};
 
 use crate::error::ctx;
-use crate::occurrence::{Fingerprint, Occurrences};
+use crate::occurrence::{Fingerprint, Occurrences, TextMap};
 use crate::types::ImportCounts;
 use crate::{ImportSession, StoreError};
 
@@ -50,7 +63,7 @@ struct Interner {
     table: &'static str,
     key_col: &'static str,
     name_col: &'static str,
-    map: Option<HashMap<String, i64>>,
+    map: Option<TextMap<i64>>,
 }
 
 impl Interner {
@@ -76,14 +89,14 @@ impl Interner {
         name_col: &str,
         conn: &mut SqliteConnection,
         range: i64,
-    ) -> Result<HashMap<String, i64>, StoreError> {
+    ) -> Result<TextMap<i64>, StoreError> {
         let doing = || format!("importing: reading {table}");
         let sql = format!(
             "SELECT count(*), max(k), group_concat(k), group_concat(n), group_concat(name, '') \
              FROM (SELECT {key_col} AS k, length(CAST({name_col} AS BLOB)) AS n, {name_col} AS name \
                    FROM {table} WHERE {key_col} > ? ORDER BY {key_col} LIMIT {range})"
         );
-        let mut map = HashMap::new();
+        let mut map = TextMap::default();
         let mut after = i64::MIN;
         loop {
             let row = sqlx::query(&sql)
@@ -136,7 +149,7 @@ impl Interner {
             self.map =
                 Some(Self::load(self.table, self.key_col, self.name_col, conn, MAP_RANGE).await?);
         }
-        let map = self.map.get_or_insert_with(HashMap::new);
+        let map = self.map.get_or_insert_with(TextMap::default);
         let mut out = Vec::with_capacity(names.len());
         let mut missing: Vec<&str> = Vec::new();
         // Exports are usually grouped by customer: skip the hash for a repeated name.
@@ -228,6 +241,10 @@ pub struct SqliteImport {
     occ_surveys: Occurrences,
     occ_contracts: Occurrences,
     occ_payments: Occurrences,
+    /// Fact tables this session has written to, and for each the `CREATE INDEX` statements
+    /// of the indexes it dropped because the table was empty (rebuilt at commit; see the
+    /// module docs). An empty list: the table had rows, its indexes stay.
+    deferred: Vec<(&'static str, Vec<String>)>,
     /// Set by the first error: the session then refuses to go on or commit.
     failed: Option<String>,
 }
@@ -290,8 +307,65 @@ impl SqliteImport {
             occ_surveys: Occurrences::default(),
             occ_contracts: Occurrences::default(),
             occ_payments: Occurrences::default(),
+            deferred: Vec::new(),
             failed: None,
         })
+    }
+
+    /// Whether `table` was empty when this session first wrote to it; if so its indexes are
+    /// dropped now and rebuilt at commit (see the module docs). Asked once per table.
+    async fn fresh(&mut self, table: &'static str) -> Result<bool, StoreError> {
+        if let Some((_, indexes)) = self.deferred.iter().find(|(t, _)| *t == table) {
+            return Ok(!indexes.is_empty());
+        }
+        let doing = || format!("importing {table}: deferring its indexes");
+        let empty: bool = sqlx::query_scalar(&format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"))
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(|e| StoreError::sql(doing(), e))?;
+        let mut indexes = Vec::new();
+        if empty {
+            // `sql IS NULL`: an index SQLite made for a constraint, which cannot be dropped.
+            let found: Vec<(String, String)> = sqlx::query_as(
+                "SELECT name, sql FROM sqlite_master \
+                 WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
+            )
+            .bind(table)
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(|e| StoreError::sql(doing(), e))?;
+            for (name, sql) in found {
+                sqlx::query(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))
+                    .execute(&mut *self.tx)
+                    .await
+                    .map_err(|e| StoreError::sql(doing(), e))?;
+                indexes.push(sql);
+            }
+        }
+        let fresh = !indexes.is_empty();
+        self.deferred.push((table, indexes));
+        Ok(fresh)
+    }
+
+    /// Rebuilds the indexes [`Self::fresh`] dropped, inside the import's transaction.
+    async fn build_deferred(&mut self) -> Result<(), StoreError> {
+        for (table, indexes) in std::mem::take(&mut self.deferred) {
+            let started = std::time::Instant::now();
+            for sql in &indexes {
+                sqlx::query(sql).execute(&mut *self.tx).await.map_err(|e| {
+                    StoreError::sql(format!("importing {table}: building {sql}"), e)
+                })?;
+            }
+            if !indexes.is_empty() {
+                tracing::debug!(
+                    table,
+                    indexes = indexes.len(),
+                    seconds = started.elapsed().as_secs_f64(),
+                    "deferred indexes built"
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Refuses to go on after a failure.
@@ -336,7 +410,14 @@ impl SqliteImport {
         let cats = self.categories.resolve(&mut self.tx, &cats).await?;
         let chans: Vec<Option<&str>> = rows.iter().map(|r| label(&r.channel)).collect();
         let chans = self.channels.resolve(&mut self.tx, &chans).await?;
-        let sql = BatchSql::new(PREFIX, COLS, " ON CONFLICT DO NOTHING", rows.len());
+        // An empty table's rows need no conflict clause (see the module docs).
+        let fresh = self.fresh("transactions").await?;
+        let sql = BatchSql::new(
+            PREFIX,
+            COLS,
+            if fresh { "" } else { " ON CONFLICT DO NOTHING" },
+            rows.len(),
+        );
         let occ = &mut self.occ_tx;
         let build = |b: usize| {
             let start = b * BATCH;
@@ -548,7 +629,14 @@ impl SqliteImport {
         }
         let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
         let custs = self.customer_keys(&ids).await?;
-        let sql = BatchSql::new(PREFIX, COLS, " ON CONFLICT DO NOTHING", rows.len());
+        // An empty table's rows need no conflict clause (see the module docs).
+        let fresh = self.fresh("interactions").await?;
+        let sql = BatchSql::new(
+            PREFIX,
+            COLS,
+            if fresh { "" } else { " ON CONFLICT DO NOTHING" },
+            rows.len(),
+        );
         let occ = &mut self.occ_interactions;
         let build = |b: usize| {
             let start = b * BATCH;
@@ -590,7 +678,14 @@ impl SqliteImport {
         }
         let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
         let custs = self.customer_keys(&ids).await?;
-        let sql = BatchSql::new(PREFIX, COLS, " ON CONFLICT DO NOTHING", rows.len());
+        // An empty table's rows need no conflict clause (see the module docs).
+        let fresh = self.fresh("surveys").await?;
+        let sql = BatchSql::new(
+            PREFIX,
+            COLS,
+            if fresh { "" } else { " ON CONFLICT DO NOTHING" },
+            rows.len(),
+        );
         let occ = &mut self.occ_surveys;
         let build = |b: usize| {
             let start = b * BATCH;
@@ -636,7 +731,9 @@ impl SqliteImport {
         }
         let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
         let custs = self.customer_keys(&ids).await?;
-        let sql = BatchSql::new(PREFIX, COLS, SUFFIX, rows.len());
+        // An empty table's rows need no conflict clause (see the module docs).
+        let fresh = self.fresh("contracts").await?;
+        let sql = BatchSql::new(PREFIX, COLS, if fresh { "" } else { SUFFIX }, rows.len());
         let occ = &mut self.occ_contracts;
         let build = |b: usize| {
             let start = b * BATCH;
@@ -682,7 +779,9 @@ impl SqliteImport {
         }
         let ids: Vec<&str> = rows.iter().map(|r| r.customer_id.as_str()).collect();
         let custs = self.customer_keys(&ids).await?;
-        let sql = BatchSql::new(PREFIX, COLS, SUFFIX, rows.len());
+        // An empty table's rows need no conflict clause (see the module docs).
+        let fresh = self.fresh("payments").await?;
+        let sql = BatchSql::new(PREFIX, COLS, if fresh { "" } else { SUFFIX }, rows.len());
         let occ = &mut self.occ_payments;
         let build = |b: usize| {
             let start = b * BATCH;
@@ -772,8 +871,9 @@ impl ImportSession for SqliteImport {
         self.record(r)
     }
 
-    async fn commit(self) -> Result<(), StoreError> {
+    async fn commit(mut self) -> Result<(), StoreError> {
         self.check()?;
+        self.build_deferred().await?;
         commit_bulk(self.tx, "committing an import").await?;
         if self.accepted >= LARGE_WRITE {
             checkpoint(&self.pool).await;

@@ -1090,7 +1090,7 @@ pub(crate) async fn load(
             .copied()
             .unwrap_or(NO_CATEGORY);
     }
-    d.sort();
+    super::load_order::sort(&mut d);
     tracing::debug!(
         customers = d.customers.len(),
         transactions = d.tx.len(),

@@ -13,6 +13,7 @@ mod alerts;
 mod batch;
 mod import;
 mod load;
+mod load_order;
 mod plans;
 mod privacy;
 mod provisional;
