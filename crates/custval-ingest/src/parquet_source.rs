@@ -54,54 +54,24 @@ fn view(path: &Path, array: &ArrayRef, kind: Kind, name: &str) -> Result<ColView
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
     );
     let cast = |to: &DataType| arrow::compute::cast(array, to).map_err(err);
+    let typed_err = |what: &str| IngestError::Parquet {
+        path: path.to_path_buf(),
+        message: format!("column {name:?}: cannot read as {what}"),
+    };
     Ok(match (kind, dt) {
         (Kind::Date, DataType::Date32)
         | (Kind::Date, DataType::Date64)
         | (Kind::Date, DataType::Timestamp(_, _)) => {
-            let a = cast(&DataType::Date32)?;
-            ColView::D32(
-                a.as_any()
-                    .downcast_ref::<Date32Array>()
-                    .cloned()
-                    .ok_or_else(|| IngestError::Parquet {
-                        path: path.to_path_buf(),
-                        message: format!("column {name:?}: cannot read as dates"),
-                    })?,
-            )
+            ColView::D32(downcast(&cast(&DataType::Date32)?).ok_or_else(|| typed_err("dates"))?)
         }
-        (Kind::Text, DataType::Utf8View) => ColView::View(
-            array
-                .as_any()
-                .downcast_ref::<StringViewArray>()
-                .cloned()
-                .ok_or_else(|| IngestError::Parquet {
-                    path: path.to_path_buf(),
-                    message: format!("column {name:?}: cannot read as text"),
-                })?,
-        ),
+        (Kind::Text, DataType::Utf8View) => {
+            ColView::View(downcast(array).ok_or_else(|| typed_err("text"))?)
+        }
         (Kind::Text, _) | (_, _) if is_text || kind == Kind::Text => {
-            let a = cast(&DataType::Utf8)?;
-            ColView::Str(
-                a.as_any()
-                    .downcast_ref::<StringArray>()
-                    .cloned()
-                    .ok_or_else(|| IngestError::Parquet {
-                        path: path.to_path_buf(),
-                        message: format!("column {name:?}: cannot read as text"),
-                    })?,
-            )
+            ColView::Str(downcast(&cast(&DataType::Utf8)?).ok_or_else(|| typed_err("text"))?)
         }
         _ if dt.is_numeric() || matches!(dt, DataType::Boolean) => {
-            let a = cast(&DataType::Float64)?;
-            ColView::F64(
-                a.as_any()
-                    .downcast_ref::<Float64Array>()
-                    .cloned()
-                    .ok_or_else(|| IngestError::Parquet {
-                        path: path.to_path_buf(),
-                        message: format!("column {name:?}: cannot read as numbers"),
-                    })?,
-            )
+            ColView::F64(downcast(&cast(&DataType::Float64)?).ok_or_else(|| typed_err("numbers"))?)
         }
         _ => {
             return Err(IngestError::Parquet {
@@ -110,6 +80,11 @@ fn view(path: &Path, array: &ArrayRef, kind: Kind, name: &str) -> Result<ColView
             });
         }
     })
+}
+
+/// The array as its concrete Arrow type, when it is one.
+fn downcast<T: Array + Clone + 'static>(array: &ArrayRef) -> Option<T> {
+    array.as_any().downcast_ref::<T>().cloned()
 }
 
 #[inline(always)]
