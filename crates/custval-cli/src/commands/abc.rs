@@ -59,7 +59,6 @@ struct RowOut<'a> {
     class: &'a str,
 }
 
-/// Sums values per id, keeping the order ids first appear in.
 /// Per id: the sum of its values (rows in any order).
 #[derive(Clone, Copy)]
 struct Sum;
@@ -82,6 +81,7 @@ impl Fold for Sum {
     }
 }
 
+/// Sums values per id, ids in natural order.
 pub fn read_values(a: &Args, g: &Globals) -> Result<(Vec<String>, Vec<f64>)> {
     let source = a.opts.open(&a.input)?;
     let fields = [
