@@ -41,20 +41,7 @@ pub(crate) struct TextHasher(u64);
 
 impl Hasher for TextHasher {
     fn write(&mut self, bytes: &[u8]) {
-        let mut f = Fingerprint(self.0 ^ bytes.len() as u64);
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            f = f.word(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            f = f.word(u64::from_le_bytes(w));
-        }
-        self.0 = f.0;
+        self.0 = Fingerprint(self.0 ^ bytes.len() as u64).bytes(bytes).0;
     }
 
     fn finish(&self) -> u64 {
@@ -118,9 +105,9 @@ impl Fingerprint {
         self.word(u64::from(v))
     }
 
-    pub(crate) fn add_str(self, s: &str) -> Fingerprint {
-        let bytes = s.as_bytes();
-        let mut f = self.word(bytes.len() as u64 ^ K2);
+    /// Folds bytes in as little-endian words, the last one zero-padded.
+    fn bytes(self, bytes: &[u8]) -> Fingerprint {
+        let mut f = self;
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
             let mut w = [0u8; 8];
@@ -134,6 +121,11 @@ impl Fingerprint {
             f = f.word(u64::from_le_bytes(w));
         }
         f
+    }
+
+    pub(crate) fn add_str(self, s: &str) -> Fingerprint {
+        let bytes = s.as_bytes();
+        self.word(bytes.len() as u64 ^ K2).bytes(bytes)
     }
 
     pub(crate) fn add_opt_str(self, s: Option<&str>) -> Fingerprint {
