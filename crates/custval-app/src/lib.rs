@@ -10,11 +10,14 @@
 //! arguments, prints or touches HTTP. Errors are typed ([`AppError`]); the binaries flatten
 //! them.
 
+pub mod access;
 mod by_id;
+pub mod customers;
 pub mod dynamics;
 pub mod explain;
 pub mod filters;
 pub mod key_accounts;
+pub mod overrides;
 pub mod plans;
 pub mod provisional;
 pub mod report_data;
@@ -72,6 +75,16 @@ pub enum AppError {
     Plan(String),
     #[error("delivering alerts to {url}: {message}")]
     Webhook { url: String, message: String },
+    /// Not in the run, not known at all, or not the actor's to see: one answer for the three
+    /// (see [`access`]).
+    #[error("unknown customer {0:?}")]
+    UnknownCustomer(String),
+    /// The actor's role may not do this.
+    #[error("your role may not do this")]
+    Forbidden,
+    /// A value the user typed that cannot be used (`what` names the field: `reason`, `until`).
+    #[error("{message}")]
+    BadInput { what: &'static str, message: String },
 }
 
 /// The engine's summary stored with a run.

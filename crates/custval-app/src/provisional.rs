@@ -181,7 +181,7 @@ async fn update_against<S: Store>(
 }
 
 /// True when `run` is the latest run: only then do provisional results based on it count.
-async fn is_latest<S: Store>(store: &S, run: &RunInfo) -> Result<bool, AppError> {
+pub(crate) async fn is_latest<S: Store>(store: &S, run: &RunInfo) -> Result<bool, AppError> {
     Ok(store.latest_run().await?.is_some_and(|l| l.id == run.id))
 }
 

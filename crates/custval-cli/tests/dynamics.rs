@@ -321,7 +321,7 @@ fn monthly_history_migrations_alerts_override_and_backtest() {
     assert_eq!(shown["tier"], "C");
     assert!(shown["override"].is_null());
     let err = fails(&mut ws.cmd(&["override", &id, "--tier", "Z", "--reason", "x"]));
-    assert!(err.contains("expected A, B or C"), "{err}");
+    assert!(err.contains("valid: A, B, C"), "{err}");
 
     // Class KPIs over the last quarter, against the quarter before, and a strategy's effect:
     // the treated list is the tier-A customers of the first run, who bought more.

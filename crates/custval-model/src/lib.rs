@@ -24,6 +24,10 @@ use serde::{Deserialize, Serialize};
 /// Days since 1970-01-01.
 pub type Day = i32;
 
+/// The tiers a customer can be in, highest first: the one list every crate, filter and chart
+/// uses.
+pub const TIERS: [&str; 3] = ["A", "B", "C"];
+
 /// One order line as imported. A negative `amount` is a return or refund; it nets against
 /// revenue in every feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -355,6 +355,13 @@ pub trait Store: Send + Sync {
         customer_ids: &[String],
     ) -> impl Future<Output = Result<Vec<ProvisionalResult>, StoreError>> + Send;
 
+    /// Every provisional result based on run `run`, by customer id (the list service overlays
+    /// them on the run's rows; there are as many as customers touched by imports since).
+    fn provisional_all(
+        &self,
+        run: RunId,
+    ) -> impl Future<Output = Result<Vec<ProvisionalResult>, StoreError>> + Send;
+
     /// How many customers have a provisional result based on run `run`.
     fn provisional_count(&self, run: RunId)
     -> impl Future<Output = Result<u64, StoreError>> + Send;

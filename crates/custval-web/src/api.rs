@@ -23,6 +23,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use custval_app::AppError;
+use custval_app::access::Actor;
+use custval_app::customers::{ListRow, Lister};
+use custval_app::overrides;
 use custval_model::{CustomerResult, RunInfo};
 use custval_store::{ResultQuery, Store, StoreError, User};
 use serde::{Deserialize, Serialize};
@@ -150,52 +153,6 @@ pub struct ListQuery {
     per_page: Option<i64>,
 }
 
-/// One customer of a list.
-#[derive(Serialize, ToSchema)]
-pub struct CustomerRow {
-    customer_id: String,
-    name: Option<String>,
-    tier: String,
-    value_class: String,
-    potential_tier: String,
-    lifecycle: String,
-    profit_loyalty: String,
-    rfm_segment: Option<String>,
-    score: f64,
-    value_score: f64,
-    potential_score: f64,
-    spend_12m: Option<f64>,
-    clv: Option<f64>,
-    p_alive: Option<f64>,
-    industry: Option<String>,
-    region: Option<String>,
-    owner: Option<String>,
-}
-
-impl From<CustomerResult> for CustomerRow {
-    fn from(r: CustomerResult) -> CustomerRow {
-        CustomerRow {
-            customer_id: r.customer_id,
-            name: r.name,
-            tier: r.tier,
-            value_class: r.value_class,
-            potential_tier: r.potential_tier,
-            lifecycle: r.lifecycle,
-            profit_loyalty: r.profit_loyalty,
-            rfm_segment: r.rfm_segment,
-            score: r.score,
-            value_score: r.value_score,
-            potential_score: r.potential_score,
-            spend_12m: r.spend_12m,
-            clv: r.clv,
-            p_alive: r.p_alive,
-            industry: r.industry,
-            region: r.region,
-            owner: r.owner,
-        }
-    }
-}
-
 /// A page of customers.
 #[derive(Serialize, ToSchema)]
 pub struct CustomerPage {
@@ -205,7 +162,8 @@ pub struct CustomerPage {
     per_page: u64,
     /// The run listed.
     run: i64,
-    customers: Vec<CustomerRow>,
+    /// The rows every front end shows (overrides and provisional results applied).
+    customers: Vec<ListRow>,
 }
 
 /// The page and page size of a list, or 400 outside `1..` and `1..=MAX_PER_PAGE`: they were
@@ -270,26 +228,43 @@ pub async fn list_customers<S: Store + 'static>(
             .map_err(|e: String| ApiError(StatusCode::BAD_REQUEST, e))?,
     };
     // Unknown tier or class: 400 naming the valid ones (issue 17), as the CLI does.
-    let rq = custval_app::filters::result_query(ResultQuery {
+    let rq = ResultQuery {
         tier: clean(&q.tier),
         class: clean(&q.class),
         industry: clean(&q.industry),
         region: clean(&q.region),
-        owner: auth::scope(&user).or_else(|| clean(&q.owner)),
+        owner: clean(&q.owner),
         search: clean(&q.search),
         sort,
-        offset: (page - 1).saturating_mul(per_page),
-        limit: per_page,
-    })
-    .map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.to_string()))?;
-    let res = app.store.results(run.id, &rq).await.map_err(internal)?;
+        ..ResultQuery::default()
+    };
+    let lister = Lister::new(&app.store, Actor::User(&user), run, rq, today())
+        .await
+        .map_err(app_error)?;
+    let res = lister
+        .page((page - 1).saturating_mul(per_page), per_page)
+        .await
+        .map_err(app_error)?;
     Ok(Json(CustomerPage {
         total: res.total,
         page,
         per_page,
-        run: run.id,
-        customers: res.results.into_iter().map(CustomerRow::from).collect(),
+        run: lister.run().id,
+        customers: res.rows,
     }))
+}
+
+/// An application service's refusal as an API error: not found or not yours (404), the role
+/// (403), a bad value (400); anything else is a server error.
+pub(crate) fn app_error(e: AppError) -> ApiError {
+    match e {
+        AppError::UnknownCustomer(_) => not_found(),
+        AppError::Forbidden => forbidden(),
+        e @ (AppError::Invalid { .. } | AppError::BadInput { .. }) => {
+            ApiError(StatusCode::BAD_REQUEST, e.to_string())
+        }
+        e => internal(e),
+    }
 }
 
 /// Which run to read.
@@ -300,26 +275,16 @@ pub struct RunQuery {
     run: Option<i64>,
 }
 
-/// The customer's visible result in `run`, or 404.
+/// The customer's visible result in `run`, or 404 (see `custval_app::access`).
 pub(crate) async fn visible<S: Store>(
     app: &Shared<S>,
     user: &User,
     run: &RunInfo,
     id: &str,
 ) -> Result<CustomerResult, ApiError> {
-    let r = app
-        .store
-        .result(run.id, id)
+    custval_app::access::visible_result(&app.store, Actor::User(user), run, id)
         .await
-        .map_err(internal)?
-        .ok_or_else(not_found)?;
-    let may = auth::may_see_customer(&app.store, user, id, r.owner.as_deref())
-        .await
-        .map_err(internal)?;
-    if !may {
-        return Err(not_found());
-    }
-    Ok(r)
+        .map_err(app_error)
 }
 
 /// One customer explained: what `custval customer show --format json` prints (score,
@@ -462,16 +427,6 @@ pub struct Cleared {
     cleared: bool,
 }
 
-async fn may_override<S: Store>(app: &Shared<S>, user: &User, id: &str) -> Result<(), ApiError> {
-    let run = run_of(app, None).await?;
-    // Visibility first: a sales token must not learn that another owner's customer exists.
-    visible(app, user, &run, id).await?;
-    if !may(user.role, Permission::Override) {
-        return Err(forbidden());
-    }
-    Ok(())
-}
-
 /// Overrides a customer's tier (manager and admin roles; audited).
 #[utoipa::path(
     post,
@@ -495,21 +450,6 @@ pub async fn set_override<S: Store + 'static>(
     Path(id): Path<String>,
     Json(body): Json<OverrideIn>,
 ) -> Result<Json<OverrideOut>, ApiError> {
-    may_override(&app, &user, &id).await?;
-    let tier = body.tier.trim().to_ascii_uppercase();
-    if !matches!(tier.as_str(), "A" | "B" | "C") {
-        return Err(ApiError(
-            StatusCode::BAD_REQUEST,
-            "tier must be A, B or C".into(),
-        ));
-    }
-    let reason = body.reason.trim();
-    if reason.is_empty() {
-        return Err(ApiError(
-            StatusCode::BAD_REQUEST,
-            "a reason is required".into(),
-        ));
-    }
     let until = match clean(&body.until) {
         None => None,
         Some(s) => Some(parse_day(&s).ok_or_else(|| {
@@ -519,16 +459,21 @@ pub async fn set_override<S: Store + 'static>(
             )
         })?),
     };
-    app.store
-        .set_override(&id, &tier, reason, &user.name, until)
+    let new = overrides::NewOverride {
+        customer_id: &id,
+        tier: &body.tier,
+        reason: &body.reason,
+        until,
+    };
+    let set = overrides::set(&app.store, Actor::User(&user), &new, today())
         .await
-        .map_err(internal)?;
+        .map_err(app_error)?;
     Ok(Json(OverrideOut {
-        customer_id: id,
-        tier,
-        reason: reason.to_string(),
-        author: user.name,
-        until: until.map(custval_eval::format_day),
+        customer_id: set.customer_id,
+        tier: set.tier,
+        reason: set.reason,
+        author: set.author,
+        until: set.until.map(custval_eval::format_day),
     }))
 }
 
@@ -550,12 +495,9 @@ pub async fn clear_override<S: Store + 'static>(
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<Cleared>, ApiError> {
-    may_override(&app, &user, &id).await?;
-    let cleared = app
-        .store
-        .clear_override(&id, &user.name)
+    let cleared = overrides::clear(&app.store, Actor::User(&user), &id)
         .await
-        .map_err(internal)?;
+        .map_err(app_error)?;
     Ok(Json(Cleared {
         customer_id: id,
         cleared,
@@ -907,7 +849,8 @@ impl Modify for Enums {
     ),
     components(schemas(
         CustomerPage,
-        CustomerRow,
+        ListRow,
+        custval_app::customers::ProvisionalTag,
         RunOut,
         OverrideIn,
         OverrideOut,

@@ -27,7 +27,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use custval_store::{Role, User};
+use custval_store::User;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "custval_session";
@@ -378,102 +378,13 @@ pub async fn audit_logout<S: custval_store::Store>(store: &S, name: &str) {
     }
 }
 
-/// What a role may do (DOMAIN §11). Sales users are further restricted to their own
-/// customers by [`scope`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Permission {
-    /// Runs list, run config view.
-    Runs,
-    /// Set or clear a tier override.
-    Override,
-    /// Users and roles.
-    Admin,
-    /// Phone and e-mail unmasked.
-    PersonalData,
-    /// Alerts (acknowledge, assign).
-    Alerts,
-    /// Edit a key account's plan (SWOT, goals, review, actions). Every role has it: the plan
-    /// is the account manager's working record (DOMAIN §7b), so sales edit the plans of the
-    /// customers they own (the [`scope`] still applies), managers and admins any, and
-    /// analysts any, as they prepare the data-driven SWOT.
-    Plans,
-}
-
-/// True when `role` has `p`.
-pub fn may(role: Role, p: Permission) -> bool {
-    use Permission as P;
-    match role {
-        Role::Admin => true,
-        Role::Analyst => matches!(p, P::Runs | P::Plans),
-        Role::Manager => matches!(p, P::Override | P::PersonalData | P::Alerts | P::Plans),
-        Role::Sales => matches!(p, P::Plans),
-    }
-}
-
-/// An owner value no customer has: what a sales user without an owner id is limited to.
-const NO_OWNER: &str = "\u{1}no owner";
-
-/// The owner filter forced on `user`'s queries: their owner id for sales, none otherwise.
-pub fn scope(user: &User) -> Option<String> {
-    match user.role {
-        Role::Sales => Some(
-            user.owner_id
-                .clone()
-                .unwrap_or_else(|| NO_OWNER.to_string()),
-        ),
-        _ => None,
-    }
-}
-
-/// True when `user` may see a customer owned by `owner`.
-pub fn can_see(user: &User, owner: Option<&str>) -> bool {
-    match scope(user) {
-        None => true,
-        Some(o) => owner == Some(o.as_str()),
-    }
-}
-
-/// Whether `user` may see customer `id` at all, in any run: a scoped (sales) user must be the
-/// customer's **current** owner, as the customers table says now. Checking the owner stored
-/// with the run in `?run=` let a former owner open an old run and read the new owner's plan,
-/// new orders and master data (issue 18). `run_owner` decides only for a customer without
-/// master data.
-pub async fn may_see_customer<S: custval_store::Store>(
-    store: &S,
-    user: &User,
-    id: &str,
-    run_owner: Option<&str>,
-) -> Result<bool, custval_store::StoreError> {
-    if scope(user).is_none() {
-        return Ok(true);
-    }
-    let current = store.customer(id).await?;
-    let owner = match &current {
-        Some(c) => c.owner.as_deref(),
-        None => run_owner,
-    };
-    Ok(can_see(user, owner))
-}
-
-/// A phone number or e-mail as shown to `user`: masked unless the role may see personal
-/// data (the first characters and the domain of an e-mail stay, to recognise it).
-pub fn mask(user: &User, value: &str) -> String {
-    if may(user.role, Permission::PersonalData) {
-        return value.to_string();
-    }
-    if let Some((local, domain)) = value.split_once('@') {
-        let first: String = local.chars().take(1).collect();
-        return format!("{first}***@{domain}");
-    }
-    let chars: Vec<char> = value.chars().collect();
-    let keep = chars.len().saturating_sub(2).min(3);
-    let head: String = chars[..keep].iter().collect();
-    format!("{head}{}", "*".repeat(chars.len().saturating_sub(keep)))
-}
+// The role rules live in custval-app, the one place the CLI, the pages and the API read them.
+pub use custval_app::access::{Permission, mask, may, may_see_customer, scope};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use custval_store::Role;
 
     fn user(role: Role, owner: Option<&str>) -> User {
         User {
@@ -574,33 +485,5 @@ mod tests {
         assert!(s.get(&id, Duration::from_secs(60)).is_some());
         assert!(s.get(&id, Duration::ZERO).is_none());
         assert!(s.get(&id, Duration::from_secs(60)).is_none());
-    }
-
-    #[test]
-    fn roles_and_scopes() {
-        let sales = user(Role::Sales, Some("rep01"));
-        assert_eq!(scope(&sales).as_deref(), Some("rep01"));
-        assert!(can_see(&sales, Some("rep01")));
-        assert!(!can_see(&sales, Some("rep02")));
-        assert!(!can_see(&sales, None));
-        let lost = user(Role::Sales, None);
-        assert!(!can_see(&lost, None));
-        assert!(can_see(&user(Role::Analyst, None), Some("rep02")));
-        assert!(may(Role::Manager, Permission::Override));
-        assert!(!may(Role::Analyst, Permission::Override));
-        assert!(!may(Role::Manager, Permission::Runs));
-        assert!(may(Role::Analyst, Permission::Runs));
-        assert!(!may(Role::Sales, Permission::Override));
-        for role in [Role::Admin, Role::Analyst, Role::Manager, Role::Sales] {
-            assert!(may(role, Permission::Plans), "{role:?} edits plans");
-        }
-    }
-
-    #[test]
-    fn personal_data_is_masked_by_role() {
-        let a = user(Role::Analyst, None);
-        assert_eq!(mask(&a, "li@example.com"), "l***@example.com");
-        assert_eq!(mask(&a, "555-1234"), "555*****");
-        assert_eq!(mask(&user(Role::Manager, None), "555-1234"), "555-1234");
     }
 }

@@ -254,12 +254,14 @@ pub struct OverrideArgs {
     pub author: Option<String>,
 }
 
+/// Sets or clears an override through the one override service of the web app and the API.
 pub fn override_tier(a: OverrideArgs, g: &Globals) -> Result<()> {
     let author = a.author.clone().unwrap_or_else(actor);
+    let who = custval_app::access::Actor::Local(&author);
     if a.clear {
         let cleared = block_on(async {
             let store = open(g, false).await?;
-            anyhow::Ok(store.clear_override(&a.id, &author).await?)
+            anyhow::Ok(custval_app::overrides::clear(&store, who, &a.id).await?)
         })??;
         if !g.quiet {
             eprintln!(
@@ -276,36 +278,26 @@ pub fn override_tier(a: OverrideArgs, g: &Globals) -> Result<()> {
     let (Some(tier), Some(reason)) = (a.tier.as_deref(), a.reason.as_deref()) else {
         bail!("--tier and --reason are required");
     };
-    let tier = tier.trim().to_ascii_uppercase();
-    if !custval_app::dynamics::TIERS.contains(&tier.as_str()) {
-        bail!("--tier {tier:?}: expected A, B or C");
-    }
-    if reason.trim().is_empty() {
-        bail!("--reason must say why");
-    }
-    if let Some(u) = a.until
-        && u < today()
-    {
-        bail!("--until {} is in the past", custval_eval::format_day(u));
-    }
-    block_on(async {
+    let set = block_on(async {
         let store = open(g, false).await?;
-        if store.customer(&a.id).await?.is_none() {
-            bail!("unknown customer {:?}", a.id);
-        }
-        store
-            .set_override(&a.id, &tier, reason.trim(), &author, a.until)
-            .await?;
-        anyhow::Ok(())
+        let new = custval_app::overrides::NewOverride {
+            customer_id: &a.id,
+            tier,
+            reason,
+            until: a.until,
+        };
+        anyhow::Ok(custval_app::overrides::set(&store, who, &new, today()).await?)
     })??;
     if !g.quiet {
         eprintln!(
-            "{} is tier {tier} by {author}{}: {}",
+            "{} is tier {} by {}{}: {}",
             a.id,
-            a.until
+            set.tier,
+            set.author,
+            set.until
                 .map(|u| format!(" until {}", custval_eval::format_day(u)))
                 .unwrap_or_default(),
-            reason.trim()
+            set.reason
         );
     }
     Ok(())

@@ -9,14 +9,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use custval_export::{Cell, Table};
-use custval_model::{CustomerResult, Day, RunId, RunInfo};
+use custval_model::{Day, RunId, RunInfo};
 use custval_store::{OpenOptions, ResultQuery, ResultSort, SqliteStore, Store};
-use serde::Serialize;
 
 use crate::Globals;
 use crate::commands::import::{self, Records};
 use crate::output::{self, Destination, Format, ReportFormat, num};
+use custval_app::access::Actor;
 
 /// A single-threaded runtime for the store's futures (sqlx runs SQLite on its own thread).
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -541,78 +540,8 @@ pub async fn pick_run(store: &SqliteStore, run: Option<RunId>) -> Result<RunInfo
     Ok(custval_app::pick_run(store, run).await?)
 }
 
-fn opt_num(x: Option<f64>) -> Cell {
-    x.map_or(Cell::Empty, Cell::Number)
-}
-
-#[derive(Serialize)]
-struct ListRow<'a> {
-    customer_id: &'a str,
-    name: Option<&'a str>,
-    tier: &'a str,
-    value_class: &'a str,
-    potential_tier: &'a str,
-    lifecycle: &'a str,
-    profit_loyalty: &'a str,
-    score: f64,
-    value_score: f64,
-    potential_score: f64,
-    spend_12m: Option<f64>,
-    clv: Option<f64>,
-    p_alive: Option<f64>,
-    industry: Option<&'a str>,
-    owner: Option<&'a str>,
-    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
-    override_: Option<&'a str>,
-    /// Set when the row shows a provisional update's figures (see `custval_app::provisional`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    provisional: Option<&'a ProvisionalTag>,
-}
-
-/// How a list row is marked provisional.
-#[derive(Serialize)]
-struct ProvisionalTag {
-    as_of: String,
-    based_on_run: RunId,
-    run_tier: String,
-    run_score: f64,
-}
-
-impl ProvisionalTag {
-    fn text(&self) -> String {
-        format!(
-            "provisional as of {} (run {}: tier {}) / 临时结果",
-            self.as_of, self.based_on_run, self.run_tier
-        )
-    }
-}
-
-fn list_row<'a>(
-    r: &'a CustomerResult,
-    overrides: &'a std::collections::HashMap<String, String>,
-    provisional: &'a std::collections::HashMap<String, ProvisionalTag>,
-) -> ListRow<'a> {
-    ListRow {
-        customer_id: &r.customer_id,
-        name: r.name.as_deref(),
-        tier: &r.tier,
-        value_class: &r.value_class,
-        potential_tier: &r.potential_tier,
-        lifecycle: &r.lifecycle,
-        profit_loyalty: &r.profit_loyalty,
-        score: r.score,
-        value_score: r.value_score,
-        potential_score: r.potential_score,
-        spend_12m: r.spend_12m,
-        clv: r.clv,
-        p_alive: r.p_alive,
-        industry: r.industry.as_deref(),
-        owner: r.owner.as_deref(),
-        override_: overrides.get(&r.customer_id).map(String::as_str),
-        provisional: provisional.get(&r.customer_id),
-    }
-}
-
+/// Lists a run's customers through the one list service the web app and the API use: the
+/// same rows, tiers (overrides and provisional results applied) and export columns.
 pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
     let CustomersCommand::List(a) = c;
     let dest = output::destination(a.format, a.output.as_deref())?;
@@ -620,137 +549,47 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
     let limit = a
         .limit
         .unwrap_or(if to_terminal { 50 } else { u64::MAX / 2 });
-    let (run, page, overrides, provisional) = block_on(async {
+    let author = actor();
+    let (run, page) = block_on(async {
         let store = open(g, false).await?;
+        let run = pick_run(&store, a.run).await?;
         // An unknown tier or class is an error naming the valid ones (issue 17), checked
         // where the web API checks it.
-        let q = custval_app::filters::result_query(ResultQuery {
+        let query = ResultQuery {
             tier: a.tier.clone(),
             class: a.class.clone(),
             industry: a.industry.clone(),
             owner: a.owner.clone(),
             search: a.search.clone(),
             sort: a.sort,
-            offset: 0,
-            limit,
             ..ResultQuery::default()
-        })?;
-        let run = pick_run(&store, a.run).await?;
-        let mut page = store.results(run.id, &q).await?;
-        // A provisional update since the run shows its figures, marked (the order stays the
-        // run's).
-        let mut provisional = std::collections::HashMap::new();
-        let ids: Vec<String> = page.results.iter().map(|r| r.customer_id.clone()).collect();
-        for chunk in ids.chunks(20_000) {
-            let found = custval_app::provisional::of_customers(&store, &run, chunk).await?;
-            for r in &mut page.results {
-                if let Some(p) = found.get(&r.customer_id) {
-                    let stored = std::mem::replace(r, p.result.clone());
-                    provisional.insert(
-                        r.customer_id.clone(),
-                        ProvisionalTag {
-                            as_of: custval_eval::format_day(p.as_of),
-                            based_on_run: run.id,
-                            run_tier: stored.tier,
-                            run_score: stored.score,
-                        },
-                    );
-                }
-            }
-        }
-        // An override in force wins over the computed tier wherever a tier is shown.
-        let overrides: std::collections::HashMap<String, custval_store::Override> = store
-            .active_overrides(today())
-            .await?
-            .into_iter()
-            .map(|o| (o.customer_id.clone(), o))
-            .collect();
-        let mut notes = std::collections::HashMap::new();
-        for r in &mut page.results {
-            if let Some(o) = overrides.get(&r.customer_id) {
-                let computed = std::mem::replace(&mut r.tier, o.tier.clone());
-                notes.insert(
-                    r.customer_id.clone(),
-                    format!(
-                        "overridden by {} (computed {computed}): {}",
-                        o.author, o.reason
-                    ),
-                );
-            }
-        }
+        };
+        let lister =
+            custval_app::customers::Lister::new(&store, Actor::Local(&author), run, query, today())
+                .await?;
+        let page = lister.page(0, limit).await?;
         // A list written to a file is an export, audited like the web app's (issue 18).
         if let Some(file) = &a.output {
             let detail = serde_json::json!({
-                "file": file.display().to_string(), "rows": page.results.len(),
+                "file": file.display().to_string(), "rows": page.rows.len(),
                 "tier": a.tier, "class": a.class, "industry": a.industry, "owner": a.owner,
                 "search": a.search,
             });
-            let run_name = format!("run {}", run.id);
+            let run_name = format!("run {}", lister.run().id);
             store
-                .audit(&actor(), "export_customers", &run_name, &detail)
+                .audit(&author, "export_customers", &run_name, &detail)
                 .await?;
         }
-        anyhow::Ok((run, page, notes, provisional))
+        anyhow::Ok((lister.run().clone(), page))
     })??;
-    let rows = &page.results;
-    let headers = [
-        "customer_id",
-        "name",
-        "tier",
-        "value_class",
-        "potential_tier",
-        "lifecycle",
-        "profit_loyalty",
-        "score",
-        "value_score",
-        "potential_score",
-        "spend_12m",
-        "clv_12m",
-        "p_alive",
-        "industry",
-        "owner",
-        "override",
-        "provisional",
-    ];
-    let table = || Table {
-        headers: headers.iter().map(|s| (*s).to_string()).collect(),
-        rows: rows
-            .iter()
-            .map(|r| {
-                vec![
-                    Cell::Text(r.customer_id.clone()),
-                    r.name.clone().map_or(Cell::Empty, Cell::Text),
-                    Cell::Text(r.tier.clone()),
-                    Cell::Text(r.value_class.clone()),
-                    Cell::Text(r.potential_tier.clone()),
-                    Cell::Text(r.lifecycle.clone()),
-                    Cell::Text(r.profit_loyalty.clone()),
-                    Cell::Number(r.score),
-                    Cell::Number(r.value_score),
-                    Cell::Number(r.potential_score),
-                    opt_num(r.spend_12m),
-                    opt_num(r.clv),
-                    opt_num(r.p_alive),
-                    r.industry.clone().map_or(Cell::Empty, Cell::Text),
-                    r.owner.clone().map_or(Cell::Empty, Cell::Text),
-                    overrides
-                        .get(&r.customer_id)
-                        .cloned()
-                        .map_or(Cell::Empty, Cell::Text),
-                    provisional
-                        .get(&r.customer_id)
-                        .map_or(Cell::Empty, |p| Cell::Text(p.text())),
-                ]
-            })
-            .collect(),
+    let rows = &page.rows;
+    let table = || {
+        let mut t = custval_app::customers::export_table();
+        t.rows = rows.iter().map(|r| r.cells()).collect();
+        t
     };
     match dest {
-        Destination::Stdout(Format::Json) => output::print_json(
-            &rows
-                .iter()
-                .map(|r| list_row(r, &overrides, &provisional))
-                .collect::<Vec<_>>(),
-        ),
+        Destination::Stdout(Format::Json) => output::print_json(rows),
         Destination::Stdout(Format::Csv) => {
             output::print_bytes(&custval_export::csv_bytes(&table()))
         }
@@ -771,12 +610,9 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
                     vec![
                         r.customer_id.clone(),
                         r.name.clone().unwrap_or_default(),
-                        match (
-                            overrides.contains_key(&r.customer_id),
-                            provisional.contains_key(&r.customer_id),
-                        ) {
-                            (true, _) => format!("{} (override)", r.tier),
-                            (false, true) => format!("{} (provisional 临时)", r.tier),
+                        match (&r.override_, &r.provisional) {
+                            (Some(_), _) => format!("{} (override)", r.tier),
+                            (None, Some(_)) => format!("{} (provisional 临时)", r.tier),
                             _ => r.tier.clone(),
                         },
                         r.value_class.clone(),
@@ -795,11 +631,11 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
                 rows.len(),
                 page.total
             ));
-            if !provisional.is_empty() {
+            if page.provisional > 0 {
                 text.push_str(&format!(
                     "\n{} shown customers carry provisional figures from an import since the run \
                      (临时结果); the next custval evaluate replaces them",
-                    provisional.len()
+                    page.provisional
                 ));
             }
             output::print_text(&text)

@@ -406,6 +406,13 @@ impl Store for SqliteStore {
         provisional::results(&self.pool, run, customer_ids).await
     }
 
+    async fn provisional_all(
+        &self,
+        run: RunId,
+    ) -> Result<Vec<crate::ProvisionalResult>, StoreError> {
+        provisional::all(&self.pool, run).await
+    }
+
     async fn provisional_count(&self, run: RunId) -> Result<u64, StoreError> {
         provisional::count(&self.pool, run).await
     }

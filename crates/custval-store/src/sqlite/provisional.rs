@@ -184,6 +184,28 @@ pub(crate) async fn results(
         .fetch_all(pool)
         .await
         .map_err(ctx(DOING))?;
+    decode_results(&rows)
+}
+
+/// Every provisional result based on `run_id`, by customer id.
+pub(crate) async fn all(
+    pool: &SqlitePool,
+    run_id: RunId,
+) -> Result<Vec<ProvisionalResult>, StoreError> {
+    const DOING: &str = "reading provisional results";
+    let rows = sqlx::query(
+        "SELECT run_id, as_of, created_at, result FROM provisional_results \
+         WHERE run_id = ? ORDER BY customer_id",
+    )
+    .bind(run_id)
+    .fetch_all(pool)
+    .await
+    .map_err(ctx(DOING))?;
+    decode_results(&rows)
+}
+
+fn decode_results(rows: &[sqlx::sqlite::SqliteRow]) -> Result<Vec<ProvisionalResult>, StoreError> {
+    const DOING: &str = "reading provisional results";
     rows.iter()
         .map(|row| {
             let doc: String = row.try_get(3).map_err(ctx(DOING))?;

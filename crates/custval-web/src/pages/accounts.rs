@@ -24,8 +24,7 @@ use custval_model::{CustomerResult, RunInfo};
 use custval_store::Store;
 use serde::Deserialize;
 
-use super::customers::{run_for, visible};
-use super::{PageError, Viewer, check_csrf, parse_day, render, some, today};
+use super::{PageError, Viewer, check_csrf, parse_day, render, run_for, some, today, visible};
 use crate::Shared;
 use crate::auth::{self, Permission, may};
 use crate::i18n::{self, Lang, Msg};

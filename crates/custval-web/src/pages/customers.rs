@@ -12,13 +12,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use custval_app::AppError;
-use custval_export::{Cell, Table};
-use custval_model::{CustomerResult, RunInfo};
+use custval_app::customers::{ListRow, Lister};
+use custval_app::overrides;
+use custval_export::Table;
+use custval_model::{RunInfo, TIERS};
 use custval_report::{Bar, ChartView};
 use custval_store::{ResultQuery, Store};
 use serde::Deserialize;
 
-use super::{PageError, Viewer, check_csrf, parse_day, render, some, today};
+use super::{PageError, Viewer, check_csrf, parse_day, render, run_for, some, today, visible};
 use crate::Shared;
 use crate::auth::{self, Permission, may};
 use crate::i18n::{self, Lang, Msg};
@@ -26,8 +28,6 @@ use crate::views::{Chrome, Texts, any_class_label, class_label, encode, query};
 
 /// Customers per list page.
 pub const PER_PAGE: u64 = 50;
-/// Rows read per store call while exporting.
-const EXPORT_CHUNK: u64 = 50_000;
 /// Excel's row limit (one row is the header).
 const XLSX_MAX_ROWS: u64 = 1_048_575;
 /// Most purchases shown on the customer page.
@@ -48,23 +48,34 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    /// The store query for `v` (a sales user's owner filter is forced).
-    fn query(&self, v: &Viewer, offset: u64, limit: u64) -> ResultQuery {
+    /// The list's filters (the list service forces a sales user's owner).
+    fn query(&self) -> ResultQuery {
         ResultQuery {
             tier: some(&self.tier),
             class: some(&self.class),
             industry: some(&self.industry),
             region: some(&self.region),
-            owner: auth::scope(&v.user).or_else(|| some(&self.owner)),
+            owner: some(&self.owner),
             search: some(&self.q),
             sort: self
                 .sort
                 .as_deref()
                 .and_then(|s| s.parse().ok())
                 .unwrap_or_default(),
-            offset,
-            limit,
+            ..ResultQuery::default()
         }
+    }
+
+    /// The list of `run` these filters select for `v`.
+    async fn lister<'s, S: Store>(
+        &self,
+        app: &'s Shared<S>,
+        v: &Viewer,
+        run: RunInfo,
+    ) -> Result<Lister<'s, S>, PageError> {
+        Lister::new(&app.store, v.actor(), run, self.query(), today())
+            .await
+            .map_err(|e| v.app_error(e))
     }
 
     /// Query-string pairs of the filters (not the page).
@@ -92,28 +103,15 @@ impl ListParams {
     }
 }
 
-/// Picks the run asked for (or the latest) with page errors.
-pub(super) async fn run_for<S: Store>(
-    app: &Shared<S>,
-    v: &Viewer,
-    run: Option<i64>,
-) -> Result<RunInfo, PageError> {
-    match custval_app::pick_run(&app.store, run).await {
-        Ok(r) => Ok(r),
-        Err(AppError::NoRuns)
-        | Err(AppError::Store(custval_store::StoreError::RunNotFound(_)))
-        | Err(AppError::Invalid { what: "run", .. }) => {
-            Err(v.fail(StatusCode::NOT_FOUND, Msg::NoRuns))
-        }
-        Err(e) => Err(v.internal(e)),
-    }
-}
-
 pub struct Row {
     pub id: String,
     pub href: String,
     pub name: String,
     pub tier: String,
+    /// The override's note when one is in force (the tier shown is the override's).
+    pub overridden: Option<String>,
+    /// The provisional mark when the row shows an update's figures.
+    pub provisional: Option<String>,
     pub class: String,
     pub lifecycle: String,
     pub score: String,
@@ -171,12 +169,14 @@ fn options(values: Vec<(String, String)>, selected: &Option<String>, lang: Lang)
     out
 }
 
-fn row(r: &CustomerResult, run: i64, lang: Lang) -> Row {
+fn row(r: &ListRow, run: i64, lang: Lang) -> Row {
     Row {
         href: format!("/customers/{}?run={run}", encode(&r.customer_id)),
         id: r.customer_id.clone(),
         name: r.name.clone().unwrap_or_default(),
         tier: r.tier.clone(),
+        overridden: r.override_.clone(),
+        provisional: r.provisional.as_ref().map(|p| p.text()),
         class: class_label("value_class", &r.value_class, lang),
         lifecycle: class_label("lifecycle", &r.lifecycle, lang),
         score: i18n::fixed(r.score, 1),
@@ -199,12 +199,11 @@ pub async fn customers<S: Store + 'static>(
     let lang = v.lang;
     let run = run_for(&app, &v, p.run).await?;
     let page_no = p.page.unwrap_or(1).max(1);
-    let q = p.query(&v, (page_no - 1) * PER_PAGE, PER_PAGE);
-    let page = app
-        .store
-        .results(run.id, &q)
+    let lister = p.lister(&app, &v, run.clone()).await?;
+    let page = lister
+        .page((page_no - 1) * PER_PAGE, PER_PAGE)
         .await
-        .map_err(|e| v.internal(e))?;
+        .map_err(|e| v.app_error(e))?;
     let pages = page.total.div_ceil(PER_PAGE).max(1);
 
     // Filter choices from the run's summary counts.
@@ -253,9 +252,9 @@ pub async fn customers<S: Store + 'static>(
             i18n::date(lang, run.as_of)
         ),
         total: i18n::count(page.total),
-        rows: page.results.iter().map(|r| row(r, run.id, lang)).collect(),
+        rows: page.rows.iter().map(|r| row(r, run.id, lang)).collect(),
         tiers: options(
-            ["A", "B", "C"]
+            TIERS
                 .iter()
                 .map(|t| ((*t).to_string(), (*t).to_string()))
                 .collect(),
@@ -288,55 +287,8 @@ pub async fn customers<S: Store + 'static>(
 // ---------------------------------------------------------------------------------------
 // exports
 
-const EXPORT_HEADERS: [&str; 16] = [
-    "customer_id",
-    "name",
-    "tier",
-    "value_class",
-    "potential_tier",
-    "lifecycle",
-    "profit_loyalty",
-    "score",
-    "value_score",
-    "potential_score",
-    "spend_12m",
-    "clv_12m",
-    "p_alive",
-    "industry",
-    "region",
-    "owner",
-];
-
-fn opt_num(x: Option<f64>) -> Cell {
-    x.map_or(Cell::Empty, Cell::Number)
-}
-
-fn opt_text(x: &Option<String>) -> Cell {
-    x.clone().map_or(Cell::Empty, Cell::Text)
-}
-
-fn export_row(r: CustomerResult) -> Vec<Cell> {
-    vec![
-        Cell::Text(r.customer_id),
-        opt_text(&r.name),
-        Cell::Text(r.tier),
-        Cell::Text(r.value_class),
-        Cell::Text(r.potential_tier),
-        Cell::Text(r.lifecycle),
-        Cell::Text(r.profit_loyalty),
-        Cell::Number(r.score),
-        Cell::Number(r.value_score),
-        Cell::Number(r.potential_score),
-        opt_num(r.spend_12m),
-        opt_num(r.clv),
-        opt_num(r.p_alive),
-        opt_text(&r.industry),
-        opt_text(&r.region),
-        opt_text(&r.owner),
-    ]
-}
-
-/// The filtered list as a table, read in chunks (at most `max` rows), and audits the export.
+/// The filtered list as a table (at most `max` rows, the columns of every customer export),
+/// and audits the export.
 async fn export_table<S: Store>(
     app: &Shared<S>,
     v: &Viewer,
@@ -345,29 +297,19 @@ async fn export_table<S: Store>(
     max: u64,
 ) -> Result<(RunInfo, Table), PageError> {
     let run = run_for(app, v, p.run).await?;
-    let mut table = Table {
-        headers: EXPORT_HEADERS.iter().map(|h| (*h).to_string()).collect(),
-        rows: Vec::new(),
-    };
-    let mut offset = 0;
-    while offset < max {
-        let limit = EXPORT_CHUNK.min(max - offset);
-        let page = app
-            .store
-            .results(run.id, &p.query(v, offset, limit))
-            .await
-            .map_err(|e| v.internal(e))?;
-        let n = page.results.len() as u64;
-        table.rows.extend(page.results.into_iter().map(|mut r| {
-            r.detail = String::new();
-            export_row(r)
-        }));
-        if n < limit {
-            break;
-        }
-        offset += n;
-    }
-    let q = p.query(v, 0, 0);
+    let lister = p.lister(app, v, run.clone()).await?;
+    let mut table = custval_app::customers::export_table();
+    // The service reads the store in chunks and keeps no details.
+    lister
+        .for_each_chunk(50_000, |rows| {
+            let room = (max as usize).saturating_sub(table.rows.len());
+            table
+                .rows
+                .extend(rows.iter().take(room).map(ListRow::cells));
+        })
+        .await
+        .map_err(|e| v.app_error(e))?;
+    let q = lister.query();
     app.store
         .audit(
             &v.user.name,
@@ -538,30 +480,6 @@ pub struct CustomerParams {
     run: Option<i64>,
     done: Option<String>,
     err: Option<String>,
-}
-
-/// The customer's result in `run` if `v` may see it (a sales user: only as the customer's
-/// current owner, see [`auth::may_see_customer`]); 404 otherwise (also for another owner's
-/// customer, so that a sales user cannot probe which ids exist).
-pub(super) async fn visible<S: Store>(
-    app: &Shared<S>,
-    v: &Viewer,
-    run: &RunInfo,
-    id: &str,
-) -> Result<CustomerResult, PageError> {
-    let r = app
-        .store
-        .result(run.id, id)
-        .await
-        .map_err(|e| v.internal(e))?
-        .ok_or_else(|| v.fail(StatusCode::NOT_FOUND, Msg::NotFound))?;
-    let may = auth::may_see_customer(&app.store, &v.user, id, r.owner.as_deref())
-        .await
-        .map_err(|e| v.internal(e))?;
-    if !may {
-        return Err(v.fail(StatusCode::NOT_FOUND, Msg::NotFound));
-    }
-    Ok(r)
 }
 
 pub async fn customer<S: Store + 'static>(
@@ -879,18 +797,6 @@ pub struct OverrideForm {
     until: Option<String>,
 }
 
-/// The customer must exist in the latest run and be visible to `v` (404 first, as in the
-/// API, so that the answer does not depend on whether another owner's customer exists), and
-/// `v`'s role must override (403).
-async fn check_override<S: Store>(app: &Shared<S>, v: &Viewer, id: &str) -> Result<(), PageError> {
-    let run = run_for(app, v, None).await?;
-    visible(app, v, &run, id).await?;
-    if !may(v.user.role, Permission::Override) {
-        return Err(v.fail(StatusCode::FORBIDDEN, Msg::Forbidden));
-    }
-    Ok(())
-}
-
 pub async fn override_set<S: Store + 'static>(
     State(app): State<Shared<S>>,
     v: Viewer,
@@ -898,16 +804,7 @@ pub async fn override_set<S: Store + 'static>(
     Form(f): Form<OverrideForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&v, f.csrf.as_deref())?;
-    check_override(&app, &v, &id).await?;
     let back = |q: &str| Redirect::to(&format!("/customers/{}?{q}", encode(&id))).into_response();
-    let tier = f.tier.trim().to_ascii_uppercase();
-    if !matches!(tier.as_str(), "A" | "B" | "C") {
-        return Ok(back("err=tier"));
-    }
-    let reason = f.reason.trim();
-    if reason.is_empty() {
-        return Ok(back("err=reason"));
-    }
     let until = match some(&f.until) {
         None => None,
         Some(s) => match parse_day(&s) {
@@ -915,11 +812,20 @@ pub async fn override_set<S: Store + 'static>(
             None => return Ok(back("err=date")),
         },
     };
-    app.store
-        .set_override(&id, &tier, reason, &v.user.name, until)
-        .await
-        .map_err(|e| v.internal(e))?;
-    Ok(back("done=saved"))
+    let new = overrides::NewOverride {
+        customer_id: &id,
+        tier: &f.tier,
+        reason: &f.reason,
+        until,
+    };
+    match overrides::set(&app.store, v.actor(), &new, today()).await {
+        Ok(_) => Ok(back("done=saved")),
+        // The form says which field to fix.
+        Err(AppError::Invalid { what: "tier", .. }) => Ok(back("err=tier")),
+        Err(AppError::BadInput { what: "reason", .. }) => Ok(back("err=reason")),
+        Err(AppError::BadInput { .. }) => Ok(back("err=date")),
+        Err(e) => Err(v.app_error(e)),
+    }
 }
 
 #[derive(Deserialize)]
@@ -934,11 +840,9 @@ pub async fn override_clear<S: Store + 'static>(
     Form(f): Form<ClearForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&v, f.csrf.as_deref())?;
-    check_override(&app, &v, &id).await?;
-    app.store
-        .clear_override(&id, &v.user.name)
+    overrides::clear(&app.store, v.actor(), &id)
         .await
-        .map_err(|e| v.internal(e))?;
+        .map_err(|e| v.app_error(e))?;
     Ok(Redirect::to(&format!("/customers/{}?done=cleared", encode(&id))).into_response())
 }
 

@@ -21,7 +21,9 @@ use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use custval_model::Day;
+use custval_app::AppError;
+use custval_app::access::Actor;
+use custval_model::{CustomerResult, Day, RunInfo};
 use custval_store::{Store, User};
 use serde::Deserialize;
 
@@ -86,6 +88,60 @@ impl Viewer {
         tracing::error!("{e}");
         self.fail(StatusCode::INTERNAL_SERVER_ERROR, Msg::ServerError)
     }
+
+    /// An application service's refusal as a page: unknown or not the viewer's (404), the
+    /// role (403), a bad value (400); anything else is a server error.
+    pub fn app_error(&self, e: AppError) -> PageError {
+        match e {
+            AppError::UnknownCustomer(_)
+            | AppError::NoRuns
+            | AppError::Store(custval_store::StoreError::RunNotFound(_))
+            | AppError::Invalid { what: "run", .. } => {
+                self.fail(StatusCode::NOT_FOUND, Msg::NotFound)
+            }
+            AppError::Forbidden => self.fail(StatusCode::FORBIDDEN, Msg::Forbidden),
+            AppError::Invalid { .. } | AppError::BadInput { .. } => {
+                self.fail(StatusCode::BAD_REQUEST, Msg::BadRequest)
+            }
+            e => self.internal(e),
+        }
+    }
+
+    /// The actor the application services act for.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor::User(&self.user)
+    }
+}
+
+/// Picks the run asked for (or the latest) with page errors.
+pub(crate) async fn run_for<S: Store>(
+    app: &Shared<S>,
+    v: &Viewer,
+    run: Option<i64>,
+) -> Result<RunInfo, PageError> {
+    match custval_app::pick_run(&app.store, run).await {
+        Ok(r) => Ok(r),
+        Err(AppError::NoRuns)
+        | Err(AppError::Store(custval_store::StoreError::RunNotFound(_)))
+        | Err(AppError::Invalid { what: "run", .. }) => {
+            Err(v.fail(StatusCode::NOT_FOUND, Msg::NoRuns))
+        }
+        Err(e) => Err(v.internal(e)),
+    }
+}
+
+/// The customer's result in `run` if `v` may see it (see `custval_app::access`); 404
+/// otherwise, also for another owner's customer, so that a sales user cannot probe which ids
+/// exist.
+pub(crate) async fn visible<S: Store>(
+    app: &Shared<S>,
+    v: &Viewer,
+    run: &RunInfo,
+    id: &str,
+) -> Result<CustomerResult, PageError> {
+    custval_app::access::visible_result(&app.store, v.actor(), run, id)
+        .await
+        .map_err(|e| v.app_error(e))
 }
 
 impl<S: Store + 'static> FromRequestParts<Shared<S>> for Viewer {
