@@ -177,12 +177,40 @@ pub struct ListPage {
     pub provisional: u64,
 }
 
+/// A customer as shown: the run's result, or its provisional replacement, with the
+/// override's tier.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub result: CustomerResult,
+    /// The override's note when one is in force (`result.tier` is the override's).
+    pub override_: Option<String>,
+    pub provisional: Option<ProvisionalTag>,
+}
+
+impl Shown {
+    fn stored(result: CustomerResult) -> Shown {
+        Shown {
+            result,
+            override_: None,
+            provisional: None,
+        }
+    }
+
+    /// The list row (the detail is dropped).
+    pub fn row(self) -> ListRow {
+        let mut row = ListRow::new(self.result);
+        row.override_ = self.override_;
+        row.provisional = self.provisional;
+        row
+    }
+}
+
 /// A customer whose shown row differs from the run's row.
 struct Changed {
     /// The run's row matches the filters (the store counts and lists it).
     stored_matches: bool,
-    /// The row shown; `None` when it does not match the filters.
-    shown: Option<ListRow>,
+    /// As shown; `None` when that does not match the filters.
+    shown: Option<Shown>,
 }
 
 /// A list of one run for one actor and one set of filters, ready to page or stream.
@@ -193,7 +221,7 @@ pub struct Lister<'s, S> {
     /// Customers whose shown row differs from the run's, by id.
     changed: HashMap<String, Changed>,
     /// The shown rows of `changed` that match, in list order.
-    extra: Vec<ListRow>,
+    extra: Vec<Shown>,
     /// How many of the run's rows the store lists that `changed` replaces.
     replaced: u64,
 }
@@ -261,11 +289,10 @@ impl<'s, S: Store> Lister<'s, S> {
                     o.author, o.reason
                 ));
             }
-            let shown = matches(&shown, &query).then(|| {
-                let mut row = ListRow::new(shown);
-                row.override_ = note;
-                row.provisional = tag;
-                row
+            let shown = matches(&shown, &query).then_some(Shown {
+                result: shown,
+                override_: note,
+                provisional: tag,
             });
             changed.insert(
                 r.customer_id.clone(),
@@ -275,8 +302,8 @@ impl<'s, S: Store> Lister<'s, S> {
                 },
             );
         }
-        let mut extra: Vec<ListRow> = changed.values().filter_map(|c| c.shown.clone()).collect();
-        extra.sort_by(|a, b| order(query.sort, a, b));
+        let mut extra: Vec<Shown> = changed.values().filter_map(|c| c.shown.clone()).collect();
+        extra.sort_by(|a, b| order(query.sort, &a.result, &b.result));
         let replaced = changed.values().filter(|c| c.stored_matches).count() as u64;
         Ok(Lister {
             store,
@@ -300,6 +327,18 @@ impl<'s, S: Store> Lister<'s, S> {
 
     /// Rows `offset..offset + limit` of the list and the list's total.
     pub async fn page(&self, offset: u64, limit: u64) -> Result<ListPage, AppError> {
+        let (total, shown) = self.shown(offset, limit).await?;
+        let rows: Vec<ListRow> = shown.into_iter().map(Shown::row).collect();
+        let provisional = rows.iter().filter(|r| r.provisional.is_some()).count() as u64;
+        Ok(ListPage {
+            total,
+            rows,
+            provisional,
+        })
+    }
+
+    /// [`Lister::page`] with the whole results (details included), and the total.
+    pub async fn shown(&self, offset: u64, limit: u64) -> Result<(u64, Vec<Shown>), AppError> {
         // The store's page as it is; long pages go through `merge`, which reads in chunks.
         if self.changed.is_empty() && limit <= CHUNK {
             let q = ResultQuery {
@@ -308,29 +347,23 @@ impl<'s, S: Store> Lister<'s, S> {
                 ..self.query.clone()
             };
             let page = self.store.results(self.run.id, &q).await?;
-            return Ok(ListPage {
-                total: page.total,
-                rows: page.results.into_iter().map(ListRow::new).collect(),
-                provisional: 0,
-            });
+            return Ok((
+                page.total,
+                page.results.into_iter().map(Shown::stored).collect(),
+            ));
         }
-        let mut rows = Vec::new();
+        let mut out = Vec::new();
         let mut skip = offset;
         let total = self
-            .merge(offset.saturating_add(limit), |row| {
+            .merge(offset.saturating_add(limit), |s| {
                 if skip > 0 {
                     skip -= 1;
-                } else if (rows.len() as u64) < limit {
-                    rows.push(row);
+                } else if (out.len() as u64) < limit {
+                    out.push(s);
                 }
             })
             .await?;
-        let provisional = rows.iter().filter(|r| r.provisional.is_some()).count() as u64;
-        Ok(ListPage {
-            total,
-            rows,
-            provisional,
-        })
+        Ok((total, out))
     }
 
     /// The whole list, in order, in chunks of at most `chunk` rows (exports); returns the
@@ -342,8 +375,8 @@ impl<'s, S: Store> Lister<'s, S> {
     ) -> Result<u64, AppError> {
         let mut buf = Vec::with_capacity(chunk.min(CHUNK as usize));
         let mut n = 0;
-        self.merge(u64::MAX, |row| {
-            buf.push(row);
+        self.merge(u64::MAX, |s| {
+            buf.push(s.row());
             n += 1;
             if buf.len() >= chunk {
                 f(std::mem::take(&mut buf));
@@ -358,12 +391,13 @@ impl<'s, S: Store> Lister<'s, S> {
 
     /// Feeds the list's first `want` rows in order to `emit`, merging the store's rows (less
     /// the changed customers) with the changed customers' shown rows; returns the total.
-    async fn merge(&self, want: u64, mut emit: impl FnMut(ListRow)) -> Result<u64, AppError> {
+    async fn merge(&self, want: u64, mut emit: impl FnMut(Shown)) -> Result<u64, AppError> {
         let mut extra = self.extra.iter().peekable();
         let mut emitted = 0u64;
         let mut offset = 0u64;
         let mut total = None;
-        while emitted < want {
+        // At least one read: it gives the total even when no row is wanted.
+        loop {
             let limit = CHUNK.min(want.saturating_sub(emitted).saturating_add(self.replaced));
             let q = ResultQuery {
                 offset,
@@ -377,11 +411,10 @@ impl<'s, S: Store> Lister<'s, S> {
                 if self.changed.contains_key(&r.customer_id) {
                     continue;
                 }
-                let row = ListRow::new(r);
                 while emitted < want
                     && extra
                         .peek()
-                        .is_some_and(|e| order(self.query.sort, e, &row) == Ordering::Less)
+                        .is_some_and(|e| order(self.query.sort, &e.result, &r) == Ordering::Less)
                 {
                     if let Some(e) = extra.next() {
                         emit(e.clone());
@@ -389,12 +422,12 @@ impl<'s, S: Store> Lister<'s, S> {
                     }
                 }
                 if emitted < want {
-                    emit(row);
+                    emit(Shown::stored(r));
                     emitted += 1;
                 }
             }
             offset += n;
-            if n < limit {
+            if n < limit || emitted >= want {
                 break;
             }
         }
@@ -447,7 +480,7 @@ pub fn matches(r: &CustomerResult, q: &ResultQuery) -> bool {
 
 /// The store's list order (see `ResultSort`): a run's own order is score descending, then
 /// customer id, and it breaks the ties of the other sorts; missing values come last.
-pub fn order(sort: ResultSort, a: &ListRow, b: &ListRow) -> Ordering {
+pub fn order(sort: ResultSort, a: &CustomerResult, b: &CustomerResult) -> Ordering {
     let run_order = || {
         b.score
             .total_cmp(&a.score)

@@ -13,11 +13,13 @@
 use std::str::FromStr;
 
 use custval_accounts::{Explain, RiskEvidence, SwotSuggestion, WalletEstimate, WalletSource};
-use custval_model::{CustomerResult, RunInfo};
+use custval_model::{CustomerResult, Day, RunInfo};
 use custval_store::{ResultQuery, ResultSort, Store};
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+use crate::access::Actor;
+use crate::customers::Lister;
 
 /// The plan tiers of the run's config (`[]` when the stored config no longer parses).
 pub fn plan_tiers(run: &RunInfo) -> Vec<String> {
@@ -266,12 +268,15 @@ struct WalletOnly {
 }
 
 /// A page of the key accounts of `run`, whose plan tiers are `plan_tiers` (see
-/// [`plan_tiers`]).
+/// [`plan_tiers`]). The tiers are the ones shown (overrides in force on `today` and
+/// provisional results applied, as in every customer list, see [`crate::customers`]), except
+/// in the review order, which starts from the saved plans of the run's tiers.
 pub async fn key_accounts<S: Store>(
     store: &S,
     run: &RunInfo,
     plan_tiers: &[String],
     q: &KeyAccountQuery,
+    today: Day,
 ) -> Result<KeyAccountPage, AppError> {
     let tiers: Vec<String> = match &q.tier {
         Some(t) => plan_tiers.iter().filter(|p| *p == t).cloned().collect(),
@@ -298,15 +303,15 @@ pub async fn key_accounts<S: Store>(
                 tier: Some(t.clone()),
                 owner: q.owner.clone(),
                 sort: q.sort.store_sort(),
-                offset: skip,
-                limit: need,
                 ..ResultQuery::default()
             };
-            let page = store.results(run.id, &rq).await?;
-            total += page.total;
-            skip = skip.saturating_sub(page.total);
-            need = need.saturating_sub(page.results.len() as u64);
-            results.extend(page.results);
+            // The caller has put the viewer's owner scope in `q.owner`.
+            let list = Lister::new(store, Actor::Local(""), run.clone(), rq, today).await?;
+            let (n, shown) = list.shown(skip, need).await?;
+            total += n;
+            skip = skip.saturating_sub(n);
+            need = need.saturating_sub(shown.len() as u64);
+            results.extend(shown.into_iter().map(|s| s.result));
         }
     }
     let ids: Vec<String> = results.iter().map(|r| r.customer_id.clone()).collect();

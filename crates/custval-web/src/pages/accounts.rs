@@ -640,7 +640,7 @@ pub async fn accounts<S: Store + 'static>(
         limit: PER_PAGE,
     };
     let tiers = app.plan_tiers.get(&run);
-    let page = custval_app::key_accounts::key_accounts(&app.store, &run, &tiers, &q)
+    let page = custval_app::key_accounts::key_accounts(&app.store, &run, &tiers, &q, today())
         .await
         .map_err(|e| v.internal(e))?;
     let pages = page.total.div_ceil(PER_PAGE).max(1);
