@@ -3,76 +3,12 @@
 //! deterministic by importing in the evaluation's `after_load` hook, i.e. after it loaded its
 //! data and before it stores its run.
 
+mod common;
+
+use common::{day, evaluate, order, store_with_a_run};
 use custval_app::provisional;
-use custval_model::{Day, TxRecord};
-use custval_store::{OpenOptions, SqliteStore, Store};
-
-fn day(y: i32, m: u32, d: u32) -> Day {
-    custval_model::date::days_from_ymd(y, m, d).expect("date")
-}
-
-fn order(id: &str, customer: usize, date: Day, amount: f64) -> TxRecord {
-    TxRecord {
-        order_id: Some(id.to_string()),
-        customer_id: format!("C{customer:03}"),
-        date,
-        amount,
-        cost: None,
-        category: None,
-        quantity: Some(1.0),
-        channel: None,
-    }
-}
-
-/// A store of 80 customers with two years of orders (deterministic), evaluated once.
-async fn store_with_a_run(dir: &tempfile::TempDir) -> SqliteStore {
-    let db = dir.path().join("custval.db");
-    let store = SqliteStore::open(&db.display().to_string(), OpenOptions { create: true })
-        .await
-        .expect("store");
-    let mut txs = Vec::new();
-    let start = day(2024, 1, 1);
-    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    for c in 0..80 {
-        let gap = 10 + (next() * 80.0) as i32;
-        let stop = if c % 5 == 0 { 300 } else { 700 };
-        let mut d = (next() * 60.0) as i32;
-        let mut k = 0;
-        while d < stop {
-            let amount = (50.0 + next() * 900.0 * (1 + c % 7) as f64).round();
-            txs.push(order(&format!("O{c:03}-{k:03}"), c, start + d, amount));
-            d += gap + (next() * 30.0) as i32;
-            k += 1;
-        }
-    }
-    store.import_transactions(&txs).await.expect("import");
-    evaluate(&store, day(2025, 3, 31), async {}).await;
-    store
-}
-
-/// The default configuration with BG/NBD as the purchase model: "auto" also fits Pareto/NBD,
-/// and the test is not about the model.
-fn config() -> String {
-    custval_config::DEFAULT_TOML.replace("clv_model = \"auto\"", "clv_model = \"bgnbd\"")
-}
-
-async fn evaluate(
-    store: &SqliteStore,
-    as_of: Day,
-    after_load: impl std::future::Future<Output = ()>,
-) -> custval_app::RunOut {
-    let text = config();
-    let (plan, _) = custval_eval::from_config::plan(&text).expect("plan");
-    custval_app::evaluate_one_then(store, as_of, &text, &plan, after_load)
-        .await
-        .expect("evaluate")
-}
+use custval_model::TxRecord;
+use custval_store::{SqliteStore, Store};
 
 /// The CLI's import: store the orders, then the provisional update of their customers.
 async fn import_with_update(store: &SqliteStore, rows: &[TxRecord]) {
