@@ -201,6 +201,8 @@ type Handler<S> = axum::routing::MethodRouter<Shared<S>>;
 
 /// The route table with its handlers. Adding a route means adding a line here, which cannot
 /// be written without an [`Access`] rule.
+// Long because it is the table: one entry per route, read top to bottom beside the others'
+// access rules; split up, a route's rule could no longer be checked at a glance.
 fn table<S: Store + Clone + 'static>() -> Vec<(RouteSpec, Handler<S>)> {
     use Access::{Alert, Customer, Public, Role, SignedIn};
     use Method::{Delete, Get, Post, Put};

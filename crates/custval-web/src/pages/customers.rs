@@ -13,10 +13,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use custval_app::AppError;
 use custval_app::customers::{ListRow, Lister};
+use custval_app::explain::Shown;
 use custval_app::overrides;
 use custval_export::Table;
-use custval_model::{RunInfo, TIERS};
+use custval_model::{CustomerRecord, RunInfo, TIERS, TxRecord};
 use custval_report::{Bar, ChartView};
+use custval_store::Personal;
 use custval_store::{ResultQuery, Store};
 use serde::Deserialize;
 
@@ -489,7 +491,6 @@ pub async fn customer<S: Store + 'static>(
     Query(p): Query<CustomerParams>,
 ) -> Result<Response, PageError> {
     let lang = v.lang;
-    let zh = lang == Lang::Zh;
     let run = run_for(&app, &v, p.run).await?;
     let result = visible(&app, &v, &run, &id).await?;
     let key = super::accounts::key_panel(&app, &v, &run, result).await?;
@@ -508,235 +509,7 @@ pub async fn customer<S: Store + 'static>(
         .transactions_of(&id, TIMELINE)
         .await
         .map_err(|e| v.internal(e))?;
-
-    let mut inds: Vec<&custval_app::explain::IndicatorLine> = shown.indicators.iter().collect();
-    inds.sort_by(|a, b| b.points.total_cmp(&a.points));
-    let bars: Vec<Bar> = inds
-        .iter()
-        .map(|i| Bar {
-            label: if zh {
-                i.name_zh.clone()
-            } else {
-                i.name.clone()
-            },
-            value: i.points,
-            value_text: i18n::fixed(i.points, 2),
-        })
-        .collect();
-    let chart = custval_report::bar_chart(
-        "contrib",
-        Msg::ContributionChart.text(lang),
-        lang,
-        [Msg::Indicator.text(lang), Msg::Points.text(lang)],
-        &bars,
-    );
-    let facts = vec![
-        Kv {
-            label: Msg::Score.text(lang),
-            value: i18n::fixed(shown.score, 1),
-        },
-        Kv {
-            label: Msg::ValueScore.text(lang),
-            value: i18n::fixed(shown.value_score, 1),
-        },
-        Kv {
-            label: Msg::PotentialScore.text(lang),
-            value: i18n::fixed(shown.potential_score, 1),
-        },
-        Kv {
-            label: Msg::Clv.text(lang),
-            value: i18n::opt_money(lang, shown.clv),
-        },
-        Kv {
-            label: Msg::PAlive.text(lang),
-            value: match (shown.p_alive, &shown.p_alive_note) {
-                (Some(p), _) => i18n::percent(p),
-                // Issue 17: a fit with no drop-out says nothing about a quiet customer.
-                (None, Some(_)) => Msg::PAliveNotIdentified.text(lang).to_string(),
-                (None, None) => i18n::DASH.to_string(),
-            },
-        },
-        Kv {
-            label: Msg::Spend12m.text(lang),
-            value: i18n::opt_money(lang, shown.spend_12m),
-        },
-        Kv {
-            label: Msg::ValueClass.text(lang),
-            value: class_label("value_class", &shown.class, lang),
-        },
-        Kv {
-            label: Msg::PotentialTier.text(lang),
-            value: class_label("potential_tier", &shown.potential_tier, lang),
-        },
-        Kv {
-            label: Msg::Lifecycle.text(lang),
-            value: class_label("lifecycle", &shown.lifecycle_stage, lang),
-        },
-        Kv {
-            label: Msg::ProfitLoyalty.text(lang),
-            value: class_label("profit_loyalty", &shown.profit_loyalty, lang),
-        },
-        Kv {
-            label: Msg::RfmSegment.text(lang),
-            value: shown
-                .rfm_segment
-                .clone()
-                .unwrap_or_else(|| i18n::DASH.into()),
-        },
-        Kv {
-            label: Msg::Industry.text(lang),
-            value: shown.industry.clone().unwrap_or_default(),
-        },
-        Kv {
-            label: Msg::Region.text(lang),
-            value: master.region.clone().unwrap_or_default(),
-        },
-        Kv {
-            label: Msg::Owner.text(lang),
-            value: shown.owner.clone().unwrap_or_default(),
-        },
-    ];
-    let masked = !may(v.user.role, Permission::PersonalData);
-    let mut contact = Vec::new();
-    if let Some(ph) = &master.phone {
-        contact.push(Kv {
-            label: Msg::Phone.text(lang),
-            value: auth::mask(&v.user, ph),
-        });
-    }
-    if let Some(em) = &master.email {
-        contact.push(Kv {
-            label: Msg::Email.text(lang),
-            value: auth::mask(&v.user, em),
-        });
-    }
-    // Personal fields erased (`customer forget`) or stored encrypted without a key here.
-    let personal_state = match app.store.personal(&id).await.map_err(|e| v.internal(e))? {
-        Some(custval_store::Personal::Forgotten { at }) => Some(if zh {
-            format!("已删除（{}）", at.get(..10).unwrap_or(&at))
-        } else {
-            format!("erased on {}", at.get(..10).unwrap_or(&at))
-        }),
-        Some(custval_store::Personal::Unavailable { .. }) => Some(if zh {
-            "不可用（服务器没有密钥）".to_string()
-        } else {
-            "unavailable (the server has no key for it)".to_string()
-        }),
-        _ => None,
-    };
-    if let Some(value) = personal_state {
-        contact.push(Kv {
-            label: if zh { "个人信息" } else { "Personal data" },
-            value,
-        });
-    }
-    let indicators = shown
-        .indicators
-        .iter()
-        .map(|i| IndicatorRow {
-            name: if zh {
-                i.name_zh.clone()
-            } else {
-                i.name.clone()
-            },
-            dimension: i.dimension.clone(),
-            raw: i18n::opt_fixed(i.raw, 2),
-            normalized: i18n::opt_fixed(i.normalized, 3),
-            weight: i18n::fixed(i.weight, 3),
-            points: i18n::fixed(i.points, 2),
-            how: i.how.clone(),
-        })
-        .collect();
-    let rule_names = [
-        ("tier", Msg::Tier),
-        ("value_class", Msg::ValueClass),
-        ("potential_tier", Msg::PotentialTier),
-        ("lifecycle", Msg::Lifecycle),
-        ("profit_loyalty", Msg::ProfitLoyalty),
-    ];
-    let rules = rule_names
-        .iter()
-        .filter_map(|(k, m)| {
-            shown.rules.get(*k).map(|c| RuleRow {
-                what: m.text(lang),
-                class: if *k == "tier" {
-                    c.class.clone()
-                } else {
-                    class_label(k, &c.class, lang)
-                },
-                rule: if zh {
-                    c.rule_zh.clone()
-                } else {
-                    c.rule.clone()
-                },
-            })
-        })
-        .collect();
-    let history = shown
-        .tier_history
-        .iter()
-        .rev()
-        .map(|h| HistoryRow {
-            run: h.run,
-            as_of: i18n::date(lang, h.as_of),
-            tier: h.tier.clone(),
-            score: i18n::fixed(h.score, 1),
-            current: h.run == run.id,
-        })
-        .collect();
-    let timeline = txs
-        .iter()
-        .map(|t| TxRow {
-            date: i18n::date(lang, t.date),
-            order: t.order_id.clone().unwrap_or_default(),
-            amount: i18n::money(lang, t.amount),
-            category: t.category.clone().unwrap_or_default(),
-            channel: t.channel.clone().unwrap_or_default(),
-        })
-        .collect();
-    let actions = shown
-        .actions
-        .iter()
-        .map(|a| ActionRow {
-            text: if zh {
-                a.text_zh.clone()
-            } else {
-                a.text.clone()
-            },
-            reason: if zh {
-                a.reason_zh.clone()
-            } else {
-                a.reason.clone()
-            },
-        })
-        .collect();
-    let ov = shown.override_.as_ref().map(|o| OverrideView {
-        tier: o.tier.clone(),
-        reason: o.reason.clone(),
-        author: o.author.clone(),
-        until: o
-            .until
-            .as_deref()
-            .and_then(parse_day)
-            .map_or_else(|| Msg::Open.text(lang).to_string(), |d| i18n::date(lang, d)),
-        computed: o.computed_tier.clone(),
-    });
-    let mut chrome = v.chrome(
-        format!("{} · {}", shown.name.clone().unwrap_or_default(), id),
-        "/customers",
-    );
-    chrome.flash = match p.done.as_deref() {
-        Some("saved") => Some(Msg::OverrideSaved.text(lang).to_string()),
-        Some("cleared") => Some(Msg::OverrideCleared.text(lang).to_string()),
-        Some("plan") => Some(Msg::PlanSaved.text(lang).to_string()),
-        _ => None,
-    };
-    chrome.error = match p.err.as_deref() {
-        Some("reason") => Some(Msg::ReasonRequired.text(lang).to_string()),
-        Some("tier") => Some(Msg::BadTier.text(lang).to_string()),
-        Some("date") => Some(Msg::BadDate.text(lang).to_string()),
-        _ => None,
-    };
+    let personal = app.store.personal(&id).await.map_err(|e| v.internal(e))?;
     let alerts = custval_app::dynamics::alerts(
         &app.store,
         &custval_store::AlertQuery {
@@ -747,6 +520,12 @@ pub async fn customer<S: Store + 'static>(
     )
     .await
     .map_err(|e| v.internal(e))?;
+
+    let mut chrome = v.chrome(
+        format!("{} · {}", shown.name.clone().unwrap_or_default(), id),
+        "/customers",
+    );
+    (chrome.flash, chrome.error) = form_messages(&p, lang);
     let (clv_line, clv_rows, profit_rows) = money_views(&shown, lang);
     let enc = encode(&id);
     let page = CustomerPage {
@@ -766,18 +545,18 @@ pub async fn customer<S: Store + 'static>(
             i18n::date(lang, run.as_of)
         ),
         back: format!("/customers?run={}", run.id),
-        facts,
-        contact,
-        masked,
-        chart,
+        facts: fact_rows(&shown, &master, lang),
+        contact: contact_rows(&v, &master, personal),
+        masked: !may(v.user.role, Permission::PersonalData),
+        chart: contribution_chart(&shown, lang),
         formula: shown.score_formula.clone(),
-        indicators,
-        rules,
-        history,
-        timeline,
-        actions,
+        indicators: indicator_rows(&shown, lang),
+        rules: rule_rows(&shown, lang),
+        history: history_rows(&shown, run.id, lang),
+        timeline: timeline_rows(&txs, lang),
+        actions: action_rows(&shown, lang),
         cross_sell: shown.cross_sell.clone(),
-        ov,
+        ov: override_view(&shown, lang),
         can_override: may(v.user.role, Permission::Override),
         action_set: format!("/customers/{enc}/override"),
         action_clear: format!("/customers/{enc}/override/clear"),
@@ -785,6 +564,250 @@ pub async fn customer<S: Store + 'static>(
         id,
     };
     render(&v, &page)
+}
+
+/// The flash and the error line a form's redirect asks for (`?done=…`, `?err=…`).
+fn form_messages(p: &CustomerParams, lang: Lang) -> (Option<String>, Option<String>) {
+    let flash = match p.done.as_deref() {
+        Some("saved") => Some(Msg::OverrideSaved),
+        Some("cleared") => Some(Msg::OverrideCleared),
+        Some("plan") => Some(Msg::PlanSaved),
+        _ => None,
+    };
+    let error = match p.err.as_deref() {
+        Some("reason") => Some(Msg::ReasonRequired),
+        Some("tier") => Some(Msg::BadTier),
+        Some("date") => Some(Msg::BadDate),
+        _ => None,
+    };
+    let text = |m: Option<Msg>| m.map(|m| m.text(lang).to_string());
+    (text(flash), text(error))
+}
+
+/// Indicators by points, as bars.
+fn contribution_chart(shown: &Shown, lang: Lang) -> ChartView {
+    let zh = lang == Lang::Zh;
+    let mut inds: Vec<&custval_app::explain::IndicatorLine> = shown.indicators.iter().collect();
+    inds.sort_by(|a, b| b.points.total_cmp(&a.points));
+    let bars: Vec<Bar> = inds
+        .iter()
+        .map(|i| Bar {
+            label: if zh {
+                i.name_zh.clone()
+            } else {
+                i.name.clone()
+            },
+            value: i.points,
+            value_text: i18n::fixed(i.points, 2),
+        })
+        .collect();
+    custval_report::bar_chart(
+        "contrib",
+        Msg::ContributionChart.text(lang),
+        lang,
+        [Msg::Indicator.text(lang), Msg::Points.text(lang)],
+        &bars,
+    )
+}
+
+/// The key figures and classes beside the chart.
+fn fact_rows(shown: &Shown, master: &CustomerRecord, lang: Lang) -> Vec<Kv> {
+    let kv = |label: Msg, value: String| Kv {
+        label: label.text(lang),
+        value,
+    };
+    let p_alive = match (shown.p_alive, &shown.p_alive_note) {
+        (Some(p), _) => i18n::percent(p),
+        // Issue 17: a fit with no drop-out says nothing about a quiet customer.
+        (None, Some(_)) => Msg::PAliveNotIdentified.text(lang).to_string(),
+        (None, None) => i18n::DASH.to_string(),
+    };
+    vec![
+        kv(Msg::Score, i18n::fixed(shown.score, 1)),
+        kv(Msg::ValueScore, i18n::fixed(shown.value_score, 1)),
+        kv(Msg::PotentialScore, i18n::fixed(shown.potential_score, 1)),
+        kv(Msg::Clv, i18n::opt_money(lang, shown.clv)),
+        kv(Msg::PAlive, p_alive),
+        kv(Msg::Spend12m, i18n::opt_money(lang, shown.spend_12m)),
+        kv(
+            Msg::ValueClass,
+            class_label("value_class", &shown.class, lang),
+        ),
+        kv(
+            Msg::PotentialTier,
+            class_label("potential_tier", &shown.potential_tier, lang),
+        ),
+        kv(
+            Msg::Lifecycle,
+            class_label("lifecycle", &shown.lifecycle_stage, lang),
+        ),
+        kv(
+            Msg::ProfitLoyalty,
+            class_label("profit_loyalty", &shown.profit_loyalty, lang),
+        ),
+        kv(
+            Msg::RfmSegment,
+            shown
+                .rfm_segment
+                .clone()
+                .unwrap_or_else(|| i18n::DASH.into()),
+        ),
+        kv(Msg::Industry, shown.industry.clone().unwrap_or_default()),
+        kv(Msg::Region, master.region.clone().unwrap_or_default()),
+        kv(Msg::Owner, shown.owner.clone().unwrap_or_default()),
+    ]
+}
+
+/// Phone and e-mail as the viewer may see them, and the state of erased or locked fields.
+fn contact_rows(v: &Viewer, master: &CustomerRecord, personal: Option<Personal>) -> Vec<Kv> {
+    let (lang, zh) = (v.lang, v.lang == Lang::Zh);
+    let mut contact = Vec::new();
+    if let Some(ph) = &master.phone {
+        contact.push(Kv {
+            label: Msg::Phone.text(lang),
+            value: auth::mask(&v.user, ph),
+        });
+    }
+    if let Some(em) = &master.email {
+        contact.push(Kv {
+            label: Msg::Email.text(lang),
+            value: auth::mask(&v.user, em),
+        });
+    }
+    // Personal fields erased (`customer forget`) or stored encrypted without a key here.
+    let personal_state = match personal {
+        Some(Personal::Forgotten { at }) => Some(if zh {
+            format!("已删除（{}）", at.get(..10).unwrap_or(&at))
+        } else {
+            format!("erased on {}", at.get(..10).unwrap_or(&at))
+        }),
+        Some(Personal::Unavailable { .. }) => Some(if zh {
+            "不可用（服务器没有密钥）".to_string()
+        } else {
+            "unavailable (the server has no key for it)".to_string()
+        }),
+        _ => None,
+    };
+    if let Some(value) = personal_state {
+        contact.push(Kv {
+            label: if zh { "个人信息" } else { "Personal data" },
+            value,
+        });
+    }
+    contact
+}
+
+fn indicator_rows(shown: &Shown, lang: Lang) -> Vec<IndicatorRow> {
+    let zh = lang == Lang::Zh;
+    shown
+        .indicators
+        .iter()
+        .map(|i| IndicatorRow {
+            name: if zh {
+                i.name_zh.clone()
+            } else {
+                i.name.clone()
+            },
+            dimension: i.dimension.clone(),
+            raw: i18n::opt_fixed(i.raw, 2),
+            normalized: i18n::opt_fixed(i.normalized, 3),
+            weight: i18n::fixed(i.weight, 3),
+            points: i18n::fixed(i.points, 2),
+            how: i.how.clone(),
+        })
+        .collect()
+}
+
+/// The rule behind the tier and each class.
+fn rule_rows(shown: &Shown, lang: Lang) -> Vec<RuleRow> {
+    let zh = lang == Lang::Zh;
+    let rule_names = [
+        ("tier", Msg::Tier),
+        ("value_class", Msg::ValueClass),
+        ("potential_tier", Msg::PotentialTier),
+        ("lifecycle", Msg::Lifecycle),
+        ("profit_loyalty", Msg::ProfitLoyalty),
+    ];
+    rule_names
+        .iter()
+        .filter_map(|(k, m)| {
+            shown.rules.get(*k).map(|c| RuleRow {
+                what: m.text(lang),
+                class: if *k == "tier" {
+                    c.class.clone()
+                } else {
+                    class_label(k, &c.class, lang)
+                },
+                rule: if zh {
+                    c.rule_zh.clone()
+                } else {
+                    c.rule.clone()
+                },
+            })
+        })
+        .collect()
+}
+
+/// Tier history, newest first, the run shown marked.
+fn history_rows(shown: &Shown, run: i64, lang: Lang) -> Vec<HistoryRow> {
+    shown
+        .tier_history
+        .iter()
+        .rev()
+        .map(|h| HistoryRow {
+            run: h.run,
+            as_of: i18n::date(lang, h.as_of),
+            tier: h.tier.clone(),
+            score: i18n::fixed(h.score, 1),
+            current: h.run == run,
+        })
+        .collect()
+}
+
+fn timeline_rows(txs: &[TxRecord], lang: Lang) -> Vec<TxRow> {
+    txs.iter()
+        .map(|t| TxRow {
+            date: i18n::date(lang, t.date),
+            order: t.order_id.clone().unwrap_or_default(),
+            amount: i18n::money(lang, t.amount),
+            category: t.category.clone().unwrap_or_default(),
+            channel: t.channel.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn action_rows(shown: &Shown, lang: Lang) -> Vec<ActionRow> {
+    let zh = lang == Lang::Zh;
+    shown
+        .actions
+        .iter()
+        .map(|a| ActionRow {
+            text: if zh {
+                a.text_zh.clone()
+            } else {
+                a.text.clone()
+            },
+            reason: if zh {
+                a.reason_zh.clone()
+            } else {
+                a.reason.clone()
+            },
+        })
+        .collect()
+}
+
+fn override_view(shown: &Shown, lang: Lang) -> Option<OverrideView> {
+    shown.override_.as_ref().map(|o| OverrideView {
+        tier: o.tier.clone(),
+        reason: o.reason.clone(),
+        author: o.author.clone(),
+        until: o
+            .until
+            .as_deref()
+            .and_then(parse_day)
+            .map_or_else(|| Msg::Open.text(lang).to_string(), |d| i18n::date(lang, d)),
+        computed: o.computed_tier.clone(),
+    })
 }
 
 #[derive(Deserialize)]
