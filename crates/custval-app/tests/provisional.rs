@@ -3,6 +3,9 @@
 //! deterministic by importing in the evaluation's `after_load` hook, i.e. after it loaded its
 //! data and before it stores its run.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use custval_app::provisional;
 use custval_model::{Day, TxRecord};
 use custval_store::{OpenOptions, SqliteStore, Store};

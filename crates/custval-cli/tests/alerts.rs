@@ -2,6 +2,9 @@
 //! run" by as-of date after a backfill, strict filters, a re-import that changes nothing, and
 //! a clear error for an as-of date before the first order.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::ws::Ws;

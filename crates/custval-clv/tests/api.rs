@@ -1,6 +1,9 @@
 //! The API the CLI uses: named parameters, errors, predictions, the holdout report, and a tidy
 //! check of the library sources.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::{cdnow, read_csv};

@@ -2,6 +2,9 @@
 //! error kind (each checks the key and the line), the AHP consistency warning, and that no
 //! input makes the loader panic.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use custval_config::{
     ConfigError, DEFAULT_TOML, Dimension, ErrorKind, Margin, WeightMethod, default_config, load,
     parse, validate,

@@ -1,5 +1,8 @@
 //! The files: determinism, headers, row counts, parsing back, errors.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::collections::HashSet;
