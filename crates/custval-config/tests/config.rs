@@ -123,7 +123,7 @@ fn default_config_parses_and_validates_without_warnings() {
             assert_eq!(en.is_empty(), zh.is_empty(), "{class}.{field}");
         }
     }
-    // Missing-data rules the brief asks for.
+    // Missing-data rules of the default: the median for rates and survey scores, zero for growth.
     let rule = |id: &str| {
         v.config
             .indicators

@@ -378,7 +378,7 @@ pub async fn audit_logout<S: custval_store::Store>(store: &S, name: &str) {
     }
 }
 
-/// What a role may do (DOMAIN §11). Sales users are further restricted to their own
+/// What a role may do. Sales users are further restricted to their own
 /// customers by [`scope`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permission {
@@ -393,7 +393,7 @@ pub enum Permission {
     /// Alerts (acknowledge, assign).
     Alerts,
     /// Edit a key account's plan (SWOT, goals, review, actions). Every role has it: the plan
-    /// is the account manager's working record (DOMAIN §7b), so sales edit the plans of the
+    /// is the account manager's working record, so sales edit the plans of the
     /// customers they own (the [`scope`] still applies), managers and admins any, and
     /// analysts any, as they prepare the data-driven SWOT.
     Plans,
