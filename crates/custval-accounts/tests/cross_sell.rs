@@ -3,7 +3,12 @@
 //! below), peer penetration, the merge of both sources, and invariants over random bases.
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 use custval_accounts::{
     AssociationRules, CrossSellConfig, CrossSellInput, CrossSellModel, CrossSellSource, PeerLevel,

@@ -2,7 +2,12 @@
 //! the wallet and cross-sell results, and the risk level's monotonicity.
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 use custval_accounts::{
     AccountPlan, AccountsConfig, CrossSell, CrossSellSource, Lang, PeerLevel, PlanAction,

@@ -2,7 +2,12 @@
 //! into every classifier, then the budget split by value class.
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 use custval_classify::{
     Assigned, ClassifyError, FeatureSpec, KMeansConfig, LifecycleInput, LifecycleStage,

@@ -3,7 +3,12 @@
 //! with the CLV and the spend the run stored; missing cost data stays missing.
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 mod common;
 

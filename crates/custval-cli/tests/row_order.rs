@@ -2,7 +2,12 @@
 //! `rfm`, `abc` and `clv summary` must give the same figures for the same rows in any order.
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 use std::path::Path;
 

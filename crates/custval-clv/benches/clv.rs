@@ -3,7 +3,12 @@
 //! customers) for the large-scale likelihood.
 
 // Benchmark code: a failed unwrap, expect or panic stops the run loudly, as it should.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 use std::hint::black_box;
 

@@ -3,7 +3,12 @@
 //! input makes the loader panic.
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 use custval_config::{
     ConfigError, DEFAULT_TOML, Dimension, ErrorKind, Margin, WeightMethod, default_config, load,

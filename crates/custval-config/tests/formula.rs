@@ -2,7 +2,12 @@
 //! errors, suggestions, and the never-panic / never-NaN invariants.
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 use custval_config::features::BUILTIN_FEATURES;
 use custval_config::formula::{MAX_DEPTH, Scope, Type, Value, compile, compile_as};

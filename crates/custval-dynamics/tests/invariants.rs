@@ -1,7 +1,12 @@
 //! Property tests of the invariants every caller relies on.
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 mod common;
 

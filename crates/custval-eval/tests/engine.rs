@@ -2,7 +2,12 @@
 //! every evaluation must have, whatever the data.
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 use custval_eval::classes::Detail;
 use custval_eval::evaluate;

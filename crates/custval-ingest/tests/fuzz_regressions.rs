@@ -2,7 +2,12 @@
 //! kept as a regression test with its reproducer (issue 18).
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 use custval_ingest::{IngestError, ReadOptions, Source};
 

@@ -3,7 +3,12 @@
 //! over a temporary SQLite store, driven over HTTP.
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 mod common;
 

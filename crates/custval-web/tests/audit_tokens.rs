@@ -4,7 +4,12 @@
 //! the store (as `custval user passwd` does from another process) ends open sessions.
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 mod common;
 

@@ -8,7 +8,12 @@
 //! commands. The test is skipped, with a message, only when Chromium is not installed.
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 mod common;
 

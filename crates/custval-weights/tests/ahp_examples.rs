@@ -5,7 +5,12 @@
 //! than the one named here, the comparison is made on CI = CR × RI of that source's table.
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 use custval_weights::WeightsError;
 use custval_weights::ahp::{self, Hierarchy, Matrix, RiTable};

@@ -2,7 +2,12 @@
 //! sensitivity report.
 
 // Test code: a failed unwrap, expect or panic is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 use custval_weights::normalize::Method;
 use custval_weights::{Direction, entropy, score, sensitivity, topsis};

@@ -17,14 +17,16 @@
 //!    a `// Long because …` comment above it ([`long_fns`]).
 //! 7. [`Rule::MissingFile`]: documentation naming a file that is not in the repository
 //!    ([`doc_refs`]).
+//! 8. [`Rule::PureIo`]: file system, network, process or async code in one of the pure crates
+//!    of ARCHITECTURE.md ([`pure`]).
 //!
 //! Code that can panic (`unwrap`, `expect`, `panic!`, `todo!`, `unimplemented!`,
 //! `unreachable!`, `dbg!`) is not a tidy rule: clippy finds it, with the lints of the
 //! workspace's `Cargo.toml` and `clippy.toml`, from the compiler's view of what is test code.
 //!
-//! Rules 1–3, 5 and 6 look at `crates/*/src` only: directories named `tests`, `benches` or
+//! Rules 1–3, 5, 6 and 8 look at `crates/*/src` only: directories named `tests`, `benches` or
 //! `examples` inside `src/` are skipped (test code); the crates' own `tests/`, `benches/` and
-//! `examples/` are outside `src/` and never visited. Rules 5 and 6 skip test code inside files
+//! `examples/` are outside `src/` and never visited. Rules 5, 6 and 8 skip test code in files
 //! too: items under `#[cfg(test)]` or `#[test]`, and modules declared under `#[cfg(test)]`.
 //! Rules 4 and 7 look at every file.
 //!
@@ -36,6 +38,7 @@ pub mod doc_refs;
 pub mod lex;
 pub mod long_fns;
 pub mod modules;
+pub mod pure;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -64,6 +67,7 @@ pub enum Rule {
     ModuleCycle,
     LongFunction,
     MissingFile,
+    PureIo,
     Unreadable,
 }
 
@@ -87,6 +91,7 @@ impl fmt::Display for Rule {
             Rule::ModuleCycle => "cycle",
             Rule::LongFunction => "long-fn",
             Rule::MissingFile => "missing-file",
+            Rule::PureIo => "pure-io",
             Rule::Unreadable => "unreadable",
         })
     }
@@ -225,17 +230,21 @@ fn split_src(rel: &Path) -> Option<(PathBuf, PathBuf)> {
 
 /// The rules that need a whole crate (its module tree), on one crate: `src` is its `src/`
 /// relative to the workspace root, `files` its source files relative to `src/`. Module cycles
-/// are found over the crate's module tree; long functions in the files that tree reaches (so a
-/// test module kept in a file of its own is not checked).
+/// are found over the crate's module tree; long functions and a pure crate's I/O in the files
+/// that tree reaches (so a test module kept in a file of its own is not checked).
 pub fn check_crate(src: &Path, files: &BTreeMap<PathBuf, String>) -> Vec<Offence> {
     let name = src.parent().and_then(|p| p.file_name()).map_or_else(
         || src.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    let pure = pure::PURE_CRATES.contains(&name.as_str());
     let mut out = modules::check_crate(&name, src, files);
     for file in modules::non_test_files(files) {
         if let Some(text) = files.get(&file) {
             out.extend(long_fns::check_file(&src.join(&file), text));
+            if pure {
+                out.extend(pure::check_file(&src.join(&file), text));
+            }
         }
     }
     out

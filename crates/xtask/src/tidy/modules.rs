@@ -114,11 +114,16 @@ fn module_tree(root: &Path, files: &BTreeMap<PathBuf, String>) -> BTreeMap<ModPa
 }
 
 /// A path's segments as written (`self`, `super` and `crate` included), with `*` for a glob.
-type Segments = Vec<String>;
+pub(crate) type Segments = Vec<String>;
 
 /// Parses the path or use-tree starting at `i` (`a::b::C`, `a::{b, c::D as E}`, `a::*`),
 /// appending every leaf path, after `prefix`, with its `as` name to `out`.
-fn parse_tree(code: &Code, i: usize, prefix: &Segments, out: &mut Vec<(Segments, Option<String>)>) {
+pub(crate) fn parse_tree(
+    code: &Code,
+    i: usize,
+    prefix: &Segments,
+    out: &mut Vec<(Segments, Option<String>)>,
+) {
     let mut segs = prefix.clone();
     let mut i = code.skip_space(i);
     loop {
