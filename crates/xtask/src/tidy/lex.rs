@@ -144,6 +144,8 @@ pub fn test_lines(code: &[String]) -> Vec<bool> {
         // The attribute itself ends at its `]`; the item is what follows.
         let start = i;
         let mut depth = 0usize;
+        // Parentheses and brackets, so that the `;` of `[u8; 4]` does not end the item.
+        let mut nesting = 0usize;
         let mut end = code.len() - 1;
         let mut in_attr = true;
         'lines: for (j, line) in code.iter().enumerate().skip(start) {
@@ -160,6 +162,8 @@ pub fn test_lines(code: &[String]) -> Vec<bool> {
                     continue;
                 }
                 match c {
+                    '(' | '[' => nesting += 1,
+                    ')' | ']' => nesting = nesting.saturating_sub(1),
                     '{' => depth += 1,
                     '}' => {
                         depth = depth.saturating_sub(1);
@@ -168,7 +172,7 @@ pub fn test_lines(code: &[String]) -> Vec<bool> {
                             break 'lines;
                         }
                     }
-                    ';' if depth == 0 => {
+                    ';' if depth == 0 && nesting == 0 => {
                         end = j;
                         break 'lines;
                     }
@@ -318,6 +322,8 @@ mod tests {
         assert_eq!(test_mask(text), [true, true, true, true, false]);
         let text = "#[cfg(all(test, unix))] fn t() {}\nfn b() {}\n";
         assert_eq!(test_mask(text), [true, false]);
+        let text = "#[cfg(test)]\nfn t() -> [u8; 2] {\n    [0; 2]\n}\nfn b() {}\n";
+        assert_eq!(test_mask(text), [true, true, true, true, false]);
     }
 
     #[test]
