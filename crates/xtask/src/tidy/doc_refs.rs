@@ -1,4 +1,4 @@
-//! Rule [`Rule::MissingFile`](super::Rule::MissingFile): documentation that names a file of
+//! Rule [`Rule::MissingFile`]: documentation that names a file of
 //! this repository which is not in it (a design note, a style guide or a data folder that only
 //! existed beside a development checkout). A reader of a fresh clone cannot follow such a
 //! reference; the text should point to a file that is here or say what it needs to say.

@@ -1,4 +1,4 @@
-//! Rule [`Rule::LongFunction`](super::Rule::LongFunction): a non-test function longer than
+//! Rule [`Rule::LongFunction`]: a non-test function longer than
 //! [`MAX_FN_LINES`] lines, counted from its `fn` line to its closing brace, unless the comment
 //! directly above it says why.
 //!

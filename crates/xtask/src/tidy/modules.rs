@@ -1,4 +1,4 @@
-//! Rule [`Rule::ModuleCycle`](super::Rule::ModuleCycle): no cycle between the modules of a
+//! Rule [`Rule::ModuleCycle`]: no cycle between the modules of a
 //! crate, so that each module can be read, tested and moved with only what it depends on.
 //!
 //! How the graph is built, for each crate (a `src/lib.rs` or `src/main.rs` and the modules it
