@@ -1,4 +1,4 @@
-//! Cross-sell suggestions (交叉销售, seed 003): categories a customer has not bought that it
+//! Cross-sell suggestions (交叉销售): categories a customer has not bought that it
 //! is likely to buy, from two sources, merged and ranked.
 //!
 //! - **Peers**: the share of the customer's peer group (as in [`crate::peers`]: industry ×

@@ -2,14 +2,14 @@
 //! from per-customer figures the evaluation engine already has.
 //!
 //! - [`wallet`]: the customer's wallet (total spend in the company's category), imported or
-//!   estimated from comparable customers, and share of wallet (客户份额) and the wallet gap,
-//!   the strategic value of seed 003.
+//!   estimated from comparable customers, and share of wallet (客户份额) and the wallet gap:
+//!   what more the company could win.
 //! - [`cross_sell`]: categories a customer has not bought, from its peers' penetration and from
 //!   pairwise association rules over baskets (support, confidence, lift), merged and ranked.
-//! - [`swot`]: data-driven SWOT suggestions (seed 000), each naming its figure and threshold.
+//! - [`swot`]: data-driven SWOT suggestions (SWOT分析), each naming its figure and threshold.
 //! - [`plan`]: the account plan record (owner, goals, the user's SWOT, next review, actions)
 //!   with validation and the merge of suggestions into a marked draft.
-//! - [`risk`]: risk-customer rules (风险客户, seed 002) with a level, the evidence, and the alert
+//! - [`risk`]: risk-customer rules (风险客户) with a level, the evidence, and the alert
 //!   when a key account becomes risky.
 //!
 //! # What this crate is not

@@ -1,7 +1,7 @@
 //! Peer groups: comparable customers, by industry and size band, shared by the wallet
 //! estimate and the peer cross-sell source so that both mean the same thing by "peers".
 //!
-//! `DOMAIN.md` §3 says comparable customers are those of the same industry and size band.
+//! Comparable customers are those of the same industry and size band.
 //! Small groups give noisy figures, so a group counts only with at least `min_peers` members;
 //! with [`PeerGrouping::IndustrySize`] (the default) a customer whose industry × size group is
 //! too small, or whose size is unknown, falls back to its whole industry, and the result says

@@ -1,4 +1,4 @@
-//! The key-account plan record (`DOMAIN.md` §7b): owner, goals, the account manager's SWOT,
+//! The key-account plan record (客户计划): owner, goals, the account manager's SWOT,
 //! next review date and the history of actions, as the store keeps it (JSON) and the user edits
 //! it (TOML or JSON through `custval plan edit`, or the web app).
 //!

@@ -1,4 +1,4 @@
-//! Risk customers (风险客户, seed 002 风险管理): rules over payment behaviour, credit exposure,
+//! Risk customers (风险客户, 风险管理): rules over payment behaviour, credit exposure,
 //! shrinking business and complaints, a level per customer with the evidence, and the alert
 //! when a key account becomes risky.
 //!

@@ -1,4 +1,4 @@
-//! SWOT suggestions for a key account (seed 000's SWOT分析, `DOMAIN.md` §7b): data-driven hints
+//! SWOT suggestions for a key account (SWOT分析, part of its account plan): data-driven hints
 //! that pre-fill an account plan, each naming the figure behind it.
 //!
 //! These are **suggestions** ([`SwotSuggestion`]), never the account manager's SWOT: the plan

@@ -1,10 +1,10 @@
 //! Wallet (total spend of the customer in the company's category) and share of wallet
-//! (客户份额), the strategic value of seed 003: what more the company could win.
+//! (客户份额): what more the company could win.
 //!
 //! # Where the wallet comes from
 //! 1. **Imported** (`customers.wallet`): used when it is a finite number above zero; zero,
 //!    negative or non-finite imports are ignored, like the evaluation engine does.
-//! 2. **Estimated from peers** (`DOMAIN.md` §3): the configured high percentile (default the
+//! 2. **Estimated from peers**: the configured high percentile (default the
 //!    90th) of the 12-month spend of comparable customers, grouped as in [`crate::peers`]
 //!    (industry × size band, falling back to the whole industry when that group has fewer
 //!    than `min_peers` buyers). Only **buyers** count as peers (12-month spend above zero):

@@ -2,6 +2,14 @@
 //! Tan, Steinbach & Kumar, *Introduction to Data Mining*, Table 6.1 (figures computed by hand
 //! below), peer penetration, the merge of both sources, and invariants over random bases.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use custval_accounts::{
     AssociationRules, CrossSellConfig, CrossSellInput, CrossSellModel, CrossSellSource, PeerLevel,
     suggest_cross_sell,

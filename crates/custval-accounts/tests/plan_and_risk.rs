@@ -1,6 +1,14 @@
 //! Account plans (JSON round trip, validation, the suggestion draft), SWOT suggestions fed by
 //! the wallet and cross-sell results, and the risk level's monotonicity.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use custval_accounts::{
     AccountPlan, AccountsConfig, CrossSell, CrossSellSource, Lang, PeerLevel, PlanAction,
     PlanError, Quadrant, RiskAssessment, RiskConfig, RiskFacts, RiskLevel, RiskLevels, SwotConfig,

@@ -2,6 +2,14 @@
 //! (NumPy's `np.percentile` default and Excel's `PERCENTILE.INC` give the same), fallbacks,
 //! caps, and the invariants over random bases.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use custval_accounts::{
     Beyond, Explain, Fallback, NoPeers, PeerGrouping, WalletConfig, WalletEstimate, WalletInput,
     WalletSource, estimate_wallets,

@@ -3,6 +3,14 @@
 //! deterministic by importing in the evaluation's `after_load` hook, i.e. after it loaded its
 //! data and before it stores its run.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::{day, evaluate, order, store_with_a_run};

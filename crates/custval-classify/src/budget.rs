@@ -1,5 +1,5 @@
 //! Splitting a marketing or service budget across classes in proportion to a basis (the sum
-//! of value, or of expected CLV, of each class's customers), as `DOMAIN.md` §7 asks.
+//! of value, or of expected CLV, of each class's customers).
 //!
 //! Method, in three steps:
 //! 1. **Floors by water-filling.** A class may have a floor share (e.g. at least 10 % for

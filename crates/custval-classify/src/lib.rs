@@ -18,7 +18,7 @@
 //! on demand by [`Assigned::rule_en`] / [`Assigned::rule_zh`]. Storing figures instead of two
 //! `String`s per customer keeps a million results at tens of megabytes rather than hundreds.
 //! Every class enum has a stable snake_case id (the serde name and `id()`), plus `label_en()`
-//! and `label_zh()` whose Chinese follows `DOMAIN.md`.
+//! and `label_zh()` with the product's Chinese term (最有价值客户, 负值客户, …).
 //!
 //! # Choices a newcomer would otherwise question
 //! - **Quantile type 7** ([`mod@quantile`]): linear interpolation between order statistics, the

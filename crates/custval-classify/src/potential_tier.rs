@@ -1,7 +1,7 @@
 //! Potential tiers (high / medium / low) by quantile cuts of the potential score.
 //!
-//! `DOMAIN.md` §6 lists potential tiers beside the value × potential matrix: where the matrix
-//! only asks "high potential or not", sales planning wants three bands. Defaults: the top 20 %
+//! Potential tiers sit beside the value × potential matrix: where the matrix only asks "high
+//! potential or not", sales planning wants three bands. Defaults: the top 20 %
 //! of potential scores are high, the next 30 % medium, the rest low. The cuts are type-7
 //! quantiles at `1 − high_share` and `1 − high_share − medium_share`; "at or above a cut"
 //! wins the higher tier, so ties at a cut all go up. A missing score (NaN) is low, and its

@@ -1,7 +1,7 @@
-//! The value × potential matrix of seed 003 (悟空CRM, "评估客户的发展战略"): most valuable,
-//! secondary, maintain and negative-value customers.
+//! The value × potential matrix (悟空CRM, "评估客户的发展战略"): most valuable, secondary,
+//! maintain and negative-value customers.
 //!
-//! The seed splits customers by actual value (实际价值: present value of future profit minus
+//! The matrix splits customers by actual value (实际价值: present value of future profit minus
 //! service cost), strategic value (战略价值: what a deliberate acquisition effort would add) and
 //! service cost. Here current value and potential arrive as scores (e.g. 0–100 from the weighted
 //! model) and the cost side as an optional net contribution. Rules, first match wins:
@@ -10,14 +10,14 @@
 //!    a customer with CLV −70k was "most valuable"). `None` means costs are unknown and this
 //!    rule never fires; the sentence of the class finally chosen says so. The sentence of a
 //!    negative-value customer names its costs, largest first ([`CostBreakdown`]).
-//! 2. value score ≥ value cut → `most_valuable` (最有价值客户; the seed: ~5 % of customers, ~40 %
+//! 2. value score ≥ value cut → `most_valuable` (最有价值客户; typically ~5 % of customers, ~40 %
 //!    of revenue; the default cut is the top 20 % by score, configurable).
 //! 3. potential score ≥ potential cut → `secondary` (二级客户: low actual, high strategic value).
 //! 4. otherwise → `maintain` (维持客户: low value, low potential, not loss-making).
 //!
 //! Cuts are type-7 quantiles of the scores over all customers ([`mod@crate::quantile`]). A missing
 //! score (NaN) is never above a cut, and its sentence says "unknown". For negative-value
-//! customers the sentence also says whether potential is high, because the seed asks to convert
+//! customers the sentence also says whether potential is high, because the method asks to convert
 //! the promising ones and strategically abandon the rest.
 
 use serde::{Deserialize, Serialize};
@@ -79,7 +79,7 @@ impl ValueClass {
         }
     }
 
-    /// The strategy seed 003 gives the class, in English.
+    /// The strategy the matrix gives the class, in English.
     pub fn goal_en(self) -> &'static str {
         match self {
             ValueClass::MostValuable => "retain: priority service, loyalty, act on any decline",
@@ -91,7 +91,7 @@ impl ValueClass {
         }
     }
 
-    /// The strategy seed 003 gives the class, in Chinese.
+    /// The strategy the matrix gives the class, in Chinese.
     pub fn goal_zh(self) -> &'static str {
         match self {
             ValueClass::MostValuable => "保持：优先服务，培养忠诚，扭转衰退趋势",

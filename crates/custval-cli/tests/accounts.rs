@@ -3,6 +3,14 @@
 //! suggestions naming their figures, account plans (show, edit, validate), and the alert when
 //! a key account becomes risky.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::fails;

@@ -2,6 +2,14 @@
 //! run" by as-of date after a backfill, strict filters, a re-import that changes nothing, and
 //! a clear error for an as-of date before the first order.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::ws::Ws;

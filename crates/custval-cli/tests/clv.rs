@@ -1,5 +1,13 @@
 //! End-to-end tests of `custval clv fit|predict|summary|holdout` on the reference data sets.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;

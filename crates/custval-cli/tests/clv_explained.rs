@@ -2,6 +2,14 @@
 //! made of (`clv_parts`) and how its 12-month profit comes about (`profit`), consistently
 //! with the CLV and the spend the run stored; missing cost data stays missing.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::ws::Ws;

@@ -2,6 +2,14 @@
 //! generated data whose true behaviour is known (`truth.csv`): monthly history in one command,
 //! migrations, alerts (and their delivery to a real local webhook), overrides, backtests.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use std::collections::{HashMap, HashSet};

@@ -22,6 +22,14 @@
 //! A, new / growing / loyal, zero spend) plus an even spread; the others cover every customer.
 //! Every violation of a base is collected and reported at once.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -2,6 +2,14 @@
 //! personal fields are encrypted in the file, `customer show` reads them with the key and says
 //! why not without it, `customer forget` erases them and is audited.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::ws::Ws;

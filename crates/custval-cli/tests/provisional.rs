@@ -5,6 +5,14 @@
 //! provisional result identical to the run's: the subset load and the frozen rescoring are the
 //! run's own computation.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use std::fmt::Write as _;

@@ -2,6 +2,14 @@
 //! real binary: the URL is the first stdout line, the API answers with a created token, a
 //! sales token sees only its owner's customers, and SIGTERM stops the server cleanly.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -2,6 +2,14 @@
 //! init → import → evaluate → customers list / customer show → report, and what happens with
 //! bad input (nothing stored, previous state intact, one clear error line).
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use std::path::Path;

@@ -2,6 +2,14 @@
 //! (2,357 customers), and on that sample repeated 400 times with jittered ages (~940k
 //! customers) for the large-scale likelihood.
 
+// Benchmark code: a failed unwrap, expect or panic stops the run loudly, as it should.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};

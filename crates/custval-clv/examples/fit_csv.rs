@@ -1,5 +1,6 @@
-//! Fits a model to a CSV summary and prints the CLI's JSON plus timings — a stand-in for
-//! `custval clv fit` in benchmarks until the CLI is wired.
+//! Fits a model to a CSV summary and prints the CLI's JSON plus timings: the library alone,
+//! without the CLI's reading and output, for timing a fit (the benchmarks themselves run
+//! `custval clv fit`; see benchmarks/clv/RESULTS.md).
 //!
 //! ```text
 //! cargo run --release -p custval-clv --example fit_csv -- bgnbd FILE [--predict HORIZON] [--clv]

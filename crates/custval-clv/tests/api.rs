@@ -1,5 +1,14 @@
-//! The API the CLI uses: named parameters, errors, predictions, the holdout report, and a tidy
-//! check of the library sources.
+//! The API the CLI uses: named parameters, errors, predictions and the holdout report. (The
+//! library's source rules, no panics and no I/O, are the workspace's: clippy's lints and
+//! `cargo test -p xtask`.)
+
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 mod common;
 
@@ -192,44 +201,6 @@ fn holdout_report_on_cdnow() {
     assert!(report.rmse >= report.mae && report.mae > 0.0);
     let json = serde_json::to_value(&report).expect("json");
     assert!(json["buckets"][0]["predicted_mean"].as_f64().is_some());
-}
-
-/// The library (src/, outside `#[cfg(test)]` modules) never unwraps, expects or panics, does no
-/// I/O, every source file stays a readable size, and the crate keeps its `//!` header.
-#[test]
-fn tidy_library_sources() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
-    let lib = std::fs::read_to_string(format!("{dir}/lib.rs")).expect("lib.rs");
-    assert!(lib.starts_with("//!"), "lib.rs needs a //! header");
-    for entry in std::fs::read_dir(dir).expect("src") {
-        let path = entry.expect("entry").path();
-        let text = std::fs::read_to_string(&path).expect("source");
-        let library = text.split("#[cfg(test)]").next().unwrap_or("");
-        for bad in [
-            ".unwrap()",
-            ".expect(",
-            "panic!(",
-            "unreachable!(",
-            "todo!(",
-            "unimplemented!(",
-        ] {
-            assert!(
-                !library.contains(bad),
-                "{} uses {bad} outside tests",
-                path.display()
-            );
-        }
-        // Architecture invariant: the model crate does no I/O (files, network, processes).
-        for io in ["std::fs", "std::net", "std::process", "std::io::", "tokio"] {
-            assert!(!library.contains(io), "{} uses {io}", path.display());
-        }
-        assert!(text.lines().count() < 800, "{} is too long", path.display());
-        assert!(
-            text.starts_with("//!"),
-            "{} needs a //! header",
-            path.display()
-        );
-    }
 }
 
 /// Above 60,000 patterns BG/NBD fits a sample first and finishes with the sample's Hessian;

@@ -6,6 +6,13 @@
 //! `in_quadrature_range` (where the bounded fast forms apply; the few grid points outside it,
 //! with b > c, which no Pareto/NBD call reaches, have their own, looser, stated bound).
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 // The values are mpmath's, printed to 17 significant digits: kept as printed.
 #![allow(clippy::excessive_precision)]
 

@@ -5,6 +5,14 @@
 //! (r ln α and (r+x) ln(α+T) cancelled); now it stops in a fraction of a second at the
 //! Poisson limit with the true likelihood.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use std::time::Instant;
 
 use custval_clv::{ClvData, FitOptions, Model, fit};

@@ -1,6 +1,14 @@
 //! Properties every model must keep on any input: probabilities in [0, 1], expectations that
 //! grow with the horizon, and no NaN or inf, even at x up to 10⁴ and t_x, T up to 10⁴.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use custval_clv::{BgBb, BgNbd, FittedModel, GammaGamma, ParetoNbd, ShiftedBetaGeometric};
 use proptest::prelude::*;
 

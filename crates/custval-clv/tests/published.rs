@@ -1,5 +1,13 @@
 //! The published estimates on the reference data sets (see testdata/README.md).
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::{assert_close, cdnow, donations, param};

@@ -149,7 +149,7 @@ pub struct ClassVariable {
 
 /// ABC tiers.
 pub const TIER_VALUES: &[&str] = &["A", "B", "C"];
-/// Value × potential classes (seed 003): most valuable, secondary, maintain, negative value.
+/// Value × potential classes: most valuable, secondary, maintain, negative value.
 pub const VALUE_CLASS_VALUES: &[&str] =
     &["most_valuable", "secondary", "maintain", "negative_value"];
 /// Potential tiers.

@@ -13,7 +13,7 @@
 //! - [`DEFAULT_TOML`] / [`default_config`]: the commented default that `custval init`
 //!   writes — a B2B system with 9 current-value indicators weighted by AHP, 9 potential
 //!   indicators with combined expert + entropy weights, playbooks for every value class and
-//!   lifecycle stage (seed 003, DOMAIN §7) and 8 action rules.
+//!   lifecycle stage and 8 action rules.
 //! - [`formula`]: the formula language on its own.
 //! - [`features`]: the built-in features and class variables a formula may use.
 //!

@@ -2,6 +2,14 @@
 //! error kind (each checks the key and the line), the AHP consistency warning, and that no
 //! input makes the loader panic.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use custval_config::{
     ConfigError, DEFAULT_TOML, Dimension, ErrorKind, Margin, WeightMethod, default_config, load,
     parse, validate,
@@ -120,7 +128,7 @@ fn default_config_parses_and_validates_without_warnings() {
             assert_eq!(en.is_empty(), zh.is_empty(), "{class}.{field}");
         }
     }
-    // Missing-data rules the brief asks for.
+    // Missing-data rules of the default: the median for rates and survey scores, zero for growth.
     let rule = |id: &str| {
         v.config
             .indicators

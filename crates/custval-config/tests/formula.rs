@@ -1,6 +1,14 @@
 //! The formula language through its public API: precedence, missing values, functions, type
 //! errors, suggestions, and the never-panic / never-NaN invariants.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use custval_config::features::BUILTIN_FEATURES;
 use custval_config::formula::{MAX_DEPTH, Scope, Type, Value, compile, compile_as};
 use proptest::prelude::*;

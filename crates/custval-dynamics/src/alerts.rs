@@ -15,10 +15,11 @@
 //! - **Money at stake** (issue 17): every alert carries `at_stake`, in the store's currency,
 //!   and says in its evidence (`at_stake_basis`) and sentence what it measures. Only
 //!   customers whose value is in the top share of the base raise warnings ([`stake`]).
-//! - **State, not edges**, for `p_alive_low`'s threshold: a customer below the threshold
-//!   alerts every run it stays there (a persistently lapsing key account still needs action);
-//!   the caller may de-duplicate against earlier runs. The other rules compare two runs, so
-//!   they are edges by construction.
+//! - **Changes, not states**: every rule compares two runs, `p_alive_low` included. It fires
+//!   when P(alive) falls below the threshold, or by more than the allowed share, from a
+//!   previous run at or above the threshold; a customer who lapsed long ago does not alert
+//!   again every run. A previous P(alive) of exactly 1 (BG/NBD's answer for a customer without
+//!   a repeat purchase) is no information and counts as unknown.
 //! - **Deterministic order** ([`alerts_for_run`]): severity (critical first), money at stake
 //!   (largest first), customer id, then rule in the order of [`AlertRule::ALL`].
 //! - Customers of the previous run missing from this one raise nothing here: they left, and the

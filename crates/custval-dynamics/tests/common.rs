@@ -1,5 +1,12 @@
 //! Shared by the integration tests: a seeded xorshift generator (no rand dependency).
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 #![allow(dead_code)]
 
 /// xorshift64* with a fixed seed, for reproducible test data.

@@ -2,6 +2,14 @@
 //! criteria): a declining cohort raises decline alerts, a growing customer becomes an upgrade
 //! candidate, and a backtest of the true ordering beats a random one by a wide margin.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::XorShift;

@@ -1,6 +1,14 @@
 //! The engine on a small company built in code, with the default `custval.toml`: properties
 //! every evaluation must have, whatever the data.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use custval_eval::classes::Detail;
 use custval_eval::evaluate;
 use custval_model::{Cost, CustomerInfo, Dataset, Tx};

@@ -3,6 +3,14 @@
 //! follow the purchase rhythm, one-time buyers long gone are not certainly alive, and a
 //! profit × loyalty matrix without a profit measure classifies nobody.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use std::collections::{BTreeMap, HashMap};

@@ -3,6 +3,14 @@
 //! rescoring only the affected customers equals rescoring everybody on the new data, restricted
 //! to them, and the affected customers' results do change.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use std::collections::{BTreeSet, HashMap};
 
 use custval_eval::hysteresis::PreviousTiers;

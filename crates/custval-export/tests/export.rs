@@ -1,6 +1,14 @@
 //! End-to-end checks of the files custval-export writes: read back with independent readers
 //! (the `csv` crate, calamine, serde_json), as a user's tools would.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use std::fs;
 use std::path::Path;
 

@@ -1,6 +1,14 @@
 //! Inputs the fuzz targets (`fuzz/`, `benchmarks/fuzz/run.sh`) found to crash a reader, each
 //! kept as a regression test with its reproducer (issue 18).
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use custval_ingest::{IngestError, ReadOptions, Source};
 
 /// issue 18: fuzz found that an XLSX sheet whose `<dimension ref="M1:D5"/>` ends before it

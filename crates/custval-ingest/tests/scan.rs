@@ -1,5 +1,13 @@
 //! Integration tests of the readers on real files written to a temporary directory.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use std::io::Write;
 use std::path::Path;
 

@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn chinese_money_uses_wan_and_yi() {
-        // The brief's own example: 1,234,000 yuan is 123.4万.
+        // 1,234,000 yuan is 123.4万 (万 = 10,000).
         assert_eq!(money(Lang::Zh, 1_234_000.0), "¥123.4万");
         assert_eq!(money(Lang::Zh, 9_999.0), "¥9,999");
         assert_eq!(money(Lang::Zh, 10_000.0), "¥1.0万");

@@ -1,5 +1,13 @@
 //! The HTML report: self-contained, well-formed, escaped, complete, and free of NaN.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::representative;

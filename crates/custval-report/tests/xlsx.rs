@@ -1,5 +1,13 @@
 //! The workbook: sheet names per language, typed cells, formats, frozen headers, atomic writes.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use std::io::Read;

@@ -1,5 +1,13 @@
 //! Overrides with their audit entries, the audit log, users, passwords and tokens.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::*;

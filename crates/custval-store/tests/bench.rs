@@ -10,6 +10,14 @@
 //! `CUSTVAL_BENCH_DB=path` with `bench_load_existing` times loads of a kept database;
 //! `CUSTVAL_BENCH_LOG=1` prints the store's debug timings (per table).
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,14 @@
 //! Imports against a real SQLite file: duplicates never double-count, returns net, one call
 //! is one transaction, concurrent writers wait for each other.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::*;

@@ -1,6 +1,14 @@
 //! Loading a dataset as of a date: nothing dated later leaks in, keys are dense, tables
 //! sorted, subsets restricted.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::*;

@@ -1,6 +1,14 @@
 //! Runs and results: one transaction per run, newest first, filters, sorts, pages, totals,
 //! tier history, deletion.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::*;

@@ -2,6 +2,14 @@
 //! every read into a write; passwords change; the audit log records its source, filters, and
 //! refuses updates and deletes.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::*;

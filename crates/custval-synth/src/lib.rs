@@ -41,7 +41,7 @@
 //!   high-maintenance accounts) drives CSAT (1–5), NPS (0–10) and referrals.
 //! * **Costs**: monthly sales cost per band and service cost from orders and tickets
 //!   (5 % high-maintenance customers cost four times as much to serve: the negative-value ones).
-//! * **Retail case** ([`Flavour::Retail`], DOMAIN §12's e-commerce repeat buyers): the same
+//! * **Retail case** ([`Flavour::Retail`], e-commerce repeat buyers): the same
 //!   model with consumer bands (`occasional`, `regular`, `loyal`, `vip`; [`retail_segments`]),
 //!   industry 个人消费者, person names, small baskets, higher dropout, no contracts, no wallet,
 //!   paid at once.

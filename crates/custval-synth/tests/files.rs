@@ -1,5 +1,13 @@
 //! The files: determinism, headers, row counts, parsing back, errors.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use std::collections::HashSet;

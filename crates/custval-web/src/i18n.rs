@@ -4,7 +4,8 @@
 //! Design choices:
 //! - **One table** ([`Msg`]) holds both languages side by side, keyed by an enum so that a
 //!   missing or misspelt key is a compile error; [`Msg::ALL`] lets a test check that no label
-//!   is empty. Terms follow DOMAIN.md's vocabulary (等级 tier, 分类 class, 评估批次 run, …).
+//!   is empty. The terms are the product's, the same on every page (等级 tier, 分类 class,
+//!   评估批次 run, …).
 //! - **The language** is the `lang` cookie when the user chose one, else the first of English
 //!   or Chinese in `Accept-Language` (by quality), else English.
 //! - **Numbers** follow the report: English groups thousands (`¥1,234,568`); Chinese switches

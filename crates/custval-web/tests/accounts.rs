@@ -2,6 +2,14 @@
 //! changes on the settings page and the dashboard's open-alert count: a real server on port 0
 //! over a temporary SQLite store, driven over HTTP.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::{Server, owner_of};

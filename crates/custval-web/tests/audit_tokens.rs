@@ -3,6 +3,14 @@
 //! address; admins read and filter the audit log, nobody else; a password or role changed in
 //! the store (as `custval user passwd` does from another process) ends open sessions.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::{Client, PASSWORD, Server, customer_id};

@@ -7,6 +7,14 @@
 //! (a WebSocket and JSON messages) rather than a large CDP crate: the test needs a handful of
 //! commands. The test is skipped, with a message, only when Chromium is not installed.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use std::io::{Read, Write};

@@ -2,6 +2,14 @@
 //! the roles that may see it (masked for the others, see web.rs), and a forgotten customer as
 //! forgotten, with nothing of their name or contact.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::{Server, customer_id};

@@ -2,6 +2,14 @@
 //! HTTP — every page and API route, role rules, CSRF, the login rate limit, exports and the
 //! OpenAPI document.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::{Client, OWNERS, PASSWORD, Server, cookie_value, customer_id, owner_of};

@@ -4,6 +4,14 @@
 //! the last published digit as tolerance. Where a source used a different random-index table
 //! than the one named here, the comparison is made on CI = CR × RI of that source's table.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use custval_weights::WeightsError;
 use custval_weights::ahp::{self, Hierarchy, Matrix, RiTable};
 

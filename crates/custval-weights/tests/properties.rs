@@ -1,5 +1,13 @@
 //! Property tests: invariants that must hold for every input, not just the worked examples.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use custval_weights::normalize::{self, Method};
 use custval_weights::{Direction, ahp, combine, critic, entropy, score, sensitivity, topsis};
 use proptest::prelude::*;

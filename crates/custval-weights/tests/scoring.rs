@@ -1,6 +1,14 @@
 //! Scores, TOPSIS and sensitivity on small cases computed by hand, plus a snapshot of a full
 //! sensitivity report.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use custval_weights::normalize::Method;
 use custval_weights::{Direction, entropy, score, sensitivity, topsis};
 

@@ -2,8 +2,10 @@
 //! shell-script zoo grows next to the code (the rust-analyzer `xtask` convention).
 //!
 //! Tasks:
-//! - `tidy`: the source checks of [`xtask::tidy`] (also run by `cargo test -p xtask`), printing
-//!   every offence as `file:line: message`; exit status 1 when there is any.
+//! - `tidy`: the checks of [`xtask::tidy`] (also run by `cargo test -p xtask`), printing every
+//!   offence as `file:line: [rule] message`, the structure rules included whether or not
+//!   [`xtask::tidy::ENFORCE_STRUCTURE`] makes the test fail on them; exit status 1 when there is
+//!   any.
 //!
 //! End-to-end comparisons with peer tools live in `benchmarks/` as scripts for now, because
 //! they drive Python (DuckDB, lifetimes); `bench-rfm` and friends may move here later.
@@ -15,8 +17,10 @@ const USAGE: &str = "\
 usage: cargo run -p xtask -- <task>
 
 tasks:
-  tidy    check crates/*/src for missing //! headers, panics in library code,
-          to-do markers without a reason, files over the line limit
+  tidy    list every tidy offence: source files without a //! header, to-do
+          markers without a reason, files over the line limit, paths outside
+          the repository, module cycles, long functions without a reason,
+          documentation naming files that are not in the repository
   help    print this message
 ";
 

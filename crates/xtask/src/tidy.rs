@@ -1,62 +1,97 @@
-//! The tidy checks: what review would otherwise have to catch, over every `crates/*/src` tree.
+//! The tidy checks: what review would otherwise have to catch, over the whole workspace.
 //!
 //! Rules (each offence is reported with `file:line`):
-//! 1. [`Rule::MissingHeader`]: a crate root (`lib.rs`, `main.rs`, or a file directly in
-//!    `src/bin/`) whose first non-blank line is not a `//!` (or `/*!`) doc comment.
-//! 2. [`Rule::Panic`]: one of [`FORBIDDEN`] (`.unwrap()`, `.expect(`, `panic!(`, `todo!(`,
-//!    `unimplemented!(`) in code, in libraries and binaries alike (a binary must not panic on a
-//!    user's input either). Comments and string literals do not count; everything from the first
-//!    `#[cfg(test)]` line of a file on is test code and is not checked.
-//! 3. [`Rule::UnexplainedTodo`]: a `TODO` or `FIXME` (upper case, as a word, anywhere in the
-//!    file; quoted as `` `TODO` `` or `"TODO"` it is a mention, not a marker) without an explanation of at least [`MIN_TODO_EXPLANATION`] characters, written as
-//!    `TODO(reason)`, `TODO(reason): text` or `TODO: text` (reason and text together count).
-//! 4. [`Rule::LongFile`]: a source file over [`MAX_LINES`] lines.
-//! 5. [`Rule::OutsidePath`]: a path that leaves the repository, such as the `shared/` folder that
+//! 1. [`Rule::MissingHeader`]: a source file of `crates/*/src` whose first non-blank line is not
+//!    a `//!` (or `/*!`) doc comment saying what the crate or module is for.
+//! 2. [`Rule::UnexplainedTodo`]: a `TODO` or `FIXME` (upper case, as a word, anywhere in the
+//!    file; quoted as `` `TODO` `` or `"TODO"` it is a mention, not a marker) without an
+//!    explanation of at least [`MIN_TODO_EXPLANATION`] characters, written as `TODO(reason)`,
+//!    `TODO(reason): text` or `TODO: text` (reason and text together count).
+//! 3. [`Rule::LongFile`]: a source file over [`MAX_LINES`] lines.
+//! 4. [`Rule::OutsidePath`]: a path that leaves the repository, such as the `shared/` folder that
 //!    happens to sit beside the development checkout, in any code, test, bench or script of the
 //!    whole tree (see [`check_self_contained`]). A fresh clone has nothing beside it, so what the
 //!    tests and benchmarks read must live inside (`testdata/`).
+//! 5. [`Rule::ModuleCycle`]: a cycle between the modules of a crate ([`modules`]).
+//! 6. [`Rule::LongFunction`]: a non-test function over [`long_fns::MAX_FN_LINES`] lines without
+//!    a `// Long because …` comment above it ([`long_fns`]).
+//! 7. [`Rule::MissingFile`]: documentation naming a file that is not in the repository
+//!    ([`doc_refs`]).
+//! 8. [`Rule::PureIo`]: file system, network, process or async code in one of the pure crates
+//!    of ARCHITECTURE.md ([`pure`]).
 //!
-//! Rules 1–4 look at `crates/*/src` only: directories named `tests`, `benches` or `examples`
-//! inside `src/` are skipped (test code); the crates' own `tests/`, `benches/` and `examples/`
-//! are outside `src/` and never visited. Rule 5 looks at every file.
+//! Code that can panic (`unwrap`, `expect`, `panic!`, `todo!`, `unimplemented!`,
+//! `unreachable!`, `dbg!`) is not a tidy rule: clippy finds it, with the lints of the
+//! workspace's `Cargo.toml` and `clippy.toml`, from the compiler's view of what is test code.
+//!
+//! Rules 1–3, 5, 6 and 8 look at `crates/*/src` only: directories named `tests`, `benches` or
+//! `examples` inside `src/` are skipped (test code); the crates' own `tests/`, `benches/` and
+//! `examples/` are outside `src/` and never visited. Rules 5, 6 and 8 skip test code in files
+//! too: items under `#[cfg(test)]` or `#[test]`, and modules declared under `#[cfg(test)]`.
+//! Rules 4 and 7 look at every file.
+//!
+//! Rules 5–7 came with issue 20, while the code they judge was still being reworked:
+//! [`ENFORCE_STRUCTURE`] says whether the workspace test fails on them. `cargo run -p xtask --
+//! tidy` lists them either way.
 
+pub mod doc_refs;
+pub mod lex;
+pub mod long_fns;
+pub mod modules;
+pub mod pure;
+
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+pub use lex::code_lines;
+use lex::is_ident_char;
 
 /// Longest source file allowed, in lines.
 pub const MAX_LINES: usize = 1200;
 /// Shortest acceptable explanation after `TODO`/`FIXME`, in characters.
 pub const MIN_TODO_EXPLANATION: usize = 10;
-/// Calls that panic, forbidden in non-test code.
-pub const FORBIDDEN: [&str; 5] = [
-    ".unwrap()",
-    ".expect(",
-    "panic!(",
-    "todo!(",
-    "unimplemented!(",
-];
+/// Whether the workspace test fails on the structure rules ([`Rule::is_structure`]): module
+/// cycles, long functions and references to missing files.
+pub const ENFORCE_STRUCTURE: bool = true;
 const SKIPPED_DIRS: [&str; 3] = ["tests", "benches", "examples"];
 
 /// Which rule an offence breaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rule {
     MissingHeader,
-    Panic,
     UnexplainedTodo,
     LongFile,
     OutsidePath,
+    ModuleCycle,
+    LongFunction,
+    MissingFile,
+    PureIo,
     Unreadable,
+}
+
+impl Rule {
+    /// The rules [`ENFORCE_STRUCTURE`] switches.
+    pub fn is_structure(self) -> bool {
+        matches!(
+            self,
+            Rule::ModuleCycle | Rule::LongFunction | Rule::MissingFile
+        )
+    }
 }
 
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Rule::MissingHeader => "header",
-            Rule::Panic => "panic",
             Rule::UnexplainedTodo => "todo",
             Rule::LongFile => "length",
             Rule::OutsidePath => "outside",
+            Rule::ModuleCycle => "cycle",
+            Rule::LongFunction => "long-fn",
+            Rule::MissingFile => "missing-file",
+            Rule::PureIo => "pure-io",
             Rule::Unreadable => "unreadable",
         })
     }
@@ -105,7 +140,7 @@ impl std::error::Error for WalkError {
     }
 }
 
-fn list(dir: &Path) -> Result<Vec<PathBuf>, WalkError> {
+pub(crate) fn list(dir: &Path) -> Result<Vec<PathBuf>, WalkError> {
     let entries = fs::read_dir(dir).map_err(|source| WalkError {
         path: dir.to_path_buf(),
         source,
@@ -152,14 +187,21 @@ pub fn source_files(root: &Path) -> Result<Vec<PathBuf>, WalkError> {
     Ok(out)
 }
 
-/// Runs every rule on every source file of the workspace at `root`; offences sorted by path and
-/// line, paths relative to `root`.
+/// Runs every rule on the workspace at `root`; offences sorted by path and line, paths relative
+/// to `root`.
 pub fn check_workspace(root: &Path) -> Result<Vec<Offence>, WalkError> {
     let mut offences = Vec::new();
+    // Per crate: its `src/` relative to `root`, and its files relative to `src/`.
+    let mut crates: BTreeMap<PathBuf, BTreeMap<PathBuf, String>> = BTreeMap::new();
     for path in source_files(root)? {
         let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         match fs::read_to_string(&path) {
-            Ok(text) => offences.extend(check_file(&rel, &text)),
+            Ok(text) => {
+                offences.extend(check_file(&rel, &text));
+                if let Some((src, in_src)) = split_src(&rel) {
+                    crates.entry(src).or_default().insert(in_src, text);
+                }
+            }
             Err(e) => offences.push(Offence {
                 path: rel,
                 line: 1,
@@ -168,15 +210,50 @@ pub fn check_workspace(root: &Path) -> Result<Vec<Offence>, WalkError> {
             }),
         }
     }
+    for (src, files) in &crates {
+        offences.extend(check_crate(src, files));
+    }
     offences.extend(check_self_contained(root)?);
+    offences.extend(doc_refs::check_tree(root)?);
     offences.sort();
     Ok(offences)
 }
 
-/// Extensions of the files rule 5 reads: code, build files and scripts (documentation may tell
+/// A path under a crate's `src/` split into that `src/` and the rest.
+fn split_src(rel: &Path) -> Option<(PathBuf, PathBuf)> {
+    let parts: Vec<_> = rel.components().collect();
+    let at = parts.iter().position(|c| c.as_os_str() == "src")?;
+    let src: PathBuf = parts[..=at].iter().collect();
+    let rest: PathBuf = parts[at + 1..].iter().collect();
+    Some((src, rest))
+}
+
+/// The rules that need a whole crate (its module tree), on one crate: `src` is its `src/`
+/// relative to the workspace root, `files` its source files relative to `src/`. Module cycles
+/// are found over the crate's module tree; long functions and a pure crate's I/O in the files
+/// that tree reaches (so a test module kept in a file of its own is not checked).
+pub fn check_crate(src: &Path, files: &BTreeMap<PathBuf, String>) -> Vec<Offence> {
+    let name = src.parent().and_then(|p| p.file_name()).map_or_else(
+        || src.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let pure = pure::PURE_CRATES.contains(&name.as_str());
+    let mut out = modules::check_crate(&name, src, files);
+    for file in modules::non_test_files(files) {
+        if let Some(text) = files.get(&file) {
+            out.extend(long_fns::check_file(&src.join(&file), text));
+            if pure {
+                out.extend(pure::check_file(&src.join(&file), text));
+            }
+        }
+    }
+    out
+}
+
+/// Extensions of the files rule 4 reads: code, build files and scripts (documentation may tell
 /// the project's history, it cannot break a build).
 const SCRIPT_EXTENSIONS: [&str; 6] = ["rs", "sh", "py", "toml", "js", "sql"];
-/// Folders rule 5 does not enter: version control, build output, the data itself.
+/// Folders rule 4 does not enter: version control, build output, the data itself.
 const UNWALKED_DIRS: [&str; 4] = [".git", "target", "node_modules", "testdata"];
 
 /// Paths that leave the repository. Written in pieces so that this file does not match itself.
@@ -215,7 +292,7 @@ fn collect_scripts(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), WalkError> 
     Ok(())
 }
 
-/// Rule 5 on one file's text: every line naming a path outside the repository.
+/// Rule 4 on one file's text: every line naming a path outside the repository.
 pub fn check_paths(path: &Path, text: &str) -> Vec<Offence> {
     let patterns = outside_patterns();
     let mut out = Vec::new();
@@ -234,7 +311,7 @@ pub fn check_paths(path: &Path, text: &str) -> Vec<Offence> {
     out
 }
 
-/// Rule 5 over the whole tree at `root`: code, tests, benches, build files and scripts.
+/// Rule 4 over the whole tree at `root`: code, tests, benches, build files and scripts.
 pub fn check_self_contained(root: &Path) -> Result<Vec<Offence>, WalkError> {
     let mut files = Vec::new();
     collect_scripts(root, &mut files)?;
@@ -249,18 +326,7 @@ pub fn check_self_contained(root: &Path) -> Result<Vec<Offence>, WalkError> {
     Ok(offences)
 }
 
-/// Is this file a crate root that needs a `//!` header?
-fn is_crate_root(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str());
-    let parent = path
-        .parent()
-        .and_then(|p| p.file_name())
-        .and_then(|n| n.to_str());
-    matches!(name, Some("lib.rs" | "main.rs")) || parent == Some("bin")
-}
-
-/// All rules on one file. `path` is only used to name the file in offences and to tell whether it
-/// is a crate root.
+/// Rules 1–3 on one file. `path` is only used to name the file in offences.
 pub fn check_file(path: &Path, text: &str) -> Vec<Offence> {
     let mut out = Vec::new();
     let offence = |line: usize, rule: Rule, message: String| Offence {
@@ -270,34 +336,17 @@ pub fn check_file(path: &Path, text: &str) -> Vec<Offence> {
         message,
     };
 
-    if is_crate_root(path) {
-        let first = text.lines().enumerate().find(|(_, l)| !l.trim().is_empty());
-        let ok = first.is_some_and(|(_, l)| {
-            let l = l.trim_start();
-            l.starts_with("//!") || l.starts_with("/*!")
-        });
-        if !ok {
-            out.push(offence(
-                first.map_or(1, |(i, _)| i + 1),
-                Rule::MissingHeader,
-                "crate root does not open with a `//!` doc block (what the crate is for, its design choices)".into(),
-            ));
-        }
-    }
-
-    for (i, code) in code_lines(text).iter().enumerate() {
-        if code.trim_start().starts_with("#[cfg(test)]") {
-            break;
-        }
-        for pat in FORBIDDEN {
-            if code.contains(pat) {
-                out.push(offence(
-                    i + 1,
-                    Rule::Panic,
-                    format!("`{pat}` outside `#[cfg(test)]`: return an error instead"),
-                ));
-            }
-        }
+    let first = text.lines().enumerate().find(|(_, l)| !l.trim().is_empty());
+    let ok = first.is_some_and(|(_, l)| {
+        let l = l.trim_start();
+        l.starts_with("//!") || l.starts_with("/*!")
+    });
+    if !ok {
+        out.push(offence(
+            first.map_or(1, |(i, _)| i + 1),
+            Rule::MissingHeader,
+            "the file does not open with a `//!` doc block (what the crate or module is for, its design choices)".into(),
+        ));
     }
 
     for (i, line) in text.lines().enumerate() {
@@ -323,10 +372,6 @@ pub fn check_file(path: &Path, text: &str) -> Vec<Offence> {
         ));
     }
     out
-}
-
-fn is_ident_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
 }
 
 /// Each `TODO`/`FIXME` standing as a word in `line`, with the text that follows it.
@@ -372,118 +417,4 @@ pub fn todo_is_explained(rest: &str) -> bool {
         return false; // bare `TODO`, or `TODO something` without the colon
     }
     explanation >= MIN_TODO_EXPLANATION
-}
-
-/// The file's lines with comments and the contents of string and character literals blanked
-/// out, so that `"… .unwrap() …"` in a message or `// never .unwrap()` in a comment is not
-/// mistaken for code. Line numbers are preserved (newlines inside comments and strings are kept).
-pub fn code_lines(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().filter(|&c| c != '\r').collect();
-    let at = |i: usize| chars.get(i).copied();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let prev_ident = i > 0 && is_ident_char(chars[i - 1]);
-        if c == '/' && at(i + 1) == Some('/') {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '/' && at(i + 1) == Some('*') {
-            let mut depth = 1;
-            i += 2;
-            while i < chars.len() && depth > 0 {
-                if chars[i] == '/' && at(i + 1) == Some('*') {
-                    depth += 1;
-                    i += 2;
-                } else if chars[i] == '*' && at(i + 1) == Some('/') {
-                    depth -= 1;
-                    i += 2;
-                } else {
-                    if chars[i] == '\n' {
-                        out.push('\n');
-                    }
-                    i += 1;
-                }
-            }
-        } else if c == '"' {
-            out.push_str("\"\"");
-            i += 1;
-            while i < chars.len() {
-                match chars[i] {
-                    '\\' => {
-                        if at(i + 1) == Some('\n') {
-                            out.push('\n');
-                        }
-                        i += 2;
-                    }
-                    '"' => {
-                        i += 1;
-                        break;
-                    }
-                    ch => {
-                        if ch == '\n' {
-                            out.push('\n');
-                        }
-                        i += 1;
-                    }
-                }
-            }
-        } else if let Some(len) = raw_string_start(&chars, i, prev_ident) {
-            // r"…", r#"…"#, br"…", cr"…": ends at a quote followed by the same number of #.
-            let hashes = len.saturating_sub(2 + usize::from(c != 'r'));
-            out.push_str("\"\"");
-            i += len;
-            while i < chars.len() {
-                if chars[i] == '"' && (1..=hashes).all(|k| at(i + k) == Some('#')) {
-                    i += 1 + hashes;
-                    break;
-                }
-                if chars[i] == '\n' {
-                    out.push('\n');
-                }
-                i += 1;
-            }
-        } else if c == '\'' {
-            if at(i + 1) == Some('\\') {
-                // '\n', '\'', '\u{..}'
-                let mut j = i + 3;
-                while j < chars.len() && chars[j] != '\'' && chars[j] != '\n' {
-                    j += 1;
-                }
-                out.push_str("''");
-                i = j + 1;
-            } else if at(i + 2) == Some('\'') {
-                out.push_str("''");
-                i += 3;
-            } else {
-                out.push('\''); // a lifetime or a label
-                i += 1;
-            }
-        } else {
-            out.push(c);
-            i += 1;
-        }
-    }
-    out.lines().map(str::to_string).collect()
-}
-
-/// The length of a raw string literal's opening (`r"`, `r##"`, `br#"`, …) at `i`, if one starts
-/// there.
-fn raw_string_start(chars: &[char], i: usize, prev_ident: bool) -> Option<usize> {
-    if prev_ident {
-        return None;
-    }
-    let mut j = i;
-    if matches!(chars.get(j), Some('b' | 'c')) {
-        j += 1;
-    }
-    if chars.get(j) != Some(&'r') {
-        return None;
-    }
-    j += 1;
-    while chars.get(j) == Some(&'#') {
-        j += 1;
-    }
-    (chars.get(j) == Some(&'"')).then_some(j + 1 - i)
 }

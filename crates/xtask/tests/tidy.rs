@@ -1,14 +1,24 @@
-//! The workspace tidy test: runs [`xtask::tidy`] over every `crates/*/src` tree and fails with
-//! the full list of offences (`file:line: [rule] message`), so one run shows everything to fix.
-//! The same list is printed by `cargo run -p xtask -- tidy`.
+//! The workspace tidy test: runs [`xtask::tidy`] over the workspace and fails with the full
+//! list of offences (`file:line: [rule] message`), so one run shows everything to fix. The same
+//! list is printed by `cargo run -p xtask -- tidy`.
 //!
-//! The rules themselves are tested below on small synthetic sources, so a change to a rule shows
-//! up here before it shows up as a flood of offences (or a silent pass) across the workspace.
+//! The rules themselves are tested below and in the `tidy` modules' unit tests on small
+//! synthetic sources, so a change to a rule shows up there before it shows up as a flood of
+//! offences (or a silent pass) across the workspace.
+
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 use std::path::{Path, PathBuf};
 
 use xtask::tidy::{
-    MAX_LINES, Rule, check_file, check_paths, check_workspace, code_lines, todo_is_explained,
+    ENFORCE_STRUCTURE, MAX_LINES, Rule, check_file, check_paths, check_workspace, code_lines,
+    todo_is_explained,
 };
 
 fn workspace_root() -> PathBuf {
@@ -19,9 +29,15 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Every rule; the structure rules (module cycles, long functions, references to missing
+/// files) only while [`ENFORCE_STRUCTURE`] is on.
 #[test]
 fn workspace_is_tidy() {
-    let offences = check_workspace(&workspace_root()).expect("walk the workspace");
+    let offences: Vec<_> = check_workspace(&workspace_root())
+        .expect("walk the workspace")
+        .into_iter()
+        .filter(|o| ENFORCE_STRUCTURE || !o.rule.is_structure())
+        .collect();
     let list: Vec<String> = offences.iter().map(ToString::to_string).collect();
     assert!(
         offences.is_empty(),
@@ -54,7 +70,7 @@ fn rules(path: &str, text: &str) -> Vec<(usize, Rule)> {
 }
 
 #[test]
-fn crate_roots_need_a_doc_header() {
+fn every_source_file_needs_a_doc_header() {
     assert_eq!(
         rules("crates/a/src/lib.rs", "\n//! What it is.\nfn f() {}\n"),
         []
@@ -73,51 +89,23 @@ fn crate_roots_need_a_doc_header() {
         rules("crates/a/src/bin/tool.rs", "fn main() {}\n"),
         [(1, Rule::MissingHeader)]
     );
-    // Modules need no header (a module doc is good style, not a rule).
-    assert_eq!(rules("crates/a/src/parse.rs", "fn f() {}\n"), []);
-}
-
-#[test]
-fn panics_are_found_in_code_but_not_in_comments_strings_or_tests() {
-    let src = r##"//! Header.
-fn a(x: Option<u8>) -> u8 { x.unwrap() }
-fn b(x: Result<u8, ()>) -> u8 { x.expect("why") }
-fn c() { panic!("no"); todo!(); unimplemented!() }
-fn d(x: Option<u8>) -> u8 { x.unwrap_or(0) } // a comment saying .unwrap() is bad
-/* block .unwrap()
-   still a comment panic!( */
-fn e() -> &'static str { "text with .unwrap() and panic!(" }
-fn f() -> &'static str { r#"raw "quoted" .expect( text"# }
-fn g() -> char { '"' }
-fn h<'a>(s: &'a str) -> &'a str { s.trim() }
-fn i(x: Option<u8>) -> u8 { x.unwrap() }
-#[cfg(test)]
-mod tests {
-    fn t() { None::<u8>.unwrap(); panic!("fine in tests"); }
-}
-"##;
+    // Modules too: a module says why it exists.
     assert_eq!(
-        rules("crates/a/src/lib.rs", src),
-        [
-            (2, Rule::Panic),
-            (3, Rule::Panic),
-            (4, Rule::Panic),
-            (4, Rule::Panic),
-            (4, Rule::Panic),
-            (12, Rule::Panic),
-        ]
+        rules("crates/a/src/parse.rs", "fn f() {}\n"),
+        [(1, Rule::MissingHeader)]
+    );
+    assert_eq!(
+        rules("crates/a/src/parse.rs", "//! Parsing.\nfn f() {}\n"),
+        []
     );
 }
 
+/// Panics are clippy's (the workspace lints), not a text match: the tidy rules leave code that
+/// unwraps alone.
 #[test]
-fn binaries_must_not_panic_either() {
-    assert_eq!(
-        rules(
-            "crates/cli/src/main.rs",
-            "//! CLI.\nfn main() { std::fs::read(\"x\").unwrap(); }\n"
-        ),
-        [(2, Rule::Panic)]
-    );
+fn panics_are_left_to_clippy() {
+    let src = "//! Header.\nfn a(x: Option<u8>) -> u8 { x.unwrap() }\nfn c() { panic!(\"no\") }\n";
+    assert_eq!(rules("crates/a/src/lib.rs", src), []);
 }
 
 #[test]
@@ -168,10 +156,10 @@ fn long_files_are_reported_once() {
 
 #[test]
 fn offences_print_as_file_line() {
-    let o = &check_file(Path::new("crates/a/src/x.rs"), "fn f() { todo!() }\n")[0];
+    let o = &check_file(Path::new("crates/a/src/x.rs"), "//! X.\n// TODO\n")[0];
     assert_eq!(
         o.to_string(),
-        "crates/a/src/x.rs:1: [panic] `todo!(` outside `#[cfg(test)]`: return an error instead"
+        "crates/a/src/x.rs:2: [todo] `TODO` without an explanation: write `TODO(reason): text` or `TODO: text` (at least 10 characters)"
     );
 }
 
