@@ -3,6 +3,14 @@
 //! Every sort, several filters and page sizes (pages that straddle the changed customers)
 //! must give the reference's rows and total.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::{day, order, owner_of, store_with_owners};

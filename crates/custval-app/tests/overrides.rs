@@ -2,6 +2,14 @@
 //! the command line, the pages and the API (visibility, then the role, then the values), and
 //! an override in force wins in `customer_view` and in the key-accounts list.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::{day, store_with_owners};

@@ -3,6 +3,14 @@
 //! (an override counts), account plans, and the report's data. Each test states what a front
 //! end relies on; the numbers themselves are the engines' (tested in their crates).
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::{day, evaluate, store_with_owners};

@@ -7,6 +7,14 @@
 //!
 //! Everything is real: the binary, a SQLite file, `custval serve` on port 0 and its login.
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use std::io::{BufRead, BufReader};
