@@ -13,15 +13,12 @@ use custval_dynamics::{
     alerts_for_customer, cell_members, customer_value, migration_matrix, upgrade_cutoff_of,
 };
 use custval_eval::hysteresis::PreviousTiers;
-use custval_model::{CustomerResult, RunId};
+use custval_model::{CustomerResult, RunId, TIERS};
 use custval_store::{AlertQuery, NewAlert, Store, StoredAlert};
 use serde::Serialize;
 
 use crate::AppError;
 use crate::by_id::ById;
-
-/// Tier labels, best first.
-pub const TIERS: [&str; 3] = ["A", "B", "C"];
 
 fn value_class(id: &str) -> Option<ValueClass> {
     match id {
@@ -1095,7 +1092,7 @@ mod tests {
         CustomerResult {
             customer_id: format!("C{i:04}"),
             owner: (i % 3 != 0).then(|| format!("rep{}", i % 5)),
-            tier: ["A", "B", "C"][(i + shift as usize) % 3].to_string(),
+            tier: TIERS[(i + shift as usize) % 3].to_string(),
             value_class: ["most_valuable", "secondary", "maintain", "negative_value"]
                 [(i + 2 * shift as usize) % 4]
                 .to_string(),

@@ -8,7 +8,7 @@ use custval_classify::{LifecycleStage, PotentialTier, ProfitLoyaltyClass, ValueC
 use custval_dynamics::AlertRule;
 
 use crate::AppError;
-use crate::dynamics::TIERS;
+use custval_model::TIERS;
 
 /// Alert rules raised by the app itself, beside those of `custval-dynamics`.
 pub const APP_RULES: [&str; 1] = ["key_account_risky"];

@@ -267,7 +267,7 @@ pub async fn evaluate_one_then<S: Store>(
             tracing::warn!("provisional update of the orders imported during the run: {e}");
             None
         });
-    let mut tiers: BTreeMap<String, u64> = ["A", "B", "C"]
+    let mut tiers: BTreeMap<String, u64> = custval_model::TIERS
         .into_iter()
         .map(|t| (t.to_string(), 0))
         .collect();

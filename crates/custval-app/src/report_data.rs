@@ -97,7 +97,7 @@ pub fn build(
     let spend = |r: &CustomerResult| r.spend_12m.unwrap_or(0.0).max(0.0);
     let total_spend: f64 = results.iter().map(spend).sum();
 
-    let tiers: Vec<TierRow> = ["A", "B", "C"]
+    let tiers: Vec<TierRow> = custval_model::TIERS
         .iter()
         .enumerate()
         .map(|(k, t)| {

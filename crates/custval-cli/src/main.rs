@@ -165,7 +165,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .without_time()
         .init();
-    custval_store::set_default_audit_source(commands::workspace::actor());
+    custval_store::set_default_audit_source(commands::session::actor());
     let g = Globals {
         db: cli.db,
         quiet: cli.quiet,
@@ -199,7 +199,7 @@ fn main() -> ExitCode {
         Command::Audit(a) => commands::access::audit(a, &g),
     };
     // Every store the command opened is closed, its WAL checkpointed into the file.
-    commands::workspace::close_opened();
+    commands::session::close_opened();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,

@@ -29,7 +29,6 @@
 //!   request timeout; security headers on every response.
 
 mod api;
-mod api_plans;
 mod auth;
 mod cache;
 pub mod i18n;
@@ -345,13 +344,13 @@ fn table<S: Store + Clone + 'static>() -> Vec<(RouteSpec, Handler<S>)> {
             Get,
             "/api/v1/customers/{id}/plan",
             Customer(Some(P::Plans)),
-            get(api_plans::get_plan::<S>),
+            get(api::plans::get_plan::<S>),
         ),
         r(
             Put,
             "/api/v1/customers/{id}/plan",
             Customer(Some(P::Plans)),
-            put(api_plans::put_plan::<S>),
+            put(api::plans::put_plan::<S>),
         ),
         r(Get, "/api/v1/runs", Role(P::Runs), get(api::list_runs::<S>)),
         r(

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use custval_store::{AuditQuery, Store, TOKEN_DEFAULT_DAYS, TokenInfo, parse_token_lifetime};
 
 use crate::Globals;
-use crate::commands::workspace::{self, actor};
+use crate::commands::session::{self, actor};
 use crate::output::{self, ReportFormat, text_table};
 
 /// A password from the first line of stdin (`--password-stdin`), or a generated one; true
@@ -55,8 +55,8 @@ pub struct UserListArgs {
 
 /// Lists the users: name, role, owner id, created, whether they have a password.
 pub fn user_list(a: UserListArgs, g: &Globals) -> Result<()> {
-    let users = workspace::block_on(async {
-        let store = workspace::open(g, false).await?;
+    let users = session::block_on(async {
+        let store = session::open(g, false).await?;
         anyhow::Ok(store.users().await?)
     })??;
     match a.format {
@@ -116,8 +116,8 @@ pub struct UserPasswdArgs {
 /// sessions opened before end at their next request.
 pub fn user_passwd(a: UserPasswdArgs, g: &Globals) -> Result<()> {
     let (password, generated) = read_or_generate_password(a.password_stdin)?;
-    workspace::block_on(async {
-        let store = workspace::open(g, false).await?;
+    session::block_on(async {
+        let store = session::open(g, false).await?;
         store.set_password(&a.name, &password, &actor()).await?;
         anyhow::Ok(())
     })??;
@@ -145,8 +145,8 @@ pub struct TokenCreateArgs {
 
 /// Creates a token and prints it on stdout (shown once; only its SHA-256 is stored).
 pub fn token_create(a: TokenCreateArgs, g: &Globals) -> Result<()> {
-    let new = workspace::block_on(async {
-        let store = workspace::open(g, false).await?;
+    let new = session::block_on(async {
+        let store = session::open(g, false).await?;
         anyhow::Ok(store.create_token_for(&a.user, a.expires, &actor()).await?)
     })??;
     output::print_text(&new.token)?;
@@ -178,8 +178,8 @@ pub struct TokenListArgs {
 
 /// Lists tokens, newest first: id, user, created, expires, last used, status (never the token).
 pub fn token_list(a: TokenListArgs, g: &Globals) -> Result<()> {
-    let tokens: Vec<TokenInfo> = workspace::block_on(async {
-        let store = workspace::open(g, false).await?;
+    let tokens: Vec<TokenInfo> = session::block_on(async {
+        let store = session::open(g, false).await?;
         if let Some(u) = &a.user
             && store.user(u).await?.is_none()
         {
@@ -223,8 +223,8 @@ pub struct TokenRevokeArgs {
 
 /// Revokes a token: the API refuses it from the next request.
 pub fn token_revoke(a: TokenRevokeArgs, g: &Globals) -> Result<()> {
-    let done = workspace::block_on(async {
-        let store = workspace::open(g, false).await?;
+    let done = session::block_on(async {
+        let store = session::open(g, false).await?;
         anyhow::Ok(store.revoke_token(a.id, &actor()).await?)
     })??;
     if !g.quiet {
@@ -259,8 +259,8 @@ pub fn audit(a: AuditArgs, g: &Globals) -> Result<()> {
         action: a.action,
         actor: a.actor,
     };
-    let log = workspace::block_on(async {
-        let store = workspace::open(g, false).await?;
+    let log = session::block_on(async {
+        let store = session::open(g, false).await?;
         anyhow::Ok(store.audit_query(&q).await?)
     })??;
     match a.format {

@@ -11,7 +11,8 @@ use custval_model::{Day, RunId};
 use custval_store::{AlertQuery, Store};
 
 use crate::Globals;
-use crate::commands::workspace::{actor, block_on, load_plan, open, parse_day, pick_run, today};
+use crate::commands::session::{actor, block_on, open, parse_day, pick_run, today};
+use crate::commands::workspace::load_plan;
 use crate::output::{self, ReportFormat, num, num_or_dash, pct, text_table};
 
 // ---------------------------------------------------------------------------------------

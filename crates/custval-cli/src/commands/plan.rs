@@ -12,7 +12,8 @@ use custval_accounts::{AccountPlan, Lang as PlanLang, PlanAction, Quadrant};
 use custval_model::{Day, RunId};
 
 use crate::Globals;
-use crate::commands::workspace::{Lang, actor, block_on, open, parse_day, pick_run};
+use crate::commands::session::{actor, block_on, open, parse_day, pick_run};
+use crate::commands::workspace::Lang;
 use crate::output::{self, ReportFormat};
 
 #[derive(Debug, clap::Subcommand)]

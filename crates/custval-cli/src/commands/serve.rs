@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 use custval_store::{Role, Store};
 
 use crate::Globals;
-use crate::commands::{access, workspace};
+use crate::commands::{access, session};
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -35,7 +35,7 @@ pub fn serve(a: ServeArgs, g: &Globals) -> Result<()> {
 }
 
 pub async fn serve_async(a: ServeArgs, g: &Globals) -> Result<()> {
-    let store = workspace::open(g, false).await?;
+    let store = session::open(g, false).await?;
     let listener = tokio::net::TcpListener::bind(&a.listen)
         .await
         .with_context(|| format!("cannot listen on {}", a.listen))?;
@@ -145,12 +145,12 @@ pub fn add_user(
     owner: Option<&str>,
     password: &str,
 ) -> Result<custval_store::User> {
-    workspace::block_on(async {
-        let store = workspace::open(g, false).await?;
+    session::block_on(async {
+        let store = session::open(g, false).await?;
         let user = store.add_user(name, role, owner, Some(password)).await?;
         store
             .audit(
-                &workspace::actor(),
+                &session::actor(),
                 "add_user",
                 name,
                 &serde_json::json!({"role": role.as_str(), "owner_id": owner}),

@@ -9,58 +9,17 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use custval_model::{Day, RunId, RunInfo};
-use custval_store::{OpenOptions, ResultQuery, ResultSort, SqliteStore, Store};
+use custval_model::{Day, RunId};
+use custval_store::{ResultQuery, ResultSort, Store};
 
 use crate::Globals;
 use crate::commands::import::{self, Records};
 use crate::output::{self, Destination, Format, ReportFormat, num};
 use custval_app::access::Actor;
 
-/// A single-threaded runtime for the store's futures (sqlx runs SQLite on its own thread).
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")
-}
-
-/// Runs a future to completion on a fresh single-threaded runtime.
-pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
-    Ok(runtime()?.block_on(f))
-}
-
-/// Every store this process opened. [`close_opened`] closes them when the command ends.
-static OPENED: std::sync::Mutex<Vec<SqliteStore>> = std::sync::Mutex::new(Vec::new());
-
-pub async fn open(g: &Globals, create: bool) -> Result<SqliteStore> {
-    let mut store = SqliteStore::open(&g.db, OpenOptions { create }).await?;
-    // The key of the personal fields; `init` (create) makes one when none is found.
-    crate::commands::privacy::unlock(&mut store, g, create).await?;
-    if let Ok(mut opened) = OPENED.lock() {
-        opened.push(store.clone());
-    }
-    Ok(store)
-}
-
-/// Closes every store the command opened, checkpointing the WAL into the database file, so
-/// that when a command has ended, copying `custval.db` alone copies everything it wrote
-/// (issue 18). Bounded in time: a connection some failed work never returned must not hang the
-/// exit.
-pub fn close_opened() {
-    let stores = OPENED
-        .lock()
-        .map(|mut v| std::mem::take(&mut *v))
-        .unwrap_or_default();
-    if stores.is_empty() {
-        return;
-    }
-    let _ = block_on(async {
-        for s in stores {
-            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), s.close()).await;
-        }
-    });
-}
+// The store session helpers moved to `session`; these names stay for the commands that
+// import them from here.
+pub use crate::commands::session::{actor, block_on, open, parse_day, pick_run, today};
 
 /// `custval backup FILE`: a consistent copy of the store, while others may keep using it.
 pub fn backup(a: BackupArgs, g: &Globals) -> Result<()> {
@@ -108,26 +67,6 @@ pub fn default_config_path(db: &str) -> PathBuf {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("custval.toml"), |p| p.join("custval.toml"))
-}
-
-/// Today (UTC) as a day number: overrides are in force up to and including their last day.
-pub fn today() -> Day {
-    use chrono::Datelike;
-    let d = chrono::Utc::now().date_naive();
-    custval_ingest::parse::days_from_ymd(d.year(), d.month(), d.day()).unwrap_or_default()
-}
-
-/// The local user, for the audit log of command-line changes.
-pub fn actor() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .map(|u| format!("cli:{u}"))
-        .unwrap_or_else(|_| "cli".to_string())
-}
-
-pub fn parse_day(s: &str) -> Result<Day, String> {
-    custval_ingest::parse::parse_date(s)
-        .ok_or_else(|| format!("{s:?} is not a date (expected YYYY-MM-DD)"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -182,7 +121,7 @@ pub fn init(a: InitArgs, g: &Globals) -> Result<()> {
 pub fn import(a: import::Args, g: &Globals) -> Result<()> {
     use custval_store::ImportSession;
     let start = Instant::now();
-    let rt = runtime()?;
+    let rt = crate::commands::session::runtime()?;
     // Dropping an unfinished session rolls back through the runtime, so every early return
     // below must happen inside its context (a regression once: a refused file panicked).
     let _context = rt.enter();
@@ -534,10 +473,6 @@ pub struct ListArgs {
     pub format: Option<Format>,
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-}
-
-pub async fn pick_run(store: &SqliteStore, run: Option<RunId>) -> Result<RunInfo> {
-    Ok(custval_app::pick_run(store, run).await?)
 }
 
 /// Lists a run's customers through the one list service the web app and the API use: the

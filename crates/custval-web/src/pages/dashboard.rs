@@ -165,7 +165,7 @@ pub async fn dashboard<S: Store + 'static>(
                 p.id,
                 i18n::date(lang, p.as_of)
             ));
-            for tier in ["A", "B", "C"] {
+            for tier in custval_model::TIERS {
                 let (pn, ps) = pt.get(tier).copied().unwrap_or_default();
                 let (cn, cs) = dash.tiers.get(tier).copied().unwrap_or_default();
                 compare.push(CompareRow {

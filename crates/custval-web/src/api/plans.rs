@@ -18,8 +18,8 @@ use custval_store::{Store, User};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::{ApiError, ApiUser, ErrorBody, forbidden, internal, not_found, run_of, visible};
 use crate::Shared;
-use crate::api::{ApiError, ApiUser, ErrorBody, forbidden, internal, not_found, run_of, visible};
 use crate::auth::{Permission, may};
 
 /// Which run and language.

@@ -1,6 +1,6 @@
 //! The REST API under `/api/v1`: customers (list and one, explained), runs, tier overrides,
 //! the migration matrix between two runs, alerts (list, acknowledge, assign) and key-account
-//! plans (`api_plans`), for integrations. Authentication is `Authorization: Bearer TOKEN`
+//! plans (`plans`), for integrations. Authentication is `Authorization: Bearer TOKEN`
 //! (tokens from `custval token create`; the store keeps only their SHA-256), and the role rules are the
 //! pages': a sales token sees only its owner's customers (another owner's customer is 404),
 //! overrides and alert actions need the manager or admin role, runs and migrations the
@@ -14,6 +14,8 @@
 //! (400 for parameters that do not parse or are out of range, 415/422 for bodies, the allowed
 //! values of enumerated filters, written from the lists the server checks), and
 //! `benchmarks/schemathesis/run.sh` tests it against a served store (issue 18).
+
+pub(crate) mod plans;
 
 use std::collections::BTreeMap;
 
@@ -773,7 +775,7 @@ fn enumerated() -> Vec<(&'static str, Vec<String>)> {
         .collect();
     rules.extend(owned(&custval_app::filters::APP_RULES));
     vec![
-        ("tier", owned(&custval_app::dynamics::TIERS)),
+        ("tier", owned(&custval_model::TIERS)),
         (
             "class",
             custval_app::filters::classes()
@@ -844,8 +846,8 @@ impl Modify for Enums {
         alerts,
         acknowledge_alert,
         assign_alert,
-        crate::api_plans::get_plan,
-        crate::api_plans::put_plan
+        plans::get_plan,
+        plans::put_plan
     ),
     components(schemas(
         CustomerPage,
@@ -858,11 +860,11 @@ impl Modify for Enums {
         AssignIn,
         AlertDone,
         ErrorBody,
-        crate::api_plans::PlanProblems,
-        crate::api_plans::PlanDocument,
-        crate::api_plans::PlanSwot,
-        crate::api_plans::PlanEntry,
-        crate::api_plans::PlanActionDoc
+        plans::PlanProblems,
+        plans::PlanDocument,
+        plans::PlanSwot,
+        plans::PlanEntry,
+        plans::PlanActionDoc
     )),
     modifiers(&BearerAuth, &Enums)
 )]
