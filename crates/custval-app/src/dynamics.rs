@@ -1015,58 +1015,12 @@ pub async fn kpis<S: Store>(
             })
             .unzip(),
     };
-    let treatment = match treated {
-        Some((ids, class)) => {
-            let (mut rev_t, mut rev_u) = (Vec::new(), Vec::new());
-            let (mut kept_t, mut kept_u) = (0u64, 0u64);
-            for (r, o) in rows.iter().zip(&per) {
-                if class.is_some_and(|c| group_of(r, by) != c) {
-                    continue;
-                }
-                if ids.contains(&r.customer_id) {
-                    rev_t.push(o.1);
-                    kept_t += u64::from(o.0);
-                } else {
-                    rev_u.push(o.1);
-                    kept_u += u64::from(o.0);
-                }
-            }
-            let (nt, nu) = (rev_t.len() as u64, rev_u.len() as u64);
-            let revenue = custval_dynamics::welch_difference(&rev_t, &rev_u, level).ok();
-            let retention =
-                custval_dynamics::proportion_difference(kept_t, nt, kept_u, nu, level).ok();
-            let mut verdict = Vec::new();
-            let mut verdict_zh = Vec::new();
-            if let Some(m) = &revenue {
-                verdict.push(m.verdict_en("¥"));
-                verdict_zh.push(m.verdict_zh("¥"));
-            }
-            if let Some(p) = &retention {
-                verdict.push(p.verdict_en());
-                verdict_zh.push(p.verdict_zh());
-            }
-            if verdict.is_empty() {
-                verdict.push(format!(
-                    "too few customers to compare ({nt} treated, {nu} untreated; at least 2 each)"
-                ));
-                verdict_zh.push(format!(
-                    "样本过少，无法比较（处理组 {nt}，对照组 {nu}；每组至少 2）"
-                ));
-            }
-            explain.extend(verdict.iter().cloned());
-            explain_zh.extend(verdict_zh.iter().cloned());
-            Some(TreatmentEffect {
-                class: class.map(str::to_string),
-                treated: nt,
-                untreated: nu,
-                revenue,
-                retention,
-                verdict,
-                verdict_zh,
-            })
-        }
-        None => None,
-    };
+    let treatment =
+        treated.map(|(ids, class)| treatment_effect(&rows, &per, by, ids, class, level));
+    if let Some(t) = &treatment {
+        explain.extend(t.verdict.iter().cloned());
+        explain_zh.extend(t.verdict_zh.iter().cloned());
+    }
     Ok(KpiReport {
         from,
         to,
@@ -1080,6 +1034,62 @@ pub async fn kpis<S: Store>(
         explain,
         explain_zh,
     })
+}
+
+/// Revenue and retention of the treated customers (of one class, or all) against the others
+/// over the period, with confidence intervals at `level`.
+fn treatment_effect(
+    rows: &[CustomerResult],
+    per: &[(bool, f64, f64)],
+    by: &str,
+    ids: &std::collections::HashSet<String>,
+    class: Option<&str>,
+    level: f64,
+) -> TreatmentEffect {
+    let (mut rev_t, mut rev_u) = (Vec::new(), Vec::new());
+    let (mut kept_t, mut kept_u) = (0u64, 0u64);
+    for (r, o) in rows.iter().zip(per) {
+        if class.is_some_and(|c| group_of(r, by) != c) {
+            continue;
+        }
+        if ids.contains(&r.customer_id) {
+            rev_t.push(o.1);
+            kept_t += u64::from(o.0);
+        } else {
+            rev_u.push(o.1);
+            kept_u += u64::from(o.0);
+        }
+    }
+    let (nt, nu) = (rev_t.len() as u64, rev_u.len() as u64);
+    let revenue = custval_dynamics::welch_difference(&rev_t, &rev_u, level).ok();
+    let retention = custval_dynamics::proportion_difference(kept_t, nt, kept_u, nu, level).ok();
+    let mut verdict = Vec::new();
+    let mut verdict_zh = Vec::new();
+    if let Some(m) = &revenue {
+        verdict.push(m.verdict_en("¥"));
+        verdict_zh.push(m.verdict_zh("¥"));
+    }
+    if let Some(p) = &retention {
+        verdict.push(p.verdict_en());
+        verdict_zh.push(p.verdict_zh());
+    }
+    if verdict.is_empty() {
+        verdict.push(format!(
+            "too few customers to compare ({nt} treated, {nu} untreated; at least 2 each)"
+        ));
+        verdict_zh.push(format!(
+            "样本过少，无法比较（处理组 {nt}，对照组 {nu}；每组至少 2）"
+        ));
+    }
+    TreatmentEffect {
+        class: class.map(str::to_string),
+        treated: nt,
+        untreated: nu,
+        revenue,
+        retention,
+        verdict,
+        verdict_zh,
+    }
 }
 
 #[cfg(test)]

@@ -247,89 +247,8 @@ pub fn explain(
         customer: r.customer_id.clone(),
         source: e,
     })?;
-    let mut indicators = Vec::new();
-    let mut contributions = std::collections::BTreeMap::new();
-    for (j, ind) in summary.indicators.iter().enumerate() {
-        let points = d.points.get(j).copied().unwrap_or(0.0);
-        contributions.insert(ind.id.clone(), points);
-        indicators.push(IndicatorLine {
-            id: ind.id.clone(),
-            name: ind.name_en.clone(),
-            name_zh: ind.name_zh.clone(),
-            dimension: format!("{:?}", ind.dimension).to_lowercase(),
-            raw: d.raw.get(j).copied().flatten(),
-            normalized: d.norm.get(j).copied().flatten(),
-            weight: ind.weight,
-            points,
-            how: how_used(ind),
-        });
-    }
-    let basis = &summary.classes.tier_basis;
-    let mut rules = std::collections::BTreeMap::new();
-    // The ABC cut explains the computed tier; when hysteresis kept or moved the tier against
-    // the previous run, its decision comes first.
-    let computed = r.raw_tier.as_deref().unwrap_or(&r.tier);
-    let (mut tier_en, mut tier_zh) = (
-        d.tier_rule.explain_en(computed, basis),
-        d.tier_rule.explain_zh(computed, basis),
-    );
-    if let Some(h) = &d.hysteresis {
-        use custval_dynamics::Explain as _;
-        tier_en = format!("{} (computed: {tier_en})", h.explain_en());
-        tier_zh = format!("{}（计算结果：{tier_zh}）", h.explain_zh());
-    }
-    rules.insert(
-        "tier".to_string(),
-        ClassLine {
-            class: r.tier.clone(),
-            rule: tier_en,
-            rule_zh: tier_zh,
-        },
-    );
-    rules.insert(
-        "value_class".to_string(),
-        ClassLine {
-            class: r.value_class.clone(),
-            rule: d.value_rule.explain_en(),
-            rule_zh: d.value_rule.explain_zh(),
-        },
-    );
-    rules.insert(
-        "potential_tier".to_string(),
-        ClassLine {
-            class: r.potential_tier.clone(),
-            rule: d.potential_rule.explain_en(),
-            rule_zh: d.potential_rule.explain_zh(),
-        },
-    );
-    rules.insert(
-        "lifecycle".to_string(),
-        ClassLine {
-            class: r.lifecycle.clone(),
-            rule: d.lifecycle_rule.explain_en(),
-            rule_zh: d.lifecycle_rule.explain_zh(),
-        },
-    );
-    rules.insert(
-        "profit_loyalty".to_string(),
-        ClassLine {
-            class: r.profit_loyalty.clone(),
-            rule: d.profit_loyalty_rule.explain_en(),
-            rule_zh: d.profit_loyalty_rule.explain_zh(),
-        },
-    );
-    if let Some(k) = r.cluster
-        && let Some(c) = summary.classes.clusters.iter().find(|c| c.id == k)
-    {
-        rules.insert(
-            "cluster".to_string(),
-            ClassLine {
-                class: k.to_string(),
-                rule: c.description_en.clone(),
-                rule_zh: c.description_zh.clone(),
-            },
-        );
-    }
+    let (indicators, contributions) = indicator_lines(&summary, &d);
+    let rules = rule_lines(&summary, r, &d);
     let plan = custval_eval::from_config::plan(&run.config)
         .ok()
         .map(|(p, _)| p);
@@ -362,15 +281,7 @@ pub fn explain(
         rfm_segment: r.rfm_segment.clone(),
         clv: r.clv,
         p_alive: r.p_alive,
-        p_alive_note: match (r.p_alive, &summary.clv.fitted) {
-            (None, Some(f)) if !f.p_alive_identified => Some(
-                "not shown: the purchase model found no drop-out in this history, so it cannot tell \
-                 whether a quiet customer has gone; the lifecycle stage judges recency against the \
-                 purchase rhythm"
-                    .to_string(),
-            ),
-            _ => None,
-        },
+        p_alive_note: p_alive_note(r, &summary),
         spend_12m: r.spend_12m,
         contributions,
         indicators,
@@ -395,22 +306,7 @@ pub fn explain(
         cross_sell: d.cross_sell,
         override_,
         tier_history: history,
-        wallet: d.wallet.as_ref().map(|w| {
-            use custval_accounts::Explain as _;
-            WalletOut {
-                wallet: w.wallet,
-                share_of_wallet: w.share_of_wallet,
-                wallet_gap: w.wallet_gap,
-                source: match w.source {
-                    custval_accounts::WalletSource::Known => "known",
-                    custval_accounts::WalletSource::Peers { .. } => "peers",
-                    custval_accounts::WalletSource::None { .. } => "none",
-                }
-                .to_string(),
-                explain: w.explain_en(),
-                explain_zh: w.explain_zh(),
-            }
-        }),
+        wallet: d.wallet.as_ref().map(wallet_out),
         cross_sell_reasons: d
             .cross_sell_why
             .iter()
@@ -426,6 +322,130 @@ pub fn explain(
         swot_suggestions: d.swot.clone(),
         provisional: None,
     })
+}
+
+/// Each indicator of the run as this customer scored on it, and the points by indicator id.
+fn indicator_lines(
+    summary: &custval_eval::RunSummary,
+    d: &Detail,
+) -> (Vec<IndicatorLine>, std::collections::BTreeMap<String, f64>) {
+    let mut indicators = Vec::new();
+    let mut contributions = std::collections::BTreeMap::new();
+    for (j, ind) in summary.indicators.iter().enumerate() {
+        let points = d.points.get(j).copied().unwrap_or(0.0);
+        contributions.insert(ind.id.clone(), points);
+        indicators.push(IndicatorLine {
+            id: ind.id.clone(),
+            name: ind.name_en.clone(),
+            name_zh: ind.name_zh.clone(),
+            dimension: format!("{:?}", ind.dimension).to_lowercase(),
+            raw: d.raw.get(j).copied().flatten(),
+            normalized: d.norm.get(j).copied().flatten(),
+            weight: ind.weight,
+            points,
+            how: how_used(ind),
+        });
+    }
+    (indicators, contributions)
+}
+
+/// The rule behind the tier and each class, by classification.
+fn rule_lines(
+    summary: &custval_eval::RunSummary,
+    r: &CustomerResult,
+    d: &Detail,
+) -> std::collections::BTreeMap<String, ClassLine> {
+    let line = |class: &str, (rule, rule_zh): (String, String)| ClassLine {
+        class: class.to_string(),
+        rule,
+        rule_zh,
+    };
+    let basis = &summary.classes.tier_basis;
+    let mut rules = std::collections::BTreeMap::new();
+    // The ABC cut explains the computed tier; when hysteresis kept or moved the tier against
+    // the previous run, its decision comes first.
+    let computed = r.raw_tier.as_deref().unwrap_or(&r.tier);
+    let (mut tier_en, mut tier_zh) = (
+        d.tier_rule.explain_en(computed, basis),
+        d.tier_rule.explain_zh(computed, basis),
+    );
+    if let Some(h) = &d.hysteresis {
+        use custval_dynamics::Explain as _;
+        tier_en = format!("{} (computed: {tier_en})", h.explain_en());
+        tier_zh = format!("{}（计算结果：{tier_zh}）", h.explain_zh());
+    }
+    rules.insert("tier".to_string(), line(&r.tier, (tier_en, tier_zh)));
+    let classes = [
+        (
+            "value_class",
+            &r.value_class,
+            d.value_rule.explain_en(),
+            d.value_rule.explain_zh(),
+        ),
+        (
+            "potential_tier",
+            &r.potential_tier,
+            d.potential_rule.explain_en(),
+            d.potential_rule.explain_zh(),
+        ),
+        (
+            "lifecycle",
+            &r.lifecycle,
+            d.lifecycle_rule.explain_en(),
+            d.lifecycle_rule.explain_zh(),
+        ),
+        (
+            "profit_loyalty",
+            &r.profit_loyalty,
+            d.profit_loyalty_rule.explain_en(),
+            d.profit_loyalty_rule.explain_zh(),
+        ),
+    ];
+    for (key, class, en, zh) in classes {
+        rules.insert(key.to_string(), line(class, (en, zh)));
+    }
+    if let Some(k) = r.cluster
+        && let Some(c) = summary.classes.clusters.iter().find(|c| c.id == k)
+    {
+        rules.insert(
+            "cluster".to_string(),
+            line(
+                &k.to_string(),
+                (c.description_en.clone(), c.description_zh.clone()),
+            ),
+        );
+    }
+    rules
+}
+
+/// Why P(alive) is not shown, when the fit cannot tell.
+fn p_alive_note(r: &CustomerResult, summary: &custval_eval::RunSummary) -> Option<String> {
+    match (r.p_alive, &summary.clv.fitted) {
+        (None, Some(f)) if !f.p_alive_identified => Some(
+            "not shown: the purchase model found no drop-out in this history, so it cannot tell \
+             whether a quiet customer has gone; the lifecycle stage judges recency against the \
+             purchase rhythm"
+                .to_string(),
+        ),
+        _ => None,
+    }
+}
+
+fn wallet_out(w: &custval_accounts::WalletEstimate) -> WalletOut {
+    use custval_accounts::Explain as _;
+    WalletOut {
+        wallet: w.wallet,
+        share_of_wallet: w.share_of_wallet,
+        wallet_gap: w.wallet_gap,
+        source: match w.source {
+            custval_accounts::WalletSource::Known => "known",
+            custval_accounts::WalletSource::Peers { .. } => "peers",
+            custval_accounts::WalletSource::None { .. } => "none",
+        }
+        .to_string(),
+        explain: w.explain_en(),
+        explain_zh: w.explain_zh(),
+    }
 }
 
 /// The CLV parts of a customer as shown, with the run's model and settings.

@@ -94,10 +94,52 @@ pub fn build(
     lang: Lang,
 ) -> ReportData {
     let zh = lang == Lang::Zh;
-    let spend = |r: &CustomerResult| r.spend_12m.unwrap_or(0.0).max(0.0);
-    let total_spend: f64 = results.iter().map(spend).sum();
+    ReportData {
+        language: lang,
+        run: custval_report::RunInfo {
+            id: run.id,
+            as_of: custval_eval::format_day(run.as_of),
+            created_at: run.created_at.clone(),
+            customers: run.customers,
+            seconds: run.seconds,
+            config_summary: config_summary(summary),
+            clv_model: clv_model(summary),
+        },
+        tiers: tier_rows(summary, results, zh),
+        classes: class_rows(summary, playbooks, zh),
+        pareto: pareto_curve(results),
+        scatter: scatter(summary, results),
+        rfm_heatmap: RfmHeatmap {
+            customers: summary.classes.rfm_grid,
+            mean_monetary: summary.classes.rfm_grid_monetary,
+        },
+        clv_histogram: clv_histogram(results),
+        weights: weight_rows(summary, zh),
+        weight_notes: summary
+            .weights
+            .iter()
+            .map(|w| WeightNote {
+                dimension: format!("{:?}", w.dimension).to_lowercase(),
+                note: w.note.clone(),
+            })
+            .collect(),
+        budget: budget_rows(summary, zh),
+        top_customers: top_customers(run, results, zh),
+        alerts: Vec::new(),
+        notes: summary.notes.clone(),
+        dynamics: custval_report::Dynamics::default(),
+    }
+}
 
-    let tiers: Vec<TierRow> = custval_model::TIERS
+/// Net spend over the last 12 months, returns netted, never below zero: the value the
+/// report's shares and curves are of.
+fn spend(r: &CustomerResult) -> f64 {
+    r.spend_12m.unwrap_or(0.0).max(0.0)
+}
+
+fn tier_rows(summary: &RunSummary, results: &[CustomerResult], zh: bool) -> Vec<TierRow> {
+    let total_spend: f64 = results.iter().map(spend).sum();
+    custval_model::TIERS
         .iter()
         .enumerate()
         .map(|(k, t)| {
@@ -126,8 +168,14 @@ pub fn build(
                 },
             }
         })
-        .collect();
+        .collect()
+}
 
+fn class_rows(
+    summary: &RunSummary,
+    playbooks: &[(String, Vec<(String, String)>)],
+    zh: bool,
+) -> Vec<ClassRow> {
     let mut classes = Vec::new();
     for dim in [
         "value_class",
@@ -147,22 +195,7 @@ pub fn build(
                 .map(|(_, p)| p.clone())
                 .unwrap_or_default();
             let label = if dim == "cluster" {
-                summary
-                    .classes
-                    .clusters
-                    .iter()
-                    .find(|c| c.id.to_string() == *class)
-                    .map(|c| {
-                        format!(
-                            "{class}: {}",
-                            if zh {
-                                &c.description_zh
-                            } else {
-                                &c.description_en
-                            }
-                        )
-                    })
-                    .unwrap_or_else(|| class.clone())
+                cluster_label(summary, class, zh)
             } else {
                 label(dim, class, zh)
             };
@@ -177,7 +210,32 @@ pub fn build(
             });
         }
     }
+    classes
+}
 
+/// A behavioural cluster's id with its description.
+fn cluster_label(summary: &RunSummary, class: &str, zh: bool) -> String {
+    summary
+        .classes
+        .clusters
+        .iter()
+        .find(|c| c.id.to_string() == *class)
+        .map(|c| {
+            format!(
+                "{class}: {}",
+                if zh {
+                    &c.description_zh
+                } else {
+                    &c.description_en
+                }
+            )
+        })
+        .unwrap_or_else(|| class.to_string())
+}
+
+/// The Pareto (Lorenz) curve of spend, at most about [`PARETO_POINTS`] points.
+fn pareto_curve(results: &[CustomerResult]) -> Vec<(f64, f64)> {
+    let total_spend: f64 = results.iter().map(spend).sum();
     let mut sorted: Vec<f64> = results.iter().map(spend).collect();
     sorted.sort_unstable_by(|a, b| b.total_cmp(a));
     let n = sorted.len().max(1);
@@ -197,9 +255,13 @@ pub fn build(
             ));
         }
     }
+    pareto
+}
 
+/// Value × potential, every `len / SCATTER_POINTS`-th customer.
+fn scatter(summary: &RunSummary, results: &[CustomerResult]) -> Scatter {
     let stride = (results.len() / SCATTER_POINTS).max(1);
-    let scatter = Scatter {
+    Scatter {
         points: results
             .iter()
             .step_by(stride)
@@ -211,40 +273,44 @@ pub fn build(
             .collect(),
         x_cut: summary.classes.value_cut,
         y_cut: summary.classes.potential_cut,
-    };
+    }
+}
 
+/// CLV in 20 bins over the 1st–99th percentile, so that a few whales do not flatten the
+/// picture; the outer bins take the tails.
+fn clv_histogram(results: &[CustomerResult]) -> Vec<HistogramBin> {
     let clvs: Vec<f64> = results
         .iter()
         .filter_map(|r| r.clv)
         .filter(|v| v.is_finite())
         .collect();
-    let mut clv_histogram = Vec::new();
-    if !clvs.is_empty() {
-        let mut s = clvs.clone();
-        s.sort_unstable_by(f64::total_cmp);
-        // Bins over the 1st–99th percentile so that a few whales do not flatten the picture;
-        // the outer bins take the tails.
-        let lo = s[s.len() / 100];
-        let hi = s[(s.len() * 99 / 100).min(s.len() - 1)];
-        let bins = 20usize;
-        let width = ((hi - lo) / bins as f64).max(f64::MIN_POSITIVE);
-        let mut counts = vec![0u64; bins];
-        for v in &clvs {
-            let k = (((v - lo) / width).floor().max(0.0) as usize).min(bins - 1);
-            counts[k] += 1;
-        }
-        clv_histogram = counts
-            .into_iter()
-            .enumerate()
-            .map(|(k, c)| HistogramBin {
-                lo: lo + k as f64 * width,
-                hi: lo + (k + 1) as f64 * width,
-                customers: c,
-            })
-            .collect();
+    if clvs.is_empty() {
+        return Vec::new();
     }
+    let mut s = clvs.clone();
+    s.sort_unstable_by(f64::total_cmp);
+    let lo = s[s.len() / 100];
+    let hi = s[(s.len() * 99 / 100).min(s.len() - 1)];
+    let bins = 20usize;
+    let width = ((hi - lo) / bins as f64).max(f64::MIN_POSITIVE);
+    let mut counts = vec![0u64; bins];
+    for v in &clvs {
+        let k = (((v - lo) / width).floor().max(0.0) as usize).min(bins - 1);
+        counts[k] += 1;
+    }
+    counts
+        .into_iter()
+        .enumerate()
+        .map(|(k, c)| HistogramBin {
+            lo: lo + k as f64 * width,
+            hi: lo + (k + 1) as f64 * width,
+            customers: c,
+        })
+        .collect()
+}
 
-    let weights: Vec<WeightRow> = summary
+fn weight_rows(summary: &RunSummary, zh: bool) -> Vec<WeightRow> {
+    summary
         .indicators
         .iter()
         .map(|i| {
@@ -271,17 +337,11 @@ pub fn build(
                     .unwrap_or_default(),
             }
         })
-        .collect();
-    let weight_notes = summary
-        .weights
-        .iter()
-        .map(|w| WeightNote {
-            dimension: format!("{:?}", w.dimension).to_lowercase(),
-            note: w.note.clone(),
-        })
-        .collect();
+        .collect()
+}
 
-    let budget = summary
+fn budget_rows(summary: &RunSummary, zh: bool) -> Vec<BudgetRow> {
+    summary
         .budget
         .as_ref()
         .map(|b| {
@@ -296,15 +356,17 @@ pub fn build(
                 })
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
 
+/// The 50 best-scored customers with their recommended actions.
+fn top_customers(run: &RunInfo, results: &[CustomerResult], zh: bool) -> Vec<TopCustomer> {
     let plan = custval_eval::from_config::plan(&run.config)
         .ok()
         .map(|(p, _)| p);
     let mut top: Vec<&CustomerResult> = results.iter().collect();
     top.sort_by(|a, b| b.score.total_cmp(&a.score));
-    let top_customers = top
-        .iter()
+    top.iter()
         .take(50)
         .map(|r| {
             let actions = serde_json::from_str::<custval_eval::classes::Detail>(&r.detail)
@@ -330,9 +392,11 @@ pub fn build(
                 actions,
             }
         })
-        .collect();
+        .collect()
+}
 
-    let clv_model = summary.clv.purchases.as_ref().map(|m| ClvModel {
+fn clv_model(summary: &RunSummary) -> Option<ClvModel> {
+    summary.clv.purchases.as_ref().map(|m| ClvModel {
         name: m.model.clone(),
         parameters: m.params.clone(),
         log_likelihood: m.log_likelihood,
@@ -348,8 +412,11 @@ pub fn build(
                 })
                 .collect()
         }),
-    });
-    let mut config_summary = vec![
+    })
+}
+
+fn config_summary(summary: &RunSummary) -> Vec<String> {
+    let mut lines = vec![
         format!(
             "score = {} × current value + {} × potential",
             summary.current_weight, summary.potential_weight
@@ -357,40 +424,12 @@ pub fn build(
         format!("{} indicators", summary.indicators.len()),
     ];
     if let Some(c) = &summary.clv.calibration {
-        config_summary.push(format!(
+        lines.push(format!(
             "CLV holdout since {}: predicted {:.0} vs actual {:.0} repeat purchases (MAE {:.3} per customer)",
             c.calibration_end, c.total_predicted, c.total_actual, c.mae
         ));
     }
-
-    ReportData {
-        language: lang,
-        run: custval_report::RunInfo {
-            id: run.id,
-            as_of: custval_eval::format_day(run.as_of),
-            created_at: run.created_at.clone(),
-            customers: run.customers,
-            seconds: run.seconds,
-            config_summary,
-            clv_model,
-        },
-        tiers,
-        classes,
-        pareto,
-        scatter,
-        rfm_heatmap: RfmHeatmap {
-            customers: summary.classes.rfm_grid,
-            mean_monetary: summary.classes.rfm_grid_monetary,
-        },
-        clv_histogram,
-        weights,
-        weight_notes,
-        budget,
-        top_customers,
-        alerts: Vec::new(),
-        notes: summary.notes.clone(),
-        dynamics: custval_report::Dynamics::default(),
-    }
+    lines
 }
 
 /// The report's dynamics section for `run`: the migration since the previous run, what

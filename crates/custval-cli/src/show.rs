@@ -5,7 +5,18 @@ use custval_app::explain::Shown;
 
 use crate::output::{num, num_or_dash as opt, text_table};
 
+/// The explanation as the terminal shows it: the figures, then why (score, classes), then
+/// what to do and the account's context.
 pub fn text(s: &Shown) -> String {
+    let mut out = head(s);
+    out.push_str(&why(s));
+    out.push_str(&what_to_do(s));
+    out
+}
+
+/// Who, the tier and figures, the CLV and profit breakdowns, and any provisional mark or
+/// override.
+fn head(s: &Shown) -> String {
     let mut out = format!(
         "{} {}  (run {} as of {})\n",
         s.customer_id,
@@ -70,7 +81,12 @@ pub fn text(s: &Shown) -> String {
                 .unwrap_or_default()
         ));
     }
-    out.push_str("\nWhy this score\n");
+    out
+}
+
+/// The indicators behind the score and the rules behind the classes.
+fn why(s: &Shown) -> String {
+    let mut out = String::from("\nWhy this score\n");
     out.push_str(&text_table(
         &[
             "indicator",
@@ -97,7 +113,12 @@ pub fn text(s: &Shown) -> String {
     for (k, c) in &s.rules {
         out.push_str(&format!("  {k}: {} — {}\n", c.class, c.rule));
     }
-    out.push_str("\nRecommended actions\n");
+    out
+}
+
+/// Actions, risk, wallet, cross-sell, SWOT suggestions and the tier history.
+fn what_to_do(s: &Shown) -> String {
+    let mut out = String::from("\nRecommended actions\n");
     if s.actions.is_empty() {
         out.push_str("  (none)\n");
     }

@@ -108,25 +108,7 @@ pub async fn dashboard<S: Store + 'static>(
     let title = Msg::Dashboard.text(lang);
     let run = match custval_app::pick_run(&app.store, q.run).await {
         Ok(r) => r,
-        Err(AppError::NoRuns) => {
-            let mut chrome = v.chrome(title, "/");
-            chrome.flash = Some(Msg::NoRuns.text(lang).to_string());
-            let page = DashboardPage {
-                t: Texts(lang),
-                chrome,
-                run: None,
-                run_id: 0,
-                scoped: false,
-                cards: Vec::new(),
-                charts: &[],
-                classes: Vec::new(),
-                compare: Vec::new(),
-                prev_label: None,
-                top: Vec::new(),
-                alerts: Vec::new(),
-            };
-            return render(&v, &page);
-        }
+        Err(AppError::NoRuns) => return no_runs(&v, title),
         Err(AppError::Store(custval_store::StoreError::RunNotFound(_)))
         | Err(AppError::Invalid { what: "run", .. }) => {
             return Err(v.fail(StatusCode::NOT_FOUND, Msg::NotFound));
@@ -134,58 +116,126 @@ pub async fn dashboard<S: Store + 'static>(
         Err(e) => return Err(v.internal(e)),
     };
     let scope = auth::scope(&v.user);
-    let scoped = scope.is_some();
     let dash = app
         .cache
         .get(&app.store, &run, scope.clone())
         .await
         .map_err(|e| v.internal(e))?;
     let li = Dash::lang(lang);
-    let data = &dash.data[li];
-
-    // The previous run: the next older one in the store's newest-first list.
-    let runs = app.store.runs().await.map_err(|e| v.internal(e))?;
-    let prev = runs.iter().skip_while(|r| r.id != run.id).nth(1).cloned();
-    let mut compare = Vec::new();
-    let mut prev_label = None;
-    if let Some(p) = &prev {
-        let prev_tiers = if scoped {
-            app.cache
-                .get(&app.store, p, scope.clone())
-                .await
-                .map(|d| d.tiers.clone())
-                .ok()
-        } else {
-            summary_tiers(p)
-        };
-        if let Some(pt) = prev_tiers {
-            prev_label = Some(format!(
-                "{} {} · {}",
-                Msg::Run.text(lang),
-                p.id,
-                i18n::date(lang, p.as_of)
-            ));
-            for tier in custval_model::TIERS {
-                let (pn, ps) = pt.get(tier).copied().unwrap_or_default();
-                let (cn, cs) = dash.tiers.get(tier).copied().unwrap_or_default();
-                compare.push(CompareRow {
-                    tier: tier.to_string(),
-                    prev: i18n::count(pn),
-                    cur: i18n::count(cn),
-                    change: signed(cn as i64 - pn as i64),
-                    prev_spend: i18n::money(lang, ps),
-                    cur_spend: i18n::money(lang, cs),
-                });
-            }
-        }
-    }
-
+    let (compare, prev_label) = tier_compare(&app, &v, &run, scope.clone(), &dash).await?;
     // Counted per request (acknowledging changes it): one index range of the run's alerts.
     let open_alerts = app
         .store
         .open_alert_count(run.id, scope.as_deref())
         .await
         .map_err(|e| v.internal(e))?;
+    // The most severe open alerts of the run (the user's customers only, for sales).
+    let open = custval_store::AlertQuery {
+        run: Some(run.id),
+        owner: scope.clone(),
+        status: Some("open".into()),
+        limit: 5,
+        ..Default::default()
+    };
+    let alerts = custval_app::dynamics::alerts(&app.store, &open)
+        .await
+        .map_err(|e| v.internal(e))?;
+    let page = DashboardPage {
+        alerts: super::dynamics::alert_rows(alerts, lang),
+        t: Texts(lang),
+        chrome: v.chrome(title, "/"),
+        run: Some(format!(
+            "{} {} · {} {}",
+            Msg::Run.text(lang),
+            run.id,
+            Msg::AsOf.text(lang),
+            i18n::date(lang, run.as_of)
+        )),
+        run_id: run.id,
+        scoped: scope.is_some(),
+        cards: cards(&run, &dash, open_alerts, lang),
+        charts: &dash.charts[li],
+        classes: class_lines(&dash, lang),
+        compare,
+        prev_label,
+        top: top_lines(&dash.data[li], run.id, lang),
+    };
+    render(&v, &page)
+}
+
+/// The dashboard of a store without runs: a note saying what to do.
+fn no_runs(v: &Viewer, title: &str) -> Result<Response, PageError> {
+    let lang = v.lang;
+    let mut chrome = v.chrome(title, "/");
+    chrome.flash = Some(Msg::NoRuns.text(lang).to_string());
+    let page = DashboardPage {
+        t: Texts(lang),
+        chrome,
+        run: None,
+        run_id: 0,
+        scoped: false,
+        cards: Vec::new(),
+        charts: &[],
+        classes: Vec::new(),
+        compare: Vec::new(),
+        prev_label: None,
+        top: Vec::new(),
+        alerts: Vec::new(),
+    };
+    render(v, &page)
+}
+
+/// Tiers against the previous run (the next older one in the store's newest-first list),
+/// and that run's label; empty without one.
+async fn tier_compare<S: Store>(
+    app: &Shared<S>,
+    v: &Viewer,
+    run: &RunInfo,
+    scope: Option<String>,
+    dash: &Dash,
+) -> Result<(Vec<CompareRow>, Option<String>), PageError> {
+    let lang = v.lang;
+    let runs = app.store.runs().await.map_err(|e| v.internal(e))?;
+    let Some(p) = runs.iter().skip_while(|r| r.id != run.id).nth(1).cloned() else {
+        return Ok((Vec::new(), None));
+    };
+    let prev_tiers = if scope.is_some() {
+        app.cache
+            .get(&app.store, &p, scope)
+            .await
+            .map(|d| d.tiers.clone())
+            .ok()
+    } else {
+        summary_tiers(&p)
+    };
+    let Some(pt) = prev_tiers else {
+        return Ok((Vec::new(), None));
+    };
+    let label = format!(
+        "{} {} · {}",
+        Msg::Run.text(lang),
+        p.id,
+        i18n::date(lang, p.as_of)
+    );
+    let rows = custval_model::TIERS
+        .iter()
+        .map(|tier| {
+            let (pn, ps) = pt.get(*tier).copied().unwrap_or_default();
+            let (cn, cs) = dash.tiers.get(*tier).copied().unwrap_or_default();
+            CompareRow {
+                tier: tier.to_string(),
+                prev: i18n::count(pn),
+                cur: i18n::count(cn),
+                change: signed(cn as i64 - pn as i64),
+                prev_spend: i18n::money(lang, ps),
+                cur_spend: i18n::money(lang, cs),
+            }
+        })
+        .collect();
+    Ok((rows, Some(label)))
+}
+
+fn cards(run: &RunInfo, dash: &Dash, open_alerts: u64, lang: i18n::Lang) -> Vec<Card> {
     let a_share = dash.tiers.get("A").map_or(0.0, |(_, s)| {
         if dash.spend > 0.0 {
             s / dash.spend
@@ -193,7 +243,7 @@ pub async fn dashboard<S: Store + 'static>(
             0.0
         }
     });
-    let cards = vec![
+    vec![
         Card {
             label: Msg::AsOf.text(lang),
             value: i18n::date(lang, run.as_of),
@@ -223,9 +273,11 @@ pub async fn dashboard<S: Store + 'static>(
             ),
             href: None,
         },
-    ];
-    let classes = dash
-        .classes
+    ]
+}
+
+fn class_lines(dash: &Dash, lang: i18n::Lang) -> Vec<ClassLine> {
+    dash.classes
         .iter()
         .map(|(id, (n, s))| ClassLine {
             id: id.clone(),
@@ -238,14 +290,17 @@ pub async fn dashboard<S: Store + 'static>(
             }),
             spend: i18n::money(lang, *s),
         })
-        .collect();
-    let top = data
-        .top_customers
+        .collect()
+}
+
+/// The 15 best-scored customers with their first two actions.
+fn top_lines(data: &custval_report::ReportData, run: i64, lang: i18n::Lang) -> Vec<TopLine> {
+    data.top_customers
         .iter()
         .take(15)
         .map(|c| TopLine {
             id: c.customer_id.clone(),
-            href: format!("/customers/{}?run={}", encode(&c.customer_id), run.id),
+            href: format!("/customers/{}?run={run}", encode(&c.customer_id)),
             name: c.name.clone(),
             tier: c.tier.clone(),
             class: c.value_class.clone(),
@@ -253,37 +308,5 @@ pub async fn dashboard<S: Store + 'static>(
             clv: i18n::money(lang, c.clv),
             actions: c.actions.iter().take(2).cloned().collect(),
         })
-        .collect();
-    // The most severe open alerts of the run (the user's customers only, for sales).
-    let open = custval_store::AlertQuery {
-        run: Some(run.id),
-        owner: scope.clone(),
-        status: Some("open".into()),
-        limit: 5,
-        ..Default::default()
-    };
-    let alerts = custval_app::dynamics::alerts(&app.store, &open)
-        .await
-        .map_err(|e| v.internal(e))?;
-    let page = DashboardPage {
-        alerts: super::dynamics::alert_rows(alerts, lang),
-        t: Texts(lang),
-        chrome: v.chrome(title, "/"),
-        run: Some(format!(
-            "{} {} · {} {}",
-            Msg::Run.text(lang),
-            run.id,
-            Msg::AsOf.text(lang),
-            i18n::date(lang, run.as_of)
-        )),
-        run_id: run.id,
-        scoped,
-        cards,
-        charts: &dash.charts[li],
-        classes,
-        compare,
-        prev_label,
-        top,
-    };
-    render(&v, &page)
+        .collect()
 }
