@@ -125,7 +125,9 @@ pub fn references(line: &str) -> Vec<String> {
         rest = &after[end.min(after.len())..];
     }
     // Names in capitals ending in `.md`, written as plain words.
-    for word in line.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/'))) {
+    for word in
+        line.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/')))
+    {
         let word = word.trim_end_matches('.');
         if let Some(stem) = word.strip_suffix(".md") {
             let name = stem.rsplit('/').next().unwrap_or(stem);
@@ -223,6 +225,15 @@ mod tests {
                 "benchmarks/README.md",
                 "GUIDE.md"
             ]
+        );
+    }
+
+    /// A plain path with a hyphen was cut at it, and its tail taken for a missing file.
+    #[test]
+    fn regression_a_hyphenated_path_is_one_reference() {
+        assert_eq!(
+            references("see crates/custval-synth/BENCH.md for the figures"),
+            ["crates/custval-synth/BENCH.md"]
         );
     }
 
