@@ -4,8 +4,6 @@
 //! column, 1-based, as a person counts them in `"1 3 5; 1/3 1 3; 1/5 1/3 1"`), the indicator
 //! column and data row (0-based, as the caller indexes its slices), or the hierarchy node.
 
-use crate::ahp::RiTable;
-
 /// Everything that can go wrong between indicator values and a score.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum WeightsError {
@@ -111,8 +109,9 @@ pub enum WeightsError {
     NoRandomIndex {
         /// Matrix size.
         n: usize,
-        /// The table asked for.
-        table: RiTable,
+        /// The table asked for, by name (`RiTable::name`; the name, not the type, so that this
+        /// module depends on no other).
+        table: &'static str,
         /// Largest n in that table.
         max: usize,
     },

@@ -57,7 +57,7 @@ impl RiTable {
             .copied()
             .ok_or(WeightsError::NoRandomIndex {
                 n,
-                table: self,
+                table: self.name(),
                 max: values.len(),
             })
     }
