@@ -183,6 +183,23 @@ pub async fn visible_result<S: Store>(
     Ok(r)
 }
 
+/// Alert `id` as `actor` may see it: [`AppError::UnknownAlert`] when it does not exist or its
+/// customer is not the actor's (the same answer, on purpose).
+pub async fn visible_alert<S: Store>(
+    store: &S,
+    actor: Actor<'_>,
+    id: i64,
+) -> Result<custval_store::StoredAlert, AppError> {
+    let a = store.alert(id).await?.ok_or(AppError::UnknownAlert(id))?;
+    if !actor
+        .may_see(store, &a.customer_id, a.owner.as_deref())
+        .await?
+    {
+        return Err(AppError::UnknownAlert(id));
+    }
+    Ok(a)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

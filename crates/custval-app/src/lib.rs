@@ -79,6 +79,9 @@ pub enum AppError {
     /// (see [`access`]).
     #[error("unknown customer {0:?}")]
     UnknownCustomer(String),
+    /// No such alert, or its customer is not the actor's to see.
+    #[error("unknown alert {0}")]
+    UnknownAlert(i64),
     /// The actor's role may not do this.
     #[error("your role may not do this")]
     Forbidden,

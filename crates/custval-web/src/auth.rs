@@ -379,7 +379,7 @@ pub async fn audit_logout<S: custval_store::Store>(store: &S, name: &str) {
 }
 
 // The role rules live in custval-app, the one place the CLI, the pages and the API read them.
-pub use custval_app::access::{Permission, mask, may, may_see_customer, scope};
+pub use custval_app::access::{Permission, mask, may, scope};
 
 #[cfg(test)]
 mod tests {

@@ -161,10 +161,10 @@ pub enum Access {
     SignedIn,
     /// A signed-in user whose role has the permission.
     Role(Permission),
-    /// The customer `{id}` of the path: visible only under `auth::may_see_customer` (a sales
+    /// The customer `{id}` of the path: visible only under `custval_app::access::may_see_customer` (a sales
     /// user as its current owner, in any run; 404 otherwise), then the permission if any.
     Customer(Option<Permission>),
-    /// The alert `{id}` of the path: its customer visible under `auth::may_see_customer`
+    /// The alert `{id}` of the path: its customer visible under `custval_app::access::may_see_customer`
     /// (404 otherwise), then the permission.
     Alert(Permission),
 }

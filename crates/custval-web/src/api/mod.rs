@@ -260,7 +260,7 @@ pub async fn list_customers<S: Store + 'static>(
 /// (403), a bad value (400); anything else is a server error.
 pub(crate) fn app_error(e: AppError) -> ApiError {
     match e {
-        AppError::UnknownCustomer(_) => not_found(),
+        AppError::UnknownCustomer(_) | AppError::UnknownAlert(_) => not_found(),
         AppError::Forbidden => forbidden(),
         e @ (AppError::Invalid { .. } | AppError::BadInput { .. }) => {
             ApiError(StatusCode::BAD_REQUEST, e.to_string())
@@ -650,19 +650,9 @@ pub struct AlertDone {
 }
 
 async fn alert_for_action<S: Store>(app: &Shared<S>, user: &User, id: i64) -> Result<(), ApiError> {
-    let a = app
-        .store
-        .alert(id)
+    custval_app::access::visible_alert(&app.store, Actor::User(user), id)
         .await
-        .map_err(internal)?
-        .ok_or_else(not_found)?;
-    // The one visibility rule: the alert's customer as its current owner sees it.
-    let visible = auth::may_see_customer(&app.store, user, &a.customer_id, a.owner.as_deref())
-        .await
-        .map_err(internal)?;
-    if !visible {
-        return Err(not_found());
-    }
+        .map_err(app_error)?;
     if !may(user.role, Permission::Alerts) {
         return Err(forbidden());
     }

@@ -249,26 +249,15 @@ pub async fn alerts<S: Store + 'static>(
     render(&v, &page)
 }
 
-/// The alert if it exists and `v` may see it (its customer is theirs); 404 otherwise.
+/// The alert if it exists and `v` may see it (see `custval_app::access`); 404 otherwise.
 async fn visible_alert<S: Store>(
     app: &Shared<S>,
     v: &Viewer,
     id: i64,
 ) -> Result<custval_store::StoredAlert, PageError> {
-    let a = app
-        .store
-        .alert(id)
+    custval_app::access::visible_alert(&app.store, v.actor(), id)
         .await
-        .map_err(|e| v.internal(e))?
-        .ok_or_else(|| v.fail(StatusCode::NOT_FOUND, Msg::NotFound))?;
-    // The one visibility rule: the alert's customer as its current owner sees it.
-    let visible = auth::may_see_customer(&app.store, &v.user, &a.customer_id, a.owner.as_deref())
-        .await
-        .map_err(|e| v.internal(e))?;
-    if !visible {
-        return Err(v.fail(StatusCode::NOT_FOUND, Msg::NotFound));
-    }
-    Ok(a)
+        .map_err(|e| v.app_error(e))
 }
 
 #[derive(Deserialize)]

@@ -94,6 +94,7 @@ impl Viewer {
     pub fn app_error(&self, e: AppError) -> PageError {
         match e {
             AppError::UnknownCustomer(_)
+            | AppError::UnknownAlert(_)
             | AppError::NoRuns
             | AppError::Store(custval_store::StoreError::RunNotFound(_))
             | AppError::Invalid { what: "run", .. } => {
