@@ -16,7 +16,7 @@
 //! - **Roles** (see `auth`): admin (everything), analyst (runs, config, all customers),
 //!   manager (all customers, overrides, alerts), sales (only the customers whose `owner` is
 //!   their owner id — enforced in the store query (`auth::scope`) or, on every route with a
-//!   customer or an alert in its path, by `auth::may_see_customer` (the current owner, in any
+//!   customer or an alert in its path, by `custval_app::access::may_see_customer` (the current owner, in any
 //!   run); another owner's customer is 404, as if it did not exist, before any 403). Phone and e-mail are shown to admins and managers; analysts and sales see them
 //!   masked.
 //! - **Sessions are in memory**: a restart logs everybody out (documented in `auth`).
