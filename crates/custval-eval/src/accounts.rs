@@ -13,7 +13,7 @@ use custval_accounts::{
 };
 use custval_model::{Dataset, Day};
 
-use crate::EvalError;
+use crate::error::EvalError;
 use crate::features::{FeatureTable, feature_index};
 
 /// What the key-account step found, one entry per customer of the dataset.

@@ -19,75 +19,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::features::FeatureTable;
-
-/// Where a customer's CLV margin comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MarginFrom {
-    /// Its own observed gross margin over the last 12 months.
-    Customer,
-    /// The company's observed gross margin (or 1, i.e. revenue, without cost of goods).
-    Company,
-    /// The configured `clv_margin`.
-    Configured,
-}
-
-impl MarginFrom {
-    /// The id used in JSON.
-    pub fn id(self) -> &'static str {
-        match self {
-            MarginFrom::Customer => "customer",
-            MarginFrom::Company => "company",
-            MarginFrom::Configured => "configured",
-        }
-    }
-}
-
-/// Where a customer's expected spend per purchase comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SpendFrom {
-    /// Gamma-Gamma's conditional expected spend.
-    #[default]
-    GammaGamma,
-    /// Without a spend model: the customer's mean repeat-purchase spend.
-    MeanRepeatSpend,
-    /// Without a spend model and without a repeat purchase: its 12-month spend.
-    Spend12m,
-}
-
-impl SpendFrom {
-    /// The id used in JSON.
-    pub fn id(self) -> &'static str {
-        match self {
-            SpendFrom::GammaGamma => "gamma_gamma",
-            SpendFrom::MeanRepeatSpend => "mean_repeat_spend",
-            SpendFrom::Spend12m => "spend_12m",
-        }
-    }
-
-    fn is_gamma_gamma(&self) -> bool {
-        *self == SpendFrom::GammaGamma
-    }
-}
-
-/// One customer's CLV parts as the prediction produced them (not in the feature columns).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ClvPartsRow {
-    /// Expected purchases over the horizon, undiscounted (P(alive) included).
-    pub purchases: f64,
-    /// The same, discounted.
-    pub discounted: f64,
-    /// Expected spend per purchase.
-    pub spend: f64,
-    pub spend_from: SpendFrom,
-    pub margin: f64,
-    pub margin_from: MarginFrom,
-    /// Sales + service cost of the last 12 months (`NaN`: no cost data).
-    pub cost_12m: f64,
-    /// The P(alive) the cost is weighted by: the purchase model's own.
-    pub cost_weight: f64,
-}
+pub use crate::types::{ClvPartsRow, MarginFrom, SpendFrom};
 
 /// The stored CLV parts of a customer (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

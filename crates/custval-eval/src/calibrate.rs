@@ -251,11 +251,12 @@ impl AtDate {
         if rows.len() < 10 {
             return Err(format!(
                 "too few customers had bought by {} ({} of the 10 needed)",
-                crate::format_day(t),
+                crate::helpers::format_day(t),
                 rows.len()
             ));
         }
-        let normalized = crate::engine::normalized_at(data, t, plan).map_err(|e| e.to_string())?;
+        let normalized =
+            crate::pipeline::normalized_at(data, t, plan).map_err(|e| e.to_string())?;
         let cols = normalized
             .iter()
             .map(|col| rows.iter().map(|r| col[*r]).collect())
@@ -265,7 +266,7 @@ impl AtDate {
         if label.iter().all(|l| *l) || !label.iter().any(|l| *l) {
             return Err(format!(
                 "the spend after {} does not tell customers apart",
-                crate::format_day(t)
+                crate::helpers::format_day(t)
             ));
         }
         Ok(AtDate { cols, label })
@@ -395,8 +396,8 @@ pub(crate) fn calibrate_plan(
         let report = CalibrationReport {
             dimension: dim,
             horizon_days: *h,
-            fit_as_of: crate::format_day(*t1),
-            check_as_of: crate::format_day(*t2),
+            fit_as_of: crate::helpers::format_day(*t1),
+            check_as_of: crate::helpers::format_day(*t2),
             alpha,
             prior: named(prior),
             fitted: named(&fit2),

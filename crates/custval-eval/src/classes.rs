@@ -21,10 +21,11 @@ use custval_classify::{
 };
 use custval_model::{CustomerResult, Dataset, Signals};
 
-use crate::EvalError;
-use crate::engine::IndicatorUsed;
+use crate::error::EvalError;
 use crate::features::FeatureTable;
+use crate::helpers::{ce, opt};
 use crate::plan::Plan;
+use crate::types::IndicatorUsed;
 
 /// Most actions listed per customer.
 pub const MAX_ACTIONS: usize = 5;
@@ -262,16 +263,6 @@ pub(crate) fn playbook_field(pb: &crate::plan::PlaybookPlan) -> Option<&str> {
     })
 }
 
-/// Rounds to 6 significant digits: explanations need no more, and JSON stays short.
-pub(crate) fn round6(x: f64) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let mag = 10f64.powi(5 - x.abs().log10().floor() as i32);
-    let r = (x * mag).round() / mag;
-    if r.is_finite() { r } else { x }
-}
-
 /// Stored actions in words, with their reasons, from the plan of the run that made them.
 pub fn render_actions(stored: &[StoredAction], plan: &Plan, cross_sell: &[String]) -> Vec<Action> {
     stored
@@ -502,10 +493,6 @@ pub struct Classified {
     pub budget: Option<Budget>,
 }
 
-pub(crate) fn opt(v: f64) -> Option<f64> {
-    v.is_finite().then_some(v)
-}
-
 /// A numeric column by id: a built-in feature, an indicator, or "score".
 pub(crate) fn column<'a>(
     id: &str,
@@ -521,10 +508,6 @@ pub(crate) fn column<'a>(
         return Some(&raw[j]);
     }
     table.get(id)
-}
-
-pub(crate) fn ce(e: custval_classify::ClassifyError) -> EvalError {
-    EvalError::Classify(e.to_string())
 }
 
 /// Classes that do not depend on the scores (indicator formulas may read them).
@@ -786,7 +769,7 @@ pub fn classify(
         .cluster_features
         .iter()
         .map(|id| {
-            let label = crate::feature_label(id);
+            let label = crate::helpers::feature_label(id);
             FeatureSpec::new(id.clone()).with_labels(label.0, label.1)
         })
         .collect();
@@ -930,18 +913,8 @@ pub fn classify(
     Ok(classified)
 }
 
-pub(crate) fn fmt_value(v: f64) -> String {
-    if !v.is_finite() {
-        "missing".into()
-    } else if (v.fract() == 0.0 && v.abs() < 1e15) || v.abs() >= 100.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.3}")
-    }
-}
-
 /// Builds the stored results, without their details: those are built later, batch by batch
-/// as the run is written, from a [`crate::details::DetailContext`], so that a million
+/// as the run is written, from a `details::DetailContext`, so that a million
 /// serialized explanations are never in memory at once.
 pub fn results(
     data: &Dataset,

@@ -32,8 +32,8 @@
 use custval_clv::{ClvData, FitOptions, Model, PredictOptions, TimeUnit, holdout_report, predict};
 use serde::{Deserialize, Serialize};
 
-use crate::breakdown::{ClvPartsRow, MarginFrom, SpendFrom};
 use crate::features::{FeatureTable, PurchaseSummary};
+use crate::types::{ClvPartsRow, MarginFrom, SpendFrom};
 
 /// What the CLV step needs from the configuration.
 #[derive(Debug, Clone)]

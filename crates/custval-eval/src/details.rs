@@ -14,13 +14,12 @@ use custval_model::{CustomerResult, Dataset};
 use rayon::prelude::*;
 
 use crate::accounts::AccountsOut;
-use crate::classes::{
-    Classified, Detail, MAX_ACTIONS, Source, StoredAction, fmt_value, opt, playbook_field, round6,
-};
-use crate::engine::IndicatorUsed;
+use crate::classes::{Classified, Detail, MAX_ACTIONS, Source, StoredAction, playbook_field};
 use crate::features::{FEATURES, FeatureTable, feature_index};
+use crate::helpers::{fmt_value, opt, round6};
 use crate::plan::{Dimension, Plan, STRING_VARS};
 use crate::scoring::points;
+use crate::types::IndicatorUsed;
 use custval_classify::ValueClass;
 
 /// The numeric result variables after the indicators, in `custval_config::RESULT_VARIABLES`

@@ -91,8 +91,8 @@ pub struct FeatureTable {
     /// mean gap. One-time buyers' recency is judged against it (`recency_ratio`).
     pub base_gap_days: Option<f64>,
     /// Per customer: the parts of its CLV that are not columns, filled with the CLV
-    /// (`None`: no prediction); see [`crate::breakdown`].
-    pub clv_parts: Vec<Option<crate::breakdown::ClvPartsRow>>,
+    /// (`None`: no prediction); see `breakdown`.
+    pub clv_parts: Vec<Option<crate::types::ClvPartsRow>>,
 }
 
 /// What the CLV summary needs from a customer's purchase days.

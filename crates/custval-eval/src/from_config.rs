@@ -12,7 +12,7 @@ use custval_config::{
 };
 
 use crate::clv::ClvSettings;
-use crate::engine::HOLDOUT_DAYS;
+use crate::pipeline::HOLDOUT_DAYS;
 use crate::plan::{
     ActionPlan, BudgetPlan, ClassPlan, Dimension, IndicatorPlan, Objective, Plan, PlaybookPlan,
     TierPlan, WeightPlan,

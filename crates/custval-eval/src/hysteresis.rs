@@ -12,7 +12,7 @@ use custval_dynamics::{
     apply_hysteresis, summarize_hysteresis,
 };
 
-use crate::EvalError;
+use crate::error::EvalError;
 
 /// The previous run's stored tier and streak per customer id.
 pub type PreviousTiers = HashMap<String, (String, u32)>;

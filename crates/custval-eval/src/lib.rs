@@ -19,44 +19,25 @@ pub mod classes;
 pub mod clv;
 pub mod details;
 pub mod engine;
+mod error;
 pub mod features;
 pub mod from_config;
+mod frozen;
+mod helpers;
 pub mod hysteresis;
+mod pipeline;
 pub mod plan;
 pub mod rescore;
 pub mod scoring;
+pub mod types;
 
 pub use engine::{Evaluation, RunSummary, evaluate, evaluate_owned, evaluate_with};
-
-/// Why an evaluation could not be completed. Nothing is stored when one occurs.
-#[derive(Debug, thiserror::Error)]
-pub enum EvalError {
-    #[error("there are no customers as of this date; import transactions or customers first")]
-    NoCustomers,
-    #[error("weights: {0}")]
-    Weights(String),
-    #[error("classification: {0}")]
-    Classify(String),
-    #[error("plan: {0}")]
-    Plan(String),
-}
-
-/// ISO date of a day number.
-pub fn format_day(d: custval_model::Day) -> String {
-    custval_model::date::format_date(d)
-}
+pub use error::EvalError;
+pub use helpers::{feature_label, format_day};
 
 /// (year, month, day) of a day number.
 pub fn civil(d: custval_model::Day) -> (i32, u32, u32) {
     custval_model::date::ymd_from_days(d)
-}
-
-/// English and Chinese label of a built-in feature (the id itself when unknown).
-pub fn feature_label(id: &str) -> (String, String) {
-    match custval_config::features::feature(id) {
-        Some(f) => (f.label_en.to_string(), f.label_zh.to_string()),
-        None => (id.to_string(), id.to_string()),
-    }
 }
 
 #[cfg(test)]
