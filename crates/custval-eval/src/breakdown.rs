@@ -18,7 +18,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::FeatureTable;
+use crate::features::{Feature, FeatureTable};
 pub use crate::types::{ClvPartsRow, MarginFrom, SpendFrom};
 
 /// The stored CLV parts of a customer (see the module docs).
@@ -98,17 +98,16 @@ pub struct Profit {
 impl Profit {
     /// Customer `c`'s waterfall from the feature columns (`None` when they are absent).
     pub fn of(table: &FeatureTable, c: usize) -> Option<Self> {
-        let f = |id: &str| table.get(id).and_then(|v| v.get(c).copied());
-        let known = |id: &str| f(id).filter(|v| v.is_finite());
-        let spend = known("spend_12m")?;
-        let returns = known("returns_12m").unwrap_or(0.0);
+        let known = |feature: Feature| table.col(feature).get(c).copied().filter(|v| v.is_finite());
+        let spend = known(Feature::Spend12m)?;
+        let returns = known(Feature::Returns12m).unwrap_or(0.0);
         Some(Profit {
             revenue: cents(spend + returns),
             returns: cents(returns),
-            product_cost: known("gross_profit_12m").map(|gp| cents(spend - gp)),
-            sales_cost: known("sales_cost_12m").map(cents),
-            service_cost: known("service_cost_12m").map(cents),
-            net: known("net_contribution_12m").map(cents),
+            product_cost: known(Feature::GrossProfit12m).map(|gp| cents(spend - gp)),
+            sales_cost: known(Feature::SalesCost12m).map(cents),
+            service_cost: known(Feature::ServiceCost12m).map(cents),
+            net: known(Feature::NetContribution12m).map(cents),
         })
     }
 

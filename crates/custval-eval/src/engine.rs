@@ -1,13 +1,21 @@
 //! One evaluation: data as of a date in, one explained result per customer out.
 //!
 //! The steps, in order (each one reads only what the previous ones produced):
+//! 0. calibrated weights, when the plan asks for them ([`crate::calibrate`]: steps 1–3 at two
+//!    earlier dates, run first so that their tables are gone before this run's exist);
 //! 1. built-in features as of the date ([`crate::features`]), then the CLV step
-//!    ([`crate::clv`]) which fills P(alive), expected purchases and CLV;
-//! 2. indicators: each formula over the features (and earlier indicators);
+//!    ([`crate::clv`]) which fills P(alive), expected purchases and CLV, then the key-account
+//!    figures ([`crate::accounts`]); an owned dataset's fact tables are freed here;
+//! 2. indicators: each formula over the features, the pre-score classes (lifecycle, RFM) and
+//!    earlier indicators (`pipeline`);
 //! 3. normalization per indicator with its missing-data rule ([`crate::scoring`]);
-//! 4. weights per dimension (given, entropy, CRITIC or combined), then the current-value,
-//!    potential and total scores;
-//! 5. classes ([`crate::classes`]), then actions from playbooks and rules, then the budget.
+//! 4. weights per dimension (given, entropy, CRITIC, combined or calibrated), then the
+//!    current-value, potential and total scores;
+//! 5. tiers with hysteresis, classes and the budget ([`crate::classes`]), the stored results,
+//!    and the population figures a provisional update reuses (`frozen`, in the summary).
+//!
+//! Each result's detail (its actions from rules and playbooks, SWOT, the figures behind its
+//! points) is built later, on demand, from [`Evaluation::details`] ([`crate::details`]).
 //!
 //! Determinism: the same data, date and plan give the same results (k-means is seeded;
 //! parallel steps write to fixed positions).
@@ -18,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use custval_model::{CustomerResult, Dataset, Day};
 
+use crate::accounts::{AccountsModel, AccountsOut};
 use crate::clv::{ClvReport, apply as apply_clv};
 use crate::error::EvalError;
 use crate::features::{FeatureTable, compute as compute_features};
@@ -26,6 +35,7 @@ use crate::pipeline::{
     dimension_columns, dimension_scores, fit_params, indicator_columns, normalize_columns,
 };
 use crate::plan::{Dimension, Objective, Plan, WeightPlan};
+use crate::scoring::NormParams;
 pub use crate::types::{DimensionWeights, ExcludedIndicator, IndicatorUsed};
 
 /// Everything computed for the run as a whole.
@@ -255,21 +265,13 @@ fn evaluate_cow<'p>(
     if n == 0 {
         return Err(EvalError::NoCustomers);
     }
-    let calibration_end = as_of - HOLDOUT_DAYS;
     let t0 = std::time::Instant::now();
     let dim_cols = dimension_columns(plan)?;
     // Before this run's own tables exist, so that the two evaluations it takes at earlier
     // dates do not add to the peak memory.
     let calibrated = crate::calibrate::calibrate_plan(data, as_of, plan, &dim_cols);
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "calibration");
-    let mut table: FeatureTable = compute_features(data, as_of, calibration_end);
-    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "features");
-    let fmt = |d: Day| crate::helpers::format_day(d);
-    let clv = apply_clv(&mut table, as_of, calibration_end, &plan.clv, &fmt);
-    let accounts_cfg = plan.accounts.settings();
-    let (accounts, accounts_model) =
-        crate::accounts::apply(data, as_of, &mut table, &accounts_cfg)?;
-    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "key accounts");
+    let (table, clv, (accounts, accounts_model)) = customer_figures(data, as_of, plan, t0)?;
     // Only customers and category names are read from here on.
     if let Cow::Owned(d) = &mut owned {
         d.release_facts();
@@ -278,7 +280,6 @@ fn evaluate_cow<'p>(
     let mut notes = clv.notes.clone();
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "clv");
 
-    let ni = plan.indicators.len();
     // Classes known before the scores, which indicator formulas may read.
     let pre = crate::classes::pre_classes(&table, plan)?;
     let raw = indicator_columns(data, &table, &pre, plan);
@@ -286,90 +287,18 @@ fn evaluate_cow<'p>(
     let normalized = normalize_columns(&params, &raw);
     let why_excluded: Vec<Option<String>> = params.iter().map(|p| p.degenerate(n)).collect();
 
-    let mut weights = Vec::new();
-    let mut calibration = Vec::new();
-    for (((dim, wp), cols), cal) in [
-        (Dimension::Current, &plan.weights_current),
-        (Dimension::Potential, &plan.weights_potential),
-    ]
-    .into_iter()
-    .zip(&dim_cols)
-    .zip(calibrated)
-    {
-        let ids: Vec<String> = cols
-            .iter()
-            .map(|j| plan.indicators[*j].id.clone())
-            .collect();
-        let norm_refs: Vec<&Vec<f64>> = cols.iter().map(|j| &normalized[*j]).collect();
-        let excluded: Vec<bool> = cols.iter().map(|j| why_excluded[*j].is_some()).collect();
-        let used = cal.map(
-            |crate::calibrate::Calibrated {
-                 weights: w,
-                 note,
-                 report,
-             }| {
-                let which = match dim {
-                    Dimension::Current => "current-value",
-                    Dimension::Potential => "potential",
-                };
-                notes.push(format!("{which} weights: {note}"));
-                calibration.extend(report);
-                (w, note)
-            },
-        );
-        weights.push(dimension_weights(
-            wp,
-            &norm_refs,
-            &ids,
-            dim,
-            &excluded,
-            used.as_ref(),
-        )?);
-    }
-    let mut weight_of = vec![0.0; ni];
-    for (dw, cols) in weights.iter().zip(&dim_cols) {
-        for ((_, w), j) in dw.weights.iter().zip(cols) {
-            weight_of[*j] = *w;
-        }
-    }
+    let (weights, calibration) = run_weights(
+        plan,
+        &normalized,
+        &dim_cols,
+        calibrated,
+        &why_excluded,
+        &mut notes,
+    )?;
     let (value_score, potential_score, total) =
         dimension_scores(plan, &normalized, &dim_cols, &weights);
-
-    let indicators_used: Vec<IndicatorUsed> = plan
-        .indicators
-        .iter()
-        .zip(params)
-        .zip(&weight_of)
-        .zip(why_excluded)
-        .map(|(((ind, p), w), why)| IndicatorUsed {
-            id: ind.id.clone(),
-            name_en: ind.name_en.clone(),
-            name_zh: ind.name_zh.clone(),
-            unit: ind.unit.clone(),
-            dimension: ind.dimension,
-            formula: ind.formula_text.clone(),
-            params: p,
-            // An exclusion that left a dimension empty was undone: its indicators are used.
-            excluded: why.filter(|_| *w == 0.0),
-            weight: *w,
-        })
-        .collect();
-
-    let excluded_indicators: Vec<ExcludedIndicator> = indicators_used
-        .iter()
-        .filter_map(|i| {
-            i.excluded.as_ref().map(|why| ExcludedIndicator {
-                id: i.id.clone(),
-                why: why.clone(),
-            })
-        })
-        .collect();
-    for e in &excluded_indicators {
-        notes.push(format!(
-            "indicator {} excluded from this run: {}",
-            e.id, e.why
-        ));
-    }
+    let indicators_used = indicators_used(plan, params, &weights, &dim_cols, why_excluded);
+    let excluded_indicators = excluded_indicators(&indicators_used, &mut notes);
 
     let scores = crate::classes::Scores {
         value: &value_score,
@@ -442,4 +371,134 @@ fn evaluate_cow<'p>(
         rfm_score,
         details,
     })
+}
+
+/// Step 1: the features, the CLV step and the key-account figures of every customer.
+fn customer_figures(
+    data: &Dataset,
+    as_of: Day,
+    plan: &Plan,
+    t0: std::time::Instant,
+) -> Result<(FeatureTable, ClvReport, (AccountsOut, AccountsModel)), EvalError> {
+    let calibration_end = as_of - HOLDOUT_DAYS;
+    let mut table: FeatureTable = compute_features(data, as_of, calibration_end);
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "features");
+    let fmt = |d: Day| crate::helpers::format_day(d);
+    let clv = apply_clv(&mut table, as_of, calibration_end, &plan.clv, &fmt);
+    let accounts = crate::accounts::apply(data, as_of, &mut table, &plan.accounts.settings())?;
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "key accounts");
+    Ok((table, clv, accounts))
+}
+
+/// Each dimension's weights as used (calibrated ones noted in `notes`), and the reports of
+/// the calibrations that ran.
+fn run_weights(
+    plan: &Plan,
+    normalized: &[Vec<f64>],
+    dim_cols: &[Vec<usize>; 2],
+    calibrated: [Option<crate::calibrate::Calibrated>; 2],
+    why_excluded: &[Option<String>],
+    notes: &mut Vec<String>,
+) -> Result<
+    (
+        Vec<DimensionWeights>,
+        Vec<crate::calibrate::CalibrationReport>,
+    ),
+    EvalError,
+> {
+    let mut weights = Vec::new();
+    let mut calibration = Vec::new();
+    for (((dim, wp), cols), cal) in [
+        (Dimension::Current, &plan.weights_current),
+        (Dimension::Potential, &plan.weights_potential),
+    ]
+    .into_iter()
+    .zip(dim_cols)
+    .zip(calibrated)
+    {
+        let ids: Vec<String> = cols
+            .iter()
+            .map(|j| plan.indicators[*j].id.clone())
+            .collect();
+        let norm_refs: Vec<&Vec<f64>> = cols.iter().map(|j| &normalized[*j]).collect();
+        let excluded: Vec<bool> = cols.iter().map(|j| why_excluded[*j].is_some()).collect();
+        let used = cal.map(
+            |crate::calibrate::Calibrated {
+                 weights: w,
+                 note,
+                 report,
+             }| {
+                let which = match dim {
+                    Dimension::Current => "current-value",
+                    Dimension::Potential => "potential",
+                };
+                notes.push(format!("{which} weights: {note}"));
+                calibration.extend(report);
+                (w, note)
+            },
+        );
+        weights.push(dimension_weights(
+            wp,
+            &norm_refs,
+            &ids,
+            dim,
+            &excluded,
+            used.as_ref(),
+        )?);
+    }
+    Ok((weights, calibration))
+}
+
+/// The plan's indicators as this run used them: normalization, weight and exclusion.
+fn indicators_used(
+    plan: &Plan,
+    params: Vec<NormParams>,
+    weights: &[DimensionWeights],
+    dim_cols: &[Vec<usize>; 2],
+    why_excluded: Vec<Option<String>>,
+) -> Vec<IndicatorUsed> {
+    let mut weight_of = vec![0.0; plan.indicators.len()];
+    for (dw, cols) in weights.iter().zip(dim_cols) {
+        for ((_, w), j) in dw.weights.iter().zip(cols) {
+            weight_of[*j] = *w;
+        }
+    }
+    plan.indicators
+        .iter()
+        .zip(params)
+        .zip(&weight_of)
+        .zip(why_excluded)
+        .map(|(((ind, p), w), why)| IndicatorUsed {
+            id: ind.id.clone(),
+            name_en: ind.name_en.clone(),
+            name_zh: ind.name_zh.clone(),
+            unit: ind.unit.clone(),
+            dimension: ind.dimension,
+            formula: ind.formula_text.clone(),
+            params: p,
+            // An exclusion that left a dimension empty was undone: its indicators are used.
+            excluded: why.filter(|_| *w == 0.0),
+            weight: *w,
+        })
+        .collect()
+}
+
+/// The indicators left out of this run, each also noted in `notes`.
+fn excluded_indicators(used: &[IndicatorUsed], notes: &mut Vec<String>) -> Vec<ExcludedIndicator> {
+    let excluded: Vec<ExcludedIndicator> = used
+        .iter()
+        .filter_map(|i| {
+            i.excluded.as_ref().map(|why| ExcludedIndicator {
+                id: i.id.clone(),
+                why: why.clone(),
+            })
+        })
+        .collect();
+    for e in &excluded {
+        notes.push(format!(
+            "indicator {} excluded from this run: {}",
+            e.id, e.why
+        ));
+    }
+    excluded
 }

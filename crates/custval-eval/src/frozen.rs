@@ -15,7 +15,7 @@ use custval_model::Dataset;
 use crate::accounts::AccountsModel;
 use crate::classes::{AbcRule, Classified, Scores};
 use crate::error::EvalError;
-use crate::features::FeatureTable;
+use crate::features::{Feature, FeatureTable};
 use crate::plan::Plan;
 use crate::types::IndicatorUsed;
 
@@ -184,15 +184,14 @@ impl Frozen {
     pub fn capture(c: Capture<'_>) -> Result<Frozen, EvalError> {
         let n = c.data.customers.len();
         let mut industry_growth = BTreeMap::new();
-        if let Some(g) = c.table.get("industry_growth") {
-            for (info, v) in c.data.customers.iter().zip(g) {
-                if let (Some(ind), true) = (&info.industry, v.is_finite()) {
-                    industry_growth.insert(ind.clone(), *v);
-                }
+        let growth = c.table.col(Feature::IndustryGrowth);
+        for (info, v) in c.data.customers.iter().zip(growth) {
+            if let (Some(ind), true) = (&info.industry, v.is_finite()) {
+                industry_growth.insert(ind.clone(), *v);
             }
         }
-        let margins = crate::accounts::sorted_known(c.table, "gross_margin_12m");
-        let delays = crate::accounts::sorted_known(c.table, "avg_payment_delay_days");
+        let margins = crate::accounts::sorted_known(c.table, Feature::GrossMargin12m);
+        let delays = crate::accounts::sorted_known(c.table, Feature::AvgPaymentDelayDays);
         let rank_sorted = c
             .indicators
             .iter()

@@ -1,7 +1,7 @@
 //! Tier hysteresis inside an evaluation: the ABC cut gives each customer a computed tier; with
 //! the previous run's tiers, `custval-dynamics` decides the tier the run keeps.
 //!
-//! It runs in the engine, before playbooks and action rules, so that a customer kept in A by
+//! It runs with the tiers (`classes`), before playbooks and action rules, so that a customer kept in A by
 //! hysteresis also gets A's playbook (the tier the company acts on is the kept one). The
 //! boundaries are this run's: the lowest tier-basis value still in A, and in B.
 

@@ -4,13 +4,33 @@
 //!
 //! Pure computation: no I/O, no clock, no database. The store loads a
 //! [`custval_model::Dataset`]; this crate turns it into [`custval_model::CustomerResult`]s and
-//! a [`engine::RunSummary`]; the store saves both as one immutable run. That split is what
-//! lets the same engine serve a full evaluation, a backtest on past dates, and (later) an
-//! incremental update of a few customers.
+//! a [`RunSummary`]; the store saves both as one immutable run. The same engine serves a full
+//! evaluation ([`evaluate`]), a backtest on past dates, and a provisional update of a few
+//! customers between two runs ([`rescore`], with the run's parameters frozen).
 //!
-//! Module map: [`features`] (built-in per-customer figures), [`clv`] (probabilistic models),
-//! [`scoring`] (normalization and points), [`plan`] (what to compute), [`classes`] (classes,
-//! actions, budget, the stored detail), [`engine`] (the steps in order).
+//! Design choices: features are a typed table (one [`features::Feature`] per column; names
+//! only at the configuration's edge); the plan is the engine's own form of a configuration,
+//! with formulas as compiled closures over numeric slots; details are built on demand, batch
+//! by batch, because a million of them do not fit in memory at once; the modules form no
+//! cycle: shared types, the error and small helpers sit in leaf modules.
+//!
+//! Modules, in the order a run uses them:
+//! - [`plan`]: what to compute; [`from_config`]: a validated `custval.toml` as a plan;
+//! - [`features`]: built-in per-customer figures as of the date (no leakage);
+//! - [`clv`]: the purchase and spend models, P(alive), expected purchases and CLV;
+//! - [`accounts`]: wallet, cross-sell and risk from `custval-accounts`;
+//! - `pipeline` (internal): indicator columns, normalization and scores, shared by the
+//!   engine, [`calibrate`] and [`rescore`];
+//! - [`scoring`]: normalizations and points; [`calibrate`]: weights fitted on the company's own
+//!   history;
+//! - [`classes`]: tiers, classes, budget and the stored result; [`hysteresis`]: tiers kept
+//!   against the previous run;
+//! - [`details`]: the per-customer explanation, built on demand; [`breakdown`]: what a CLV
+//!   and a 12-month profit are made of;
+//! - [`engine`]: the steps in order; `frozen` (internal, re-exported by [`rescore`]): the
+//!   run's population figures a provisional update reuses; [`rescore`]: that update;
+//! - [`types`]: plain data several steps share; `error` and `helpers` (internal): the error
+//!   type and small formatting helpers, re-exported here.
 
 pub mod accounts;
 pub mod breakdown;

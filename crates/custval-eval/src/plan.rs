@@ -3,7 +3,7 @@
 //! Why not read `custval-config` types directly: the engine should be testable with a plan
 //! built in code, and the configuration format should be free to evolve (new spellings, new
 //! sugar) without touching the computation. `custval-config` validates a `custval.toml`;
-//! the CLI turns the validated config into a [`Plan`] (see `from_config`), in which formulas
+//! `from_config` turns the validated config into a [`Plan`], in which formulas
 //! are compiled closures over numeric *slots*: first every built-in feature in
 //! [`crate::features::FEATURES`] order, then every indicator in plan order. String variables
 //! have the slots of [`STRING_VARS`].

@@ -11,7 +11,7 @@
 //! customer: its features as of the provisional date, its CLV from the run's fitted models, its
 //! wallet share against the run's peers, its indicators, normalized values, scores, classes
 //! against the run's cuts, hysteresis against the run's boundaries and previous tiers, risk,
-//! SWOT and actions. Every step is the engine's own function ([`crate::engine`],
+//! SWOT and actions. Every step is the engine's own function (`pipeline`,
 //! [`crate::classes`], [`crate::clv`], [`crate::accounts`]); this module only feeds them the
 //! frozen figures. So a customer's provisional result depends on its own data and the run, and
 //! nothing else: rescoring a subset equals rescoring everybody and keeping the subset.
@@ -40,7 +40,7 @@ use custval_model::{CustomerResult, Dataset, Day, NO_CATEGORY};
 use crate::classes::{AbcRule, ClassSummary, Classified, Scores};
 use crate::engine::RunSummary;
 use crate::error::EvalError;
-use crate::features::{FeatureTable, compute as compute_features, feature_index};
+use crate::features::{Feature, FeatureTable, compute as compute_features};
 use crate::frozen::tier_values;
 pub use crate::frozen::{Capture, Frozen, FrozenTiers, MAX_KNOTS, lenient, thin};
 use crate::hysteresis::PreviousTiers;
@@ -126,15 +126,14 @@ pub fn rescore(
     let data = data.as_ref();
     let mut table = compute_features(data, as_of, as_of - HOLDOUT_DAYS);
     // Industry growth is an industry's figure: the run's.
-    if let Some(k) = feature_index("industry_growth") {
-        for (c, info) in data.customers.iter().enumerate() {
-            table.columns[k][c] = info
-                .industry
-                .as_ref()
-                .and_then(|i| frozen.industry_growth.get(i))
-                .copied()
-                .unwrap_or(f64::NAN);
-        }
+    let growth = table.col_mut(Feature::IndustryGrowth);
+    for (x, info) in growth.iter_mut().zip(&data.customers) {
+        *x = info
+            .industry
+            .as_ref()
+            .and_then(|i| frozen.industry_growth.get(i))
+            .copied()
+            .unwrap_or(f64::NAN);
     }
     if let Some(fitted) = &summary.clv.fitted {
         // A failed prediction leaves the CLV features missing, as it would in a run.
