@@ -759,7 +759,7 @@ pub fn compute(data: &Dataset, as_of: Day, calibration_end: Day) -> FeatureTable
     let rows: Vec<Row> = (0..n).into_par_iter().map(|c| inputs.row(c)).collect();
     let industries = Industries::new(data, &rows);
 
-    let mut columns = vec![Vec::with_capacity(n); Feature::COUNT];
+    let mut columns: Vec<Vec<f64>> = (0..Feature::COUNT).map(|_| Vec::with_capacity(n)).collect();
     let mut cross_sell = Vec::with_capacity(n);
     let mut purchase_days = Vec::with_capacity(n);
     for (mut row, ind) in rows.into_iter().zip(&industries.of) {
