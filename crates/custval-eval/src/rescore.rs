@@ -98,32 +98,15 @@ fn missing(what: &str) -> EvalError {
     ))
 }
 
-/// Rescores `data`'s customers as of `as_of` with the parameters of the run `summary`
-/// describes, whose configuration `plan` is; `previous` holds the tiers and streaks that run
-/// compared with (hysteresis). Results in `data`'s customer order. See the module docs.
-pub fn rescore(
+/// Customers' features, CLV and key-account figures as of `as_of`, with the run's
+/// industry growth, fitted CLV models and key-account model.
+fn frozen_features(
     data: &Dataset,
     as_of: Day,
     plan: &Plan,
     summary: &RunSummary,
-    previous: Option<&PreviousTiers>,
-) -> Result<Vec<CustomerResult>, EvalError> {
-    let frozen = summary
-        .frozen
-        .as_ref()
-        .ok_or_else(|| missing("frozen parameters"))?;
-    if data.customers.is_empty() {
-        return Ok(Vec::new());
-    }
-    if summary.indicators.len() != plan.indicators.len()
-        || frozen.rank_sorted.len() != plan.indicators.len()
-    {
-        return Err(EvalError::Plan(
-            "the run's indicators differ from its configuration".into(),
-        ));
-    }
-    let data = align_categories(data, &frozen.categories);
-    let data = data.as_ref();
+    frozen: &Frozen,
+) -> (FeatureTable, crate::accounts::AccountsOut) {
     let mut table = compute_features(data, as_of, as_of - HOLDOUT_DAYS);
     // Industry growth is an industry's figure: the run's.
     let growth = table.col_mut(Feature::IndustryGrowth);
@@ -155,6 +138,36 @@ pub fn rescore(
         &frozen.sorted_margins,
         &frozen.sorted_delays,
     );
+    (table, accounts)
+}
+
+/// Rescores `data`'s customers as of `as_of` with the parameters of the run `summary`
+/// describes, whose configuration `plan` is; `previous` holds the tiers and streaks that run
+/// compared with (hysteresis). Results in `data`'s customer order. See the module docs.
+pub fn rescore(
+    data: &Dataset,
+    as_of: Day,
+    plan: &Plan,
+    summary: &RunSummary,
+    previous: Option<&PreviousTiers>,
+) -> Result<Vec<CustomerResult>, EvalError> {
+    let frozen = summary
+        .frozen
+        .as_ref()
+        .ok_or_else(|| missing("frozen parameters"))?;
+    if data.customers.is_empty() {
+        return Ok(Vec::new());
+    }
+    if summary.indicators.len() != plan.indicators.len()
+        || frozen.rank_sorted.len() != plan.indicators.len()
+    {
+        return Err(EvalError::Plan(
+            "the run's indicators differ from its configuration".into(),
+        ));
+    }
+    let data = align_categories(data, &frozen.categories);
+    let data = data.as_ref();
+    let (table, accounts) = frozen_features(data, as_of, plan, summary, frozen);
     let pre = crate::classes::pre_classes_with(&table, plan, Some(frozen.rfm_breaks.as_ref()))?;
     let raw = indicator_columns(data, &table, &pre, plan);
     let params: Vec<crate::scoring::NormParams> = summary
@@ -206,6 +219,28 @@ pub fn rescore(
     );
     details.fill(&mut results);
     Ok(results)
+}
+
+/// Each buyer's nearest of the run's clusters (`None` for prospects, or when the run had no
+/// clusters).
+fn nearest_clusters(
+    table: &FeatureTable,
+    cols: &[&[f64]],
+    model: Option<&crate::classes::ClusterModel>,
+) -> Vec<Option<u32>> {
+    (0..table.purchase_days.len())
+        .map(|c| {
+            let model = model?;
+            if table.purchase_days[c].days == 0 {
+                return None;
+            }
+            let row: Vec<f64> = cols
+                .iter()
+                .map(|k| k.get(c).copied().unwrap_or(f64::NAN))
+                .collect();
+            custval_classify::nearest_cluster(&model.standardization, &model.centroids_z, &row)
+        })
+        .collect()
 }
 
 /// Every class of each customer against the run's cuts (the per-customer rules of
@@ -283,19 +318,7 @@ fn classify_frozen(
         })
         .collect();
     let cluster_cols: Vec<&[f64]> = cp.cluster_features.iter().map(|id| col(id)).collect();
-    let cluster = (0..n)
-        .map(|c| {
-            let model = cs.cluster_model.as_ref()?;
-            if table.purchase_days[c].days == 0 {
-                return None;
-            }
-            let row: Vec<f64> = cluster_cols
-                .iter()
-                .map(|k| k.get(c).copied().unwrap_or(f64::NAN))
-                .collect();
-            custval_classify::nearest_cluster(&model.standardization, &model.centroids_z, &row)
-        })
-        .collect();
+    let cluster = nearest_clusters(table, &cluster_cols, cs.cluster_model.as_ref());
     let crate::classes::PreClasses {
         lifecycle,
         rfm,
