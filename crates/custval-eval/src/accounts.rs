@@ -1,11 +1,11 @@
-//! Key-account computations inside an evaluation (DOMAIN §3, §7b): wallet and share-of-wallet
+//! Key-account computations inside an evaluation: wallet and share-of-wallet
 //! estimates from comparable customers, cross-sell suggestions from peers and association
 //! rules, and risk levels — all from `custval-accounts`, fed with this run's features.
 //!
 //! They run after the features and the CLV step and before the indicators, because the wallet
 //! gap and the cross-sell breadth are potential indicators: a customer's estimated wallet is
-//! what "strategic value" (客户份额) scores. SWOT suggestions need the classes, so the engine
-//! asks for them per customer when it writes the results ([`swot`]).
+//! what "strategic value" (客户份额) scores. SWOT suggestions need the classes, so the
+//! per-customer detail (`details`) asks for them when it is built ([`swot`]).
 
 use custval_accounts::{
     AccountsConfig, CrossSell, CrossSellInput, CrossSellModel, PeerWallets, RiskAssessment,
@@ -13,8 +13,8 @@ use custval_accounts::{
 };
 use custval_model::{Dataset, Day};
 
-use crate::EvalError;
-use crate::features::{FeatureTable, feature_index};
+use crate::error::EvalError;
+use crate::features::{Feature, FeatureTable};
 
 /// What the key-account step found, one entry per customer of the dataset.
 pub struct AccountsOut {
@@ -30,8 +30,8 @@ pub struct AccountsOut {
 }
 
 /// Known values of a feature, ascending.
-pub(crate) fn sorted_known(table: &FeatureTable, id: &str) -> Vec<f64> {
-    let mut v: Vec<f64> = col(table, id)
+pub(crate) fn sorted_known(table: &FeatureTable, f: Feature) -> Vec<f64> {
+    let mut v: Vec<f64> = col(table, f)
         .iter()
         .copied()
         .filter(|v| v.is_finite())
@@ -53,8 +53,8 @@ fn share_below(values: &[f64], sorted: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-fn col<'a>(table: &'a FeatureTable, id: &str) -> &'a [f64] {
-    feature_index(id).map_or(&[][..], |k| &table.columns[k])
+fn col(table: &FeatureTable, f: Feature) -> &[f64] {
+    table.col(f)
 }
 
 fn known(v: f64) -> Option<f64> {
@@ -87,9 +87,9 @@ pub struct AccountsModel {
 
 fn wallet_inputs<'a>(data: &'a Dataset, table: &FeatureTable) -> Vec<WalletInput<'a>> {
     let (spend, prev, six) = (
-        col(table, "spend_12m"),
-        col(table, "spend_prev_12m"),
-        col(table, "spend_6m"),
+        col(table, Feature::Spend12m),
+        col(table, Feature::SpendPrev12m),
+        col(table, Feature::Spend6m),
     );
     let at = |v: &[f64], c: usize| v.get(c).copied().unwrap_or(f64::NAN);
     data.customers
@@ -141,8 +141,8 @@ pub fn apply(
         wallets,
         cross_sell,
     };
-    let margins = sorted_known(table, "gross_margin_12m");
-    let delays = sorted_known(table, "avg_payment_delay_days");
+    let margins = sorted_known(table, Feature::GrossMargin12m);
+    let delays = sorted_known(table, Feature::AvgPaymentDelayDays);
     let out = apply_fitted(data, as_of, table, cfg, &model, &margins, &delays);
     Ok((out, model))
 }
@@ -161,23 +161,21 @@ pub fn apply_fitted(
     sorted_delays: &[f64],
 ) -> AccountsOut {
     let n = data.customers.len();
-    let spend: Vec<f64> = col(table, "spend_12m").to_vec();
+    let spend: Vec<f64> = col(table, Feature::Spend12m).to_vec();
     let wallets: Vec<WalletEstimate> = wallet_inputs(data, table)
         .iter()
         .map(|w| model.wallets.estimate(w))
         .collect();
-    for (id, pick) in [
+    for (f, pick) in [
         (
-            "wallet",
+            Feature::Wallet,
             (|w: &WalletEstimate| w.wallet) as fn(&WalletEstimate) -> Option<f64>,
         ),
-        ("share_of_wallet", |w| w.share_of_wallet),
-        ("wallet_gap", |w| w.wallet_gap),
+        (Feature::ShareOfWallet, |w| w.share_of_wallet),
+        (Feature::WalletGap, |w| w.wallet_gap),
     ] {
-        if let Some(k) = feature_index(id) {
-            for (c, w) in wallets.iter().enumerate() {
-                table.columns[k][c] = pick(w).unwrap_or(f64::NAN);
-            }
+        for (x, w) in table.col_mut(f).iter_mut().zip(&wallets) {
+            *x = pick(w).unwrap_or(f64::NAN);
         }
     }
 
@@ -186,10 +184,12 @@ pub fn apply_fitted(
         .iter()
         .map(|i| model.cross_sell.suggest(i))
         .collect();
-    if let Some(k) = feature_index("cross_sell_gap") {
-        for (c, s) in cross_sell.iter().enumerate() {
-            table.columns[k][c] = s.len() as f64;
-        }
+    for (x, s) in table
+        .col_mut(Feature::CrossSellGap)
+        .iter_mut()
+        .zip(&cross_sell)
+    {
+        *x = s.len() as f64;
     }
     table.cross_sell = cross_sell
         .iter()
@@ -197,11 +197,11 @@ pub fn apply_fitted(
         .collect();
 
     let (delay, overdue, prev_spend, orders, complaints) = (
-        col(table, "avg_payment_delay_days"),
-        col(table, "overdue_amount"),
-        col(table, "spend_prev_12m"),
-        col(table, "orders_12m"),
-        col(table, "complaints_12m"),
+        col(table, Feature::AvgPaymentDelayDays),
+        col(table, Feature::OverdueAmount),
+        col(table, Feature::SpendPrev12m),
+        col(table, Feature::Orders12m),
+        col(table, Feature::Complaints12m),
     );
     let at = |v: &[f64], c: usize| v.get(c).copied().and_then(known);
     let risk: Vec<RiskAssessment> = (0..n)
@@ -223,8 +223,9 @@ pub fn apply_fitted(
         .collect();
 
     // Margin percentile for the SWOT "high margin" strength.
-    let margin_percentile = share_below(col(table, "gross_margin_12m"), sorted_margins);
-    let payment_delay_percentile = share_below(col(table, "avg_payment_delay_days"), sorted_delays);
+    let margin_percentile = share_below(col(table, Feature::GrossMargin12m), sorted_margins);
+    let payment_delay_percentile =
+        share_below(col(table, Feature::AvgPaymentDelayDays), sorted_delays);
     AccountsOut {
         wallets,
         cross_sell,
@@ -242,40 +243,44 @@ pub fn swot(
     categories: &[String],
     c: usize,
 ) -> Vec<SwotSuggestion> {
-    let at = |id: &str| col(table, id).get(c).copied().and_then(known);
-    let share = |id: &str| match (at(id), at("spend_12m")) {
+    let at = |f: Feature| col(table, f).get(c).copied().and_then(known);
+    let share = |f: Feature| match (at(f), at(Feature::Spend12m)) {
         (Some(s), Some(v)) if v > 0.0 => Some(s / v),
         _ => None,
     };
-    let service_share = share("service_cost_12m");
-    let costs: Vec<(String, f64)> = ["sales_cost_12m", "service_cost_12m", "returns_12m"]
-        .into_iter()
-        .filter_map(|id| at(id).map(|v| (id.to_string(), v)))
-        .collect();
+    let service_share = share(Feature::ServiceCost12m);
+    let costs: Vec<(String, f64)> = [
+        Feature::SalesCost12m,
+        Feature::ServiceCost12m,
+        Feature::Returns12m,
+    ]
+    .into_iter()
+    .filter_map(|f| at(f).map(|v| (f.id().to_string(), v)))
+    .collect();
     let facts = SwotFacts {
-        gross_margin_rate: at("gross_margin_12m"),
+        gross_margin_rate: at(Feature::GrossMargin12m),
         gross_margin_percentile: out.margin_percentile.get(c).copied().and_then(known),
-        tenure_days: at("tenure_days"),
-        nps: at("nps"),
-        csat: at("csat"),
-        avg_payment_delay_days: at("avg_payment_delay_days"),
+        tenure_days: at(Feature::TenureDays),
+        nps: at(Feature::Nps),
+        csat: at(Feature::Csat),
+        avg_payment_delay_days: at(Feature::AvgPaymentDelayDays),
         payment_delay_trend_days: None,
         service_cost_share: service_share,
-        sales_cost_share: share("sales_cost_12m"),
-        net_contribution: at("net_contribution_12m"),
-        clv: at("clv_12m"),
-        revenue: at("spend_12m"),
+        sales_cost_share: share(Feature::SalesCost12m),
+        net_contribution: at(Feature::NetContribution12m),
+        clv: at(Feature::Clv12m),
+        revenue: at(Feature::Spend12m),
         costs,
-        wallet_gap: at("wallet_gap"),
-        share_of_wallet: at("share_of_wallet"),
+        wallet_gap: at(Feature::WalletGap),
+        share_of_wallet: at(Feature::ShareOfWallet),
         cross_sell: out.cross_sell.get(c).cloned().unwrap_or_default(),
-        p_alive: at("p_alive"),
+        p_alive: at(Feature::PAlive),
         prev_p_alive: None,
-        satisfaction: at("csat"),
+        satisfaction: at(Feature::Csat),
         prev_satisfaction: None,
-        spend_12m: at("spend_12m"),
-        prev_spend_12m: at("spend_prev_12m"),
-        complaints_12m: at("complaints_12m").map(|x| x.max(0.0) as u32),
+        spend_12m: at(Feature::Spend12m),
+        prev_spend_12m: at(Feature::SpendPrev12m),
+        complaints_12m: at(Feature::Complaints12m).map(|x| x.max(0.0) as u32),
     };
     custval_accounts::suggest_swot(&facts, &cfg.swot, categories)
 }

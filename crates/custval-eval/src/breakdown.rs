@@ -18,76 +18,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::FeatureTable;
-
-/// Where a customer's CLV margin comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MarginFrom {
-    /// Its own observed gross margin over the last 12 months.
-    Customer,
-    /// The company's observed gross margin (or 1, i.e. revenue, without cost of goods).
-    Company,
-    /// The configured `clv_margin`.
-    Configured,
-}
-
-impl MarginFrom {
-    /// The id used in JSON.
-    pub fn id(self) -> &'static str {
-        match self {
-            MarginFrom::Customer => "customer",
-            MarginFrom::Company => "company",
-            MarginFrom::Configured => "configured",
-        }
-    }
-}
-
-/// Where a customer's expected spend per purchase comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SpendFrom {
-    /// Gamma-Gamma's conditional expected spend.
-    #[default]
-    GammaGamma,
-    /// Without a spend model: the customer's mean repeat-purchase spend.
-    MeanRepeatSpend,
-    /// Without a spend model and without a repeat purchase: its 12-month spend.
-    Spend12m,
-}
-
-impl SpendFrom {
-    /// The id used in JSON.
-    pub fn id(self) -> &'static str {
-        match self {
-            SpendFrom::GammaGamma => "gamma_gamma",
-            SpendFrom::MeanRepeatSpend => "mean_repeat_spend",
-            SpendFrom::Spend12m => "spend_12m",
-        }
-    }
-
-    fn is_gamma_gamma(&self) -> bool {
-        *self == SpendFrom::GammaGamma
-    }
-}
-
-/// One customer's CLV parts as the prediction produced them (not in the feature columns).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ClvPartsRow {
-    /// Expected purchases over the horizon, undiscounted (P(alive) included).
-    pub purchases: f64,
-    /// The same, discounted.
-    pub discounted: f64,
-    /// Expected spend per purchase.
-    pub spend: f64,
-    pub spend_from: SpendFrom,
-    pub margin: f64,
-    pub margin_from: MarginFrom,
-    /// Sales + service cost of the last 12 months (`NaN`: no cost data).
-    pub cost_12m: f64,
-    /// The P(alive) the cost is weighted by: the purchase model's own.
-    pub cost_weight: f64,
-}
+use crate::features::{Feature, FeatureTable};
+pub use crate::types::{ClvPartsRow, MarginFrom, SpendFrom};
 
 /// The stored CLV parts of a customer (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -166,17 +98,16 @@ pub struct Profit {
 impl Profit {
     /// Customer `c`'s waterfall from the feature columns (`None` when they are absent).
     pub fn of(table: &FeatureTable, c: usize) -> Option<Self> {
-        let f = |id: &str| table.get(id).and_then(|v| v.get(c).copied());
-        let known = |id: &str| f(id).filter(|v| v.is_finite());
-        let spend = known("spend_12m")?;
-        let returns = known("returns_12m").unwrap_or(0.0);
+        let known = |feature: Feature| table.col(feature).get(c).copied().filter(|v| v.is_finite());
+        let spend = known(Feature::Spend12m)?;
+        let returns = known(Feature::Returns12m).unwrap_or(0.0);
         Some(Profit {
             revenue: cents(spend + returns),
             returns: cents(returns),
-            product_cost: known("gross_profit_12m").map(|gp| cents(spend - gp)),
-            sales_cost: known("sales_cost_12m").map(cents),
-            service_cost: known("service_cost_12m").map(cents),
-            net: known("net_contribution_12m").map(cents),
+            product_cost: known(Feature::GrossProfit12m).map(|gp| cents(spend - gp)),
+            sales_cost: known(Feature::SalesCost12m).map(cents),
+            service_cost: known(Feature::ServiceCost12m).map(cents),
+            net: known(Feature::NetContribution12m).map(cents),
         })
     }
 

@@ -25,7 +25,9 @@
 //!    says so. Otherwise the fit is redone at `t2` (the latest complete period) and blended
 //!    with the prior by `alpha`: those are the weights of the run.
 //!
-//! Pure: the caller supplies the indicator values at each date; nothing here reads a clock.
+//! Pure: the indicator values at each date come from the same dataset through the shared
+//! steps (`pipeline::normalized_at`), reading nothing dated after that date; nothing here
+//! reads a clock or the store.
 
 use serde::{Deserialize, Serialize};
 
@@ -251,11 +253,12 @@ impl AtDate {
         if rows.len() < 10 {
             return Err(format!(
                 "too few customers had bought by {} ({} of the 10 needed)",
-                crate::format_day(t),
+                crate::helpers::format_day(t),
                 rows.len()
             ));
         }
-        let normalized = crate::engine::normalized_at(data, t, plan).map_err(|e| e.to_string())?;
+        let normalized =
+            crate::pipeline::normalized_at(data, t, plan).map_err(|e| e.to_string())?;
         let cols = normalized
             .iter()
             .map(|col| rows.iter().map(|r| col[*r]).collect())
@@ -265,7 +268,7 @@ impl AtDate {
         if label.iter().all(|l| *l) || !label.iter().any(|l| *l) {
             return Err(format!(
                 "the spend after {} does not tell customers apart",
-                crate::format_day(t)
+                crate::helpers::format_day(t)
             ));
         }
         Ok(AtDate { cols, label })
@@ -294,16 +297,9 @@ struct Wanted<'p> {
     horizon: i32,
 }
 
-/// Calibrated weights for the dimensions whose plan asks for them: per dimension (current,
-/// potential), `None` when its plan is not calibrated.
-pub(crate) fn calibrate_plan(
-    data: &Dataset,
-    as_of: Day,
-    plan: &Plan,
-    dim_cols: &[Vec<usize>; 2],
-) -> [Option<Calibrated>; 2] {
-    let mut out: [Option<Calibrated>; 2] = [None, None];
-    let wanted: Vec<Wanted> = [
+/// The dimensions whose plan asks for calibration.
+fn wanted(plan: &Plan) -> Vec<Wanted<'_>> {
+    [
         (0, Dimension::Current, &plan.weights_current),
         (1, Dimension::Potential, &plan.weights_potential),
     ]
@@ -324,7 +320,19 @@ pub(crate) fn calibrate_plan(
         }),
         _ => None,
     })
-    .collect();
+    .collect()
+}
+
+/// Calibrated weights for the dimensions whose plan asks for them: per dimension (current,
+/// potential), `None` when its plan is not calibrated.
+pub(crate) fn calibrate_plan(
+    data: &Dataset,
+    as_of: Day,
+    plan: &Plan,
+    dim_cols: &[Vec<usize>; 2],
+) -> [Option<Calibrated>; 2] {
+    let mut out: [Option<Calibrated>; 2] = [None, None];
+    let wanted = wanted(plan);
     let Some(horizon) = wanted.iter().map(|w| w.horizon).max() else {
         return out;
     };
@@ -395,8 +403,8 @@ pub(crate) fn calibrate_plan(
         let report = CalibrationReport {
             dimension: dim,
             horizon_days: *h,
-            fit_as_of: crate::format_day(*t1),
-            check_as_of: crate::format_day(*t2),
+            fit_as_of: crate::helpers::format_day(*t1),
+            check_as_of: crate::helpers::format_day(*t2),
             alpha,
             prior: named(prior),
             fitted: named(&fit2),

@@ -4,10 +4,12 @@
 //! rule is stored with the result as data, so that `customer show` can say in either language
 //! why the customer is where it is, long after the run.
 //!
-//! Actions, in the order a customer sees them: the action rules of the plan whose condition
-//! holds (by priority), each with the figures its condition read; then a cross-sell offer when
-//! the customer's industry peers commonly buy categories it has not bought and its class is one
-//! to grow; then the playbook of its value class. At most [`MAX_ACTIONS`].
+//! Actions (chosen per customer when its detail is built, in `details`; their types and their
+//! rendering in words are here), in the order a customer sees them: the action rules of the
+//! plan whose condition holds (by priority), each with the figures its condition read; then a
+//! cross-sell offer when the customer's industry peers commonly buy categories it has not
+//! bought and its class is one to grow; then the playbooks of its classes, one action per
+//! family. At most [`MAX_ACTIONS`].
 
 use std::collections::BTreeMap;
 
@@ -21,10 +23,11 @@ use custval_classify::{
 };
 use custval_model::{CustomerResult, Dataset, Signals};
 
-use crate::EvalError;
-use crate::engine::IndicatorUsed;
-use crate::features::FeatureTable;
+use crate::error::EvalError;
+use crate::features::{Feature, FeatureTable};
+use crate::helpers::{ce, opt};
 use crate::plan::Plan;
+use crate::types::IndicatorUsed;
 
 /// Most actions listed per customer.
 pub const MAX_ACTIONS: usize = 5;
@@ -142,31 +145,31 @@ fn fmt_money(v: f64) -> String {
 /// Whether customer `c` loses money, and by which figure: a negative net contribution first,
 /// else a negative predicted CLV.
 pub(crate) fn loss_figure(table: &FeatureTable, c: usize) -> Option<(LossFigure, f64)> {
-    let at = |id: &str| table.get(id).and_then(|v| v.get(c).copied()).and_then(opt);
-    if let Some(n) = at("net_contribution_12m").filter(|v| *v < 0.0) {
+    let at = |feature: Feature| table.col(feature).get(c).copied().and_then(opt);
+    if let Some(n) = at(Feature::NetContribution12m).filter(|v| *v < 0.0) {
         return Some((LossFigure::NetContribution, n));
     }
-    at("clv_12m")
+    at(Feature::Clv12m)
         .filter(|v| *v < 0.0)
         .map(|v| (LossFigure::Clv, v))
 }
 
 /// The loss facts of customer `c` for the value × potential matrix.
 pub(crate) fn loss_facts(table: &FeatureTable, c: usize) -> custval_classify::LossFacts {
-    let at = |id: &str| table.get(id).and_then(|v| v.get(c).copied()).and_then(opt);
-    let revenue = at("spend_12m");
+    let at = |feature: Feature| table.col(feature).get(c).copied().and_then(opt);
+    let revenue = at(Feature::Spend12m);
     custval_classify::LossFacts {
-        net: at("net_contribution_12m"),
-        clv: at("clv_12m"),
+        net: at(Feature::NetContribution12m),
+        clv: at(Feature::Clv12m),
         costs: custval_classify::CostBreakdown {
             revenue,
-            goods: match (revenue, at("gross_profit_12m")) {
+            goods: match (revenue, at(Feature::GrossProfit12m)) {
                 (Some(r), Some(g)) => Some(r - g),
                 _ => None,
             },
-            sales: at("sales_cost_12m"),
-            service: at("service_cost_12m"),
-            returns: at("returns_12m"),
+            sales: at(Feature::SalesCost12m),
+            service: at(Feature::ServiceCost12m),
+            returns: at(Feature::Returns12m),
         },
     }
 }
@@ -260,16 +263,6 @@ pub(crate) fn playbook_field(pb: &crate::plan::PlaybookPlan) -> Option<&str> {
             .iter()
             .any(|(f, en, _)| f == want && !en.is_empty())
     })
-}
-
-/// Rounds to 6 significant digits: explanations need no more, and JSON stays short.
-pub(crate) fn round6(x: f64) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let mag = 10f64.powi(5 - x.abs().log10().floor() as i32);
-    let r = (x * mag).round() / mag;
-    if r.is_finite() { r } else { x }
 }
 
 /// Stored actions in words, with their reasons, from the plan of the run that made them.
@@ -502,10 +495,6 @@ pub struct Classified {
     pub budget: Option<Budget>,
 }
 
-pub(crate) fn opt(v: f64) -> Option<f64> {
-    v.is_finite().then_some(v)
-}
-
 /// A numeric column by id: a built-in feature, an indicator, or "score".
 pub(crate) fn column<'a>(
     id: &str,
@@ -521,10 +510,6 @@ pub(crate) fn column<'a>(
         return Some(&raw[j]);
     }
     table.get(id)
-}
-
-pub(crate) fn ce(e: custval_classify::ClassifyError) -> EvalError {
-    EvalError::Classify(e.to_string())
 }
 
 /// Classes that do not depend on the scores (indicator formulas may read them).
@@ -554,7 +539,7 @@ pub fn pre_classes_with(
     rfm_breaks: RunRfmBreaks<'_>,
 ) -> Result<PreClasses, EvalError> {
     let n = table.purchase_days.len();
-    let f = |id: &str| table.get(id).unwrap_or(&[]);
+    let f = |feature: Feature| table.col(feature);
     let buyers: Vec<usize> = (0..n)
         .filter(|c| table.purchase_days[*c].days > 0)
         .collect();
@@ -566,12 +551,12 @@ pub fn pre_classes_with(
             let p = &table.purchase_days[c];
             LifecycleInput {
                 orders_total: p.days,
-                days_since_first: opt(f("age_days")[c]),
-                recency_days: opt(f("recency_days")[c]),
-                p_alive: opt(f("p_alive")[c]),
-                spend_growth_6m: opt(f("spend_growth_6m")[c]),
-                tenure_days: opt(f("tenure_days")[c]),
-                orders_12m: f("orders_12m")[c] as u32,
+                days_since_first: opt(f(Feature::AgeDays)[c]),
+                recency_days: opt(f(Feature::RecencyDays)[c]),
+                p_alive: opt(f(Feature::PAlive)[c]),
+                spend_growth_6m: opt(f(Feature::SpendGrowth6m)[c]),
+                tenure_days: opt(f(Feature::TenureDays)[c]),
+                orders_12m: f(Feature::Orders12m)[c] as u32,
                 expected_gap_days: table.expected_gap(c).map(|g| g.0),
                 own_rhythm: table.expected_gap(c).is_some_and(|g| g.1),
             }
@@ -585,9 +570,9 @@ pub fn pre_classes_with(
     let rv: Vec<custval_segment::rfm::RfmValues> = buyers
         .iter()
         .map(|&c| custval_segment::rfm::RfmValues {
-            recency_days: f("recency_days")[c] as i64,
+            recency_days: f(Feature::RecencyDays)[c] as i64,
             frequency: u64::from(table.purchase_days[c].days),
-            monetary: f("spend_total")[c],
+            monetary: f(Feature::SpendTotal)[c],
         })
         .collect();
     let scored = match rfm_breaks {
@@ -637,6 +622,23 @@ pub fn pre_classes_with(
     })
 }
 
+/// Where a class's measure is read from: a feature, an indicator or the score (see
+/// [`column`]).
+struct Measures<'a> {
+    /// Customers.
+    n: usize,
+    table: &'a FeatureTable,
+    raw: &'a [Vec<f64>],
+    indicators: &'a [IndicatorUsed],
+    scores: &'a Scores<'a>,
+}
+
+impl<'a> Measures<'a> {
+    fn column(&self, id: &str) -> Option<&'a [f64]> {
+        column(id, self.table, self.raw, self.indicators, self.scores)
+    }
+}
+
 /// Assigns every class.
 #[allow(clippy::too_many_arguments)]
 pub fn classify(
@@ -658,13 +660,57 @@ pub fn classify(
         rfm_grid,
         rfm_grid_monetary,
     } = pre;
-    let n = data.customers.len();
-    let f = |id: &str| table.get(id).unwrap_or(&[]);
+    let measures = Measures {
+        n: data.customers.len(),
+        table,
+        raw,
+        indicators,
+        scores,
+    };
     let mut summary = ClassSummary::default();
+    let (tier, tier_rule, hysteresis) =
+        tiers(data, &measures, plan, previous, &mut summary, notes)?;
+    summary.rfm_thresholds = rfm_thresholds;
+    summary.rfm_grid = rfm_grid;
+    summary.rfm_grid_monetary = rfm_grid_monetary;
+    let (value, potential) = value_potential(table, scores, plan, &mut summary)?;
+    let profit_loyalty = profit_loyalty(&measures, plan, &mut summary, notes)?;
+    let cluster = clusters(&measures, plan, &mut summary, notes);
+    let mut classified = Classified {
+        tier,
+        tier_rule,
+        hysteresis,
+        value,
+        potential,
+        lifecycle,
+        profit_loyalty,
+        cluster,
+        rfm,
+        rfm_sum,
+        summary,
+        budget: None,
+    };
+    let counts = class_counts(data, table, &classified);
+    if let Some(bp) = &plan.budget {
+        classified.budget = budget(bp, &counts, notes);
+    }
+    classified.summary.counts = counts;
+    Ok(classified)
+}
 
-    // ABC tiers on the basis; customers with nothing on it are C.
+/// ABC tiers on the plan's basis (customers with nothing on it are C), then hysteresis
+/// against the previous run and the cap on loss makers.
+fn tiers(
+    data: &Dataset,
+    measures: &Measures,
+    plan: &Plan,
+    previous: Option<&crate::hysteresis::PreviousTiers>,
+    summary: &mut ClassSummary,
+    notes: &mut Vec<String>,
+) -> Result<(Vec<String>, Vec<AbcRule>, crate::hysteresis::Applied), EvalError> {
+    let n = data.customers.len();
     let tp = &plan.tiers;
-    let basis = column(&tp.basis, table, raw, indicators, scores).ok_or_else(|| {
+    let basis = measures.column(&tp.basis).ok_or_else(|| {
         EvalError::Plan(format!(
             "tier basis {:?} is not a feature, indicator or \"score\"",
             tp.basis
@@ -710,15 +756,31 @@ pub fn classify(
     let ids: Vec<&str> = data.customers.iter().map(|c| c.id.as_str()).collect();
     let mut hysteresis =
         crate::hysteresis::apply(&plan.hysteresis, &ids, &values, &mut tier, previous)?;
-    cap_loss_makers(plan, table, &mut tier, &mut tier_rule, &mut hysteresis);
+    cap_loss_makers(
+        plan,
+        measures.table,
+        &mut tier,
+        &mut tier_rule,
+        &mut hysteresis,
+    );
     summary.tier_basis = tp.basis.clone();
     summary.tier_cuts = cuts.to_vec();
     summary.tiers_by_count = tp.by_count;
+    Ok((tier, tier_rule, hysteresis))
+}
 
+type ValueClasses = Vec<Assigned<ValueClass, ValueRule>>;
+type PotentialTiers = Vec<Assigned<PotentialTier, TierRule>>;
+
+/// Value × potential classes (loss makers apart) and potential tiers, on the scores.
+fn value_potential(
+    table: &FeatureTable,
+    scores: &Scores,
+    plan: &Plan,
+    summary: &mut ClassSummary,
+) -> Result<(ValueClasses, PotentialTiers), EvalError> {
     let cp = &plan.classes;
-    summary.rfm_thresholds = rfm_thresholds;
-    summary.rfm_grid = rfm_grid;
-    summary.rfm_grid_monetary = rfm_grid_monetary;
+    let n = scores.value.len();
     let loss: Vec<custval_classify::LossFacts> = (0..n).map(|c| loss_facts(table, c)).collect();
     let (vp_cuts, value) = custval_classify::classify_value_potential_with_loss(
         scores.value,
@@ -743,16 +805,24 @@ pub fn classify(
     .map_err(ce)?;
     summary.potential_tier_cuts = (pt_cuts.high_cut, pt_cuts.medium_cut);
     summary.potential_tier_cut_set = Some(pt_cuts);
+    Ok((value, potential))
+}
 
-    let profit_col = column(&cp.profit_measure, table, raw, indicators, scores).unwrap_or(&[]);
-    let loyal_col = column(&cp.loyalty_measure, table, raw, indicators, scores).unwrap_or(&[]);
-    let profit: Vec<Option<f64>> = (0..n)
-        .map(|c| profit_col.get(c).copied().and_then(opt))
-        .collect();
-    let loyal: Vec<Option<f64>> = (0..n)
-        .map(|c| loyal_col.get(c).copied().and_then(opt))
-        .collect();
-    let (pl_cuts, profit_loyalty) = custval_classify::classify_profit_loyalty(
+/// Profit × loyalty classes on the plan's two measures.
+fn profit_loyalty(
+    measures: &Measures,
+    plan: &Plan,
+    summary: &mut ClassSummary,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Assigned<ProfitLoyaltyClass, ProfitLoyaltyRule>>, EvalError> {
+    let cp = &plan.classes;
+    let n = measures.n;
+    let known = |id: &str| -> Vec<Option<f64>> {
+        let col = measures.column(id).unwrap_or(&[]);
+        (0..n).map(|c| col.get(c).copied().and_then(opt)).collect()
+    };
+    let (profit, loyal) = (known(&cp.profit_measure), known(&cp.loyalty_measure));
+    let (pl_cuts, classes) = custval_classify::classify_profit_loyalty(
         &profit,
         &loyal,
         &ProfitLoyaltyConfig {
@@ -776,8 +846,19 @@ pub fn classify(
     summary.profit_cut = pl_cuts.profit_cut;
     summary.profit_loyalty_cuts = Some(pl_cuts);
     summary.loyalty_cut = pl_cuts.loyalty_cut;
+    Ok(classes)
+}
 
-    // Behavioural clusters over buyers only (prospects have no behaviour to cluster).
+/// Behavioural clusters over buyers only (prospects have no behaviour to cluster).
+fn clusters(
+    measures: &Measures,
+    plan: &Plan,
+    summary: &mut ClassSummary,
+    notes: &mut Vec<String>,
+) -> Vec<Option<u32>> {
+    let cp = &plan.classes;
+    let table = measures.table;
+    let n = measures.n;
     let mut cluster = vec![None; n];
     let buyers: Vec<usize> = (0..n)
         .filter(|c| table.purchase_days[*c].days > 0)
@@ -786,88 +867,78 @@ pub fn classify(
         .cluster_features
         .iter()
         .map(|id| {
-            let label = crate::feature_label(id);
+            let label = crate::helpers::feature_label(id);
             FeatureSpec::new(id.clone()).with_labels(label.0, label.1)
         })
         .collect();
     let cols: Vec<&[f64]> = cp
         .cluster_features
         .iter()
-        .filter_map(|id| column(id, table, raw, indicators, scores))
+        .filter_map(|id| measures.column(id))
         .collect();
-    if cols.len() == specs.len() && !specs.is_empty() && buyers.len() > cp.k_max.max(cp.k_min) * 3 {
-        let mut m = Vec::with_capacity(buyers.len() * cols.len());
-        for &c in &buyers {
-            m.extend(cols.iter().map(|col| col[c]));
-        }
-        let cfg = KMeansConfig {
-            k_min: cp.k_min,
-            k_max: cp.k_max,
-            seed: cp.seed,
-            ..KMeansConfig::default()
-        };
-        match custval_classify::kmeans_cluster(&specs, &m, &cfg) {
-            Ok(cl) => {
-                for (k, &c) in buyers.iter().enumerate() {
-                    cluster[c] = cl.labels.get(k).copied();
-                }
-                summary.cluster_selection = cl.selection_en();
-                summary.cluster_model = Some(ClusterModel {
-                    standardization: cl.standardization.clone(),
-                    centroids_z: cl.centroids_z.clone(),
-                });
-                summary.clusters = (0..cl.k)
-                    .map(|i| ClusterInfo {
-                        id: i as u32,
-                        size: cl.sizes[i] as u64,
-                        description_en: cl.descriptions_en[i].clone(),
-                        description_zh: cl.descriptions_zh[i].clone(),
-                    })
-                    .collect();
-            }
-            Err(e) => notes.push(format!("behavioural clusters not computed: {e}")),
-        }
-    } else {
+    if cols.len() != specs.len() || specs.is_empty() || buyers.len() <= cp.k_max.max(cp.k_min) * 3 {
         notes.push(
             "behavioural clusters not computed: too few buyers or unknown cluster features".into(),
         );
+        return cluster;
     }
-
-    let mut classified = Classified {
-        tier,
-        tier_rule,
-        hysteresis,
-        value,
-        potential,
-        lifecycle,
-        profit_loyalty,
-        cluster,
-        rfm,
-        rfm_sum,
-        summary,
-        budget: None,
+    let mut m = Vec::with_capacity(buyers.len() * cols.len());
+    for &c in &buyers {
+        m.extend(cols.iter().map(|col| col[c]));
+    }
+    let cfg = KMeansConfig {
+        k_min: cp.k_min,
+        k_max: cp.k_max,
+        seed: cp.seed,
+        ..KMeansConfig::default()
     };
-    let spend = f("spend_12m");
-    let clv = f("clv_12m");
-    let mut counts: BTreeMap<String, BTreeMap<String, (u64, f64, f64)>> = BTreeMap::new();
-    for c in 0..n {
+    match custval_classify::kmeans_cluster(&specs, &m, &cfg) {
+        Ok(cl) => {
+            for (k, &c) in buyers.iter().enumerate() {
+                cluster[c] = cl.labels.get(k).copied();
+            }
+            summary.cluster_selection = cl.selection_en();
+            summary.cluster_model = Some(ClusterModel {
+                standardization: cl.standardization.clone(),
+                centroids_z: cl.centroids_z.clone(),
+            });
+            summary.clusters = (0..cl.k)
+                .map(|i| ClusterInfo {
+                    id: i as u32,
+                    size: cl.sizes[i] as u64,
+                    description_en: cl.descriptions_en[i].clone(),
+                    description_zh: cl.descriptions_zh[i].clone(),
+                })
+                .collect();
+        }
+        Err(e) => notes.push(format!("behavioural clusters not computed: {e}")),
+    }
+    cluster
+}
+
+/// Per class variable and class: (customers, 12-month spend, CLV), unknowns counted as 0.
+type ClassCounts = BTreeMap<String, BTreeMap<String, (u64, f64, f64)>>;
+
+/// Customers, spend and CLV per class of every class variable.
+fn class_counts(data: &Dataset, table: &FeatureTable, cl: &Classified) -> ClassCounts {
+    let spend = table.col(Feature::Spend12m);
+    let clv = table.col(Feature::Clv12m);
+    let mut counts = ClassCounts::new();
+    for c in 0..data.customers.len() {
         let s = if spend[c].is_finite() { spend[c] } else { 0.0 };
         let v = if clv[c].is_finite() { clv[c] } else { 0.0 };
         for (var, class) in [
-            ("tier", classified.tier[c].clone()),
-            ("value_class", classified.value[c].class.id().to_string()),
-            (
-                "potential_tier",
-                classified.potential[c].class.id().to_string(),
-            ),
-            ("lifecycle", classified.lifecycle[c].class.id().to_string()),
+            ("tier", cl.tier[c].clone()),
+            ("value_class", cl.value[c].class.id().to_string()),
+            ("potential_tier", cl.potential[c].class.id().to_string()),
+            ("lifecycle", cl.lifecycle[c].class.id().to_string()),
             (
                 "profit_loyalty",
-                classified.profit_loyalty[c].class.id().to_string(),
+                cl.profit_loyalty[c].class.id().to_string(),
             ),
             (
                 "cluster",
-                classified.cluster[c].map_or_else(|| "none".into(), |k| k.to_string()),
+                cl.cluster[c].map_or_else(|| "none".into(), |k| k.to_string()),
             ),
             (
                 "industry",
@@ -887,61 +958,57 @@ pub fn classify(
             e.2 += v;
         }
     }
-    if let Some(bp) = &plan.budget {
-        let by = counts.get(&bp.by).cloned().unwrap_or_default();
-        let bases: Vec<(String, f64)> = by
-            .iter()
-            .map(|(k, (_, s, v))| {
-                (
-                    k.clone(),
-                    if bp.basis == "clv" {
-                        v.max(0.0)
-                    } else {
-                        s.max(0.0)
-                    },
-                )
-            })
-            .collect();
-        match custval_classify::allocate_budget(bp.total, &bases, &[]) {
-            Ok(a) => {
-                classified.budget = Some(Budget {
-                    total: a.total,
-                    basis: bp.basis.clone(),
-                    by: bp.by.clone(),
-                    lines: a
-                        .lines
-                        .iter()
-                        .map(|l| {
-                            (
-                                l.class.clone(),
-                                l.basis,
-                                l.amount,
-                                l.share,
-                                l.rule.explain_en(),
-                            )
-                        })
-                        .collect(),
-                })
-            }
-            Err(e) => notes.push(format!("budget not allocated: {e}")),
-        }
-    }
-    classified.summary.counts = counts;
-    Ok(classified)
+    counts
 }
 
-pub(crate) fn fmt_value(v: f64) -> String {
-    if !v.is_finite() {
-        "missing".into()
-    } else if (v.fract() == 0.0 && v.abs() < 1e15) || v.abs() >= 100.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.3}")
+/// The plan's budget spread over the classes of its variable, by spend or CLV.
+fn budget(
+    bp: &crate::plan::BudgetPlan,
+    counts: &ClassCounts,
+    notes: &mut Vec<String>,
+) -> Option<Budget> {
+    let by = counts.get(&bp.by).cloned().unwrap_or_default();
+    let bases: Vec<(String, f64)> = by
+        .iter()
+        .map(|(k, (_, s, v))| {
+            (
+                k.clone(),
+                if bp.basis == "clv" {
+                    v.max(0.0)
+                } else {
+                    s.max(0.0)
+                },
+            )
+        })
+        .collect();
+    match custval_classify::allocate_budget(bp.total, &bases, &[]) {
+        Ok(a) => Some(Budget {
+            total: a.total,
+            basis: bp.basis.clone(),
+            by: bp.by.clone(),
+            lines: a
+                .lines
+                .iter()
+                .map(|l| {
+                    (
+                        l.class.clone(),
+                        l.basis,
+                        l.amount,
+                        l.share,
+                        l.rule.explain_en(),
+                    )
+                })
+                .collect(),
+        }),
+        Err(e) => {
+            notes.push(format!("budget not allocated: {e}"));
+            None
+        }
     }
 }
 
 /// Builds the stored results, without their details: those are built later, batch by batch
-/// as the run is written, from a [`crate::details::DetailContext`], so that a million
+/// as the run is written, from a `details::DetailContext`, so that a million
 /// serialized explanations are never in memory at once.
 pub fn results(
     data: &Dataset,
@@ -950,18 +1017,18 @@ pub fn results(
     cl: &Classified,
     accounts: &crate::accounts::AccountsOut,
 ) -> Vec<CustomerResult> {
-    let signal = |id: &str| table.get(id).unwrap_or(&[]);
+    let signal = |f: Feature| table.col(f);
     let signal_cols = [
-        signal("spend_prev_12m"),
-        signal("orders_12m"),
-        signal("avg_payment_delay_days"),
-        signal("overdue_amount"),
-        signal("csat"),
-        signal("nps"),
-        signal("complaints_12m"),
+        signal(Feature::SpendPrev12m),
+        signal(Feature::Orders12m),
+        signal(Feature::AvgPaymentDelayDays),
+        signal(Feature::OverdueAmount),
+        signal(Feature::Csat),
+        signal(Feature::Nps),
+        signal(Feature::Complaints12m),
     ];
-    let clv = table.get("clv_12m");
-    let p_alive = table.get("p_alive");
+    let clv = table.col(Feature::Clv12m);
+    let p_alive = table.col(Feature::PAlive);
     (0..data.customers.len())
         .into_par_iter()
         .map(|c| {
@@ -984,8 +1051,8 @@ pub fn results(
                 value_score: scores.value[c],
                 potential_score: scores.potential[c],
                 spend_12m: opt(table.columns[0][c]),
-                clv: clv.and_then(|v| opt(v[c])),
-                p_alive: p_alive.and_then(|v| opt(v[c])),
+                clv: opt(clv[c]),
+                p_alive: opt(p_alive[c]),
                 risk: (accounts.risk[c].level != custval_accounts::RiskLevel::None)
                     .then(|| accounts.risk[c].level.id().to_string()),
                 raw_tier: cl.hysteresis.raw[c].clone(),

@@ -4,8 +4,8 @@
 //!
 //! Choices stated once:
 //! - **CLV is profit, not revenue**, as the seeds define a customer's value: discounted expected
-//!   spend × the customer's own observed gross margin (else the company's, else the configured
-//!   margin) − the cost to serve, taken as the last 12 months' sales + service cost weighted by
+//!   spend × the customer's own observed gross margin (else the company's; a configured
+//!   `clv_margin` replaces both) − the cost to serve, taken as the last 12 months' sales + service cost weighted by
 //!   P(alive). Without cost data the cost to serve is zero and the report says so.
 //! - **Discounting is monthly**: the annual rate becomes `(1 + r)^(1/12) − 1` per month.
 //! - **The holdout check** refits the same model on the purchases up to `as_of − holdout`
@@ -32,8 +32,8 @@
 use custval_clv::{ClvData, FitOptions, Model, PredictOptions, TimeUnit, holdout_report, predict};
 use serde::{Deserialize, Serialize};
 
-use crate::breakdown::{ClvPartsRow, MarginFrom, SpendFrom};
-use crate::features::{FeatureTable, PurchaseSummary};
+use crate::features::{Feature, FeatureTable, PurchaseSummary};
+use crate::types::{ClvPartsRow, MarginFrom, SpendFrom};
 
 /// What the CLV step needs from the configuration.
 #[derive(Debug, Clone)]
@@ -210,21 +210,7 @@ pub fn apply(
         margins,
         spend,
     } = summary_columns(table, as_of, unit);
-    let observed: (f64, f64) = margins
-        .iter()
-        .zip(&spend)
-        .filter(|(mg, s)| mg.is_finite() && **s > 0.0)
-        .fold((0.0, 0.0), |(p, s), (mg, sp)| (p + mg * sp, s + sp));
-    out.fallback_margin = match settings.margin {
-        Some(fixed) => fixed,
-        None if observed.1 > 0.0 => observed.0 / observed.1,
-        None => {
-            out.notes.push(
-                "no cost of goods in the transactions: CLV is on revenue (margin 1.0)".into(),
-            );
-            1.0
-        }
-    };
+    out.fallback_margin = fallback_margin(&margins, &spend, settings, &mut out.notes);
     if rows.len() < 10 {
         out.notes.push(format!(
             "CLV not fitted: {} customers with purchases (at least 10 needed)",
@@ -253,21 +239,12 @@ pub fn apply(
         out.notes
             .push("holdout check skipped: too little history before the calibration end".into());
     }
-    let mut fits = Vec::new();
-    for m in &candidates {
-        match custval_clv::fit(*m, &data, &FitOptions::default()) {
-            Ok(f) => {
-                let start: Vec<f64> = f.params.iter().map(|(_, v)| *v).collect();
-                let cal = holdout
-                    .as_ref()
-                    .and_then(|h| h.check(*m, &start, calibration_end, as_of, fmt_date));
-                fits.push((f, cal));
-            }
-            Err(e) => out
-                .notes
-                .push(format!("CLV model {} not fitted: {e}", m.name())),
-        }
-    }
+    let check = |m: Model, start: &[f64]| {
+        holdout
+            .as_ref()
+            .and_then(|h| h.check(m, start, calibration_end, as_of, fmt_date))
+    };
+    let mut fits = fit_candidates(&candidates, &data, &check, &mut out.notes);
     let Some(pick) = choose(&fits, settings.model) else {
         return out;
     };
@@ -288,15 +265,7 @@ pub fn apply(
         name: fit.model.name().to_string(),
         why,
         holdout_mae: calibration.as_ref().map(|c| c.mae),
-        candidates: std::iter::once((&fit, &calibration))
-            .chain(fits.iter().map(|(f, c)| (f, c)))
-            .map(|(f, c)| Candidate {
-                name: f.model.name().to_string(),
-                holdout_mae: c.as_ref().map(|c| c.mae),
-                log_likelihood: f.log_likelihood,
-                converged: f.converged,
-            })
-            .collect(),
+        candidates: candidates_report(&fit, &calibration, &fits),
         p_alive_x0_model: p_alive_x0.map(|m| m.model().name().to_string()),
     });
     if let Some(m) = p_alive_x0 {
@@ -325,23 +294,7 @@ pub fn apply(
         ));
     }
     out.purchases = Some(report(&fit));
-    let gg = match custval_clv::fit(
-        Model::GammaGamma,
-        &ClvData::spend(x.clone(), m.clone()),
-        &FitOptions::default(),
-    ) {
-        Ok(f) => {
-            out.spend = Some(report(&f));
-            match f.fitted {
-                custval_clv::FittedModel::GammaGamma(g) => Some(g),
-                _ => None,
-            }
-        }
-        Err(e) => {
-            out.notes.push(format!("Gamma-Gamma spend model not fitted ({e}): expected spend is each customer's mean repeat spend"));
-            None
-        }
-    };
+    let gg = fit_spend(&x, &m, &mut out);
     let fitted = FittedClv {
         purchases: fit.fitted,
         spend: gg,
@@ -356,6 +309,127 @@ pub fn apply(
     out.fitted = Some(fitted);
     out.calibration = calibration;
     out
+}
+
+/// The margin of customers without their own: the configured one, else the company's observed
+/// gross margin (spend-weighted), else 1 (CLV on revenue, noted).
+fn fallback_margin(
+    margins: &[f64],
+    spend: &[f64],
+    settings: &ClvSettings,
+    notes: &mut Vec<String>,
+) -> f64 {
+    let observed: (f64, f64) = margins
+        .iter()
+        .zip(spend)
+        .filter(|(mg, s)| mg.is_finite() && **s > 0.0)
+        .fold((0.0, 0.0), |(p, s), (mg, sp)| (p + mg * sp, s + sp));
+    match settings.margin {
+        Some(fixed) => fixed,
+        None if observed.1 > 0.0 => observed.0 / observed.1,
+        None => {
+            notes.push(
+                "no cost of goods in the transactions: CLV is on revenue (margin 1.0)".into(),
+            );
+            1.0
+        }
+    }
+}
+
+/// Fits each candidate purchase model, each with its holdout check (`check`, from its fitted
+/// parameters); a model that fails to fit is noted and left out.
+fn fit_candidates(
+    candidates: &[Model],
+    data: &ClvData,
+    check: &dyn Fn(Model, &[f64]) -> Option<Calibration>,
+    notes: &mut Vec<String>,
+) -> Vec<(custval_clv::Fit, Option<Calibration>)> {
+    let mut fits = Vec::new();
+    for m in candidates {
+        match custval_clv::fit(*m, data, &FitOptions::default()) {
+            Ok(f) => {
+                let start: Vec<f64> = f.params.iter().map(|(_, v)| *v).collect();
+                let cal = check(*m, &start);
+                fits.push((f, cal));
+            }
+            Err(e) => notes.push(format!("CLV model {} not fitted: {e}", m.name())),
+        }
+    }
+    fits
+}
+
+/// The chosen model first, then the other candidates, as the report lists them.
+fn candidates_report(
+    fit: &custval_clv::Fit,
+    calibration: &Option<Calibration>,
+    others: &[(custval_clv::Fit, Option<Calibration>)],
+) -> Vec<Candidate> {
+    std::iter::once((fit, calibration))
+        .chain(others.iter().map(|(f, c)| (f, c)))
+        .map(|(f, c)| Candidate {
+            name: f.model.name().to_string(),
+            holdout_mae: c.as_ref().map(|c| c.mae),
+            log_likelihood: f.log_likelihood,
+            converged: f.converged,
+        })
+        .collect()
+}
+
+/// The Gamma-Gamma spend model on (frequency, mean repeat spend), reported in `out`; `None`
+/// (noted) when it cannot be fitted.
+fn fit_spend(x: &[f64], m: &[f64], out: &mut ClvReport) -> Option<custval_clv::GammaGamma> {
+    match custval_clv::fit(
+        Model::GammaGamma,
+        &ClvData::spend(x.to_vec(), m.to_vec()),
+        &FitOptions::default(),
+    ) {
+        Ok(f) => {
+            out.spend = Some(report(&f));
+            match f.fitted {
+                custval_clv::FittedModel::GammaGamma(g) => Some(g),
+                _ => None,
+            }
+        }
+        Err(e) => {
+            out.notes.push(format!("Gamma-Gamma spend model not fitted ({e}): expected spend is each customer's mean repeat spend"));
+            None
+        }
+    }
+}
+
+/// Per customer: sales + service cost of the last 12 months, `NaN` when neither is known
+/// (the CLV then deducts nothing).
+fn cost_12m(table: &FeatureTable) -> Vec<f64> {
+    let cost_cols = [
+        table.col(Feature::SalesCost12m),
+        table.col(Feature::ServiceCost12m),
+    ];
+    (0..table.purchase_days.len())
+        .map(|c| {
+            let known: Vec<f64> = cost_cols
+                .iter()
+                .map(|col| col[c])
+                .filter(|v| v.is_finite())
+                .collect();
+            if known.is_empty() {
+                f64::NAN
+            } else {
+                known.iter().sum()
+            }
+        })
+        .collect()
+}
+
+/// A customer's CLV margin and where it comes from: the configured one, else its own
+/// observed gross margin, else the company's (`fallback`).
+fn margin_of(settings: &ClvSettings, own: Option<f64>, fallback: f64) -> (f64, MarginFrom) {
+    match settings.margin {
+        Some(fixed) => (fixed, MarginFrom::Configured),
+        None => match own.filter(|v| v.is_finite()) {
+            Some(own) => (own, MarginFrom::Customer),
+            None => (fallback, MarginFrom::Company),
+        },
+    }
 }
 
 /// Candidate positions, best first: holdout MAE (within [`MAE_TIE`] a tie), then
@@ -482,21 +556,7 @@ pub fn predict_into(
         // The run's base rhythm, also when only a few customers are rescored.
         table.set_base_gap(fitted.base_gap_days);
     }
-    let cost_cols = [table.get("sales_cost_12m"), table.get("service_cost_12m")];
-    // NaN when neither cost is known; the CLV then deducts nothing.
-    let cost_12m: Vec<f64> = (0..n)
-        .map(|c| {
-            let known: Vec<f64> = cost_cols
-                .iter()
-                .filter_map(|col| col.map(|v| v[c]).filter(|v| v.is_finite()))
-                .collect();
-            if known.is_empty() {
-                f64::NAN
-            } else {
-                known.iter().sum()
-            }
-        })
-        .collect();
+    let cost_12m = cost_12m(table);
     let mut p_alive = vec![f64::NAN; n];
     let mut expected = vec![f64::NAN; n];
     let mut clv = vec![f64::NAN; n];
@@ -544,13 +604,7 @@ pub fn predict_into(
             Some(v) if gg.is_some() => v,
             _ => discounted * spend_each,
         };
-        let (margin, margin_from) = match settings.margin {
-            Some(fixed) => (fixed, MarginFrom::Configured),
-            None => match margins.get(c).copied().filter(|v| v.is_finite()) {
-                Some(own) => (own, MarginFrom::Customer),
-                None => (fallback_margin, MarginFrom::Company),
-            },
-        };
+        let (margin, margin_from) = margin_of(settings, margins.get(c).copied(), fallback_margin);
         let cost = if cost_12m[c].is_finite() {
             cost_12m[c]
         } else {
@@ -569,9 +623,9 @@ pub fn predict_into(
         });
     }
     table.clv_parts = parts;
-    table.set("p_alive", p_alive);
-    table.set("expected_purchases_12m", expected);
-    table.set("clv_12m", clv);
+    *table.col_mut(Feature::PAlive) = p_alive;
+    *table.col_mut(Feature::ExpectedPurchases12m) = expected;
+    *table.col_mut(Feature::Clv12m) = clv;
     Ok(())
 }
 
@@ -677,8 +731,8 @@ fn summary_columns(table: &FeatureTable, as_of: i32, unit: f64) -> SummaryColumn
             c.m.push(if f > 0.0 { p.repeat_mean.max(0.0) } else { 0.0 });
         }
     }
-    let col = |id: &str| table.get(id).map(<[f64]>::to_vec).unwrap_or_default();
-    c.margins = col("gross_margin_12m");
-    c.spend = col("spend_12m");
+    let col = |feature: Feature| table.col(feature).to_vec();
+    c.margins = col(Feature::GrossMargin12m);
+    c.spend = col(Feature::Spend12m);
     c
 }

@@ -14,13 +14,12 @@ use custval_model::{CustomerResult, Dataset};
 use rayon::prelude::*;
 
 use crate::accounts::AccountsOut;
-use crate::classes::{
-    Classified, Detail, MAX_ACTIONS, Source, StoredAction, fmt_value, opt, playbook_field, round6,
-};
-use crate::engine::IndicatorUsed;
+use crate::classes::{Classified, Detail, MAX_ACTIONS, Source, StoredAction, playbook_field};
 use crate::features::{FEATURES, FeatureTable, feature_index};
+use crate::helpers::{fmt_value, opt, round6};
 use crate::plan::{Dimension, Plan, STRING_VARS};
 use crate::scoring::points;
+use crate::types::IndicatorUsed;
 use custval_classify::ValueClass;
 
 /// The numeric result variables after the indicators, in `custval_config::RESULT_VARIABLES`
@@ -113,127 +112,18 @@ impl<'p> DetailContext<'p> {
         let cl = &self.cl;
         let accounts = &self.accounts;
         let table = &self.table;
-        let indicators = &self.indicators;
-        let nf = FEATURES.len();
-        let mut slots: Vec<f64> = Vec::with_capacity(nf + self.raw.len() + 3);
-        slots.extend(table.columns.iter().map(|col| col[c]));
-        slots.extend(self.raw.iter().map(|col| col[c]));
-        slots.extend([
-            self.total[c],
-            self.value[c],
-            self.potential[c],
-            self.accounts
-                .payment_delay_percentile
-                .get(c)
-                .copied()
-                .unwrap_or(f64::NAN),
-        ]);
-        let value_id = cl.value[c].class.id();
         // Customers whose wallet, cross-sell reasons are worth their bytes in the detail.
         let key = plan.accounts.plan_tiers.contains(&cl.tier[c])
             || matches!(
                 cl.value[c].class,
                 ValueClass::MostValuable | ValueClass::Secondary
             );
-        let strings: Vec<String> = STRING_VARS
-            .iter()
-            .map(|v| match *v {
-                "tier" => cl.tier[c].clone(),
-                "value_class" => value_id.to_string(),
-                "potential_tier" => cl.potential[c].class.id().to_string(),
-                "lifecycle" => cl.lifecycle[c].class.id().to_string(),
-                "profit_loyalty" => cl.profit_loyalty[c].class.id().to_string(),
-                "industry" => r.industry.clone().unwrap_or_default(),
-                "region" => r.region.clone().unwrap_or_default(),
-                "size" => self.sizes[c].clone().unwrap_or_default(),
-                "owner" => r.owner.clone().unwrap_or_default(),
-                "rfm_segment" => cl.rfm[c].clone().unwrap_or_default(),
-                _ => String::new(),
-            })
-            .collect();
-        let str_refs: Vec<&str> = strings.iter().map(String::as_str).collect();
-        let value_of = |name: &str| -> String {
-            if let Some(k) = STRING_VARS.iter().position(|v| *v == name) {
-                return strings[k].clone();
-            }
-            if let Some(i) = feature_index(name) {
-                return fmt_value(slots[i]);
-            }
-            if let Some(j) = indicators.iter().position(|i| i.id == name) {
-                return fmt_value(slots[nf + j]);
-            }
-            if let Some(k) = RESULT_SLOTS.iter().position(|v| *v == name) {
-                return fmt_value(slots[nf + self.raw.len() + k]);
-            }
-            "?".into()
-        };
-
-        let mut actions: Vec<(i64, StoredAction)> = Vec::new();
-        for a in &plan.actions {
-            if (a.when)(&slots, &str_refs) {
-                let figures: Vec<String> = a
-                    .variables
-                    .iter()
-                    .map(|v| format!("{v} = {}", value_of(v)))
-                    .collect();
-                actions.push((
-                    a.priority,
-                    StoredAction {
-                        id: a.id.clone(),
-                        source: Source::Rule,
-                        figures: figures.join(", "),
-                        overrode: Vec::new(),
-                    },
-                ));
-            }
-        }
-        // Stable: rules of equal priority stay in file order.
-        actions.sort_by_key(|(p, _)| *p);
-        let mut actions: Vec<StoredAction> = actions.into_iter().map(|(_, a)| a).collect();
         let gaps: Vec<String> = table.cross_sell[c]
             .iter()
             .filter_map(|k| self.categories.get(*k as usize).cloned())
             .collect();
-        if !gaps.is_empty()
-            && matches!(
-                cl.value[c].class,
-                ValueClass::MostValuable | ValueClass::Secondary
-            )
-        {
-            actions.push(StoredAction {
-                id: "cross_sell".into(),
-                source: Source::CrossSell,
-                figures: format!(
-                    "value_class = {value_id}, industry = {}",
-                    r.industry.as_deref().unwrap_or("?")
-                ),
-                overrode: Vec::new(),
-            });
-        }
-        for pb in &plan.playbooks {
-            let k = STRING_VARS.iter().position(|v| *v == pb.variable);
-            if k.is_some_and(|k| strings[k] == pb.value)
-                && let Some(field) = playbook_field(pb)
-            {
-                actions.push(StoredAction {
-                    id: format!("playbook:{}:{}", pb.variable, pb.value),
-                    source: Source::Playbook,
-                    figures: field.to_string(),
-                    overrode: Vec::new(),
-                });
-            }
-        }
-        let mut actions = one_per_family(actions, plan);
-        actions.truncate(MAX_ACTIONS);
-
-        let norm_row: Vec<f64> = self.normalized.iter().map(|col| col[c]).collect();
-        let mut pts = vec![0.0; indicators.len()];
-        for (dim_weight, idx, w) in &self.dims {
-            let row: Vec<f64> = idx.iter().map(|j| norm_row[*j]).collect();
-            for (p, j) in points(&row, w).into_iter().zip(idx) {
-                pts[*j] = p * dim_weight;
-            }
-        }
+        let actions = self.actions(c, r, !gaps.is_empty());
+        let (norm_row, pts) = self.points(c);
         Detail {
             raw: self.raw.iter().map(|col| opt(col[c]).map(round6)).collect(),
             norm: norm_row.iter().map(|v| opt(*v).map(round6)).collect(),
@@ -275,6 +165,138 @@ impl<'p> DetailContext<'p> {
                 .map(|row| crate::breakdown::ClvParts::of(&row)),
             profit: crate::breakdown::Profit::of(table, c),
         }
+    }
+
+    /// Customer `c`'s numeric slots as action rules read them: features, indicators, then
+    /// [`RESULT_SLOTS`].
+    fn slots(&self, c: usize) -> Vec<f64> {
+        let mut slots: Vec<f64> = Vec::with_capacity(FEATURES.len() + self.raw.len() + 3);
+        slots.extend(self.table.columns.iter().map(|col| col[c]));
+        slots.extend(self.raw.iter().map(|col| col[c]));
+        slots.extend([
+            self.total[c],
+            self.value[c],
+            self.potential[c],
+            self.accounts
+                .payment_delay_percentile
+                .get(c)
+                .copied()
+                .unwrap_or(f64::NAN),
+        ]);
+        slots
+    }
+
+    /// Customer `c`'s string variables, in [`STRING_VARS`] order.
+    fn strings(&self, c: usize, r: &CustomerResult) -> Vec<String> {
+        let cl = &self.cl;
+        STRING_VARS
+            .iter()
+            .map(|v| match *v {
+                "tier" => cl.tier[c].clone(),
+                "value_class" => cl.value[c].class.id().to_string(),
+                "potential_tier" => cl.potential[c].class.id().to_string(),
+                "lifecycle" => cl.lifecycle[c].class.id().to_string(),
+                "profit_loyalty" => cl.profit_loyalty[c].class.id().to_string(),
+                "industry" => r.industry.clone().unwrap_or_default(),
+                "region" => r.region.clone().unwrap_or_default(),
+                "size" => self.sizes[c].clone().unwrap_or_default(),
+                "owner" => r.owner.clone().unwrap_or_default(),
+                "rfm_segment" => cl.rfm[c].clone().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .collect()
+    }
+
+    /// Customer `c`'s actions: the rules that hold (by priority, with the figures they read),
+    /// a cross-sell offer when it has `gaps` and a class to grow, then its playbooks; one
+    /// per family, at most [`MAX_ACTIONS`].
+    fn actions(&self, c: usize, r: &CustomerResult, gaps: bool) -> Vec<StoredAction> {
+        let plan = self.plan;
+        let slots = self.slots(c);
+        let strings = self.strings(c, r);
+        let str_refs: Vec<&str> = strings.iter().map(String::as_str).collect();
+        let nf = FEATURES.len();
+        // A rule's variable as the figures show it (names come from the configuration).
+        let value_of = |name: &str| -> String {
+            if let Some(k) = STRING_VARS.iter().position(|v| *v == name) {
+                return strings[k].clone();
+            }
+            if let Some(i) = feature_index(name) {
+                return fmt_value(slots[i]);
+            }
+            if let Some(j) = self.indicators.iter().position(|i| i.id == name) {
+                return fmt_value(slots[nf + j]);
+            }
+            if let Some(k) = RESULT_SLOTS.iter().position(|v| *v == name) {
+                return fmt_value(slots[nf + self.raw.len() + k]);
+            }
+            "?".into()
+        };
+
+        let mut actions: Vec<(i64, StoredAction)> = Vec::new();
+        for a in &plan.actions {
+            if (a.when)(&slots, &str_refs) {
+                let figures: Vec<String> = a
+                    .variables
+                    .iter()
+                    .map(|v| format!("{v} = {}", value_of(v)))
+                    .collect();
+                actions.push((
+                    a.priority,
+                    StoredAction {
+                        id: a.id.clone(),
+                        source: Source::Rule,
+                        figures: figures.join(", "),
+                        overrode: Vec::new(),
+                    },
+                ));
+            }
+        }
+        // Stable: rules of equal priority stay in file order.
+        actions.sort_by_key(|(p, _)| *p);
+        let mut actions: Vec<StoredAction> = actions.into_iter().map(|(_, a)| a).collect();
+        let value = self.cl.value[c].class;
+        if gaps && matches!(value, ValueClass::MostValuable | ValueClass::Secondary) {
+            actions.push(StoredAction {
+                id: "cross_sell".into(),
+                source: Source::CrossSell,
+                figures: format!(
+                    "value_class = {}, industry = {}",
+                    value.id(),
+                    r.industry.as_deref().unwrap_or("?")
+                ),
+                overrode: Vec::new(),
+            });
+        }
+        for pb in &plan.playbooks {
+            let k = STRING_VARS.iter().position(|v| *v == pb.variable);
+            if k.is_some_and(|k| strings[k] == pb.value)
+                && let Some(field) = playbook_field(pb)
+            {
+                actions.push(StoredAction {
+                    id: format!("playbook:{}:{}", pb.variable, pb.value),
+                    source: Source::Playbook,
+                    figures: field.to_string(),
+                    overrode: Vec::new(),
+                });
+            }
+        }
+        let mut actions = one_per_family(actions, plan);
+        actions.truncate(MAX_ACTIONS);
+        actions
+    }
+
+    /// Customer `c`'s normalized indicator values and the points each brings to the total.
+    fn points(&self, c: usize) -> (Vec<f64>, Vec<f64>) {
+        let norm_row: Vec<f64> = self.normalized.iter().map(|col| col[c]).collect();
+        let mut pts = vec![0.0; self.indicators.len()];
+        for (dim_weight, idx, w) in &self.dims {
+            let row: Vec<f64> = idx.iter().map(|j| norm_row[*j]).collect();
+            for (p, j) in points(&row, w).into_iter().zip(idx) {
+                pts[*j] = p * dim_weight;
+            }
+        }
+        (norm_row, pts)
     }
 
     /// Fills every result's `detail` (`results` in the evaluation's order), on the rayon pool.

@@ -1,67 +1,42 @@
 //! One evaluation: data as of a date in, one explained result per customer out.
 //!
 //! The steps, in order (each one reads only what the previous ones produced):
+//! 0. calibrated weights, when the plan asks for them ([`crate::calibrate`]: steps 1–3 at two
+//!    earlier dates, run first so that their tables are gone before this run's exist);
 //! 1. built-in features as of the date ([`crate::features`]), then the CLV step
-//!    ([`crate::clv`]) which fills P(alive), expected purchases and CLV;
-//! 2. indicators: each formula over the features (and earlier indicators);
+//!    ([`crate::clv`]) which fills P(alive), expected purchases and CLV, then the key-account
+//!    figures ([`crate::accounts`]); an owned dataset's fact tables are freed here;
+//! 2. indicators: each formula over the features, the pre-score classes (lifecycle, RFM) and
+//!    earlier indicators (`pipeline`);
 //! 3. normalization per indicator with its missing-data rule ([`crate::scoring`]);
-//! 4. weights per dimension (given, entropy, CRITIC or combined), then the current-value,
-//!    potential and total scores;
-//! 5. classes ([`crate::classes`]), then actions from playbooks and rules, then the budget.
+//! 4. weights per dimension (given, entropy, CRITIC, combined or calibrated), then the
+//!    current-value, potential and total scores;
+//! 5. tiers with hysteresis, classes and the budget ([`crate::classes`]), the stored results,
+//!    and the population figures a provisional update reuses (`frozen`, in the summary).
+//!
+//! Each result's detail (its actions from rules and playbooks, SWOT, the figures behind its
+//! points) is built later, on demand, from [`Evaluation::details`] ([`crate::details`]).
 //!
 //! Determinism: the same data, date and plan give the same results (k-means is seeded;
 //! parallel steps write to fixed positions).
 
 use std::borrow::Cow;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use custval_model::{CustomerResult, Dataset, Day};
 
-use crate::EvalError;
+use crate::accounts::{AccountsModel, AccountsOut};
 use crate::clv::{ClvReport, apply as apply_clv};
-use crate::features::{FEATURES, FeatureTable, compute as compute_features};
+use crate::error::EvalError;
+use crate::features::{FeatureTable, compute as compute_features};
+pub use crate::pipeline::HOLDOUT_DAYS;
+use crate::pipeline::{
+    dimension_columns, dimension_scores, fit_params, indicator_columns, normalize_columns,
+};
 use crate::plan::{Dimension, Objective, Plan, WeightPlan};
-use crate::scoring::{NormParams, score_dimension};
-
-/// Days of history held out for the CLV holdout check.
-pub const HOLDOUT_DAYS: Day = 182;
-
-/// Weights of one dimension as used, with where they came from.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DimensionWeights {
-    pub dimension: Dimension,
-    pub method: String,
-    pub note: String,
-    /// (indicator id, weight) in plan order.
-    pub weights: Vec<(String, f64)>,
-}
-
-/// An indicator as used in a run: its definition and normalization parameters.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct IndicatorUsed {
-    pub id: String,
-    pub name_en: String,
-    pub name_zh: String,
-    pub unit: String,
-    pub dimension: Dimension,
-    pub formula: String,
-    pub params: NormParams,
-    /// Weight within its dimension.
-    pub weight: f64,
-    /// Why the indicator was left out of this run (weight 0, its weight spread over the
-    /// other indicators of its dimension); `None` when it was used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub excluded: Option<String>,
-}
-
-/// An indicator left out of a run because it tells no customer apart (issue 17).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExcludedIndicator {
-    pub id: String,
-    pub why: String,
-}
+use crate::scoring::NormParams;
+pub use crate::types::{DimensionWeights, ExcludedIndicator, IndicatorUsed};
 
 /// Everything computed for the run as a whole.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -86,14 +61,14 @@ pub struct RunSummary {
     #[serde(default)]
     pub hysteresis: Option<custval_dynamics::HysteresisSummary>,
     /// What a provisional update needs beyond the above to rescore a few customers with this
-    /// run's parameters ([`crate::rescore`]); `None` in runs stored before it was kept, and
+    /// run's parameters (the `rescore` module); `None` in runs stored before it was kept, and
     /// read leniently (a summary never fails to load because of it).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::rescore::lenient"
+        deserialize_with = "crate::frozen::lenient"
     )]
-    pub frozen: Option<crate::rescore::Frozen>,
+    pub frozen: Option<crate::frozen::Frozen>,
 }
 
 /// The result of [`evaluate`].
@@ -290,21 +265,13 @@ fn evaluate_cow<'p>(
     if n == 0 {
         return Err(EvalError::NoCustomers);
     }
-    let calibration_end = as_of - HOLDOUT_DAYS;
     let t0 = std::time::Instant::now();
     let dim_cols = dimension_columns(plan)?;
     // Before this run's own tables exist, so that the two evaluations it takes at earlier
     // dates do not add to the peak memory.
     let calibrated = crate::calibrate::calibrate_plan(data, as_of, plan, &dim_cols);
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "calibration");
-    let mut table: FeatureTable = compute_features(data, as_of, calibration_end);
-    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "features");
-    let fmt = |d: Day| crate::format_day(d);
-    let clv = apply_clv(&mut table, as_of, calibration_end, &plan.clv, &fmt);
-    let accounts_cfg = plan.accounts.settings();
-    let (accounts, accounts_model) =
-        crate::accounts::apply(data, as_of, &mut table, &accounts_cfg)?;
-    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "key accounts");
+    let (table, clv, (accounts, accounts_model)) = customer_figures(data, as_of, plan, t0)?;
     // Only customers and category names are read from here on.
     if let Cow::Owned(d) = &mut owned {
         d.release_facts();
@@ -313,7 +280,6 @@ fn evaluate_cow<'p>(
     let mut notes = clv.notes.clone();
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "clv");
 
-    let ni = plan.indicators.len();
     // Classes known before the scores, which indicator formulas may read.
     let pre = crate::classes::pre_classes(&table, plan)?;
     let raw = indicator_columns(data, &table, &pre, plan);
@@ -321,90 +287,18 @@ fn evaluate_cow<'p>(
     let normalized = normalize_columns(&params, &raw);
     let why_excluded: Vec<Option<String>> = params.iter().map(|p| p.degenerate(n)).collect();
 
-    let mut weights = Vec::new();
-    let mut calibration = Vec::new();
-    for (((dim, wp), cols), cal) in [
-        (Dimension::Current, &plan.weights_current),
-        (Dimension::Potential, &plan.weights_potential),
-    ]
-    .into_iter()
-    .zip(&dim_cols)
-    .zip(calibrated)
-    {
-        let ids: Vec<String> = cols
-            .iter()
-            .map(|j| plan.indicators[*j].id.clone())
-            .collect();
-        let norm_refs: Vec<&Vec<f64>> = cols.iter().map(|j| &normalized[*j]).collect();
-        let excluded: Vec<bool> = cols.iter().map(|j| why_excluded[*j].is_some()).collect();
-        let used = cal.map(
-            |crate::calibrate::Calibrated {
-                 weights: w,
-                 note,
-                 report,
-             }| {
-                let which = match dim {
-                    Dimension::Current => "current-value",
-                    Dimension::Potential => "potential",
-                };
-                notes.push(format!("{which} weights: {note}"));
-                calibration.extend(report);
-                (w, note)
-            },
-        );
-        weights.push(dimension_weights(
-            wp,
-            &norm_refs,
-            &ids,
-            dim,
-            &excluded,
-            used.as_ref(),
-        )?);
-    }
-    let mut weight_of = vec![0.0; ni];
-    for (dw, cols) in weights.iter().zip(&dim_cols) {
-        for ((_, w), j) in dw.weights.iter().zip(cols) {
-            weight_of[*j] = *w;
-        }
-    }
+    let (weights, calibration) = run_weights(
+        plan,
+        &normalized,
+        &dim_cols,
+        calibrated,
+        &why_excluded,
+        &mut notes,
+    )?;
     let (value_score, potential_score, total) =
         dimension_scores(plan, &normalized, &dim_cols, &weights);
-
-    let indicators_used: Vec<IndicatorUsed> = plan
-        .indicators
-        .iter()
-        .zip(params)
-        .zip(&weight_of)
-        .zip(why_excluded)
-        .map(|(((ind, p), w), why)| IndicatorUsed {
-            id: ind.id.clone(),
-            name_en: ind.name_en.clone(),
-            name_zh: ind.name_zh.clone(),
-            unit: ind.unit.clone(),
-            dimension: ind.dimension,
-            formula: ind.formula_text.clone(),
-            params: p,
-            // An exclusion that left a dimension empty was undone: its indicators are used.
-            excluded: why.filter(|_| *w == 0.0),
-            weight: *w,
-        })
-        .collect();
-
-    let excluded_indicators: Vec<ExcludedIndicator> = indicators_used
-        .iter()
-        .filter_map(|i| {
-            i.excluded.as_ref().map(|why| ExcludedIndicator {
-                id: i.id.clone(),
-                why: why.clone(),
-            })
-        })
-        .collect();
-    for e in &excluded_indicators {
-        notes.push(format!(
-            "indicator {} excluded from this run: {}",
-            e.id, e.why
-        ));
-    }
+    let indicators_used = indicators_used(plan, params, &weights, &dim_cols, why_excluded);
+    let excluded_indicators = excluded_indicators(&indicators_used, &mut notes);
 
     let scores = crate::classes::Scores {
         value: &value_score,
@@ -429,7 +323,7 @@ fn evaluate_cow<'p>(
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "classes");
     let results = crate::classes::results(data, &table, &scores, &classified, &accounts);
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "results");
-    let frozen = crate::rescore::Frozen::capture(crate::rescore::Capture {
+    let frozen = crate::frozen::Frozen::capture(crate::frozen::Capture {
         data,
         table: &table,
         raw: &raw,
@@ -479,124 +373,132 @@ fn evaluate_cow<'p>(
     })
 }
 
-/// Each indicator's normalization fitted on its raw column.
-fn fit_params(plan: &Plan, raw: &[Vec<f64>]) -> Vec<NormParams> {
-    plan.indicators
-        .par_iter()
-        .zip(raw.par_iter())
-        .map(|(ind, col)| NormParams::fit(col, ind.direction, ind.norm, ind.missing))
-        .collect()
-}
-
-/// Normalized indicator columns (plan order) of an evaluation at `at`: steps 1–3 without
-/// the CLV holdout check, for weight calibration on earlier dates.
-pub(crate) fn normalized_at(
+/// Step 1: the features, the CLV step and the key-account figures of every customer.
+fn customer_figures(
     data: &Dataset,
-    at: Day,
+    as_of: Day,
     plan: &Plan,
-) -> Result<Vec<Vec<f64>>, EvalError> {
-    let mut table = compute_features(data, at, at);
-    let fmt = |d: Day| crate::format_day(d);
-    let _ = apply_clv(&mut table, at, at, &plan.clv, &fmt);
-    crate::accounts::apply(data, at, &mut table, &plan.accounts.settings())?;
-    let pre = crate::classes::pre_classes(&table, plan)?;
-    let raw = indicator_columns(data, &table, &pre, plan);
-    let params = fit_params(plan, &raw);
-    Ok(normalize_columns(&params, &raw))
+    t0: std::time::Instant,
+) -> Result<(FeatureTable, ClvReport, (AccountsOut, AccountsModel)), EvalError> {
+    let calibration_end = as_of - HOLDOUT_DAYS;
+    let mut table: FeatureTable = compute_features(data, as_of, calibration_end);
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "features");
+    let fmt = |d: Day| crate::helpers::format_day(d);
+    let clv = apply_clv(&mut table, as_of, calibration_end, &plan.clv, &fmt);
+    let accounts = crate::accounts::apply(data, as_of, &mut table, &plan.accounts.settings())?;
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "key accounts");
+    Ok((table, clv, accounts))
 }
 
-/// Indicator values in plan order (one column per indicator): each formula over a customer's
-/// features, its pre-score classes and master data, and the indicators before it.
-pub(crate) fn indicator_columns(
-    data: &Dataset,
-    table: &FeatureTable,
-    pre: &crate::classes::PreClasses,
-    plan: &Plan,
-) -> Vec<Vec<f64>> {
-    let n = data.customers.len();
-    let nf = FEATURES.len();
-    let ni = plan.indicators.len();
-    let raw_rows: Vec<Vec<f64>> = (0..n)
-        .into_par_iter()
-        .map(|c| {
-            let info = &data.customers[c];
-            let texts: [&str; 10] = [
-                "",
-                "",
-                "",
-                pre.lifecycle[c].class.id(),
-                "",
-                info.industry.as_deref().unwrap_or(""),
-                info.region.as_deref().unwrap_or(""),
-                info.size.as_deref().unwrap_or(""),
-                info.owner.as_deref().unwrap_or(""),
-                pre.rfm[c].as_deref().unwrap_or(""),
-            ];
-            let mut slots: Vec<f64> = Vec::with_capacity(nf + ni);
-            slots.extend(table.columns.iter().map(|col| col[c]));
-            for ind in &plan.indicators {
-                let v = (ind.formula)(&slots, &texts);
-                slots.push(if v.is_finite() { v } else { f64::NAN });
-            }
-            slots.split_off(nf)
-        })
-        .collect();
-    (0..ni)
-        .map(|j| raw_rows.iter().map(|r| r[j]).collect())
-        .collect()
-}
-
-/// Normalized columns (`NaN` = excluded) with given parameters.
-pub(crate) fn normalize_columns(params: &[NormParams], raw: &[Vec<f64>]) -> Vec<Vec<f64>> {
-    params
-        .par_iter()
-        .zip(raw.par_iter())
-        .map(|(p, col)| {
-            col.iter()
-                .map(|v| p.normalize(*v).unwrap_or(f64::NAN))
-                .collect()
-        })
-        .collect()
-}
-
-/// Positions of the current-value and the potential indicators in plan order.
-pub(crate) fn dimension_columns(plan: &Plan) -> Result<[Vec<usize>; 2], EvalError> {
-    let of = |dim: Dimension| -> Result<Vec<usize>, EvalError> {
-        let cols: Vec<usize> = (0..plan.indicators.len())
-            .filter(|j| plan.indicators[*j].dimension == dim)
-            .collect();
-        if cols.is_empty() {
-            return Err(EvalError::Plan(format!("no {dim:?} indicators")));
-        }
-        Ok(cols)
-    };
-    Ok([of(Dimension::Current)?, of(Dimension::Potential)?])
-}
-
-/// Current-value, potential and total scores from normalized columns and the weights of the
-/// two dimensions (in [`dimension_columns`] order).
-pub(crate) fn dimension_scores(
+/// Each dimension's weights as used (calibrated ones noted in `notes`), and the reports of
+/// the calibrations that ran.
+fn run_weights(
     plan: &Plan,
     normalized: &[Vec<f64>],
     dim_cols: &[Vec<usize>; 2],
+    calibrated: [Option<crate::calibrate::Calibrated>; 2],
+    why_excluded: &[Option<String>],
+    notes: &mut Vec<String>,
+) -> Result<
+    (
+        Vec<DimensionWeights>,
+        Vec<crate::calibrate::CalibrationReport>,
+    ),
+    EvalError,
+> {
+    let mut weights = Vec::new();
+    let mut calibration = Vec::new();
+    for (((dim, wp), cols), cal) in [
+        (Dimension::Current, &plan.weights_current),
+        (Dimension::Potential, &plan.weights_potential),
+    ]
+    .into_iter()
+    .zip(dim_cols)
+    .zip(calibrated)
+    {
+        let ids: Vec<String> = cols
+            .iter()
+            .map(|j| plan.indicators[*j].id.clone())
+            .collect();
+        let norm_refs: Vec<&Vec<f64>> = cols.iter().map(|j| &normalized[*j]).collect();
+        let excluded: Vec<bool> = cols.iter().map(|j| why_excluded[*j].is_some()).collect();
+        let used = cal.map(
+            |crate::calibrate::Calibrated {
+                 weights: w,
+                 note,
+                 report,
+             }| {
+                let which = match dim {
+                    Dimension::Current => "current-value",
+                    Dimension::Potential => "potential",
+                };
+                notes.push(format!("{which} weights: {note}"));
+                calibration.extend(report);
+                (w, note)
+            },
+        );
+        weights.push(dimension_weights(
+            wp,
+            &norm_refs,
+            &ids,
+            dim,
+            &excluded,
+            used.as_ref(),
+        )?);
+    }
+    Ok((weights, calibration))
+}
+
+/// The plan's indicators as this run used them: normalization, weight and exclusion.
+fn indicators_used(
+    plan: &Plan,
+    params: Vec<NormParams>,
     weights: &[DimensionWeights],
-) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-    let dim_score = |cols: &[usize], dw: &DimensionWeights| -> Vec<f64> {
-        let columns: Vec<&[f64]> = cols.iter().map(|j| normalized[*j].as_slice()).collect();
-        let w: Vec<f64> = dw.weights.iter().map(|(_, w)| *w).collect();
-        score_dimension(&columns, &w)
-    };
-    let (value, potential) = match weights {
-        [current, pot, ..] => (
-            dim_score(&dim_cols[0], current),
-            dim_score(&dim_cols[1], pot),
-        ),
-        _ => (Vec::new(), Vec::new()),
-    };
-    let total = value
+    dim_cols: &[Vec<usize>; 2],
+    why_excluded: Vec<Option<String>>,
+) -> Vec<IndicatorUsed> {
+    let mut weight_of = vec![0.0; plan.indicators.len()];
+    for (dw, cols) in weights.iter().zip(dim_cols) {
+        for ((_, w), j) in dw.weights.iter().zip(cols) {
+            weight_of[*j] = *w;
+        }
+    }
+    plan.indicators
         .iter()
-        .zip(&potential)
-        .map(|(v, p)| plan.current_weight * v + plan.potential_weight * p)
+        .zip(params)
+        .zip(&weight_of)
+        .zip(why_excluded)
+        .map(|(((ind, p), w), why)| IndicatorUsed {
+            id: ind.id.clone(),
+            name_en: ind.name_en.clone(),
+            name_zh: ind.name_zh.clone(),
+            unit: ind.unit.clone(),
+            dimension: ind.dimension,
+            formula: ind.formula_text.clone(),
+            params: p,
+            // An exclusion that left a dimension empty was undone: its indicators are used.
+            excluded: why.filter(|_| *w == 0.0),
+            weight: *w,
+        })
+        .collect()
+}
+
+/// The indicators left out of this run, each also noted in `notes`.
+fn excluded_indicators(used: &[IndicatorUsed], notes: &mut Vec<String>) -> Vec<ExcludedIndicator> {
+    let excluded: Vec<ExcludedIndicator> = used
+        .iter()
+        .filter_map(|i| {
+            i.excluded.as_ref().map(|why| ExcludedIndicator {
+                id: i.id.clone(),
+                why: why.clone(),
+            })
+        })
         .collect();
-    (value, potential, total)
+    for e in &excluded {
+        notes.push(format!(
+            "indicator {} excluded from this run: {}",
+            e.id, e.why
+        ));
+    }
+    excluded
 }

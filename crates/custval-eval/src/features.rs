@@ -11,11 +11,22 @@
 //! the convention of the CLV summaries, so that `orders_12m` and the CLV model's frequency
 //! count the same things.
 //!
+//! Columns are typed: [`Feature`] names each one and is its index, so the computation below
+//! reads and writes `v[Feature::Spend12m]`, never a string. Names only come in at the edge,
+//! from a configuration (`Feature::from_str`, an [`UnknownFeature`] error, or
+//! [`FeatureTable::get`]).
+//!
 //! Missing is `NaN` in the columns (a feature that cannot be known for a customer, e.g. a
 //! margin without cost data); what to do with it is the indicator's missing-data rule, not a
 //! silent zero here. Counts that are truly zero are zero.
 
-use custval_model::{Dataset, Day, InteractionKind, NO_CATEGORY};
+use std::ops::{Index, IndexMut};
+use std::str::FromStr;
+
+use custval_model::{
+    Contract, CustomerInfo, Dataset, Day, Interaction, InteractionKind, NO_CATEGORY, Payment,
+    Survey, Tx,
+};
 use rayon::prelude::*;
 
 /// Days in the 12-month window.
@@ -26,60 +37,116 @@ pub const HALF_DAYS: Day = 182;
 /// cross-sell gap for a customer of that industry.
 pub const CROSS_SELL_PEER_SHARE: f64 = 0.3;
 
-/// Feature ids in column order. Must list every id of `custval_config::BUILTIN_FEATURES`
-/// (a test checks it), CLV ones included: the engine fills those after fitting.
-pub const FEATURES: &[&str] = &[
-    "spend_12m",
-    "orders_12m",
-    "aov_12m",
-    "categories_12m",
-    "gross_profit_12m",
-    "gross_margin_12m",
-    "sales_cost_12m",
-    "service_cost_12m",
-    "net_contribution_12m",
-    "tenure_days",
-    "recency_days",
-    "orders_total",
-    "spend_total",
-    "returns_12m",
-    "renewal_rate",
-    "payment_on_time_rate",
-    "avg_payment_delay_days",
-    "overdue_amount",
-    "spend_6m",
-    "spend_prev_6m",
-    "spend_growth_6m",
-    "industry_growth",
-    "inquiries_12m",
-    "referrals_12m",
-    "complaints_12m",
-    "tickets_12m",
-    "csat",
-    "nps",
-    "p_alive",
-    "expected_purchases_12m",
-    "clv_12m",
-    "cross_sell_gap",
-    "wallet",
-    "share_of_wallet",
-    "wallet_gap",
-    "frequency",
-    "t_x_days",
-    "age_days",
-    "spend_prev_12m",
-    "mean_interpurchase_days",
-    "recency_ratio",
-];
+/// Declares [`Feature`] and [`FEATURES`] from one list, so that a variant's index and its
+/// id's position cannot disagree.
+macro_rules! feature_columns {
+    ($($variant:ident = $id:literal,)*) => {
+        /// A built-in feature column; `feature as usize` is its index in [`FEATURES`] and in
+        /// [`FeatureTable::columns`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Feature {
+            $($variant,)*
+        }
+
+        impl Feature {
+            /// Every feature, in column order.
+            pub const ALL: &'static [Feature] = &[$(Feature::$variant,)*];
+
+            /// The id used in configurations and stored results.
+            pub const fn id(self) -> &'static str {
+                match self {
+                    $(Feature::$variant => $id,)*
+                }
+            }
+        }
+
+        /// Feature ids in column order. Must list every id of
+        /// `custval_config::BUILTIN_FEATURES` (a test checks it), CLV ones included: the engine
+        /// fills those after fitting.
+        pub const FEATURES: &[&str] = &[$($id,)*];
+    };
+}
+
+feature_columns! {
+    Spend12m = "spend_12m",
+    Orders12m = "orders_12m",
+    Aov12m = "aov_12m",
+    Categories12m = "categories_12m",
+    GrossProfit12m = "gross_profit_12m",
+    GrossMargin12m = "gross_margin_12m",
+    SalesCost12m = "sales_cost_12m",
+    ServiceCost12m = "service_cost_12m",
+    NetContribution12m = "net_contribution_12m",
+    TenureDays = "tenure_days",
+    RecencyDays = "recency_days",
+    OrdersTotal = "orders_total",
+    SpendTotal = "spend_total",
+    Returns12m = "returns_12m",
+    RenewalRate = "renewal_rate",
+    PaymentOnTimeRate = "payment_on_time_rate",
+    AvgPaymentDelayDays = "avg_payment_delay_days",
+    OverdueAmount = "overdue_amount",
+    Spend6m = "spend_6m",
+    SpendPrev6m = "spend_prev_6m",
+    SpendGrowth6m = "spend_growth_6m",
+    IndustryGrowth = "industry_growth",
+    Inquiries12m = "inquiries_12m",
+    Referrals12m = "referrals_12m",
+    Complaints12m = "complaints_12m",
+    Tickets12m = "tickets_12m",
+    Csat = "csat",
+    Nps = "nps",
+    PAlive = "p_alive",
+    ExpectedPurchases12m = "expected_purchases_12m",
+    Clv12m = "clv_12m",
+    CrossSellGap = "cross_sell_gap",
+    Wallet = "wallet",
+    ShareOfWallet = "share_of_wallet",
+    WalletGap = "wallet_gap",
+    Frequency = "frequency",
+    TXDays = "t_x_days",
+    AgeDays = "age_days",
+    SpendPrev12m = "spend_prev_12m",
+    MeanInterpurchaseDays = "mean_interpurchase_days",
+    RecencyRatio = "recency_ratio",
+}
+
+impl Feature {
+    /// Number of built-in features (columns of a [`FeatureTable`]).
+    pub const COUNT: usize = Feature::ALL.len();
+
+    /// Index in [`FEATURES`] and [`FeatureTable::columns`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The feature of an id, `None` when it is not a built-in feature.
+    pub fn from_id(id: &str) -> Option<Feature> {
+        Feature::ALL.iter().copied().find(|f| f.id() == id)
+    }
+}
+
+/// A name that is not a built-in feature id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a built-in feature")]
+pub struct UnknownFeature(pub String);
+
+impl FromStr for Feature {
+    type Err = UnknownFeature;
+    fn from_str(id: &str) -> Result<Feature, UnknownFeature> {
+        Feature::from_id(id).ok_or_else(|| UnknownFeature(id.to_string()))
+    }
+}
 
 /// Index of a feature id in [`FEATURES`].
 pub fn feature_index(id: &str) -> Option<usize> {
-    FEATURES.iter().position(|f| *f == id)
+    Feature::from_id(id).map(Feature::index)
 }
 
 /// Columns of features, one value per customer of the dataset (same order), `NaN` = missing.
 #[derive(Debug, Clone)]
 pub struct FeatureTable {
+    /// One column per [`Feature`], in [`FEATURES`] order.
     pub columns: Vec<Vec<f64>>,
     /// Per customer: categories its industry's peers commonly buy that it has not bought
     /// (indices into `Dataset::categories`), most common first; feeds cross-sell actions.
@@ -91,8 +158,8 @@ pub struct FeatureTable {
     /// mean gap. One-time buyers' recency is judged against it (`recency_ratio`).
     pub base_gap_days: Option<f64>,
     /// Per customer: the parts of its CLV that are not columns, filled with the CLV
-    /// (`None`: no prediction); see [`crate::breakdown`].
-    pub clv_parts: Vec<Option<crate::breakdown::ClvPartsRow>>,
+    /// (`None`: no prediction); see the `breakdown` module.
+    pub clv_parts: Vec<Option<crate::types::ClvPartsRow>>,
 }
 
 /// What the CLV summary needs from a customer's purchase days.
@@ -112,21 +179,32 @@ pub struct PurchaseSummary {
 }
 
 impl FeatureTable {
+    /// A column by feature id (a name from a configuration); `None` for an unknown id.
     pub fn get(&self, id: &str) -> Option<&[f64]> {
-        feature_index(id).map(|i| self.columns[i].as_slice())
+        Feature::from_id(id).map(|f| self.col(f))
     }
+    /// Replaces a column by feature id; an unknown id is ignored.
     pub fn set(&mut self, id: &str, values: Vec<f64>) {
-        if let Some(i) = feature_index(id) {
-            self.columns[i] = values;
+        if let Some(f) = Feature::from_id(id) {
+            self.columns[f.index()] = values;
         }
+    }
+    /// A feature's column.
+    pub fn col(&self, f: Feature) -> &[f64] {
+        &self.columns[f.index()]
+    }
+    /// A feature's column, to change.
+    pub fn col_mut(&mut self, f: Feature) -> &mut Vec<f64> {
+        &mut self.columns[f.index()]
     }
 
     /// The gap a customer's recency is judged against: its own mean gap between orders when
     /// it has one, else the base's; and whether it is its own.
     pub fn expected_gap(&self, c: usize) -> Option<(f64, bool)> {
         let own = self
-            .get("mean_interpurchase_days")
-            .and_then(|v| v.get(c).copied())
+            .col(Feature::MeanInterpurchaseDays)
+            .get(c)
+            .copied()
             .filter(|g| g.is_finite() && *g > 0.0);
         match own {
             Some(g) => Some((g, true)),
@@ -138,17 +216,14 @@ impl FeatureTable {
     /// recomputes `recency_ratio` from it.
     pub fn set_base_gap(&mut self, base: Option<f64>) {
         self.base_gap_days = base.filter(|g| g.is_finite() && *g > 0.0);
-        let recency = self
-            .get("recency_days")
-            .map(<[f64]>::to_vec)
-            .unwrap_or_default();
+        let recency = self.col(Feature::RecencyDays);
         let ratio: Vec<f64> = (0..self.purchase_days.len())
             .map(|c| match (recency.get(c), self.expected_gap(c)) {
                 (Some(r), Some((g, _))) if r.is_finite() => r / g,
                 _ => f64::NAN,
             })
             .collect();
-        self.set("recency_ratio", ratio);
+        *self.col_mut(Feature::RecencyRatio) = ratio;
     }
 }
 
@@ -171,9 +246,501 @@ fn base_gap(own: &[f64]) -> Option<f64> {
     })
 }
 
-fn col(id: &str) -> usize {
-    // FEATURES is a constant list; an id missing from it is a bug caught by the tests.
-    feature_index(id).unwrap_or(usize::MAX)
+/// One customer's features, indexed by [`Feature`]; `NaN` = missing.
+struct Values([f64; Feature::COUNT]);
+
+impl Index<Feature> for Values {
+    type Output = f64;
+    fn index(&self, f: Feature) -> &f64 {
+        &self.0[f.index()]
+    }
+}
+
+impl IndexMut<Feature> for Values {
+    fn index_mut(&mut self, f: Feature) -> &mut f64 {
+        &mut self.0[f.index()]
+    }
+}
+
+/// The day windows of one computation (see the module docs).
+struct Window {
+    as_of: Day,
+    /// Start (exclusive) of the last 12 months, of the year before them, of the last 6
+    /// months and of the 6 before those.
+    year: Day,
+    prev_year: Day,
+    half: Day,
+    prev_half: Day,
+    calibration_end: Day,
+}
+
+impl Window {
+    fn new(as_of: Day, calibration_end: Day) -> Window {
+        Window {
+            as_of,
+            year: as_of - YEAR_DAYS,
+            prev_year: as_of - 2 * YEAR_DAYS,
+            half: as_of - HALF_DAYS,
+            prev_half: as_of - 2 * HALF_DAYS,
+            calibration_end,
+        }
+    }
+    /// In the last 12 months.
+    fn in_year(&self, day: Day) -> bool {
+        day > self.year && day <= self.as_of
+    }
+}
+
+/// Each customer's rows in every fact table (the tables are sorted by customer).
+struct Ranges {
+    tx: Vec<(u32, u32)>,
+    costs: Vec<(u32, u32)>,
+    interactions: Vec<(u32, u32)>,
+    surveys: Vec<(u32, u32)>,
+    contracts: Vec<(u32, u32)>,
+    payments: Vec<(u32, u32)>,
+}
+
+impl Ranges {
+    fn new(data: &Dataset) -> Ranges {
+        Ranges {
+            tx: data.ranges_by_customer(&data.tx, |t| t.cust),
+            costs: data.ranges_by_customer(&data.costs, |c| c.cust),
+            interactions: data.ranges_by_customer(&data.interactions, |i| i.cust),
+            surveys: data.ranges_by_customer(&data.surveys, |s| s.cust),
+            contracts: data.ranges_by_customer(&data.contracts, |c| c.cust),
+            payments: data.ranges_by_customer(&data.payments, |p| p.cust),
+        }
+    }
+}
+
+/// Customer `c`'s rows of a fact table.
+fn rows_of<'a, T>(rows: &'a [T], ranges: &[(u32, u32)], c: usize) -> &'a [T] {
+    &rows[ranges[c].0 as usize..ranges[c].1 as usize]
+}
+
+/// What a customer's order lines add up to, as of the date.
+#[derive(Default)]
+struct Orders {
+    spend_12m: f64,
+    spend_6m: f64,
+    spend_prev_6m: f64,
+    spend_total: f64,
+    spend_prev_year: f64,
+    returns_12m: f64,
+    /// Amount and gross profit of the last 12 months' lines with a known cost.
+    margin_amount: f64,
+    margin_profit: f64,
+    orders_12m: u32,
+    orders_total: u32,
+    /// Distinct categories bought in the last 12 months.
+    categories_12m: usize,
+    /// Categories ever bought, ascending, without repeats.
+    bought: Vec<u32>,
+    purchases: PurchaseSummary,
+}
+
+impl Orders {
+    /// Nets a customer's order lines per day (lines and refunds of a day first, then the day
+    /// counts as a purchase when positive), days in order.
+    fn scan(txs: &[Tx], w: &Window) -> Orders {
+        let mut o = Orders::default();
+        let mut cats_12m: Vec<u32> = Vec::new();
+        let mut repeat_sum = 0.0;
+        let mut i = 0;
+        while i < txs.len() {
+            let day = txs[i].day;
+            let mut net = 0.0;
+            let mut j = i;
+            while j < txs.len() && txs[j].day == day {
+                let t = &txs[j];
+                if t.day <= w.as_of {
+                    net += t.amount;
+                    o.add_line(t, w, &mut cats_12m);
+                }
+                j += 1;
+            }
+            if day <= w.as_of {
+                o.add_day(day, net, w, &mut repeat_sum);
+            }
+            i = j;
+        }
+        let p = &mut o.purchases;
+        p.days = o.orders_total;
+        p.repeat_mean = if o.orders_total > 1 {
+            repeat_sum / f64::from(o.orders_total - 1)
+        } else {
+            0.0
+        };
+        o.bought.sort_unstable();
+        o.bought.dedup();
+        cats_12m.sort_unstable();
+        cats_12m.dedup();
+        o.categories_12m = cats_12m.len();
+        o
+    }
+
+    /// One order line dated on or before the as-of date.
+    fn add_line(&mut self, t: &Tx, w: &Window, cats_12m: &mut Vec<u32>) {
+        let bought = t.amount > 0.0 && t.category != NO_CATEGORY;
+        if t.day > w.year {
+            if t.amount < 0.0 {
+                self.returns_12m -= t.amount;
+            }
+            if t.cost.is_finite() {
+                self.margin_amount += t.amount;
+                self.margin_profit += t.amount - f64::from(t.cost);
+            }
+            if bought {
+                cats_12m.push(t.category);
+            }
+        }
+        if bought {
+            self.bought.push(t.category);
+        }
+    }
+
+    /// One day's net amount, the day on or before the as-of date.
+    fn add_day(&mut self, day: Day, net: f64, w: &Window, repeat_sum: &mut f64) {
+        self.spend_total += net;
+        if day > w.year {
+            self.spend_12m += net;
+        } else if day > w.prev_year {
+            self.spend_prev_year += net;
+        }
+        if day > w.half {
+            self.spend_6m += net;
+        } else if day > w.prev_half {
+            self.spend_prev_6m += net;
+        }
+        if net <= 0.0 {
+            return;
+        }
+        self.orders_total += 1;
+        if day > w.year {
+            self.orders_12m += 1;
+        }
+        let p = &mut self.purchases;
+        if p.first.is_none() {
+            p.first = Some(day);
+        } else {
+            *repeat_sum += net;
+        }
+        p.last = Some(day);
+        if day <= w.calibration_end {
+            p.cal_days += 1;
+            p.cal_last = Some(day);
+        } else if p.cal_days > 0 {
+            p.holdout_days += 1;
+        }
+    }
+
+    /// Spend, orders, margin and profit of the last 12 months, and the 6-month figures.
+    fn write_spend(&self, v: &mut Values) {
+        v[Feature::Spend12m] = self.spend_12m;
+        v[Feature::Orders12m] = f64::from(self.orders_12m);
+        if self.orders_12m > 0 {
+            v[Feature::Aov12m] = self.spend_12m / f64::from(self.orders_12m);
+        }
+        v[Feature::Categories12m] = self.categories_12m as f64;
+        if self.margin_amount > 0.0 {
+            let m = self.margin_profit / self.margin_amount;
+            v[Feature::GrossMargin12m] = m;
+            v[Feature::GrossProfit12m] = m * self.spend_12m;
+        } else if self.spend_12m <= 0.0 {
+            v[Feature::GrossProfit12m] = 0.0;
+        }
+        v[Feature::OrdersTotal] = f64::from(self.orders_total);
+        v[Feature::SpendTotal] = self.spend_total;
+        v[Feature::Returns12m] = self.returns_12m;
+        v[Feature::Spend6m] = self.spend_6m;
+        v[Feature::SpendPrev6m] = self.spend_prev_6m;
+        v[Feature::SpendPrev12m] = self.spend_prev_year;
+        if self.spend_prev_6m > 0.0 {
+            v[Feature::SpendGrowth6m] = (self.spend_6m - self.spend_prev_6m) / self.spend_prev_6m;
+        }
+    }
+
+    /// Tenure, recency and the purchase-timing figures of the CLV summary.
+    fn write_timing(&self, v: &mut Values, info: &CustomerInfo, as_of: Day) {
+        let p = &self.purchases;
+        let start = match (p.first, info.signup.filter(|s| *s <= as_of)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(s) = start {
+            v[Feature::TenureDays] = f64::from(as_of - s);
+        }
+        if let Some(l) = p.last {
+            v[Feature::RecencyDays] = f64::from(as_of - l);
+            v[Feature::Frequency] = f64::from(self.orders_total.saturating_sub(1));
+        }
+        if let (Some(f), Some(l)) = (p.first, p.last) {
+            v[Feature::TXDays] = f64::from(l - f);
+            v[Feature::AgeDays] = f64::from(as_of - f);
+            if self.orders_total > 1 && l > f {
+                v[Feature::MeanInterpurchaseDays] =
+                    f64::from(l - f) / f64::from(self.orders_total - 1);
+            }
+        }
+    }
+}
+
+/// Sales and service cost of the last 12 months (only when the base has cost data as of
+/// the date), and the net contribution they leave of the gross profit.
+fn write_costs(v: &mut Values, costs: &[custval_model::Cost], w: &Window, has_costs: bool) {
+    let (mut sales, mut service) = (0.0, 0.0);
+    for cost in costs {
+        if w.in_year(cost.period) {
+            sales += cost.sales;
+            service += cost.service;
+        }
+    }
+    if has_costs {
+        v[Feature::SalesCost12m] = sales;
+        v[Feature::ServiceCost12m] = service;
+    }
+    let gp = v[Feature::GrossProfit12m];
+    if gp.is_finite() {
+        v[Feature::NetContribution12m] = gp - sales - service;
+    }
+}
+
+/// Share of the contracts ended by the date that were renewed.
+fn write_renewal(v: &mut Values, contracts: &[Contract], as_of: Day) {
+    let (mut ended, mut renewed) = (0u32, 0u32);
+    for ct in contracts {
+        if ct.start > as_of {
+            continue;
+        }
+        if let (Some(end), Some(r)) = (ct.end, ct.renewed)
+            && end <= as_of
+        {
+            ended += 1;
+            renewed += u32::from(r);
+        }
+    }
+    if ended > 0 {
+        v[Feature::RenewalRate] = f64::from(renewed) / f64::from(ended);
+    }
+}
+
+/// Payment punctuality over the invoices due by the date; `any_payments`: the base has
+/// payment data at all (then a customer without invoices owes 0).
+fn write_payments(v: &mut Values, payments: &[Payment], as_of: Day, any_payments: bool) {
+    let (mut due, mut on_time, mut delay, mut overdue) = (0u32, 0u32, 0.0, 0.0);
+    for p in payments {
+        if p.invoice > as_of || p.due > as_of {
+            continue;
+        }
+        due += 1;
+        match p.paid.filter(|d| *d <= as_of) {
+            Some(d) if d <= p.due => on_time += 1,
+            Some(d) => delay += f64::from(d - p.due),
+            None => {
+                delay += f64::from(as_of - p.due);
+                overdue += p.amount.unwrap_or(0.0);
+            }
+        }
+    }
+    if due > 0 {
+        v[Feature::PaymentOnTimeRate] = f64::from(on_time) / f64::from(due);
+        v[Feature::AvgPaymentDelayDays] = delay / f64::from(due);
+        v[Feature::OverdueAmount] = overdue;
+    } else if any_payments {
+        v[Feature::OverdueAmount] = 0.0;
+    }
+}
+
+/// Inquiries, referrals, complaints and service tickets of the last 12 months.
+fn write_interactions(v: &mut Values, interactions: &[Interaction], w: &Window) {
+    for f in [
+        Feature::Inquiries12m,
+        Feature::Referrals12m,
+        Feature::Complaints12m,
+        Feature::Tickets12m,
+    ] {
+        v[f] = 0.0;
+    }
+    for it in interactions {
+        if w.in_year(it.day) {
+            let f = match it.kind {
+                InteractionKind::Inquiry => Feature::Inquiries12m,
+                InteractionKind::Referral => Feature::Referrals12m,
+                InteractionKind::Complaint => Feature::Complaints12m,
+                InteractionKind::ServiceTicket => Feature::Tickets12m,
+                InteractionKind::Other => continue,
+            };
+            v[f] += 1.0;
+        }
+    }
+}
+
+/// CSAT and NPS: the last 12 months' mean; else the latest answer ever given (a satisfied
+/// customer who was asked two years ago is still better known than an unknown one).
+fn write_surveys(v: &mut Values, surveys: &[Survey], w: &Window) {
+    #[derive(Default)]
+    struct Answers {
+        sum: f64,
+        n: u32,
+        last: Option<f64>,
+    }
+    impl Answers {
+        fn add(&mut self, x: Option<f64>, recent: bool) {
+            if let Some(x) = x {
+                self.last = Some(x);
+                if recent {
+                    self.sum += x;
+                    self.n += 1;
+                }
+            }
+        }
+        fn value(&self) -> f64 {
+            if self.n > 0 {
+                self.sum / f64::from(self.n)
+            } else {
+                self.last.unwrap_or(f64::NAN)
+            }
+        }
+    }
+    let (mut csat, mut nps) = (Answers::default(), Answers::default());
+    for s in surveys {
+        if s.day > w.as_of {
+            continue;
+        }
+        let recent = s.day > w.year;
+        csat.add(s.csat, recent);
+        nps.add(s.nps, recent);
+    }
+    v[Feature::Csat] = csat.value();
+    v[Feature::Nps] = nps.value();
+}
+
+/// The customer's known wallet, the share of it the last 12 months' spend holds, and the gap.
+fn write_wallet(v: &mut Values, info: &CustomerInfo, spend_12m: f64) {
+    if let Some(w) = info.wallet.filter(|w| *w > 0.0) {
+        v[Feature::Wallet] = w;
+        v[Feature::ShareOfWallet] = (spend_12m.max(0.0) / w).min(1.0);
+        v[Feature::WalletGap] = (w - spend_12m.max(0.0)).max(0.0);
+    }
+}
+
+/// One customer's figures before the industry-level ones.
+struct Row {
+    values: Values,
+    bought: Vec<u32>,
+    purchases: PurchaseSummary,
+    spend_prev_year: f64,
+}
+
+/// What every per-customer figure reads: the data, its rows per customer and the windows.
+struct Inputs<'a> {
+    data: &'a Dataset,
+    ranges: Ranges,
+    w: Window,
+    /// The base has cost rows as of the date: cost rows after it must not turn "no cost
+    /// data" into 0 (issue 17: the stored profit waterfall of an earlier date changed with
+    /// later rows).
+    has_costs: bool,
+}
+
+impl Inputs<'_> {
+    /// Customer `c`'s own features (every one but the industry-level and CLV ones).
+    fn row(&self, c: usize) -> Row {
+        let (d, r, w) = (self.data, &self.ranges, &self.w);
+        let mut v = Values([f64::NAN; Feature::COUNT]);
+        let info = &d.customers[c];
+        let orders = Orders::scan(rows_of(&d.tx, &r.tx, c), w);
+        orders.write_spend(&mut v);
+        write_costs(&mut v, rows_of(&d.costs, &r.costs, c), w, self.has_costs);
+        orders.write_timing(&mut v, info, w.as_of);
+        write_renewal(&mut v, rows_of(&d.contracts, &r.contracts, c), w.as_of);
+        let payments = rows_of(&d.payments, &r.payments, c);
+        write_payments(&mut v, payments, w.as_of, !d.payments.is_empty());
+        write_interactions(&mut v, rows_of(&d.interactions, &r.interactions, c), w);
+        write_surveys(&mut v, rows_of(&d.surveys, &r.surveys, c), w);
+        write_wallet(&mut v, info, orders.spend_12m);
+        Row {
+            values: v,
+            bought: orders.bought,
+            purchases: orders.purchases,
+            spend_prev_year: orders.spend_prev_year,
+        }
+    }
+}
+
+/// Industry-level figures, which need all customers: growth of each industry's spend, and
+/// which categories its buyers commonly buy.
+struct Industries {
+    /// Per customer: its industry's index (`None`: no industry).
+    of: Vec<Option<usize>>,
+    /// Per industry: last 12 months' spend over the 12 before (`None`: nothing before).
+    growth: Vec<Option<f64>>,
+    /// Per industry: its common categories, most bought first.
+    common: Vec<Vec<u32>>,
+}
+
+impl Industries {
+    fn new(data: &Dataset, rows: &[Row]) -> Industries {
+        let mut names: Vec<&str> = data
+            .customers
+            .iter()
+            .filter_map(|c| c.industry.as_deref())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let of: Vec<Option<usize>> = data
+            .customers
+            .iter()
+            .map(|c| {
+                c.industry
+                    .as_deref()
+                    .and_then(|i| names.binary_search(&i).ok())
+            })
+            .collect();
+        let k = names.len();
+        let (mut now, mut prev) = (vec![0.0; k], vec![0.0; k]);
+        let mut buyers = vec![0u32; k];
+        let mut by_cat = vec![vec![0u32; data.categories.len()]; k];
+        for (row, ind) in rows.iter().zip(&of) {
+            let Some(k) = *ind else { continue };
+            now[k] += row.values[Feature::Spend12m];
+            prev[k] += row.spend_prev_year;
+            if !row.bought.is_empty() {
+                buyers[k] += 1;
+                for &cat in &row.bought {
+                    if let Some(slot) = by_cat[k].get_mut(cat as usize) {
+                        *slot += 1;
+                    }
+                }
+            }
+        }
+        let growth = now
+            .iter()
+            .zip(&prev)
+            .map(|(n, p)| (*p > 0.0).then(|| n / p - 1.0))
+            .collect();
+        let common = by_cat
+            .iter()
+            .zip(&buyers)
+            .map(|(counts, b)| common_categories(counts, *b))
+            .collect();
+        Industries { of, growth, common }
+    }
+}
+
+/// Categories bought by at least [`CROSS_SELL_PEER_SHARE`] of an industry's `buyers` (and at
+/// least one), most bought first.
+fn common_categories(counts: &[u32], buyers: u32) -> Vec<u32> {
+    let need = (CROSS_SELL_PEER_SHARE * f64::from(buyers)).max(1.0);
+    let mut cats: Vec<(u32, u32)> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| f64::from(**n) >= need)
+        .map(|(cat, n)| (cat as u32, *n))
+        .collect();
+    cats.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    cats.into_iter().map(|(cat, _)| cat).collect()
 }
 
 /// Computes every feature except the CLV ones (`p_alive`, `expected_purchases_12m`, `clv_12m`),
@@ -183,366 +750,39 @@ fn col(id: &str) -> usize {
 /// holdout check; see [`PurchaseSummary`].
 pub fn compute(data: &Dataset, as_of: Day, calibration_end: Day) -> FeatureTable {
     let n = data.customers.len();
-    let tx_r = data.ranges_by_customer(&data.tx, |t| t.cust);
-    let cost_r = data.ranges_by_customer(&data.costs, |c| c.cust);
-    let int_r = data.ranges_by_customer(&data.interactions, |i| i.cust);
-    let sur_r = data.ranges_by_customer(&data.surveys, |s| s.cust);
-    let con_r = data.ranges_by_customer(&data.contracts, |c| c.cust);
-    let pay_r = data.ranges_by_customer(&data.payments, |p| p.cust);
-    // Cost data as of the date: cost rows after it must not turn "no cost data" into 0
-    // (issue 17: the stored profit waterfall of an earlier date changed with later rows).
-    let has_costs = data.costs.iter().any(|c| c.period <= as_of);
-    let y0 = as_of - YEAR_DAYS;
-    let h0 = as_of - HALF_DAYS;
-    let p0 = as_of - 2 * HALF_DAYS;
+    let inputs = Inputs {
+        data,
+        ranges: Ranges::new(data),
+        w: Window::new(as_of, calibration_end),
+        has_costs: data.costs.iter().any(|c| c.period <= as_of),
+    };
+    let rows: Vec<Row> = (0..n).into_par_iter().map(|c| inputs.row(c)).collect();
+    let industries = Industries::new(data, &rows);
 
-    struct Row {
-        values: Vec<f64>,
-        bought: Vec<u32>,
-        purchases: PurchaseSummary,
-        spend_prev_year: f64,
-    }
-    let rows: Vec<Row> = (0..n)
-        .into_par_iter()
-        .map(|c| {
-            let mut v = vec![f64::NAN; FEATURES.len()];
-            let info = &data.customers[c];
-            let range = |r: &[(u32, u32)]| r[c].0 as usize..r[c].1 as usize;
-            let txs = &data.tx[range(&tx_r)];
-
-            // Net amount per day, days in order (tx is sorted by customer and day).
-            let (mut spend12, mut spend6, mut prev6, mut spend_total, mut returns12) =
-                (0.0, 0.0, 0.0, 0.0, 0.0);
-            let mut spend_prev_year = 0.0;
-            let (mut margin_amount, mut margin_profit) = (0.0, 0.0);
-            let mut bought: Vec<u32> = Vec::new();
-            let mut cats12: Vec<u32> = Vec::new();
-            let mut purchases = PurchaseSummary::default();
-            let (mut orders12, mut orders_total) = (0u32, 0u32);
-            let mut repeat_sum = 0.0;
-            let mut i = 0;
-            while i < txs.len() {
-                let day = txs[i].day;
-                let mut net = 0.0;
-                let mut j = i;
-                while j < txs.len() && txs[j].day == day {
-                    let t = &txs[j];
-                    if t.day <= as_of {
-                        net += t.amount;
-                        if t.day > y0 {
-                            if t.amount < 0.0 {
-                                returns12 -= t.amount;
-                            }
-                            if t.cost.is_finite() {
-                                margin_amount += t.amount;
-                                margin_profit += t.amount - f64::from(t.cost);
-                            }
-                            if t.amount > 0.0 && t.category != NO_CATEGORY {
-                                cats12.push(t.category);
-                            }
-                        }
-                        if t.amount > 0.0 && t.category != NO_CATEGORY {
-                            bought.push(t.category);
-                        }
-                    }
-                    j += 1;
-                }
-                if day <= as_of {
-                    spend_total += net;
-                    if day > y0 {
-                        spend12 += net;
-                    } else if day > as_of - 2 * YEAR_DAYS {
-                        spend_prev_year += net;
-                    }
-                    if day > h0 {
-                        spend6 += net;
-                    } else if day > p0 {
-                        prev6 += net;
-                    }
-                    if net > 0.0 {
-                        orders_total += 1;
-                        if day > y0 {
-                            orders12 += 1;
-                        }
-                        if purchases.first.is_none() {
-                            purchases.first = Some(day);
-                        } else {
-                            repeat_sum += net;
-                        }
-                        purchases.last = Some(day);
-                        if day <= calibration_end {
-                            purchases.cal_days += 1;
-                            purchases.cal_last = Some(day);
-                        } else if purchases.cal_days > 0 {
-                            purchases.holdout_days += 1;
-                        }
-                    }
-                }
-                i = j;
-            }
-            purchases.days = orders_total;
-            purchases.repeat_mean = if orders_total > 1 {
-                repeat_sum / f64::from(orders_total - 1)
-            } else {
-                0.0
-            };
-            bought.sort_unstable();
-            bought.dedup();
-            cats12.sort_unstable();
-            cats12.dedup();
-
-            v[col("spend_12m")] = spend12;
-            v[col("orders_12m")] = f64::from(orders12);
-            if orders12 > 0 {
-                v[col("aov_12m")] = spend12 / f64::from(orders12);
-            }
-            v[col("categories_12m")] = cats12.len() as f64;
-            if margin_amount > 0.0 {
-                let m = margin_profit / margin_amount;
-                v[col("gross_margin_12m")] = m;
-                v[col("gross_profit_12m")] = m * spend12;
-            } else if spend12 <= 0.0 {
-                v[col("gross_profit_12m")] = 0.0;
-            }
-            let (mut sales, mut service) = (0.0, 0.0);
-            for k in range(&cost_r) {
-                let cost = &data.costs[k];
-                if cost.period > y0 && cost.period <= as_of {
-                    sales += cost.sales;
-                    service += cost.service;
-                }
-            }
-            if has_costs {
-                v[col("sales_cost_12m")] = sales;
-                v[col("service_cost_12m")] = service;
-            }
-            let gp = v[col("gross_profit_12m")];
-            if gp.is_finite() {
-                v[col("net_contribution_12m")] = gp - sales - service;
-            }
-            let start = match (purchases.first, info.signup.filter(|s| *s <= as_of)) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            if let Some(s) = start {
-                v[col("tenure_days")] = f64::from(as_of - s);
-            }
-            if let Some(l) = purchases.last {
-                v[col("recency_days")] = f64::from(as_of - l);
-                v[col("frequency")] = f64::from(orders_total.saturating_sub(1));
-            }
-            if let (Some(f), Some(l)) = (purchases.first, purchases.last) {
-                v[col("t_x_days")] = f64::from(l - f);
-                v[col("age_days")] = f64::from(as_of - f);
-                if orders_total > 1 && l > f {
-                    v[col("mean_interpurchase_days")] =
-                        f64::from(l - f) / f64::from(orders_total - 1);
-                }
-            }
-            v[col("orders_total")] = f64::from(orders_total);
-            v[col("spend_total")] = spend_total;
-            v[col("returns_12m")] = returns12;
-            v[col("spend_6m")] = spend6;
-            v[col("spend_prev_6m")] = prev6;
-            v[col("spend_prev_12m")] = spend_prev_year;
-            if prev6 > 0.0 {
-                v[col("spend_growth_6m")] = (spend6 - prev6) / prev6;
-            }
-
-            let (mut ended, mut renewed) = (0u32, 0u32);
-            for k in range(&con_r) {
-                let ct = &data.contracts[k];
-                if ct.start > as_of {
-                    continue;
-                }
-                if let (Some(end), Some(r)) = (ct.end, ct.renewed)
-                    && end <= as_of
-                {
-                    ended += 1;
-                    renewed += u32::from(r);
-                }
-            }
-            if ended > 0 {
-                v[col("renewal_rate")] = f64::from(renewed) / f64::from(ended);
-            }
-
-            let (mut due, mut on_time, mut delay, mut overdue) = (0u32, 0u32, 0.0, 0.0);
-            for k in range(&pay_r) {
-                let p = &data.payments[k];
-                if p.invoice > as_of || p.due > as_of {
-                    continue;
-                }
-                due += 1;
-                let paid = p.paid.filter(|d| *d <= as_of);
-                match paid {
-                    Some(d) if d <= p.due => on_time += 1,
-                    Some(d) => delay += f64::from(d - p.due),
-                    None => {
-                        delay += f64::from(as_of - p.due);
-                        overdue += p.amount.unwrap_or(0.0);
-                    }
-                }
-            }
-            if due > 0 {
-                v[col("payment_on_time_rate")] = f64::from(on_time) / f64::from(due);
-                v[col("avg_payment_delay_days")] = delay / f64::from(due);
-                v[col("overdue_amount")] = overdue;
-            } else if !data.payments.is_empty() {
-                v[col("overdue_amount")] = 0.0;
-            }
-
-            let mut counts = [0u32; 4];
-            for k in range(&int_r) {
-                let it = &data.interactions[k];
-                if it.day > y0 && it.day <= as_of {
-                    let slot = match it.kind {
-                        InteractionKind::Inquiry => 0,
-                        InteractionKind::Referral => 1,
-                        InteractionKind::Complaint => 2,
-                        InteractionKind::ServiceTicket => 3,
-                        InteractionKind::Other => continue,
-                    };
-                    counts[slot] += 1;
-                }
-            }
-            for (slot, id) in [
-                "inquiries_12m",
-                "referrals_12m",
-                "complaints_12m",
-                "tickets_12m",
-            ]
-            .iter()
-            .enumerate()
-            {
-                v[col(id)] = f64::from(counts[slot]);
-            }
-
-            let (mut cs, mut cn, mut ns, mut nn) = (0.0, 0u32, 0.0, 0u32);
-            let mut last_csat = None;
-            let mut last_nps = None;
-            for k in range(&sur_r) {
-                let s = &data.surveys[k];
-                if s.day > as_of {
-                    continue;
-                }
-                if let Some(x) = s.csat {
-                    last_csat = Some(x);
-                    if s.day > y0 {
-                        cs += x;
-                        cn += 1;
-                    }
-                }
-                if let Some(x) = s.nps {
-                    last_nps = Some(x);
-                    if s.day > y0 {
-                        ns += x;
-                        nn += 1;
-                    }
-                }
-            }
-            // The last 12 months' mean; else the latest answer ever given (a satisfied
-            // customer who was asked two years ago is still better known than an unknown one).
-            v[col("csat")] = if cn > 0 {
-                cs / f64::from(cn)
-            } else {
-                last_csat.unwrap_or(f64::NAN)
-            };
-            v[col("nps")] = if nn > 0 {
-                ns / f64::from(nn)
-            } else {
-                last_nps.unwrap_or(f64::NAN)
-            };
-
-            if let Some(w) = info.wallet.filter(|w| *w > 0.0) {
-                v[col("wallet")] = w;
-                v[col("share_of_wallet")] = (spend12.max(0.0) / w).min(1.0);
-                v[col("wallet_gap")] = (w - spend12.max(0.0)).max(0.0);
-            }
-            Row {
-                values: v,
-                bought,
-                purchases,
-                spend_prev_year,
-            }
-        })
-        .collect();
-
-    // Industry-level figures need all customers: growth of the industry's spend, and which
-    // categories its buyers commonly buy.
-    let mut industries: Vec<&str> = data
-        .customers
-        .iter()
-        .filter_map(|c| c.industry.as_deref())
-        .collect();
-    industries.sort_unstable();
-    industries.dedup();
-    let ind_of: Vec<Option<usize>> = data
-        .customers
-        .iter()
-        .map(|c| {
-            c.industry
-                .as_deref()
-                .and_then(|i| industries.binary_search(&i).ok())
-        })
-        .collect();
-    let ncat = data.categories.len();
-    let mut ind_now = vec![0.0; industries.len()];
-    let mut ind_prev = vec![0.0; industries.len()];
-    let mut ind_buyers = vec![0u32; industries.len()];
-    let mut ind_cat = vec![vec![0u32; ncat]; industries.len()];
-    for (c, row) in rows.iter().enumerate() {
-        if let Some(k) = ind_of[c] {
-            ind_now[k] += row.values[col("spend_12m")];
-            ind_prev[k] += row.spend_prev_year;
-            if !row.bought.is_empty() {
-                ind_buyers[k] += 1;
-                for &cat in &row.bought {
-                    if let Some(slot) = ind_cat[k].get_mut(cat as usize) {
-                        *slot += 1;
-                    }
-                }
-            }
-        }
-    }
-    // Per industry: its common categories, most bought first.
-    let common: Vec<Vec<u32>> = (0..industries.len())
-        .map(|k| {
-            let need = (CROSS_SELL_PEER_SHARE * f64::from(ind_buyers[k])).max(1.0);
-            let mut cats: Vec<(u32, u32)> = ind_cat[k]
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| f64::from(**n) >= need)
-                .map(|(cat, n)| (cat as u32, *n))
-                .collect();
-            cats.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            cats.into_iter().map(|(cat, _)| cat).collect()
-        })
-        .collect();
-
-    let mut columns = vec![Vec::with_capacity(n); FEATURES.len()];
+    let mut columns: Vec<Vec<f64>> = (0..Feature::COUNT).map(|_| Vec::with_capacity(n)).collect();
     let mut cross_sell = Vec::with_capacity(n);
     let mut purchase_days = Vec::with_capacity(n);
-    for (c, mut row) in rows.into_iter().enumerate() {
-        if let Some(k) = ind_of[c] {
-            if ind_prev[k] > 0.0 {
-                row.values[col("industry_growth")] = ind_now[k] / ind_prev[k] - 1.0;
+    for (mut row, ind) in rows.into_iter().zip(&industries.of) {
+        if let Some(k) = *ind {
+            if let Some(g) = industries.growth[k] {
+                row.values[Feature::IndustryGrowth] = g;
             }
-            let gaps: Vec<u32> = common[k]
+            let gaps: Vec<u32> = industries.common[k]
                 .iter()
                 .copied()
                 .filter(|cat| row.bought.binary_search(cat).is_err())
                 .collect();
-            row.values[col("cross_sell_gap")] = gaps.len() as f64;
+            row.values[Feature::CrossSellGap] = gaps.len() as f64;
             cross_sell.push(gaps);
         } else {
             cross_sell.push(Vec::new());
         }
-        for (f, x) in row.values.into_iter().enumerate() {
-            columns[f].push(x);
+        for (col, x) in columns.iter_mut().zip(row.values.0) {
+            col.push(x);
         }
         purchase_days.push(row.purchases);
     }
-    let base = base_gap(&columns[col("mean_interpurchase_days")]);
+    let base = base_gap(&columns[Feature::MeanInterpurchaseDays.index()]);
     let mut table = FeatureTable {
         columns,
         cross_sell,
@@ -684,5 +924,20 @@ mod tests {
         assert_eq!(get(&t, "orders_total", 1), 0.0);
         assert!(get(&t, "recency_days", 1).is_nan());
         assert!(get(&t, "renewal_rate", 0).is_nan());
+    }
+
+    #[test]
+    fn features_are_typed_columns_and_names_resolve_only_at_the_edge() {
+        assert_eq!(Feature::COUNT, FEATURES.len());
+        for (i, f) in Feature::ALL.iter().enumerate() {
+            assert_eq!(f.index(), i);
+            assert_eq!(f.id(), FEATURES[i]);
+            assert_eq!(f.id().parse::<Feature>(), Ok(*f));
+        }
+        assert_eq!(
+            "spend_13m".parse::<Feature>(),
+            Err(UnknownFeature("spend_13m".into()))
+        );
+        assert_eq!(feature_index("recency_ratio"), Some(FEATURES.len() - 1));
     }
 }

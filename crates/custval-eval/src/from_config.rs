@@ -12,7 +12,7 @@ use custval_config::{
 };
 
 use crate::clv::ClvSettings;
-use crate::engine::HOLDOUT_DAYS;
+use crate::pipeline::HOLDOUT_DAYS;
 use crate::plan::{
     ActionPlan, BudgetPlan, ClassPlan, Dimension, IndicatorPlan, Objective, Plan, PlaybookPlan,
     TierPlan, WeightPlan,
@@ -64,8 +64,51 @@ fn weight_plan(w: &ResolvedWeights) -> WeightPlan {
 /// The plan of a validated config.
 pub fn from_validated(v: &Validated) -> Plan {
     let c = &v.config;
-    let indicators = c
-        .indicators
+    let indicators = indicator_plans(v);
+    let actions = action_plans(v);
+    let playbooks = playbook_plans(c);
+    let e = &c.evaluation;
+    Plan {
+        indicators,
+        weights_current: weight_plan(&v.current),
+        weights_potential: weight_plan(&v.potential),
+        current_weight: e.current_weight,
+        potential_weight: e.potential_weight,
+        clv: clv_settings(e),
+        tiers: TierPlan {
+            basis: c.tiers.basis.clone(),
+            by_count: c.tiers.method == TierMethod::Count,
+            a: c.tiers.a,
+            b: c.tiers.b,
+            loss_makers_top_tier: c.tiers.loss_makers_top_tier,
+        },
+        classes: class_plan(&c.classes),
+        playbooks,
+        actions,
+        budget: (c.budget.total > 0.0).then(|| BudgetPlan {
+            total: c.budget.total,
+            basis: c.budget.basis.as_str().to_string(),
+            by: c.budget.by.clone(),
+        }),
+        hysteresis: c.hysteresis,
+        accounts: c.accounts.clone(),
+        alerts: c.alerts.clone(),
+        webhook: (!c.webhook.url.is_empty()).then(|| {
+            (
+                c.webhook.url.clone(),
+                c.webhook
+                    .min_severity
+                    .clone()
+                    .unwrap_or_else(|| "warning".into()),
+            )
+        }),
+    }
+}
+
+/// The plan's indicators: each config indicator with its compiled formula as a closure.
+fn indicator_plans(v: &Validated) -> Vec<IndicatorPlan> {
+    let c = &v.config;
+    c.indicators
         .iter()
         .zip(&v.indicators)
         .map(|(ind, compiled)| {
@@ -101,9 +144,13 @@ pub fn from_validated(v: &Validated) -> Plan {
                 formula: Arc::new(move |nums: &[f64], texts: &[&str]| f.eval_number(nums, texts)),
             }
         })
-        .collect();
-    let actions = c
-        .actions
+        .collect()
+}
+
+/// The plan's action rules, each with its compiled condition and the variables it reads.
+fn action_plans(v: &Validated) -> Vec<ActionPlan> {
+    let c = &v.config;
+    c.actions
         .iter()
         .zip(&v.actions)
         .map(|(a, compiled)| {
@@ -128,9 +175,12 @@ pub fn from_validated(v: &Validated) -> Plan {
                 family: a.family.clone(),
             }
         })
-        .collect();
-    let playbooks = c
-        .playbooks
+        .collect()
+}
+
+/// The plan's playbooks (those naming a class), Chinese texts defaulting to English.
+fn playbook_plans(c: &cfg::Config) -> Vec<PlaybookPlan> {
+    c.playbooks
         .iter()
         .filter_map(|p| {
             let (var, value) = p.class_parts()?;
@@ -155,87 +205,61 @@ pub fn from_validated(v: &Validated) -> Plan {
                 family: p.family.clone(),
             })
         })
-        .collect();
-    let e = &c.evaluation;
-    let l = &c.classes.lifecycle;
-    Plan {
-        indicators,
-        weights_current: weight_plan(&v.current),
-        weights_potential: weight_plan(&v.potential),
-        current_weight: e.current_weight,
-        potential_weight: e.potential_weight,
-        clv: ClvSettings {
-            model: match e.clv_model {
-                ClvModel::Auto => None,
-                ClvModel::Bgnbd => Some(custval_clv::Model::BgNbd),
-                ClvModel::Mbgnbd => Some(custval_clv::Model::MbgNbd),
-                ClvModel::Pnbd => Some(custval_clv::Model::ParetoNbd),
-            },
-            unit: match e.time_unit {
-                TimeUnit::Day => custval_clv::TimeUnit::Day,
-                TimeUnit::Week => custval_clv::TimeUnit::Week,
-                TimeUnit::Month => custval_clv::TimeUnit::Month,
-            },
-            horizon_months: f64::from(e.clv_horizon_months),
-            annual_discount_rate: e.annual_discount_rate,
-            margin: match e.margin {
-                cfg::Margin::Observed => None,
-                cfg::Margin::Fixed(m) => Some(m),
-            },
-            holdout_days: HOLDOUT_DAYS,
+        .collect()
+}
+
+/// The CLV settings of the `[evaluation]` table.
+fn clv_settings(e: &cfg::Evaluation) -> ClvSettings {
+    ClvSettings {
+        model: match e.clv_model {
+            ClvModel::Auto => None,
+            ClvModel::Bgnbd => Some(custval_clv::Model::BgNbd),
+            ClvModel::Mbgnbd => Some(custval_clv::Model::MbgNbd),
+            ClvModel::Pnbd => Some(custval_clv::Model::ParetoNbd),
         },
-        tiers: TierPlan {
-            basis: c.tiers.basis.clone(),
-            by_count: c.tiers.method == TierMethod::Count,
-            a: c.tiers.a,
-            b: c.tiers.b,
-            loss_makers_top_tier: c.tiers.loss_makers_top_tier,
+        unit: match e.time_unit {
+            TimeUnit::Day => custval_clv::TimeUnit::Day,
+            TimeUnit::Week => custval_clv::TimeUnit::Week,
+            TimeUnit::Month => custval_clv::TimeUnit::Month,
         },
-        classes: ClassPlan {
-            value_high_quantile: c.classes.value_high_quantile,
-            potential_high_quantile: c.classes.potential_high_quantile,
-            potential_tier_high: c.classes.potential_tier_high,
-            potential_tier_medium: c.classes.potential_tier_medium,
-            cluster_features: c.classes.cluster_features.clone(),
-            k_min: c.classes.k_min as usize,
-            k_max: c.classes.k_max as usize,
-            seed: c.classes.seed,
-            profit_measure: c.classes.profit_measure.clone(),
-            loyalty_measure: c.classes.loyalty_measure.clone(),
-            profit_quantile: c.classes.profit_quantile,
-            loyalty_quantile: c.classes.loyalty_quantile,
-            lifecycle: custval_classify::LifecycleThresholds {
-                new_days: l.new_days,
-                churn_p_alive: l.churn_p_alive,
-                churn_recency_days: l.churn_recency_days,
-                decline_p_alive: l.decline_p_alive,
-                decline_spend_growth: l.decline_spend_growth,
-                loyal_tenure_days: l.loyal_tenure_days,
-                loyal_orders_12m: l.loyal_orders_12m,
-                loyal_p_alive: l.loyal_p_alive,
-                lapse_ratio: l.lapse_ratio,
-                churn_ratio: l.churn_ratio,
-            },
+        horizon_months: f64::from(e.clv_horizon_months),
+        annual_discount_rate: e.annual_discount_rate,
+        margin: match e.margin {
+            cfg::Margin::Observed => None,
+            cfg::Margin::Fixed(m) => Some(m),
         },
-        playbooks,
-        actions,
-        budget: (c.budget.total > 0.0).then(|| BudgetPlan {
-            total: c.budget.total,
-            basis: c.budget.basis.as_str().to_string(),
-            by: c.budget.by.clone(),
-        }),
-        hysteresis: c.hysteresis,
-        accounts: c.accounts.clone(),
-        alerts: c.alerts.clone(),
-        webhook: (!c.webhook.url.is_empty()).then(|| {
-            (
-                c.webhook.url.clone(),
-                c.webhook
-                    .min_severity
-                    .clone()
-                    .unwrap_or_else(|| "warning".into()),
-            )
-        }),
+        holdout_days: HOLDOUT_DAYS,
+    }
+}
+
+/// The class settings of the `[classes]` table.
+fn class_plan(c: &cfg::Classes) -> ClassPlan {
+    let l = &c.lifecycle;
+    ClassPlan {
+        value_high_quantile: c.value_high_quantile,
+        potential_high_quantile: c.potential_high_quantile,
+        potential_tier_high: c.potential_tier_high,
+        potential_tier_medium: c.potential_tier_medium,
+        cluster_features: c.cluster_features.clone(),
+        k_min: c.k_min as usize,
+        k_max: c.k_max as usize,
+        seed: c.seed,
+        profit_measure: c.profit_measure.clone(),
+        loyalty_measure: c.loyalty_measure.clone(),
+        profit_quantile: c.profit_quantile,
+        loyalty_quantile: c.loyalty_quantile,
+        lifecycle: custval_classify::LifecycleThresholds {
+            new_days: l.new_days,
+            churn_p_alive: l.churn_p_alive,
+            churn_recency_days: l.churn_recency_days,
+            decline_p_alive: l.decline_p_alive,
+            decline_spend_growth: l.decline_spend_growth,
+            loyal_tenure_days: l.loyal_tenure_days,
+            loyal_orders_12m: l.loyal_orders_12m,
+            loyal_p_alive: l.loyal_p_alive,
+            lapse_ratio: l.lapse_ratio,
+            churn_ratio: l.churn_ratio,
+        },
     }
 }
 

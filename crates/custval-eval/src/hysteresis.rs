@@ -1,7 +1,7 @@
 //! Tier hysteresis inside an evaluation: the ABC cut gives each customer a computed tier; with
 //! the previous run's tiers, `custval-dynamics` decides the tier the run keeps.
 //!
-//! It runs in the engine, before playbooks and action rules, so that a customer kept in A by
+//! It runs with the tiers (`classes`), before playbooks and action rules, so that a customer kept in A by
 //! hysteresis also gets A's playbook (the tier the company acts on is the kept one). The
 //! boundaries are this run's: the lowest tier-basis value still in A, and in B.
 
@@ -12,7 +12,7 @@ use custval_dynamics::{
     apply_hysteresis, summarize_hysteresis,
 };
 
-use crate::EvalError;
+use crate::error::EvalError;
 
 /// The previous run's stored tier and streak per customer id.
 pub type PreviousTiers = HashMap<String, (String, u32)>;

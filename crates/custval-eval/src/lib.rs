@@ -4,13 +4,33 @@
 //!
 //! Pure computation: no I/O, no clock, no database. The store loads a
 //! [`custval_model::Dataset`]; this crate turns it into [`custval_model::CustomerResult`]s and
-//! a [`engine::RunSummary`]; the store saves both as one immutable run. That split is what
-//! lets the same engine serve a full evaluation, a backtest on past dates, and (later) an
-//! incremental update of a few customers.
+//! a [`RunSummary`]; the store saves both as one immutable run. The same engine serves a full
+//! evaluation ([`evaluate`]), a backtest on past dates, and a provisional update of a few
+//! customers between two runs ([`rescore`], with the run's parameters frozen).
 //!
-//! Module map: [`features`] (built-in per-customer figures), [`clv`] (probabilistic models),
-//! [`scoring`] (normalization and points), [`plan`] (what to compute), [`classes`] (classes,
-//! actions, budget, the stored detail), [`engine`] (the steps in order).
+//! Design choices: features are a typed table (one [`features::Feature`] per column; names
+//! only at the configuration's edge); the plan is the engine's own form of a configuration,
+//! with formulas as compiled closures over numeric slots; details are built on demand, batch
+//! by batch, because a million of them do not fit in memory at once; the modules form no
+//! cycle: shared types, the error and small helpers sit in leaf modules.
+//!
+//! Modules, in the order a run uses them:
+//! - [`plan`]: what to compute; [`from_config`]: a validated `custval.toml` as a plan;
+//! - [`features`]: built-in per-customer figures as of the date (no leakage);
+//! - [`clv`]: the purchase and spend models, P(alive), expected purchases and CLV;
+//! - [`accounts`]: wallet, cross-sell and risk from `custval-accounts`;
+//! - `pipeline` (internal): indicator columns, normalization and scores, shared by the
+//!   engine, [`calibrate`] and [`rescore`];
+//! - [`scoring`]: normalizations and points; [`calibrate`]: weights fitted on the company's own
+//!   history;
+//! - [`classes`]: tiers, classes, budget and the stored result; [`hysteresis`]: tiers kept
+//!   against the previous run;
+//! - [`details`]: the per-customer explanation, built on demand; [`breakdown`]: what a CLV
+//!   and a 12-month profit are made of;
+//! - [`engine`]: the steps in order; `frozen` (internal, re-exported by [`rescore`]): the
+//!   run's population figures a provisional update reuses; [`rescore`]: that update;
+//! - [`types`]: plain data several steps share; `error` and `helpers` (internal): the error
+//!   type and small formatting helpers, re-exported here.
 
 pub mod accounts;
 pub mod breakdown;
@@ -19,44 +39,25 @@ pub mod classes;
 pub mod clv;
 pub mod details;
 pub mod engine;
+mod error;
 pub mod features;
 pub mod from_config;
+mod frozen;
+mod helpers;
 pub mod hysteresis;
+mod pipeline;
 pub mod plan;
 pub mod rescore;
 pub mod scoring;
+pub mod types;
 
 pub use engine::{Evaluation, RunSummary, evaluate, evaluate_owned, evaluate_with};
-
-/// Why an evaluation could not be completed. Nothing is stored when one occurs.
-#[derive(Debug, thiserror::Error)]
-pub enum EvalError {
-    #[error("there are no customers as of this date; import transactions or customers first")]
-    NoCustomers,
-    #[error("weights: {0}")]
-    Weights(String),
-    #[error("classification: {0}")]
-    Classify(String),
-    #[error("plan: {0}")]
-    Plan(String),
-}
-
-/// ISO date of a day number.
-pub fn format_day(d: custval_model::Day) -> String {
-    custval_model::date::format_date(d)
-}
+pub use error::EvalError;
+pub use helpers::{feature_label, format_day};
 
 /// (year, month, day) of a day number.
 pub fn civil(d: custval_model::Day) -> (i32, u32, u32) {
     custval_model::date::ymd_from_days(d)
-}
-
-/// English and Chinese label of a built-in feature (the id itself when unknown).
-pub fn feature_label(id: &str) -> (String, String) {
-    match custval_config::features::feature(id) {
-        Some(f) => (f.label_en.to_string(), f.label_zh.to_string()),
-        None => (id.to_string(), id.to_string()),
-    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! Why not read `custval-config` types directly: the engine should be testable with a plan
 //! built in code, and the configuration format should be free to evolve (new spellings, new
 //! sugar) without touching the computation. `custval-config` validates a `custval.toml`;
-//! the CLI turns the validated config into a [`Plan`] (see `from_config`), in which formulas
+//! `from_config` turns the validated config into a [`Plan`], in which formulas
 //! are compiled closures over numeric *slots*: first every built-in feature in
 //! [`crate::features::FEATURES`] order, then every indicator in plan order. String variables
 //! have the slots of [`STRING_VARS`].
@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clv::ClvSettings;
 use crate::scoring::{Direction, Missing, Norm};
+pub use crate::types::Dimension;
 
 /// String variables an action rule can test, in slot order.
 pub const STRING_VARS: &[&str] = &[
@@ -33,13 +34,6 @@ pub const STRING_VARS: &[&str] = &[
 pub type NumFn = Arc<dyn Fn(&[f64], &[&str]) -> f64 + Send + Sync>;
 /// A condition over the numeric and string slots.
 pub type BoolFn = Arc<dyn Fn(&[f64], &[&str]) -> bool + Send + Sync>;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Dimension {
-    Current,
-    Potential,
-}
 
 /// One indicator of the indicator system.
 #[derive(Clone)]
@@ -77,7 +71,7 @@ pub enum WeightPlan {
         alpha: f64,
     },
     /// `alpha` × the prior (given) weights + (1 − alpha) × weights fitted to rank the net
-    /// spend of the `horizon_days` after an earlier as-of date ([`crate::calibrate`]).
+    /// spend of the `horizon_days` after an earlier as-of date (the `calibrate` module).
     Calibrated {
         prior: Vec<f64>,
         note: String,

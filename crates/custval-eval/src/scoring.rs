@@ -166,7 +166,7 @@ impl NormParams {
         }
         let unknown_differs = self.missing == Missing::Worst && (self.known as usize) < customers;
         if self.min == self.max && !unknown_differs {
-            let v = crate::classes::fmt_value(self.min);
+            let v = crate::helpers::fmt_value(self.min);
             return Some(if (self.known as usize) < customers {
                 format!(
                     "every customer has the same value {v} ({} known, the rest imputed or excluded)",
