@@ -90,6 +90,14 @@ pub enum AppError {
     BadInput { what: &'static str, message: String },
 }
 
+/// Today (UTC) as a day number: the day overrides are judged on (in force up to and including
+/// their last day), for every front end.
+pub fn today() -> Day {
+    use chrono::Datelike;
+    let d = chrono::Utc::now().date_naive();
+    custval_model::date::days_from_ymd(d.year(), d.month(), d.day()).unwrap_or_default()
+}
+
 /// The engine's summary stored with a run.
 pub fn summary(run: &RunInfo) -> Result<RunSummary, AppError> {
     serde_json::from_str(&run.meta).map_err(|e| AppError::Summary {

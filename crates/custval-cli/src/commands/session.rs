@@ -55,11 +55,9 @@ pub fn close_opened() {
     });
 }
 
-/// Today (UTC) as a day number: overrides are in force up to and including their last day.
+/// Today (UTC) as a day number (see `custval_app::today`).
 pub fn today() -> Day {
-    use chrono::Datelike;
-    let d = chrono::Utc::now().date_naive();
-    custval_ingest::parse::days_from_ymd(d.year(), d.month(), d.day()).unwrap_or_default()
+    custval_app::today()
 }
 
 /// The local user, for the audit log of command-line changes.

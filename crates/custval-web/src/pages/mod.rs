@@ -250,11 +250,9 @@ pub fn check_csrf(v: &Viewer, token: Option<&str>) -> Result<(), PageError> {
     }
 }
 
-/// Today (UTC) as a day number: overrides are in force up to and including their last day.
+/// Today (UTC) as a day number (see `custval_app::today`).
 pub fn today() -> Day {
-    use chrono::Datelike;
-    let d = chrono::Utc::now().date_naive();
-    custval_model::date::days_from_ymd(d.year(), d.month(), d.day()).unwrap_or_default()
+    custval_app::today()
 }
 
 /// Parses `YYYY-MM-DD`.
