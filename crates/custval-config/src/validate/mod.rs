@@ -482,7 +482,7 @@ impl Checker<'_, '_> {
                 ),
             })
         } else {
-            compile_as(src, &scope, Type::Number)
+            compile_as(src, scope, Type::Number)
         };
         scope.reveal(&ind.id);
         match result {
