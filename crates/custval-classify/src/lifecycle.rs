@@ -721,6 +721,30 @@ fn assigned(class: LifecycleStage, rule: LifecycleRule) -> Assigned<LifecycleSta
     Assigned { class, rule }
 }
 
+/// The inputs the rules test, with unknown figures (`None`, NaN) as `None`.
+struct Known {
+    first: Option<f64>,
+    recency: Option<f64>,
+    p_alive: Option<f64>,
+    growth: Option<f64>,
+    rhythm: Option<Rhythm>,
+    /// No order in the last 12 months: never new, growing or loyal (issue 17).
+    quiet_year: bool,
+}
+
+impl Known {
+    fn of(c: &LifecycleInput) -> Known {
+        Known {
+            first: c.days_since_first.and_then(known),
+            recency: c.recency_days.and_then(known),
+            p_alive: c.p_alive.and_then(known),
+            growth: c.spend_growth_6m.and_then(known),
+            rhythm: c.rhythm(),
+            quiet_year: c.orders_12m == 0,
+        }
+    }
+}
+
 /// The stage of one customer (rules of the module header, in order). Thresholds are assumed
 /// valid; [`classify_lifecycle`] checks them.
 pub fn lifecycle_stage(
@@ -728,18 +752,11 @@ pub fn lifecycle_stage(
     t: &LifecycleThresholds,
 ) -> Assigned<LifecycleStage, LifecycleRule> {
     use LifecycleStage as S;
-    let first = c.days_since_first.and_then(known);
-    let recency = c.recency_days.and_then(known);
-    let p_alive = c.p_alive.and_then(known);
-    let growth = c.spend_growth_6m.and_then(known);
-    let rhythm = c.rhythm();
-    // No order in the last 12 months: never new, growing or loyal (issue 17).
-    let quiet_year = c.orders_12m == 0;
-
+    let k = Known::of(c);
     if c.orders_total == 0 {
         return assigned(S::Prospect, LifecycleRule::NoPurchase);
     }
-    if let Some(d) = first.filter(|d| *d <= t.new_days && !quiet_year) {
+    if let Some(d) = k.first.filter(|d| *d <= t.new_days && !k.quiet_year) {
         return assigned(
             S::New,
             LifecycleRule::FirstPurchaseRecent {
@@ -748,76 +765,78 @@ pub fn lifecycle_stage(
             },
         );
     }
-    if let Some(p) = p_alive.filter(|p| *p < t.churn_p_alive) {
+    if let Some(rule) = churned(&k, t) {
+        return assigned(S::Churned, rule);
+    }
+    if let Some(rule) = declining(c, &k, t) {
+        return assigned(S::Declining, rule);
+    }
+    loyal_or_growing(c, &k, t)
+}
+
+/// Rule 3: the first churn signal, if any.
+fn churned(k: &Known, t: &LifecycleThresholds) -> Option<LifecycleRule> {
+    if let Some(p) = k.p_alive.filter(|p| *p < t.churn_p_alive) {
         let line = t.churn_p_alive;
-        return assigned(
-            S::Churned,
-            LifecycleRule::ChurnedPAlive { p_alive: p, line },
-        );
+        return Some(LifecycleRule::ChurnedPAlive { p_alive: p, line });
     }
-    if let Some(r) = recency.filter(|r| *r > t.churn_recency_days) {
-        return assigned(
-            S::Churned,
-            LifecycleRule::ChurnedRecency {
-                recency_days: r,
-                line: t.churn_recency_days,
-            },
-        );
+    if let Some(r) = k.recency.filter(|r| *r > t.churn_recency_days) {
+        return Some(LifecycleRule::ChurnedRecency {
+            recency_days: r,
+            line: t.churn_recency_days,
+        });
     }
-    if let Some(r) = rhythm.filter(|r| quiet_year && r.ratio() > t.churn_ratio) {
-        return assigned(
-            S::Churned,
-            LifecycleRule::ChurnedRhythm {
-                rhythm: r,
-                line: t.churn_ratio,
-            },
-        );
-    }
-    if let Some(p) = p_alive.filter(|p| *p < t.decline_p_alive) {
+    k.rhythm
+        .filter(|r| k.quiet_year && r.ratio() > t.churn_ratio)
+        .map(|r| LifecycleRule::ChurnedRhythm {
+            rhythm: r,
+            line: t.churn_ratio,
+        })
+}
+
+/// Rule 4: the first decline signal, if any.
+fn declining(c: &LifecycleInput, k: &Known, t: &LifecycleThresholds) -> Option<LifecycleRule> {
+    if let Some(p) = k.p_alive.filter(|p| *p < t.decline_p_alive) {
         let line = t.decline_p_alive;
-        return assigned(
-            S::Declining,
-            LifecycleRule::DecliningPAlive { p_alive: p, line },
-        );
+        return Some(LifecycleRule::DecliningPAlive { p_alive: p, line });
     }
-    if let Some(r) = rhythm.filter(|r| r.ratio() > t.lapse_ratio) {
-        return assigned(
-            S::Declining,
-            LifecycleRule::Lapsed {
-                rhythm: r,
-                line: t.lapse_ratio,
-            },
-        );
+    if let Some(r) = k.rhythm.filter(|r| r.ratio() > t.lapse_ratio) {
+        return Some(LifecycleRule::Lapsed {
+            rhythm: r,
+            line: t.lapse_ratio,
+        });
     }
-    if quiet_year {
-        return assigned(
-            S::Declining,
-            LifecycleRule::NoOrder12m {
-                recency_days: recency,
-                rhythm,
-            },
-        );
+    if k.quiet_year {
+        return Some(LifecycleRule::NoOrder12m {
+            recency_days: k.recency,
+            rhythm: k.rhythm,
+        });
     }
     if c.orders_total == 1 {
-        return assigned(
-            S::Declining,
-            LifecycleRule::NotConverted {
-                days_since_first: first,
-                new_days: t.new_days,
-                rhythm,
-            },
-        );
+        return Some(LifecycleRule::NotConverted {
+            days_since_first: k.first,
+            new_days: t.new_days,
+            rhythm: k.rhythm,
+        });
     }
-    if let Some(g) = growth.filter(|g| *g < t.decline_spend_growth) {
-        return assigned(
-            S::Declining,
-            LifecycleRule::DecliningSpend {
-                growth: g,
-                line: t.decline_spend_growth,
-            },
-        );
-    }
-    let tenure = c.tenure_days.and_then(known).or(first);
+    k.growth
+        .filter(|g| *g < t.decline_spend_growth)
+        .map(|g| LifecycleRule::DecliningSpend {
+            growth: g,
+            line: t.decline_spend_growth,
+        })
+}
+
+/// Rules 5 and 6: loyal when every loyal condition holds, else growing with the first one
+/// that fails.
+fn loyal_or_growing(
+    c: &LifecycleInput,
+    k: &Known,
+    t: &LifecycleThresholds,
+) -> Assigned<LifecycleStage, LifecycleRule> {
+    use LifecycleStage as S;
+    let (p_alive, rhythm) = (k.p_alive, k.rhythm);
+    let tenure = c.tenure_days.and_then(known).or(k.first);
     let gap = match tenure {
         Some(d) if d >= t.loyal_tenure_days => None,
         _ => Some(LoyalGap::Tenure {

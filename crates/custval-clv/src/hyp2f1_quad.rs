@@ -114,73 +114,93 @@ fn ln_integral(e: &Exponent) -> f64 {
     integral::<false>(e).0
 }
 
-/// [`ln_integral`] and, when `GRAD`, its partial derivatives w.r.t. (k, P, Q, ln ε): the
-/// means of ∂L/∂θ under the integrand, from the same panel nodes, plus the derivatives of the
-/// closed-form tails at their fixed cut points. The value is the same either way (the
-/// gradient only adds sums beside the value's).
-fn integral<const GRAD: bool>(e: &Exponent) -> (f64, [f64; 4]) {
-    let a = e.p + e.q - e.k;
-    let eps = e.ln_eps.exp();
-    // Tails in closed form. Left: L = k v − Q ln ε − C_l e^v + O(e^{2v}) with C_l = P + Q/ε;
-    // right: L = −a v − C_r e^{−v} + O(e^{−2v}) with C_r = P + Qε. The cut points make the
-    // first-order terms ≤ 1e-6, so the neglected ones are ≤ 1e-12 of the tail.
-    let c_l = e.p + e.q / eps;
-    let c_r = e.p + e.q * eps;
-    let v_tl = (e.ln_eps.min(0.0) - 13.8).min(-(c_l.max(1e-300)).ln() - 13.8);
-    let v_tr = (e.ln_eps.max(0.0) + 13.8).max(c_r.max(1e-300).ln() + 13.8);
-    // Peak of L on [v_tl, v_tr] (L' decreases; the clamp covers a peak inside a tail).
-    let v_star = if e.d1(v_tl) <= 0.0 {
-        v_tl
-    } else if e.d1(v_tr) >= 0.0 {
-        v_tr
-    } else {
-        let (mut lo, mut hi) = (v_tl, v_tr);
-        let mut v = 0.5 * (lo + hi);
-        for _ in 0..200 {
-            let g = e.d1(v);
-            if g > 0.0 {
-                lo = v;
-            } else {
-                hi = v;
-            }
-            let h = e.d2(v);
-            let newton = v - g / h;
-            v = if h < 0.0 && newton > lo && newton < hi {
-                newton
-            } else {
-                0.5 * (lo + hi)
-            };
-            if hi - lo < 1e-12 * (1.0 + v.abs()) || g.abs() < 1e-14 * (e.k + e.p + e.q) {
-                break;
-            }
+/// Where the closed-form tails take over. Left: L = k v − Q ln ε − C_l e^v + O(e^{2v}) with
+/// C_l = P + Q/ε; right: L = −a v − C_r e^{−v} + O(e^{−2v}) with C_r = P + Qε. The cut points
+/// make the first-order terms ≤ 1e-6, so the neglected ones are ≤ 1e-12 of the tail.
+struct TailCuts {
+    eps: f64,
+    c_l: f64,
+    c_r: f64,
+    v_tl: f64,
+    v_tr: f64,
+}
+
+impl TailCuts {
+    #[inline]
+    fn new(e: &Exponent) -> Self {
+        let eps = e.ln_eps.exp();
+        let c_l = e.p + e.q / eps;
+        let c_r = e.p + e.q * eps;
+        let v_tl = (e.ln_eps.min(0.0) - 13.8).min(-(c_l.max(1e-300)).ln() - 13.8);
+        let v_tr = (e.ln_eps.max(0.0) + 13.8).max(c_r.max(1e-300).ln() + 13.8);
+        TailCuts {
+            eps,
+            c_l,
+            c_r,
+            v_tl,
+            v_tr,
         }
-        v
-    };
-    let l_star = e.l(v_star);
-    // Where L has fallen by DROP, or the tail cut if it has not by then.
-    let find_drop = |from: f64, to: f64| -> (f64, bool) {
-        if e.l(to) >= l_star - DROP {
-            return (to, true);
+    }
+}
+
+/// The peak of L on [v_tl, v_tr] by safeguarded Newton on the decreasing L' (the clamp covers a
+/// peak inside a tail).
+fn peak(e: &Exponent, v_tl: f64, v_tr: f64) -> f64 {
+    if e.d1(v_tl) <= 0.0 {
+        return v_tl;
+    }
+    if e.d1(v_tr) >= 0.0 {
+        return v_tr;
+    }
+    let (mut lo, mut hi) = (v_tl, v_tr);
+    let mut v = 0.5 * (lo + hi);
+    for _ in 0..200 {
+        let g = e.d1(v);
+        if g > 0.0 {
+            lo = v;
+        } else {
+            hi = v;
         }
-        let (mut inside, mut outside) = (from, to);
-        for _ in 0..100 {
-            let mid = 0.5 * (inside + outside);
-            if e.l(mid) >= l_star - DROP {
-                inside = mid;
-            } else {
-                outside = mid;
-            }
-            if (outside - inside).abs() < 1e-3 {
-                break;
-            }
+        let h = e.d2(v);
+        let newton = v - g / h;
+        v = if h < 0.0 && newton > lo && newton < hi {
+            newton
+        } else {
+            0.5 * (lo + hi)
+        };
+        if hi - lo < 1e-12 * (1.0 + v.abs()) || g.abs() < 1e-14 * (e.k + e.p + e.q) {
+            break;
         }
-        (outside, false)
-    };
-    let (v_l, left_tail) = find_drop(v_star, v_tl);
-    let (v_r, right_tail) = find_drop(v_star, v_tr);
-    // Sum of e^{L − L*} over the panels.
+    }
+    v
+}
+
+/// Where L has fallen by [`DROP`] below `l_star` between `from` (the peak) and `to` (a tail
+/// cut), by bisection; `(to, true)` when it has not fallen that far by the cut.
+fn drop_point(e: &Exponent, l_star: f64, from: f64, to: f64) -> (f64, bool) {
+    if e.l(to) >= l_star - DROP {
+        return (to, true);
+    }
+    let (mut inside, mut outside) = (from, to);
+    for _ in 0..100 {
+        let mid = 0.5 * (inside + outside);
+        if e.l(mid) >= l_star - DROP {
+            inside = mid;
+        } else {
+            outside = mid;
+        }
+        if (outside - inside).abs() < 1e-3 {
+            break;
+        }
+    }
+    (outside, false)
+}
+
+/// Σ e^{L − L*} over Gauss–Legendre panels covering [v_l, v_r] and, when `GRAD`,
+/// Σ ∂L/∂θ e^{L − L*} beside it.
+#[inline]
+fn panel_sums<const GRAD: bool>(e: &Exponent, l_star: f64, v_l: f64, v_r: f64) -> (f64, [f64; 4]) {
     let mut sum = 0.0;
-    // Σ ∂L/∂θ e^{L − L*} over the panels (only when GRAD).
     let mut moments = [0.0_f64; 4];
     let mut panels = 0;
     let mut v = v_l;
@@ -225,47 +245,87 @@ fn integral<const GRAD: bool>(e: &Exponent) -> (f64, [f64; 4]) {
         // Let the next panel grow again (the curvature check shrinks it where needed).
         width = (2.0 * w).min(2.0);
     }
+    (sum, moments)
+}
+
+/// ln of the left tail ∫_{−∞}^{v_l} e^{k v}(1 − C_l e^v) dv · ε^{−Q} and, when `GRAD`, its
+/// gradient w.r.t. (k, P, Q, ln ε).
+#[inline]
+fn left_tail<const GRAD: bool>(e: &Exponent, cuts: &TailCuts, v_l: f64) -> (f64, [f64; 4]) {
+    let c_l = cuts.c_l;
+    let t =
+        -e.q * e.ln_eps + e.k * v_l - e.k.ln() + (-(c_l * (v_l.exp()) * e.k / (e.k + 1.0))).ln_1p();
+    if !GRAD {
+        return (t, [0.0; 4]);
+    }
+    // u = C_l e^{v_l} k/(k+1); C_l = P + Q/ε.
+    let f = v_l.exp() * e.k / (e.k + 1.0);
+    let one_u = 1.0 - c_l * f;
+    let dk = v_l - 1.0 / e.k - c_l * v_l.exp() / ((e.k + 1.0) * (e.k + 1.0)) / one_u;
+    let eps = cuts.eps;
+    (
+        t,
+        [
+            dk,
+            -f / one_u,
+            -e.ln_eps - f / eps / one_u,
+            -e.q + e.q / eps * f / one_u,
+        ],
+    )
+}
+
+/// ln of the right tail (rate a = P + Q − k) and, when `GRAD`, its gradient w.r.t.
+/// (k, P, Q, ln ε).
+#[inline]
+fn right_tail<const GRAD: bool>(e: &Exponent, cuts: &TailCuts, v_r: f64) -> (f64, [f64; 4]) {
+    let a = e.p + e.q - e.k;
+    let c_r = cuts.c_r;
+    let t = -a * v_r - a.ln() + (-(c_r * (-v_r).exp() * a / (a + 1.0))).ln_1p();
+    if !GRAD {
+        return (t, [0.0; 4]);
+    }
+    // u = C_r e^{−v_r} a/(a+1); a = P + Q − k, C_r = P + Qε.
+    let f = (-v_r).exp() * a / (a + 1.0);
+    let one_u = 1.0 - c_r * f;
+    let da = -v_r - 1.0 / a - c_r * (-v_r).exp() / ((a + 1.0) * (a + 1.0)) / one_u;
+    let eps = cuts.eps;
+    (
+        t,
+        [
+            -da,
+            da - f / one_u,
+            da - eps * f / one_u,
+            -e.q * eps * f / one_u,
+        ],
+    )
+}
+
+/// [`ln_integral`] and, when `GRAD`, its partial derivatives w.r.t. (k, P, Q, ln ε): the
+/// means of ∂L/∂θ under the integrand, from the same panel nodes, plus the derivatives of the
+/// closed-form tails at their fixed cut points. The value is the same either way (the
+/// gradient only adds sums beside the value's).
+fn integral<const GRAD: bool>(e: &Exponent) -> (f64, [f64; 4]) {
+    let cuts = TailCuts::new(e);
+    let v_star = peak(e, cuts.v_tl, cuts.v_tr);
+    let l_star = e.l(v_star);
+    let (v_l, has_left_tail) = drop_point(e, l_star, v_star, cuts.v_tl);
+    let (v_r, has_right_tail) = drop_point(e, l_star, v_star, cuts.v_tr);
+    let (sum, moments) = panel_sums::<GRAD>(e, l_star, v_l, v_r);
     let mut ln_total = l_star + sum.ln();
     // (ln of each tail, its gradient) for the derivative's weighted mean.
     let mut tails: [(f64, [f64; 4]); 2] = [(f64::NEG_INFINITY, [0.0; 4]); 2];
-    if left_tail {
-        // ∫_{−∞}^{v_l} e^{k v}(1 − C_l e^v) dv · ε^{−Q}.
-        let t = -e.q * e.ln_eps + e.k * v_l - e.k.ln()
-            + (-(c_l * (v_l.exp()) * e.k / (e.k + 1.0))).ln_1p();
-        ln_total = crate::special::log_add_exp(ln_total, t);
+    if has_left_tail {
+        let tail = left_tail::<GRAD>(e, &cuts, v_l);
+        ln_total = crate::special::log_add_exp(ln_total, tail.0);
         if GRAD {
-            // u = C_l e^{v_l} k/(k+1); C_l = P + Q/ε.
-            let f = v_l.exp() * e.k / (e.k + 1.0);
-            let one_u = 1.0 - c_l * f;
-            let dk = v_l - 1.0 / e.k - c_l * v_l.exp() / ((e.k + 1.0) * (e.k + 1.0)) / one_u;
-            tails[0] = (
-                t,
-                [
-                    dk,
-                    -f / one_u,
-                    -e.ln_eps - f / eps / one_u,
-                    -e.q + e.q / eps * f / one_u,
-                ],
-            );
+            tails[0] = tail;
         }
     }
-    if right_tail {
-        let t = -a * v_r - a.ln() + (-(c_r * (-v_r).exp() * a / (a + 1.0))).ln_1p();
-        ln_total = crate::special::log_add_exp(ln_total, t);
+    if has_right_tail {
+        let tail = right_tail::<GRAD>(e, &cuts, v_r);
+        ln_total = crate::special::log_add_exp(ln_total, tail.0);
         if GRAD {
-            // u = C_r e^{−v_r} a/(a+1); a = P + Q − k, C_r = P + Qε.
-            let f = (-v_r).exp() * a / (a + 1.0);
-            let one_u = 1.0 - c_r * f;
-            let da = -v_r - 1.0 / a - c_r * (-v_r).exp() / ((a + 1.0) * (a + 1.0)) / one_u;
-            tails[1] = (
-                t,
-                [
-                    -da,
-                    da - f / one_u,
-                    da - eps * f / one_u,
-                    -e.q * eps * f / one_u,
-                ],
-            );
+            tails[1] = tail;
         }
     }
     let mut grad = [0.0; 4];

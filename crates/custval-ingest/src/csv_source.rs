@@ -51,35 +51,7 @@ pub(crate) struct CsvLayout {
 
 impl CsvLayout {
     pub fn detect(path: &Path, options: &ReadOptions) -> Result<CsvLayout, IngestError> {
-        let io = |source| IngestError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut file = File::open(path).map_err(io)?;
-        let mut sample = Vec::with_capacity(SAMPLE);
-        (&mut file)
-            .take(SAMPLE as u64)
-            .read_to_end(&mut sample)
-            .map_err(io)?;
-        let complete = sample.len() < SAMPLE;
-        let utf16 = sample.starts_with(b"\xFF\xFE") || sample.starts_with(b"\xFE\xFF");
-        let (encoding, bom) = if utf16 {
-            let enc = if sample[0] == 0xFF {
-                encoding_rs::UTF_16LE
-            } else {
-                encoding_rs::UTF_16BE
-            };
-            (enc, 2)
-        } else {
-            if let Some(offset) = binary_offset(&sample) {
-                return Err(IngestError::Binary {
-                    path: path.to_path_buf(),
-                    offset,
-                });
-            }
-            let d = detect(&sample, options.encoding, complete);
-            (d.encoding, d.bom)
-        };
+        let (encoding, bom) = sniff_encoding(path, options)?;
         let mut layout = CsvLayout {
             headers: Vec::new(),
             encoding,
@@ -88,8 +60,22 @@ impl CsvLayout {
             header_len: 0,
             header_lines: 1,
         };
-        // Read decoded text until the header record is complete.
-        let mut stream = layout.open(path, None)?;
+        let text = layout.header_text(path, options)?;
+        let first_line_end = memchr::memchr(b'\n', &text).unwrap_or(text.len());
+        if std::str::from_utf8(&text[..first_line_end]).is_err() {
+            return Err(encoding_error(path, 1, encoding));
+        }
+        if options.delimiter.is_none() {
+            layout.delimiter = sniff_delimiter(&text[..first_line_end]);
+        }
+        layout.read_header(path, &text)?;
+        Ok(layout)
+    }
+
+    /// Decoded text from the start of the file up to at least the end of the first line (or
+    /// the whole file, when it has one line).
+    fn header_text(&self, path: &Path, options: &ReadOptions) -> Result<Vec<u8>, IngestError> {
+        let mut stream = self.open(path, None)?;
         let mut text = Vec::new();
         loop {
             let before = text.len();
@@ -99,14 +85,19 @@ impl CsvLayout {
                 // reports the failing line.
                 Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
                     if memchr::memchr(b'\n', &text).is_none() {
-                        return Err(encoding_error(path, 1, encoding));
+                        return Err(encoding_error(path, 1, self.encoding));
                     }
                     true
                 }
-                Err(e) => return Err(io(e)),
+                Err(source) => {
+                    return Err(IngestError::Io {
+                        path: path.to_path_buf(),
+                        source,
+                    });
+                }
             };
             if memchr::memchr(b'\n', &text).is_some() || eof {
-                break;
+                return Ok(text);
             }
             if text.len() > options.max_record_bytes {
                 return Err(IngestError::RecordTooLong {
@@ -116,18 +107,16 @@ impl CsvLayout {
                 });
             }
         }
-        let first_line_end = memchr::memchr(b'\n', &text).unwrap_or(text.len());
-        if std::str::from_utf8(&text[..first_line_end]).is_err() {
-            return Err(encoding_error(path, 1, encoding));
-        }
-        if options.delimiter.is_none() {
-            layout.delimiter = sniff_delimiter(&text[..first_line_end]);
-        }
+    }
+
+    /// The header record at the start of `text`: its names (blank ones become `columnN`), its
+    /// length and the lines it spans.
+    fn read_header(&mut self, path: &Path, text: &[u8]) -> Result<(), IngestError> {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .delimiter(layout.delimiter)
-            .from_reader(&text[..]);
+            .delimiter(self.delimiter)
+            .from_reader(text);
         let mut rec = csv::ByteRecord::new();
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
@@ -144,9 +133,9 @@ impl CsvLayout {
                 });
             }
         }
-        layout.header_len = rdr.position().byte() as usize;
-        layout.header_lines = rdr.position().line().saturating_sub(1).max(1);
-        layout.headers = rec
+        self.header_len = rdr.position().byte() as usize;
+        self.header_lines = rdr.position().line().saturating_sub(1).max(1);
+        self.headers = rec
             .iter()
             .enumerate()
             .map(|(i, h)| {
@@ -159,7 +148,7 @@ impl CsvLayout {
                 }
             })
             .collect();
-        Ok(layout)
+        Ok(())
     }
 
     /// The file as a UTF-8 byte stream, BOM skipped; `counter` counts raw bytes read.
@@ -184,6 +173,42 @@ impl CsvLayout {
             Box::new(BareCrToLf::new(DecodingReader::new(counted, self.encoding)))
         })
     }
+}
+
+/// The file's encoding and BOM length from its first 64 KiB (UTF-16 by its BOM; a binary file
+/// is an error).
+fn sniff_encoding(
+    path: &Path,
+    options: &ReadOptions,
+) -> Result<(&'static Encoding, usize), IngestError> {
+    let io = |source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    let mut sample = Vec::with_capacity(SAMPLE);
+    (&mut file)
+        .take(SAMPLE as u64)
+        .read_to_end(&mut sample)
+        .map_err(io)?;
+    let complete = sample.len() < SAMPLE;
+    let utf16 = sample.starts_with(b"\xFF\xFE") || sample.starts_with(b"\xFE\xFF");
+    if utf16 {
+        let enc = if sample[0] == 0xFF {
+            encoding_rs::UTF_16LE
+        } else {
+            encoding_rs::UTF_16BE
+        };
+        return Ok((enc, 2));
+    }
+    if let Some(offset) = binary_offset(&sample) {
+        return Err(IngestError::Binary {
+            path: path.to_path_buf(),
+            offset,
+        });
+    }
+    let d = detect(&sample, options.encoding, complete);
+    Ok((d.encoding, d.bom))
 }
 
 /// Turns every line ending into LF: CRLF loses its CR and a bare CR becomes LF, so that the

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, Date32Array, Float64Array, StringArray, StringViewArray};
 use arrow::datatypes::{DataType, Field, Schema};
+use arrow::record_batch::RecordBatch;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
@@ -120,40 +121,7 @@ where
     I: Fn() -> S + Sync,
     F: Fn(&mut S, &Row<'_>) -> FoldResult + Sync,
 {
-    // The footer is parsed once; each worker then opens the file once (its own offset) and
-    // builds one reader per row group from the parsed metadata.
-    let arrow_meta = {
-        let b = builder(path)?;
-        // Text columns are read as string views: short ids (≤ 12 bytes) sit inline in the view
-        // and longer ones point into the decoded page, instead of being copied into one
-        // offsets-and-bytes buffer per batch.
-        let fields: Vec<Field> = b
-            .schema()
-            .fields()
-            .iter()
-            .map(|f| match f.data_type() {
-                DataType::Utf8 | DataType::LargeUtf8 => {
-                    f.as_ref().clone().with_data_type(DataType::Utf8View)
-                }
-                _ => f.as_ref().clone(),
-            })
-            .collect();
-        let schema = Arc::new(Schema::new_with_metadata(
-            fields,
-            b.schema().metadata().clone(),
-        ));
-        let options = ArrowReaderOptions::new().with_schema(schema);
-        match ArrowReaderMetadata::try_new(b.metadata().clone(), options) {
-            Ok(m) => m,
-            // A file whose text columns cannot be views (an unusual logical type) is read as
-            // it is.
-            Err(_) => ArrowReaderMetadata::try_new(b.metadata().clone(), ArrowReaderOptions::new())
-                .map_err(|e| IngestError::Parquet {
-                    path: path.to_path_buf(),
-                    message: e.to_string(),
-                })?,
-        }
-    };
+    let arrow_meta = reader_metadata(path)?;
     let meta = arrow_meta.metadata().clone();
     let groups = meta.num_row_groups();
     let mut starts = Vec::with_capacity(groups);
@@ -164,88 +132,20 @@ where
     }
     let workers = threads.clamp(1, groups.max(1));
     let done = AtomicU64::new(0);
+    let shared = GroupScan {
+        path,
+        plan,
+        arrow_meta: &arrow_meta,
+        fold,
+        done: &done,
+        total,
+        progress,
+    };
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
-                let starts = &starts;
-                let done = &done;
-                let arrow_meta = &arrow_meta;
-                scope.spawn(move || -> Result<(S, ScanReport), IngestError> {
-                    let mut state = init();
-                    let mut report = ScanReport::default();
-                    let file = File::open(path).map_err(|source| IngestError::Io {
-                        path: path.to_path_buf(),
-                        source,
-                    })?;
-                    for g in (w..groups).step_by(workers) {
-                        let file = file.try_clone().map_err(|source| IngestError::Io {
-                            path: path.to_path_buf(),
-                            source,
-                        })?;
-                        let b = ParquetRecordBatchReaderBuilder::new_with_metadata(
-                            file,
-                            arrow_meta.clone(),
-                        );
-                        let mask =
-                            ProjectionMask::roots(b.parquet_schema(), plan.columns.iter().copied());
-                        // Projected batches keep the file's column order; map requested → batch index.
-                        let mut sorted: Vec<usize> = plan.columns.to_vec();
-                        sorted.sort_unstable();
-                        sorted.dedup();
-                        let reader = b
-                            .with_projection(mask)
-                            .with_row_groups(vec![g])
-                            .with_batch_size(65_536)
-                            .build()
-                            .map_err(|e| IngestError::Parquet {
-                                path: path.to_path_buf(),
-                                message: e.to_string(),
-                            })?;
-                        let mut row0 = starts[g];
-                        for batch in reader {
-                            let batch = batch.map_err(|e| IngestError::Parquet {
-                                path: path.to_path_buf(),
-                                message: format!("row group {g}: {e}"),
-                            })?;
-                            let views = plan
-                                .columns
-                                .iter()
-                                .enumerate()
-                                .map(|(i, c)| {
-                                    let k = sorted.binary_search(c).unwrap_or(0);
-                                    view(
-                                        path,
-                                        batch.column(k),
-                                        plan.fields[i].kind,
-                                        &plan.fields[i].column,
-                                    )
-                                })
-                                .collect::<Result<Vec<_>, _>>()?;
-                            // One row's cells, filled in place: building them through a
-                            // returned value per cell stalled on the stack round trip
-                            // (a quarter of the scan in a profile on 10M rows).
-                            let mut cells = vec![Cell::Null; views.len()];
-                            for r in 0..batch.num_rows() {
-                                let line = row0 + r as u64 + 2;
-                                for (c, v) in cells.iter_mut().zip(&views) {
-                                    *c = cell(v, r);
-                                }
-                                plan.finish_row(
-                                    line,
-                                    &cells,
-                                    &mut state,
-                                    fold,
-                                    &mut report,
-                                    || cells.iter().map(|c| cell_text(*c)).collect(),
-                                );
-                            }
-                            row0 += batch.num_rows() as u64;
-                            let d = done.fetch_add(batch.num_rows() as u64, Ordering::Relaxed);
-                            progress(d + batch.num_rows() as u64, total);
-                        }
-                    }
-                    Ok((state, report))
-                })
+                let (shared, starts) = (&shared, &starts);
+                scope.spawn(move || shared.worker(w, workers, starts, init()))
             })
             .collect();
         join_workers(handles, None, || IngestError::Parquet {
@@ -253,4 +153,164 @@ where
             message: "a reader thread stopped unexpectedly".into(),
         })
     })
+}
+
+/// The file's Arrow metadata, parsed once for every worker, with text columns as string views:
+/// short ids (≤ 12 bytes) sit inline in the view and longer ones point into the decoded page,
+/// instead of being copied into one offsets-and-bytes buffer per batch.
+fn reader_metadata(path: &Path) -> Result<ArrowReaderMetadata, IngestError> {
+    let b = builder(path)?;
+    let fields: Vec<Field> = b
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 => {
+                f.as_ref().clone().with_data_type(DataType::Utf8View)
+            }
+            _ => f.as_ref().clone(),
+        })
+        .collect();
+    let schema = Arc::new(Schema::new_with_metadata(
+        fields,
+        b.schema().metadata().clone(),
+    ));
+    let options = ArrowReaderOptions::new().with_schema(schema);
+    match ArrowReaderMetadata::try_new(b.metadata().clone(), options) {
+        Ok(m) => Ok(m),
+        // A file whose text columns cannot be views (an unusual logical type) is read as it is.
+        Err(_) => ArrowReaderMetadata::try_new(b.metadata().clone(), ArrowReaderOptions::new())
+            .map_err(|e| IngestError::Parquet {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            }),
+    }
+}
+
+/// What the workers of one scan share: each opens the file once (its own offset) and builds
+/// one reader per row group from the parsed metadata.
+struct GroupScan<'a, 'p, F> {
+    path: &'a Path,
+    plan: &'a Plan<'p>,
+    arrow_meta: &'a ArrowReaderMetadata,
+    fold: &'a F,
+    /// Rows read by all workers so far, and in the file, for `progress`.
+    done: &'a AtomicU64,
+    total: u64,
+    progress: &'a (dyn Fn(u64, u64) + Sync),
+}
+
+impl<F> GroupScan<'_, '_, F> {
+    /// Worker `w` of `workers`: row groups w, w + workers, … folded into `state`.
+    fn worker<S>(
+        &self,
+        w: usize,
+        workers: usize,
+        starts: &[u64],
+        mut state: S,
+    ) -> Result<(S, ScanReport), IngestError>
+    where
+        F: Fn(&mut S, &Row<'_>) -> FoldResult,
+    {
+        let path = self.path;
+        let mut report = ScanReport::default();
+        let file = File::open(path).map_err(|source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        for g in (w..starts.len()).step_by(workers) {
+            self.row_group(&file, g, starts[g], &mut state, &mut report)?;
+        }
+        Ok((state, report))
+    }
+
+    /// Reads row group `g` (its first row is row `row0` of the file) in batches.
+    fn row_group<S>(
+        &self,
+        file: &File,
+        g: usize,
+        mut row0: u64,
+        state: &mut S,
+        report: &mut ScanReport,
+    ) -> Result<(), IngestError>
+    where
+        F: Fn(&mut S, &Row<'_>) -> FoldResult,
+    {
+        let (path, plan) = (self.path, self.plan);
+        let file = file.try_clone().map_err(|source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let b = ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.arrow_meta.clone());
+        let mask = ProjectionMask::roots(b.parquet_schema(), plan.columns.iter().copied());
+        // Projected batches keep the file's column order; map requested → batch index.
+        let mut sorted: Vec<usize> = plan.columns.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let reader = b
+            .with_projection(mask)
+            .with_row_groups(vec![g])
+            .with_batch_size(65_536)
+            .build()
+            .map_err(|e| IngestError::Parquet {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+        for batch in reader {
+            let batch = batch.map_err(|e| IngestError::Parquet {
+                path: path.to_path_buf(),
+                message: format!("row group {g}: {e}"),
+            })?;
+            self.batch(&batch, &sorted, row0, state, report)?;
+            row0 += batch.num_rows() as u64;
+            let d = self
+                .done
+                .fetch_add(batch.num_rows() as u64, Ordering::Relaxed);
+            (self.progress)(d + batch.num_rows() as u64, self.total);
+        }
+        Ok(())
+    }
+
+    /// Folds the rows of one batch; `sorted` maps the plan's columns to the batch's.
+    #[inline]
+    fn batch<S>(
+        &self,
+        batch: &RecordBatch,
+        sorted: &[usize],
+        row0: u64,
+        state: &mut S,
+        report: &mut ScanReport,
+    ) -> Result<(), IngestError>
+    where
+        F: Fn(&mut S, &Row<'_>) -> FoldResult,
+    {
+        let plan = self.plan;
+        let views = plan
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let k = sorted.binary_search(c).unwrap_or(0);
+                view(
+                    self.path,
+                    batch.column(k),
+                    plan.fields[i].kind,
+                    &plan.fields[i].column,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        // One row's cells, filled in place: building them through a returned value per cell
+        // stalled on the stack round trip (a quarter of the scan in a profile on 10M rows).
+        let mut cells = vec![Cell::Null; views.len()];
+        for r in 0..batch.num_rows() {
+            let line = row0 + r as u64 + 2;
+            for (c, v) in cells.iter_mut().zip(&views) {
+                *c = cell(v, r);
+            }
+            plan.finish_row(line, &cells, state, self.fold, report, || {
+                cells.iter().map(|c| cell_text(*c)).collect()
+            });
+        }
+        Ok(())
+    }
 }

@@ -486,36 +486,7 @@ fn draw_scatter(
     }
     let map_x = |x: f64| left + x / 100.0 * size;
     let map_y = |y: f64| top + size - y / 100.0 * size;
-    // Quadrant names in the corners, under the points.
-    let pad = 6.0;
-    for (msg, x, y, anchor) in [
-        (
-            Msg::HighValueHighPotential,
-            left + size - pad,
-            top + 14.0,
-            Anchor::End,
-        ),
-        (
-            Msg::LowValueHighPotential,
-            left + pad,
-            top + 14.0,
-            Anchor::Start,
-        ),
-        (
-            Msg::HighValueLowPotential,
-            left + size - pad,
-            top + size - pad,
-            Anchor::End,
-        ),
-        (
-            Msg::LowValueLowPotential,
-            left + pad,
-            top + size - pad,
-            Anchor::Start,
-        ),
-    ] {
-        svg.text(x, y, anchor, "quadrant", msg.text(lang));
-    }
+    quadrant_names(&mut svg, lang, (left, top, size));
     svg.raw(r#"<g class="points">"#);
     for p in &data.scatter.points {
         if !(p.x.is_finite() && p.y.is_finite()) {
@@ -563,8 +534,51 @@ fn draw_scatter(
         "axistitle",
         Msg::PotentialScore.text(lang),
     );
-    // Legend on the right; classes beyond what fits are summarised in one line.
-    let (lx, max_rows) = (left + size + 28.0, 18);
+    scatter_legend(&mut svg, colours, summaries, (left + size + 28.0, top));
+    svg.finish()
+}
+
+/// Quadrant names in the corners of the square plot (left, top, size), under the points.
+fn quadrant_names(svg: &mut Svg, lang: Lang, (left, top, size): (f64, f64, f64)) {
+    let pad = 6.0;
+    for (msg, x, y, anchor) in [
+        (
+            Msg::HighValueHighPotential,
+            left + size - pad,
+            top + 14.0,
+            Anchor::End,
+        ),
+        (
+            Msg::LowValueHighPotential,
+            left + pad,
+            top + 14.0,
+            Anchor::Start,
+        ),
+        (
+            Msg::HighValueLowPotential,
+            left + size - pad,
+            top + size - pad,
+            Anchor::End,
+        ),
+        (
+            Msg::LowValueLowPotential,
+            left + pad,
+            top + size - pad,
+            Anchor::Start,
+        ),
+    ] {
+        svg.text(x, y, anchor, "quadrant", msg.text(lang));
+    }
+}
+
+/// Legend at (lx, top) on the right; classes beyond what fits are summarised in one line.
+fn scatter_legend(
+    svg: &mut Svg,
+    colours: &[(&str, &'static str)],
+    summaries: &[ClassSummary],
+    (lx, top): (f64, f64),
+) {
+    let max_rows = 18;
     for (i, ((class, colour), sm)) in colours.iter().zip(summaries).enumerate() {
         let y = top + 14.0 + i as f64 * 22.0;
         if i == max_rows {
@@ -576,7 +590,6 @@ fn draw_scatter(
         let label = format!("{} ({})", truncate(class, 22), count(sm.points));
         svg.text(lx + 18.0, y, Anchor::Start, "legend", &label);
     }
-    svg.finish()
 }
 
 /// Mean monetary text of one heatmap cell (a dash when the cell is empty).
@@ -591,10 +604,31 @@ fn cell_mean(lang: Lang, heat: &RfmHeatmap, r: usize, f: usize) -> String {
 /// RFM heatmap: R 5..1 from the top, F 1..5 from the left, shaded by customers.
 pub(crate) fn rfm(data: &ReportData) -> Chart {
     let lang = data.language;
-    let colon = Msg::Colon.text(lang);
     let id = "rfm";
     let (title, desc) = (Msg::ChartRfm.text(lang), Msg::ChartRfmDesc.text(lang));
     let heat = &data.rfm_heatmap;
+    let table = rfm_table(lang, heat);
+    let max = heat.customers.iter().flatten().copied().max().unwrap_or(0);
+    let svg = if max == 0 {
+        no_data(id, title, desc, lang)
+    } else {
+        let height = RFM_TOP + 5.0 * RFM_CH + 64.0;
+        let mut svg = Svg::new(id, WIDTH, height, title, desc);
+        draw_rfm(&mut svg, lang, heat, max, height);
+        svg.finish()
+    };
+    Chart {
+        id,
+        title: title.to_string(),
+        desc: desc.to_string(),
+        svg,
+        table,
+        note: None,
+    }
+}
+
+/// The RFM heatmap's table view: one row per (R, F) cell, R = 5 first.
+fn rfm_table(lang: Lang, heat: &RfmHeatmap) -> TableView {
     let mut table = TableView::new(
         lang,
         &[
@@ -614,115 +648,126 @@ pub(crate) fn rfm(data: &ReportData) -> Chart {
             ]);
         }
     }
-    let max = heat.customers.iter().flatten().copied().max().unwrap_or(0);
-    let svg = if max == 0 {
-        no_data(id, title, desc, lang)
-    } else {
-        let (left, top, cw, ch) = (92.0, 16.0, 100.0, 64.0);
-        let height = top + 5.0 * ch + 64.0;
-        let mut svg = Svg::new(id, WIDTH, height, title, desc);
-        for row in 0..5 {
-            let r = 4 - row; // R = 5 on the top row
-            let y = top + row as f64 * ch;
-            svg.text(
-                left - 10.0,
-                y + ch / 2.0 + 4.0,
-                Anchor::End,
-                "category",
-                &format!("R{}", r + 1),
-            );
-            for f in 0..5 {
-                let x = left + f as f64 * cw;
-                let n = heat.customers[r][f];
-                let t = n as f64 / max as f64;
-                let tip = format!("R{} F{}{colon}{}", r + 1, f + 1, count(n));
-                svg.rect(
-                    x,
-                    y,
-                    cw - 2.0,
-                    ch - 2.0,
-                    &mix(HEAT_LIGHT, HEAT_DARK, t),
-                    &tip,
-                );
-                let class = if t > 0.5 { "cell-on-dark" } else { "cell" };
-                svg.text(
-                    x + cw / 2.0 - 1.0,
-                    y + ch / 2.0 - 2.0,
-                    Anchor::Middle,
-                    class,
-                    &count(n),
-                );
-                let small = format!("{class} small");
-                svg.text(
-                    x + cw / 2.0 - 1.0,
-                    y + ch / 2.0 + 15.0,
-                    Anchor::Middle,
-                    &small,
-                    &cell_mean(lang, heat, r, f),
-                );
-            }
-        }
+    table
+}
+
+// The RFM heatmap's layout: grid corner and cell size.
+const RFM_LEFT: f64 = 92.0;
+const RFM_TOP: f64 = 16.0;
+const RFM_CW: f64 = 100.0;
+const RFM_CH: f64 = 64.0;
+
+/// The RFM grid with its axis labels and colour scale.
+fn draw_rfm(svg: &mut Svg, lang: Lang, heat: &RfmHeatmap, max: u64, height: f64) {
+    let (left, top, cw, ch) = (RFM_LEFT, RFM_TOP, RFM_CW, RFM_CH);
+    for row in 0..5 {
+        let r = 4 - row; // R = 5 on the top row
+        let y = top + row as f64 * ch;
+        svg.text(
+            left - 10.0,
+            y + ch / 2.0 + 4.0,
+            Anchor::End,
+            "category",
+            &format!("R{}", r + 1),
+        );
         for f in 0..5 {
-            let x = left + f as f64 * cw + cw / 2.0;
-            svg.text(
-                x,
-                top + 5.0 * ch + 16.0,
-                Anchor::Middle,
-                "category",
-                &format!("F{}", f + 1),
-            );
+            rfm_cell(svg, lang, heat, max, (r, f), (left + f as f64 * cw, y));
         }
+    }
+    for f in 0..5 {
+        let x = left + f as f64 * cw + cw / 2.0;
         svg.text(
-            left + 2.5 * cw,
-            height - 12.0,
+            x,
+            top + 5.0 * ch + 16.0,
             Anchor::Middle,
-            "axistitle",
-            Msg::FrequencyScore.text(lang),
+            "category",
+            &format!("F{}", f + 1),
         );
-        svg.vertical_text(
-            18.0,
-            top + 2.5 * ch,
-            "axistitle",
-            Msg::RecencyScore.text(lang),
-        );
-        // Colour scale: five steps from 0 to the largest cell.
-        let lx = left + 5.0 * cw + 40.0;
-        svg.text(
+    }
+    svg.text(
+        left + 2.5 * cw,
+        height - 12.0,
+        Anchor::Middle,
+        "axistitle",
+        Msg::FrequencyScore.text(lang),
+    );
+    svg.vertical_text(
+        18.0,
+        top + 2.5 * ch,
+        "axistitle",
+        Msg::RecencyScore.text(lang),
+    );
+    rfm_legend(svg, lang, max, left + 5.0 * cw + 40.0);
+}
+
+/// Cell (r, f) at (x, y): its shade, customer count and mean monetary value.
+fn rfm_cell(
+    svg: &mut Svg,
+    lang: Lang,
+    heat: &RfmHeatmap,
+    max: u64,
+    (r, f): (usize, usize),
+    (x, y): (f64, f64),
+) {
+    let (cw, ch) = (RFM_CW, RFM_CH);
+    let n = heat.customers[r][f];
+    let t = n as f64 / max as f64;
+    let tip = format!("R{} F{}{}{}", r + 1, f + 1, Msg::Colon.text(lang), count(n));
+    svg.rect(
+        x,
+        y,
+        cw - 2.0,
+        ch - 2.0,
+        &mix(HEAT_LIGHT, HEAT_DARK, t),
+        &tip,
+    );
+    let class = if t > 0.5 { "cell-on-dark" } else { "cell" };
+    svg.text(
+        x + cw / 2.0 - 1.0,
+        y + ch / 2.0 - 2.0,
+        Anchor::Middle,
+        class,
+        &count(n),
+    );
+    let small = format!("{class} small");
+    svg.text(
+        x + cw / 2.0 - 1.0,
+        y + ch / 2.0 + 15.0,
+        Anchor::Middle,
+        &small,
+        &cell_mean(lang, heat, r, f),
+    );
+}
+
+/// Colour scale at `lx`: five steps from 0 to the largest cell.
+fn rfm_legend(svg: &mut Svg, lang: Lang, max: u64, lx: f64) {
+    let top = RFM_TOP;
+    svg.text(
+        lx,
+        top + 4.0,
+        Anchor::Start,
+        "legend",
+        Msg::Customers.text(lang),
+    );
+    for i in 0..5 {
+        let t = 1.0 - i as f64 / 4.0;
+        let y = top + 14.0 + i as f64 * 28.0;
+        let value = (t * max as f64).round() as u64;
+        svg.rect(
             lx,
-            top + 4.0,
-            Anchor::Start,
-            "legend",
-            Msg::Customers.text(lang),
+            y,
+            22.0,
+            26.0,
+            &mix(HEAT_LIGHT, HEAT_DARK, t),
+            &count(value),
         );
-        for i in 0..5 {
-            let t = 1.0 - i as f64 / 4.0;
-            let y = top + 14.0 + i as f64 * 28.0;
-            let value = (t * max as f64).round() as u64;
-            svg.rect(
-                lx,
-                y,
-                22.0,
-                26.0,
-                &mix(HEAT_LIGHT, HEAT_DARK, t),
-                &count(value),
-            );
-            svg.text(
-                lx + 30.0,
-                y + 17.0,
-                Anchor::Start,
-                "tick-left",
-                &count(value),
-            );
-        }
-        svg.finish()
-    };
-    Chart {
-        id,
-        title: title.to_string(),
-        desc: desc.to_string(),
-        svg,
-        table,
-        note: None,
+        svg.text(
+            lx + 30.0,
+            y + 17.0,
+            Anchor::Start,
+            "tick-left",
+            &count(value),
+        );
     }
 }
 

@@ -21,7 +21,7 @@ use crate::charts::{
     Chart, HEAT_DARK, HEAT_LIGHT, PALETTE, TableView, WIDTH, finite, legend_row, nm, no_data, txt,
     y_axis,
 };
-use crate::data::{BacktestView, MigrationView};
+use crate::data::{BacktestMethod, BacktestView, MigrationView};
 use crate::format::{DASH, count, fixed, percent};
 use crate::i18n::{Lang, Msg, method_name};
 use crate::svg::{Anchor, Svg, mix, nice_ticks, num, truncate};
@@ -78,11 +78,37 @@ fn margins(m: &MigrationView) -> (Vec<u64>, Vec<u64>) {
 /// The migration matrix as a heatmap: rows are the previous run's tiers, columns this run's.
 pub(crate) fn migration_heatmap(lang: Lang, m: &MigrationView) -> Chart {
     let id = "migration";
-    let colon = Msg::Colon.text(lang);
     let (title, desc) = (
         Msg::ChartMigration.text(lang),
         Msg::ChartMigrationDesc.text(lang),
     );
+    let table = migration_table(lang, m);
+    let k = m.labels.len();
+    let max = (0..k)
+        .flat_map(|i| (0..k).map(move |j| (i, j)))
+        .map(|(i, j)| cell(m, i, j))
+        .max()
+        .unwrap_or(0);
+    let svg = if max == 0 {
+        no_data(id, title, desc, lang)
+    } else {
+        let grid = HeatGrid::new(k);
+        let mut svg = Svg::new(id, WIDTH, grid.top + k as f64 * grid.ch + 40.0, title, desc);
+        draw_heatmap(&mut svg, lang, m, &grid, max);
+        svg.finish()
+    };
+    Chart {
+        id,
+        title: title.to_string(),
+        desc: desc.to_string(),
+        svg,
+        table,
+        note: Some(Msg::MigrationShareNote.text(lang).to_string()),
+    }
+}
+
+/// The heatmap's table view: counts with value shares, and the row and column totals.
+fn migration_table(lang: Lang, m: &MigrationView) -> TableView {
     let k = m.labels.len();
     let (row_sums, col_sums) = margins(m);
     let mut headers = vec![Msg::MatrixCorner.text(lang).to_string()];
@@ -112,130 +138,197 @@ pub(crate) fn migration_heatmap(lang: Lang, m: &MigrationView) -> Chart {
         row.push(nm(count(row_sums.iter().sum())));
         table.rows.push(row);
     }
-    let max = (0..k)
-        .flat_map(|i| (0..k).map(move |j| (i, j)))
-        .map(|(i, j)| cell(m, i, j))
-        .max()
-        .unwrap_or(0);
-    let svg = if max == 0 {
-        no_data(id, title, desc, lang)
-    } else {
-        let (left, top, ch) = (150.0, 64.0, 58.0);
-        let cw = ((WIDTH - left - 130.0) / k as f64).min(110.0);
-        let height = top + k as f64 * ch + 40.0;
-        let mut svg = Svg::new(id, WIDTH, height, title, desc);
-        svg.text(
-            left + k as f64 * cw / 2.0,
-            20.0,
-            Anchor::Middle,
-            "axistitle",
-            Msg::CurrentTier.text(lang),
-        );
-        svg.vertical_text(
-            18.0,
-            top + k as f64 * ch / 2.0,
-            "axistitle",
-            Msg::PreviousTier.text(lang),
-        );
-        for (j, label) in m.labels.iter().enumerate() {
-            svg.text(
-                left + (j as f64 + 0.5) * cw,
-                top - 10.0,
-                Anchor::Middle,
-                "category",
-                &truncate(&tier_label(lang, label, false), 12),
-            );
-        }
-        for (i, from) in m.labels.iter().enumerate() {
-            let y = top + i as f64 * ch;
-            let from_label = tier_label(lang, from, true);
-            svg.text(
-                left - 10.0,
-                y + ch / 2.0 + 4.0,
-                Anchor::End,
-                "category",
-                &truncate(&from_label, 16),
-            );
-            for (j, to) in m.labels.iter().enumerate() {
-                let x = left + j as f64 * cw;
-                let n = cell(m, i, j);
-                let to_label = tier_label(lang, to, false);
-                let tip = format!(
-                    "{from_label} → {to_label}{colon}{}, {} {}",
-                    count(n),
-                    Msg::ValueShare.text(lang),
-                    percent(share(m, i, j))
-                );
-                if from == NONE && to == NONE {
-                    svg.rect(x, y, cw - 2.0, ch - 2.0, "#f2f4f7", &tip);
-                    svg.text(
-                        x + cw / 2.0 - 1.0,
-                        y + ch / 2.0 + 4.0,
-                        Anchor::Middle,
-                        "cell small",
-                        DASH,
-                    );
-                    continue;
-                }
-                let t = (n as f64 / max as f64).sqrt();
-                svg.rect(
-                    x,
-                    y,
-                    cw - 2.0,
-                    ch - 2.0,
-                    &mix(HEAT_LIGHT, HEAT_DARK, t),
-                    &tip,
-                );
-                if i == j {
-                    svg.outline(x + 1.0, y + 1.0, cw - 4.0, ch - 4.0, "stay");
-                }
-                let class = if t > 0.5 { "cell-on-dark" } else { "cell" };
-                svg.text(
-                    x + cw / 2.0 - 1.0,
-                    y + ch / 2.0 - 2.0,
-                    Anchor::Middle,
-                    class,
-                    &count(n),
-                );
-                svg.text(
-                    x + cw / 2.0 - 1.0,
-                    y + ch / 2.0 + 14.0,
-                    Anchor::Middle,
-                    &format!("{class} small"),
-                    &percent(share(m, i, j)),
-                );
-            }
-        }
-        svg.text(
+    table
+}
+
+/// The heatmap's layout: the grid's top-left corner and its cell size.
+struct HeatGrid {
+    left: f64,
+    top: f64,
+    /// Cell width (narrower when there are many tiers) and height.
+    cw: f64,
+    ch: f64,
+}
+
+impl HeatGrid {
+    fn new(k: usize) -> HeatGrid {
+        let left = 150.0;
+        HeatGrid {
             left,
-            top + k as f64 * ch + 22.0,
+            top: 64.0,
+            cw: ((WIDTH - left - 130.0) / k as f64).min(110.0),
+            ch: 58.0,
+        }
+    }
+}
+
+/// Axis titles, tier labels, one cell per pair of tiers, the outline note and the colour scale.
+fn draw_heatmap(svg: &mut Svg, lang: Lang, m: &MigrationView, g: &HeatGrid, max: u64) {
+    let HeatGrid { left, top, cw, ch } = *g;
+    let k = m.labels.len();
+    svg.text(
+        left + k as f64 * cw / 2.0,
+        20.0,
+        Anchor::Middle,
+        "axistitle",
+        Msg::CurrentTier.text(lang),
+    );
+    svg.vertical_text(
+        18.0,
+        top + k as f64 * ch / 2.0,
+        "axistitle",
+        Msg::PreviousTier.text(lang),
+    );
+    for (j, label) in m.labels.iter().enumerate() {
+        svg.text(
+            left + (j as f64 + 0.5) * cw,
+            top - 10.0,
+            Anchor::Middle,
+            "category",
+            &truncate(&tier_label(lang, label, false), 12),
+        );
+    }
+    for (i, from) in m.labels.iter().enumerate() {
+        let y = top + i as f64 * ch;
+        let from_label = tier_label(lang, from, true);
+        svg.text(
+            left - 10.0,
+            y + ch / 2.0 + 4.0,
+            Anchor::End,
+            "category",
+            &truncate(&from_label, 16),
+        );
+        for j in 0..k {
+            heat_cell(svg, lang, m, g, (i, j), &from_label, max);
+        }
+    }
+    svg.text(
+        left,
+        top + k as f64 * ch + 22.0,
+        Anchor::Start,
+        "tick-left",
+        Msg::StayedOutline.text(lang),
+    );
+    heat_legend(svg, lang, left + k as f64 * cw + 30.0, top, max);
+}
+
+/// Cell (i, j) of the heatmap: its shade, count and value share; the diagonal outlined and the
+/// none → none cell blank.
+fn heat_cell(
+    svg: &mut Svg,
+    lang: Lang,
+    m: &MigrationView,
+    g: &HeatGrid,
+    (i, j): (usize, usize),
+    from_label: &str,
+    max: u64,
+) {
+    let HeatGrid { left, top, cw, ch } = *g;
+    let (from, to) = (&m.labels[i], &m.labels[j]);
+    let (x, y) = (left + j as f64 * cw, top + i as f64 * ch);
+    let n = cell(m, i, j);
+    let to_label = tier_label(lang, to, false);
+    let tip = format!(
+        "{from_label} → {to_label}{}{}, {} {}",
+        Msg::Colon.text(lang),
+        count(n),
+        Msg::ValueShare.text(lang),
+        percent(share(m, i, j))
+    );
+    if from == NONE && to == NONE {
+        svg.rect(x, y, cw - 2.0, ch - 2.0, "#f2f4f7", &tip);
+        svg.text(
+            x + cw / 2.0 - 1.0,
+            y + ch / 2.0 + 4.0,
+            Anchor::Middle,
+            "cell small",
+            DASH,
+        );
+        return;
+    }
+    let t = (n as f64 / max as f64).sqrt();
+    svg.rect(
+        x,
+        y,
+        cw - 2.0,
+        ch - 2.0,
+        &mix(HEAT_LIGHT, HEAT_DARK, t),
+        &tip,
+    );
+    if i == j {
+        svg.outline(x + 1.0, y + 1.0, cw - 4.0, ch - 4.0, "stay");
+    }
+    let class = if t > 0.5 { "cell-on-dark" } else { "cell" };
+    svg.text(
+        x + cw / 2.0 - 1.0,
+        y + ch / 2.0 - 2.0,
+        Anchor::Middle,
+        class,
+        &count(n),
+    );
+    svg.text(
+        x + cw / 2.0 - 1.0,
+        y + ch / 2.0 + 14.0,
+        Anchor::Middle,
+        &format!("{class} small"),
+        &percent(share(m, i, j)),
+    );
+}
+
+/// Colour scale: five shades from 0 to the largest cell, on the square-root scale.
+fn heat_legend(svg: &mut Svg, lang: Lang, lx: f64, top: f64, max: u64) {
+    svg.text(
+        lx,
+        top - 10.0,
+        Anchor::Start,
+        "legend",
+        Msg::Customers.text(lang),
+    );
+    for s in 0..5 {
+        let t = 1.0 - s as f64 / 4.0;
+        let y = top + s as f64 * 28.0;
+        let value = (t * t * max as f64).round() as u64;
+        let colour = mix(HEAT_LIGHT, HEAT_DARK, t);
+        svg.rect(lx, y, 22.0, 26.0, &colour, &count(value));
+        svg.text(
+            lx + 30.0,
+            y + 17.0,
             Anchor::Start,
             "tick-left",
-            Msg::StayedOutline.text(lang),
+            &count(value),
         );
-        // Colour scale: five shades from 0 to the largest cell, on the square-root scale.
-        let lx = left + k as f64 * cw + 30.0;
+    }
+}
+
+/// Tier flows from the previous run (left) to this run (right) as a two-column Sankey.
+pub(crate) fn tier_flows(lang: Lang, m: &MigrationView) -> Chart {
+    let id = "flows";
+    let (title, desc) = (Msg::ChartFlows.text(lang), Msg::ChartFlowsDesc.text(lang));
+    let (row_sums, col_sums) = margins(m);
+    let table = flows_table(lang, m, &row_sums);
+    let total: u64 = row_sums.iter().sum();
+    let svg = if total == 0 {
+        no_data(id, title, desc, lang)
+    } else {
+        let sankey = Sankey::new(row_sums, col_sums, total);
+        let mut svg = Svg::new(id, WIDTH, Sankey::HEIGHT, title, desc);
+        let from_heading = format!("{} #{}", Msg::PreviousRun.text(lang), m.from_run);
         svg.text(
-            lx,
-            top - 10.0,
-            Anchor::Start,
-            "legend",
-            Msg::Customers.text(lang),
+            sankey.x0 + Sankey::NODE_W,
+            22.0,
+            Anchor::End,
+            "axistitle",
+            &from_heading,
         );
-        for s in 0..5 {
-            let t = 1.0 - s as f64 / 4.0;
-            let y = top + s as f64 * 28.0;
-            let value = (t * t * max as f64).round() as u64;
-            let colour = mix(HEAT_LIGHT, HEAT_DARK, t);
-            svg.rect(lx, y, 22.0, 26.0, &colour, &count(value));
-            svg.text(
-                lx + 30.0,
-                y + 17.0,
-                Anchor::Start,
-                "tick-left",
-                &count(value),
-            );
-        }
+        svg.text(
+            sankey.x1,
+            22.0,
+            Anchor::Start,
+            "axistitle",
+            Msg::ThisRun.text(lang),
+        );
+        sankey.draw_bands(&mut svg, lang, m);
+        sankey.draw_nodes(&mut svg, lang, m);
         svg.finish()
     };
     Chart {
@@ -244,17 +337,12 @@ pub(crate) fn migration_heatmap(lang: Lang, m: &MigrationView) -> Chart {
         desc: desc.to_string(),
         svg,
         table,
-        note: Some(Msg::MigrationShareNote.text(lang).to_string()),
+        note: None,
     }
 }
 
-/// Tier flows from the previous run (left) to this run (right) as a two-column Sankey.
-pub(crate) fn tier_flows(lang: Lang, m: &MigrationView) -> Chart {
-    let id = "flows";
-    let colon = Msg::Colon.text(lang);
-    let (title, desc) = (Msg::ChartFlows.text(lang), Msg::ChartFlowsDesc.text(lang));
-    let k = m.labels.len();
-    let (row_sums, col_sums) = margins(m);
+/// The flows' table view: every non-empty flow with its share of the previous tier.
+fn flows_table(lang: Lang, m: &MigrationView, row_sums: &[u64]) -> TableView {
     let mut table = TableView::new(
         lang,
         &[
@@ -281,18 +369,38 @@ pub(crate) fn tier_flows(lang: Lang, m: &MigrationView) -> Chart {
             ]);
         }
     }
-    let total: u64 = row_sums.iter().sum();
-    let svg = if total == 0 {
-        no_data(id, title, desc, lang)
-    } else {
-        let (height, top, bottom, gap, node_w) = (380.0, 44.0, 16.0, 12.0, 14.0);
-        let (x0, x1) = (190.0, WIDTH - 190.0 - node_w);
-        let avail = height - top - bottom;
+    table
+}
+
+/// The Sankey's layout: one vertical scale for both columns and each node's top.
+struct Sankey {
+    row_sums: Vec<u64>,
+    col_sums: Vec<u64>,
+    /// Height per customer.
+    scale: f64,
+    /// Node tops of the left (previous run) and right columns; `None` for an empty node.
+    left_y: Vec<Option<f64>>,
+    right_y: Vec<Option<f64>>,
+    /// x of the left and right node columns.
+    x0: f64,
+    x1: f64,
+}
+
+impl Sankey {
+    const HEIGHT: f64 = 380.0;
+    const TOP: f64 = 44.0;
+    const BOTTOM: f64 = 16.0;
+    const GAP: f64 = 12.0;
+    const NODE_W: f64 = 14.0;
+
+    fn new(row_sums: Vec<u64>, col_sums: Vec<u64>, total: u64) -> Sankey {
+        let (top, gap) = (Self::TOP, Self::GAP);
+        let avail = Self::HEIGHT - top - Self::BOTTOM;
         let nonzero = |sums: &[u64]| sums.iter().filter(|&&n| n > 0).count().max(1) as f64;
         let scale = ((avail - gap * (nonzero(&row_sums) - 1.0)) / total as f64)
             .min((avail - gap * (nonzero(&col_sums) - 1.0)) / total as f64)
             .max(0.0);
-        // Node tops, each column centred vertically; `None` for an empty node.
+        // Each column centred vertically.
         let place = |sums: &[u64]| -> Vec<Option<f64>> {
             let used = total as f64 * scale + gap * (nonzero(sums) - 1.0);
             let mut y = top + (avail - used).max(0.0) / 2.0;
@@ -308,30 +416,35 @@ pub(crate) fn tier_flows(lang: Lang, m: &MigrationView) -> Chart {
                 .collect()
         };
         let (left_y, right_y) = (place(&row_sums), place(&col_sums));
-        let mut svg = Svg::new(id, WIDTH, height, title, desc);
-        let from_heading = format!("{} #{}", Msg::PreviousRun.text(lang), m.from_run);
-        svg.text(x0 + node_w, 22.0, Anchor::End, "axistitle", &from_heading);
-        svg.text(
-            x1,
-            22.0,
-            Anchor::Start,
-            "axistitle",
-            Msg::ThisRun.text(lang),
-        );
-        let (xa, xb) = (x0 + node_w, x1);
+        Sankey {
+            row_sums,
+            col_sums,
+            scale,
+            left_y,
+            right_y,
+            x0: 190.0,
+            x1: WIDTH - 190.0 - Self::NODE_W,
+        }
+    }
+
+    /// One ribbon per non-empty flow, stacked in label order at both ends.
+    fn draw_bands(&self, svg: &mut Svg, lang: Lang, m: &MigrationView) {
+        let colon = Msg::Colon.text(lang);
+        let k = m.labels.len();
+        let (xa, xb) = (self.x0 + Self::NODE_W, self.x1);
         let xm = (xa + xb) / 2.0;
         let mut out_off = vec![0.0; k];
         let mut in_off = vec![0.0; k];
         for (i, from) in m.labels.iter().enumerate() {
             for (j, to) in m.labels.iter().enumerate() {
                 let n = cell(m, i, j);
-                let (Some(ly), Some(ry)) = (left_y[i], right_y[j]) else {
+                let (Some(ly), Some(ry)) = (self.left_y[i], self.right_y[j]) else {
                     continue;
                 };
                 if n == 0 {
                     continue;
                 }
-                let th = n as f64 * scale;
+                let th = n as f64 * self.scale;
                 let (ys, ye) = (ly + out_off[i], ry + in_off[j]);
                 out_off[i] += th;
                 in_off[j] += th;
@@ -354,14 +467,20 @@ pub(crate) fn tier_flows(lang: Lang, m: &MigrationView) -> Chart {
                 svg.path(&d, tier_colour(i, from), "flow", &tip);
             }
         }
+    }
+
+    /// The tiers of both columns as bars with their labels and counts.
+    fn draw_nodes(&self, svg: &mut Svg, lang: Lang, m: &MigrationView) {
+        let colon = Msg::Colon.text(lang);
+        let node_w = Self::NODE_W;
         let sides = [
-            (&left_y, &row_sums, x0, true),
-            (&right_y, &col_sums, x1, false),
+            (&self.left_y, &self.row_sums, self.x0, true),
+            (&self.right_y, &self.col_sums, self.x1, false),
         ];
         for (ys, sums, x, row) in sides {
             for (i, label) in m.labels.iter().enumerate() {
                 let Some(y) = ys[i] else { continue };
-                let h = sums[i] as f64 * scale;
+                let h = sums[i] as f64 * self.scale;
                 let name = tier_label(lang, label, row);
                 let text = format!("{} · {}", truncate(&name, 14), count(sums[i]));
                 svg.rect(
@@ -380,15 +499,6 @@ pub(crate) fn tier_flows(lang: Lang, m: &MigrationView) -> Chart {
                 svg.text(tx, y + h / 2.0 + 4.0, anchor, "category", &text);
             }
         }
-        svg.finish()
-    };
-    Chart {
-        id,
-        title: title.to_string(),
-        desc: desc.to_string(),
-        svg,
-        table,
-        note: None,
     }
 }
 
@@ -406,6 +516,32 @@ pub(crate) fn lift(lang: Lang, b: &BacktestView) -> Chart {
         .map(|m| m.lift_by_decile.len())
         .max()
         .unwrap_or(0);
+    let table = lift_table(lang, &methods, n);
+    let finite_max = methods
+        .iter()
+        .flat_map(|m| m.lift_by_decile.iter())
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, |a, &v| a.max(v));
+    let svg = if n == 0 || !finite_max.is_finite() {
+        no_data(id, title, desc, lang)
+    } else {
+        let height = 360.0;
+        let mut svg = Svg::new(id, WIDTH, height, title, desc);
+        draw_lift(&mut svg, lang, b, &methods, n, finite_max, height);
+        svg.finish()
+    };
+    Chart {
+        id,
+        title: title.to_string(),
+        desc: desc.to_string(),
+        svg,
+        table,
+        note: None,
+    }
+}
+
+/// The lift chart's table view: one row per decile, one column per method.
+fn lift_table(lang: Lang, methods: &[&BacktestMethod], n: usize) -> TableView {
     let mut headers = vec![Msg::Decile.text(lang).to_string()];
     headers.extend(
         methods
@@ -425,111 +561,108 @@ pub(crate) fn lift(lang: Lang, b: &BacktestView) -> Chart {
         }));
         table.rows.push(row);
     }
-    let finite_max = methods
-        .iter()
-        .flat_map(|m| m.lift_by_decile.iter())
-        .filter(|v| v.is_finite())
-        .fold(f64::NEG_INFINITY, |a, &v| a.max(v));
-    let svg = if n == 0 || !finite_max.is_finite() {
-        no_data(id, title, desc, lang)
-    } else {
-        let height = 360.0;
-        let plot = (64.0, 48.0, WIDTH - 88.0, height - 48.0 - 60.0);
-        let (left, top, w, h) = plot;
-        let mut svg = Svg::new(id, WIDTH, height, title, desc);
-        let ticks = nice_ticks(finite_max.max(1.0), 5);
-        let scale = y_axis(&mut svg, plot, &ticks, |t| fixed(t, 1));
-        let x_of = |d: usize| left + (d as f64 + 0.5) * w / n as f64;
-        let y_of = |v: f64| top + h - finite(v).clamp(0.0, scale) / scale * h;
-        for d in 0..n {
-            svg.text(
-                x_of(d),
-                top + h + 18.0,
-                Anchor::Middle,
-                "tick",
-                &(d + 1).to_string(),
-            );
-        }
-        let y1 = y_of(1.0);
-        svg.line(left, y1, left + w, y1, "cut");
+    table
+}
+
+/// Axes, the random line, one line of dots per method (the best one thicker) and the legend.
+fn draw_lift(
+    svg: &mut Svg,
+    lang: Lang,
+    b: &BacktestView,
+    methods: &[&BacktestMethod],
+    n: usize,
+    finite_max: f64,
+    height: f64,
+) {
+    let plot = (64.0, 48.0, WIDTH - 88.0, height - 48.0 - 60.0);
+    let (left, top, w, h) = plot;
+    let ticks = nice_ticks(finite_max.max(1.0), 5);
+    let scale = y_axis(svg, plot, &ticks, |t| fixed(t, 1));
+    let x_of = |d: usize| left + (d as f64 + 0.5) * w / n as f64;
+    let y_of = |v: f64| top + h - finite(v).clamp(0.0, scale) / scale * h;
+    for d in 0..n {
         svg.text(
-            left + w - 4.0,
-            y1 - 6.0,
-            Anchor::End,
-            "cutlabel",
-            Msg::RandomLine.text(lang),
-        );
-        let best = b.best.as_deref();
-        let names: Vec<String> = methods
-            .iter()
-            .map(|m| {
-                let name = method_name(lang, &m.name);
-                let tag = Msg::Best.text(lang);
-                if Some(m.name.as_str()) != best {
-                    name.to_string()
-                } else if lang == Lang::Zh {
-                    format!("{name}（{tag}）")
-                } else {
-                    format!("{name} ({tag})")
-                }
-            })
-            .collect();
-        for (k, m) in methods.iter().enumerate() {
-            let colour = PALETTE[k % PALETTE.len()];
-            let width = if Some(m.name.as_str()) == best {
-                3.5
-            } else {
-                2.0
-            };
-            // A non-finite value breaks the line rather than drawing a false point.
-            let mut segment: Vec<(f64, f64)> = Vec::new();
-            for (d, v) in m.lift_by_decile.iter().enumerate() {
-                if v.is_finite() {
-                    segment.push((x_of(d), y_of(*v)));
-                } else if !segment.is_empty() {
-                    svg.series(&segment, colour, width);
-                    segment.clear();
-                }
-            }
-            if !segment.is_empty() {
-                svg.series(&segment, colour, width);
-            }
-            for (d, v) in m.lift_by_decile.iter().enumerate() {
-                if v.is_finite() {
-                    svg.dot(x_of(d), y_of(*v), 3.5, colour);
-                }
-            }
-        }
-        let entries: Vec<(&str, &str)> = names
-            .iter()
-            .enumerate()
-            .map(|(k, name)| (PALETTE[k % PALETTE.len()], name.as_str()))
-            .collect();
-        legend_row(&mut svg, left, 20.0, &entries);
-        svg.text(
-            left + w / 2.0,
-            height - 14.0,
+            x_of(d),
+            top + h + 18.0,
             Anchor::Middle,
-            "axistitle",
-            Msg::DecileAxis.text(lang),
+            "tick",
+            &(d + 1).to_string(),
         );
-        svg.vertical_text(16.0, top + h / 2.0, "axistitle", Msg::Lift.text(lang));
-        svg.finish()
-    };
-    Chart {
-        id,
-        title: title.to_string(),
-        desc: desc.to_string(),
-        svg,
-        table,
-        note: None,
     }
+    let y1 = y_of(1.0);
+    svg.line(left, y1, left + w, y1, "cut");
+    svg.text(
+        left + w - 4.0,
+        y1 - 6.0,
+        Anchor::End,
+        "cutlabel",
+        Msg::RandomLine.text(lang),
+    );
+    let best = b.best.as_deref();
+    let names = lift_names(lang, methods, best);
+    for (k, m) in methods.iter().enumerate() {
+        let colour = PALETTE[k % PALETTE.len()];
+        let width = if Some(m.name.as_str()) == best {
+            3.5
+        } else {
+            2.0
+        };
+        // A non-finite value breaks the line rather than drawing a false point.
+        let mut segment: Vec<(f64, f64)> = Vec::new();
+        for (d, v) in m.lift_by_decile.iter().enumerate() {
+            if v.is_finite() {
+                segment.push((x_of(d), y_of(*v)));
+            } else if !segment.is_empty() {
+                svg.series(&segment, colour, width);
+                segment.clear();
+            }
+        }
+        if !segment.is_empty() {
+            svg.series(&segment, colour, width);
+        }
+        for (d, v) in m.lift_by_decile.iter().enumerate() {
+            if v.is_finite() {
+                svg.dot(x_of(d), y_of(*v), 3.5, colour);
+            }
+        }
+    }
+    let entries: Vec<(&str, &str)> = names
+        .iter()
+        .enumerate()
+        .map(|(k, name)| (PALETTE[k % PALETTE.len()], name.as_str()))
+        .collect();
+    legend_row(svg, left, 20.0, &entries);
+    svg.text(
+        left + w / 2.0,
+        height - 14.0,
+        Anchor::Middle,
+        "axistitle",
+        Msg::DecileAxis.text(lang),
+    );
+    svg.vertical_text(16.0, top + h / 2.0, "axistitle", Msg::Lift.text(lang));
+}
+
+/// The methods' names for the legend, the best one tagged.
+fn lift_names(lang: Lang, methods: &[&BacktestMethod], best: Option<&str>) -> Vec<String> {
+    methods
+        .iter()
+        .map(|m| {
+            let name = method_name(lang, &m.name);
+            let tag = Msg::Best.text(lang);
+            if Some(m.name.as_str()) != best {
+                name.to_string()
+            } else if lang == Lang::Zh {
+                format!("{name}（{tag}）")
+            } else {
+                format!("{name} ({tag})")
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::BacktestMethod;
 
     fn view() -> MigrationView {
         MigrationView {

@@ -545,21 +545,7 @@ pub fn generate(
         .map(|&t| Sink::open(dir, t, opts.format))
         .collect::<Result<Vec<_>, _>>()?;
 
-    let pool = if opts.threads == 0 {
-        None
-    } else {
-        Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(opts.threads)
-                .build()
-                .map_err(|e| {
-                    SynthError::InvalidOptions(format!(
-                        "cannot start {} threads: {e}",
-                        opts.threads
-                    ))
-                })?,
-        )
-    };
+    let pool = thread_pool(opts.threads)?;
     let threads = pool
         .as_ref()
         .map_or_else(rayon::current_num_threads, |p| p.current_num_threads());
@@ -611,6 +597,29 @@ pub fn generate(
         Ok(())
     })?;
 
+    Ok(GenerateSummary {
+        customers: opts.customers,
+        start_date: naive(start_day),
+        end_date: naive(end_day),
+        tables: finish_sinks(sinks, &rows)?,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// `threads` = 0: rayon's global pool (`None`); else a pool of that many threads.
+fn thread_pool(threads: usize) -> Result<Option<rayon::ThreadPool>, SynthError> {
+    if threads == 0 {
+        return Ok(None);
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map(Some)
+        .map_err(|e| SynthError::InvalidOptions(format!("cannot start {threads} threads: {e}")))
+}
+
+/// Closes every file; returns each table's path, rows and bytes.
+fn finish_sinks(sinks: Vec<Sink>, rows: &[u64; 8]) -> Result<Vec<TableSummary>, SynthError> {
     let mut tables = Vec::with_capacity(8);
     for (k, sink) in sinks.into_iter().enumerate() {
         let (path, bytes) = sink.finish()?;
@@ -621,11 +630,5 @@ pub fn generate(
             bytes,
         });
     }
-    Ok(GenerateSummary {
-        customers: opts.customers,
-        start_date: naive(start_day),
-        end_date: naive(end_day),
-        tables,
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    Ok(tables)
 }

@@ -9,7 +9,7 @@ use crate::chunk::ChunkData;
 use crate::date::{month_end, month_index, month_start};
 use crate::fmt::to_cents;
 use crate::params::{
-    CATEGORIES, CONSUMER, DECLINE_FACTOR, Flavour, GROW_FACTOR, INDUSTRY_TABLE,
+    CATEGORIES, CONSUMER, DECLINE_FACTOR, Flavour, GROW_FACTOR, INDUSTRY_TABLE, Industry,
     MAX_ORDERS_PER_CUSTOMER, REGION_SHARES, SIZES, SegmentParams, TREND_SHARE,
 };
 
@@ -90,6 +90,25 @@ struct Profile {
     /// End of the window in which the customer interacts: 30 days after dropout at most.
     window_end: i32,
     retail: bool,
+}
+
+/// A customer's first draws: who it is and the parameters of its behaviour.
+#[derive(Clone, Copy)]
+struct Traits {
+    size: usize,
+    retail: bool,
+    industry: usize,
+    region: usize,
+    signup: i32,
+    lambda: f64,
+    p_dropout: f64,
+    nu: f64,
+    expected_spend: f64,
+    trend: usize,
+    late_payer: bool,
+    high_maintenance: bool,
+    satisfaction: f64,
+    share_of_wallet: f64,
 }
 
 /// Scratch buffers reused across the customers of a chunk.
@@ -195,10 +214,45 @@ impl Model {
         })
     }
 
-    /// Simulates customer `index` and appends its rows to `out`.
+    /// Simulates customer `index` and appends its rows to `out`. The draws from the customer's
+    /// RNG happen in a fixed order (traits, categories, channel, orders, transactions, the
+    /// other tables, the customer row): changing that order changes every file.
     pub(crate) fn simulate(&self, index: u64, out: &mut ChunkData, sc: &mut Scratch) {
         let mut rng = customer_rng(self.seed, index);
         let rng = &mut rng;
+        let tr = self.traits(rng);
+        let sd = &self.seg[tr.size];
+        let sp = &sd.params;
+        pick_categories(&INDUSTRY_TABLE[tr.industry], tr.size, rng, &mut sc.cats);
+        let channel_pref = channel_pref(tr.size, tr.retail, rng);
+        let dropout_day = self.orders(&tr, sd, rng, &mut sc.orders);
+        let revenue = transactions(index, channel_pref, tr.retail, rng, out, sc);
+        let last_active = dropout_day.unwrap_or(self.end_day);
+        let profile = Profile {
+            index,
+            size: tr.size,
+            trend: tr.trend,
+            signup: tr.signup,
+            late_payer: tr.late_payer,
+            hm: if tr.high_maintenance { 4.0 } else { 1.0 },
+            satisfaction: tr.satisfaction,
+            dropout_day,
+            last_active,
+            window_end: (last_active + 30).min(self.end_day),
+            retail: tr.retail,
+        };
+        self.interactions(&profile, rng, out, sc);
+        self.surveys(&profile, sp, rng, out);
+        self.contracts(&profile, sp, rng, out);
+        self.payments(&profile, sp, rng, out, sc);
+        self.costs(&profile, sp, rng, out, sc);
+        customer_row(index, &tr, rng, out);
+        self.truth_row(index, &tr, dropout_day, sc.orders.len(), revenue, out);
+    }
+
+    /// The customer's band, industry, region, signup, purchase and spend parameters, trend and
+    /// behaviour traits: the first draws from its RNG.
+    fn traits(&self, rng: &mut CustRng) -> Traits {
         let size = pick_cum(&self.size_cum, uniform(rng));
         let retail = self.flavour == Flavour::Retail;
         let industry = pick_cum(&self.industry_cum, uniform(rng));
@@ -242,76 +296,57 @@ impl Model {
             - if late_payer { 0.2 } else { 0.0 }
             - if high_maintenance { 0.4 } else { 0.0 };
         let share_of_wallet = 0.1 + 0.8 * (uniform(rng) + uniform(rng)) / 2.0;
-
-        // Categories the customer buys and its preferred channel.
-        let breadth = [1, 2, 3, 4][size] + rng.random_range(0..=1);
-        sc.cats.clear();
-        let total_w: f64 = ind.category_weights.iter().sum();
-        let mut tries = 0;
-        while sc.cats.len() < breadth && tries < 50 {
-            tries += 1;
-            let mut x = uniform(rng) * total_w;
-            let mut c = 0;
-            for (j, w) in ind.category_weights.iter().enumerate() {
-                if x < *w {
-                    c = j;
-                    break;
-                }
-                x -= w;
-                c = j;
-            }
-            let c = c as u8;
-            if ind.category_weights[usize::from(c)] > 0.0 && !sc.cats.contains(&c) {
-                sc.cats.push(c);
-            }
+        Traits {
+            size,
+            retail,
+            industry,
+            region,
+            signup,
+            lambda,
+            p_dropout,
+            nu,
+            expected_spend,
+            trend,
+            late_payer,
+            high_maintenance,
+            satisfaction,
+            share_of_wallet,
         }
-        if sc.cats.is_empty() {
-            sc.cats.push(0);
-        }
-        let channel_pref: u8 = match size {
-            _ if retail => {
-                if uniform(rng) < 0.6 {
-                    2
-                } else {
-                    4
-                }
-            }
-            0 => {
-                if uniform(rng) < 0.5 {
-                    2
-                } else {
-                    1
-                }
-            }
-            1 => 1,
-            2 => 0,
-            _ => {
-                if uniform(rng) < 0.6 {
-                    0
-                } else {
-                    3
-                }
-            }
-        };
+    }
 
-        // BG/NBD purchases: trial at signup, then Poisson(λ·m(t)) by thinning, dropout after each
-        // repeat purchase with probability p.
+    /// BG/NBD purchases into `orders`: trial at signup, then Poisson(λ·m(t)) by thinning,
+    /// dropout after each repeat purchase with probability p. Returns the dropout day.
+    fn orders(
+        &self,
+        tr: &Traits,
+        sd: &SegDists,
+        rng: &mut CustRng,
+        orders: &mut Vec<(i32, i64)>,
+    ) -> Option<i32> {
+        let Traits {
+            signup,
+            lambda,
+            p_dropout,
+            nu,
+            trend,
+            ..
+        } = *tr;
         let factor = [1.0, DECLINE_FACTOR, GROW_FACTOR][trend];
         let m_max = factor.max(1.0);
-        let horizon = f64::from(end - signup + 1);
+        let horizon = f64::from(self.end_day - signup + 1);
         let trend_t = f64::from(self.trend_start - signup);
-        sc.orders.clear();
+        orders.clear();
         let mut dropout_day = None;
         let amount = |rng: &mut CustRng| to_cents(sd.spend.sample(rng) / nu).max(100);
         let first = amount(rng);
-        sc.orders.push((signup, first));
+        orders.push((signup, first));
         if lambda > 0.0 {
             let rate = lambda * m_max;
             let mut t = 0.0;
             loop {
                 let e: f64 = Exp1.sample(rng);
                 t += e / rate;
-                if t >= horizon || sc.orders.len() as u32 >= MAX_ORDERS_PER_CUSTOMER {
+                if t >= horizon || orders.len() as u32 >= MAX_ORDERS_PER_CUSTOMER {
                     break;
                 }
                 if trend != 0 {
@@ -321,122 +356,47 @@ impl Model {
                     }
                 }
                 let day = signup + t as i32;
-                sc.orders.push((day, amount(rng)));
+                orders.push((day, amount(rng)));
                 if uniform(rng) < p_dropout {
                     dropout_day = Some(day);
                     break;
                 }
             }
         }
-        let last_active = dropout_day.unwrap_or(end);
+        dropout_day
+    }
 
-        // Transactions and monthly totals.
-        let tx = &mut out.transactions;
-        sc.months.clear();
-        let mut revenue = 0i64;
-        for (seq, &(day, amt)) in sc.orders.iter().enumerate() {
-            let cat = if sc.cats.len() == 1 || uniform(rng) < 0.5 {
-                sc.cats[0]
-            } else {
-                sc.cats[rng.random_range(0..sc.cats.len())]
-            };
-            let c = &CATEGORIES[usize::from(cat)];
-            let margin = c.margin * (0.85 + 0.3 * uniform(rng));
-            let cost = (amt as f64 * (1.0 - margin)).round() as i64;
-            let qty = ((amt as f64 / 100.0) / c.unit_price).round().max(1.0) as u32;
-            let channel = if uniform(rng) < 0.85 {
-                channel_pref
-            } else if retail {
-                [2, 4][rng.random_range(0..2)]
-            } else {
-                rng.random_range(0..4u8)
-            };
-            tx.index.push(index);
-            tx.seq.push(seq as u32 + 1);
-            tx.date.push(day);
-            tx.amount.push(amt);
-            tx.cost.push(cost);
-            tx.category.push(cat);
-            tx.quantity.push(qty);
-            tx.channel.push(channel);
-            revenue += amt;
-            let mi = month_index(day);
-            match sc.months.last_mut() {
-                Some(last) if last.0 == mi => {
-                    last.1 += amt;
-                    last.2 += 1;
-                }
-                _ => sc.months.push((mi, amt, 1)),
-            }
-        }
-
-        let profile = Profile {
-            index,
-            size,
-            trend,
-            signup,
-            late_payer,
-            hm: if high_maintenance { 4.0 } else { 1.0 },
-            satisfaction,
-            dropout_day,
-            last_active,
-            window_end: (last_active + 30).min(end),
-            retail,
-        };
-        self.interactions(&profile, rng, out, sc);
-        self.surveys(&profile, sp, rng, out);
-        self.contracts(&profile, sp, rng, out);
-        self.payments(&profile, sp, rng, out, sc);
-        self.costs(&profile, sp, rng, out, sc);
-
-        // Customer row (wallet known for about half).
-        let annual_spend = lambda * 365.25 * expected_spend;
-        let wallet = if uniform(rng) < 0.5 && !retail {
-            let w = annual_spend / share_of_wallet * (0.15 * normal(rng)).exp();
-            Some(to_cents((w / 100.0).round().max(1.0) * 100.0))
-        } else {
-            None
-        };
-        let name = if retail {
-            crate::names::person_name(rng)
-        } else {
-            crate::names::company_name(rng, region, industry)
-        };
-        let owner = if size >= 2 {
-            rng.random_range(1..=5u16)
-        } else {
-            rng.random_range(6..=20u16)
-        };
-        let c = &mut out.customers;
-        c.index.push(index);
-        c.name.push(name);
-        c.industry.push(industry as u8);
-        c.region.push(region as u8);
-        c.size.push(size as u8);
-        c.signup.push(signup);
-        c.owner.push(owner);
-        c.wallet.push(wallet);
-
+    /// The truth row: the generating parameters and what came of them.
+    fn truth_row(
+        &self,
+        index: u64,
+        tr: &Traits,
+        dropout_day: Option<i32>,
+        orders: usize,
+        revenue: i64,
+        out: &mut ChunkData,
+    ) {
         let t = &mut out.truth;
         t.index.push(index);
-        t.trend.push(trend as u8);
-        t.trend_start.push(if trend == 0 {
+        t.trend.push(tr.trend as u8);
+        t.trend_start.push(if tr.trend == 0 {
             None
         } else {
             Some(self.trend_start)
         });
-        t.lambda.push(lambda);
-        t.p_dropout.push(p_dropout);
+        t.lambda.push(tr.lambda);
+        t.p_dropout.push(tr.p_dropout);
         t.dropout_day.push(dropout_day);
-        t.nu.push(nu);
-        t.expected_spend.push(expected_spend);
-        t.late_payer.push(late_payer);
-        t.satisfaction.push(satisfaction);
-        t.share_of_wallet.push(share_of_wallet);
-        t.high_maintenance.push(high_maintenance);
-        t.orders.push(sc.orders.len() as u32);
+        t.nu.push(tr.nu);
+        t.expected_spend.push(tr.expected_spend);
+        t.late_payer.push(tr.late_payer);
+        t.satisfaction.push(tr.satisfaction);
+        t.share_of_wallet.push(tr.share_of_wallet);
+        t.high_maintenance.push(tr.high_maintenance);
+        t.orders.push(orders as u32);
         t.revenue_cents.push(revenue);
     }
+
     /// Service tickets and complaints per order, complaints of decliners, inquiries (more for growers), referrals from satisfaction; leaves them sorted in `sc.events`.
     fn interactions(&self, c: &Profile, rng: &mut CustRng, out: &mut ChunkData, sc: &mut Scratch) {
         let Profile {
@@ -657,6 +617,144 @@ impl Model {
             out.costs.service.push(to_cents(service));
         }
     }
+}
+
+/// The categories a customer buys (more for larger ones), weighted by its industry's mix.
+fn pick_categories(ind: &Industry, size: usize, rng: &mut CustRng, cats: &mut Vec<u8>) {
+    let breadth = [1, 2, 3, 4][size] + rng.random_range(0..=1);
+    cats.clear();
+    let total_w: f64 = ind.category_weights.iter().sum();
+    let mut tries = 0;
+    while cats.len() < breadth && tries < 50 {
+        tries += 1;
+        let mut x = uniform(rng) * total_w;
+        let mut c = 0;
+        for (j, w) in ind.category_weights.iter().enumerate() {
+            if x < *w {
+                c = j;
+                break;
+            }
+            x -= w;
+            c = j;
+        }
+        let c = c as u8;
+        if ind.category_weights[usize::from(c)] > 0.0 && !cats.contains(&c) {
+            cats.push(c);
+        }
+    }
+    if cats.is_empty() {
+        cats.push(0);
+    }
+}
+
+/// The channel a customer mostly orders through, by size band (retail: web or app).
+fn channel_pref(size: usize, retail: bool, rng: &mut CustRng) -> u8 {
+    match size {
+        _ if retail => {
+            if uniform(rng) < 0.6 {
+                2
+            } else {
+                4
+            }
+        }
+        0 => {
+            if uniform(rng) < 0.5 {
+                2
+            } else {
+                1
+            }
+        }
+        1 => 1,
+        2 => 0,
+        _ => {
+            if uniform(rng) < 0.6 {
+                0
+            } else {
+                3
+            }
+        }
+    }
+}
+
+/// One transaction per order in `sc.orders` (category, cost, quantity, channel), with the
+/// monthly totals in `sc.months`. Returns the customer's revenue in cents.
+fn transactions(
+    index: u64,
+    channel_pref: u8,
+    retail: bool,
+    rng: &mut CustRng,
+    out: &mut ChunkData,
+    sc: &mut Scratch,
+) -> i64 {
+    let tx = &mut out.transactions;
+    sc.months.clear();
+    let mut revenue = 0i64;
+    for (seq, &(day, amt)) in sc.orders.iter().enumerate() {
+        let cat = if sc.cats.len() == 1 || uniform(rng) < 0.5 {
+            sc.cats[0]
+        } else {
+            sc.cats[rng.random_range(0..sc.cats.len())]
+        };
+        let c = &CATEGORIES[usize::from(cat)];
+        let margin = c.margin * (0.85 + 0.3 * uniform(rng));
+        let cost = (amt as f64 * (1.0 - margin)).round() as i64;
+        let qty = ((amt as f64 / 100.0) / c.unit_price).round().max(1.0) as u32;
+        let channel = if uniform(rng) < 0.85 {
+            channel_pref
+        } else if retail {
+            [2, 4][rng.random_range(0..2)]
+        } else {
+            rng.random_range(0..4u8)
+        };
+        tx.index.push(index);
+        tx.seq.push(seq as u32 + 1);
+        tx.date.push(day);
+        tx.amount.push(amt);
+        tx.cost.push(cost);
+        tx.category.push(cat);
+        tx.quantity.push(qty);
+        tx.channel.push(channel);
+        revenue += amt;
+        let mi = month_index(day);
+        match sc.months.last_mut() {
+            Some(last) if last.0 == mi => {
+                last.1 += amt;
+                last.2 += 1;
+            }
+            _ => sc.months.push((mi, amt, 1)),
+        }
+    }
+    revenue
+}
+
+/// The customer row; the wallet is known for about half of the B2B customers.
+fn customer_row(index: u64, tr: &Traits, rng: &mut CustRng, out: &mut ChunkData) {
+    let annual_spend = tr.lambda * 365.25 * tr.expected_spend;
+    let wallet = if uniform(rng) < 0.5 && !tr.retail {
+        let w = annual_spend / tr.share_of_wallet * (0.15 * normal(rng)).exp();
+        Some(to_cents((w / 100.0).round().max(1.0) * 100.0))
+    } else {
+        None
+    };
+    let name = if tr.retail {
+        crate::names::person_name(rng)
+    } else {
+        crate::names::company_name(rng, tr.region, tr.industry)
+    };
+    let owner = if tr.size >= 2 {
+        rng.random_range(1..=5u16)
+    } else {
+        rng.random_range(6..=20u16)
+    };
+    let c = &mut out.customers;
+    c.index.push(index);
+    c.name.push(name);
+    c.industry.push(tr.industry as u8);
+    c.region.push(tr.region as u8);
+    c.size.push(tr.size as u8);
+    c.signup.push(tr.signup);
+    c.owner.push(owner);
+    c.wallet.push(wallet);
 }
 
 /// Sorts the surveys appended since `from` by date (they were drawn unordered).

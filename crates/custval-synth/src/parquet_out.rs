@@ -122,47 +122,8 @@ fn dates(d: &[i32]) -> ArrayRef {
 /// Encodes one table of a chunk as a `RecordBatch`.
 pub(crate) fn encode(table: Table, c: &ChunkData, w: usize) -> Result<RecordBatch, SynthError> {
     let cols: Vec<ArrayRef> = match table {
-        Table::Customers => {
-            let t = &c.customers;
-            vec![
-                ids(&t.index, w),
-                Arc::new(StringArray::from_iter_values(t.name.iter())),
-                labels(&t.industry, &INDUSTRIES),
-                labels(&t.region, &REGIONS),
-                labels(&t.size, &c.size_labels),
-                dates(&t.signup),
-                strings(t.index.len(), |i, o| {
-                    o.extend_from_slice(b"rep");
-                    push_u64_padded(o, u64::from(t.owner[i]), 2);
-                }),
-                strings(t.index.len(), |i, o| push_phone(o, t.index[i])),
-                strings(t.index.len(), |i, o| push_email(o, t.index[i], w)),
-                Arc::new(Float64Array::from_iter(
-                    t.wallet.iter().map(|v| v.map(|c| c as f64 / 100.0)),
-                )),
-            ]
-        }
-        Table::Transactions => {
-            let t = &c.transactions;
-            let names: Vec<&str> = CATEGORIES.iter().map(|c| c.name).collect();
-            vec![
-                strings(t.index.len(), |i, o| {
-                    o.push(b'O');
-                    push_u64_padded(o, t.index[i] + 1, w);
-                    o.push(b'-');
-                    push_u64_padded(o, u64::from(t.seq[i]), 4);
-                }),
-                ids(&t.index, w),
-                dates(&t.date),
-                money(&t.amount),
-                money(&t.cost),
-                labels(&t.category, &names),
-                Arc::new(Int32Array::from_iter_values(
-                    t.quantity.iter().map(|&q| q.min(i32::MAX as u32) as i32),
-                )),
-                labels(&t.channel, &CHANNELS),
-            ]
-        }
+        Table::Customers => customer_columns(c, w),
+        Table::Transactions => transaction_columns(c, w),
         Table::Costs => {
             let t = &c.costs;
             vec![
@@ -220,6 +181,51 @@ pub(crate) fn encode(table: Table, c: &ChunkData, w: usize) -> Result<RecordBatc
         table: table.name(),
         message: e.to_string(),
     })
+}
+
+/// The customers table's columns.
+fn customer_columns(c: &ChunkData, w: usize) -> Vec<ArrayRef> {
+    let t = &c.customers;
+    vec![
+        ids(&t.index, w),
+        Arc::new(StringArray::from_iter_values(t.name.iter())),
+        labels(&t.industry, &INDUSTRIES),
+        labels(&t.region, &REGIONS),
+        labels(&t.size, &c.size_labels),
+        dates(&t.signup),
+        strings(t.index.len(), |i, o| {
+            o.extend_from_slice(b"rep");
+            push_u64_padded(o, u64::from(t.owner[i]), 2);
+        }),
+        strings(t.index.len(), |i, o| push_phone(o, t.index[i])),
+        strings(t.index.len(), |i, o| push_email(o, t.index[i], w)),
+        Arc::new(Float64Array::from_iter(
+            t.wallet.iter().map(|v| v.map(|c| c as f64 / 100.0)),
+        )),
+    ]
+}
+
+/// The transactions table's columns.
+fn transaction_columns(c: &ChunkData, w: usize) -> Vec<ArrayRef> {
+    let t = &c.transactions;
+    let names: Vec<&str> = CATEGORIES.iter().map(|c| c.name).collect();
+    vec![
+        strings(t.index.len(), |i, o| {
+            o.push(b'O');
+            push_u64_padded(o, t.index[i] + 1, w);
+            o.push(b'-');
+            push_u64_padded(o, u64::from(t.seq[i]), 4);
+        }),
+        ids(&t.index, w),
+        dates(&t.date),
+        money(&t.amount),
+        money(&t.cost),
+        labels(&t.category, &names),
+        Arc::new(Int32Array::from_iter_values(
+            t.quantity.iter().map(|&q| q.min(i32::MAX as u32) as i32),
+        )),
+        labels(&t.channel, &CHANNELS),
+    ]
 }
 
 /// One Parquet file being written.

@@ -373,6 +373,76 @@ fn shuffled_sample(n: usize, m: usize, rng: &mut SplitMix64) -> Vec<usize> {
     idx
 }
 
+/// The k tried, with their silhouettes and inertias, and the fit of the best silhouette.
+struct KSearch {
+    silhouette_by_k: Vec<(usize, f64)>,
+    inertia_by_k: Vec<(usize, f64)>,
+    best: Option<lloyd::Fit>,
+}
+
+/// Fits every k from `k_min` to `k_max` (at most `s − 1`) on the standardized sample `fit_z`,
+/// keeping per k the restart of least inertia, and scores each on the first `s` points'
+/// silhouette (`dists`).
+fn search_k(fit_z: &[f64], d: usize, dists: &[f32], s: usize, cfg: &KMeansConfig) -> KSearch {
+    let k_hi = cfg.k_max.min(s - 1);
+    let mut silhouette_by_k = Vec::new();
+    let mut inertia_by_k = Vec::new();
+    let mut best: Option<(f64, lloyd::Fit)> = None;
+    for k in cfg.k_min..=k_hi {
+        let mut chosen: Option<lloyd::Fit> = None;
+        for r in 0..cfg.restarts {
+            let mut rng = SplitMix64::new(derive_seed(&[cfg.seed, k as u64, r as u64]));
+            let f = lloyd::fit(fit_z, d, k, &mut rng, cfg.max_iter, cfg.tol);
+            if chosen.as_ref().is_none_or(|c| f.inertia < c.inertia) {
+                chosen = Some(f);
+            }
+        }
+        let Some(f) = chosen else { continue };
+        let sil = lloyd::mean_silhouette(dists, &f.labels[..s], k);
+        silhouette_by_k.push((k, sil));
+        inertia_by_k.push((k, f.inertia));
+        if best.as_ref().is_none_or(|(b, _)| sil > *b) {
+            best = Some((sil, f));
+        }
+    }
+    KSearch {
+        silhouette_by_k,
+        inertia_by_k,
+        best: best.map(|(_, f)| f),
+    }
+}
+
+/// Every customer to the nearest of the `k` fitted centroids, clusters renumbered largest
+/// first (fitted order on ties). Returns the labels, the sizes by fitted cluster and the
+/// fitted clusters in their new order.
+fn assign(
+    data: &[f64],
+    d: usize,
+    std: &Standardization,
+    centroids: &[f64],
+    k: usize,
+) -> (Vec<u32>, Vec<usize>, Vec<usize>) {
+    let mut labels = Vec::with_capacity(data.len() / d);
+    let mut sizes = vec![0usize; k];
+    let mut z = vec![0.0; d];
+    for raw in data.chunks_exact(d) {
+        std.z_row(raw, &mut z);
+        let (c, _) = lloyd::nearest(&z, centroids, d);
+        sizes[c as usize] += 1;
+        labels.push(c);
+    }
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|a, b| sizes[*b].cmp(&sizes[*a]).then(a.cmp(b)));
+    let mut new_id = vec![0u32; k];
+    for (new, old) in order.iter().enumerate() {
+        new_id[*old] = new as u32;
+    }
+    for l in &mut labels {
+        *l = new_id[*l as usize];
+    }
+    (labels, sizes, order)
+}
+
 /// Clusters `n` customers described by `features.len()` columns of the row-major matrix
 /// `data` (n × d, NaN = missing). See the module header for the method.
 ///
@@ -412,28 +482,8 @@ pub fn kmeans_cluster(
     let s = m.min(cfg.silhouette_sample);
     let dists = lloyd::condensed_distances(&fit_z, d, s);
 
-    let k_hi = cfg.k_max.min(s - 1);
-    let mut silhouette_by_k = Vec::new();
-    let mut inertia_by_k = Vec::new();
-    let mut best: Option<(f64, lloyd::Fit)> = None;
-    for k in cfg.k_min..=k_hi {
-        let mut chosen: Option<lloyd::Fit> = None;
-        for r in 0..cfg.restarts {
-            let mut rng = SplitMix64::new(derive_seed(&[cfg.seed, k as u64, r as u64]));
-            let f = lloyd::fit(&fit_z, d, k, &mut rng, cfg.max_iter, cfg.tol);
-            if chosen.as_ref().is_none_or(|c| f.inertia < c.inertia) {
-                chosen = Some(f);
-            }
-        }
-        let Some(f) = chosen else { continue };
-        let sil = lloyd::mean_silhouette(&dists, &f.labels[..s], k);
-        silhouette_by_k.push((k, sil));
-        inertia_by_k.push((k, f.inertia));
-        if best.as_ref().is_none_or(|(b, _)| sil > *b) {
-            best = Some((sil, f));
-        }
-    }
-    let Some((_, fit)) = best else {
+    let search = search_k(&fit_z, d, &dists, s, cfg);
+    let Some(fit) = search.best else {
         return Err(ClassifyError::TooFewPoints {
             n,
             needed: cfg.k_min + 1,
@@ -442,27 +492,7 @@ pub fn kmeans_cluster(
     };
     let k = fit.centroids.len() / d;
 
-    // Every customer to the nearest fitted centroid.
-    let mut labels = Vec::with_capacity(n);
-    let mut sizes = vec![0usize; k];
-    let mut z = vec![0.0; d];
-    for raw in data.chunks_exact(d) {
-        std.z_row(raw, &mut z);
-        let (c, _) = lloyd::nearest(&z, &fit.centroids, d);
-        sizes[c as usize] += 1;
-        labels.push(c);
-    }
-
-    // Renumber: largest first, fitted order on ties.
-    let mut order: Vec<usize> = (0..k).collect();
-    order.sort_by(|a, b| sizes[*b].cmp(&sizes[*a]).then(a.cmp(b)));
-    let mut new_id = vec![0u32; k];
-    for (new, old) in order.iter().enumerate() {
-        new_id[*old] = new as u32;
-    }
-    for l in &mut labels {
-        *l = new_id[*l as usize];
-    }
+    let (labels, sizes, order) = assign(data, d, &std, &fit.centroids, k);
     let centroids_z: Vec<Vec<f64>> = order
         .iter()
         .map(|c| fit.centroids[c * d..(c + 1) * d].to_vec())
@@ -481,8 +511,8 @@ pub fn kmeans_cluster(
 
     Ok(Clustering {
         k,
-        silhouette_by_k,
-        inertia_by_k,
+        silhouette_by_k: search.silhouette_by_k,
+        inertia_by_k: search.inertia_by_k,
         labels,
         centroids_z,
         centroids_raw,

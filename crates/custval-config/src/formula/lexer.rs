@@ -84,48 +84,19 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, FormulaError> {
             start,
             end: start + 1,
         };
-        let next = bytes.get(i + 1).copied();
-        match c {
+        let token = match c {
             b' ' | b'\t' | b'\n' | b'\r' => {
                 i += 1;
                 continue;
             }
-            b'+' => out.push(single(Tok::Plus)),
-            b'-' => out.push(single(Tok::Minus)),
-            b'*' => out.push(single(Tok::Star)),
-            b'/' => out.push(single(Tok::Slash)),
-            b'(' => out.push(single(Tok::LParen)),
-            b')' => out.push(single(Tok::RParen)),
-            b',' => out.push(single(Tok::Comma)),
-            b'<' | b'>' | b'=' | b'!' => {
-                let two = next == Some(b'=');
-                let tok = match (c, two) {
-                    (b'<', false) => Tok::Lt,
-                    (b'<', true) => Tok::Le,
-                    (b'>', false) => Tok::Gt,
-                    (b'>', true) => Tok::Ge,
-                    (b'=', true) => Tok::EqEq,
-                    (b'!', true) => Tok::Ne,
-                    (b'=', false) => {
-                        return Err(FormulaError::at(
-                            src,
-                            start,
-                            "`=` is not an operator here; compare with `==`",
-                        ));
-                    }
-                    _ => {
-                        return Err(FormulaError::at(
-                            src,
-                            start,
-                            "`!` is not an operator; write `not` (or `!=` to compare)",
-                        ));
-                    }
-                };
-                let end = if two { start + 2 } else { start + 1 };
-                out.push(Token { tok, start, end });
-                i = end;
-                continue;
-            }
+            b'+' => single(Tok::Plus),
+            b'-' => single(Tok::Minus),
+            b'*' => single(Tok::Star),
+            b'/' => single(Tok::Slash),
+            b'(' => single(Tok::LParen),
+            b')' => single(Tok::RParen),
+            b',' => single(Tok::Comma),
+            b'<' | b'>' | b'=' | b'!' => comparison(src, start)?,
             b'&' | b'|' => {
                 let hint = if c == b'&' { "and" } else { "or" };
                 return Err(FormulaError::at(
@@ -134,81 +105,9 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, FormulaError> {
                     format!("`{}` is not an operator; write `{hint}`", c as char),
                 ));
             }
-            b'\'' | b'"' => {
-                let body = start + 1;
-                let Some(len) = bytes[body..].iter().position(|&b| b == c) else {
-                    return Err(FormulaError::at(
-                        src,
-                        start,
-                        "text is not closed: add the matching quote",
-                    ));
-                };
-                let end = body + len + 1;
-                out.push(Token {
-                    tok: Tok::Str(src[body..body + len].to_owned()),
-                    start,
-                    end,
-                });
-                i = end;
-                continue;
-            }
-            b'0'..=b'9' | b'.' => {
-                let end = number_end(bytes, start);
-                let text = &src[start..end];
-                let value = match text.parse::<f64>() {
-                    Ok(v) if v.is_finite() && end > start => v,
-                    Ok(_) => {
-                        return Err(FormulaError::at(
-                            src,
-                            start,
-                            format!("number `{text}` is too large"),
-                        ));
-                    }
-                    Err(_) => {
-                        return Err(FormulaError::at(
-                            src,
-                            start,
-                            format!("`{text}` is not a number"),
-                        ));
-                    }
-                };
-                // `2x` or `1.5e3e`: a number glued to a name is a typo, not a product.
-                if bytes
-                    .get(end)
-                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.')
-                {
-                    return Err(FormulaError::at(
-                        src,
-                        start,
-                        format!(
-                            "`{}` is not a number (write `*` to multiply)",
-                            &src[start..glued_end(bytes, end)]
-                        ),
-                    ));
-                }
-                out.push(Token {
-                    tok: Tok::Num(value),
-                    start,
-                    end,
-                });
-                i = end;
-                continue;
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                let end = word_end(bytes, start);
-                let word = &src[start..end];
-                let tok = match word {
-                    "and" => Tok::And,
-                    "or" => Tok::Or,
-                    "not" => Tok::Not,
-                    "true" => Tok::True,
-                    "false" => Tok::False,
-                    _ => Tok::Ident(word.to_owned()),
-                };
-                out.push(Token { tok, start, end });
-                i = end;
-                continue;
-            }
+            b'\'' | b'"' => text(src, start)?,
+            b'0'..=b'9' | b'.' => number(src, start)?,
+            c if c.is_ascii_alphabetic() || c == b'_' => word(src, start),
             _ => {
                 let ch = src[start..].chars().next().unwrap_or('?');
                 return Err(FormulaError::at(
@@ -217,8 +116,9 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, FormulaError> {
                     format!("unexpected character `{ch}`"),
                 ));
             }
-        }
-        i += 1;
+        };
+        i = token.end;
+        out.push(token);
     }
     out.push(Token {
         tok: Tok::Eof,
@@ -226,6 +126,115 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, FormulaError> {
         end: src.len(),
     });
     Ok(out)
+}
+
+/// `<`, `<=`, `>`, `>=`, `==` or `!=` at `start`; a lone `=` or `!` is an error that says
+/// what to write instead.
+fn comparison(src: &str, start: usize) -> Result<Token, FormulaError> {
+    let bytes = src.as_bytes();
+    let c = bytes[start];
+    let two = bytes.get(start + 1).copied() == Some(b'=');
+    let tok = match (c, two) {
+        (b'<', false) => Tok::Lt,
+        (b'<', true) => Tok::Le,
+        (b'>', false) => Tok::Gt,
+        (b'>', true) => Tok::Ge,
+        (b'=', true) => Tok::EqEq,
+        (b'!', true) => Tok::Ne,
+        (b'=', false) => {
+            return Err(FormulaError::at(
+                src,
+                start,
+                "`=` is not an operator here; compare with `==`",
+            ));
+        }
+        _ => {
+            return Err(FormulaError::at(
+                src,
+                start,
+                "`!` is not an operator; write `not` (or `!=` to compare)",
+            ));
+        }
+    };
+    let end = if two { start + 2 } else { start + 1 };
+    Ok(Token { tok, start, end })
+}
+
+/// A text literal in single or double quotes starting at `start` (no escapes).
+fn text(src: &str, start: usize) -> Result<Token, FormulaError> {
+    let bytes = src.as_bytes();
+    let quote = bytes[start];
+    let body = start + 1;
+    let Some(len) = bytes[body..].iter().position(|&b| b == quote) else {
+        return Err(FormulaError::at(
+            src,
+            start,
+            "text is not closed: add the matching quote",
+        ));
+    };
+    Ok(Token {
+        tok: Tok::Str(src[body..body + len].to_owned()),
+        start,
+        end: body + len + 1,
+    })
+}
+
+/// A finite decimal number starting at `start`, not glued to a following name.
+fn number(src: &str, start: usize) -> Result<Token, FormulaError> {
+    let bytes = src.as_bytes();
+    let end = number_end(bytes, start);
+    let text = &src[start..end];
+    let value = match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && end > start => v,
+        Ok(_) => {
+            return Err(FormulaError::at(
+                src,
+                start,
+                format!("number `{text}` is too large"),
+            ));
+        }
+        Err(_) => {
+            return Err(FormulaError::at(
+                src,
+                start,
+                format!("`{text}` is not a number"),
+            ));
+        }
+    };
+    // `2x` or `1.5e3e`: a number glued to a name is a typo, not a product.
+    if bytes
+        .get(end)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.')
+    {
+        return Err(FormulaError::at(
+            src,
+            start,
+            format!(
+                "`{}` is not a number (write `*` to multiply)",
+                &src[start..glued_end(bytes, end)]
+            ),
+        ));
+    }
+    Ok(Token {
+        tok: Tok::Num(value),
+        start,
+        end,
+    })
+}
+
+/// A keyword or a name starting at `start`.
+fn word(src: &str, start: usize) -> Token {
+    let end = word_end(src.as_bytes(), start);
+    let word = &src[start..end];
+    let tok = match word {
+        "and" => Tok::And,
+        "or" => Tok::Or,
+        "not" => Tok::Not,
+        "true" => Tok::True,
+        "false" => Tok::False,
+        _ => Tok::Ident(word.to_owned()),
+    };
+    Token { tok, start, end }
 }
 
 /// End of a decimal literal `digits[.digits][e[+-]digits]` (also `.5`).

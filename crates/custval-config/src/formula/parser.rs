@@ -493,9 +493,25 @@ impl<'s> Parser<'s> {
         let args = self.arguments(name);
         self.nesting -= 1;
         let (args, close) = args?;
+        let (expr, ty) = self.function(name, name_tok.start, &args)?;
+        let refs: Vec<&Node> = args.iter().collect();
+        let mut n = self.combine(expr, ty, &refs)?;
+        n.start = name_tok.start;
+        n.end = close.end;
+        Ok(n)
+    }
+
+    /// The expression and type of a call of the built-in function `name` (at `start`) on
+    /// `args`, after checking their number and types.
+    fn function(
+        &self,
+        name: &str,
+        start: usize,
+        args: &[Node],
+    ) -> Result<(Expr, Type), FormulaError> {
         let count_err = |expected: &str| {
             self.err(
-                name_tok.start,
+                start,
                 format!(
                     "{name}() takes {expected}, found {} argument{}",
                     args.len(),
@@ -504,12 +520,19 @@ impl<'s> Parser<'s> {
             )
         };
         let context = format!("{name}()");
-        let (expr, ty) = match name {
+        let numbers = |n: &[Node]| -> Result<(), FormulaError> {
+            for a in n {
+                self.expect_type(a, Type::Number, &context)?;
+            }
+            Ok(())
+        };
+        let boxed = |i: usize| Box::new(args[i].expr.clone());
+        Ok(match name {
             "abs" | "ln" | "log10" | "sqrt" | "exp" => {
                 if args.len() != 1 {
                     return Err(count_err("1 argument"));
                 }
-                self.expect_type(&args[0], Type::Number, &context)?;
+                numbers(args)?;
                 let f = match name {
                     "abs" => Fn1::Abs,
                     "ln" => Fn1::Ln,
@@ -517,15 +540,13 @@ impl<'s> Parser<'s> {
                     "sqrt" => Fn1::Sqrt,
                     _ => Fn1::Exp,
                 };
-                (Expr::Fn1(f, Box::new(args[0].expr.clone())), Type::Number)
+                (Expr::Fn1(f, boxed(0)), Type::Number)
             }
             "min" | "max" => {
                 if args.is_empty() {
                     return Err(count_err("at least 1 argument"));
                 }
-                for a in &args {
-                    self.expect_type(a, Type::Number, &context)?;
-                }
+                numbers(args)?;
                 let exprs = args.iter().map(|a| a.expr.clone()).collect();
                 (Expr::MinMax(name == "max", exprs), Type::Number)
             }
@@ -533,41 +554,15 @@ impl<'s> Parser<'s> {
                 if args.len() != 3 {
                     return Err(count_err("3 arguments (x, lo, hi)"));
                 }
-                for a in &args {
-                    self.expect_type(a, Type::Number, &context)?;
-                }
-                (
-                    Expr::Clamp(
-                        Box::new(args[0].expr.clone()),
-                        Box::new(args[1].expr.clone()),
-                        Box::new(args[2].expr.clone()),
-                    ),
-                    Type::Number,
-                )
+                numbers(args)?;
+                (Expr::Clamp(boxed(0), boxed(1), boxed(2)), Type::Number)
             }
             "if" => {
                 if args.len() != 3 {
                     return Err(count_err("3 arguments (condition, then, else)"));
                 }
-                self.expect_type(&args[0], Type::Bool, "the condition of if()")?;
-                if args[1].ty != args[2].ty {
-                    return Err(self.err(
-                        args[2].start,
-                        format!(
-                            "both branches of if() must have the same type: {}, {}",
-                            self.describe(&args[1]),
-                            self.describe(&args[2])
-                        ),
-                    ));
-                }
-                (
-                    Expr::If(
-                        Box::new(args[0].expr.clone()),
-                        Box::new(args[1].expr.clone()),
-                        Box::new(args[2].expr.clone()),
-                    ),
-                    args[1].ty,
-                )
+                self.if_branches(args)?;
+                (Expr::If(boxed(0), boxed(1), boxed(2)), args[1].ty)
             }
             "coalesce" => {
                 let Some(first) = args.first() else {
@@ -591,17 +586,25 @@ impl<'s> Parser<'s> {
                 if args.len() != 1 {
                     return Err(count_err("1 argument"));
                 }
-                (
-                    Expr::IsMissing(Box::new(args[0].expr.clone()), args[0].ty),
-                    Type::Bool,
-                )
+                (Expr::IsMissing(boxed(0), args[0].ty), Type::Bool)
             }
-        };
-        let refs: Vec<&Node> = args.iter().collect();
-        let mut n = self.combine(expr, ty, &refs)?;
-        n.start = name_tok.start;
-        n.end = close.end;
-        Ok(n)
+        })
+    }
+
+    /// if(): a condition, then two branches of one type.
+    fn if_branches(&self, args: &[Node]) -> Result<(), FormulaError> {
+        self.expect_type(&args[0], Type::Bool, "the condition of if()")?;
+        if args[1].ty != args[2].ty {
+            return Err(self.err(
+                args[2].start,
+                format!(
+                    "both branches of if() must have the same type: {}, {}",
+                    self.describe(&args[1]),
+                    self.describe(&args[2])
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Arguments after `(` up to and including `)`.

@@ -15,7 +15,7 @@ use crate::features::{
     BUILTIN_FEATURES, CLASS_VARIABLES, RESULT_VARIABLES, class_variable, feature,
 };
 use crate::formula::{Formula, FormulaError, Scope, Type, compile_as};
-use crate::schema::{Config, Dimension, Objective, TierMethod, WeightMethod};
+use crate::schema::{Config, Dimension, Indicator, Objective, TierMethod, WeightMethod};
 use crate::suggest::did_you_mean;
 use crate::{Margin, is_snake_case};
 
@@ -350,6 +350,40 @@ impl Checker<'_, '_> {
 
     /// Compiles every indicator in file order; returns them and the full scope.
     fn indicators(&mut self, config: &Config) -> (Vec<CompiledIndicator>, Scope) {
+        let mut scope = self.indicator_scope(config);
+        let dims: Vec<Dimension> = config.indicators.iter().map(|i| i.dimension).collect();
+        for d in Dimension::ALL {
+            if !dims.contains(d) {
+                self.error(
+                    ErrorKind::Schema,
+                    "indicator",
+                    format!(
+                        "no indicator has dimension = \"{d}\"; each dimension needs at least one"
+                    ),
+                );
+            }
+        }
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut compiled = Vec::new();
+        for (i, ind) in config.indicators.iter().enumerate() {
+            if let Some(c) = self.compile_indicator(i, ind, &mut scope, &mut seen) {
+                compiled.push(c);
+            }
+        }
+        for r in RESULT_VARIABLES {
+            scope.reveal(r.name);
+            scope.add_number(r.name);
+        }
+        for v in CLASS_VARIABLES {
+            scope.reveal(v.name);
+        }
+        (compiled, scope)
+    }
+
+    /// The scope indicator formulas compile in: the built-in features, with the derived class
+    /// variables, the scores and every indicator not yet compiled hidden behind a message
+    /// saying why.
+    fn indicator_scope(&self, config: &Config) -> Scope {
         let mut scope = Scope::builtin();
         for v in CLASS_VARIABLES.iter().filter(|v| !v.input) {
             scope.hide(
@@ -384,95 +418,85 @@ impl Checker<'_, '_> {
                 );
             }
         }
-        let dims: Vec<Dimension> = config.indicators.iter().map(|i| i.dimension).collect();
-        for d in Dimension::ALL {
-            if !dims.contains(d) {
-                self.error(
-                    ErrorKind::Schema,
-                    "indicator",
-                    format!(
-                        "no indicator has dimension = \"{d}\"; each dimension needs at least one"
-                    ),
-                );
-            }
-        }
+        scope
+    }
 
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        let mut compiled = Vec::new();
-        for (i, ind) in config.indicators.iter().enumerate() {
-            let base = format!("indicator[{}]", i + 1);
-            let id_key = format!("{base}.id");
-            self.check_id(&id_key, &ind.id, "indicator");
-            if let Some(first) = seen.get(ind.id.as_str()) {
-                let at = self
-                    .line_of(&format!("indicator[{}]", first + 1))
-                    .map(|l| format!(" (first at line {l})"))
-                    .unwrap_or_default();
-                self.error(
-                    ErrorKind::Duplicate,
-                    &id_key,
-                    format!("indicator `{}` is defined twice{at}", ind.id),
-                );
-            } else {
-                seen.insert(&ind.id, i);
-            }
-            let is_feature = feature(&ind.id).is_some();
-            if is_feature {
-                // Lower in the scope, a name like `spend_12m` means the feature; an indicator
-                // of that name with another formula would make the name ambiguous.
-                if let Some(f) = &ind.formula {
-                    if f.trim() != ind.id {
-                        self.error(
-                            ErrorKind::Formula,
-                            &format!("{base}.formula"),
-                            format!(
-                                "indicator `{0}` is named after the built-in feature, so its formula must be `{0}` (or be left out); give a derived indicator its own id",
-                                ind.id
-                            ),
-                        );
-                    }
+    /// Checks and compiles indicator `i` (its id unique, a feature's formula the feature
+    /// itself), gives it a slot and reveals it to the indicators below.
+    fn compile_indicator<'c>(
+        &mut self,
+        i: usize,
+        ind: &'c Indicator,
+        scope: &mut Scope,
+        seen: &mut HashMap<&'c str, usize>,
+    ) -> Option<CompiledIndicator> {
+        let base = format!("indicator[{}]", i + 1);
+        let id_key = format!("{base}.id");
+        self.check_id(&id_key, &ind.id, "indicator");
+        if let Some(first) = seen.get(ind.id.as_str()) {
+            let at = self
+                .line_of(&format!("indicator[{}]", first + 1))
+                .map(|l| format!(" (first at line {l})"))
+                .unwrap_or_default();
+            self.error(
+                ErrorKind::Duplicate,
+                &id_key,
+                format!("indicator `{}` is defined twice{at}", ind.id),
+            );
+        } else {
+            seen.insert(&ind.id, i);
+        }
+        let is_feature = feature(&ind.id).is_some();
+        if is_feature {
+            // Lower in the scope, a name like `spend_12m` means the feature; an indicator
+            // of that name with another formula would make the name ambiguous.
+            if let Some(f) = &ind.formula {
+                if f.trim() != ind.id {
+                    self.error(
+                        ErrorKind::Formula,
+                        &format!("{base}.formula"),
+                        format!(
+                            "indicator `{0}` is named after the built-in feature, so its formula must be `{0}` (or be left out); give a derived indicator its own id",
+                            ind.id
+                        ),
+                    );
                 }
-            } else {
-                scope.hide(&ind.id, "an indicator cannot use itself");
             }
-            let slot = scope.add_number(&ind.id);
-            let (key, src) = match &ind.formula {
-                Some(f) => (format!("{base}.formula"), f.as_str()),
-                None => (id_key.clone(), ind.id.as_str()),
-            };
-            let result = if ind.formula.is_none() && !is_feature {
-                Err(FormulaError {
-                    offset: 0,
-                    line: 1,
-                    column: 1,
-                    message: format!(
-                        "`{}` is not a built-in feature{}, so the indicator needs a `formula`",
-                        ind.id,
-                        did_you_mean(&ind.id, BUILTIN_FEATURES.iter().map(|f| f.id))
-                    ),
-                })
-            } else {
-                compile_as(src, &scope, Type::Number)
-            };
-            scope.reveal(&ind.id);
-            match result {
-                Ok(formula) => compiled.push(CompiledIndicator {
-                    id: ind.id.clone(),
-                    dimension: ind.dimension,
-                    slot,
-                    formula,
-                }),
-                Err(e) => self.formula_error(&key, src, &e),
+        } else {
+            scope.hide(&ind.id, "an indicator cannot use itself");
+        }
+        let slot = scope.add_number(&ind.id);
+        let (key, src) = match &ind.formula {
+            Some(f) => (format!("{base}.formula"), f.as_str()),
+            None => (id_key.clone(), ind.id.as_str()),
+        };
+        let result = if ind.formula.is_none() && !is_feature {
+            Err(FormulaError {
+                offset: 0,
+                line: 1,
+                column: 1,
+                message: format!(
+                    "`{}` is not a built-in feature{}, so the indicator needs a `formula`",
+                    ind.id,
+                    did_you_mean(&ind.id, BUILTIN_FEATURES.iter().map(|f| f.id))
+                ),
+            })
+        } else {
+            compile_as(src, scope, Type::Number)
+        };
+        scope.reveal(&ind.id);
+        match result {
+            Ok(formula) => Some(CompiledIndicator {
+                id: ind.id.clone(),
+                dimension: ind.dimension,
+                slot,
+                formula,
+            }),
+            Err(e) => {
+                self.formula_error(&key, src, &e);
+                None
             }
         }
-        for r in RESULT_VARIABLES {
-            scope.reveal(r.name);
-            scope.add_number(r.name);
-        }
-        for v in CLASS_VARIABLES {
-            scope.reveal(v.name);
-        }
-        (compiled, scope)
     }
 
     /// Ids are snake_case and do not shadow a class variable, result variable or keyword.
@@ -557,6 +581,16 @@ impl Checker<'_, '_> {
     }
 
     fn classes(&mut self, config: &Config) {
+        self.class_quantiles(config);
+        self.clustering(config);
+        let c = &config.classes;
+        self.numeric_name(config, "classes.profit_measure", &c.profit_measure, false);
+        self.numeric_name(config, "classes.loyalty_measure", &c.loyalty_measure, false);
+        self.lifecycle(config);
+    }
+
+    /// Quantile cuts in (0, 1); the potential tiers' two shares add up to 1 at most.
+    fn class_quantiles(&mut self, config: &Config) {
         let c = &config.classes;
         let open_unit = (0.0, false);
         let open_one = (1.0, false);
@@ -609,6 +643,11 @@ impl Checker<'_, '_> {
                 ),
             );
         }
+    }
+
+    /// k-means: distinct numeric features to cluster on and a range of k from 2 to 50.
+    fn clustering(&mut self, config: &Config) {
+        let c = &config.classes;
         if c.cluster_features.is_empty() {
             self.error(
                 ErrorKind::Schema,
@@ -648,10 +687,11 @@ impl Checker<'_, '_> {
                 ),
             );
         }
-        self.numeric_name(config, "classes.profit_measure", &c.profit_measure, false);
-        self.numeric_name(config, "classes.loyalty_measure", &c.loyalty_measure, false);
+    }
 
-        let l = &c.lifecycle;
+    /// Lifecycle thresholds in range, and churned a stronger signal than lapsed or declining.
+    fn lifecycle(&mut self, config: &Config) {
+        let l = &config.classes.lifecycle;
         let days = (0.0, true);
         let inf = (f64::INFINITY, false);
         let unit = ((0.0, true), (1.0, true));

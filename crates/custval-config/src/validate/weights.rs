@@ -36,7 +36,35 @@ impl Checker<'_, '_> {
             ahp: None,
             calibrate_days: None,
         };
-        let subjective = match w.method {
+        let subjective = self.subjective_method(&base, w);
+        self.objective_settings(&base, w, &mut out);
+        match subjective {
+            Some(Subjective::Expert) => out.subjective = self.expert(config, &base, w, &ids),
+            Some(Subjective::Ahp) => {
+                if let Some(a) = self.ahp(config, &base, w, &ids) {
+                    let weights = ids
+                        .iter()
+                        .map(|id| {
+                            a.order
+                                .iter()
+                                .position(|o| o == id)
+                                .map_or(0.0, |k| a.result.weights[k])
+                        })
+                        .collect();
+                    out.subjective = Some(weights);
+                    out.ahp = Some(a);
+                }
+            }
+            None => {}
+        }
+        self.unused_weight_fields(&base, w, subjective);
+        out
+    }
+
+    /// The judgement a method uses: expert or AHP, named by `subjective` (combined) or
+    /// `prior` (calibrated); none for the objective methods and equal weights.
+    fn subjective_method(&mut self, base: &str, w: &DimensionWeights) -> Option<Subjective> {
+        match w.method {
             WeightMethod::Expert => Some(Subjective::Expert),
             WeightMethod::Ahp => Some(Subjective::Ahp),
             WeightMethod::Combined => {
@@ -60,7 +88,13 @@ impl Checker<'_, '_> {
                 w.prior
             }
             WeightMethod::Entropy | WeightMethod::Critic | WeightMethod::Equal => None,
-        };
+        }
+    }
+
+    /// The objective method, blend `alpha` and calibration horizon of `out`'s method (equal
+    /// weights are set here too).
+    fn objective_settings(&mut self, base: &str, w: &DimensionWeights, out: &mut ResolvedWeights) {
+        let n = out.indicators.len();
         match w.method {
             WeightMethod::Entropy => {
                 out.objective = Some(Objective::Entropy);
@@ -95,32 +129,11 @@ impl Checker<'_, '_> {
                 }
                 out.calibrate_days = Some(days);
             }
-            WeightMethod::Equal if !ids.is_empty() => {
-                out.subjective = Some(vec![1.0 / ids.len() as f64; ids.len()]);
+            WeightMethod::Equal if n > 0 => {
+                out.subjective = Some(vec![1.0 / n as f64; n]);
             }
             _ => {}
         }
-        match subjective {
-            Some(Subjective::Expert) => out.subjective = self.expert(config, &base, w, &ids),
-            Some(Subjective::Ahp) => {
-                if let Some(a) = self.ahp(config, &base, w, &ids) {
-                    let weights = ids
-                        .iter()
-                        .map(|id| {
-                            a.order
-                                .iter()
-                                .position(|o| o == id)
-                                .map_or(0.0, |k| a.result.weights[k])
-                        })
-                        .collect();
-                    out.subjective = Some(weights);
-                    out.ahp = Some(a);
-                }
-            }
-            None => {}
-        }
-        self.unused_weight_fields(&base, w, subjective);
-        out
     }
 
     fn unused_weight_fields(
