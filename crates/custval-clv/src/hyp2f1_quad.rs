@@ -316,14 +316,14 @@ fn integral<const GRAD: bool>(e: &Exponent) -> (f64, [f64; 4]) {
     let mut tails: [(f64, [f64; 4]); 2] = [(f64::NEG_INFINITY, [0.0; 4]); 2];
     if has_left_tail {
         let tail = left_tail::<GRAD>(e, &cuts, v_l);
-        ln_total = crate::special::log_add_exp(ln_total, tail.0);
+        ln_total = crate::logspace::log_add_exp(ln_total, tail.0);
         if GRAD {
             tails[0] = tail;
         }
     }
     if has_right_tail {
         let tail = right_tail::<GRAD>(e, &cuts, v_r);
-        ln_total = crate::special::log_add_exp(ln_total, tail.0);
+        ln_total = crate::logspace::log_add_exp(ln_total, tail.0);
         if GRAD {
             tails[1] = tail;
         }

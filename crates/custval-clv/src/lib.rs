@@ -91,6 +91,7 @@ mod error;
 pub mod gamma_gamma;
 mod hyp2f1_grad;
 mod hyp2f1_quad;
+mod logspace;
 mod model;
 mod optimize;
 pub mod pnbd;

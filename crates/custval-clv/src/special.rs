@@ -82,24 +82,9 @@ pub fn ln_beta(a: f64, b: f64) -> f64 {
     ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
 }
 
-/// ln(e^a + e^b) without overflow; handles -inf operands.
-#[inline]
-pub fn log_add_exp(a: f64, b: f64) -> f64 {
-    let (hi, lo) = if a >= b { (a, b) } else { (b, a) };
-    if hi == f64::NEG_INFINITY {
-        return hi;
-    }
-    hi + (lo - hi).exp().ln_1p()
-}
-
-/// ln(e^a − e^b) for a ≥ b; −inf when the difference vanishes or rounding makes it negative.
-#[inline]
-pub fn log_sub_exp(a: f64, b: f64) -> f64 {
-    if b >= a {
-        return f64::NEG_INFINITY;
-    }
-    a + (-(b - a).exp_m1()).ln()
-}
+// The log-space sums live in `logspace` (the quadrature below uses them too); these names
+// stay for the crate's callers.
+pub use crate::logspace::{log_add_exp, log_sub_exp};
 
 /// Iteration cap of the hypergeometric series; past it the geometric tail bound is added.
 const HYP_MAX_TERMS: usize = 2_000_000;

@@ -2,8 +2,6 @@
 
 use rand::RngExt;
 
-use crate::model::CustRng;
-
 /// Cities per region, in the order of [`crate::params::REGIONS`].
 const CITIES: [&[&str]; 7] = [
     &[
@@ -58,12 +56,12 @@ const SUFFIXES: [&[&str]; 6] = [
     &["商店"],
 ];
 
-fn pick<'a>(rng: &mut CustRng, items: &[&'a str]) -> &'a str {
+fn pick<'a>(rng: &mut impl RngExt, items: &[&'a str]) -> &'a str {
     items[rng.random_range(0..items.len())]
 }
 
 /// A company name such as `杭州康瑞医药有限公司`, from the customer's own RNG.
-pub(crate) fn company_name(rng: &mut CustRng, region: usize, industry: usize) -> String {
+pub(crate) fn company_name(rng: &mut impl RngExt, region: usize, industry: usize) -> String {
     let city = pick(rng, CITIES[region % CITIES.len()]);
     let a = pick(rng, &SYLLABLES);
     let b = pick(rng, &SYLLABLES);
@@ -87,7 +85,7 @@ const GIVEN: [&str; 24] = [
 ];
 
 /// A person's name such as `王丽华` (the retail case), from the customer's own RNG.
-pub(crate) fn person_name(rng: &mut CustRng) -> String {
+pub(crate) fn person_name(rng: &mut impl RngExt) -> String {
     let mut s = String::with_capacity(9);
     s.push_str(pick(rng, &SURNAMES));
     s.push_str(pick(rng, &GIVEN));
