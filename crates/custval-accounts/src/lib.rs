@@ -59,7 +59,6 @@ pub use risk::{
 pub use swot::{Quadrant, SwotConfig, SwotFacts, SwotSuggestion, suggest_swot};
 pub use wallet::{
     Beyond, PeerWallets, WalletConfig, WalletEstimate, WalletInput, WalletSource, estimate_wallets,
-    percentile_type7,
 };
 
 /// Errors from inputs and configuration of the account computations.

@@ -381,182 +381,205 @@ fn relative_drop(prev: Option<f64>, cur: Option<f64>) -> Option<(f64, f64, f64)>
 
 /// Assesses one customer. Call [`RiskConfig::validate`] once beforehand; an invalid config
 /// still gives an answer (rules compare with whatever thresholds are set).
+///
+/// Each enabled rule section adds its weight once when any of its conditions triggers.
 pub fn assess_risk(f: &RiskFacts, cfg: &RiskConfig) -> RiskAssessment {
+    let sections = [
+        (
+            cfg.payment_delay.weight,
+            cfg.payment_delay
+                .enabled
+                .then(|| payment_delay(f, &cfg.payment_delay)),
+        ),
+        (
+            cfg.overdue.weight,
+            cfg.overdue.enabled.then(|| overdue(f, &cfg.overdue)),
+        ),
+        (
+            cfg.shrinking.weight,
+            cfg.shrinking.enabled.then(|| shrinking(f, &cfg.shrinking)),
+        ),
+        (
+            cfg.complaints.weight,
+            cfg.complaints
+                .enabled
+                .then(|| complaints(f, &cfg.complaints)),
+        ),
+    ];
     let mut evidence = Vec::new();
     let mut score = 0.0;
-    let mut ev = |rule, value, threshold, en: String, zh: String| {
-        evidence.push(RiskEvidence {
-            rule,
-            value,
-            threshold,
-            explain_en: en,
-            explain_zh: zh,
-        });
-    };
-
-    let pd = &cfg.payment_delay;
-    if pd.enabled {
-        let mut hit = false;
-        let cur = known_opt(f.avg_payment_delay_days);
-        if let (Some(c), Some(p)) = (cur, known_opt(f.prev_avg_payment_delay_days)) {
-            let inc = c - p;
-            if inc >= pd.increase_days {
-                hit = true;
-                ev(
-                    RiskRule::PaymentDelayIncrease,
-                    inc,
-                    pd.increase_days,
-                    format!(
-                        "average payment delay rose from {} to {} days (+{} ≥ +{})",
-                        num(p),
-                        num(c),
-                        num(inc),
-                        num(pd.increase_days)
-                    ),
-                    format!(
-                        "平均付款延迟从 {} 天增至 {} 天（+{} ≥ +{}）",
-                        num(p),
-                        num(c),
-                        num(inc),
-                        num(pd.increase_days)
-                    ),
-                );
-            }
-        }
-        if let Some(c) = cur.filter(|c| *c >= pd.level_days) {
-            hit = true;
-            ev(
-                RiskRule::PaymentDelayLevel,
-                c,
-                pd.level_days,
-                format!(
-                    "average payment delay {} days ≥ {}",
-                    num(c),
-                    num(pd.level_days)
-                ),
-                format!("平均付款延迟 {} 天 ≥ {} 天", num(c), num(pd.level_days)),
-            );
-        }
-        if hit {
-            score += pd.weight;
+    for (weight, found) in sections {
+        let found = found.unwrap_or_default();
+        if !found.is_empty() {
+            score += weight;
+            evidence.extend(found);
         }
     }
-
-    let od = &cfg.overdue;
-    if od.enabled {
-        if let (Some(o), Some(s)) = (known_opt(f.overdue_amount), known_opt(f.spend_12m)) {
-            if o > 0.0 && s <= 0.0 {
-                score += od.weight;
-                ev(
-                    RiskRule::OverdueRatio,
-                    o,
-                    0.0,
-                    format!(
-                        "overdue amount {} with no spend in the last 12 months",
-                        money(o)
-                    ),
-                    format!("逾期金额 {}，而近12个月无消费", money(o)),
-                );
-            } else if s > 0.0 && o / s >= od.max_ratio && o > 0.0 {
-                score += od.weight;
-                ev(
-                    RiskRule::OverdueRatio,
-                    o / s,
-                    od.max_ratio,
-                    format!(
-                        "overdue amount {} is {} of 12-month spend {} (≥ {})",
-                        money(o),
-                        percent(o / s),
-                        money(s),
-                        percent(od.max_ratio)
-                    ),
-                    format!(
-                        "逾期金额 {} 占近12个月消费 {} 的 {}（≥ {}）",
-                        money(o),
-                        money(s),
-                        percent(o / s),
-                        percent(od.max_ratio)
-                    ),
-                );
-            }
-        }
-    }
-
-    let sh = &cfg.shrinking;
-    if sh.enabled {
-        let mut hit = false;
-        if let Some((d, p, c)) =
-            relative_drop(f.prev_spend_12m, f.spend_12m).filter(|x| x.0 >= sh.drop)
-        {
-            hit = true;
-            ev(
-                RiskRule::SpendDrop,
-                d,
-                sh.drop,
-                format!(
-                    "12-month spend fell {} from {} to {} (≥ {})",
-                    percent(d),
-                    money(p),
-                    money(c),
-                    percent(sh.drop)
-                ),
-                format!(
-                    "近12个月消费从 {} 降至 {}，下降 {}（≥ {}）",
-                    money(p),
-                    money(c),
-                    percent(d),
-                    percent(sh.drop)
-                ),
-            );
-        }
-        if let Some((d, p, c)) =
-            relative_drop(f.prev_orders_12m, f.orders_12m).filter(|x| x.0 >= sh.drop)
-        {
-            hit = true;
-            ev(
-                RiskRule::OrdersDrop,
-                d,
-                sh.drop,
-                format!(
-                    "orders in 12 months fell {} from {} to {} (≥ {})",
-                    percent(d),
-                    num(p),
-                    num(c),
-                    percent(sh.drop)
-                ),
-                format!(
-                    "近12个月订单数从 {} 降至 {}，下降 {}（≥ {}）",
-                    num(p),
-                    num(c),
-                    percent(d),
-                    percent(sh.drop)
-                ),
-            );
-        }
-        if hit {
-            score += sh.weight;
-        }
-    }
-
-    let cp = &cfg.complaints;
-    if cp.enabled {
-        if let Some(n) = f.complaints_12m.filter(|n| *n >= cp.min_count) {
-            score += cp.weight;
-            ev(
-                RiskRule::Complaints,
-                f64::from(n),
-                f64::from(cp.min_count),
-                format!("{n} complaints in 12 months (≥ {})", cp.min_count),
-                format!("近12个月投诉 {n} 次（≥ {} 次）", cp.min_count),
-            );
-        }
-    }
-
     RiskAssessment {
         level: cfg.levels.level(score),
         score,
         evidence,
     }
+}
+
+fn evidence(rule: RiskRule, value: f64, threshold: f64, en: String, zh: String) -> RiskEvidence {
+    RiskEvidence {
+        rule,
+        value,
+        threshold,
+        explain_en: en,
+        explain_zh: zh,
+    }
+}
+
+/// The payment-delay section: a growing and a high average delay.
+fn payment_delay(f: &RiskFacts, pd: &PaymentDelayRule) -> Vec<RiskEvidence> {
+    let mut out = Vec::new();
+    let cur = known_opt(f.avg_payment_delay_days);
+    if let (Some(c), Some(p)) = (cur, known_opt(f.prev_avg_payment_delay_days)) {
+        let inc = c - p;
+        if inc >= pd.increase_days {
+            out.push(evidence(
+                RiskRule::PaymentDelayIncrease,
+                inc,
+                pd.increase_days,
+                format!(
+                    "average payment delay rose from {} to {} days (+{} ≥ +{})",
+                    num(p),
+                    num(c),
+                    num(inc),
+                    num(pd.increase_days)
+                ),
+                format!(
+                    "平均付款延迟从 {} 天增至 {} 天（+{} ≥ +{}）",
+                    num(p),
+                    num(c),
+                    num(inc),
+                    num(pd.increase_days)
+                ),
+            ));
+        }
+    }
+    if let Some(c) = cur.filter(|c| *c >= pd.level_days) {
+        out.push(evidence(
+            RiskRule::PaymentDelayLevel,
+            c,
+            pd.level_days,
+            format!(
+                "average payment delay {} days ≥ {}",
+                num(c),
+                num(pd.level_days)
+            ),
+            format!("平均付款延迟 {} 天 ≥ {} 天", num(c), num(pd.level_days)),
+        ));
+    }
+    out
+}
+
+/// The overdue section: overdue against 12-month spend (or overdue with no spend).
+fn overdue(f: &RiskFacts, od: &OverdueRule) -> Vec<RiskEvidence> {
+    let mut out = Vec::new();
+    if let (Some(o), Some(s)) = (known_opt(f.overdue_amount), known_opt(f.spend_12m)) {
+        if o > 0.0 && s <= 0.0 {
+            out.push(evidence(
+                RiskRule::OverdueRatio,
+                o,
+                0.0,
+                format!(
+                    "overdue amount {} with no spend in the last 12 months",
+                    money(o)
+                ),
+                format!("逾期金额 {}，而近12个月无消费", money(o)),
+            ));
+        } else if s > 0.0 && o / s >= od.max_ratio && o > 0.0 {
+            out.push(evidence(
+                RiskRule::OverdueRatio,
+                o / s,
+                od.max_ratio,
+                format!(
+                    "overdue amount {} is {} of 12-month spend {} (≥ {})",
+                    money(o),
+                    percent(o / s),
+                    money(s),
+                    percent(od.max_ratio)
+                ),
+                format!(
+                    "逾期金额 {} 占近12个月消费 {} 的 {}（≥ {}）",
+                    money(o),
+                    money(s),
+                    percent(o / s),
+                    percent(od.max_ratio)
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// The shrinking section: 12-month spend and order count fell.
+fn shrinking(f: &RiskFacts, sh: &ShrinkingRule) -> Vec<RiskEvidence> {
+    let mut out = Vec::new();
+    if let Some((d, p, c)) = relative_drop(f.prev_spend_12m, f.spend_12m).filter(|x| x.0 >= sh.drop)
+    {
+        out.push(evidence(
+            RiskRule::SpendDrop,
+            d,
+            sh.drop,
+            format!(
+                "12-month spend fell {} from {} to {} (≥ {})",
+                percent(d),
+                money(p),
+                money(c),
+                percent(sh.drop)
+            ),
+            format!(
+                "近12个月消费从 {} 降至 {}，下降 {}（≥ {}）",
+                money(p),
+                money(c),
+                percent(d),
+                percent(sh.drop)
+            ),
+        ));
+    }
+    if let Some((d, p, c)) =
+        relative_drop(f.prev_orders_12m, f.orders_12m).filter(|x| x.0 >= sh.drop)
+    {
+        out.push(evidence(
+            RiskRule::OrdersDrop,
+            d,
+            sh.drop,
+            format!(
+                "orders in 12 months fell {} from {} to {} (≥ {})",
+                percent(d),
+                num(p),
+                num(c),
+                percent(sh.drop)
+            ),
+            format!(
+                "近12个月订单数从 {} 降至 {}，下降 {}（≥ {}）",
+                num(p),
+                num(c),
+                percent(d),
+                percent(sh.drop)
+            ),
+        ));
+    }
+    out
+}
+
+/// The complaints section.
+fn complaints(f: &RiskFacts, cp: &ComplaintsRule) -> Vec<RiskEvidence> {
+    let mut out = Vec::new();
+    if let Some(n) = f.complaints_12m.filter(|n| *n >= cp.min_count) {
+        out.push(evidence(
+            RiskRule::Complaints,
+            f64::from(n),
+            f64::from(cp.min_count),
+            format!("{n} complaints in 12 months (≥ {})", cp.min_count),
+            format!("近12个月投诉 {n} 次（≥ {} 次）", cp.min_count),
+        ));
+    }
+    out
 }
 
 /// True when the customer is risky now ([`RiskLevel::is_risky`]: medium or high) and was not

@@ -326,10 +326,17 @@ fn costs_largest_first(f: &SwotFacts) -> Vec<(&'static str, &'static str, f64, O
 /// threats, each quadrant in the module table's order. `categories` names cross-sell
 /// categories by id (may be empty).
 pub fn suggest_swot(f: &SwotFacts, cfg: &SwotConfig, categories: &[String]) -> Vec<SwotSuggestion> {
-    use Quadrant::*;
     let mut out = Vec::new();
-    let o = &mut out;
+    strengths(f, cfg, &mut out);
+    weaknesses(f, cfg, &mut out);
+    opportunities(f, cfg, categories, &mut out);
+    threats(f, cfg, &mut out);
+    out
+}
 
+/// High margin, long tenure, a promoter's NPS, high CSAT.
+fn strengths(f: &SwotFacts, cfg: &SwotConfig, o: &mut Vec<SwotSuggestion>) {
+    use Quadrant::Strength;
     if let Some(p) =
         known_opt(f.gross_margin_percentile).filter(|p| *p >= cfg.high_margin_percentile)
     {
@@ -378,8 +385,7 @@ pub fn suggest_swot(f: &SwotFacts, cfg: &SwotConfig, categories: &[String]) -> V
             ),
         );
     }
-    let nps = known_opt(f.nps);
-    if let Some(n) = nps.filter(|n| *n >= cfg.high_nps) {
+    if let Some(n) = known_opt(f.nps).filter(|n| *n >= cfg.high_nps) {
         point(
             o,
             Strength,
@@ -409,49 +415,12 @@ pub fn suggest_swot(f: &SwotFacts, cfg: &SwotConfig, categories: &[String]) -> V
             format!("满意度高：CSAT {} ≥ {}", num(c), num(cfg.high_csat)),
         );
     }
+}
 
-    if let Some((figure, what_en, what_zh, v)) = loss(f) {
-        let costs = costs_largest_first(f);
-        let list_en: Vec<String> = costs
-            .iter()
-            .map(|(en, _, x, share)| match share {
-                Some(sh) => format!("{en} {} ({} of revenue)", money(*x), percent(*sh)),
-                None => format!("{en} {}", money(*x)),
-            })
-            .collect();
-        let list_zh: Vec<String> = costs
-            .iter()
-            .map(|(_, zh, x, share)| match share {
-                Some(sh) => format!("{zh} {}（占收入 {}）", money(*x), percent(*sh)),
-                None => format!("{zh} {}", money(*x)),
-            })
-            .collect();
-        point(
-            o,
-            Weakness,
-            "loss_making",
-            figure,
-            (v, 0.0),
-            if list_en.is_empty() {
-                format!("Loss-making: {what_en} {} < 0", money(v))
-            } else {
-                format!(
-                    "Loss-making: {what_en} {} < 0; largest costs: {}",
-                    money(v),
-                    list_en.join(", ")
-                )
-            },
-            if list_zh.is_empty() {
-                format!("亏损：{what_zh} {} < 0", money(v))
-            } else {
-                format!(
-                    "亏损：{what_zh} {} < 0；主要成本：{}",
-                    money(v),
-                    list_zh.join("，")
-                )
-            },
-        );
-    }
+/// Loss-making, slow or slipping payment, high cost shares, a detractor's NPS.
+fn weaknesses(f: &SwotFacts, cfg: &SwotConfig, o: &mut Vec<SwotSuggestion>) {
+    use Quadrant::Weakness;
+    loss_making(f, o);
     if let Some(d) = known_opt(f.avg_payment_delay_days).filter(|d| *d >= cfg.late_payment_days) {
         point(
             o,
@@ -492,6 +461,76 @@ pub fn suggest_swot(f: &SwotFacts, cfg: &SwotConfig, categories: &[String]) -> V
             ),
         );
     }
+    cost_shares(f, cfg, o);
+    if let Some(n) = known_opt(f.nps).filter(|n| *n <= cfg.detractor_nps) {
+        point(
+            o,
+            Weakness,
+            "detractor",
+            "nps",
+            (n, cfg.detractor_nps),
+            format!(
+                "Detractor: NPS answer {} ≤ {} (0–10)",
+                num(n),
+                num(cfg.detractor_nps)
+            ),
+            format!(
+                "贬损者：NPS 评分 {} ≤ {}（0–10分）",
+                num(n),
+                num(cfg.detractor_nps)
+            ),
+        );
+    }
+}
+
+/// The loss-making weakness, naming the largest costs.
+fn loss_making(f: &SwotFacts, o: &mut Vec<SwotSuggestion>) {
+    if let Some((figure, what_en, what_zh, v)) = loss(f) {
+        let costs = costs_largest_first(f);
+        let list_en: Vec<String> = costs
+            .iter()
+            .map(|(en, _, x, share)| match share {
+                Some(sh) => format!("{en} {} ({} of revenue)", money(*x), percent(*sh)),
+                None => format!("{en} {}", money(*x)),
+            })
+            .collect();
+        let list_zh: Vec<String> = costs
+            .iter()
+            .map(|(_, zh, x, share)| match share {
+                Some(sh) => format!("{zh} {}（占收入 {}）", money(*x), percent(*sh)),
+                None => format!("{zh} {}", money(*x)),
+            })
+            .collect();
+        point(
+            o,
+            Quadrant::Weakness,
+            "loss_making",
+            figure,
+            (v, 0.0),
+            if list_en.is_empty() {
+                format!("Loss-making: {what_en} {} < 0", money(v))
+            } else {
+                format!(
+                    "Loss-making: {what_en} {} < 0; largest costs: {}",
+                    money(v),
+                    list_en.join(", ")
+                )
+            },
+            if list_zh.is_empty() {
+                format!("亏损：{what_zh} {} < 0", money(v))
+            } else {
+                format!(
+                    "亏损：{what_zh} {} < 0；主要成本：{}",
+                    money(v),
+                    list_zh.join("，")
+                )
+            },
+        );
+    }
+}
+
+/// Sales and service cost shares above their thresholds.
+fn cost_shares(f: &SwotFacts, cfg: &SwotConfig, o: &mut Vec<SwotSuggestion>) {
     // Cost shares above their thresholds, the larger share first: the one eating the margin
     // most is named first (issue 17: service cost was blamed while sales cost was larger).
     let mut cost_points: Vec<(&str, &str, &str, &str, f64, f64)> = [
@@ -523,7 +562,7 @@ pub fn suggest_swot(f: &SwotFacts, cfg: &SwotConfig, categories: &[String]) -> V
     for (code, figure, en, zh, s, th) in cost_points {
         point(
             o,
-            Weakness,
+            Quadrant::Weakness,
             code,
             figure,
             (s, th),
@@ -531,26 +570,16 @@ pub fn suggest_swot(f: &SwotFacts, cfg: &SwotConfig, categories: &[String]) -> V
             format!("{zh}：占收入 {} ≥ {}", percent(s), percent(th)),
         );
     }
-    if let Some(n) = nps.filter(|n| *n <= cfg.detractor_nps) {
-        point(
-            o,
-            Weakness,
-            "detractor",
-            "nps",
-            (n, cfg.detractor_nps),
-            format!(
-                "Detractor: NPS answer {} ≤ {} (0–10)",
-                num(n),
-                num(cfg.detractor_nps)
-            ),
-            format!(
-                "贬损者：NPS 评分 {} ≤ {}（0–10分）",
-                num(n),
-                num(cfg.detractor_nps)
-            ),
-        );
-    }
+}
 
+/// A share-of-wallet gap and the categories to cross-sell.
+fn opportunities(
+    f: &SwotFacts,
+    cfg: &SwotConfig,
+    categories: &[String],
+    o: &mut Vec<SwotSuggestion>,
+) {
+    use Quadrant::Opportunity;
     if let (Some(share), Some(gap)) = (known_opt(f.share_of_wallet), known_opt(f.wallet_gap)) {
         if share <= cfg.max_share_of_wallet && gap > cfg.min_wallet_gap && gap > 0.0 {
             point(
@@ -594,7 +623,11 @@ pub fn suggest_swot(f: &SwotFacts, cfg: &SwotConfig, categories: &[String]) -> V
             format!("尚未购买的品类：{}", c.explain_zh(categories)),
         );
     }
+}
 
+/// Falling P(alive), satisfaction or spend, and complaints.
+fn threats(f: &SwotFacts, cfg: &SwotConfig, o: &mut Vec<SwotSuggestion>) {
+    use Quadrant::Threat;
     if let (Some(now), Some(before)) = (known_opt(f.p_alive), known_opt(f.prev_p_alive)) {
         let d = before - now;
         if d >= cfg.p_alive_drop && d > 0.0 {
@@ -682,7 +715,6 @@ pub fn suggest_swot(f: &SwotFacts, cfg: &SwotConfig, categories: &[String]) -> V
             format!("投诉：近12个月 {n} 次（≥ {} 次）", cfg.complaints),
         );
     }
-    out
 }
 
 #[cfg(test)]

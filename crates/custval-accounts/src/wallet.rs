@@ -52,6 +52,7 @@ use serde::{Deserialize, Serialize};
 use crate::AccountsError;
 use crate::explain::{Explain, known, money, percent};
 use crate::peers::{Fallback, GroupIndex, NoPeers, PeerGrouping};
+use custval_base::quantile::quantile_sorted;
 
 /// One customer's inputs to the wallet estimate.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -411,19 +412,6 @@ fn ordinal(p: f64) -> String {
     format!("{n}{suffix}")
 }
 
-/// Type-7 percentile (NumPy's default, Excel's `PERCENTILE.INC`) of values sorted ascending;
-/// `None` when empty or `p` is outside [0, 1].
-pub fn percentile_type7(sorted: &[f64], p: f64) -> Option<f64> {
-    if !(0.0..=1.0).contains(&p) {
-        return None;
-    }
-    let last = sorted.len().checked_sub(1)?;
-    let h = last as f64 * p;
-    let lo = (h.floor() as usize).min(last);
-    let hi = (lo + 1).min(last);
-    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
-}
-
 /// A peer group's buyers and its wallet estimate.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 struct GroupWallet {
@@ -462,8 +450,8 @@ impl BandFit {
             .iter()
             .filter(|(_, v)| v.len() >= min_peers)
             .filter_map(|(name, v)| {
-                let median = percentile_type7(v, 0.5)?;
-                let q = percentile_type7(v, p).filter(|q| *q > 0.0)?;
+                let median = quantile_sorted(v, 0.5)?;
+                let q = quantile_sorted(v, p).filter(|q| *q > 0.0)?;
                 Some((median, q.ln(), name.as_str()))
             })
             .collect();
@@ -527,7 +515,7 @@ impl PeerWallets {
             .collect();
         let groups = spends.map(|v| GroupWallet {
             buyers: v.len(),
-            wallet: percentile_type7(&v, p).unwrap_or(f64::NAN),
+            wallet: quantile_sorted(&v, p).unwrap_or(f64::NAN),
         });
         Ok(Self {
             config: *config,
@@ -620,34 +608,6 @@ pub fn estimate_wallets(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn close(a: Option<f64>, b: f64) -> bool {
-        a.is_some_and(|a| (a - b).abs() < 1e-9)
-    }
-
-    // Hand-computed type 7 (NumPy default / Excel PERCENTILE.INC):
-    // [10, 20, 30, 40, 50] at 0.9: h = 4·0.9 = 3.6 → 40 + 0.6·10 = 46.
-    // [1..=10] at 0.9: h = 8.1 → 9 + 0.1·1 = 9.1; at 0.25: h = 2.25 → 3.25.
-    // [15, 20, 35, 40, 50] at 0.4: h = 1.6 → 20 + 0.6·15 = 29 (numpy.percentile(..., 40)).
-    #[test]
-    fn percentile_matches_numpy_and_excel() {
-        assert!(close(
-            percentile_type7(&[10.0, 20.0, 30.0, 40.0, 50.0], 0.9),
-            46.0
-        ));
-        let x: Vec<f64> = (1..=10).map(f64::from).collect();
-        assert!(close(percentile_type7(&x, 0.9), 9.1));
-        assert!(close(percentile_type7(&x, 0.25), 3.25));
-        assert!(close(
-            percentile_type7(&[15.0, 20.0, 35.0, 40.0, 50.0], 0.4),
-            29.0
-        ));
-        assert!(close(percentile_type7(&[7.0], 0.9), 7.0));
-        assert!(close(percentile_type7(&x, 1.0), 10.0));
-        assert!(close(percentile_type7(&x, 0.0), 1.0));
-        assert_eq!(percentile_type7(&[], 0.5), None);
-        assert_eq!(percentile_type7(&x, 1.5), None);
-    }
 
     #[test]
     fn ordinals_read_naturally() {

@@ -21,10 +21,11 @@
 //! and `label_zh()` with the product's Chinese term (最有价值客户, 负值客户, …).
 //!
 //! # Choices a newcomer would otherwise question
-//! - **Quantile type 7** ([`mod@quantile`]): linear interpolation between order statistics, the
-//!   default of R, NumPy and DuckDB's `quantile_cont`, and the convention of `custval-segment`,
-//!   so a cut printed here can be reproduced in any of those tools. Non-finite values (NaN,
-//!   ±∞) are missing: they are left out of the cut and the customer's rule says "unknown".
+//! - **Quantile type 7** (`custval_base::quantile`): linear interpolation between order
+//!   statistics, the default of R, NumPy and DuckDB's `quantile_cont`, and the convention of
+//!   every custval crate, so a cut printed here can be reproduced in any of those tools.
+//!   Non-finite values (NaN, ±∞) are missing: they are left out of the cut and the customer's
+//!   rule says "unknown".
 //! - **"High" means `≥ cut`.** Equal figures always land in the same class; when many customers
 //!   share the cut value a class can hold more than its nominal share. That is the honest
 //!   outcome, and the rule text names the cut so it can be checked.
@@ -55,7 +56,6 @@ pub mod kmeans;
 pub mod lifecycle;
 pub mod potential_tier;
 pub mod profit_loyalty;
-pub mod quantile;
 mod rng;
 pub mod value_potential;
 
@@ -77,7 +77,6 @@ pub use profit_loyalty::{
     NotClassified, ProfitLoyaltyAxis, ProfitLoyaltyClass, ProfitLoyaltyConfig, ProfitLoyaltyCuts,
     ProfitLoyaltyRule, classify_profit_loyalty, profit_loyalty_class,
 };
-pub use quantile::{median, quantile, quantile_sorted, quantiles};
 pub use value_potential::{
     CostBreakdown, LossFacts, ValueClass, ValuePotentialConfig, ValuePotentialCuts, ValueRule,
     classify_value_potential, classify_value_potential_with_loss, value_class,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ClassifyError;
 use crate::explain::{Assigned, Explain, fixed, known, open_unit, percent};
-use crate::quantile::quantiles;
+use custval_base::quantile::quantiles;
 
 /// A potential tier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

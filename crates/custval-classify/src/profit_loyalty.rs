@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ClassifyError;
 use crate::explain::{Assigned, Explain, fixed, known, open_unit, percent, same_len};
-use crate::quantile::quantile;
+use custval_base::quantile::quantile;
 
 /// A quadrant of the profitability × loyalty matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

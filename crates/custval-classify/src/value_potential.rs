@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ClassifyError;
 use crate::explain::{Assigned, Explain, fixed, known, open_unit, percent, same_len};
-use crate::quantile::quantile;
+use custval_base::quantile::quantile;
 
 /// A class of the value × potential matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -14,8 +14,9 @@ use custval_classify::{
     LifecycleThresholds, PotentialTier, PotentialTierConfig, ProfitLoyaltyClass,
     ProfitLoyaltyConfig, ValueClass, ValuePotentialConfig, allocate_budget, classify_lifecycle,
     classify_potential_tier, classify_profit_loyalty, classify_value_potential, kmeans_cluster,
-    quantile,
 };
+// The cuts are custval-base's type-7 quantiles.
+use custval_base::quantile::quantile;
 
 /// A small deterministic population: 1 000 customers, a fifth of them big spenders.
 struct Population {

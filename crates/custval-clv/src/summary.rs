@@ -195,16 +195,10 @@ pub fn summarize<K: Ord + Clone>(
     Ok(out)
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm), so that
-/// callers and tests need no date crate.
+/// Days since 1970-01-01 of a proleptic Gregorian date, so that callers and tests need no date
+/// crate (custval-model's calendar, the workspace's one civil-date routine).
 pub fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let m = month as i32;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day as i32 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    custval_model::date::days_from_civil(year, month, day)
 }
 
 #[cfg(test)]

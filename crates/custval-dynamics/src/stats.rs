@@ -1,9 +1,7 @@
-//! Small statistics the other modules share: type-7 quantiles, average ranks, and the normal and
-//! Student-t distributions (written by hand: the crate takes no numerical dependency).
+//! Small statistics the other modules share: average ranks, and the normal and Student-t
+//! distributions (written by hand: the crate takes no numerical dependency). Quantiles are
+//! custval-base's type 7, the convention of every custval crate.
 //!
-//! - **Quantile type 7** (linear interpolation between order statistics) is the default of R,
-//!   NumPy and DuckDB and the convention of the other custval crates, so cutoffs printed here
-//!   can be reproduced elsewhere.
 //! - **Average ranks** give tied values the mean of the ranks they span, the usual treatment
 //!   for Spearman's ρ and the Mann–Whitney U statistic.
 //! - **Distributions**: `ln Γ` by the Lanczos approximation (g = 7, 9 terms), the regularized
@@ -13,19 +11,6 @@
 //!   `P(|T| > t) = I_{ν/(ν+t²)}(ν/2, ½)`. Quantiles invert the CDFs by bisection, which is slow
 //!   next to a closed-form approximation but cannot diverge and reaches full f64 precision in
 //!   under 200 steps; it is called a handful of times per report.
-
-/// Type-7 quantile of finite values (`q` in `[0, 1]`); `None` when there is none.
-pub(crate) fn quantile(values: impl IntoIterator<Item = f64>, q: f64) -> Option<f64> {
-    let mut v: Vec<f64> = values.into_iter().filter(|x| x.is_finite()).collect();
-    if v.is_empty() || !(0.0..=1.0).contains(&q) {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let h = (v.len() - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    Some(v[lo] + (h - lo as f64) * (v[hi] - v[lo]))
-}
 
 /// 1-based average ranks of `keys` in increasing order (ties get the mean rank they span).
 pub(crate) fn average_ranks(keys: &[f64]) -> Vec<f64> {
@@ -328,18 +313,6 @@ mod tests {
         assert!(close(t_quantile(0.975, 1e9), 1.959_964, 1e-6));
         assert!(close(t_quantile(0.975, 1e6), 1.959_966, 1e-5));
         assert!(close(t_quantile(0.025, 10.0), -2.228, 5e-4));
-    }
-
-    #[test]
-    fn quantile_type7() {
-        // R: quantile(c(1, 2, 3, 4), 0.9) = 3.7.
-        assert!(close(
-            quantile([4.0, 1.0, 3.0, 2.0], 0.9).unwrap(),
-            3.7,
-            1e-12
-        ));
-        assert_eq!(quantile([f64::NAN, 5.0], 0.5), Some(5.0));
-        assert_eq!(quantile([f64::NAN], 0.5), None);
     }
 
     #[test]

@@ -82,13 +82,8 @@ pub struct NormParams {
 
 /// Type-7 quantile of sorted values.
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+    // The scoring cuts clamp q and read "no values" as NaN (a NaN q stays NaN).
+    custval_base::quantile::quantile_sorted(sorted, q.clamp(0.0, 1.0)).unwrap_or(f64::NAN)
 }
 
 fn transform(norm: Norm, x: f64) -> f64 {

@@ -63,7 +63,7 @@ use std::path::{Path, PathBuf};
 pub use csv_out::{
     CsvLine, csv_bytes, default_quarantine_path, rows_csv_bytes, write_quarantine, write_rows_csv,
 };
-pub use date::format_date;
+pub use custval_model::date::format_date;
 pub use json_out::{json_bytes, json_value};
 pub use number::grouped;
 pub use xlsx_out::{char_width, display_width};

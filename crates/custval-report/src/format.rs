@@ -1,4 +1,5 @@
-//! Numbers as a manager reads them, per language.
+//! Numbers as a manager reads them, per language: custval-base's table formats with the
+//! report's language, plus the report's own parameter and score formats.
 //!
 //! Design choices:
 //! - **Money**: English groups thousands (`¥1,234,568`); Chinese switches to 万 (10⁴) from
@@ -11,85 +12,12 @@
 
 use crate::i18n::Lang;
 
-/// What a missing or non-finite number is shown as.
-pub(crate) const DASH: &str = "—";
-
-/// Inserts `,` every three digits of a string of ASCII digits.
-fn group_digits(digits: &str) -> String {
-    let n = digits.len();
-    let mut out = String::with_capacity(n + n / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `x` with `decimals` decimals and grouped thousands; [`DASH`] if not finite.
-pub(crate) fn fixed(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return DASH.to_string();
-    }
-    let body = format!("{:.*}", decimals, x.abs());
-    let (int_part, frac) = match body.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (body.as_str(), None),
-    };
-    let is_zero = body.bytes().all(|b| b == b'0' || b == b'.');
-    let mut out = String::new();
-    if x < 0.0 && !is_zero {
-        out.push('-');
-    }
-    out.push_str(&group_digits(int_part));
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
-}
-
-/// A count with grouped thousands: `12,345`.
-pub(crate) fn count(n: u64) -> String {
-    group_digits(&n.to_string())
-}
+// The figures themselves are custval-base's, the same the web pages print.
+pub(crate) use custval_base::format::{DASH, count, grouped as fixed, percent_cell as percent};
 
 /// An amount of money in `lang`'s style (see the module header).
 pub(crate) fn money(lang: Lang, x: f64) -> String {
-    if !x.is_finite() {
-        return DASH.to_string();
-    }
-    let a = x.abs();
-    let body = match lang {
-        Lang::Zh if a >= 1e4 => {
-            let wan = format!("{:.1}", a / 1e4);
-            // 9999.96万 would print as 10000.0万: that is 1亿.
-            if wan.parse::<f64>().unwrap_or(f64::INFINITY) >= 1e4 {
-                format!("{}亿", fixed(a / 1e8, 2))
-            } else {
-                format!("{wan}万")
-            }
-        }
-        _ if a >= 100.0 || a == 0.0 => fixed(a, 0),
-        _ => fixed(a, 2),
-    };
-    let zero = body.bytes().all(|b| matches!(b, b'0' | b'.'));
-    if x < 0.0 && !zero {
-        format!("-¥{body}")
-    } else {
-        format!("¥{body}")
-    }
-}
-
-/// A share (fraction) as a percentage with one decimal: `0.1234` → `12.3%`.
-pub(crate) fn percent(share: f64) -> String {
-    let pct = share * 100.0;
-    // A huge finite share overflows to infinity when scaled.
-    if !pct.is_finite() {
-        return DASH.to_string();
-    }
-    format!("{}%", fixed(pct, 1))
+    custval_base::format::money_brief(x, lang.big_amounts())
 }
 
 /// About four significant digits, for model parameters (`0.2425`, `4.414`, `79.41`).
@@ -113,27 +41,6 @@ pub(crate) fn score(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn grouping() {
-        assert_eq!(count(0), "0");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1000), "1,000");
-        assert_eq!(count(1_234_567), "1,234,567");
-        assert_eq!(fixed(-1234.567, 2), "-1,234.57");
-        assert_eq!(fixed(-0.0001, 1), "0.0");
-        assert_eq!(fixed(f64::NAN, 1), DASH);
-    }
-
-    #[test]
-    fn english_money() {
-        assert_eq!(money(Lang::En, 1_234_567.4), "¥1,234,567");
-        assert_eq!(money(Lang::En, 12.5), "¥12.50");
-        assert_eq!(money(Lang::En, -2500.0), "-¥2,500");
-        assert_eq!(money(Lang::En, 0.0), "¥0");
-        assert_eq!(money(Lang::En, -0.001), "¥0.00");
-        assert_eq!(money(Lang::En, f64::INFINITY), DASH);
-    }
 
     #[test]
     fn chinese_money_uses_wan_and_yi() {
@@ -163,15 +70,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        #[test]
-        fn fixed_reads_back_within_rounding(x in -1e12f64..1e12, d in 0usize..4) {
-            let text = fixed(x, d);
-            let back: f64 = text.replace(',', "").parse().unwrap();
-            // Rounding to d decimals, plus the parse's own error at this magnitude.
-            let tolerance = 0.5 * 10f64.powi(-(d as i32)) + 4.0 * f64::EPSILON * x.abs();
-            proptest::prop_assert!((back - x).abs() <= tolerance, "{} -> {}", x, text);
-        }
-
         #[test]
         fn nothing_prints_nan_or_inf(bits in proptest::num::u64::ANY, zh in proptest::bool::ANY) {
             // Every f64 bit pattern, NaN payloads and infinities included.

@@ -21,6 +21,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// How money cells write large amounts in this language.
+    pub fn big_amounts(self) -> custval_base::format::BigAmounts {
+        match self {
+            Lang::En => custval_base::format::BigAmounts::Grouped,
+            Lang::Zh => custval_base::format::BigAmounts::WanYi,
+        }
+    }
+
     /// The HTML `lang` attribute value.
     pub fn html_tag(self) -> &'static str {
         match self {

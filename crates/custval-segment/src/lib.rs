@@ -41,17 +41,3 @@ pub enum SegmentError {
     #[error("segment rule file: {0}")]
     Rules(String),
 }
-
-/// Type-7 quantile of sorted values at probability `p` in [0, 1].
-pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
-    match sorted.len() {
-        0 => f64::NAN,
-        1 => sorted[0],
-        n => {
-            let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
-            let lo = h.floor() as usize;
-            let hi = (lo + 1).min(n - 1);
-            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-        }
-    }
-}

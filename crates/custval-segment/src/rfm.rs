@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{SegmentError, quantile_sorted};
+use crate::SegmentError;
+use custval_base::quantile::quantile_sorted;
 
 /// One customer's aggregated purchase history at the as-of date.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -39,7 +40,8 @@ const METHOD: &str = "type-7 quantile breaks at k/bins; score = 1 + breaks passe
 fn breaks(mut v: Vec<f64>, bins: u8) -> Vec<f64> {
     v.sort_unstable_by(f64::total_cmp);
     (1..bins)
-        .map(|k| quantile_sorted(&v, f64::from(k) / f64::from(bins)))
+        // No customer, no break: NaN, which every value fails to pass.
+        .map(|k| quantile_sorted(&v, f64::from(k) / f64::from(bins)).unwrap_or(f64::NAN))
         .collect()
 }
 
@@ -264,7 +266,8 @@ impl Cn8 {
             Basis::Mean => v.iter().sum::<f64>() / v.len() as f64,
             Basis::Median => {
                 v.sort_unstable_by(f64::total_cmp);
-                quantile_sorted(&v, 0.5)
+                // `values` is not empty (checked above); NaN as before if it were.
+                quantile_sorted(&v, 0.5).unwrap_or(f64::NAN)
             }
         };
         Ok(Cn8 {

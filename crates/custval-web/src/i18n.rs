@@ -16,8 +16,8 @@ use custval_model::Day;
 
 pub use custval_report::Lang;
 
-/// What a missing number is shown as.
-pub const DASH: &str = "—";
+// Numbers print as in the report: custval-base's table formats ("—" for a missing number).
+pub use custval_base::format::{DASH, count, grouped as fixed, percent_cell as percent};
 
 macro_rules! messages {
     ($($key:ident => $en:expr, $zh:expr;)*) => {
@@ -349,75 +349,14 @@ pub fn from_accept_language(header: &str) -> Option<Lang> {
     best.map(|(_, l)| l)
 }
 
-fn group_digits(digits: &str) -> String {
-    let n = digits.len();
-    let mut out = String::with_capacity(n + n / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `x` with `decimals` decimals and grouped thousands; [`DASH`] if not finite.
-pub fn fixed(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return DASH.to_string();
-    }
-    let body = format!("{:.*}", decimals, x.abs());
-    let (int_part, frac) = match body.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (body.as_str(), None),
-    };
-    let zero = body.bytes().all(|b| b == b'0' || b == b'.');
-    let mut out = String::new();
-    if x < 0.0 && !zero {
-        out.push('-');
-    }
-    out.push_str(&group_digits(int_part));
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
-}
-
 /// An optional number with `decimals` decimals.
 pub fn opt_fixed(x: Option<f64>, decimals: usize) -> String {
     x.map_or_else(|| DASH.to_string(), |v| fixed(v, decimals))
 }
 
-/// A count with grouped thousands.
-pub fn count(n: u64) -> String {
-    group_digits(&n.to_string())
-}
-
 /// Money in `lang`'s style (see the module header).
 pub fn money(lang: Lang, x: f64) -> String {
-    if !x.is_finite() {
-        return DASH.to_string();
-    }
-    let a = x.abs();
-    let body = match lang {
-        Lang::Zh if a >= 1e4 => {
-            let wan = format!("{:.1}", a / 1e4);
-            if wan.parse::<f64>().unwrap_or(f64::INFINITY) >= 1e4 {
-                format!("{}亿", fixed(a / 1e8, 2))
-            } else {
-                format!("{wan}万")
-            }
-        }
-        _ if a >= 100.0 || a == 0.0 => fixed(a, 0),
-        _ => fixed(a, 2),
-    };
-    let zero = body.bytes().all(|b| matches!(b, b'0' | b'.'));
-    if x < 0.0 && !zero {
-        format!("-¥{body}")
-    } else {
-        format!("¥{body}")
-    }
+    custval_base::format::money_brief(x, lang.big_amounts())
 }
 
 /// Optional money.
@@ -425,21 +364,12 @@ pub fn opt_money(lang: Lang, x: Option<f64>) -> String {
     x.map_or_else(|| DASH.to_string(), |v| money(lang, v))
 }
 
-/// A fraction as a percentage with one decimal.
-pub fn percent(share: f64) -> String {
-    let pct = share * 100.0;
-    if !pct.is_finite() {
-        return DASH.to_string();
-    }
-    format!("{}%", fixed(pct, 1))
-}
-
 /// A day number as a date in `lang`'s style.
 pub fn date(lang: Lang, d: Day) -> String {
     let (y, m, dd) = custval_model::date::ymd_from_days(d);
     match lang {
-        Lang::En => format!("{y:04}-{m:02}-{dd:02}"),
-        Lang::Zh => format!("{y}年{m}月{dd}日"),
+        Lang::En => custval_base::format::iso_date(i64::from(y), m, dd),
+        Lang::Zh => custval_base::format::chinese_date(i64::from(y), m, dd),
     }
 }
 

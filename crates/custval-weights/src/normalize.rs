@@ -13,6 +13,7 @@
 //! | `RankPercentile` | (r − 1)/(m − 1), r = mid-rank ascending | 1 − that | all 0.5 |
 //! | `Log` | min-max of ln(1 + x) (x > −1) | reversed min-max of ln(1 + x) | all 1 |
 
+use custval_base::quantile::quantile_sorted;
 use serde::{Deserialize, Serialize};
 
 use crate::Direction;
@@ -197,16 +198,6 @@ fn mid_ranks(x: &[f64]) -> Vec<f64> {
     ranks
 }
 
-/// Percentile with linear interpolation between order statistics (numpy's default, R type 7).
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let h = (sorted.len() as f64 - 1.0) * p;
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    let a = sorted.get(lo).copied().unwrap_or(0.0);
-    let b = sorted.get(hi).copied().unwrap_or(a);
-    a + (h - lo as f64) * (b - a)
-}
-
 /// Clamps every column to its `[lower, upper]` percentiles (fractions in [0, 1], e.g. 0.01 and
 /// 0.99), percentiles by linear interpolation (numpy's default). Apply before normalizing so one
 /// extreme customer does not squash everyone else into a corner of the range.
@@ -234,8 +225,9 @@ pub fn winsorize(columns: &[Vec<f64>], lower: f64, upper: f64) -> Result<Vec<Vec
         .map(|col| {
             let mut sorted = col.clone();
             sorted.sort_by(f64::total_cmp);
-            let lo = percentile(&sorted, lower);
-            let hi = percentile(&sorted, upper);
+            // check_columns refused empty columns; 0.0 for one is what this returned before.
+            let lo = quantile_sorted(&sorted, lower).unwrap_or(0.0);
+            let hi = quantile_sorted(&sorted, upper).unwrap_or(0.0);
             col.iter().map(|v| v.clamp(lo, hi)).collect()
         })
         .collect())

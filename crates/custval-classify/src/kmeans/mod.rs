@@ -34,8 +34,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ClassifyError;
 use crate::explain::fixed;
-use crate::quantile::median;
 use crate::rng::{SplitMix64, derive_seed};
+use custval_base::quantile::median;
 
 pub use describe::{ClusterTrait, Level};
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{CustomerFacts, CutoffAmong, MaterialityRule, UpgradeCandidateRule};
 use crate::explain::known_opt;
-use crate::stats::quantile;
+use custval_base::quantile::quantile;
 
 /// What an alert's money at stake measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
