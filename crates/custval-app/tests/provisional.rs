@@ -5,7 +5,8 @@
 
 use custval_app::provisional;
 use custval_model::{Day, TxRecord};
-use custval_store::{OpenOptions, SqliteStore, Store};
+use custval_store::prelude::*;
+use custval_store::{OpenOptions, SqliteStore};
 
 fn day(y: i32, m: u32, d: u32) -> Day {
     custval_model::date::days_from_ymd(y, m, d).expect("date")

@@ -11,7 +11,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use custval_export::{Cell, Table};
 use custval_model::{CustomerResult, Day, RunId, RunInfo};
-use custval_store::{OpenOptions, ResultQuery, ResultSort, SqliteStore, Store};
+use custval_store::prelude::*;
+use custval_store::{OpenOptions, ResultQuery, ResultSort, SqliteStore};
 use serde::Serialize;
 
 use crate::Globals;
