@@ -16,7 +16,8 @@ mod common;
 use common::{day, evaluate, order, store_with_a_run};
 use custval_app::provisional;
 use custval_model::TxRecord;
-use custval_store::{SqliteStore, Store};
+use custval_store::SqliteStore;
+use custval_store::prelude::*;
 
 /// The CLI's import: store the orders, then the provisional update of their customers.
 async fn import_with_update(store: &SqliteStore, rows: &[TxRecord]) {

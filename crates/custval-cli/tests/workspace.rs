@@ -350,7 +350,7 @@ fn concurrent_evaluations_both_land_intact() {
 
 /// Customers in a SQLite file, read by a fresh store (no WAL beside it).
 fn customers_in(path: &std::path::Path) -> u64 {
-    use custval_store::Store;
+    use custval_store::prelude::*;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -30,11 +30,13 @@ mod encoding;
 pub mod group;
 mod parquet_source;
 pub mod parse;
+mod plain_csv;
 mod xlsx_source;
 
 use std::path::{Path, PathBuf};
 
 pub use encoding::EncodingChoice;
+pub use plain_csv::{PlainCounts, PlainRows};
 
 /// Errors that stop a whole file; rows that fail are [`Rejected`] instead.
 #[derive(Debug, thiserror::Error)]

@@ -1,12 +1,19 @@
-//! The custval workspace store: a company's imported data, evaluation runs, overrides, the
-//! audit log and the users of the web app, in SQLite (through `sqlx`) by default.
+//! The custval workspace store: a company's imported data, evaluation runs and their alerts,
+//! provisional results, overrides, account plans, the audit log, and the users and API tokens
+//! of the web app, in SQLite (through `sqlx`).
 //!
-//! The [`Store`] trait is the interface the CLI and (later) the web handlers program against;
-//! [`SqliteStore`] implements it on an embedded file (`./custval.db`), and a PostgreSQL
-//! implementation can follow with the same integration tests. Methods return `Send` futures so
-//! that axum handlers can await them. What this crate is not: it computes nothing about
-//! customers (that is `custval-eval`, a pure engine reading the [`Dataset`] loaded here) and it
-//! parses no files (that is `custval-ingest`).
+//! The store's interface is a set of role traits, one per part of the application: imports
+//! ([`ImportStore`]), what an evaluation reads ([`DatasetStore`]), runs and results
+//! ([`RunStore`]), provisional results ([`ProvisionalStore`]), alerts ([`AlertStore`]),
+//! account plans ([`PlanStore`]), customers and their personal data ([`CustomerStore`]),
+//! overrides ([`OverrideStore`]), the audit log ([`AuditStore`]), users and tokens
+//! ([`UserStore`]). [`Store`] is all of them together: custval-app, the CLI and the web app
+//! program against `S: Store`. [`SqliteStore`] implements every role on an embedded file
+//! (`./custval.db`); a PostgreSQL store would implement the same traits and pass the same
+//! integration tests. Methods return `Send` futures so that axum handlers can await them.
+//! What this crate is not: it computes nothing about customers (that is `custval-eval`, a
+//! pure engine reading the [`Dataset`] loaded here) and it parses no files (that is
+//! `custval-ingest`).
 //!
 //! # Opening
 //! [`SqliteStore::open`] applies the embedded migrations (`migrations/*.sql`), and sets WAL
@@ -22,7 +29,9 @@
 //! without memory statistics (`.cargo/config.toml`), which removes a process-wide mutex from
 //! every SQLite allocation.
 //!
-//! # Schema (`migrations/0001_init.sql`)
+//! # Schema
+//! The current tables and indexes are in `docs/schema.sql` (generated from the migrations by
+//! `tests/schema.rs`); the migrations in `migrations/*.sql` say how each came to be. In short:
 //! - `customers(key INTEGER PRIMARY KEY, customer_id UNIQUE, master data…)`. Every fact table
 //!   (`transactions`, `costs`, `interactions`, `surveys`, `contracts`, `payments`, `overrides`)
 //!   references the dense integer `key`, not the text id: at 20M order lines an integer is a
@@ -49,7 +58,7 @@
 //!   audit log records each entry's source and refuses updates and deletes (triggers).
 //! - Personal fields (phone, e-mail) only sealed, in `customers.personal` (schema v9, module
 //!   [`crypto`]): [`SqliteStore::unlock`] gives the store its key, which the file never holds;
-//!   [`Store::personal`] reads them, [`Store::forget_customer`] erases them.
+//!   [`CustomerStore::personal`] reads them, [`CustomerStore::forget_customer`] erases them.
 //!
 //! # Import keys: why duplicates never double-count
 //! Re-importing a file (or an overlapping export) must store nothing twice, yet two identical
@@ -78,7 +87,7 @@
 //! only), so that the order of imports does not matter; a later customers import fills it in.
 //!
 //! # Loading without leakage
-//! [`Store::load_dataset`] returns what was known on `as_of` and nothing later, so that a
+//! [`DatasetStore::load_dataset`] returns what was known on `as_of` and nothing later, so that a
 //! backtest at a past date sees what an evaluation on that day would have seen: transactions,
 //! interactions and surveys dated `<= as_of`; costs of periods starting `<= as_of`; contracts
 //! started `<= as_of`, with `renewed` unknown while the term ends after `as_of`; invoices dated
@@ -88,6 +97,15 @@
 //! read from one snapshot, consistent even while an import commits (on two connections whose
 //! snapshots are taken under a momentary write lock). How the load reaches 20M lines in
 //! seconds through sqlx is explained in `sqlite/load.rs`.
+
+/// Every role trait and [`Store`], for code that calls store methods on a concrete store:
+/// `use custval_store::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        AlertStore, AuditStore, CustomerStore, DatasetStore, ImportSession, ImportStore,
+        OverrideStore, PlanStore, ProvisionalStore, RunStore, Store, UserStore,
+    };
+}
 
 /// The fewest characters a password may have, for every way of setting one.
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -156,115 +174,155 @@ pub trait ImportSession: Send {
     fn commit(self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
-/// The workspace store. Every method is one database transaction unless it says otherwise.
-pub trait Store: Send + Sync {
+/// Rows of one table that an import takes: the one path from a slice of records to the
+/// [`ImportSession`] method for their table, so that [`ImportStore::import_rows`] serves every
+/// table.
+pub trait ImportRows: Sized + Sync {
+    /// Feeds `rows` to `session`'s method for this table.
+    fn feed<S: ImportSession>(
+        session: &mut S,
+        rows: &[Self],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send;
+}
+
+macro_rules! import_rows {
+    ($($record:ty => $table:ident),* $(,)?) => {$(
+        impl ImportRows for $record {
+            fn feed<S: ImportSession>(
+                session: &mut S,
+                rows: &[Self],
+            ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
+                session.$table(rows)
+            }
+        }
+    )*};
+}
+
+import_rows!(
+    TxRecord => transactions,
+    CustomerRecord => customers,
+    CostRecord => costs,
+    InteractionRecord => interactions,
+    SurveyRecord => surveys,
+    ContractRecord => contracts,
+    PaymentRecord => payments,
+);
+
+// The store's roles. Each is what one part of the application needs; a store (SQLite now,
+// PostgreSQL later) implements all of them, and [`Store`] names the whole. Every method is one
+// database transaction unless it says otherwise.
+
+/// Writing imported rows: an import session, or one table in one call.
+pub trait ImportStore: Send + Sync {
     type Import: ImportSession;
 
     /// Starts an import transaction (waits for another writer up to the busy timeout).
     fn begin_import(&self) -> impl Future<Output = Result<Self::Import, StoreError>> + Send;
 
-    /// Imports order lines in one transaction: all accepted rows are stored, or none.
+    /// Imports rows of one table in one transaction: all accepted rows are stored, or none
+    /// (customers and costs are upserted by their keys, see the crate docs).
+    fn import_rows<R: ImportRows>(
+        &self,
+        rows: &[R],
+    ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
+        async move {
+            let mut s = self.begin_import().await?;
+            let counts = R::feed(&mut s, rows).await?;
+            s.commit().await?;
+            Ok(counts)
+        }
+    }
+
+    /// Imports order lines in one transaction ([`Self::import_rows`]).
     fn import_transactions(
         &self,
         rows: &[TxRecord],
     ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
-        async move {
-            let mut s = self.begin_import().await?;
-            let counts = s.transactions(rows).await?;
-            s.commit().await?;
-            Ok(counts)
-        }
+        self.import_rows(rows)
     }
 
-    /// Upserts customers by id in one transaction.
+    /// Imports customers (upserted by id) in one transaction ([`Self::import_rows`]).
     fn import_customers(
         &self,
         rows: &[CustomerRecord],
     ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
-        async move {
-            let mut s = self.begin_import().await?;
-            let counts = s.customers(rows).await?;
-            s.commit().await?;
-            Ok(counts)
-        }
+        self.import_rows(rows)
     }
 
-    /// Upserts costs by (customer, period) in one transaction.
+    /// Imports costs (upserted by customer and period) in one transaction ([`Self::import_rows`]).
     fn import_costs(
         &self,
         rows: &[CostRecord],
     ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
-        async move {
-            let mut s = self.begin_import().await?;
-            let counts = s.costs(rows).await?;
-            s.commit().await?;
-            Ok(counts)
-        }
+        self.import_rows(rows)
     }
 
-    /// Imports interactions in one transaction.
+    /// Imports interactions in one transaction ([`Self::import_rows`]).
     fn import_interactions(
         &self,
         rows: &[InteractionRecord],
     ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
-        async move {
-            let mut s = self.begin_import().await?;
-            let counts = s.interactions(rows).await?;
-            s.commit().await?;
-            Ok(counts)
-        }
+        self.import_rows(rows)
     }
 
-    /// Imports survey answers in one transaction.
+    /// Imports survey answers in one transaction ([`Self::import_rows`]).
     fn import_surveys(
         &self,
         rows: &[SurveyRecord],
     ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
-        async move {
-            let mut s = self.begin_import().await?;
-            let counts = s.surveys(rows).await?;
-            s.commit().await?;
-            Ok(counts)
-        }
+        self.import_rows(rows)
     }
 
-    /// Imports contract terms in one transaction.
+    /// Imports contract terms in one transaction ([`Self::import_rows`]).
     fn import_contracts(
         &self,
         rows: &[ContractRecord],
     ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
-        async move {
-            let mut s = self.begin_import().await?;
-            let counts = s.contracts(rows).await?;
-            s.commit().await?;
-            Ok(counts)
-        }
+        self.import_rows(rows)
     }
 
-    /// Imports invoices and payments in one transaction.
+    /// Imports invoices and payments in one transaction ([`Self::import_rows`]).
     fn import_payments(
         &self,
         rows: &[PaymentRecord],
     ) -> impl Future<Output = Result<ImportCounts, StoreError>> + Send {
-        async move {
-            let mut s = self.begin_import().await?;
-            let counts = s.payments(rows).await?;
-            s.commit().await?;
-            Ok(counts)
-        }
+        self.import_rows(rows)
     }
+}
 
+/// What an evaluation reads: the data known on a date, and marks of the order lines stored so far.
+pub trait DatasetStore: Send + Sync {
     /// Everything known on `as_of` and nothing later (see the crate docs), customers keyed
     /// `0..n`, tables sorted as [`Dataset::sort`] says.
     fn load_dataset(&self, as_of: Day) -> impl Future<Output = Result<Dataset, StoreError>> + Send;
 
-    /// [`Store::load_dataset`] restricted to some customers (unknown ids are skipped).
+    /// [`Self::load_dataset`] restricted to some customers (unknown ids are skipped).
     fn load_dataset_for(
         &self,
         customer_ids: &[String],
         as_of: Day,
     ) -> impl Future<Output = Result<Dataset, StoreError>> + Send;
 
+    /// A mark of the order lines stored so far (the newest line's sequence number, 0 when
+    /// none): an evaluation takes it before loading its data, so that it can find the order
+    /// lines imported while it ran ([`Self::ordering_since`]).
+    fn order_mark(&self) -> impl Future<Output = Result<i64, StoreError>> + Send;
+
+    /// The customers with order lines stored after `mark` ([`Self::order_mark`]), by id, and
+    /// the latest order day among those lines.
+    fn ordering_since(
+        &self,
+        mark: i64,
+    ) -> impl Future<Output = Result<(Vec<String>, Option<Day>), StoreError>> + Send;
+
+    /// The day of the earliest order line, `None` when there is none (what `evaluate --as-of`
+    /// an earlier date names in its error).
+    fn first_order_day(&self) -> impl Future<Output = Result<Option<Day>, StoreError>> + Send;
+}
+
+/// Evaluation runs and their results: written once, whole, then only read (or deleted by an
+/// admin).
+pub trait RunStore: Send + Sync {
     /// Stores a complete run and the alerts it raised in one transaction and returns its id.
     /// `meta` must be JSON.
     fn create_run(
@@ -324,6 +382,43 @@ pub trait Store: Send + Sync {
         customer_ids: &[String],
     ) -> impl Future<Output = Result<Vec<CustomerResult>, StoreError>> + Send;
 
+    /// Every run, latest first: by as-of date descending, ties by the latest created.
+    fn runs(&self) -> impl Future<Output = Result<Vec<RunInfo>, StoreError>> + Send;
+
+    /// One run, or [`StoreError::RunNotFound`].
+    fn run(&self, id: RunId) -> impl Future<Output = Result<RunInfo, StoreError>> + Send;
+
+    /// The latest run, if any: the latest as-of date, ties by the latest created (a backfill
+    /// of older dates does not become the latest run).
+    fn latest_run(&self) -> impl Future<Output = Result<Option<RunInfo>, StoreError>> + Send;
+
+    /// Deletes a run and its results (an admin action; the caller audits it).
+    fn delete_run(&self, id: RunId) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// A filtered, sorted page of a run's results and the number matching.
+    fn results(
+        &self,
+        run: RunId,
+        query: &ResultQuery,
+    ) -> impl Future<Output = Result<ResultPage, StoreError>> + Send;
+
+    /// One customer's result in a run.
+    fn result(
+        &self,
+        run: RunId,
+        customer_id: &str,
+    ) -> impl Future<Output = Result<Option<CustomerResult>, StoreError>> + Send;
+
+    /// A customer's tier in every run that scored them, oldest first.
+    fn tier_history(
+        &self,
+        customer_id: &str,
+    ) -> impl Future<Output = Result<Vec<TierPoint>, StoreError>> + Send;
+}
+
+/// Provisional results: customers rescored after an import with the latest run's frozen
+/// parameters, kept beside that run.
+pub trait ProvisionalStore: Send + Sync {
     /// Replaces these customers' provisional results (scored with run `run`'s parameters as of
     /// `as_of`) and their provisional alerts, in one transaction; provisional rows based on any
     /// other run are dropped. Writes nothing and returns false when `run` is no longer the
@@ -335,18 +430,6 @@ pub trait Store: Send + Sync {
         results: &[CustomerResult],
         alerts: &[NewAlert],
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
-
-    /// A mark of the order lines stored so far (the newest line's sequence number, 0 when
-    /// none): an evaluation takes it before loading its data, so that it can find the order
-    /// lines imported while it ran ([`Store::ordering_since`]).
-    fn order_mark(&self) -> impl Future<Output = Result<i64, StoreError>> + Send;
-
-    /// The customers with order lines stored after `mark` ([`Store::order_mark`]), by id, and
-    /// the latest order day among those lines.
-    fn ordering_since(
-        &self,
-        mark: i64,
-    ) -> impl Future<Output = Result<(Vec<String>, Option<Day>), StoreError>> + Send;
 
     /// The provisional results based on run `run` of these customers, by customer id.
     fn provisional(
@@ -372,7 +455,10 @@ pub trait Store: Send + Sync {
         run: RunId,
         customer_id: Option<&str>,
     ) -> impl Future<Output = Result<Vec<ProvisionalAlert>, StoreError>> + Send;
+}
 
+/// The alerts a run raised and what users do with them.
+pub trait AlertStore: Send + Sync {
     /// Alerts matching a query, most severe first.
     fn alerts(
         &self,
@@ -408,6 +494,22 @@ pub trait Store: Send + Sync {
         actor: &str,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
+    /// Number of `open` alerts of a run (of one owner's customers, when given).
+    fn open_alert_count(
+        &self,
+        run: RunId,
+        owner: Option<&str>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Records that a webhook accepted these alerts.
+    fn mark_alerts_delivered(
+        &self,
+        ids: &[i64],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// Account plans of key customers.
+pub trait PlanStore: Send + Sync {
     /// A customer's account plan, if one was saved.
     fn account_plan(
         &self,
@@ -438,53 +540,10 @@ pub trait Store: Send + Sync {
         tiers: &[String],
         owner: Option<&str>,
     ) -> impl Future<Output = Result<Vec<(String, String)>, StoreError>> + Send;
+}
 
-    /// Number of `open` alerts of a run (of one owner's customers, when given).
-    fn open_alert_count(
-        &self,
-        run: RunId,
-        owner: Option<&str>,
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
-
-    /// Records that a webhook accepted these alerts.
-    fn mark_alerts_delivered(
-        &self,
-        ids: &[i64],
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    /// Every run, latest first: by as-of date descending, ties by the latest created.
-    fn runs(&self) -> impl Future<Output = Result<Vec<RunInfo>, StoreError>> + Send;
-
-    /// One run, or [`StoreError::RunNotFound`].
-    fn run(&self, id: RunId) -> impl Future<Output = Result<RunInfo, StoreError>> + Send;
-
-    /// The latest run, if any: the latest as-of date, ties by the latest created (a backfill
-    /// of older dates does not become the latest run).
-    fn latest_run(&self) -> impl Future<Output = Result<Option<RunInfo>, StoreError>> + Send;
-
-    /// Deletes a run and its results (an admin action; the caller audits it).
-    fn delete_run(&self, id: RunId) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    /// A filtered, sorted page of a run's results and the number matching.
-    fn results(
-        &self,
-        run: RunId,
-        query: &ResultQuery,
-    ) -> impl Future<Output = Result<ResultPage, StoreError>> + Send;
-
-    /// One customer's result in a run.
-    fn result(
-        &self,
-        run: RunId,
-        customer_id: &str,
-    ) -> impl Future<Output = Result<Option<CustomerResult>, StoreError>> + Send;
-
-    /// A customer's tier in every run that scored them, oldest first.
-    fn tier_history(
-        &self,
-        customer_id: &str,
-    ) -> impl Future<Output = Result<Vec<TierPoint>, StoreError>> + Send;
-
+/// Customers as stored: master data, personal data (sealed), order history, row counts.
+pub trait CustomerStore: Send + Sync {
     /// A customer's master data (contact details included: callers mask them by role).
     fn customer(
         &self,
@@ -504,10 +563,28 @@ pub trait Store: Send + Sync {
     /// Row counts of every table.
     fn table_counts(&self) -> impl Future<Output = Result<TableCounts, StoreError>> + Send;
 
-    /// The day of the earliest order line, `None` when there is none (what `evaluate --as-of`
-    /// an earlier date names in its error).
-    fn first_order_day(&self) -> impl Future<Output = Result<Option<Day>, StoreError>> + Send;
+    /// A customer's personal fields (phone, e-mail), decrypted, or why they are not available
+    /// (no key, wrong key, forgotten); `None` for an unknown customer. Callers mask by role.
+    fn personal(
+        &self,
+        customer_id: &str,
+    ) -> impl Future<Output = Result<Option<Personal>, StoreError>> + Send;
 
+    /// Erases a customer's personal data — name, phone, e-mail, the name in every run's
+    /// results and alerts, the account plan — keeping orders, runs and scores, and audits it
+    /// (`forget_customer`, with the reason) in the same transaction. A customer already
+    /// forgotten is no error (the request is audited again); an unknown id is
+    /// [`StoreError::UnknownCustomer`]. Needs no key: sealed values are simply deleted.
+    fn forget_customer(
+        &self,
+        customer_id: &str,
+        reason: &str,
+        actor: &str,
+    ) -> impl Future<Output = Result<Forgotten, StoreError>> + Send;
+}
+
+/// Manual tier overrides, audited with the change.
+pub trait OverrideStore: Send + Sync {
     /// Overrides a customer's tier (until the end of day `until`, or until cleared), replacing
     /// any earlier override, and audits it in the same transaction.
     fn set_override(
@@ -538,7 +615,10 @@ pub trait Store: Send + Sync {
         &self,
         today: Day,
     ) -> impl Future<Output = Result<Vec<Override>, StoreError>> + Send;
+}
 
+/// The append-only audit log.
+pub trait AuditStore: Send + Sync {
     /// Appends to the audit log.
     fn audit(
         &self,
@@ -554,6 +634,15 @@ pub trait Store: Send + Sync {
         limit: u64,
     ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
 
+    /// Audit entries matching `query`, newest first.
+    fn audit_query(
+        &self,
+        query: &AuditQuery,
+    ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
+}
+
+/// Users of the web app and the API, their passwords and API tokens.
+pub trait UserStore: Send + Sync {
     /// Adds a user; without a password the user can only use API tokens.
     fn add_user(
         &self,
@@ -594,6 +683,23 @@ pub trait Store: Send + Sync {
         actor: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Sets a user's password (at least [`MIN_PASSWORD_CHARS`] characters), audited as `actor`;
+    /// [`StoreError::UnknownUser`] when there is no such user. Web sessions opened before
+    /// end (the web app compares [`Account::password_changed_at`] with the session's start).
+    fn set_password(
+        &self,
+        name: &str,
+        password: &str,
+        actor: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The user and when their password last changed: what a web session is checked against
+    /// on each request.
+    fn account(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<Account>, StoreError>> + Send;
+
     /// A new API token for the user (shown once: only its SHA-256 is stored).
     fn create_token(&self, name: &str) -> impl Future<Output = Result<String, StoreError>> + Send;
 
@@ -602,8 +708,6 @@ pub trait Store: Send + Sync {
         &self,
         token: &str,
     ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
-
-    // Tokens, users and the audit log (issue 18).
 
     /// A new API token for the user, valid for `days` days (at most [`TOKEN_MAX_DAYS`]),
     /// audited as `actor` in the same transaction. The token is shown once: only its SHA-256
@@ -635,46 +739,34 @@ pub trait Store: Send + Sync {
         &self,
         token: &str,
     ) -> impl Future<Output = Result<TokenCheck, StoreError>> + Send;
+}
 
-    /// Sets a user's password (at least [`MIN_PASSWORD_CHARS`] characters), audited as `actor`;
-    /// [`StoreError::UnknownUser`] when there is no such user. Web sessions opened before
-    /// end (the web app compares [`Account::password_changed_at`] with the session's start).
-    fn set_password(
-        &self,
-        name: &str,
-        password: &str,
-        actor: &str,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+/// The whole workspace store: every role. Generic code takes `S: Store`; code holding a
+/// concrete store calls role methods with the role traits in scope.
+pub trait Store:
+    ImportStore
+    + DatasetStore
+    + RunStore
+    + ProvisionalStore
+    + AlertStore
+    + PlanStore
+    + CustomerStore
+    + OverrideStore
+    + AuditStore
+    + UserStore
+{
+}
 
-    /// The user and when their password last changed: what a web session is checked against
-    /// on each request.
-    fn account(
-        &self,
-        name: &str,
-    ) -> impl Future<Output = Result<Option<Account>, StoreError>> + Send;
-
-    /// Audit entries matching `query`, newest first.
-    fn audit_query(
-        &self,
-        query: &AuditQuery,
-    ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
-
-    /// A customer's personal fields (phone, e-mail), decrypted, or why they are not available
-    /// (no key, wrong key, forgotten); `None` for an unknown customer. Callers mask by role.
-    fn personal(
-        &self,
-        customer_id: &str,
-    ) -> impl Future<Output = Result<Option<Personal>, StoreError>> + Send;
-
-    /// Erases a customer's personal data — name, phone, e-mail, the name in every run's
-    /// results and alerts, the account plan — keeping orders, runs and scores, and audits it
-    /// (`forget_customer`, with the reason) in the same transaction. A customer already
-    /// forgotten is no error (the request is audited again); an unknown id is
-    /// [`StoreError::UnknownCustomer`]. Needs no key: sealed values are simply deleted.
-    fn forget_customer(
-        &self,
-        customer_id: &str,
-        reason: &str,
-        actor: &str,
-    ) -> impl Future<Output = Result<Forgotten, StoreError>> + Send;
+impl<T> Store for T where
+    T: ImportStore
+        + DatasetStore
+        + RunStore
+        + ProvisionalStore
+        + AlertStore
+        + PlanStore
+        + CustomerStore
+        + OverrideStore
+        + AuditStore
+        + UserStore
+{
 }

@@ -12,7 +12,8 @@
 mod common;
 
 use common::*;
-use custval_store::{NewAlert, Role, Store, StoreError};
+use custval_store::prelude::*;
+use custval_store::{NewAlert, Role, StoreError};
 
 fn alert(id: &str, owner: &str, rule: &str) -> NewAlert {
     NewAlert {

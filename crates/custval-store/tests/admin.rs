@@ -11,7 +11,8 @@
 mod common;
 
 use common::*;
-use custval_store::{Role, Store, StoreError};
+use custval_store::prelude::*;
+use custval_store::{Role, StoreError};
 
 #[tokio::test]
 async fn overrides_are_audited_and_expire() {

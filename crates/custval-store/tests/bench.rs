@@ -24,9 +24,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use custval_model::InteractionKind;
+use custval_store::prelude::*;
 use custval_store::{
     ContractRecord, CostRecord, CustomerRecord, Day, ImportCounts, ImportSession,
-    InteractionRecord, OpenOptions, PaymentRecord, ResultQuery, ResultSort, SqliteStore, Store,
+    InteractionRecord, OpenOptions, PaymentRecord, ResultQuery, ResultSort, SqliteStore,
     SurveyRecord, TxRecord,
 };
 

@@ -13,9 +13,8 @@ mod common;
 
 use common::*;
 use custval_model::InteractionKind;
-use custval_store::{
-    ImportCounts, ImportSession, OpenOptions, SqliteStore, Store, StoreError, TxRecord,
-};
+use custval_store::prelude::*;
+use custval_store::{ImportCounts, ImportSession, OpenOptions, SqliteStore, StoreError, TxRecord};
 use proptest::prelude::*;
 
 fn counts(accepted: u64, duplicates: u64) -> ImportCounts {

@@ -13,7 +13,8 @@ mod common;
 
 use common::*;
 use custval_model::{InteractionKind, NO_CATEGORY};
-use custval_store::{Dataset, ImportSession, Store};
+use custval_store::prelude::*;
+use custval_store::{Dataset, ImportSession};
 
 /// Two years of a small company, with records on both sides of 2025-06-30.
 async fn company() -> (tempfile::TempDir, custval_store::SqliteStore) {

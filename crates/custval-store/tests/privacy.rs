@@ -16,9 +16,8 @@ use std::path::Path;
 
 use common::{customer, d, result, tx};
 use custval_store::crypto::Key;
-use custval_store::{
-    ImportSession, NewAlert, OpenOptions, Personal, SqliteStore, Store, StoreError,
-};
+use custval_store::prelude::*;
+use custval_store::{ImportSession, NewAlert, OpenOptions, Personal, SqliteStore, StoreError};
 
 const PHONE: &str = "+86 138 1234 5678";
 const EMAIL: &str = "wang.fang@example.cn";

@@ -12,7 +12,8 @@
 mod common;
 
 use common::*;
-use custval_store::{ResultQuery, ResultSort, Store, StoreError};
+use custval_store::prelude::*;
+use custval_store::{ResultQuery, ResultSort, StoreError};
 
 fn q() -> ResultQuery {
     ResultQuery::default()

@@ -13,8 +13,9 @@
 mod common;
 
 use common::*;
+use custval_store::prelude::*;
 use custval_store::{
-    AuditQuery, Role, SqliteStore, Store, StoreError, TokenCheck, TokenStatus, with_audit_source,
+    AuditQuery, Role, SqliteStore, StoreError, TokenCheck, TokenStatus, with_audit_source,
 };
 use sqlx::Connection;
 

@@ -13,7 +13,8 @@
 mod common;
 
 use common::{Server, owner_of};
-use custval_store::{ResultQuery, Store};
+use custval_store::ResultQuery;
+use custval_store::prelude::*;
 use serde_json::Value;
 
 /// The latest run's tier-A customers (the default config's plan tier), best score first.

@@ -14,7 +14,8 @@
 mod common;
 
 use common::{Client, PASSWORD, Server, customer_id};
-use custval_store::{Role, Store, TokenStatus};
+use custval_store::prelude::*;
+use custval_store::{Role, TokenStatus};
 use serde_json::Value;
 use sqlx::Connection;
 

@@ -411,7 +411,7 @@ async fn browser_journey_login_dashboard_customer_override_export() {
         let d = chrono::Utc::now().date_naive();
         custval_model::date::days_from_ymd(d.year(), d.month(), d.day()).unwrap_or_default()
     };
-    use custval_store::Store;
+    use custval_store::prelude::*;
     let ov = s
         .store
         .active_override(&first, today)

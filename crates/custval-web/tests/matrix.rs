@@ -25,7 +25,8 @@ use std::net::SocketAddr;
 
 use common::{Client, PASSWORD, day};
 use custval_model::{CustomerRecord, TxRecord};
-use custval_store::{AlertQuery, OpenOptions, Role, SqliteStore, Store};
+use custval_store::prelude::*;
+use custval_store::{AlertQuery, OpenOptions, Role, SqliteStore};
 use custval_web::{API_PREFIX, Access, Method, Permission, RouteSpec, may, routes};
 
 const N: usize = 120;

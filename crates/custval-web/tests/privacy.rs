@@ -13,7 +13,7 @@
 mod common;
 
 use common::{Server, customer_id};
-use custval_store::Store;
+use custval_store::prelude::*;
 
 #[tokio::test]
 async fn a_forgotten_customer_shows_as_forgotten_and_the_others_still_decrypt() {

@@ -13,7 +13,7 @@
 mod common;
 
 use common::{Client, OWNERS, PASSWORD, Server, cookie_value, customer_id, owner_of};
-use custval_store::Store;
+use custval_store::prelude::*;
 use serde_json::Value;
 
 /// A customer owned by rep01 and one owned by rep02.

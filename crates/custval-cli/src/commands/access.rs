@@ -8,7 +8,8 @@
 use std::io::BufRead;
 
 use anyhow::{Context, Result, bail};
-use custval_store::{AuditQuery, Store, TOKEN_DEFAULT_DAYS, TokenInfo, parse_token_lifetime};
+use custval_store::prelude::*;
+use custval_store::{AuditQuery, TOKEN_DEFAULT_DAYS, TokenInfo, parse_token_lifetime};
 
 use crate::Globals;
 use crate::commands::session::{self, actor};

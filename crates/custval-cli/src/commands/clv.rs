@@ -13,18 +13,17 @@ use std::time::Instant;
 use anyhow::{Result, anyhow, bail};
 use custval_clv::{
     ClvData, ClvError, Fit, FitOptions, FittedModel, GammaGamma, Model, PredictOptions,
-    SummaryOptions, TimeUnit,
 };
 use custval_export::{Cell, Table};
-use custval_ingest::group::{Fold, Grouper, group};
-use custval_ingest::{Field, Kind, ScanReport, Source};
+use custval_ingest::{Field, Kind, Source};
 use serde::Serialize;
 
 use crate::Globals;
 use crate::input::{InputOpts, parse_date_arg, progress_bar};
 
-mod plain_csv;
-use crate::output::{self, Destination, Format, natural_cmp, num};
+use crate::output::{self, Destination, Format, num};
+
+mod summary;
 
 const MODELS_HELP: &str = "\
 Models, the input columns they read and their parameters (column names case-insensitive; an
@@ -253,7 +252,7 @@ pub fn run(c: Command, g: &Globals) -> Result<()> {
     match c {
         Command::Fit(a) => run_fit(a, g),
         Command::Predict(a) => run_predict(a, g),
-        Command::Summary(a) => run_summary(a, g),
+        Command::Summary(a) => summary::run_summary(a, g),
         Command::Holdout(a) => run_holdout(a, g),
     }
 }
@@ -470,6 +469,52 @@ fn probe_kind(source: &Source, column: &str) -> Result<Kind> {
     Ok(Kind::Text)
 }
 
+/// `clv fit` of a purchase model on a plain CSV without a weights column: the customers as
+/// distinct (frequency, recency, T) rows with their counts as weights, which fits exactly
+/// like one row per customer (`custval_clv::Patterns` groups them the same way). `None` when
+/// the file is not plain (the caller reads it in full).
+fn counted_summary(source: &Source, model: Model, cols: Cols) -> Option<Summary> {
+    let purchase = matches!(
+        model,
+        Model::BgNbd | Model::MbgNbd | Model::ParetoNbd | Model::BgBb
+    );
+    let order = [cols.freq?, cols.rec?, cols.t?];
+    if !purchase || cols.names.len() != 3 {
+        return None;
+    }
+    // The row as the file has it, in the order `Cols` expects.
+    let wanted = order.map(|i| cols.header_idx[i]);
+    let check = |v: &[f64]| {
+        let mut row = [0.0; 3];
+        for (k, &i) in order.iter().enumerate() {
+            row[i] = v[k];
+        }
+        cols.check(&row)
+    };
+    let plain = source.plain_counted(wanted, check)?;
+    let distinct = plain.distinct();
+    let mut nums = vec![0.0; 3 * distinct];
+    let mut counts = Vec::with_capacity(distinct);
+    for (values, n) in plain.into_rows() {
+        let r = counts.len();
+        for (k, &i) in order.iter().enumerate() {
+            nums[3 * r + i] = values[k];
+        }
+        counts.push(n);
+    }
+    Some(Summary {
+        cols,
+        rows: Part {
+            lines: Vec::new(),
+            nums,
+            text: Vec::new(),
+        },
+        passthrough: Vec::new(),
+        quarantine: None,
+        counts: Some(counts),
+    })
+}
+
 fn read_summary(
     source: &Source,
     model: Model,
@@ -479,14 +524,7 @@ fn read_summary(
     g: &Globals,
 ) -> Result<Summary> {
     let cols = Cols::plan(model, need, source)?;
-    if !passthrough
-        && source.format() == custval_ingest::Format::Csv
-        && source.encoding_name() == Some("UTF-8")
-        && let Some(plain) =
-            plain_csv::read(source.path(), source.headers(), &cols.header_idx, |v| {
-                cols.check(v)
-            })
-    {
+    if !passthrough && let Some(plain) = source.plain_numbers(&cols.header_idx, |v| cols.check(v)) {
         let rows = Part {
             lines: plain.lines,
             nums: plain.nums,
@@ -644,7 +682,7 @@ fn fit_file(
     let reading = Instant::now();
     let source = opts.open(input)?;
     let cols = Cols::plan(model, Need::default(), &source)?;
-    let s = match plain_csv::counted_summary(&source, model, cols) {
+    let s = match counted_summary(&source, model, cols) {
         Some(s) => s,
         None => read_summary(&source, model, Need::default(), false, opts, g)?,
     };
@@ -800,19 +838,7 @@ fn run_predict(a: PredictArgs, g: &Globals) -> Result<()> {
     };
     let spend: Option<GammaGamma> = match given_spend {
         Some(gg) => Some(gg),
-        None if a.fit_spend => {
-            let mut d = ClvData::spend(data.frequency.clone(), data.monetary_value.clone());
-            if let Some(w) = &data.weights {
-                d = d.with_weights(w.clone());
-            }
-            let f = custval_clv::fit(Model::GammaGamma, &d, &fit_opts)
-                .map_err(|e| clv_error(e, &a.input, &lines))?;
-            note_fit(&f, g);
-            match f.fitted {
-                FittedModel::GammaGamma(gg) => Some(gg),
-                _ => None,
-            }
-        }
+        None if a.fit_spend => fit_spend(&data, &fit_opts, &a.input, &lines, g)?,
         None => None,
     };
     let popts = PredictOptions {
@@ -825,9 +851,40 @@ fn run_predict(a: PredictArgs, g: &Globals) -> Result<()> {
     let preds =
         custval_clv::predict(&model, &data, &popts).map_err(|e| clv_error(e, &a.input, &lines))?;
 
-    // Output: every input column in header order, then the predictions.
-    let headers = source.headers();
-    let added: &[&str] = if spend.is_some() {
+    let table = prediction_table(&s, source.headers(), &preds, spend.is_some());
+    emit_table(dest, &table, "customers", g)
+}
+
+/// The Gamma-Gamma spend model fitted on the summary's repeat customers (`--fit-spend`).
+fn fit_spend(
+    data: &ClvData,
+    fit_opts: &FitOptions,
+    input: &Path,
+    lines: &[u64],
+    g: &Globals,
+) -> Result<Option<GammaGamma>> {
+    let mut d = ClvData::spend(data.frequency.clone(), data.monetary_value.clone());
+    if let Some(w) = &data.weights {
+        d = d.with_weights(w.clone());
+    }
+    let f = custval_clv::fit(Model::GammaGamma, &d, fit_opts)
+        .map_err(|e| clv_error(e, input, lines))?;
+    note_fit(&f, g);
+    Ok(match f.fitted {
+        FittedModel::GammaGamma(gg) => Some(gg),
+        _ => None,
+    })
+}
+
+/// `predict`'s output: every input column in header order, then the predictions (the spend
+/// and CLV columns `with_spend`).
+fn prediction_table(
+    s: &Summary,
+    headers: &[String],
+    preds: &[custval_clv::Prediction],
+    with_spend: bool,
+) -> Table {
+    let added: &[&str] = if with_spend {
         &["expected_purchases", "p_alive", "expected_spend", "clv"]
     } else {
         &["expected_purchases", "p_alive"]
@@ -865,13 +922,13 @@ fn run_predict(a: PredictArgs, g: &Globals) -> Result<()> {
         }
         row.push(Cell::Number(p.expected_purchases));
         row.push(Cell::Number(p.p_alive));
-        if spend.is_some() {
+        if with_spend {
             row.push(p.expected_spend.map_or(Cell::Empty, Cell::Number));
             row.push(p.clv.map_or(Cell::Empty, Cell::Number));
         }
         table.rows.push(row);
     }
-    emit_table(dest, &table, "customers", g)
+    table
 }
 
 fn note_fit(f: &Fit, g: &Globals) {
@@ -951,152 +1008,6 @@ fn cell_text(c: &Cell) -> String {
         Cell::Date(d) => custval_ingest::parse::format_date(*d),
         Cell::Bool(b) => b.to_string(),
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// summary
-
-/// One customer's purchases: (day, amount).
-type Days = Vec<(i32, f64)>;
-
-/// Every purchase (day, amount) of a customer, gathered from rows in any order.
-#[derive(Clone, Copy)]
-struct Gather;
-
-impl Fold for Gather {
-    type Row = (i32, f64);
-    type State = Days;
-    fn init(&self, row: &(i32, f64)) -> Days {
-        vec![*row]
-    }
-    fn fold(&self, s: &mut Days, row: &(i32, f64)) {
-        s.push(*row);
-    }
-    fn merge(&self, into: &mut Days, from: Days) {
-        into.extend(from);
-    }
-}
-
-struct Purchases {
-    customers: Grouper<Gather>,
-    after_end: u64,
-}
-
-fn run_summary(a: SummaryArgs, g: &Globals) -> Result<()> {
-    let format = match (a.format, &a.output) {
-        (None, None) => Some(Format::Csv),
-        (f, _) => f,
-    };
-    let dest = output::destination(format, a.output.as_deref())?;
-    if let Some(cal) = a.calibration_end {
-        anyhow::ensure!(
-            cal <= a.observation_end,
-            "--calibration-end {} is after --observation-end {}",
-            custval_ingest::parse::format_date(cal),
-            custval_ingest::parse::format_date(a.observation_end)
-        );
-    }
-    let opts = SummaryOptions {
-        observation_end: a.observation_end,
-        calibration_end: a.calibration_end,
-        unit: match a.unit {
-            Unit::Day => TimeUnit::Day,
-            Unit::Week => TimeUnit::Week,
-            Unit::Month => TimeUnit::Month,
-        },
-    };
-    let source = a.opts.open(&a.transactions)?;
-    let mut fields = vec![
-        Field::required(a.customer_col.as_str(), Kind::Text),
-        Field::required(a.date_col.as_str(), Kind::Date),
-    ];
-    if let Some(col) = &a.amount_col {
-        fields.push(Field::required(col.as_str(), Kind::Number));
-    }
-    let end = a.observation_end;
-    let bar = progress_bar(g, "reading");
-    let (parts, report): (Vec<Purchases>, ScanReport) = source.scan(
-        &fields,
-        || Purchases {
-            customers: Grouper::new(Gather),
-            after_end: 0,
-        },
-        |p: &mut Purchases, row| {
-            let (Some(id), Some(day)) = (row.text(0), row.date(1)) else {
-                return Err("missing field".into());
-            };
-            let amount = row.number(2).unwrap_or(0.0);
-            if day > end {
-                p.after_end += 1;
-                return Ok(());
-            }
-            p.customers
-                .add(id, (day, amount))
-                .map_err(|e| e.to_string())
-        },
-        &|done, total| {
-            bar.set_length(total);
-            bar.set_position(done);
-        },
-    )?;
-    bar.finish_and_clear();
-    a.opts.settle(&source, &report, g)?;
-    let after_end: u64 = parts.iter().map(|p| p.after_end).sum();
-    let mut customers = group(parts.into_iter().map(|p| p.customers).collect());
-    customers.sort_unstable_by(|x, y| natural_cmp(&x.0, &y.0));
-    let with_amount = a.amount_col.is_some();
-    let mut headers = vec!["customer_id", "frequency", "recency", "T"];
-    if with_amount {
-        headers.push("monetary_value");
-    }
-    if a.calibration_end.is_some() {
-        headers.extend(["frequency_holdout", "duration_holdout"]);
-    }
-    let mut table = Table {
-        headers: headers.iter().map(|s| (*s).to_string()).collect(),
-        rows: Vec::with_capacity(customers.len()),
-    };
-    let mut days = Vec::new();
-    let mut amounts = Vec::new();
-    for (id, purchases) in &customers {
-        days.clear();
-        amounts.clear();
-        days.extend(purchases.iter().map(|p| p.0));
-        amounts.extend(purchases.iter().map(|p| p.1));
-        let s = custval_clv::summarize_customer(&days, with_amount.then_some(&amounts[..]), &opts)
-            .map_err(|e| anyhow!("{}: customer {id}: {e}", a.transactions.display()))?;
-        let Some(s) = s else { continue };
-        let mut row = vec![
-            Cell::Text(id.to_string()),
-            number_cell(s.frequency),
-            number_cell(s.recency),
-            number_cell(s.t),
-        ];
-        if with_amount {
-            row.push(number_cell((s.monetary_value * 1e6).round() / 1e6));
-        }
-        if let (Some(fh), Some(dh)) = (s.frequency_holdout, s.duration_holdout) {
-            row.push(number_cell(fh));
-            row.push(number_cell(dh));
-        }
-        table.rows.push(row);
-    }
-    if table.rows.is_empty() {
-        bail!(
-            "{}: no customer made a purchase on or before {}",
-            a.transactions.display(),
-            custval_ingest::parse::format_date(a.calibration_end.unwrap_or(a.observation_end))
-        );
-    }
-    if after_end > 0 && !g.quiet {
-        eprintln!(
-            "{}: {} rows dated after {} were ignored",
-            a.transactions.display(),
-            after_end,
-            custval_ingest::parse::format_date(a.observation_end)
-        );
-    }
-    emit_table(dest, &table, "customers", g)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@
 //! then adds demo users (admin, manager, sales) with random passwords, prints them, and
 //! serves the web app on the demo store.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
@@ -42,20 +42,7 @@ pub struct Args {
 
 pub fn run(a: Args, g: &Globals) -> Result<()> {
     let db = a.dir.join("custval.db");
-    if db.exists() {
-        if !a.dir.join("truth.csv").exists() {
-            bail!(
-                "{} holds a store that the demo did not make; choose another --dir",
-                a.dir.display()
-            );
-        }
-        for suffix in ["", "-wal", "-shm"] {
-            let p = PathBuf::from(format!("{}{suffix}", db.display()));
-            if p.exists() {
-                std::fs::remove_file(&p)?;
-            }
-        }
-    }
+    remove_demo_store(&a.dir, &db)?;
     let note = |s: String| {
         if !g.quiet {
             eprintln!("{s}");
@@ -87,34 +74,7 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
         "3/5 importing customers, transactions, costs, interactions, surveys, contracts, payments"
             .into(),
     );
-    for (table, file) in [
-        (Table::Customers, "customers.csv"),
-        (Table::Transactions, "transactions.csv"),
-        (Table::Costs, "costs.csv"),
-        (Table::Interactions, "interactions.csv"),
-        (Table::Surveys, "surveys.csv"),
-        (Table::Contracts, "contracts.csv"),
-        (Table::Payments, "payments.csv"),
-    ] {
-        workspace::import(
-            import::Args {
-                table,
-                file: a.dir.join(file),
-                map: Vec::new(),
-                input: InputOpts {
-                    encoding: custval_ingest::EncodingChoice::Auto,
-                    sheet: None,
-                    delimiter: None,
-                    quarantine: None,
-                    strict: false,
-                },
-                format: ReportFormat::Table,
-                // No run exists yet: nothing to update provisionally.
-                no_update: true,
-            },
-            &dg,
-        )?;
-    }
+    import_all(&a.dir, &dg)?;
     let as_of = custval_ingest::parse::parse_date(&summary.end_date.to_string())
         .ok_or_else(|| anyhow::anyhow!("the generator's end date is not a date"))?;
     // A year of quarterly runs, so that migrations, alerts and hysteresis have history.
@@ -134,9 +94,81 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
         },
         &dg,
     )?;
-    let report = a.dir.join("report.html");
-    let report_zh = a.dir.join("report-zh.html");
     note("5/5 writing the reports".into());
+    let (report, report_zh) = write_reports(&a.dir, &dg, year_before)?;
+    let dbs = db.display();
+    let hints = hints(&dg, &dbs.to_string(), year_before)?;
+    let journey = crate::output::print_text(&format!(
+        "\nReport: {}  (中文: {})\nThe workspace is {dbs}; continue with, for example\n(`cargo install --locked --path crates/custval-cli` puts custval on your PATH;\n otherwise use `cargo run --release --` in its place):\n  {}\nEdit {} to change indicators, weights, classes and playbooks.",
+        report.display(),
+        report_zh.display(),
+        hints.join("\n  "),
+        a.dir.join("custval.toml").display()
+    ));
+    if !a.serve {
+        return journey;
+    }
+    journey?;
+    serve_demo(&a, &dg, g)
+}
+
+/// Removes the demo store of an earlier run (its WAL files too), refusing to touch a store in
+/// a folder the generator did not make.
+fn remove_demo_store(dir: &Path, db: &Path) -> Result<()> {
+    if db.exists() {
+        if !dir.join("truth.csv").exists() {
+            bail!(
+                "{} holds a store that the demo did not make; choose another --dir",
+                dir.display()
+            );
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let p = PathBuf::from(format!("{}{suffix}", db.display()));
+            if p.exists() {
+                std::fs::remove_file(&p)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Imports every generated table into the demo store.
+fn import_all(dir: &Path, dg: &Globals) -> Result<()> {
+    for (table, file) in [
+        (Table::Customers, "customers.csv"),
+        (Table::Transactions, "transactions.csv"),
+        (Table::Costs, "costs.csv"),
+        (Table::Interactions, "interactions.csv"),
+        (Table::Surveys, "surveys.csv"),
+        (Table::Contracts, "contracts.csv"),
+        (Table::Payments, "payments.csv"),
+    ] {
+        workspace::import(
+            import::Args {
+                table,
+                file: dir.join(file),
+                map: Vec::new(),
+                input: InputOpts {
+                    encoding: custval_ingest::EncodingChoice::Auto,
+                    sheet: None,
+                    delimiter: None,
+                    quarantine: None,
+                    strict: false,
+                },
+                format: ReportFormat::Table,
+                // No run exists yet: nothing to update provisionally.
+                no_update: true,
+            },
+            dg,
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the English and Chinese reports; returns their paths.
+fn write_reports(dir: &Path, dg: &Globals, year_before: i32) -> Result<(PathBuf, PathBuf)> {
+    let report = dir.join("report.html");
+    let report_zh = dir.join("report-zh.html");
     for (path, lang) in [
         (&report, workspace::Lang::En),
         (&report_zh, workspace::Lang::Zh),
@@ -151,13 +183,17 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
                 horizon: Some(364),
                 config: None,
             },
-            &dg,
+            dg,
         )?;
     }
-    // The hints are commands that work as typed: the real run ids and the top customer.
+    Ok((report, report_zh))
+}
+
+/// The commands to try next. They work as typed: the real run ids and the top customer.
+fn hints(dg: &Globals, dbs: &str, year_before: i32) -> Result<Vec<String>> {
     let (first_run, last_run, top) = workspace::block_on(async {
-        use custval_store::Store;
-        let store = workspace::open(&dg, false).await?;
+        use custval_store::RunStore;
+        let store = workspace::open(dg, false).await?;
         let runs = store.runs().await?;
         let top = match runs.iter().max_by_key(|r| (r.as_of, r.id)) {
             Some(latest) => store
@@ -179,7 +215,6 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
         let last = runs.iter().map(|r| r.id).max();
         anyhow::Ok((first, last, top))
     })??;
-    let dbs = db.display();
     let mut hints = vec![format!("custval --db {dbs} customers list --tier A")];
     if let Some(id) = &top {
         hints.push(format!("custval --db {dbs} customer show {id}"));
@@ -196,18 +231,7 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
         "custval --db {dbs} backtest --as-of {} --horizon 364",
         custval_eval::format_day(year_before)
     ));
-    let journey = crate::output::print_text(&format!(
-        "\nReport: {}  (中文: {})\nThe workspace is {dbs}; continue with, for example\n(`cargo install --locked --path crates/custval-cli` puts custval on your PATH;\n otherwise use `cargo run --release --` in its place):\n  {}\nEdit {} to change indicators, weights, classes and playbooks.",
-        report.display(),
-        report_zh.display(),
-        hints.join("\n  "),
-        a.dir.join("custval.toml").display()
-    ));
-    if !a.serve {
-        return journey;
-    }
-    journey?;
-    serve_demo(&a, &dg, g)
+    Ok(hints)
 }
 
 /// Demo users, one per role that a first visit needs: the admin, a manager and a sales

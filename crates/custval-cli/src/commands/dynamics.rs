@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use custval_model::{Day, RunId};
-use custval_store::{AlertQuery, Store};
+use custval_store::AlertQuery;
+use custval_store::prelude::*;
 
 use crate::Globals;
 use crate::commands::session::{actor, block_on, open, parse_day, pick_run, today};

@@ -10,7 +10,8 @@
 
 use anyhow::{Context, Result};
 
-use custval_store::{Personal, SqliteStore, Store};
+use custval_store::prelude::*;
+use custval_store::{Personal, SqliteStore};
 
 use crate::Globals;
 use crate::commands::session::{actor, block_on, open};

@@ -1,6 +1,6 @@
 //! `custval rfm`: one pass over the transactions, then scores and segments.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use custval_export::{Cell, Table};
@@ -360,22 +360,80 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
             custval_ingest::parse::format_date(a.as_of)
         );
     }
-    const HEADERS: [&str; 9] = [
-        "customer_id",
-        "recency_days",
-        "frequency",
-        "monetary",
-        "r_score",
-        "f_score",
-        "m_score",
-        "rfm_score",
-        "segment",
-    ];
-    // CSV is written row by row on all cores, without a table of cells in between (half a
-    // million rows of cells cost more than their text).
-    let csv_row = |k: usize, line: &mut custval_export::CsvLine<'_>| {
-        let (v, sc) = (&agg.values[k], &scores[k]);
-        line.text(&agg.ids[k]);
+    let out = Scored {
+        a: &a,
+        agg: &agg,
+        thresholds: &thresholds,
+        scores: &scores,
+        names: &names,
+        scheme: &scheme,
+        quarantine: quarantine.as_deref(),
+    };
+    let n = agg.ids.len();
+    match dest {
+        Destination::Stdout(Format::Json) => output::print_json(&out.json()),
+        Destination::Stdout(Format::Csv) => {
+            output::print_bytes(&custval_export::rows_csv_bytes(&HEADERS, n, |k, line| {
+                out.csv_row(k, line)
+            }))
+        }
+        Destination::Stdout(_) => output::print_text(&out.text(&summary)),
+        Destination::File(path, tf) => {
+            if tf == custval_export::TableFormat::Json {
+                let file = std::fs::File::create(&path)
+                    .with_context(|| format!("{}: cannot create", path.display()))?;
+                let mut w = std::io::BufWriter::new(file);
+                serde_json::to_writer(&mut w, &out.json())?;
+                std::io::Write::flush(&mut w)?;
+            } else if tf == custval_export::TableFormat::Csv {
+                custval_export::write_rows_csv(&path, &HEADERS, n, |k, line| out.csv_row(k, line))
+                    .with_context(|| format!("writing {}", path.display()))?;
+                tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "written");
+            } else {
+                let t = out.table();
+                tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "table built");
+                output::write_file(&path, tf, &t)?;
+                tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "written");
+            }
+            if !g.quiet {
+                eprintln!("wrote {} customers to {}", n, path.display());
+                eprint!("{}", summary_text(&summary));
+                eprintln!();
+            }
+            Ok(())
+        }
+    }
+}
+
+const HEADERS: [&str; 9] = [
+    "customer_id",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_score",
+    "segment",
+];
+
+/// Everything `rfm` writes, in each output's shape.
+struct Scored<'a> {
+    a: &'a Args,
+    agg: &'a Aggregated,
+    thresholds: &'a Thresholds,
+    scores: &'a [RfmScore],
+    names: &'a [&'a str],
+    scheme: &'a Scheme,
+    quarantine: Option<&'a Path>,
+}
+
+impl Scored<'_> {
+    /// Customer `k`'s CSV row. CSV is written row by row on all cores, without a table of
+    /// cells in between (half a million rows of cells cost more than their text).
+    fn csv_row(&self, k: usize, line: &mut custval_export::CsvLine<'_>) {
+        let (v, sc) = (&self.agg.values[k], &self.scores[k]);
+        line.text(&self.agg.ids[k]);
         line.int(v.recency_days);
         line.int(v.frequency as i64);
         line.number(round6(v.monetary));
@@ -383,129 +441,114 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
         line.int(i64::from(sc.f_score));
         line.int(i64::from(sc.m_score));
         line.int(i64::from(sc.rfm_score));
-        line.text(names[k]);
-    };
-    // Half a million rows of cells: built on all cores.
-    let table = || Table {
-        headers: HEADERS.iter().map(|s| (*s).to_string()).collect(),
-        rows: (0..agg.ids.len())
-            .into_par_iter()
-            .map(|k| {
-                let (v, sc) = (&agg.values[k], &scores[k]);
-                vec![
-                    Cell::Text(agg.ids[k].clone()),
-                    Cell::Int(v.recency_days),
-                    Cell::Int(v.frequency as i64),
-                    Cell::Number(round6(v.monetary)),
-                    Cell::Int(i64::from(sc.r_score)),
-                    Cell::Int(i64::from(sc.f_score)),
-                    Cell::Int(i64::from(sc.m_score)),
-                    Cell::Int(i64::from(sc.rfm_score)),
-                    Cell::Text(names[k].to_string()),
-                ]
-            })
-            .collect(),
-    };
-    let cn8 = match &scheme {
-        Scheme::Cn8(c) => Some(c),
-        Scheme::Rules(..) => None,
-    };
-    let scheme_name = match &scheme {
-        Scheme::Rules(_, n) => *n,
-        Scheme::Cn8(_) => "cn8",
-    };
-    let json = || RfmOut {
-        as_of: custval_ingest::parse::format_date(a.as_of),
-        segments: scheme_name,
-        thresholds: ThresholdsOut {
-            breaks: &thresholds,
-            cn8,
-        },
-        summary: summarize(&names, &agg.values),
-        input: InputOut {
-            file: a.transactions.display().to_string(),
-            read: agg.report.read,
-            accepted: agg.report.accepted(),
-            rejected: agg.report.rejected.len() as u64,
-            ignored_after_as_of: agg.after_as_of,
-            quarantine: quarantine.as_ref().map(|p| p.display().to_string()),
-        },
-        customers: agg
-            .ids
-            .iter()
-            .zip(&agg.values)
-            .zip(scores.iter().zip(&names))
-            .map(|((id, v), (s, n))| CustomerOut {
-                customer_id: id,
-                recency_days: v.recency_days,
-                frequency: v.frequency,
-                monetary: round6(v.monetary),
-                r_score: s.r_score,
-                f_score: s.f_score,
-                m_score: s.m_score,
-                rfm_score: s.rfm_score,
-                segment: n,
-            })
-            .collect(),
-    };
-    match dest {
-        Destination::Stdout(Format::Json) => output::print_json(&json()),
-        Destination::Stdout(Format::Csv) => output::print_bytes(&custval_export::rows_csv_bytes(
-            &HEADERS,
-            agg.ids.len(),
-            csv_row,
-        )),
-        Destination::Stdout(_) => {
-            let mut text = format!(
-                "RFM as of {} — {} customers, {} bins, segments: {}\n\n",
-                custval_ingest::parse::format_date(a.as_of),
-                agg.ids.len(),
-                a.bins,
-                scheme_name
+        line.text(self.names[k]);
+    }
+
+    /// Every customer as cells (half a million rows of cells: built on all cores).
+    fn table(&self) -> Table {
+        let (agg, scores, names) = (self.agg, self.scores, self.names);
+        Table {
+            headers: HEADERS.iter().map(|s| (*s).to_string()).collect(),
+            rows: (0..agg.ids.len())
+                .into_par_iter()
+                .map(|k| {
+                    let (v, sc) = (&agg.values[k], &scores[k]);
+                    vec![
+                        Cell::Text(agg.ids[k].clone()),
+                        Cell::Int(v.recency_days),
+                        Cell::Int(v.frequency as i64),
+                        Cell::Number(round6(v.monetary)),
+                        Cell::Int(i64::from(sc.r_score)),
+                        Cell::Int(i64::from(sc.f_score)),
+                        Cell::Int(i64::from(sc.m_score)),
+                        Cell::Int(i64::from(sc.rfm_score)),
+                        Cell::Text(names[k].to_string()),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn cn8(&self) -> Option<&Cn8> {
+        match self.scheme {
+            Scheme::Cn8(c) => Some(c),
+            Scheme::Rules(..) => None,
+        }
+    }
+
+    fn scheme_name(&self) -> &'static str {
+        match self.scheme {
+            Scheme::Rules(_, n) => *n,
+            Scheme::Cn8(_) => "cn8",
+        }
+    }
+
+    fn json(&self) -> RfmOut<'_> {
+        let (a, agg) = (self.a, self.agg);
+        RfmOut {
+            as_of: custval_ingest::parse::format_date(a.as_of),
+            segments: self.scheme_name(),
+            thresholds: ThresholdsOut {
+                breaks: self.thresholds,
+                cn8: self.cn8(),
+            },
+            summary: summarize(self.names, &agg.values),
+            input: InputOut {
+                file: a.transactions.display().to_string(),
+                read: agg.report.read,
+                accepted: agg.report.accepted(),
+                rejected: agg.report.rejected.len() as u64,
+                ignored_after_as_of: agg.after_as_of,
+                quarantine: self.quarantine.map(|p| p.display().to_string()),
+            },
+            customers: agg
+                .ids
+                .iter()
+                .zip(&agg.values)
+                .zip(self.scores.iter().zip(self.names))
+                .map(|((id, v), (s, n))| CustomerOut {
+                    customer_id: id,
+                    recency_days: v.recency_days,
+                    frequency: v.frequency,
+                    monetary: round6(v.monetary),
+                    r_score: s.r_score,
+                    f_score: s.f_score,
+                    m_score: s.m_score,
+                    rfm_score: s.rfm_score,
+                    segment: n,
+                })
+                .collect(),
+        }
+    }
+
+    /// The terminal report: thresholds, segments, and every customer when there are few.
+    fn text(&self, summary: &[SegmentSummary]) -> String {
+        let n = self.agg.ids.len();
+        let mut text = format!(
+            "RFM as of {} — {} customers, {} bins, segments: {}\n\n",
+            custval_ingest::parse::format_date(self.a.as_of),
+            n,
+            self.a.bins,
+            self.scheme_name()
+        );
+        text.push_str(&thresholds_text(self.thresholds, self.cn8()));
+        text.push('\n');
+        text.push_str(&summary_text(summary));
+        text.push('\n');
+        if n <= 50 {
+            let t = self.table();
+            text.push('\n');
+            text.push_str(&output::text_table(
+                &t.headers.iter().map(String::as_str).collect::<Vec<_>>(),
+                t.rows.iter().map(|r| r.iter().map(cell_text).collect()),
+            ));
+            text.push('\n');
+        } else {
+            text.push_str(
+                "\n(use --output FILE.csv|.xlsx|.json or --format json for every customer)\n",
             );
-            text.push_str(&thresholds_text(&thresholds, cn8));
-            text.push('\n');
-            text.push_str(&summary_text(&summary));
-            text.push('\n');
-            if agg.ids.len() <= 50 {
-                let t = table();
-                text.push('\n');
-                text.push_str(&output::text_table(
-                    &t.headers.iter().map(String::as_str).collect::<Vec<_>>(),
-                    t.rows.iter().map(|r| r.iter().map(cell_text).collect()),
-                ));
-                text.push('\n');
-            } else {
-                text.push_str(
-                    "\n(use --output FILE.csv|.xlsx|.json or --format json for every customer)\n",
-                );
-            }
-            output::print_text(&text)
         }
-        Destination::File(path, tf) => {
-            if tf == custval_export::TableFormat::Json {
-                let file = std::fs::File::create(&path)
-                    .with_context(|| format!("{}: cannot create", path.display()))?;
-                let mut w = std::io::BufWriter::new(file);
-                serde_json::to_writer(&mut w, &json())?;
-                std::io::Write::flush(&mut w)?;
-            } else if tf == custval_export::TableFormat::Csv {
-                custval_export::write_rows_csv(&path, &HEADERS, agg.ids.len(), csv_row)
-                    .with_context(|| format!("writing {}", path.display()))?;
-                tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "written");
-            } else {
-                let t = table();
-                tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "table built");
-                output::write_file(&path, tf, &t)?;
-                tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "written");
-            }
-            if !g.quiet {
-                eprintln!("wrote {} customers to {}", agg.ids.len(), path.display());
-                eprint!("{}", summary_text(&summary));
-                eprintln!();
-            }
-            Ok(())
-        }
+        text
     }
 }
 

@@ -10,7 +10,8 @@
 use std::io::Write;
 
 use anyhow::{Context, Result, bail};
-use custval_store::{Role, Store};
+use custval_store::Role;
+use custval_store::prelude::*;
 
 use crate::Globals;
 use crate::commands::{access, session};

@@ -10,7 +10,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use custval_model::{Day, RunId};
-use custval_store::{ResultQuery, ResultSort, Store};
+use custval_store::prelude::*;
+use custval_store::{ResultQuery, ResultSort};
 
 use crate::Globals;
 use crate::commands::import::{self, Records};

@@ -11,7 +11,7 @@
 //! - Fact tables are read in ranges of [`CHUNK_ROWS`] rows, and each range comes back as ONE
 //!   row: every column is the `group_concat` text of its values, `REAL`s as whole cents when
 //!   they are exactly that, else with 17 significant digits (exact either way: they read
-//!   back to the same `f64`, see [`real_text`]). SQLite formats and Rust
+//!   back to the same `f64`, see `load_plan::real_text`). SQLite formats and Rust
 //!   parses 20M lines faster than sqlx hands over 60M values, and Rust parses range `i`
 //!   while sqlx's worker thread runs the statement of range `i + 1`.
 //! - Customers (text fields) come row by row, their six texts as one JSON array; rows are
@@ -39,8 +39,9 @@ use custval_model::{
 };
 use futures::{FutureExt, TryStreamExt};
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
+use super::load_plan::{Kind, NULL_DAY, Plan, Table};
 use crate::StoreError;
 use crate::error::ctx;
 
@@ -52,9 +53,6 @@ const CHUNK_ROWS: i64 = 262_144;
 
 /// Cost periods assumed per customer when sizing customer ranges of `costs` (no rowid).
 const PERIODS_PER_CUSTOMER: i64 = 32;
-
-/// Sentinel for a NULL day inside a packed value: day `i32::MIN` is 5.8 million years BC.
-const NULL_DAY: i64 = i32::MIN as i64;
 
 /// A customer's text fields as the loader's JSON array carries them.
 type Texts = (
@@ -83,20 +81,7 @@ fn low_day(v: u64) -> Day {
     (v & 0xffff_ffff) as u32 as i32
 }
 
-/// SQL for "the low 32 bits of a day column".
-fn d32(col: &str) -> String {
-    format!("({col} & 4294967295)")
-}
-
-/// Bits needed for values `0..=max`.
-fn bits(max: u64) -> u32 {
-    64 - max.leading_zeros()
-}
-
-/// Interaction kinds as 3-bit codes in SQL, and back.
-const KIND_CODE_SQL: &str = "CASE kind WHEN 'service_ticket' THEN 0 WHEN 'complaint' THEN 1 \
-     WHEN 'inquiry' THEN 2 WHEN 'referral' THEN 3 ELSE 4 END";
-
+/// An interaction kind from its 3-bit code (`KIND_CODE_SQL` in `load_plan`).
 fn kind_of(code: u64) -> InteractionKind {
     match code {
         0 => InteractionKind::ServiceTicket,
@@ -146,18 +131,6 @@ impl KeyMap {
     }
 }
 
-/// The tables a load reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Table {
-    Customers,
-    Transactions,
-    Costs,
-    Interactions,
-    Surveys,
-    Contracts,
-    Payments,
-}
-
 /// One statement: a table's rows with `lo <= range column < hi`.
 #[derive(Debug, Clone, Copy)]
 struct Job {
@@ -191,67 +164,7 @@ fn jobs(table: Table, lo: i64, last: i64, step: i64, whole: bool, out: &mut Vec<
     }
 }
 
-/// What a statement's column holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Int,
-    OptInt,
-    Real,
-    OptReal,
-}
-
-/// A statement as its columns and the rest (`FROM … WHERE …`).
-struct Select {
-    cols: Vec<(String, Kind)>,
-    rest: String,
-}
-
-impl Select {
-    /// One row per table row; or, with `agg`, one row per statement: each column as the
-    /// comma-separated text of its values (`group_concat` iterates the rows once, so the
-    /// columns stay aligned). Numbers are exact in text: integers trivially, `REAL`s as
-    /// [`real_text`] writes them, which always read back to the same `f64`; a NULL is an
-    /// empty item. SQLite formats and Rust parses these faster than sqlx hands over values
-    /// one by one.
-    fn sql(&self, agg: bool) -> String {
-        let cols: Vec<String> = self
-            .cols
-            .iter()
-            .map(|(e, k)| match (agg, k) {
-                (false, _) => e.clone(),
-                (true, Kind::Int) => format!("group_concat({e})"),
-                (true, Kind::OptInt) => {
-                    format!("group_concat(CASE WHEN {e} IS NULL THEN '' ELSE {e} END)")
-                }
-                (true, Kind::Real) => format!("group_concat({})", real_text(e)),
-                (true, Kind::OptReal) => format!(
-                    "group_concat(CASE WHEN {e} IS NULL THEN '' ELSE {} END)",
-                    real_text(e)
-                ),
-            })
-            .collect();
-        format!("SELECT {} {}", cols.join(", "), self.rest)
-    }
-
-    fn kinds(&self) -> Vec<Kind> {
-        self.cols.iter().map(|c| c.1).collect()
-    }
-}
-
-/// SQL for a `REAL` as exact text. Amounts are almost always whole cents: then the integer
-/// number of cents (`x = round(100x) / 100` checked in SQL, in the same IEEE division Rust
-/// repeats, so [`parse_real`] gets the same bits back); anything else, and zero (whose sign
-/// the cents would lose), as 17 significant digits, which always contain a `.` or an `e`.
-/// SQLite's `printf` of a double costs several times an integer's formatting, and the load
-/// formats 40 million of them.
-fn real_text(e: &str) -> String {
-    format!(
-        "CASE WHEN {e} <> 0 AND abs({e}) < 1e13 AND round({e} * 100) / 100.0 = {e} \
-         THEN CAST(round({e} * 100) AS INTEGER) ELSE printf('%!.17g', {e}) END"
-    )
-}
-
-/// Reads an item written by [`real_text`]: digits only are cents.
+/// Reads an item written by `load_plan::real_text`: digits only are cents.
 fn parse_real(x: &str) -> Option<f64> {
     if x.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
         // |cents| < 1e15 < 2^53: the conversion to f64 is exact.
@@ -370,221 +283,6 @@ impl Cols for AggRow<'_> {
     }
 }
 
-/// Everything fixed for one load: the SQL of every table and how its values are packed.
-struct Plan {
-    as_of: Day,
-    /// JSON array of the subset's customer ids.
-    ids: Option<String>,
-    /// Customer keys fit in 31 bits: `(cust << 32) | day` packing.
-    packed: bool,
-    /// Bits of the category id packed beside the customer key in order lines, if they fit.
-    tx_cat_bits: Option<u32>,
-    /// The interaction kind's 3 bits fit beside the customer key.
-    packed_kind: bool,
-    /// Everything packs: fact tables are read as aggregated texts (see [`Select::sql`]).
-    agg: bool,
-    /// Column kinds of the six fact tables' statements.
-    kinds: [Vec<Kind>; 6],
-    customers: String,
-    transactions: String,
-    costs: String,
-    interactions: String,
-    surveys: String,
-    contracts: String,
-    payments: String,
-}
-
-impl Plan {
-    fn new(as_of: Day, ids: Option<String>, max_key: i64, max_category: i64) -> Plan {
-        let key_bits = bits(max_key.max(0) as u64);
-        let cat_bits = bits(max_category.max(0) as u64);
-        let packed = key_bits <= 31;
-        let tx_cat_bits = (key_bits + cat_bits <= 31).then_some(cat_bits);
-        let packed_kind = key_bits + 3 <= 31;
-        let agg = packed && packed_kind && tx_cat_bits.is_some();
-        // Customer restriction of a subset load (`?2`), range of the statement (`?3`, `?4`).
-        let sub = if ids.is_some() {
-            " AND cust IN (SELECT key FROM customers WHERE customer_id IN \
-             (SELECT value FROM json_each(?2)))"
-        } else {
-            ""
-        };
-        let by_id = " AND id >= ?3 AND id < ?4";
-        let cust_day = |col: &str| format!("((cust << 32) | {})", d32(col));
-        let customers = format!(
-            "SELECT key, json_array(customer_id, name, industry, region, size, owner), signup, \
-             wallet FROM customers c WHERE (signup IS NULL OR signup <= ?1 OR EXISTS \
-             (SELECT 1 FROM transactions t WHERE t.cust = c.key AND t.day <= ?1)){} \
-             AND key >= ?3 AND key < ?4",
-            if ids.is_some() {
-                " AND customer_id IN (SELECT value FROM json_each(?2))"
-            } else {
-                ""
-            }
-        );
-        use Kind::{Int, OptReal, Real};
-        let c = |e: &str, k: Kind| (e.to_string(), k);
-        let transactions = Select {
-            cols: match tx_cat_bits {
-                Some(cb) => vec![
-                    c(
-                        &format!(
-                            "((((cust << {cb}) | ifnull(category, 0)) << 32) | {})",
-                            d32("day")
-                        ),
-                        Int,
-                    ),
-                    c("amount", Real),
-                    c("cost", OptReal),
-                ],
-                None => vec![
-                    c("cust", Int),
-                    c("ifnull(category, 0)", Int),
-                    c("day", Int),
-                    c("amount", Real),
-                    c("cost", OptReal),
-                ],
-            },
-            rest: format!("FROM transactions WHERE day <= ?1{sub}{by_id}"),
-        };
-        let costs = Select {
-            cols: if packed {
-                vec![
-                    c(&cust_day("period"), Int),
-                    c("sales", Real),
-                    c("service", Real),
-                ]
-            } else {
-                vec![
-                    c("cust", Int),
-                    c("period", Int),
-                    c("sales", Real),
-                    c("service", Real),
-                ]
-            },
-            rest: format!("FROM costs WHERE period <= ?1{sub} AND cust >= ?3 AND cust < ?4"),
-        };
-        let interactions = Select {
-            cols: if packed_kind {
-                vec![c(
-                    &format!("((((cust << 3) | {KIND_CODE_SQL}) << 32) | {})", d32("day")),
-                    Int,
-                )]
-            } else {
-                vec![c("cust", Int), c("day", Int), c(KIND_CODE_SQL, Int)]
-            },
-            rest: format!("FROM interactions WHERE day <= ?1{sub}{by_id}"),
-        };
-        let surveys = Select {
-            cols: if packed {
-                vec![
-                    c(&cust_day("day"), Int),
-                    c("csat", OptReal),
-                    c("nps", OptReal),
-                ]
-            } else {
-                vec![
-                    c("cust", Int),
-                    c("day", Int),
-                    c("csat", OptReal),
-                    c("nps", OptReal),
-                ]
-            },
-            rest: format!("FROM surveys WHERE day <= ?1{sub}{by_id}"),
-        };
-        // (customer), (start), (renewed code, end or NULL_DAY).
-        let contracts = Select {
-            cols: vec![
-                c("cust", Int),
-                c("start_day", Int),
-                c(
-                    &format!(
-                        "((CASE WHEN renewed IS NULL THEN 0 WHEN renewed THEN 2 ELSE 1 END \
-                         << 32) | {})",
-                        d32(&format!("ifnull(end_day, {NULL_DAY})"))
-                    ),
-                    Int,
-                ),
-            ],
-            rest: format!("FROM contracts WHERE start_day <= ?1{sub}{by_id}"),
-        };
-        // (customer, invoice), (due, paid or NULL_DAY), amount.
-        let payments = Select {
-            cols: if packed {
-                vec![
-                    c(&cust_day("invoice"), Int),
-                    c(
-                        &format!(
-                            "(({} << 32) | {})",
-                            d32("due"),
-                            d32(&format!("ifnull(paid, {NULL_DAY})"))
-                        ),
-                        Int,
-                    ),
-                    c("amount", OptReal),
-                ]
-            } else {
-                vec![
-                    c("cust", Int),
-                    c("invoice", Int),
-                    c("due", Int),
-                    c("paid", Kind::OptInt),
-                    c("amount", OptReal),
-                ]
-            },
-            rest: format!("FROM payments WHERE invoice <= ?1{sub}{by_id}"),
-        };
-        Plan {
-            as_of,
-            ids,
-            packed,
-            tx_cat_bits,
-            packed_kind,
-            agg,
-            customers,
-            transactions: transactions.sql(agg),
-            costs: costs.sql(agg),
-            interactions: interactions.sql(agg),
-            surveys: surveys.sql(agg),
-            contracts: contracts.sql(agg),
-            payments: payments.sql(agg),
-            kinds: [
-                transactions.kinds(),
-                costs.kinds(),
-                interactions.kinds(),
-                surveys.kinds(),
-                contracts.kinds(),
-                payments.kinds(),
-            ],
-        }
-    }
-
-    /// Column kinds of a fact table's statement (for reading its aggregated texts).
-    fn kinds(&self, table: Table) -> &[Kind] {
-        let i = match table {
-            Table::Customers | Table::Transactions => 0,
-            Table::Costs => 1,
-            Table::Interactions => 2,
-            Table::Surveys => 3,
-            Table::Contracts => 4,
-            Table::Payments => 5,
-        };
-        &self.kinds[i]
-    }
-
-    fn sql(&self, table: Table) -> &str {
-        match table {
-            Table::Customers => &self.customers,
-            Table::Transactions => &self.transactions,
-            Table::Costs => &self.costs,
-            Table::Interactions => &self.interactions,
-            Table::Surveys => &self.surveys,
-            Table::Contracts => &self.contracts,
-            Table::Payments => &self.payments,
-        }
-    }
-}
-
 /// What the statements decoded. Customers carry their store key (phase 1); fact rows carry
 /// dense keys already (phase 2) and order lines the store's category id.
 #[derive(Default)]
@@ -635,147 +333,197 @@ fn decode(
     row: &impl Cols,
     part: &mut Part,
 ) -> Result<(), StoreError> {
-    let as_of = plan.as_of;
     match table {
-        Table::Customers => {
-            return Err(StoreError::InvalidRecord {
-                table: "customers",
-                row: 0,
-                reason: "customers are not a fact table".to_string(),
-            });
+        Table::Customers => Err(StoreError::InvalidRecord {
+            table: "customers",
+            row: 0,
+            reason: "customers are not a fact table".to_string(),
+        }),
+        Table::Transactions => decode_tx(plan, keys, row, part),
+        Table::Costs => decode_cost(plan, keys, row, part),
+        Table::Interactions => decode_interaction(plan, keys, row, part),
+        Table::Surveys => decode_survey(plan, keys, row, part),
+        Table::Contracts => decode_contract(plan, keys, row, part),
+        Table::Payments => decode_payment(plan, keys, row, part),
+    }
+}
+
+#[inline]
+fn decode_tx(
+    plan: &Plan,
+    keys: &KeyMap,
+    row: &impl Cols,
+    part: &mut Part,
+) -> Result<(), StoreError> {
+    let (cust, category, dd, i) = match plan.tx_cat_bits {
+        Some(cb) => {
+            let p = row.int(0)? as u64;
+            let hi = p >> 32;
+            (hi >> cb, hi & ((1u64 << cb) - 1), low_day(p), 1)
         }
-        Table::Transactions => {
-            let (cust, category, dd, i) = match plan.tx_cat_bits {
-                Some(cb) => {
-                    let p = row.int(0)? as u64;
-                    let hi = p >> 32;
-                    (hi >> cb, hi & ((1u64 << cb) - 1), low_day(p), 1)
-                }
-                None => {
-                    let cust: i64 = row.int(0)?;
-                    let cat: i64 = row.int(1)?;
-                    (cust as u64, cat as u64, day(row.int(2)?), 3)
-                }
-            };
-            if let Some(cust) = keys.get(cust) {
-                let cost: Option<f64> = row.opt_real(i + 1)?;
-                part.tx.push(Tx {
-                    cust,
-                    // The store's id for now; renumbered after the load.
-                    category: u32::try_from(category)
-                        .ok()
-                        .filter(|&c| c > 0)
-                        .unwrap_or(NO_CATEGORY),
-                    day: dd,
-                    cost: cost.map_or(f32::NAN, |c| c as f32),
-                    amount: row.real(i)?,
-                });
-            }
-        }
-        Table::Costs => {
-            let (cust, period, i) = if plan.packed {
-                let p = row.int(0)? as u64;
-                (p >> 32, low_day(p), 1)
-            } else {
-                (row.int(0)? as u64, day(row.int(1)?), 2)
-            };
-            if let Some(cust) = keys.get(cust) {
-                part.costs.push(Cost {
-                    cust,
-                    period,
-                    sales: row.real(i)?,
-                    service: row.real(i + 1)?,
-                });
-            }
-        }
-        Table::Interactions => {
-            let (cust, dd, code) = if plan.packed_kind {
-                let p = row.int(0)? as u64;
-                ((p >> 32) >> 3, low_day(p), (p >> 32) & 7)
-            } else {
-                let code: i64 = row.int(2)?;
-                (row.int(0)? as u64, day(row.int(1)?), code as u64)
-            };
-            if let Some(cust) = keys.get(cust) {
-                part.interactions.push(Interaction {
-                    cust,
-                    day: dd,
-                    kind: kind_of(code),
-                });
-            }
-        }
-        Table::Surveys => {
-            let (cust, dd, i) = if plan.packed {
-                let p = row.int(0)? as u64;
-                (p >> 32, low_day(p), 1)
-            } else {
-                (row.int(0)? as u64, day(row.int(1)?), 2)
-            };
-            if let Some(cust) = keys.get(cust) {
-                part.surveys.push(Survey {
-                    cust,
-                    day: dd,
-                    csat: row.opt_real(i)?,
-                    nps: row.opt_real(i + 1)?,
-                });
-            }
-        }
-        Table::Contracts => {
+        None => {
             let cust: i64 = row.int(0)?;
-            let p = row.int(2)? as u64;
-            let end = Some(low_day(p)).filter(|&e| i64::from(e) != NULL_DAY);
-            let renewed = match p >> 32 {
-                2 => Some(true),
-                1 => Some(false),
-                _ => None,
-            };
-            if let Some(cust) = keys.get(cust as u64) {
-                part.contracts.push(Contract {
-                    cust,
-                    start: day(row.int(1)?),
-                    end,
-                    // The renewal decision is known when the term ends, not before.
-                    renewed: if end.is_some_and(|e| e > as_of) {
-                        None
-                    } else {
-                        renewed
-                    },
-                });
-            }
+            let cat: i64 = row.int(1)?;
+            (cust as u64, cat as u64, day(row.int(2)?), 3)
         }
-        Table::Payments => {
-            let (cust, invoice, due, paid, i) = if plan.packed {
-                let p = row.int(0)? as u64;
-                let q = row.int(1)? as u64;
-                let paid = Some(low_day(q)).filter(|&p| i64::from(p) != NULL_DAY);
-                (p >> 32, low_day(p), low_day(q >> 32), paid, 2)
-            } else {
-                let cust: i64 = row.int(0)?;
-                let paid: Option<i64> = row.opt_int(3)?;
-                (
-                    cust as u64,
-                    day(row.int(1)?),
-                    day(row.int(2)?),
-                    paid.map(day),
-                    4,
-                )
-            };
-            if let Some(cust) = keys.get(cust) {
-                part.payments.push(Payment {
-                    cust,
-                    invoice,
-                    due,
-                    // Paid after as_of: still unpaid on as_of.
-                    paid: paid.filter(|&p| p <= as_of),
-                    amount: row.opt_real(i)?,
-                });
-            }
-        }
+    };
+    if let Some(cust) = keys.get(cust) {
+        let cost: Option<f64> = row.opt_real(i + 1)?;
+        part.tx.push(Tx {
+            cust,
+            // The store's id for now; renumbered after the load.
+            category: u32::try_from(category)
+                .ok()
+                .filter(|&c| c > 0)
+                .unwrap_or(NO_CATEGORY),
+            day: dd,
+            cost: cost.map_or(f32::NAN, |c| c as f32),
+            amount: row.real(i)?,
+        });
     }
     Ok(())
 }
 
-/// Decodes the one row of an aggregated statement (see [`Select::sql`]).
+#[inline]
+fn decode_cost(
+    plan: &Plan,
+    keys: &KeyMap,
+    row: &impl Cols,
+    part: &mut Part,
+) -> Result<(), StoreError> {
+    let (cust, period, i) = if plan.packed {
+        let p = row.int(0)? as u64;
+        (p >> 32, low_day(p), 1)
+    } else {
+        (row.int(0)? as u64, day(row.int(1)?), 2)
+    };
+    if let Some(cust) = keys.get(cust) {
+        part.costs.push(Cost {
+            cust,
+            period,
+            sales: row.real(i)?,
+            service: row.real(i + 1)?,
+        });
+    }
+    Ok(())
+}
+
+#[inline]
+fn decode_interaction(
+    plan: &Plan,
+    keys: &KeyMap,
+    row: &impl Cols,
+    part: &mut Part,
+) -> Result<(), StoreError> {
+    let (cust, dd, code) = if plan.packed_kind {
+        let p = row.int(0)? as u64;
+        ((p >> 32) >> 3, low_day(p), (p >> 32) & 7)
+    } else {
+        let code: i64 = row.int(2)?;
+        (row.int(0)? as u64, day(row.int(1)?), code as u64)
+    };
+    if let Some(cust) = keys.get(cust) {
+        part.interactions.push(Interaction {
+            cust,
+            day: dd,
+            kind: kind_of(code),
+        });
+    }
+    Ok(())
+}
+
+#[inline]
+fn decode_survey(
+    plan: &Plan,
+    keys: &KeyMap,
+    row: &impl Cols,
+    part: &mut Part,
+) -> Result<(), StoreError> {
+    let (cust, dd, i) = if plan.packed {
+        let p = row.int(0)? as u64;
+        (p >> 32, low_day(p), 1)
+    } else {
+        (row.int(0)? as u64, day(row.int(1)?), 2)
+    };
+    if let Some(cust) = keys.get(cust) {
+        part.surveys.push(Survey {
+            cust,
+            day: dd,
+            csat: row.opt_real(i)?,
+            nps: row.opt_real(i + 1)?,
+        });
+    }
+    Ok(())
+}
+
+#[inline]
+fn decode_contract(
+    plan: &Plan,
+    keys: &KeyMap,
+    row: &impl Cols,
+    part: &mut Part,
+) -> Result<(), StoreError> {
+    let cust: i64 = row.int(0)?;
+    let p = row.int(2)? as u64;
+    let end = Some(low_day(p)).filter(|&e| i64::from(e) != NULL_DAY);
+    let renewed = match p >> 32 {
+        2 => Some(true),
+        1 => Some(false),
+        _ => None,
+    };
+    if let Some(cust) = keys.get(cust as u64) {
+        part.contracts.push(Contract {
+            cust,
+            start: day(row.int(1)?),
+            end,
+            // The renewal decision is known when the term ends, not before.
+            renewed: if end.is_some_and(|e| e > plan.as_of) {
+                None
+            } else {
+                renewed
+            },
+        });
+    }
+    Ok(())
+}
+
+#[inline]
+fn decode_payment(
+    plan: &Plan,
+    keys: &KeyMap,
+    row: &impl Cols,
+    part: &mut Part,
+) -> Result<(), StoreError> {
+    let (cust, invoice, due, paid, i) = if plan.packed {
+        let p = row.int(0)? as u64;
+        let q = row.int(1)? as u64;
+        let paid = Some(low_day(q)).filter(|&p| i64::from(p) != NULL_DAY);
+        (p >> 32, low_day(p), low_day(q >> 32), paid, 2)
+    } else {
+        let cust: i64 = row.int(0)?;
+        let paid: Option<i64> = row.opt_int(3)?;
+        (
+            cust as u64,
+            day(row.int(1)?),
+            day(row.int(2)?),
+            paid.map(day),
+            4,
+        )
+    };
+    if let Some(cust) = keys.get(cust) {
+        part.payments.push(Payment {
+            cust,
+            invoice,
+            due,
+            // Paid after as_of: still unpaid on as_of.
+            paid: paid.filter(|&p| p <= plan.as_of),
+            amount: row.opt_real(i)?,
+        });
+    }
+    Ok(())
+}
+
+/// Decodes the one row of an aggregated statement (see `Select::sql` in `load_plan`).
 fn decode_agg(
     plan: &Plan,
     keys: &KeyMap,
@@ -920,28 +668,23 @@ async fn run_all(
     Ok(part)
 }
 
-pub(crate) async fn load(
+/// The read transactions of a load and the bounds of its tables (`SNAPSHOT_BOUNDS`'s 13
+/// values). A whole-store load gets a second transaction when no other writer holds the write
+/// lock: both snapshots are taken under it (see the module docs); a subset load is small and
+/// stays on one connection.
+async fn snapshots(
     pool: &SqlitePool,
-    subset: Option<&[String]>,
-    as_of: Day,
-) -> Result<Dataset, StoreError> {
-    let started = Instant::now();
-    let ids = match subset {
-        Some(ids) => Some(
-            serde_json::to_string(ids).map_err(|e| StoreError::InvalidRecord {
-                table: "customers",
-                row: 0,
-                reason: e.to_string(),
-            })?,
-        ),
-        None => None,
-    };
-    let whole = ids.is_some();
-
-    // The second reader's snapshot is taken under the write lock together with the first's
-    // (see the module docs); a subset load is small and stays on one connection.
+    subset: bool,
+) -> Result<
+    (
+        Transaction<'static, Sqlite>,
+        Option<Transaction<'static, Sqlite>>,
+        Vec<i64>,
+    ),
+    StoreError,
+> {
     let mut lock = None;
-    if !whole {
+    if !subset {
         let mut conn = pool.acquire().await.map_err(ctx(DOING))?;
         conn.close_on_drop();
         if try_write_lock(&mut conn).await {
@@ -949,19 +692,10 @@ pub(crate) async fn load(
         }
     }
     let mut a = pool.begin().await.map_err(ctx(DOING))?;
-
-    let row = sqlx::query(
-        "SELECT ifnull((SELECT max(key) FROM customers), 0), (SELECT count(*) FROM customers), \
-         ifnull((SELECT max(id) FROM categories), 0), \
-         ifnull((SELECT min(id) FROM transactions), 0), ifnull((SELECT max(id) FROM transactions), -1), \
-         ifnull((SELECT min(id) FROM interactions), 0), ifnull((SELECT max(id) FROM interactions), -1), \
-         ifnull((SELECT min(id) FROM surveys), 0), ifnull((SELECT max(id) FROM surveys), -1), \
-         ifnull((SELECT min(id) FROM contracts), 0), ifnull((SELECT max(id) FROM contracts), -1), \
-         ifnull((SELECT min(id) FROM payments), 0), ifnull((SELECT max(id) FROM payments), -1)",
-    )
-    .fetch_one(&mut *a)
-    .await
-    .map_err(ctx(DOING))?;
+    let row = sqlx::query(SNAPSHOT_BOUNDS)
+        .fetch_one(&mut *a)
+        .await
+        .map_err(ctx(DOING))?;
     let mut b = None;
     if let Some(mut lock) = lock {
         let mut second = pool.begin().await.map_err(ctx(DOING))?;
@@ -976,33 +710,22 @@ pub(crate) async fn load(
             .map_err(ctx(DOING))?;
     }
     let n: Vec<i64> = (0..13).map(|i| get(&row, i)).collect::<Result<_, _>>()?;
-    let (max_key, n_customers, max_category) = (n[0], n[1], n[2]);
-    // Keys are dense unless rows were written behind the store's back.
-    let sparse = max_key > 4 * n_customers + 65_536;
-    let plan = Plan::new(as_of, ids, max_key, max_category);
+    Ok((a, b, n))
+}
 
-    // Phase 1: customers, then the key map.
-    let mut list = Vec::new();
-    jobs(
-        Table::Customers,
-        0,
-        max_key,
-        CHUNK_ROWS,
-        whole || sparse,
-        &mut list,
-    );
-    let no_keys = KeyMap::Dense(Vec::new());
-    let mut part = run_all(&mut a, &plan, &no_keys, list).await?;
-    part.customers.sort_unstable_by_key(|c| c.0);
-    let store_keys: Vec<u64> = part.customers.iter().map(|c| c.0).collect();
-    let keys = KeyMap::build(&store_keys, sparse);
-    let mut d = Dataset {
-        customers: part.customers.into_iter().map(|c| c.1).collect(),
-        ..Dataset::default()
-    };
+/// The largest customer key, the number of customers, the largest category id, and the
+/// smallest and largest id of each rowid table.
+const SNAPSHOT_BOUNDS: &str = "SELECT ifnull((SELECT max(key) FROM customers), 0), \
+     (SELECT count(*) FROM customers), \
+     ifnull((SELECT max(id) FROM categories), 0), \
+     ifnull((SELECT min(id) FROM transactions), 0), ifnull((SELECT max(id) FROM transactions), -1), \
+     ifnull((SELECT min(id) FROM interactions), 0), ifnull((SELECT max(id) FROM interactions), -1), \
+     ifnull((SELECT min(id) FROM surveys), 0), ifnull((SELECT max(id) FROM surveys), -1), \
+     ifnull((SELECT min(id) FROM contracts), 0), ifnull((SELECT max(id) FROM contracts), -1), \
+     ifnull((SELECT min(id) FROM payments), 0), ifnull((SELECT max(id) FROM payments), -1)";
 
-    // Phase 2: the fact tables; order lines on one connection and the rest on the other
-    // when there are two (about 10 s each at a million customers), else all on one.
+/// The jobs of phase 2: order lines, and the other fact tables (`n` as [`snapshots`] gives it).
+fn fact_jobs(n: &[i64], max_key: i64, whole: bool, sparse: bool) -> (Vec<Job>, Vec<Job>) {
     let mut lines = Vec::new();
     jobs(
         Table::Transactions,
@@ -1033,6 +756,83 @@ pub(crate) async fn load(
     );
     jobs(Table::Surveys, n[7], n[8], CHUNK_ROWS, whole, &mut list);
     jobs(Table::Contracts, n[9], n[10], CHUNK_ROWS, whole, &mut list);
+    (lines, list)
+}
+
+/// Categories: only those of loaded lines enter the dataset (a category first sold after
+/// as_of must not appear), renumbered densely in id order.
+fn keep_used_categories(d: &mut Dataset, names: Vec<(i64, String)>, max_category: i64) {
+    let mut used = vec![false; max_category.max(0) as usize + 1];
+    for t in &d.tx {
+        if let Some(u) = used.get_mut(t.category as usize) {
+            *u = true;
+        }
+    }
+    let mut remap = vec![NO_CATEGORY; used.len()];
+    for (id, name) in names {
+        let Some(i) = usize::try_from(id)
+            .ok()
+            .filter(|&i| i < used.len() && used[i])
+        else {
+            continue;
+        };
+        remap[i] = d.categories.len() as u32;
+        d.categories.push(name);
+    }
+    for t in &mut d.tx {
+        t.category = remap
+            .get(t.category as usize)
+            .copied()
+            .unwrap_or(NO_CATEGORY);
+    }
+}
+
+pub(crate) async fn load(
+    pool: &SqlitePool,
+    subset: Option<&[String]>,
+    as_of: Day,
+) -> Result<Dataset, StoreError> {
+    let started = Instant::now();
+    let ids = match subset {
+        Some(ids) => Some(
+            serde_json::to_string(ids).map_err(|e| StoreError::InvalidRecord {
+                table: "customers",
+                row: 0,
+                reason: e.to_string(),
+            })?,
+        ),
+        None => None,
+    };
+    let whole = ids.is_some();
+    let (mut a, b, n) = snapshots(pool, whole).await?;
+    let (max_key, n_customers, max_category) = (n[0], n[1], n[2]);
+    // Keys are dense unless rows were written behind the store's back.
+    let sparse = max_key > 4 * n_customers + 65_536;
+    let plan = Plan::new(as_of, ids, max_key, max_category);
+
+    // Phase 1: customers, then the key map.
+    let mut list = Vec::new();
+    jobs(
+        Table::Customers,
+        0,
+        max_key,
+        CHUNK_ROWS,
+        whole || sparse,
+        &mut list,
+    );
+    let no_keys = KeyMap::Dense(Vec::new());
+    let mut part = run_all(&mut a, &plan, &no_keys, list).await?;
+    part.customers.sort_unstable_by_key(|c| c.0);
+    let store_keys: Vec<u64> = part.customers.iter().map(|c| c.0).collect();
+    let keys = KeyMap::build(&store_keys, sparse);
+    let mut d = Dataset {
+        customers: part.customers.into_iter().map(|c| c.1).collect(),
+        ..Dataset::default()
+    };
+
+    // Phase 2: the fact tables; order lines on one connection and the rest on the other
+    // when there are two (about 10 s each at a million customers), else all on one.
+    let (mut lines, mut list) = fact_jobs(&n, max_key, whole, sparse);
     let part = match b {
         Some(mut b) => {
             let (on_a, on_b) = tokio::join!(
@@ -1064,32 +864,7 @@ pub(crate) async fn load(
     d.surveys = part.surveys;
     d.contracts = part.contracts;
     d.payments = part.payments;
-
-    // Categories: only those of loaded lines enter the dataset (a category first sold after
-    // as_of must not appear), renumbered densely in id order.
-    let mut used = vec![false; max_category.max(0) as usize + 1];
-    for t in &d.tx {
-        if let Some(u) = used.get_mut(t.category as usize) {
-            *u = true;
-        }
-    }
-    let mut remap = vec![NO_CATEGORY; used.len()];
-    for (id, name) in names {
-        let Some(i) = usize::try_from(id)
-            .ok()
-            .filter(|&i| i < used.len() && used[i])
-        else {
-            continue;
-        };
-        remap[i] = d.categories.len() as u32;
-        d.categories.push(name);
-    }
-    for t in &mut d.tx {
-        t.category = remap
-            .get(t.category as usize)
-            .copied()
-            .unwrap_or(NO_CATEGORY);
-    }
+    keep_used_categories(&mut d, names, max_category);
     super::load_order::sort(&mut d);
     tracing::debug!(
         customers = d.customers.len(),
@@ -1102,6 +877,7 @@ pub(crate) async fn load(
 
 #[cfg(test)]
 mod tests {
+    use super::super::load_plan::{bits, real_text};
     use super::*;
 
     #[test]

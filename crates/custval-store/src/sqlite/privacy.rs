@@ -341,7 +341,7 @@ pub(crate) async fn personal(
 }
 
 /// Erases a customer's personal data and keeps the anonymised history, audited in the same
-/// transaction. See [`crate::Store::forget_customer`].
+/// transaction. See [`crate::CustomerStore::forget_customer`].
 pub(crate) async fn forget(
     pool: &SqlitePool,
     customer_id: &str,

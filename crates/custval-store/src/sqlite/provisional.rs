@@ -1,5 +1,6 @@
 //! Provisional results and alerts (`migrations/0005_provisional.sql`), and the narrow reads a
-//! provisional update needs: some customers' results of a run, by id.
+//! provisional update needs: some customers' results of a run, by id, and the order lines
+//! stored since a mark.
 //!
 //! Sets of customer ids travel as one JSON array bound to `json_each`, so that ten thousand
 //! customers are one statement, not ten thousand.

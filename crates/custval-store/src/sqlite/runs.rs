@@ -1,4 +1,5 @@
-//! Evaluation runs and their results: written once in one transaction, then only read.
+//! Evaluation runs and their results: written once in one transaction, then only read (or
+//! deleted whole by an admin).
 //!
 //! Writing: results are inserted in multi-row batches (`batch`) in list order (score
 //! descending, then customer id), with ids assigned here (the write lock is held), so that
@@ -19,11 +20,12 @@ use std::collections::HashMap;
 use custval_model::{CustomerResult, Day, RunId, RunInfo, Signals};
 use futures::TryStreamExt;
 use rayon::prelude::*;
-use sqlx::sqlite::SqliteRow;
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::{Row, SqlitePool};
 
 use super::batch::{
-    BATCH, BatchSql, LARGE_WRITE, add, arguments, begin_bulk, checkpoint, commit_bulk, run_batches,
+    BATCH, BatchSql, LARGE_WRITE, Q, add, arguments, begin_bulk, checkpoint, commit_bulk,
+    run_batches,
 };
 use super::{count, now_rfc3339};
 use crate::StoreError;
@@ -149,11 +151,22 @@ fn check_result(i: usize, r: &CustomerResult) -> Result<(), StoreError> {
 }
 
 /// Where a run's details come from.
+#[derive(Clone, Copy)]
 pub(crate) enum Details<'a> {
     /// Each result's own `detail`.
     Stored,
     /// Built for result `i` while writing, one batch at a time (on the rayon pool).
     Built(&'a (dyn Fn(usize) -> String + Sync)),
+}
+
+impl Details<'_> {
+    /// The detail of `results[k]`.
+    fn text(self, results: &[CustomerResult], k: usize) -> String {
+        match self {
+            Details::Stored => results[k].detail.clone(),
+            Details::Built(detail) => detail(k),
+        }
+    }
 }
 
 /// A run to store.
@@ -167,8 +180,9 @@ pub(crate) struct NewRun<'a> {
     pub alerts: Vec<NewAlert>,
 }
 
+const DOING: &str = "storing the run";
+
 pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<RunId, StoreError> {
-    const DOING: &str = "storing the run";
     let NewRun {
         as_of,
         config,
@@ -210,7 +224,55 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
     // Alerts first, and freed before anything else of the write is allocated: at a million
     // customers the evaluation's peak memory was here, the run's alerts beside the results,
     // the detail context and the dictionary's training (issue 19).
-    super::alerts::insert(&mut tx, run_id, &alerts).await?;
+    write_alerts(&mut tx, run_id, alerts).await?;
+    // The results are checked after the alerts are written and freed (a failure rolls both
+    // back).
+    let order = checked_list_order(results)?;
+    let dict = write_dictionary(&mut tx, run_id, results, &order, details).await?;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        dictionary = dict.as_ref().map_or(0, Vec::len),
+        "detail dictionary trained"
+    );
+    let encoder = dict.as_deref().map(Encoder::new);
+    let base: i64 = sqlx::query_scalar("SELECT ifnull(max(id), 0) FROM results")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(ctx(DOING))?;
+    let rows = RunRows {
+        run_id,
+        base,
+        results,
+        order: &order,
+        details,
+        encoder: encoder.as_ref(),
+    };
+    write_results(&mut tx, &rows).await?;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        "run results and details written"
+    );
+    write_counts(&mut tx, run_id, results).await?;
+    commit_bulk(tx, DOING).await?;
+    if results.len() as u64 >= LARGE_WRITE {
+        checkpoint(pool).await;
+    }
+    tracing::debug!(
+        run = run_id,
+        customers = results.len(),
+        seconds = started.elapsed().as_secs_f64(),
+        "run stored"
+    );
+    Ok(run_id)
+}
+
+/// Writes a run's alerts and their open counts, and frees them.
+async fn write_alerts(
+    tx: &mut SqliteConnection,
+    run_id: i64,
+    alerts: Vec<NewAlert>,
+) -> Result<(), StoreError> {
+    super::alerts::insert(tx, run_id, &alerts).await?;
     drop(alerts);
     sqlx::query(
         "INSERT INTO alert_open_counts (run_id, owner, n) SELECT run_id, ifnull(owner, ''), \
@@ -220,10 +282,14 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
     .execute(&mut *tx)
     .await
     .map_err(ctx(DOING))?;
+    Ok(())
+}
 
-    // The results are checked after the alerts are written and freed (a failure rolls both
-    // back): positions sorted by customer id find a customer twice, 4 bytes a result where a
-    // hash set of a million ids held ~35 MB at the evaluation's peak.
+/// Checks every result and that no customer appears twice, and returns the positions of the
+/// results in list order (ids follow it, see the module docs).
+fn checked_list_order(results: &[CustomerResult]) -> Result<Vec<usize>, StoreError> {
+    // Positions sorted by customer id find a customer twice, 4 bytes a result where a hash
+    // set of a million ids held ~35 MB at the evaluation's peak.
     for (i, r) in results.iter().enumerate() {
         check_result(i, r)?;
     }
@@ -250,7 +316,6 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
         ));
     }
     drop(by_id);
-    // List order: ids follow it (see the module docs).
     let mut order: Vec<usize> = (0..results.len()).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&results[a], &results[b]);
@@ -258,28 +323,28 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
             .total_cmp(&a.score)
             .then_with(|| a.customer_id.cmp(&b.customer_id))
     });
+    Ok(order)
+}
 
-    // The details' dictionary (see `detail_codec`), trained after the alerts are freed, which
-    // holds the write lock about 1.5 s longer at a million customers.
-    let detail_of = |k: usize| match details {
-        Details::Stored => results[k].detail.clone(),
-        Details::Built(detail) => detail(k),
-    };
+/// Trains the details' dictionary (see `detail_codec`) when the run is large enough and
+/// stores it with the run. Trained after the alerts are freed, which holds the write lock
+/// about 1.5 s longer at a million customers.
+async fn write_dictionary(
+    tx: &mut SqliteConnection,
+    run_id: i64,
+    results: &[CustomerResult],
+    order: &[usize],
+    details: Details<'_>,
+) -> Result<Option<Vec<u8>>, StoreError> {
     let dict = (order.len() >= detail_codec::DICT_MIN_RESULTS)
         .then(|| {
             let samples: Vec<String> = detail_codec::sample_indexes(order.len())
                 .into_par_iter()
-                .map(|i| detail_of(order[i]))
+                .map(|i| details.text(results, order[i]))
                 .collect();
             detail_codec::train(&samples)
         })
         .flatten();
-    let encoder = dict.as_deref().map(Encoder::new);
-    tracing::debug!(
-        seconds = started.elapsed().as_secs_f64(),
-        dictionary = dict.as_ref().map_or(0, Vec::len),
-        "detail dictionary trained"
-    );
     if let Some(dict) = &dict {
         sqlx::query("UPDATE runs SET detail_dict = ? WHERE id = ?")
             .bind(dict.as_slice())
@@ -288,111 +353,150 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
             .await
             .map_err(ctx(DOING))?;
     }
-    let base: i64 = sqlx::query_scalar("SELECT ifnull(max(id), 0) FROM results")
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(ctx(DOING))?;
+    Ok(dict)
+}
 
-    const PREFIX: &str = "INSERT OR FAIL INTO results (id, run_id, customer_id, name, industry, region, \
-         owner, tier, value_class, potential_tier, lifecycle, profit_loyalty, cluster, \
-         rfm_segment, score, value_score, potential_score, spend_12m, clv, p_alive, raw_tier, \
-         tier_streak, spend_prev_12m, orders_12m, payment_delay, overdue, csat, nps, \
-         complaints_12m, risk) VALUES ";
-    const COLS: usize = 30;
-    let batches = order.len().div_ceil(BATCH);
-    let sql = BatchSql::new(PREFIX, COLS, "", order.len());
-    let results_batch = |b: usize| {
+/// What the results and details batches of a run are built from.
+struct RunRows<'a> {
+    run_id: i64,
+    /// The results' ids are `base + 1 ..` in list order.
+    base: i64,
+    results: &'a [CustomerResult],
+    order: &'a [usize],
+    details: Details<'a>,
+    encoder: Option<&'a Encoder>,
+}
+
+impl RunRows<'_> {
+    /// The positions in `order` of batch `b`, and its first position.
+    fn chunk(&self, b: usize) -> (usize, &[usize]) {
         let start = b * BATCH;
-        let chunk = &order[start..order.len().min(start + BATCH)];
-        let mut args = arguments(chunk.len(), COLS);
-        for (i, r) in chunk.iter().map(|&k| &results[k]).enumerate() {
-            add!(
-                args,
-                DOING,
-                base + 1 + (start + i) as i64,
-                run_id,
-                r.customer_id.as_str(),
-                r.name.as_deref(),
-                r.industry.as_deref(),
-                r.region.as_deref(),
-                r.owner.as_deref(),
-                r.tier.as_str(),
-                r.value_class.as_str(),
-                r.potential_tier.as_str(),
-                r.lifecycle.as_str(),
-                r.profit_loyalty.as_str(),
-                r.cluster.map(i64::from),
-                r.rfm_segment.as_deref(),
-                r.score,
-                r.value_score,
-                r.potential_score,
-                r.spend_12m,
-                r.clv,
-                r.p_alive,
-                r.raw_tier.as_deref(),
-                i64::from(r.tier_streak),
-                r.signals.spend_prev_12m,
-                r.signals.orders_12m,
-                r.signals.payment_delay,
-                r.signals.overdue,
-                r.signals.csat,
-                r.signals.nps,
-                r.signals.complaints_12m,
-                r.risk.as_deref(),
-            );
+        (
+            start,
+            &self.order[start..self.order.len().min(start + BATCH)],
+        )
+    }
+}
+
+const RESULTS_PREFIX: &str = "INSERT OR FAIL INTO results (id, run_id, customer_id, name, \
+     industry, region, owner, tier, value_class, potential_tier, lifecycle, profit_loyalty, \
+     cluster, rfm_segment, score, value_score, potential_score, spend_12m, clv, p_alive, \
+     raw_tier, tier_streak, spend_prev_12m, orders_12m, payment_delay, overdue, csat, nps, \
+     complaints_12m, risk) VALUES ";
+const RESULTS_COLS: usize = 30;
+
+/// The results statement of batch `b`.
+fn results_batch<'q>(
+    rows: &'q RunRows<'_>,
+    sql: &'q BatchSql,
+    b: usize,
+) -> Result<Q<'q>, StoreError> {
+    let (start, chunk) = rows.chunk(b);
+    let mut args = arguments(chunk.len(), RESULTS_COLS);
+    for (i, r) in chunk.iter().map(|&k| &rows.results[k]).enumerate() {
+        add!(
+            args,
+            DOING,
+            rows.base + 1 + (start + i) as i64,
+            rows.run_id,
+            r.customer_id.as_str(),
+            r.name.as_deref(),
+            r.industry.as_deref(),
+            r.region.as_deref(),
+            r.owner.as_deref(),
+            r.tier.as_str(),
+            r.value_class.as_str(),
+            r.potential_tier.as_str(),
+            r.lifecycle.as_str(),
+            r.profit_loyalty.as_str(),
+            r.cluster.map(i64::from),
+            r.rfm_segment.as_deref(),
+            r.score,
+            r.value_score,
+            r.potential_score,
+            r.spend_12m,
+            r.clv,
+            r.p_alive,
+            r.raw_tier.as_deref(),
+            i64::from(r.tier_streak),
+            r.signals.spend_prev_12m,
+            r.signals.orders_12m,
+            r.signals.payment_delay,
+            r.signals.overdue,
+            r.signals.csat,
+            r.signals.nps,
+            r.signals.complaints_12m,
+            r.risk.as_deref(),
+        );
+    }
+    Ok(sqlx::query_with(sql.for_rows(chunk.len()), args))
+}
+
+/// The details statement of batch `b`: the details built (and compressed) on the rayon pool.
+fn details_batch<'q>(
+    rows: &'q RunRows<'_>,
+    sql: &'q BatchSql,
+    b: usize,
+) -> Result<Q<'q>, StoreError> {
+    let (start, chunk) = rows.chunk(b);
+    let mut args = arguments(chunk.len(), 2);
+    let texts: Vec<String> = chunk
+        .par_iter()
+        .map(|&k| rows.details.text(rows.results, k))
+        .collect();
+    let id = |i: usize| rows.base + 1 + (start + i) as i64;
+    match rows.encoder {
+        Some(encoder) => {
+            let packed = encoder
+                .compress_all(&texts)
+                .map_err(|e| StoreError::InvalidRecord {
+                    table: "result_details",
+                    row: start,
+                    reason: format!("compressing a detail: {e}"),
+                })?;
+            for (i, d) in packed.into_iter().enumerate() {
+                add!(args, DOING, id(i), d);
+            }
         }
-        Ok(sqlx::query_with(sql.for_rows(chunk.len()), args))
-    };
+        None => {
+            for (i, d) in texts.into_iter().enumerate() {
+                add!(args, DOING, id(i), d);
+            }
+        }
+    }
+    Ok(sqlx::query_with(sql.for_rows(chunk.len()), args))
+}
+
+/// Writes the results and their details. Results and details batches alternate: the details
+/// of batch `b` (built and compressed on the rayon pool) are made while SQLite inserts the
+/// results of batch `b`, whose index work is the run write's largest cost, instead of in a
+/// phase of their own.
+async fn write_results(tx: &mut SqliteConnection, rows: &RunRows<'_>) -> Result<(), StoreError> {
+    let n = rows.order.len();
+    let sql = BatchSql::new(RESULTS_PREFIX, RESULTS_COLS, "", n);
     let detail_sql = BatchSql::new(
         "INSERT OR FAIL INTO result_details (id, detail) VALUES ",
         2,
         "",
-        order.len(),
+        n,
     );
-    let details_batch = |b: usize| {
-        let start = b * BATCH;
-        let chunk = &order[start..order.len().min(start + BATCH)];
-        let mut args = arguments(chunk.len(), 2);
-        let texts: Vec<String> = chunk.par_iter().map(|&k| detail_of(k)).collect();
-        let id = |i: usize| base + 1 + (start + i) as i64;
-        match &encoder {
-            Some(encoder) => {
-                let packed =
-                    encoder
-                        .compress_all(&texts)
-                        .map_err(|e| StoreError::InvalidRecord {
-                            table: "result_details",
-                            row: start,
-                            reason: format!("compressing a detail: {e}"),
-                        })?;
-                for (i, d) in packed.into_iter().enumerate() {
-                    add!(args, DOING, id(i), d);
-                }
-            }
-            None => {
-                for (i, d) in texts.into_iter().enumerate() {
-                    add!(args, DOING, id(i), d);
-                }
-            }
-        }
-        Ok(sqlx::query_with(detail_sql.for_rows(chunk.len()), args))
-    };
-    // Results and details batches alternate: the details of batch `b` (built and compressed
-    // on the rayon pool) are made while SQLite inserts the results of batch `b`, whose index
-    // work is the run write's largest cost, instead of in a phase of their own.
     let build = |i: usize| {
         if i % 2 == 0 {
-            results_batch(i / 2)
+            results_batch(rows, &sql, i / 2)
         } else {
-            details_batch(i / 2)
+            details_batch(rows, &detail_sql, i / 2)
         }
     };
-    run_batches(&mut tx, 2 * batches, build, DOING).await?;
-    tracing::debug!(
-        seconds = started.elapsed().as_secs_f64(),
-        "run results and details written"
-    );
-    // Totals per filter value, for the lists' totals.
+    run_batches(tx, 2 * n.div_ceil(BATCH), build, DOING).await?;
+    Ok(())
+}
+
+/// Writes the number of results per value of each filter column, for the lists' totals.
+async fn write_counts(
+    tx: &mut SqliteConnection,
+    run_id: i64,
+    results: &[CustomerResult],
+) -> Result<(), StoreError> {
     let mut counts: HashMap<(&str, &str), i64> = HashMap::new();
     for r in results {
         for (dim, v) in [
@@ -426,18 +530,8 @@ pub(crate) async fn create_run(pool: &SqlitePool, run: NewRun<'_>) -> Result<Run
         }
         Ok(sqlx::query_with(count_sql.for_rows(chunk.len()), args))
     };
-    run_batches(&mut tx, counts.len().div_ceil(BATCH), build, DOING).await?;
-    commit_bulk(tx, DOING).await?;
-    if results.len() as u64 >= LARGE_WRITE {
-        checkpoint(pool).await;
-    }
-    tracing::debug!(
-        run = run_id,
-        customers = results.len(),
-        seconds = started.elapsed().as_secs_f64(),
-        "run stored"
-    );
-    Ok(run_id)
+    run_batches(tx, counts.len().div_ceil(BATCH), build, DOING).await?;
+    Ok(())
 }
 
 const RUN_COLS: &str = "id, as_of, created_at, customers, seconds, config, meta";
@@ -563,33 +657,29 @@ const CLASS_COLUMNS: [&str; 4] = [
     "profit_loyalty",
 ];
 
-pub(crate) async fn results(
-    pool: &SqlitePool,
-    run_id: RunId,
-    query: &ResultQuery,
-) -> Result<ResultPage, StoreError> {
-    const DOING: &str = "listing results";
-    // One read transaction: the count and the page see the same snapshot.
-    let mut tx = pool.begin().await.map_err(ctx(DOING))?;
-    let run: Option<(i64, Option<Vec<u8>>)> =
-        sqlx::query_as("SELECT customers, detail_dict FROM runs WHERE id = ?")
-            .bind(run_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(ctx(DOING))?;
-    let (customers, dict) = match run {
-        Some((n, dict)) => (Some(n), dict),
-        None => (None, None),
-    };
-    let Some(customers) = customers else {
-        return Err(StoreError::RunNotFound(run_id));
-    };
+/// A list query's `WHERE` clause and its arguments.
+struct Filter<'a> {
+    conds: Vec<String>,
+    args: Vec<Arg<'a>>,
+    /// How many filters are set.
+    filters: usize,
+    /// The one filter set, when there is one: its total is in `run_counts`.
+    known_total: Option<KnownTotal<'a>>,
+}
 
-    let mut conds = vec!["r.run_id = ?".to_string()];
-    let mut args = vec![Arg::Int(run_id)];
-    let mut filters = 0;
-    // The one filter set, when there is one: its total is in `run_counts`.
-    let mut known_total: Option<KnownTotal> = None;
+/// The filter of a list query, or `None` when no result can match (a class value no column
+/// of the run holds).
+async fn filter<'a>(
+    tx: &mut SqliteConnection,
+    run_id: RunId,
+    query: &'a ResultQuery,
+) -> Result<Option<Filter<'a>>, StoreError> {
+    let mut f = Filter {
+        conds: vec!["r.run_id = ?".to_string()],
+        args: vec![Arg::Int(run_id)],
+        filters: 0,
+        known_total: None,
+    };
     for (col, v) in [
         ("tier", &query.tier),
         ("industry", &query.industry),
@@ -597,10 +687,10 @@ pub(crate) async fn results(
         ("owner", &query.owner),
     ] {
         if let Some(v) = v {
-            conds.push(format!("r.{col} = ?"));
-            args.push(Arg::Text(v));
-            filters += 1;
-            known_total = Some(KnownTotal::Dim(col, v));
+            f.conds.push(format!("r.{col} = ?"));
+            f.args.push(Arg::Text(v));
+            f.filters += 1;
+            f.known_total = Some(KnownTotal::Dim(col, v));
         }
     }
     if let Some(class) = &query.class {
@@ -614,82 +704,122 @@ pub(crate) async fn results(
         .bind(class.as_str())
         .fetch_all(&mut *tx)
         .await
-        .map_err(ctx(DOING))?;
+        .map_err(ctx(LISTING))?;
         let cols: Vec<&str> = CLASS_COLUMNS
             .into_iter()
             .filter(|c| hits.iter().any(|(d, _)| d == c))
             .collect();
         if cols.is_empty() {
-            return Ok(ResultPage::default());
+            return Ok(None);
         }
         let ors: Vec<String> = cols.iter().map(|c| format!("r.{c} = ?")).collect();
-        conds.push(format!("({})", ors.join(" OR ")));
+        f.conds.push(format!("({})", ors.join(" OR ")));
         for _ in &cols {
-            args.push(Arg::Text(class));
+            f.args.push(Arg::Text(class));
         }
-        filters += 1;
+        f.filters += 1;
         // One matching column: its count; several: rows may match twice, so count them.
-        known_total = match hits.as_slice() {
+        f.known_total = match hits.as_slice() {
             [(_, n)] => Some(KnownTotal::Count(*n)),
             _ => None,
         };
     }
     if let Some(s) = query.search.as_deref().filter(|s| !s.is_empty()) {
-        conds.push("(r.customer_id LIKE ? ESCAPE '\\' OR r.name LIKE ? ESCAPE '\\')".to_string());
-        args.push(Arg::Owned(like_pattern(s)));
-        args.push(Arg::Owned(like_pattern(s)));
-        filters += 1;
-        known_total = None;
+        f.conds
+            .push("(r.customer_id LIKE ? ESCAPE '\\' OR r.name LIKE ? ESCAPE '\\')".to_string());
+        f.args.push(Arg::Owned(like_pattern(s)));
+        f.args.push(Arg::Owned(like_pattern(s)));
+        f.filters += 1;
+        f.known_total = None;
     }
-    let filter = conds.join(" AND ");
+    Ok(Some(f))
+}
 
-    let total = match (filters, known_total) {
+/// The number of results matching `f` (`where_sql` is its joined conditions): a lookup in
+/// `run_counts` when one filter is set, a count otherwise.
+async fn total(
+    tx: &mut SqliteConnection,
+    run_id: RunId,
+    customers: i64,
+    f: &Filter<'_>,
+    where_sql: &str,
+) -> Result<i64, StoreError> {
+    Ok(match (f.filters, &f.known_total) {
         (0, _) => customers,
-        (1, Some(KnownTotal::Count(n))) => n,
+        (1, Some(KnownTotal::Count(n))) => *n,
         (1, Some(KnownTotal::Dim(dim, value))) => {
             let n: Option<i64> = sqlx::query_scalar(
                 "SELECT n FROM run_counts WHERE run_id = ? AND dim = ? AND value = ?",
             )
             .bind(run_id)
-            .bind(dim)
-            .bind(value)
+            .bind(*dim)
+            .bind(*value)
             .fetch_optional(&mut *tx)
             .await
-            .map_err(ctx(DOING))?;
+            .map_err(ctx(LISTING))?;
             n.unwrap_or(0)
         }
         _ => {
-            let count_sql = format!("SELECT count(*) FROM results r WHERE {filter}");
+            let count_sql = format!("SELECT count(*) FROM results r WHERE {where_sql}");
             let mut q = sqlx::query_scalar::<_, i64>(&count_sql);
-            for a in &args {
+            for a in &f.args {
                 q = match a {
                     Arg::Int(i) => q.bind(*i),
                     Arg::Text(s) => q.bind(*s),
                     Arg::Owned(s) => q.bind(s.as_str()),
                 };
             }
-            q.fetch_one(&mut *tx).await.map_err(ctx(DOING))?
+            q.fetch_one(&mut *tx).await.map_err(ctx(LISTING))?
         }
-    };
+    })
+}
 
-    // Within a run, id order is the list order (score descending, then customer id): the
-    // tie-break of the other sorts too.
-    let order = match query.sort {
+/// The `ORDER BY` of a sort. Within a run, id order is the list order (score descending,
+/// then customer id): the tie-break of the other sorts too.
+fn sort_order(sort: ResultSort) -> &'static str {
+    match sort {
         ResultSort::Score => "r.id",
         ResultSort::Clv => "r.clv DESC, r.id",
         ResultSort::Spend12m => "r.spend_12m DESC, r.id",
         ResultSort::CustomerId => "r.customer_id",
         ResultSort::Name => "r.name IS NULL, r.name, r.customer_id",
+    }
+}
+
+const LISTING: &str = "listing results";
+
+pub(crate) async fn results(
+    pool: &SqlitePool,
+    run_id: RunId,
+    query: &ResultQuery,
+) -> Result<ResultPage, StoreError> {
+    // One read transaction: the count and the page see the same snapshot.
+    let mut tx = pool.begin().await.map_err(ctx(LISTING))?;
+    let run: Option<(i64, Option<Vec<u8>>)> =
+        sqlx::query_as("SELECT customers, detail_dict FROM runs WHERE id = ?")
+            .bind(run_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(ctx(LISTING))?;
+    let Some((customers, dict)) = run else {
+        return Err(StoreError::RunNotFound(run_id));
     };
+    let Some(f) = filter(&mut tx, run_id, query).await? else {
+        return Ok(ResultPage::default());
+    };
+    let where_sql = f.conds.join(" AND ");
+    let total = total(&mut tx, run_id, customers, &f, &where_sql).await?;
+
+    let order = sort_order(query.sort);
     // The page's ids are chosen from an index alone (the skipped rows cost an index entry
     // each, not a table lookup), then its rows and details are read by id, in page order.
     let page_sql = format!(
-        "SELECT {RESULT_COLS} FROM (SELECT r.id FROM results r WHERE {filter} \
+        "SELECT {RESULT_COLS} FROM (SELECT r.id FROM results r WHERE {where_sql} \
          ORDER BY {order} LIMIT ? OFFSET ?) p JOIN results r ON r.id = p.id \
          JOIN result_details d ON d.id = r.id ORDER BY {order}"
     );
     let mut q = sqlx::query(&page_sql);
-    for a in &args {
+    for a in &f.args {
         q = match a {
             Arg::Int(i) => q.bind(*i),
             Arg::Text(s) => q.bind(*s),
@@ -700,12 +830,12 @@ pub(crate) async fn results(
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
     let mut rows = q.bind(limit).bind(offset).fetch(&mut *tx);
     let mut out = Vec::new();
-    let mut details = DetailReader::new(dict.as_deref()).map_err(ctx_io(DOING))?;
-    while let Some(row) = rows.try_next().await.map_err(ctx(DOING))? {
-        out.push(customer_result(&row, &mut details).map_err(ctx(DOING))?);
+    let mut details = DetailReader::new(dict.as_deref()).map_err(ctx_io(LISTING))?;
+    while let Some(row) = rows.try_next().await.map_err(ctx(LISTING))? {
+        out.push(customer_result(&row, &mut details).map_err(ctx(LISTING))?);
     }
     drop(rows);
-    tx.commit().await.map_err(ctx(DOING))?;
+    tx.commit().await.map_err(ctx(LISTING))?;
     Ok(ResultPage {
         total: count(total),
         results: out,

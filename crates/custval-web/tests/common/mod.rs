@@ -7,7 +7,8 @@
 use std::net::SocketAddr;
 
 use custval_model::{CustomerRecord, Day, TxRecord};
-use custval_store::{OpenOptions, Role, SqliteStore, Store};
+use custval_store::prelude::*;
+use custval_store::{OpenOptions, Role, SqliteStore};
 use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
 use reqwest::redirect::Policy;
 

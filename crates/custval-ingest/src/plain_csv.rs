@@ -1,22 +1,24 @@
-//! A fast path for reading plain numeric customer summaries in `clv fit` and `clv holdout`.
+//! The fast path for plain numeric CSVs: [`Source::plain_numbers`] and
+//! [`Source::plain_counted`], which `clv fit`, `clv holdout` and `clv predict` try before
+//! [`Source::scan`].
 //!
-//! `custval-ingest` reads every CSV dialect (quotes, encodings, delimiters, formatted numbers
+//! [`Source::scan`] reads every CSV dialect (quotes, encodings, delimiters, formatted numbers
 //! such as "1,200" or "12%"), and at 100k rows that generality is two thirds of `clv fit`'s
 //! time. Summaries written by programs (`custval clv summary`, pandas) are plain: UTF-8,
 //! commas, no quotes, decimal numbers. This reader accepts exactly that and gives up (`None`)
 //! on anything else — a quote, a blank line inside the data, a row of another width, a field
-//! outside the plain-number alphabet, a row the model's checks would quarantine — and the
-//! general reader then reads the file as before, so every row is used or quarantined exactly
-//! as it would have been. A field is read only when it passes the same plain-ASCII test as
-//! `custval_ingest::parse::parse_number`'s own fast path and parses with the same
+//! outside the plain-number alphabet, a row the caller's check refuses — and the caller then
+//! scans the file as before, so every row is used or quarantined exactly as it would have
+//! been. A field is read only when it passes the same plain-ASCII test as
+//! [`crate::parse::parse_number`]'s own fast path and parses with the same
 //! `str::parse::<f64>`, so the values are bit-identical to the general reader's.
 //!
 //! Memory is the cost that varies: on this kind of VM every fresh page the process touches is
 //! zeroed by the kernel (often as a 2 MiB huge page, with the host faulting it in behind), and
 //! at a million rows that zeroing was from 5 % to 60 % of the process's CPU time, run to run.
 //! So the file is never held whole: each thread reads its own byte range with positioned reads
-//! into one reused buffer, and a fit (`read_counted`) keeps only the distinct
-//! (frequency, recency, T) rows with their counts — the likelihood sums over those anyway.
+//! into one reused buffer, and a count ([`Source::plain_counted`]) keeps only the distinct
+//! rows with their counts.
 
 use std::fs::File;
 use std::os::unix::fs::FileExt;
@@ -25,7 +27,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::{Cols, Model, Part, Source, Summary};
+use crate::{Format, Source};
 
 /// How the data are cut: at most `parts` ranges of at least `min_bytes`, read `piece` bytes
 /// at a time.
@@ -51,7 +53,8 @@ impl Split {
 const MAX_HEADER: usize = 1 << 20;
 
 /// Rows read: per row its physical line (the header is line 1) and the wanted columns, flat.
-pub(super) struct Plain {
+#[derive(Debug)]
+pub struct PlainRows {
     pub lines: Vec<u64>,
     pub nums: Vec<f64>,
 }
@@ -99,6 +102,7 @@ impl<'c, C> Counts<'c, C> {
     }
 
     /// The distinct rows (their values' bits) with their counts.
+    #[cfg(test)]
     fn into_rows(self) -> impl Iterator<Item = ([u64; 3], f64)> {
         self.seen.into_iter().map(|(key, n)| (key, f64::from(n)))
     }
@@ -120,68 +124,86 @@ impl<C: Fn(&[f64]) -> Result<(), String>> Sink for Counts<'_, C> {
     }
 }
 
-/// `clv fit` of a purchase model on a plain CSV without a weights column: the customers as
-/// distinct (frequency, recency, T) rows with their counts as weights, which fits exactly
-/// like one row per customer (`custval_clv::Patterns` groups them the same way). `None` when
-/// the file is not plain (the caller reads it in full).
-pub(super) fn counted_summary(source: &Source, model: Model, cols: Cols) -> Option<Summary> {
-    let purchase = matches!(
-        model,
-        Model::BgNbd | Model::MbgNbd | Model::ParetoNbd | Model::BgBb
-    );
-    let order = [cols.freq?, cols.rec?, cols.t?];
-    if !purchase
-        || cols.names.len() != 3
-        || source.format() != custval_ingest::Format::Csv
-        || source.encoding_name() != Some("UTF-8")
+/// The distinct three-value rows of a plain CSV with how often each occurs
+/// ([`Source::plain_counted`]).
+#[derive(Debug)]
+pub struct PlainCounts {
+    /// One table per byte range read.
+    parts: Vec<FxHashMap<[u64; 3], u32>>,
+}
+
+impl PlainCounts {
+    /// The number of distinct rows.
+    pub fn distinct(&self) -> usize {
+        self.parts.iter().map(FxHashMap::len).sum()
+    }
+
+    /// The distinct rows (values in the order asked for) with their counts, in no particular
+    /// order.
+    pub fn into_rows(self) -> impl Iterator<Item = ([f64; 3], f64)> {
+        self.parts.into_iter().flat_map(|seen| {
+            seen.into_iter().map(|(key, n)| {
+                (
+                    [
+                        f64::from_bits(key[0]),
+                        f64::from_bits(key[1]),
+                        f64::from_bits(key[2]),
+                    ],
+                    f64::from(n),
+                )
+            })
+        })
+    }
+}
+
+impl Source {
+    /// Whether the fast path may read this file at all: a CSV in UTF-8.
+    fn may_be_plain(&self) -> bool {
+        self.format() == Format::Csv && self.encoding_name() == Some("UTF-8")
+    }
+
+    /// The numbers of columns `wanted` (header indexes; row `r`'s values are
+    /// `nums[r * wanted.len()..][..wanted.len()]`) of every row, when the file is a plain
+    /// numeric CSV (see the module docs) and `check` accepts every row; `None` otherwise, and
+    /// then [`Source::scan`] reads it.
+    pub fn plain_numbers<C>(&self, wanted: &[usize], check: C) -> Option<PlainRows>
+    where
+        C: Fn(&[f64]) -> Result<(), String> + Sync,
     {
-        return None;
-    }
-    // The row as the file has it, in the order `Cols` expects.
-    let wanted: Vec<usize> = order.iter().map(|&i| cols.header_idx[i]).collect();
-    let check = |v: &[f64]| {
-        let mut row = [0.0; 3];
-        for (k, &i) in order.iter().enumerate() {
-            row[i] = v[k];
+        if !self.may_be_plain() {
+            return None;
         }
-        cols.check(&row)
-    };
-    let parts = scan(
-        source.path(),
-        source.headers(),
-        &wanted,
-        Split::threads(),
-        || Counts::new(&check),
-    )?;
-    let distinct: usize = parts.iter().map(|(c, _)| c.seen.len()).sum();
-    if distinct == 0 {
-        return None;
+        read(self.path(), self.headers(), wanted, check)
     }
-    let mut nums = vec![0.0; 3 * distinct];
-    let mut counts = Vec::with_capacity(distinct);
-    for (key, n) in parts.into_iter().flat_map(|(c, _)| c.into_rows()) {
-        let r = counts.len();
-        for (k, &i) in order.iter().enumerate() {
-            nums[3 * r + i] = f64::from_bits(key[k]);
+
+    /// The rows of three columns `wanted` (header indexes) as distinct rows with their
+    /// counts, when the file is a plain numeric CSV and `check` (which sees each distinct row
+    /// once, its values in the order of `wanted`) accepts every row; `None` otherwise, or
+    /// when there are no rows. What a fit that weighs identical customers by their count needs.
+    pub fn plain_counted<C>(&self, wanted: [usize; 3], check: C) -> Option<PlainCounts>
+    where
+        C: Fn(&[f64]) -> Result<(), String> + Sync,
+    {
+        if !self.may_be_plain() {
+            return None;
         }
-        counts.push(n);
+        let parts = scan(
+            self.path(),
+            self.headers(),
+            &wanted,
+            Split::threads(),
+            || Counts::new(&check),
+        )?;
+        let counts = PlainCounts {
+            parts: parts.into_iter().map(|(c, _)| c.seen).collect(),
+        };
+        (counts.distinct() > 0).then_some(counts)
     }
-    Some(Summary {
-        cols,
-        rows: Part {
-            lines: Vec::new(),
-            nums,
-            text: Vec::new(),
-        },
-        passthrough: Vec::new(),
-        quarantine: None,
-        counts: Some(counts),
-    })
 }
 
 /// Reads `path` when it is a plain CSV whose header is `headers`; `wanted[k]` is the file
 /// column of the k-th value of a row, and `check` says whether a row may be used.
-pub(super) fn read<C>(path: &Path, headers: &[String], wanted: &[usize], check: C) -> Option<Plain>
+fn read<C>(path: &Path, headers: &[String], wanted: &[usize], check: C) -> Option<PlainRows>
 where
     C: Fn(&[f64]) -> Result<(), String> + Sync,
 {
@@ -190,7 +212,7 @@ where
         lines: Vec::new(),
         nums: Vec::new(),
     })?;
-    let mut out = Plain {
+    let mut out = PlainRows {
         lines: Vec::new(),
         nums: Vec::new(),
     };
@@ -618,13 +640,13 @@ mod tests {
         }
     }
 
-    fn rows(path: &Path, h: &[String], wanted: &[usize], split: Split) -> Option<Plain> {
+    fn rows(path: &Path, h: &[String], wanted: &[usize], split: Split) -> Option<PlainRows> {
         let parts = scan(path, h, wanted, split, || Rows {
             check: &check_ok,
             lines: Vec::new(),
             nums: Vec::new(),
         })?;
-        let mut out = Plain {
+        let mut out = PlainRows {
             lines: Vec::new(),
             nums: Vec::new(),
         };
