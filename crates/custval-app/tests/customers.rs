@@ -17,7 +17,8 @@ use common::{day, order, owner_of, store_with_owners};
 use custval_app::access::Actor;
 use custval_app::customers::{ListRow, Lister, matches, order as list_order};
 use custval_model::{CustomerResult, Day};
-use custval_store::{ResultQuery, ResultSort, Role, SqliteStore, Store};
+use custval_store::prelude::*;
+use custval_store::{ResultQuery, ResultSort, Role, SqliteStore};
 
 const SORTS: [ResultSort; 5] = [
     ResultSort::Score,

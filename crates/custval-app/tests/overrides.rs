@@ -16,7 +16,8 @@ use common::{day, store_with_owners};
 use custval_app::AppError;
 use custval_app::access::{Actor, visible_result};
 use custval_app::overrides::{NewOverride, clear, set};
-use custval_store::{Role, Store};
+use custval_store::Role;
+use custval_store::prelude::*;
 
 #[tokio::test]
 async fn overrides_check_visibility_then_role_then_values() {

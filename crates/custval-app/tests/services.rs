@@ -16,7 +16,8 @@ mod common;
 use common::{day, evaluate, store_with_owners};
 use custval_app::AppError;
 use custval_app::key_accounts::{KeyAccountQuery, KeySort};
-use custval_store::{AlertQuery, Store};
+use custval_store::AlertQuery;
+use custval_store::prelude::*;
 
 #[tokio::test]
 async fn a_second_run_compares_with_the_first_and_every_front_end_reads_it() {

@@ -4,7 +4,8 @@
 #![allow(dead_code)]
 
 use custval_model::{CustomerRecord, Day, TxRecord};
-use custval_store::{OpenOptions, SqliteStore, Store};
+use custval_store::prelude::*;
+use custval_store::{OpenOptions, SqliteStore};
 
 pub fn day(y: i32, m: u32, d: u32) -> Day {
     custval_model::date::days_from_ymd(y, m, d).expect("date")
