@@ -9,6 +9,6 @@
 pub trait Explain {
     /// A short English sentence naming the figures.
     fn explain_en(&self) -> String;
-    /// The same sentence in Chinese, with the vocabulary of `DOMAIN.md`.
+    /// The same sentence in Chinese, in the product's Chinese terms (客户份额, 风险客户, …).
     fn explain_zh(&self) -> String;
 }

@@ -316,14 +316,14 @@ fn integral<const GRAD: bool>(e: &Exponent) -> (f64, [f64; 4]) {
     let mut tails: [(f64, [f64; 4]); 2] = [(f64::NEG_INFINITY, [0.0; 4]); 2];
     if has_left_tail {
         let tail = left_tail::<GRAD>(e, &cuts, v_l);
-        ln_total = crate::logspace::log_add_exp(ln_total, tail.0);
+        ln_total = crate::elementary::log_add_exp(ln_total, tail.0);
         if GRAD {
             tails[0] = tail;
         }
     }
     if has_right_tail {
         let tail = right_tail::<GRAD>(e, &cuts, v_r);
-        ln_total = crate::logspace::log_add_exp(ln_total, tail.0);
+        ln_total = crate::elementary::log_add_exp(ln_total, tail.0);
         if GRAD {
             tails[1] = tail;
         }
@@ -358,9 +358,11 @@ fn ln_gamma_ratio(a: f64, c: f64) -> f64 {
             j += 1.0;
         }
         // Γ(a+k)/(Γ(a)Γ(k)) = (a)_k/(k−1)!.
-        s - crate::special::ln_gamma(k)
+        s - crate::elementary::ln_gamma(k)
     } else {
-        crate::special::ln_gamma(c) - crate::special::ln_gamma(a) - crate::special::ln_gamma(k)
+        crate::elementary::ln_gamma(c)
+            - crate::elementary::ln_gamma(a)
+            - crate::elementary::ln_gamma(k)
     }
 }
 

@@ -87,11 +87,11 @@
 pub mod bgbb;
 pub mod bgnbd;
 mod data;
+mod elementary;
 mod error;
 pub mod gamma_gamma;
 mod hyp2f1_grad;
 mod hyp2f1_quad;
-mod logspace;
 mod model;
 mod optimize;
 pub mod pnbd;

@@ -9,38 +9,6 @@ use std::f64::consts::PI;
 
 use crate::hyp2f1_quad;
 
-/// Lanczos coefficients (g = 7, n = 9), good to about 1e-15 relative on positive reals.
-const LANCZOS_G: f64 = 7.0;
-const LANCZOS: [f64; 9] = [
-    0.999_999_999_999_809_9,
-    676.520_368_121_885_1,
-    -1_259.139_216_722_402_8,
-    771.323_428_777_653_1,
-    -176.615_029_162_140_6,
-    12.507_343_278_686_905,
-    -0.138_571_095_265_720_12,
-    9.984_369_578_019_572e-6,
-    1.505_632_735_149_311_6e-7,
-];
-
-/// ln Γ(x) for x > 0. Returns +inf at 0 and NaN only for NaN input.
-pub fn ln_gamma(x: f64) -> f64 {
-    if x <= 0.0 {
-        return f64::INFINITY;
-    }
-    if x < 0.5 {
-        // Reflection keeps the Lanczos sum in its accurate range.
-        return (PI / (PI * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let mut acc = LANCZOS[0];
-    for (i, c) in LANCZOS.iter().enumerate().skip(1) {
-        acc += c / (x + i as f64);
-    }
-    let t = x + LANCZOS_G + 0.5;
-    0.5 * (2.0 * PI).ln() + (x + 0.5) * t.ln() - t + acc.ln()
-}
-
 /// ψ(x) = d/dx ln Γ(x) for x > 0 (recurrence up to 10, then the asymptotic series).
 pub fn digamma(mut x: f64) -> f64 {
     if x <= 0.0 {
@@ -82,9 +50,9 @@ pub fn ln_beta(a: f64, b: f64) -> f64 {
     ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
 }
 
-// The log-space sums live in `logspace` (the quadrature below uses them too); these names
-// stay for the crate's callers.
-pub use crate::logspace::{log_add_exp, log_sub_exp};
+// ln Γ and the log-space sums live in `elementary` (the quadrature below uses them too);
+// these names stay for the crate's callers.
+pub use crate::elementary::{ln_gamma, log_add_exp, log_sub_exp};
 
 /// Iteration cap of the hypergeometric series; past it the geometric tail bound is added.
 const HYP_MAX_TERMS: usize = 2_000_000;
