@@ -7,6 +7,14 @@
 //! CUSTVAL_BLESS=1 cargo test -p custval-store --test schema
 //! ```
 
+// Test code: a failed unwrap, expect or panic is how a test fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 use std::path::PathBuf;
 
 use custval_store::{OpenOptions, SqliteStore};

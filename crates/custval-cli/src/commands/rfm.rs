@@ -478,7 +478,7 @@ impl Scored<'_> {
 
     fn scheme_name(&self) -> &'static str {
         match self.scheme {
-            Scheme::Rules(_, n) => *n,
+            Scheme::Rules(_, n) => n,
             Scheme::Cn8(_) => "cn8",
         }
     }

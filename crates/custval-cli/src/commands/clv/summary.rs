@@ -82,13 +82,12 @@ pub(super) fn run_summary(a: SummaryArgs, g: &Globals) -> Result<()> {
     emit_table(dest, &table, "customers", g)
 }
 
+/// Each customer's purchase days, by customer id.
+type ByCustomer = Vec<(Box<str>, Days)>;
+
 /// Every customer's purchases up to the observation end, by customer id in natural order,
 /// and the number of rows dated after it.
-fn read_purchases(
-    a: &SummaryArgs,
-    source: &Source,
-    g: &Globals,
-) -> Result<(Vec<(Box<str>, Days)>, u64)> {
+fn read_purchases(a: &SummaryArgs, source: &Source, g: &Globals) -> Result<(ByCustomer, u64)> {
     let mut fields = vec![
         Field::required(a.customer_col.as_str(), Kind::Text),
         Field::required(a.date_col.as_str(), Kind::Date),
