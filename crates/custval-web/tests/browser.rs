@@ -381,8 +381,9 @@ async fn browser_journey_login_dashboard_customer_override_export() {
         b.eval("document.getElementById('saved-plan').scrollIntoView()");
         b.screenshot(&shots_dir.join("08-plan-saved.png"));
 
-        // Export the list as CSV through the page's link.
-        b.goto(&format!("{base}/customers?tier=A"));
+        // Export the list as CSV through the page's link. The customer overridden to C is
+        // listed at its override's tier (issue 20), so it is in tier C's export, marked.
+        b.goto(&format!("{base}/customers?tier=C"));
         b.eval("document.getElementById('export-csv').click()");
         let csv = wait_for_file(&dl, "customers-run2.csv");
         let mut bytes = Vec::new();
@@ -392,7 +393,14 @@ async fn browser_journey_login_dashboard_customer_override_export() {
         assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "BOM");
         let text = String::from_utf8_lossy(&bytes[3..]).to_string();
         assert!(text.starts_with("customer_id,"));
-        assert!(text.contains(&first));
+        let row = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{first},")))
+            .unwrap_or_default();
+        assert!(
+            row.contains(",C,") && row.contains("computed A") && row.contains("budget frozen"),
+            "{row}"
+        );
 
         // The same journey's pages in Chinese.
         b.navigate_by("document.querySelector('a[hreflang=\"zh-CN\"]').click()");
