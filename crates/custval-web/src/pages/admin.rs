@@ -137,6 +137,8 @@ pub struct UserRow {
 pub struct AuditRow {
     pub at: String,
     pub actor: String,
+    /// The action's id (what the filter matches) and its name in the page's language.
+    pub action_id: String,
     pub action: String,
     pub subject: String,
     /// Client address (web, API) or `cli:<OS user>`.
@@ -232,6 +234,7 @@ pub async fn settings<S: Store + 'static>(
                 at: i18n::datetime(lang, &a.at),
                 actor: a.actor,
                 action: audit_action(lang, &a.action),
+                action_id: a.action,
                 subject: audit_subject(lang, &a.subject),
                 source: if a.source.is_empty() {
                     i18n::DASH.to_string()
