@@ -233,7 +233,7 @@ pub async fn settings<S: Store + 'static>(
             .map(|a| AuditRow {
                 at: i18n::datetime(lang, &a.at),
                 actor: a.actor,
-                action: audit_action(lang, &a.action),
+                action: audit_action_name(lang, &a.action),
                 action_id: a.action,
                 subject: audit_subject(lang, &a.subject),
                 source: if a.source.is_empty() {
@@ -251,7 +251,7 @@ pub async fn settings<S: Store + 'static>(
 }
 
 /// An audit action's name in `lang` (`add_user` → 添加用户); an action without one as given.
-fn audit_action(lang: i18n::Lang, action: &str) -> String {
+fn audit_action_name(lang: i18n::Lang, action: &str) -> String {
     let id = format!("web-audit-{}", action.replace('.', "-"));
     if custval_i18n::has(i18n::Lang::En, &id) {
         custval_i18n::text(lang, &id).to_string()
