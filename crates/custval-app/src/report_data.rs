@@ -49,17 +49,18 @@ fn class_rule(dimension: &str, class: &str, s: &RunSummary, lang: Lang) -> Strin
     let one = |x: f64| format!("{x:.1}");
     let (v, p) = (one(c.value_cut), one(c.potential_cut));
     let (hi, mid) = (one(c.potential_tier_cuts.0), one(c.potential_tier_cuts.1));
+    let (v, p, hi, mid) = (v.as_str(), p.as_str(), hi.as_str(), mid.as_str());
     let f = |m: Msg, args: &[(&str, &str)]| m.fill(lang, args);
     match (dimension, class) {
         ("value_class", "negative_value") => Msg::RuleNegativeValue.text(lang).to_string(),
-        ("value_class", "most_valuable") => f(Msg::RuleMostValuable, &[("value", &v)]),
-        ("value_class", "secondary") => f(Msg::RuleSecondary, &[("value", &v), ("potential", &p)]),
-        ("value_class", "maintain") => f(Msg::RuleMaintain, &[("value", &v), ("potential", &p)]),
-        ("potential_tier", "high") => f(Msg::RulePotentialHigh, &[("high", &hi)]),
+        ("value_class", "most_valuable") => f(Msg::RuleMostValuable, &[("value", v)]),
+        ("value_class", "secondary") => f(Msg::RuleSecondary, &[("value", v), ("potential", p)]),
+        ("value_class", "maintain") => f(Msg::RuleMaintain, &[("value", v), ("potential", p)]),
+        ("potential_tier", "high") => f(Msg::RulePotentialHigh, &[("high", hi)]),
         ("potential_tier", "medium") => {
-            f(Msg::RulePotentialMedium, &[("medium", &mid), ("high", &hi)])
+            f(Msg::RulePotentialMedium, &[("medium", mid), ("high", hi)])
         }
-        ("potential_tier", "low") => f(Msg::RulePotentialLow, &[("medium", &mid)]),
+        ("potential_tier", "low") => f(Msg::RulePotentialLow, &[("medium", mid)]),
         ("profit_loyalty", k) => {
             let op = |yes: bool| if yes { "≥" } else { "<" };
             let (profit, loyalty) = (
@@ -70,9 +71,9 @@ fn class_rule(dimension: &str, class: &str, s: &RunSummary, lang: Lang) -> Strin
                 Msg::RuleProfitLoyalty,
                 &[
                     ("profit_op", op(matches!(k, "true_friend" | "butterfly"))),
-                    ("profit", &profit),
+                    ("profit", profit.as_str()),
                     ("loyalty_op", op(matches!(k, "true_friend" | "barnacle"))),
-                    ("loyalty", &loyalty),
+                    ("loyalty", loyalty.as_str()),
                 ],
             )
         }
@@ -180,7 +181,10 @@ fn tier_rows(summary: &RunSummary, results: &[CustomerResult], lang: Lang) -> Ve
                 },
                 rule: Msg::TierRule.fill(
                     lang,
-                    &[("basis", &basis), ("cut", &format!("{:.0}%", 100.0 * cut))],
+                    &[
+                        ("basis", basis.as_str()),
+                        ("cut", format!("{:.0}%", 100.0 * cut).as_str()),
+                    ],
                 ),
             }
         })
@@ -440,8 +444,17 @@ fn config_summary(summary: &RunSummary, lang: Lang) -> Vec<String> {
         summary.potential_weight.to_string(),
     );
     let mut lines = vec![
-        Msg::ScoreFormula.fill(lang, &[("current", &current), ("potential", &potential)]),
-        Msg::IndicatorCount.fill(lang, &[("count", &summary.indicators.len().to_string())]),
+        Msg::ScoreFormula.fill(
+            lang,
+            &[
+                ("current", current.as_str()),
+                ("potential", potential.as_str()),
+            ],
+        ),
+        Msg::IndicatorCount.fill(
+            lang,
+            &[("count", summary.indicators.len().to_string().as_str())],
+        ),
     ];
     if let Some(c) = &summary.clv.calibration {
         let (predicted, actual, mae) = (
@@ -452,10 +465,10 @@ fn config_summary(summary: &RunSummary, lang: Lang) -> Vec<String> {
         lines.push(Msg::HoldoutLine.fill(
             lang,
             &[
-                ("date", &c.calibration_end),
-                ("predicted", &predicted),
-                ("actual", &actual),
-                ("mae", &mae),
+                ("date", c.calibration_end.as_str()),
+                ("predicted", predicted.as_str()),
+                ("actual", actual.as_str()),
+                ("mae", mae.as_str()),
             ],
         ));
     }

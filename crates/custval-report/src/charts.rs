@@ -9,9 +9,13 @@
 //!   helps nobody.
 //! - **Empty data draws a small "No data." chart** rather than an empty frame, so a report of an
 //!   empty run still has every section.
-//! - **Colours**: classes use the Okabe–Ito palette (distinguishable with the common colour-vision
-//!   deficiencies), repeating after eight classes; the heatmap is a single-hue scale so its order
+//! - **Colours**: every tier and known class has its fixed colour (custval-base's `palette`,
+//!   Okabe–Ito hues distinguishable with the common colour-vision deficiencies), the same in
+//!   every chart, table swatch, web page and XLSX fill whatever the data's order; unknown ids
+//!   (clusters) take the palette by position. The heatmap is a single-hue scale so its order
 //!   reads without a legend of hues.
+//! - **Short amounts where space is short** (chart labels, small cells: `¥123.5万`, `$1.23M`)
+//!   with the full amount in the element's hover title.
 //! - Histogram bins are drawn with equal widths whatever their value ranges: the caller chooses
 //!   the bins, and equal widths keep every bin readable when ranges are uneven (log-like bins).
 

@@ -9,6 +9,11 @@
 //!   is no script, font or image to load, so the report works offline and as an e-mail
 //!   attachment. `@media print` rules keep charts and cards whole on paper and print the heatmap's
 //!   colours.
+//! - **Nothing overflows**: tiles show short amounts (full figure on hover) and a date and time in
+//!   the reader's language, never a raw timestamp; names in the alert and top-customer tables
+//!   stay on one line, cut with an ellipsis, the whole name on hover.
+//! - **In Chinese, no engine id shows**: class ids, indicator ids and the like appear beside
+//!   their names in English only (for whoever edits custval.toml).
 
 use askama::Template;
 

@@ -424,6 +424,30 @@ mod tests {
     }
 
     #[test]
+    fn report_ids_translate_and_unknown_pass_through() {
+        assert_eq!(playbook_field(Lang::Zh, "service_level"), "服务等级");
+        assert_eq!(playbook_field(Lang::Zh, "my_field"), "my_field");
+        assert_eq!(weight_method(Lang::Zh, "AHP"), "层次分析法（AHP）");
+        assert_eq!(weight_method(Lang::En, "entropy"), "Entropy");
+        assert_eq!(weight_method(Lang::Zh, "delphi"), "delphi");
+        assert_eq!(normalization_name(Lang::Zh, "z-score"), "标准分数法");
+        assert_eq!(
+            normalization_name(Lang::Zh, "log_minmax"),
+            "取对数后最小-最大标准化"
+        );
+        assert_eq!(budget_basis(Lang::Zh, "clv"), "按预测 CLV 比例分配");
+        assert_eq!(class_name(Lang::Zh, "potential_tier", "high"), "高潜力");
+        assert_eq!(class_name(Lang::Zh, "rfm_segment", "Lost"), "已流失客户");
+        assert_eq!(class_name(Lang::Zh, "cluster", "2"), "2");
+        assert_eq!(parameter_name("alpha"), "α");
+        assert_eq!(parameter_name("r"), "r");
+        assert_eq!(
+            Msg::ShownOf.fill(Lang::Zh, &[("shown", "50"), ("total", "132")]),
+            "50 / 132"
+        );
+    }
+
+    #[test]
     fn default_is_english() {
         assert_eq!(Lang::default(), Lang::En);
         assert_eq!(Lang::Zh.html_tag(), "zh-CN");

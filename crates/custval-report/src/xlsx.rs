@@ -7,8 +7,12 @@
 //! - **Numbers stay numbers**: money, counts, scores and shares are written as numeric cells with
 //!   a display format (`#,##0.00`, `0.0%`, …), never as preformatted text, so Excel can sum and
 //!   sort them. Shares are fractions with a percentage format. NaN and infinities are left blank.
-//! - **Sheet names and headers follow the report's language**; cell text from the data (rules,
-//!   playbooks, actions) is written as given.
+//! - **Sheet names and headers follow the report's language**, and so do the names of ids the
+//!   report knows (methods, normalizations, playbook fields, rules); id columns keep the ids for
+//!   filtering, and cell text from the data (rules, playbooks, actions) is written as given.
+//! - **Money keeps its full value** with a number format that shows the process's currency
+//!   symbol (`"¥"#,##0.00`); tiers, classes and severities are filled with their fixed colours
+//!   (custval-base's `palette`), white text on the dark ones.
 //! - The workbook is built in memory (a report is small: ~50 top customers, tens of classes) and
 //!   written atomically as bytes.
 

@@ -394,6 +394,7 @@ pub fn dynamics(lang: Lang) -> Dynamics {
 /// rules, severities, methods, directions, normalizations, playbook fields and budget bases,
 /// Chinese text where the caller supplies text, and the data's own Latin strings (customer ids)
 /// listed by [`own_latin`]. Every id the engine emits for a known class or rule is here.
+// Long because it is one report's data, field by field, as the CLI fills it.
 pub fn chinese() -> ReportData {
     let mut data = representative(Lang::Zh);
     data.run.created_at = "2024-07-01 16:05:09".into();
