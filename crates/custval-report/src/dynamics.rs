@@ -202,7 +202,10 @@ fn overrides(lang: Lang, d: &Dynamics) -> TableView {
             txt(&o.tier),
             txt(&o.author),
             txt(&o.reason),
-            txt(o.until.as_deref().unwrap_or(Msg::UntilCleared.text(lang))),
+            txt(o.until.as_deref().map_or_else(
+                || Msg::UntilCleared.text(lang).to_string(),
+                |d| date_time(lang, d),
+            )),
         ]);
     }
     table
