@@ -323,7 +323,7 @@ pub fn class_name<'a>(lang: Lang, dimension: &str, id: &'a str) -> &'a str {
 }
 
 /// Name of a `[[playbook]]` field (`goal`, `service_level`, …); other keys are returned as given.
-pub fn playbook_field<'a>(lang: Lang, key: &'a str) -> &'a str {
+pub fn playbook_field(lang: Lang, key: &str) -> &str {
     let m = match key {
         "goal" => Msg::PbGoal,
         "service_level" => Msg::PbServiceLevel,
@@ -340,7 +340,7 @@ pub fn playbook_field<'a>(lang: Lang, key: &'a str) -> &'a str {
 
 /// Name of a weighting method as the run records it (`AHP`, `expert`, `entropy`, …, any case);
 /// other names are returned as given.
-pub fn weight_method<'a>(lang: Lang, id: &'a str) -> &'a str {
+pub fn weight_method(lang: Lang, id: &str) -> &str {
     let m = match id.trim().to_ascii_lowercase().as_str() {
         "ahp" => Msg::WmAhp,
         "expert" | "given" | "manual" => Msg::WmExpert,
@@ -356,7 +356,7 @@ pub fn weight_method<'a>(lang: Lang, id: &'a str) -> &'a str {
 
 /// Name of a normalization (`minmax`, `log_minmax`, `rank`, `zscore`, `none`; `min-max` and
 /// `z-score` spellings too); other names are returned as given.
-pub fn normalization_name<'a>(lang: Lang, id: &'a str) -> &'a str {
+pub fn normalization_name(lang: Lang, id: &str) -> &str {
     let key: String = id
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
@@ -374,7 +374,7 @@ pub fn normalization_name<'a>(lang: Lang, id: &'a str) -> &'a str {
 }
 
 /// How a budget was split (`value`, `clv`); other text is returned as given.
-pub fn budget_basis<'a>(lang: Lang, id: &'a str) -> &'a str {
+pub fn budget_basis(lang: Lang, id: &str) -> &str {
     match id {
         "value" => Msg::BudgetByValue.text(lang),
         "clv" => Msg::BudgetByClv.text(lang),
