@@ -501,6 +501,15 @@ pub trait AlertStore: Send + Sync {
         owner: Option<&str>,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
+    /// Number of alerts a run raised, whatever their status now (of one owner's customers,
+    /// when given): fixed once the run is written, so callers may keep it (the dashboard's
+    /// alerts-per-run trend). One index range, counted.
+    fn alert_count(
+        &self,
+        run: RunId,
+        owner: Option<&str>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
     /// Records that a webhook accepted these alerts.
     fn mark_alerts_delivered(
         &self,

@@ -77,6 +77,8 @@ type Key = (RunId, Option<String>);
 #[derive(Default)]
 pub struct DashboardCache {
     map: Mutex<HashMap<Key, Arc<OnceCell<Arc<Dash>>>>>,
+    /// The figures of each run the dashboard's trends draw.
+    pub trends: TrendCache,
 }
 
 impl DashboardCache {
@@ -267,6 +269,114 @@ async fn compute<S: Store>(
         Ok(d) => Ok(Arc::new(d)),
         Err(e) => Err(DashError::Task(e.to_string())),
     }
+}
+
+/// Most trend points kept (a point is a few numbers).
+const MAX_POINTS: usize = 4096;
+
+/// A run's holdout check of its purchase model: repeat purchases predicted and made.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Calibration {
+    pub predicted: f64,
+    pub actual: f64,
+    /// Mean absolute error per customer.
+    pub mae: f64,
+    pub holdout_days: i32,
+}
+
+/// What the dashboard's trends show of one run (for one owner scope): fixed once the run is
+/// written, so kept. Open alerts are not here: acknowledging changes them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunPoint {
+    pub id: RunId,
+    pub as_of: custval_model::Day,
+    /// Customers and 12-month spend per tier, in [`custval_model::TIERS`] order.
+    pub tiers: Vec<(u64, f64)>,
+    /// Alerts the run raised (of the scope's customers).
+    pub alerts: u64,
+    /// The run's CLV holdout check, when it had enough history for one (run-wide).
+    pub calibration: Option<Calibration>,
+}
+
+/// Trend points by (run, its creation time, owner scope): the creation time keys out a run id
+/// SQLite reuses after a delete.
+type PointKey = (RunId, String, Option<String>);
+
+/// The trend points of runs, computed on first use.
+#[derive(Default)]
+pub struct TrendCache {
+    map: Mutex<HashMap<PointKey, Arc<RunPoint>>>,
+}
+
+impl TrendCache {
+    /// The trend point of `run` for `scope` (an owner id, or everything). The whole run's
+    /// comes from its summary and one count; an owner's tiers from one narrow scan of the run.
+    pub async fn point<S: Store>(
+        &self,
+        store: &S,
+        run: &RunInfo,
+        scope: Option<&str>,
+    ) -> Result<Arc<RunPoint>, DashError> {
+        let key = (run.id, run.created_at.clone(), scope.map(str::to_string));
+        if let Some(p) = self.map.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(p);
+        }
+        let point = Arc::new(run_point(store, run, scope).await?);
+        if let Ok(mut m) = self.map.lock() {
+            if m.len() >= MAX_POINTS {
+                m.clear();
+            }
+            m.insert(key, point.clone());
+        }
+        Ok(point)
+    }
+}
+
+async fn run_point<S: Store>(
+    store: &S,
+    run: &RunInfo,
+    scope: Option<&str>,
+) -> Result<RunPoint, DashError> {
+    let summary = custval_app::summary(run)?;
+    let tiers = match scope {
+        None => {
+            let counts = summary.classes.counts.get("tier");
+            custval_model::TIERS
+                .iter()
+                .map(|t| {
+                    counts
+                        .and_then(|c| c.get(*t))
+                        .map_or((0, 0.0), |(n, spend, _)| (*n, *spend))
+                })
+                .collect()
+        }
+        Some(owner) => {
+            let mut acc = vec![(0u64, 0.0f64); custval_model::TIERS.len()];
+            store
+                .snapshot_each(run.id, |r| {
+                    if r.owner.as_deref() == Some(owner)
+                        && let Some(i) = custval_model::TIERS.iter().position(|t| *t == r.tier)
+                    {
+                        acc[i].0 += 1;
+                        acc[i].1 += r.spend_12m.unwrap_or(0.0).max(0.0);
+                    }
+                })
+                .await?;
+            acc
+        }
+    };
+    Ok(RunPoint {
+        id: run.id,
+        as_of: run.as_of,
+        tiers,
+        alerts: store.alert_count(run.id, scope).await?,
+        calibration: summary.clv.calibration.as_ref().map(|c| Calibration {
+            predicted: c.total_predicted,
+            actual: c.total_actual,
+            mae: c.mae,
+            holdout_days: c.holdout_days,
+        }),
+    })
 }
 
 /// Most runs whose plan tiers are kept.

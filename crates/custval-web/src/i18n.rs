@@ -291,6 +291,28 @@ messages! {
     DiscountLabel,
     PurchaseModel,
     NotDeducted,
+    // Dashboard, runs, config, settings, compare (web-dashboard.ftl).
+    DashEvaluatedAt,
+    DashTrends,
+    DashTrendsNeedTwo,
+    DashTrendTiers,
+    DashTrendTiersDesc,
+    DashTrendSpend,
+    DashTrendSpendDesc,
+    DashTrendAlerts,
+    DashTrendAlertsDesc,
+    DashAlertsRaised,
+    DashAlertsOpen,
+    DashTrendClv,
+    DashTrendClvDesc,
+    DashTrendClvNote,
+    DashNoCalibration,
+    DashPredicted,
+    DashActual,
+    DashMae,
+    DashHoldoutDays,
+    DashTotal,
+    DashNoFigure,
 }
 
 impl Msg {
@@ -376,6 +398,32 @@ pub fn timestamp(ts: &str) -> String {
     }
 }
 
+/// An RFC 3339 UTC timestamp as a reader of `lang` writes it, to the minute:
+/// `Nov 23, 2026, 16:20 UTC` in English, `2026年11月23日 16:20 UTC` in Chinese. Anything that
+/// does not parse is shortened as [`timestamp`] does.
+pub fn datetime(lang: Lang, ts: &str) -> String {
+    let field = |a: usize, b: usize| ts.get(a..b).and_then(|x| x.parse::<u32>().ok());
+    let parts = (
+        field(0, 4),
+        field(5, 7),
+        field(8, 10),
+        ts.get(11..16)
+            .filter(|t| t.as_bytes().get(2) == Some(&b':')),
+    );
+    let (Some(y), Some(m @ 1..=12), Some(d), Some(hm)) = parts else {
+        return timestamp(ts);
+    };
+    match lang {
+        Lang::En => {
+            const MONTHS: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            format!("{} {d}, {y}, {hm} UTC", MONTHS[m as usize - 1])
+        }
+        Lang::Zh => format!("{y}年{m}月{d}日 {hm} UTC"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,6 +466,15 @@ mod tests {
         assert_eq!(money(Lang::Zh, 9_999.0), "¥9,999");
         assert_eq!(money(Lang::En, -12.5), "-¥12.50");
         assert_eq!(money(Lang::En, f64::NAN), DASH);
+    }
+
+    #[test]
+    fn timestamps_read_as_dates_and_times() {
+        let ts = "2026-11-03T16:20:05.123Z";
+        assert_eq!(datetime(Lang::En, ts), "Nov 3, 2026, 16:20 UTC");
+        assert_eq!(datetime(Lang::Zh, ts), "2026年11月3日 16:20 UTC");
+        assert!(custval_i18n::scan::latin_words(&datetime(Lang::Zh, ts)).is_empty());
+        assert_eq!(datetime(Lang::Zh, "soon"), "soon");
     }
 
     #[test]

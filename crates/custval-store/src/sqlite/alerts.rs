@@ -161,6 +161,26 @@ pub(crate) async fn one(pool: &SqlitePool, id: i64) -> Result<Option<StoredAlert
         .map_err(ctx("reading an alert"))
 }
 
+/// Alerts a run raised (of one owner's customers): the `alerts_run` or `alerts_owner` index
+/// range, counted without reading a body.
+pub(crate) async fn count(
+    pool: &SqlitePool,
+    run: i64,
+    owner: Option<&str>,
+) -> Result<u64, StoreError> {
+    const DOING: &str = "counting a run's alerts";
+    let n: i64 = match owner {
+        Some(o) => sqlx::query_scalar("SELECT count(*) FROM alerts WHERE owner = ? AND run_id = ?")
+            .bind(o)
+            .bind(run),
+        None => sqlx::query_scalar("SELECT count(*) FROM alerts WHERE run_id = ?").bind(run),
+    }
+    .fetch_one(pool)
+    .await
+    .map_err(ctx(DOING))?;
+    Ok(super::count(n))
+}
+
 /// Runs one status change and its audit entry in one transaction.
 async fn change<'q>(
     pool: &SqlitePool,

@@ -231,6 +231,10 @@ impl AlertStore for SqliteStore {
         plans::open_alert_count(&self.pool, run, owner).await
     }
 
+    async fn alert_count(&self, run: RunId, owner: Option<&str>) -> Result<u64, StoreError> {
+        alerts::count(&self.pool, run, owner).await
+    }
+
     async fn mark_alerts_delivered(&self, ids: &[i64]) -> Result<(), StoreError> {
         alerts::mark_delivered(&self.pool, ids).await
     }

@@ -62,7 +62,7 @@ pub async fn runs<S: Store + 'static>(
             .map(|r| RunRow {
                 id: r.id,
                 as_of: i18n::date(lang, r.as_of),
-                created: i18n::timestamp(&r.created_at),
+                created: i18n::datetime(lang, &r.created_at),
                 customers: i18n::count(r.customers),
                 seconds: i18n::fixed(r.seconds, 1),
             })
@@ -137,6 +137,8 @@ pub struct UserRow {
 pub struct AuditRow {
     pub at: String,
     pub actor: String,
+    /// The action's id (what the filter matches) and its name in the page's language.
+    pub action_id: String,
     pub action: String,
     pub subject: String,
     /// Client address (web, API) or `cli:<OS user>`.
@@ -216,7 +218,7 @@ pub async fn settings<S: Store + 'static>(
                 } else {
                     Msg::No.text(lang)
                 },
-                created: i18n::timestamp(&u.created_at),
+                created: i18n::datetime(lang, &u.created_at),
             })
             .collect(),
         roles: [Role::Admin, Role::Analyst, Role::Manager, Role::Sales]
@@ -229,22 +231,80 @@ pub async fn settings<S: Store + 'static>(
         audit: audit
             .into_iter()
             .map(|a| AuditRow {
-                at: i18n::timestamp(&a.at),
+                at: i18n::datetime(lang, &a.at),
                 actor: a.actor,
-                action: a.action,
-                subject: a.subject,
+                action: audit_action(lang, &a.action),
+                action_id: a.action,
+                subject: audit_subject(lang, &a.subject),
                 source: if a.source.is_empty() {
                     i18n::DASH.to_string()
                 } else {
                     a.source
                 },
-                detail: a.detail.to_string(),
+                detail: audit_detail(lang, &a.detail),
             })
             .collect(),
         audit_action,
         audit_actor,
     };
     render(&v, &page)
+}
+
+/// An audit action's name in `lang` (`add_user` → 添加用户); an action without one as given.
+fn audit_action(lang: i18n::Lang, action: &str) -> String {
+    let id = format!("web-audit-{}", action.replace('.', "-"));
+    if custval_i18n::has(i18n::Lang::En, &id) {
+        custval_i18n::text(lang, &id).to_string()
+    } else {
+        action.to_string()
+    }
+}
+
+/// An audit subject (`customer C0001`, `run 2`, `alert 7`, a user name) with its kind in `lang`.
+fn audit_subject(lang: i18n::Lang, subject: &str) -> String {
+    if let Some((kind, rest)) = subject.split_once(' ') {
+        let id = format!("web-audit-subject-{kind}");
+        if custval_i18n::has(i18n::Lang::En, &id) {
+            return format!("{} {rest}", custval_i18n::text(lang, &id));
+        }
+    }
+    subject.to_string()
+}
+
+/// An audit entry's detail (a JSON object) as `key: value` pairs in `lang`: known keys, roles
+/// and reasons by name, other values as recorded.
+fn audit_detail(lang: i18n::Lang, detail: &serde_json::Value) -> String {
+    let serde_json::Value::Object(map) = detail else {
+        return match detail {
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        };
+    };
+    let named = |prefix: &str, id: &str| {
+        let key = format!("{prefix}{}", id.replace([' ', '-', '.'], "_"));
+        custval_i18n::has(i18n::Lang::En, &key).then(|| custval_i18n::text(lang, &key).to_string())
+    };
+    let (colon, sep) = match lang {
+        i18n::Lang::En => (": ", "; "),
+        i18n::Lang::Zh => ("：", "；"),
+    };
+    map.iter()
+        .map(|(k, v)| {
+            let key = named("web-audit-key-", k).unwrap_or_else(|| k.clone());
+            let value = match v {
+                serde_json::Value::Null => i18n::DASH.to_string(),
+                serde_json::Value::String(s) if k == "role" => s
+                    .parse::<Role>()
+                    .map_or_else(|_| s.clone(), |r| Msg::role(r, lang).to_string()),
+                serde_json::Value::String(s) => {
+                    named("web-audit-value-", s).unwrap_or_else(|| s.clone())
+                }
+                other => other.to_string(),
+            };
+            format!("{key}{colon}{value}")
+        })
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 #[derive(Deserialize)]

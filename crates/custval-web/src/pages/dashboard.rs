@@ -1,7 +1,11 @@
-//! The dashboard: a run's tiers, classes, Pareto curve, value × potential scatter, RFM heatmap
-//! and CLV distribution (the report's SVG charts, each with a table view), the comparison with
-//! the previous run, and the top customers with their next actions. Figures come from the
-//! in-memory cache (`crate::cache`); a sales user's dashboard covers only their customers.
+//! The dashboard: charts first (issue 21) — the trends across the latest runs (module
+//! [`trends`]), then the run's tiers, Pareto curve, value × potential scatter, RFM heatmap and
+//! CLV distribution (the report's SVG charts), each with a table view — then the tables: classes,
+//! the comparison with the previous run, open alerts and the top customers with their next
+//! actions. Figures come from the in-memory cache (`crate::cache`); a sales user's dashboard
+//! covers only their customers.
+
+mod trends;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -28,12 +32,16 @@ pub struct RunParam {
 pub struct Card {
     pub label: &'static str,
     pub value: String,
+    /// The figure in full, shown on hover, when the tile shortens it.
+    pub title: Option<String>,
     /// Where the figure is listed, if anywhere.
     pub href: Option<String>,
 }
 
 pub struct CompareRow {
     pub tier: String,
+    /// The tier's fixed colour.
+    pub colour: &'static str,
     pub prev: String,
     pub cur: String,
     pub change: String,
@@ -43,6 +51,8 @@ pub struct CompareRow {
 
 pub struct ClassLine {
     pub id: String,
+    /// The class's fixed colour.
+    pub colour: &'static str,
     pub label: String,
     pub customers: String,
     pub share: String,
@@ -54,6 +64,7 @@ pub struct TopLine {
     pub href: String,
     pub name: String,
     pub tier: String,
+    pub tier_colour: &'static str,
     pub class: String,
     pub score: String,
     pub clv: String,
@@ -70,6 +81,9 @@ struct DashboardPage<'a> {
     scoped: bool,
     cards: Vec<Card>,
     charts: &'a [ChartView],
+    /// Trends across runs; empty with a note below two runs.
+    trends: Vec<ChartView>,
+    trends_note: Option<&'static str>,
     classes: Vec<ClassLine>,
     compare: Vec<CompareRow>,
     prev_label: Option<String>,
@@ -122,7 +136,9 @@ pub async fn dashboard<S: Store + 'static>(
         .await
         .map_err(|e| v.internal(e))?;
     let li = Dash::lang(lang);
-    let (compare, prev_label) = tier_compare(&app, &v, &run, scope.clone(), &dash).await?;
+    let runs = app.store.runs().await.map_err(|e| v.internal(e))?;
+    let (compare, prev_label) = tier_compare(&app, &v, &runs, &run, scope.clone(), &dash).await?;
+    let trends = run_trends(&app, &v, &runs, &run, scope.as_deref()).await?;
     // Counted per request (acknowledging changes it): one index range of the run's alerts.
     let open_alerts = app
         .store
@@ -155,6 +171,8 @@ pub async fn dashboard<S: Store + 'static>(
         scoped: scope.is_some(),
         cards: cards(&run, &dash, open_alerts, lang),
         charts: &dash.charts[li],
+        trends_note: (trends.is_empty()).then(|| Msg::DashTrendsNeedTwo.text(lang)),
+        trends,
         classes: class_lines(&dash, lang),
         compare,
         prev_label,
@@ -176,6 +194,8 @@ fn no_runs(v: &Viewer, title: &str) -> Result<Response, PageError> {
         scoped: false,
         cards: Vec::new(),
         charts: &[],
+        trends: Vec::new(),
+        trends_note: None,
         classes: Vec::new(),
         compare: Vec::new(),
         prev_label: None,
@@ -190,12 +210,12 @@ fn no_runs(v: &Viewer, title: &str) -> Result<Response, PageError> {
 async fn tier_compare<S: Store>(
     app: &Shared<S>,
     v: &Viewer,
+    runs: &[RunInfo],
     run: &RunInfo,
     scope: Option<String>,
     dash: &Dash,
 ) -> Result<(Vec<CompareRow>, Option<String>), PageError> {
     let lang = v.lang;
-    let runs = app.store.runs().await.map_err(|e| v.internal(e))?;
     let Some(p) = runs.iter().skip_while(|r| r.id != run.id).nth(1).cloned() else {
         return Ok((Vec::new(), None));
     };
@@ -224,6 +244,7 @@ async fn tier_compare<S: Store>(
             let (cn, cs) = dash.tiers.get(*tier).copied().unwrap_or_default();
             CompareRow {
                 tier: tier.to_string(),
+                colour: custval_base::palette::colour(tier, 0),
                 prev: i18n::count(pn),
                 cur: i18n::count(cn),
                 change: signed(cn as i64 - pn as i64),
@@ -247,21 +268,31 @@ fn cards(run: &RunInfo, dash: &Dash, open_alerts: u64, lang: i18n::Lang) -> Vec<
         Card {
             label: Msg::AsOf.text(lang),
             value: i18n::date(lang, run.as_of),
+            title: None,
+            href: None,
+        },
+        Card {
+            label: Msg::DashEvaluatedAt.text(lang),
+            value: i18n::datetime(lang, &run.created_at),
+            title: None,
             href: None,
         },
         Card {
             label: Msg::CustomerCount.text(lang),
             value: i18n::count(dash.customers),
+            title: None,
             href: None,
         },
         Card {
             label: Msg::Spend12m.text(lang),
-            value: i18n::money(lang, dash.spend),
+            value: custval_i18n::money_short(lang, dash.spend),
+            title: Some(custval_i18n::money_full(dash.spend)),
             href: None,
         },
         Card {
             label: Msg::OpenAlertsCount.text(lang),
             value: i18n::count(open_alerts),
+            title: None,
             href: Some(format!("/alerts?run={}&status=open", run.id)),
         },
         Card {
@@ -271,6 +302,7 @@ fn cards(run: &RunInfo, dash: &Dash, open_alerts: u64, lang: i18n::Lang) -> Vec<
                 i18n::count(dash.tiers.get("A").map_or(0, |t| t.0)),
                 i18n::percent(a_share)
             ),
+            title: None,
             href: None,
         },
     ]
@@ -279,8 +311,10 @@ fn cards(run: &RunInfo, dash: &Dash, open_alerts: u64, lang: i18n::Lang) -> Vec<
 fn class_lines(dash: &Dash, lang: i18n::Lang) -> Vec<ClassLine> {
     dash.classes
         .iter()
-        .map(|(id, (n, s))| ClassLine {
+        .enumerate()
+        .map(|(i, (id, (n, s)))| ClassLine {
             id: id.clone(),
+            colour: custval_base::palette::colour(id, i),
             label: class_label("value_class", id, lang),
             customers: i18n::count(*n),
             share: i18n::percent(if dash.customers > 0 {
@@ -303,10 +337,53 @@ fn top_lines(data: &custval_report::ReportData, run: i64, lang: i18n::Lang) -> V
             href: format!("/customers/{}?run={run}", encode(&c.customer_id)),
             name: c.name.clone(),
             tier: c.tier.clone(),
+            tier_colour: custval_base::palette::colour(&c.tier, 0),
             class: c.value_class.clone(),
             score: i18n::fixed(c.score, 1),
             clv: i18n::money(lang, c.clv),
             actions: c.actions.iter().take(2).cloned().collect(),
         })
         .collect()
+}
+
+/// The trend charts of the latest runs up to `run` (oldest first), or none below two runs.
+async fn run_trends<S: Store>(
+    app: &Shared<S>,
+    v: &Viewer,
+    runs: &[RunInfo],
+    run: &RunInfo,
+    scope: Option<&str>,
+) -> Result<Vec<ChartView>, PageError> {
+    let mut window: Vec<&RunInfo> = runs
+        .iter()
+        .skip_while(|r| r.id != run.id)
+        .take(trends::MAX_RUNS)
+        .collect();
+    if window.len() < 2 {
+        return Ok(Vec::new());
+    }
+    window.reverse();
+    let mut points = Vec::with_capacity(window.len());
+    for r in window {
+        let point = app
+            .cache
+            .trends
+            .point(&app.store, r, scope)
+            .await
+            .map_err(|e| v.internal(e))?;
+        let open = app
+            .store
+            .open_alert_count(r.id, scope)
+            .await
+            .map_err(|e| v.internal(e))?;
+        points.push((point, open));
+    }
+    let points: Vec<trends::Point<'_>> = points
+        .iter()
+        .map(|(run, open_alerts)| trends::Point {
+            run,
+            open_alerts: *open_alerts,
+        })
+        .collect();
+    Ok(trends::charts(&points, v.lang))
 }
