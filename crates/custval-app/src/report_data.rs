@@ -43,46 +43,45 @@ fn label(dimension: &str, id: &str, zh: bool) -> String {
     }
 }
 
-fn class_rule(dimension: &str, class: &str, s: &RunSummary, zh: bool) -> String {
+fn class_rule(dimension: &str, class: &str, s: &RunSummary, lang: Lang) -> String {
+    use custval_report::Msg;
     let c = &s.classes;
-    let (v, p) = (c.value_cut, c.potential_cut);
-    let (hi, mid) = c.potential_tier_cuts;
-    let text = match (dimension, class) {
-        ("value_class", "negative_value") => ("net contribution < 0: costs exceed profit (checked first)".to_string(), "净贡献 < 0：成本超过利润（最先判断）".to_string()),
-        ("value_class", "most_valuable") => (format!("current value score ≥ {v:.1}"), format!("当前价值得分 ≥ {v:.1}")),
-        ("value_class", "secondary") => (format!("current value score < {v:.1} and potential score ≥ {p:.1}"), format!("当前价值得分 < {v:.1} 且潜力得分 ≥ {p:.1}")),
-        ("value_class", "maintain") => (format!("current value score < {v:.1}, potential score < {p:.1}, not loss-making"), format!("当前价值得分 < {v:.1}，潜力得分 < {p:.1}，不亏损")),
-        ("potential_tier", "high") => (format!("potential score ≥ {hi:.1}"), format!("潜力得分 ≥ {hi:.1}")),
-        ("potential_tier", "medium") => (format!("potential score ≥ {mid:.1} and < {hi:.1}"), format!("潜力得分 ≥ {mid:.1} 且 < {hi:.1}")),
-        ("potential_tier", "low") => (format!("potential score < {mid:.1}"), format!("潜力得分 < {mid:.1}")),
+    let one = |x: f64| format!("{x:.1}");
+    let (v, p) = (one(c.value_cut), one(c.potential_cut));
+    let (hi, mid) = (one(c.potential_tier_cuts.0), one(c.potential_tier_cuts.1));
+    let (v, p, hi, mid) = (v.as_str(), p.as_str(), hi.as_str(), mid.as_str());
+    let f = |m: Msg, args: &[(&str, &str)]| m.fill(lang, args);
+    match (dimension, class) {
+        ("value_class", "negative_value") => Msg::RuleNegativeValue.text(lang).to_string(),
+        ("value_class", "most_valuable") => f(Msg::RuleMostValuable, &[("value", v)]),
+        ("value_class", "secondary") => f(Msg::RuleSecondary, &[("value", v), ("potential", p)]),
+        ("value_class", "maintain") => f(Msg::RuleMaintain, &[("value", v), ("potential", p)]),
+        ("potential_tier", "high") => f(Msg::RulePotentialHigh, &[("high", hi)]),
+        ("potential_tier", "medium") => {
+            f(Msg::RulePotentialMedium, &[("medium", mid), ("high", hi)])
+        }
+        ("potential_tier", "low") => f(Msg::RulePotentialLow, &[("medium", mid)]),
         ("profit_loyalty", k) => {
-            let hp = matches!(k, "true_friend" | "butterfly");
-            let lt = matches!(k, "true_friend" | "barnacle");
-            (
-                format!(
-                    "profit {} {:.2}, loyalty {} {:.0}",
-                    if hp { "≥" } else { "<" },
-                    c.profit_cut,
-                    if lt { "≥" } else { "<" },
-                    c.loyalty_cut
-                ),
-                format!(
-                    "利润 {} {:.2}，忠诚度 {} {:.0}",
-                    if hp { "≥" } else { "<" },
-                    c.profit_cut,
-                    if lt { "≥" } else { "<" },
-                    c.loyalty_cut
-                ),
+            let op = |yes: bool| if yes { "≥" } else { "<" };
+            let (profit, loyalty) = (
+                format!("{:.2}", c.profit_cut),
+                format!("{:.0}", c.loyalty_cut),
+            );
+            f(
+                Msg::RuleProfitLoyalty,
+                &[
+                    ("profit_op", op(matches!(k, "true_friend" | "butterfly"))),
+                    ("profit", profit.as_str()),
+                    ("loyalty_op", op(matches!(k, "true_friend" | "barnacle"))),
+                    ("loyalty", loyalty.as_str()),
+                ],
             )
         }
-        ("lifecycle", _) => (
-            "rules in order, first match wins: prospect (no order), new (first order ≤ 90 days ago or one order only), churned, declining, loyal, growing".into(),
-            "依次判断，先符合者为准：潜在（无订单）、新客户（首单 ≤90 天或仅一单）、流失、衰退、忠诚、成长".into(),
-        ),
-        ("cluster", _) => (c.cluster_selection.clone(), c.cluster_selection.clone()),
-        _ => (String::new(), String::new()),
-    };
-    if zh { text.1 } else { text.0 }
+        ("lifecycle", _) => Msg::RuleLifecycle.text(lang).to_string(),
+        // The engine records the cluster choice in English only (listed in issue 21).
+        ("cluster", _) => c.cluster_selection.clone(),
+        _ => String::new(),
+    }
 }
 
 /// Builds the report input. `playbooks` maps "variable:value" to (field, text) lines.
@@ -99,13 +98,13 @@ pub fn build(
         run: custval_report::RunInfo {
             id: run.id,
             as_of: custval_eval::format_day(run.as_of),
-            created_at: run.created_at.clone(),
+            created_at: local_time(&run.created_at),
             customers: run.customers,
             seconds: run.seconds,
-            config_summary: config_summary(summary),
+            config_summary: config_summary(summary, lang),
             clv_model: clv_model(summary),
         },
-        tiers: tier_rows(summary, results, zh),
+        tiers: tier_rows(summary, results, lang),
         classes: class_rows(summary, playbooks, zh),
         pareto: pareto_curve(results),
         scatter: scatter(summary, results),
@@ -137,7 +136,29 @@ fn spend(r: &CustomerResult) -> f64 {
     r.spend_12m.unwrap_or(0.0).max(0.0)
 }
 
-fn tier_rows(summary: &RunSummary, results: &[CustomerResult], zh: bool) -> Vec<TierRow> {
+/// The run's RFC 3339 creation stamp in this machine's local time (`YYYY-MM-DD HH:MM:SS`), which
+/// the report writes as a date and time in its language; a stamp that does not parse is kept.
+fn local_time(stamp: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stamp)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_else(|_| stamp.to_string())
+}
+
+/// The tier basis as a reader says it: the default `spend_12m` by name, any other basis (an
+/// indicator or result variable the user chose) as written in custval.toml.
+fn basis_name(basis: &str, lang: Lang) -> String {
+    match basis {
+        "spend_12m" => custval_report::Msg::TierRuleSpend.text(lang).to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn tier_rows(summary: &RunSummary, results: &[CustomerResult], lang: Lang) -> Vec<TierRow> {
+    use custval_report::Msg;
     let total_spend: f64 = results.iter().map(spend).sum();
     custval_model::TIERS
         .iter()
@@ -148,7 +169,7 @@ fn tier_rows(summary: &RunSummary, results: &[CustomerResult], zh: bool) -> Vec<
                 .filter(|r| r.tier == *t)
                 .fold((0u64, 0.0), |(n, v), r| (n + 1, v + spend(r)));
             let cut = summary.classes.tier_cuts.get(k).copied().unwrap_or(1.0);
-            let basis = &summary.classes.tier_basis;
+            let basis = basis_name(&summary.classes.tier_basis, lang);
             TierRow {
                 tier: (*t).to_string(),
                 customers: n,
@@ -158,14 +179,13 @@ fn tier_rows(summary: &RunSummary, results: &[CustomerResult], zh: bool) -> Vec<
                 } else {
                     0.0
                 },
-                rule: if zh {
-                    format!("按 {basis} 降序累计占比至 {:.0}%", 100.0 * cut)
-                } else {
-                    format!(
-                        "customers ranked by {basis} up to {:.0}% of the cumulative total",
-                        100.0 * cut
-                    )
-                },
+                rule: Msg::TierRule.fill(
+                    lang,
+                    &[
+                        ("basis", basis.as_str()),
+                        ("cut", format!("{:.0}%", 100.0 * cut).as_str()),
+                    ],
+                ),
             }
         })
         .collect()
@@ -205,7 +225,7 @@ fn class_rows(
                 label,
                 customers: *n,
                 value: *s,
-                rule: class_rule(dim, class, summary, zh),
+                rule: class_rule(dim, class, summary, if zh { Lang::Zh } else { Lang::En }),
                 playbook,
             });
         }
@@ -383,7 +403,9 @@ fn top_customers(run: &RunInfo, results: &[CustomerResult], zh: bool) -> Vec<Top
                 name: r.name.clone().unwrap_or_default(),
                 tier: r.tier.clone(),
                 value_class: label("value_class", &r.value_class, zh),
+                value_class_id: r.value_class.clone(),
                 lifecycle: label("lifecycle", &r.lifecycle, zh),
+                lifecycle_id: r.lifecycle.clone(),
                 score: r.score,
                 value_score: r.value_score,
                 potential_score: r.potential_score,
@@ -415,18 +437,39 @@ fn clv_model(summary: &RunSummary) -> Option<ClvModel> {
     })
 }
 
-fn config_summary(summary: &RunSummary) -> Vec<String> {
+fn config_summary(summary: &RunSummary, lang: Lang) -> Vec<String> {
+    use custval_report::Msg;
+    let (current, potential) = (
+        summary.current_weight.to_string(),
+        summary.potential_weight.to_string(),
+    );
     let mut lines = vec![
-        format!(
-            "score = {} × current value + {} × potential",
-            summary.current_weight, summary.potential_weight
+        Msg::ScoreFormula.fill(
+            lang,
+            &[
+                ("current", current.as_str()),
+                ("potential", potential.as_str()),
+            ],
         ),
-        format!("{} indicators", summary.indicators.len()),
+        Msg::IndicatorCount.fill(
+            lang,
+            &[("count", summary.indicators.len().to_string().as_str())],
+        ),
     ];
     if let Some(c) = &summary.clv.calibration {
-        lines.push(format!(
-            "CLV holdout since {}: predicted {:.0} vs actual {:.0} repeat purchases (MAE {:.3} per customer)",
-            c.calibration_end, c.total_predicted, c.total_actual, c.mae
+        let (predicted, actual, mae) = (
+            format!("{:.0}", c.total_predicted),
+            format!("{:.0}", c.total_actual),
+            format!("{:.3}", c.mae),
+        );
+        lines.push(Msg::HoldoutLine.fill(
+            lang,
+            &[
+                ("date", c.calibration_end.as_str()),
+                ("predicted", predicted.as_str()),
+                ("actual", actual.as_str()),
+                ("mae", mae.as_str()),
+            ],
         ));
     }
     lines

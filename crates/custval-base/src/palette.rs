@@ -14,12 +14,13 @@ pub const PALETTE: [&str; 8] = [
 /// Grey for "none" and unclassified.
 pub const NEUTRAL: &str = "#9AA3AD";
 
-/// The colour of a tier letter (A dark blue, B sky blue, C orange); `None` for other ids.
+/// The colour of a tier letter (A blue, B orange, C grey, as the web app has always shown
+/// them); `None` for other ids.
 pub fn tier(id: &str) -> Option<&'static str> {
     Some(match id {
         "A" => "#0072B2",
-        "B" => "#56B4E9",
-        "C" => "#E69F00",
+        "B" => "#E69F00",
+        "C" => "#8A939D",
         _ => return None,
     })
 }
@@ -82,7 +83,14 @@ mod tests {
     fn classes_of_one_dimension_are_distinct() {
         for dim in [
             &["most_valuable", "secondary", "maintain", "negative_value"][..],
-            &["prospect", "new", "growing", "loyal", "declining", "churned"],
+            &[
+                "prospect",
+                "new",
+                "growing",
+                "loyal",
+                "declining",
+                "churned",
+            ],
             &["high", "medium", "low"],
             &["A", "B", "C"],
         ] {

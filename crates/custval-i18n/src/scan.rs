@@ -55,6 +55,8 @@ pub const ALLOWED: &[&str] = &[
     "Excel",
     "PostgreSQL",
     "SQLite",
+    // The language switch names English in English.
+    "English",
 ];
 
 /// The Latin words (two or more ASCII letters, or one that is not an allowed tier letter) of
@@ -86,6 +88,15 @@ pub fn latin_words(text: &str) -> Vec<String> {
 fn allowed(w: &str) -> bool {
     // Numbers with a unit or a suffix (`12px`, `3x`, `2025Q1`) are not words.
     if w.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    // A score or a cell of a score grid: R5, F1, M3, A1.
+    if let Some(rest) = w.get(1..)
+        && w.len() <= 3
+        && !rest.is_empty()
+        && rest.bytes().all(|b| b.is_ascii_digit())
+        && matches!(&w[..1], "R" | "F" | "M" | "A" | "B" | "C")
+    {
         return true;
     }
     if w.len() == 1 {
@@ -150,7 +161,8 @@ mod tests {
             latin_words("风险升至high，规则 p_alive_low；等级 A，RFM 得分 3"),
             vec!["high", "p_alive_low"]
         );
-        assert!(latin_words("¥123.5万 · CLV · 12px · 2025年").is_empty());
+        assert!(latin_words("¥123.5万 · CLV · 12px · 2025年 · R5 F1 · English").is_empty());
+        assert_eq!(latin_words("R5x Rx5"), vec!["R5x", "Rx5"]);
     }
 
     #[test]

@@ -9,36 +9,83 @@
 //!   helps nobody.
 //! - **Empty data draws a small "No data." chart** rather than an empty frame, so a report of an
 //!   empty run still has every section.
-//! - **Colours**: classes use the Okabe–Ito palette (distinguishable with the common colour-vision
-//!   deficiencies), repeating after eight classes; the heatmap is a single-hue scale so its order
+//! - **Colours**: every tier and known class has its fixed colour (custval-base's `palette`,
+//!   Okabe–Ito hues distinguishable with the common colour-vision deficiencies), the same in
+//!   every chart, table swatch, web page and XLSX fill whatever the data's order; unknown ids
+//!   (clusters) take the palette by position. The heatmap is a single-hue scale so its order
 //!   reads without a legend of hues.
+//! - **Short amounts where space is short** (chart labels, small cells: `¥123.5万`, `$1.23M`)
+//!   with the full amount in the element's hover title.
 //! - Histogram bins are drawn with equal widths whatever their value ranges: the caller chooses
 //!   the bins, and equal widths keep every bin readable when ranges are uneven (log-like bins).
 
 use crate::data::{BudgetRow, HistogramBin, ReportData, RfmHeatmap, Scatter, TierRow, WeightRow};
-use crate::format::{count, fixed, money, percent, score};
-use crate::i18n::{Lang, Msg, dimension_name};
+use crate::format::{count, fixed, money, money_full, money_short, percent, score};
+use crate::i18n::{Lang, Msg, budget_basis, class_name, dimension_name};
 use crate::svg::{Anchor, Svg, display_width, mix, nice_ticks, truncate};
+use custval_base::palette;
 
 /// Okabe–Ito colours, in the order classes receive them.
 pub(crate) const PALETTE: [&str; 8] = [
     "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442",
 ];
 pub(crate) const WIDTH: f64 = 720.0;
+/// Legend shades for "light bar" and "full bar" when each bar takes its tier's colour.
+const LIGHT_GREY: &str = "#c4cad1";
+const DARK_GREY: &str = "#5b6470";
+
+/// A light shade of a `#rrggbb` colour (55 % towards white), for a second bar of one tier.
+pub(crate) fn lighter(colour: &str) -> String {
+    let channel = |i: usize| {
+        colour
+            .get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(128)
+    };
+    let rgb = (channel(1), channel(3), channel(5));
+    mix(rgb, (255, 255, 255), 0.55)
+}
 pub(crate) const HEAT_LIGHT: (u8, u8, u8) = (239, 243, 255);
 pub(crate) const HEAT_DARK: (u8, u8, u8) = (8, 48, 107);
 
-/// One table cell: its text and whether it is a number (right-aligned).
-#[derive(Clone, Debug)]
+/// One table cell: its text, whether it is a number (right-aligned), an optional colour swatch
+/// (a tier's or class's fixed colour) and an optional hover text (the full figure of a short
+/// amount).
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Td {
     pub text: String,
     pub num: bool,
+    pub dot: Option<&'static str>,
+    pub title: Option<String>,
+    /// Kept to one line, cut with an ellipsis, the whole text on hover (names).
+    pub clip: bool,
+}
+
+impl Td {
+    /// The cell with a colour swatch before its text.
+    pub(crate) fn with_dot(mut self, colour: &'static str) -> Td {
+        self.dot = Some(colour);
+        self
+    }
+
+    /// The cell on one line, cut with an ellipsis when long, the whole text on hover.
+    pub(crate) fn clipped(mut self) -> Td {
+        self.title = Some(self.text.clone());
+        self.clip = true;
+        self
+    }
+
+    /// The cell with a hover text.
+    pub(crate) fn with_title(mut self, title: impl Into<String>) -> Td {
+        self.title = Some(title.into());
+        self
+    }
 }
 
 pub(crate) fn txt(s: impl Into<String>) -> Td {
     Td {
         text: s.into(),
-        num: false,
+        ..Td::default()
     }
 }
 
@@ -46,6 +93,7 @@ pub(crate) fn nm(s: impl Into<String>) -> Td {
     Td {
         text: s.into(),
         num: true,
+        ..Td::default()
     }
 }
 
@@ -80,6 +128,7 @@ impl TableView {
             .map(|(i, h)| Td {
                 text: h.clone(),
                 num: first.and_then(|r| r.get(i)).is_some_and(|c| c.num),
+                ..Td::default()
             })
             .collect()
     }
@@ -183,26 +232,30 @@ pub(crate) fn tiers(data: &ReportData) -> Chart {
         let max = y_axis(&mut svg, plot, &ticks, |t| format!("{:.0}%", t * 100.0));
         let customers_label = Msg::CustomerShare.text(lang);
         let value_label = Msg::ValueShare.text(lang);
+        // Each tier keeps its fixed colour; the customer bar is its light shade, the value bar
+        // the full colour, and the legend shows the two shades in grey.
         legend_row(
             &mut svg,
             left,
             18.0,
-            &[(PALETTE[0], customers_label), (PALETTE[1], value_label)],
+            &[(LIGHT_GREY, customers_label), (DARK_GREY, value_label)],
         );
         let group = w / data.tiers.len() as f64;
         let bar = (group * 0.32).min(72.0);
         for (i, t) in data.tiers.iter().enumerate() {
             let centre = left + group * (i as f64 + 0.5);
+            let full = palette::colour(&t.tier, i);
+            let light = lighter(full);
             let bars = [
                 (
                     customer_share(t),
-                    PALETTE[0],
+                    light.as_str(),
                     count(t.customers),
                     centre - bar - 2.0,
                 ),
                 (
                     finite(t.value_share).clamp(0.0, 1.0),
-                    PALETTE[1],
+                    full,
                     percent(t.value_share),
                     centre + 2.0,
                 ),
@@ -341,12 +394,13 @@ pub(crate) fn pareto(data: &ReportData) -> Chart {
     }
 }
 
-/// Classes in order of first appearance, with their colours.
+/// Classes in order of first appearance, with their colours: a known class its fixed colour
+/// (custval-base's palette), an unknown one the palette's colour at its position.
 pub(crate) fn class_colours(scatter: &Scatter) -> Vec<(&str, &'static str)> {
     let mut out: Vec<(&str, &'static str)> = Vec::new();
     for p in &scatter.points {
         if !out.iter().any(|(c, _)| *c == p.class) {
-            out.push((&p.class, PALETTE[out.len() % PALETTE.len()]));
+            out.push((&p.class, palette::colour(&p.class, out.len())));
         }
     }
     out
@@ -424,7 +478,7 @@ pub(crate) fn scatter(data: &ReportData) -> Chart {
             }
         };
         let mut row = vec![
-            txt(*class),
+            txt(class_name(lang, "value_class", class)).with_dot(palette::colour(class, 0)),
             nm(count(sm.points)),
             nm(score(mean(sm.sum_x))),
             nm(score(mean(sm.sum_y))),
@@ -534,7 +588,13 @@ fn draw_scatter(
         "axistitle",
         Msg::PotentialScore.text(lang),
     );
-    scatter_legend(&mut svg, colours, summaries, (left + size + 28.0, top));
+    scatter_legend(
+        &mut svg,
+        lang,
+        colours,
+        summaries,
+        (left + size + 28.0, top),
+    );
     svg.finish()
 }
 
@@ -574,6 +634,7 @@ fn quadrant_names(svg: &mut Svg, lang: Lang, (left, top, size): (f64, f64, f64))
 /// Legend at (lx, top) on the right; classes beyond what fits are summarised in one line.
 fn scatter_legend(
     svg: &mut Svg,
+    lang: Lang,
     colours: &[(&str, &'static str)],
     summaries: &[ClassSummary],
     (lx, top): (f64, f64),
@@ -586,9 +647,19 @@ fn scatter_legend(
             svg.text(lx, y, Anchor::Start, "legend", &format!("… +{rest}"));
             break;
         }
-        svg.rect(lx, y - 10.0, 12.0, 12.0, colour, class);
-        let label = format!("{} ({})", truncate(class, 22), count(sm.points));
+        let name = class_name(lang, "value_class", class);
+        svg.rect(lx, y - 10.0, 12.0, 12.0, colour, name);
+        let label = format!("{} ({})", truncate(name, 22), count(sm.points));
         svg.text(lx + 18.0, y, Anchor::Start, "legend", &label);
+    }
+}
+
+/// [`cell_mean`] in the short form, for the chart's small cells.
+fn cell_mean_short(lang: Lang, heat: &RfmHeatmap, r: usize, f: usize) -> String {
+    if heat.customers[r][f] == 0 {
+        crate::format::DASH.to_string()
+    } else {
+        money_short(lang, heat.mean_monetary[r][f])
     }
 }
 
@@ -668,7 +739,7 @@ fn draw_rfm(svg: &mut Svg, lang: Lang, heat: &RfmHeatmap, max: u64, height: f64)
             y + ch / 2.0 + 4.0,
             Anchor::End,
             "category",
-            &format!("R{}", r + 1),
+            &format!("R={}", r + 1),
         );
         for f in 0..5 {
             rfm_cell(svg, lang, heat, max, (r, f), (left + f as f64 * cw, y));
@@ -681,7 +752,7 @@ fn draw_rfm(svg: &mut Svg, lang: Lang, heat: &RfmHeatmap, max: u64, height: f64)
             top + 5.0 * ch + 16.0,
             Anchor::Middle,
             "category",
-            &format!("F{}", f + 1),
+            &format!("F={}", f + 1),
         );
     }
     svg.text(
@@ -712,7 +783,12 @@ fn rfm_cell(
     let (cw, ch) = (RFM_CW, RFM_CH);
     let n = heat.customers[r][f];
     let t = n as f64 / max as f64;
-    let tip = format!("R{} F{}{}{}", r + 1, f + 1, Msg::Colon.text(lang), count(n));
+    let colon = Msg::Colon.text(lang);
+    let mut tip = format!("R={} F={}{colon}{}", r + 1, f + 1, count(n));
+    if n > 0 {
+        let mean = money_full(heat.mean_monetary[r][f]);
+        tip.push_str(&format!(" · {}{colon}{mean}", Msg::MeanMonetary.text(lang)));
+    }
     svg.rect(
         x,
         y,
@@ -735,7 +811,7 @@ fn rfm_cell(
         y + ch / 2.0 + 15.0,
         Anchor::Middle,
         &small,
-        &cell_mean(lang, heat, r, f),
+        &cell_mean_short(lang, heat, r, f),
     );
 }
 
@@ -813,8 +889,8 @@ pub(crate) fn clv_histogram(data: &ReportData) -> Chart {
             let bh = b.customers as f64 / scale * h;
             let tip = format!(
                 "{} – {}{colon}{}",
-                money(lang, b.lo),
-                money(lang, b.hi),
+                money_full(b.lo),
+                money_full(b.hi),
                 count(b.customers)
             );
             svg.rect(x + 1.0, top + h - bh, bw - 2.0, bh, PALETTE[2], &tip);
@@ -824,7 +900,7 @@ pub(crate) fn clv_histogram(data: &ReportData) -> Chart {
                     top + h + 18.0,
                     Anchor::Middle,
                     "tick",
-                    &money(lang, b.lo),
+                    &money_short(lang, b.lo),
                 );
             }
         }
@@ -835,7 +911,7 @@ pub(crate) fn clv_histogram(data: &ReportData) -> Chart {
                     top + h + 18.0,
                     Anchor::Middle,
                     "tick",
-                    &money(lang, last.hi),
+                    &money_short(lang, last.hi),
                 );
             }
         }
@@ -864,6 +940,10 @@ pub(crate) struct HBar {
     pub(crate) label: String,
     pub(crate) value: f64,
     pub(crate) value_text: String,
+    /// The bar's own colour (a class's fixed colour); `None` takes the chart's colour.
+    pub(crate) colour: Option<&'static str>,
+    /// The value in full for the hover text, when `value_text` is a short form.
+    pub(crate) full: Option<String>,
 }
 
 /// Horizontal bars with labels on the left and values after the bars.
@@ -903,8 +983,12 @@ pub(crate) fn hbars(
             y + 4.0,
             len,
             row_h - 8.0,
-            colour,
-            &format!("{}{colon}{}", b.label, b.value_text),
+            b.colour.unwrap_or(colour),
+            &format!(
+                "{}{colon}{}",
+                b.label,
+                b.full.as_deref().unwrap_or(&b.value_text)
+            ),
         );
         svg.text(
             label_w + len + 6.0,
@@ -936,13 +1020,15 @@ pub(crate) fn weights(lang: Lang, rows: &[WeightRow]) -> Chart {
         table.rows.push(vec![
             txt(dimension_name(lang, &w.dimension)),
             txt(label.as_str()),
-            txt(&w.method),
+            txt(crate::i18n::weight_method(lang, &w.method)),
             nm(fixed(w.weight, 3)),
         ]);
         bars.push(HBar {
             label: format!("{} · {}", dimension_name(lang, &w.dimension), label),
             value: w.weight,
             value_text: fixed(w.weight, 3),
+            colour: None,
+            full: None,
         });
     }
     Chart {
@@ -959,28 +1045,27 @@ pub(crate) fn weights(lang: Lang, rows: &[WeightRow]) -> Chart {
 pub(crate) fn budget(lang: Lang, rows: &[BudgetRow]) -> Chart {
     let id = "budget";
     let title = Msg::ChartBudget.text(lang);
-    let mut table = TableView::new(
-        lang,
-        &[Msg::Class, Msg::Label, Msg::Amount, Msg::Share, Msg::Basis],
-    );
+    let mut table = TableView::new(lang, &[Msg::Class, Msg::Amount, Msg::Share, Msg::Basis]);
     let mut bars = Vec::with_capacity(rows.len());
-    for b in rows {
-        table.rows.push(vec![
-            txt(&b.class),
-            txt(&b.label),
-            nm(money(lang, b.amount)),
-            nm(percent(b.share)),
-            txt(&b.basis),
-        ]);
-        let label = if b.label.is_empty() {
-            &b.class
+    for (i, b) in rows.iter().enumerate() {
+        let colour = palette::colour(&b.class, i);
+        let label = if b.label.is_empty() || b.label == b.class {
+            class_name(lang, "value_class", &b.class)
         } else {
             &b.label
         };
+        table.rows.push(vec![
+            txt(label).with_dot(colour),
+            nm(money(lang, b.amount)).with_title(money_full(b.amount)),
+            nm(percent(b.share)),
+            txt(budget_basis(lang, &b.basis)),
+        ]);
         bars.push(HBar {
-            label: label.clone(),
+            label: label.to_string(),
             value: b.amount,
-            value_text: format!("{} ({})", money(lang, b.amount), percent(b.share)),
+            value_text: format!("{} ({})", money_short(lang, b.amount), percent(b.share)),
+            colour: Some(colour),
+            full: Some(money_full(b.amount)),
         });
     }
     Chart {

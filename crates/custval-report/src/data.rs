@@ -157,7 +157,8 @@ pub struct RunInfo {
     pub id: i64,
     /// Evaluation date, ISO `YYYY-MM-DD`.
     pub as_of: String,
-    /// When the run was created, as the store wrote it.
+    /// When the run was created: `YYYY-MM-DD HH:MM[:SS]` in the reader's local time (an RFC 3339
+    /// stamp is accepted too); shown as a date and time in the report's language.
     pub created_at: String,
     /// Customers evaluated.
     pub customers: u64,
@@ -339,10 +340,14 @@ pub struct TopCustomer {
     pub name: String,
     /// ABC tier.
     pub tier: String,
-    /// Value class (e.g. "most valuable").
+    /// Value class, as a reader sees it (e.g. "Most valuable").
     pub value_class: String,
-    /// Lifecycle stage.
+    /// Value class id (`most_valuable`), for its fixed colour; empty when unknown.
+    pub value_class_id: String,
+    /// Lifecycle stage, as a reader sees it.
     pub lifecycle: String,
+    /// Lifecycle stage id (`loyal`), for its fixed colour; empty when unknown.
+    pub lifecycle_id: String,
     /// Overall score, 0–100.
     pub score: f64,
     /// Current value score, 0–100.

@@ -55,11 +55,12 @@ pub(crate) fn tier_label(lang: Lang, label: &str, row: bool) -> String {
     }
 }
 
+/// A tier's fixed colour (custval-base's palette; grey for `none`), the same as on every page.
 fn tier_colour(i: usize, label: &str) -> &'static str {
     if label == NONE {
         NONE_COLOUR
     } else {
-        PALETTE[i % PALETTE.len()]
+        custval_base::palette::colour(label, i)
     }
 }
 

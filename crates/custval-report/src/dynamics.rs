@@ -18,7 +18,7 @@
 use crate::charts::{Chart, TableView, Td, nm, txt};
 use crate::data::{BacktestView, Dynamics, MigrationView};
 use crate::dyn_charts;
-use crate::format::{DASH, count, fixed, percent};
+use crate::format::{DASH, count, date_time, fixed, percent};
 use crate::i18n::{Lang, Msg, method_name, rule_name, severity_name};
 
 /// A headline figure of the migration.
@@ -95,10 +95,12 @@ pub(crate) fn severity_class(id: &str) -> &'static str {
 }
 
 fn migration(lang: Lang, m: &MigrationView) -> MigrationPart {
-    let date = |d: &str| match (lang, d.is_empty()) {
-        (_, true) => String::new(),
-        (Lang::En, false) => format!(" (as of {d})"),
-        (Lang::Zh, false) => format!("（基准日 {d}）"),
+    let date = |d: &str| {
+        if d.is_empty() {
+            String::new()
+        } else {
+            Msg::AsOfParen.format(lang, &[("date", date_time(lang, d).as_str().into())])
+        }
     };
     let heading = format!(
         "{} #{}{}",
@@ -137,7 +139,11 @@ fn backtest(lang: Lang, b: &BacktestView) -> BacktestPart {
     let meta = format!(
         "{}{colon}{} · {}{colon}{}{} · {}{colon}{}",
         Msg::AsOf.text(lang),
-        if b.as_of.is_empty() { DASH } else { &b.as_of },
+        if b.as_of.is_empty() {
+            DASH.to_string()
+        } else {
+            date_time(lang, &b.as_of)
+        },
         Msg::Horizon.text(lang),
         b.horizon_days,
         Msg::DaysUnit.text(lang),
@@ -154,6 +160,7 @@ fn backtest(lang: Lang, b: &BacktestView) -> BacktestPart {
     head.extend(headers.iter().map(|(m, num)| Td {
         text: m.text(lang).to_string(),
         num: *num,
+        ..Td::default()
     }));
     let methods = b
         .methods
@@ -195,7 +202,10 @@ fn overrides(lang: Lang, d: &Dynamics) -> TableView {
             txt(&o.tier),
             txt(&o.author),
             txt(&o.reason),
-            txt(o.until.as_deref().unwrap_or(Msg::UntilCleared.text(lang))),
+            txt(o.until.as_deref().map_or_else(
+                || Msg::UntilCleared.text(lang).to_string(),
+                |d| date_time(lang, d),
+            )),
         ]);
     }
     table
@@ -224,10 +234,14 @@ pub(crate) fn view(lang: Lang, d: &Dynamics) -> DynamicsView<'_> {
     let total: u64 = d.alert_counts.iter().map(|(_, n)| n).sum();
     let shown = d.alerts.len() as u64;
     let shown_note = (shown > 0 && total > shown).then(|| {
-        let of = match lang {
-            Lang::En => format!("{} of {}", count(shown), count(total)),
-            Lang::Zh => format!("{} / {}", count(shown), count(total)),
-        };
+        let (shown, total) = (count(shown), count(total));
+        let of = Msg::ShownOf.format(
+            lang,
+            &[
+                ("shown", shown.as_str().into()),
+                ("total", total.as_str().into()),
+            ],
+        );
         format!("{}{colon}{of}", Msg::AlertsShown.text(lang))
     });
     let alerts = d

@@ -149,6 +149,8 @@ pub fn bar_chart(id: &str, title: &str, lang: Lang, headers: [&str; 2], bars: &[
             label: b.label.clone(),
             value: b.value,
             value_text: b.value_text.clone(),
+            colour: None,
+            full: None,
         })
         .collect();
     let svg = charts::hbars(id, title, title, lang, &hb, charts::PALETTE[0]);

@@ -20,6 +20,53 @@ pub(crate) fn money(lang: Lang, x: f64) -> String {
     custval_i18n::money(lang, x)
 }
 
+/// Money where space is short (tiles, chart labels): 万/亿 in Chinese, K/M in English. Pair it
+/// with [`money_full`] on hover.
+pub(crate) fn money_short(lang: Lang, x: f64) -> String {
+    custval_i18n::money_short(lang, x)
+}
+
+/// Money in full with two decimals, for hover texts.
+pub(crate) fn money_full(x: f64) -> String {
+    custval_i18n::money_full(x)
+}
+
+/// A date and time as a reader writes it: `2024-07-01 08:00` in English, `2024年7月1日 08:00`
+/// in Chinese. Takes `YYYY-MM-DD`, optionally followed by `T` or a space and `HH:MM[:SS…]`;
+/// a UTC stamp (`Z` or `+00:00`) says `UTC`. Anything else is returned as given.
+pub(crate) fn date_time(lang: Lang, s: &str) -> String {
+    let s = s.trim();
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let (Some(y), Some(m), Some(d)) = (s.get(0..4), s.get(5..7), s.get(8..10)) else {
+        return s.to_string();
+    };
+    if !(digits(y) && digits(m) && digits(d))
+        || s.get(4..5) != Some("-")
+        || s.get(7..8) != Some("-")
+    {
+        return s.to_string();
+    }
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i64>(), m.parse::<u32>(), d.parse::<u32>()) else {
+        return s.to_string();
+    };
+    let date = match lang {
+        Lang::En => custval_base::format::iso_date(y, m, d),
+        Lang::Zh => custval_base::format::chinese_date(y, m, d),
+    };
+    let rest = &s[10..];
+    let time = rest
+        .strip_prefix(['T', ' '])
+        .and_then(|t| t.get(0..5))
+        .filter(|hm| matches!(hm.as_bytes(), [h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(|b| b.is_ascii_digit())));
+    match time {
+        None => date,
+        Some(hm) => {
+            let utc = rest.ends_with('Z') || rest.ends_with("+00:00");
+            format!("{date} {hm}{}", if utc { " UTC" } else { "" })
+        }
+    }
+}
+
 /// About four significant digits, for model parameters (`0.2425`, `4.414`, `79.41`).
 pub(crate) fn significant(x: f64) -> String {
     if !x.is_finite() {
@@ -52,6 +99,22 @@ mod tests {
         assert_eq!(money(Lang::Zh, 250_000_000.0), "¥2.50亿");
         assert_eq!(money(Lang::Zh, -56_000.0), "-¥5.6万");
         assert_eq!(money(Lang::Zh, f64::NAN), DASH);
+    }
+
+    #[test]
+    fn timestamps_read_as_dates_and_times() {
+        assert_eq!(date_time(Lang::En, "2024-07-01 08:05"), "2024-07-01 08:05");
+        assert_eq!(
+            date_time(Lang::Zh, "2024-07-01 08:05:09"),
+            "2024年7月1日 08:05"
+        );
+        assert_eq!(
+            date_time(Lang::Zh, "2024-07-01T08:00:00.123Z"),
+            "2024年7月1日 08:00 UTC"
+        );
+        assert_eq!(date_time(Lang::En, "2024-07-01"), "2024-07-01");
+        assert_eq!(date_time(Lang::Zh, "yesterday"), "yesterday");
+        assert_eq!(date_time(Lang::Zh, ""), "");
     }
 
     #[test]

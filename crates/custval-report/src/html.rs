@@ -9,14 +9,25 @@
 //!   is no script, font or image to load, so the report works offline and as an e-mail
 //!   attachment. `@media print` rules keep charts and cards whole on paper and print the heatmap's
 //!   colours.
+//! - **Nothing overflows**: tiles show short amounts (full figure on hover) and a date and time in
+//!   the reader's language, never a raw timestamp; names in the alert and top-customer tables
+//!   stay on one line, cut with an ellipsis, the whole name on hover.
+//! - **In Chinese, no engine id shows**: class ids, indicator ids and the like appear beside
+//!   their names in English only (for whoever edits custval.toml).
 
 use askama::Template;
 
 use crate::charts::{self, Chart, TableView, Td};
 use crate::data::{ClvModel, ReportData};
 use crate::dynamics::{self, DynamicsView};
-use crate::format::{DASH, count, fixed, money, percent, score, significant};
-use crate::i18n::{Lang, Msg, dimension_name, direction_name};
+use crate::format::{
+    DASH, count, date_time, fixed, money, money_full, money_short, percent, score, significant,
+};
+use crate::i18n::{
+    Lang, Msg, budget_basis, class_name, dimension_name, direction_name, normalization_name,
+    parameter_name, playbook_field, weight_method,
+};
+use custval_base::palette;
 
 /// Label lookup for the template: `t.get(Msg::…)`.
 #[derive(Clone, Copy)]
@@ -28,20 +39,25 @@ impl Texts {
     }
 }
 
-/// A headline figure in the summary.
+/// A headline figure in the summary, with its full figure or raw value on hover when the tile
+/// shows a short form.
 struct Card {
     label: &'static str,
     value: String,
+    title: Option<String>,
 }
 
 /// One class's rule and playbook.
 struct ClassView<'a> {
-    class: &'a str,
+    /// The class id, shown beside the name in English only (a Chinese reader needs the name).
+    code: Option<&'a str>,
     label: &'a str,
+    colour: &'static str,
     customers: String,
     value: String,
+    value_full: String,
     rule: &'a str,
-    playbook: &'a [(String, String)],
+    playbook: Vec<(&'a str, &'a str)>,
 }
 
 /// The classes of one dimension.
@@ -83,7 +99,7 @@ struct Page<'a> {
     cards: Vec<Card>,
     config: &'a [String],
     tier_table: TableView,
-    tier_rules: Vec<(&'a str, &'a str)>,
+    tier_rules: Vec<(&'a str, &'static str, &'a str)>,
     class_groups: Vec<ClassGroup<'a>>,
     weight_table: TableView,
     weight_notes: Vec<(String, &'a str)>,
@@ -113,19 +129,7 @@ pub const SECTION_IDS: [&str; 9] = [
     "notes",
 ];
 
-fn td(s: impl Into<String>) -> Td {
-    Td {
-        text: s.into(),
-        num: false,
-    }
-}
-
-fn tn(s: impl Into<String>) -> Td {
-    Td {
-        text: s.into(),
-        num: true,
-    }
-}
+use crate::charts::{nm as tn, txt as td};
 
 fn headers(lang: Lang, msgs: &[Msg]) -> Vec<String> {
     msgs.iter().map(|m| m.text(lang).to_string()).collect()
@@ -149,14 +153,14 @@ fn tier_table(data: &ReportData) -> TableView {
     let total_customers: u64 = data.tiers.iter().map(|t| t.customers).sum();
     let total_value: f64 = data.tiers.iter().map(|t| t.value).sum();
     let total_share: f64 = data.tiers.iter().map(|t| t.value_share).sum();
-    for t in &data.tiers {
+    for (i, t) in data.tiers.iter().enumerate() {
         let share = if total_customers == 0 {
             0.0
         } else {
             t.customers as f64 / total_customers as f64
         };
         table.rows.push(vec![
-            td(&t.tier),
+            td(&t.tier).with_dot(palette::colour(&t.tier, i)),
             tn(count(t.customers)),
             tn(percent(share)),
             tn(money(lang, t.value)),
@@ -192,13 +196,27 @@ fn class_groups(data: &ReportData) -> Vec<ClassGroup<'_>> {
                 .classes
                 .iter()
                 .filter(|c| c.dimension == dim)
-                .map(|c| ClassView {
-                    class: &c.class,
-                    label: &c.label,
-                    customers: count(c.customers),
-                    value: money(lang, c.value),
-                    rule: &c.rule,
-                    playbook: &c.playbook,
+                .enumerate()
+                .map(|(i, c)| {
+                    let label = if c.label.is_empty() || c.label == c.class {
+                        class_name(lang, dim, &c.class)
+                    } else {
+                        &c.label
+                    };
+                    ClassView {
+                        code: (lang == Lang::En && label != c.class).then_some(c.class.as_str()),
+                        label,
+                        colour: palette::colour(&c.class, i),
+                        customers: count(c.customers),
+                        value: money(lang, c.value),
+                        value_full: money_full(c.value),
+                        rule: &c.rule,
+                        playbook: c
+                            .playbook
+                            .iter()
+                            .map(|(f, t)| (playbook_field(lang, f), t.as_str()))
+                            .collect(),
+                    }
                 })
                 .collect(),
         })
@@ -222,18 +240,21 @@ fn weight_table(data: &ReportData) -> TableView {
         rows: Vec::new(),
     };
     for w in &data.weights {
+        // The indicator's id helps whoever edits custval.toml; a Chinese reader gets the name.
         let indicator = if w.label.is_empty() || w.label == w.indicator {
             w.indicator.clone()
+        } else if lang == Lang::Zh {
+            w.label.clone()
         } else {
             format!("{} ({})", w.label, w.indicator)
         };
         table.rows.push(vec![
             td(dimension_name(lang, &w.dimension)),
             td(indicator),
-            td(&w.method),
+            td(weight_method(lang, &w.method)),
             tn(fixed(w.weight, 3)),
             td(direction_name(lang, &w.direction)),
-            td(&w.normalization),
+            td(normalization_name(lang, &w.normalization)),
         ]);
     }
     table
@@ -247,7 +268,7 @@ fn clv_view(lang: Lang, model: &ClvModel) -> ClvView {
     for (name, value) in &model.parameters {
         parameters
             .rows
-            .push(vec![td(name), tn(significant(*value))]);
+            .push(vec![td(parameter_name(name)), tn(significant(*value))]);
     }
     let calibration = model.calibration.as_ref().map(|rows| {
         let mut table = TableView {
@@ -286,19 +307,20 @@ fn clv_view(lang: Lang, model: &ClvModel) -> ClvView {
 fn budget_table(data: &ReportData) -> TableView {
     let lang = data.language;
     let mut table = TableView {
-        headers: headers(
-            lang,
-            &[Msg::Class, Msg::Label, Msg::Amount, Msg::Share, Msg::Basis],
-        ),
+        headers: headers(lang, &[Msg::Class, Msg::Amount, Msg::Share, Msg::Basis]),
         rows: Vec::new(),
     };
-    for b in &data.budget {
+    for (i, b) in data.budget.iter().enumerate() {
+        let label = if b.label.is_empty() || b.label == b.class {
+            class_name(lang, "value_class", &b.class)
+        } else {
+            &b.label
+        };
         table.rows.push(vec![
-            td(&b.class),
-            td(&b.label),
-            tn(money(lang, b.amount)),
+            td(label).with_dot(palette::colour(&b.class, i)),
+            tn(money(lang, b.amount)).with_title(money_full(b.amount)),
             tn(percent(b.share)),
-            td(&b.basis),
+            td(budget_basis(lang, &b.basis)),
         ]);
     }
     if !data.budget.is_empty() {
@@ -306,8 +328,7 @@ fn budget_table(data: &ReportData) -> TableView {
         let share: f64 = data.budget.iter().map(|b| b.share).sum();
         table.rows.push(vec![
             td(Msg::Total.text(lang)),
-            td(""),
-            tn(money(lang, amount)),
+            tn(money(lang, amount)).with_title(money_full(amount)),
             tn(percent(share)),
             td(""),
         ]);
@@ -335,27 +356,34 @@ fn top_customers(data: &ReportData) -> (Vec<Td>, Vec<TopView<'_>>) {
         .map(|(m, num)| Td {
             text: m.text(lang).to_string(),
             num: *num,
+            ..Td::default()
         })
         .collect();
     let rows = data
         .top_customers
         .iter()
         .enumerate()
-        .map(|(i, c)| TopView {
-            rank: i + 1,
-            cells: vec![
-                td(&c.customer_id),
-                td(&c.name),
-                td(&c.tier),
-                td(&c.value_class),
-                td(&c.lifecycle),
-                tn(score(c.score)),
-                tn(score(c.value_score)),
-                tn(score(c.potential_score)),
-                tn(money(lang, c.clv)),
-                tn(percent(c.p_alive)),
-            ],
-            actions: &c.actions,
+        .map(|(i, c)| {
+            let dot = |cell: Td, id: &str| match palette::tier(id).or_else(|| palette::class(id)) {
+                Some(colour) => cell.with_dot(colour),
+                None => cell,
+            };
+            TopView {
+                rank: i + 1,
+                cells: vec![
+                    td(&c.customer_id),
+                    td(&c.name).clipped(),
+                    dot(td(&c.tier), &c.tier),
+                    dot(td(&c.value_class), &c.value_class_id),
+                    dot(td(&c.lifecycle), &c.lifecycle_id),
+                    tn(score(c.score)),
+                    tn(score(c.value_score)),
+                    tn(score(c.potential_score)),
+                    tn(money(lang, c.clv)).with_title(money_full(c.clv)),
+                    tn(percent(c.p_alive)),
+                ],
+                actions: &c.actions,
+            }
         })
         .collect();
     (head, rows)
@@ -372,39 +400,32 @@ fn cards(data: &ReportData) -> Vec<Card> {
             s.to_string()
         }
     };
+    let card = |label: Msg, value: String| Card {
+        label: label.text(lang),
+        value,
+        title: None,
+    };
     vec![
-        Card {
-            label: Msg::Run.text(lang),
-            value: format!("#{}", run.id),
+        card(Msg::Run, format!("#{}", run.id)),
+        card(Msg::AsOf, or_dash(&date_time(lang, &run.as_of))),
+        card(Msg::Customers, count(run.customers)),
+        if data.tiers.is_empty() {
+            card(Msg::Value, DASH.to_string())
+        } else {
+            Card {
+                title: Some(money_full(total_value)),
+                ..card(Msg::Value, money_short(lang, total_value))
+            }
         },
-        Card {
-            label: Msg::AsOf.text(lang),
-            value: or_dash(&run.as_of),
-        },
-        Card {
-            label: Msg::Customers.text(lang),
-            value: count(run.customers),
-        },
-        Card {
-            label: Msg::Value.text(lang),
-            value: if data.tiers.is_empty() {
-                DASH.to_string()
-            } else {
-                money(lang, total_value)
-            },
-        },
-        Card {
-            label: Msg::RunTime.text(lang),
-            value: if run.seconds.is_finite() {
+        card(
+            Msg::RunTime,
+            if run.seconds.is_finite() {
                 format!("{}{}", fixed(run.seconds, 1), Msg::SecondsUnit.text(lang))
             } else {
                 DASH.to_string()
             },
-        },
-        Card {
-            label: Msg::CreatedAt.text(lang),
-            value: or_dash(&run.created_at),
-        },
+        ),
+        card(Msg::CreatedAt, or_dash(&date_time(lang, &run.created_at))),
     ]
 }
 
@@ -418,9 +439,9 @@ pub(crate) fn render(data: &ReportData) -> Result<String, askama::Error> {
         data.run.id,
         Msg::AsOf.text(lang),
         if data.run.as_of.is_empty() {
-            DASH
+            DASH.to_string()
         } else {
-            &data.run.as_of
+            date_time(lang, &data.run.as_of)
         }
     );
     let section_msgs = [
@@ -451,7 +472,7 @@ pub(crate) fn render(data: &ReportData) -> Result<String, askama::Error> {
             Msg::GeneratedBy.text(lang),
             Msg::Run.text(lang),
             data.run.id,
-            data.run.created_at
+            date_time(lang, &data.run.created_at)
         ),
         title,
         subtitle,
@@ -462,7 +483,14 @@ pub(crate) fn render(data: &ReportData) -> Result<String, askama::Error> {
         tier_rules: data
             .tiers
             .iter()
-            .map(|t| (t.tier.as_str(), t.rule.as_str()))
+            .enumerate()
+            .map(|(i, t)| {
+                (
+                    t.tier.as_str(),
+                    palette::colour(&t.tier, i),
+                    t.rule.as_str(),
+                )
+            })
             .collect(),
         class_groups: class_groups(data),
         weight_table: weight_table(data),

@@ -215,6 +215,62 @@ messages! {
     Seconds,
     Alert,
     PlaybookField,
+    PbGoal,
+    PbServiceLevel,
+    PbContactFrequency,
+    PbAccountManager,
+    PbDiscountPolicy,
+    PbCrossSell,
+    PbRetention,
+    PbAbandonment,
+    WmAhp,
+    WmExpert,
+    WmEqual,
+    WmEntropy,
+    WmCritic,
+    WmCombined,
+    WmCalibrated,
+    NormMinmax,
+    NormLogMinmax,
+    NormRank,
+    NormZscore,
+    NormNone,
+    BudgetByValue,
+    BudgetByClv,
+    AsOfParen,
+    ShownOf,
+    ScoreFormula,
+    IndicatorCount,
+    HoldoutLine,
+    TierRule,
+    TierRuleSpend,
+    FullAmount,
+    CreatedAtLocal,
+    RuleNegativeValue,
+    RuleMostValuable,
+    RuleSecondary,
+    RuleMaintain,
+    RulePotentialHigh,
+    RulePotentialMedium,
+    RulePotentialLow,
+    RuleProfitLoyalty,
+    RuleLifecycle,
+}
+
+impl Msg {
+    /// The label with its arguments (`{ $name }` in `report.ftl`).
+    pub fn format(self, lang: Lang, args: &[(&str, custval_i18n::Arg<'_>)]) -> String {
+        custval_i18n::format(lang, self.id(), args)
+    }
+
+    /// The label with text arguments only (numbers already formatted by the caller).
+    pub fn fill(self, lang: Lang, args: &[(&str, &str)]) -> String {
+        let args: Vec<(&str, custval_i18n::Arg<'_>)> = args
+            .iter()
+            .map(|(k, v)| (*k, custval_i18n::Arg::Str(v)))
+            .collect();
+        self.format(lang, &args)
+    }
 }
 
 /// Heading for a classification dimension id; unknown ids are returned as given.
@@ -249,6 +305,96 @@ pub fn direction_name(lang: Lang, id: &str) -> &str {
     name(lang, Kind::Direction, id)
 }
 
+/// Name of a class id of classification `dimension` (`value_class`, `lifecycle`,
+/// `potential_tier`, `profit_loyalty`, `rfm_segment`, risk and severity); ids without a name
+/// (clusters, a user's own segments) are returned as given.
+pub fn class_name<'a>(lang: Lang, dimension: &str, id: &'a str) -> &'a str {
+    let kind = match dimension {
+        "value_class" => Kind::Class,
+        "lifecycle" => Kind::Lifecycle,
+        "potential_tier" => Kind::Potential,
+        "profit_loyalty" => Kind::Loyalty,
+        "rfm_segment" | "rfm" => Kind::Segment,
+        "risk" => Kind::Risk,
+        "severity" => Kind::Severity,
+        _ => return id,
+    };
+    name(lang, kind, id)
+}
+
+/// Name of a `[[playbook]]` field (`goal`, `service_level`, …); other keys are returned as given.
+pub fn playbook_field(lang: Lang, key: &str) -> &str {
+    let m = match key {
+        "goal" => Msg::PbGoal,
+        "service_level" => Msg::PbServiceLevel,
+        "contact_frequency" => Msg::PbContactFrequency,
+        "account_manager" => Msg::PbAccountManager,
+        "discount_policy" => Msg::PbDiscountPolicy,
+        "cross_sell" => Msg::PbCrossSell,
+        "retention" => Msg::PbRetention,
+        "abandonment" => Msg::PbAbandonment,
+        _ => return key,
+    };
+    m.text(lang)
+}
+
+/// Name of a weighting method as the run records it (`AHP`, `expert`, `entropy`, …, any case);
+/// other names are returned as given.
+pub fn weight_method(lang: Lang, id: &str) -> &str {
+    let m = match id.trim().to_ascii_lowercase().as_str() {
+        "ahp" => Msg::WmAhp,
+        "expert" | "given" | "manual" => Msg::WmExpert,
+        "equal" => Msg::WmEqual,
+        "entropy" => Msg::WmEntropy,
+        "critic" => Msg::WmCritic,
+        "combined" => Msg::WmCombined,
+        "calibrated" => Msg::WmCalibrated,
+        _ => return id,
+    };
+    m.text(lang)
+}
+
+/// Name of a normalization (`minmax`, `log_minmax`, `rank`, `zscore`, `none`; `min-max` and
+/// `z-score` spellings too); other names are returned as given.
+pub fn normalization_name(lang: Lang, id: &str) -> &str {
+    let key: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let m = match key.as_str() {
+        "minmax" => Msg::NormMinmax,
+        "logminmax" => Msg::NormLogMinmax,
+        "rank" => Msg::NormRank,
+        "zscore" => Msg::NormZscore,
+        "none" => Msg::NormNone,
+        _ => return id,
+    };
+    m.text(lang)
+}
+
+/// How a budget was split (`value`, `clv`); other text is returned as given.
+pub fn budget_basis(lang: Lang, id: &str) -> &str {
+    match id {
+        "value" => Msg::BudgetByValue.text(lang),
+        "clv" => Msg::BudgetByClv.text(lang),
+        _ => id,
+    }
+}
+
+/// A model parameter's name as a reader expects it: Greek names as letters (`alpha` → `α`),
+/// others as given.
+pub fn parameter_name(id: &str) -> &str {
+    match id {
+        "alpha" => "α",
+        "beta" => "β",
+        "gamma" => "γ",
+        "delta" => "δ",
+        "theta" => "θ",
+        _ => id,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,6 +421,30 @@ mod tests {
         assert_eq!(dimension_name(Lang::En, "industry"), "industry");
         assert_eq!(direction_name(Lang::Zh, "cost"), "成本型（越小越好）");
         assert_eq!(direction_name(Lang::En, "other"), "other");
+    }
+
+    #[test]
+    fn report_ids_translate_and_unknown_pass_through() {
+        assert_eq!(playbook_field(Lang::Zh, "service_level"), "服务等级");
+        assert_eq!(playbook_field(Lang::Zh, "my_field"), "my_field");
+        assert_eq!(weight_method(Lang::Zh, "AHP"), "层次分析法（AHP）");
+        assert_eq!(weight_method(Lang::En, "entropy"), "Entropy");
+        assert_eq!(weight_method(Lang::Zh, "delphi"), "delphi");
+        assert_eq!(normalization_name(Lang::Zh, "z-score"), "标准分数法");
+        assert_eq!(
+            normalization_name(Lang::Zh, "log_minmax"),
+            "取对数后最小-最大标准化"
+        );
+        assert_eq!(budget_basis(Lang::Zh, "clv"), "按预测 CLV 比例分配");
+        assert_eq!(class_name(Lang::Zh, "potential_tier", "high"), "高潜力");
+        assert_eq!(class_name(Lang::Zh, "rfm_segment", "Lost"), "已流失客户");
+        assert_eq!(class_name(Lang::Zh, "cluster", "2"), "2");
+        assert_eq!(parameter_name("alpha"), "α");
+        assert_eq!(parameter_name("r"), "r");
+        assert_eq!(
+            Msg::ShownOf.fill(Lang::Zh, &[("shown", "50"), ("total", "132")]),
+            "50 / 132"
+        );
     }
 
     #[test]

@@ -7,20 +7,27 @@
 //! - **Numbers stay numbers**: money, counts, scores and shares are written as numeric cells with
 //!   a display format (`#,##0.00`, `0.0%`, …), never as preformatted text, so Excel can sum and
 //!   sort them. Shares are fractions with a percentage format. NaN and infinities are left blank.
-//! - **Sheet names and headers follow the report's language**; cell text from the data (rules,
-//!   playbooks, actions) is written as given.
+//! - **Sheet names and headers follow the report's language**, and so do the names of ids the
+//!   report knows (methods, normalizations, playbook fields, rules); id columns keep the ids for
+//!   filtering, and cell text from the data (rules, playbooks, actions) is written as given.
+//! - **Money keeps its full value** with a number format that shows the process's currency
+//!   symbol (`"¥"#,##0.00`); tiers, classes and severities are filled with their fixed colours
+//!   (custval-base's `palette`), white text on the dark ones.
 //! - The workbook is built in memory (a report is small: ~50 top customers, tens of classes) and
 //!   written atomically as bytes.
 
 use custval_export::Cell;
-use rust_xlsxwriter::{ColNum, Format, RowNum, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{ColNum, Color, Format, RowNum, Workbook, Worksheet, XlsxError};
 
 use crate::data::ReportData;
 use crate::dyn_charts::{cell, share, tier_label};
+use crate::format::date_time;
 use crate::i18n::{
-    Lang, Msg, dimension_name, direction_name, method_name, rule_name, severity_name,
+    Lang, Msg, budget_basis, dimension_name, direction_name, method_name, normalization_name,
+    parameter_name, playbook_field, rule_name, severity_name, weight_method,
 };
 use crate::svg::display_width;
+use custval_base::palette;
 
 /// How a column's numbers are displayed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,17 +51,28 @@ enum Fmt {
 }
 
 impl Fmt {
-    fn number_format(self) -> Option<&'static str> {
-        match self {
-            Fmt::General | Fmt::Wrap => None,
-            Fmt::Count => Some("#,##0"),
-            Fmt::Money => Some("#,##0.00"),
-            Fmt::Percent => Some("0.0%"),
-            Fmt::Score => Some("0.0"),
-            Fmt::Weight => Some("0.000"),
-            Fmt::Ratio => Some("0.00"),
-        }
+    fn number_format(self) -> Option<String> {
+        Some(
+            match self {
+                Fmt::General | Fmt::Wrap => return None,
+                Fmt::Count => "#,##0",
+                // The full amount with the process's currency symbol.
+                Fmt::Money => return Some(money_format(&custval_i18n::currency().prefix())),
+                Fmt::Percent => "0.0%",
+                Fmt::Score => "0.0",
+                Fmt::Weight => "0.000",
+                Fmt::Ratio => "0.00",
+            }
+            .to_string(),
+        )
     }
+}
+
+/// Excel's number format for money: the currency's symbol as quoted literal text, then the
+/// amount with thousands grouped and two decimals (`"¥"#,##0.00;-"¥"#,##0.00`).
+fn money_format(prefix: &str) -> String {
+    let quoted = format!("\"{}\"", prefix.replace('"', ""));
+    format!("{quoted}#,##0.00;-{quoted}#,##0.00")
 }
 
 /// One worksheet before it is written.
@@ -62,6 +80,32 @@ struct SheetSpec {
     name: &'static str,
     columns: Vec<(String, Fmt)>,
     rows: Vec<Vec<Cell>>,
+    /// Cells filled with a tier's or class's fixed colour: (row in `rows`, column, colour).
+    fills: Vec<(usize, usize, &'static str)>,
+}
+
+/// The fixed colour of a tier, class or severity id (custval-base's palette), if it has one.
+fn fixed_colour(id: &str) -> Option<&'static str> {
+    palette::tier(id).or_else(|| palette::class(id))
+}
+
+/// Fills for column `col` of `ids` (one id per row, in row order), where an id has a colour;
+/// ids without a fixed colour take the palette's colour at their position when `by_position`.
+fn fills_of<'a>(
+    col: usize,
+    ids: impl Iterator<Item = &'a str>,
+    by_position: bool,
+) -> Vec<(usize, usize, &'static str)> {
+    ids.enumerate()
+        .filter_map(|(row, id)| {
+            let colour = if by_position {
+                Some(palette::colour(id, row))
+            } else {
+                fixed_colour(id)
+            };
+            colour.map(|c| (row, col, c))
+        })
+        .collect()
 }
 
 fn text(s: &str) -> Cell {
@@ -89,7 +133,10 @@ fn summary(data: &ReportData) -> SheetSpec {
     let mut rows: Vec<Vec<Cell>> = vec![
         vec![text(Msg::Run.text(lang)), Cell::Int(run.id)],
         vec![text(Msg::AsOf.text(lang)), text(&run.as_of)],
-        vec![text(Msg::CreatedAt.text(lang)), text(&run.created_at)],
+        vec![
+            text(Msg::CreatedAt.text(lang)),
+            text(&date_time(lang, &run.created_at)),
+        ],
         vec![text(Msg::Customers.text(lang)), int(run.customers)],
         vec![text(Msg::Seconds.text(lang)), Cell::Number(run.seconds)],
     ];
@@ -101,7 +148,7 @@ fn summary(data: &ReportData) -> SheetSpec {
         let yes_no = if m.converged { Msg::Yes } else { Msg::No };
         rows.push(vec![text(Msg::Model.text(lang)), text(&m.name)]);
         for (name, value) in &m.parameters {
-            let label = format!("{} {name}", Msg::Parameter.text(lang));
+            let label = format!("{} {}", Msg::Parameter.text(lang), parameter_name(name));
             rows.push(vec![Cell::Text(label), Cell::Number(*value)]);
         }
         rows.push(vec![
@@ -132,6 +179,7 @@ fn summary(data: &ReportData) -> SheetSpec {
         rows.push(vec![text(Msg::Note.text(lang)), text(n)]);
     }
     SheetSpec {
+        fills: Vec::new(),
         name: Msg::SheetSummary.text(lang),
         columns: columns(lang, &[(Msg::Item, Fmt::General), (Msg::Value, Fmt::Wrap)]),
         rows,
@@ -161,6 +209,7 @@ fn tiers(data: &ReportData) -> SheetSpec {
         })
         .collect();
     SheetSpec {
+        fills: fills_of(0, data.tiers.iter().map(|t| t.tier.as_str()), true),
         name: Msg::SheetTiers.text(lang),
         columns: columns(
             lang,
@@ -183,10 +232,11 @@ fn classes(data: &ReportData) -> SheetSpec {
         .classes
         .iter()
         .map(|c| {
+            let colon = Msg::Colon.text(lang);
             let playbook: Vec<String> = c
                 .playbook
                 .iter()
-                .map(|(field, text)| format!("{field}: {text}"))
+                .map(|(field, text)| format!("{}{colon}{text}", playbook_field(lang, field)))
                 .collect();
             vec![
                 text(dimension_name(lang, &c.dimension)),
@@ -200,6 +250,7 @@ fn classes(data: &ReportData) -> SheetSpec {
         })
         .collect();
     SheetSpec {
+        fills: fills_of(1, data.classes.iter().map(|c| c.class.as_str()), false),
         name: Msg::SheetClasses.text(lang),
         columns: columns(
             lang,
@@ -227,14 +278,15 @@ fn weights(data: &ReportData) -> SheetSpec {
                 text(dimension_name(lang, &w.dimension)),
                 text(&w.indicator),
                 text(&w.label),
-                text(&w.method),
+                text(weight_method(lang, &w.method)),
                 Cell::Number(w.weight),
                 text(direction_name(lang, &w.direction)),
-                text(&w.normalization),
+                text(normalization_name(lang, &w.normalization)),
             ]
         })
         .collect();
     SheetSpec {
+        fills: Vec::new(),
         name: Msg::SheetWeights.text(lang),
         columns: columns(
             lang,
@@ -263,11 +315,12 @@ fn budget(data: &ReportData) -> SheetSpec {
                 text(&b.label),
                 Cell::Number(b.amount),
                 Cell::Number(b.share),
-                text(&b.basis),
+                text(budget_basis(lang, &b.basis)),
             ]
         })
         .collect();
     SheetSpec {
+        fills: fills_of(0, data.budget.iter().map(|b| b.class.as_str()), true),
         name: Msg::SheetBudget.text(lang),
         columns: columns(
             lang,
@@ -307,6 +360,20 @@ fn top_customers(data: &ReportData) -> SheetSpec {
         })
         .collect();
     SheetSpec {
+        fills: [
+            fills_of(3, data.top_customers.iter().map(|c| c.tier.as_str()), false),
+            fills_of(
+                4,
+                data.top_customers.iter().map(|c| c.value_class_id.as_str()),
+                false,
+            ),
+            fills_of(
+                5,
+                data.top_customers.iter().map(|c| c.lifecycle_id.as_str()),
+                false,
+            ),
+        ]
+        .concat(),
         name: Msg::SheetTop.text(lang),
         columns: columns(
             lang,
@@ -333,15 +400,16 @@ fn calibration(data: &ReportData) -> Option<SheetSpec> {
     let lang = data.language;
     let rows = data.run.clv_model.as_ref()?.calibration.as_ref()?;
     Some(SheetSpec {
+        fills: Vec::new(),
         name: Msg::SheetCalibration.text(lang),
         columns: columns(
             lang,
             &[
                 (Msg::Bucket, Fmt::General),
                 (Msg::Customers, Fmt::Count),
-                (Msg::Predicted, Fmt::Money),
-                (Msg::Actual, Fmt::Money),
-                (Msg::Difference, Fmt::Money),
+                (Msg::Predicted, Fmt::Ratio),
+                (Msg::Actual, Fmt::Ratio),
+                (Msg::Difference, Fmt::Ratio),
             ],
         ),
         rows: rows
@@ -399,6 +467,7 @@ fn migration(data: &ReportData) -> Option<SheetSpec> {
     let m = data.dynamics.migration.as_ref()?;
     let k = m.labels.len();
     let mut rows = Vec::new();
+    let mut fills = Vec::new();
     for (i, from) in m.labels.iter().enumerate() {
         let row_sum: u64 = (0..k).map(|j| cell(m, i, j)).sum();
         for (j, to) in m.labels.iter().enumerate() {
@@ -412,6 +481,11 @@ fn migration(data: &ReportData) -> Option<SheetSpec> {
             } else {
                 Cell::Number(n as f64 / row_sum as f64)
             };
+            for (col, id) in [(0, from), (1, to)] {
+                if let Some(colour) = fixed_colour(id) {
+                    fills.push((rows.len(), col, colour));
+                }
+            }
             rows.push(vec![
                 Cell::Text(tier_label(lang, from, true)),
                 Cell::Text(tier_label(lang, to, false)),
@@ -422,6 +496,7 @@ fn migration(data: &ReportData) -> Option<SheetSpec> {
         }
     }
     Some(SheetSpec {
+        fills,
         name: Msg::SheetMigration.text(lang),
         columns: columns(
             lang,
@@ -445,6 +520,7 @@ fn run_alerts(data: &ReportData) -> Option<SheetSpec> {
         return None;
     }
     Some(SheetSpec {
+        fills: fills_of(3, alerts.iter().map(|a| a.severity.as_str()), false),
         name: Msg::SheetAlerts.text(lang),
         columns: columns(
             lang,
@@ -481,6 +557,7 @@ fn overrides(data: &ReportData) -> Option<SheetSpec> {
         return None;
     }
     Some(SheetSpec {
+        fills: fills_of(1, list.iter().map(|o| o.tier.as_str()), false),
         name: Msg::SheetOverrides.text(lang),
         columns: columns(
             lang,
@@ -552,6 +629,7 @@ fn backtest(data: &ReportData) -> Option<SheetSpec> {
         })
         .collect();
     Some(SheetSpec {
+        fills: Vec::new(),
         name: Msg::SheetBacktest.text(lang),
         columns: cols,
         rows,
@@ -576,6 +654,17 @@ fn shown_width(cell: &Cell, fmt: Fmt) -> usize {
     }
 }
 
+/// `format` with a `#rrggbb` background, its text white on dark colours and black on light ones.
+fn with_fill(format: Format, colour: &str) -> Format {
+    let rgb = u32::from_str_radix(colour.trim_start_matches('#'), 16).unwrap_or(0x9AA3AD);
+    let (r, g, b) = ((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF);
+    // Relative luminance, roughly (ITU-R BT.601 weights).
+    let light = (299 * r + 587 * g + 114 * b) / 1000 > 150;
+    format
+        .set_background_color(Color::RGB(rgb))
+        .set_font_color(if light { Color::Black } else { Color::White })
+}
+
 fn write_sheet(sheet: &mut Worksheet, spec: &SheetSpec) -> Result<(), XlsxError> {
     sheet.set_name(spec.name)?;
     let bold = Format::new().set_bold();
@@ -584,7 +673,7 @@ fn write_sheet(sheet: &mut Worksheet, spec: &SheetSpec) -> Result<(), XlsxError>
         .iter()
         .map(|(_, f)| match (f, f.number_format()) {
             (Fmt::Wrap, _) => Format::new().set_text_wrap(),
-            (_, Some(nf)) => Format::new().set_num_format(nf),
+            (_, Some(nf)) => Format::new().set_num_format(&nf),
             (_, None) => Format::new(),
         })
         .collect();
@@ -602,10 +691,18 @@ fn write_sheet(sheet: &mut Worksheet, spec: &SheetSpec) -> Result<(), XlsxError>
         sheet.set_column_width(col, width.clamp(8.0, 60.0))?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    for (r, row) in spec.rows.iter().enumerate() {
-        let r = (r + 1) as RowNum;
-        for (col, (cell, format)) in row.iter().zip(&formats).enumerate() {
-            let col = col as ColNum;
+    for (i, row) in spec.rows.iter().enumerate() {
+        let r = (i + 1) as RowNum;
+        for (c, (cell, format)) in row.iter().zip(&formats).enumerate() {
+            let col = c as ColNum;
+            let filled;
+            let format = match spec.fills.iter().find(|(fr, fc, _)| *fr == i && *fc == c) {
+                Some((_, _, colour)) => {
+                    filled = with_fill(format.clone(), colour);
+                    &filled
+                }
+                None => format,
+            };
             match cell {
                 Cell::Empty => {}
                 Cell::Text(s) => {

@@ -162,7 +162,7 @@ fn representative_report_in_english() {
     // Weights: method, direction, normalization, notes.
     for text in [
         "AHP",
-        "entropy",
+        "Entropy",
         "benefit (higher is better)",
         "cost (lower is better)",
         "z-score",
@@ -186,8 +186,11 @@ fn representative_report_in_english() {
         "¥9,876,543",
         "2,469",
         "80.0%",
-        "¥600,000 (60.0%)",
+        "¥600,000",
         "¥123,456",
+        // A chart label where space is short, the full amount on hover.
+        "¥600K (60.0%)",
+        "¥600,000.00",
     ] {
         assert!(html.contains(text), "{text}");
     }
@@ -533,7 +536,7 @@ fn dynamics_section_in_chinese() {
     let s = dynamics_section(&html);
     for text in [
         "<h2>动态管理</h2>",
-        "等级迁移：对比批次 #16（基准日 2024-03-31）",
+        "等级迁移：对比批次 #16（基准日 2024年3月31日）",
         "迁移矩阵",
         "上期 \\ 本期",
         "新客户",
@@ -651,4 +654,81 @@ fn dynamics_text_is_escaped() {
         // An unknown severity gets the neutral badge class, never a class from the data.
         assert!(s.contains(r#"<span class="badge sev-other">"#));
     }
+}
+
+/// Issue 21: a Chinese report has no Latin word a reader would not expect — no engine id, no
+/// English label — besides the allow-list (custval_i18n::scan) and the data's own Latin
+/// strings (customer ids, the CLV model's parameter symbols).
+#[test]
+fn chinese_report_has_no_untranslated_word() {
+    let data = common::chinese();
+    let html = render_html(&data).unwrap();
+    let own = common::own_latin(&data);
+    let text = custval_i18n::scan::html_text(&html);
+    let left: Vec<String> = custval_i18n::scan::latin_words(&text)
+        .into_iter()
+        .filter(|w| !own.contains(w))
+        .collect();
+    assert!(left.is_empty(), "untranslated in the zh report: {left:?}");
+    // The SVG charts' own texts (legends, axis labels, hover titles) are scanned too.
+    assert!(html.contains("<svg"), "charts drawn");
+}
+
+/// Issue 21: every tier and known class keeps its fixed colour wherever it appears, whatever
+/// order the data lists it in.
+#[test]
+fn tiers_and_classes_have_fixed_colours() {
+    let mut data = common::chinese();
+    let html = render_html(&data).unwrap();
+    let most = custval_base::palette::colour("most_valuable", 9);
+    let tier_a = custval_base::palette::colour("A", 9);
+    assert!(html.contains(&format!("background:{most}")), "class swatch");
+    assert!(
+        html.contains(&format!("background:{tier_a}")),
+        "tier swatch"
+    );
+    // Reversing the scatter's classes and the budget does not move a colour.
+    data.scatter.points.reverse();
+    data.budget.reverse();
+    let again = render_html(&data).unwrap();
+    let legend = format!("fill=\"{most}\"><title>最有价值客户</title>");
+    for h in [&html, &again] {
+        assert!(
+            figure(h, "scatter").unwrap().contains(&legend),
+            "scatter legend"
+        );
+    }
+    let budget = figure(&again, "budget").unwrap();
+    assert!(
+        budget.contains(&format!("fill=\"{most}\"")),
+        "budget bar of most_valuable"
+    );
+}
+
+/// Issue 21: short amounts where space is short, with the full figure on hover; a readable
+/// local date and time instead of a raw timestamp; long names cut to one line with the whole
+/// name on hover.
+#[test]
+fn short_money_full_on_hover_dates_and_clipped_names() {
+    let data = common::chinese();
+    let html = render_html(&data).unwrap();
+    // The value tile: 万 with the full amount in its title.
+    let total: f64 = data.tiers.iter().map(|t| t.value).sum();
+    assert!(
+        html.contains(&format!("title=\"{}\"", custval_i18n::money_full(total))),
+        "full amount on hover"
+    );
+    assert!(html.contains(&custval_i18n::money_short(Lang::Zh, total)));
+    // The created-at tile: a Chinese date and time, no ISO stamp.
+    assert!(
+        html.contains("2024年7月1日 16:05"),
+        "readable date and time"
+    );
+    assert!(!html.contains("2024-07-01 16:05:09"));
+    // Alert names: one line, cut, whole on hover.
+    let name = "北京某某信息技术有限公司华北区域销售与服务中心";
+    assert!(html.contains(&format!(
+        "<span class=\"clip\" title=\"{name}\">{name}</span>"
+    )));
+    assert!(html.contains("span.clip {"), "the clip style is defined");
 }

@@ -292,3 +292,64 @@ fn dynamics_sheets_only_for_parts_the_report_has() {
         assert!(!text.contains("NaN") && !text.contains(">inf<"), "{name}");
     }
 }
+
+/// The shared strings of the workbook, in index order.
+fn shared_strings(files: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+    files["xl/sharedStrings.xml"]
+        .split("<si>")
+        .skip(1)
+        .map(|si| {
+            // One <t> per plain string; the text runs between '>' and '</t>'.
+            si.split("<t")
+                .skip(1)
+                .filter_map(|t| {
+                    let start = t.find('>')? + 1;
+                    let end = t.find("</t>")?;
+                    Some(&t[start..end])
+                })
+                .collect::<String>()
+        })
+        .collect()
+}
+
+/// Issue 21: in a Chinese workbook, sheet names and every column header are Chinese (the
+/// scan's allow-list aside: CLV, RFM, …); money cells keep full numbers with the currency's
+/// symbol in their format; tiers and classes are filled with their fixed colours.
+#[test]
+fn chinese_workbook_headers_money_format_and_colours() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.xlsx");
+    let data = common::chinese();
+    write_xlsx(&data, &path).unwrap();
+    let files = unzip(&path);
+    let names = sheet_names(&files);
+    for name in &names {
+        let words = custval_i18n::scan::latin_words(name);
+        assert!(words.is_empty(), "sheet {name}: {words:?}");
+    }
+    let strings = shared_strings(&files);
+    for i in 1..=names.len() {
+        let sheet = &files[&format!("xl/worksheets/sheet{i}.xml")];
+        let start = sheet.find("<row r=\"1\"").expect("a header row");
+        let row = &sheet[start..start + sheet[start..].find("</row>").unwrap()];
+        for v in row.split("<v>").skip(1) {
+            let k: usize = v[..v.find('<').unwrap()].parse().unwrap();
+            let header = &strings[k];
+            let words = custval_i18n::scan::latin_words(header);
+            assert!(words.is_empty(), "sheet{i} header {header}: {words:?}");
+        }
+    }
+    // Full amounts: the tiers' value is the number itself, shown with ¥ and two decimals.
+    assert!(files["xl/worksheets/sheet2.xml"].contains("<v>9876543.21</v>"));
+    let styles = &files["xl/styles.xml"];
+    assert!(
+        styles.contains("formatCode=\"&quot;¥&quot;#,##0.00"),
+        "money format with the currency symbol"
+    );
+    // Tier A and most_valuable cells are filled with their fixed colours.
+    let argb = |c: &str| format!("FF{}", c.trim_start_matches('#').to_ascii_uppercase());
+    for id in ["A", "C", "most_valuable", "critical"] {
+        let c = argb(custval_base::palette::colour(id, 9));
+        assert!(styles.contains(&c), "{id} fill {c}");
+    }
+}

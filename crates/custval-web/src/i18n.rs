@@ -50,6 +50,9 @@ macro_rules! messages {
 }
 
 messages! {
+    // The page frame (base.html).
+    MainNav,
+    PagerLabel,
     AppName,
     Dashboard,
     Customers,

@@ -173,3 +173,55 @@ report-SheetCalibration = CLV calibration
 report-Seconds = Seconds
 report-Alert = Alert
 report-PlaybookField = Playbook field
+
+# Playbook fields (custval.toml `[[playbook]]` keys).
+report-PbGoal = Goal
+report-PbServiceLevel = Service level
+report-PbContactFrequency = Contact frequency
+report-PbAccountManager = Account manager
+report-PbDiscountPolicy = Pricing and discounts
+report-PbCrossSell = Cross-sell and up-sell
+report-PbRetention = Retention and win-back
+report-PbAbandonment = When to let go
+
+# Weighting methods.
+report-WmAhp = AHP
+report-WmExpert = Expert weights
+report-WmEqual = Equal weights
+report-WmEntropy = Entropy
+report-WmCritic = CRITIC
+report-WmCombined = Combined (expert + data)
+report-WmCalibrated = Calibrated on realized spend
+
+# Normalizations.
+report-NormMinmax = Min–max
+report-NormLogMinmax = Log, then min–max
+report-NormRank = Percentile rank
+report-NormZscore = Standard score (z-score)
+report-NormNone = None
+
+# Budget bases.
+report-BudgetByValue = In proportion to 12-month spend
+report-BudgetByClv = In proportion to predicted CLV
+
+# Sentences built by the report.
+report-AsOfParen = {" "}(as of { $date })
+report-ShownOf = { $shown } of { $total }
+report-ScoreFormula = Score = { $current } × current value score + { $potential } × potential score
+report-IndicatorCount = { $count } indicators
+report-HoldoutLine = CLV holdout since { $date }: predicted { $predicted } vs actual { $actual } repeat purchases (mean absolute error { $mae } per customer)
+report-TierRule = Customers ranked by { $basis }, down to { $cut } of the cumulative total
+report-TierRuleSpend = 12-month net spend
+report-FullAmount = Full amount
+report-CreatedAtLocal = Local time
+
+# Class rules, with the run's cuts.
+report-RuleNegativeValue = Net contribution < 0: costs exceed profit (checked first)
+report-RuleMostValuable = Current value score ≥ { $value }
+report-RuleSecondary = Current value score < { $value } and potential score ≥ { $potential }
+report-RuleMaintain = Current value score < { $value }, potential score < { $potential }, not loss-making
+report-RulePotentialHigh = Potential score ≥ { $high }
+report-RulePotentialMedium = Potential score ≥ { $medium } and < { $high }
+report-RulePotentialLow = Potential score < { $medium }
+report-RuleProfitLoyalty = Profit { $profit_op } { $profit }, loyalty { $loyalty_op } { $loyalty }
+report-RuleLifecycle = Rules in order, first match wins: prospect (no order), new (first order ≤ 90 days ago or one order only), churned, declining, loyal, growing

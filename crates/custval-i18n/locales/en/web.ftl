@@ -238,3 +238,5 @@ web-CostToServe = Cost to serve
 web-DiscountLabel = Discount (annual rate, factor)
 web-PurchaseModel = Purchase model (holdout MAE)
 web-NotDeducted = no data, not deducted
+web-MainNav = Main menu
+web-PagerLabel = Pages

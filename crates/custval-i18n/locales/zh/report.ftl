@@ -149,7 +149,7 @@ report-NoBacktest = 本报告未包含回测。
 report-Horizon = 观察期
 report-DaysUnit = {" "}天
 report-Gini = 基尼系数
-report-Auc = AUC
+report-Auc = 曲线下面积
 report-Spearman = 斯皮尔曼相关系数
 report-TopShare = 前20%客户价值占比
 report-Best = 最佳
@@ -173,3 +173,55 @@ report-SheetCalibration = CLV校准
 report-Seconds = 耗时（秒）
 report-Alert = 预警
 report-PlaybookField = 策略项
+
+# 策略字段（custval.toml 中 `[[playbook]]` 的键）。
+report-PbGoal = 目标
+report-PbServiceLevel = 服务等级
+report-PbContactFrequency = 联系频率
+report-PbAccountManager = 客户经理安排
+report-PbDiscountPolicy = 价格与折扣政策
+report-PbCrossSell = 交叉销售与追加销售
+report-PbRetention = 保留与挽回
+report-PbAbandonment = 放弃标准
+
+# 赋权方法。
+report-WmAhp = 层次分析法（AHP）
+report-WmExpert = 专家赋权
+report-WmEqual = 等权重
+report-WmEntropy = 熵权法
+report-WmCritic = CRITIC 法
+report-WmCombined = 组合赋权（专家＋数据）
+report-WmCalibrated = 按实际消费校准
+
+# 标准化方法。
+report-NormMinmax = 最小-最大标准化
+report-NormLogMinmax = 取对数后最小-最大标准化
+report-NormRank = 百分位排名
+report-NormZscore = 标准分数法
+report-NormNone = 不标准化
+
+# 预算分配依据。
+report-BudgetByValue = 按近 12 个月消费额比例分配
+report-BudgetByClv = 按预测 CLV 比例分配
+
+# 报告自行拼写的句子。
+report-AsOfParen = （基准日 { $date }）
+report-ShownOf = { $shown } / { $total }
+report-ScoreFormula = 综合得分 = { $current } × 当前价值得分 + { $potential } × 潜力得分
+report-IndicatorCount = 共 { $count } 个指标
+report-HoldoutLine = CLV 验证期（自 { $date } 起）：预测重复购买 { $predicted } 次，实际 { $actual } 次（平均每位客户绝对误差 { $mae }）
+report-TierRule = 按{ $basis }从高到低排序，累计至总额的 { $cut }
+report-TierRuleSpend = 近 12 个月净消费额
+report-FullAmount = 完整金额
+report-CreatedAtLocal = 本地时间
+
+# 分类规则（含本批次的分界值）。
+report-RuleNegativeValue = 净贡献 < 0：成本超过利润（最先判断）
+report-RuleMostValuable = 当前价值得分 ≥ { $value }
+report-RuleSecondary = 当前价值得分 < { $value } 且潜力得分 ≥ { $potential }
+report-RuleMaintain = 当前价值得分 < { $value }，潜力得分 < { $potential }，不亏损
+report-RulePotentialHigh = 潜力得分 ≥ { $high }
+report-RulePotentialMedium = 潜力得分 ≥ { $medium } 且 < { $high }
+report-RulePotentialLow = 潜力得分 < { $medium }
+report-RuleProfitLoyalty = 利润 { $profit_op } { $profit }，忠诚度 { $loyalty_op } { $loyalty }
+report-RuleLifecycle = 依次判断，先符合者为准：潜在客户（无订单）、新客户（首单 ≤ 90 天或仅一单）、流失、衰退、忠诚、成长

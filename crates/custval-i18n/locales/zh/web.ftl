@@ -238,3 +238,5 @@ web-CostToServe = 服务成本
 web-DiscountLabel = 折现（年折现率，折现系数）
 web-PurchaseModel = 购买模型（留出期 MAE）
 web-NotDeducted = 无数据，未扣除
+web-MainNav = 主菜单
+web-PagerLabel = 分页

@@ -219,7 +219,9 @@ pub fn representative(lang: Lang) -> ReportData {
                 },
                 tier: "A".into(),
                 value_class: "most_valuable".into(),
+                value_class_id: "most_valuable".into(),
                 lifecycle: "loyal".into(),
+                lifecycle_id: "loyal".into(),
                 score: 99.0 - i as f64,
                 value_score: 95.0 - i as f64 / 2.0,
                 potential_score: 80.0,
@@ -386,4 +388,162 @@ pub fn dynamics(lang: Lang) -> Dynamics {
             ),
         }),
     }
+}
+
+/// A Chinese report as `custval report --lang zh` fills it: engine ids for classes, tiers,
+/// rules, severities, methods, directions, normalizations, playbook fields and budget bases,
+/// Chinese text where the caller supplies text, and the data's own Latin strings (customer ids)
+/// listed by [`own_latin`]. Every id the engine emits for a known class or rule is here.
+// Long because it is one report's data, field by field, as the CLI fills it.
+pub fn chinese() -> ReportData {
+    let mut data = representative(Lang::Zh);
+    data.run.created_at = "2024-07-01 16:05:09".into();
+    data.run.config_summary = vec![
+        "综合得分 = 0.6 × 当前价值得分 + 0.4 × 潜力得分".into(),
+        "共 9 个指标".into(),
+    ];
+    let ids = [
+        "most_valuable",
+        "secondary",
+        "maintain",
+        "negative_value",
+        "most_valuable",
+    ];
+    for (i, p) in data.scatter.points.iter_mut().enumerate() {
+        p.class = ids[i % ids.len()].to_string();
+    }
+    data.tiers[0].rule = "按近 12 个月净消费额从高到低排序，累计至总额的 80%".into();
+    data.tiers[1].rule = "按近 12 个月净消费额从高到低排序，累计至总额的 95%".into();
+    data.tiers[2].rule = "按近 12 个月净消费额从高到低排序，累计至总额的 100%".into();
+    let class =
+        |dimension: &str, class: &str, label: &str, playbook: Vec<(String, String)>| ClassRow {
+            dimension: dimension.into(),
+            class: class.into(),
+            label: label.into(),
+            customers: 321,
+            value: 1_234_567.0,
+            rule: "当前价值得分 ≥ 60.0".into(),
+            playbook,
+        };
+    data.classes = vec![
+        class(
+            "value_class",
+            "most_valuable",
+            "最有价值客户",
+            vec![
+                ("goal".into(), "保持并深化合作".into()),
+                ("service_level".into(), "专属客户经理".into()),
+                ("contact_frequency".into(), "每月拜访".into()),
+                ("account_manager".into(), "资深客户经理".into()),
+                ("discount_policy".into(), "年度框架价格".into()),
+                ("cross_sell".into(), "推荐新品".into()),
+                ("retention".into(), "季度业务回顾".into()),
+                ("abandonment".into(), "不适用".into()),
+            ],
+        ),
+        class("value_class", "negative_value", "负值客户", Vec::new()),
+        class("potential_tier", "high", "高潜力", Vec::new()),
+        class("potential_tier", "medium", "", Vec::new()),
+        class("lifecycle", "declining", "衰退客户", Vec::new()),
+        class("profit_loyalty", "barnacle", "藤壶", Vec::new()),
+        class("cluster", "2", "2：高频小额", Vec::new()),
+    ];
+    data.weights = vec![
+        WeightRow {
+            dimension: "current".into(),
+            indicator: "spend_12m".into(),
+            label: "近12个月消费额".into(),
+            method: "AHP".into(),
+            weight: 0.45,
+            direction: "benefit".into(),
+            normalization: "minmax".into(),
+        },
+        WeightRow {
+            dimension: "current".into(),
+            indicator: "cost_to_serve".into(),
+            label: "服务成本".into(),
+            method: "combined".into(),
+            weight: 0.2,
+            direction: "cost".into(),
+            normalization: "log_minmax".into(),
+        },
+        WeightRow {
+            dimension: "potential".into(),
+            indicator: "wallet_gap".into(),
+            label: "钱包份额缺口".into(),
+            method: "entropy".into(),
+            weight: 0.35,
+            direction: "benefit".into(),
+            normalization: "zscore".into(),
+        },
+    ];
+    data.weight_notes = vec![WeightNote {
+        dimension: "current".into(),
+        note: "AHP, CR = 0.030".into(),
+    }];
+    data.budget = vec![
+        BudgetRow {
+            class: "most_valuable".into(),
+            label: "最有价值客户".into(),
+            amount: 600_000.0,
+            share: 0.6,
+            basis: "value".into(),
+        },
+        BudgetRow {
+            class: "secondary".into(),
+            label: "二级客户".into(),
+            amount: 400_000.0,
+            share: 0.4,
+            basis: "clv".into(),
+        },
+    ];
+    for (i, c) in data.top_customers.iter_mut().enumerate() {
+        c.name = format!("上海华东精密机械制造股份有限公司第{}分公司", i + 1);
+        c.value_class = "最有价值客户".into();
+        c.lifecycle = "忠诚客户".into();
+        c.actions = vec!["季度业务回顾（最有价值客户）".into()];
+    }
+    data.alerts = vec!["12 个 A 类客户活跃概率下降".into()];
+    data.notes = vec!["配置提示：未知键已忽略".into()];
+    let d = &mut data.dynamics;
+    for (a, rule) in d.alerts.iter_mut().zip([
+        "key_account_dropped",
+        "spend_drop",
+        "p_alive_low",
+        "key_account_risky",
+    ]) {
+        a.rule = rule.into();
+        a.name = Some("北京某某信息技术有限公司华北区域销售与服务中心".into());
+        a.explain = "消费较去年同期下降 62%".into();
+        a.action = "两周内客户经理拜访".into();
+    }
+    d.overrides[1].reason = "战略调整".into();
+    d.overrides[0].author = "王经理".into();
+    d.overrides[1].author = "张敏".into();
+    if let Some(b) = d.backtest.as_mut() {
+        b.methods.truncate(3);
+        b.explain = "综合得分对实际价值的排序效果最好（基尼系数 0.623）".into();
+    }
+    data
+}
+
+/// The Latin strings of [`chinese`]'s data itself, which a Chinese report shows as they are:
+/// customer ids and the CLV model's parameter symbols (r, a, b, from the literature).
+pub fn own_latin(data: &ReportData) -> Vec<String> {
+    let mut own: Vec<String> = data
+        .top_customers
+        .iter()
+        .map(|c| c.customer_id.clone())
+        .chain(data.dynamics.alerts.iter().map(|a| a.customer_id.clone()))
+        .chain(
+            data.dynamics
+                .overrides
+                .iter()
+                .map(|o| o.customer_id.clone()),
+        )
+        .collect();
+    if let Some(m) = &data.run.clv_model {
+        own.extend(m.parameters.iter().map(|(name, _)| name.clone()));
+    }
+    own
 }
