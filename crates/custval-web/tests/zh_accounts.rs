@@ -204,7 +204,7 @@ async fn key_account_panels_and_plan_editors_read_in_chinese() {
                 ("owner", "rep01"),
                 ("next_review", "2020-01-15"),
                 ("goals", "续签年度合同"),
-                ("actions", "2025-06-02 | 季度回顾 | 同意试点"),
+                ("actions", "2019-12-02 | 季度回顾 | 同意试点"),
             ],
         )
         .await;

@@ -158,9 +158,8 @@ pub fn evidence_lines(evidence: &serde_json::Value, lang: Lang) -> Vec<(String, 
                     }
                 }
                 serde_json::Value::String(t) => evidence_text(k, t, lang),
-                serde_json::Value::Bool(b) => {
-                    if *b { Msg::Yes } else { Msg::No }.text(lang).to_string()
-                }
+                serde_json::Value::Bool(true) => Msg::Yes.text(lang).to_string(),
+                serde_json::Value::Bool(false) => Msg::No.text(lang).to_string(),
                 other => other.to_string(),
             };
             (label, value)
@@ -191,14 +190,14 @@ fn evidence_label(key: &str, lang: Lang) -> String {
 }
 
 fn evidence_text(key: &str, value: &str, lang: Lang) -> String {
-    let lookup =
-        |id: String| custval_i18n::has(Lang::En, &id).then(|| custval_i18n::text(lang, &id));
+    let lookup = |id: String| {
+        custval_i18n::has(Lang::En, &id).then(|| custval_i18n::text(lang, &id).to_string())
+    };
     match key {
         "at_stake_basis" => lookup(format!("web-acc-basis-{value}")),
         "compared_with" => lookup(format!("web-acc-base-{value}")),
         _ => None,
     }
-    .map(str::to_string)
     .or_else(|| {
         let risk = custval_i18n::name(lang, Kind::Risk, value);
         (risk != value).then(|| risk.to_string())
@@ -598,4 +597,69 @@ pub async fn compare<S: Store + 'static>(
     ];
     page.empty = false;
     render(&v, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, customer: &str) -> AlertRow {
+        AlertRow {
+            id,
+            severity: String::new(),
+            severity_label: String::new(),
+            customer: customer.into(),
+            name: String::new(),
+            at_stake: String::new(),
+            at_stake_full: String::new(),
+            href: String::new(),
+            owner: String::new(),
+            rule: String::new(),
+            rule_id: String::new(),
+            explain: String::new(),
+            action: String::new(),
+            evidence: Vec::new(),
+            status: String::new(),
+            open: true,
+            assignee: String::new(),
+            acknowledged_by: String::new(),
+            group_rows: 1,
+        }
+    }
+
+    #[test]
+    fn a_customers_rows_span_from_its_first() {
+        let mut rows = vec![row(1, "C1"), row(2, "C1"), row(3, "C2"), row(4, "C1")];
+        group_rows(&mut rows);
+        let spans: Vec<usize> = rows.iter().map(|r| r.group_rows).collect();
+        assert_eq!(spans, [2, 0, 1, 1]);
+    }
+
+    #[test]
+    fn evidence_reads_as_named_figures() {
+        let ev = serde_json::json!({
+            "at_stake": 13000.0,
+            "at_stake_basis": "spend_fall",
+            "previous_class": "most_valuable",
+            "risk": "high",
+            "paymentdelayincrease": 9.5,
+            "compared_with": "previous_12_months",
+        });
+        let lines = evidence_lines(&ev, Lang::Zh);
+        let get = |k: &str| {
+            lines
+                .iter()
+                .find(|(l, _)| l == k)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_else(|| panic!("{k} in {lines:?}"))
+        };
+        assert_eq!(get("涉及金额"), "¥1.3万");
+        assert_eq!(get("金额口径"), "近12个月消费的降幅");
+        assert_eq!(get("上次分类"), "最有价值客户");
+        assert_eq!(get("风险等级"), "高风险");
+        assert_eq!(get("付款延迟增加"), "9.50");
+        assert_eq!(get("对比期"), "前12个月");
+        let en = evidence_lines(&ev, Lang::En);
+        assert!(en.iter().any(|(l, v)| l == "At stake" && v == "¥13,000"));
+    }
 }
