@@ -73,7 +73,10 @@ impl Explain for NoPeers {
                 group,
                 peers,
                 min_peers,
-            } => format!("可比客户（{group}）仅 {peers} 个，少于要求的 {min_peers} 个"),
+            } => format!(
+                "可比客户（{}）仅 {peers} 个，少于要求的 {min_peers} 个",
+                label_zh(group)
+            ),
         }
     }
 }
@@ -109,7 +112,7 @@ impl Fallback {
         match self {
             Fallback::SizeUnknown => "规模未知，改用整个行业".into(),
             Fallback::TooFewInGroup { group, peers } => {
-                format!("{group} 仅 {peers} 个，改用整个行业")
+                format!("{} 仅 {peers} 个，改用整个行业", label_zh(group))
             }
         }
     }
@@ -126,6 +129,21 @@ pub(crate) fn label(industry: &str, size: Option<&str>) -> String {
         Some(s) => format!("industry={industry}, size={s}"),
         None => format!("industry={industry}"),
     }
+}
+
+/// A group's label for a Chinese sentence: "industry=医药, size=大型" becomes
+/// "行业：医药，规模：大型". The English label is what runs store; this reads it back, so runs
+/// stored before it read the same.
+pub fn label_zh(group: &str) -> String {
+    group
+        .split(", ")
+        .map(|part| match part.split_once('=') {
+            Some(("industry", v)) => format!("行业：{v}"),
+            Some(("size", v)) => format!("规模：{v}"),
+            _ => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("，")
 }
 
 /// Per-group values of type `T` for every industry and every industry × size pair.
@@ -279,6 +297,8 @@ mod tests {
             .unwrap();
         assert_eq!(*r.value, 3);
         assert_eq!(r.group, "industry=pharma, size=large");
+        assert_eq!(label_zh(&r.group), "行业：pharma，规模：large");
+        assert_eq!(label_zh("industry=医药"), "行业：医药");
         assert_eq!(r.fallback, None);
     }
 

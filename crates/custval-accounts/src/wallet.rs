@@ -370,7 +370,8 @@ impl Explain for WalletEstimate {
                     .unwrap_or_default();
                 let pw = money(*pw);
                 let peer_text = format!(
-                    "可比客户（{group}，有消费的 {peers} 个）近12个月消费的第{}百分位数（第7类插值）{fb}",
+                    "可比客户（{}，有消费的 {peers} 个）近12个月消费的第{}百分位数（第7类插值）{fb}",
+                    crate::peers::label_zh(group),
                     pct_number(*percentile)
                 );
                 let spend = self.spend_12m.map(money).unwrap_or_default();

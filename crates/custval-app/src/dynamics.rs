@@ -314,7 +314,12 @@ fn risky_key_accounts(
         if let Some(m) = material {
             ev.insert("critical_at_stake".into(), m.critical_at_stake.into());
         }
-        let money = custval_export::grouped(at_stake, 2);
+        // Risk levels by name and money in the process's currency (issue 21: not "风险升至high").
+        let (money_en, money_zh) = (
+            custval_i18n::money(custval_i18n::Lang::En, at_stake),
+            custval_i18n::money(custval_i18n::Lang::Zh, at_stake),
+        );
+        let level_zh = custval_i18n::name(custval_i18n::Lang::Zh, custval_i18n::Kind::Risk, &level);
         let body = serde_json::json!({
             "customer_id": r.customer_id,
             "name": r.name,
@@ -325,8 +330,8 @@ fn risky_key_accounts(
             "evidence": ev,
             "action_en": "Review credit terms and exposure with the account manager; agree a recovery plan",
             "action_zh": "与客户经理复核信用条件与风险敞口，制定改善计划",
-            "explain_en": format!("key account became {level} risk: {}; ¥{money} at stake (its 12-month spend)", why_en.join("; ")),
-            "explain_zh": format!("重点客户风险升至{level}：{}；涉及金额 ¥{money}（近12个月消费）", why_zh.join("；")),
+            "explain_en": format!("key account became {level} risk: {}; {money_en} at stake (its 12-month spend)", why_en.join("; ")),
+            "explain_zh": format!("重点客户转为{level_zh}：{}；涉及金额 {money_zh}（近12个月消费）", why_zh.join("；")),
         });
         out.push(NewAlert {
             customer_id: r.customer_id.clone(),

@@ -1142,7 +1142,8 @@ async fn alerts_are_listed_acknowledged_and_assigned_by_role() {
         all.len().min(50)
     );
     // Issue 17: rows come most severe first, then by money at stake (as `custval alerts`), not
-    // by customer id, with the amount in its own column.
+    // by customer id, with the amount in its own column; issue 21: grouped per customer, the
+    // groups in the order of their worst alert (as `custval alerts` prints them).
     let ranked = custval_app::dynamics::ranked_alerts(
         &s.store,
         &custval_store::AlertQuery {
@@ -1158,7 +1159,12 @@ async fn alerts_are_listed_acknowledged_and_assigned_by_role() {
         .skip(1)
         .filter_map(|rest| rest.split('"').next()?.parse().ok())
         .collect();
-    let expected: Vec<i64> = ranked.alerts.iter().take(50).map(|a| a.id).collect();
+    let expected: Vec<i64> = ranked
+        .by_customer()
+        .iter()
+        .flat_map(|(_, list)| list.iter().map(|a| a.id))
+        .take(50)
+        .collect();
     assert_eq!(shown, expected);
     assert!(page.contains("At stake"));
     // The dashboard shows the most severe open ones.

@@ -16,10 +16,13 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use custval_accounts::{AccountPlan, PlanAction, Quadrant, SwotSuggestion, suggested_code};
+use custval_accounts::{
+    AccountPlan, PlanAction, PlanError, Quadrant, SwotSuggestion, suggested_code,
+};
 use custval_app::AppError;
 use custval_app::key_accounts::{KeyAccount, KeyAccountQuery, KeySort};
 use custval_app::plans::PlanView;
+use custval_i18n::{Arg, Kind};
 use custval_model::{CustomerResult, RunInfo};
 use custval_store::Store;
 use serde::Deserialize;
@@ -47,14 +50,117 @@ fn pick(lang: Lang, en: &str, zh: &str) -> String {
     }
 }
 
-/// A risk level id in the page's language.
+/// A risk level id in the page's language (custval-i18n's domain names: 高风险, not "high").
 pub fn risk_label(level: &str, lang: Lang) -> String {
-    match level {
-        "none" => Msg::RiskNone.text(lang).to_string(),
-        "low" => Msg::RiskLow.text(lang).to_string(),
-        "medium" => Msg::RiskMedium.text(lang).to_string(),
-        "high" => Msg::RiskHigh.text(lang).to_string(),
-        other => other.to_string(),
+    custval_i18n::name(lang, Kind::Risk, level).to_string()
+}
+
+/// The name of a figure behind a SWOT suggestion (`avg_payment_delay_days`) in `lang`; a
+/// figure without a name is shown by its id.
+fn figure_name(figure: &str, lang: Lang) -> String {
+    let id = format!("web-acc-figure-{figure}");
+    if custval_i18n::has(Lang::En, &id) {
+        custval_i18n::text(lang, &id).to_string()
+    } else {
+        figure.to_string()
+    }
+}
+
+/// A peer group label (`industry=医药, size=key`) in `lang`.
+fn peer_group_label(group: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => group.to_string(),
+        Lang::Zh => custval_accounts::peers::label_zh(group),
+    }
+}
+
+/// An entry of a saved plan as a reader sees it: a suggestion's marker (`[建议:code]`) is
+/// dropped, since the page shows a badge instead.
+fn entry_text(entry: &str) -> String {
+    match suggested_code(entry) {
+        Some(_) => entry
+            .split_once(']')
+            .map_or(entry, |(_, rest)| rest)
+            .trim()
+            .to_string(),
+        None => entry.to_string(),
+    }
+}
+
+/// A plan field path of custval-accounts (`next_review`, `goals[0]`, `actions[2].date`,
+/// `swot.threats[1]`) as a reader names it, lines counted from 1.
+fn field_label(field: &str, lang: Lang) -> String {
+    let (head, index) = match field.split_once('[') {
+        Some((h, rest)) => (
+            h,
+            rest.split(']')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+                .map(|n| n + 1),
+        ),
+        None => (field, None),
+    };
+    let n = |i: usize| Arg::from(i);
+    match (head, index) {
+        ("next_review", _) => custval_i18n::text(lang, "web-acc-field-next_review").to_string(),
+        ("goals", Some(i)) => custval_i18n::format(lang, "web-acc-field-goal", &[("n", n(i))]),
+        ("actions", Some(i)) => {
+            custval_i18n::format(lang, "web-acc-field-action-date", &[("n", n(i))])
+        }
+        (swot, Some(i)) if swot.starts_with("swot.") => {
+            let q = QUADRANTS
+                .iter()
+                .find(|(_, id)| Some(*id) == swot.strip_prefix("swot."))
+                .map_or(swot, |(q, _)| quadrant_label(*q, lang));
+            custval_i18n::format(
+                lang,
+                "web-acc-field-swot",
+                &[("quadrant", Arg::Str(q)), ("n", n(i))],
+            )
+        }
+        _ => field.to_string(),
+    }
+}
+
+/// A plan problem in `lang`. English keeps custval-accounts' own message, word for word what
+/// `custval plan edit` and the API say; Chinese names the field as the form labels it.
+fn problem_text(e: &PlanError, lang: Lang) -> String {
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    match e {
+        PlanError::EmptyCustomerId => {
+            custval_i18n::text(lang, "web-acc-plan-no-customer").to_string()
+        }
+        PlanError::BadDate { field, value } => custval_i18n::format(
+            lang,
+            "web-acc-plan-bad-date",
+            &[
+                ("field", Arg::from(&field_label(field, lang))),
+                ("value", Arg::from(value)),
+            ],
+        ),
+        PlanError::EmptyAction { index } => custval_i18n::format(
+            lang,
+            "web-acc-plan-empty-action",
+            &[("n", Arg::from(index + 1))],
+        ),
+        PlanError::BlankEntry { field } => custval_i18n::format(
+            lang,
+            "web-acc-plan-blank",
+            &[("field", Arg::from(&field_label(field, lang)))],
+        ),
+        PlanError::ReviewBeforeLastAction {
+            next_review,
+            last_action,
+        } => custval_i18n::format(
+            lang,
+            "web-acc-plan-review-before",
+            &[
+                ("review", Arg::from(&review_text(lang, next_review))),
+                ("last", Arg::from(&review_text(lang, last_action))),
+            ],
+        ),
     }
 }
 
@@ -165,7 +271,7 @@ pub struct KeyPanel {
 fn figure_text(s: &SwotSuggestion, lang: Lang) -> String {
     format!(
         "{} = {} ({} {})",
-        s.figure,
+        figure_name(&s.figure, lang),
         i18n::fixed(s.value, 2),
         Msg::Threshold.text(lang),
         i18n::fixed(s.threshold, 2)
@@ -205,7 +311,7 @@ fn plan_lines(view: &PlanView, lang: Lang) -> PlanLines {
                     .iter()
                     .map(|e| Entry {
                         suggested: suggested_code(e).is_some(),
-                        text: e.clone(),
+                        text: entry_text(e),
                     })
                     .collect(),
             })
@@ -235,7 +341,7 @@ fn wallet_line(w: &custval_app::key_accounts::WalletView, lang: Lang) -> WalletL
             .map_or_else(|| i18n::DASH.to_string(), i18n::percent),
         gap: i18n::opt_money(lang, w.wallet_gap),
         spend: i18n::opt_money(lang, w.spend_12m),
-        peer_group: w.peer_group.clone(),
+        peer_group: w.peer_group.as_deref().map(|g| peer_group_label(g, lang)),
         peers: w.peers.map(|n| i18n::count(n as u64)),
         percentile: w.percentile.map(i18n::percent),
         none: match lang {
@@ -406,7 +512,11 @@ fn plan_page(
             .filter(|s| !form.dismissed_suggestions.contains(&s.code))
             .map(|s| DismissOpt {
                 code: s.code.clone(),
-                label: format!("{} · {}", quadrant_label(s.quadrant, lang), s.code),
+                label: format!(
+                    "{} · {}",
+                    quadrant_label(s.quadrant, lang),
+                    pick(lang, &s.text_en, &s.text_zh)
+                ),
             })
             .collect(),
     }
@@ -522,7 +632,11 @@ pub async fn plan_save<S: Store + 'static>(
     check_csrf(&v, token)?;
     let (result, view) = editable(&app, &v, &id, None).await?;
     let plan = plan_from_form(&id, &form);
-    let problems: Vec<String> = plan.problems().iter().map(ToString::to_string).collect();
+    let problems: Vec<String> = plan
+        .problems()
+        .iter()
+        .map(|e| problem_text(e, v.lang))
+        .collect();
     if !problems.is_empty() {
         let page = plan_page(&v, &result, &view, &plan, problems);
         let body = page.render().map_err(|e| v.internal(e))?;

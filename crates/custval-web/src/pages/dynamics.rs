@@ -20,6 +20,7 @@ use crate::Shared;
 use crate::auth::{self, Permission, may};
 use crate::i18n::{self, Lang, Msg};
 use crate::views::{Chrome, Texts, encode, query};
+use custval_i18n::Kind;
 
 /// Alerts per page.
 const ALERTS_PER_PAGE: u64 = 50;
@@ -36,32 +37,36 @@ pub struct AlertRow {
     pub name: String,
     /// Money at risk or to gain, formatted ("" when the alert has none).
     pub at_stake: String,
+    /// The amount in full, for hover ("" when none).
+    pub at_stake_full: String,
     pub href: String,
     pub owner: String,
+    /// The rule's name in the page's language (custval-i18n's domain names).
     pub rule: String,
+    /// The rule's id (`spend_drop`), for styling and scripts.
+    pub rule_id: String,
     pub explain: String,
     pub action: String,
-    pub evidence: String,
+    /// The evidence as (figure, value) lines in the page's language.
+    pub evidence: Vec<(String, String)>,
     /// The status in the page's language.
     pub status: String,
     pub open: bool,
     pub assignee: String,
     pub acknowledged_by: String,
+    /// On the first row of a customer's group on the page: how many rows the group has there
+    /// (the customer and owner cells span them); 0 on the group's other rows.
+    pub group_rows: usize,
 }
 
-/// Formats alerts for `lang`.
+/// Formats alerts for `lang`, one group per row (see [`group_rows`] for grouping).
 pub fn alert_rows(alerts: Vec<custval_app::dynamics::AlertOut>, lang: Lang) -> Vec<AlertRow> {
     let zh = lang == Lang::Zh;
     alerts
         .into_iter()
         .map(|a| AlertRow {
             id: a.id,
-            severity_label: match a.severity.as_str() {
-                "critical" => Msg::SeverityCritical.text(lang).to_string(),
-                "warning" => Msg::SeverityWarning.text(lang).to_string(),
-                "info" => Msg::SeverityInfo.text(lang).to_string(),
-                other => other.to_string(),
-            },
+            severity_label: custval_i18n::name(lang, Kind::Severity, &a.severity).to_string(),
             href: format!("/customers/{}?run={}", encode(&a.customer_id), a.run),
             severity: a.severity,
             customer: a.customer_id,
@@ -71,11 +76,17 @@ pub fn alert_rows(alerts: Vec<custval_app::dynamics::AlertOut>, lang: Lang) -> V
             } else {
                 String::new()
             },
+            at_stake_full: if a.at_stake > 0.0 {
+                custval_i18n::money_full(a.at_stake)
+            } else {
+                String::new()
+            },
             owner: a.owner.unwrap_or_default(),
-            rule: a.rule,
+            rule: custval_i18n::name(lang, Kind::Rule, &a.rule).to_string(),
+            rule_id: a.rule,
             explain: if zh { a.explain_zh } else { a.explain },
             action: if zh { a.action_zh } else { a.action },
-            evidence: a.evidence.to_string(),
+            evidence: evidence_lines(&a.evidence, lang),
             open: a.status == "open",
             status: match a.status.as_str() {
                 "open" => Msg::StatusOpen.text(lang).to_string(),
@@ -84,8 +95,114 @@ pub fn alert_rows(alerts: Vec<custval_app::dynamics::AlertOut>, lang: Lang) -> V
             },
             assignee: a.assignee.unwrap_or_default(),
             acknowledged_by: a.acknowledged_by.unwrap_or_default(),
+            group_rows: 1,
         })
         .collect()
+}
+
+/// Ranked alerts grouped by customer (issue 21): a customer's alerts together, in rank order,
+/// and customers in the order of their first — most severe, then largest — alert, so the page
+/// reads as a work list per customer without losing the ranking.
+pub fn grouped(
+    alerts: Vec<custval_app::dynamics::AlertOut>,
+) -> Vec<custval_app::dynamics::AlertOut> {
+    let mut order: Vec<Vec<custval_app::dynamics::AlertOut>> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for a in alerts {
+        let i = *at.entry(a.customer_id.clone()).or_insert_with(|| {
+            order.push(Vec::new());
+            order.len() - 1
+        });
+        order[i].push(a);
+    }
+    order.into_iter().flatten().collect()
+}
+
+/// Marks the first row of each run of one customer's rows with the run's length (the rows a
+/// page shows of a group), the others with 0.
+pub fn group_rows(rows: &mut [AlertRow]) {
+    let mut i = 0;
+    while i < rows.len() {
+        let n = rows[i..]
+            .iter()
+            .take_while(|r| r.customer == rows[i].customer)
+            .count();
+        rows[i].group_rows = n;
+        for r in &mut rows[i + 1..i + n] {
+            r.group_rows = 0;
+        }
+        i += n;
+    }
+}
+
+/// Evidence figures that are amounts of money.
+const MONEY_FIGURES: [&str; 4] = ["at_stake", "value", "material_value", "critical_at_stake"];
+
+/// An alert's evidence (a JSON object of figure → number or label) as lines a reader
+/// understands: the figure's name and the value formatted, labels (tiers, classes, risk levels,
+/// the basis of an amount) named in `lang`. A figure without a name is shown by its id.
+pub fn evidence_lines(evidence: &serde_json::Value, lang: Lang) -> Vec<(String, String)> {
+    let Some(map) = evidence.as_object() else {
+        return Vec::new();
+    };
+    map.iter()
+        .map(|(k, v)| {
+            let label = evidence_label(k, lang);
+            let value = match v {
+                serde_json::Value::Number(n) => {
+                    let x = n.as_f64().unwrap_or(f64::NAN);
+                    if MONEY_FIGURES.contains(&k.as_str()) {
+                        i18n::money(lang, x)
+                    } else {
+                        i18n::fixed(x, 2)
+                    }
+                }
+                serde_json::Value::String(t) => evidence_text(k, t, lang),
+                serde_json::Value::Bool(true) => Msg::Yes.text(lang).to_string(),
+                serde_json::Value::Bool(false) => Msg::No.text(lang).to_string(),
+                other => other.to_string(),
+            };
+            (label, value)
+        })
+        .collect()
+}
+
+/// The key-account risk rules, whose evidence figures the store-level rule names by the
+/// rule's variant in lower case (`paymentdelayincrease`).
+const RISK_RULES: [&str; 6] = [
+    "payment_delay_increase",
+    "payment_delay_level",
+    "overdue_ratio",
+    "spend_drop",
+    "orders_drop",
+    "complaints",
+];
+
+fn evidence_label(key: &str, lang: Lang) -> String {
+    let id = format!("web-acc-ev-{key}");
+    if custval_i18n::has(Lang::En, &id) {
+        return custval_i18n::text(lang, &id).to_string();
+    }
+    match RISK_RULES.iter().find(|r| r.replace('_', "") == key) {
+        Some(r) => custval_i18n::name(lang, Kind::RiskRule, r).to_string(),
+        None => key.to_string(),
+    }
+}
+
+fn evidence_text(key: &str, value: &str, lang: Lang) -> String {
+    let lookup = |id: String| {
+        custval_i18n::has(Lang::En, &id).then(|| custval_i18n::text(lang, &id).to_string())
+    };
+    match key {
+        "at_stake_basis" => lookup(format!("web-acc-basis-{value}")),
+        "compared_with" => lookup(format!("web-acc-base-{value}")),
+        _ => None,
+    }
+    .or_else(|| {
+        let risk = custval_i18n::name(lang, Kind::Risk, value);
+        (risk != value).then(|| risk.to_string())
+    })
+    .unwrap_or_else(|| crate::views::any_class_label(value, lang))
 }
 
 pub struct Choice {
@@ -171,8 +288,8 @@ pub async fn alerts<S: Store + 'static>(
     };
     let start =
         usize::try_from((page_no - 1).saturating_mul(ALERTS_PER_PAGE)).unwrap_or(usize::MAX);
-    let found: Vec<_> = ranked
-        .alerts
+    // Issue 21: grouped per customer, groups in the order of their worst alert.
+    let found: Vec<_> = grouped(ranked.alerts)
         .into_iter()
         .skip(start)
         .take(ALERTS_PER_PAGE as usize)
@@ -222,7 +339,11 @@ pub async fn alerts<S: Store + 'static>(
             i18n::date(lang, run.as_of)
         ),
         run_id: run.id,
-        rows: alert_rows(found, lang),
+        rows: {
+            let mut rows = alert_rows(found, lang);
+            group_rows(&mut rows);
+            rows
+        },
         statuses: choices(
             &[
                 ("open", Msg::StatusOpen),
@@ -476,4 +597,69 @@ pub async fn compare<S: Store + 'static>(
     ];
     page.empty = false;
     render(&v, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, customer: &str) -> AlertRow {
+        AlertRow {
+            id,
+            severity: String::new(),
+            severity_label: String::new(),
+            customer: customer.into(),
+            name: String::new(),
+            at_stake: String::new(),
+            at_stake_full: String::new(),
+            href: String::new(),
+            owner: String::new(),
+            rule: String::new(),
+            rule_id: String::new(),
+            explain: String::new(),
+            action: String::new(),
+            evidence: Vec::new(),
+            status: String::new(),
+            open: true,
+            assignee: String::new(),
+            acknowledged_by: String::new(),
+            group_rows: 1,
+        }
+    }
+
+    #[test]
+    fn a_customers_rows_span_from_its_first() {
+        let mut rows = vec![row(1, "C1"), row(2, "C1"), row(3, "C2"), row(4, "C1")];
+        group_rows(&mut rows);
+        let spans: Vec<usize> = rows.iter().map(|r| r.group_rows).collect();
+        assert_eq!(spans, [2, 0, 1, 1]);
+    }
+
+    #[test]
+    fn evidence_reads_as_named_figures() {
+        let ev = serde_json::json!({
+            "at_stake": 13000.0,
+            "at_stake_basis": "spend_fall",
+            "previous_class": "most_valuable",
+            "risk": "high",
+            "paymentdelayincrease": 9.5,
+            "compared_with": "previous_12_months",
+        });
+        let lines = evidence_lines(&ev, Lang::Zh);
+        let get = |k: &str| {
+            lines
+                .iter()
+                .find(|(l, _)| l == k)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_else(|| panic!("{k} in {lines:?}"))
+        };
+        assert_eq!(get("涉及金额"), "¥1.3万");
+        assert_eq!(get("金额口径"), "近12个月消费的降幅");
+        assert_eq!(get("上次分类"), "最有价值客户");
+        assert_eq!(get("风险等级"), "高风险");
+        assert_eq!(get("付款延迟增加"), "9.50");
+        assert_eq!(get("对比期"), "前12个月");
+        let en = evidence_lines(&ev, Lang::En);
+        assert!(en.iter().any(|(l, v)| l == "At stake" && v == "¥13,000"));
+    }
 }
