@@ -27,6 +27,7 @@ use std::time::Instant;
 
 use custval_eval::RunSummary;
 use custval_eval::plan::Plan;
+use custval_eval::progress::{NoProgress, Progress, Step};
 use custval_model::{Day, RunId, RunInfo};
 use custval_store::{Store, StoreError};
 use serde::Serialize;
@@ -208,7 +209,33 @@ pub async fn evaluate_one_then<S: Store>(
     plan: &Plan,
     after_load: impl std::future::Future<Output = ()>,
 ) -> Result<RunOut, AppError> {
+    evaluate_inner(store, as_of, config, plan, after_load, &NoProgress).await
+}
+
+/// [`evaluate_one`], reporting each step to `progress`: the load and the write here, the
+/// engine's steps from the engine, the write once per chunk of details built.
+pub async fn evaluate_one_reporting<S: Store>(
+    store: &S,
+    as_of: Day,
+    config: &str,
+    plan: &Plan,
+    progress: &dyn Progress,
+) -> Result<RunOut, AppError> {
+    evaluate_inner(store, as_of, config, plan, std::future::ready(()), progress).await
+}
+
+// Long because it is the one sequence of a run (load, evaluate, alerts, write, provisional
+// rows, the answer); its parts are already functions of the store, engine and dynamics.
+async fn evaluate_inner<S: Store>(
+    store: &S,
+    as_of: Day,
+    config: &str,
+    plan: &Plan,
+    after_load: impl std::future::Future<Output = ()>,
+    progress: &dyn Progress,
+) -> Result<RunOut, AppError> {
     let start = Instant::now();
+    progress.report(Step::Load, 0, 0);
     // Taken before the load, so that every order line the load may have missed is after it.
     let mark = store.order_mark().await?;
     // The previous run is read twice, so that its million rows are never in memory together
@@ -234,13 +261,15 @@ pub async fn evaluate_one_then<S: Store>(
                 .to_string(),
         }));
     }
-    let eval = custval_eval::engine::evaluate_owned(data, as_of, plan, tiers.as_ref())?;
+    let eval =
+        custval_eval::engine::evaluate_reporting(data, as_of, plan, tiers.as_ref(), progress)?;
     drop(tiers);
     let details = &eval.details;
     let results = &eval.results;
     let detail = move |i: usize| details.detail_json(i, &results[i]);
     let alerts = match previous {
         Some(id) => {
+            progress.report(Step::Alerts, 0, 0);
             let before = dynamics::PreviousRun::read(store, id).await?;
             tracing::debug!(seconds = start.elapsed().as_secs_f64(), "previous run read");
             let raised = dynamics::run_alerts(&plan.alerts, results, &detail, &before)?;
@@ -267,9 +296,22 @@ pub async fn evaluate_one_then<S: Store>(
         serde_json::to_string(&eval.summary).map_err(|e| AppError::Encode { run: 0, source: e })?;
     let seconds = start.elapsed().as_secs_f64();
     tracing::debug!(seconds, bytes = meta.len(), "evaluated");
+    // Details are built while the run is written, batch by batch: counting them shows the
+    // write's progress without the store knowing (one relaxed add per detail).
+    let total = results.len() as u64;
+    let built = std::sync::atomic::AtomicU64::new(0);
+    progress.report(Step::Write, 0, total);
+    let counted = |i: usize| {
+        let n = built.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if n % custval_eval::progress::CHUNK == 0 {
+            progress.report(Step::Write, n.min(total), total);
+        }
+        detail(i)
+    };
     let run = store
-        .create_run_with_details(as_of, config, &meta, seconds, results, &detail, alerts)
+        .create_run_with_details(as_of, config, &meta, seconds, results, &counted, alerts)
         .await?;
+    progress.report(Step::Write, total, total);
     // The run is stored whatever happens here: a failed update only leaves those customers
     // without their provisional figures until the next import or evaluation.
     let kept = provisional::keep_since(store, run, mark)

@@ -112,24 +112,6 @@ impl InputOpts {
     }
 }
 
-/// A progress bar on stderr for reading a file; hidden when stderr is not a terminal.
-pub fn progress_bar(g: &Globals, label: &str) -> indicatif::ProgressBar {
-    if g.quiet {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(0),
-        indicatif::ProgressDrawTarget::stderr_with_hz(8),
-    );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{prefix} {bar:30} {percent:>3}% {binary_bytes_per_sec} eta {eta}",
-    ) {
-        bar.set_style(style);
-    }
-    bar.set_prefix(label.to_string());
-    bar
-}
-
 /// Parses `YYYY-MM-DD` (or any date form the ingest crate accepts) given on the command line.
 pub fn parse_date_arg(s: &str) -> Result<i32, String> {
     custval_ingest::parse::parse_date(s)

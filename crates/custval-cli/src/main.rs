@@ -12,6 +12,7 @@
 mod commands;
 mod input;
 mod output;
+mod progress;
 mod show;
 
 use std::process::ExitCode;

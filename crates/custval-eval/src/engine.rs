@@ -29,12 +29,13 @@ use custval_model::{CustomerResult, Dataset, Day};
 use crate::accounts::{AccountsModel, AccountsOut};
 use crate::clv::{ClvReport, apply as apply_clv};
 use crate::error::EvalError;
-use crate::features::{FeatureTable, compute as compute_features};
+use crate::features::{FeatureTable, compute_reporting as compute_features};
 pub use crate::pipeline::HOLDOUT_DAYS;
 use crate::pipeline::{
     dimension_columns, dimension_scores, fit_params, indicator_columns, normalize_columns,
 };
 use crate::plan::{Dimension, Objective, Plan, WeightPlan};
+use crate::progress::{NoProgress, Progress, Step};
 use crate::scoring::NormParams;
 pub use crate::types::{DimensionWeights, ExcludedIndicator, IndicatorUsed};
 
@@ -239,7 +240,7 @@ pub fn evaluate_with<'p>(
     plan: &'p Plan,
     previous: Option<&crate::hysteresis::PreviousTiers>,
 ) -> Result<Evaluation<'p>, EvalError> {
-    evaluate_cow(Cow::Borrowed(data), as_of, plan, previous)
+    evaluate_cow(Cow::Borrowed(data), as_of, plan, previous, &NoProgress)
 }
 
 /// [`evaluate_with`] on a dataset it may consume: the fact tables (order lines, costs,
@@ -251,7 +252,18 @@ pub fn evaluate_owned<'p>(
     plan: &'p Plan,
     previous: Option<&crate::hysteresis::PreviousTiers>,
 ) -> Result<Evaluation<'p>, EvalError> {
-    evaluate_cow(Cow::Owned(data), as_of, plan, previous)
+    evaluate_cow(Cow::Owned(data), as_of, plan, previous, &NoProgress)
+}
+
+/// [`evaluate_owned`], reporting each step to `progress` (features per chunk of customers).
+pub fn evaluate_reporting<'p>(
+    data: Dataset,
+    as_of: Day,
+    plan: &'p Plan,
+    previous: Option<&crate::hysteresis::PreviousTiers>,
+    progress: &dyn Progress,
+) -> Result<Evaluation<'p>, EvalError> {
+    evaluate_cow(Cow::Owned(data), as_of, plan, previous, progress)
 }
 
 fn evaluate_cow<'p>(
@@ -259,6 +271,7 @@ fn evaluate_cow<'p>(
     as_of: Day,
     plan: &'p Plan,
     previous: Option<&crate::hysteresis::PreviousTiers>,
+    progress: &dyn Progress,
 ) -> Result<Evaluation<'p>, EvalError> {
     let data: &Dataset = &owned;
     let n = data.customers.len();
@@ -269,9 +282,16 @@ fn evaluate_cow<'p>(
     let dim_cols = dimension_columns(plan)?;
     // Before this run's own tables exist, so that the two evaluations it takes at earlier
     // dates do not add to the peak memory.
+    if [&plan.weights_current, &plan.weights_potential]
+        .iter()
+        .any(|w| matches!(w, WeightPlan::Calibrated { .. }))
+    {
+        progress.report(Step::Calibrate, 0, 0);
+    }
     let calibrated = crate::calibrate::calibrate_plan(data, as_of, plan, &dim_cols);
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "calibration");
-    let (table, clv, (accounts, accounts_model)) = customer_figures(data, as_of, plan, t0)?;
+    let (table, clv, (accounts, accounts_model)) =
+        customer_figures(data, as_of, plan, t0, progress)?;
     // Only customers and category names are read from here on.
     if let Cow::Owned(d) = &mut owned {
         d.release_facts();
@@ -281,6 +301,7 @@ fn evaluate_cow<'p>(
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "clv");
 
     // Classes known before the scores, which indicator formulas may read.
+    progress.report(Step::Scores, 0, 0);
     let pre = crate::classes::pre_classes(&table, plan)?;
     let raw = indicator_columns(data, &table, &pre, plan);
     let params = fit_params(plan, &raw);
@@ -309,6 +330,7 @@ fn evaluate_cow<'p>(
         seconds = t0.elapsed().as_secs_f64(),
         "indicators and scores"
     );
+    progress.report(Step::Classes, 0, 0);
     let mut classified = crate::classes::classify(
         data,
         &table,
@@ -379,12 +401,15 @@ fn customer_figures(
     as_of: Day,
     plan: &Plan,
     t0: std::time::Instant,
+    progress: &dyn Progress,
 ) -> Result<(FeatureTable, ClvReport, (AccountsOut, AccountsModel)), EvalError> {
     let calibration_end = as_of - HOLDOUT_DAYS;
-    let mut table: FeatureTable = compute_features(data, as_of, calibration_end);
+    let mut table: FeatureTable = compute_features(data, as_of, calibration_end, progress);
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "features");
     let fmt = |d: Day| crate::helpers::format_day(d);
+    progress.report(Step::ClvFit, 0, 0);
     let clv = apply_clv(&mut table, as_of, calibration_end, &plan.clv, &fmt);
+    progress.report(Step::KeyAccounts, 0, 0);
     let accounts = crate::accounts::apply(data, as_of, &mut table, &plan.accounts.settings())?;
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "key accounts");
     Ok((table, clv, accounts))

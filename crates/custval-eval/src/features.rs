@@ -29,6 +29,8 @@ use custval_model::{
 };
 use rayon::prelude::*;
 
+use crate::progress::{Counter, NoProgress, Progress, Step};
+
 /// Days in the 12-month window.
 pub const YEAR_DAYS: Day = 365;
 /// Days in the 6-month windows.
@@ -749,6 +751,16 @@ fn common_categories(counts: &[u32], buyers: u32) -> Vec<u32> {
 /// `calibration_end` (before `as_of`) splits each customer's purchase days for the CLV model's
 /// holdout check; see [`PurchaseSummary`].
 pub fn compute(data: &Dataset, as_of: Day, calibration_end: Day) -> FeatureTable {
+    compute_reporting(data, as_of, calibration_end, &NoProgress)
+}
+
+/// [`compute`], reporting the per-customer pass to `progress` once per chunk of customers.
+pub fn compute_reporting(
+    data: &Dataset,
+    as_of: Day,
+    calibration_end: Day,
+    progress: &dyn Progress,
+) -> FeatureTable {
     let n = data.customers.len();
     let inputs = Inputs {
         data,
@@ -756,7 +768,16 @@ pub fn compute(data: &Dataset, as_of: Day, calibration_end: Day) -> FeatureTable
         w: Window::new(as_of, calibration_end),
         has_costs: data.costs.iter().any(|c| c.period <= as_of),
     };
-    let rows: Vec<Row> = (0..n).into_par_iter().map(|c| inputs.row(c)).collect();
+    let counter = Counter::start(progress, Step::Features, n as u64);
+    let rows: Vec<Row> = (0..n)
+        .into_par_iter()
+        .map(|c| {
+            let row = inputs.row(c);
+            counter.tick(c);
+            row
+        })
+        .collect();
+    counter.finish();
     let industries = Industries::new(data, &rows);
 
     let mut columns: Vec<Vec<f64>> = (0..Feature::COUNT).map(|_| Vec::with_capacity(n)).collect();

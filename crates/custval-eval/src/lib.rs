@@ -29,6 +29,8 @@
 //!   and a 12-month profit are made of;
 //! - [`engine`]: the steps in order; `frozen` (internal, re-exported by [`rescore`]): the
 //!   run's population figures a provisional update reuses; [`rescore`]: that update;
+//! - [`progress`]: the steps of a run as a front end shows them, and the hook they are
+//!   reported to (no-op by default);
 //! - [`types`]: plain data several steps share; `error` and `helpers` (internal): the error
 //!   type and small formatting helpers, re-exported here.
 
@@ -47,13 +49,17 @@ mod helpers;
 pub mod hysteresis;
 mod pipeline;
 pub mod plan;
+pub mod progress;
 pub mod rescore;
 pub mod scoring;
 pub mod types;
 
-pub use engine::{Evaluation, RunSummary, evaluate, evaluate_owned, evaluate_with};
+pub use engine::{
+    Evaluation, RunSummary, evaluate, evaluate_owned, evaluate_reporting, evaluate_with,
+};
 pub use error::EvalError;
 pub use helpers::{feature_label, format_day};
+pub use progress::{NoProgress, Progress, Step};
 
 /// (year, month, day) of a day number.
 pub fn civil(d: custval_model::Day) -> (i32, u32, u32) {

@@ -11,8 +11,9 @@ use rayon::slice::ParallelSliceMut;
 use serde::Serialize;
 
 use crate::Globals;
-use crate::input::{InputOpts, progress_bar};
+use crate::input::InputOpts;
 use crate::output::{self, Destination, Format, natural_cmp, num, pct};
+use crate::progress;
 
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
@@ -88,7 +89,7 @@ pub fn read_values(a: &Args, g: &Globals) -> Result<(Vec<String>, Vec<f64>)> {
         Field::required(&a.id_col, Kind::Text),
         Field::required(&a.value_col, Kind::Number),
     ];
-    let bar = progress_bar(g, "reading");
+    let bar = progress::bytes(g, "reading");
     let (parts, report) = source.scan(
         &fields,
         || Grouper::new(Sum),

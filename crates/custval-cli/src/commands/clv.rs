@@ -19,7 +19,8 @@ use custval_ingest::{Field, Kind, Source};
 use serde::Serialize;
 
 use crate::Globals;
-use crate::input::{InputOpts, parse_date_arg, progress_bar};
+use crate::input::{InputOpts, parse_date_arg};
+use crate::progress;
 
 use crate::output::{self, Destination, Format, num};
 
@@ -559,7 +560,7 @@ fn read_summary(
         }
     }
     let n = cols.names.len();
-    let bar = progress_bar(g, "reading");
+    let bar = progress::bytes(g, "reading");
     let (parts, report) = source.scan(
         &fields,
         Part::default,

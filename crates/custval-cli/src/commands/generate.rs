@@ -8,6 +8,7 @@ use custval_synth::{GenerateOptions, GenerateSummary, Table};
 use crate::Globals;
 use crate::input::parse_date_arg;
 use crate::output::{self, num};
+use crate::progress;
 
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
@@ -60,23 +61,10 @@ pub fn generate(a: &Args, g: &Globals) -> Result<GenerateSummary> {
         opts.end_date = chrono::NaiveDate::from_num_days_from_ce_opt(d + 719_163)
             .ok_or_else(|| anyhow::anyhow!("--end-date out of range"))?;
     }
-    let bar = if g.quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        let b = indicatif::ProgressBar::with_draw_target(
-            Some(a.customers),
-            indicatif::ProgressDrawTarget::stderr_with_hz(8),
-        );
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "generating {bar:30} {pos}/{len} customers · {msg} eta {eta}",
-        ) {
-            b.set_style(style);
-        }
-        b
-    };
+    let bar = progress::count(g, "generating", a.customers, "customers");
     let summary = custval_synth::generate(&opts, &mut |p| {
         bar.set_position(p.customers_done);
-        bar.set_message(format!("{} orders", p.transactions_written));
+        bar.set_message(format!("customers · {} orders", p.transactions_written));
     })?;
     bar.finish_and_clear();
     Ok(summary)

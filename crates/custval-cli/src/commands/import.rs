@@ -447,12 +447,14 @@ pub struct Read {
 /// Reads a file and hands its records to `sink` in batches of about [`BATCH`] rows while the
 /// file is still being read (memory stays bounded whatever the file's size). `sink` runs on
 /// the calling thread; the file is parsed on worker threads. Rows that cannot be read are in
-/// the returned report, not in any batch.
+/// the returned report, not in any batch. `progress` gets (bytes or rows read, total) now
+/// and then, from the reader's threads.
 pub fn stream(
     table: Table,
     file: &std::path::Path,
     map: &[String],
     input: &InputOpts,
+    progress: &(dyn Fn(u64, u64) + Sync),
     mut sink: impl FnMut(Records) -> Result<()>,
 ) -> Result<Read> {
     let source = input.open(file)?;
@@ -472,7 +474,7 @@ pub fn stream(
                     }
                     Ok(())
                 },
-                &|_, _| {},
+                progress,
             );
             r.map(|(parts, report)| {
                 for p in parts {

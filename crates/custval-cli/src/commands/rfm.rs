@@ -13,8 +13,9 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::Globals;
-use crate::input::{InputOpts, parse_date_arg, progress_bar};
+use crate::input::{InputOpts, parse_date_arg};
 use crate::output::{self, Destination, Format, id_order, num, pct};
+use crate::progress;
 
 const AFTER_HELP: &str = "\
 Scores: 1..bins by quantile breaks (type 7, like DuckDB's quantile_cont), 5 = best; a value's
@@ -174,7 +175,7 @@ pub fn aggregate(
         Field::required(date_col, Kind::Date),
         Field::required(amount_col, Kind::Number),
     ];
-    let bar = progress_bar(g, "reading");
+    let bar = progress::bytes(g, "reading");
     let started = std::time::Instant::now();
     let (parts, report) = source.scan(
         &fields,

@@ -16,6 +16,7 @@ use custval_store::{ResultQuery, ResultSort};
 use crate::Globals;
 use crate::commands::import::{self, Records};
 use crate::output::{self, Destination, Format, ReportFormat, num};
+use crate::progress;
 use custval_app::access::Actor;
 
 // The store session helpers moved to `session`; these names stay for the commands that
@@ -137,7 +138,12 @@ pub fn import(a: import::Args, g: &Globals) -> Result<()> {
     // B-tree of a million ids costs a cache miss per level there (sorted once at the end).
     let mut touched = std::collections::HashSet::new();
     let mut latest_day: Option<Day> = None;
-    let read = import::stream(a.table, &a.file, &a.map, &a.input, |batch| {
+    let bar = progress::bytes(g, "import: reading");
+    let shown = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let read = import::stream(a.table, &a.file, &a.map, &a.input, &shown, |batch| {
         let c = rt.block_on(async {
             match &batch {
                 Records::Transactions(v) => session.transactions(v).await,
@@ -170,27 +176,38 @@ pub fn import(a: import::Args, g: &Globals) -> Result<()> {
         counts += c;
         Ok(())
     })?;
+    bar.finish_and_clear();
     // Rejected rows: quarantine, or refuse the file (strict mode, or nothing usable); a
     // refusal drops the session, which rolls everything back.
     let quarantine = a.input.settle(&read.source, &read.report, g)?;
+    let phases = progress::Phases::new(g, "import");
+    phases.next(
+        "writing",
+        format!("{} rows", num(counts.accepted as f64, 0)),
+    );
     rt.block_on(session.commit()).with_context(nothing)?;
     let provisional = if a.no_update || touched.is_empty() || counts.accepted == 0 {
         None
     } else {
         let mut ids: Vec<String> = touched.into_iter().collect();
         ids.sort_unstable();
+        phases.next(
+            "provisional update",
+            format!("{} customers", num(ids.len() as f64, 0)),
+        );
         match rt.block_on(custval_app::provisional::update(&store, &ids, latest_day)) {
             Ok(Some(u)) => serde_json::to_value(&u).ok(),
             Ok(None) => None,
             // The import is stored; a failed update only leaves the run's figures shown.
             Err(e) => {
                 if !g.quiet {
-                    eprintln!("warning: provisional update skipped: {e}");
+                    phases.suspend(|| eprintln!("warning: provisional update skipped: {e}"));
                 }
                 Some(serde_json::json!({ "skipped": e.to_string() }))
             }
         }
     };
+    drop(phases);
     let (read_rows, rejected) = (read.report.read, read.report.rejected.len() as u64);
     let out = import::ImportOutput {
         table: format!("{:?}", a.table).to_lowercase(),
@@ -386,7 +403,15 @@ pub fn evaluate(a: EvaluateArgs, g: &Globals) -> Result<()> {
         let store = open(g, false).await?;
         let mut runs = Vec::new();
         for d in &dates {
-            let r = custval_app::evaluate_one(&store, *d, &text, &plan).await?;
+            let prefix = if dates.len() > 1 {
+                format!("evaluate {}", custval_eval::format_day(*d))
+            } else {
+                "evaluate".to_string()
+            };
+            let steps = progress::Steps::new(g, prefix);
+            let r =
+                custval_app::evaluate_one_reporting(&store, *d, &text, &plan, steps.hook()).await?;
+            drop(steps);
             if !g.quiet && a.format == ReportFormat::Table && dates.len() > 1 {
                 eprintln!("run {} as of {} done", r.run, r.as_of);
             }
@@ -486,9 +511,14 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
         .limit
         .unwrap_or(if to_terminal { 50 } else { u64::MAX / 2 });
     let author = actor();
+    let phases = progress::Phases::new(g, "customers");
     let (run, page) = block_on(async {
         let store = open(g, false).await?;
         let run = pick_run(&store, a.run).await?;
+        phases.next(
+            "listing",
+            format!("run {}, {} customers", run.id, num(run.customers as f64, 0)),
+        );
         // An unknown tier or class is an error naming the valid ones (issue 17), checked
         // where the web API checks it.
         let query = ResultQuery {
@@ -518,6 +548,8 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
         }
         anyhow::Ok((lister.run().clone(), page))
     })??;
+    // Only a file takes long to write; the other outputs go out with the spinner gone.
+    let phases = matches!(dest, Destination::File(..)).then_some(phases);
     let rows = &page.rows;
     let table = || {
         let mut t = custval_app::customers::export_table();
@@ -577,7 +609,14 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
             output::print_text(&text)
         }
         Destination::File(path, tf) => {
+            if let Some(p) = &phases {
+                p.next(
+                    "writing",
+                    format!("{} rows to {}", num(rows.len() as f64, 0), path.display()),
+                );
+            }
             output::write_file(&path, tf, &table())?;
+            drop(phases);
             if !g.quiet {
                 eprintln!(
                     "wrote {} customers of run {} to {}",
@@ -676,6 +715,7 @@ pub fn report(a: ReportArgs, g: &Globals) -> Result<()> {
         Lang::En => custval_report::Lang::En,
         Lang::Zh => custval_report::Lang::Zh,
     };
+    let phases = progress::Phases::new(g, "report");
     let (run, results, dynamics) = block_on(async {
         let store = open(g, false).await?;
         let run = pick_run(&store, a.run).await?;
@@ -683,6 +723,10 @@ pub fn report(a: ReportArgs, g: &Globals) -> Result<()> {
             limit: u64::MAX / 2,
             ..ResultQuery::default()
         };
+        phases.next(
+            "reading results",
+            format!("run {}, {} customers", run.id, num(run.customers as f64, 0)),
+        );
         let page = store.results(run.id, &q).await?;
         store
             .audit(
@@ -695,10 +739,12 @@ pub fn report(a: ReportArgs, g: &Globals) -> Result<()> {
         let summary = custval_app::summary(&run)?;
         let backtest = match (a.backtest_as_of, a.horizon, &backtest_plan) {
             (Some(d), Some(h), Some(plan)) => {
+                phases.next("backtest", format!("horizon {h} days"));
                 Some(custval_app::dynamics::backtest(&store, d, h, plan, &[]).await?)
             }
             _ => None,
         };
+        phases.next("runs and alerts", "");
         let dynamics = custval_app::report_data::dynamics(
             &store,
             &run,
@@ -710,12 +756,18 @@ pub fn report(a: ReportArgs, g: &Globals) -> Result<()> {
         .await?;
         anyhow::Ok((run, page.results, dynamics))
     })??;
+    phases.next(
+        "building",
+        format!("{} customers", num(results.len() as f64, 0)),
+    );
     let summary = custval_app::summary(&run)?;
     let playbooks = custval_eval::from_config::playbook_lines(&run.config, a.lang == Lang::Zh);
     let mut data = custval_app::report_data::build(&run, &summary, &results, &playbooks, lang);
     data.dynamics = dynamics;
+    phases.next("writing", a.output.display().to_string());
     custval_report::write_report(&data, &a.output)
         .with_context(|| format!("writing {}", a.output.display()))?;
+    drop(phases);
     if !g.quiet {
         eprintln!(
             "wrote the report of run {} ({} customers) to {}",

@@ -9,8 +9,8 @@ use custval_ingest::{Field, Kind, ScanReport, Source};
 
 use super::{SummaryArgs, Unit, emit_table, number_cell};
 use crate::Globals;
-use crate::input::progress_bar;
 use crate::output::{self, Format, natural_cmp};
+use crate::progress;
 
 /// One customer's purchases: (day, amount).
 type Days = Vec<(i32, f64)>;
@@ -96,7 +96,7 @@ fn read_purchases(a: &SummaryArgs, source: &Source, g: &Globals) -> Result<(ByCu
         fields.push(Field::required(col.as_str(), Kind::Number));
     }
     let end = a.observation_end;
-    let bar = progress_bar(g, "reading");
+    let bar = progress::bytes(g, "reading");
     let (parts, report): (Vec<Purchases>, ScanReport) = source.scan(
         &fields,
         || Purchases {
