@@ -18,6 +18,7 @@ pub const ALLOWED: &[&str] = &[
     "CRITIC",
     "TOPSIS",
     "BG",
+    "MBG",
     "NBD",
     "Pareto",
     "Gamma",
