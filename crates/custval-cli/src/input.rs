@@ -68,7 +68,7 @@ impl InputOpts {
                 read: report.read,
                 rejected: report.rejected.len() as u64,
                 line: first.line,
-                reason: first.reason.clone(),
+                reason: first.reason.to_string(),
             }
             .into());
         }
@@ -81,7 +81,7 @@ impl InputOpts {
             .iter()
             .map(|r| custval_export::Quarantined {
                 line: r.line,
-                reason: r.reason.clone(),
+                reason: r.reason.to_string(),
                 fields: r.fields.clone(),
             })
             .collect();

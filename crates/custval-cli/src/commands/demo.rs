@@ -10,7 +10,8 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
+use custval_store::prelude::*;
 
 use crate::Globals;
 use crate::commands::import::{self, Table};
@@ -38,11 +39,15 @@ pub struct Args {
     /// Address for --serve.
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     pub listen: String,
+    /// Start afresh even when the demo store holds account plans or tier overrides that
+    /// someone saved (they are lost).
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(a: Args, g: &Globals) -> Result<()> {
     let db = a.dir.join("custval.db");
-    remove_demo_store(&a.dir, &db)?;
+    remove_demo_store(&a.dir, &db, a.force)?;
     let note = |s: String| {
         if !g.quiet {
             eprintln!("{s}");
@@ -113,14 +118,17 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
 }
 
 /// Removes the demo store of an earlier run (its WAL files too), refusing to touch a store in
-/// a folder the generator did not make.
-fn remove_demo_store(dir: &Path, db: &Path) -> Result<()> {
+/// a folder the generator did not make, or (without `force`) one holding work someone saved.
+fn remove_demo_store(dir: &Path, db: &Path, force: bool) -> Result<()> {
     if db.exists() {
         if !dir.join("truth.csv").exists() {
             bail!(
                 "{} holds a store that the demo did not make; choose another --dir",
                 dir.display()
             );
+        }
+        if !force {
+            refuse_if_saved_work(dir, db)?;
         }
         for suffix in ["", "-wal", "-shm"] {
             let p = PathBuf::from(format!("{}{suffix}", db.display()));
@@ -130,6 +138,73 @@ fn remove_demo_store(dir: &Path, db: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Plans and overrides are what people type into a demo (the generated data comes back
+/// with the seed): a new demo would erase them, so it stops and says how to keep them.
+fn refuse_if_saved_work(dir: &Path, db: &Path) -> Result<()> {
+    let g = Globals {
+        db: db.display().to_string(),
+        quiet: true,
+    };
+    let saved = workspace::block_on(saved_work(&g))?.with_context(|| {
+        format!(
+            "cannot read the demo store {} to check it for saved plans and overrides \
+             (--force starts the demo afresh anyway)",
+            db.display()
+        )
+    })?;
+    // Stores opened for the check are closed before the file is removed.
+    crate::commands::session::close_opened();
+    let (plans, overrides) = saved;
+    if plans == 0 && overrides == 0 {
+        return Ok(());
+    }
+    let mut what = Vec::new();
+    if plans > 0 {
+        what.push(format!(
+            "{plans} saved account plan{}",
+            if plans == 1 { "" } else { "s" }
+        ));
+    }
+    if overrides > 0 {
+        what.push(format!(
+            "{overrides} tier override{} in force",
+            if overrides == 1 { "" } else { "s" }
+        ));
+    }
+    bail!(
+        "{} holds {} that a new demo would erase; to keep them, run the demo in another \
+         folder (--dir) or copy the store first (custval --db {} backup FILE); --force \
+         starts afresh and loses them",
+        dir.display(),
+        what.join(" and "),
+        db.display()
+    )
+}
+
+/// The account plans and the overrides in force in an existing demo store. Plans are found
+/// through the audit log (every save is audited, and the log is append-only), each checked to
+/// be still there (`customer forget` erases a plan).
+async fn saved_work(g: &Globals) -> Result<(usize, usize)> {
+    let store = workspace::open(g, false).await?;
+    let overrides = store.active_overrides(workspace::today()).await?.len();
+    let saves = store
+        .audit_query(&custval_store::AuditQuery {
+            limit: u64::MAX / 2,
+            action: Some("save_account_plan".into()),
+            actor: None,
+        })
+        .await?;
+    let customers: std::collections::BTreeSet<String> =
+        saves.into_iter().map(|e| e.subject).collect();
+    let mut plans = 0;
+    for c in &customers {
+        if store.account_plan(c).await?.is_some() {
+            plans += 1;
+        }
+    }
+    Ok((plans, overrides))
 }
 
 /// Imports every generated table into the demo store.

@@ -31,6 +31,7 @@ pub struct MigrationsArgs {
     /// only one of the runs).
     #[arg(long, value_name = "FROM,TO")]
     pub cell: Option<String>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -116,6 +117,7 @@ pub struct AlertsArgs {
     /// The evaluation config (default: custval.toml beside the store), for --deliver.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -323,6 +325,7 @@ pub struct BacktestArgs {
     /// The evaluation config (default: custval.toml beside the store).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -409,6 +412,7 @@ pub fn backtest(a: BacktestArgs, g: &Globals) -> Result<()> {
 
 #[derive(Debug, clap::Args)]
 pub struct RunsArgs {
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -486,6 +490,7 @@ pub struct KpisArgs {
     /// Confidence level of the intervals.
     #[arg(long, default_value_t = 0.95)]
     pub level: f64,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }

@@ -27,11 +27,13 @@ pub enum PlanCommand {
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
     pub id: String,
+    /// The run whose figures feed the suggestions (default: the latest).
     #[arg(long)]
     pub run: Option<RunId>,
     /// Language of the suggestions merged into the draft.
     #[arg(long, value_enum, default_value = "en")]
     pub lang: Lang,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -45,12 +47,16 @@ pub struct EditArgs {
     /// Add a goal.
     #[arg(long)]
     pub goal: Vec<String>,
+    /// Add a strength (SWOT).
     #[arg(long)]
     pub strength: Vec<String>,
+    /// Add a weakness (SWOT).
     #[arg(long)]
     pub weakness: Vec<String>,
+    /// Add an opportunity (SWOT).
     #[arg(long)]
     pub opportunity: Vec<String>,
+    /// Add a threat (SWOT).
     #[arg(long)]
     pub threat: Vec<String>,
     /// Record an action taken: "DATE|what was done" or "DATE|what was done|outcome".
@@ -59,6 +65,7 @@ pub struct EditArgs {
     /// The account manager.
     #[arg(long)]
     pub owner: Option<String>,
+    /// When the plan is next reviewed.
     #[arg(long, value_parser = parse_day, value_name = "DATE")]
     pub next_review: Option<Day>,
     /// Keep the data's current suggestions in the plan (marked as suggestions).

@@ -24,6 +24,7 @@ pub struct ForgetArgs {
     /// Why (the request it answers); recorded in the audit log.
     #[arg(long)]
     pub reason: String,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }

@@ -265,13 +265,16 @@ pub struct EvaluateArgs {
     /// First period end of a series (with --to and --every).
     #[arg(long, value_parser = parse_day, value_name = "DATE", requires_all = ["to", "every"])]
     pub from: Option<Day>,
+    /// Last period end of a series (with --from and --every).
     #[arg(long, value_parser = parse_day, value_name = "DATE")]
     pub to: Option<Day>,
+    /// One run per month end or per quarter end (with --from and --to).
     #[arg(long, value_enum)]
     pub every: Option<Every>,
     /// The evaluation config (default: custval.toml beside the store).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -452,13 +455,16 @@ pub struct ListArgs {
     /// The run (default: the latest).
     #[arg(long)]
     pub run: Option<RunId>,
+    /// Only this tier (A, B or C with the default config; a manual override counts).
     #[arg(long)]
     pub tier: Option<String>,
     /// A value class, lifecycle stage, potential tier or profit-loyalty class.
     #[arg(long)]
     pub class: Option<String>,
+    /// Only customers of this industry (as imported, e.g. 制造业).
     #[arg(long)]
     pub industry: Option<String>,
+    /// Only customers of this owner (the `owner` column of the customers table).
     #[arg(long)]
     pub owner: Option<String>,
     /// Substring of the id or name.
@@ -470,8 +476,11 @@ pub struct ListArgs {
     /// At most this many rows (default: all for files, 50 on a terminal).
     #[arg(long)]
     pub limit: Option<u64>,
+    /// table, json or csv on stdout (xlsx needs --output); with --output, the file format
+    /// when its extension does not say.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// Write every matching customer to this file (.csv, .xlsx, .json).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -594,8 +603,10 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
     pub id: String,
+    /// The run (default: the latest).
     #[arg(long)]
     pub run: Option<RunId>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -639,6 +650,7 @@ pub fn customer(c: CustomerCommand, g: &Globals) -> Result<()> {
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
+    /// The run (default: the latest).
     #[arg(long)]
     pub run: Option<RunId>,
     /// FILE.html (self-contained, with charts) or FILE.xlsx.
