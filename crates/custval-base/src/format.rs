@@ -114,13 +114,78 @@ pub enum BigAmounts {
     /// 万 (10⁴) from ¥10,000 on and 亿 (10⁸) from ¥1亿 on, as Chinese business reports do:
     /// `¥123.5万`, `¥2.50亿`.
     WanYi,
+    /// K (10³), M (10⁶) and B (10⁹) from 10,000 on, for English where space is short:
+    /// `$12.3K`, `$1.23M`.
+    KiloMega,
 }
 
-/// Money in yuan for a table cell, `¥` in front of the digits and the minus sign in front of
-/// both. Amounts under ¥100 keep two decimals (`¥12.50`); larger ones, and zero, are whole yuan
-/// (`¥1,234,568`), because cents of a customer's value are noise; `big` says how large amounts
-/// are written. [`DASH`] if not finite.
+/// The currency amounts are in: an ISO 4217 code, and the symbol a reader expects in front of
+/// the digits. The store's figures carry no currency; the config's `[ui] currency` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Currency {
+    code: [u8; 3],
+}
+
+impl Currency {
+    /// Renminbi, the default.
+    pub const CNY: Currency = Currency { code: *b"CNY" };
+
+    /// A currency from its ISO 4217 code (three ASCII letters, any case); `None` otherwise.
+    pub fn parse(code: &str) -> Option<Currency> {
+        let b = code.trim().as_bytes();
+        if b.len() != 3 || !b.iter().all(u8::is_ascii_alphabetic) {
+            return None;
+        }
+        Some(Currency {
+            code: [
+                b[0].to_ascii_uppercase(),
+                b[1].to_ascii_uppercase(),
+                b[2].to_ascii_uppercase(),
+            ],
+        })
+    }
+
+    /// The ISO code (`CNY`).
+    pub fn code(&self) -> &str {
+        std::str::from_utf8(&self.code).unwrap_or("CNY")
+    }
+
+    /// The symbol in front of the digits: `¥`, `$`, `€`, …; for codes without a well-known
+    /// symbol, the code and a space (`CHF 1,234`).
+    pub fn prefix(&self) -> String {
+        match &self.code {
+            b"CNY" | b"JPY" => "¥".to_string(),
+            b"USD" => "$".to_string(),
+            b"EUR" => "€".to_string(),
+            b"GBP" => "£".to_string(),
+            b"HKD" => "HK$".to_string(),
+            b"TWD" => "NT$".to_string(),
+            b"SGD" => "S$".to_string(),
+            b"AUD" => "A$".to_string(),
+            b"CAD" => "C$".to_string(),
+            b"KRW" => "₩".to_string(),
+            b"INR" => "₹".to_string(),
+            _ => format!("{} ", self.code()),
+        }
+    }
+}
+
+impl Default for Currency {
+    fn default() -> Self {
+        Currency::CNY
+    }
+}
+
+/// Money in yuan for a table cell: [`money_cell`] in [`Currency::CNY`].
 pub fn money_brief(x: f64, big: BigAmounts) -> String {
+    money_cell(x, big, Currency::CNY)
+}
+
+/// Money for a table cell, the currency's symbol in front of the digits and the minus sign in
+/// front of both. Amounts under 100 keep two decimals (`¥12.50`); larger ones, and zero, are
+/// whole units (`¥1,234,568`), because cents of a customer's value are noise; `big` says how
+/// large amounts are written. [`DASH`] if not finite.
+pub fn money_cell(x: f64, big: BigAmounts, currency: Currency) -> String {
     if !x.is_finite() {
         return DASH.to_string();
     }
@@ -135,14 +200,45 @@ pub fn money_brief(x: f64, big: BigAmounts) -> String {
                 format!("{wan}万")
             }
         }
+        BigAmounts::KiloMega if a >= 1e4 => kilo_mega(a),
         _ if a >= 100.0 || a == 0.0 => grouped(a, 0),
         _ => grouped(a, 2),
     };
     let zero = body.bytes().all(|b| matches!(b, b'0' | b'.'));
-    if x < 0.0 && !zero {
-        format!("-¥{body}")
-    } else {
-        format!("¥{body}")
+    let sign = if x < 0.0 && !zero { "-" } else { "" };
+    format!("{sign}{}{body}", currency.prefix())
+}
+
+/// Money in full for a tooltip or an export: thousands grouped, two decimals, the currency's
+/// symbol (`-$1,234,567.50`). [`DASH`] if not finite.
+pub fn money_full(x: f64, currency: Currency) -> String {
+    if !x.is_finite() {
+        return DASH.to_string();
+    }
+    money(x, &currency.prefix())
+}
+
+/// 12,345 → `12.3K`, 1,234,567 → `1.23M`, 4.5e9 → `4.50B`; three significant figures, and a
+/// value that rounds up to the next unit moves to it (999,950 → `1.00M`).
+fn kilo_mega(a: f64) -> String {
+    let units = [(1e9, "B"), (1e6, "M"), (1e3, "K")];
+    let mut i = units.iter().position(|(u, _)| a >= *u).unwrap_or(2);
+    loop {
+        let (u, suffix) = units[i];
+        let v = a / u;
+        let decimals = if v >= 100.0 {
+            0
+        } else if v >= 10.0 {
+            1
+        } else {
+            2
+        };
+        let s = format!("{v:.decimals$}");
+        if i > 0 && s.parse::<f64>().unwrap_or(0.0) >= 1000.0 {
+            i -= 1;
+            continue;
+        }
+        return format!("{s}{suffix}");
     }
 }
 
@@ -232,6 +328,26 @@ mod tests {
         assert_eq!(zh(250_000_000.0), "¥2.50亿");
         assert_eq!(zh(-56_000.0), "-¥5.6万");
         assert_eq!(zh(f64::NAN), DASH);
+    }
+
+    #[test]
+    fn currencies_and_short_english_amounts() {
+        let usd = Currency::parse("usd").unwrap();
+        assert_eq!(usd.code(), "USD");
+        assert_eq!(
+            money_cell(1_234_567.4, BigAmounts::Grouped, usd),
+            "$1,234,567"
+        );
+        assert_eq!(money_cell(-12_345.0, BigAmounts::KiloMega, usd), "-$12.3K");
+        assert_eq!(money_cell(999_950.0, BigAmounts::KiloMega, usd), "$1.00M");
+        assert_eq!(money_cell(4.5e9, BigAmounts::KiloMega, usd), "$4.50B");
+        assert_eq!(money_cell(9_999.0, BigAmounts::KiloMega, usd), "$9,999");
+        let chf = Currency::parse("CHF").unwrap();
+        assert_eq!(money_cell(150.0, BigAmounts::Grouped, chf), "CHF 150");
+        assert_eq!(money_full(-1234.5, usd), "-$1,234.50");
+        assert_eq!(Currency::parse("US"), None);
+        assert_eq!(Currency::parse("U$D"), None);
+        assert_eq!(Currency::default(), Currency::CNY);
     }
 
     #[test]

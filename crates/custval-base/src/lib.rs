@@ -1,6 +1,7 @@
 //! The small helpers that several custval crates need and that must give the same answer
 //! everywhere: how figures are printed ([`format`]), the [`Explain`] trait every explained
-//! result implements ([`explain`]) and the type-7 quantile ([`quantile`]).
+//! result implements ([`explain`]), the type-7 quantile ([`quantile`]) and the fixed colours of
+//! tiers and classes ([`palette`]).
 //!
 //! Why a crate of its own: these used to be copied into each crate that needed them, and the
 //! copies drifted (three answers for the quantile of nothing, two `Explain` traits a front end
@@ -9,6 +10,7 @@
 
 pub mod explain;
 pub mod format;
+pub mod palette;
 pub mod quantile;
 
 pub use explain::Explain;

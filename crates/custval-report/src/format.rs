@@ -17,7 +17,7 @@ pub(crate) use custval_base::format::{DASH, count, grouped as fixed, percent_cel
 
 /// An amount of money in `lang`'s style (see the module header).
 pub(crate) fn money(lang: Lang, x: f64) -> String {
-    custval_base::format::money_brief(x, lang.big_amounts())
+    custval_i18n::money(lang, x)
 }
 
 /// About four significant digits, for model parameters (`0.2425`, `4.414`, `79.41`).

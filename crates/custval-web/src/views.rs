@@ -4,7 +4,7 @@
 //! Everything here turns data into strings; templates only lay strings out, so a template
 //! can never print a raw `f64` or an untranslated class id by accident.
 
-use custval_classify::{LifecycleStage, PotentialTier, ProfitLoyaltyClass, ValueClass};
+use custval_i18n::Kind;
 use custval_store::User;
 
 use crate::auth::{Permission, may};
@@ -126,35 +126,21 @@ impl Chrome {
     }
 }
 
-/// A class id of a classification dimension in `lang` (unknown ids are shown as given).
+/// The name of a class id of a classification dimension in `lang` (custval-i18n's domain
+/// names); an unknown dimension or id is shown as given.
 pub fn class_label(dimension: &str, id: &str, lang: Lang) -> String {
-    let pick = |en: &'static str, zh: &'static str| match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
+    let kind = match dimension {
+        "value_class" => Kind::Class,
+        "lifecycle" => Kind::Lifecycle,
+        "potential_tier" => Kind::Potential,
+        "profit_loyalty" => Kind::Loyalty,
+        "rfm" | "rfm_segment" => Kind::Segment,
+        _ => return id.to_string(),
     };
-    let found = match dimension {
-        "value_class" => ValueClass::ALL
-            .iter()
-            .find(|c| c.id() == id)
-            .map(|c| pick(c.label_en(), c.label_zh())),
-        "lifecycle" => LifecycleStage::ALL
-            .iter()
-            .find(|c| c.id() == id)
-            .map(|c| pick(c.label_en(), c.label_zh())),
-        "potential_tier" => PotentialTier::ALL
-            .iter()
-            .find(|c| c.id() == id)
-            .map(|c| pick(c.label_en(), c.label_zh())),
-        "profit_loyalty" => ProfitLoyaltyClass::ALL
-            .iter()
-            .find(|c| c.id() == id)
-            .map(|c| pick(c.label_en(), c.label_zh())),
-        _ => None,
-    };
-    found.map_or_else(|| id.to_string(), str::to_string)
+    custval_i18n::name(lang, kind, id).to_string()
 }
 
-/// A class id of any dimension (the list's class filter matches all four).
+/// The name of a class id of any dimension (ids are unique across dimensions).
 pub fn any_class_label(id: &str, lang: Lang) -> String {
     for dim in [
         "value_class",

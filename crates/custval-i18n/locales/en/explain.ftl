@@ -1,0 +1,1 @@
+# Explanations the engine writes (alerts, actions, plans, classification rules).
