@@ -13,6 +13,7 @@ mod commands;
 mod input;
 mod output;
 mod show;
+mod ui;
 
 use std::process::ExitCode;
 
@@ -46,6 +47,11 @@ struct Cli {
     /// Only errors on stderr (no progress bars or notes).
     #[arg(long, short, global = true)]
     quiet: bool,
+
+    /// Language of what people read (tables, notes, errors, reports): en or zh. Default:
+    /// `[ui] lang` of custval.toml beside the store, else en. JSON and CSV keep their ids.
+    #[arg(long, global = true, value_enum, value_name = "en|zh")]
+    lang: Option<commands::workspace::Lang>,
 
     #[command(subcommand)]
     command: Command,
@@ -137,6 +143,8 @@ fn completions(a: CompletionsArgs) -> anyhow::Result<()> {
 pub struct Globals {
     pub db: String,
     pub quiet: bool,
+    /// The language of human-facing output (see `ui::settings`).
+    pub lang: ui::Lang,
 }
 
 fn main() -> ExitCode {
@@ -166,9 +174,18 @@ fn main() -> ExitCode {
         .without_time()
         .init();
     custval_store::set_default_audit_source(commands::session::actor());
+    let (lang, currency) = match ui::settings(&cli.db, cli.lang.map(Into::into)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("custval: {}", one_line(&e));
+            return ExitCode::from(1);
+        }
+    };
+    custval_i18n::set_currency(currency);
     let g = Globals {
         db: cli.db,
         quiet: cli.quiet,
+        lang,
     };
     let result = match cli.command {
         Command::Generate(a) => commands::generate::run(a, &g),
@@ -204,7 +221,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("custval: {}", one_line(&e));
+            let line = ui::error_line(lang, &e).unwrap_or_else(|| one_line(&e));
+            eprintln!("custval: {line}");
             ExitCode::from(1)
         }
     }

@@ -38,7 +38,7 @@ pub fn serve(a: ServeArgs, g: &Globals) -> Result<()> {
 pub async fn serve_async(a: ServeArgs, g: &Globals) -> Result<()> {
     let store = session::open(g, false).await?;
     let first_admin = if store.users().await?.is_empty() {
-        Some(first_admin_hint(&g.db))
+        Some(first_admin_hint(&g.db, g.lang))
     } else {
         None
     };
@@ -69,16 +69,15 @@ pub async fn serve_async(a: ServeArgs, g: &Globals) -> Result<()> {
 
 /// What to do on a store with no users yet: nobody can sign in until an admin exists. The
 /// command names the store when it is not the default one, so it can be pasted as is.
-pub fn first_admin_hint(db: &str) -> String {
+pub fn first_admin_hint(db: &str, lang: crate::ui::Lang) -> String {
     let db_arg = match db {
         "custval.db" => String::new(),
         _ if db.contains(char::is_whitespace) => format!("--db '{db}' "),
         _ => format!("--db {db} "),
     };
     format!(
-        "this store has no users yet, so nobody can sign in. Create the first admin in another \
-         terminal (the password is printed once; --password-stdin to type your own):\n  \
-         custval {db_arg}user add NAME --role admin"
+        "{}\n  custval {db_arg}user add NAME --role admin",
+        crate::ui::t(lang, "cli-serve-no-users")
     )
 }
 
