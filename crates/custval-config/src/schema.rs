@@ -86,16 +86,6 @@ impl Default for Ui {
     }
 }
 
-names! {
-    /// Language of the outputs meant for people (JSON and CSV keep their ids in any).
-    UiLang {
-        /// English.
-        En = "en",
-        /// Simplified Chinese (简体中文).
-        Zh = "zh",
-    }
-}
-
 /// `[accounts]`: which customers get account plans, and the key-account computations'
 /// settings (`[accounts.wallet]`, `[accounts.cross_sell]`, `[accounts.swot]`, `[accounts.risk]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,6 +169,16 @@ macro_rules! names {
             }
         }
     };
+}
+
+names! {
+    /// Language of the outputs meant for people (JSON and CSV keep their ids in any).
+    UiLang {
+        /// English.
+        En = "en",
+        /// Simplified Chinese (简体中文).
+        Zh = "zh",
+    }
 }
 
 names! {

@@ -25,6 +25,7 @@ pub enum PlanCommand {
 
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
+    /// The customer id.
     pub id: String,
     /// The run whose figures feed the suggestions (default: the latest).
     #[arg(long)]
@@ -36,6 +37,7 @@ pub struct ShowArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct EditArgs {
+    /// The customer id.
     pub id: String,
     /// Replace the plan with this file (.toml or .json).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["goal", "strength", "weakness", "opportunity", "threat", "action", "adopt_suggestions"])]

@@ -670,6 +670,7 @@ fn list_text(
 
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
+    /// The customer id.
     pub id: String,
     /// The run (default: the latest).
     #[arg(long)]
