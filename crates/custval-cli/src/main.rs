@@ -256,7 +256,9 @@ mod tests {
             if id == "help" || id == "version" {
                 continue;
             }
-            let has_help = arg.get_help().is_some_and(|h| !h.to_string().trim().is_empty());
+            let has_help = arg
+                .get_help()
+                .is_some_and(|h| !h.to_string().trim().is_empty());
             if !has_help {
                 out.push(format!("{path} {id}"));
             }

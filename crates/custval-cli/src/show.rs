@@ -71,7 +71,11 @@ fn head(s: &Shown, lang: Lang) -> String {
         ],
     ));
     out.push('\n');
-    let (clv, p_alive, spend) = (money(lang, s.clv), opt(s.p_alive, 3), money(lang, s.spend_12m));
+    let (clv, p_alive, spend) = (
+        money(lang, s.clv),
+        opt(s.p_alive, 3),
+        money(lang, s.spend_12m),
+    );
     out.push_str(&f(
         lang,
         "cli-show-figures",
@@ -380,7 +384,10 @@ fn what_to_do(s: &Shown, lang: Lang) -> String {
             f(
                 lang,
                 "cli-show-wallet",
-                &[("source", Arg::Str(&source)), ("explain", Arg::Str(explain))]
+                &[
+                    ("source", Arg::Str(&source)),
+                    ("explain", Arg::Str(explain))
+                ]
             )
         ));
     }

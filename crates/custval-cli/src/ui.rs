@@ -288,8 +288,8 @@ mod tests {
             let zh = reason(Lang::Zh, &r);
             assert_ne!(zh, r.to_string(), "{r:?}");
             let data = [
-                "amount", "period", "csat", "nps", "renewed", "soon", "many", "inf", "Q3",
-                "maybe", "DIV", "e9",
+                "amount", "period", "csat", "nps", "renewed", "soon", "many", "inf", "Q3", "maybe",
+                "DIV", "e9",
             ];
             let words: Vec<String> = custval_i18n::scan::latin_words(&zh)
                 .into_iter()

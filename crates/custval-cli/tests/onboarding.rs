@@ -148,9 +148,11 @@ fn demo_prints_real_runs_and_keeps_saved_work_unless_forced() {
         .args(["--db", &db, "plan", "edit", &top, "--goal", "grow 10%"])
         .output()
         .expect("run"));
-    let err = fails(custval()
-        .args(["demo", "--customers", "200", "--months", "24", "--dir"])
-        .arg(&dir));
+    let err = fails(
+        custval()
+            .args(["demo", "--customers", "200", "--months", "24", "--dir"])
+            .arg(&dir),
+    );
     for said in [
         "1 saved account plan",
         "1 tier override in force",

@@ -54,7 +54,11 @@ fn workspace() -> (tempfile::TempDir, String) {
 }
 
 fn stdout(db: &str, args: &[&str]) -> String {
-    let out = custval().args(["--db", db]).args(args).output().expect("run");
+    let out = custval()
+        .args(["--db", db])
+        .args(args)
+        .output()
+        .expect("run");
     String::from_utf8_lossy(ok(&out)).to_string()
 }
 
@@ -92,18 +96,32 @@ fn chinese_tables_have_no_untranslated_words() {
     let data = data_words(&db);
 
     let list = stdout(&db, &["--lang", "zh", "customers", "list"]);
-    assert!(list.contains("客户编号") && list.contains("价值类别"), "{list}");
+    assert!(
+        list.contains("客户编号") && list.contains("价值类别"),
+        "{list}"
+    );
     assert_eq!(untranslated(&list, &data), Vec::<String>::new(), "{list}");
     // Filters too: a Chinese class name, and the list still Chinese.
     let most = stdout(
         &db,
-        &["--lang", "zh", "customers", "list", "--class", "最有价值客户"],
+        &[
+            "--lang",
+            "zh",
+            "customers",
+            "list",
+            "--class",
+            "最有价值客户",
+        ],
     );
     assert_eq!(untranslated(&most, &data), Vec::<String>::new(), "{most}");
 
     let alerts = stdout(&db, &["--lang", "zh", "alerts", "--all"]);
     assert!(alerts.contains("预警"), "{alerts}");
-    assert_eq!(untranslated(&alerts, &data), Vec::<String>::new(), "{alerts}");
+    assert_eq!(
+        untranslated(&alerts, &data),
+        Vec::<String>::new(),
+        "{alerts}"
+    );
 
     // The top customer, and customers with alerts (their explanations are the longest).
     let rows = json(
@@ -135,7 +153,10 @@ fn chinese_tables_have_no_untranslated_words() {
     );
     for id in &ids {
         let show = stdout(&db, &["--lang", "zh", "customer", "show", id]);
-        assert!(show.contains("得分依据") && show.contains("分类依据"), "{show}");
+        assert!(
+            show.contains("得分依据") && show.contains("分类依据"),
+            "{show}"
+        );
         assert_eq!(untranslated(&show, &data), Vec::<String>::new(), "{show}");
         // JSON keeps its ids whatever the language.
         let v: Value = json(
@@ -165,10 +186,16 @@ fn the_config_chooses_the_language_and_the_flag_wins() {
     let err = fails(custval().args(["--db", &db, "customers", "list", "--tier", "Z"]));
     assert!(err.contains("未知的等级") && err.contains("Z"), "{err}");
     let err = fails(custval().args(["--db", &db, "customer", "show", "NOBODY"]));
-    assert!(err.contains("NOBODY") && !err.contains("is not in"), "{err}");
+    assert!(
+        err.contains("NOBODY") && !err.contains("is not in"),
+        "{err}"
+    );
 
     // A bad [ui] value is one line naming the file, the line and the key.
-    assert!(text.contains("\ncurrency = \"CNY\""), "the default says CNY");
+    assert!(
+        text.contains("\ncurrency = \"CNY\""),
+        "the default says CNY"
+    );
     std::fs::write(
         &cfg,
         text.replacen("\ncurrency = \"CNY\"", "\ncurrency = \"rmb\"", 1),
@@ -222,7 +249,10 @@ fn quarantine_reasons_and_errors_in_chinese() {
     let q = std::fs::read_to_string(dir.path().join("tx2.quarantine.csv"))
         .or_else(|_| std::fs::read_to_string(dir.path().join("tx2.csv.quarantine.csv")))
         .expect("the quarantine file");
-    assert!(q.contains("bad date in order_date: \"\"soon\"\" is not a date"), "{q}");
+    assert!(
+        q.contains("bad date in order_date: \"\"soon\"\" is not a date"),
+        "{q}"
+    );
 
     // No run yet, a missing file: Chinese lines.
     let err = fails(custval().args(["--db", &db, "--lang", "zh", "alerts"]));

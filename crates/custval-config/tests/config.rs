@@ -719,7 +719,10 @@ fn ui_language_and_currency() {
     let ui = custval_config::ui("[tiers]\nbasis = \"nonsense\"\n[ui]\nlang = \"zh\"\n").unwrap();
     assert_eq!(ui.lang, custval_config::UiLang::Zh);
     assert_eq!(ui.currency, "CNY");
-    assert_eq!(custval_config::ui("").unwrap(), custval_config::Ui::default());
+    assert_eq!(
+        custval_config::ui("").unwrap(),
+        custval_config::Ui::default()
+    );
     let e = custval_config::ui("[ui]\ncurrency = \"rmb\"\n").unwrap_err();
     check(&e, ErrorKind::Range, "ui.currency", 2);
     let e = custval_config::ui("[ui]\nlanguage = \"zh\"\n").unwrap_err();

@@ -590,18 +590,22 @@ impl Plan<'_> {
                 }
                 match field.kind {
                     Kind::Text => Ok(Value::Text(s)),
-                    Kind::Date => parse::parse_date(s)
-                        .map(Value::Date)
-                        .ok_or_else(|| Reason::BadDate {
-                            column: field.column.clone(),
-                            value: s.to_string(),
-                        }),
-                    Kind::Number => parse::parse_number(s)
-                        .map(Value::Number)
-                        .ok_or_else(|| Reason::BadNumber {
-                            column: field.column.clone(),
-                            value: s.to_string(),
-                        }),
+                    Kind::Date => {
+                        parse::parse_date(s)
+                            .map(Value::Date)
+                            .ok_or_else(|| Reason::BadDate {
+                                column: field.column.clone(),
+                                value: s.to_string(),
+                            })
+                    }
+                    Kind::Number => {
+                        parse::parse_number(s)
+                            .map(Value::Number)
+                            .ok_or_else(|| Reason::BadNumber {
+                                column: field.column.clone(),
+                                value: s.to_string(),
+                            })
+                    }
                 }
             }
             Cell::Num(x) => match field.kind {

@@ -102,7 +102,10 @@ impl fmt::Display for Reason {
             ),
             Reason::CellError { column, error } => write!(f, "cell error in {column}: {error}"),
             Reason::NotAMonth { column, value } => {
-                write!(f, "{column} {value:?} is not a month (expected e.g. 2024-07)")
+                write!(
+                    f,
+                    "{column} {value:?} is not a month (expected e.g. 2024-07)"
+                )
             }
             Reason::NeitherGiven { first, second } => {
                 write!(f, "neither {first} nor {second} is given")

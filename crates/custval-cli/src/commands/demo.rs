@@ -54,11 +54,7 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
             eprintln!("{s}");
         }
     };
-    let (lang, dir, customers) = (
-        g.lang,
-        a.dir.display().to_string(),
-        a.customers.to_string(),
-    );
+    let (lang, dir, customers) = (g.lang, a.dir.display().to_string(), a.customers.to_string());
     note(f(
         lang,
         "cli-demo-generate",

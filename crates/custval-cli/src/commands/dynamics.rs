@@ -241,9 +241,11 @@ pub fn alerts(a: AlertsArgs, g: &Globals) -> Result<()> {
             let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
             out.push_str(&text_table(&headers, rows));
             out.push('\n');
-            out.push_str(&left_out.unwrap_or_else(|| {
-                f(lang, "cli-alerts-count", &[("total", Arg::Str(&total_n))])
-            }));
+            out.push_str(
+                &left_out.unwrap_or_else(|| {
+                    f(lang, "cli-alerts-count", &[("total", Arg::Str(&total_n))])
+                }),
+            );
             output::print_text(&out)
         }
     }

@@ -368,7 +368,11 @@ fn run_text(r: &RunOut, lang: crate::ui::Lang) -> String {
     if let Some(vc) = r.classes.get("value_class") {
         let v = counts(vc, Some(Kind::Class));
         s.push_str("\n  ");
-        s.push_str(&f(lang, "cli-run-value-classes", &[("counts", Arg::Str(&v))]));
+        s.push_str(&f(
+            lang,
+            "cli-run-value-classes",
+            &[("counts", Arg::Str(&v))],
+        ));
     }
     if let Some(lc) = r.classes.get("lifecycle") {
         let v = counts(lc, Some(Kind::Lifecycle));
