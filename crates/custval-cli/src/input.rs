@@ -6,6 +6,7 @@ use anyhow::{Context, Result, bail};
 use custval_ingest::{EncodingChoice, ReadOptions, ScanReport, Source};
 
 use crate::Globals;
+use crate::ui::Arg;
 
 /// How to read an input table.
 #[derive(Debug, Clone, clap::Args)]
@@ -68,7 +69,7 @@ impl InputOpts {
                 read: report.read,
                 rejected: report.rejected.len() as u64,
                 line: first.line,
-                reason: first.reason.clone(),
+                reason: first.reason.to_string(),
             }
             .into());
         }
@@ -81,32 +82,33 @@ impl InputOpts {
             .iter()
             .map(|r| custval_export::Quarantined {
                 line: r.line,
-                reason: r.reason.clone(),
+                // Read in Excel by the people who fix the rows: in their language.
+                reason: crate::ui::reason(g.lang, &r.reason),
                 fields: r.fields.clone(),
             })
             .collect();
         custval_export::write_quarantine(&qpath, source.headers(), &rows)
             .with_context(|| format!("writing the quarantine file {}", qpath.display()))?;
+        let (file, quarantine) = (path.display().to_string(), qpath.display().to_string());
+        let (read, rejected, line) = (
+            report.read.to_string(),
+            report.rejected.len().to_string(),
+            first.line.to_string(),
+        );
+        let reason = crate::ui::reason(g.lang, &first.reason);
+        let args = [
+            ("file", Arg::Str(&file)),
+            ("read", Arg::Str(&read)),
+            ("rejected", Arg::Str(&rejected)),
+            ("line", Arg::Str(&line)),
+            ("reason", Arg::Str(&reason)),
+            ("quarantine", Arg::Str(&quarantine)),
+        ];
         if report.accepted() == 0 {
-            bail!(
-                "{}: none of the {} rows could be used (first: line {}: {}); see {}",
-                path.display(),
-                report.read,
-                first.line,
-                first.reason,
-                qpath.display()
-            );
+            bail!(crate::ui::f(g.lang, "cli-err-no-usable-rows", &args));
         }
         if !g.quiet {
-            eprintln!(
-                "{}: {} of {} rows rejected (first: line {}: {}); written to {}",
-                path.display(),
-                report.rejected.len(),
-                report.read,
-                first.line,
-                first.reason,
-                qpath.display()
-            );
+            eprintln!("{}", crate::ui::f(g.lang, "cli-note-rows-rejected", &args));
         }
         Ok(Some(qpath))
     }

@@ -14,6 +14,7 @@ mod input;
 mod output;
 mod progress;
 mod show;
+mod ui;
 
 use std::process::ExitCode;
 
@@ -47,6 +48,11 @@ struct Cli {
     /// Only errors on stderr (no progress bars or notes).
     #[arg(long, short, global = true)]
     quiet: bool,
+
+    /// Language of what people read (tables, notes, errors, reports): en or zh. Default:
+    /// `[ui] lang` of custval.toml beside the store, else en. JSON and CSV keep their ids.
+    #[arg(long, global = true, value_enum, value_name = "en|zh")]
+    lang: Option<commands::workspace::Lang>,
 
     #[command(subcommand)]
     command: Command,
@@ -138,6 +144,8 @@ fn completions(a: CompletionsArgs) -> anyhow::Result<()> {
 pub struct Globals {
     pub db: String,
     pub quiet: bool,
+    /// The language of human-facing output (see `ui::settings`).
+    pub lang: ui::Lang,
 }
 
 fn main() -> ExitCode {
@@ -167,9 +175,18 @@ fn main() -> ExitCode {
         .without_time()
         .init();
     custval_store::set_default_audit_source(commands::session::actor());
+    let (lang, currency) = match ui::settings(&cli.db, cli.lang.map(Into::into)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("custval: {}", one_line(&e));
+            return ExitCode::from(1);
+        }
+    };
+    custval_i18n::set_currency(currency);
     let g = Globals {
         db: cli.db,
         quiet: cli.quiet,
+        lang,
     };
     let result = match cli.command {
         Command::Generate(a) => commands::generate::run(a, &g),
@@ -205,7 +222,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("custval: {}", one_line(&e));
+            let line = ui::error_line(lang, &e).unwrap_or_else(|| one_line(&e));
+            eprintln!("custval: {line}");
             ExitCode::from(1)
         }
     }
@@ -225,4 +243,48 @@ fn one_line(e: &anyhow::Error) -> String {
         line.push_str(&text);
     }
     line.replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every argument of every subcommand, path first, that has no help text (issue 21: a new
+    /// user reads `--help` before anything else).
+    fn undocumented(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if id == "help" || id == "version" {
+                continue;
+            }
+            let has_help = arg
+                .get_help()
+                .is_some_and(|h| !h.to_string().trim().is_empty());
+            if !has_help {
+                out.push(format!("{path} {id}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            if sub.get_name() == "help" {
+                continue;
+            }
+            if sub.get_about().is_none() {
+                out.push(format!("{path} {} (the subcommand)", sub.get_name()));
+            }
+            undocumented(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    #[test]
+    fn every_argument_has_help_text() {
+        let cmd = super::Cli::command();
+        let mut missing = Vec::new();
+        undocumented(&cmd, "custval", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:#?}");
+    }
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

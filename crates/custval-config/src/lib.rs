@@ -72,11 +72,11 @@ pub use error::{ConfigError, ErrorKind, Warning};
 pub use features::{
     BUILTIN_FEATURES, CLASS_VARIABLES, ClassVariable, FeatureInfo, RESULT_VARIABLES,
 };
-pub use load::{DEFAULT_TOML, default_config, parse};
+pub use load::{DEFAULT_TOML, default_config, parse, ui};
 pub use schema::{
     Accounts, Action, Budget, BudgetBasis, Classes, ClvModel, Config, Dimension, DimensionWeights,
     Direction, Evaluation, Indicator, Lifecycle, Margin, MissingRule, Normalization, Objective,
-    Playbook, Subjective, TierMethod, Tiers, TimeUnit, Webhook, WeightMethod, Weights,
+    Playbook, Subjective, TierMethod, Tiers, TimeUnit, Ui, UiLang, Webhook, WeightMethod, Weights,
 };
 pub use validate::{
     AhpWeights, CompiledAction, CompiledIndicator, ResolvedWeights, Validated,

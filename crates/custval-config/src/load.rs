@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::de::DeTable;
 
 use crate::error::{ConfigError, ErrorKind, SourceMap};
-use crate::schema::{Config, DimensionWeights};
+use crate::schema::{Config, DimensionWeights, Ui};
 use crate::suggest::did_you_mean;
 
 /// The configuration `custval init` writes: a commented B2B evaluation system.
@@ -35,6 +35,7 @@ fn empty_config() -> Config {
         alerts: Default::default(),
         webhook: Default::default(),
         accounts: Default::default(),
+        ui: Default::default(),
     }
 }
 
@@ -93,6 +94,35 @@ pub(crate) fn parse_with_map(text: &str) -> Result<(Config, SourceMap<'_>), Conf
         }
     }
     Ok((config, map))
+}
+
+/// Only the `[ui]` section of a `custval.toml` text, checked (syntax of the whole text, the
+/// schema and values of `[ui]`): every command reads it for the language of its output, while
+/// only the commands that evaluate need the whole file valid.
+///
+/// # Errors
+/// A syntax error anywhere, or a bad `[ui]` key or value, naming the key and line.
+pub fn ui(text: &str) -> Result<Ui, ConfigError> {
+    /// The file seen through `[ui]` alone; other sections are ignored here.
+    #[derive(Deserialize)]
+    struct UiOnly {
+        #[serde(default)]
+        ui: Ui,
+    }
+    let (table, errors) = DeTable::parse_recoverable(text);
+    let map = SourceMap::new(text, table.get_ref());
+    if let Some(e) = errors.first() {
+        return Err(located(&map, text, ErrorKind::Syntax, e));
+    }
+    let only = UiOnly::deserialize(
+        toml::de::Deserializer::parse(text)
+            .map_err(|e| located(&map, text, ErrorKind::Syntax, &e))?,
+    )
+    .map_err(|e| located(&map, text, ErrorKind::Schema, &e))?;
+    match crate::validate::ui_error(&only.ui, Some(&map)) {
+        Some(e) => Err(e),
+        None => Ok(only.ui),
+    }
 }
 
 /// Syntax and schema only, no defaults filled.

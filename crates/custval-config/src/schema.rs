@@ -61,6 +61,29 @@ pub struct Config {
     /// `[accounts]`: key-account management (wallet estimates, cross-sell, SWOT, risk).
     #[serde(default)]
     pub accounts: Accounts,
+    /// `[ui]`: the language of outputs and the currency of amounts.
+    #[serde(default)]
+    pub ui: Ui,
+}
+
+/// `[ui]`: how every output reads — the CLI's tables and messages, the report, the web app's
+/// default — whatever the data: the language, and the currency the store's amounts are in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Ui {
+    /// `en` or `zh`; a command's `--lang` wins.
+    pub lang: UiLang,
+    /// ISO 4217 code of the amounts (`CNY`, `USD`, `EUR`, …): three upper-case letters.
+    pub currency: String,
+}
+
+impl Default for Ui {
+    fn default() -> Ui {
+        Ui {
+            lang: UiLang::En,
+            currency: "CNY".to_string(),
+        }
+    }
 }
 
 /// `[accounts]`: which customers get account plans, and the key-account computations'
@@ -146,6 +169,16 @@ macro_rules! names {
             }
         }
     };
+}
+
+names! {
+    /// Language of the outputs meant for people (JSON and CSV keep their ids in any).
+    UiLang {
+        /// English.
+        En = "en",
+        /// Simplified Chinese (简体中文).
+        Zh = "zh",
+    }
 }
 
 names! {

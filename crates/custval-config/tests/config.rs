@@ -682,3 +682,50 @@ fn action_families_are_snake_case_and_default_ones_are_set() {
     assert_eq!(fam("onboarding"), fam("win_back_call"));
     assert!(!d.tiers.loss_makers_top_tier);
 }
+
+/// `[ui]` (issue 21): the language and currency of outputs, in the default file and checked
+/// with their lines; `custval_config::ui` reads the section alone, whatever the rest holds.
+#[test]
+fn ui_language_and_currency() {
+    let v = load(DEFAULT_TOML).unwrap();
+    assert_eq!(v.config.ui.lang, custval_config::UiLang::En);
+    assert_eq!(v.config.ui.currency, "CNY");
+    assert_eq!(default_config().ui, custval_config::Ui::default());
+
+    let text = format!("{SMALL}\n[ui]\nlang = \"zh\"\ncurrency = \"USD\"\n");
+    let v = load(&text).unwrap();
+    assert_eq!(v.config.ui.lang, custval_config::UiLang::Zh);
+    assert_eq!(v.config.ui.currency, "USD");
+
+    let text = format!("{SMALL}\n[ui]\nlang = \"fr\"\n");
+    let e = load_err(&text);
+    assert_eq!(e.kind, ErrorKind::Schema, "{e}");
+    assert_eq!(e.line, Some(line_of(&text, "lang = \"fr\"")), "{e}");
+    assert!(e.to_string().contains("zh"), "{e}");
+
+    for bad in ["usd", "US", "EURO", "¥"] {
+        let text = format!("{SMALL}\n[ui]\ncurrency = \"{bad}\"\n");
+        let e = load_err(&text);
+        check(
+            &e,
+            ErrorKind::Range,
+            "ui.currency",
+            line_of(&text, "currency ="),
+        );
+        assert!(e.to_string().contains("ISO 4217"), "{e}");
+    }
+
+    // The section alone: other sections are not validated, [ui] is.
+    let ui = custval_config::ui("[tiers]\nbasis = \"nonsense\"\n[ui]\nlang = \"zh\"\n").unwrap();
+    assert_eq!(ui.lang, custval_config::UiLang::Zh);
+    assert_eq!(ui.currency, "CNY");
+    assert_eq!(
+        custval_config::ui("").unwrap(),
+        custval_config::Ui::default()
+    );
+    let e = custval_config::ui("[ui]\ncurrency = \"rmb\"\n").unwrap_err();
+    check(&e, ErrorKind::Range, "ui.currency", 2);
+    let e = custval_config::ui("[ui]\nlanguage = \"zh\"\n").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Schema, "{e}");
+    assert_eq!(e.line, Some(2), "{e}");
+}

@@ -31,12 +31,14 @@ pub mod group;
 mod parquet_source;
 pub mod parse;
 mod plain_csv;
+mod reason;
 mod xlsx_source;
 
 use std::path::{Path, PathBuf};
 
 pub use encoding::EncodingChoice;
 pub use plain_csv::{PlainCounts, PlainRows};
+pub use reason::{Expected, Reason};
 
 /// Errors that stop a whole file; rows that fail are [`Rejected`] instead.
 #[derive(Debug, thiserror::Error)]
@@ -182,7 +184,7 @@ impl Row<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rejected {
     pub line: u64,
-    pub reason: String,
+    pub reason: Reason,
     /// The row's fields as read (all columns for text files, the requested ones otherwise).
     pub fields: Vec<String>,
 }
@@ -256,7 +258,7 @@ impl ScanReport {
 }
 
 /// What the per-row callback of a scan may say about a row it was given.
-pub type FoldResult = Result<(), String>;
+pub type FoldResult = Result<(), Reason>;
 
 /// An opened table: its format, encoding, delimiter and header are known.
 #[derive(Debug)]
@@ -577,7 +579,7 @@ impl Plan<'_> {
     /// Checks one cell against its field; `Err` is the quarantine reason. Inlined: returned
     /// through memory, the value cost a store-forwarding stall per field in profiles.
     #[inline(always)]
-    fn convert<'t>(&self, i: usize, cell: Cell<'t>) -> Result<Value<'t>, String> {
+    fn convert<'t>(&self, i: usize, cell: Cell<'t>) -> Result<Value<'t>, Reason> {
         let field = &self.fields[i];
         match cell {
             Cell::Null => self.missing(i),
@@ -588,52 +590,57 @@ impl Plan<'_> {
                 }
                 match field.kind {
                     Kind::Text => Ok(Value::Text(s)),
-                    Kind::Date => parse::parse_date(s).map(Value::Date).ok_or_else(|| {
-                        format!(
-                            "bad date in {}: {:?} is {}",
-                            field.column,
-                            s,
-                            parse::BAD_DATE
-                        )
-                    }),
-                    Kind::Number => parse::parse_number(s).map(Value::Number).ok_or_else(|| {
-                        format!(
-                            "bad number in {}: {:?} is {}",
-                            field.column,
-                            s,
-                            parse::BAD_NUMBER
-                        )
-                    }),
+                    Kind::Date => {
+                        parse::parse_date(s)
+                            .map(Value::Date)
+                            .ok_or_else(|| Reason::BadDate {
+                                column: field.column.clone(),
+                                value: s.to_string(),
+                            })
+                    }
+                    Kind::Number => {
+                        parse::parse_number(s)
+                            .map(Value::Number)
+                            .ok_or_else(|| Reason::BadNumber {
+                                column: field.column.clone(),
+                                value: s.to_string(),
+                            })
+                    }
                 }
             }
             Cell::Num(x) => match field.kind {
                 Kind::Number if x.is_finite() => Ok(Value::Number(x)),
                 Kind::Date => parse::days_from_excel_serial(x)
                     .map(Value::Date)
-                    .ok_or_else(|| {
-                        format!("bad date in {}: {x} is {}", field.column, parse::BAD_DATE)
+                    .ok_or_else(|| Reason::BadSerialDate {
+                        column: field.column.clone(),
+                        serial: x.to_string(),
                     }),
-                _ => Err(format!("bad value in {}: {x}", field.column)),
+                _ => Err(Reason::BadValue {
+                    column: field.column.clone(),
+                    value: x.to_string(),
+                }),
             },
             Cell::Date(d) => match field.kind {
                 Kind::Date => Ok(Value::Date(d)),
-                _ => Err(format!(
-                    "bad value in {}: a date ({}) where a {} is expected",
-                    field.column,
-                    parse::format_date(d),
-                    if field.kind == Kind::Number {
-                        "number"
+                _ => Err(Reason::UnexpectedDate {
+                    column: field.column.clone(),
+                    date: parse::format_date(d),
+                    expected: if field.kind == Kind::Number {
+                        Expected::Number
                     } else {
-                        "text"
-                    }
-                )),
+                        Expected::Text
+                    },
+                }),
             },
         }
     }
 
-    fn missing<'t>(&self, i: usize) -> Result<Value<'t>, String> {
+    fn missing<'t>(&self, i: usize) -> Result<Value<'t>, Reason> {
         if self.fields[i].required {
-            Err(format!("missing {}", self.fields[i].column))
+            Err(Reason::Missing {
+                column: self.fields[i].column.clone(),
+            })
         } else {
             Ok(Value::Missing)
         }

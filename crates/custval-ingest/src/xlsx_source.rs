@@ -109,7 +109,10 @@ where
                 _ => String::new(),
             };
             if let Some(Data::Error(e)) = row.get(col) {
-                bad.get_or_insert(format!("cell error in {}: {e}", plan.fields[i].column));
+                bad.get_or_insert(crate::Reason::CellError {
+                    column: plan.fields[i].column.clone(),
+                    error: e.to_string(),
+                });
             }
         }
         let raw = || row.iter().map(cell_text).collect::<Vec<_>>();

@@ -46,7 +46,7 @@ fn count_rows(src: &Source, fields: &[Field]) -> (u64, Vec<(u64, String)>, f64) 
         report
             .rejected
             .iter()
-            .map(|r| (r.line, r.reason.clone()))
+            .map(|r| (r.line, r.reason.to_string()))
             .collect(),
         sum,
     )

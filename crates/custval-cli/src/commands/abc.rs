@@ -37,8 +37,11 @@ pub struct Args {
     /// Cut by share of value or share of customers.
     #[arg(long, value_enum, default_value = "value")]
     pub by: By,
+    /// Write every row to this file (.csv, .xlsx, .json) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// table, json or csv on stdout; with --output, the file format when its extension
+    /// does not say.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     #[command(flatten)]
@@ -97,7 +100,7 @@ pub fn read_values(a: &Args, g: &Globals) -> Result<(Vec<String>, Vec<f64>)> {
             let (Some(id), Some(v)) = (row.text(0), row.number(1)) else {
                 return Err("missing field".into());
             };
-            rows.add(id, v).map_err(|e| e.to_string())
+            rows.add(id, v).map_err(|e| e.to_string().into())
         },
         &|d, t| {
             bar.set_length(t);

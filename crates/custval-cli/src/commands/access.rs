@@ -50,6 +50,7 @@ fn when(t: Option<&str>) -> String {
 
 #[derive(Debug, clap::Args)]
 pub struct UserListArgs {
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -173,6 +174,7 @@ pub struct TokenListArgs {
     /// Only this user's tokens.
     #[arg(long)]
     pub user: Option<String>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -249,6 +251,7 @@ pub struct AuditArgs {
     /// Only this actor (a user name, or cli:<OS user>).
     #[arg(long, value_name = "NAME")]
     pub actor: Option<String>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }

@@ -139,6 +139,7 @@ pub struct FitArgs {
     /// Customer summary (CSV, XLSX or Parquet).
     #[arg(long, value_name = "FILE")]
     pub input: PathBuf,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Fmt,
     #[command(flatten)]
@@ -241,6 +242,7 @@ pub struct HoldoutArgs {
     /// Summary with frequency_holdout and duration_holdout columns.
     #[arg(long, value_name = "FILE")]
     pub input: PathBuf,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Fmt,
     #[command(flatten)]
@@ -571,13 +573,15 @@ fn read_summary(
                     Some(x) => p.nums.push(x),
                     None => {
                         p.nums.truncate(start);
-                        return Err(format!("missing {}", cols.names[i]));
+                        return Err(custval_ingest::Reason::Missing {
+                            column: cols.names[i].to_string(),
+                        });
                     }
                 }
             }
             if let Err(reason) = cols.check(&p.nums[start..]) {
                 p.nums.truncate(start);
-                return Err(reason);
+                return Err(reason.into());
             }
             p.lines.push(row.line);
             p.text.extend(row.values[n..].iter().map(|v| match *v {

@@ -10,13 +10,15 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
+use custval_store::prelude::*;
 
 use crate::Globals;
 use crate::commands::import::{self, Table};
 use crate::commands::{generate, workspace};
 use crate::input::InputOpts;
 use crate::output::ReportFormat;
+use crate::ui::{Arg, Lang, f, t};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -38,20 +40,25 @@ pub struct Args {
     /// Address for --serve.
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     pub listen: String,
+    /// Start afresh even when the demo store holds account plans or tier overrides that
+    /// someone saved (they are lost).
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(a: Args, g: &Globals) -> Result<()> {
     let db = a.dir.join("custval.db");
-    remove_demo_store(&a.dir, &db)?;
+    remove_demo_store(&a.dir, &db, a.force, g.lang)?;
     let note = |s: String| {
         if !g.quiet {
             eprintln!("{s}");
         }
     };
-    note(format!(
-        "1/5 generating a B2B company with {} customers in {}",
-        a.customers,
-        a.dir.display()
+    let (lang, dir, customers) = (g.lang, a.dir.display().to_string(), a.customers.to_string());
+    note(f(
+        lang,
+        "cli-demo-generate",
+        &[("customers", Arg::Str(&customers)), ("dir", Arg::Str(&dir))],
     ));
     let summary = generate::generate(
         &generate::Args {
@@ -67,22 +74,25 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
     let dg = Globals {
         db: db.display().to_string(),
         quiet: true,
+        lang: g.lang,
     };
-    note(format!("2/5 creating the workspace {}", db.display()));
+    let dbs = db.display().to_string();
+    note(f(lang, "cli-demo-init", &[("db", Arg::Str(&dbs))]));
     workspace::init(workspace::InitArgs { force: true }, &dg)?;
-    note(
-        "3/5 importing customers, transactions, costs, interactions, surveys, contracts, payments"
-            .into(),
-    );
+    if lang == Lang::Zh {
+        // A demo run in Chinese makes a Chinese workspace: later commands read [ui] lang.
+        let cfg = a.dir.join("custval.toml");
+        let text = std::fs::read_to_string(&cfg)?.replacen("\nlang = \"en\"", "\nlang = \"zh\"", 1);
+        custval_export::write_bytes_atomic(&cfg, text.as_bytes())?;
+    }
+    note(t(lang, "cli-demo-import"));
     import_all(&a.dir, &dg)?;
     let as_of = custval_ingest::parse::parse_date(&summary.end_date.to_string())
         .ok_or_else(|| anyhow::anyhow!("the generator's end date is not a date"))?;
     // A year of quarterly runs, so that migrations, alerts and hysteresis have history.
     let year_before = as_of - 364;
-    note(format!(
-        "4/5 evaluating every customer at each quarter end of the year to {}",
-        summary.end_date
-    ));
+    let end = summary.end_date.to_string();
+    note(f(lang, "cli-demo-evaluate", &[("end", Arg::Str(&end))]));
     workspace::evaluate(
         workspace::EvaluateArgs {
             as_of: None,
@@ -94,16 +104,26 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
         },
         &dg,
     )?;
-    note("5/5 writing the reports".into());
+    note(t(lang, "cli-demo-reports"));
     let (report, report_zh) = write_reports(&a.dir, &dg, year_before)?;
-    let dbs = db.display();
-    let hints = hints(&dg, &dbs.to_string(), year_before)?;
+    let hints = hints(&dg, &dbs, year_before)?;
+    let (report, report_zh, config) = (
+        report.display().to_string(),
+        report_zh.display().to_string(),
+        a.dir.join("custval.toml").display().to_string(),
+    );
     let journey = crate::output::print_text(&format!(
-        "\nReport: {}  (中文: {})\nThe workspace is {dbs}; continue with, for example\n(`cargo install --locked --path crates/custval-cli` puts custval on your PATH;\n otherwise use `cargo run --release --` in its place):\n  {}\nEdit {} to change indicators, weights, classes and playbooks.",
-        report.display(),
-        report_zh.display(),
+        "\n{}\n{}\n{}\n {}\n  {}\n{}",
+        f(
+            lang,
+            "cli-demo-report",
+            &[("en", Arg::Str(&report)), ("zh", Arg::Str(&report_zh))]
+        ),
+        f(lang, "cli-demo-continue", &[("db", Arg::Str(&dbs))]),
+        t(lang, "cli-demo-install"),
+        t(lang, "cli-demo-install-else"),
         hints.join("\n  "),
-        a.dir.join("custval.toml").display()
+        f(lang, "cli-demo-edit", &[("config", Arg::Str(&config))]),
     ));
     if !a.serve {
         return journey;
@@ -113,14 +133,17 @@ pub fn run(a: Args, g: &Globals) -> Result<()> {
 }
 
 /// Removes the demo store of an earlier run (its WAL files too), refusing to touch a store in
-/// a folder the generator did not make.
-fn remove_demo_store(dir: &Path, db: &Path) -> Result<()> {
+/// a folder the generator did not make, or (without `force`) one holding work someone saved.
+fn remove_demo_store(dir: &Path, db: &Path, force: bool, lang: Lang) -> Result<()> {
     if db.exists() {
         if !dir.join("truth.csv").exists() {
             bail!(
                 "{} holds a store that the demo did not make; choose another --dir",
                 dir.display()
             );
+        }
+        if !force {
+            refuse_if_saved_work(dir, db, lang)?;
         }
         for suffix in ["", "-wal", "-shm"] {
             let p = PathBuf::from(format!("{}{suffix}", db.display()));
@@ -130,6 +153,64 @@ fn remove_demo_store(dir: &Path, db: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Plans and overrides are what people type into a demo (the generated data comes back
+/// with the seed): a new demo would erase them, so it stops and says how to keep them.
+fn refuse_if_saved_work(dir: &Path, db: &Path, lang: Lang) -> Result<()> {
+    let g = Globals {
+        db: db.display().to_string(),
+        quiet: true,
+        lang: crate::ui::Lang::En,
+    };
+    let saved = workspace::block_on(saved_work(&g))?.with_context(|| {
+        format!(
+            "cannot read the demo store {} to check it for saved plans and overrides \
+             (--force starts the demo afresh anyway)",
+            db.display()
+        )
+    })?;
+    // Stores opened for the check are closed before the file is removed.
+    crate::commands::session::close_opened();
+    let (plans, overrides) = saved;
+    if plans == 0 && overrides == 0 {
+        return Ok(());
+    }
+    let (dir, db) = (dir.display().to_string(), db.display().to_string());
+    bail!(f(
+        lang,
+        "cli-demo-refuse",
+        &[
+            ("dir", Arg::Str(&dir)),
+            ("plans", Arg::Num(plans as f64)),
+            ("overrides", Arg::Num(overrides as f64)),
+            ("db", Arg::Str(&db)),
+        ],
+    ))
+}
+
+/// The account plans and the overrides in force in an existing demo store. Plans are found
+/// through the audit log (every save is audited, and the log is append-only), each checked to
+/// be still there (`customer forget` erases a plan).
+async fn saved_work(g: &Globals) -> Result<(usize, usize)> {
+    let store = workspace::open(g, false).await?;
+    let overrides = store.active_overrides(workspace::today()).await?.len();
+    let saves = store
+        .audit_query(&custval_store::AuditQuery {
+            limit: u64::MAX / 2,
+            action: Some("save_account_plan".into()),
+            actor: None,
+        })
+        .await?;
+    let customers: std::collections::BTreeSet<String> =
+        saves.into_iter().map(|e| e.subject).collect();
+    let mut plans = 0;
+    for c in &customers {
+        if store.account_plan(c).await?.is_some() {
+            plans += 1;
+        }
+    }
+    Ok((plans, overrides))
 }
 
 /// Imports every generated table into the demo store.
@@ -170,20 +251,23 @@ fn write_reports(dir: &Path, dg: &Globals, year_before: i32) -> Result<(PathBuf,
     let report = dir.join("report.html");
     let report_zh = dir.join("report-zh.html");
     for (path, lang) in [
-        (&report, workspace::Lang::En),
-        (&report_zh, workspace::Lang::Zh),
+        (&report, crate::ui::Lang::En),
+        (&report_zh, crate::ui::Lang::Zh),
     ] {
         workspace::report(
             workspace::ReportArgs {
                 run: None,
                 output: path.clone(),
-                lang,
                 // How well the rankings of a year ago ordered the year that followed.
                 backtest_as_of: Some(year_before),
                 horizon: Some(364),
                 config: None,
             },
-            dg,
+            &Globals {
+                db: dg.db.clone(),
+                quiet: dg.quiet,
+                lang,
+            },
         )?;
     }
     Ok((report, report_zh))
@@ -260,6 +344,7 @@ fn serve_demo(a: &Args, dg: &Globals, g: &Globals) -> Result<()> {
     let sg = Globals {
         db: dg.db.clone(),
         quiet: g.quiet,
+        lang: g.lang,
     };
     crate::commands::serve::serve(
         crate::commands::serve::ServeArgs {

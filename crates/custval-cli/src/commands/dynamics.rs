@@ -15,6 +15,7 @@ use crate::Globals;
 use crate::commands::session::{actor, block_on, open, parse_day, pick_run, today};
 use crate::commands::workspace::load_plan;
 use crate::output::{self, ReportFormat, num, num_or_dash, pct, text_table};
+use crate::ui::{Arg, Kind, Lang, f, name, t};
 
 // ---------------------------------------------------------------------------------------
 // migrations
@@ -31,6 +32,7 @@ pub struct MigrationsArgs {
     /// only one of the runs).
     #[arg(long, value_name = "FROM,TO")]
     pub cell: Option<String>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -116,6 +118,7 @@ pub struct AlertsArgs {
     /// The evaluation config (default: custval.toml beside the store), for --deliver.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -165,11 +168,13 @@ pub fn alerts(a: AlertsArgs, g: &Globals) -> Result<()> {
         anyhow::Ok(custval_app::dynamics::ranked_alerts(&store, &q, limit).await?)
     })??;
     let shown = ranked.alerts.len();
+    let lang = g.lang;
+    let (shown_n, total_n) = (num(shown as f64, 0), num(ranked.total as f64, 0));
     let left_out = (shown < ranked.total).then(|| {
-        format!(
-            "{} of {} alerts shown (the most severe, then the most money at stake); --all for every one",
-            num(shown as f64, 0),
-            num(ranked.total as f64, 0)
+        f(
+            lang,
+            "cli-alerts-left-out",
+            &[("shown", Arg::Str(&shown_n)), ("total", Arg::Str(&total_n))],
         )
     });
     match a.format {
@@ -182,12 +187,12 @@ pub fn alerts(a: AlertsArgs, g: &Globals) -> Result<()> {
             output::print_json(&ranked.alerts)
         }
         ReportFormat::Table => {
+            let run = ranked.run.to_string();
+            let when = [("run", Arg::Str(&run)), ("as_of", Arg::Str(&ranked.as_of))];
             if ranked.alerts.is_empty() {
-                return output::print_text(&format!(
-                    "no alerts in run {} as of {} (a run raises alerts against the previous run)",
-                    ranked.run, ranked.as_of
-                ));
+                return output::print_text(&f(lang, "cli-alerts-none", &when));
             }
+            let zh = lang == Lang::Zh;
             let mut rows = Vec::new();
             for (customer, alerts) in ranked.by_customer() {
                 let first = alerts[0];
@@ -198,34 +203,48 @@ pub fn alerts(a: AlertsArgs, g: &Globals) -> Result<()> {
                 for (i, x) in alerts.iter().enumerate() {
                     rows.push(vec![
                         if i == 0 { who.clone() } else { String::new() },
-                        x.severity.clone(),
-                        num(x.at_stake, 2),
-                        x.rule.clone(),
-                        x.explain.clone(),
-                        x.action.clone(),
+                        if zh {
+                            name(lang, Kind::Severity, &x.severity)
+                        } else {
+                            x.severity.clone()
+                        },
+                        if zh {
+                            custval_i18n::money(lang, x.at_stake)
+                        } else {
+                            num(x.at_stake, 2)
+                        },
+                        if zh {
+                            name(lang, Kind::Rule, &x.rule)
+                        } else {
+                            x.rule.clone()
+                        },
+                        (if zh { &x.explain_zh } else { &x.explain }).clone(),
+                        (if zh { &x.action_zh } else { &x.action }).clone(),
                         x.id.to_string(),
                     ]);
                 }
             }
-            let mut out = format!(
-                "Alerts of run {} as of {}, by severity then money at stake, grouped by customer\n",
-                ranked.run, ranked.as_of
-            );
-            out.push_str(&text_table(
-                &[
-                    "customer",
-                    "severity",
-                    "at stake",
-                    "rule",
-                    "what happened",
-                    "suggested action",
-                    "id",
-                ],
-                rows,
-            ));
+            let mut out = f(lang, "cli-alerts-title", &when);
+            out.push('\n');
+            let headers: Vec<String> = [
+                "cli-alerts-customer",
+                "cli-alerts-severity",
+                "cli-alerts-at-stake",
+                "cli-alerts-rule",
+                "cli-alerts-what",
+                "cli-alerts-action",
+                "cli-alerts-id",
+            ]
+            .iter()
+            .map(|id| t(lang, id))
+            .collect();
+            let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+            out.push_str(&text_table(&headers, rows));
             out.push('\n');
             out.push_str(
-                &left_out.unwrap_or_else(|| format!("{} alerts", num(ranked.total as f64, 0))),
+                &left_out.unwrap_or_else(|| {
+                    f(lang, "cli-alerts-count", &[("total", Arg::Str(&total_n))])
+                }),
             );
             output::print_text(&out)
         }
@@ -323,6 +342,7 @@ pub struct BacktestArgs {
     /// The evaluation config (default: custval.toml beside the store).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -409,6 +429,7 @@ pub fn backtest(a: BacktestArgs, g: &Globals) -> Result<()> {
 
 #[derive(Debug, clap::Args)]
 pub struct RunsArgs {
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -486,6 +507,7 @@ pub struct KpisArgs {
     /// Confidence level of the intervals.
     #[arg(long, default_value_t = 0.95)]
     pub level: f64,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }

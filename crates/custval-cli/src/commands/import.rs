@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use custval_ingest::{Field, FoldResult, Kind, Source};
+use custval_ingest::{Field, FoldResult, Kind, Reason, Source};
 use custval_model::{
     ContractRecord, CostRecord, CustomerRecord, InteractionKind, InteractionRecord, PaymentRecord,
     SurveyRecord, TxRecord,
@@ -368,8 +368,9 @@ impl Records {
             }),
             Records::Costs(v) => {
                 let text = g.text(1).unwrap_or_default();
-                let period = parse_period(&text).ok_or_else(|| {
-                    format!("period {text:?} is not a month (expected e.g. 2024-07)")
+                let period = parse_period(&text).ok_or_else(|| Reason::NotAMonth {
+                    column: "period".into(),
+                    value: text.clone(),
                 })?;
                 v.push(CostRecord {
                     customer_id: id(),
@@ -386,10 +387,18 @@ impl Records {
             Records::Surveys(v) => {
                 let (csat, nps) = (g.number(2), g.number(3));
                 if csat.is_none() && nps.is_none() {
-                    return Err("neither csat nor nps is given".into());
+                    return Err(Reason::NeitherGiven {
+                        first: "csat".into(),
+                        second: "nps".into(),
+                    });
                 }
                 if let Some(n) = nps.filter(|n| !(0.0..=10.0).contains(n)) {
-                    return Err(format!("nps {n} is outside 0..10"));
+                    return Err(Reason::OutOfRange {
+                        column: "nps".into(),
+                        value: n,
+                        low: 0.0,
+                        high: 10.0,
+                    });
                 }
                 v.push(SurveyRecord {
                     customer_id: id(),
@@ -401,14 +410,15 @@ impl Records {
             Records::Contracts(v) => {
                 let renewed = match g.text(3) {
                     None => None,
-                    Some(t) => Some(parse_bool(&t).ok_or_else(|| {
-                        format!("renewed {t:?} is not yes/no (true/false, 是/否)")
+                    Some(t) => Some(parse_bool(&t).ok_or_else(|| Reason::NotYesNo {
+                        column: "renewed".into(),
+                        value: t.to_string(),
                     })?),
                 };
                 let start = g.date(1).unwrap_or_default();
                 let end = g.date(2);
                 if end.is_some_and(|e| e < start) {
-                    return Err("the contract ends before it starts".into());
+                    return Err(Reason::ContractEndsBeforeStart);
                 }
                 v.push(ContractRecord {
                     customer_id: id(),
@@ -420,7 +430,7 @@ impl Records {
             Records::Payments(v) => {
                 let (invoice, due) = (g.date(1).unwrap_or_default(), g.date(2).unwrap_or_default());
                 if due < invoice {
-                    return Err("the due date is before the invoice date".into());
+                    return Err(Reason::DueBeforeInvoice);
                 }
                 v.push(PaymentRecord {
                     customer_id: id(),

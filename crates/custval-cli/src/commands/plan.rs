@@ -13,7 +13,6 @@ use custval_model::{Day, RunId};
 
 use crate::Globals;
 use crate::commands::session::{actor, block_on, open, parse_day, pick_run};
-use crate::commands::workspace::Lang;
 use crate::output::{self, ReportFormat};
 
 #[derive(Debug, clap::Subcommand)]
@@ -26,18 +25,19 @@ pub enum PlanCommand {
 
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
+    /// The customer id.
     pub id: String,
+    /// The run whose figures feed the suggestions (default: the latest).
     #[arg(long)]
     pub run: Option<RunId>,
-    /// Language of the suggestions merged into the draft.
-    #[arg(long, value_enum, default_value = "en")]
-    pub lang: Lang,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct EditArgs {
+    /// The customer id.
     pub id: String,
     /// Replace the plan with this file (.toml or .json).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["goal", "strength", "weakness", "opportunity", "threat", "action", "adopt_suggestions"])]
@@ -45,12 +45,16 @@ pub struct EditArgs {
     /// Add a goal.
     #[arg(long)]
     pub goal: Vec<String>,
+    /// Add a strength (SWOT).
     #[arg(long)]
     pub strength: Vec<String>,
+    /// Add a weakness (SWOT).
     #[arg(long)]
     pub weakness: Vec<String>,
+    /// Add an opportunity (SWOT).
     #[arg(long)]
     pub opportunity: Vec<String>,
+    /// Add a threat (SWOT).
     #[arg(long)]
     pub threat: Vec<String>,
     /// Record an action taken: "DATE|what was done" or "DATE|what was done|outcome".
@@ -59,6 +63,7 @@ pub struct EditArgs {
     /// The account manager.
     #[arg(long)]
     pub owner: Option<String>,
+    /// When the plan is next reviewed.
     #[arg(long, value_parser = parse_day, value_name = "DATE")]
     pub next_review: Option<Day>,
     /// Keep the data's current suggestions in the plan (marked as suggestions).
@@ -67,18 +72,16 @@ pub struct EditArgs {
     /// Never suggest this code again (e.g. late_payment).
     #[arg(long, value_name = "CODE")]
     pub dismiss: Vec<String>,
-    /// Language of adopted suggestions.
-    #[arg(long, value_enum, default_value = "en")]
-    pub lang: Lang,
     /// Who edits (default: $USER).
     #[arg(long)]
     pub author: Option<String>,
 }
 
-fn plan_lang(l: Lang) -> PlanLang {
+/// The plan's language for suggestions: the global `--lang`.
+fn plan_lang(l: custval_i18n::Lang) -> PlanLang {
     match l {
-        Lang::En => PlanLang::En,
-        Lang::Zh => PlanLang::Zh,
+        custval_i18n::Lang::En => PlanLang::En,
+        custval_i18n::Lang::Zh => PlanLang::Zh,
     }
 }
 
@@ -176,7 +179,7 @@ pub fn run(c: PlanCommand, g: &Globals) -> Result<()> {
             let view = block_on(async {
                 let store = open(g, false).await?;
                 let run = pick_run(&store, a.run).await?;
-                custval_app::plans::plan_view(&store, &run, &a.id, plan_lang(a.lang))
+                custval_app::plans::plan_view(&store, &run, &a.id, plan_lang(g.lang))
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("customer {:?} is not in run {}", a.id, run.id))
             })??;
@@ -190,7 +193,7 @@ pub fn run(c: PlanCommand, g: &Globals) -> Result<()> {
             let plan = block_on(async {
                 let store = open(g, false).await?;
                 let run = pick_run(&store, None).await?;
-                let view = custval_app::plans::plan_view(&store, &run, &a.id, plan_lang(a.lang))
+                let view = custval_app::plans::plan_view(&store, &run, &a.id, plan_lang(g.lang))
                     .await?
                     .ok_or_else(|| {
                         anyhow::anyhow!("customer {:?} is not in run {}", a.id, run.id)

@@ -24,6 +24,7 @@ pub struct ForgetArgs {
     /// Why (the request it answers); recorded in the audit log.
     #[arg(long)]
     pub reason: String,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -81,23 +82,26 @@ pub async fn personal_of(store: &SqliteStore, id: &str, g: &Globals) -> Result<O
 }
 
 /// `customer show`'s lines for the personal data.
-pub fn text(p: &Personal) -> String {
+pub fn text(p: &Personal, lang: crate::ui::Lang) -> String {
+    use crate::ui::{Arg, f, t};
+    let contact = t(lang, "cli-contact");
     match p {
         Personal::Available { phone, email } => {
-            let mut s = String::from("\nContact\n");
+            let mut s = format!("\n{contact}\n");
             if let Some(ph) = phone {
-                s.push_str(&format!("  phone   {ph}\n"));
+                s.push_str(&format!("  {}   {ph}\n", t(lang, "cli-contact-phone")));
             }
             if let Some(em) = email {
-                s.push_str(&format!("  e-mail  {em}\n"));
+                s.push_str(&format!("  {}  {em}\n", t(lang, "cli-contact-email")));
             }
             s
         }
         Personal::Unavailable { .. } => {
-            "\nContact\n  unavailable (encrypted; see the note on stderr)\n".to_string()
+            format!("\n{contact}\n  {}\n", t(lang, "cli-contact-unavailable"))
         }
-        Personal::Forgotten { at } => {
-            format!("\nPersonal data erased on {at} (customer forget); history kept\n")
-        }
+        Personal::Forgotten { at } => format!(
+            "\n{}\n",
+            f(lang, "cli-contact-forgotten", &[("at", Arg::Str(at))])
+        ),
     }
 }

@@ -84,6 +84,8 @@ pub struct Args {
     /// Write all customers to this file (.csv, .xlsx, .json).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// table, json or csv on stdout; with --output, the file format when its extension
+    /// does not say.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     #[command(flatten)]
@@ -197,7 +199,7 @@ pub fn aggregate(
                 count: 1,
                 sum: amount,
             };
-            p.rows.add(id, run).map_err(|e| e.to_string())
+            p.rows.add(id, run).map_err(|e| e.to_string().into())
         },
         &|done, total| {
             bar.set_length(total);

@@ -37,6 +37,11 @@ pub fn serve(a: ServeArgs, g: &Globals) -> Result<()> {
 
 pub async fn serve_async(a: ServeArgs, g: &Globals) -> Result<()> {
     let store = session::open(g, false).await?;
+    let first_admin = if store.users().await?.is_empty() {
+        Some(first_admin_hint(&g.db, g.lang))
+    } else {
+        None
+    };
     let listener = tokio::net::TcpListener::bind(&a.listen)
         .await
         .with_context(|| format!("cannot listen on {}", a.listen))?;
@@ -46,6 +51,9 @@ pub async fn serve_async(a: ServeArgs, g: &Globals) -> Result<()> {
     out.flush()?;
     drop(out);
     if !g.quiet {
+        if let Some(hint) = &first_admin {
+            eprintln!("{hint}");
+        }
         eprintln!("serving {} on http://{addr}/ (Ctrl-C to stop)", g.db);
     }
     let options = custval_web::Options {
@@ -57,6 +65,20 @@ pub async fn serve_async(a: ServeArgs, g: &Globals) -> Result<()> {
         eprintln!("stopped");
     }
     Ok(())
+}
+
+/// What to do on a store with no users yet: nobody can sign in until an admin exists. The
+/// command names the store when it is not the default one, so it can be pasted as is.
+pub fn first_admin_hint(db: &str, lang: crate::ui::Lang) -> String {
+    let db_arg = match db {
+        "custval.db" => String::new(),
+        _ if db.contains(char::is_whitespace) => format!("--db '{db}' "),
+        _ => format!("--db {db} "),
+    };
+    format!(
+        "{}\n  custval {db_arg}user add NAME --role admin",
+        crate::ui::t(lang, "cli-serve-no-users")
+    )
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -43,6 +43,7 @@ pub struct AhpArgs {
     /// Random-index table for the consistency ratio.
     #[arg(long, value_name = "saaty|alonso-lamata|donegan-dodd")]
     pub ri: Option<ahp::RiTable>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Fmt,
 }
@@ -55,6 +56,7 @@ pub struct ObjectiveArgs {
     /// Columns where smaller is better.
     #[arg(long, value_delimiter = ',', value_name = "COL,...")]
     pub cost: Vec<String>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Fmt,
     #[command(flatten)]
@@ -78,6 +80,7 @@ pub struct TopsisArgs {
     /// Columns where smaller is better.
     #[arg(long, value_delimiter = ',', value_name = "COL,...")]
     pub cost: Vec<String>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Fmt,
     #[command(flatten)]
@@ -190,15 +193,14 @@ pub fn read_numeric_table(path: &Path, opts: &InputOpts, g: &Globals) -> Result<
             match r.text(j).map(custval_ingest::parse::parse_number) {
                 Some(Some(v)) => vals.push(v),
                 Some(None) => {
-                    bad = Some(format!(
-                        "bad number in {h}: {:?} is {}",
-                        r.text(j).unwrap_or(""),
-                        custval_ingest::parse::BAD_NUMBER
-                    ));
+                    bad = Some(custval_ingest::Reason::BadNumber {
+                        column: h.clone(),
+                        value: r.text(j).unwrap_or("").to_string(),
+                    });
                     break;
                 }
                 None => {
-                    bad = Some(format!("missing {h}"));
+                    bad = Some(custval_ingest::Reason::Missing { column: h.clone() });
                     break;
                 }
             }

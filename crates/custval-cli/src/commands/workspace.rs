@@ -282,13 +282,16 @@ pub struct EvaluateArgs {
     /// First period end of a series (with --to and --every).
     #[arg(long, value_parser = parse_day, value_name = "DATE", requires_all = ["to", "every"])]
     pub from: Option<Day>,
+    /// Last period end of a series (with --from and --every).
     #[arg(long, value_parser = parse_day, value_name = "DATE")]
     pub to: Option<Day>,
+    /// One run per month end or per quarter end (with --from and --to).
     #[arg(long, value_enum)]
     pub every: Option<Every>,
     /// The evaluation config (default: custval.toml beside the store).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -347,38 +350,73 @@ fn period_ends(from: Day, to: Day, every: Every) -> Vec<Day> {
     out
 }
 
-fn run_text(r: &RunOut) -> String {
-    let tiers: Vec<String> = r.tiers.iter().map(|(k, v)| format!("{k} {v}")).collect();
-    let mut s = format!(
-        "run {} as of {}: {} customers in {:.1} s; tiers: {}",
-        r.run,
-        r.as_of,
-        r.customers,
-        r.seconds,
-        tiers.join(", ")
+/// A run's summary for the terminal; class names in the output language.
+fn run_text(r: &RunOut, lang: crate::ui::Lang) -> String {
+    use crate::ui::{Arg, Kind, Lang, f, name};
+    let zh = lang == Lang::Zh;
+    let sep = if zh { "，" } else { ", " };
+    let counts = |m: &std::collections::BTreeMap<String, u64>, kind: Option<Kind>| {
+        let v: Vec<String> = m
+            .iter()
+            .map(|(k, n)| match kind {
+                Some(kind) if zh => format!("{} {n}", name(lang, kind, k)),
+                _ => format!("{k} {n}"),
+            })
+            .collect();
+        v.join(sep)
+    };
+    let (run, customers, seconds) = (
+        r.run.to_string(),
+        r.customers.to_string(),
+        format!("{:.1}", r.seconds),
+    );
+    let tiers = counts(&r.tiers, None);
+    let mut s = f(
+        lang,
+        "cli-run-line",
+        &[
+            ("run", Arg::Str(&run)),
+            ("as_of", Arg::Str(&r.as_of)),
+            ("customers", Arg::Str(&customers)),
+            ("seconds", Arg::Str(&seconds)),
+            ("tiers", Arg::Str(&tiers)),
+        ],
     );
     if let Some(vc) = r.classes.get("value_class") {
-        let v: Vec<String> = vc.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        s.push_str(&format!("\n  value classes: {}", v.join(", ")));
+        let v = counts(vc, Some(Kind::Class));
+        s.push_str("\n  ");
+        s.push_str(&f(
+            lang,
+            "cli-run-value-classes",
+            &[("counts", Arg::Str(&v))],
+        ));
     }
     if let Some(lc) = r.classes.get("lifecycle") {
-        let v: Vec<String> = lc.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        s.push_str(&format!("\n  lifecycle: {}", v.join(", ")));
+        let v = counts(lc, Some(Kind::Lifecycle));
+        s.push_str("\n  ");
+        s.push_str(&f(lang, "cli-run-lifecycle", &[("counts", Arg::Str(&v))]));
     }
     if let Some(p) = r.previous_run {
-        let a: Vec<String> = r.alerts.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        s.push_str(&format!(
-            "\n  against run {p}: {} tier changes held back by hysteresis; alerts: {}",
-            r.tier_changes_held_back,
-            if a.is_empty() {
-                "none".to_string()
-            } else {
-                a.join(", ")
-            }
+        let a = if r.alerts.is_empty() {
+            crate::ui::t(lang, "cli-run-no-alerts")
+        } else {
+            counts(&r.alerts, Some(Kind::Severity))
+        };
+        let (p, held) = (p.to_string(), r.tier_changes_held_back.to_string());
+        s.push_str("\n  ");
+        s.push_str(&f(
+            lang,
+            "cli-run-against",
+            &[
+                ("previous", Arg::Str(&p)),
+                ("held", Arg::Str(&held)),
+                ("alerts", Arg::Str(&a)),
+            ],
         ));
     }
     for n in &r.notes {
-        s.push_str(&format!("\n  note: {n}"));
+        s.push_str("\n  ");
+        s.push_str(&f(lang, "cli-run-note", &[("note", Arg::Str(n))]));
     }
     s
 }
@@ -448,7 +486,7 @@ pub fn evaluate(a: EvaluateArgs, g: &Globals) -> Result<()> {
             output::print_json(&serde_json::json!({ "runs": runs, "latest_run": latest.id }))
         }
         (ReportFormat::Table, _) => {
-            let text: Vec<String> = runs.iter().map(run_text).collect();
+            let text: Vec<String> = runs.iter().map(|r| run_text(r, g.lang)).collect();
             output::print_text(&text.join("\n"))
         }
     }
@@ -477,13 +515,16 @@ pub struct ListArgs {
     /// The run (default: the latest).
     #[arg(long)]
     pub run: Option<RunId>,
+    /// Only this tier (A, B or C with the default config; a manual override counts).
     #[arg(long)]
     pub tier: Option<String>,
     /// A value class, lifecycle stage, potential tier or profit-loyalty class.
     #[arg(long)]
     pub class: Option<String>,
+    /// Only customers of this industry (as imported, e.g. 制造业).
     #[arg(long)]
     pub industry: Option<String>,
+    /// Only customers of this owner (the `owner` column of the customers table).
     #[arg(long)]
     pub owner: Option<String>,
     /// Substring of the id or name.
@@ -495,8 +536,11 @@ pub struct ListArgs {
     /// At most this many rows (default: all for files, 50 on a terminal).
     #[arg(long)]
     pub limit: Option<u64>,
+    /// table, json or csv on stdout (xlsx needs --output); with --output, the file format
+    /// when its extension does not say.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// Write every matching customer to this file (.csv, .xlsx, .json).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -561,53 +605,7 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
         Destination::Stdout(Format::Csv) => {
             output::print_bytes(&custval_export::csv_bytes(&table()))
         }
-        Destination::Stdout(_) => {
-            let mut text = output::text_table(
-                &[
-                    "customer",
-                    "name",
-                    "tier",
-                    "class",
-                    "lifecycle",
-                    "score",
-                    "spend 12m",
-                    "CLV 12m",
-                    "P(alive)",
-                ],
-                rows.iter().map(|r| {
-                    vec![
-                        r.customer_id.clone(),
-                        r.name.clone().unwrap_or_default(),
-                        match (&r.override_, &r.provisional) {
-                            (Some(_), _) => format!("{} (override)", r.tier),
-                            (None, Some(_)) => format!("{} (provisional 临时)", r.tier),
-                            _ => r.tier.clone(),
-                        },
-                        r.value_class.clone(),
-                        r.lifecycle.clone(),
-                        num(r.score, 1),
-                        r.spend_12m.map_or(String::new(), |v| num(v, 2)),
-                        r.clv.map_or(String::new(), |v| num(v, 2)),
-                        r.p_alive.map_or(String::new(), |v| num(v, 3)),
-                    ]
-                }),
-            );
-            text.push_str(&format!(
-                "\nrun {} as of {}: {} of {} matching customers shown (--limit, --format csv|xlsx --output FILE for all)",
-                run.id,
-                custval_eval::format_day(run.as_of),
-                rows.len(),
-                page.total
-            ));
-            if page.provisional > 0 {
-                text.push_str(&format!(
-                    "\n{} shown customers carry provisional figures from an import since the run \
-                     (临时结果); the next custval evaluate replaces them",
-                    page.provisional
-                ));
-            }
-            output::print_text(&text)
-        }
+        Destination::Stdout(_) => output::print_text(&list_text(rows, &run, &page, g.lang)),
         Destination::File(path, tf) => {
             if let Some(p) = &phases {
                 p.next(
@@ -630,11 +628,97 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
     }
 }
 
+/// The customer list as a terminal table, with what it shows of how many.
+fn list_text(
+    rows: &[custval_app::customers::ListRow],
+    run: &custval_model::RunInfo,
+    page: &custval_app::customers::ListPage,
+    lang: crate::ui::Lang,
+) -> String {
+    use crate::ui::{Arg, Kind, Lang, f, name, t};
+    let zh = lang == Lang::Zh;
+    let money = |x: Option<f64>| match (zh, x) {
+        (_, None) => String::new(),
+        (true, Some(v)) => custval_i18n::money(lang, v),
+        (false, Some(v)) => num(v, 2),
+    };
+    let headers: Vec<String> = [
+        "cli-list-customer",
+        "cli-list-name",
+        "cli-list-tier",
+        "cli-list-class",
+        "cli-list-lifecycle",
+        "cli-list-score",
+        "cli-list-spend",
+        "cli-list-clv",
+        "cli-list-p-alive",
+    ]
+    .iter()
+    .map(|id| t(lang, id))
+    .collect();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut text = output::text_table(
+        &headers,
+        rows.iter().map(|r| {
+            let tier = Arg::Str(&r.tier);
+            vec![
+                r.customer_id.clone(),
+                r.name.clone().unwrap_or_default(),
+                match (&r.override_, &r.provisional) {
+                    (Some(_), _) => f(lang, "cli-list-tier-override", &[("tier", tier)]),
+                    (None, Some(_)) => f(lang, "cli-list-tier-provisional", &[("tier", tier)]),
+                    _ => r.tier.clone(),
+                },
+                if zh {
+                    name(lang, Kind::Class, &r.value_class)
+                } else {
+                    r.value_class.clone()
+                },
+                if zh {
+                    name(lang, Kind::Lifecycle, &r.lifecycle)
+                } else {
+                    r.lifecycle.clone()
+                },
+                num(r.score, 1),
+                money(r.spend_12m),
+                money(r.clv),
+                r.p_alive.map_or(String::new(), |v| num(v, 3)),
+            ]
+        }),
+    );
+    let (id, as_of, shown, total) = (
+        run.id.to_string(),
+        custval_eval::format_day(run.as_of),
+        rows.len().to_string(),
+        page.total.to_string(),
+    );
+    text.push('\n');
+    text.push_str(&f(
+        lang,
+        "cli-list-footer",
+        &[
+            ("run", Arg::Str(&id)),
+            ("as_of", Arg::Str(&as_of)),
+            ("shown", Arg::Str(&shown)),
+            ("total", Arg::Str(&total)),
+        ],
+    ));
+    if page.provisional > 0 {
+        let n = page.provisional.to_string();
+        text.push('\n');
+        text.push_str(&f(lang, "cli-list-provisional", &[("n", Arg::Str(&n))]));
+    }
+    text
+}
+
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
+    /// The customer id.
     pub id: String,
+    /// The run (default: the latest).
     #[arg(long)]
     pub run: Option<RunId>,
+    /// A readable table, or one JSON document on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }
@@ -644,14 +728,14 @@ pub fn customer(c: CustomerCommand, g: &Globals) -> Result<()> {
         CustomerCommand::Show(a) => a,
         CustomerCommand::Forget(f) => return crate::commands::privacy::forget(f, g),
     };
-    let (shown, personal) = block_on(async {
+    let (shown, personal, run) = block_on(async {
         let store = open(g, false).await?;
         let run = pick_run(&store, a.run).await?;
         let shown = custval_app::customer_view(&store, &run, &a.id, today())
             .await?
-            .ok_or_else(|| anyhow::anyhow!("customer {:?} is not in run {}", a.id, run.id))?;
+            .ok_or_else(|| not_in_run(g.lang, &a.id, run.id))?;
         let personal = crate::commands::privacy::personal_of(&store, &a.id, g).await?;
-        anyhow::Ok((shown, personal))
+        anyhow::Ok((shown, personal, run))
     })??;
     match a.format {
         // `personal`: `{"status": "available", "phone", "email"}`, `{"status": "unavailable",
@@ -664,13 +748,26 @@ pub fn customer(c: CustomerCommand, g: &Globals) -> Result<()> {
             output::print_json(&v)
         }
         ReportFormat::Table => {
-            let mut text = crate::show::text(&shown);
+            // The summary gives the Chinese of what the explanation holds in English only.
+            let summary = custval_app::summary(&run).ok();
+            let mut text = crate::show::text(&shown, g.lang, summary.as_ref());
             if let Some(p) = &personal {
-                text.push_str(&crate::commands::privacy::text(p));
+                text.push_str(&crate::commands::privacy::text(p, g.lang));
             }
             output::print_text(&text)
         }
     }
+}
+
+/// "customer X is not in run N", in the output language.
+pub fn not_in_run(lang: crate::ui::Lang, id: &str, run: RunId) -> anyhow::Error {
+    use crate::ui::Arg;
+    let run = run.to_string();
+    anyhow::anyhow!(crate::ui::f(
+        lang,
+        "cli-err-not-in-run",
+        &[("id", Arg::Str(id)), ("run", Arg::Str(&run))]
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -678,14 +775,12 @@ pub fn customer(c: CustomerCommand, g: &Globals) -> Result<()> {
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
+    /// The run (default: the latest).
     #[arg(long)]
     pub run: Option<RunId>,
     /// FILE.html (self-contained, with charts) or FILE.xlsx.
     #[arg(long, value_name = "FILE")]
     pub output: PathBuf,
-    /// Report language.
-    #[arg(long, value_enum, default_value = "en")]
-    pub lang: Lang,
     /// Add a backtest to the dynamics section: rank the customers as of this date…
     #[arg(long, value_parser = parse_day, value_name = "DATE", requires = "horizon")]
     pub backtest_as_of: Option<Day>,
@@ -697,10 +792,22 @@ pub struct ReportArgs {
     pub config: Option<PathBuf>,
 }
 
+/// `--lang` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
+    /// English.
     En,
+    /// Simplified Chinese (简体中文).
     Zh,
+}
+
+impl From<Lang> for custval_i18n::Lang {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::En => custval_i18n::Lang::En,
+            Lang::Zh => custval_i18n::Lang::Zh,
+        }
+    }
 }
 
 pub fn report(a: ReportArgs, g: &Globals) -> Result<()> {
@@ -711,10 +818,7 @@ pub fn report(a: ReportArgs, g: &Globals) -> Result<()> {
         Some(_) => Some(load_plan(a.config.as_deref(), g)?.1),
         None => None,
     };
-    let lang = match a.lang {
-        Lang::En => custval_report::Lang::En,
-        Lang::Zh => custval_report::Lang::Zh,
-    };
+    let lang = g.lang;
     let phases = progress::Phases::new(g, "report");
     let (run, results, dynamics) = block_on(async {
         let store = open(g, false).await?;
@@ -761,7 +865,8 @@ pub fn report(a: ReportArgs, g: &Globals) -> Result<()> {
         format!("{} customers", num(results.len() as f64, 0)),
     );
     let summary = custval_app::summary(&run)?;
-    let playbooks = custval_eval::from_config::playbook_lines(&run.config, a.lang == Lang::Zh);
+    let playbooks =
+        custval_eval::from_config::playbook_lines(&run.config, lang == custval_i18n::Lang::Zh);
     let mut data = custval_app::report_data::build(&run, &summary, &results, &playbooks, lang);
     data.dynamics = dynamics;
     phases.next("writing", a.output.display().to_string());

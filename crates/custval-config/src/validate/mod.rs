@@ -15,7 +15,7 @@ use crate::features::{
     BUILTIN_FEATURES, CLASS_VARIABLES, RESULT_VARIABLES, class_variable, feature,
 };
 use crate::formula::{Formula, FormulaError, Scope, Type, compile_as};
-use crate::schema::{Config, Dimension, Indicator, Objective, TierMethod, WeightMethod};
+use crate::schema::{Config, Dimension, Indicator, Objective, TierMethod, Ui, WeightMethod};
 use crate::suggest::did_you_mean;
 use crate::{Margin, is_snake_case};
 
@@ -185,6 +185,7 @@ pub(crate) fn validate_with(
     let potential = c.weights(&config, Dimension::Potential);
     c.budget(&config);
     c.dynamics(&config);
+    c.ui(&config.ui);
     c.playbooks(&config);
     let actions = c.actions(&config, &scope);
     if let Some(first) = c.first_error() {
@@ -201,6 +202,17 @@ pub(crate) fn validate_with(
         potential,
         warnings,
     })
+}
+
+/// The first problem of a `[ui]` section, for [`crate::ui`].
+pub(crate) fn ui_error(ui: &Ui, map: Option<&SourceMap<'_>>) -> Option<ConfigError> {
+    let mut c = Checker {
+        map,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    c.ui(ui);
+    c.first_error()
 }
 
 struct Checker<'m, 't> {
@@ -822,6 +834,21 @@ impl Checker<'_, '_> {
                 ErrorKind::Name,
                 "webhook.min_severity",
                 format!("`{s}` is not a severity (info, warning or critical)"),
+            );
+        }
+    }
+
+    /// `[ui]`: the language is checked by the schema (`en` or `zh`); the currency here.
+    fn ui(&mut self, ui: &Ui) {
+        let iso = ui.currency.len() == 3 && ui.currency.bytes().all(|b| b.is_ascii_uppercase());
+        if !iso {
+            self.error(
+                ErrorKind::Range,
+                "ui.currency",
+                format!(
+                    "`{}` is not an ISO 4217 currency code (three upper-case letters, e.g. CNY, USD)",
+                    ui.currency
+                ),
             );
         }
     }

@@ -114,7 +114,7 @@ fn read_purchases(a: &SummaryArgs, source: &Source, g: &Globals) -> Result<(ByCu
             }
             p.customers
                 .add(id, (day, amount))
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.to_string().into())
         },
         &|done, total| {
             bar.set_length(total);
