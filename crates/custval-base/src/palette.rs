@@ -82,7 +82,14 @@ mod tests {
     fn classes_of_one_dimension_are_distinct() {
         for dim in [
             &["most_valuable", "secondary", "maintain", "negative_value"][..],
-            &["prospect", "new", "growing", "loyal", "declining", "churned"],
+            &[
+                "prospect",
+                "new",
+                "growing",
+                "loyal",
+                "declining",
+                "churned",
+            ],
             &["high", "medium", "low"],
             &["A", "B", "C"],
         ] {

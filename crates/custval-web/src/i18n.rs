@@ -288,6 +288,16 @@ messages! {
     DiscountLabel,
     PurchaseModel,
     NotDeducted,
+    // Customer list and customer 360 (issue 21), text in web-customers.ftl.
+    MonthlySpend,
+    MonthlySpendDesc,
+    Month,
+    NetSpend,
+    OrderLines,
+    TierStrip,
+    PersonalData,
+    PersonalUnavailable,
+    NoSpend,
 }
 
 impl Msg {
