@@ -104,7 +104,7 @@ fn direction(d: Direction, lang: Lang) -> &'static str {
         Direction::Benefit => "benefit",
         Direction::Cost => "cost",
     };
-    custval_i18n::text(lang, &custval_i18n::domain_id(Kind::Direction, id))
+    custval_i18n::name(lang, Kind::Direction, id)
 }
 
 fn missing_text(p: &NormParams, lang: Lang) -> String {
