@@ -133,8 +133,9 @@ pub use error::{BUSY_TIMEOUT_SECS, StoreError};
 pub use provisional::{ProvisionalAlert, ProvisionalResult};
 pub use sqlite::{Forgotten, KeyReport, Personal, SqliteImport, SqliteStore};
 pub use types::{
-    AlertQuery, AuditEntry, ImportCounts, NewAlert, OpenOptions, Override, PlanFacts, ResultPage,
-    ResultQuery, ResultSort, Role, StoredAlert, StoredPlan, TableCounts, TierPoint, User,
+    AlertQuery, AuditEntry, ImportCounts, MonthSpend, NewAlert, OpenOptions, Override, PlanFacts,
+    ResultPage, ResultQuery, ResultSort, Role, StoredAlert, StoredPlan, TableCounts, TierPoint,
+    User,
 };
 
 /// One import transaction, possibly fed in several chunks (a 20M-line file need not be in
@@ -568,6 +569,16 @@ pub trait CustomerStore: Send + Sync {
         customer_id: &str,
         limit: u64,
     ) -> impl Future<Output = Result<Vec<TxRecord>, StoreError>> + Send;
+
+    /// A customer's net spend per calendar month over the days `from..=to`, oldest month first;
+    /// months without order lines are left out. Reads the customer's `(cust, day)` index range
+    /// only, so it costs the same on a store of any size.
+    fn monthly_spend(
+        &self,
+        customer_id: &str,
+        from: Day,
+        to: Day,
+    ) -> impl Future<Output = Result<Vec<MonthSpend>, StoreError>> + Send;
 
     /// Row counts of every table.
     fn table_counts(&self) -> impl Future<Output = Result<TableCounts, StoreError>> + Send;

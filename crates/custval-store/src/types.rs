@@ -134,6 +134,19 @@ pub struct TierPoint {
     pub score: f64,
 }
 
+/// A customer's net spend in one calendar month (refunds netted), for the customer page's
+/// spend line.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MonthSpend {
+    pub year: i32,
+    /// 1–12.
+    pub month: u32,
+    /// Sum of the month's order lines (returns are negative).
+    pub amount: f64,
+    /// Number of order lines.
+    pub lines: u64,
+}
+
 /// A manual tier override.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Override {

@@ -321,6 +321,16 @@ messages! {
     DashHoldoutDays,
     DashTotal,
     DashNoFigure,
+    // Customer list and customer 360 (issue 21), text in web-customers.ftl.
+    MonthlySpend,
+    MonthlySpendDesc,
+    Month,
+    NetSpend,
+    OrderLines,
+    TierStrip,
+    PersonalData,
+    PersonalUnavailable,
+    NoSpend,
 }
 
 impl Msg {

@@ -156,6 +156,17 @@ pub fn any_class_label(id: &str, lang: Lang) -> String {
     id.to_string()
 }
 
+/// A sales channel's name in `lang` (`direct` → 直销); a channel without a name in the
+/// catalogue (a company's own) is shown as given.
+pub fn channel_label(channel: &str, lang: Lang) -> String {
+    let id = format!("web-cust-channel-{}", channel.trim().to_ascii_lowercase());
+    if custval_i18n::has(Lang::En, &id) {
+        custval_i18n::text(lang, &id).to_string()
+    } else {
+        channel.to_string()
+    }
+}
+
 /// Percent-encodes everything but unreserved characters (RFC 3986).
 pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -256,5 +267,8 @@ mod tests {
         let zh = class_label("value_class", "most_valuable", Lang::Zh);
         assert_ne!(zh, "most_valuable");
         assert_eq!(any_class_label("most_valuable", Lang::Zh), zh);
+        assert_eq!(channel_label("direct", Lang::Zh), "直销");
+        assert_eq!(channel_label("Direct", Lang::En), "direct");
+        assert_eq!(channel_label("展会", Lang::Zh), "展会");
     }
 }

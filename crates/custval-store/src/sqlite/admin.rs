@@ -26,7 +26,7 @@ use crate::access::{
     TokenStatus,
 };
 use crate::error::{BUSY_TIMEOUT_SECS, ctx};
-use crate::types::{AuditEntry, Override, Role, TableCounts, User};
+use crate::types::{AuditEntry, MonthSpend, Override, Role, TableCounts, User};
 
 pub(crate) async fn customer(
     pool: &SqlitePool,
@@ -97,6 +97,49 @@ pub(crate) async fn transactions_of(
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()
         .map_err(ctx(DOING))
+}
+
+/// One customer's net spend and lines per day over a day range, oldest first.
+const MONTHLY_SPEND: &str = "SELECT t.day, sum(t.amount), count(*) \
+     FROM customers c JOIN transactions t ON t.cust = c.key \
+     WHERE c.customer_id = ? AND t.day BETWEEN ? AND ? GROUP BY t.day ORDER BY t.day";
+
+pub(crate) async fn monthly_spend(
+    pool: &SqlitePool,
+    customer_id: &str,
+    from: Day,
+    to: Day,
+) -> Result<Vec<MonthSpend>, StoreError> {
+    const DOING: &str = "reading a customer's monthly spend";
+    // Summed per day in SQL over the `(cust, day)` index range, per month here with the one
+    // civil-date routine (SQLite's date functions would be a second calendar).
+    let rows = sqlx::query(MONTHLY_SPEND)
+        .bind(customer_id)
+        .bind(i64::from(from))
+        .bind(i64::from(to))
+        .fetch_all(pool)
+        .await
+        .map_err(ctx(DOING))?;
+    let mut months: Vec<MonthSpend> = Vec::new();
+    for row in &rows {
+        let day: i64 = row.try_get(0).map_err(ctx(DOING))?;
+        let amount: f64 = row.try_get(1).map_err(ctx(DOING))?;
+        let lines: i64 = row.try_get(2).map_err(ctx(DOING))?;
+        let (year, month, _) = custval_model::date::ymd_from_days(day as Day);
+        match months.last_mut() {
+            Some(m) if m.year == year && m.month == month => {
+                m.amount += amount;
+                m.lines += count(lines);
+            }
+            _ => months.push(MonthSpend {
+                year,
+                month,
+                amount,
+                lines: count(lines),
+            }),
+        }
+    }
+    Ok(months)
 }
 
 pub(crate) async fn table_counts(pool: &SqlitePool) -> Result<TableCounts, StoreError> {
@@ -930,5 +973,66 @@ mod tests {
                 .verify_password(b"secret", &parsed)
                 .is_err()
         );
+    }
+
+    /// The customer page's spend line: months netted and ordered, other customers and days
+    /// outside the range left out, and the read an index range (no scan of the fact table).
+    #[tokio::test]
+    async fn monthly_spend_nets_by_month_from_the_index() {
+        use crate::ImportStore;
+        let (_dir, store) = super::super::temp_store().await;
+        let day = |y, m, d| custval_model::date::days_from_ymd(y, m, d).unwrap();
+        let tx = |cust: &str, date: Day, amount: f64, order: &str| TxRecord {
+            order_id: Some(order.to_string()),
+            customer_id: cust.to_string(),
+            date,
+            amount,
+            cost: None,
+            category: None,
+            quantity: None,
+            channel: None,
+        };
+        store
+            .import_transactions(&[
+                tx("C1", day(2024, 12, 31), 7.0, "O0"),
+                tx("C1", day(2025, 1, 3), 10.0, "O1"),
+                tx("C1", day(2025, 1, 3), 5.0, "O2"),
+                tx("C1", day(2025, 1, 20), -4.0, "O3"),
+                tx("C1", day(2025, 3, 1), 2.5, "O4"),
+                tx("C1", day(2025, 4, 1), 99.0, "O5"),
+                tx("C2", day(2025, 1, 3), 1000.0, "O6"),
+            ])
+            .await
+            .unwrap();
+        let months = monthly_spend(&store.pool, "C1", day(2025, 1, 1), day(2025, 3, 31))
+            .await
+            .unwrap();
+        let got: Vec<(i32, u32, f64, u64)> = months
+            .iter()
+            .map(|m| (m.year, m.month, m.amount, m.lines))
+            .collect();
+        assert_eq!(got, vec![(2025, 1, 11.0, 3), (2025, 3, 2.5, 1)]);
+        assert!(
+            monthly_spend(&store.pool, "NOPE", 0, day(2030, 1, 1))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {MONTHLY_SPEND}"))
+                .bind("C1")
+                .bind(0_i64)
+                .bind(1_i64)
+                .fetch_all(&store.pool)
+                .await
+                .unwrap();
+        let detail: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+        assert!(
+            detail
+                .iter()
+                .any(|d| d.contains("transactions_cust_day") && d.contains("day>? AND day<?")),
+            "{detail:?}"
+        );
+        assert!(detail.iter().all(|d| !d.starts_with("SCAN")), "{detail:?}");
     }
 }

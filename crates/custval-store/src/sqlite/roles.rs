@@ -10,8 +10,8 @@ use super::{
 use crate::access::{Account, AuditQuery, NewToken, TokenCheck, TokenInfo};
 use crate::error::ctx;
 use crate::types::{
-    AlertQuery, AuditEntry, NewAlert, Override, PlanFacts, ResultPage, ResultQuery, Role,
-    StoredAlert, StoredPlan, TableCounts, TierPoint, User,
+    AlertQuery, AuditEntry, MonthSpend, NewAlert, Override, PlanFacts, ResultPage, ResultQuery,
+    Role, StoredAlert, StoredPlan, TableCounts, TierPoint, User,
 };
 use crate::{
     AlertStore, AuditStore, CustomerStore, DatasetStore, Forgotten, ImportStore, OverrideStore,
@@ -305,6 +305,15 @@ impl CustomerStore for SqliteStore {
         limit: u64,
     ) -> Result<Vec<TxRecord>, StoreError> {
         admin::transactions_of(&self.pool, customer_id, limit).await
+    }
+
+    async fn monthly_spend(
+        &self,
+        customer_id: &str,
+        from: Day,
+        to: Day,
+    ) -> Result<Vec<MonthSpend>, StoreError> {
+        admin::monthly_spend(&self.pool, customer_id, from, to).await
     }
 
     async fn table_counts(&self) -> Result<TableCounts, StoreError> {

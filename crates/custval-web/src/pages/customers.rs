@@ -6,6 +6,9 @@
 //! reads one page from the store per request: the store's `(run, column, score)` indexes and
 //! its per-run counts keep that fast at a million customers, whatever the page.
 
+mod charts;
+mod texts;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -26,7 +29,7 @@ use super::{PageError, Viewer, check_csrf, parse_day, render, run_for, some, tod
 use crate::Shared;
 use crate::auth::{self, Permission, may};
 use crate::i18n::{self, Lang, Msg};
-use crate::views::{Chrome, Texts, any_class_label, class_label, encode, query};
+use crate::views::{Chrome, Texts, any_class_label, channel_label, class_label, encode, query};
 
 /// Customers per list page.
 pub const PER_PAGE: u64 = 50;
@@ -178,7 +181,7 @@ fn row(r: &ListRow, run: i64, lang: Lang) -> Row {
         name: r.name.clone().unwrap_or_default(),
         tier: r.tier.clone(),
         overridden: r.override_.clone(),
-        provisional: r.provisional.as_ref().map(|p| p.text()),
+        provisional: r.provisional.as_ref().map(|p| texts::provisional(p, lang)),
         class: class_label("value_class", &r.value_class, lang),
         lifecycle: class_label("lifecycle", &r.lifecycle, lang),
         score: i18n::fixed(r.score, 1),
@@ -468,6 +471,11 @@ struct CustomerPage {
     ov: Option<OverrideView>,
     alerts: Vec<super::dynamics::AlertRow>,
     can_override: bool,
+    /// The override form's tier choices, the tier shown selected.
+    tier_choices: Vec<Opt>,
+    /// The monthly spend line and the tier strip (inline SVG).
+    spend: ChartView,
+    strip: String,
     action_set: String,
     action_clear: String,
     key: super::accounts::KeyPanel,
@@ -510,6 +518,13 @@ pub async fn customer<S: Store + 'static>(
         .await
         .map_err(|e| v.internal(e))?;
     let personal = app.store.personal(&id).await.map_err(|e| v.internal(e))?;
+    // The spend line ends with the run's month, like every other figure of the page.
+    let months = app
+        .store
+        .monthly_spend(&id, charts::range_start(run.as_of), run.as_of)
+        .await
+        .map_err(|e| v.internal(e))?;
+    let summary = custval_app::summary(&run).ok();
     let alerts = custval_app::dynamics::alerts(
         &app.store,
         &custval_store::AlertQuery {
@@ -549,8 +564,8 @@ pub async fn customer<S: Store + 'static>(
         contact: contact_rows(&v, &master, personal),
         masked: !may(v.user.role, Permission::PersonalData),
         chart: contribution_chart(&shown, lang),
-        formula: shown.score_formula.clone(),
-        indicators: indicator_rows(&shown, lang),
+        formula: texts::formula(&shown, summary.as_ref(), lang),
+        indicators: indicator_rows(&shown, summary.as_ref(), lang),
         rules: rule_rows(&shown, lang),
         history: history_rows(&shown, run.id, lang),
         timeline: timeline_rows(&txs, lang),
@@ -558,6 +573,16 @@ pub async fn customer<S: Store + 'static>(
         cross_sell: shown.cross_sell.clone(),
         ov: override_view(&shown, lang),
         can_override: may(v.user.role, Permission::Override),
+        tier_choices: TIERS
+            .iter()
+            .map(|t| Opt {
+                value: (*t).to_string(),
+                label: (*t).to_string(),
+                selected: *t == shown.tier,
+            })
+            .collect(),
+        spend: charts::spend_line(&months, run.as_of, lang),
+        strip: charts::tier_strip(&shown.tier_history, run.id, lang),
         action_set: format!("/customers/{enc}/override"),
         action_clear: format!("/customers/{enc}/override/clear"),
         key,
@@ -649,8 +674,8 @@ fn fact_rows(shown: &Shown, master: &CustomerRecord, lang: Lang) -> Vec<Kv> {
             Msg::RfmSegment,
             shown
                 .rfm_segment
-                .clone()
-                .unwrap_or_else(|| i18n::DASH.into()),
+                .as_deref()
+                .map_or_else(|| i18n::DASH.into(), |s| class_label("rfm", s, lang)),
         ),
         kv(Msg::Industry, shown.industry.clone().unwrap_or_default()),
         kv(Msg::Region, master.region.clone().unwrap_or_default()),
@@ -660,7 +685,7 @@ fn fact_rows(shown: &Shown, master: &CustomerRecord, lang: Lang) -> Vec<Kv> {
 
 /// Phone and e-mail as the viewer may see them, and the state of erased or locked fields.
 fn contact_rows(v: &Viewer, master: &CustomerRecord, personal: Option<Personal>) -> Vec<Kv> {
-    let (lang, zh) = (v.lang, v.lang == Lang::Zh);
+    let lang = v.lang;
     let mut contact = Vec::new();
     if let Some(ph) = &master.phone {
         contact.push(Kv {
@@ -676,28 +701,24 @@ fn contact_rows(v: &Viewer, master: &CustomerRecord, personal: Option<Personal>)
     }
     // Personal fields erased (`customer forget`) or stored encrypted without a key here.
     let personal_state = match personal {
-        Some(Personal::Forgotten { at }) => Some(if zh {
-            format!("已删除（{}）", at.get(..10).unwrap_or(&at))
-        } else {
-            format!("erased on {}", at.get(..10).unwrap_or(&at))
-        }),
-        Some(Personal::Unavailable { .. }) => Some(if zh {
-            "不可用（服务器没有密钥）".to_string()
-        } else {
-            "unavailable (the server has no key for it)".to_string()
-        }),
+        Some(Personal::Forgotten { at }) => Some(texts::erased_on(&at, lang)),
+        Some(Personal::Unavailable { .. }) => Some(Msg::PersonalUnavailable.text(lang).to_string()),
         _ => None,
     };
     if let Some(value) = personal_state {
         contact.push(Kv {
-            label: if zh { "个人信息" } else { "Personal data" },
+            label: Msg::PersonalData.text(lang),
             value,
         });
     }
     contact
 }
 
-fn indicator_rows(shown: &Shown, lang: Lang) -> Vec<IndicatorRow> {
+fn indicator_rows(
+    shown: &Shown,
+    summary: Option<&custval_eval::RunSummary>,
+    lang: Lang,
+) -> Vec<IndicatorRow> {
     let zh = lang == Lang::Zh;
     shown
         .indicators
@@ -708,12 +729,13 @@ fn indicator_rows(shown: &Shown, lang: Lang) -> Vec<IndicatorRow> {
             } else {
                 i.name.clone()
             },
-            dimension: i.dimension.clone(),
+            dimension: custval_i18n::name(lang, custval_i18n::Kind::Dimension, &i.dimension)
+                .to_string(),
             raw: i18n::opt_fixed(i.raw, 2),
             normalized: i18n::opt_fixed(i.normalized, 3),
             weight: i18n::fixed(i.weight, 3),
             points: i18n::fixed(i.points, 2),
-            how: i.how.clone(),
+            how: texts::how(&i.id, &i.how, summary, lang),
         })
         .collect()
 }
@@ -771,7 +793,10 @@ fn timeline_rows(txs: &[TxRecord], lang: Lang) -> Vec<TxRow> {
             order: t.order_id.clone().unwrap_or_default(),
             amount: i18n::money(lang, t.amount),
             category: t.category.clone().unwrap_or_default(),
-            channel: t.channel.clone().unwrap_or_default(),
+            channel: t
+                .channel
+                .as_deref()
+                .map_or_else(String::new, |c| channel_label(c, lang)),
         })
         .collect()
 }
