@@ -47,6 +47,7 @@ mod helpers;
 pub mod hysteresis;
 mod pipeline;
 pub mod plan;
+pub mod reasons;
 pub mod rescore;
 pub mod scoring;
 pub mod types;
