@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::explain::Explain;
+use custval_i18n::Lang;
 
 /// How peers are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -75,7 +76,7 @@ impl Explain for NoPeers {
                 min_peers,
             } => format!(
                 "可比客户（{}）仅 {peers} 个，少于要求的 {min_peers} 个",
-                label_zh(group)
+                group_label(Lang::Zh, group)
             ),
         }
     }
@@ -112,9 +113,47 @@ impl Fallback {
         match self {
             Fallback::SizeUnknown => "规模未知，改用整个行业".into(),
             Fallback::TooFewInGroup { group, peers } => {
-                format!("{} 仅 {peers} 个，改用整个行业", label_zh(group))
+                format!(
+                    "{} 仅 {peers} 个，改用整个行业",
+                    group_label(Lang::Zh, group)
+                )
             }
         }
+    }
+}
+
+/// A size band as `lang` names it (`key` → 大客户); a band the catalogue does not know (a
+/// company's own bands) is shown as given.
+pub fn size_name(lang: Lang, band: &str) -> String {
+    let id = format!("explain-size-{band}");
+    if custval_i18n::has(lang, &id) {
+        custval_i18n::text(lang, &id).to_string()
+    } else {
+        band.to_string()
+    }
+}
+
+/// A group's [`label`] in `lang`: `industry=金融, size=key` → `行业=金融、规模=大客户` in
+/// Chinese, unchanged in English. Labels are stored (in a run's details) in their English
+/// form, so older runs read the same way.
+pub fn group_label(lang: Lang, group: &str) -> String {
+    let Some(rest) = group.strip_prefix("industry=") else {
+        return group.to_string();
+    };
+    match rest.rsplit_once(", size=") {
+        Some((industry, size)) => custval_i18n::format(
+            lang,
+            "explain-peer-group",
+            &[
+                ("industry", industry.into()),
+                ("size", size_name(lang, size).as_str().into()),
+            ],
+        ),
+        None => custval_i18n::format(
+            lang,
+            "explain-peer-group-industry",
+            &[("industry", rest.into())],
+        ),
     }
 }
 
@@ -129,21 +168,6 @@ pub(crate) fn label(industry: &str, size: Option<&str>) -> String {
         Some(s) => format!("industry={industry}, size={s}"),
         None => format!("industry={industry}"),
     }
-}
-
-/// A group's label for a Chinese sentence: "industry=医药, size=大型" becomes
-/// "行业：医药，规模：大型". The English label is what runs store; this reads it back, so runs
-/// stored before it read the same.
-pub fn label_zh(group: &str) -> String {
-    group
-        .split(", ")
-        .map(|part| match part.split_once('=') {
-            Some(("industry", v)) => format!("行业：{v}"),
-            Some(("size", v)) => format!("规模：{v}"),
-            _ => part.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("，")
 }
 
 /// Per-group values of type `T` for every industry and every industry × size pair.

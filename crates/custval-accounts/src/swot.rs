@@ -412,7 +412,7 @@ fn strengths(f: &SwotFacts, cfg: &SwotConfig, o: &mut Vec<SwotSuggestion>) {
             "csat",
             (c, cfg.high_csat),
             format!("Satisfied: CSAT {} ≥ {}", num(c), num(cfg.high_csat)),
-            format!("满意度高：CSAT {} ≥ {}", num(c), num(cfg.high_csat)),
+            format!("满意度高：满意度评分 {} ≥ {}", num(c), num(cfg.high_csat)),
         );
     }
 }

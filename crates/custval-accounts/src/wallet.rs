@@ -51,8 +51,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::AccountsError;
 use crate::explain::{Explain, known, money, percent};
-use crate::peers::{Fallback, GroupIndex, NoPeers, PeerGrouping};
+use crate::peers::{Fallback, GroupIndex, NoPeers, PeerGrouping, group_label, size_name};
 use custval_base::quantile::quantile_sorted;
+use custval_i18n::Lang;
 
 /// One customer's inputs to the wallet estimate.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -208,8 +209,12 @@ impl Beyond {
                 band, next, bands, ..
             } => {
                 let up = match next {
-                    Some(n) => format!("规模 {n}（比 {band} 高一档）"),
-                    None => format!("比最大规模 {band} 再高一档"),
+                    Some(n) => format!(
+                        "规模 {}（比 {} 高一档）",
+                        size_name(Lang::Zh, n),
+                        size_name(Lang::Zh, band)
+                    ),
+                    None => format!("比最大规模 {} 再高一档", size_name(Lang::Zh, band)),
                 };
                 format!(
                     "{up}的第{}百分位数（对本行业 {bands} 个规模档的第{}百分位数做对数线性拟合）",
@@ -371,14 +376,14 @@ impl Explain for WalletEstimate {
                 let pw = money(*pw);
                 let peer_text = format!(
                     "可比客户（{}，有消费的 {peers} 个）近12个月消费的第{}百分位数（第7类插值）{fb}",
-                    crate::peers::label_zh(group),
+                    group_label(Lang::Zh, group),
                     pct_number(*percentile)
                 );
                 let spend = self.spend_12m.map(money).unwrap_or_default();
                 match beyond {
                     None => format!("客户钱包估计为 {pw}：{peer_text}；{}", self.figures_zh()),
                     Some(Beyond::Unknown) => format!(
-                        "近12个月消费 {spend} 不低于{peer_text}（{pw}），其他估计（规模档、上一年消费、近期消费速度）均不超过该消费：客户钱包至少为 {spend}，但无法估计，客户份额和份额缺口未知（可在客户表导入 wallet）"
+                        "近12个月消费 {spend} 不低于{peer_text}（{pw}），其他估计（规模档、上一年消费、近期消费速度）均不超过该消费：客户钱包至少为 {spend}，但无法估计，客户份额和份额缺口未知（可在客户表中导入客户钱包数据）"
                     ),
                     Some(b) => format!(
                         "近12个月消费 {spend} 不低于{peer_text}（{pw}），客户钱包改按{}估计为 {wallet}；{}",

@@ -19,6 +19,8 @@ use serde::Serialize;
 
 use crate::AppError;
 use crate::by_id::ById;
+use custval_i18n::Lang::{self, En, Zh};
+use custval_i18n::{Kind, format, name, text};
 
 fn value_class(id: &str) -> Option<ValueClass> {
     match id {
@@ -193,6 +195,7 @@ fn alerts_for_facts(
 ) -> Result<Vec<NewAlert>, AppError> {
     cfg.validate().map_err(dynamics_error)?;
     let mut ctx = AlertContext::new(&TIERS);
+    ctx.currency = custval_i18n::currency().prefix();
     ctx.upgrade_cutoff = cutoff;
     ctx.materiality = material;
     // One index of the previous run by customer id serves the rules and the risk alert.
@@ -314,12 +317,11 @@ fn risky_key_accounts(
         if let Some(m) = material {
             ev.insert("critical_at_stake".into(), m.critical_at_stake.into());
         }
-        // Risk levels by name and money in the process's currency (issue 21: not "风险升至high").
-        let (money_en, money_zh) = (
-            custval_i18n::money(custval_i18n::Lang::En, at_stake),
-            custval_i18n::money(custval_i18n::Lang::Zh, at_stake),
+        let money = format!(
+            "{}{}",
+            custval_i18n::currency().prefix(),
+            custval_export::grouped(at_stake, 2)
         );
-        let level_zh = custval_i18n::name(custval_i18n::Lang::Zh, custval_i18n::Kind::Risk, &level);
         let body = serde_json::json!({
             "customer_id": r.customer_id,
             "name": r.name,
@@ -328,10 +330,10 @@ fn risky_key_accounts(
             "key_account": true,
             "at_stake": at_stake,
             "evidence": ev,
-            "action_en": "Review credit terms and exposure with the account manager; agree a recovery plan",
-            "action_zh": "与客户经理复核信用条件与风险敞口，制定改善计划",
-            "explain_en": format!("key account became {level} risk: {}; {money_en} at stake (its 12-month spend)", why_en.join("; ")),
-            "explain_zh": format!("重点客户转为{level_zh}：{}；涉及金额 {money_zh}（近12个月消费）", why_zh.join("；")),
+            "action_en": text(En, "explain-risky-key-account-action"),
+            "action_zh": text(Zh, "explain-risky-key-account-action"),
+            "explain_en": risky_text(En, &level, &why_en, &money),
+            "explain_zh": risky_text(Zh, name(Zh, Kind::Risk, &level), &why_zh, &money),
         });
         out.push(NewAlert {
             customer_id: r.customer_id.clone(),
@@ -342,6 +344,21 @@ fn risky_key_accounts(
         });
     }
     out
+}
+
+/// The sentence of a key-account risk alert: `level` as the language names it, the risk
+/// rules that fired, the money at stake (with its currency).
+fn risky_text(lang: Lang, level: &str, why: &[String], money: &str) -> String {
+    let why = why.join(text(lang, "explain-list-sep"));
+    format(
+        lang,
+        "explain-risky-key-account",
+        &[
+            ("level", level.into()),
+            ("why", why.as_str().into()),
+            ("money", money.into()),
+        ],
+    )
 }
 
 /// Drops the alerts whose customer and rule already alerted in the previous run: a condition
@@ -867,6 +884,18 @@ pub const KPI_GROUPS: [&str; 5] = [
     "profit_loyalty",
 ];
 
+/// A class of the dimension `by` as `lang` names it (tiers are letters in every language).
+fn group_name<'a>(lang: Lang, by: &str, class: &'a str) -> &'a str {
+    let kind = match by {
+        "tier" => return class,
+        "potential_tier" => Kind::Potential,
+        "lifecycle" => Kind::Lifecycle,
+        "profit_loyalty" => Kind::Loyalty,
+        _ => Kind::Class,
+    };
+    name(lang, kind, class)
+}
+
 fn group_of<'a>(r: &'a CustomerResult, by: &str) -> &'a str {
     match by {
         "tier" => &r.tier,
@@ -994,10 +1023,13 @@ pub async fn kpis<S: Store>(
         }
         None => (None, None),
     };
+    let cur = custval_i18n::currency().prefix();
     let (mut explain, mut explain_zh): (Vec<String>, Vec<String>) = match &changes {
         Some(c) => (
-            c.iter().map(|k| k.explain_en("¥")).collect(),
-            c.iter().map(|k| k.explain_zh("¥")).collect(),
+            c.iter().map(|k| k.explain_en(&cur)).collect(),
+            c.iter()
+                .map(|k| k.explain_zh_as(&cur, group_name(Zh, by, &k.current.class)))
+                .collect(),
         ),
         None => kpis
             .classes
@@ -1009,12 +1041,13 @@ pub async fn kpis<S: Store>(
                 let rev = custval_export::grouped(k.revenue, 2);
                 (
                     format!(
-                        "{}: {} customers, {rate} bought again, revenue ¥{rev}",
+                        "{}: {} customers, {rate} bought again, revenue {cur}{rev}",
                         k.class, k.customers
                     ),
                     format!(
-                        "{}：{} 位客户，{rate} 再次购买，收入 ¥{rev}",
-                        k.class, k.customers
+                        "{}：{} 位客户，{rate} 再次购买，收入 {cur}{rev}",
+                        group_name(Zh, by, &k.class),
+                        k.customers
                     ),
                 )
             })
@@ -1071,8 +1104,9 @@ fn treatment_effect(
     let mut verdict = Vec::new();
     let mut verdict_zh = Vec::new();
     if let Some(m) = &revenue {
-        verdict.push(m.verdict_en("¥"));
-        verdict_zh.push(m.verdict_zh("¥"));
+        let cur = custval_i18n::currency().prefix();
+        verdict.push(m.verdict_en(&cur));
+        verdict_zh.push(m.verdict_zh(&cur));
     }
     if let Some(p) = &retention {
         verdict.push(p.verdict_en());
@@ -1185,5 +1219,39 @@ mod tests {
                 .and_then(|r| r.owner.clone());
             assert_eq!(s.owner, owner);
         }
+    }
+
+    /// Every alert's Chinese text (the rules' and the key-account risk alert's) holds no
+    /// English word: risk levels by their Chinese names, money with the process's currency.
+    #[test]
+    fn alert_texts_in_chinese_have_no_english_words() {
+        let previous: Vec<CustomerResult> = (0..400).map(|i| result(i, 0.0)).collect();
+        let mut current: Vec<CustomerResult> = (50..450).map(|i| result(i, 1.0)).collect();
+        let mut before = previous.clone();
+        before[60].risk = Some("low".into());
+        current[10].tier = TIERS[0].to_string();
+        current[10].risk = Some("high".into());
+        let alerts =
+            alerts_with_cutoff(&AlertConfig::default(), &current, &before, None, None).unwrap();
+        let risky: Vec<&NewAlert> = alerts
+            .iter()
+            .filter(|a| a.rule == "key_account_risky")
+            .collect();
+        assert_eq!(risky.len(), 1);
+        assert!(alerts.len() > 20, "{} alerts", alerts.len());
+        for a in &alerts {
+            let body: serde_json::Value = serde_json::from_str(&a.body).unwrap();
+            for key in ["explain_zh", "action_zh"] {
+                let zh = body[key].as_str().unwrap();
+                let words = custval_i18n::scan::latin_words(zh);
+                assert!(words.is_empty(), "{}: {zh}: {words:?}", a.rule);
+            }
+        }
+        let body: serde_json::Value = serde_json::from_str(&risky[0].body).unwrap();
+        let zh = body["explain_zh"].as_str().unwrap();
+        assert!(zh.starts_with("重点客户变为高风险客户"), "{zh}");
+        let en = body["explain_en"].as_str().unwrap();
+        assert!(en.starts_with("key account became high risk"), "{en}");
+        assert!(en.contains("¥"), "{en}");
     }
 }

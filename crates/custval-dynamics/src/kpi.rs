@@ -272,8 +272,14 @@ impl KpiChange {
         format!("{}: {}{vs}", c.class, parts.join(", "))
     }
 
-    /// The same line in Chinese.
+    /// The same line in Chinese, the class shown by its id.
     pub fn explain_zh(&self, currency: &str) -> String {
+        self.explain_zh_as(currency, &self.current.class)
+    }
+
+    /// The same line in Chinese, the class shown as `class_name` (its Chinese name: the id
+    /// alone does not say which dimension it belongs to).
+    pub fn explain_zh_as(&self, currency: &str, class_name: &str) -> String {
         let c = &self.current;
         let mut parts = vec![format!("客户 {} 个", c.customers)];
         if let Some(r) = c.retention_rate {
@@ -305,7 +311,7 @@ impl KpiChange {
         } else {
             "，无上期数据"
         };
-        format!("{}：{}{vs}", c.class, parts.join("，"))
+        format!("{class_name}：{}{vs}", parts.join("，"))
     }
 }
 
@@ -700,6 +706,11 @@ mod tests {
         assert!(en.contains("revenue ¥150.00 (-25%)"), "{en}");
         let zh = a.explain_zh("¥");
         assert!(zh.contains("留存率 50%（-50 个百分点）"), "{zh}");
+        // The caller names the class: the Chinese line then holds no English word.
+        let zh = a.explain_zh_as("$", "最有价值客户");
+        assert!(zh.starts_with("最有价值客户：客户 "), "{zh}");
+        assert!(zh.contains("收入 $150.00"), "{zh}");
+        assert!(custval_i18n::scan::latin_words(&zh).is_empty(), "{zh}");
         assert!(ch[1].previous.is_none());
         assert!(ch[1].explain_en("¥").contains("no previous period"));
     }

@@ -66,6 +66,22 @@ proptest! {
         prop_assert!(!out.decision.is_suppressed());
     }
 
+    /// Tier decisions and migration summaries read in Chinese without an English word.
+    #[test]
+    fn chinese_decisions_and_migrations_hold_no_english(metric in -100.0f64..2000.0, prev in prop::option::of(0usize..3), streak in 0u32..5, margin in 0.0f64..0.5, runs in 1u32..4, from in run(), to in run()) {
+        let scale = TierScale::new(&TIERS, &[1000.0, 200.0]).unwrap();
+        let raw = scale.tier_for(metric).to_string();
+        let input = HysteresisInput { metric, raw_tier: &raw, previous: prev.map(|p| TIERS[p]), streak_before: streak };
+        let cfg = HysteresisConfig { margin, consecutive_runs: runs };
+        let out = apply_hysteresis(&cfg, &scale, &input).unwrap();
+        let zh = out.decision.explain_zh();
+        prop_assert!(custval_i18n::scan::latin_words(&zh).is_empty(), "{}", zh);
+        let ids: Vec<String> = (0..40).map(|i| format!("c{i:02}")).collect();
+        let m = migration_matrix(&TIERS, &entries(&ids, &from), &entries(&ids, &to)).unwrap();
+        let zh = m.explain_zh();
+        prop_assert!(custval_i18n::scan::latin_words(&zh).is_empty(), "{}", zh);
+    }
+
     #[test]
     fn hysteresis_picks_previous_or_raw(metric in -100.0f64..2000.0, prev in 0usize..3, streak in 0u32..5, margin in 0.0f64..0.5, runs in 1u32..4) {
         let scale = TierScale::new(&TIERS, &[1000.0, 200.0]).unwrap();

@@ -21,12 +21,14 @@ use custval_classify::{
     PotentialTier, PotentialTierConfig, ProfitLoyaltyClass, ProfitLoyaltyConfig, ProfitLoyaltyRule,
     TierRule, ValueClass, ValuePotentialConfig, ValueRule,
 };
+use custval_i18n::Lang::{En, Zh};
 use custval_model::{CustomerResult, Dataset, Signals};
 
 use crate::error::EvalError;
 use crate::features::{Feature, FeatureTable};
 use crate::helpers::{ce, opt};
 use crate::plan::Plan;
+use crate::reasons;
 use crate::types::IndicatorUsed;
 
 /// Most actions listed per customer.
@@ -273,14 +275,10 @@ pub fn render_actions(stored: &[StoredAction], plan: &Plan, cross_sell: &[String
         .map(|(s, mut a)| {
             if !s.overrode.is_empty() {
                 let family = action_family(s, plan).unwrap_or_default();
-                a.reason.push_str(&format!(
-                    "; overrides {} (family {family})",
-                    s.overrode.join(", ")
-                ));
-                a.reason_zh.push_str(&format!(
-                    "；优先于 {}（同属 {family} 类行动）",
-                    s.overrode.join("、")
-                ));
+                a.reason
+                    .push_str(&reasons::overrides(En, &s.overrode, &family, plan));
+                a.reason_zh
+                    .push_str(&reasons::overrides(Zh, &s.overrode, &family, plan));
             }
             a
         })
@@ -311,22 +309,13 @@ fn render_action(s: &StoredAction, plan: &Plan, cross_sell: &[String]) -> Action
         match s.source {
             Source::Rule => {
                 let rule = plan.actions.iter().find(|a| a.id == s.id);
+                let when = rule.map_or("", |r| r.when_text.as_str());
                 Action {
                     id: s.id.clone(),
                     text: rule.map_or_else(|| s.id.clone(), |r| r.text_en.clone()),
                     text_zh: rule.map_or_else(|| s.id.clone(), |r| r.text_zh.clone()),
-                    reason: format!(
-                        "rule {}: {} ({})",
-                        s.id,
-                        rule.map_or("", |r| r.when_text.as_str()),
-                        s.figures
-                    ),
-                    reason_zh: format!(
-                        "规则 {}：{}（{}）",
-                        s.id,
-                        rule.map_or("", |r| r.when_text.as_str()),
-                        s.figures.replace(", ", "，")
-                    ),
+                    reason: reasons::rule_reason(En, &s.id, when, &s.figures, plan),
+                    reason_zh: reasons::rule_reason(Zh, &s.id, when, &s.figures, plan),
                     source: "rule".into(),
                 }
             }
@@ -343,16 +332,8 @@ fn render_action(s: &StoredAction, plan: &Plan, cross_sell: &[String]) -> Action
                         "Offer {list}: comparable customers buy it, or what the customer buys predicts it"
                     ),
                     text_zh: format!("推荐 {list}：同类客户普遍购买，或其已购品类的关联规则所示"),
-                    reason: format!(
-                        "{}; {} categories suggested by peer penetration and association rules (see cross-sell reasons)",
-                        s.figures,
-                        cross_sell.len()
-                    ),
-                    reason_zh: format!(
-                        "{}；依据同类客户渗透率与关联规则推荐 {} 个品类（见交叉销售原因）",
-                        s.figures.replace(", ", "，"),
-                        cross_sell.len()
-                    ),
+                    reason: reasons::cross_sell_reason(En, &s.figures, cross_sell.len(), plan),
+                    reason_zh: reasons::cross_sell_reason(Zh, &s.figures, cross_sell.len(), plan),
                     source: "cross_sell".into(),
                 }
             }
@@ -368,8 +349,8 @@ fn render_action(s: &StoredAction, plan: &Plan, cross_sell: &[String]) -> Action
                     id: s.id.clone(),
                     text: line.map_or_else(|| s.id.clone(), |l| l.1.clone()),
                     text_zh: line.map_or_else(|| s.id.clone(), |l| l.2.clone()),
-                    reason: format!("playbook for {var} = {value} ({})", s.figures),
-                    reason_zh: format!("{var} = {value} 的策略（{}）", s.figures),
+                    reason: reasons::playbook_reason(En, var, value, &s.figures, plan),
+                    reason_zh: reasons::playbook_reason(Zh, var, value, &s.figures, plan),
                     source: "playbook".into(),
                 }
             }

@@ -50,6 +50,7 @@ pub mod hysteresis;
 mod pipeline;
 pub mod plan;
 pub mod progress;
+pub mod reasons;
 pub mod rescore;
 pub mod scoring;
 pub mod types;

@@ -68,10 +68,7 @@ fn figure_name(figure: &str, lang: Lang) -> String {
 
 /// A peer group label (`industry=医药, size=key`) in `lang`.
 fn peer_group_label(group: &str, lang: Lang) -> String {
-    match lang {
-        Lang::En => group.to_string(),
-        Lang::Zh => custval_accounts::peers::label_zh(group),
-    }
+    custval_accounts::peers::group_label(lang, group)
 }
 
 /// An entry of a saved plan as a reader sees it: a suggestion's marker (`[建议:code]`) is
