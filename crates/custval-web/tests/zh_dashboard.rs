@@ -34,8 +34,14 @@ fn untranslated(html: &str) -> Vec<String> {
     let mut words: Vec<String> = latin_words(&html_text(&html))
         .into_iter()
         .filter(|w| !DATA_WORDS.contains(&w.as_str()))
-        // Customer ids (C0001).
-        .filter(|w| !(w.starts_with('C') && w[1..].chars().all(|c| c.is_ascii_digit())))
+        // Customer ids (C0001), and the RFM heatmap's score labels R1–R5, F1–F5: notation,
+        // as in Chinese RFM material.
+        .filter(|w| {
+            let digits = |rest: &str| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
+            !["C", "R", "F"]
+                .iter()
+                .any(|p| w.strip_prefix(p).is_some_and(digits))
+        })
         .collect();
     words.sort();
     words.dedup();
