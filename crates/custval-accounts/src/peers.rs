@@ -321,8 +321,9 @@ mod tests {
             .unwrap();
         assert_eq!(*r.value, 3);
         assert_eq!(r.group, "industry=pharma, size=large");
-        assert_eq!(label_zh(&r.group), "行业：pharma，规模：large");
-        assert_eq!(label_zh("industry=医药"), "行业：医药");
+        assert_eq!(group_label(Lang::Zh, &r.group), "行业=pharma、规模=大型");
+        assert_eq!(group_label(Lang::Zh, "industry=医药"), "行业=医药");
+        assert_eq!(group_label(Lang::En, &r.group), "industry=pharma, size=large");
         assert_eq!(r.fallback, None);
     }
 
