@@ -323,7 +323,10 @@ mod tests {
         assert_eq!(r.group, "industry=pharma, size=large");
         assert_eq!(group_label(Lang::Zh, &r.group), "行业=pharma、规模=大型");
         assert_eq!(group_label(Lang::Zh, "industry=医药"), "行业=医药");
-        assert_eq!(group_label(Lang::En, &r.group), "industry=pharma, size=large");
+        assert_eq!(
+            group_label(Lang::En, &r.group),
+            "industry=pharma, size=large"
+        );
         assert_eq!(r.fallback, None);
     }
 

@@ -101,6 +101,34 @@ fn head(s: &Shown, lang: Lang) -> String {
             t(lang, "cli-show-clv-explained")
         ));
     }
+    out.push_str(&profit(s, lang));
+    out.push_str(&provisional(s, lang));
+    if let Some(o) = &s.override_ {
+        let until = o
+            .until
+            .as_deref()
+            .map(|u| f(lang, "cli-show-override-until", &[("until", Arg::Str(u))]))
+            .unwrap_or_default();
+        out.push_str(&f(
+            lang,
+            "cli-show-override",
+            &[
+                ("tier", Arg::Str(&o.tier)),
+                ("computed", Arg::Str(&o.computed_tier)),
+                ("author", Arg::Str(&o.author)),
+                ("reason", Arg::Str(&o.reason)),
+            ],
+        ));
+        out.push_str(&until);
+        out.push('\n');
+    }
+    out
+}
+
+/// The profit waterfall of the 12 months up to the as-of date (empty when not computed).
+fn profit(s: &Shown, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let mut out = String::new();
     if let Some(w) = &s.profit {
         out.push_str(&format!(
             "\n{}\n",
@@ -122,6 +150,13 @@ fn head(s: &Shown, lang: Lang) -> String {
             out.push_str(&format!("{rule}{}{amount:>16}\n", pad(label, 26)));
         }
     }
+    out
+}
+
+/// The provisional mark of an import since the run, with the alerts it raised (empty when none).
+fn provisional(s: &Shown, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let mut out = String::new();
     if let Some(p) = &s.provisional {
         if zh {
             out.push_str(&format!("{}\n", p.note_zh));
@@ -154,25 +189,6 @@ fn head(s: &Shown, lang: Lang) -> String {
             ));
             out.push('\n');
         }
-    }
-    if let Some(o) = &s.override_ {
-        let until = o
-            .until
-            .as_deref()
-            .map(|u| f(lang, "cli-show-override-until", &[("until", Arg::Str(u))]))
-            .unwrap_or_default();
-        out.push_str(&f(
-            lang,
-            "cli-show-override",
-            &[
-                ("tier", Arg::Str(&o.tier)),
-                ("computed", Arg::Str(&o.computed_tier)),
-                ("author", Arg::Str(&o.author)),
-                ("reason", Arg::Str(&o.reason)),
-            ],
-        ));
-        out.push_str(&until);
-        out.push('\n');
     }
     out
 }

@@ -6,6 +6,8 @@
 //! default), set once for the process so every money cell prints its symbol. The texts live in
 //! the one catalogue (`custval-i18n`, `cli.ftl`); JSON and CSV keep their ids in any language.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::Result;
 pub use custval_i18n::{Arg, Kind, Lang};
 
@@ -14,7 +16,7 @@ pub use custval_i18n::{Arg, Kind, Lang};
 /// commands that read all of it (so `user list` still works while `evaluate` says what is
 /// wrong).
 pub fn settings(db: &str, flag: Option<Lang>) -> Result<(Lang, custval_i18n::Currency)> {
-    let path = crate::commands::workspace::default_config_path(db);
+    let path = default_config_path(db);
     let ui = match std::fs::read_to_string(&path) {
         Err(_) => custval_config::Ui::default(),
         Ok(text) => match custval_config::ui(&text) {
@@ -215,6 +217,17 @@ pub fn error_line(lang: Lang, e: &anyhow::Error) -> Option<String> {
         }
     }
     None
+}
+
+/// `custval.toml` beside the store file (or in the current directory for a URL).
+pub fn default_config_path(db: &str) -> PathBuf {
+    if db.contains("://") {
+        return PathBuf::from("custval.toml");
+    }
+    Path::new(db)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("custval.toml"), |p| p.join("custval.toml"))
 }
 
 #[cfg(test)]

@@ -266,6 +266,23 @@ pub fn evaluate_reporting<'p>(
     evaluate_cow(Cow::Owned(data), as_of, plan, previous, progress)
 }
 
+/// Calibrated weights, if the plan asks for them (reported as their own step).
+fn calibrate(
+    data: &Dataset,
+    as_of: Day,
+    plan: &Plan,
+    dim_cols: &[Vec<usize>; 2],
+    progress: &dyn Progress,
+) -> [Option<crate::calibrate::Calibrated>; 2] {
+    if [&plan.weights_current, &plan.weights_potential]
+        .iter()
+        .any(|w| matches!(w, WeightPlan::Calibrated { .. }))
+    {
+        progress.report(Step::Calibrate, 0, 0);
+    }
+    crate::calibrate::calibrate_plan(data, as_of, plan, dim_cols)
+}
+
 fn evaluate_cow<'p>(
     mut owned: Cow<'_, Dataset>,
     as_of: Day,
@@ -282,13 +299,7 @@ fn evaluate_cow<'p>(
     let dim_cols = dimension_columns(plan)?;
     // Before this run's own tables exist, so that the two evaluations it takes at earlier
     // dates do not add to the peak memory.
-    if [&plan.weights_current, &plan.weights_potential]
-        .iter()
-        .any(|w| matches!(w, WeightPlan::Calibrated { .. }))
-    {
-        progress.report(Step::Calibrate, 0, 0);
-    }
-    let calibrated = crate::calibrate::calibrate_plan(data, as_of, plan, &dim_cols);
+    let calibrated = calibrate(data, as_of, plan, &dim_cols, progress);
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "calibration");
     let (table, clv, (accounts, accounts_model)) =
         customer_figures(data, as_of, plan, t0, progress)?;
@@ -326,10 +337,7 @@ fn evaluate_cow<'p>(
         potential: &potential_score,
         total: &total,
     };
-    tracing::debug!(
-        seconds = t0.elapsed().as_secs_f64(),
-        "indicators and scores"
-    );
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "scores");
     progress.report(Step::Classes, 0, 0);
     let mut classified = crate::classes::classify(
         data,

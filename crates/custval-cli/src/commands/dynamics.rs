@@ -123,19 +123,24 @@ pub struct AlertsArgs {
     pub format: ReportFormat,
 }
 
+/// `alerts --ack ID`.
+fn acknowledge(id: i64, g: &Globals) -> Result<()> {
+    let done = block_on(async {
+        let store = open(g, false).await?;
+        anyhow::Ok(store.acknowledge_alert(id, &actor()).await?)
+    })??;
+    if !done {
+        bail!("no alert {id}");
+    }
+    if !g.quiet {
+        eprintln!("alert {id} acknowledged");
+    }
+    Ok(())
+}
+
 pub fn alerts(a: AlertsArgs, g: &Globals) -> Result<()> {
     if let Some(id) = a.ack {
-        let done = block_on(async {
-            let store = open(g, false).await?;
-            anyhow::Ok(store.acknowledge_alert(id, &actor()).await?)
-        })??;
-        if !done {
-            bail!("no alert {id}");
-        }
-        if !g.quiet {
-            eprintln!("alert {id} acknowledged");
-        }
-        return Ok(());
+        return acknowledge(id, g);
     }
     if a.deliver {
         let (_, plan) = load_plan(a.config.as_deref(), g)?;

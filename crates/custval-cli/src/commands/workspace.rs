@@ -5,6 +5,7 @@
 //! async (sqlx); a single-threaded tokio runtime drives them, while the evaluation itself runs
 //! synchronously on rayon's threads between two awaits.
 
+pub use crate::ui::default_config_path;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -58,17 +59,6 @@ pub struct BackupArgs {
     /// Replace FILE if it exists.
     #[arg(long)]
     pub force: bool,
-}
-
-/// `custval.toml` beside the store file (or in the current directory for a URL).
-pub fn default_config_path(db: &str) -> PathBuf {
-    if db.contains("://") {
-        return PathBuf::from("custval.toml");
-    }
-    Path::new(db)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("custval.toml"), |p| p.join("custval.toml"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -219,12 +209,17 @@ pub fn import(a: import::Args, g: &Globals) -> Result<()> {
         seconds: start.elapsed().as_secs_f64(),
         provisional,
     };
-    match a.format {
-        ReportFormat::Json => output::print_json(&out),
+    print_import(&out, &a.file, a.format)
+}
+
+/// The import's summary: one JSON document, or a line for people.
+fn print_import(out: &import::ImportOutput, file: &Path, format: ReportFormat) -> Result<()> {
+    match format {
+        ReportFormat::Json => output::print_json(out),
         ReportFormat::Table if out.accepted == 0 && out.rejected == 0 => {
             output::print_text(&format!(
                 "{}: read {} rows: 0 new rows ({} duplicates): nothing changed",
-                a.file.display(),
+                file.display(),
                 out.read,
                 out.duplicates
             ))
@@ -232,7 +227,7 @@ pub fn import(a: import::Args, g: &Globals) -> Result<()> {
         ReportFormat::Table => output::print_text(
             &(format!(
                 "{}: read {} rows: {} stored, {} already there (duplicates), {} rejected{} in {:.1} s",
-                a.file.display(),
+                file.display(),
                 out.read,
                 out.accepted,
                 out.duplicates,

@@ -106,50 +106,56 @@ pub fn charts(points: &[Point<'_>], lang: Lang) -> Vec<ChartView> {
         .draw(),
     ];
     if points.iter().any(|p| p.run.calibration.is_some()) {
-        let mut clv = BarChart {
-            id: "trend-clv",
-            title: Msg::DashTrendClv.text(lang),
-            desc: Msg::DashTrendClvDesc.text(lang),
-            series: vec![
-                Series {
-                    label: Msg::DashPredicted.text(lang).to_string(),
-                    colour: palette::PALETTE[0],
-                },
-                Series {
-                    label: Msg::DashActual.text(lang).to_string(),
-                    colour: palette::PALETTE[2],
-                },
-            ],
-            runs: &runs,
-            values: points
-                .iter()
-                .map(|p| {
-                    let c = p.run.calibration;
-                    vec![c.map(|c| c.predicted), c.map(|c| c.actual)]
-                })
-                .collect(),
-            stacked: false,
-            short: &|x: f64| i18n::fixed(x, 0),
-            full: &|x: f64| i18n::fixed(x, 1),
-            lang,
-        }
-        .draw();
-        // The table view adds what the bars do not show: the error and the holdout's length.
-        clv.headers.push(head(Msg::DashMae.text(lang), true));
-        clv.headers
-            .push(head(Msg::DashHoldoutDays.text(lang), true));
-        for (row, p) in clv.rows.iter_mut().zip(points) {
-            let c = p.run.calibration;
-            row.push(cell(i18n::opt_fixed(c.map(|c| c.mae), 3), true));
-            row.push(cell(
-                c.map_or_else(|| i18n::DASH.to_string(), |c| c.holdout_days.to_string()),
-                true,
-            ));
-        }
-        clv.note = Some(Msg::DashTrendClvNote.text(lang).to_string());
-        out.push(clv);
+        out.push(clv_chart(points, &runs, lang));
     }
     out
+}
+
+/// Predicted against actual repeat purchases of each run's holdout check, with its error and
+/// length in the table view.
+fn clv_chart(points: &[Point<'_>], runs: &[RunLabel], lang: Lang) -> ChartView {
+    let mut clv = BarChart {
+        id: "trend-clv",
+        title: Msg::DashTrendClv.text(lang),
+        desc: Msg::DashTrendClvDesc.text(lang),
+        series: vec![
+            Series {
+                label: Msg::DashPredicted.text(lang).to_string(),
+                colour: palette::PALETTE[0],
+            },
+            Series {
+                label: Msg::DashActual.text(lang).to_string(),
+                colour: palette::PALETTE[2],
+            },
+        ],
+        runs,
+        values: points
+            .iter()
+            .map(|p| {
+                let c = p.run.calibration;
+                vec![c.map(|c| c.predicted), c.map(|c| c.actual)]
+            })
+            .collect(),
+        stacked: false,
+        short: &|x: f64| i18n::fixed(x, 0),
+        full: &|x: f64| i18n::fixed(x, 1),
+        lang,
+    }
+    .draw();
+    // The table view adds what the bars do not show: the error and the holdout's length.
+    clv.headers.push(head(Msg::DashMae.text(lang), true));
+    clv.headers
+        .push(head(Msg::DashHoldoutDays.text(lang), true));
+    for (row, p) in clv.rows.iter_mut().zip(points) {
+        let c = p.run.calibration;
+        row.push(cell(i18n::opt_fixed(c.map(|c| c.mae), 3), true));
+        row.push(cell(
+            c.map_or_else(|| i18n::DASH.to_string(), |c| c.holdout_days.to_string()),
+            true,
+        ));
+    }
+    clv.note = Some(Msg::DashTrendClvNote.text(lang).to_string());
+    clv
 }
 
 /// A run as the trends name it: on the axis by its as-of date, in tooltips and tables by its
@@ -311,6 +317,21 @@ impl BarChart<'_> {
                 }
             }
         }
+        let (headers, rows) = self.table();
+        ChartView {
+            id: self.id.to_string(),
+            title: self.title.to_string(),
+            desc: self.desc.to_string(),
+            svg: svg.finish(),
+            headers,
+            rows,
+            note: None,
+        }
+    }
+
+    /// The chart's table view: a row per run, a column per series (and the total if stacked).
+    fn table(&self) -> (Vec<TableCell>, Vec<Vec<TableCell>>) {
+        let val = |v: &Option<f64>| v.filter(|x| x.is_finite()).unwrap_or(0.0).max(0.0);
         let mut headers = vec![
             head(Msg::Run.text(self.lang), false),
             head(Msg::AsOf.text(self.lang), false),
@@ -337,15 +358,7 @@ impl BarChart<'_> {
                 row
             })
             .collect();
-        ChartView {
-            id: self.id.to_string(),
-            title: self.title.to_string(),
-            desc: self.desc.to_string(),
-            svg: svg.finish(),
-            headers,
-            rows,
-            note: None,
-        }
+        (headers, rows)
     }
 }
 
