@@ -323,6 +323,8 @@ pub enum Kind {
     Method,
     /// Weight direction (`benefit`).
     Direction,
+    /// Purchase or spend model (`pnbd`).
+    Model,
 }
 
 impl Kind {
@@ -341,6 +343,7 @@ impl Kind {
             Kind::Dimension => "dimension",
             Kind::Method => "method",
             Kind::Direction => "direction",
+            Kind::Model => "model",
         }
     }
 }

@@ -19,6 +19,8 @@ pub const ALLOWED: &[&str] = &[
     "TOPSIS",
     "BG",
     "MBG",
+    "BB",
+    "sBG",
     "NBD",
     "Pareto",
     "Gamma",

@@ -46,21 +46,25 @@ pub async fn serve_async(a: ServeArgs, g: &Globals) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", a.listen))?;
     let addr = listener.local_addr().context("reading the bound address")?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "http://{addr}/")?;
-    out.flush()?;
-    drop(out);
+    // Listen for SIGTERM before anyone can learn the URL: a supervisor (or a test) that stops
+    // the server as soon as it is up must get a clean stop, not the default kill.
+    let stop = shutdown_signal();
+    // Notes first, then the URL: whoever reads the URL line may stop the server at once.
     if !g.quiet {
         if let Some(hint) = &first_admin {
             eprintln!("{hint}");
         }
         eprintln!("serving {} on http://{addr}/ (Ctrl-C to stop)", g.db);
     }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "http://{addr}/")?;
+    out.flush()?;
+    drop(out);
     let options = custval_web::Options {
         secure_cookies: a.secure_cookies,
         ..Default::default()
     };
-    custval_web::launch_with_listener(store, listener, options, shutdown_signal()).await?;
+    custval_web::launch_with_listener(store, listener, options, stop).await?;
     if !g.quiet {
         eprintln!("stopped");
     }
@@ -81,25 +85,30 @@ pub fn first_admin_hint(db: &str, lang: crate::ui::Lang) -> String {
     )
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Completes on Ctrl-C or SIGTERM. The SIGTERM handler is installed when this is called, not
+/// when the future is first polled.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let term = async move {
+            match term {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            () = ctrl_c => {},
+            () = term => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
     }
 }
 

@@ -83,3 +83,10 @@ method-clv = CLV
 
 direction-benefit = benefit (higher is better)
 direction-cost = cost (lower is better)
+
+model-bgnbd = BG/NBD
+model-mbgnbd = MBG/NBD
+model-pnbd = Pareto/NBD
+model-bgbb = BG/BB
+model-gg = Gamma-Gamma
+model-sbg = sBG

@@ -83,3 +83,10 @@ method-clv = CLV
 
 direction-benefit = 效益型（越大越好）
 direction-cost = 成本型（越小越好）
+
+model-bgnbd = BG/NBD
+model-mbgnbd = MBG/NBD
+model-pnbd = Pareto/NBD
+model-bgbb = BG/BB
+model-gg = Gamma-Gamma
+model-sbg = sBG

@@ -903,8 +903,14 @@ fn money_views(
     let (line, rows) = match &shown.clv_parts {
         Some(p) => {
             let model = match (&p.model, p.holdout_mae) {
-                (Some(m), Some(mae)) => format!("{m} ({})", i18n::fixed(mae, 3)),
-                (Some(m), None) => m.clone(),
+                (Some(m), Some(mae)) => format!(
+                    "{} ({})",
+                    custval_i18n::name(lang, custval_i18n::Kind::Model, m),
+                    i18n::fixed(mae, 3)
+                ),
+                (Some(m), None) => {
+                    custval_i18n::name(lang, custval_i18n::Kind::Model, m).to_string()
+                }
                 (None, _) => i18n::DASH.to_string(),
             };
             let cost = match p.cost_12m {
