@@ -367,7 +367,7 @@ fn rule_lines(
     let computed = r.raw_tier.as_deref().unwrap_or(&r.tier);
     let (mut tier_en, mut tier_zh) = (
         d.tier_rule.explain_en(computed, basis),
-        d.tier_rule.explain_zh(computed, basis),
+        d.tier_rule.explain_zh(computed, feature_zh(basis)),
     );
     if let Some(h) = &d.hysteresis {
         use custval_dynamics::Explain as _;
@@ -487,6 +487,11 @@ fn clv_parts(
         custval_eval::breakdown::SpendFrom::Spend12m => ("its 12-month spend", "其近12个月消费"),
     };
     let model_name = model.clone().unwrap_or_else(|| "?".into());
+    let model_name_zh = custval_i18n::name(
+        custval_i18n::Lang::Zh,
+        custval_i18n::Kind::Model,
+        &model_name,
+    );
     let mae = holdout_mae.map_or_else(String::new, |m| format!(", holdout MAE {m:.3}"));
     let mae_zh = holdout_mae.map_or_else(String::new, |m| format!("，留出期 MAE {m:.3}"));
     let factor = p
@@ -524,7 +529,7 @@ fn clv_parts(
             num(clv, 2)
         ),
         explain_zh: format!(
-            "CLV = 预计购买次数 {:.3}（{horizon_months} 个月，{model_name}{mae_zh}）× 折现系数 {factor}（年折现率 {rate}）× 预计单次消费 {}（{spend_zh}）× 毛利率 {:.3}（{margin_zh}）− {cost_zh} = {}",
+            "CLV = 预计购买次数 {:.3}（{horizon_months} 个月，{model_name_zh}{mae_zh}）× 折现系数 {factor}（年折现率 {rate}）× 预计单次消费 {}（{spend_zh}）× 毛利率 {:.3}（{margin_zh}）− {cost_zh} = {}",
             p.purchases,
             num(p.spend, 2),
             p.margin,
@@ -592,4 +597,12 @@ fn profit(w: &custval_eval::breakdown::Profit) -> ProfitOut {
             step("net_contribution", "Net contribution", "净贡献", w.net),
         ],
     }
+}
+
+/// A built-in feature's Chinese name (`spend_12m` → 近12个月消费额); other ids as given.
+fn feature_zh(id: &str) -> &str {
+    custval_config::BUILTIN_FEATURES
+        .iter()
+        .find(|f| f.id == id)
+        .map_or(id, |f| f.label_zh)
 }

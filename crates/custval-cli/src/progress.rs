@@ -115,10 +115,12 @@ pub fn step_label(step: Step) -> &'static str {
 
 /// An evaluation's steps on one bar: a spinner while a step does not count, a bar with ETA
 /// (customers or results done) while it does. Reports come from any thread, once per chunk.
+/// Each finished step stays on the terminal as a line with its time, so a step shorter than a
+/// redraw is still seen, and the user learns where the time went.
 pub struct Steps {
     bar: ProgressBar,
     prefix: String,
-    current: Mutex<Option<Step>>,
+    current: Mutex<Option<(Step, std::time::Instant)>>,
 }
 
 impl Steps {
@@ -148,8 +150,11 @@ impl Progress for Steps {
         let Ok(mut current) = self.current.lock() else {
             return;
         };
-        if *current != Some(step) {
-            *current = Some(step);
+        if current.map(|(s, _)| s) != Some(step) {
+            if let Some((done_step, since)) = *current {
+                self.done_line(done_step, since);
+            }
+            *current = Some((step, std::time::Instant::now()));
             self.bar.reset();
             let template = if total > 0 { COUNT } else { SPIN };
             if let Ok(style) = ProgressStyle::with_template(template) {
@@ -170,8 +175,25 @@ impl Progress for Steps {
     }
 }
 
+impl Steps {
+    /// Leaves "evaluate: features  1.2 s" above the bar (nothing when the bar is hidden).
+    fn done_line(&self, step: Step, since: std::time::Instant) {
+        self.bar.println(format!(
+            "{}: {}  {:.1} s",
+            self.prefix,
+            step_label(step),
+            since.elapsed().as_secs_f64()
+        ));
+    }
+}
+
 impl Drop for Steps {
     fn drop(&mut self) {
+        if let Ok(current) = self.current.lock()
+            && let Some((step, since)) = *current
+        {
+            self.done_line(step, since);
+        }
         self.bar.finish_and_clear();
     }
 }

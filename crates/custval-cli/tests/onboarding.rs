@@ -189,14 +189,27 @@ fn the_list_filters_are_explained_in_help() {
         .output()
         .expect("run");
     let help = String::from_utf8_lossy(ok(&out)).to_string();
+    let lines: Vec<&str> = help.lines().collect();
     for flag in ["--tier", "--industry", "--owner"] {
-        let line = help
-            .lines()
-            .find(|l| l.trim_start().starts_with(flag))
+        let at = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(flag))
             .unwrap_or_else(|| panic!("{flag} not in {help}"));
-        let rest = line.trim_start()[flag.len()..].trim();
-        // `--tier <TIER>  Only this tier…`: something after the value name.
-        let text = rest.split_once('>').map_or(rest, |(_, t)| t).trim();
-        assert!(!text.is_empty(), "{flag} has no help: {help}");
+        let rest = lines[at].trim_start()[flag.len()..].trim();
+        // `--tier <TIER>  Only this tier…`, or (clap's layout when the help is long) the text
+        // on the next, more indented line.
+        let same_line = rest.split_once('>').map_or(rest, |(_, t)| t).trim();
+        let next_line = lines.get(at + 1).map_or("", |l| {
+            let indent = |s: &str| s.len() - s.trim_start().len();
+            if indent(l) > indent(lines[at]) && !l.trim_start().starts_with('-') {
+                l.trim()
+            } else {
+                ""
+            }
+        });
+        assert!(
+            !same_line.is_empty() || !next_line.is_empty(),
+            "{flag} has no help: {help}"
+        );
     }
 }

@@ -203,7 +203,14 @@ async fn saved_work(g: &Globals) -> Result<(usize, usize)> {
         })
         .await?;
     let customers: std::collections::BTreeSet<String> =
-        saves.into_iter().map(|e| e.subject).collect();
+        // The log names the subject "customer ID".
+        saves
+            .into_iter()
+            .map(|e| match e.subject.strip_prefix("customer ") {
+                Some(id) => id.to_string(),
+                None => e.subject,
+            })
+            .collect();
     let mut plans = 0;
     for c in &customers {
         if store.account_plan(c).await?.is_some() {
