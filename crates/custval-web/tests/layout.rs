@@ -69,7 +69,8 @@ const READ_TEXT: &str = r#"document.body.innerText + ' ' +
     .join(' ')"#;
 
 /// Latin words of a Chinese page that are neither on custval-i18n's allow-list nor the fixture's
-/// own data (customer ids, owner ids, user names, the `客户12 Co.` names, `buyerN@example.com`).
+/// own data (customer ids, order ids, owner ids, user names, the `客户12 Co.` names,
+/// `buyerN@example.com`).
 fn untranslated(text: &str) -> Vec<String> {
     let fixture = ["admin", "ana", "mia", "sam", "sue", "Co", "example", "com"];
     custval_i18n::scan::latin_words(text)
@@ -77,6 +78,7 @@ fn untranslated(text: &str) -> Vec<String> {
         .filter(|w| {
             let id = w
                 .strip_prefix('C')
+                .or_else(|| w.strip_prefix('O'))
                 .or_else(|| w.strip_prefix("rep"))
                 .or_else(|| w.strip_prefix("buyer"));
             !(id.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
