@@ -386,7 +386,7 @@ impl Explain for WalletEstimate {
                         "近12个月消费 {spend} 不低于{peer_text}（{pw}），其他估计（规模档、上一年消费、近期消费速度）均不超过该消费：客户钱包至少为 {spend}，但无法估计，客户份额和份额缺口未知（可在客户表中导入客户钱包数据）"
                     ),
                     Some(b) => format!(
-                        "近12个月消费 {spend} 不低于{peer_text}（{pw}），客户钱包改按{}估计为 {wallet}；{}",
+                        "近12个月消费 {spend} 不低于{peer_text}（{pw}），客户钱包改用{}，估计为 {wallet}；{}",
                         b.explain_zh(*percentile),
                         self.figures_zh()
                     ),

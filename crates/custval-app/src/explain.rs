@@ -467,10 +467,9 @@ fn clv_parts(
         .or_else(|| report.calibration.as_ref().map(|c| c.mae));
     let horizon_months = settings.map_or(12.0, |s| s.horizon_months);
     let annual_rate = settings.map_or(0.0, |s| s.annual_discount_rate);
-    let no_cogs = report
-        .notes
-        .iter()
-        .any(|n| n.starts_with("no cost of goods"));
+    let no_cogs = report.notes.iter().any(|n| {
+        n.id() == Some(custval_eval::clv::NO_COGS) || n.to_string().starts_with("no cost of goods")
+    });
     let (margin_en, margin_zh) = match p.margin_from {
         custval_eval::breakdown::MarginFrom::Customer => ("its own", "自身"),
         custval_eval::breakdown::MarginFrom::Company if no_cogs => {

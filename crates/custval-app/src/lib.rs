@@ -162,6 +162,13 @@ pub async fn customer_view<S: Store>(
     explain::explain(run, &result, ov, history).map(Some)
 }
 
+fn notes_in_english<S: serde::Serializer>(
+    notes: &[custval_i18n::Note],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_seq(notes.iter().map(ToString::to_string))
+}
+
 /// What one evaluation did: the `evaluate --format json` object of the CLI contract.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunOut {
@@ -171,7 +178,10 @@ pub struct RunOut {
     pub tiers: BTreeMap<String, u64>,
     pub classes: BTreeMap<String, BTreeMap<String, u64>>,
     pub seconds: f64,
-    pub notes: Vec<String>,
+    /// Written in English in JSON (the CLI contract); the CLI's text output renders them in the
+    /// reader's language.
+    #[serde(serialize_with = "notes_in_english")]
+    pub notes: Vec<custval_i18n::Note>,
     /// Indicators left out of the run (missing for everyone or constant), with why.
     pub excluded_indicators: Vec<custval_eval::engine::ExcludedIndicator>,
     /// The run compared with for hysteresis and alerts.

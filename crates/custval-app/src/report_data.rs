@@ -78,8 +78,7 @@ fn class_rule(dimension: &str, class: &str, s: &RunSummary, lang: Lang) -> Strin
             )
         }
         ("lifecycle", _) => Msg::RuleLifecycle.text(lang).to_string(),
-        // The engine records the cluster choice in English only (listed in issue 21).
-        ("cluster", _) => c.cluster_selection.clone(),
+        ("cluster", _) => c.cluster_selection.render(lang),
         _ => String::new(),
     }
 }
@@ -119,13 +118,13 @@ pub fn build(
             .iter()
             .map(|w| WeightNote {
                 dimension: format!("{:?}", w.dimension).to_lowercase(),
-                note: w.note.clone(),
+                note: w.note.render(lang),
             })
             .collect(),
         budget: budget_rows(summary, zh),
         top_customers: top_customers(run, results, zh),
         alerts: Vec::new(),
-        notes: summary.notes.clone(),
+        notes: summary.notes.iter().map(|n| n.render(lang)).collect(),
         dynamics: custval_report::Dynamics::default(),
     }
 }

@@ -40,7 +40,6 @@ fn customer_ids(dir: &std::path::Path) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "issue 21 is open: the engine's weight notes, run notes, cluster choice and indicator ids are still English in the zh report"]
 fn the_demo_report_in_chinese_has_no_untranslated_word() {
     let dir = tempfile::tempdir().unwrap();
     let demo = dir.path().join("demo");

@@ -289,6 +289,11 @@ pub fn compare_rankings(
     Ok(RankingComparison { methods: out, best })
 }
 
+/// A ranking method's Chinese name (`score` → 综合得分).
+fn method_zh(id: &str) -> &str {
+    custval_i18n::name(custval_i18n::Lang::Zh, custval_i18n::Kind::Method, id)
+}
+
 impl Explain for RankingComparison {
     fn explain_en(&self) -> String {
         let list: Vec<String> = self
@@ -306,10 +311,20 @@ impl Explain for RankingComparison {
         let list: Vec<String> = self
             .methods
             .iter()
-            .map(|m| format!("{} 基尼系数 {}", m.method, opt(m.quality.gini, 3)))
+            .map(|m| {
+                format!(
+                    "{} 基尼系数 {}",
+                    method_zh(&m.method),
+                    opt(m.quality.gini, 3)
+                )
+            })
             .collect();
         match &self.best {
-            Some(b) => format!("{b} 对实际价值的排序效果最好（{}）", list.join("，")),
+            Some(b) => format!(
+                "{} 对实际价值的排序效果最好（{}）",
+                method_zh(b),
+                list.join("，")
+            ),
             None => format!("无法评价任何方法（{}）", list.join("，")),
         }
     }

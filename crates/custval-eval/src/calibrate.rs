@@ -29,6 +29,7 @@
 //! steps (`pipeline::normalized_at`), reading nothing dated after that date; nothing here
 //! reads a clock or the store.
 
+use custval_i18n::Note;
 use serde::{Deserialize, Serialize};
 
 use custval_model::{Dataset, Day};
@@ -73,28 +74,27 @@ pub struct CalibrationReport {
 
 impl CalibrationReport {
     /// One line for the run's notes and the weights table.
-    pub fn note(&self, prior_note: &str) -> String {
-        let g = |v: Option<f64>| v.map_or_else(|| "n/a".to_string(), |g| format!("{g:.3}"));
-        let check = format!(
-            "out-of-time check (weights fitted as of {}, spend of the {} days after {}): Gini {} with the prior weights, {} calibrated",
-            self.fit_as_of,
-            self.horizon_days,
-            self.check_as_of,
-            g(self.check_gini_prior),
-            g(self.check_gini_blended)
-        );
+    pub fn note(&self, prior_note: &Note) -> Note {
+        let g =
+            |v: Option<f64>| v.map_or_else(|| Note::msg("note-na"), |g| format!("{g:.3}").into());
+        let check = Note::msg("note-calibration-check")
+            .arg("fit_as_of", &self.fit_as_of)
+            .arg("days", self.horizon_days.to_string())
+            .arg("check_as_of", &self.check_as_of)
+            .arg("prior_gini", g(self.check_gini_prior))
+            .arg("calibrated_gini", g(self.check_gini_blended));
         if self.applied {
-            format!(
-                "calibrated: {} × ({prior_note}) + {} × weights fitted as of {} to rank the net spend of the following {} days; {check}",
-                self.alpha,
-                round3(1.0 - self.alpha),
-                self.check_as_of,
-                self.horizon_days
-            )
+            Note::msg("note-calibrated")
+                .arg("alpha", self.alpha.to_string())
+                .arg("prior", prior_note.clone())
+                .arg("rest", round3(1.0 - self.alpha).to_string())
+                .arg("as_of", &self.check_as_of)
+                .arg("days", self.horizon_days.to_string())
+                .arg("check", check)
         } else {
-            format!(
-                "{prior_note} (calibration did not beat these weights out of time, so they are used unchanged); {check}"
-            )
+            Note::msg("note-calibration-kept-prior")
+                .arg("prior", prior_note.clone())
+                .arg("check", check)
         }
     }
 }
@@ -283,7 +283,7 @@ impl AtDate {
 /// explains them, and the report when a calibration ran.
 pub(crate) struct Calibrated {
     pub weights: Vec<f64>,
-    pub note: String,
+    pub note: Note,
     pub report: Option<CalibrationReport>,
 }
 
@@ -292,7 +292,7 @@ struct Wanted<'p> {
     k: usize,
     dim: Dimension,
     prior: &'p [f64],
-    prior_note: &'p str,
+    prior_note: &'p Note,
     alpha: f64,
     horizon: i32,
 }
@@ -371,7 +371,9 @@ pub(crate) fn calibrate_plan(
             Err(why) => {
                 out[k] = Some(Calibrated {
                     weights: prior.to_vec(),
-                    note: format!("{prior_note} (not calibrated: {why})"),
+                    note: Note::msg("note-calibration-failed")
+                        .arg("prior", prior_note.clone())
+                        .arg("why", why.to_string()),
                     report: None,
                 });
                 continue;
@@ -383,7 +385,8 @@ pub(crate) fn calibrate_plan(
         else {
             out[k] = Some(Calibrated {
                 weights: prior.to_vec(),
-                note: format!("{prior_note} (not calibrated: nothing to rank)"),
+                note: Note::msg("note-calibration-nothing-to-rank")
+                    .arg("prior", prior_note.clone()),
                 report: None,
             });
             continue;

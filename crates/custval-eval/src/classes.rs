@@ -22,6 +22,7 @@ use custval_classify::{
     TierRule, ValueClass, ValuePotentialConfig, ValueRule,
 };
 use custval_i18n::Lang::{En, Zh};
+use custval_i18n::Note;
 use custval_model::{CustomerResult, Dataset, Signals};
 
 use crate::error::EvalError;
@@ -129,7 +130,7 @@ impl AbcRule {
         );
         match &self.capped {
             Some(cap) => format!(
-                "按价值为 {} 类，降为 {} 类：{} {} < 0，亏损客户不进入最高等级（[tiers] loss_makers_top_tier = false）（{base}）",
+                "按价值为 {} 类，降为 {} 类：{} {} < 0，亏损客户不进入最高等级（配置文件分层设置的默认规则）（{base}）",
                 cap.by_value,
                 cap.capped_at,
                 cap.figure.label_zh(),
@@ -413,7 +414,8 @@ pub struct ClassSummary {
     pub profit_cut: f64,
     pub loyalty_cut: f64,
     pub clusters: Vec<ClusterInfo>,
-    pub cluster_selection: String,
+    /// How k was chosen and what was imputed (a text in runs stored before notes were messages).
+    pub cluster_selection: Note,
     pub rfm_thresholds: Option<serde_json::Value>,
     /// Buyers per (R score − 1, F score − 1) cell, and their mean monetary value.
     pub rfm_grid: [[u64; 5]; 5],
@@ -631,7 +633,7 @@ pub fn classify(
     plan: &Plan,
     pre: PreClasses,
     previous: Option<&crate::hysteresis::PreviousTiers>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<Classified, EvalError> {
     let PreClasses {
         lifecycle,
@@ -687,7 +689,7 @@ fn tiers(
     plan: &Plan,
     previous: Option<&crate::hysteresis::PreviousTiers>,
     summary: &mut ClassSummary,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<(Vec<String>, Vec<AbcRule>, crate::hysteresis::Applied), EvalError> {
     let n = data.customers.len();
     let tp = &plan.tiers;
@@ -732,7 +734,7 @@ fn tiers(
                 tier[r.index] = r.class;
             }
         }
-        Err(e) => notes.push(format!("tiers: every customer is C ({e})")),
+        Err(e) => notes.push(Note::msg("note-tiers-failed").arg("error", e.to_string())),
     }
     let ids: Vec<&str> = data.customers.iter().map(|c| c.id.as_str()).collect();
     let mut hysteresis =
@@ -794,7 +796,7 @@ fn profit_loyalty(
     measures: &Measures,
     plan: &Plan,
     summary: &mut ClassSummary,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<Vec<Assigned<ProfitLoyaltyClass, ProfitLoyaltyRule>>, EvalError> {
     let cp = &plan.classes;
     let n = measures.n;
@@ -819,7 +821,17 @@ fn profit_loyalty(
             cp.profit_measure,
             cp.loyalty_measure
         );
-        notes.push(text.clone());
+        let (profit_zh, loyalty_zh) = (
+            crate::helpers::feature_label(&cp.profit_measure).1,
+            crate::helpers::feature_label(&cp.loyalty_measure).1,
+        );
+        notes.push(Note::both(
+            text.clone(),
+            format!(
+                "{}（利润指标：{profit_zh}，忠诚度指标：{loyalty_zh}）",
+                why.explain_zh()
+            ),
+        ));
         summary
             .not_classified
             .insert("profit_loyalty".to_string(), text);
@@ -835,7 +847,7 @@ fn clusters(
     measures: &Measures,
     plan: &Plan,
     summary: &mut ClassSummary,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Vec<Option<u32>> {
     let cp = &plan.classes;
     let table = measures.table;
@@ -858,9 +870,7 @@ fn clusters(
         .filter_map(|id| measures.column(id))
         .collect();
     if cols.len() != specs.len() || specs.is_empty() || buyers.len() <= cp.k_max.max(cp.k_min) * 3 {
-        notes.push(
-            "behavioural clusters not computed: too few buyers or unknown cluster features".into(),
-        );
+        notes.push(Note::msg("note-clusters-too-few"));
         return cluster;
     }
     let mut m = Vec::with_capacity(buyers.len() * cols.len());
@@ -878,7 +888,7 @@ fn clusters(
             for (k, &c) in buyers.iter().enumerate() {
                 cluster[c] = cl.labels.get(k).copied();
             }
-            summary.cluster_selection = cl.selection_en();
+            summary.cluster_selection = Note::both(cl.selection_en(), cl.selection_zh());
             summary.cluster_model = Some(ClusterModel {
                 standardization: cl.standardization.clone(),
                 centroids_z: cl.centroids_z.clone(),
@@ -892,7 +902,7 @@ fn clusters(
                 })
                 .collect();
         }
-        Err(e) => notes.push(format!("behavioural clusters not computed: {e}")),
+        Err(e) => notes.push(Note::msg("note-clusters-failed").arg("error", e.to_string())),
     }
     cluster
 }
@@ -946,7 +956,7 @@ fn class_counts(data: &Dataset, table: &FeatureTable, cl: &Classified) -> ClassC
 fn budget(
     bp: &crate::plan::BudgetPlan,
     counts: &ClassCounts,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Option<Budget> {
     let by = counts.get(&bp.by).cloned().unwrap_or_default();
     let bases: Vec<(String, f64)> = by
@@ -982,7 +992,7 @@ fn budget(
                 .collect(),
         }),
         Err(e) => {
-            notes.push(format!("budget not allocated: {e}"));
+            notes.push(Note::msg("note-budget-failed").arg("error", e.to_string()));
             None
         }
     }

@@ -30,6 +30,7 @@
 //!   not shown and a note says why; the lifecycle's rhythm rule judges who is lapsing.
 
 use custval_clv::{ClvData, FitOptions, Model, PredictOptions, TimeUnit, holdout_report, predict};
+use custval_i18n::{Kind, Lang, Note, name};
 use serde::{Deserialize, Serialize};
 
 use crate::features::{Feature, FeatureTable, PurchaseSummary};
@@ -110,7 +111,8 @@ pub struct ClvReport {
     pub calibration: Option<Calibration>,
     /// The margin used when a customer has no cost data of its own.
     pub fallback_margin: f64,
-    pub notes: Vec<String>,
+    /// What the CLV step noted, rendered when read.
+    pub notes: Vec<Note>,
     /// The fitted models themselves, so that a provisional update can predict for a few
     /// customers with this run's fit (absent in runs stored before it was kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -149,6 +151,17 @@ pub const MIN_DROPOUT_SHARE: f64 = 0.01;
 /// Models whose P(alive) is 1 by construction for a customer without a repeat purchase.
 fn blind_at_x0(m: Model) -> bool {
     m == Model::BgNbd
+}
+
+/// The note that says CLV is on revenue for want of cost data (read by `customer show`).
+pub const NO_COGS: &str = "note-clv-no-cogs";
+
+/// A purchase or spend model's name (`bgnbd` → BG/NBD), as a note argument.
+fn model_name(id: &str) -> Note {
+    Note::both(
+        name(Lang::En, Kind::Model, id),
+        name(Lang::Zh, Kind::Model, id),
+    )
 }
 
 /// Customers with a repeat purchase a purchase-model fit needs.
@@ -212,20 +225,20 @@ pub fn apply(
     } = summary_columns(table, as_of, unit);
     out.fallback_margin = fallback_margin(&margins, &spend, settings, &mut out.notes);
     if rows.len() < 10 {
-        out.notes.push(format!(
-            "CLV not fitted: {} customers with purchases (at least 10 needed)",
-            rows.len()
-        ));
+        out.notes
+            .push(Note::msg("note-clv-too-few").arg("customers", rows.len().to_string()));
         return out;
     }
     // Issue 17: with (almost) no repeat purchase the purchase models have nothing to fit and
     // their optimizers wander towards degenerate limits (minutes for Pareto/NBD).
     let repeaters = x.iter().filter(|v| **v > 0.0).count();
     if repeaters < MIN_REPEATERS {
-        out.notes.push(format!(
-            "CLV not fitted: {repeaters} of {} customers bought more than once (at least {MIN_REPEATERS} needed); without repeat purchases the purchase models cannot tell a customer who will buy again from one who has gone",
-            rows.len()
-        ));
+        out.notes.push(
+            Note::msg("note-clv-few-repeaters")
+                .arg("repeaters", repeaters.to_string())
+                .arg("customers", rows.len().to_string())
+                .arg("min", MIN_REPEATERS.to_string()),
+        );
         return out;
     }
     let data = ClvData::rft(x.clone(), tx.clone(), t.clone());
@@ -236,8 +249,7 @@ pub fn apply(
     };
     let holdout = HoldoutData::build(table, calibration_end, as_of, unit);
     if holdout.is_none() {
-        out.notes
-            .push("holdout check skipped: too little history before the calibration end".into());
+        out.notes.push(Note::msg("note-clv-no-holdout"));
     }
     let check = |m: Model, start: &[f64]| {
         holdout
@@ -269,29 +281,29 @@ pub fn apply(
         p_alive_x0_model: p_alive_x0.map(|m| m.model().name().to_string()),
     });
     if let Some(m) = p_alive_x0 {
-        out.notes.push(format!(
-            "{} gives P(alive) = 1 by construction to customers without a repeat purchase; their P(alive) is {}'s",
-            fit.model.name(),
-            m.model().name()
-        ));
+        out.notes.push(
+            Note::msg("note-clv-alive-from-other")
+                .arg("model", model_name(fit.model.name()))
+                .arg("other", model_name(m.model().name())),
+        );
     }
     let span = t.iter().copied().fold(0.0, f64::max);
     let dropout = fit.fitted.dropout_share(span);
     let p_alive_identified = dropout.is_none_or(|d| d >= MIN_DROPOUT_SHARE);
     if let (false, Some(d)) = (p_alive_identified, dropout) {
-        out.notes.push(format!(
-            "P(alive) is not shown: the {} fit expects {:.2} % of customers to have left within the {:.0} days observed, so this history does not tell whether a quiet customer has gone (usual for a base observed for about a year); the lifecycle stage, judged against each customer's purchase rhythm, says who is lapsing",
-            fit.model.name(),
-            100.0 * d,
-            span * unit
-        ));
+        out.notes.push(
+            Note::msg("note-clv-alive-hidden")
+                .arg("model", model_name(fit.model.name()))
+                .arg("share", format!("{:.2}", 100.0 * d))
+                .arg("days", format!("{:.0}", span * unit)),
+        );
     }
     if !fit.converged {
-        out.notes.push(format!(
-            "{} fit did not converge (gradient norm {:.2e}); predictions are from the best point found",
-            fit.model.name(),
-            fit.grad_norm
-        ));
+        out.notes.push(
+            Note::msg("note-clv-not-converged")
+                .arg("model", model_name(fit.model.name()))
+                .arg("norm", format!("{:.2e}", fit.grad_norm)),
+        );
     }
     out.purchases = Some(report(&fit));
     let gg = fit_spend(&x, &m, &mut out);
@@ -303,7 +315,7 @@ pub fn apply(
         p_alive_identified,
     };
     if let Err(e) = predict_into(table, as_of, settings, &fitted, out.fallback_margin) {
-        out.notes.push(e);
+        out.notes.push(Note::Text(e));
         return out;
     }
     out.fitted = Some(fitted);
@@ -317,7 +329,7 @@ fn fallback_margin(
     margins: &[f64],
     spend: &[f64],
     settings: &ClvSettings,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> f64 {
     let observed: (f64, f64) = margins
         .iter()
@@ -328,9 +340,7 @@ fn fallback_margin(
         Some(fixed) => fixed,
         None if observed.1 > 0.0 => observed.0 / observed.1,
         None => {
-            notes.push(
-                "no cost of goods in the transactions: CLV is on revenue (margin 1.0)".into(),
-            );
+            notes.push(Note::msg(NO_COGS));
             1.0
         }
     }
@@ -342,7 +352,7 @@ fn fit_candidates(
     candidates: &[Model],
     data: &ClvData,
     check: &dyn Fn(Model, &[f64]) -> Option<Calibration>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Vec<(custval_clv::Fit, Option<Calibration>)> {
     let mut fits = Vec::new();
     for m in candidates {
@@ -352,7 +362,11 @@ fn fit_candidates(
                 let cal = check(*m, &start);
                 fits.push((f, cal));
             }
-            Err(e) => notes.push(format!("CLV model {} not fitted: {e}", m.name())),
+            Err(e) => notes.push(
+                Note::msg("note-clv-model-failed")
+                    .arg("model", model_name(m.name()))
+                    .arg("error", e.to_string()),
+            ),
         }
     }
     fits
@@ -391,7 +405,8 @@ fn fit_spend(x: &[f64], m: &[f64], out: &mut ClvReport) -> Option<custval_clv::G
             }
         }
         Err(e) => {
-            out.notes.push(format!("Gamma-Gamma spend model not fitted ({e}): expected spend is each customer's mean repeat spend"));
+            out.notes
+                .push(Note::msg("note-clv-spend-failed").arg("error", e.to_string()));
             None
         }
     }

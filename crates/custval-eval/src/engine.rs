@@ -22,6 +22,7 @@
 
 use std::borrow::Cow;
 
+use custval_i18n::Note;
 use serde::{Deserialize, Serialize};
 
 use custval_model::{CustomerResult, Dataset, Day};
@@ -51,7 +52,8 @@ pub struct RunSummary {
     pub clv: ClvReport,
     pub classes: crate::classes::ClassSummary,
     pub budget: Option<crate::classes::Budget>,
-    pub notes: Vec<String>,
+    /// What the run noted (weights, exclusions, model choices), rendered when read.
+    pub notes: Vec<Note>,
     /// Indicators left out of this run: missing for everyone or one value for everyone.
     #[serde(default)]
     pub excluded_indicators: Vec<ExcludedIndicator>,
@@ -119,7 +121,8 @@ fn dimension_weights(
     ids: &[String],
     dimension: Dimension,
     excluded: &[bool],
-    calibrated: Option<&(Vec<f64>, String)>,
+    calibrated: Option<&(Vec<f64>, Note)>,
+    names_zh: &[String],
 ) -> Result<DimensionWeights, EvalError> {
     // Excluded indicators take no part: objective weights are computed over the others, and
     // given weights are spread over the others in proportion (their own weights renormalized).
@@ -136,26 +139,26 @@ fn dimension_weights(
     let kept_cols: Vec<&Vec<f64>> = keep.iter().map(|k| normalized[*k]).collect();
     let (method, note, w) = match plan {
         WeightPlan::Given { weights, note } => (
-            note.split(',').next().unwrap_or("given").to_string(),
+            given_method(note),
             note.clone(),
             renormalize(&subset(weights)),
         ),
         WeightPlan::Entropy => (
             "entropy".into(),
-            "entropy weights from this run's normalized data".into(),
+            Note::msg("note-weights-entropy"),
             objective_weights(&kept_cols, Objective::Entropy)?,
         ),
         WeightPlan::Calibrated { prior, note, .. } => match calibrated {
             Some((w, why)) => ("calibrated".into(), why.clone(), renormalize(&subset(w))),
             None => (
                 "calibrated".into(),
-                format!("{note} (not calibrated)"),
+                Note::msg("note-weights-not-calibrated").arg("prior", note.clone()),
                 renormalize(&subset(prior)),
             ),
         },
         WeightPlan::Critic => (
             "critic".into(),
-            "CRITIC weights from this run's normalized data".into(),
+            Note::msg("note-weights-critic"),
             objective_weights(&kept_cols, Objective::Critic)?,
         ),
         WeightPlan::Combined {
@@ -169,14 +172,17 @@ fn dimension_weights(
                 .map_err(|e| EvalError::Weights(e.to_string()))?;
             (
                 "combined".into(),
-                format!(
-                    "{alpha} × ({note}) + {} × {} weights from this run's data",
-                    1.0 - alpha,
-                    match objective {
-                        Objective::Entropy => "entropy",
-                        Objective::Critic => "CRITIC",
-                    }
-                ),
+                Note::msg("note-weights-combined")
+                    .arg("alpha", alpha.to_string())
+                    .arg("prior", note.clone())
+                    .arg("rest", (1.0 - alpha).to_string())
+                    .arg(
+                        "objective",
+                        Note::msg(match objective {
+                            Objective::Entropy => "note-objective-entropy",
+                            Objective::Critic => "note-objective-critic",
+                        }),
+                    ),
                 w,
             )
         }
@@ -193,17 +199,20 @@ fn dimension_weights(
     for (k, wk) in keep.iter().zip(w) {
         full[*k] = wk;
     }
-    let dropped: Vec<&str> = (0..ids.len())
-        .filter(|k| !keep.contains(k))
-        .map(|k| ids[k].as_str())
-        .collect();
+    let dropped: Vec<usize> = (0..ids.len()).filter(|k| !keep.contains(k)).collect();
     let note = if dropped.is_empty() {
         note
     } else {
-        format!(
-            "{note}; excluded (no variation in this run, weight spread over the others in proportion): {}",
-            dropped.join(", ")
-        )
+        let list = |names: &[String], sep: &str| {
+            dropped
+                .iter()
+                .filter_map(|k| names.get(*k).map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        Note::msg("note-weights-excluded")
+            .arg("note", note)
+            .arg("names", Note::both(list(ids, ", "), list(names_zh, "、")))
     };
     Ok(DimensionWeights {
         dimension,
@@ -211,6 +220,16 @@ fn dimension_weights(
         note,
         weights: ids.iter().cloned().zip(full).collect(),
     })
+}
+
+/// The method column of given weights, from the note on where they come from.
+fn given_method(note: &Note) -> String {
+    match note.id() {
+        Some("note-prior-ahp") => "AHP".into(),
+        Some("note-prior-expert") => "expert".into(),
+        Some("note-prior-equal") => "equal".into(),
+        _ => note.to_string(),
+    }
 }
 
 /// Weights scaled to sum 1 (unchanged when they sum to 0).
@@ -317,7 +336,7 @@ fn evaluate_cow<'p>(
     let raw = indicator_columns(data, &table, &pre, plan);
     let params = fit_params(plan, &raw);
     let normalized = normalize_columns(&params, &raw);
-    let why_excluded: Vec<Option<String>> = params.iter().map(|p| p.degenerate(n)).collect();
+    let why_excluded: Vec<Option<Note>> = params.iter().map(|p| p.degenerate(n)).collect();
 
     let (weights, calibration) = run_weights(
         plan,
@@ -329,8 +348,9 @@ fn evaluate_cow<'p>(
     )?;
     let (value_score, potential_score, total) =
         dimension_scores(plan, &normalized, &dim_cols, &weights);
-    let indicators_used = indicators_used(plan, params, &weights, &dim_cols, why_excluded);
-    let excluded_indicators = excluded_indicators(&indicators_used, &mut notes);
+    let indicators_used = indicators_used(plan, params, &weights, &dim_cols, &why_excluded);
+    let excluded_indicators =
+        excluded_indicators(plan, &indicators_used, &why_excluded, &mut notes);
 
     let scores = crate::classes::Scores {
         value: &value_score,
@@ -430,8 +450,8 @@ fn run_weights(
     normalized: &[Vec<f64>],
     dim_cols: &[Vec<usize>; 2],
     calibrated: [Option<crate::calibrate::Calibrated>; 2],
-    why_excluded: &[Option<String>],
-    notes: &mut Vec<String>,
+    why_excluded: &[Option<Note>],
+    notes: &mut Vec<Note>,
 ) -> Result<
     (
         Vec<DimensionWeights>,
@@ -453,6 +473,10 @@ fn run_weights(
             .iter()
             .map(|j| plan.indicators[*j].id.clone())
             .collect();
+        let names_zh: Vec<String> = cols
+            .iter()
+            .map(|j| plan.indicators[*j].name_zh.clone())
+            .collect();
         let norm_refs: Vec<&Vec<f64>> = cols.iter().map(|j| &normalized[*j]).collect();
         let excluded: Vec<bool> = cols.iter().map(|j| why_excluded[*j].is_some()).collect();
         let used = cal.map(
@@ -462,10 +486,14 @@ fn run_weights(
                  report,
              }| {
                 let which = match dim {
-                    Dimension::Current => "current-value",
-                    Dimension::Potential => "potential",
+                    Dimension::Current => "note-dimension-current",
+                    Dimension::Potential => "note-dimension-potential",
                 };
-                notes.push(format!("{which} weights: {note}"));
+                notes.push(
+                    Note::msg("note-dimension-weights")
+                        .arg("dimension", Note::msg(which))
+                        .arg("note", note.clone()),
+                );
                 calibration.extend(report);
                 (w, note)
             },
@@ -477,6 +505,7 @@ fn run_weights(
             dim,
             &excluded,
             used.as_ref(),
+            &names_zh,
         )?);
     }
     Ok((weights, calibration))
@@ -488,7 +517,7 @@ fn indicators_used(
     params: Vec<NormParams>,
     weights: &[DimensionWeights],
     dim_cols: &[Vec<usize>; 2],
-    why_excluded: Vec<Option<String>>,
+    why_excluded: &[Option<Note>],
 ) -> Vec<IndicatorUsed> {
     let mut weight_of = vec![0.0; plan.indicators.len()];
     for (dw, cols) in weights.iter().zip(dim_cols) {
@@ -510,28 +539,33 @@ fn indicators_used(
             formula: ind.formula_text.clone(),
             params: p,
             // An exclusion that left a dimension empty was undone: its indicators are used.
-            excluded: why.filter(|_| *w == 0.0),
+            excluded: why.as_ref().filter(|_| *w == 0.0).map(Note::to_string),
             weight: *w,
         })
         .collect()
 }
 
 /// The indicators left out of this run, each also noted in `notes`.
-fn excluded_indicators(used: &[IndicatorUsed], notes: &mut Vec<String>) -> Vec<ExcludedIndicator> {
-    let excluded: Vec<ExcludedIndicator> = used
-        .iter()
-        .filter_map(|i| {
-            i.excluded.as_ref().map(|why| ExcludedIndicator {
-                id: i.id.clone(),
-                why: why.clone(),
-            })
-        })
-        .collect();
-    for e in &excluded {
-        notes.push(format!(
-            "indicator {} excluded from this run: {}",
-            e.id, e.why
-        ));
+fn excluded_indicators(
+    plan: &Plan,
+    used: &[IndicatorUsed],
+    why_excluded: &[Option<Note>],
+    notes: &mut Vec<Note>,
+) -> Vec<ExcludedIndicator> {
+    let mut excluded = Vec::new();
+    for ((i, why), ind) in used.iter().zip(why_excluded).zip(&plan.indicators) {
+        let (Some(text), Some(why)) = (&i.excluded, why) else {
+            continue;
+        };
+        notes.push(
+            Note::msg("note-indicator-excluded")
+                .arg("name", Note::both(i.id.clone(), ind.name_zh.clone()))
+                .arg("why", why.clone()),
+        );
+        excluded.push(ExcludedIndicator {
+            id: i.id.clone(),
+            why: text.clone(),
+        });
     }
     excluded
 }

@@ -11,6 +11,8 @@ use custval_config::{
     Validated,
 };
 
+use custval_i18n::Note;
+
 use crate::clv::ClvSettings;
 use crate::pipeline::HOLDOUT_DAYS;
 use crate::plan::{
@@ -20,16 +22,19 @@ use crate::plan::{
 use crate::scoring::{Direction, Missing, Norm};
 
 fn weight_plan(w: &ResolvedWeights) -> WeightPlan {
+    let ahp_note = |cr: f64| Note::msg("note-prior-ahp").arg("cr", format!("{cr:.3}"));
     let note = match (&w.ahp, w.method) {
-        (Some(a), _) => format!("AHP, CR = {:.3}", a.result.cr),
-        (None, m) => m.as_str().to_string(),
+        (Some(a), _) => ahp_note(a.result.cr),
+        (None, cfg::WeightMethod::Expert) => Note::msg("note-prior-expert"),
+        (None, cfg::WeightMethod::Equal) => Note::msg("note-prior-equal"),
+        (None, m) => Note::from(m.as_str()),
     };
     if let (Some(days), Some(prior)) = (w.calibrate_days, w.subjective.clone()) {
         return WeightPlan::Calibrated {
             prior,
             note: match &w.ahp {
-                Some(a) => format!("AHP, CR = {:.3}", a.result.cr),
-                None => "expert".into(),
+                Some(a) => ahp_note(a.result.cr),
+                None => Note::msg("note-prior-expert"),
             },
             alpha: w.alpha,
             horizon_days: i32::try_from(days).unwrap_or(365),
@@ -41,9 +46,9 @@ fn weight_plan(w: &ResolvedWeights) -> WeightPlan {
         (None, Some(cfg::Objective::Critic)) => WeightPlan::Critic,
         (Some(s), Some(o)) => WeightPlan::Combined {
             subjective: s,
-            note: match (&w.ahp, w.method) {
-                (Some(a), _) => format!("AHP, CR = {:.3}", a.result.cr),
-                _ => "expert".into(),
+            note: match &w.ahp {
+                Some(a) => ahp_note(a.result.cr),
+                None => Note::msg("note-prior-expert"),
             },
             objective: match o {
                 cfg::Objective::Entropy => Objective::Entropy,
@@ -55,7 +60,7 @@ fn weight_plan(w: &ResolvedWeights) -> WeightPlan {
             let n = w.indicators.len().max(1);
             WeightPlan::Given {
                 weights: vec![1.0 / n as f64; w.indicators.len()],
-                note: "equal".into(),
+                note: Note::msg("note-prior-equal"),
             }
         }
     }

@@ -10,6 +10,7 @@
 
 use std::sync::Arc;
 
+use custval_i18n::Note;
 use serde::{Deserialize, Serialize};
 
 use crate::clv::ClvSettings;
@@ -59,14 +60,14 @@ pub enum WeightPlan {
     /// order, with a note on where they come from (e.g. "AHP, CR = 0.03").
     Given {
         weights: Vec<f64>,
-        note: String,
+        note: Note,
     },
     Entropy,
     Critic,
     /// `alpha` × the given weights + (1 − alpha) × the objective ones.
     Combined {
         subjective: Vec<f64>,
-        note: String,
+        note: Note,
         objective: Objective,
         alpha: f64,
     },
@@ -74,7 +75,7 @@ pub enum WeightPlan {
     /// spend of the `horizon_days` after an earlier as-of date (the `calibrate` module).
     Calibrated {
         prior: Vec<f64>,
-        note: String,
+        note: Note,
         alpha: f64,
         horizon_days: i32,
     },

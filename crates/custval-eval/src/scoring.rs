@@ -24,6 +24,7 @@
 //!   apart in nothing: [`NormParams::degenerate`] says so, and the engine excludes it from
 //!   the run and spreads its weight over the other indicators of its dimension.
 
+use custval_i18n::Note;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -152,23 +153,24 @@ impl NormParams {
     /// Why the indicator tells no customer from another in this run, if it does not: no
     /// value for anyone, or one value for everyone (imputed values included; a `worst`
     /// rule with missing values still separates the known from the unknown).
-    pub fn degenerate(&self, customers: usize) -> Option<String> {
+    pub fn degenerate(&self, customers: usize) -> Option<Note> {
         if self.known == 0 {
-            return Some(format!(
-                "no customer has a value (missing rule {} applied to all {customers})",
-                format!("{:?}", self.missing).to_lowercase()
-            ));
+            let rule = format!("note-missing-{:?}", self.missing).to_lowercase();
+            return Some(
+                Note::msg("note-indicator-no-value")
+                    .arg("rule", Note::msg(&rule))
+                    .arg("customers", customers.to_string()),
+            );
         }
         let unknown_differs = self.missing == Missing::Worst && (self.known as usize) < customers;
         if self.min == self.max && !unknown_differs {
             let v = crate::helpers::fmt_value(self.min);
             return Some(if (self.known as usize) < customers {
-                format!(
-                    "every customer has the same value {v} ({} known, the rest imputed or excluded)",
-                    self.known
-                )
+                Note::msg("note-indicator-same-value-known")
+                    .arg("value", v)
+                    .arg("known", self.known.to_string())
             } else {
-                format!("every customer has the same value {v}")
+                Note::msg("note-indicator-same-value").arg("value", v)
             });
         }
         None
@@ -349,11 +351,14 @@ mod tests {
         let p = NormParams::fit(&none, Direction::Benefit, Norm::Minmax, Missing::Zero);
         assert!(
             p.degenerate(4)
-                .is_some_and(|w| w.contains("no customer has a value"))
+                .is_some_and(|w| w.to_string().contains("no customer has a value"))
         );
         let same = [2.0; 4];
         let p = NormParams::fit(&same, Direction::Benefit, Norm::LogMinmax, Missing::Zero);
-        assert!(p.degenerate(4).is_some_and(|w| w.contains("same value 2")));
+        assert!(
+            p.degenerate(4)
+                .is_some_and(|w| w.to_string().contains("same value 2"))
+        );
         let imputed = [2.0, f64::NAN, 2.0];
         let p = NormParams::fit(&imputed, Direction::Benefit, Norm::Rank, Missing::Median);
         assert!(p.degenerate(3).is_some());

@@ -20,7 +20,8 @@ pub enum Dimension {
 pub struct DimensionWeights {
     pub dimension: Dimension,
     pub method: String,
-    pub note: String,
+    /// Where the weights come from, rendered in the reader's language.
+    pub note: custval_i18n::Note,
     /// (indicator id, weight) in plan order.
     pub weights: Vec<(String, f64)>,
 }

@@ -190,12 +190,16 @@ fn issue_17_calibrated_weights_are_checked_out_of_time_and_stated() {
         let used: f64 = c.used.iter().map(|(_, w)| w).sum();
         assert!((used - 1.0).abs() < 1e-3, "{c:?}");
         assert_eq!(dw.method, "calibrated");
-        assert!(dw.note.contains("out-of-time check"), "{}", dw.note);
+        assert!(
+            dw.note.to_string().contains("out-of-time check"),
+            "{}",
+            dw.note
+        );
         assert!(
             e.summary
                 .notes
                 .iter()
-                .any(|n| n.contains(&format!("Gini {prior:.3}"))),
+                .any(|n| n.to_string().contains(&format!("Gini {prior:.3}"))),
             "{:?}",
             e.summary.notes
         );

@@ -106,7 +106,7 @@ fn issue_17_cdnow_lifecycle_follows_the_rhythm_and_p_alive_can_say_gone() {
         summary
             .notes
             .iter()
-            .any(|n| n.starts_with("profit × loyalty not classified"))
+            .any(|n| n.to_string().starts_with("profit × loyalty not classified"))
     );
 }
 

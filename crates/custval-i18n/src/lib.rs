@@ -27,9 +27,14 @@
 //!   process serves one store, so the binary sets the config's `[ui] currency` once at start and
 //!   every money cell ([`money`], [`money_short`], [`money_full`]) prints its symbol. The default
 //!   is CNY.
+//! - **Run notes as messages** ([`Note`]): what the engine notes about a run is stored as a
+//!   catalogue id with arguments and rendered when read, in the reader's language.
 //! - [`scan`] finds untranslated words in Chinese output, for the tests of every front end.
 
+pub mod note;
 pub mod scan;
+
+pub use note::Note;
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, RwLock};
@@ -109,9 +114,9 @@ macro_rules! locale_files {
 
 /// The areas, one `.ftl` pair each.
 const EN: &[(&str, &str)] = locale_files!("en": "domain", "web", "web-dashboard", "web-customers",
-    "web-accounts", "report", "cli", "progress", "explain");
+    "web-accounts", "report", "cli", "progress", "explain", "notes");
 const ZH: &[(&str, &str)] = locale_files!("zh": "domain", "web", "web-dashboard", "web-customers",
-    "web-accounts", "report", "cli", "progress", "explain");
+    "web-accounts", "report", "cli", "progress", "explain", "notes");
 
 /// One language's bundle, plus its argument-free messages formatted once.
 struct Locale {

@@ -296,7 +296,7 @@ fn clv_view(lang: Lang, model: &ClvModel) -> ClvView {
         table
     });
     ClvView {
-        name: model.name.clone(),
+        name: custval_i18n::name(lang, custval_i18n::Kind::Model, &model.name).to_string(),
         log_likelihood: fixed(model.log_likelihood, 2),
         converged: model.converged,
         parameters,

@@ -146,7 +146,10 @@ fn summary(data: &ReportData) -> SheetSpec {
     }
     if let Some(m) = &run.clv_model {
         let yes_no = if m.converged { Msg::Yes } else { Msg::No };
-        rows.push(vec![text(Msg::Model.text(lang)), text(&m.name)]);
+        rows.push(vec![
+            text(Msg::Model.text(lang)),
+            text(custval_i18n::name(lang, custval_i18n::Kind::Model, &m.name)),
+        ]);
         for (name, value) in &m.parameters {
             let label = format!("{} {}", Msg::Parameter.text(lang), parameter_name(name));
             rows.push(vec![Cell::Text(label), Cell::Number(*value)]);

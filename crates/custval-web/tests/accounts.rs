@@ -87,8 +87,13 @@ async fn the_customer_page_shows_the_key_account_with_its_figures() {
             seen_suggestion = true;
             // Marked as a suggestion, with the figure behind it.
             assert!(page.contains("class=\"badge-suggestion\">Suggestion<"));
+            // Issue 21: the figure is named in words, not by its id.
+            let named = custval_i18n::text(
+                custval_i18n::Lang::En,
+                &format!("web-acc-figure-{}", sug.figure),
+            );
             assert!(
-                page.contains(&format!("Figure: {} = ", sug.figure)),
+                page.contains(&format!("Figure: {named} = ")),
                 "{}: {}",
                 r.customer_id,
                 sug.figure

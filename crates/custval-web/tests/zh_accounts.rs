@@ -83,6 +83,8 @@ fn section<'a>(page: &'a str, id: &str) -> &'a str {
     let at = page
         .find(&format!("id=\"{id}\""))
         .unwrap_or_else(|| panic!("#{id} on the page"));
+    // From the opening tag, so that its attributes are not read as text.
+    let at = page[..at].rfind('<').unwrap_or(at);
     let rest = &page[at..];
     &rest[..rest.find("</section>").unwrap_or(rest.len())]
 }
@@ -175,8 +177,9 @@ async fn key_account_panels_and_plan_editors_read_in_chinese() {
         let words = data.untranslated(panel);
         assert!(
             words.is_empty(),
-            "{}: untranslated in the key-account panel: {words:?}",
-            r.customer_id
+            "{}: untranslated in the key-account panel: {words:?}\n{}",
+            r.customer_id,
+            custval_i18n::scan::html_text(panel)
         );
         let editor = c.page(&format!("/customers/{}/plan", r.customer_id)).await;
         let words = data.untranslated(&editor);

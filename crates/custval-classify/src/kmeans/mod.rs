@@ -341,19 +341,23 @@ impl Clustering {
     /// How k was chosen and what was imputed, in Chinese.
     pub fn selection_zh(&self) -> String {
         let mut s = format!(
-            "按平均轮廓系数最高选择 k = {}（{}，在 {} 个抽样客户上计算，模型基于 {} 个客户拟合；各 k：{}）",
+            "按平均轮廓系数最高选择聚为 {} 类（{}，在 {} 个抽样客户上计算，模型基于 {} 个客户拟合；各类数的轮廓系数：{}）",
             self.k,
             fixed(self.chosen_silhouette(), 3),
             self.silhouette_sample_size,
             self.fit_sample_size,
-            self.tried()
+            self.silhouette_by_k
+                .iter()
+                .map(|(k, s)| format!("{k} 类 {}", fixed(*s, 3)))
+                .collect::<Vec<_>>()
+                .join("，")
         );
         let filled: Vec<String> = self
             .features
             .iter()
             .zip(&self.standardization.imputed)
             .filter(|(_, n)| **n > 0)
-            .map(|(f, n)| format!("{} {n} 个", f.name))
+            .map(|(f, n)| format!("{} {n} 个", f.label_zh))
             .collect();
         if !filled.is_empty() {
             s.push_str(&format!("；缺失值以该列中位数填补：{}", filled.join("，")));
@@ -606,7 +610,10 @@ mod tests {
             c.selection_en()
                 .starts_with("k = 3 chosen by the highest mean silhouette")
         );
-        assert!(c.selection_zh().starts_with("按平均轮廓系数最高选择 k = 3"));
+        assert!(
+            c.selection_zh()
+                .starts_with("按平均轮廓系数最高选择聚为 3 类")
+        );
     }
 
     #[test]

@@ -410,8 +410,9 @@ fn run_text(r: &RunOut, lang: crate::ui::Lang) -> String {
         ));
     }
     for n in &r.notes {
+        let n = n.render(lang);
         s.push_str("\n  ");
-        s.push_str(&f(lang, "cli-run-note", &[("note", Arg::Str(n))]));
+        s.push_str(&f(lang, "cli-run-note", &[("note", Arg::Str(&n))]));
     }
     s
 }
