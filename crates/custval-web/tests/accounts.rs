@@ -91,7 +91,8 @@ async fn the_customer_page_shows_the_key_account_with_its_figures() {
             let named = custval_i18n::text(
                 custval_i18n::Lang::En,
                 &format!("web-acc-figure-{}", sug.figure),
-            );
+            )
+            .to_string();
             assert!(
                 page.contains(&format!("Figure: {named} = ")),
                 "{}: {}",
