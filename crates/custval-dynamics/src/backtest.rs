@@ -455,7 +455,10 @@ mod tests {
         let c = compare_rankings(&[("rfm", &bad), ("clv", &good)], &realized).unwrap();
         assert_eq!(c.best.as_deref(), Some("clv"));
         assert!(c.explain_en().starts_with("clv ranks realized value best"));
-        assert!(c.explain_zh().contains("clv 对实际价值的排序效果最好"));
+        // Issue 21: the Chinese sentence names the methods in Chinese, not by id.
+        let zh = c.explain_zh();
+        assert!(zh.contains("CLV 对实际价值的排序效果最好"), "{zh}");
+        assert!(zh.contains("RFM 得分 基尼系数"), "{zh}");
         let q = &c.methods[1].quality;
         assert!(q.explain_en().contains("Gini 1.000"), "{}", q.explain_en());
         assert!(q.explain_zh().contains("基尼系数 1.000"));
