@@ -6,12 +6,16 @@
 //! where `--format json` goes, is never touched). Bars redraw at most 8 times a second; the
 //! ones that wait on a single long call (a store load, a workbook being zipped) tick on their
 //! own so that the spinner and the elapsed time move.
+//!
+//! Every word on a bar comes from the catalogue (`progress.ftl`, ids `progress-…`), in the
+//! language of the rest of the output.
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use custval_eval::progress::{NoProgress, Progress, Step};
+use custval_i18n::{Arg, Lang};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::Globals;
@@ -21,9 +25,34 @@ const HZ: u8 = 8;
 /// How often a bar that waits on one long call redraws by itself.
 const TICK: Duration = Duration::from_millis(120);
 
-const BYTES: &str = "{prefix} {bar:30} {percent:>3}% {binary_bytes_per_sec} eta {eta}";
-const COUNT: &str = "{prefix} {bar:30} {percent:>3}% {human_pos}/{human_len} {msg} eta {eta}";
 const SPIN: &str = "{prefix} {spinner} {msg} {elapsed}";
+
+/// A bar over bytes, with its rate and the time left, in `lang`.
+fn bytes_template(lang: Lang) -> String {
+    format!(
+        "{{prefix}} {{bar:30}} {{percent:>3}}% {{binary_bytes_per_sec}} {} {{eta}}",
+        custval_i18n::text(lang, "progress-eta")
+    )
+}
+
+/// A bar over a count, with what it counts and the time left, in `lang`.
+fn count_template(lang: Lang) -> String {
+    format!(
+        "{{prefix}} {{bar:30}} {{percent:>3}}% {{human_pos}}/{{human_len}} {{msg}} {} {{eta}}",
+        custval_i18n::text(lang, "progress-eta")
+    )
+}
+
+/// The word for `id` on a bar (`reading` → `progress-reading`), in the output's language.
+pub fn label(g: &Globals, id: &str) -> String {
+    custval_i18n::text(g.lang, &format!("progress-{id}")).to_string()
+}
+
+/// What a phase is doing (`rows` → "1,000 rows"), from `progress-msg-{id}` with `args`.
+pub fn msg(g: &Globals, id: &str, args: &[(&str, &str)]) -> String {
+    let args: Vec<(&str, Arg<'_>)> = args.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
+    custval_i18n::format(g.lang, &format!("progress-msg-{id}"), &args)
+}
 
 /// Whether progress is drawn at all: stderr is a terminal and `-q` was not given.
 pub fn shown(g: &Globals) -> bool {
@@ -43,15 +72,16 @@ fn styled(g: &Globals, len: Option<u64>, template: &str, label: &str) -> Progres
 }
 
 /// A bar over the bytes (or rows) of a file being read, with its rate and ETA; the reader
-/// sets the length once it knows it.
+/// sets the length once it knows it. `label` is already in words (see [`label`]).
 pub fn bytes(g: &Globals, label: &str) -> ProgressBar {
-    styled(g, Some(0), BYTES, label)
+    styled(g, Some(0), &bytes_template(g.lang), label)
 }
 
-/// A bar over `len` things (customers, orders, rows) with ETA; `unit` follows the count.
-pub fn count(g: &Globals, label: &str, len: u64, unit: &str) -> ProgressBar {
-    let bar = styled(g, Some(len), COUNT, label);
-    bar.set_message(unit.to_string());
+/// A bar over `len` things (customers, orders, rows) with ETA; the unit `unit_id`
+/// (`progress-unit-…`) follows the count.
+pub fn count(g: &Globals, label: &str, len: u64, unit_id: &str) -> ProgressBar {
+    let bar = styled(g, Some(len), &count_template(g.lang), label);
+    bar.set_message(self::label(g, &format!("unit-{unit_id}")));
     bar
 }
 
@@ -68,19 +98,25 @@ pub fn spinner(g: &Globals, label: &str, msg: &str) -> ProgressBar {
 /// label and message and restarts the elapsed time. Cleared when dropped.
 pub struct Phases {
     bar: ProgressBar,
-    command: &'static str,
+    command: String,
+    lang: Lang,
 }
 
 impl Phases {
-    pub fn new(g: &Globals, command: &'static str) -> Phases {
+    /// The phases of the command `command_id` (`progress-cmd-…`).
+    pub fn new(g: &Globals, command_id: &str) -> Phases {
+        let command = label(g, &format!("cmd-{command_id}"));
         Phases {
-            bar: spinner(g, command, ""),
+            bar: spinner(g, &command, ""),
             command,
+            lang: g.lang,
         }
     }
 
-    /// Starts the phase `label` ("reading results"), with `msg` ("200,000 customers").
-    pub fn next(&self, label: &str, msg: impl Into<String>) {
+    /// Starts the phase `label_id` (`reading-results` → "reading results"), with `msg`
+    /// ("200,000 customers", see [`msg`]).
+    pub fn next(&self, label_id: &str, msg: impl Into<String>) {
+        let label = custval_i18n::text(self.lang, &format!("progress-{label_id}")).to_string();
         self.bar.reset();
         self.bar.set_prefix(format!("{}: {label}", self.command));
         self.bar.set_message(msg.into());
@@ -98,19 +134,20 @@ impl Drop for Phases {
     }
 }
 
-/// The label of an evaluation step on the bar.
-pub fn step_label(step: Step) -> &'static str {
-    match step {
-        Step::Load => "load",
-        Step::Calibrate => "calibrate weights",
-        Step::Features => "features",
-        Step::ClvFit => "CLV fit",
-        Step::KeyAccounts => "key accounts",
-        Step::Scores => "scores",
-        Step::Classes => "classes",
-        Step::Alerts => "alerts",
-        Step::Write => "write",
-    }
+/// The label of an evaluation step on the bar, in `lang`.
+pub fn step_label(lang: Lang, step: Step) -> &'static str {
+    let id = match step {
+        Step::Load => "progress-step-load",
+        Step::Calibrate => "progress-step-calibrate",
+        Step::Features => "progress-step-features",
+        Step::ClvFit => "progress-step-clv",
+        Step::KeyAccounts => "progress-step-key-accounts",
+        Step::Scores => "progress-step-scores",
+        Step::Classes => "progress-step-classes",
+        Step::Alerts => "progress-step-alerts",
+        Step::Write => "progress-step-write",
+    };
+    custval_i18n::text(lang, id)
 }
 
 /// An evaluation's steps on one bar: a spinner while a step does not count, a bar with ETA
@@ -120,6 +157,7 @@ pub fn step_label(step: Step) -> &'static str {
 pub struct Steps {
     bar: ProgressBar,
     prefix: String,
+    lang: Lang,
     current: Mutex<Option<(Step, std::time::Instant)>>,
 }
 
@@ -131,6 +169,7 @@ impl Steps {
         Steps {
             bar,
             prefix,
+            lang: g.lang,
             current: Mutex::new(None),
         }
     }
@@ -156,16 +195,20 @@ impl Progress for Steps {
             }
             *current = Some((step, std::time::Instant::now()));
             self.bar.reset();
-            let template = if total > 0 { COUNT } else { SPIN };
-            if let Ok(style) = ProgressStyle::with_template(template) {
+            let template = if total > 0 {
+                count_template(self.lang)
+            } else {
+                SPIN.to_string()
+            };
+            if let Ok(style) = ProgressStyle::with_template(&template) {
                 self.bar.set_style(style);
             }
             self.bar
-                .set_prefix(format!("{}: {}", self.prefix, step_label(step)));
+                .set_prefix(format!("{}: {}", self.prefix, step_label(self.lang, step)));
             self.bar.set_message(match (step, total) {
                 (_, 0) => "",
-                (Step::Write, _) => "results",
-                _ => "customers",
+                (Step::Write, _) => custval_i18n::text(self.lang, "progress-unit-results"),
+                _ => custval_i18n::text(self.lang, "progress-unit-customers"),
             });
         }
         if total > 0 {
@@ -178,11 +221,15 @@ impl Progress for Steps {
 impl Steps {
     /// Leaves "evaluate: features  1.2 s" above the bar (nothing when the bar is hidden).
     fn done_line(&self, step: Step, since: std::time::Instant) {
-        self.bar.println(format!(
-            "{}: {}  {:.1} s",
-            self.prefix,
-            step_label(step),
-            since.elapsed().as_secs_f64()
+        let seconds = format!("{:.1}", since.elapsed().as_secs_f64());
+        self.bar.println(custval_i18n::format(
+            self.lang,
+            "progress-step-done",
+            &[
+                ("prefix", Arg::Str(&self.prefix)),
+                ("step", Arg::Str(step_label(self.lang, step))),
+                ("seconds", Arg::Str(&seconds)),
+            ],
         ));
     }
 }

@@ -232,4 +232,47 @@ fn long_commands_draw_bars_on_a_terminal_and_nothing_elsewhere() {
         !term.contains("evaluate:") && !term.contains('\u{1b}'),
         "-q drew on the terminal: {term:?}"
     );
+
+    // Issue 21: in Chinese the bars speak Chinese; only indicatif's time units (3s, 1m) and
+    // the byte rates stay Latin.
+    let term = on_terminal(
+        &ws,
+        &[
+            "--lang", "zh", "evaluate", "--as-of", as_of, "--format", "json",
+        ],
+        Some(&ws.root.join("zh.json")),
+    );
+    let text = without_escapes(&term);
+    for words in ["评估: 加载", "评估: 特征", "评估: 得分", "剩余"] {
+        assert!(text.contains(words), "{words:?} not drawn: {text}");
+    }
+    let left: Vec<String> = custval_i18n::scan::latin_words(&text)
+        .into_iter()
+        .filter(|w| !["s", "ms", "m", "h"].contains(&w.as_str()))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "untranslated on the zh bars: {left:?}\n{text}"
+    );
+}
+
+/// `text` without terminal escape sequences (`ESC [ … letter`).
+fn without_escapes(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }

@@ -92,7 +92,7 @@ pub fn read_values(a: &Args, g: &Globals) -> Result<(Vec<String>, Vec<f64>)> {
         Field::required(&a.id_col, Kind::Text),
         Field::required(&a.value_col, Kind::Number),
     ];
-    let bar = progress::bytes(g, "reading");
+    let bar = progress::bytes(g, &progress::label(g, "reading"));
     let (parts, report) = source.scan(
         &fields,
         || Grouper::new(Sum),

@@ -562,7 +562,7 @@ fn read_summary(
         }
     }
     let n = cols.names.len();
-    let bar = progress::bytes(g, "reading");
+    let bar = progress::bytes(g, &progress::label(g, "reading"));
     let (parts, report) = source.scan(
         &fields,
         Part::default,

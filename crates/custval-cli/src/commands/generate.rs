@@ -61,7 +61,12 @@ pub fn generate(a: &Args, g: &Globals) -> Result<GenerateSummary> {
         opts.end_date = chrono::NaiveDate::from_num_days_from_ce_opt(d + 719_163)
             .ok_or_else(|| anyhow::anyhow!("--end-date out of range"))?;
     }
-    let bar = progress::count(g, "generating", a.customers, "customers");
+    let bar = progress::count(
+        g,
+        &progress::label(g, "generating"),
+        a.customers,
+        "customers",
+    );
     let summary = custval_synth::generate(&opts, &mut |p| {
         bar.set_position(p.customers_done);
         bar.set_message(format!("customers · {} orders", p.transactions_written));

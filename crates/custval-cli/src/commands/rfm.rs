@@ -177,7 +177,7 @@ pub fn aggregate(
         Field::required(date_col, Kind::Date),
         Field::required(amount_col, Kind::Number),
     ];
-    let bar = progress::bytes(g, "reading");
+    let bar = progress::bytes(g, &progress::label(g, "reading"));
     let started = std::time::Instant::now();
     let (parts, report) = source.scan(
         &fields,

@@ -128,7 +128,14 @@ pub fn import(a: import::Args, g: &Globals) -> Result<()> {
     // B-tree of a million ids costs a cache miss per level there (sorted once at the end).
     let mut touched = std::collections::HashSet::new();
     let mut latest_day: Option<Day> = None;
-    let bar = progress::bytes(g, "import: reading");
+    let bar = progress::bytes(
+        g,
+        &format!(
+            "{}: {}",
+            progress::label(g, "cmd-import"),
+            progress::label(g, "reading")
+        ),
+    );
     let shown = |done: u64, total: u64| {
         bar.set_length(total);
         bar.set_position(done);
@@ -171,19 +178,18 @@ pub fn import(a: import::Args, g: &Globals) -> Result<()> {
     // refusal drops the session, which rolls everything back.
     let quarantine = a.input.settle(&read.source, &read.report, g)?;
     let phases = progress::Phases::new(g, "import");
-    phases.next(
-        "writing",
-        format!("{} rows", num(counts.accepted as f64, 0)),
-    );
+    let rows = num(counts.accepted as f64, 0);
+    phases.next("writing", progress::msg(g, "rows", &[("rows", &rows)]));
     rt.block_on(session.commit()).with_context(nothing)?;
     let provisional = if a.no_update || touched.is_empty() || counts.accepted == 0 {
         None
     } else {
         let mut ids: Vec<String> = touched.into_iter().collect();
         ids.sort_unstable();
+        let customers = num(ids.len() as f64, 0);
         phases.next(
-            "provisional update",
-            format!("{} customers", num(ids.len() as f64, 0)),
+            "provisional",
+            progress::msg(g, "customers", &[("customers", &customers)]),
         );
         match rt.block_on(custval_app::provisional::update(&store, &ids, latest_day)) {
             Ok(Some(u)) => serde_json::to_value(&u).ok(),
@@ -438,9 +444,13 @@ pub fn evaluate(a: EvaluateArgs, g: &Globals) -> Result<()> {
         let mut runs = Vec::new();
         for d in &dates {
             let prefix = if dates.len() > 1 {
-                format!("evaluate {}", custval_eval::format_day(*d))
+                format!(
+                    "{} {}",
+                    progress::label(g, "cmd-evaluate"),
+                    custval_eval::format_day(*d)
+                )
             } else {
-                "evaluate".to_string()
+                progress::label(g, "cmd-evaluate")
             };
             let steps = progress::Steps::new(g, prefix);
             let r =
@@ -555,9 +565,10 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
     let (run, page) = block_on(async {
         let store = open(g, false).await?;
         let run = pick_run(&store, a.run).await?;
+        let (id, customers) = (run.id.to_string(), num(run.customers as f64, 0));
         phases.next(
             "listing",
-            format!("run {}, {} customers", run.id, num(run.customers as f64, 0)),
+            progress::msg(g, "run", &[("run", &id), ("customers", &customers)]),
         );
         // An unknown tier or class is an error naming the valid ones (issue 17), checked
         // where the web API checks it.
@@ -604,9 +615,10 @@ pub fn customers(c: CustomersCommand, g: &Globals) -> Result<()> {
         Destination::Stdout(_) => output::print_text(&list_text(rows, &run, &page, g.lang)),
         Destination::File(path, tf) => {
             if let Some(p) = &phases {
+                let (n, to) = (num(rows.len() as f64, 0), path.display().to_string());
                 p.next(
                     "writing",
-                    format!("{} rows to {}", num(rows.len() as f64, 0), path.display()),
+                    progress::msg(g, "rows-to", &[("rows", &n), ("path", &to)]),
                 );
             }
             output::write_file(&path, tf, &table())?;
@@ -823,9 +835,10 @@ pub fn report(a: ReportArgs, g: &Globals) -> Result<()> {
             limit: u64::MAX / 2,
             ..ResultQuery::default()
         };
+        let (id, customers) = (run.id.to_string(), num(run.customers as f64, 0));
         phases.next(
-            "reading results",
-            format!("run {}, {} customers", run.id, num(run.customers as f64, 0)),
+            "reading-results",
+            progress::msg(g, "run", &[("run", &id), ("customers", &customers)]),
         );
         let page = store.results(run.id, &q).await?;
         store
@@ -839,12 +852,13 @@ pub fn report(a: ReportArgs, g: &Globals) -> Result<()> {
         let summary = custval_app::summary(&run)?;
         let backtest = match (a.backtest_as_of, a.horizon, &backtest_plan) {
             (Some(d), Some(h), Some(plan)) => {
-                phases.next("backtest", format!("horizon {h} days"));
+                let days = h.to_string();
+                phases.next("backtest", progress::msg(g, "horizon", &[("days", &days)]));
                 Some(custval_app::dynamics::backtest(&store, d, h, plan, &[]).await?)
             }
             _ => None,
         };
-        phases.next("runs and alerts", "");
+        phases.next("runs-alerts", "");
         let dynamics = custval_app::report_data::dynamics(
             &store,
             &run,
@@ -856,9 +870,10 @@ pub fn report(a: ReportArgs, g: &Globals) -> Result<()> {
         .await?;
         anyhow::Ok((run, page.results, dynamics))
     })??;
+    let customers = num(results.len() as f64, 0);
     phases.next(
         "building",
-        format!("{} customers", num(results.len() as f64, 0)),
+        progress::msg(g, "customers", &[("customers", &customers)]),
     );
     let summary = custval_app::summary(&run)?;
     let playbooks =

@@ -96,7 +96,7 @@ fn read_purchases(a: &SummaryArgs, source: &Source, g: &Globals) -> Result<(ByCu
         fields.push(Field::required(col.as_str(), Kind::Number));
     }
     let end = a.observation_end;
-    let bar = progress::bytes(g, "reading");
+    let bar = progress::bytes(g, &progress::label(g, "reading"));
     let (parts, report): (Vec<Purchases>, ScanReport) = source.scan(
         &fields,
         || Purchases {
