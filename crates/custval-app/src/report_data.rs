@@ -249,7 +249,13 @@ fn cluster_label(summary: &RunSummary, class: &str, zh: bool) -> String {
                 }
             )
         })
-        .unwrap_or_else(|| class.to_string())
+        .unwrap_or_else(|| match class {
+            // Prospects: no purchases, so no behaviour to cluster.
+            "none" => {
+                custval_i18n::text(if zh { Lang::Zh } else { Lang::En }, "cluster-none").to_string()
+            }
+            _ => class.to_string(),
+        })
 }
 
 /// The Pareto (Lorenz) curve of spend, at most about [`PARETO_POINTS`] points.

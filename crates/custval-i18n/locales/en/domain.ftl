@@ -90,3 +90,5 @@ model-pnbd = Pareto/NBD
 model-bgbb = BG/BB
 model-gg = Gamma-Gamma
 model-sbg = sBG
+
+cluster-none = not clustered (no purchases)

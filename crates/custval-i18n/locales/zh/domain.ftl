@@ -90,3 +90,5 @@ model-pnbd = Pareto/NBD
 model-bgbb = BG/BB
 model-gg = Gamma-Gamma
 model-sbg = sBG
+
+cluster-none = 未聚类（无购买记录）
