@@ -259,6 +259,24 @@ pub fn chinese_date(year: i64, month: u32, day: u32) -> String {
     format!("{year}年{month}月{day}日")
 }
 
+/// XML-escapes text for element content and attribute values (SVG labels, titles, tooltips);
+/// control characters other than tab and line breaks are dropped (XML 1.0 forbids them).
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

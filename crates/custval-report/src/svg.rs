@@ -13,23 +13,7 @@
 
 use std::fmt::Write;
 
-/// XML-escapes text for element content and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML 1.0 documents.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use custval_base::format::xml_escape as escape;
 
 /// A coordinate with one decimal; non-finite values become `0`.
 pub(crate) fn num(x: f64) -> String {

@@ -41,22 +41,7 @@ pub fn month_label(lang: Lang, y: i32, m: u32) -> String {
     }
 }
 
-/// XML-escapes text for element content and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+use custval_base::format::xml_escape as escape;
 
 /// A coordinate with one decimal; non-finite values become 0.
 fn num(x: f64) -> String {

@@ -404,22 +404,8 @@ fn num(x: f64) -> String {
     s.strip_suffix(".0").unwrap_or(&s).to_string()
 }
 
-/// XML text and attribute escaping (labels carry user-chosen tier and run names).
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Labels carry user-chosen tier and run names.
+use custval_base::format::xml_escape as esc;
 
 /// An SVG document being written, with an accessible name and description.
 struct Svg(String);
