@@ -17,26 +17,9 @@ use custval_store::ResultQuery;
 use custval_store::prelude::*;
 use serde_json::Value;
 
-/// The latest run's tier-A customers (the default config's plan tier), best score first.
-async fn key_accounts(s: &Server) -> Vec<custval_store::CustomerResult> {
-    let run = s.store.latest_run().await.expect("store").expect("run");
-    s.store
-        .results(
-            run.id,
-            &ResultQuery {
-                tier: Some("A".into()),
-                limit: 1000,
-                ..ResultQuery::default()
-            },
-        )
-        .await
-        .expect("results")
-        .results
-}
-
 /// A tier-A customer of `owner` and a tier-A customer of another owner.
 async fn own_and_other_key(s: &Server, owner: &str) -> (String, String) {
-    let all = key_accounts(s).await;
+    let all = common::key_accounts(s).await;
     let own = all
         .iter()
         .find(|r| r.owner.as_deref() == Some(owner))
@@ -62,7 +45,7 @@ fn location(r: &reqwest::Response) -> String {
 #[tokio::test]
 async fn the_customer_page_shows_the_key_account_with_its_figures() {
     let s = Server::start().await;
-    let key = key_accounts(&s).await;
+    let key = common::key_accounts(&s).await;
     assert!(!key.is_empty(), "the fixture has tier-A customers");
     let admin = s.login("admin").await;
 
@@ -126,7 +109,7 @@ async fn the_customer_page_shows_the_key_account_with_its_figures() {
 #[tokio::test]
 async fn a_plan_is_edited_in_the_form_validated_like_the_cli_and_audited() {
     let s = Server::start().await;
-    let id = key_accounts(&s).await[0].customer_id.clone();
+    let id = common::key_accounts(&s).await[0].customer_id.clone();
     let mia = s.login("mia").await;
     let csrf = mia.csrf().await;
     let path = format!("/customers/{id}/plan");
@@ -276,7 +259,7 @@ async fn a_sales_user_reads_and_edits_only_their_own_plans() {
     let list = sam.page("/accounts").await;
     assert!(list.contains(&format!("data-id=\"{own}\"")));
     assert!(!list.contains(&format!("data-id=\"{other}\"")));
-    for r in key_accounts(&s).await {
+    for r in common::key_accounts(&s).await {
         if r.owner.as_deref() != Some("rep01") {
             assert!(!list.contains(&format!("data-id=\"{}\"", r.customer_id)));
         }
@@ -308,7 +291,7 @@ async fn a_sales_user_reads_and_edits_only_their_own_plans() {
 #[tokio::test]
 async fn the_plan_api_reads_and_replaces_plans_with_the_cli_rules() {
     let s = Server::start().await;
-    let id = key_accounts(&s).await[0].customer_id.clone();
+    let id = common::key_accounts(&s).await[0].customer_id.clone();
     let http = reqwest::Client::new();
     let token = s.token("mia").await;
     let url = s.url(&format!("/api/v1/customers/{id}/plan"));
@@ -432,7 +415,7 @@ async fn the_plan_api_reads_and_replaces_plans_with_the_cli_rules() {
 #[tokio::test]
 async fn the_key_accounts_page_lists_plan_tiers_with_reviews_and_alerts() {
     let s = Server::start().await;
-    let key = key_accounts(&s).await;
+    let key = common::key_accounts(&s).await;
     let run = s.store.latest_run().await.expect("store").expect("run");
     let admin = s.login("admin").await;
     let page = admin.page("/accounts").await;

@@ -89,23 +89,6 @@ fn section<'a>(page: &'a str, id: &str) -> &'a str {
     &rest[..rest.find("</section>").unwrap_or(rest.len())]
 }
 
-/// The latest run's tier-A customers, best score first.
-async fn key_accounts(s: &Server) -> Vec<custval_store::CustomerResult> {
-    let run = s.store.latest_run().await.expect("store").expect("run");
-    s.store
-        .results(
-            run.id,
-            &ResultQuery {
-                tier: Some("A".into()),
-                limit: 1000,
-                ..ResultQuery::default()
-            },
-        )
-        .await
-        .expect("results")
-        .results
-}
-
 /// The suggestion codes of a customer's plan in the latest run.
 async fn suggestion_codes(s: &Server, id: &str) -> Vec<String> {
     let run = s.store.latest_run().await.expect("store").expect("run");
@@ -164,7 +147,7 @@ async fn key_account_panels_and_plan_editors_read_in_chinese() {
     let s = Server::start().await;
     let data = DataWords::of(&s).await;
     let c = zh(&s, "admin").await;
-    let key = key_accounts(&s).await;
+    let key = common::key_accounts(&s).await;
     assert!(key.len() >= 8, "the fixture has key accounts");
     let (mut risky, mut suggested) = (0, 0);
     for r in &key {

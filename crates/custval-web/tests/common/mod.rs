@@ -122,6 +122,23 @@ pub struct Server {
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
+/// The latest run's tier-A customers (the default config's plan tier), best score first.
+pub async fn key_accounts(s: &Server) -> Vec<custval_store::CustomerResult> {
+    let run = s.store.latest_run().await.expect("store").expect("run");
+    s.store
+        .results(
+            run.id,
+            &custval_store::ResultQuery {
+                tier: Some("A".into()),
+                limit: 1000,
+                ..custval_store::ResultQuery::default()
+            },
+        )
+        .await
+        .expect("results")
+        .results
+}
+
 impl Server {
     pub async fn start() -> Server {
         Server::start_with(custval_web::Options::default()).await
